@@ -1,0 +1,42 @@
+# Sluice: `make demo` and `make test` are all a fresh Debian 12 machine needs.
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps configure build demo test unit-test sql-test cli-test bench format lint sanitize clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS)
+
+configure: $(BUILD_DIR)/build.ninja
+
+build: deps configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+demo: build
+	$(BUILD_DIR)/sluice demo --dir demo-data
+
+# Every test: C++ units (ctest), SQL logic tests, CLI end to end.
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+bench: build
+	bash bench/run.sh
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h')
+
+lint: configure
+	clang-tidy -p $(BUILD_DIR) $$(git ls-files 'src/*.cpp') --quiet
+
+sanitize: deps
+	$(MAKE) test BUILD_DIR=build-sanitize BUILD_TYPE=RelWithDebInfo CMAKE_FLAGS=-DSLUICE_SANITIZE=ON
+
+clean:
+	rm -rf $(BUILD_DIR) build-sanitize

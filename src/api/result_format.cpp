@@ -1,0 +1,158 @@
+#include "api/result_format.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace sluice {
+
+namespace {
+
+// Display width in characters, counting UTF-8 continuation bytes as zero width.
+size_t DisplayWidth(const std::string& s) {
+  size_t w = 0;
+  for (unsigned char c : s) w += (c & 0xC0) != 0x80;
+  return w;
+}
+
+std::string Pad(const std::string& s, size_t width, bool right) {
+  const size_t w = DisplayWidth(s);
+  if (w >= width) return s;
+  return right ? std::string(width - w, ' ') + s : s + std::string(width - w, ' ');
+}
+
+bool RightAligned(const LogicalType& t) { return t.IsNumeric(); }
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string FormatTable(const Schema& schema, const std::vector<Batch>& batches, size_t max_rows) {
+  const size_t ncols = schema.size();
+  std::vector<std::vector<std::string>> cells;
+  size_t total = 0;
+  for (const auto& b : batches) {
+    for (size_t r = 0; r < b.num_rows(); r++, total++) {
+      if (cells.size() >= max_rows) continue;
+      std::vector<std::string> row;
+      for (size_t c = 0; c < ncols; c++) row.push_back(b.column(c)->GetValue(r).ToString());
+      cells.push_back(std::move(row));
+    }
+  }
+  std::vector<size_t> widths(ncols, 0);
+  for (size_t c = 0; c < ncols; c++) {
+    widths[c] = std::max(DisplayWidth(schema.field(c).name), DisplayWidth(schema.field(c).type.ToString()));
+    for (const auto& row : cells) widths[c] = std::max(widths[c], DisplayWidth(row[c]));
+    widths[c] = std::min<size_t>(widths[c], 60);
+  }
+  auto rule = [&](const char* left, const char* mid, const char* right) {
+    std::string line = left;
+    for (size_t c = 0; c < ncols; c++) {
+      for (size_t i = 0; i < widths[c] + 2; i++) line += "─";
+      line += c + 1 < ncols ? mid : right;
+    }
+    return line + "\n";
+  };
+  auto clip = [](const std::string& s, size_t width) {
+    if (DisplayWidth(s) <= width) return s;
+    return s.substr(0, width - 1) + "…";
+  };
+  std::string out = rule("┌", "┬", "┐");
+  std::string names = "│", types = "│";
+  for (size_t c = 0; c < ncols; c++) {
+    names += " " + Pad(clip(schema.field(c).name, widths[c]), widths[c], false) + " │";
+    types += " " + Pad(clip(schema.field(c).type.ToString(), widths[c]), widths[c], false) + " │";
+  }
+  out += names + "\n" + types + "\n" + rule("├", "┼", "┤");
+  for (const auto& row : cells) {
+    std::string line = "│";
+    for (size_t c = 0; c < ncols; c++) {
+      line += " " + Pad(clip(row[c], widths[c]), widths[c], RightAligned(schema.field(c).type)) + " │";
+    }
+    out += line + "\n";
+  }
+  out += rule("└", "┴", "┘");
+  if (total > cells.size()) {
+    out += fmt::format("({} rows shown; more exist)\n", cells.size());
+  } else {
+    out += fmt::format("({} row{})\n", total, total == 1 ? "" : "s");
+  }
+  return out;
+}
+
+std::string FormatCsv(const Schema& schema, const std::vector<Batch>& batches) {
+  std::string out;
+  for (size_t c = 0; c < schema.size(); c++) {
+    if (c > 0) out += ',';
+    out += CsvField(schema.field(c).name);
+  }
+  out += '\n';
+  for (const auto& b : batches) {
+    for (size_t r = 0; r < b.num_rows(); r++) {
+      for (size_t c = 0; c < b.num_columns(); c++) {
+        if (c > 0) out += ',';
+        const Value v = b.column(c)->GetValue(r);
+        if (!v.is_null()) out += CsvField(v.ToString());
+      }
+      out += '\n';
+    }
+  }
+  return out;
+}
+
+std::string FormatJson(const Schema& schema, const std::vector<Batch>& batches) {
+  std::string out;
+  for (const auto& b : batches) {
+    for (size_t r = 0; r < b.num_rows(); r++) {
+      out += '{';
+      for (size_t c = 0; c < b.num_columns(); c++) {
+        if (c > 0) out += ',';
+        out += JsonString(schema.field(c).name) + ":";
+        const Value v = b.column(c)->GetValue(r);
+        const TypeId id = schema.field(c).type.id();
+        if (v.is_null()) {
+          out += "null";
+        } else if (id == TypeId::kBoolean || (schema.field(c).type.IsNumeric() && id != TypeId::kDouble)) {
+          out += v.ToString();
+        } else if (id == TypeId::kDouble) {
+          const std::string s = v.ToString();
+          out += (s == "nan" || s == "inf" || s == "-inf") ? JsonString(s) : s;
+        } else {
+          out += JsonString(v.ToString());
+        }
+      }
+      out += "}\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace sluice

@@ -1,0 +1,63 @@
+#include "cli/cli.h"
+
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "common/strings.h"
+
+namespace sluice {
+
+namespace {
+
+constexpr const char* kUsage = R"(sluice — a batch data-processing engine
+
+Usage: sluice <command> [options]
+
+Commands:
+  sql        run SQL statements (from -c, a file, or standard input)
+  demo       generate raw data and run the end-to-end example job
+  version    print the version
+  help       show this help
+
+Run 'sluice <command> --help' for the options of a command.
+)";
+
+}  // namespace
+
+bool WantsHelp(const std::vector<std::string>& args) {
+  for (const auto& a : args) {
+    if (a == "-h" || a == "--help") return true;
+  }
+  return false;
+}
+
+int RunCli(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    fmt::print("{}", kUsage);
+    return args.empty() ? 2 : 0;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  try {
+    if (command == "sql") return SqlCommand(args);
+    if (command == "demo") return DemoCommand(args);
+    if (command == "version" || command == "--version") {
+      fmt::print("sluice 0.1.0\n");
+      return 0;
+    }
+    fmt::print(stderr, "sluice: unknown command '{}'{}\n\n{}", command,
+               DidYouMean(command, {"sql", "demo", "version", "help"}), kUsage);
+    return 2;
+  } catch (const Error& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "Error: {}\n", e.what());
+    return 1;
+  }
+}
+
+}  // namespace sluice

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sluice {
+
+// The `sluice` command line: dispatches to subcommands and turns errors into one message on
+// stderr and exit code 1. Returns the process exit code.
+int RunCli(int argc, char** argv);
+
+int SqlCommand(const std::vector<std::string>& args);
+int DemoCommand(const std::vector<std::string>& args);
+
+// True when `args` asks for help (-h, --help).
+bool WantsHelp(const std::vector<std::string>& args);
+
+}  // namespace sluice

@@ -1,0 +1,113 @@
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "api/result_format.h"
+#include "api/session.h"
+#include "api/sql_runner.h"
+#include "cli/cli.h"
+#include "cli/progress_bar.h"
+#include "common/error.h"
+
+namespace sluice {
+
+namespace {
+
+constexpr const char* kSqlUsage = R"(Usage: sluice sql [-c SQL | -f FILE] [options]
+
+Runs SQL statements and prints the result of the last statement that returns rows.
+Reads standard input when neither -c nor -f is given.
+
+Options:
+  -c, --command SQL       the SQL to run
+  -f, --file FILE         a file of ';'-separated statements
+      --db DIR            the warehouse directory (in memory when absent)
+      --threads N         worker threads (default: number of cores)
+      --memory-limit SIZE memory budget, e.g. 4GB (default: 80% of RAM)
+      --format FORMAT     table (default), csv or json
+      --no-progress       never draw the progress bar
+  -h, --help              show this help
+
+Exit code 0 on success; on an error the message goes to stderr and the exit code is 1.
+)";
+
+std::string NeedValue(const std::vector<std::string>& args, size_t& i) {
+  if (i + 1 >= args.size()) throw InvalidInputError(fmt::format("option {} needs a value", args[i]));
+  return args[++i];
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IOError(fmt::format("cannot open SQL file '{}'", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace
+
+int SqlCommand(const std::vector<std::string>& args) {
+  if (WantsHelp(args)) {
+    fmt::print("{}", kSqlUsage);
+    return 0;
+  }
+  std::string sql;
+  bool have_sql = false;
+  std::string format = "table";
+  bool progress = true;
+  Settings settings;
+  for (size_t i = 0; i < args.size(); i++) {
+    const std::string& a = args[i];
+    if (a == "-c" || a == "--command") {
+      sql = NeedValue(args, i);
+      have_sql = true;
+    } else if (a == "-f" || a == "--file") {
+      sql = ReadFile(NeedValue(args, i));
+      have_sql = true;
+    } else if (a == "--db") {
+      settings.temp_directory = NeedValue(args, i) + ".tmp";
+    } else if (a == "--threads") {
+      settings.Set("threads", NeedValue(args, i));
+    } else if (a == "--memory-limit") {
+      settings.Set("memory_limit", NeedValue(args, i));
+    } else if (a == "--format") {
+      format = NeedValue(args, i);
+      if (format != "table" && format != "csv" && format != "json") {
+        throw InvalidInputError(fmt::format("unknown --format '{}': use table, csv or json", format));
+      }
+    } else if (a == "--no-progress") {
+      progress = false;
+    } else {
+      throw InvalidInputError(fmt::format("unknown option '{}' (see sluice sql --help)", a));
+    }
+  }
+  if (!have_sql) {
+    std::stringstream buffer;
+    buffer << std::cin.rdbuf();
+    sql = buffer.str();
+  }
+  Session session(settings);
+  ProgressBar bar(progress && settings.progress_bar);
+  session.set_progress(&bar);
+  std::vector<StatementResult> results = RunSqlScript(session, sql);
+  bar.Finish();
+  const StatementResult* last_rows = nullptr;
+  for (const auto& r : results) {
+    if (r.has_rows) last_rows = &r;
+  }
+  if (last_rows == nullptr) return 0;
+  if (format == "csv") {
+    fmt::print("{}", FormatCsv(last_rows->schema, last_rows->batches));
+  } else if (format == "json") {
+    fmt::print("{}", FormatJson(last_rows->schema, last_rows->batches));
+  } else {
+    fmt::print("{}", FormatTable(last_rows->schema, last_rows->batches, 10000));
+  }
+  return 0;
+}
+
+}  // namespace sluice

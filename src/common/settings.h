@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sluice {
+
+// The knobs of a session (`SET name = value`, CLI flags, Session config). See DESIGN.md.
+struct Settings {
+  int threads = DefaultThreads();
+  int64_t memory_limit = 0;  // bytes; 0 means MemoryManager::DefaultLimit()
+  std::string temp_directory;
+  // Partitions after a hash exchange. Fixed, not derived from `threads`, so that results are
+  // byte-identical whatever the thread count.
+  int shuffle_partitions = 16;
+  int64_t target_partition_bytes = int64_t{128} << 20;
+  int64_t broadcast_threshold = int64_t{10} << 20;  // -1 turns broadcast joins off
+  bool adaptive = true;
+  double skew_factor = 5;
+  int64_t skew_threshold = int64_t{256} << 20;
+  bool progress_bar = true;
+
+  // Sets one setting from its text form; throws InvalidInputError on an unknown name (with a
+  // suggestion) or a bad value.
+  void Set(const std::string& name, const std::string& value);
+  // The current value of a setting as text; throws InvalidInputError on an unknown name.
+  std::string Get(const std::string& name) const;
+  static std::vector<std::string> Names();
+
+  static int DefaultThreads();
+};
+
+}  // namespace sluice

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice {
+
+std::string ToLower(std::string_view s);
+std::string ToUpper(std::string_view s);
+// Levenshtein distance, for "did you mean" suggestions.
+size_t EditDistance(std::string_view a, std::string_view b);
+// ", did you mean \"x\"?" for the closest candidate within a small distance, or "".
+std::string DidYouMean(std::string_view name, const std::vector<std::string>& candidates);
+std::vector<std::string> Split(std::string_view s, char sep);
+std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+
+}  // namespace sluice

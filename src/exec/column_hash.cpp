@@ -1,0 +1,79 @@
+#include "exec/column_hash.h"
+
+#include <cstring>
+
+#include "common/hash.h"
+#include "types/interval.h"
+
+namespace sluice {
+
+namespace {
+
+template <typename T, typename HashFn>
+void HashValues(const Column& column, size_t n, uint64_t* hashes, bool combine, HashFn hash) {
+  const T* data = column.data<T>();
+  if (column.is_constant()) {
+    const uint64_t h = column.IsValid(0) ? hash(data[0]) : kNullHash;
+    for (size_t i = 0; i < n; i++) hashes[i] = combine ? HashCombine(hashes[i], h) : h;
+    return;
+  }
+  const bool nulls = column.validity() != nullptr;
+  if (combine) {
+    for (size_t i = 0; i < n; i++) {
+      const uint64_t h = (nulls && !column.IsValid(i)) ? kNullHash : hash(data[i]);
+      hashes[i] = HashCombine(hashes[i], h);
+    }
+  } else if (!nulls) {
+    for (size_t i = 0; i < n; i++) hashes[i] = hash(data[i]);
+  } else {
+    for (size_t i = 0; i < n; i++) hashes[i] = column.IsValid(i) ? hash(data[i]) : kNullHash;
+  }
+}
+
+}  // namespace
+
+void HashColumn(const Column& column, size_t n, uint64_t* hashes, bool combine) {
+  auto int_hash = [](auto v) { return HashInt(static_cast<uint64_t>(static_cast<int64_t>(v))); };
+  switch (column.type().id()) {
+    case TypeId::kNull:
+      for (size_t i = 0; i < n; i++) hashes[i] = combine ? HashCombine(hashes[i], kNullHash) : kNullHash;
+      return;
+    case TypeId::kBoolean:
+      return HashValues<uint8_t>(column, n, hashes, combine, int_hash);
+    case TypeId::kTinyInt:
+      return HashValues<int8_t>(column, n, hashes, combine, int_hash);
+    case TypeId::kSmallInt:
+      return HashValues<int16_t>(column, n, hashes, combine, int_hash);
+    case TypeId::kInteger:
+    case TypeId::kDate:
+      return HashValues<int32_t>(column, n, hashes, combine, int_hash);
+    case TypeId::kBigInt:
+    case TypeId::kTimestamp:
+      return HashValues<int64_t>(column, n, hashes, combine, int_hash);
+    case TypeId::kDouble:
+      return HashValues<double>(column, n, hashes, combine, [](double d) {
+        if (d == 0) d = 0;  // -0.0 and 0.0 are equal
+        uint64_t bits;
+        std::memcpy(&bits, &d, 8);
+        return HashInt(bits);
+      });
+    case TypeId::kDecimal:
+      if (column.type().IsWideDecimal()) {
+        return HashValues<int128_t>(column, n, hashes, combine, [](int128_t v) {
+          return HashCombine(HashInt(static_cast<uint64_t>(v)),
+                             HashInt(static_cast<uint64_t>(v >> 64)));
+        });
+      }
+      return HashValues<int64_t>(column, n, hashes, combine, int_hash);
+    case TypeId::kVarchar:
+      return HashValues<StringView>(column, n, hashes, combine,
+                                    [](const StringView& s) { return HashBytes(s.data(), s.size()); });
+    case TypeId::kInterval:
+      return HashValues<Interval>(column, n, hashes, combine, [](const Interval& v) {
+        return HashCombine(HashInt(static_cast<uint64_t>(v.months) << 32 | static_cast<uint32_t>(v.days)),
+                           HashInt(static_cast<uint64_t>(v.micros)));
+      });
+  }
+}
+
+}  // namespace sluice

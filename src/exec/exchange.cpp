@@ -1,0 +1,179 @@
+#include "exec/exchange.h"
+
+#include <numeric>
+
+#include "common/hash.h"
+#include "exec/column_hash.h"
+
+namespace sluice {
+
+int64_t ExchangeStats::total_rows() const { return std::accumulate(rows.begin(), rows.end(), int64_t{0}); }
+int64_t ExchangeStats::total_bytes() const {
+  return std::accumulate(bytes.begin(), bytes.end(), int64_t{0});
+}
+
+ExchangeBuffer::ExchangeBuffer(MemoryManager* memory, int map_tasks, int partitions)
+    : map_tasks_(map_tasks), partitions_(partitions) {
+  slots_.resize(map_tasks, std::vector<std::vector<Batch>>(partitions));
+  for (int i = 0; i < map_tasks; i++) reservations_.emplace_back(memory, "exchange buffer");
+}
+
+void ExchangeBuffer::Add(int task, int partition, Batch batch) {
+  reservations_[task].Grow(static_cast<int64_t>(batch.MemoryBytes()));
+  slots_[task][partition].push_back(std::move(batch));
+}
+
+std::vector<Batch> ExchangeBuffer::Read(int partition) const {
+  std::vector<Batch> out;
+  for (int t = 0; t < map_tasks_; t++) {
+    const auto& batches = slots_[t][partition];
+    out.insert(out.end(), batches.begin(), batches.end());
+  }
+  return out;
+}
+
+std::vector<Batch> ExchangeBuffer::ReadAll() const {
+  std::vector<Batch> out;
+  for (int t = 0; t < map_tasks_; t++) {
+    for (int p = 0; p < partitions_; p++) {
+      const auto& batches = slots_[t][p];
+      out.insert(out.end(), batches.begin(), batches.end());
+    }
+  }
+  return out;
+}
+
+ExchangeStats ExchangeBuffer::Stats() const {
+  ExchangeStats stats;
+  stats.rows.assign(partitions_, 0);
+  stats.bytes.assign(partitions_, 0);
+  for (int t = 0; t < map_tasks_; t++) {
+    for (int p = 0; p < partitions_; p++) {
+      for (const auto& b : slots_[t][p]) {
+        stats.rows[p] += static_cast<int64_t>(b.num_rows());
+        stats.bytes[p] += static_cast<int64_t>(b.MemoryBytes());
+      }
+    }
+  }
+  return stats;
+}
+
+Partitioning Exchange::output_partitioning() const {
+  switch (target_.kind) {
+    case Partitioning::Kind::kBroadcast: return Partitioning::Broadcast(1);
+    case Partitioning::Kind::kSingle: return Partitioning::Single();
+    default: return target_;
+  }
+}
+
+ExchangeBuffer& Exchange::Buffer(ExecContext& ctx) const {
+  return ctx.GetSharedState<ExchangeBuffer>(id(), [&] {
+    const int out = target_.kind == Partitioning::Kind::kHash ||
+                            target_.kind == Partitioning::Kind::kRoundRobin
+                        ? target_.num_partitions
+                        : 1;
+    return std::make_unique<ExchangeBuffer>(&ctx.memory(), child().num_partitions(), out);
+  });
+}
+
+const ExchangeBuffer* Exchange::buffer(ExecContext& ctx) const { return &Buffer(ctx); }
+
+std::unique_ptr<BatchStream> Exchange::Execute(int partition, ExecContext& ctx) const {
+  const ExchangeBuffer& buffer = Buffer(ctx);
+  SLUICE_CHECK(buffer.complete(), "exchange {} read before its map stage ran", id());
+  return std::make_unique<VectorStream>(buffer.Read(partition));
+}
+
+namespace {
+
+// Routes one map task's batches to output partitions, coalescing the rows of each
+// partition into full-size batches before they are stored.
+class PartitionWriter {
+ public:
+  PartitionWriter(const Schema& schema, const Partitioning& target, ExchangeBuffer* buffer, int task)
+      : target_(target), buffer_(buffer), task_(task) {
+    const int n = target.kind == Partitioning::Kind::kHash ||
+                          target.kind == Partitioning::Kind::kRoundRobin
+                      ? target.num_partitions
+                      : 1;
+    for (int i = 0; i < n; i++) builders_.emplace_back(schema);
+    selections_.resize(n);
+  }
+
+  void Write(const Batch& batch) {
+    const size_t rows = batch.num_rows();
+    const int n = static_cast<int>(builders_.size());
+    if (n == 1) {
+      Route(0, batch);
+      return;
+    }
+    for (auto& s : selections_) s.clear();
+    if (target_.kind == Partitioning::Kind::kRoundRobin) {
+      for (size_t i = 0; i < rows; i++) {
+        selections_[next_round_robin_].push_back(static_cast<uint32_t>(i));
+        next_round_robin_ = (next_round_robin_ + 1) % n;
+      }
+    } else {
+      hashes_.resize(rows);
+      for (size_t k = 0; k < target_.keys.size(); k++) {
+        HashColumn(*batch.column(target_.keys[k]), rows, hashes_.data(), k > 0);
+      }
+      for (size_t i = 0; i < rows; i++) {
+        // Remix so that partitions do not correlate with the low bits hash tables use.
+        const uint64_t h = HashMix(hashes_[i] ^ 0x5851f42d4c957f2dULL);
+        selections_[h % static_cast<uint64_t>(n)].push_back(static_cast<uint32_t>(i));
+      }
+    }
+    for (int p = 0; p < n; p++) {
+      const auto& sel = selections_[p];
+      if (sel.empty()) continue;
+      builders_[p].AppendSelected(batch, sel.data(), sel.size());
+      if (builders_[p].Full()) buffer_->Add(task_, p, builders_[p].Finish());
+    }
+  }
+
+  void Finish() {
+    for (size_t p = 0; p < builders_.size(); p++) {
+      if (builders_[p].num_rows() > 0) buffer_->Add(task_, static_cast<int>(p), builders_[p].Finish());
+    }
+  }
+
+ private:
+  void Route(int p, const Batch& batch) {
+    if (batch.num_rows() >= kBatchSize / 2) {
+      if (builders_[p].num_rows() > 0) buffer_->Add(task_, p, builders_[p].Finish());
+      buffer_->Add(task_, p, batch);
+      return;
+    }
+    builders_[p].Append(batch, 0, batch.num_rows());
+    if (builders_[p].Full()) buffer_->Add(task_, p, builders_[p].Finish());
+  }
+
+  const Partitioning& target_;
+  ExchangeBuffer* buffer_;
+  int task_;
+  std::vector<BatchBuilder> builders_;
+  std::vector<std::vector<uint32_t>> selections_;
+  std::vector<uint64_t> hashes_;
+  int next_round_robin_ = 0;
+};
+
+}  // namespace
+
+void Exchange::RunMapStage(ExecContext& ctx, int stage_id) const {
+  ExchangeBuffer& buffer = Buffer(ctx);
+  if (buffer.complete()) return;
+  const int tasks = child().num_partitions();
+  if (ctx.progress()) ctx.progress()->StageStarted(stage_id, tasks);
+  ctx.pool().ParallelFor(tasks, [&](int task) {
+    auto stream = ctx.Execute(child(), task);
+    PartitionWriter writer(child().schema(), target_, &buffer, task);
+    Batch batch;
+    while (stream->Next(&batch)) writer.Write(batch);
+    writer.Finish();
+    if (ctx.progress()) ctx.progress()->TaskFinished(stage_id);
+  });
+  buffer.set_complete();
+}
+
+}  // namespace sluice

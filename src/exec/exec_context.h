@@ -1,0 +1,93 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "common/memory.h"
+#include "common/settings.h"
+#include "common/thread_pool.h"
+#include "exec/operator.h"
+
+namespace sluice {
+
+// Per-operator run-time counters, summed over all tasks. Thread-safe.
+struct OperatorMetrics {
+  std::atomic<int64_t> rows_out{0};
+  std::atomic<int64_t> batches_out{0};
+  std::atomic<int64_t> bytes_out{0};
+  std::atomic<int64_t> nanos{0};  // time spent in Next() of this operator, children included
+};
+
+// State that the tasks of one operator share within a query (a broadcast hash table).
+class SharedState {
+ public:
+  virtual ~SharedState() = default;
+};
+
+// Receives progress from the scheduler (the CLI draws a bar from it). Thread-safe calls.
+class ProgressListener {
+ public:
+  virtual ~ProgressListener() = default;
+  virtual void StageStarted(int stage, int tasks) = 0;
+  virtual void TaskFinished(int stage) = 0;
+};
+
+// Everything a query needs at run time: settings, the memory budget, the worker pool,
+// per-operator metrics and shared state. One per query execution; thread-safe.
+class ExecContext {
+ public:
+  ExecContext(const Settings& settings, MemoryManager* memory, ThreadPool* pool)
+      : settings_(settings), memory_(memory), pool_(pool) {}
+
+  const Settings& settings() const { return settings_; }
+  MemoryManager& memory() { return *memory_; }
+  ThreadPool& pool() { return *pool_; }
+
+  // Opens partition `partition` of `op`, recording its metrics. Operators open their
+  // children through this, never through child.Execute directly.
+  std::unique_ptr<BatchStream> Execute(const PhysicalOperator& op, int partition);
+
+  OperatorMetrics& metrics(int operator_id);
+
+  // Returns the shared state of `op_id`, creating it with `make` exactly once; tasks that
+  // ask while another task is creating it wait for it.
+  template <typename T>
+  T& GetSharedState(int op_id, const std::function<std::unique_ptr<T>()>& make) {
+    Slot* slot;
+    {
+      std::lock_guard lock(mutex_);
+      slot = &shared_[op_id];
+    }
+    std::call_once(slot->once, [&] { slot->state = make(); });
+    SLUICE_CHECK(slot->state != nullptr, "shared state of operator {} failed to build", op_id);
+    return static_cast<T&>(*slot->state);
+  }
+
+  void set_progress(ProgressListener* listener) { progress_ = listener; }
+  ProgressListener* progress() const { return progress_; }
+
+  // Set to stop a running query (Ctrl-C); tasks check it between batches.
+  void Cancel() { cancelled_ = true; }
+  bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+
+ private:
+  struct Slot {
+    std::once_flag once;
+    std::unique_ptr<SharedState> state;
+  };
+  Settings settings_;
+  MemoryManager* memory_;
+  ThreadPool* pool_;
+  std::mutex mutex_;
+  std::map<int, Slot> shared_;
+  std::map<int, std::unique_ptr<OperatorMetrics>> metrics_;
+  ProgressListener* progress_ = nullptr;
+  std::atomic<bool> cancelled_{false};
+};
+
+}  // namespace sluice

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "common/memory.h"
+#include "exec/exec_context.h"
+#include "exec/hash_table.h"
+#include "vector/batch_stream.h"
+#include "vector/schema.h"
+
+namespace sluice {
+
+// The build side of a hash join: all build rows concatenated into flat columns, a
+// KeyHashTable over their distinct non-NULL keys, and for each key the build rows that
+// carry it (in input order, as one contiguous run of a row list sorted by key).
+//
+// Built once (Build), then immutable: a broadcast join shares one among all probe tasks
+// (a SharedState), so Probe is const and thread-safe with a caller-owned Scratch.
+class JoinBuildTable : public SharedState {
+ public:
+  JoinBuildTable(const Schema& build_schema, std::vector<int> keys, MemoryManager* memory);
+
+  // Drains `input` and builds the table. Rows with a NULL key are kept (an outer join emits
+  // them) but never match.
+  void Build(BatchStream* input);
+
+  size_t num_rows() const { return num_rows_; }
+  const std::vector<ColumnPtr>& columns() const { return columns_; }
+
+  // groups[i] = the key group of row i < n of `probe_keys` (same types as the build keys),
+  // or KeyHashTable::kNoGroup when no build row matches (always for NULL keys).
+  // `scratch` holds the work buffers of one probing task.
+  struct ProbeScratch {
+    KeyHashTable::Scratch table;
+    std::vector<uint32_t> sel;
+    std::vector<uint32_t> dense_groups;
+    std::vector<uint64_t> hashes;
+  };
+  void Probe(const std::vector<ColumnPtr>& probe_keys, size_t n, uint32_t* groups,
+             ProbeScratch* scratch) const;
+
+  // The build rows of `group`: rows()[offsets()[group] .. offsets()[group + 1]).
+  const uint32_t* rows() const { return rows_.data(); }
+  const uint32_t* offsets() const { return offsets_.data(); }
+
+ private:
+  std::vector<LogicalType> types_;
+  std::vector<int> keys_;
+  std::vector<ColumnPtr> columns_;
+  size_t num_rows_ = 0;
+  std::unique_ptr<KeyHashTable> table_;
+  std::vector<uint32_t> rows_;
+  std::vector<uint32_t> offsets_;
+  MemoryReservation reservation_;
+};
+
+// Writes into sel the rows i < n where no column of `keys` is NULL; returns how many.
+size_t SelectNonNullKeys(const std::vector<ColumnPtr>& keys, size_t n, uint32_t* sel);
+
+// A flat column of n NULLs.
+std::shared_ptr<Column> MakeNullColumn(const LogicalType& type, size_t n);
+
+}  // namespace sluice

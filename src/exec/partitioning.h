@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sluice {
+
+// How an operator's output rows are spread over its partitions (DESIGN.md).
+struct Partitioning {
+  enum class Kind {
+    kUnknown,     // rows are in some partition, nothing more is known
+    kSingle,      // one partition holds everything
+    kHash,        // row in partition hash(keys) % num_partitions
+    kRoundRobin,  // evenly dealt out
+    kBroadcast,   // every partition sees every row
+  };
+  Kind kind = Kind::kUnknown;
+  std::vector<int> keys;  // kHash: column indices of the operator's output
+  int num_partitions = 1;
+
+  static Partitioning Unknown(int n) { return {Kind::kUnknown, {}, n}; }
+  static Partitioning Single() { return {Kind::kSingle, {}, 1}; }
+  static Partitioning Hash(std::vector<int> keys, int n) { return {Kind::kHash, std::move(keys), n}; }
+  static Partitioning RoundRobin(int n) { return {Kind::kRoundRobin, {}, n}; }
+  static Partitioning Broadcast(int n) { return {Kind::kBroadcast, {}, n}; }
+
+  // "hash(#0, #2; 16)", "single", ...
+  std::string ToString() const;
+};
+
+}  // namespace sluice

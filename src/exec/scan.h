@@ -1,0 +1,54 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "exec/operator.h"
+#include "io/data_source.h"
+
+namespace sluice {
+
+// Reads a DataSource: one partition per split, only the projected columns.
+class Scan : public PhysicalOperator {
+ public:
+  Scan(std::shared_ptr<const DataSource> source, std::vector<int> columns, Schema schema)
+      : PhysicalOperator(std::move(schema), {}), source_(std::move(source)),
+        columns_(std::move(columns)) {}
+
+  std::string name() const override { return "Scan"; }
+  std::string details() const override { return source_->Describe(); }
+  Partitioning output_partitioning() const override {
+    return Partitioning::Unknown(std::max(1, source_->num_splits()));
+  }
+  std::unique_ptr<BatchStream> Execute(int partition, ExecContext& ctx) const override {
+    if (source_->num_splits() == 0) return std::make_unique<EmptyStream>();
+    return source_->Open(partition, columns_);
+  }
+
+ private:
+  std::shared_ptr<const DataSource> source_;
+  std::vector<int> columns_;
+};
+
+// Serves batches held in memory (VALUES, cached results, in-memory tables) as one
+// partition per stored partition.
+class InMemoryScan : public PhysicalOperator {
+ public:
+  InMemoryScan(Schema schema, std::shared_ptr<const std::vector<std::vector<Batch>>> partitions)
+      : PhysicalOperator(std::move(schema), {}), partitions_(std::move(partitions)) {}
+
+  std::string name() const override { return "InMemoryScan"; }
+  std::string details() const override;
+  Partitioning output_partitioning() const override {
+    return Partitioning::Unknown(std::max<int>(1, static_cast<int>(partitions_->size())));
+  }
+  std::unique_ptr<BatchStream> Execute(int partition, ExecContext& ctx) const override {
+    if (partitions_->empty()) return std::make_unique<EmptyStream>();
+    return std::make_unique<VectorStream>((*partitions_)[partition]);
+  }
+
+ private:
+  std::shared_ptr<const std::vector<std::vector<Batch>>> partitions_;
+};
+
+}  // namespace sluice

@@ -1,0 +1,65 @@
+#include "exec/scheduler.h"
+
+#include "exec/exchange.h"
+
+namespace sluice {
+
+namespace {
+
+// Runs, bottom-up, the map stages of the exchanges in `op`'s subtree that feed op's stage.
+void RunInputStages(const PhysicalOperator& op, ExecContext& ctx, int& next_stage) {
+  for (const auto& child : op.children()) {
+    if (child->is_exchange()) {
+      RunInputStages(child->child(), ctx, next_stage);
+      static_cast<const Exchange&>(*child).RunMapStage(ctx, next_stage++);
+    } else {
+      RunInputStages(*child, ctx, next_stage);
+    }
+  }
+}
+
+void AssignIdsFrom(PhysicalOperator& op, int& next) {
+  op.set_id(next++);
+  for (const auto& child : op.children()) AssignIdsFrom(*child, next);
+}
+
+}  // namespace
+
+void Scheduler::AssignIds(PhysicalOperator& root) {
+  int next = 0;
+  AssignIdsFrom(root, next);
+}
+
+void Scheduler::Run(const PhysicalOperator& root, ExecContext& ctx,
+                    const std::function<void(int, BatchStream&)>& task) {
+  int next_stage = 1;
+  if (root.is_exchange()) {
+    RunInputStages(root.child(), ctx, next_stage);
+    static_cast<const Exchange&>(root).RunMapStage(ctx, next_stage++);
+  } else {
+    RunInputStages(root, ctx, next_stage);
+  }
+  const int tasks = root.num_partitions();
+  const int final_stage = next_stage;
+  if (ctx.progress()) ctx.progress()->StageStarted(final_stage, tasks);
+  ctx.pool().ParallelFor(tasks, [&](int partition) {
+    auto stream = ctx.Execute(root, partition);
+    task(partition, *stream);
+    if (ctx.progress()) ctx.progress()->TaskFinished(final_stage);
+  });
+}
+
+std::vector<Batch> Scheduler::Collect(const PhysicalOperator& root, ExecContext& ctx) {
+  std::vector<std::vector<Batch>> per_partition(root.num_partitions());
+  Run(root, ctx, [&](int partition, BatchStream& stream) {
+    Batch batch;
+    while (stream.Next(&batch)) per_partition[partition].push_back(std::move(batch));
+  });
+  std::vector<Batch> out;
+  for (auto& batches : per_partition) {
+    for (auto& b : batches) out.push_back(std::move(b));
+  }
+  return out;
+}
+
+}  // namespace sluice

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "types/logical_type.h"
+#include "vector/column.h"
+
+namespace sluice {
+
+// An aggregate function (sum, count, avg, ...) bound to argument types, vectorized over
+// groups. Immutable and shared by all tasks of a query.
+//
+// Each group has a state: a fixed-size, `state_align()`-aligned block laid out by the hash
+// aggregate operator. Aggregation runs in two phases (DESIGN.md): a partial aggregate
+// updates states from input rows and Serializes them as intermediate columns
+// (state_types()); after the exchange, the final aggregate Merges those columns into fresh
+// states and Finalizes the result. A single-phase plan (no exchange) calls Update then
+// Finalize. Thread-safety: the methods are const and touch only the states passed in.
+class AggregateFunction {
+ public:
+  virtual ~AggregateFunction() = default;
+
+  virtual LogicalType result_type() const = 0;
+  // Types of the intermediate columns between the partial and the final phase.
+  virtual std::vector<LogicalType> state_types() const = 0;
+  virtual size_t state_size() const = 0;
+  virtual size_t state_align() const { return 8; }
+  // False for aggregates whose partial states cannot be merged (count(DISTINCT x)): the
+  // planner then runs them in one phase after repartitioning by the group keys.
+  virtual bool decomposable() const { return true; }
+  // True when a state owns heap memory that Destroy must free.
+  virtual bool needs_destroy() const { return false; }
+
+  virtual void Initialize(uint8_t* state) const = 0;
+  virtual void Destroy(uint8_t* state) const {}
+  // Folds row i of `args` into states[i] for i < n (several rows may share a state).
+  // `args` may be constant columns; for count(*) `args` is empty.
+  virtual void Update(uint8_t* const* states, const std::vector<ColumnPtr>& args,
+                      size_t n) const = 0;
+  // Folds row i of the intermediate columns `partial` (one per state_types()) into states[i].
+  virtual void Merge(uint8_t* const* states, const std::vector<ColumnPtr>& partial,
+                     size_t n) const = 0;
+  // Appends the n states as rows of the intermediate columns `out` (one per state_types(),
+  // each with capacity for n more rows; the caller sets sizes).
+  virtual void Serialize(const uint8_t* const* states, size_t n,
+                         const std::vector<Column*>& out) const = 0;
+  // Writes the final value of states[i] into row `first_row + i` of `out`.
+  virtual void Finalize(const uint8_t* const* states, size_t n, Column* out,
+                        size_t first_row) const = 0;
+};
+
+}  // namespace sluice

@@ -1,0 +1,104 @@
+#pragma once
+
+// Private helpers shared by the aggregate function implementations (aggregates*.cpp).
+
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "expr/aggregate_function.h"
+#include "types/interval.h"
+#include "types/string_view.h"
+
+namespace sluice {
+
+// Registers every aggregate into FunctionRegistry::Global(); called by the registry.
+void RegisterAggregateFunctions();
+
+// Creates the aggregate `name` (lower case) for argument types, or nullptr when the name or
+// the types do not fit. The registry resolvers call this; tests use it directly.
+std::shared_ptr<const AggregateFunction> MakeAggregateFunction(
+    const std::string& name, const std::vector<LogicalType>& arg_types, bool distinct);
+
+// Per-file factories behind MakeAggregateFunction (nullptr when the types do not fit).
+std::shared_ptr<const AggregateFunction> MakeMinMax(const LogicalType& type, bool is_max);
+std::shared_ptr<const AggregateFunction> MakeAnyValue(const LogicalType& type);
+std::shared_ptr<const AggregateFunction> MakeBoolAggregate(bool is_and);
+// kind: "var_samp", "var_pop", "stddev_samp", "stddev_pop".
+std::shared_ptr<const AggregateFunction> MakeVariance(const LogicalType& type,
+                                                      const std::string& kind);
+// kind: "count", "sum", "avg".
+std::shared_ptr<const AggregateFunction> MakeDistinct(const LogicalType& type,
+                                                      const std::string& kind);
+
+// Calls fn(i, value) for every non-NULL row i < n of `col` (flat or constant).
+template <typename T, typename F>
+inline void ForEachValid(const Column& col, size_t n, F&& fn) {
+  const T* data = col.data<T>();
+  if (col.is_constant()) {
+    if (!col.IsValid(0)) return;
+    const T v = data[0];
+    for (size_t i = 0; i < n; i++) fn(i, v);
+  } else if (col.validity() == nullptr) {
+    for (size_t i = 0; i < n; i++) fn(i, data[i]);
+  } else {
+    for (size_t i = 0; i < n; i++) {
+      if (col.IsValid(i)) fn(i, data[i]);
+    }
+  }
+}
+
+// Calls fn.template operator()<T>() with T the physical type of `type`.
+template <typename F>
+inline void DispatchPhysicalType(const LogicalType& type, F&& fn) {
+  switch (type.id()) {
+    case TypeId::kBoolean: fn.template operator()<uint8_t>(); break;
+    case TypeId::kTinyInt: fn.template operator()<int8_t>(); break;
+    case TypeId::kSmallInt: fn.template operator()<int16_t>(); break;
+    case TypeId::kInteger:
+    case TypeId::kDate: fn.template operator()<int32_t>(); break;
+    case TypeId::kBigInt:
+    case TypeId::kTimestamp: fn.template operator()<int64_t>(); break;
+    case TypeId::kDouble: fn.template operator()<double>(); break;
+    case TypeId::kDecimal:
+      if (type.IsWideDecimal()) {
+        fn.template operator()<int128_t>();
+      } else {
+        fn.template operator()<int64_t>();
+      }
+      break;
+    case TypeId::kVarchar: fn.template operator()<StringView>(); break;
+    case TypeId::kInterval: fn.template operator()<Interval>(); break;
+    case TypeId::kNull: break;
+  }
+}
+
+// Converts a numeric physical value to double; `scale_divisor` is 10^scale for DECIMAL, 1
+// otherwise.
+template <typename T>
+inline double NumericToDouble(T v, double scale_divisor) {
+  return static_cast<double>(v) / scale_divisor;
+}
+
+inline double ScaleDivisor(const LogicalType& type) {
+  return type.id() == TypeId::kDecimal ? std::pow(10.0, type.scale()) : 1.0;
+}
+
+// Writes NULL at `row` of `out`, zeroing the value so the bytes stay deterministic.
+template <typename T>
+inline void WriteNull(Column* out, size_t row) {
+  out->data<T>()[row] = T{};
+  out->SetNull(row);
+}
+
+template <typename State>
+inline State& StateAt(uint8_t* const* states, size_t i) {
+  return *reinterpret_cast<State*>(states[i]);
+}
+template <typename State>
+inline const State& StateAt(const uint8_t* const* states, size_t i) {
+  return *reinterpret_cast<const State*>(states[i]);
+}
+
+}  // namespace sluice

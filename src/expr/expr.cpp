@@ -1,0 +1,177 @@
+#include "expr/expr.h"
+
+#include <set>
+
+#include "common/strings.h"
+
+namespace sluice {
+
+namespace {
+
+std::shared_ptr<Expr> Make(ExprKind kind) {
+  auto e = std::make_shared<Expr>();
+  e->kind = kind;
+  return e;
+}
+
+// Operators rendered infix as "(a op b)", the way DuckDB names such columns.
+bool IsInfixOperator(const std::string& name) {
+  static const std::set<std::string> kInfix = {
+      "+", "-", "*", "/", "//", "%", "=", "==", "<>", "!=", "<", "<=", ">", ">=", "||", "^",
+      "like", "ilike", "not like", "not ilike", "~~", "!~~", "~~*", "!~~*",
+      "is distinct from", "is not distinct from"};
+  return kInfix.count(name) != 0;
+}
+
+std::string JoinArgs(const std::vector<ExprPtr>& args, size_t from = 0) {
+  std::string out;
+  for (size_t i = from; i < args.size(); i++) {
+    if (i > from) out += ", ";
+    out += args[i]->ToString();
+  }
+  return out;
+}
+
+std::string JoinWith(const std::vector<ExprPtr>& args, const char* sep) {
+  std::string out = "(";
+  for (size_t i = 0; i < args.size(); i++) {
+    if (i > 0) out += sep;
+    out += args[i]->ToString();
+  }
+  return out + ")";
+}
+
+}  // namespace
+
+std::string Expr::ToString() const {
+  switch (kind) {
+    case ExprKind::kColumnRef: return qualifier.empty() ? name : qualifier + "." + name;
+    case ExprKind::kLiteral: return value.ToSqlLiteral();
+    case ExprKind::kCall: {
+      if (name == "negate" && args.size() == 1) return "-(" + args[0]->ToString() + ")";
+      if (IsInfixOperator(name) && args.size() == 2) {
+        const bool word = std::isalpha(static_cast<unsigned char>(name[0]));
+        return "(" + args[0]->ToString() + " " + (word ? ToUpper(name) : name) + " " +
+               args[1]->ToString() + ")";
+      }
+      if ((name == "like" || name == "ilike" || name == "not like" || name == "not ilike") &&
+          args.size() == 3) {
+        return "(" + args[0]->ToString() + " " + ToUpper(name) + " " + args[1]->ToString() +
+               " ESCAPE " + args[2]->ToString() + ")";
+      }
+      return name + "(" + JoinArgs(args) + ")";
+    }
+    case ExprKind::kCast:
+      return std::string(try_cast ? "TRY_CAST(" : "CAST(") + args[0]->ToString() + " AS " +
+             type.ToString() + ")";
+    case ExprKind::kAnd: return JoinWith(args, " AND ");
+    case ExprKind::kOr: return JoinWith(args, " OR ");
+    case ExprKind::kNot: return "(NOT " + args[0]->ToString() + ")";
+    case ExprKind::kIsNull: return "(" + args[0]->ToString() + " IS NULL)";
+    case ExprKind::kIsNotNull: return "(" + args[0]->ToString() + " IS NOT NULL)";
+    case ExprKind::kIn:
+      return "(" + args[0]->ToString() + (negated ? " NOT IN (" : " IN (") + JoinArgs(args, 1) +
+             "))";
+    case ExprKind::kCase: {
+      std::string out = "CASE";
+      size_t i = 0;
+      for (; i + 1 < args.size(); i += 2) {
+        out += " WHEN " + args[i]->ToString() + " THEN " + args[i + 1]->ToString();
+      }
+      if (i < args.size()) out += " ELSE " + args[i]->ToString();
+      return out + " END";
+    }
+    case ExprKind::kCoalesce: return "COALESCE(" + JoinArgs(args) + ")";
+    case ExprKind::kAggregate:
+      return name + "(" + (distinct ? "DISTINCT " : "") + JoinArgs(args) + ")";
+    case ExprKind::kStar: return qualifier.empty() ? "*" : qualifier + ".*";
+  }
+  return "?";
+}
+
+std::string Expr::OutputName() const {
+  if (!alias.empty()) return alias;
+  if (kind == ExprKind::kColumnRef) return name;
+  return ToString();
+}
+
+ExprPtr Col(std::string name, std::string qualifier) {
+  auto e = Make(ExprKind::kColumnRef);
+  e->name = std::move(name);
+  e->qualifier = std::move(qualifier);
+  return e;
+}
+
+ExprPtr Lit(Value value) {
+  auto e = Make(ExprKind::kLiteral);
+  e->type = value.type();
+  e->value = std::move(value);
+  return e;
+}
+
+ExprPtr Call(std::string name, std::vector<ExprPtr> args) {
+  auto e = Make(ExprKind::kCall);
+  e->name = ToLower(name);
+  e->args = std::move(args);
+  return e;
+}
+
+ExprPtr CastTo(ExprPtr arg, LogicalType type, bool try_cast) {
+  auto e = Make(ExprKind::kCast);
+  e->type = type;
+  e->try_cast = try_cast;
+  e->args = {std::move(arg)};
+  return e;
+}
+
+namespace {
+ExprPtr Nary(ExprKind kind, std::vector<ExprPtr> args) {
+  auto e = Make(kind);
+  e->args = std::move(args);
+  return e;
+}
+}  // namespace
+
+ExprPtr And(std::vector<ExprPtr> args) { return Nary(ExprKind::kAnd, std::move(args)); }
+ExprPtr Or(std::vector<ExprPtr> args) { return Nary(ExprKind::kOr, std::move(args)); }
+ExprPtr Not(ExprPtr arg) { return Nary(ExprKind::kNot, {std::move(arg)}); }
+ExprPtr IsNull(ExprPtr arg) { return Nary(ExprKind::kIsNull, {std::move(arg)}); }
+ExprPtr IsNotNull(ExprPtr arg) { return Nary(ExprKind::kIsNotNull, {std::move(arg)}); }
+
+ExprPtr In(ExprPtr arg, std::vector<ExprPtr> list, bool negated) {
+  auto e = Make(ExprKind::kIn);
+  e->negated = negated;
+  e->args.reserve(list.size() + 1);
+  e->args.push_back(std::move(arg));
+  for (auto& item : list) e->args.push_back(std::move(item));
+  return e;
+}
+
+ExprPtr Case(std::vector<ExprPtr> when_then_else) {
+  return Nary(ExprKind::kCase, std::move(when_then_else));
+}
+ExprPtr Coalesce(std::vector<ExprPtr> args) { return Nary(ExprKind::kCoalesce, std::move(args)); }
+
+ExprPtr Aggregate(std::string name, std::vector<ExprPtr> args, bool distinct) {
+  auto e = Make(ExprKind::kAggregate);
+  e->name = ToLower(name);
+  e->args = std::move(args);
+  e->distinct = distinct;
+  return e;
+}
+
+ExprPtr Star() { return Make(ExprKind::kStar); }
+
+ExprPtr Alias(ExprPtr e, std::string alias) {
+  auto copy = std::make_shared<Expr>(*e);
+  copy->alias = std::move(alias);
+  return copy;
+}
+
+ExprPtr WithArgs(const Expr& e, std::vector<ExprPtr> args) {
+  auto copy = std::make_shared<Expr>(e);
+  copy->args = std::move(args);
+  return copy;
+}
+
+}  // namespace sluice

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vector/batch_stream.h"
+#include "vector/schema.h"
+
+namespace sluice {
+
+// A relation stored in files (CSV, JSON lines, Parquet), read in independent splits
+// (byte ranges, row groups) that the scan runs as parallel tasks. Immutable once opened
+// (schema known); Open may be called from many threads at once.
+class DataSource {
+ public:
+  virtual ~DataSource() = default;
+
+  virtual const Schema& schema() const = 0;
+  // Independent pieces of work; the scan has one partition per split. The split count
+  // depends only on the files (sizes), never on the thread count.
+  virtual int num_splits() const = 0;
+  // Reads split `split`, producing only the columns `columns` (indices into schema(), in
+  // that order) — projection pushdown.
+  virtual std::unique_ptr<BatchStream> Open(int split, const std::vector<int>& columns) const = 0;
+
+  // "csv 'data/x.csv' (3 files, 1.2 GiB)" for EXPLAIN.
+  virtual std::string Describe() const = 0;
+  // Total bytes on disk, and row count if known cheaply; for planning (broadcast decisions).
+  virtual int64_t EstimatedBytes() const = 0;
+  virtual std::optional<int64_t> EstimatedRows() const { return std::nullopt; }
+};
+
+// Expands a path, a directory (all regular files in it, recursively, sorted) or a glob
+// (`*`, `?`, `**`) into a sorted list of files. Throws IOError when nothing matches.
+std::vector<std::string> ExpandPaths(const std::string& pattern);
+
+}  // namespace sluice

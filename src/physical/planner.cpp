@@ -1,0 +1,349 @@
+#include "physical/planner.h"
+
+#include <climits>
+
+#include "exec/exchange.h"
+#include "exec/filter_project.h"
+#include "exec/hash_aggregate.h"
+#include "exec/hash_join.h"
+#include "exec/limit_union.h"
+#include "exec/scan.h"
+#include "exec/scheduler.h"
+#include "exec/sort.h"
+#include "expr/aggregate_function.h"
+#include "expr/binder.h"
+#include "physical/plan_util.h"
+
+namespace sluice {
+
+namespace {
+
+PhysicalOperatorPtr ToSingle(PhysicalOperatorPtr op) {
+  if (op->num_partitions() == 1) return op;
+  return std::make_unique<Exchange>(std::move(op), Partitioning::Single());
+}
+
+// Hash-partitions `op` on `keys` into n partitions unless it already is.
+PhysicalOperatorPtr HashPartitioned(PhysicalOperatorPtr op, const std::vector<int>& keys, int n) {
+  const Partitioning current = op->output_partitioning();
+  if (current.kind == Partitioning::Kind::kHash && current.keys == keys &&
+      current.num_partitions == n) {
+    return op;
+  }
+  if (keys.empty()) return ToSingle(std::move(op));
+  return std::make_unique<Exchange>(std::move(op), Partitioning::Hash(keys, n));
+}
+
+JoinType ToJoinType(JoinKind kind) {
+  switch (kind) {
+    case JoinKind::kInner:
+    case JoinKind::kCross: return JoinType::kInner;
+    case JoinKind::kLeft: return JoinType::kLeft;
+    case JoinKind::kRight: return JoinType::kRight;
+    case JoinKind::kFull: return JoinType::kFull;
+    case JoinKind::kSemi: return JoinType::kSemi;
+    case JoinKind::kAnti: return JoinType::kAnti;
+  }
+  return JoinType::kInner;
+}
+
+}  // namespace
+
+PhysicalOperatorPtr PhysicalPlanner::Plan(const LogicalPlan& plan) {
+  PhysicalOperatorPtr root = PlanNode(plan);
+  Scheduler::AssignIds(*root);
+  return root;
+}
+
+int64_t PhysicalPlanner::EstimateBytes(const LogicalPlan& plan) {
+  switch (plan.kind) {
+    case LogicalKind::kScan: {
+      const int64_t total = plan.source->EstimatedBytes();
+      const size_t all = plan.source->schema().size();
+      if (all == 0) return total;
+      return total * static_cast<int64_t>(plan.scan_columns.size()) / static_cast<int64_t>(all);
+    }
+    case LogicalKind::kValues: {
+      int64_t bytes = 0;
+      for (const auto& b : *plan.rows) bytes += static_cast<int64_t>(b.MemoryBytes());
+      return bytes;
+    }
+    case LogicalKind::kCache:
+      if (plan.cache->filled) {
+        int64_t bytes = 0;
+        for (const auto& p : plan.cache->partitions) {
+          for (const auto& b : p) bytes += static_cast<int64_t>(b.MemoryBytes());
+        }
+        return bytes;
+      }
+      return EstimateBytes(plan.child());
+    case LogicalKind::kJoin:
+      return EstimateBytes(plan.child(0)) + EstimateBytes(plan.child(1));
+    case LogicalKind::kUnion: {
+      int64_t bytes = 0;
+      for (const auto& c : plan.children) bytes += EstimateBytes(*c);
+      return bytes;
+    }
+    case LogicalKind::kLimit:
+      if (plan.limit >= 0 && plan.limit < 100000) return std::min<int64_t>(EstimateBytes(plan.child()), plan.limit * 64);
+      return EstimateBytes(plan.child());
+    default:
+      return plan.children.empty() ? 0 : EstimateBytes(plan.child());
+  }
+}
+
+PhysicalOperatorPtr PhysicalPlanner::PlanNode(const LogicalPlan& plan) {
+  switch (plan.kind) {
+    case LogicalKind::kScan:
+      return std::make_unique<Scan>(plan.source, plan.scan_columns, plan.schema);
+    case LogicalKind::kValues: {
+      auto parts = std::make_shared<std::vector<std::vector<Batch>>>();
+      parts->push_back(*plan.rows);
+      return std::make_unique<InMemoryScan>(plan.schema, std::move(parts));
+    }
+    case LogicalKind::kFilter:
+      return std::make_unique<Filter>(PlanNode(plan.child()), plan.predicate);
+    case LogicalKind::kProject:
+      return std::make_unique<Project>(PlanNode(plan.child()), plan.exprs, plan.schema);
+    case LogicalKind::kAggregate:
+    case LogicalKind::kDistinct:
+      return PlanAggregate(plan);
+    case LogicalKind::kJoin:
+      return PlanJoin(plan);
+    case LogicalKind::kSort:
+      return PlanSort(plan, -1);
+    case LogicalKind::kLimit:
+      return PlanLimit(plan);
+    case LogicalKind::kUnion: {
+      std::vector<PhysicalOperatorPtr> children;
+      for (const auto& c : plan.children) children.push_back(PlanNode(*c));
+      return std::make_unique<UnionAll>(plan.schema, std::move(children));
+    }
+    case LogicalKind::kRepartition: {
+      PhysicalOperatorPtr child = PlanNode(plan.child());
+      const size_t width = child->schema().size();
+      if (plan.exprs.empty()) {
+        return std::make_unique<Exchange>(std::move(child),
+                                          Partitioning::RoundRobin(plan.num_partitions));
+      }
+      std::vector<int> keys = EnsureColumns(child, plan.exprs);
+      PhysicalOperatorPtr exchange = std::make_unique<Exchange>(
+          std::move(child), Partitioning::Hash(keys, plan.num_partitions));
+      return KeepFirstColumns(std::move(exchange), width);
+    }
+    case LogicalKind::kCoalesce:
+      return std::make_unique<CoalescePartitions>(PlanNode(plan.child()), plan.num_partitions);
+    case LogicalKind::kCache:
+      return PlanCache(plan);
+  }
+  SLUICE_CHECK(false, "unknown logical node");
+  return nullptr;
+}
+
+PhysicalOperatorPtr PhysicalPlanner::PlanAggregate(const LogicalPlan& plan) {
+  PhysicalOperatorPtr child = PlanNode(plan.child());
+  std::vector<ExprPtr> group_exprs = plan.exprs;
+  std::vector<ExprPtr> aggregates = plan.aggregates;
+  if (plan.kind == LogicalKind::kDistinct) {
+    group_exprs.clear();
+    for (size_t i = 0; i < child->schema().size(); i++) {
+      group_exprs.push_back(BoundColumnRef(child->schema(), static_cast<int>(i)));
+    }
+  }
+  // Compute group keys and aggregate arguments as columns up front, so the aggregate and
+  // the exchange work on plain columns.
+  std::vector<ExprPtr> needed = group_exprs;
+  for (const auto& a : aggregates) {
+    for (const auto& arg : a->args) needed.push_back(arg);
+  }
+  std::vector<int> columns = EnsureColumns(child, needed);
+  const Schema& input = child->schema();
+  std::vector<ExprPtr> groups;
+  size_t next = 0;
+  for (size_t i = 0; i < group_exprs.size(); i++) groups.push_back(BoundColumnRef(input, columns[next++]));
+  std::vector<ExprPtr> aggs;
+  bool decomposable = true;
+  for (const auto& a : aggregates) {
+    auto copy = std::make_shared<Expr>(*a);
+    for (auto& arg : copy->args) arg = BoundColumnRef(input, columns[next++]);
+    decomposable &= a->aggregate->decomposable();
+    aggs.push_back(std::move(copy));
+  }
+  const int n = settings_.shuffle_partitions;
+  std::vector<int> key_columns;
+  for (size_t i = 0; i < groups.size(); i++) key_columns.push_back(groups[i]->column_index);
+
+  if (child->num_partitions() == 1) {
+    return std::make_unique<HashAggregate>(std::move(child), groups, aggs, AggregateMode::kSingle,
+                                           plan.schema);
+  }
+  if (!decomposable) {
+    PhysicalOperatorPtr shuffled = HashPartitioned(std::move(child), key_columns, n);
+    return std::make_unique<HashAggregate>(std::move(shuffled), groups, aggs,
+                                           AggregateMode::kSingle, plan.schema);
+  }
+  Schema partial_schema;
+  for (const auto& g : groups) partial_schema.Add(Field{g->OutputName(), g->type, true, ""});
+  for (size_t i = 0; i < aggs.size(); i++) {
+    const auto types = aggs[i]->aggregate->state_types();
+    for (size_t j = 0; j < types.size(); j++) {
+      partial_schema.Add(Field{fmt::format("__state_{}_{}", i, j), types[j], true, ""});
+    }
+  }
+  auto partial = std::make_unique<HashAggregate>(std::move(child), groups, aggs,
+                                                 AggregateMode::kPartial, partial_schema);
+  std::vector<int> partial_keys;
+  for (size_t i = 0; i < groups.size(); i++) partial_keys.push_back(static_cast<int>(i));
+  PhysicalOperatorPtr shuffled = HashPartitioned(std::move(partial), partial_keys, n);
+  return std::make_unique<HashAggregate>(std::move(shuffled), groups, aggs, AggregateMode::kFinal,
+                                         plan.schema);
+}
+
+PhysicalOperatorPtr PhysicalPlanner::PlanJoin(const LogicalPlan& plan) {
+  PhysicalOperatorPtr left = PlanNode(plan.child(0));
+  PhysicalOperatorPtr right = PlanNode(plan.child(1));
+  const int nleft = static_cast<int>(left->schema().size());
+  const int nright = static_cast<int>(right->schema().size());
+
+  // Equi-join keys: conjuncts `l = r` with each side referencing one input only.
+  std::vector<ExprPtr> left_keys, right_keys, residual;
+  if (plan.predicate) {
+    std::vector<ExprPtr> conjuncts;
+    SplitConjuncts(plan.predicate, conjuncts);
+    for (const auto& c : conjuncts) {
+      if (c->kind == ExprKind::kCall && c->name == "=" && c->args.size() == 2) {
+        auto [a_lo, a_hi] = ColumnRange(*c->args[0]);
+        auto [b_lo, b_hi] = ColumnRange(*c->args[1]);
+        const bool a_left = a_hi >= 0 && a_hi < nleft;
+        const bool a_right = a_hi >= 0 && a_lo >= nleft;
+        const bool b_left = b_hi >= 0 && b_hi < nleft;
+        const bool b_right = b_hi >= 0 && b_lo >= nleft;
+        auto shift = [&](const ExprPtr& e) { return RemapColumns(e, [&](int i) { return i - nleft; }); };
+        if (a_left && b_right) {
+          left_keys.push_back(c->args[0]);
+          right_keys.push_back(shift(c->args[1]));
+          continue;
+        }
+        if (a_right && b_left) {
+          left_keys.push_back(c->args[1]);
+          right_keys.push_back(shift(c->args[0]));
+          continue;
+        }
+      }
+      residual.push_back(c);
+    }
+  }
+  // Both sides' keys get one common type.
+  for (size_t i = 0; i < left_keys.size(); i++) {
+    const LogicalType common = CommonSuperType(left_keys[i]->type, right_keys[i]->type);
+    left_keys[i] = CastIfNeeded(left_keys[i], common);
+    right_keys[i] = CastIfNeeded(right_keys[i], common);
+  }
+  std::vector<int> lk = EnsureColumns(left, left_keys);
+  std::vector<int> rk = EnsureColumns(right, right_keys);
+  const int extra_left = static_cast<int>(left->schema().size()) - nleft;
+  ExprPtr residual_expr;
+  if (!residual.empty()) {
+    if (residual.size() == 1) {
+      residual_expr = residual[0];
+    } else {
+      auto conj = std::make_shared<Expr>();
+      conj->kind = ExprKind::kAnd;
+      conj->type = TypeId::kBoolean;
+      conj->args = residual;
+      conj->bound = true;
+      residual_expr = conj;
+    }
+    if (extra_left > 0) {
+      residual_expr = RemapColumns(residual_expr, [&](int i) { return i < nleft ? i : i + extra_left; });
+    }
+  }
+
+  const JoinType type = ToJoinType(plan.join_kind);
+  const bool can_broadcast = type == JoinType::kInner || type == JoinType::kLeft ||
+                             type == JoinType::kSemi || type == JoinType::kAnti;
+  const int64_t right_bytes = EstimateBytes(plan.child(1));
+  const bool broadcast = lk.empty() ||
+                         (can_broadcast && settings_.broadcast_threshold >= 0 &&
+                          right_bytes <= settings_.broadcast_threshold);
+  JoinDistribution distribution;
+  if (broadcast) {
+    SLUICE_CHECK(can_broadcast || !lk.empty(), "join without keys");
+    if (right->num_partitions() != 1 || right->output_partitioning().kind != Partitioning::Kind::kBroadcast) {
+      right = std::make_unique<Exchange>(std::move(right), Partitioning::Broadcast(1));
+    }
+    distribution = JoinDistribution::kBroadcast;
+  } else {
+    const int n = settings_.shuffle_partitions;
+    left = HashPartitioned(std::move(left), lk, n);
+    right = HashPartitioned(std::move(right), rk, n);
+    distribution = JoinDistribution::kPartitioned;
+  }
+  Schema out_schema = left->schema();
+  if (type != JoinType::kSemi && type != JoinType::kAnti) {
+    for (const auto& f : right->schema().fields()) out_schema.Add(f);
+  }
+  const int left_width = static_cast<int>(left->schema().size());
+  PhysicalOperatorPtr join = std::make_unique<HashJoin>(std::move(left), std::move(right), type, lk,
+                                                        rk, residual_expr, distribution, out_schema);
+  const bool widened = extra_left > 0 || static_cast<int>(join->schema().size()) !=
+                                             static_cast<int>(plan.schema.size());
+  if (!widened) return join;
+  // Drop the helper key columns: keep left's originals, then right's originals.
+  std::vector<ExprPtr> exprs;
+  for (int i = 0; i < nleft; i++) exprs.push_back(BoundColumnRef(join->schema(), i));
+  if (type != JoinType::kSemi && type != JoinType::kAnti) {
+    for (int i = 0; i < nright; i++) exprs.push_back(BoundColumnRef(join->schema(), left_width + i));
+  }
+  return std::make_unique<Project>(std::move(join), std::move(exprs), plan.schema);
+}
+
+PhysicalOperatorPtr PhysicalPlanner::PlanSort(const LogicalPlan& plan, int64_t limit) {
+  PhysicalOperatorPtr child = PlanNode(plan.child());
+  const size_t width = child->schema().size();
+  std::vector<ExprPtr> exprs;
+  for (const auto& k : plan.sort_keys) exprs.push_back(k.expr);
+  std::vector<int> columns = EnsureColumns(child, exprs);
+  std::vector<SortKey> keys;
+  for (size_t i = 0; i < columns.size(); i++) {
+    keys.push_back(SortKey{columns[i], plan.sort_keys[i].ascending, plan.sort_keys[i].nulls_first});
+  }
+  std::optional<int64_t> top;
+  if (limit >= 0) top = limit;
+  if (child->num_partitions() > 1) {
+    if (top) child = std::make_unique<Sort>(std::move(child), keys, top);
+    child = ToSingle(std::move(child));
+  }
+  PhysicalOperatorPtr sorted = std::make_unique<Sort>(std::move(child), keys, top);
+  return KeepFirstColumns(std::move(sorted), width);
+}
+
+PhysicalOperatorPtr PhysicalPlanner::PlanLimit(const LogicalPlan& plan) {
+  const int64_t limit = plan.limit;
+  if (plan.child().kind == LogicalKind::kSort && limit >= 0) {
+    PhysicalOperatorPtr sorted = PlanSort(plan.child(), limit + plan.offset);
+    if (plan.offset == 0) return sorted;
+    return std::make_unique<Limit>(std::move(sorted), limit, plan.offset);
+  }
+  PhysicalOperatorPtr child = PlanNode(plan.child());
+  if (child->num_partitions() > 1) {
+    if (limit >= 0) child = std::make_unique<Limit>(std::move(child), limit + plan.offset, 0);
+    child = ToSingle(std::move(child));
+  }
+  return std::make_unique<Limit>(std::move(child), limit, plan.offset);
+}
+
+PhysicalOperatorPtr PhysicalPlanner::PlanCache(const LogicalPlan& plan) {
+  CacheStore& store = *plan.cache;
+  {
+    std::lock_guard lock(store.mutex);
+    if (!store.filled) {
+      store.partitions = materialize_(plan.child());
+      store.filled = true;
+    }
+  }
+  auto parts = std::make_shared<std::vector<std::vector<Batch>>>(store.partitions);
+  return std::make_unique<InMemoryScan>(plan.schema, std::move(parts));
+}
+
+}  // namespace sluice

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "common/settings.h"
+#include "exec/operator.h"
+#include "plan/logical_plan.h"
+
+namespace sluice {
+
+// Turns a logical plan into a physical one (DESIGN.md): picks operators, splits
+// aggregates into partial and final phases, chooses the join distribution (broadcast when
+// the build side is estimated under broadcast_threshold, else hash-partitioned on the
+// keys), and inserts an Exchange wherever an operator needs a partitioning its child does
+// not provide. The result has operator ids assigned.
+class PhysicalPlanner {
+ public:
+  // Runs a logical plan to completion, returning its result per partition; used to fill
+  // caches (DataFrame.cache()) the first time they are planned.
+  using Materializer = std::function<std::vector<std::vector<Batch>>(const LogicalPlan&)>;
+
+  PhysicalPlanner(const Settings& settings, Materializer materialize)
+      : settings_(settings), materialize_(std::move(materialize)) {}
+
+  PhysicalOperatorPtr Plan(const LogicalPlan& plan);
+
+  // Rough size in bytes of a logical plan's output, for join decisions.
+  static int64_t EstimateBytes(const LogicalPlan& plan);
+
+ private:
+  PhysicalOperatorPtr PlanNode(const LogicalPlan& plan);
+  PhysicalOperatorPtr PlanAggregate(const LogicalPlan& plan);
+  PhysicalOperatorPtr PlanJoin(const LogicalPlan& plan);
+  PhysicalOperatorPtr PlanSort(const LogicalPlan& plan, int64_t limit);
+  PhysicalOperatorPtr PlanLimit(const LogicalPlan& plan);
+  PhysicalOperatorPtr PlanCache(const LogicalPlan& plan);
+
+  const Settings& settings_;
+  Materializer materialize_;
+};
+
+}  // namespace sluice

@@ -1,0 +1,277 @@
+#include "plan/logical_plan.h"
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "common/strings.h"
+#include "expr/binder.h"
+
+namespace sluice {
+
+const char* JoinKindName(JoinKind kind) {
+  switch (kind) {
+    case JoinKind::kInner: return "inner";
+    case JoinKind::kLeft: return "left";
+    case JoinKind::kRight: return "right";
+    case JoinKind::kFull: return "full";
+    case JoinKind::kSemi: return "semi";
+    case JoinKind::kAnti: return "anti";
+    case JoinKind::kCross: return "cross";
+  }
+  return "?";
+}
+
+JoinKind ParseJoinKind(const std::string& how) {
+  const std::string h = ToLower(how);
+  if (h == "inner") return JoinKind::kInner;
+  if (h == "left" || h == "left_outer" || h == "leftouter") return JoinKind::kLeft;
+  if (h == "right" || h == "right_outer" || h == "rightouter") return JoinKind::kRight;
+  if (h == "full" || h == "outer" || h == "full_outer" || h == "fullouter") return JoinKind::kFull;
+  if (h == "semi" || h == "left_semi" || h == "leftsemi") return JoinKind::kSemi;
+  if (h == "anti" || h == "left_anti" || h == "leftanti") return JoinKind::kAnti;
+  if (h == "cross") return JoinKind::kCross;
+  throw InvalidInputError(fmt::format(
+      "unknown join type '{}'{}", how,
+      DidYouMean(h, {"inner", "left", "right", "full", "semi", "anti", "cross"})));
+}
+
+namespace {
+
+std::shared_ptr<LogicalPlan> NewNode(LogicalKind kind, std::vector<LogicalPlanPtr> children) {
+  auto node = std::make_shared<LogicalPlan>();
+  node->kind = kind;
+  node->children = std::move(children);
+  return node;
+}
+
+Field FieldOf(const Expr& bound) {
+  Field f;
+  f.name = bound.OutputName();
+  f.type = bound.type;
+  if (bound.kind == ExprKind::kColumnRef && bound.alias.empty()) f.qualifier = bound.qualifier;
+  return f;
+}
+
+}  // namespace
+
+LogicalPlanPtr MakeScan(std::shared_ptr<const DataSource> source) {
+  auto node = NewNode(LogicalKind::kScan, {});
+  node->schema = source->schema();
+  for (size_t i = 0; i < node->schema.size(); i++) node->scan_columns.push_back(static_cast<int>(i));
+  node->source = std::move(source);
+  return node;
+}
+
+LogicalPlanPtr MakeValues(Schema schema, std::vector<Batch> batches) {
+  auto node = NewNode(LogicalKind::kValues, {});
+  node->schema = std::move(schema);
+  node->rows = std::make_shared<const std::vector<Batch>>(std::move(batches));
+  return node;
+}
+
+LogicalPlanPtr MakeFilter(LogicalPlanPtr child, const ExprPtr& predicate) {
+  auto node = NewNode(LogicalKind::kFilter, {child});
+  node->predicate = BindExpression(predicate, child->schema);
+  if (node->predicate->type.id() != TypeId::kBoolean &&
+      node->predicate->type.id() != TypeId::kNull) {
+    throw BindError(fmt::format("filter condition {} must be BOOLEAN, not {}",
+                                node->predicate->ToString(), node->predicate->type.ToString()));
+  }
+  node->schema = child->schema;
+  return node;
+}
+
+LogicalPlanPtr MakeProject(LogicalPlanPtr child, const std::vector<ExprPtr>& exprs) {
+  auto node = NewNode(LogicalKind::kProject, {child});
+  for (const auto& e : exprs) {
+    if (e->kind == ExprKind::kStar) {
+      for (size_t i = 0; i < child->schema.size(); i++) {
+        const Field& f = child->schema.field(i);
+        auto ref = BindExpression(Col(f.name, f.qualifier), child->schema);
+        node->exprs.push_back(ref);
+        node->schema.Add(f);
+      }
+      continue;
+    }
+    auto bound = BindExpression(e, child->schema);
+    node->schema.Add(FieldOf(*bound));
+    node->exprs.push_back(std::move(bound));
+  }
+  return node;
+}
+
+LogicalPlanPtr MakeAggregate(LogicalPlanPtr child, const std::vector<ExprPtr>& groups,
+                             const std::vector<ExprPtr>& aggregates) {
+  auto node = NewNode(LogicalKind::kAggregate, {child});
+  for (const auto& g : groups) {
+    auto bound = BindExpression(g, child->schema);
+    node->schema.Add(FieldOf(*bound));
+    node->exprs.push_back(std::move(bound));
+  }
+  for (const auto& a : aggregates) {
+    auto bound = BindExpression(a, child->schema);
+    if (bound->kind != ExprKind::kAggregate) {
+      throw BindError(fmt::format("{} is not an aggregate function call (use sum(), count(), ...)",
+                                  bound->ToString()));
+    }
+    node->schema.Add(FieldOf(*bound));
+    node->aggregates.push_back(std::move(bound));
+  }
+  return node;
+}
+
+LogicalPlanPtr MakeJoin(LogicalPlanPtr left, LogicalPlanPtr right, JoinKind kind,
+                        const ExprPtr& condition) {
+  auto node = NewNode(LogicalKind::kJoin, {left, right});
+  node->join_kind = kind;
+  Schema combined = left->schema;
+  for (const auto& f : right->schema.fields()) combined.Add(f);
+  if (condition) {
+    node->predicate = BindExpression(condition, combined);
+    if (node->predicate->type.id() != TypeId::kBoolean) {
+      throw BindError(fmt::format("join condition {} must be BOOLEAN, not {}",
+                                  node->predicate->ToString(), node->predicate->type.ToString()));
+    }
+  } else if (kind != JoinKind::kCross && kind != JoinKind::kInner) {
+    throw BindError(fmt::format("a {} join needs a join condition", JoinKindName(kind)));
+  }
+  if (kind == JoinKind::kSemi || kind == JoinKind::kAnti) {
+    node->schema = left->schema;
+  } else {
+    node->schema = combined;
+    auto& fields = node->schema.mutable_fields();
+    const size_t nleft = left->schema.size();
+    for (size_t i = 0; i < fields.size(); i++) {
+      const bool left_side = i < nleft;
+      if ((left_side && (kind == JoinKind::kRight || kind == JoinKind::kFull)) ||
+          (!left_side && (kind == JoinKind::kLeft || kind == JoinKind::kFull))) {
+        fields[i].nullable = true;
+      }
+    }
+  }
+  return node;
+}
+
+LogicalPlanPtr MakeSort(LogicalPlanPtr child, std::vector<SortSpec> keys) {
+  auto node = NewNode(LogicalKind::kSort, {child});
+  for (auto& k : keys) k.expr = BindExpression(k.expr, child->schema);
+  node->sort_keys = std::move(keys);
+  node->schema = child->schema;
+  return node;
+}
+
+LogicalPlanPtr MakeLimit(LogicalPlanPtr child, int64_t limit, int64_t offset) {
+  if (limit < -1 || offset < 0) throw InvalidInputError("LIMIT and OFFSET must not be negative");
+  auto node = NewNode(LogicalKind::kLimit, {child});
+  node->limit = limit;
+  node->offset = offset;
+  node->schema = child->schema;
+  return node;
+}
+
+LogicalPlanPtr MakeUnion(LogicalPlanPtr left, LogicalPlanPtr right) {
+  if (left->schema.size() != right->schema.size()) {
+    throw BindError(fmt::format("UNION needs the same number of columns on both sides ({} vs {})",
+                                left->schema.size(), right->schema.size()));
+  }
+  bool cast_left = false, cast_right = false;
+  Schema schema;
+  for (size_t i = 0; i < left->schema.size(); i++) {
+    const Field& lf = left->schema.field(i);
+    const Field& rf = right->schema.field(i);
+    const LogicalType common = CommonSuperType(lf.type, rf.type);
+    cast_left |= !(common == lf.type);
+    cast_right |= !(common == rf.type);
+    Field f{lf.name, common, lf.nullable || rf.nullable, ""};
+    schema.Add(f);
+  }
+  // Cast by position: bind each cast to the column index directly, since names may repeat.
+  auto cast_side = [](LogicalPlanPtr side, const Schema& target) {
+    auto node = NewNode(LogicalKind::kProject, {side});
+    for (size_t i = 0; i < side->schema.size(); i++) {
+      auto ref = std::make_shared<Expr>();
+      ref->kind = ExprKind::kColumnRef;
+      ref->name = side->schema.field(i).name;
+      ref->type = side->schema.field(i).type;
+      ref->column_index = static_cast<int>(i);
+      ref->bound = true;
+      ExprPtr e = CastIfNeeded(ref, target.field(i).type);
+      node->exprs.push_back(e);
+      node->schema.Add(Field{target.field(i).name, target.field(i).type, true, ""});
+    }
+    return LogicalPlanPtr(node);
+  };
+  if (cast_left) left = cast_side(left, schema);
+  if (cast_right) right = cast_side(right, schema);
+  auto node = NewNode(LogicalKind::kUnion, {left, right});
+  node->schema = schema;
+  return node;
+}
+
+LogicalPlanPtr MakeDistinct(LogicalPlanPtr child) {
+  auto node = NewNode(LogicalKind::kDistinct, {child});
+  node->schema = child->schema;
+  return node;
+}
+
+LogicalPlanPtr MakeRepartition(LogicalPlanPtr child, int num_partitions,
+                               const std::vector<ExprPtr>& keys) {
+  if (num_partitions < 1) throw InvalidInputError("repartition needs at least 1 partition");
+  auto node = NewNode(LogicalKind::kRepartition, {child});
+  node->num_partitions = num_partitions;
+  for (const auto& k : keys) node->exprs.push_back(BindExpression(k, child->schema));
+  node->schema = child->schema;
+  return node;
+}
+
+LogicalPlanPtr MakeCoalesce(LogicalPlanPtr child, int num_partitions) {
+  if (num_partitions < 1) throw InvalidInputError("coalesce needs at least 1 partition");
+  auto node = NewNode(LogicalKind::kCoalesce, {child});
+  node->num_partitions = num_partitions;
+  node->schema = child->schema;
+  return node;
+}
+
+LogicalPlanPtr MakeCache(LogicalPlanPtr child) {
+  auto node = NewNode(LogicalKind::kCache, {child});
+  node->cache = std::make_shared<CacheStore>();
+  node->schema = child->schema;
+  return node;
+}
+
+std::string LogicalPlan::ToString(int indent) const {
+  std::string pad(indent * 2, ' ');
+  std::string line;
+  auto list = [](const std::vector<ExprPtr>& exprs) {
+    std::vector<std::string> parts;
+    for (const auto& e : exprs) parts.push_back(e->ToString());
+    return Join(parts, ", ");
+  };
+  switch (kind) {
+    case LogicalKind::kScan: line = "Scan " + source->Describe(); break;
+    case LogicalKind::kValues: line = "Values"; break;
+    case LogicalKind::kFilter: line = "Filter " + predicate->ToString(); break;
+    case LogicalKind::kProject: line = "Project " + list(exprs); break;
+    case LogicalKind::kAggregate:
+      line = "Aggregate groups=[" + list(exprs) + "] aggregates=[" + list(aggregates) + "]";
+      break;
+    case LogicalKind::kJoin:
+      line = fmt::format("Join {} {}", JoinKindName(join_kind),
+                         predicate ? predicate->ToString() : "");
+      break;
+    case LogicalKind::kSort: line = "Sort"; break;
+    case LogicalKind::kLimit: line = fmt::format("Limit {} offset {}", limit, offset); break;
+    case LogicalKind::kUnion: line = "Union all"; break;
+    case LogicalKind::kDistinct: line = "Distinct"; break;
+    case LogicalKind::kRepartition:
+      line = fmt::format("Repartition {} [{}]", num_partitions, list(exprs));
+      break;
+    case LogicalKind::kCoalesce: line = fmt::format("Coalesce {}", num_partitions); break;
+    case LogicalKind::kCache: line = "Cache"; break;
+  }
+  std::string out = pad + line + "\n";
+  for (const auto& c : children) out += c->ToString(indent + 1);
+  return out;
+}
+
+}  // namespace sluice

@@ -1,0 +1,103 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "expr/expr.h"
+#include "io/data_source.h"
+#include "vector/batch.h"
+#include "vector/schema.h"
+
+namespace sluice {
+
+struct LogicalPlan;
+// Logical plans are immutable trees; DataFrames derived from one another share subtrees.
+using LogicalPlanPtr = std::shared_ptr<const LogicalPlan>;
+
+enum class LogicalKind {
+  kScan,         // source, scan_columns
+  kValues,       // rows held in memory (batches)
+  kFilter,       // predicate
+  kProject,      // exprs
+  kAggregate,    // exprs = group keys, aggregates
+  kJoin,         // join_type, predicate (over left ++ right; may be null for cross joins)
+  kSort,         // sort_keys
+  kLimit,        // limit, offset
+  kUnion,        // UNION ALL of children (same column types)
+  kDistinct,     // rows distinct over all columns
+  kRepartition,  // num_partitions, exprs = hash keys (round robin when empty)
+  kCoalesce,     // num_partitions: merge partitions without a shuffle
+  kCache,        // cache: materialized on first use, reused after
+};
+
+enum class JoinKind { kInner, kLeft, kRight, kFull, kSemi, kAnti, kCross };
+const char* JoinKindName(JoinKind kind);
+// Parses "inner", "left", "left_outer", "right", "full", "outer", "semi", "left_semi",
+// "anti", "left_anti", "cross"; throws InvalidInputError.
+JoinKind ParseJoinKind(const std::string& how);
+
+struct SortSpec {
+  ExprPtr expr;  // bound over the child's schema
+  bool ascending = true;
+  bool nulls_first = false;
+};
+
+// A query result kept for reuse (DataFrame.cache(), CACHE TABLE). Filled on first use.
+struct CacheStore {
+  std::mutex mutex;
+  bool filled = false;
+  std::vector<std::vector<Batch>> partitions;
+};
+
+// One node of a logical plan. Expressions in a node are bound against its child's schema
+// (for joins: left ++ right), so a plan is always analyzed: errors surface when the
+// DataFrame call or SQL statement is made, not when it runs.
+struct LogicalPlan {
+  LogicalKind kind = LogicalKind::kValues;
+  Schema schema;  // output
+  std::vector<LogicalPlanPtr> children;
+
+  std::shared_ptr<const DataSource> source;  // kScan
+  std::vector<int> scan_columns;             // kScan: source columns produced, in order
+  std::shared_ptr<const std::vector<Batch>> rows;  // kValues
+  ExprPtr predicate;                          // kFilter, kJoin
+  std::vector<ExprPtr> exprs;                 // kProject, kAggregate groups, kRepartition keys
+  std::vector<ExprPtr> aggregates;            // kAggregate
+  JoinKind join_kind = JoinKind::kInner;      // kJoin
+  std::vector<SortSpec> sort_keys;            // kSort
+  int64_t limit = -1;                         // kLimit: -1 = none
+  int64_t offset = 0;                         // kLimit
+  int num_partitions = 0;                     // kRepartition, kCoalesce
+  std::shared_ptr<CacheStore> cache;          // kCache
+
+  const LogicalPlan& child(size_t i = 0) const { return *children[i]; }
+  // An indented tree for debugging and EXPLAIN (LOGICAL).
+  std::string ToString(int indent = 0) const;
+};
+
+// Builders: each validates and binds its expressions against the child's schema and throws
+// BindError (with suggestions) on a bad reference.
+LogicalPlanPtr MakeScan(std::shared_ptr<const DataSource> source);
+LogicalPlanPtr MakeValues(Schema schema, std::vector<Batch> batches);
+LogicalPlanPtr MakeFilter(LogicalPlanPtr child, const ExprPtr& predicate);
+LogicalPlanPtr MakeProject(LogicalPlanPtr child, const std::vector<ExprPtr>& exprs);
+LogicalPlanPtr MakeAggregate(LogicalPlanPtr child, const std::vector<ExprPtr>& groups,
+                             const std::vector<ExprPtr>& aggregates);
+// `condition` is bound over left ++ right; for USING-style joins pass the equality.
+LogicalPlanPtr MakeJoin(LogicalPlanPtr left, LogicalPlanPtr right, JoinKind kind,
+                        const ExprPtr& condition);
+LogicalPlanPtr MakeSort(LogicalPlanPtr child, std::vector<SortSpec> keys);
+LogicalPlanPtr MakeLimit(LogicalPlanPtr child, int64_t limit, int64_t offset);
+// Columns are matched by position; types are unified (casts added to either side).
+LogicalPlanPtr MakeUnion(LogicalPlanPtr left, LogicalPlanPtr right);
+LogicalPlanPtr MakeDistinct(LogicalPlanPtr child);
+LogicalPlanPtr MakeRepartition(LogicalPlanPtr child, int num_partitions,
+                               const std::vector<ExprPtr>& keys);
+LogicalPlanPtr MakeCoalesce(LogicalPlanPtr child, int num_partitions);
+LogicalPlanPtr MakeCache(LogicalPlanPtr child);
+
+}  // namespace sluice

@@ -1,0 +1,190 @@
+#include "sql/ast_statement.h"
+
+#include <fmt/format.h>
+
+namespace sluice::sql {
+namespace {
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += QuoteIdentifier(names[i]);
+  }
+  return out;
+}
+
+std::string JoinExprs(const std::vector<ExprPtr>& exprs) {
+  std::string out;
+  for (size_t i = 0; i < exprs.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += exprs[i]->ToString();
+  }
+  return out;
+}
+
+std::string SetClausesToString(const std::vector<SetClause>& clauses) {
+  std::string out;
+  for (size_t i = 0; i < clauses.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += QuoteIdentifier(clauses[i].target) + " = " + clauses[i].value->ToString();
+  }
+  return out;
+}
+
+std::string OptionsToString(const std::vector<OptionItem>& options) {
+  std::vector<std::string> parts;
+  for (const OptionItem& option : options) parts.push_back(option.ToString());
+  return fmt::format("({})", fmt::join(parts, ", "));
+}
+
+}  // namespace
+
+std::string OptionItem::ToString() const {
+  std::string out = QuoteIdentifier(name);
+  if (is_list) return out + " (" + JoinExprs(values) + ")";
+  if (!values.empty()) out += " " + values.front()->ToString();
+  return out;
+}
+
+std::string SelectStatement::ToString() const { return query->ToString(); }
+
+std::string ColumnDefinition::ToString() const {
+  std::string out = QuoteIdentifier(name) + " " + type.ToString();
+  if (not_null) out += " NOT NULL";
+  if (primary_key) out += " PRIMARY KEY";
+  if (default_value) out += " DEFAULT " + default_value->ToString();
+  return out;
+}
+
+std::string CreateTableStatement::ToString() const {
+  std::string out = fmt::format("CREATE {}{}TABLE {}{}", or_replace ? "OR REPLACE " : "",
+                                temporary ? "TEMP " : "", if_not_exists ? "IF NOT EXISTS " : "",
+                                name.ToString());
+  if (!columns.empty()) {
+    std::vector<std::string> parts;
+    for (const ColumnDefinition& column : columns) parts.push_back(column.ToString());
+    out += fmt::format(" ({})", fmt::join(parts, ", "));
+  }
+  if (num_buckets > 0) {
+    out += fmt::format(" CLUSTERED BY ({}) INTO {} BUCKETS", JoinNames(cluster_by), num_buckets);
+  }
+  if (as_query) out += " AS " + as_query->ToString();
+  return out;
+}
+
+std::string CreateViewStatement::ToString() const {
+  std::string out = fmt::format("CREATE {}{}VIEW {}{}", or_replace ? "OR REPLACE " : "",
+                                temporary ? "TEMP " : "", if_not_exists ? "IF NOT EXISTS " : "",
+                                name.ToString());
+  if (!column_aliases.empty()) out += " (" + JoinNames(column_aliases) + ")";
+  return out + " AS " + query->ToString();
+}
+
+std::string CreateSchemaStatement::ToString() const {
+  return fmt::format("CREATE SCHEMA {}{}", if_not_exists ? "IF NOT EXISTS " : "",
+                     name.ToString());
+}
+
+std::string DropStatement::ToString() const {
+  const char* type = object_type == ObjectType::kTable  ? "TABLE"
+                     : object_type == ObjectType::kView ? "VIEW"
+                                                        : "SCHEMA";
+  return fmt::format("DROP {} {}{}{}", type, if_exists ? "IF EXISTS " : "", name.ToString(),
+                     cascade ? " CASCADE" : "");
+}
+
+std::string InsertStatement::ToString() const {
+  std::string out = "INSERT INTO " + table.ToString();
+  if (!columns.empty()) out += " (" + JoinNames(columns) + ")";
+  return out + " " + query->ToString();
+}
+
+std::string DeleteStatement::ToString() const {
+  std::string out = "DELETE FROM " + table.ToString();
+  if (!alias.empty()) out += " AS " + QuoteIdentifier(alias);
+  if (where) out += " WHERE " + where->ToString();
+  return out;
+}
+
+std::string UpdateStatement::ToString() const {
+  std::string out = "UPDATE " + table.ToString();
+  if (!alias.empty()) out += " AS " + QuoteIdentifier(alias);
+  out += " SET " + SetClausesToString(set);
+  if (from) out += " FROM " + from->ToString();
+  if (where) out += " WHERE " + where->ToString();
+  return out;
+}
+
+std::string MergeAction::ToString() const {
+  std::string out = match == MergeMatch::kMatched      ? "WHEN MATCHED"
+                    : match == MergeMatch::kNotMatched ? "WHEN NOT MATCHED"
+                                                       : "WHEN NOT MATCHED BY SOURCE";
+  if (condition) out += " AND " + condition->ToString();
+  out += " THEN ";
+  switch (type) {
+    case MergeActionType::kDelete:
+      return out + "DELETE";
+    case MergeActionType::kUpdate:
+      return out + "UPDATE SET " + (star ? "*" : SetClausesToString(set));
+    case MergeActionType::kInsert:
+      if (star) return out + "INSERT *";
+      out += "INSERT ";
+      if (!insert_columns.empty()) out += "(" + JoinNames(insert_columns) + ") ";
+      return out + "VALUES (" + JoinExprs(insert_values) + ")";
+  }
+  return out;
+}
+
+std::string MergeStatement::ToString() const {
+  std::string out = fmt::format("MERGE INTO {} USING {} ON {}", target->ToString(),
+                                source->ToString(), condition->ToString());
+  for (const MergeAction& action : actions) out += " " + action.ToString();
+  return out;
+}
+
+std::string SetStatement::ToString() const {
+  return "SET " + name + " = " + value->ToString();
+}
+
+std::string ResetStatement::ToString() const {
+  return name == "all" ? "RESET ALL" : "RESET " + name;
+}
+
+std::string ShowStatement::ToString() const { return "SHOW " + what; }
+
+std::string DescribeStatement::ToString() const {
+  return query ? "DESCRIBE " + query->ToString() : "DESCRIBE " + table.ToString();
+}
+
+std::string ExplainStatement::ToString() const {
+  std::string out = analyze ? "EXPLAIN ANALYZE " : "EXPLAIN ";
+  if (!options.empty()) out += OptionsToString(options) + " ";
+  return out + statement->ToString();
+}
+
+std::string CopyStatement::ToString() const {
+  std::string out = "COPY ";
+  if (query) {
+    out += "(" + query->ToString() + ") TO ";
+  } else {
+    out += table.ToString();
+    if (!columns.empty()) out += " (" + JoinNames(columns) + ")";
+    out += is_from ? " FROM " : " TO ";
+  }
+  out += QuoteString(path);
+  if (!options.empty()) out += " " + OptionsToString(options);
+  return out;
+}
+
+std::string CacheStatement::ToString() const {
+  std::string out = "CACHE TABLE " + table.ToString();
+  if (query) out += " AS " + query->ToString();
+  return out;
+}
+
+std::string UncacheStatement::ToString() const {
+  return fmt::format("UNCACHE TABLE {}{}", if_exists ? "IF EXISTS " : "", table.ToString());
+}
+
+}  // namespace sluice::sql

@@ -1,0 +1,253 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sql/ast_expr.h"
+#include "sql/ast_query.h"
+
+namespace sluice::sql {
+
+enum class StatementKind : uint8_t {
+  kSelect, kCreateTable, kCreateView, kCreateSchema, kDrop, kInsert, kDelete, kUpdate, kMerge,
+  kSet, kReset, kShow, kDescribe, kExplain, kCopy, kCache, kUncache,
+};
+
+// A top-level statement. As with Expr, `kind` names the concrete struct and As<T>() casts.
+struct Statement : AstNode {
+  explicit Statement(StatementKind k) : kind(k) {}
+  virtual ~Statement() = default;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Canonical SQL (without the trailing ';') that re-parses to an equal tree.
+  virtual std::string ToString() const = 0;
+
+  template <typename T>
+  const T& As() const {
+    SLUICE_CHECK(kind == T::kKind, "statement kind {}", static_cast<int>(kind));
+    return static_cast<const T&>(*this);
+  }
+  template <typename T>
+  T& As() {
+    SLUICE_CHECK(kind == T::kKind, "statement kind {}", static_cast<int>(kind));
+    return static_cast<T&>(*this);
+  }
+
+  const StatementKind kind;
+  // The statement exactly as written, without the separating ';'.
+  std::string source_text;
+};
+
+using StatementPtr = std::unique_ptr<Statement>;
+
+// `name value`, `name` or `name (v1, v2)` in COPY and EXPLAIN option lists. Bare words in
+// values (FORMAT csv) are ColumnRefExprs; the binder reads them as words.
+struct OptionItem : AstNode {
+  std::string name;  // lowercased
+  std::vector<ExprPtr> values;
+  bool is_list = false;  // values came from a parenthesized list
+  std::string ToString() const;
+};
+
+struct SelectStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kSelect;
+  SelectStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  QueryPtr query;
+};
+
+struct ColumnDefinition : AstNode {
+  std::string name;
+  TypeName type;
+  bool not_null = false;
+  bool primary_key = false;
+  ExprPtr default_value;  // optional
+  std::string ToString() const;
+};
+
+// CREATE TABLE with either a column list or AS query (DuckDB also allows neither to be empty
+// in CTAS with column names, which is not supported here).
+struct CreateTableStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kCreateTable;
+  CreateTableStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  QualifiedName name;
+  bool or_replace = false;
+  bool temporary = false;
+  bool if_not_exists = false;
+  std::vector<ColumnDefinition> columns;
+  QueryPtr as_query;
+  // CLUSTERED BY (k, ...) INTO n BUCKETS: hash-bucketed storage; num_buckets is 0 without it.
+  std::vector<std::string> cluster_by;
+  int64_t num_buckets = 0;
+};
+
+struct CreateViewStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kCreateView;
+  CreateViewStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  QualifiedName name;
+  bool or_replace = false;
+  bool temporary = false;
+  bool if_not_exists = false;
+  std::vector<std::string> column_aliases;
+  QueryPtr query;
+};
+
+struct CreateSchemaStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kCreateSchema;
+  CreateSchemaStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  QualifiedName name;
+  bool if_not_exists = false;
+};
+
+enum class ObjectType : uint8_t { kTable, kView, kSchema };
+
+struct DropStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kDrop;
+  DropStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  ObjectType object_type = ObjectType::kTable;
+  QualifiedName name;
+  bool if_exists = false;
+  bool cascade = false;
+};
+
+// INSERT INTO t [(cols)] query; VALUES lists arrive as a ValuesNode query.
+struct InsertStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kInsert;
+  InsertStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  QualifiedName table;
+  std::vector<std::string> columns;
+  QueryPtr query;
+};
+
+struct DeleteStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kDelete;
+  DeleteStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  QualifiedName table;
+  std::string alias;
+  ExprPtr where;
+};
+
+// `column = value` in UPDATE and MERGE.
+struct SetClause : AstNode {
+  std::string target;  // column name
+  ExprPtr value;
+};
+
+struct UpdateStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kUpdate;
+  UpdateStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  QualifiedName table;
+  std::string alias;
+  std::vector<SetClause> set;
+  std::unique_ptr<TableRef> from;  // UPDATE ... FROM other
+  ExprPtr where;
+};
+
+enum class MergeMatch : uint8_t { kMatched, kNotMatched, kNotMatchedBySource };
+enum class MergeActionType : uint8_t { kUpdate, kDelete, kInsert };
+
+// One WHEN clause of MERGE.
+struct MergeAction : AstNode {
+  MergeMatch match = MergeMatch::kMatched;
+  ExprPtr condition;  // WHEN MATCHED AND <condition>
+  MergeActionType type = MergeActionType::kUpdate;
+  bool star = false;               // UPDATE SET * / INSERT *
+  std::vector<SetClause> set;      // kUpdate
+  std::vector<std::string> insert_columns;
+  std::vector<ExprPtr> insert_values;  // kInsert without star
+  std::string ToString() const;
+};
+
+struct MergeStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kMerge;
+  MergeStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  std::unique_ptr<TableRef> target;  // a kBaseTable, possibly aliased
+  std::unique_ptr<TableRef> source;
+  ExprPtr condition;
+  std::vector<MergeAction> actions;
+};
+
+// SET name = value / SET name TO value.
+struct SetStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kSet;
+  SetStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  std::string name;  // lowercased, dotted parts joined with '.'
+  ExprPtr value;     // bare words are ColumnRefExprs
+};
+
+struct ResetStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kReset;
+  ResetStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  std::string name;  // "all" for RESET ALL
+};
+
+// SHOW TABLES, SHOW <setting>.
+struct ShowStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kShow;
+  ShowStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  std::string what;  // lowercased, e.g. "tables"
+};
+
+// DESCRIBE t or DESCRIBE <query>; exactly one of table/query is set.
+struct DescribeStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kDescribe;
+  DescribeStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  QualifiedName table;
+  QueryPtr query;
+};
+
+struct ExplainStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kExplain;
+  ExplainStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  bool analyze = false;
+  std::vector<OptionItem> options;  // EXPLAIN (FORMAT json)
+  StatementPtr statement;
+};
+
+// COPY (query) TO 'file' or COPY table [(cols)] TO|FROM 'file', with options.
+struct CopyStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kCopy;
+  CopyStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  QueryPtr query;          // set for COPY (query) TO
+  QualifiedName table;     // set otherwise
+  std::vector<std::string> columns;
+  bool is_from = false;    // COPY t FROM 'file' loads; TO writes
+  std::string path;
+  std::vector<OptionItem> options;
+};
+
+// CACHE TABLE t [AS query]: materialize t (or the query, under the name t) in memory.
+struct CacheStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kCache;
+  CacheStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  QualifiedName table;
+  QueryPtr query;
+};
+
+struct UncacheStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kUncache;
+  UncacheStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  QualifiedName table;
+  bool if_exists = false;
+};
+
+}  // namespace sluice::sql

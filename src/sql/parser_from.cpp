@@ -1,0 +1,175 @@
+// FROM clause: table references, table functions, file paths and joins.
+
+#include "sql/parser_internal.h"
+
+namespace sluice::sql {
+namespace {
+
+std::unique_ptr<TableRef> MakeJoin(TableRef::JoinType type, std::unique_ptr<TableRef> left,
+                                   const Token& at) {
+  auto join = std::make_unique<TableRef>(TableRefKind::kJoin);
+  join->line = at.line;
+  join->column = at.column;
+  join->join_type = type;
+  join->left = std::move(left);
+  return join;
+}
+
+}  // namespace
+
+std::unique_ptr<TableRef> Parser::ParseFromList() {
+  std::unique_ptr<TableRef> left = ParseTableRef();
+  while (PeekOperator(",")) {
+    const Token& comma = Next();
+    auto join = MakeJoin(TableRef::JoinType::kCross, std::move(left), comma);
+    join->comma = true;
+    join->right = ParseTableRef();
+    left = std::move(join);
+  }
+  return left;
+}
+
+std::unique_ptr<TableRef> Parser::ParseTableRef() { return ParseJoins(ParseTablePrimary()); }
+
+std::unique_ptr<TableRef> Parser::ParseJoins(std::unique_ptr<TableRef> left) {
+  while (true) {
+    const Token& at = Peek();
+    TableRef::JoinType type = TableRef::JoinType::kInner;
+    bool natural = false;
+    if (!ParseJoinType(type, natural)) return left;
+    auto join = MakeJoin(type, std::move(left), at);
+    join->natural = natural;
+    join->right = ParseTablePrimary();
+    if (type != TableRef::JoinType::kCross && !natural) {
+      if (AcceptKeyword("on")) {
+        join->condition = ParseExpr();
+      } else if (PeekKeyword("using")) {
+        Next();
+        join->using_columns = ParseParenthesizedNames();
+      } else {
+        FailAt(Peek());
+      }
+    }
+    left = std::move(join);
+  }
+}
+
+// Consumes a join operator such as `LEFT OUTER JOIN` and reports whether there was one.
+bool Parser::ParseJoinType(TableRef::JoinType& type, bool& natural) {
+  using JoinType = TableRef::JoinType;
+  size_t start = pos_;
+  natural = AcceptKeyword("natural");
+  if (AcceptKeyword("join")) {
+    type = JoinType::kInner;
+    return true;
+  }
+  if (AcceptKeyword("inner")) {
+    type = JoinType::kInner;
+  } else if (AcceptKeyword("cross") && !natural) {
+    type = JoinType::kCross;
+  } else if (AcceptKeyword("semi")) {
+    type = JoinType::kSemi;
+  } else if (AcceptKeyword("anti")) {
+    type = JoinType::kAnti;
+  } else if (PeekKeyword("left") || PeekKeyword("right") || PeekKeyword("full")) {
+    const std::string& side = Next().text;
+    type = side == "left" ? JoinType::kLeft : side == "right" ? JoinType::kRight : JoinType::kFull;
+    // Spark spells semi and anti joins LEFT SEMI / LEFT ANTI.
+    if (type == JoinType::kLeft && AcceptKeyword("semi")) {
+      type = JoinType::kSemi;
+    } else if (type == JoinType::kLeft && AcceptKeyword("anti")) {
+      type = JoinType::kAnti;
+    } else {
+      AcceptKeyword("outer");
+    }
+  } else {
+    if (natural) FailAt(Peek());
+    pos_ = start;
+    return false;
+  }
+  ExpectKeyword("join");
+  return true;
+}
+
+std::unique_ptr<TableRef> Parser::ParseTablePrimary() {
+  DepthGuard guard(*this);
+  const Token& at = Peek();
+  if (at.IsOperator("(")) return ParseParenthesizedTable(at);
+  if (at.type == TokenType::kString) {
+    auto ref = std::make_unique<TableRef>(TableRefKind::kFilePath);
+    ref->line = at.line;
+    ref->column = at.column;
+    ref->path = Next().text;
+    ParseTableAlias(*ref);
+    return ref;
+  }
+  if (!IsNameToken(at)) FailAt(at);
+  return ParseNamedTable(at);
+}
+
+std::unique_ptr<TableRef> Parser::ParseParenthesizedTable(const Token& at) {
+  // `(` starts a subquery or a parenthesized join, and `((SELECT ...) s JOIN t ...)` is both.
+  // Decide without backtracking (which is exponential on nested input): if a query starts
+  // after the run of `(`, parse a query; a `)` right after it makes it a subquery, anything
+  // else makes it the first item of a parenthesized join.
+  Next();
+  size_t ahead = 0;
+  while (PeekOperator("(", ahead)) ++ahead;
+  if (!StartsQuery(ahead)) {
+    std::unique_ptr<TableRef> inner = ParseTableRef();
+    ExpectOperator(")");
+    return inner;
+  }
+  auto ref = std::make_unique<TableRef>(TableRefKind::kSubquery);
+  ref->line = at.line;
+  ref->column = at.column;
+  ref->query = ParseQueryExpr();
+  if (AcceptOperator(")")) {
+    ParseTableAlias(*ref);
+    return ref;
+  }
+  ParseTableAlias(*ref);
+  std::unique_ptr<TableRef> inner = ParseJoins(std::move(ref));
+  ExpectOperator(")");
+  return inner;
+}
+
+std::unique_ptr<TableRef> Parser::ParseNamedTable(const Token& at) {
+  QualifiedName name = ParseQualifiedName();
+  if (!PeekOperator("(")) {
+    auto ref = std::make_unique<TableRef>(TableRefKind::kBaseTable);
+    ref->line = at.line;
+    ref->column = at.column;
+    ref->name = std::move(name);
+    ParseTableAlias(*ref);
+    return ref;
+  }
+  auto ref = std::make_unique<TableRef>(TableRefKind::kTableFunction);
+  ref->line = at.line;
+  ref->column = at.column;
+  ref->name = std::move(name);
+  Next();
+  if (!AcceptOperator(")")) {
+    do {
+      // Named arguments: name = value, name := value or name => value.
+      std::string arg_name;
+      if (IsNameToken(Peek()) &&
+          (PeekOperator("=", 1) || PeekOperator(":=", 1) || PeekOperator("=>", 1))) {
+        arg_name = Next().text;
+        Next();
+      }
+      ref->arg_names.push_back(std::move(arg_name));
+      ref->args.push_back(ParseExpr());
+    } while (AcceptOperator(","));
+    ExpectOperator(")");
+  }
+  ParseTableAlias(*ref);
+  return ref;
+}
+
+void Parser::ParseTableAlias(TableRef& ref, std::initializer_list<std::string_view> stop_words) {
+  ref.alias = ParseOptionalAlias(stop_words);
+  if (!ref.alias.empty() && PeekOperator("(")) ref.column_aliases = ParseParenthesizedNames();
+}
+
+}  // namespace sluice::sql

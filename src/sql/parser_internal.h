@@ -1,0 +1,171 @@
+#pragma once
+
+// The recursive-descent parser behind parser.h. Private to src/sql: its methods are spread over
+// parser_*.cpp by grammar area (expressions, queries, statements).
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sql/ast.h"
+#include "sql/token.h"
+
+namespace sluice::sql {
+
+class Parser {
+ public:
+  // Tokenizes immediately; throws ParseError on lexical errors.
+  explicit Parser(std::string_view sql);
+
+  std::vector<StatementPtr> ParseScript();
+  StatementPtr ParseSingleStatement();
+  QueryPtr ParseSingleQuery();
+  ExprPtr ParseSingleExpression();
+
+ private:
+  // Nesting limit for parentheses, subqueries and prefix operators, so hostile input fails
+  // with a ParseError instead of overflowing the stack.
+  static constexpr int kMaxDepth = 200;
+
+  // Counts nesting on the way down the recursion.
+  class DepthGuard {
+   public:
+    explicit DepthGuard(Parser& parser);
+    ~DepthGuard() { --parser_.depth_; }
+    DepthGuard(const DepthGuard&) = delete;
+    DepthGuard& operator=(const DepthGuard&) = delete;
+
+   private:
+    Parser& parser_;
+  };
+
+  // --- Token access (parser.cpp) ---
+  const Token& Peek(size_t ahead = 0) const;
+  const Token& Next();
+  bool PeekKeyword(std::string_view keyword, size_t ahead = 0) const {
+    return Peek(ahead).IsKeyword(keyword);
+  }
+  bool PeekOperator(std::string_view op, size_t ahead = 0) const {
+    return Peek(ahead).IsOperator(op);
+  }
+  bool AcceptKeyword(std::string_view keyword);
+  bool AcceptOperator(std::string_view op);
+  const Token& ExpectKeyword(std::string_view keyword);
+  const Token& ExpectOperator(std::string_view op);
+  bool AtEnd() const { return Peek().type == TokenType::kEnd; }
+  // Byte offset just past the last consumed token.
+  size_t PreviousEnd() const;
+  std::string SourceSlice(size_t begin, size_t end) const;
+
+  [[noreturn]] void FailAt(const Token& token) const;
+  [[noreturn]] void FailAt(const Token& token, std::string_view message) const;
+
+  // A quoted identifier, or an unquoted word that is not reserved.
+  bool IsNameToken(const Token& token) const;
+  std::string ParseName();
+  // '(' name, ... ')'
+  std::vector<std::string> ParseParenthesizedNames();
+  QualifiedName ParseQualifiedName();
+  // [AS] alias, where a bare alias must not be reserved or one of `stop_words`.
+  std::string ParseOptionalAlias(std::initializer_list<std::string_view> stop_words = {});
+
+  template <typename T>
+  std::unique_ptr<T> Make(const Token& at) const {
+    auto node = std::make_unique<T>();
+    node->line = at.line;
+    node->column = at.column;
+    return node;
+  }
+
+  // --- Expressions (parser_expr.cpp) ---
+  ExprPtr ParseExpr();
+  ExprPtr ParseOr();
+  ExprPtr ParseAnd();
+  ExprPtr ParseNot();
+  ExprPtr ParseIs();
+  ExprPtr ParseComparison();
+  ExprPtr ParsePredicate();
+  ExprPtr ParseConcat();
+  ExprPtr ParseAdditive();
+  ExprPtr ParseMultiplicative();
+  ExprPtr ParseUnary();
+  ExprPtr ParsePostfix();
+  ExprPtr ParsePrimary();
+  ExprPtr ParseParenthesized();
+  ExprPtr ParseNameOrCall();
+  ExprPtr ParseStar(std::vector<std::string> qualifier, const Token& at);
+  std::vector<ExprPtr> ParseExprList();
+  ExprPtr ParseInTail(ExprPtr operand, bool negated, const Token& at);
+
+  // --- Special forms, calls, windows, types (parser_call.cpp) ---
+  ExprPtr ParseCase();
+  ExprPtr ParseCast(bool try_cast);
+  ExprPtr ParseInterval();
+  ExprPtr ParseExtract();
+  ExprPtr ParseSubstring();
+  ExprPtr ParsePosition();
+  ExprPtr ParseTypedLiteral();
+  ExprPtr ParseFunctionCall(std::vector<std::string> name, const Token& at);
+  std::unique_ptr<WindowSpec> ParseOver();
+  void ParseWindowSpecBody(WindowSpec& spec);
+  WindowFrame ParseFrame();
+  FrameBound ParseFrameBound();
+  std::vector<OrderByItem> ParseOrderByList();
+  bool StartsTypeName(const Token& token) const;
+  TypeName ParseTypeName();
+
+  // --- Queries and FROM (parser_query.cpp, parser_from.cpp) ---
+  QueryPtr ParseQueryExpr();
+  QueryPtr ParseSetOperation();
+  QueryPtr ParseIntersect();
+  QueryPtr ParseQueryPrimary();
+  QueryPtr ParseSelectCore();
+  QueryPtr ParseValues();
+  bool StartsQuery(size_t ahead = 0) const;
+  void ParseCtes(QueryNode& query);
+  std::vector<Hint> ParseHints(const std::string& text);
+  SelectItem ParseSelectItem();
+  GroupByClause ParseGroupBy();
+  GroupingElement ParseGroupingElement();
+  std::unique_ptr<TableRef> ParseFromList();
+  std::unique_ptr<TableRef> ParseTableRef();
+  std::unique_ptr<TableRef> ParseJoins(std::unique_ptr<TableRef> left);
+  std::unique_ptr<TableRef> ParseTablePrimary();
+  std::unique_ptr<TableRef> ParseParenthesizedTable(const Token& at);
+  std::unique_ptr<TableRef> ParseNamedTable(const Token& at);
+  bool ParseJoinType(TableRef::JoinType& type, bool& natural);
+  void ParseTableAlias(TableRef& ref, std::initializer_list<std::string_view> stop_words = {});
+
+  // --- Statements (parser_statement.cpp, parser_dml.cpp, parser_utility.cpp) ---
+  StatementPtr ParseStatement();
+  StatementPtr ParseCreate();
+  StatementPtr ParseCreateTable(bool or_replace, bool temporary);
+  StatementPtr ParseCreateView(bool or_replace, bool temporary);
+  ColumnDefinition ParseColumnDefinition();
+  StatementPtr ParseDrop();
+  StatementPtr ParseInsert();
+  StatementPtr ParseDelete();
+  StatementPtr ParseUpdate();
+  std::vector<SetClause> ParseSetClauses();
+  StatementPtr ParseMerge();
+  MergeAction ParseMergeAction();
+  StatementPtr ParseSet();
+  StatementPtr ParseReset();
+  StatementPtr ParseShow();
+  StatementPtr ParseDescribe();
+  StatementPtr ParseExplain();
+  StatementPtr ParseCopy();
+  std::vector<OptionItem> ParseOptionList();
+  StatementPtr ParseCache();
+  StatementPtr ParseUncache();
+  bool ParseIfNotExists();
+  bool ParseIfExists();
+
+  std::string_view sql_;
+  std::vector<Token> tokens_;
+  size_t pos_ = 0;
+  int depth_ = 0;
+};
+
+}  // namespace sluice::sql

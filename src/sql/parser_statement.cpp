@@ -1,0 +1,163 @@
+// Statement dispatch and DDL: CREATE TABLE / VIEW / SCHEMA and DROP.
+
+#include <charconv>
+
+#include "sql/parser_internal.h"
+
+namespace sluice::sql {
+
+StatementPtr Parser::ParseStatement() {
+  DepthGuard guard(*this);
+  const Token& token = Peek();
+  if (StartsQuery() || token.IsOperator("(")) {
+    auto statement = Make<SelectStatement>(token);
+    statement->query = ParseQueryExpr();
+    return statement;
+  }
+  if (token.type != TokenType::kIdentifier) FailAt(token);
+  const std::string& word = token.text;
+  if (word == "create") return ParseCreate();
+  if (word == "drop") return ParseDrop();
+  if (word == "insert") return ParseInsert();
+  if (word == "delete") return ParseDelete();
+  if (word == "update") return ParseUpdate();
+  if (word == "merge") return ParseMerge();
+  if (word == "set") return ParseSet();
+  if (word == "reset") return ParseReset();
+  if (word == "show") return ParseShow();
+  if (word == "describe" || word == "desc") return ParseDescribe();
+  if (word == "explain") return ParseExplain();
+  if (word == "copy") return ParseCopy();
+  if (word == "cache") return ParseCache();
+  if (word == "uncache") return ParseUncache();
+  FailAt(token);
+}
+
+bool Parser::ParseIfNotExists() {
+  if (!PeekKeyword("if")) return false;
+  Next();
+  ExpectKeyword("not");
+  ExpectKeyword("exists");
+  return true;
+}
+
+bool Parser::ParseIfExists() {
+  if (!PeekKeyword("if")) return false;
+  Next();
+  ExpectKeyword("exists");
+  return true;
+}
+
+StatementPtr Parser::ParseCreate() {
+  const Token& create = Next();
+  bool or_replace = false;
+  if (AcceptKeyword("or")) {
+    ExpectKeyword("replace");
+    or_replace = true;
+  }
+  bool temporary = AcceptKeyword("temp") || AcceptKeyword("temporary");
+  if (PeekKeyword("table")) return ParseCreateTable(or_replace, temporary);
+  if (PeekKeyword("view")) return ParseCreateView(or_replace, temporary);
+  if (PeekKeyword("schema") && !or_replace && !temporary) {
+    Next();
+    auto statement = Make<CreateSchemaStatement>(create);
+    statement->if_not_exists = ParseIfNotExists();
+    statement->name = ParseQualifiedName();
+    return statement;
+  }
+  FailAt(Peek());
+}
+
+StatementPtr Parser::ParseCreateTable(bool or_replace, bool temporary) {
+  auto statement = Make<CreateTableStatement>(Next());
+  statement->or_replace = or_replace;
+  statement->temporary = temporary;
+  statement->if_not_exists = ParseIfNotExists();
+  statement->name = ParseQualifiedName();
+  if (AcceptOperator("(")) {
+    do {
+      statement->columns.push_back(ParseColumnDefinition());
+    } while (AcceptOperator(","));
+    ExpectOperator(")");
+  }
+  if (AcceptKeyword("clustered")) {
+    ExpectKeyword("by");
+    statement->cluster_by = ParseParenthesizedNames();
+    ExpectKeyword("into");
+    const Token& count = Peek();
+    int64_t buckets = 0;
+    auto [end, error] =
+        std::from_chars(count.text.data(), count.text.data() + count.text.size(), buckets);
+    if (count.type != TokenType::kInteger || error != std::errc() || buckets <= 0) {
+      FailAt(count);
+    }
+    Next();
+    statement->num_buckets = buckets;
+    ExpectKeyword("buckets");
+  }
+  if (AcceptKeyword("as")) {
+    if (!statement->columns.empty()) FailAt(Peek());
+    statement->as_query = ParseQueryExpr();
+  } else if (statement->columns.empty()) {
+    FailAt(Peek());
+  }
+  return statement;
+}
+
+ColumnDefinition Parser::ParseColumnDefinition() {
+  ColumnDefinition column;
+  column.line = Peek().line;
+  column.column = Peek().column;
+  column.name = ParseName();
+  column.type = ParseTypeName();
+  while (true) {
+    if (PeekKeyword("not") && PeekKeyword("null", 1)) {
+      pos_ += 2;
+      column.not_null = true;
+    } else if (AcceptKeyword("null")) {
+      column.not_null = false;
+    } else if (PeekKeyword("primary") && PeekKeyword("key", 1)) {
+      pos_ += 2;
+      column.primary_key = true;
+    } else if (AcceptKeyword("default")) {
+      column.default_value = ParseConcat();
+    } else {
+      return column;
+    }
+  }
+}
+
+StatementPtr Parser::ParseCreateView(bool or_replace, bool temporary) {
+  auto statement = Make<CreateViewStatement>(Next());
+  statement->or_replace = or_replace;
+  statement->temporary = temporary;
+  statement->if_not_exists = ParseIfNotExists();
+  statement->name = ParseQualifiedName();
+  if (PeekOperator("(")) statement->column_aliases = ParseParenthesizedNames();
+  ExpectKeyword("as");
+  statement->query = ParseQueryExpr();
+  return statement;
+}
+
+StatementPtr Parser::ParseDrop() {
+  auto statement = Make<DropStatement>(Next());
+  if (AcceptKeyword("table")) {
+    statement->object_type = ObjectType::kTable;
+  } else if (AcceptKeyword("view")) {
+    statement->object_type = ObjectType::kView;
+  } else if (AcceptKeyword("schema")) {
+    statement->object_type = ObjectType::kSchema;
+  } else {
+    FailAt(Peek());
+  }
+  statement->if_exists = ParseIfExists();
+  statement->name = ParseQualifiedName();
+  if (AcceptKeyword("cascade")) {
+    statement->cascade = true;
+  } else {
+    AcceptKeyword("restrict");
+  }
+  return statement;
+}
+
+}  // namespace sluice::sql

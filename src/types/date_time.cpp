@@ -1,0 +1,154 @@
+#include "types/date_time.h"
+
+#include <fmt/format.h>
+
+namespace sluice {
+
+bool IsLeapYear(int32_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int32_t DaysInMonth(int32_t year, int32_t month) {
+  static constexpr int32_t kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month == 2 && IsLeapYear(year)) return 29;
+  return kDays[month - 1];
+}
+
+// Counts days in 400-year eras starting on March 1st, so leap days fall at the end of a
+// year and the month lengths become a simple linear formula.
+int32_t DaysFromCivil(int32_t year, int32_t month, int32_t day) {
+  const int64_t y = static_cast<int64_t>(year) - (month <= 2 ? 1 : 0);
+  const int64_t era = FloorDiv(y, 400);
+  const int64_t year_of_era = y - era * 400;
+  const int64_t shifted_month = month > 2 ? month - 3 : month + 9;
+  const int64_t day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
+  const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return static_cast<int32_t>(era * 146097 + day_of_era - 719468);
+}
+
+CivilDate CivilFromDays(int32_t days) {
+  const int64_t z = static_cast<int64_t>(days) + 719468;
+  const int64_t era = FloorDiv(z, 146097);
+  const int64_t day_of_era = z - era * 146097;
+  const int64_t year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const int64_t mp = (5 * day_of_year + 2) / 153;
+  const int32_t day = static_cast<int32_t>(day_of_year - (153 * mp + 2) / 5 + 1);
+  const int32_t month = static_cast<int32_t>(mp < 10 ? mp + 3 : mp - 9);
+  const int32_t year = static_cast<int32_t>(year_of_era + era * 400 + (month <= 2 ? 1 : 0));
+  return {year, month, day};
+}
+
+namespace {
+
+// Reads exactly `width` digits (or 1..width when !exact) at text[pos].
+bool ReadDigits(std::string_view text, size_t& pos, int min_width, int max_width, int64_t& out) {
+  int n = 0;
+  out = 0;
+  while (pos < text.size() && n < max_width && text[pos] >= '0' && text[pos] <= '9') {
+    out = out * 10 + (text[pos] - '0');
+    pos++;
+    n++;
+  }
+  return n >= min_width;
+}
+
+bool ParseDatePart(std::string_view text, size_t& pos, int32_t& days) {
+  bool negative = false;
+  if (pos < text.size() && text[pos] == '-') {
+    negative = true;
+    pos++;
+  }
+  int64_t y, m, d;
+  if (!ReadDigits(text, pos, 1, 6, y)) return false;
+  if (pos >= text.size() || text[pos] != '-') return false;
+  pos++;
+  if (!ReadDigits(text, pos, 1, 2, m)) return false;
+  if (pos >= text.size() || text[pos] != '-') return false;
+  pos++;
+  if (!ReadDigits(text, pos, 1, 2, d)) return false;
+  if (negative) y = -y;
+  if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(static_cast<int32_t>(y), static_cast<int32_t>(m))) {
+    return false;
+  }
+  days = DaysFromCivil(static_cast<int32_t>(y), static_cast<int32_t>(m), static_cast<int32_t>(d));
+  return true;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+std::optional<int32_t> ParseDate(std::string_view text) {
+  text = Trim(text);
+  size_t pos = 0;
+  int32_t days;
+  if (!ParseDatePart(text, pos, days) || pos != text.size()) return std::nullopt;
+  return days;
+}
+
+std::optional<int64_t> ParseTimestamp(std::string_view text) {
+  text = Trim(text);
+  size_t pos = 0;
+  int32_t days;
+  if (!ParseDatePart(text, pos, days)) return std::nullopt;
+  int64_t micros = static_cast<int64_t>(days) * kMicrosPerDay;
+  if (pos == text.size()) return micros;
+  if (text[pos] != ' ' && text[pos] != 'T') return std::nullopt;
+  pos++;
+  int64_t h, mi, s = 0;
+  if (!ReadDigits(text, pos, 1, 2, h)) return std::nullopt;
+  if (pos >= text.size() || text[pos] != ':') return std::nullopt;
+  pos++;
+  if (!ReadDigits(text, pos, 2, 2, mi)) return std::nullopt;
+  if (pos < text.size() && text[pos] == ':') {
+    pos++;
+    if (!ReadDigits(text, pos, 2, 2, s)) return std::nullopt;
+  }
+  if (h > 24 || mi > 59 || s > 60) return std::nullopt;
+  int64_t fraction = 0;
+  if (pos < text.size() && text[pos] == '.') {
+    pos++;
+    int digits = 0;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+      if (digits < 6) {
+        fraction = fraction * 10 + (text[pos] - '0');
+        digits++;
+      }
+      pos++;
+    }
+    if (digits == 0) return std::nullopt;
+    for (; digits < 6; digits++) fraction *= 10;
+  }
+  // Accept a UTC designator; other offsets are not supported for TIMESTAMP.
+  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) pos++;
+  else if (text.substr(pos) == "+00" || text.substr(pos) == "+00:00") pos = text.size();
+  if (pos != text.size()) return std::nullopt;
+  return micros + ((h * 60 + mi) * 60 + s) * kMicrosPerSecond + fraction;
+}
+
+std::string FormatDate(int32_t days) {
+  const CivilDate c = CivilFromDays(days);
+  if (c.year < 0) return fmt::format("{:04}-{:02}-{:02} (BC)", -c.year + 1, c.month, c.day);
+  return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+}
+
+std::string FormatTimestamp(int64_t micros) {
+  const int64_t days = FloorDiv(micros, kMicrosPerDay);
+  int64_t rest = micros - days * kMicrosPerDay;
+  const int64_t fraction = rest % kMicrosPerSecond;
+  rest /= kMicrosPerSecond;
+  std::string out = FormatDate(static_cast<int32_t>(days));
+  out += fmt::format(" {:02}:{:02}:{:02}", rest / 3600, rest / 60 % 60, rest % 60);
+  if (fraction != 0) {
+    std::string f = fmt::format("{:06}", fraction);
+    while (f.back() == '0') f.pop_back();
+    out += "." + f;
+  }
+  return out;
+}
+
+}  // namespace sluice

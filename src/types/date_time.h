@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sluice {
+
+// DATE is days since 1970-01-01; TIMESTAMP is microseconds since 1970-01-01 00:00:00.
+inline constexpr int64_t kMicrosPerSecond = 1000000;
+inline constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
+
+struct CivilDate {
+  int32_t year;
+  int32_t month;  // 1..12
+  int32_t day;    // 1..31
+};
+
+// Proleptic Gregorian calendar conversions, valid for any int32 day count.
+int32_t DaysFromCivil(int32_t year, int32_t month, int32_t day);
+CivilDate CivilFromDays(int32_t days);
+bool IsLeapYear(int32_t year);
+int32_t DaysInMonth(int32_t year, int32_t month);
+
+// Parse ISO forms: "2024-03-01"; "2024-03-01 12:30:00[.123456]" (also 'T' as separator, and a
+// date alone as midnight). Return nullopt when the text is not a valid date/timestamp.
+std::optional<int32_t> ParseDate(std::string_view text);
+std::optional<int64_t> ParseTimestamp(std::string_view text);
+
+std::string FormatDate(int32_t days);
+// "2024-03-01 12:30:00", with ".123456" (trailing zeros trimmed) when there are fractions.
+std::string FormatTimestamp(int64_t micros);
+
+// Floor division helpers for negative times.
+inline int64_t FloorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
+  return q;
+}
+inline int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
+
+}  // namespace sluice

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "types/interval.h"
+#include "types/logical_type.h"
+
+namespace sluice {
+
+// One scalar of any type, or NULL: literals in plans and rows handed back by collect().
+// Not used on hot paths (those work on Columns).
+class Value {
+ public:
+  Value() = default;  // an untyped NULL
+  static Value Null(LogicalType type) {
+    Value v;
+    v.type_ = type;
+    return v;
+  }
+  static Value Boolean(bool b);
+  static Value TinyInt(int8_t v);
+  static Value SmallInt(int16_t v);
+  static Value Integer(int32_t v);
+  static Value BigInt(int64_t v);
+  static Value Double(double v);
+  static Value Decimal(int128_t unscaled, int precision, int scale);
+  static Value Varchar(std::string s);
+  static Value Date(int32_t days);
+  static Value Timestamp(int64_t micros);
+  static Value IntervalValue(const Interval& interval);
+
+  const LogicalType& type() const { return type_; }
+  bool is_null() const { return is_null_; }
+
+  // Accessors; REQUIRES: !is_null() and a matching type.
+  bool GetBool() const { return int_ != 0; }
+  // Any integer, DATE (days) or TIMESTAMP (micros) type, widened.
+  int64_t GetInt() const { return static_cast<int64_t>(int_); }
+  double GetDouble() const { return double_; }
+  int128_t GetDecimal() const { return int_; }
+  const std::string& GetString() const { return string_; }
+  const Interval& GetInterval() const { return interval_; }
+
+  // Converts to another type with SQL CAST rules; throws ConversionError when impossible.
+  Value CastTo(const LogicalType& target) const;
+
+  // The text form used by `show` and CSV output: NULL prints as "NULL" here; ISO dates,
+  // plain-notation decimals.
+  std::string ToString() const;
+  // A SQL literal that parses back to this value ('it''s', DATE '2024-01-01', 1.50).
+  std::string ToSqlLiteral() const;
+
+  // Equality with NULL equal to NULL (for tests and hashing), not SQL's three-valued '='.
+  friend bool operator==(const Value& a, const Value& b);
+
+ private:
+  LogicalType type_;
+  bool is_null_ = true;
+  int128_t int_ = 0;
+  double double_ = 0;
+  std::string string_;
+  Interval interval_;
+};
+
+}  // namespace sluice

@@ -1,0 +1,290 @@
+#include <cctype>
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "types/cast_ops.h"
+#include "types/date_time.h"
+#include "types/decimal.h"
+#include "types/interval.h"
+#include "types/value.h"
+
+namespace sluice {
+
+namespace {
+
+std::string_view TrimSpaces(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+bool EqualsNoCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); i++) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool TryParseBool(std::string_view text, bool* out) {
+  text = TrimSpaces(text);
+  for (const char* t : {"true", "t", "yes", "y", "1"}) {
+    if (EqualsNoCase(text, t)) {
+      *out = true;
+      return true;
+    }
+  }
+  for (const char* f : {"false", "f", "no", "n", "0"}) {
+    if (EqualsNoCase(text, f)) {
+      *out = false;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool TryParseInt64(std::string_view text, int64_t* out) {
+  text = TrimSpaces(text);
+  if (text.empty()) return false;
+  std::string_view digits = text;
+  if (digits.front() == '+') digits.remove_prefix(1);
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), *out);
+  if (ec == std::errc() && end == digits.data() + digits.size()) return true;
+  if (ec == std::errc::result_out_of_range) return false;
+  // Fractions and exponents round to the nearest integer; go through an exact decimal when
+  // possible so that "0.5" rounds like DECIMAL does.
+  if (auto dec = ParseDecimal(text, 38, 0)) {
+    if (*dec < INT64_MIN || *dec > INT64_MAX) return false;
+    *out = static_cast<int64_t>(*dec);
+    return true;
+  }
+  return false;
+}
+
+bool TryParseDouble(std::string_view text, double* out) {
+  text = TrimSpaces(text);
+  if (text.empty()) return false;
+  std::string_view body = text;
+  if (body.front() == '+') body.remove_prefix(1);
+  auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), *out);
+  return ec == std::errc() && end == body.data() + body.size();
+}
+
+int64_t IntegerTypeMin(TypeId id) {
+  switch (id) {
+    case TypeId::kTinyInt: return INT8_MIN;
+    case TypeId::kSmallInt: return INT16_MIN;
+    case TypeId::kInteger: return INT32_MIN;
+    default: return INT64_MIN;
+  }
+}
+
+int64_t IntegerTypeMax(TypeId id) {
+  switch (id) {
+    case TypeId::kTinyInt: return INT8_MAX;
+    case TypeId::kSmallInt: return INT16_MAX;
+    case TypeId::kInteger: return INT32_MAX;
+    default: return INT64_MAX;
+  }
+}
+
+bool TryDoubleToDecimal(double d, int precision, int scale, int128_t* out) {
+  if (!std::isfinite(d)) return false;
+  const double scaled = d * static_cast<double>(Pow10(scale));
+  const double limit = static_cast<double>(Pow10(precision));
+  // Round half away from zero; std::round does exactly that.
+  const double r = std::round(scaled);
+  if (!(r > -limit && r < limit)) return false;
+  *out = static_cast<int128_t>(r);
+  return true;
+}
+
+bool TryRescaleDecimal(int128_t v, int from_scale, int to_scale, int precision, int128_t* out) {
+  const int128_t limit = MaxDecimalValue(precision);
+  if (to_scale > from_scale) {
+    // Check before multiplying so that the product cannot overflow int128.
+    const int128_t factor = Pow10(to_scale - from_scale);
+    const int128_t bound = limit / factor;
+    if (v > bound || v < -bound) return false;
+    *out = v * factor;
+    return true;
+  }
+  const int128_t r = RescaleDecimal(v, from_scale, to_scale);
+  if (r > limit || r < -limit) return false;
+  *out = r;
+  return true;
+}
+
+std::string FormatDouble(double d) {
+  if (std::isnan(d)) return "nan";
+  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+  return fmt::format("{}", d);
+}
+
+bool CanCast(const LogicalType& from, const LogicalType& to) {
+  const TypeId f = from.id(), t = to.id();
+  if (f == t || f == TypeId::kNull || f == TypeId::kVarchar || t == TypeId::kVarchar) return true;
+  const bool f_num = from.IsNumeric() || f == TypeId::kBoolean;
+  const bool t_num = to.IsNumeric() || t == TypeId::kBoolean;
+  if (f_num && t_num) return true;
+  if ((f == TypeId::kDate || f == TypeId::kTimestamp) &&
+      (t == TypeId::kDate || t == TypeId::kTimestamp)) {
+    return true;
+  }
+  return false;
+}
+
+std::string StringCastMessage(std::string_view text, const LogicalType& to) {
+  return fmt::format("Could not convert string '{}' to {}", text, to.ToString());
+}
+
+std::string OutOfRangeCastMessage(const std::string& value_text, const LogicalType& from,
+                                  const LogicalType& to) {
+  return fmt::format(
+      "Type {} with value {} can't be cast because the value is out of range for the "
+      "destination type {}",
+      from.ToString(), value_text, to.ToString());
+}
+
+namespace {
+
+// The source as an exact integer, for casts from integer-like values.
+Value IntegerTo(int128_t v, const Value& source, const LogicalType& target) {
+  const LogicalType& from = source.type();
+  switch (target.id()) {
+    case TypeId::kBoolean: return Value::Boolean(v != 0);
+    case TypeId::kTinyInt:
+    case TypeId::kSmallInt:
+    case TypeId::kInteger:
+    case TypeId::kBigInt: {
+      if (v < IntegerTypeMin(target.id()) || v > IntegerTypeMax(target.id())) {
+        throw ConversionError(OutOfRangeCastMessage(source.ToString(), from, target));
+      }
+      const int64_t x = static_cast<int64_t>(v);
+      switch (target.id()) {
+        case TypeId::kTinyInt: return Value::TinyInt(static_cast<int8_t>(x));
+        case TypeId::kSmallInt: return Value::SmallInt(static_cast<int16_t>(x));
+        case TypeId::kInteger: return Value::Integer(static_cast<int32_t>(x));
+        default: return Value::BigInt(x);
+      }
+    }
+    case TypeId::kDouble: return Value::Double(static_cast<double>(v));
+    case TypeId::kDecimal: {
+      int128_t out;
+      if (!TryRescaleDecimal(v, 0, target.scale(), target.precision(), &out)) {
+        throw ConversionError(OutOfRangeCastMessage(source.ToString(), from, target));
+      }
+      return Value::Decimal(out, target.precision(), target.scale());
+    }
+    default: break;
+  }
+  throw ConversionError(
+      fmt::format("Unimplemented cast from {} to {}", from.ToString(), target.ToString()));
+}
+
+Value FromString(const std::string& s, const LogicalType& target) {
+  auto fail = [&]() -> Value { throw ConversionError(StringCastMessage(s, target)); };
+  switch (target.id()) {
+    case TypeId::kBoolean: {
+      bool b;
+      return TryParseBool(s, &b) ? Value::Boolean(b) : fail();
+    }
+    case TypeId::kTinyInt:
+    case TypeId::kSmallInt:
+    case TypeId::kInteger:
+    case TypeId::kBigInt: {
+      int64_t v;
+      if (!TryParseInt64(s, &v) || !IntegerFits(v, target.id())) return fail();
+      return IntegerTo(v, Value::BigInt(v), target);
+    }
+    case TypeId::kDouble: {
+      double d;
+      return TryParseDouble(s, &d) ? Value::Double(d) : fail();
+    }
+    case TypeId::kDecimal: {
+      auto v = ParseDecimal(s, target.precision(), target.scale());
+      return v ? Value::Decimal(*v, target.precision(), target.scale()) : fail();
+    }
+    case TypeId::kDate: {
+      auto d = ParseDate(s);
+      return d ? Value::Date(*d) : fail();
+    }
+    case TypeId::kTimestamp: {
+      auto t = ParseTimestamp(s);
+      return t ? Value::Timestamp(*t) : fail();
+    }
+    case TypeId::kInterval: {
+      auto i = ParseInterval(s);
+      return i ? Value::IntervalValue(*i) : fail();
+    }
+    default: return fail();
+  }
+}
+
+}  // namespace
+
+Value Value::CastTo(const LogicalType& target) const {
+  if (type_ == target) return *this;
+  if (is_null_) return Value::Null(target);
+  if (target.id() == TypeId::kVarchar) return Value::Varchar(ToString());
+  const TypeId from = type_.id();
+  auto unsupported = [&]() -> Value {
+    throw ConversionError(fmt::format("Unimplemented cast from {} to {}", type_.ToString(),
+                                      target.ToString()));
+  };
+  switch (from) {
+    case TypeId::kVarchar: return FromString(string_, target);
+    case TypeId::kBoolean:
+    case TypeId::kTinyInt:
+    case TypeId::kSmallInt:
+    case TypeId::kInteger:
+    case TypeId::kBigInt: return IntegerTo(int_, *this, target);
+    case TypeId::kDouble: {
+      if (target.id() == TypeId::kBoolean) return Value::Boolean(double_ != 0);
+      if (target.IsInteger()) {
+        int64_t v;
+        if (!TryDoubleToInt64(double_, &v) || !IntegerFits(v, target.id())) {
+          throw ConversionError(OutOfRangeCastMessage(ToString(), type_, target));
+        }
+        return IntegerTo(v, *this, target);
+      }
+      if (target.id() == TypeId::kDecimal) {
+        int128_t v;
+        if (!TryDoubleToDecimal(double_, target.precision(), target.scale(), &v)) {
+          throw ConversionError(OutOfRangeCastMessage(ToString(), type_, target));
+        }
+        return Value::Decimal(v, target.precision(), target.scale());
+      }
+      return unsupported();
+    }
+    case TypeId::kDecimal: {
+      if (target.id() == TypeId::kDouble) return Value::Double(DecimalToDouble(int_, type_.scale()));
+      if (target.id() == TypeId::kBoolean) return Value::Boolean(int_ != 0);
+      if (target.IsInteger()) return IntegerTo(DecimalToInteger(int_, type_.scale()), *this, target);
+      if (target.id() == TypeId::kDecimal) {
+        int128_t v;
+        if (!TryRescaleDecimal(int_, type_.scale(), target.scale(), target.precision(), &v)) {
+          throw ConversionError(OutOfRangeCastMessage(ToString(), type_, target));
+        }
+        return Value::Decimal(v, target.precision(), target.scale());
+      }
+      return unsupported();
+    }
+    case TypeId::kDate:
+      if (target.id() == TypeId::kTimestamp) return Value::Timestamp(GetInt() * kMicrosPerDay);
+      return unsupported();
+    case TypeId::kTimestamp:
+      if (target.id() == TypeId::kDate) {
+        return Value::Date(static_cast<int32_t>(FloorDiv(GetInt(), kMicrosPerDay)));
+      }
+      return unsupported();
+    default: return unsupported();
+  }
+}
+
+}  // namespace sluice

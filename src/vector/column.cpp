@@ -1,0 +1,270 @@
+#include "vector/column.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+#include "types/interval.h"
+
+namespace sluice {
+
+namespace {
+
+size_t ValidityWords(size_t capacity) { return (capacity + 63) / 64; }
+
+void* AllocateBytes(size_t bytes) {
+  void* p = std::malloc(bytes == 0 ? 1 : bytes);
+  if (p == nullptr) throw OutOfMemoryError(fmt::format("could not allocate {} bytes", bytes));
+  return p;
+}
+
+}  // namespace
+
+Column::Column(LogicalType type, size_t capacity)
+    : type_(type), width_(type.PhysicalSize()), capacity_(capacity) {
+  data_ = static_cast<uint8_t*>(AllocateBytes(capacity_ * width_));
+}
+
+Column::~Column() {
+  std::free(data_);
+  std::free(validity_);
+}
+
+std::shared_ptr<Column> Column::MakeConstant(const LogicalType& type, const Value& value,
+                                             size_t size) {
+  auto column = std::make_shared<Column>(type, 1);
+  column->SetValue(0, value);
+  column->constant_ = true;
+  column->size_ = size;
+  return column;
+}
+
+void Column::Reserve(size_t capacity) {
+  if (capacity <= capacity_) return;
+  capacity = std::max(capacity, capacity_ * 2);
+  auto* grown = static_cast<uint8_t*>(std::realloc(data_, capacity * width_));
+  if (grown == nullptr) throw OutOfMemoryError("could not grow a column");
+  data_ = grown;
+  if (validity_ != nullptr) {
+    const size_t old_words = ValidityWords(capacity_);
+    const size_t words = ValidityWords(capacity);
+    auto* v = static_cast<uint64_t*>(std::realloc(validity_, words * 8));
+    if (v == nullptr) throw OutOfMemoryError("could not grow a column");
+    validity_ = v;
+    std::fill(validity_ + old_words, validity_ + words, ~uint64_t{0});
+  }
+  capacity_ = capacity;
+}
+
+uint64_t* Column::MutableValidity() {
+  if (validity_ == nullptr) {
+    const size_t words = ValidityWords(std::max<size_t>(capacity_, 1));
+    validity_ = static_cast<uint64_t*>(AllocateBytes(words * 8));
+    std::fill(validity_, validity_ + words, ~uint64_t{0});
+  }
+  return validity_;
+}
+
+bool Column::HasNulls() const {
+  if (validity_ == nullptr) return false;
+  if (constant_) return !IsValid(0);
+  const size_t full = size_ / 64;
+  for (size_t w = 0; w < full; w++) {
+    if (validity_[w] != ~uint64_t{0}) return true;
+  }
+  const size_t rest = size_ % 64;
+  if (rest != 0) {
+    const uint64_t mask = (uint64_t{1} << rest) - 1;
+    if ((validity_[full] & mask) != mask) return true;
+  }
+  return false;
+}
+
+size_t Column::CountNulls() const {
+  if (validity_ == nullptr) return 0;
+  if (constant_) return IsValid(0) ? 0 : size_;
+  size_t valid = 0;
+  const size_t full = size_ / 64;
+  for (size_t w = 0; w < full; w++) valid += std::popcount(validity_[w]);
+  const size_t rest = size_ % 64;
+  if (rest != 0) valid += std::popcount(validity_[full] & ((uint64_t{1} << rest) - 1));
+  return size_ - valid;
+}
+
+StringHeap& Column::OwnHeap() {
+  if (!own_heap_) own_heap_ = std::make_shared<StringHeap>();
+  return *own_heap_;
+}
+
+StringView Column::AddString(std::string_view s) {
+  if (s.size() <= StringView::kInlineSize) return StringView(s);
+  return StringView(OwnHeap().Add(s), static_cast<uint32_t>(s.size()));
+}
+
+void Column::ShareHeapsOf(const Column& other) {
+  if (other.own_heap_ && other.own_heap_ != own_heap_) shared_heaps_.push_back(other.own_heap_);
+  for (const auto& heap : other.shared_heaps_) {
+    if (std::find(shared_heaps_.begin(), shared_heaps_.end(), heap) == shared_heaps_.end()) {
+      shared_heaps_.push_back(heap);
+    }
+  }
+}
+
+Value Column::GetValue(size_t row) const {
+  if (constant_) row = 0;
+  if (!IsValid(row)) return Value::Null(type_);
+  switch (type_.id()) {
+    case TypeId::kNull: return Value::Null(type_);
+    case TypeId::kBoolean: return Value::Boolean(data<uint8_t>()[row] != 0);
+    case TypeId::kTinyInt: return Value::TinyInt(data<int8_t>()[row]);
+    case TypeId::kSmallInt: return Value::SmallInt(data<int16_t>()[row]);
+    case TypeId::kInteger: return Value::Integer(data<int32_t>()[row]);
+    case TypeId::kBigInt: return Value::BigInt(data<int64_t>()[row]);
+    case TypeId::kDouble: return Value::Double(data<double>()[row]);
+    case TypeId::kDecimal:
+      if (type_.IsWideDecimal()) {
+        return Value::Decimal(data<int128_t>()[row], type_.precision(), type_.scale());
+      }
+      return Value::Decimal(data<int64_t>()[row], type_.precision(), type_.scale());
+    case TypeId::kVarchar: return Value::Varchar(data<StringView>()[row].str());
+    case TypeId::kDate: return Value::Date(data<int32_t>()[row]);
+    case TypeId::kTimestamp: return Value::Timestamp(data<int64_t>()[row]);
+    case TypeId::kInterval: return Value::IntervalValue(data<Interval>()[row]);
+  }
+  return Value::Null(type_);
+}
+
+void Column::SetValue(size_t row, const Value& value) {
+  SLUICE_CHECK(row < capacity_, "row={} capacity={}", row, capacity_);
+  if (value.is_null()) {
+    std::memset(data_ + row * width_, 0, width_);
+    SetNull(row);
+    return;
+  }
+  SetValid(row);
+  switch (type_.id()) {
+    case TypeId::kNull: break;
+    case TypeId::kBoolean: data<uint8_t>()[row] = value.GetBool() ? 1 : 0; break;
+    case TypeId::kTinyInt: data<int8_t>()[row] = static_cast<int8_t>(value.GetInt()); break;
+    case TypeId::kSmallInt: data<int16_t>()[row] = static_cast<int16_t>(value.GetInt()); break;
+    case TypeId::kInteger:
+    case TypeId::kDate: data<int32_t>()[row] = static_cast<int32_t>(value.GetInt()); break;
+    case TypeId::kBigInt:
+    case TypeId::kTimestamp: data<int64_t>()[row] = value.GetInt(); break;
+    case TypeId::kDouble: data<double>()[row] = value.GetDouble(); break;
+    case TypeId::kDecimal:
+      if (type_.IsWideDecimal()) {
+        data<int128_t>()[row] = value.GetDecimal();
+      } else {
+        data<int64_t>()[row] = static_cast<int64_t>(value.GetDecimal());
+      }
+      break;
+    case TypeId::kVarchar: data<StringView>()[row] = AddString(value.GetString()); break;
+    case TypeId::kInterval: data<Interval>()[row] = value.GetInterval(); break;
+  }
+}
+
+std::shared_ptr<Column> Column::Gather(const uint32_t* sel, size_t n) const {
+  auto out = std::make_shared<Column>(type_, n);
+  out->AppendSelected(*this, sel, n);
+  return out;
+}
+
+void Column::AppendSelected(const Column& other, const uint32_t* sel, size_t n) {
+  SLUICE_CHECK(!constant_, "append to a constant column");
+  Reserve(size_ + n);
+  uint8_t* base = data_ + size_ * width_;
+  const uint8_t* src_data = other.data_;
+  if (other.constant_) {
+    for (size_t i = 0; i < n; i++) std::memcpy(base + i * width_, src_data, width_);
+  } else {
+    switch (width_) {
+      case 1:
+        for (size_t i = 0; i < n; i++) base[i] = src_data[sel[i]];
+        break;
+      case 2: {
+        auto* dst = reinterpret_cast<uint16_t*>(base);
+        const auto* src = other.data<uint16_t>();
+        for (size_t i = 0; i < n; i++) dst[i] = src[sel[i]];
+        break;
+      }
+      case 4: {
+        auto* dst = reinterpret_cast<uint32_t*>(base);
+        const auto* src = other.data<uint32_t>();
+        for (size_t i = 0; i < n; i++) dst[i] = src[sel[i]];
+        break;
+      }
+      case 8: {
+        auto* dst = reinterpret_cast<uint64_t*>(base);
+        const auto* src = other.data<uint64_t>();
+        for (size_t i = 0; i < n; i++) dst[i] = src[sel[i]];
+        break;
+      }
+      default:
+        for (size_t i = 0; i < n; i++) {
+          std::memcpy(base + i * width_, src_data + sel[i] * width_, width_);
+        }
+    }
+  }
+  if (other.validity_ != nullptr) {
+    for (size_t i = 0; i < n; i++) {
+      if (other.IsValid(other.constant_ ? 0 : sel[i])) {
+        SetValid(size_ + i);
+      } else {
+        SetNull(size_ + i);
+      }
+    }
+  } else if (validity_ != nullptr) {
+    for (size_t i = 0; i < n; i++) SetValid(size_ + i);
+  }
+  if (type_.id() == TypeId::kVarchar) ShareHeapsOf(other);
+  size_ += n;
+}
+
+std::shared_ptr<Column> Column::Slice(size_t offset, size_t n) const {
+  auto out = std::make_shared<Column>(type_, n);
+  out->Append(*this, offset, n);
+  return out;
+}
+
+ColumnPtr Column::Flatten(const ColumnPtr& self) const {
+  if (!constant_) return self;
+  std::vector<uint32_t> zeros(size_, 0);
+  return Gather(zeros.data(), size_);
+}
+
+void Column::Append(const Column& other, size_t offset, size_t n) {
+  SLUICE_CHECK(!constant_, "append to a constant column");
+  Reserve(size_ + n);
+  if (other.constant_) {
+    for (size_t i = 0; i < n; i++) std::memcpy(data_ + (size_ + i) * width_, other.data_, width_);
+    if (!other.IsValid(0)) {
+      for (size_t i = 0; i < n; i++) SetNull(size_ + i);
+    }
+  } else {
+    std::memcpy(data_ + size_ * width_, other.data_ + offset * width_, n * width_);
+    if (other.validity_ != nullptr) {
+      for (size_t i = 0; i < n; i++) {
+        if (other.IsValid(offset + i)) {
+          SetValid(size_ + i);
+        } else {
+          SetNull(size_ + i);
+        }
+      }
+    }
+  }
+  if (validity_ != nullptr && (other.validity_ == nullptr)) {
+    for (size_t i = 0; i < n; i++) SetValid(size_ + i);
+  }
+  if (type_.id() == TypeId::kVarchar) ShareHeapsOf(other);
+  size_ += n;
+}
+
+size_t Column::MemoryBytes() const {
+  size_t bytes = capacity_ * width_;
+  if (validity_ != nullptr) bytes += ValidityWords(capacity_) * 8;
+  if (own_heap_) bytes += own_heap_->bytes();
+  return bytes;
+}
+
+}  // namespace sluice
