@@ -181,7 +181,6 @@ ScalarKernel InListKernel(const LogicalType& type, const std::vector<Value>& val
     set->insert(holder->data<T>()[i]);
   }
   return [holder, set, has_null, negated](const std::vector<ColumnPtr>& args, size_t n) {
-    const T* x = args[0]->data<T>();
     return kernel::UnaryExec<T, uint8_t>(
         TypeId::kBoolean, args[0], n,
         [&](const T& v, uint8_t& r) {
@@ -190,7 +189,6 @@ ScalarKernel InListKernel(const LogicalType& type, const std::vector<Value>& val
           return found || !has_null;  // not found with a NULL in the list: NULL
         },
         kernel::NullOnFail());
-    (void)x;
   };
 }
 

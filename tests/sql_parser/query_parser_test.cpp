@@ -160,8 +160,8 @@ TEST(QueryParserTest, RoundTrips) {
       "select * from a natural join b cross join c",
       "with x as (select 1 as a) select a from x union all select 2 order by a limit 3",
       "select extract(month from d), substring(s from 2 for 3), position('a' in s) from t",
-      "select f(x) over w from t window w as (order by y range between unbounded preceding "
-      "and current row)",
+      ("select f(x) over w from t window w as (order by y range between unbounded preceding "
+       "and current row)"),
       "select * from read_parquet('p/*.parquet', hive_partitioning = true) as p",
       "select a from t group by grouping sets ((a), ()), rollup (b), cube (c, d)",
       "select left(s, 1), \"right\"(s, 2) from t",

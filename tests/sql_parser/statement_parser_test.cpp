@@ -187,8 +187,8 @@ TEST(StatementParserTest, RoundTrips) {
       "drop view if exists v",
       "insert into t (a) select 1 union select 2",
       "update t set a = 1 where b in (select c from s)",
-      "merge into t using s on t.a = s.a when matched then update set a = s.a "
-      "when not matched then insert values (s.a)",
+      ("merge into t using s on t.a = s.a when matched then update set a = s.a "
+       "when not matched then insert values (s.a)"),
       "set x to 'y'",
       "explain analyze select * from t",
       "copy (select 1) to 'f.csv' (format csv, header true)",

@@ -1,0 +1,126 @@
+#include "exec/sort.h"
+
+#include <algorithm>
+
+#include "exec/exec_context.h"
+
+namespace sluice {
+
+namespace {
+
+// Concatenates batches into one flat column per field, sized exactly.
+std::vector<ColumnPtr> Concatenate(const std::vector<Batch>& batches, const Schema& schema,
+                                   size_t num_rows) {
+  std::vector<ColumnPtr> columns;
+  for (size_t c = 0; c < schema.size(); c++) {
+    auto col = Column::Make(schema.field(c).type, num_rows);
+    for (const auto& b : batches) col->Append(*b.column(c), 0, b.num_rows());
+    columns.push_back(std::move(col));
+  }
+  return columns;
+}
+
+// One task: buffers the partition (for top-N, only the best rows so far), sorts it, then
+// emits the rows in order.
+class SortStream : public BatchStream {
+ public:
+  SortStream(const Sort& op, ExecContext& ctx, int partition)
+      : op_(op), ctx_(ctx), input_(ctx.Execute(op.child(), partition)),
+        reservation_(&ctx.memory(), "sort") {}
+
+  bool Next(Batch* out) override {
+    if (!sorted_) {
+      Consume();
+      sorted_ = true;
+    }
+    if (emitted_ >= order_.size()) return false;
+    const size_t n = std::min(kBatchSize, order_.size() - emitted_);
+    std::vector<ColumnPtr> columns;
+    for (const auto& c : columns_) columns.push_back(c->Gather(order_.data() + emitted_, n));
+    emitted_ += n;
+    *out = Batch(std::move(columns), n);
+    return true;
+  }
+
+ private:
+  void Consume() {
+    const std::optional<int64_t> limit = op_.limit();
+    // A top-N compacts its buffer to the best `limit` rows whenever it doubles.
+    const size_t compact_at =
+        limit.has_value() ? std::max<size_t>(2 * static_cast<size_t>(std::max<int64_t>(*limit, 0)),
+                                             8 * kBatchSize)
+                          : SIZE_MAX;
+    std::vector<Batch> batches;
+    size_t rows = 0;
+    int64_t bytes = 0;
+    Batch batch;
+    while (input_->Next(&batch)) {
+      rows += batch.num_rows();
+      bytes += static_cast<int64_t>(batch.MemoryBytes());
+      reservation_.Resize(bytes);  // an external merge sort would spill runs here
+      batches.push_back(std::move(batch));
+      if (rows >= compact_at) {
+        Batch best = SortAndTake(batches, rows, limit);
+        batches.clear();
+        rows = best.num_rows();
+        bytes = static_cast<int64_t>(best.MemoryBytes());
+        reservation_.Resize(bytes);
+        batches.push_back(std::move(best));
+      }
+    }
+    columns_ = Concatenate(batches, op_.child().schema(), rows);
+    batches.clear();
+    order_ = ComputeSortOrder(columns_, op_.keys(), rows, limit, &ctx_.pool());
+  }
+
+  // The best `limit` rows of `batches`, in order, as one batch.
+  Batch SortAndTake(const std::vector<Batch>& batches, size_t rows,
+                    std::optional<int64_t> limit) {
+    auto columns = Concatenate(batches, op_.child().schema(), rows);
+    const auto order = ComputeSortOrder(columns, op_.keys(), rows, limit, nullptr);
+    std::vector<ColumnPtr> kept;
+    for (const auto& c : columns) kept.push_back(c->Gather(order.data(), order.size()));
+    return Batch(std::move(kept), order.size());
+  }
+
+  const Sort& op_;
+  ExecContext& ctx_;
+  std::unique_ptr<BatchStream> input_;
+  MemoryReservation reservation_;
+  bool sorted_ = false;
+  std::vector<ColumnPtr> columns_;
+  std::vector<uint32_t> order_;
+  size_t emitted_ = 0;
+};
+
+}  // namespace
+
+Sort::Sort(PhysicalOperatorPtr child, std::vector<SortKey> keys, std::optional<int64_t> limit)
+    : Sort(child->schema(), std::move(child), std::move(keys), limit) {}
+
+Sort::Sort(Schema schema, PhysicalOperatorPtr&& child, std::vector<SortKey> keys,
+           std::optional<int64_t> limit)
+    : PhysicalOperator(std::move(schema), [&] {
+        std::vector<PhysicalOperatorPtr> children;
+        children.push_back(std::move(child));
+        return children;
+      }()),
+      keys_(std::move(keys)),
+      limit_(limit) {}
+
+std::string Sort::details() const {
+  std::string out;
+  for (size_t i = 0; i < keys_.size(); i++) {
+    if (i > 0) out += ", ";
+    out += "#" + std::to_string(keys_[i].column) + (keys_[i].ascending ? " ASC" : " DESC") +
+           (keys_[i].nulls_first ? " NULLS FIRST" : " NULLS LAST");
+  }
+  if (limit_.has_value()) out += " LIMIT " + std::to_string(*limit_);
+  return out;
+}
+
+std::unique_ptr<BatchStream> Sort::Execute(int partition, ExecContext& ctx) const {
+  return std::make_unique<SortStream>(*this, ctx, partition);
+}
+
+}  // namespace sluice

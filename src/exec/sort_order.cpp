@@ -1,0 +1,221 @@
+#include "exec/sort_order.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+#include "common/thread_pool.h"
+#include "types/interval.h"
+#include "types/string_view.h"
+
+namespace sluice {
+
+namespace {
+
+// A row to sort: the normalized prefix of its first key, its NULL rank, its index.
+struct SortEntry {
+  uint64_t prefix;
+  uint32_t row;
+  uint32_t null_rank;  // 0 sorts before 1
+};
+
+constexpr uint64_t kSignBit = uint64_t{1} << 63;
+
+// Order-preserving unsigned encodings of the physical types.
+template <typename T>
+uint64_t Normalize(const T& v) {
+  if constexpr (std::is_same_v<T, double>) {
+    double d = v == 0.0 ? 0.0 : v;
+    if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();  // NaN sorts last
+    const uint64_t bits = std::bit_cast<uint64_t>(d);
+    return (bits & kSignBit) != 0 ? ~bits : bits | kSignBit;
+  } else if constexpr (std::is_same_v<T, int128_t>) {
+    return static_cast<uint64_t>(static_cast<unsigned __int128>(v) >> 64) ^ kSignBit;
+  } else if constexpr (std::is_same_v<T, StringView>) {
+    // The first 8 bytes big-endian: memcmp order on the prefix.
+    uint8_t bytes[8] = {};
+    std::memcpy(bytes, v.data(), std::min<uint32_t>(v.size(), 8));
+    uint64_t p = 0;
+    for (uint8_t b : bytes) p = (p << 8) | b;
+    return p;
+  } else if constexpr (std::is_same_v<T, Interval>) {
+    return static_cast<uint64_t>(v.NormalizedMicros()) ^ kSignBit;
+  } else if constexpr (std::is_same_v<T, uint8_t>) {
+    return v;
+  } else {
+    return static_cast<uint64_t>(static_cast<int64_t>(v)) ^ kSignBit;
+  }
+}
+
+template <typename T>
+int CompareValues(const T& a, const T& b) {
+  if constexpr (std::is_same_v<T, StringView>) {
+    return a.Compare(b);
+  } else if constexpr (std::is_same_v<T, double> || std::is_same_v<T, Interval>) {
+    const uint64_t x = Normalize(a);
+    const uint64_t y = Normalize(b);
+    return x < y ? -1 : (x > y ? 1 : 0);
+  } else {
+    return a < b ? -1 : (a > b ? 1 : 0);
+  }
+}
+
+template <typename F>
+void Dispatch(const LogicalType& type, F&& fn) {
+  switch (type.id()) {
+    case TypeId::kBoolean: fn.template operator()<uint8_t>(); break;
+    case TypeId::kTinyInt: fn.template operator()<int8_t>(); break;
+    case TypeId::kSmallInt: fn.template operator()<int16_t>(); break;
+    case TypeId::kInteger:
+    case TypeId::kDate: fn.template operator()<int32_t>(); break;
+    case TypeId::kBigInt:
+    case TypeId::kTimestamp: fn.template operator()<int64_t>(); break;
+    case TypeId::kDouble: fn.template operator()<double>(); break;
+    case TypeId::kDecimal:
+      if (type.IsWideDecimal()) {
+        fn.template operator()<int128_t>();
+      } else {
+        fn.template operator()<int64_t>();
+      }
+      break;
+    case TypeId::kVarchar: fn.template operator()<StringView>(); break;
+    case TypeId::kInterval: fn.template operator()<Interval>(); break;
+    case TypeId::kNull: fn.template operator()<uint8_t>(); break;
+  }
+}
+
+// Compares rows a and b of one column by one key; NULLs placed per the key.
+using KeyComparator = int (*)(const Column&, const SortKey&, size_t, size_t);
+
+template <typename T>
+int CompareKey(const Column& col, const SortKey& key, size_t a, size_t b) {
+  const bool null_a = !col.IsValid(a);
+  const bool null_b = !col.IsValid(b);
+  if (null_a || null_b) {
+    if (null_a == null_b) return 0;
+    return (null_a == key.nulls_first) ? -1 : 1;
+  }
+  const int c = CompareValues(col.data<T>()[a], col.data<T>()[b]);
+  return key.ascending ? c : -c;
+}
+
+// The total order on entries: null rank, prefix, remaining key columns, input position.
+class EntryLess {
+ public:
+  EntryLess(const std::vector<ColumnPtr>& columns, const std::vector<SortKey>& keys,
+            bool prefix_exact)
+      : keys_(keys) {
+    // The first key is compared again only when its prefix is not exact.
+    for (size_t k = prefix_exact ? 1 : 0; k < keys.size(); k++) {
+      const Column* col = columns[keys[k].column].get();
+      Dispatch(col->type(), [&]<typename T>() { rest_.push_back({col, k, &CompareKey<T>}); });
+    }
+  }
+  bool operator()(const SortEntry& a, const SortEntry& b) const {
+    if (a.null_rank != b.null_rank) return a.null_rank < b.null_rank;
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    for (const Rest& r : rest_) {
+      const int c = r.compare(*r.column, keys_[r.key], a.row, b.row);
+      if (c != 0) return c < 0;
+    }
+    return a.row < b.row;
+  }
+
+ private:
+  struct Rest {
+    const Column* column;
+    size_t key;
+    KeyComparator compare;
+  };
+  const std::vector<SortKey>& keys_;
+  std::vector<Rest> rest_;
+};
+
+bool FillEntries(const Column& col, const SortKey& key, size_t n, SortEntry* entries) {
+  bool exact = true;
+  Dispatch(col.type(), [&]<typename T>() {
+    exact = !std::is_same_v<T, int128_t> && !std::is_same_v<T, StringView>;
+    const T* data = col.data<T>();
+    const uint32_t null_rank = key.nulls_first ? 0 : 1;
+    for (size_t i = 0; i < n; i++) {
+      SortEntry& e = entries[i];
+      e.row = static_cast<uint32_t>(i);
+      if (!col.IsValid(i)) {
+        e.prefix = 0;
+        e.null_rank = null_rank;
+      } else {
+        const uint64_t p = Normalize(data[i]);
+        e.prefix = key.ascending ? p : ~p;
+        e.null_rank = 1 - null_rank;
+      }
+    }
+  });
+  return exact;
+}
+
+}  // namespace
+
+std::vector<uint32_t> ComputeSortOrder(const std::vector<ColumnPtr>& columns,
+                                       const std::vector<SortKey>& keys, size_t num_rows,
+                                       std::optional<int64_t> limit, ThreadPool* pool) {
+  std::vector<SortEntry> entries(num_rows);
+  bool exact = true;
+  if (keys.empty()) {
+    for (size_t i = 0; i < num_rows; i++) entries[i] = SortEntry{0, static_cast<uint32_t>(i), 0};
+  } else {
+    exact = FillEntries(*columns[keys[0].column], keys[0], num_rows, entries.data());
+  }
+  const EntryLess less(columns, keys, exact);
+  const size_t keep = limit.has_value()
+                          ? std::min<size_t>(num_rows, static_cast<size_t>(std::max<int64_t>(*limit, 0)))
+                          : num_rows;
+
+  if (keep < num_rows) {
+    // Top-N: select, then sort only the survivors.
+    std::nth_element(entries.begin(), entries.begin() + keep, entries.end(), less);
+    entries.resize(keep);
+    std::sort(entries.begin(), entries.end(), less);
+  } else {
+    const int threads = pool != nullptr ? pool->threads() : 1;
+    constexpr size_t kMinChunk = 16384;
+    size_t chunks = std::min<size_t>(static_cast<size_t>(threads), num_rows / kMinChunk);
+    if (chunks <= 1) {
+      std::sort(entries.begin(), entries.end(), less);
+    } else {
+      std::vector<size_t> bounds(chunks + 1);
+      for (size_t c = 0; c <= chunks; c++) bounds[c] = num_rows * c / chunks;
+      pool->ParallelFor(static_cast<int>(chunks), [&](int c) {
+        std::sort(entries.begin() + bounds[c], entries.begin() + bounds[c + 1], less);
+      });
+      // Merge neighbouring runs pairwise, in parallel within a round.
+      std::vector<SortEntry> buffer(num_rows);
+      while (bounds.size() > 2) {
+        const size_t runs = bounds.size() - 1;
+        const size_t pairs = runs / 2;
+        pool->ParallelFor(static_cast<int>((runs + 1) / 2), [&](int p) {
+          const size_t lo = bounds[2 * p];
+          if (static_cast<size_t>(p) == pairs) {  // odd run out: copy through
+            std::copy(entries.begin() + lo, entries.begin() + bounds[2 * p + 1],
+                      buffer.begin() + lo);
+            return;
+          }
+          const size_t mid = bounds[2 * p + 1];
+          const size_t hi = bounds[2 * p + 2];
+          std::merge(entries.begin() + lo, entries.begin() + mid, entries.begin() + mid,
+                     entries.begin() + hi, buffer.begin() + lo, less);
+        });
+        entries.swap(buffer);
+        std::vector<size_t> next;
+        for (size_t b = 0; b < bounds.size(); b += 2) next.push_back(bounds[b]);
+        if (next.back() != num_rows) next.push_back(num_rows);
+        bounds.swap(next);
+      }
+    }
+  }
+  std::vector<uint32_t> order(entries.size());
+  for (size_t i = 0; i < entries.size(); i++) order[i] = entries[i].row;
+  return order;
+}
+
+}  // namespace sluice
