@@ -37,7 +37,7 @@ DataFrame GroupedData::Agg(const std::vector<ExprPtr>& aggregates) const {
 }
 
 DataFrame GroupedData::Count() const {
-  return DataFrame(session_, MakeAggregate(plan_, keys_, {Alias(CountStar(), "count")}));
+  return DataFrame(session_, MakeAggregate(plan_, keys_, {sluice::Alias(CountStar(), "count")}));
 }
 
 DataFrame DataFrame::Select(const std::vector<ExprPtr>& exprs) const {
@@ -57,13 +57,13 @@ DataFrame DataFrame::WithColumn(const std::string& name, const ExprPtr& expr) co
   bool replaced = false;
   for (size_t i = 0; i < schema().size(); i++) {
     if (ToLower(schema().field(i).name) == ToLower(name)) {
-      exprs.push_back(Alias(expr, name));
+      exprs.push_back(sluice::Alias(expr, name));
       replaced = true;
     } else {
       exprs.push_back(RefAt(schema(), static_cast<int>(i)));
     }
   }
-  if (!replaced) exprs.push_back(Alias(expr, name));
+  if (!replaced) exprs.push_back(sluice::Alias(expr, name));
   return Select(exprs);
 }
 
@@ -72,7 +72,7 @@ DataFrame DataFrame::WithColumnRenamed(const std::string& from, const std::strin
   std::vector<ExprPtr> exprs;
   for (size_t i = 0; i < schema().size(); i++) {
     ExprPtr ref = RefAt(schema(), static_cast<int>(i));
-    exprs.push_back(static_cast<int>(i) == index ? Alias(ref, to) : ref);
+    exprs.push_back(static_cast<int>(i) == index ? sluice::Alias(ref, to) : ref);
   }
   return Select(exprs);
 }
@@ -130,7 +130,7 @@ DataFrame DataFrame::Join(const DataFrame& other, const std::vector<std::string>
       }
     }
     if (is_key && (kind == JoinKind::kRight || kind == JoinKind::kFull)) {
-      exprs.push_back(Alias(Coalesce({ref, RefAt(joined->schema, r_index)}), schema().field(i).name));
+      exprs.push_back(sluice::Alias(sluice::Coalesce({ref, RefAt(joined->schema, r_index)}), schema().field(i).name));
     } else {
       exprs.push_back(ref);
     }
@@ -166,7 +166,7 @@ DataFrame DataFrame::DropDuplicates(const std::vector<std::string>& subset) cons
     const std::string& name = schema().field(i).name;
     bool is_key = false;
     for (const auto& s : subset) is_key |= ToLower(s) == ToLower(name);
-    if (!is_key) aggs.push_back(Alias(Aggregate("any_value", {RefAt(schema(), static_cast<int>(i))}), name));
+    if (!is_key) aggs.push_back(sluice::Alias(Aggregate("any_value", {RefAt(schema(), static_cast<int>(i))}), name));
   }
   DataFrame grouped(session_, MakeAggregate(plan_, keys, aggs));
   // Restore the original column order.

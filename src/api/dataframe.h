@@ -6,6 +6,7 @@
 
 #include "expr/expr.h"
 #include "io/csv_options.h"
+#include "io/csv_writer.h"
 #include "plan/logical_plan.h"
 
 namespace sluice {

@@ -18,6 +18,7 @@ Usage: sluice <command> [options]
 Commands:
   sql        run SQL statements (from -c, a file, or standard input)
   demo       generate raw data and run the end-to-end example job
+  sqllogictest  run sqllogictest (.test) files and report failures
   version    print the version
   help       show this help
 
@@ -44,12 +45,13 @@ int RunCli(int argc, char** argv) {
   try {
     if (command == "sql") return SqlCommand(args);
     if (command == "demo") return DemoCommand(args);
+    if (command == "sqllogictest") return SqllogictestCommand(args);
     if (command == "version" || command == "--version") {
       fmt::print("sluice 0.1.0\n");
       return 0;
     }
     fmt::print(stderr, "sluice: unknown command '{}'{}\n\n{}", command,
-               DidYouMean(command, {"sql", "demo", "version", "help"}), kUsage);
+               DidYouMean(command, {"sql", "demo", "sqllogictest", "version", "help"}), kUsage);
     return 2;
   } catch (const Error& e) {
     fmt::print(stderr, "{}\n", e.what());

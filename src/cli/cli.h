@@ -11,6 +11,8 @@ int RunCli(int argc, char** argv);
 
 int SqlCommand(const std::vector<std::string>& args);
 int DemoCommand(const std::vector<std::string>& args);
+// Runs sqllogictest files (src/cli/sqllogictest_command.cpp).
+int SqllogictestCommand(const std::vector<std::string>& args);
 
 // True when `args` asks for help (-h, --help).
 bool WantsHelp(const std::vector<std::string>& args);

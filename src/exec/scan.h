@@ -12,7 +12,7 @@ namespace sluice {
 class Scan : public PhysicalOperator {
  public:
   Scan(std::shared_ptr<const DataSource> source, std::vector<int> columns, Schema schema)
-      : PhysicalOperator(std::move(schema), {}), source_(std::move(source)),
+      : PhysicalOperator(std::move(schema), std::vector<PhysicalOperatorPtr>{}), source_(std::move(source)),
         columns_(std::move(columns)) {}
 
   std::string name() const override { return "Scan"; }
@@ -35,7 +35,7 @@ class Scan : public PhysicalOperator {
 class InMemoryScan : public PhysicalOperator {
  public:
   InMemoryScan(Schema schema, std::shared_ptr<const std::vector<std::vector<Batch>>> partitions)
-      : PhysicalOperator(std::move(schema), {}), partitions_(std::move(partitions)) {}
+      : PhysicalOperator(std::move(schema), std::vector<PhysicalOperatorPtr>{}), partitions_(std::move(partitions)) {}
 
   std::string name() const override { return "InMemoryScan"; }
   std::string details() const override;

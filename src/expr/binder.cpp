@@ -55,6 +55,9 @@ class ExpressionBinder {
   explicit ExpressionBinder(const Schema& schema) : schema_(schema) {}
 
   ExprPtr Bind(const ExprPtr& e) {
+    // Already-bound subtrees (positional references made by the planner, the DataFrame API
+    // or the SQL binder, where names may repeat) are kept as they are.
+    if (e->bound) return e;
     switch (e->kind) {
       case ExprKind::kColumnRef: return BindColumn(*e);
       case ExprKind::kLiteral: {

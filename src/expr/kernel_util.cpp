@@ -34,6 +34,43 @@ bool AnyNullConstant(const std::vector<ColumnPtr>& args) {
   return std::any_of(args.begin(), args.end(), [](const ColumnPtr& c) { return IsNullConstant(*c); });
 }
 
+namespace {
+int IntegerRank(TypeId id) {
+  switch (id) {
+    case TypeId::kTinyInt: return 1;
+    case TypeId::kSmallInt: return 2;
+    case TypeId::kInteger: return 3;
+    case TypeId::kBigInt: return 4;
+    default: return 0;
+  }
+}
+}  // namespace
+
+bool ImplicitlyCastable(const Expr& arg, const LogicalType& to) {
+  const LogicalType& from = arg.type;
+  if (from == to || from.id() == TypeId::kNull) return true;
+  if (arg.kind == ExprKind::kLiteral && from.id() == TypeId::kVarchar) return true;
+  if (from.IsInteger()) {
+    if (to.IsInteger()) return IntegerRank(from.id()) <= IntegerRank(to.id());
+    return to.id() == TypeId::kDouble || to.id() == TypeId::kDecimal;
+  }
+  if (from.id() == TypeId::kDecimal) return to.id() == TypeId::kDouble;
+  if (from.id() == TypeId::kDate) return to.id() == TypeId::kTimestamp;
+  return false;
+}
+
+ScalarResolver FixedSignature(std::vector<LogicalType> params, LogicalType result,
+                              ScalarKernel kernel) {
+  return [params = std::move(params), result, kernel = std::move(kernel)](
+             const std::vector<ExprPtr>& args) -> std::optional<BoundScalar> {
+    if (args.size() != params.size()) return std::nullopt;
+    for (size_t i = 0; i < args.size(); i++) {
+      if (!ImplicitlyCastable(*args[i], params[i])) return std::nullopt;
+    }
+    return BoundScalar{result, params, kernel};
+  };
+}
+
 const Value* LiteralArg(const std::vector<ExprPtr>& args, size_t i) {
   if (i >= args.size() || args[i]->kind != ExprKind::kLiteral || args[i]->value.is_null()) {
     return nullptr;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "expr/expr.h"
+#include "expr/function_registry.h"
 #include "types/interval.h"
 #include "types/logical_type.h"
 #include "types/string_view.h"
@@ -203,6 +204,14 @@ ColumnPtr RowExecAll(const LogicalType& rtype, const std::vector<ColumnPtr>& arg
   if (all_const) return ToConstant(*out, n);
   return out;
 }
+
+// True when `arg` may be implicitly cast to `to` for a function call: same type, untyped
+// NULL, a string literal, or numeric widening (integer -> wider integer/DECIMAL/DOUBLE,
+// DECIMAL -> DOUBLE), DATE -> TIMESTAMP.
+bool ImplicitlyCastable(const Expr& arg, const LogicalType& to);
+// A resolver for one fixed signature.
+ScalarResolver FixedSignature(std::vector<LogicalType> params, LogicalType result,
+                              ScalarKernel kernel);
 
 // The literal value of a bound argument when it is a (non-NULL) constant, for resolvers that
 // precompile (LIKE patterns, date part names).

@@ -59,6 +59,47 @@ bool ReadMonthName(std::string_view text, size_t* pos, int64_t* month) {
   return false;
 }
 
+// DaysFromCivil for years 0..9999 in plain int arithmetic (no floor division needed).
+int32_t DaysFromCivilNonNegative(int year, int month, int day) {
+  const int y = year - (month <= 2 ? 1 : 0) + 400;  // shifted by one era to stay positive
+  const int era = y / 400;
+  const int year_of_era = y - era * 400;
+  const int day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  const int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return (era - 1) * 146097 + day_of_era - 719468;
+}
+
+// Clinger's fast path: up to 15 significant digits and 22 decimals give an exact mantissa
+// and power of ten, so one division is correctly rounded. Returns false to defer to
+// from_chars for anything else.
+bool ParseSimpleDouble(const char* p, const char* end, double* out) {
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  const bool negative = p < end && *p == '-';
+  if (negative) p++;
+  if (p == end || end - p > 16) return false;
+  int64_t mantissa = 0;
+  int digits = 0;
+  int decimals = -1;
+  for (; p < end; p++) {
+    const unsigned digit = static_cast<unsigned>(*p - '0');
+    if (digit < 10) {
+      mantissa = mantissa * 10 + digit;
+      digits++;
+      if (decimals >= 0) decimals++;
+    } else if (*p == '.' && decimals < 0) {
+      decimals = 0;
+    } else {
+      return false;
+    }
+  }
+  if (digits == 0 || digits > 15) return false;
+  const double value = static_cast<double>(mantissa) / kPow10[decimals < 0 ? 0 : decimals];
+  *out = negative ? -value : value;
+  return true;
+}
+
 }  // namespace
 
 std::string_view TrimCsvSpaces(std::string_view text) {
@@ -68,6 +109,14 @@ std::string_view TrimCsvSpaces(std::string_view text) {
 }
 
 bool ParseCsvBoolean(std::string_view text, bool* out) {
+  if (text == "true") {
+    *out = true;
+    return true;
+  }
+  if (text == "false") {
+    *out = false;
+    return true;
+  }
   text = TrimCsvSpaces(text);
   if (EqualsIgnoreCase(text, "true") || EqualsIgnoreCase(text, "t") || text == "1" ||
       EqualsIgnoreCase(text, "yes")) {
@@ -91,6 +140,19 @@ bool ParseCsvInteger(std::string_view text, int64_t* out) {
   const char* begin = text.data();
   const char* end = begin + text.size();
   if (begin == end) return false;
+  // Fast path: an optional '-' and up to 18 digits cannot overflow.
+  {
+    const char* p = begin + (*begin == '-' ? 1 : 0);
+    if (p < end && end - p <= 18) {
+      int64_t value = 0;
+      const char* q = p;
+      while (q < end && static_cast<unsigned>(*q - '0') < 10) value = value * 10 + (*q++ - '0');
+      if (q == end) {
+        *out = p == begin ? value : -value;
+        return true;
+      }
+    }
+  }
   // Fast path: no surrounding spaces, no '+'.
   if (*begin == ' ' || *begin == '\t' || end[-1] == ' ' || end[-1] == '\t') {
     text = TrimCsvSpaces(text);
@@ -120,6 +182,7 @@ bool ParseCsvDouble(std::string_view text, double* out) {
     begin++;
     if (begin == end || *begin == '-') return false;
   }
+  if (ParseSimpleDouble(begin, end, out)) return true;
   const auto result = std::from_chars(begin, end, *out);
   // Out-of-range values (1e999) are an error of from_chars but a fine double: infinity.
   if (result.ec == std::errc::result_out_of_range && result.ptr == end) return true;
@@ -128,6 +191,24 @@ bool ParseCsvDouble(std::string_view text, double* out) {
 
 bool TemporalFormat::ParseDate(std::string_view text, int32_t* days) const {
   if (format_.empty()) {
+    // Fast path for the common YYYY-MM-DD.
+    if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
+      int digits[8];
+      static constexpr int kDigitAt[8] = {0, 1, 2, 3, 5, 6, 8, 9};
+      bool ok = true;
+      for (int i = 0; i < 8; i++) {
+        digits[i] = text[kDigitAt[i]] - '0';
+        ok &= static_cast<unsigned>(digits[i]) < 10;
+      }
+      if (ok) {
+        const int year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3];
+        const int month = digits[4] * 10 + digits[5];
+        const int day = digits[6] * 10 + digits[7];
+        if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month)) return false;
+        *days = DaysFromCivilNonNegative(year, month, day);
+        return true;
+      }
+    }
     const std::optional<int32_t> parsed = sluice::ParseDate(text);
     if (!parsed) return false;
     *days = *parsed;

@@ -205,6 +205,8 @@ CsvFileLayout SniffCsv(const FileReader& file, const CsvOptions& options,
   const char* data = buffer.data();
 
   size_t pos = 0;
+  // A UTF-8 byte order mark is not part of the first value.
+  if (size >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0) pos = 3;
   for (int64_t i = 0; i < options.skip && pos < size; i++) {
     const void* nl = std::memchr(data + pos, '\n', size - pos);
     pos = nl == nullptr ? size : static_cast<const char*>(nl) - data + 1;

@@ -69,7 +69,8 @@ class CsvSplitReader : public BatchStream {
   size_t filled_ = 0;
   size_t pos_ = 0;
 
-  std::vector<CsvField> fields_;  // kBatchSize rows x num_columns_
+  size_t run_rows_ = 0;                    // rows tokenized before converting them
+  std::unique_ptr<CsvField[]> fields_;     // run_rows_ x num_columns_
   std::vector<PendingRow> pending_;
   std::vector<std::shared_ptr<Column>> batch_columns_;
   size_t batch_rows_ = 0;

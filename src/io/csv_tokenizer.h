@@ -64,13 +64,15 @@ class CsvTokenizer {
 
   // The value of a field: a view into `data`, or for escaped fields the unescaped text in
   // `scratch`.
-  std::string_view FieldText(const char* data, CsvField field, std::string* scratch) const;
+  std::string_view FieldText(const char* data, CsvField field, std::string* scratch) const {
+    if (!field.escaped()) return {data + field.offset, field.size()};
+    return Unescape(data, field, scratch);
+  }
 
   const CsvDialect& dialect() const { return dialect_; }
 
  private:
-  // Position of the first delimiter, quote or LF in data[p, size), or size.
-  size_t FindSpecial(const char* data, size_t p, size_t size) const;
+  std::string_view Unescape(const char* data, CsvField field, std::string* scratch) const;
   // Scans a quoted field whose opening quote is at data[p]. Returns the position of the
   // closing quote, or `size` when input ended first; sets *escaped.
   size_t FindClosingQuote(const char* data, size_t p, size_t size, bool at_eof,

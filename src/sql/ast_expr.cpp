@@ -116,8 +116,8 @@ std::string ConstantExpr::ToString() const {
 }
 
 std::string IntervalExpr::ToString() const {
-  std::string inner = value->kind == ExprKind::kConstant ? value->ToString()
-                                                         : "(" + value->ToString() + ")";
+  std::string inner =
+      value->kind == ExprKind::kConstant ? value->ToString() : "(" + value->ToString() + ")";
   return unit.empty() ? "INTERVAL " + inner : "INTERVAL " + inner + " " + unit;
 }
 
@@ -135,22 +135,38 @@ std::string UnaryExpr::ToString() const {
 
 const char* BinaryOpToString(BinaryOp op) {
   switch (op) {
-    case BinaryOp::kAdd: return "+";
-    case BinaryOp::kSubtract: return "-";
-    case BinaryOp::kMultiply: return "*";
-    case BinaryOp::kDivide: return "/";
-    case BinaryOp::kModulo: return "%";
-    case BinaryOp::kConcat: return "||";
-    case BinaryOp::kEqual: return "=";
-    case BinaryOp::kNotEqual: return "<>";
-    case BinaryOp::kLess: return "<";
-    case BinaryOp::kLessEqual: return "<=";
-    case BinaryOp::kGreater: return ">";
-    case BinaryOp::kGreaterEqual: return ">=";
-    case BinaryOp::kIsDistinctFrom: return "IS DISTINCT FROM";
-    case BinaryOp::kIsNotDistinctFrom: return "IS NOT DISTINCT FROM";
-    case BinaryOp::kAnd: return "AND";
-    case BinaryOp::kOr: return "OR";
+    case BinaryOp::kAdd:
+      return "+";
+    case BinaryOp::kSubtract:
+      return "-";
+    case BinaryOp::kMultiply:
+      return "*";
+    case BinaryOp::kDivide:
+      return "/";
+    case BinaryOp::kModulo:
+      return "%";
+    case BinaryOp::kConcat:
+      return "||";
+    case BinaryOp::kEqual:
+      return "=";
+    case BinaryOp::kNotEqual:
+      return "<>";
+    case BinaryOp::kLess:
+      return "<";
+    case BinaryOp::kLessEqual:
+      return "<=";
+    case BinaryOp::kGreater:
+      return ">";
+    case BinaryOp::kGreaterEqual:
+      return ">=";
+    case BinaryOp::kIsDistinctFrom:
+      return "IS DISTINCT FROM";
+    case BinaryOp::kIsNotDistinctFrom:
+      return "IS NOT DISTINCT FROM";
+    case BinaryOp::kAnd:
+      return "AND";
+    case BinaryOp::kOr:
+      return "OR";
   }
   return "?";
 }
@@ -207,11 +223,16 @@ std::string OrderByItem::ToString() const {
 
 std::string FrameBound::ToString() const {
   switch (type) {
-    case FrameBoundType::kUnboundedPreceding: return "UNBOUNDED PRECEDING";
-    case FrameBoundType::kPreceding: return offset->ToString() + " PRECEDING";
-    case FrameBoundType::kCurrentRow: return "CURRENT ROW";
-    case FrameBoundType::kFollowing: return offset->ToString() + " FOLLOWING";
-    case FrameBoundType::kUnboundedFollowing: return "UNBOUNDED FOLLOWING";
+    case FrameBoundType::kUnboundedPreceding:
+      return "UNBOUNDED PRECEDING";
+    case FrameBoundType::kPreceding:
+      return offset->ToString() + " PRECEDING";
+    case FrameBoundType::kCurrentRow:
+      return "CURRENT ROW";
+    case FrameBoundType::kFollowing:
+      return offset->ToString() + " FOLLOWING";
+    case FrameBoundType::kUnboundedFollowing:
+      return "UNBOUNDED FOLLOWING";
   }
   return "CURRENT ROW";
 }

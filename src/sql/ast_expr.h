@@ -29,20 +29,20 @@ struct TypeName : AstNode {
 };
 
 enum class ExprKind : uint8_t {
-  kColumnRef,   // a, t.a, s.t.a
-  kStar,        // *, t.*, * EXCLUDE (a)
-  kConstant,    // 1, 1.5, 'x', TRUE, NULL
-  kInterval,    // INTERVAL '3' DAY
-  kUnary,       // NOT x, -x, +x
-  kBinary,      // arithmetic, comparison, AND/OR, ||, IS [NOT] DISTINCT FROM
-  kIsNull,      // x IS [NOT] NULL
-  kBetween,     // x [NOT] BETWEEN a AND b
-  kIn,          // x [NOT] IN (list) / (subquery)
-  kLike,        // x [NOT] LIKE|ILIKE p [ESCAPE e]
-  kCase,        // CASE [operand] WHEN .. THEN .. [ELSE ..] END
-  kCast,        // CAST(x AS t), TRY_CAST, x::t, DATE '...'
-  kFunction,    // f(args), aggregates and window calls
-  kSubquery,    // (SELECT ..), EXISTS (SELECT ..)
+  kColumnRef,  // a, t.a, s.t.a
+  kStar,       // *, t.*, * EXCLUDE (a)
+  kConstant,   // 1, 1.5, 'x', TRUE, NULL
+  kInterval,   // INTERVAL '3' DAY
+  kUnary,      // NOT x, -x, +x
+  kBinary,     // arithmetic, comparison, AND/OR, ||, IS [NOT] DISTINCT FROM
+  kIsNull,     // x IS [NOT] NULL
+  kBetween,    // x [NOT] BETWEEN a AND b
+  kIn,         // x [NOT] IN (list) / (subquery)
+  kLike,       // x [NOT] LIKE|ILIKE p [ESCAPE e]
+  kCase,       // CASE [operand] WHEN .. THEN .. [ELSE ..] END
+  kCast,       // CAST(x AS t), TRY_CAST, x::t, DATE '...'
+  kFunction,   // f(args), aggregates and window calls
+  kSubquery,   // (SELECT ..), EXISTS (SELECT ..)
 };
 
 // An expression node. Concrete nodes are the structs below; `kind` says which one, and As<T>()
@@ -128,10 +128,22 @@ struct UnaryExpr : Expr {
 };
 
 enum class BinaryOp : uint8_t {
-  kAdd, kSubtract, kMultiply, kDivide, kModulo, kConcat,
-  kEqual, kNotEqual, kLess, kLessEqual, kGreater, kGreaterEqual,
-  kIsDistinctFrom, kIsNotDistinctFrom,
-  kAnd, kOr,
+  kAdd,
+  kSubtract,
+  kMultiply,
+  kDivide,
+  kModulo,
+  kConcat,
+  kEqual,
+  kNotEqual,
+  kLess,
+  kLessEqual,
+  kGreater,
+  kGreaterEqual,
+  kIsDistinctFrom,
+  kIsNotDistinctFrom,
+  kAnd,
+  kOr,
 };
 // SQL spelling of the operator, e.g. "<=" or "IS DISTINCT FROM".
 const char* BinaryOpToString(BinaryOp op);
@@ -222,7 +234,11 @@ struct OrderByItem {
 
 enum class FrameUnit : uint8_t { kRows, kRange, kGroups };
 enum class FrameBoundType : uint8_t {
-  kUnboundedPreceding, kPreceding, kCurrentRow, kFollowing, kUnboundedFollowing
+  kUnboundedPreceding,
+  kPreceding,
+  kCurrentRow,
+  kFollowing,
+  kUnboundedFollowing
 };
 
 struct FrameBound {

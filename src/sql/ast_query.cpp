@@ -32,13 +32,20 @@ std::string AliasSuffix(const std::string& alias, const std::vector<std::string>
 
 const char* JoinKeyword(TableRef::JoinType type) {
   switch (type) {
-    case TableRef::JoinType::kInner: return "INNER JOIN";
-    case TableRef::JoinType::kLeft: return "LEFT JOIN";
-    case TableRef::JoinType::kRight: return "RIGHT JOIN";
-    case TableRef::JoinType::kFull: return "FULL JOIN";
-    case TableRef::JoinType::kCross: return "CROSS JOIN";
-    case TableRef::JoinType::kSemi: return "SEMI JOIN";
-    case TableRef::JoinType::kAnti: return "ANTI JOIN";
+    case TableRef::JoinType::kInner:
+      return "INNER JOIN";
+    case TableRef::JoinType::kLeft:
+      return "LEFT JOIN";
+    case TableRef::JoinType::kRight:
+      return "RIGHT JOIN";
+    case TableRef::JoinType::kFull:
+      return "FULL JOIN";
+    case TableRef::JoinType::kCross:
+      return "CROSS JOIN";
+    case TableRef::JoinType::kSemi:
+      return "SEMI JOIN";
+    case TableRef::JoinType::kAnti:
+      return "ANTI JOIN";
   }
   return "JOIN";
 }
@@ -46,9 +53,9 @@ const char* JoinKeyword(TableRef::JoinType type) {
 std::string HintsToString(const std::vector<Hint>& hints) {
   std::vector<std::string> parts;
   for (const Hint& hint : hints) {
-    parts.push_back(hint.args.empty() ? hint.name
-                                      : fmt::format("{}({})", hint.name,
-                                                    fmt::join(hint.args, ", ")));
+    parts.push_back(hint.args.empty()
+                        ? hint.name
+                        : fmt::format("{}({})", hint.name, fmt::join(hint.args, ", ")));
   }
   return fmt::format("/*+ {} */ ", fmt::join(parts, " "));
 }
@@ -89,8 +96,8 @@ std::string TableRef::ToString() const {
   if (comma) return left->ToString() + ", " + right->ToString();
   std::string right_text =
       right->kind == TableRefKind::kJoin ? "(" + right->ToString() + ")" : right->ToString();
-  std::string out = left->ToString() + (natural ? " NATURAL " : " ") + JoinKeyword(join_type) +
-                    " " + right_text;
+  std::string out =
+      left->ToString() + (natural ? " NATURAL " : " ") + JoinKeyword(join_type) + " " + right_text;
   if (condition) out += " ON " + condition->ToString();
   if (!using_columns.empty()) out += " USING (" + JoinNames(using_columns) + ")";
   return out;

@@ -29,13 +29,13 @@ struct TableRef : AstNode {
   std::string ToString() const;
 
   TableRefKind kind;
-  std::string alias;                      // empty when none
+  std::string alias;                        // empty when none
   std::vector<std::string> column_aliases;  // AS s(a, b)
 
-  QualifiedName name;                // kBaseTable, kTableFunction
-  std::unique_ptr<QueryNode> query;  // kSubquery
-  std::string path;                  // kFilePath
-  std::vector<ExprPtr> args;         // kTableFunction
+  QualifiedName name;                  // kBaseTable, kTableFunction
+  std::unique_ptr<QueryNode> query;    // kSubquery
+  std::string path;                    // kFilePath
+  std::vector<ExprPtr> args;           // kTableFunction
   std::vector<std::string> arg_names;  // parallel to args; empty string = positional
 
   // kJoin fields.

@@ -58,9 +58,9 @@ std::string ColumnDefinition::ToString() const {
 }
 
 std::string CreateTableStatement::ToString() const {
-  std::string out = fmt::format("CREATE {}{}TABLE {}{}", or_replace ? "OR REPLACE " : "",
-                                temporary ? "TEMP " : "", if_not_exists ? "IF NOT EXISTS " : "",
-                                name.ToString());
+  std::string out =
+      fmt::format("CREATE {}{}TABLE {}{}", or_replace ? "OR REPLACE " : "",
+                  temporary ? "TEMP " : "", if_not_exists ? "IF NOT EXISTS " : "", name.ToString());
   if (!columns.empty()) {
     std::vector<std::string> parts;
     for (const ColumnDefinition& column : columns) parts.push_back(column.ToString());
@@ -74,16 +74,15 @@ std::string CreateTableStatement::ToString() const {
 }
 
 std::string CreateViewStatement::ToString() const {
-  std::string out = fmt::format("CREATE {}{}VIEW {}{}", or_replace ? "OR REPLACE " : "",
-                                temporary ? "TEMP " : "", if_not_exists ? "IF NOT EXISTS " : "",
-                                name.ToString());
+  std::string out =
+      fmt::format("CREATE {}{}VIEW {}{}", or_replace ? "OR REPLACE " : "", temporary ? "TEMP " : "",
+                  if_not_exists ? "IF NOT EXISTS " : "", name.ToString());
   if (!column_aliases.empty()) out += " (" + JoinNames(column_aliases) + ")";
   return out + " AS " + query->ToString();
 }
 
 std::string CreateSchemaStatement::ToString() const {
-  return fmt::format("CREATE SCHEMA {}{}", if_not_exists ? "IF NOT EXISTS " : "",
-                     name.ToString());
+  return fmt::format("CREATE SCHEMA {}{}", if_not_exists ? "IF NOT EXISTS " : "", name.ToString());
 }
 
 std::string DropStatement::ToString() const {
@@ -143,9 +142,7 @@ std::string MergeStatement::ToString() const {
   return out;
 }
 
-std::string SetStatement::ToString() const {
-  return "SET " + name + " = " + value->ToString();
-}
+std::string SetStatement::ToString() const { return "SET " + name + " = " + value->ToString(); }
 
 std::string ResetStatement::ToString() const {
   return name == "all" ? "RESET ALL" : "RESET " + name;

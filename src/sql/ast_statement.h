@@ -11,8 +11,23 @@
 namespace sluice::sql {
 
 enum class StatementKind : uint8_t {
-  kSelect, kCreateTable, kCreateView, kCreateSchema, kDrop, kInsert, kDelete, kUpdate, kMerge,
-  kSet, kReset, kShow, kDescribe, kExplain, kCopy, kCache, kUncache,
+  kSelect,
+  kCreateTable,
+  kCreateView,
+  kCreateSchema,
+  kDrop,
+  kInsert,
+  kDelete,
+  kUpdate,
+  kMerge,
+  kSet,
+  kReset,
+  kShow,
+  kDescribe,
+  kExplain,
+  kCopy,
+  kCache,
+  kUncache,
 };
 
 // A top-level statement. As with Expr, `kind` names the concrete struct and As<T>() casts.
@@ -68,8 +83,7 @@ struct ColumnDefinition : AstNode {
   std::string ToString() const;
 };
 
-// CREATE TABLE with either a column list or AS query (DuckDB also allows neither to be empty
-// in CTAS with column names, which is not supported here).
+// CREATE TABLE with exactly one of a column list or AS query.
 struct CreateTableStatement : Statement {
   static constexpr StatementKind kKind = StatementKind::kCreateTable;
   CreateTableStatement() : Statement(kKind) {}
@@ -161,8 +175,8 @@ struct MergeAction : AstNode {
   MergeMatch match = MergeMatch::kMatched;
   ExprPtr condition;  // WHEN MATCHED AND <condition>
   MergeActionType type = MergeActionType::kUpdate;
-  bool star = false;               // UPDATE SET * / INSERT *
-  std::vector<SetClause> set;      // kUpdate
+  bool star = false;           // UPDATE SET * / INSERT *
+  std::vector<SetClause> set;  // kUpdate
   std::vector<std::string> insert_columns;
   std::vector<ExprPtr> insert_values;  // kInsert without star
   std::string ToString() const;
@@ -225,10 +239,10 @@ struct CopyStatement : Statement {
   static constexpr StatementKind kKind = StatementKind::kCopy;
   CopyStatement() : Statement(kKind) {}
   std::string ToString() const override;
-  QueryPtr query;          // set for COPY (query) TO
-  QualifiedName table;     // set otherwise
+  QueryPtr query;       // set for COPY (query) TO
+  QualifiedName table;  // set otherwise
   std::vector<std::string> columns;
-  bool is_from = false;    // COPY t FROM 'file' loads; TO writes
+  bool is_from = false;  // COPY t FROM 'file' loads; TO writes
   std::string path;
   std::vector<OptionItem> options;
 };

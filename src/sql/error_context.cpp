@@ -19,8 +19,8 @@ std::string_view LineText(std::string_view sql, int line) {
     begin = newline + 1;
   }
   size_t end = sql.find('\n', begin);
-  std::string_view text = sql.substr(begin, end == std::string_view::npos ? sql.size() - begin
-                                                                          : end - begin);
+  std::string_view text =
+      sql.substr(begin, end == std::string_view::npos ? sql.size() - begin : end - begin);
   if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
   return text;
 }

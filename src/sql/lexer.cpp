@@ -93,8 +93,8 @@ class Lexer {
       if (pos_ >= sql_.size()) Fail(start_line, start_column, "unterminated /* comment");
       if (Peek() == '*' && Peek(1) == '/') {
         --depth;
-        if (depth == 0 && is_hint) pending_hint_ = std::string(sql_.substr(body_start,
-                                                                           pos_ - body_start));
+        if (depth == 0 && is_hint)
+          pending_hint_ = std::string(sql_.substr(body_start, pos_ - body_start));
         Advance();
         Advance();
       } else if (Peek() == '/' && Peek(1) == '*') {

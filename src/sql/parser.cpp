@@ -66,12 +66,12 @@ std::string Parser::SourceSlice(size_t begin, size_t end) const {
 void Parser::FailAt(const Token& token) const { FailAt(token, "syntax error at or near"); }
 
 void Parser::FailAt(const Token& token, std::string_view message) const {
-  std::string text = token.type == TokenType::kEnd
-                         ? fmt::format("{}", message == "syntax error at or near"
-                                                 ? "syntax error at end of input"
-                                                 : std::string(message) + " end of input")
-                         : fmt::format("{} \"{}\"", message,
-                                       sql_.substr(token.offset, token.length));
+  std::string text =
+      token.type == TokenType::kEnd
+          ? fmt::format("{}", message == "syntax error at or near"
+                                  ? "syntax error at end of input"
+                                  : std::string(message) + " end of input")
+          : fmt::format("{} \"{}\"", message, sql_.substr(token.offset, token.length));
   ThrowParseError(sql_, token.line, token.column, text);
 }
 

@@ -30,12 +30,26 @@ std::unique_ptr<FunctionExpr> MakeCall(std::string name, const Token& at) {
 // Interval units accepted after INTERVAL '..', singular and upper-cased.
 std::string_view IntervalUnit(std::string_view word) {
   static constexpr std::pair<std::string_view, std::string_view> kUnits[] = {
-      {"year", "YEAR"},     {"years", "YEAR"},     {"month", "MONTH"},   {"months", "MONTH"},
-      {"week", "WEEK"},     {"weeks", "WEEK"},     {"day", "DAY"},       {"days", "DAY"},
-      {"hour", "HOUR"},     {"hours", "HOUR"},     {"minute", "MINUTE"}, {"minutes", "MINUTE"},
-      {"second", "SECOND"}, {"seconds", "SECOND"}, {"millisecond", "MILLISECOND"},
-      {"milliseconds", "MILLISECOND"}, {"microsecond", "MICROSECOND"},
-      {"microseconds", "MICROSECOND"}, {"quarter", "QUARTER"}, {"quarters", "QUARTER"},
+      {"year", "YEAR"},
+      {"years", "YEAR"},
+      {"month", "MONTH"},
+      {"months", "MONTH"},
+      {"week", "WEEK"},
+      {"weeks", "WEEK"},
+      {"day", "DAY"},
+      {"days", "DAY"},
+      {"hour", "HOUR"},
+      {"hours", "HOUR"},
+      {"minute", "MINUTE"},
+      {"minutes", "MINUTE"},
+      {"second", "SECOND"},
+      {"seconds", "SECOND"},
+      {"millisecond", "MILLISECOND"},
+      {"milliseconds", "MILLISECOND"},
+      {"microsecond", "MICROSECOND"},
+      {"microseconds", "MICROSECOND"},
+      {"quarter", "QUARTER"},
+      {"quarters", "QUARTER"},
   };
   for (const auto& [spelling, unit] : kUnits) {
     if (spelling == word) return unit;
@@ -238,7 +252,7 @@ void Parser::ParseWindowSpecBody(WindowSpec& spec) {
 WindowFrame Parser::ParseFrame() {
   WindowFrame frame;
   const std::string& unit = Next().text;
-  frame.unit = unit == "rows" ? FrameUnit::kRows
+  frame.unit = unit == "rows"    ? FrameUnit::kRows
                : unit == "range" ? FrameUnit::kRange
                                  : FrameUnit::kGroups;
   if (AcceptKeyword("between")) {

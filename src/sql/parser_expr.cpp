@@ -30,9 +30,9 @@ ExprPtr MakeCall(std::string name, std::vector<ExprPtr> args, int line, int colu
 // Reserved words that may never be function names, because `word (` means something else.
 bool CanBeFunctionName(const Token& token) {
   return token.type == TokenType::kQuotedIdentifier ||
-         (token.type == TokenType::kIdentifier && token.text != "not" &&
-          token.text != "select" && token.text != "with" && token.text != "values" &&
-          token.text != "in" && token.text != "exists");
+         (token.type == TokenType::kIdentifier && token.text != "not" && token.text != "select" &&
+          token.text != "with" && token.text != "values" && token.text != "in" &&
+          token.text != "exists");
 }
 
 }  // namespace
@@ -286,9 +286,9 @@ ExprPtr Parser::ParsePrimary() {
     ExpectOperator(")");
     return node;
   }
-  if (word == "interval" && (Peek(1).type == TokenType::kString ||
-                             Peek(1).type == TokenType::kInteger ||
-                             Peek(1).type == TokenType::kDecimal || call_follows)) {
+  if (word == "interval" &&
+      (Peek(1).type == TokenType::kString || Peek(1).type == TokenType::kInteger ||
+       Peek(1).type == TokenType::kDecimal || call_follows)) {
     return ParseInterval();
   }
   if (Peek(1).type == TokenType::kString && StartsTypeName(token)) return ParseTypedLiteral();

@@ -34,8 +34,7 @@ QueryPtr WrapInSelect(QueryPtr query) {
 }  // namespace
 
 bool Parser::StartsQuery(size_t ahead) const {
-  return PeekKeyword("select", ahead) || PeekKeyword("with", ahead) ||
-         PeekKeyword("values", ahead);
+  return PeekKeyword("select", ahead) || PeekKeyword("with", ahead) || PeekKeyword("values", ahead);
 }
 
 QueryPtr Parser::ParseQueryExpr() {

@@ -24,8 +24,8 @@ struct Token {
   // Normalized text: lowercased for unquoted identifiers, unescaped contents for strings and
   // quoted identifiers, canonical spelling for operators ("!=" becomes "<>").
   std::string text;
-  int line = 1;    // 1-based
-  int column = 1;  // 1-based, in code points
+  int line = 1;       // 1-based
+  int column = 1;     // 1-based, in code points
   size_t offset = 0;  // byte offset of the first character in the SQL text
   size_t length = 0;  // byte length of the token as written (quotes included)
   // Body of a `/*+ ... */` comment that immediately precedes this token, or empty. Only the
@@ -35,9 +35,7 @@ struct Token {
   bool IsKeyword(std::string_view keyword) const {
     return type == TokenType::kIdentifier && text == keyword;
   }
-  bool IsOperator(std::string_view op) const {
-    return type == TokenType::kOperator && text == op;
-  }
+  bool IsOperator(std::string_view op) const { return type == TokenType::kOperator && text == op; }
 };
 
 }  // namespace sluice::sql

@@ -109,8 +109,7 @@ TEST(ExprParserTest, FunctionCalls) {
   EXPECT_EQ(ExprText("sum(x) FILTER (WHERE x > 0)"), "sum(x) FILTER (WHERE (x > 0))");
   EXPECT_EQ(ExprText("now()"), "now()");
   EXPECT_EQ(ExprText("main.f(1, 2)"), "main.f(1, 2)");
-  EXPECT_EQ(ExprText("string_agg(x, ',' ORDER BY y DESC)"),
-            "string_agg(x, ',' ORDER BY y DESC)");
+  EXPECT_EQ(ExprText("string_agg(x, ',' ORDER BY y DESC)"), "string_agg(x, ',' ORDER BY y DESC)");
   EXPECT_EQ(ExprText("left(s, 2)"), "left(s, 2)");
   EXPECT_EQ(ExprText("EXTRACT(year FROM d)"), "date_part('year', d)");
   EXPECT_EQ(ExprText("substring(s FROM 1 FOR 2)"), "substring(s, 1, 2)");

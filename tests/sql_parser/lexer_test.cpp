@@ -48,11 +48,11 @@ TEST(LexerTest, Numbers) {
 
 TEST(LexerTest, Operators) {
   EXPECT_EQ(Texts("a<=b<>c!=d>=e||f::g:=h"),
-            (std::vector<std::string>{"a", "<=", "b", "<>", "c", "<>", "d", ">=", "e", "||",
-                                      "f", "::", "g", ":=", "h"}));
+            (std::vector<std::string>{"a", "<=", "b", "<>", "c", "<>", "d", ">=", "e", "||", "f",
+                                      "::", "g", ":=", "h"}));
   EXPECT_EQ(Texts("+-*/%=<>.,();[]"),
-            (std::vector<std::string>{"+", "-", "*", "/", "%", "=", "<>", ".", ",", "(", ")",
-                                      ";", "[", "]"}));
+            (std::vector<std::string>{"+", "-", "*", "/", "%", "=", "<>", ".", ",", "(", ")", ";",
+                                      "[", "]"}));
 }
 
 TEST(LexerTest, CommentsAreSkippedAndNest) {

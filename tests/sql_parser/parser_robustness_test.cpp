@@ -1,11 +1,11 @@
 // Random truncations and mutations of valid SQL must either parse or throw ParseError: never
 // crash, hang or throw anything else. Run under the sanitizer build to catch memory errors.
 
+#include <gtest/gtest.h>
+
 #include <random>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "sql/parser.h"
 #include "tpch_queries.h"
@@ -15,23 +15,25 @@ namespace {
 
 std::vector<std::string> Corpus() {
   std::vector<std::string> corpus(testing::kTpchQueries.begin(), testing::kTpchQueries.end());
-  corpus.insert(corpus.end(), {
-      "select /*+ BROADCAST(t) */ a, count(*) over (partition by b order by c rows between "
-      "1 preceding and unbounded following) from t qualify a > 1",
-      "with recursive r (n) as (select 1 union all select n + 1 from r where n < 10) "
-      "select * from r",
-      "merge into t as x using s on x.k = s.k when matched and s.d then delete "
-      "when not matched then insert (k) values (s.k)",
-      "copy (select * from 'a.csv') to 'b' (format csv, partition_by (a, b))",
-      "create or replace table t (a int not null, b decimal(10,2)) clustered by (a) into 4 "
-      "buckets",
-      "select * exclude (a) from read_csv('x', header := true) natural join ((select 1) s "
-      "cross join u)",
-      "explain (format json) select cast(a as int)::text, try_cast(b as date), interval 3 day",
-      "select a from t group by grouping sets ((a), ()), rollup (b) having count(*) > 1",
-      "update t set a = case when b then 1 else 2 end from s where t.k = s.k",
-      "select 1 union select 2 intersect select 3 except (select 4 order by 1 limit 1)",
-  });
+  corpus.insert(
+      corpus.end(),
+      {
+          "select /*+ BROADCAST(t) */ a, count(*) over (partition by b order by c rows between "
+          "1 preceding and unbounded following) from t qualify a > 1",
+          "with recursive r (n) as (select 1 union all select n + 1 from r where n < 10) "
+          "select * from r",
+          "merge into t as x using s on x.k = s.k when matched and s.d then delete "
+          "when not matched then insert (k) values (s.k)",
+          "copy (select * from 'a.csv') to 'b' (format csv, partition_by (a, b))",
+          "create or replace table t (a int not null, b decimal(10,2)) clustered by (a) into 4 "
+          "buckets",
+          "select * exclude (a) from read_csv('x', header := true) natural join ((select 1) s "
+          "cross join u)",
+          "explain (format json) select cast(a as int)::text, try_cast(b as date), interval 3 day",
+          "select a from t group by grouping sets ((a), ()), rollup (b) having count(*) > 1",
+          "update t set a = case when b then 1 else 2 end from s where t.k = s.k",
+          "select 1 union select 2 intersect select 3 except (select 4 order by 1 limit 1)",
+      });
   return corpus;
 }
 
@@ -71,10 +73,12 @@ TEST(ParserRobustnessTest, TruncationsNeverCrash) {
 
 TEST(ParserRobustnessTest, RandomMutationsNeverCrash) {
   static const std::vector<std::string> kFragments = {
-      "(", ")", ",", ";", "'", "\"", "select", "from", "where", "*", "::", "--", "/*", "*/",
-      "/*+", "not", "in", "between", "and", "or", "case", "end", "over", "join", "on", "1",
-      "1e", ".", "[", "]", "interval", "date", "values", "with", "union", "exists", "\xc3",
-      "\n", "\t", "||", "=", "null", "cast", "as", "order by", "group by", "limit",
+      "(",      ")",       ",",     ";",      "'",        "\"",       "select",   "from",
+      "where",  "*",       "::",    "--",     "/*",       "*/",       "/*+",      "not",
+      "in",     "between", "and",   "or",     "case",     "end",      "over",     "join",
+      "on",     "1",       "1e",    ".",      "[",        "]",        "interval", "date",
+      "values", "with",    "union", "exists", "\xc3",     "\n",       "\t",       "||",
+      "=",      "null",    "cast",  "as",     "order by", "group by", "limit",
   };
   std::mt19937 rng(12345);
   std::vector<std::string> corpus = Corpus();

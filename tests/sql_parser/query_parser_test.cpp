@@ -66,7 +66,8 @@ TEST(QueryParserTest, Joins) {
   EXPECT_EQ(StatementText("select * from a right join b on true full join c on false"),
             "SELECT * FROM a RIGHT JOIN b ON TRUE FULL JOIN c ON FALSE");
   EXPECT_EQ(StatementText("select * from a cross join b"), "SELECT * FROM a CROSS JOIN b");
-  EXPECT_EQ(StatementText("select * from a natural join b"), "SELECT * FROM a NATURAL INNER JOIN b");
+  EXPECT_EQ(StatementText("select * from a natural join b"),
+            "SELECT * FROM a NATURAL INNER JOIN b");
   EXPECT_EQ(StatementText("select * from a semi join b on a.x = b.x"),
             "SELECT * FROM a SEMI JOIN b ON (a.x = b.x)");
   EXPECT_EQ(StatementText("select * from a left anti join b on a.x = b.x"),

@@ -159,8 +159,7 @@ TEST(StatementParserTest, Copy) {
 
 TEST(StatementParserTest, CacheAndUncache) {
   EXPECT_EQ(StatementText("cache table t"), "CACHE TABLE t");
-  EXPECT_EQ(StatementText("cache table t as select * from s"),
-            "CACHE TABLE t AS SELECT * FROM s");
+  EXPECT_EQ(StatementText("cache table t as select * from s"), "CACHE TABLE t AS SELECT * FROM s");
   EXPECT_EQ(StatementText("uncache table if exists t"), "UNCACHE TABLE IF EXISTS t");
 }
 

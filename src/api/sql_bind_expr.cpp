@@ -1,0 +1,334 @@
+// AST expressions -> engine expressions.
+#include <charconv>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "api/sql_binder.h"
+#include "common/strings.h"
+#include "expr/binder.h"
+#include "expr/evaluator.h"
+#include "expr/function_registry.h"
+#include "sql/error_context.h"
+#include "types/interval.h"
+
+namespace sluice {
+
+namespace {
+
+bool EqualsIgnoreCase(const std::string& a, const std::string& b) { return ToLower(a) == ToLower(b); }
+
+Value IntegerLiteral(const std::string& text) {
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec == std::errc() && ptr == text.data() + text.size()) {
+    if (v >= INT32_MIN && v <= INT32_MAX) return Value::Integer(static_cast<int32_t>(v));
+    return Value::BigInt(v);
+  }
+  if (text.size() <= 38) {
+    int128_t big = 0;
+    for (char c : text) big = big * 10 + (c - '0');
+    return Value::Decimal(big, 38, 0);
+  }
+  return Value::Double(std::strtod(text.c_str(), nullptr));
+}
+
+// 1.50 is DECIMAL(3,2) as in DuckDB; exponents and very long literals are DOUBLE.
+Value DecimalLiteral(const std::string& text) {
+  if (text.find_first_of("eE") != std::string::npos) {
+    return Value::Double(std::strtod(text.c_str(), nullptr));
+  }
+  const size_t dot = text.find('.');
+  std::string int_part = dot == std::string::npos ? text : text.substr(0, dot);
+  const std::string frac = dot == std::string::npos ? "" : text.substr(dot + 1);
+  while (!int_part.empty() && int_part[0] == '0') int_part.erase(0, 1);
+  const int scale = static_cast<int>(frac.size());
+  const int precision = std::max<int>(1, static_cast<int>(int_part.size()) + scale);
+  if (precision > 38) return Value::Double(std::strtod(text.c_str(), nullptr));
+  int128_t unscaled = 0;
+  for (char c : int_part + frac) unscaled = unscaled * 10 + (c - '0');
+  return Value::Decimal(unscaled, std::max(precision, scale), scale);
+}
+
+Value ConstantValue(const sql::ConstantExpr& c) {
+  switch (c.type) {
+    case sql::ConstantType::kNull: return Value();
+    case sql::ConstantType::kBoolean: return Value::Boolean(c.bool_value);
+    case sql::ConstantType::kInteger: return IntegerLiteral(c.value);
+    case sql::ConstantType::kDecimal: return DecimalLiteral(c.value);
+    case sql::ConstantType::kString: return Value::Varchar(c.value);
+  }
+  return Value();
+}
+
+const char* BinaryOpName(sql::BinaryOp op) {
+  using sql::BinaryOp;
+  switch (op) {
+    case BinaryOp::kAdd: return "+";
+    case BinaryOp::kSubtract: return "-";
+    case BinaryOp::kMultiply: return "*";
+    case BinaryOp::kDivide: return "/";
+    case BinaryOp::kModulo: return "%";
+    case BinaryOp::kConcat: return "||";
+    case BinaryOp::kEqual: return "=";
+    case BinaryOp::kNotEqual: return "<>";
+    case BinaryOp::kLess: return "<";
+    case BinaryOp::kLessEqual: return "<=";
+    case BinaryOp::kGreater: return ">";
+    case BinaryOp::kGreaterEqual: return ">=";
+    case BinaryOp::kIsDistinctFrom: return "is distinct from";
+    case BinaryOp::kIsNotDistinctFrom: return "is not distinct from";
+    case BinaryOp::kAnd:
+    case BinaryOp::kOr: break;
+  }
+  return "";
+}
+
+}  // namespace
+
+ExprPtr SqlBinder::Remember(ExprPtr e, const sql::AstNode& origin) {
+  origins_[e.get()] = &origin;
+  return e;
+}
+
+const sql::AstNode* SqlBinder::OriginOf(const Expr* e) const {
+  auto it = origins_.find(e);
+  return it == origins_.end() ? nullptr : it->second;
+}
+
+LogicalType SqlBinder::TranslateType(const sql::TypeName& type) {
+  if (type.array_depth > 0) ThrowNotImplemented(type, "LIST types are not supported yet");
+  try {
+    return ParseTypeName(type.ToString());
+  } catch (const UserError& e) {
+    ThrowBind(type, e.message());
+  }
+}
+
+Value SqlBinder::EvaluateConstantExpr(const sql::Expr& e) {
+  BoundRelation empty;
+  BindScope scope{&empty, nullptr};
+  ExprPtr translated = TranslateExpr(e, scope);
+  return At(e, [&] { return EvaluateConstant(*BindExpression(translated, Schema())); });
+}
+
+ExprPtr SqlBinder::TranslateExpr(const sql::Expr& e, const BindScope& scope) {
+  using sql::ExprKind;
+  switch (e.kind) {
+    case ExprKind::kColumnRef: return Remember(ResolveColumn(e.As<sql::ColumnRefExpr>(), scope), e);
+    case ExprKind::kStar:
+      ThrowBind(e, "* is only allowed in a SELECT list or as the argument of count(*)");
+    case ExprKind::kConstant: return Remember(Lit(ConstantValue(e.As<sql::ConstantExpr>())), e);
+    case ExprKind::kInterval: {
+      const auto& iv = e.As<sql::IntervalExpr>();
+      Value v = EvaluateConstantExpr(*iv.value);
+      const std::string text = v.ToString() + (iv.unit.empty() ? "" : " " + ToLower(iv.unit));
+      std::optional<Interval> parsed = ParseInterval(text);
+      if (!parsed) ThrowBind(e, fmt::format("Could not convert string '{}' to INTERVAL", text));
+      return Remember(Lit(Value::IntervalValue(*parsed)), e);
+    }
+    case ExprKind::kUnary: {
+      const auto& u = e.As<sql::UnaryExpr>();
+      ExprPtr operand = TranslateExpr(*u.operand, scope);
+      if (u.op == sql::UnaryOp::kNot) return Remember(Not(operand), e);
+      if (u.op == sql::UnaryOp::kPlus) return operand;
+      return Remember(Call("negate", {operand}), e);
+    }
+    case ExprKind::kBinary: {
+      const auto& b = e.As<sql::BinaryExpr>();
+      ExprPtr l = TranslateExpr(*b.left, scope);
+      ExprPtr r = TranslateExpr(*b.right, scope);
+      if (b.op == sql::BinaryOp::kAnd) return Remember(And({l, r}), e);
+      if (b.op == sql::BinaryOp::kOr) return Remember(Or({l, r}), e);
+      return Remember(Call(BinaryOpName(b.op), {l, r}), e);
+    }
+    case ExprKind::kIsNull: {
+      const auto& n = e.As<sql::IsNullExpr>();
+      ExprPtr operand = TranslateExpr(*n.operand, scope);
+      return Remember(n.negated ? IsNotNull(operand) : IsNull(operand), e);
+    }
+    case ExprKind::kBetween: {
+      const auto& b = e.As<sql::BetweenExpr>();
+      ExprPtr x = TranslateExpr(*b.operand, scope);
+      ExprPtr range = And({Call(">=", {x, TranslateExpr(*b.low, scope)}),
+                           Call("<=", {x, TranslateExpr(*b.high, scope)})});
+      return Remember(b.negated ? Not(range) : range, e);
+    }
+    case ExprKind::kIn: {
+      const auto& in = e.As<sql::InExpr>();
+      if (in.subquery) return Remember(TranslateInSubquery(in, scope), e);
+      ExprPtr x = TranslateExpr(*in.operand, scope);
+      std::vector<ExprPtr> list;
+      for (const auto& item : in.list) list.push_back(TranslateExpr(*item, scope));
+      return Remember(In(x, std::move(list), in.negated), e);
+    }
+    case ExprKind::kLike: {
+      const auto& l = e.As<sql::LikeExpr>();
+      if (l.escape) ThrowNotImplemented(*l.escape, "LIKE ... ESCAPE is not supported yet");
+      ExprPtr like = Call(l.case_insensitive ? "ilike" : "like",
+                          {TranslateExpr(*l.operand, scope), TranslateExpr(*l.pattern, scope)});
+      return Remember(l.negated ? Not(like) : like, e);
+    }
+    case ExprKind::kCase: {
+      const auto& c = e.As<sql::CaseExpr>();
+      ExprPtr operand = c.operand ? TranslateExpr(*c.operand, scope) : nullptr;
+      std::vector<ExprPtr> args;
+      for (const auto& w : c.whens) {
+        ExprPtr when = TranslateExpr(*w.when, scope);
+        args.push_back(operand ? Call("=", {operand, when}) : when);
+        args.push_back(TranslateExpr(*w.then, scope));
+      }
+      args.push_back(c.else_result ? TranslateExpr(*c.else_result, scope) : Lit(Value()));
+      return Remember(Case(std::move(args)), e);
+    }
+    case ExprKind::kCast: {
+      const auto& c = e.As<sql::CastExpr>();
+      return Remember(CastTo(TranslateExpr(*c.operand, scope), TranslateType(c.type), c.try_cast),
+                      e);
+    }
+    case ExprKind::kFunction: return Remember(TranslateFunction(e.As<sql::FunctionExpr>(), scope), e);
+    case ExprKind::kSubquery: return Remember(TranslateSubquery(e.As<sql::SubqueryExpr>(), scope), e);
+  }
+  ThrowNotImplemented(e, "unsupported expression");
+}
+
+ExprPtr SqlBinder::ResolveColumn(const sql::ColumnRefExpr& ref, const BindScope& scope) {
+  const std::string name = ref.parts.back();
+  const std::string qualifier = ref.parts.size() >= 2 ? ref.parts[ref.parts.size() - 2] : "";
+  const BoundRelation& rel = *scope.relation;
+  std::vector<int> matches;
+  for (size_t i = 0; i < rel.schema.size(); i++) {
+    const Field& f = rel.schema.field(i);
+    if (!EqualsIgnoreCase(f.name, name)) continue;
+    if (qualifier.empty() ? rel.hidden[i] : !EqualsIgnoreCase(f.qualifier, qualifier)) continue;
+    matches.push_back(static_cast<int>(i));
+  }
+  const std::string shown = qualifier.empty() ? name : qualifier + "." + name;
+  if (matches.size() == 1) {
+    const int i = matches[0];
+    const Field& f = rel.schema.field(i);
+    auto merged = rel.coalesce_with.find(i);
+    if (qualifier.empty() && merged != rel.coalesce_with.end()) {
+      const Field& r = rel.schema.field(merged->second);
+      return Alias(Coalesce({Col(f.name, f.qualifier), Col(r.name, r.qualifier)}), f.name);
+    }
+    return Col(f.name, f.qualifier);
+  }
+  if (matches.size() > 1) {
+    std::vector<std::string> options;
+    for (int i : matches) {
+      options.push_back("\"" + rel.schema.field(i).qualifier + "." + rel.schema.field(i).name + "\"");
+    }
+    ThrowBind(ref, fmt::format("Ambiguous reference to column name \"{}\" (use: {})", shown,
+                               Join(options, " or ")));
+  }
+  for (const BindScope* outer = scope.outer; outer != nullptr; outer = outer->outer) {
+    const Schema& s = outer->relation->schema;
+    if (s.Find(name, qualifier) != -1) {
+      ThrowNotImplemented(ref, fmt::format("correlated subqueries are not supported yet: column "
+                                           "\"{}\" refers to the enclosing query",
+                                           shown));
+    }
+  }
+  std::vector<std::string> candidates;
+  for (size_t i = 0; i < rel.schema.size(); i++) {
+    const Field& f = rel.schema.field(i);
+    candidates.push_back(qualifier.empty() || f.qualifier.empty() ? f.name
+                                                                  : f.qualifier + "." + f.name);
+  }
+  ThrowBind(ref, fmt::format("Referenced column \"{}\" not found in FROM clause!{}", shown,
+                             sql_bind::Suggest(shown, candidates)));
+}
+
+ExprPtr SqlBinder::TranslateFunction(const sql::FunctionExpr& f, const BindScope& scope) {
+  const std::string name = ToLower(f.name.back());
+  if (f.over) ThrowNotImplemented(f, "window functions are not supported yet");
+  if (f.filter) ThrowNotImplemented(*f.filter, "aggregate FILTER clauses are not supported yet");
+  if (!f.order_by.empty()) ThrowNotImplemented(f, "ordered aggregates are not supported yet");
+  RegisterBuiltinFunctions();
+  const FunctionRegistry& registry = FunctionRegistry::Global();
+  if (name == "count_star") return Aggregate("count_star", {});
+  std::vector<ExprPtr> args;
+  for (const auto& a : f.args) {
+    if (a->kind == sql::ExprKind::kStar && name == "count" && f.args.size() == 1) {
+      return Aggregate("count_star", {});
+    }
+    args.push_back(TranslateExpr(*a, scope));
+  }
+  const bool is_aggregate = registry.HasAggregate(name) && !registry.HasScalar(name);
+  if (is_aggregate) return Aggregate(name, std::move(args), f.distinct);
+  if (f.distinct) ThrowBind(f, fmt::format("DISTINCT is only allowed in aggregates, not {}()", name));
+  if (name == "coalesce") return Coalesce(std::move(args));
+  if (!registry.HasScalar(name)) {
+    std::vector<std::string> names = registry.ScalarNames();
+    for (const char* agg : {"count", "sum", "avg", "min", "max", "stddev", "variance", "bool_and",
+                            "bool_or", "any_value"}) {
+      names.push_back(agg);
+    }
+    names.push_back("coalesce");
+    ThrowBind(f, fmt::format("Scalar Function with name {} does not exist!{}", name,
+                             sql_bind::Suggest(name, names)));
+  }
+  return Call(name, std::move(args));
+}
+
+ExprPtr SqlBinder::TranslateSubquery(const sql::SubqueryExpr& s, const BindScope& scope) {
+  LogicalPlanPtr plan = BindQuery(*s.query, &scope);
+  if (s.subquery_kind == sql::SubqueryKind::kExists) {
+    std::vector<Batch> rows = session_.Execute(*MakeLimit(plan, 1, 0));
+    bool any = false;
+    for (const auto& b : rows) any |= b.num_rows() > 0;
+    return Lit(Value::Boolean(any));
+  }
+  if (plan->schema.size() != 1) {
+    ThrowBind(s, fmt::format("Subquery returns {} columns - expected 1", plan->schema.size()));
+  }
+  const LogicalType type = plan->schema.field(0).type;
+  std::vector<Batch> rows = session_.Execute(*MakeLimit(plan, 2, 0));
+  Value result = Value::Null(type);
+  size_t count = 0;
+  for (const auto& b : rows) {
+    if (b.num_rows() > 0 && count == 0) result = b.column(0)->GetValue(0);
+    count += b.num_rows();
+  }
+  if (count > 1) {
+    throw InvalidInputError(sql::FormatErrorWithCaret(
+        script_, s.line, s.column, "More than one row returned by a subquery used as an expression"));
+  }
+  return Lit(result);
+}
+
+ExprPtr SqlBinder::TranslateInSubquery(const sql::InExpr& in, const BindScope& scope) {
+  ExprPtr x = TranslateExpr(*in.operand, scope);
+  LogicalPlanPtr plan = BindQuery(*in.subquery, &scope);
+  if (plan->schema.size() != 1) {
+    ThrowBind(in, fmt::format("Subquery returns {} columns - expected 1", plan->schema.size()));
+  }
+  std::vector<ExprPtr> list;
+  for (const auto& b : session_.Execute(*plan)) {
+    for (size_t r = 0; r < b.num_rows(); r++) list.push_back(Lit(b.column(0)->GetValue(r)));
+  }
+  // x IN (empty set) is FALSE even for a NULL x.
+  if (list.empty()) return Lit(Value::Boolean(in.negated));
+  return In(x, std::move(list), in.negated);
+}
+
+void SqlBinder::Relocate(const sql::AstNode& at, const UserError& e, bool not_implemented) const {
+  // An error that already quotes its position is passed on unchanged.
+  if (e.message().find('\n') != std::string::npos) {
+    if (not_implemented) throw NotImplementedError(e.message());
+    throw BindError(e.message());
+  }
+  if (not_implemented) ThrowNotImplemented(at, e.message());
+  ThrowBind(at, e.message());
+}
+
+void SqlBinder::ThrowBind(const sql::AstNode& at, const std::string& message) const {
+  throw BindError(sql::FormatErrorWithCaret(script_, at.line, at.column, message));
+}
+
+void SqlBinder::ThrowNotImplemented(const sql::AstNode& at, const std::string& message) const {
+  throw NotImplementedError(sql::FormatErrorWithCaret(script_, at.line, at.column, message));
+}
+
+}  // namespace sluice

@@ -1,0 +1,429 @@
+// FROM clauses: tables, views, CTEs, table functions, files, joins; WHERE placement.
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "api/dataframe.h"
+#include "api/sql_binder.h"
+#include "common/strings.h"
+
+namespace sluice {
+
+namespace {
+
+using sql::TableRef;
+
+// A FROM list `a, b CROSS JOIN c` is flattened into units that the WHERE clause joins.
+void CollectUnits(const TableRef& ref, std::vector<const TableRef*>& units) {
+  if (ref.kind == sql::TableRefKind::kJoin && ref.alias.empty() &&
+      (ref.comma || ref.join_type == TableRef::JoinType::kCross)) {
+    CollectUnits(*ref.left, units);
+    CollectUnits(*ref.right, units);
+    return;
+  }
+  units.push_back(&ref);
+}
+
+void SplitConjuncts(const sql::Expr& e, std::vector<const sql::Expr*>& out) {
+  if (e.kind == sql::ExprKind::kBinary && e.As<sql::BinaryExpr>().op == sql::BinaryOp::kAnd) {
+    SplitConjuncts(*e.As<sql::BinaryExpr>().left, out);
+    SplitConjuncts(*e.As<sql::BinaryExpr>().right, out);
+    return;
+  }
+  out.push_back(&e);
+}
+
+// left ++ right as one relation (what a join outputs), without a plan yet.
+BoundRelation Concat(const BoundRelation& left, const BoundRelation& right) {
+  BoundRelation out;
+  out.schema = left.schema;
+  for (const auto& f : right.schema.fields()) out.schema.Add(f);
+  out.hidden = left.hidden;
+  out.hidden.insert(out.hidden.end(), right.hidden.begin(), right.hidden.end());
+  out.coalesce_with = left.coalesce_with;
+  const int n = static_cast<int>(left.schema.size());
+  for (auto [l, r] : right.coalesce_with) out.coalesce_with[l + n] = r + n;
+  return out;
+}
+
+BoundRelation Requalify(LogicalPlanPtr plan, const std::string& qualifier,
+                        const std::vector<std::string>& aliases) {
+  return sql_bind::MakeRelation(sql_bind::WithFields(plan, [&](Field& f, size_t i) {
+    f.qualifier = qualifier;
+    if (i < aliases.size()) f.name = aliases[i];
+  }));
+}
+
+JoinKind ToJoinKind(TableRef::JoinType t) {
+  switch (t) {
+    case TableRef::JoinType::kInner: return JoinKind::kInner;
+    case TableRef::JoinType::kLeft: return JoinKind::kLeft;
+    case TableRef::JoinType::kRight: return JoinKind::kRight;
+    case TableRef::JoinType::kFull: return JoinKind::kFull;
+    case TableRef::JoinType::kCross: return JoinKind::kCross;
+    case TableRef::JoinType::kSemi: return JoinKind::kSemi;
+    case TableRef::JoinType::kAnti: return JoinKind::kAnti;
+  }
+  return JoinKind::kInner;
+}
+
+ExprPtr Conjunction(const std::vector<ExprPtr>& parts) {
+  if (parts.empty()) return nullptr;
+  return parts.size() == 1 ? parts[0] : And(parts);
+}
+
+bool AsBool(const Value& v) {
+  if (v.type().id() == TypeId::kBoolean) return v.GetBool();
+  const std::string s = ToLower(v.ToString());
+  return s == "true" || s == "1" || s == "yes";
+}
+
+char AsChar(SqlBinder& b, const sql::AstNode& at, const Value& v) {
+  const std::string s = v.ToString();
+  if (s == "\\t") return '\t';
+  if (s.size() != 1) b.ThrowBind(at, fmt::format("expected a single character, got '{}'", s));
+  return s[0];
+}
+
+}  // namespace
+
+BoundRelation SqlBinder::BindTableRef(const TableRef& ref, const BindScope* outer) {
+  switch (ref.kind) {
+    case sql::TableRefKind::kBaseTable: {
+      const std::string name = ref.name.parts.back();
+      const std::string key = ToLower(name);
+      LogicalPlanPtr plan;
+      if (ref.name.parts.size() == 1 && ctes_.count(key)) {
+        plan = ctes_[key];
+      } else if (session_.HasTable(name)) {
+        plan = session_.Table(name).plan();
+      } else {
+        std::vector<std::string> names = session_.TableNames();
+        for (const auto& [n, p] : ctes_) names.push_back(n);
+        ThrowBind(ref, fmt::format("Table with name {} does not exist!{}", name,
+                                   sql_bind::Suggest(name, names)));
+      }
+      return At(ref, [&] {
+        return Requalify(plan, ref.alias.empty() ? name : ref.alias, ref.column_aliases);
+      });
+    }
+    case sql::TableRefKind::kSubquery: {
+      LogicalPlanPtr plan = BindQuery(*ref.query, outer);
+      return Requalify(plan, ref.alias.empty() ? "unnamed_subquery" : ref.alias,
+                       ref.column_aliases);
+    }
+    case sql::TableRefKind::kTableFunction: return BindTableFunction(ref);
+    case sql::TableRefKind::kFilePath: {
+      const std::string stem = std::filesystem::path(ref.path).stem().string();
+      DataFrame df = At(ref, [&] {
+        const std::string lower = ToLower(ref.path);
+        if (lower.size() > 8 && lower.substr(lower.size() - 8) == ".parquet") {
+          return session_.ReadParquet(ref.path);
+        }
+        return session_.ReadCsv(ref.path, CsvOptions{});
+      });
+      return Requalify(df.plan(), ref.alias.empty() ? stem : ref.alias, ref.column_aliases);
+    }
+    case sql::TableRefKind::kJoin: return BindJoin(ref, outer);
+  }
+  ThrowNotImplemented(ref, "unsupported FROM item");
+}
+
+BoundRelation SqlBinder::BindTableFunction(const TableRef& ref) {
+  const std::string name = ToLower(ref.name.parts.back());
+  std::vector<Value> positional;
+  std::vector<std::pair<std::string, const sql::Expr*>> named;
+  for (size_t i = 0; i < ref.args.size(); i++) {
+    if (i < ref.arg_names.size() && !ref.arg_names[i].empty()) {
+      named.emplace_back(ToLower(ref.arg_names[i]), ref.args[i].get());
+    } else {
+      positional.push_back(EvaluateConstantExpr(*ref.args[i]));
+    }
+  }
+  const std::string qualifier = ref.alias.empty() ? name : ref.alias;
+  if (name == "range" || name == "generate_series") {
+    if (positional.empty() || positional.size() > 3 || !named.empty()) {
+      ThrowBind(ref, fmt::format("{}() takes 1 to 3 positional arguments", name));
+    }
+    std::vector<int64_t> a;
+    for (const auto& v : positional) {
+      if (v.is_null() || !v.type().IsInteger()) ThrowBind(ref, name + "() needs integer arguments");
+      a.push_back(v.GetInt());
+    }
+    int64_t start = 0, end = a[0], step = 1;
+    if (a.size() >= 2) start = a[0], end = a[1];
+    if (a.size() == 3) step = a[2];
+    if (step == 0) ThrowBind(ref, name + "() step must not be zero");
+    if (name == "generate_series") end += step > 0 ? 1 : -1;  // inclusive
+    DataFrame df = At(ref, [&] { return session_.Range(start, end, step); });
+    return Requalify(df.plan(), qualifier,
+                     ref.column_aliases.empty() ? std::vector<std::string>{name} : ref.column_aliases);
+  }
+  if (name == "read_csv" || name == "read_csv_auto") {
+    if (positional.size() != 1) ThrowBind(ref, name + "() takes the file path as its argument");
+    CsvOptions options;
+    for (const auto& [key, expr] : named) {
+      const sql::Expr& e = *expr;
+      Value v = EvaluateConstantExpr(e);
+      if (key == "header") {
+        options.header = AsBool(v);
+      } else if (key == "delim" || key == "sep" || key == "delimiter") {
+        options.delimiter = AsChar(*this, e, v);
+      } else if (key == "quote") {
+        options.quote = AsChar(*this, e, v);
+      } else if (key == "escape") {
+        options.escape = AsChar(*this, e, v);
+      } else if (key == "skip") {
+        options.skip = v.GetInt();
+      } else if (key == "sample_size") {
+        options.sample_size = v.GetInt();
+      } else if (key == "ignore_errors") {
+        options.ignore_errors = AsBool(v);
+      } else if (key == "nullstr" || key == "null") {
+        options.null_strings = {v.ToString()};
+      } else if (key == "dateformat" || key == "date_format") {
+        options.date_format = v.ToString();
+      } else if (key == "timestampformat" || key == "timestamp_format") {
+        options.timestamp_format = v.ToString();
+      } else if (key == "comment") {
+        options.comment = AsChar(*this, e, v);
+      } else if (key == "rejects_path" || key == "rejects_table") {
+        options.rejects_path = v.ToString();
+      } else if (key == "auto_detect") {
+        // Detection is always on for options left unset.
+      } else {
+        ThrowBind(e, fmt::format("Invalid named parameter \"{}\" for function {}", key, name));
+      }
+    }
+    DataFrame df = At(ref, [&] { return session_.ReadCsv(positional[0].ToString(), options); });
+    std::string stem = std::filesystem::path(positional[0].ToString()).stem().string();
+    return Requalify(df.plan(), ref.alias.empty() ? stem : ref.alias, ref.column_aliases);
+  }
+  if (name == "read_parquet") {
+    DataFrame df = At(ref, [&] { return session_.ReadParquet(positional.at(0).ToString()); });
+    return Requalify(df.plan(), qualifier, ref.column_aliases);
+  }
+  ThrowBind(ref, fmt::format("Table Function with name {} does not exist!{}", name,
+                             sql_bind::Suggest(name, {"range", "generate_series", "read_csv",
+                                                      "read_csv_auto", "read_parquet"})));
+}
+
+BoundRelation SqlBinder::BindJoin(const TableRef& ref, const BindScope* outer) {
+  BoundRelation left = BindTableRef(*ref.left, outer);
+  BoundRelation right = BindTableRef(*ref.right, outer);
+  JoinKind kind = ToJoinKind(ref.join_type);
+  if (ref.comma) kind = JoinKind::kCross;
+  BoundRelation combined = Concat(left, right);
+  const int nleft = static_cast<int>(left.schema.size());
+  ExprPtr condition;
+  std::vector<std::string> using_columns = ref.using_columns;
+  if (ref.natural) {
+    for (size_t i = 0; i < left.schema.size(); i++) {
+      if (left.hidden[i]) continue;
+      for (size_t j = 0; j < right.schema.size(); j++) {
+        if (!right.hidden[j] && ToLower(left.schema.field(i).name) == ToLower(right.schema.field(j).name)) {
+          using_columns.push_back(left.schema.field(i).name);
+        }
+      }
+    }
+  }
+  if (!using_columns.empty()) {
+    std::vector<ExprPtr> equalities;
+    for (const auto& column : using_columns) {
+      auto find = [&](const BoundRelation& side) {
+        int found = -1;
+        for (size_t i = 0; i < side.schema.size(); i++) {
+          if (!side.hidden[i] && ToLower(side.schema.field(i).name) == ToLower(column)) {
+            found = static_cast<int>(i);
+          }
+        }
+        if (found < 0) {
+          ThrowBind(ref, fmt::format("Column \"{}\" does not exist on both sides of the join", column));
+        }
+        return found;
+      };
+      const int l = find(left), r = find(right);
+      const Field& lf = left.schema.field(l);
+      const Field& rf = right.schema.field(r);
+      equalities.push_back(Call("=", {Col(lf.name, lf.qualifier), Col(rf.name, rf.qualifier)}));
+      if (kind != JoinKind::kSemi && kind != JoinKind::kAnti) {
+        combined.hidden[nleft + r] = true;
+        if (kind == JoinKind::kRight || kind == JoinKind::kFull) combined.coalesce_with[l] = nleft + r;
+      }
+    }
+    condition = Conjunction(equalities);
+  } else if (ref.condition) {
+    BindScope scope{&combined, outer};
+    condition = TranslateExpr(*ref.condition, scope);
+  }
+  if (kind == JoinKind::kInner && !condition) kind = JoinKind::kCross;
+  const sql::AstNode& at = ref.condition ? static_cast<const sql::AstNode&>(*ref.condition) : ref;
+  LogicalPlanPtr plan = At(at, [&] { return MakeJoin(left.plan, right.plan, kind, condition); });
+  if (kind == JoinKind::kSemi || kind == JoinKind::kAnti) {
+    left.plan = plan;
+    return left;
+  }
+  combined.plan = plan;
+  if (!ref.alias.empty()) {
+    BoundRelation aliased = Requalify(plan, ref.alias, ref.column_aliases);
+    aliased.hidden = combined.hidden;
+    return aliased;
+  }
+  return combined;
+}
+
+BoundRelation SqlBinder::BindInSubqueryJoin(BoundRelation rel, const sql::InExpr& in,
+                                            const BindScope& scope) {
+  ExprPtr x = TranslateExpr(*in.operand, scope);
+  LogicalPlanPtr sub = BindQuery(*in.subquery, &scope);
+  if (sub->schema.size() != 1) {
+    ThrowBind(in, fmt::format("Subquery returns {} columns - expected 1", sub->schema.size()));
+  }
+  sub = sql_bind::WithFields(sub, [](Field& f, size_t) {
+    f.name = "#in";
+    f.qualifier = "#in";
+  });
+  LogicalPlanPtr left = rel.plan;
+  // NOT IN: a NULL probe value never qualifies. (A NULL inside the subquery result should
+  // make NOT IN yield no rows at all; the anti join does not model that yet.)
+  if (in.negated) left = At(in, [&] { return MakeFilter(left, IsNotNull(x)); });
+  rel.plan = At(in, [&] {
+    return MakeJoin(left, sub, in.negated ? JoinKind::kAnti : JoinKind::kSemi,
+                    Call("=", {x, Col("#in", "#in")}));
+  });
+  return rel;
+}
+
+BoundRelation SqlBinder::BindFromWhere(const sql::SelectNode& node, const BindScope* outer) {
+  std::vector<BoundRelation> units;
+  if (node.from) {
+    std::vector<const TableRef*> refs;
+    CollectUnits(*node.from, refs);
+    for (const TableRef* r : refs) units.push_back(BindTableRef(*r, outer));
+  } else {
+    // SELECT without FROM reads one row of a relation whose only column is invisible.
+    BoundRelation one = sql_bind::MakeRelation(session_.Range(0, 1).plan());
+    one.hidden.assign(1, true);
+    units.push_back(one);
+  }
+  BoundRelation combined = units[0];
+  std::vector<int> offsets{0};
+  for (size_t i = 1; i < units.size(); i++) {
+    offsets.push_back(static_cast<int>(combined.schema.size()));
+    combined = Concat(combined, units[i]);
+  }
+  BindScope scope{&combined, outer};
+
+  std::vector<const sql::Expr*> conjuncts;
+  if (node.where) SplitConjuncts(*node.where, conjuncts);
+  std::vector<const sql::InExpr*> in_subqueries;
+  std::vector<ExprPtr> predicates;
+  std::vector<const sql::Expr*> predicate_nodes;
+  for (const sql::Expr* c : conjuncts) {
+    if (c->kind == sql::ExprKind::kIn && c->As<sql::InExpr>().subquery) {
+      in_subqueries.push_back(&c->As<sql::InExpr>());
+      continue;
+    }
+    ExprPtr p = TranslateExpr(*c, scope);
+    if (sql_bind::ContainsAggregate(*p)) ThrowBind(*c, "WHERE clause cannot contain aggregates!");
+    predicates.push_back(p);
+    predicate_nodes.push_back(c);
+  }
+
+  // Which units each predicate reads.
+  auto unit_of = [&](int column) {
+    return static_cast<int>(std::upper_bound(offsets.begin(), offsets.end(), column) - offsets.begin()) - 1;
+  };
+  std::vector<std::set<int>> reads(predicates.size());
+  for (size_t p = 0; p < predicates.size(); p++) {
+    std::vector<const Expr*> refs;
+    sql_bind::CollectColumnRefs(*predicates[p], refs);
+    for (const Expr* r : refs) {
+      const int index = combined.schema.Find(r->name, r->qualifier);
+      if (index >= 0) reads[p].insert(unit_of(index));
+    }
+  }
+  std::vector<bool> used(predicates.size(), false);
+  for (size_t p = 0; p < predicates.size(); p++) {
+    if (reads[p].size() == 1 && units.size() > 1) {
+      BoundRelation& u = units[*reads[p].begin()];
+      u.plan = At(*predicate_nodes[p], [&] { return MakeFilter(u.plan, predicates[p]); });
+      used[p] = true;
+    }
+  }
+  // Greedy join order: next the first unit connected to the joined set by a predicate.
+  LogicalPlanPtr plan = units[0].plan;
+  std::set<int> joined{0};
+  std::vector<int> order{0};
+  auto covered = [&](size_t p, int candidate) {
+    if (used[p] || !reads[p].count(candidate)) return false;
+    for (int u : reads[p]) {
+      if (u != candidate && !joined.count(u)) return false;
+    }
+    return true;
+  };
+  while (order.size() < units.size()) {
+    int pick = -1;
+    for (int j = 0; j < static_cast<int>(units.size()) && pick < 0; j++) {
+      if (joined.count(j)) continue;
+      for (size_t p = 0; p < predicates.size(); p++) {
+        if (covered(p, j)) {
+          pick = j;
+          break;
+        }
+      }
+    }
+    if (pick < 0) {
+      for (int j = 0; pick < 0; j++) {
+        if (!joined.count(j)) pick = j;
+      }
+    }
+    std::vector<ExprPtr> on;
+    const sql::AstNode* at = node.where ? node.where.get() : nullptr;
+    for (size_t p = 0; p < predicates.size(); p++) {
+      if (covered(p, pick)) {
+        on.push_back(predicates[p]);
+        used[p] = true;
+        at = predicate_nodes[p];
+      }
+    }
+    const sql::AstNode& where_at = at ? *at : static_cast<const sql::AstNode&>(node);
+    plan = At(where_at, [&] {
+      return MakeJoin(plan, units[pick].plan, on.empty() ? JoinKind::kCross : JoinKind::kInner,
+                      Conjunction(on));
+    });
+    joined.insert(pick);
+    order.push_back(pick);
+  }
+  if (!std::is_sorted(order.begin(), order.end())) {
+    // Back to FROM order, which `*` and the scope's column positions assume.
+    std::vector<int> position_in_plan(units.size());
+    int offset = 0;
+    for (int u : order) {
+      position_in_plan[u] = offset;
+      offset += static_cast<int>(units[u].schema.size());
+    }
+    std::vector<int> indices;
+    for (size_t u = 0; u < units.size(); u++) {
+      for (size_t i = 0; i < units[u].schema.size(); i++) {
+        indices.push_back(position_in_plan[u] + static_cast<int>(i));
+      }
+    }
+    plan = sql_bind::ProjectByIndex(plan, indices, combined.schema.fields());
+  }
+  std::vector<ExprPtr> rest;
+  for (size_t p = 0; p < predicates.size(); p++) {
+    if (!used[p]) rest.push_back(predicates[p]);
+  }
+  if (!rest.empty()) {
+    plan = At(*node.where, [&] { return MakeFilter(plan, Conjunction(rest)); });
+  }
+  combined.plan = plan;
+  combined.schema = plan->schema;
+  for (const sql::InExpr* in : in_subqueries) combined = BindInSubqueryJoin(combined, *in, scope);
+  return combined;
+}
+
+}  // namespace sluice

@@ -1,0 +1,392 @@
+// Queries: SELECT (with aggregation, ORDER BY, LIMIT), set operations, VALUES, CTEs.
+#include "api/sql_binder.h"
+
+#include <fmt/format.h>
+
+#include "common/strings.h"
+#include "expr/binder.h"
+
+namespace sluice {
+
+namespace {
+
+// A structural key of an unbound expression, with column references resolved to positions in
+// `schema`, so that `x`, `t.x` and `T.X` are the same group key.
+std::string KeyOf(const Expr& e, const Schema& schema) {
+  switch (e.kind) {
+    case ExprKind::kColumnRef: {
+      const int i = schema.Find(e.name, e.qualifier);
+      return i >= 0 ? fmt::format("#{}", i) : "?" + e.qualifier + "." + e.name;
+    }
+    case ExprKind::kLiteral: return e.value.type().ToString() + ":" + e.value.ToSqlLiteral();
+    default: break;
+  }
+  std::string key = fmt::format("{}:{}:{}{}{}:{}(", static_cast<int>(e.kind), e.name,
+                                e.distinct ? "d" : "", e.negated ? "n" : "", e.try_cast ? "t" : "",
+                                e.kind == ExprKind::kCast ? e.type.ToString() : "");
+  for (const auto& a : e.args) key += KeyOf(*a, schema) + ",";
+  return key + ")";
+}
+
+bool IsIntegerConstant(const sql::Expr& e) {
+  return e.kind == sql::ExprKind::kConstant &&
+         e.As<sql::ConstantExpr>().type == sql::ConstantType::kInteger;
+}
+
+const std::string* SingleName(const sql::Expr& e) {
+  if (e.kind != sql::ExprKind::kColumnRef) return nullptr;
+  const auto& parts = e.As<sql::ColumnRefExpr>().parts;
+  return parts.size() == 1 ? &parts[0] : nullptr;
+}
+
+struct SelectColumn {
+  ExprPtr expr;
+  std::string name;
+  const sql::AstNode* at;
+  bool plain;  // an unaliased column reference: keeps its qualifier
+};
+
+// Maps expressions over the FROM relation to expressions over the Aggregate node's output.
+class AggregateRewriter {
+ public:
+  AggregateRewriter(SqlBinder& binder, const Schema& from) : binder_(binder), from_(from) {}
+
+  void AddGroup(const ExprPtr& e) {
+    group_keys_.push_back(KeyOf(*e, from_));
+    groups_.push_back(Alias(e, fmt::format("#g{}", groups_.size())));
+  }
+
+  ExprPtr Rewrite(const ExprPtr& e, const sql::AstNode& at) {
+    const std::string key = KeyOf(*e, from_);
+    for (size_t i = 0; i < group_keys_.size(); i++) {
+      if (group_keys_[i] == key) return Keep(Col(fmt::format("#g{}", i)), *e);
+    }
+    if (e->kind == ExprKind::kAggregate) {
+      for (const auto& a : e->args) {
+        if (sql_bind::ContainsAggregate(*a)) {
+          binder_.ThrowBind(Where(*e, at), "aggregate function calls cannot be nested");
+        }
+      }
+      for (size_t j = 0; j < aggregate_keys_.size(); j++) {
+        if (aggregate_keys_[j] == key) return Keep(Col(fmt::format("#a{}", j)), *e);
+      }
+      aggregate_keys_.push_back(key);
+      aggregates_.push_back(Alias(e, fmt::format("#a{}", aggregates_.size())));
+      return Keep(Col(fmt::format("#a{}", aggregates_.size() - 1)), *e);
+    }
+    if (e->kind == ExprKind::kColumnRef) {
+      binder_.ThrowBind(Where(*e, at),
+                        fmt::format("column \"{}\" must appear in the GROUP BY clause or must be "
+                                    "part of an aggregate function.",
+                                    e->name));
+    }
+    if (e->args.empty()) return e;
+    std::vector<ExprPtr> args;
+    for (const auto& a : e->args) args.push_back(Rewrite(a, at));
+    return WithArgs(*e, std::move(args));
+  }
+
+  const std::vector<ExprPtr>& groups() const { return groups_; }
+  const std::vector<ExprPtr>& aggregates() const { return aggregates_; }
+
+ private:
+  static ExprPtr Keep(ExprPtr ref, const Expr& original) {
+    return original.alias.empty() ? ref : Alias(ref, original.alias);
+  }
+  const sql::AstNode& Where(const Expr& e, const sql::AstNode& fallback) const {
+    const sql::AstNode* origin = binder_.OriginOf(&e);
+    return origin ? *origin : fallback;
+  }
+
+  SqlBinder& binder_;
+  const Schema& from_;
+  std::vector<std::string> group_keys_, aggregate_keys_;
+  std::vector<ExprPtr> groups_, aggregates_;
+};
+
+}  // namespace
+
+LogicalPlanPtr SqlBinder::BindQuery(const sql::QueryNode& query, const BindScope* outer) {
+  if (query.recursive) ThrowNotImplemented(query, "WITH RECURSIVE is not supported yet");
+  struct Restore {
+    std::map<std::string, LogicalPlanPtr>& target;
+    std::map<std::string, LogicalPlanPtr> saved;
+    ~Restore() { target = std::move(saved); }
+  } restore{ctes_, ctes_};
+  for (const auto& cte : query.ctes) {
+    LogicalPlanPtr plan = BindQuery(*cte.query, outer);
+    if (!cte.column_aliases.empty()) {
+      plan = sql_bind::WithFields(plan, [&](Field& f, size_t i) {
+        if (i < cte.column_aliases.size()) f.name = cte.column_aliases[i];
+      });
+    }
+    ctes_[ToLower(cte.name)] = plan;
+  }
+  switch (query.kind) {
+    case sql::QueryKind::kSelect: return BindSelect(query.As<sql::SelectNode>(), outer);
+    case sql::QueryKind::kSetOperation:
+      return ApplyModifiers(query, BindSetOperation(query.As<sql::SetOperationNode>(), outer));
+    case sql::QueryKind::kValues:
+      return ApplyModifiers(query, BindValues(query.As<sql::ValuesNode>()));
+  }
+  ThrowNotImplemented(query, "unsupported query");
+}
+
+LogicalPlanPtr SqlBinder::BindSelect(const sql::SelectNode& node, const BindScope* outer) {
+  if (!node.distinct_on.empty()) ThrowNotImplemented(*node.distinct_on[0], "DISTINCT ON is not supported yet");
+  if (node.qualify) ThrowNotImplemented(*node.qualify, "QUALIFY is not supported yet");
+  if (!node.windows.empty()) ThrowNotImplemented(node, "WINDOW clauses are not supported yet");
+  BoundRelation rel = BindFromWhere(node, outer);
+  BindScope scope{&rel, outer};
+  const Schema& from = rel.schema;
+
+  std::vector<SelectColumn> items;
+  for (const auto& item : node.select_list) {
+    if (item.expr->kind == sql::ExprKind::kStar) {
+      const auto& star = item.expr->As<sql::StarExpr>();
+      const std::string qualifier = star.qualifier.empty() ? "" : ToLower(star.qualifier.back());
+      bool any = false;
+      for (size_t i = 0; i < from.size(); i++) {
+        const Field& f = from.field(i);
+        if (qualifier.empty() ? rel.hidden[i] : ToLower(f.qualifier) != qualifier) continue;
+        any = true;
+        bool excluded = false;
+        for (const auto& x : star.exclude) excluded |= ToLower(x) == ToLower(f.name);
+        if (excluded) continue;
+        ExprPtr e = Col(f.name, f.qualifier);
+        auto merged = rel.coalesce_with.find(static_cast<int>(i));
+        if (qualifier.empty() && merged != rel.coalesce_with.end()) {
+          const Field& r = from.field(merged->second);
+          e = Coalesce({e, Col(r.name, r.qualifier)});
+        }
+        items.push_back({e, f.name, &item, e->kind == ExprKind::kColumnRef});
+      }
+      if (!qualifier.empty() && !any) {
+        ThrowBind(item, fmt::format("Referenced table \"{}\" not found in FROM clause!",
+                                    star.qualifier.back()));
+      }
+      continue;
+    }
+    ExprPtr e = TranslateExpr(*item.expr, scope);
+    const bool is_ref = item.expr->kind == sql::ExprKind::kColumnRef;
+    std::string name = !item.alias.empty() ? item.alias
+                       : is_ref ? item.expr->As<sql::ColumnRefExpr>().parts.back()
+                                : item.source_text;
+    items.push_back({e, name, &item, is_ref && item.alias.empty()});
+  }
+
+  // ORDER BY: a select column (ordinal, alias or same expression) or a hidden extra column.
+  struct OrderKey {
+    int column;
+    const sql::OrderByItem* item;
+  };
+  std::vector<OrderKey> order_keys;
+  std::vector<ExprPtr> hidden;
+  for (const auto& o : node.order_by) {
+    int column = -1;
+    if (IsIntegerConstant(*o.expr)) {
+      const int64_t k = std::stoll(o.expr->As<sql::ConstantExpr>().value);
+      if (k < 1 || k > static_cast<int64_t>(items.size())) {
+        ThrowBind(*o.expr, fmt::format("ORDER term out of range - should be between 1 and {}",
+                                       items.size()));
+      }
+      column = static_cast<int>(k - 1);
+    } else if (const std::string* n = SingleName(*o.expr)) {
+      for (size_t i = 0; i < items.size() && column < 0; i++) {
+        if (ToLower(items[i].name) == ToLower(*n)) column = static_cast<int>(i);
+      }
+    }
+    if (column < 0) {
+      ExprPtr e = TranslateExpr(*o.expr, scope);
+      const std::string key = KeyOf(*e, from);
+      for (size_t i = 0; i < items.size() && column < 0; i++) {
+        if (KeyOf(*items[i].expr, from) == key) column = static_cast<int>(i);
+      }
+      if (column < 0) {
+        column = static_cast<int>(items.size() + hidden.size());
+        hidden.push_back(e);
+      }
+    }
+    order_keys.push_back({column, &o});
+  }
+
+  bool aggregate = !node.group_by.empty() || node.having != nullptr;
+  for (const auto& i : items) aggregate |= sql_bind::ContainsAggregate(*i.expr);
+  for (const auto& h : hidden) aggregate |= sql_bind::ContainsAggregate(*h);
+
+  LogicalPlanPtr base = rel.plan;
+  if (aggregate) {
+    AggregateRewriter rewriter(*this, from);
+    if (node.group_by.all) {
+      for (const auto& i : items) {
+        if (!sql_bind::ContainsAggregate(*i.expr)) rewriter.AddGroup(i.expr);
+      }
+    }
+    for (const auto& element : node.group_by.elements) {
+      if (element.kind != sql::GroupingKind::kExpr) {
+        ThrowNotImplemented(*element.exprs.at(0), "ROLLUP, CUBE and GROUPING SETS are not supported yet");
+      }
+      const sql::Expr& g = *element.exprs[0];
+      ExprPtr e;
+      if (IsIntegerConstant(g)) {
+        const int64_t k = std::stoll(g.As<sql::ConstantExpr>().value);
+        if (k < 1 || k > static_cast<int64_t>(items.size())) {
+          ThrowBind(g, fmt::format("GROUP BY term out of range - should be between 1 and {}", items.size()));
+        }
+        e = items[k - 1].expr;
+      } else if (const std::string* n = SingleName(g); n && from.Find(*n) == -1) {
+        for (const auto& i : items) {
+          if (!e && ToLower(i.name) == ToLower(*n)) e = i.expr;
+        }
+      }
+      if (!e) e = TranslateExpr(g, scope);
+      if (sql_bind::ContainsAggregate(*e)) ThrowBind(g, "GROUP BY clause cannot contain aggregates!");
+      rewriter.AddGroup(e);
+    }
+    for (auto& i : items) i.expr = rewriter.Rewrite(i.expr, *i.at);
+    for (auto& h : hidden) h = rewriter.Rewrite(h, node);
+    ExprPtr having;
+    if (node.having) having = rewriter.Rewrite(TranslateExpr(*node.having, scope), *node.having);
+    base = At(node, [&] { return MakeAggregate(rel.plan, rewriter.groups(), rewriter.aggregates()); });
+    if (having) base = At(*node.having, [&] { return MakeFilter(base, having); });
+  }
+
+  std::vector<ExprPtr> projection;
+  for (const auto& i : items) {
+    ExprPtr e = i.plain && !aggregate ? i.expr : Alias(i.expr, i.name);
+    At(*i.at, [&] { return BindExpression(e, base->schema); });
+    projection.push_back(e);
+  }
+  for (size_t h = 0; h < hidden.size(); h++) {
+    projection.push_back(Alias(hidden[h], fmt::format("#o{}", h)));
+  }
+  LogicalPlanPtr plan = At(node, [&] { return MakeProject(base, projection); });
+  std::vector<Field> visible(plan->schema.fields().begin(),
+                             plan->schema.fields().begin() + static_cast<long>(items.size()));
+  if (node.distinct) {
+    if (!hidden.empty()) {
+      ThrowBind(node, "For SELECT DISTINCT, ORDER BY expressions must appear in select list");
+    }
+    plan = MakeDistinct(plan);
+  }
+  if (order_keys.empty() && !node.limit && !node.offset) return plan;
+  plan = sql_bind::WithFields(plan, [](Field& f, size_t i) {
+    f.name = fmt::format("#c{}", i);
+    f.qualifier.clear();
+  });
+  if (!order_keys.empty()) {
+    std::vector<SortSpec> keys;
+    for (const auto& k : order_keys) {
+      keys.push_back({Col(fmt::format("#c{}", k.column)), !k.item->descending,
+                      k.item->nulls == sql::NullOrder::kFirst});
+    }
+    plan = MakeSort(plan, std::move(keys));
+  }
+  std::vector<int> indices;
+  for (size_t i = 0; i < items.size(); i++) indices.push_back(static_cast<int>(i));
+  plan = sql_bind::ProjectByIndex(plan, indices, visible);
+  return ApplyModifiers(node, plan);
+}
+
+LogicalPlanPtr SqlBinder::ApplyModifiers(const sql::QueryNode& query, LogicalPlanPtr plan) {
+  if (query.kind != sql::QueryKind::kSelect && !query.order_by.empty()) {
+    BoundRelation rel = sql_bind::MakeRelation(plan);
+    BindScope scope{&rel, nullptr};
+    std::vector<SortSpec> keys;
+    for (const auto& o : query.order_by) {
+      ExprPtr e;
+      if (IsIntegerConstant(*o.expr)) {
+        const int64_t k = std::stoll(o.expr->As<sql::ConstantExpr>().value);
+        if (k < 1 || k > static_cast<int64_t>(plan->schema.size())) {
+          ThrowBind(*o.expr, fmt::format("ORDER term out of range - should be between 1 and {}",
+                                         plan->schema.size()));
+        }
+        const Field& f = plan->schema.field(k - 1);
+        e = Col(f.name, f.qualifier);
+      } else {
+        e = TranslateExpr(*o.expr, scope);
+      }
+      keys.push_back({e, !o.descending, o.nulls == sql::NullOrder::kFirst});
+    }
+    plan = At(query, [&] { return MakeSort(plan, keys); });
+  }
+  if (query.limit || query.offset) {
+    auto number = [&](const sql::Expr& e) {
+      Value v = EvaluateConstantExpr(e);
+      if (v.is_null() || !v.type().IsInteger()) ThrowBind(e, "LIMIT and OFFSET need integer constants");
+      if (v.GetInt() < 0) ThrowBind(e, "LIMIT and OFFSET must not be negative");
+      return v.GetInt();
+    };
+    const int64_t limit = query.limit ? number(*query.limit) : -1;
+    const int64_t offset = query.offset ? number(*query.offset) : 0;
+    plan = MakeLimit(plan, limit, offset);
+  }
+  return plan;
+}
+
+LogicalPlanPtr SqlBinder::BindSetOperation(const sql::SetOperationNode& node, const BindScope* outer) {
+  LogicalPlanPtr left = BindQuery(*node.left, outer);
+  LogicalPlanPtr right = BindQuery(*node.right, outer);
+  if (left->schema.size() != right->schema.size()) {
+    ThrowBind(node, fmt::format("Set operations can only apply to expressions with the same number "
+                                "of result columns ({} vs {})",
+                                left->schema.size(), right->schema.size()));
+  }
+  if (node.op == sql::SetOpType::kUnion) {
+    LogicalPlanPtr plan = At(node, [&] { return MakeUnion(left, right); });
+    return node.all ? plan : MakeDistinct(plan);
+  }
+  if (node.all) ThrowNotImplemented(node, "INTERSECT ALL and EXCEPT ALL are not supported yet");
+  // DISTINCT left rows with (INTERSECT) or without (EXCEPT) an equal right row. The match uses
+  // `=`, so rows holding a NULL never match: INTERSECT drops them, EXCEPT keeps them.
+  const Schema names = left->schema;
+  auto rename = [](const LogicalPlanPtr& p, const std::string& side) {
+    return sql_bind::WithFields(p, [&](Field& f, size_t i) {
+      f.name = fmt::format("#{}{}", side, i);
+      f.qualifier = "#" + side;
+    });
+  };
+  LogicalPlanPtr l = rename(MakeDistinct(left), "l");
+  LogicalPlanPtr r = rename(right, "r");
+  std::vector<ExprPtr> equalities;
+  for (size_t i = 0; i < names.size(); i++) {
+    equalities.push_back(Call("=", {Col(fmt::format("#l{}", i), "#l"), Col(fmt::format("#r{}", i), "#r")}));
+  }
+  const JoinKind kind = node.op == sql::SetOpType::kIntersect ? JoinKind::kSemi : JoinKind::kAnti;
+  LogicalPlanPtr joined = At(node, [&] {
+    return MakeJoin(l, r, kind, equalities.size() == 1 ? equalities[0] : And(equalities));
+  });
+  return sql_bind::WithFields(joined, [&](Field& f, size_t i) {
+    f.name = names.field(i).name;
+    f.qualifier.clear();
+  });
+}
+
+LogicalPlanPtr SqlBinder::BindValues(const sql::ValuesNode& node) {
+  std::vector<std::vector<Value>> rows;
+  for (const auto& row : node.rows) {
+    std::vector<Value> values;
+    for (const auto& e : row) values.push_back(EvaluateConstantExpr(*e));
+    if (!rows.empty() && values.size() != rows[0].size()) {
+      ThrowBind(*row.at(0), "VALUES lists must all be the same length");
+    }
+    rows.push_back(std::move(values));
+  }
+  Schema schema;
+  for (size_t c = 0; c < (rows.empty() ? 0 : rows[0].size()); c++) {
+    LogicalType type = TypeId::kNull;
+    for (const auto& r : rows) {
+      if (!r[c].is_null()) type = At(node, [&] { return CommonSuperType(type, r[c].type()); });
+    }
+    if (type.id() == TypeId::kNull) type = TypeId::kInteger;
+    schema.Add(Field{fmt::format("col{}", c), type, true, "valueslist"});
+  }
+  for (auto& r : rows) {
+    for (size_t c = 0; c < r.size(); c++) {
+      r[c] = r[c].is_null() ? Value::Null(schema.field(c).type) : r[c].CastTo(schema.field(c).type);
+    }
+  }
+  return MakeValues(schema, sql_bind::RowsToBatches(schema, rows));
+}
+
+}  // namespace sluice

@@ -1,0 +1,320 @@
+// SQL statements: queries, DDL, INSERT, SET, SHOW, DESCRIBE, EXPLAIN, COPY.
+#include "api/sql_runner.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "api/dataframe.h"
+#include "api/sql_binder.h"
+#include "common/strings.h"
+#include "expr/binder.h"
+#include "io/csv_writer.h"
+#include "sql/parser.h"
+
+namespace sluice {
+
+namespace {
+
+StatementResult RowsResult(Schema schema, std::vector<std::vector<Value>> rows) {
+  StatementResult r;
+  r.has_rows = true;
+  r.batches = sql_bind::RowsToBatches(schema, rows);
+  r.schema = std::move(schema);
+  return r;
+}
+
+StatementResult Message(std::string message) {
+  StatementResult r;
+  r.message = std::move(message);
+  return r;
+}
+
+Field VarcharField(const std::string& name) { return Field{name, TypeId::kVarchar, true, ""}; }
+
+// The text of an option or SET value: bare words are column references.
+std::string WordOf(const sql::Expr& e, SqlBinder& binder) {
+  if (e.kind == sql::ExprKind::kColumnRef) return Join(e.As<sql::ColumnRefExpr>().parts, ".");
+  return binder.EvaluateConstantExpr(e).ToString();
+}
+
+class StatementRunner {
+ public:
+  StatementRunner(Session& session, std::string_view script)
+      : session_(session), binder_(session, script) {}
+
+  StatementResult Run(const sql::Statement& s) {
+    using sql::StatementKind;
+    switch (s.kind) {
+      case StatementKind::kSelect: {
+        LogicalPlanPtr plan = binder_.BindQuery(*s.As<sql::SelectStatement>().query);
+        StatementResult r;
+        r.has_rows = true;
+        r.schema = plan->schema;
+        r.batches = session_.Execute(*plan);
+        return r;
+      }
+      case StatementKind::kCreateTable: return CreateTable(s.As<sql::CreateTableStatement>());
+      case StatementKind::kCreateView: return CreateView(s.As<sql::CreateViewStatement>());
+      case StatementKind::kDrop: return Drop(s.As<sql::DropStatement>());
+      case StatementKind::kInsert: return Insert(s.As<sql::InsertStatement>());
+      case StatementKind::kSet: {
+        const auto& set = s.As<sql::SetStatement>();
+        const std::string value = WordOf(*set.value, binder_);
+        Guard(s, [&] { session_.Set(set.name, value); });
+        return Message("SET");
+      }
+      case StatementKind::kReset: {
+        const auto& reset = s.As<sql::ResetStatement>();
+        std::vector<std::string> names = {reset.name};
+        if (reset.name == "all") names = Settings::Names();
+        const Settings defaults;
+        Guard(s, [&] {
+          for (const auto& n : names) session_.Set(n, defaults.Get(n));
+        });
+        return Message("RESET");
+      }
+      case StatementKind::kShow: return Show(s.As<sql::ShowStatement>());
+      case StatementKind::kDescribe: return Describe(s.As<sql::DescribeStatement>());
+      case StatementKind::kExplain: return Explain(s.As<sql::ExplainStatement>());
+      case StatementKind::kCopy: return Copy(s.As<sql::CopyStatement>());
+      default: break;
+    }
+    const std::string text = ToUpper(s.source_text.substr(0, s.source_text.find_first_of(" \t\n(")));
+    binder_.ThrowNotImplemented(s, fmt::format("{} statements are not supported yet", text));
+  }
+
+ private:
+  // Catalog and setting errors get the statement's position.
+  template <typename F>
+  void Guard(const sql::AstNode& at, F&& f) {
+    try {
+      f();
+    } catch (const InvalidInputError& e) {
+      binder_.ThrowBind(at, e.message());
+    } catch (const BindError& e) {
+      binder_.At(at, [&]() -> int { throw; });
+    }
+  }
+
+  StatementResult CreateTable(const sql::CreateTableStatement& c) {
+    const std::string name = c.name.parts.back();
+    if (session_.HasTable(name) && !c.or_replace) {
+      if (c.if_not_exists) return Message("CREATE TABLE");
+      binder_.ThrowBind(c.name, fmt::format("Table with name \"{}\" already exists!", name));
+    }
+    if (c.as_query) {
+      LogicalPlanPtr plan = binder_.BindQuery(*c.as_query);
+      session_.CreateTable(name, DataFrame(&session_, plan), true);
+      return Message("CREATE TABLE");
+    }
+    Schema schema;
+    for (const auto& col : c.columns) {
+      schema.Add(Field{col.name, binder_.TranslateType(col.type), !col.not_null, ""});
+    }
+    session_.RegisterView(name, DataFrame(&session_, MakeValues(schema, {})), true);
+    return Message("CREATE TABLE");
+  }
+
+  StatementResult CreateView(const sql::CreateViewStatement& v) {
+    const std::string name = v.name.parts.back();
+    if (session_.HasTable(name) && !v.or_replace) {
+      if (v.if_not_exists) return Message("CREATE VIEW");
+      binder_.ThrowBind(v.name, fmt::format("View with name \"{}\" already exists!", name));
+    }
+    LogicalPlanPtr plan = binder_.BindQuery(*v.query);
+    if (!v.column_aliases.empty()) {
+      plan = sql_bind::WithFields(plan, [&](Field& f, size_t i) {
+        if (i < v.column_aliases.size()) f.name = v.column_aliases[i];
+      });
+    }
+    session_.RegisterView(name, DataFrame(&session_, plan), true);
+    return Message("CREATE VIEW");
+  }
+
+  StatementResult Drop(const sql::DropStatement& d) {
+    if (d.object_type == sql::ObjectType::kSchema) {
+      binder_.ThrowNotImplemented(d, "DROP SCHEMA is not supported yet");
+    }
+    const std::string name = d.name.parts.back();
+    if (!session_.HasTable(name)) {
+      if (d.if_exists) return Message("DROP");
+      const char* what = d.object_type == sql::ObjectType::kView ? "View" : "Table";
+      binder_.ThrowBind(d.name, fmt::format("{} with name {} does not exist!{}", what, name,
+                                            sql_bind::Suggest(name, session_.TableNames())));
+    }
+    session_.Drop(name, true);
+    return Message("DROP");
+  }
+
+  StatementResult Insert(const sql::InsertStatement& ins) {
+    const std::string name = ins.table.parts.back();
+    if (!session_.HasTable(name)) {
+      binder_.ThrowBind(ins.table, fmt::format("Table with name {} does not exist!{}", name,
+                                               sql_bind::Suggest(name, session_.TableNames())));
+    }
+    LogicalPlanPtr target = session_.Table(name).plan();
+    LogicalPlanPtr source = binder_.BindQuery(*ins.query);
+    const Schema& ts = target->schema;
+    // Source column feeding each target column, or -1 for NULL.
+    std::vector<int> from(ts.size(), -1);
+    if (ins.columns.empty()) {
+      if (source->schema.size() != ts.size()) {
+        binder_.ThrowBind(*ins.query, fmt::format("table {} has {} columns but {} values were supplied",
+                                                  name, ts.size(), source->schema.size()));
+      }
+      for (size_t i = 0; i < ts.size(); i++) from[i] = static_cast<int>(i);
+    } else {
+      if (ins.columns.size() != source->schema.size()) {
+        binder_.ThrowBind(*ins.query, fmt::format("Column name/value mismatch for insert on {}: "
+                                                  "expected {} columns but {} values were supplied",
+                                                  name, ins.columns.size(), source->schema.size()));
+      }
+      for (size_t k = 0; k < ins.columns.size(); k++) {
+        const int i = ts.Find(ins.columns[k]);
+        if (i < 0) {
+          binder_.ThrowBind(ins.table, fmt::format("Table \"{}\" does not have a column with name \"{}\"",
+                                                   name, ins.columns[k]));
+        }
+        from[i] = static_cast<int>(k);
+      }
+    }
+    std::vector<ExprPtr> exprs;
+    auto renamed = sql_bind::WithFields(source, [](Field& f, size_t i) {
+      f.name = fmt::format("#s{}", i);
+      f.qualifier.clear();
+    });
+    for (size_t i = 0; i < ts.size(); i++) {
+      ExprPtr e = from[i] < 0 ? Lit(Value::Null(ts.field(i).type)) : Col(fmt::format("#s{}", from[i]));
+      exprs.push_back(Alias(CastTo(e, ts.field(i).type), ts.field(i).name));
+    }
+    LogicalPlanPtr projected = binder_.At(*ins.query, [&] { return MakeProject(renamed, exprs); });
+    std::vector<Batch> rows = session_.Execute(*projected);
+    int64_t count = 0;
+    for (const auto& b : rows) count += static_cast<int64_t>(b.num_rows());
+    Schema schema = ts;
+    for (auto& f : schema.mutable_fields()) f.qualifier.clear();
+    LogicalPlanPtr appended = MakeUnion(target, MakeValues(projected->schema, std::move(rows)));
+    session_.CreateTable(name, DataFrame(&session_, appended), true);
+    return Message(std::to_string(count));
+  }
+
+  StatementResult Show(const sql::ShowStatement& s) {
+    if (s.what == "tables" || s.what == "all tables") {
+      std::vector<std::string> names = session_.TableNames();
+      std::sort(names.begin(), names.end());
+      std::vector<std::vector<Value>> rows;
+      for (const auto& n : names) rows.push_back({Value::Varchar(n)});
+      return RowsResult(Schema({VarcharField("name")}), rows);
+    }
+    std::string value;
+    Guard(s, [&] { value = session_.settings().Get(s.what); });
+    return RowsResult(Schema({VarcharField(s.what)}), {{Value::Varchar(value)}});
+  }
+
+  StatementResult Describe(const sql::DescribeStatement& d) {
+    Schema described;
+    if (d.query) {
+      described = binder_.BindQuery(*d.query)->schema;
+    } else {
+      const std::string name = d.table.parts.back();
+      if (!session_.HasTable(name)) {
+        binder_.ThrowBind(d.table, fmt::format("Table with name {} does not exist!{}", name,
+                                               sql_bind::Suggest(name, session_.TableNames())));
+      }
+      described = session_.Table(name).schema();
+    }
+    Schema schema({VarcharField("column_name"), VarcharField("column_type"), VarcharField("null"),
+                   VarcharField("key"), VarcharField("default"), VarcharField("extra")});
+    std::vector<std::vector<Value>> rows;
+    const Value null = Value::Null(TypeId::kVarchar);
+    for (const auto& f : described.fields()) {
+      rows.push_back({Value::Varchar(f.name), Value::Varchar(f.type.ToString()),
+                      Value::Varchar(f.nullable ? "YES" : "NO"), null, null, null});
+    }
+    return RowsResult(schema, rows);
+  }
+
+  StatementResult Explain(const sql::ExplainStatement& e) {
+    if (e.statement->kind != sql::StatementKind::kSelect) {
+      binder_.ThrowNotImplemented(*e.statement, "EXPLAIN supports queries only");
+    }
+    LogicalPlanPtr plan = binder_.BindQuery(*e.statement->As<sql::SelectStatement>().query);
+    std::string text;
+    if (e.analyze) {
+      QueryProfile profile;
+      session_.Execute(*plan, &profile);
+      text = profile.explain;
+    } else {
+      text = session_.Explain(*plan);
+    }
+    return RowsResult(Schema({VarcharField("explain_value")}), {{Value::Varchar(text)}});
+  }
+
+  StatementResult Copy(const sql::CopyStatement& c) {
+    if (c.is_from) binder_.ThrowNotImplemented(c, "COPY ... FROM is not supported yet");
+    CsvWriteOptions options;
+    for (const auto& o : c.options) {
+      const std::string value = o.values.empty() ? "true" : WordOf(*o.values[0], binder_);
+      if (o.name == "format") {
+        if (ToLower(value) != "csv") {
+          binder_.ThrowNotImplemented(o, fmt::format("COPY format {} is not supported yet", value));
+        }
+      } else if (o.name == "header") {
+        options.header = ToLower(value) == "true" || value == "1";
+      } else if (o.name == "delimiter" || o.name == "delim" || o.name == "sep") {
+        if (value.size() != 1) binder_.ThrowBind(o, "DELIMITER must be a single character");
+        options.delimiter = value[0];
+      } else if (o.name == "quote") {
+        if (value.size() != 1) binder_.ThrowBind(o, "QUOTE must be a single character");
+        options.quote = value[0];
+      } else if (o.name == "null" || o.name == "nullstr") {
+        options.null_string = value;
+      } else {
+        binder_.ThrowBind(o, fmt::format("Unrecognized option \"{}\" for COPY ... TO", o.name));
+      }
+    }
+    LogicalPlanPtr plan;
+    if (c.query) {
+      plan = binder_.BindQuery(*c.query);
+    } else {
+      const std::string name = c.table.parts.back();
+      if (!session_.HasTable(name)) {
+        binder_.ThrowBind(c.table, fmt::format("Table with name {} does not exist!{}", name,
+                                               sql_bind::Suggest(name, session_.TableNames())));
+      }
+      DataFrame df = session_.Table(name);
+      if (!c.columns.empty()) df = binder_.At(c.table, [&] { return df.Select(c.columns); });
+      plan = df.plan();
+    }
+    std::vector<Batch> rows = session_.Execute(*plan);
+    CsvWriter writer(c.path, plan->schema, options);
+    for (const auto& b : rows) writer.Append(b);
+    writer.Finish();
+    return Message(std::to_string(writer.rows_written()));
+  }
+
+  Session& session_;
+  SqlBinder binder_;
+};
+
+}  // namespace
+
+std::vector<StatementResult> RunSqlScript(Session& session, const std::string& sql) {
+  std::vector<sql::StatementPtr> statements = sql::ParseScript(sql);
+  StatementRunner runner(session, sql);
+  std::vector<StatementResult> results;
+  for (const auto& s : statements) results.push_back(runner.Run(*s));
+  return results;
+}
+
+DataFrame SqlQuery(Session& session, const std::string& sql) {
+  sql::StatementPtr statement = sql::ParseStatement(sql);
+  SqlBinder binder(session, sql);
+  if (statement->kind != sql::StatementKind::kSelect) {
+    binder.ThrowNotImplemented(*statement, "only queries can become a DataFrame");
+  }
+  return DataFrame(&session, binder.BindQuery(*statement->As<sql::SelectStatement>().query));
+}
+
+}  // namespace sluice

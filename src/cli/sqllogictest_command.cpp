@@ -1,0 +1,64 @@
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/cli.h"
+#include "cli/sqllogictest_runner.h"
+#include "common/error.h"
+
+namespace sluice {
+
+namespace {
+
+constexpr const char* kSqllogictestUsage = R"(Usage: sluice sqllogictest [options] FILE...
+
+Runs sqllogictest files (the SQLite/DuckDB format), each in a fresh session, and reports
+every failing record (file:line, SQL, expected and actual results). Ends with the summary
+line 'N passed, N failed, N skipped', counting records.
+
+Options:
+      --threads N   worker threads (default: number of cores)
+  -h, --help        show this help
+
+Exit code 0 when no record failed, 1 otherwise.
+)";
+
+}  // namespace
+
+int SqllogictestCommand(const std::vector<std::string>& args) {
+  if (WantsHelp(args)) {
+    fmt::print("{}", kSqllogictestUsage);
+    return 0;
+  }
+  SltOptions options;
+  std::vector<std::string> files;
+  for (size_t i = 0; i < args.size(); i++) {
+    const std::string& a = args[i];
+    if (a == "--threads") {
+      if (i + 1 >= args.size()) throw InvalidInputError("option --threads needs a value");
+      const std::string& v = args[++i];
+      try {
+        size_t used = 0;
+        options.threads = std::stoi(v, &used);
+        if (used != v.size() || options.threads <= 0) throw std::invalid_argument(v);
+      } catch (const std::exception&) {
+        throw InvalidInputError(fmt::format("--threads needs a positive integer, got '{}'", v));
+      }
+    } else if (a.size() > 1 && a[0] == '-') {
+      throw InvalidInputError(fmt::format("unknown option '{}' (see sluice sqllogictest --help)", a));
+    } else {
+      files.push_back(a);
+    }
+  }
+  if (files.empty()) {
+    throw InvalidInputError("no test files given (see sluice sqllogictest --help)");
+  }
+  SltCounts total;
+  for (const std::string& file : files) total += RunSqllogictestFile(file, options, std::cout);
+  std::cout << fmt::format("{} passed, {} failed, {} skipped\n", total.passed, total.failed,
+                           total.skipped);
+  std::cout.flush();
+  return total.failed > 0 ? 1 : 0;
+}
+
+}  // namespace sluice

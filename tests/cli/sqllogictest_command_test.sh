@@ -1,0 +1,125 @@
+# `sluice sqllogictest`: the summary line, exit codes and failure reports.
+source "$(dirname "$0")/cli_test_lib.sh"
+
+cat >"$WORK_DIR/pass.test" <<'TEST'
+# a passing file
+statement ok
+create table t as select range as x from range(4)
+
+query I
+select count(*) from t
+----
+4
+
+query II rowsort
+select x, x * 2 from t where x < 2
+----
+1	2
+0	0
+
+query I valuesort
+select x from t
+----
+0
+1
+2
+3
+
+statement error
+select * from missing_table_xyz
+----
+missing_table_xyz
+
+skipif sluice
+query I
+select 'never run'
+----
+1
+
+onlyif duckdb
+query I
+select 'never run'
+----
+1
+
+mode skip
+
+query I
+select 'skipped'
+----
+zzz
+
+mode unskip
+
+loop i 0 3
+query I
+select ${i}
+----
+${i}
+
+endloop
+
+foreach v 2 3
+query I
+select ${v} * 10
+----
+${v}0
+
+endloop
+
+hash-threshold 2
+
+query I
+select x from t order by x
+----
+4 values hashing to 1ef5b6a6eb7da4d4a2ae3c9da4a1a8c1
+
+halt
+
+query I
+select 'after halt'
+----
+TEST
+# md5("0\n1\n2\n3\n")
+HASH=$(printf '0\n1\n2\n3\n' | md5sum | cut -d' ' -f1)
+sed -i "s/1ef5b6a6eb7da4d4a2ae3c9da4a1a8c1/$HASH/" "$WORK_DIR/pass.test"
+
+run sqllogictest "$WORK_DIR/pass.test"
+expect_code 0 "passing test file"
+expect_out_contains "11 passed, 0 failed, 3 skipped" "summary of a passing file"
+
+run sqllogictest --threads 1 "$WORK_DIR/pass.test"
+expect_code 0 "passing test file with --threads 1"
+
+cat >"$WORK_DIR/fail.test" <<'TEST'
+query I
+select 1
+----
+2
+
+statement ok
+select * from missing_table
+
+statement error
+select 1
+TEST
+run sqllogictest "$WORK_DIR/fail.test"
+expect_code 1 "failing test file"
+expect_out_contains "0 passed, 3 failed, 0 skipped" "summary of a failing file"
+expect_out_contains "fail.test:1" "failure names file:line"
+expect_out_contains "expected '2', got '1'" "failure shows expected vs actual"
+
+printf 'require parquet\n\nquery I\nselect 1\n----\n1\n' >"$WORK_DIR/req.test"
+run sqllogictest "$WORK_DIR/req.test"
+expect_code 0 "require skips the file"
+expect_out_contains "0 passed, 0 failed, 1 skipped" "require skips the file"
+
+run sqllogictest
+expect_code 1 "sqllogictest without files"
+expect_err_contains "no test files" "sqllogictest without files"
+
+run sqllogictest --bogus x.test
+expect_code 1 "sqllogictest unknown option"
+expect_err_contains "unknown option '--bogus'" "sqllogictest unknown option"
+
+finish

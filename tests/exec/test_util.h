@@ -1,0 +1,155 @@
+#pragma once
+
+// Helpers for exec/ operator tests: an in-memory source operator, bound expression builders
+// that need no binder, and a runner that executes every partition on a thread pool.
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/memory.h"
+#include "common/settings.h"
+#include "common/thread_pool.h"
+#include "exec/exec_context.h"
+#include "exec/operator.h"
+#include "expr/aggregates_internal.h"
+#include "expr/expr.h"
+#include "vector/batch.h"
+#include "vector/batch_stream.h"
+
+namespace sluice::exec_test {
+
+using Row = std::vector<Value>;
+
+// An operator that serves given batches, one list per partition.
+class MemorySource : public PhysicalOperator {
+ public:
+  MemorySource(Schema schema, std::vector<std::vector<Batch>> partitions)
+      : PhysicalOperator(std::move(schema), std::vector<PhysicalOperatorPtr>{}), partitions_(std::move(partitions)) {}
+  std::string name() const override { return "MemorySource"; }
+  Partitioning output_partitioning() const override {
+    return Partitioning::Unknown(static_cast<int>(partitions_.size()));
+  }
+  std::unique_ptr<BatchStream> Execute(int partition, ExecContext&) const override {
+    return std::make_unique<VectorStream>(partitions_[partition]);
+  }
+
+ private:
+  std::vector<std::vector<Batch>> partitions_;
+};
+
+inline Schema MakeSchema(const std::vector<LogicalType>& types) {
+  Schema schema;
+  for (size_t i = 0; i < types.size(); i++) {
+    Field f;
+    f.name = "c" + std::to_string(i);
+    f.type = types[i];
+    schema.Add(f);
+  }
+  return schema;
+}
+
+// A batch from rows of Values (NULL Values allowed).
+inline Batch MakeBatch(const std::vector<LogicalType>& types, const std::vector<Row>& rows) {
+  std::vector<ColumnPtr> columns;
+  for (size_t c = 0; c < types.size(); c++) {
+    auto col = Column::Make(types[c], std::max<size_t>(rows.size(), 1));
+    for (size_t r = 0; r < rows.size(); r++) col->SetValue(r, rows[r][c]);
+    col->set_size(rows.size());
+    columns.push_back(std::move(col));
+  }
+  return Batch(std::move(columns), rows.size());
+}
+
+// Splits rows into batches of at most `batch_rows`.
+inline std::vector<Batch> MakeBatches(const std::vector<LogicalType>& types,
+                                      const std::vector<Row>& rows, size_t batch_rows = 1000) {
+  std::vector<Batch> batches;
+  for (size_t start = 0; start < rows.size(); start += batch_rows) {
+    const size_t end = std::min(rows.size(), start + batch_rows);
+    batches.push_back(MakeBatch(types, std::vector<Row>(rows.begin() + start, rows.begin() + end)));
+  }
+  return batches;
+}
+
+inline std::unique_ptr<MemorySource> Source(const std::vector<LogicalType>& types,
+                                            std::vector<std::vector<Batch>> partitions) {
+  return std::make_unique<MemorySource>(MakeSchema(types), std::move(partitions));
+}
+
+// A bound column reference.
+inline ExprPtr ColumnRef(int index, LogicalType type) {
+  auto e = std::make_shared<Expr>();
+  e->kind = ExprKind::kColumnRef;
+  e->name = "c" + std::to_string(index);
+  e->column_index = index;
+  e->type = type;
+  e->bound = true;
+  return e;
+}
+
+// A bound aggregate call.
+inline ExprPtr AggregateCall(const std::string& name, std::vector<ExprPtr> args,
+                             bool distinct = false) {
+  auto e = std::make_shared<Expr>();
+  e->kind = ExprKind::kAggregate;
+  e->name = name;
+  e->distinct = distinct;
+  std::vector<LogicalType> types;
+  for (const auto& a : args) types.push_back(a->type);
+  e->args = std::move(args);
+  e->aggregate = MakeAggregateFunction(name, types, distinct);
+  if (e->aggregate == nullptr) throw std::runtime_error("no aggregate " + name);
+  e->type = e->aggregate->result_type();
+  e->bound = true;
+  return e;
+}
+
+// Runs all partitions of `op` on a pool of `threads` and returns the rows, partitions in
+// order.
+struct RunResult {
+  std::vector<Row> rows;
+  std::vector<size_t> batch_sizes;
+};
+inline RunResult RunOperator(PhysicalOperator& op, int threads, int64_t memory_limit = int64_t{1} << 34) {
+  int next_id = 0;
+  std::function<void(PhysicalOperator&)> assign = [&](PhysicalOperator& o) {
+    o.set_id(next_id++);
+    for (const auto& c : o.children()) assign(*c);
+  };
+  assign(op);
+  ThreadPool pool(threads);
+  MemoryManager memory(memory_limit);
+  Settings settings;
+  ExecContext ctx(settings, &memory, &pool);
+  const int parts = op.num_partitions();
+  std::vector<std::vector<Batch>> results(parts);
+  pool.ParallelFor(parts, [&](int p) {
+    auto stream = ctx.Execute(op, p);
+    Batch b;
+    while (stream->Next(&b)) results[p].push_back(b);
+  });
+  RunResult out;
+  for (const auto& part : results) {
+    for (const auto& b : part) {
+      out.batch_sizes.push_back(b.num_rows());
+      for (size_t r = 0; r < b.num_rows(); r++) out.rows.push_back(b.GetRow(r));
+    }
+  }
+  return out;
+}
+
+// Rows as sortable strings, for order-insensitive comparisons.
+inline std::vector<std::string> Canonical(const std::vector<Row>& rows) {
+  std::vector<std::string> out;
+  for (const auto& row : rows) {
+    std::string s;
+    for (const auto& v : row) s += v.ToString() + "|";
+    out.push_back(s);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace sluice::exec_test
