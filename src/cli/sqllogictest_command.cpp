@@ -1,6 +1,6 @@
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include "cli/cli.h"
 #include "cli/sqllogictest_runner.h"
@@ -45,7 +45,8 @@ int SqllogictestCommand(const std::vector<std::string>& args) {
         throw InvalidInputError(fmt::format("--threads needs a positive integer, got '{}'", v));
       }
     } else if (a.size() > 1 && a[0] == '-') {
-      throw InvalidInputError(fmt::format("unknown option '{}' (see sluice sqllogictest --help)", a));
+      throw InvalidInputError(
+          fmt::format("unknown option '{}' (see sluice sqllogictest --help)", a));
     } else {
       files.push_back(a);
     }

@@ -1,9 +1,9 @@
 #include "cli/sqllogictest_parser.h"
 
+#include <fmt/format.h>
+
 #include <map>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "common/error.h"
 
@@ -39,9 +39,7 @@ std::vector<std::string> SplitWords(const std::string& line) {
   return words;
 }
 
-bool IsBlank(const std::string& line) {
-  return line.find_first_not_of(" \t") == std::string::npos;
-}
+bool IsBlank(const std::string& line) { return line.find_first_not_of(" \t") == std::string::npos; }
 
 std::string JoinLines(const std::vector<std::string>& lines) {
   std::string out;

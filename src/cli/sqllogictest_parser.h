@@ -29,9 +29,9 @@ struct SltRecord {
   std::string types;  // query: one letter per column (I, T, R, ...)
   SltSortMode sort_mode = SltSortMode::kNoSort;
   std::string label;
-  bool has_expected = false;           // query: a ---- line was present
-  std::vector<std::string> expected;   // query: result lines after ----
-  bool skipped_by_condition = false;   // onlyif/skipif says this engine does not run it
+  bool has_expected = false;          // query: a ---- line was present
+  std::vector<std::string> expected;  // query: result lines after ----
+  bool skipped_by_condition = false;  // onlyif/skipif says this engine does not run it
   std::string argument;
 };
 

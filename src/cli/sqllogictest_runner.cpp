@@ -1,5 +1,7 @@
 #include "cli/sqllogictest_runner.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -10,8 +12,6 @@
 #include <ostream>
 #include <regex>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "api/session.h"
 #include "api/sql_runner.h"
@@ -110,8 +110,9 @@ void SortRows(Rows& rows, SltSortMode mode) {
     const size_t width = rows.empty() ? 1 : std::max<size_t>(rows[0].size(), 1);
     rows.clear();
     for (size_t i = 0; i < values.size(); i += width) {
-      rows.emplace_back(values.begin() + static_cast<std::ptrdiff_t>(i),
-                        values.begin() + static_cast<std::ptrdiff_t>(std::min(i + width, values.size())));
+      rows.emplace_back(
+          values.begin() + static_cast<std::ptrdiff_t>(i),
+          values.begin() + static_cast<std::ptrdiff_t>(std::min(i + width, values.size())));
     }
   }
 }
@@ -206,8 +207,8 @@ class FileRunner {
       }
       if (r.kind == SltRecord::Kind::kRequire && !IsHarnessRequirement(r.argument)) {
         const int rest = CountTests(records, i + 1);
-        out_ << "SKIP " << path_ << ": require " << r.argument
-             << " (Sluice has no extensions); " << rest << " records skipped\n";
+        out_ << "SKIP " << path_ << ": require " << r.argument << " (Sluice has no extensions); "
+             << rest << " records skipped\n";
         counts_.skipped += rest;
         break;
       }
@@ -240,8 +241,7 @@ class FileRunner {
 
   // A fresh directory that __TEST_DIR__ in the SQL stands for (files written by COPY).
   static std::string MakeTestDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "sluice_slt_XXXXXX").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / "sluice_slt_XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) return "";
     return pattern;
   }
@@ -258,15 +258,21 @@ class FileRunner {
 
   void RunRecord(Session& session, const SltRecord& r) {
     switch (r.kind) {
-      case SltRecord::Kind::kModeSkip: skip_mode_ = true; return;
-      case SltRecord::Kind::kModeUnskip: skip_mode_ = false; return;
+      case SltRecord::Kind::kModeSkip:
+        skip_mode_ = true;
+        return;
+      case SltRecord::Kind::kModeUnskip:
+        skip_mode_ = false;
+        return;
       case SltRecord::Kind::kHashThreshold:
         hash_threshold_ = std::atoi(r.argument.c_str());
         return;
       case SltRecord::Kind::kRequire:
-      case SltRecord::Kind::kHalt: return;
+      case SltRecord::Kind::kHalt:
+        return;
       case SltRecord::Kind::kStatement:
-      case SltRecord::Kind::kQuery: break;
+      case SltRecord::Kind::kQuery:
+        break;
     }
     if (skip_mode_ || r.skipped_by_condition) {
       counts_.skipped++;
@@ -324,16 +330,17 @@ class FileRunner {
     Rows actual = ResultRows(*last);
     const size_t columns = last->schema.size();
     if (columns != r.types.size()) {
-      return Fail(r, fmt::format("query has {} columns but the type string '{}' names {}",
-                                 columns, r.types, r.types.size()));
+      return Fail(r, fmt::format("query has {} columns but the type string '{}' names {}", columns,
+                                 r.types, r.types.size()));
     }
     SortRows(actual, r.sort_mode);
     const std::string actual_hash = HashValues(actual);
     if (!r.label.empty()) {
       auto [it, inserted] = labels_.emplace(r.label, actual_hash);
       if (!inserted && it->second != actual_hash) {
-        return Fail(r, fmt::format("result differs from an earlier query labelled '{}'\nactual:\n{}",
-                                   r.label, FormatRows(actual)));
+        return Fail(r,
+                    fmt::format("result differs from an earlier query labelled '{}'\nactual:\n{}",
+                                r.label, FormatRows(actual)));
       }
     }
 
@@ -342,9 +349,9 @@ class FileRunner {
     if (r.expected.size() == 1 && std::regex_match(r.expected[0], match, kHashLine)) {
       const size_t count = std::stoull(match[1].str());
       if (count != ValueCount(actual) || match[2].str() != actual_hash) {
-        return Fail(r, fmt::format("expected:\n  {}\nactual:\n  {} values hashing to {}\n{}",
-                                   r.expected[0], ValueCount(actual), actual_hash,
-                                   FormatRows(actual)));
+        return Fail(
+            r, fmt::format("expected:\n  {}\nactual:\n  {} values hashing to {}\n{}", r.expected[0],
+                           ValueCount(actual), actual_hash, FormatRows(actual)));
       }
       counts_.passed++;
       return;

@@ -14,6 +14,7 @@ namespace sluice {
 namespace {
 
 constexpr size_t kMinSlots = 1024;
+constexpr size_t kPrefetchDistance = 16;
 
 // Calls fn.template operator()<T>() with T the physical type of `type`.
 template <typename F>
@@ -217,6 +218,10 @@ void KeyHashTable::Lookup(const std::vector<ColumnPtr>& keys, const uint32_t* se
     size_t num_cand = 0;
     size_t num_new = 0;
     for (size_t k = 0; k < num_remaining; k++) {
+      // The slot array is far larger than the cache for many groups: fetch ahead.
+      if (k + kPrefetchDistance < num_remaining) {
+        __builtin_prefetch(&slots[position[remaining[k + kPrefetchDistance]]]);
+      }
       const uint32_t i = remaining[k];
       const uint64_t h = hashes[i];
       uint64_t p = position[i];
@@ -307,6 +312,9 @@ void KeyHashTable::CompareKeys(const std::vector<ColumnPtr>& keys, const uint32_
       if (!constant && col.validity() == nullptr) {
         // No NULLs in the batch: a group with a NULL key never matches.
         for (size_t j = 0; j < n; j++) {
+          if (j + kPrefetchDistance < n) {
+            __builtin_prefetch(&groups_data[groups[j + kPrefetchDistance]]);
+          }
           const size_t row = sel != nullptr ? sel[rows[j]] : rows[j];
           const uint32_t g = groups[j];
           match[j] &= static_cast<uint8_t>(stored.nulls[g] == 0 &&
