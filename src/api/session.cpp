@@ -7,6 +7,7 @@
 #include "exec/scheduler.h"
 #include "expr/function_registry.h"
 #include "io/csv_reader.h"
+#include "io/memory_table.h"
 #include "io/range_source.h"
 #include "physical/explain.h"
 #include "physical/planner.h"
@@ -56,20 +57,34 @@ void Session::RegisterView(const std::string& name, const DataFrame& df, bool re
 }
 
 void Session::CreateTable(const std::string& name, const DataFrame& df, bool replace) {
+  const std::string key = ToLower(name);
   {
     std::lock_guard lock(catalog_mutex_);
-    if (!replace && catalog_.count(ToLower(name))) {
+    if (!replace && catalog_.count(key)) {
       throw InvalidInputError(fmt::format("table \"{}\" already exists", name));
     }
   }
   std::vector<Batch> rows = Execute(*df.plan());
-  auto table = MakeValues(df.schema(), std::move(rows));
   std::lock_guard lock(catalog_mutex_);
-  catalog_[ToLower(name)] = table;
+  // Replacing a table's rows under the same schema keeps the table object, so views and
+  // prepared plans that scan it see the new rows.
+  auto existing = tables_.find(key);
+  if (existing != tables_.end() && catalog_.count(key) &&
+      catalog_[key]->source.get() == existing->second.get() &&
+      existing->second->schema() == df.schema()) {
+    existing->second->Replace(std::move(rows));
+    return;
+  }
+  Schema schema = df.schema();
+  for (auto& f : schema.mutable_fields()) f.qualifier.clear();
+  auto table = std::make_shared<MemoryTable>(std::move(schema), std::move(rows));
+  tables_[key] = table;
+  catalog_[key] = MakeScan(table);
 }
 
 void Session::Drop(const std::string& name, bool if_exists) {
   std::lock_guard lock(catalog_mutex_);
+  tables_.erase(ToLower(name));
   if (catalog_.erase(ToLower(name)) == 0 && !if_exists) {
     throw BindError(fmt::format("table \"{}\" does not exist", name));
   }

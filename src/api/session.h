@@ -11,6 +11,7 @@
 #include "common/thread_pool.h"
 #include "exec/exec_context.h"
 #include "io/csv_options.h"
+#include "io/memory_table.h"
 #include "plan/logical_plan.h"
 
 namespace sluice {
@@ -74,6 +75,7 @@ class Session {
   ProgressListener* progress_ = nullptr;
   mutable std::mutex catalog_mutex_;
   std::map<std::string, LogicalPlanPtr> catalog_;  // lower-case name -> plan
+  std::map<std::string, std::shared_ptr<MemoryTable>> tables_;  // the tables among them
 };
 
 }  // namespace sluice

@@ -112,7 +112,7 @@ class StatementRunner {
     for (const auto& col : c.columns) {
       schema.Add(Field{col.name, binder_.TranslateType(col.type), !col.not_null, ""});
     }
-    session_.RegisterView(name, DataFrame(&session_, MakeValues(schema, {})), true);
+    session_.CreateTable(name, DataFrame(&session_, MakeValues(schema, {})), true);
     return Message("CREATE TABLE");
   }
 

@@ -291,5 +291,20 @@ TEST_F(SqlRunnerTest, SetExplainAndCopy) {
   std::filesystem::remove(path);
 }
 
+TEST_F(SqlRunnerTest, StarsNullOrderingAndIntervals) {
+  EXPECT_EQ(Query("SELECT b.*, a.name FROM a JOIN b ON a.id = b.id ORDER BY 1"),
+            (Rows{"2|20|y", "3|30|z"}));
+  EXPECT_EQ(Query("SELECT * EXCLUDE (name) FROM a ORDER BY id LIMIT 1"), (Rows{"1"}));
+  EXPECT_EQ(Query("SELECT score FROM a LEFT JOIN b USING (id) ORDER BY score NULLS FIRST"),
+            (Rows{"NULL", "20", "30"}));
+  EXPECT_EQ(Query("SELECT score FROM a LEFT JOIN b USING (id) ORDER BY score DESC"),
+            (Rows{"30", "20", "NULL"}));
+  EXPECT_EQ(Query("SELECT (SELECT max(score) FROM b) - id FROM a ORDER BY id"),
+            (Rows{"39", "38", "37"}));
+  EXPECT_EQ(Query("WITH c AS (SELECT id FROM a) SELECT count(*) FROM c x, c y WHERE x.id < y.id"),
+            (Rows{"3"}));
+  EXPECT_EQ(Query("SELECT DATE '2024-01-31' + INTERVAL 1 DAY > DATE '2024-01-31'"), (Rows{"true"}));
+}
+
 }  // namespace
 }  // namespace sluice
