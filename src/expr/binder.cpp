@@ -59,34 +59,42 @@ class ExpressionBinder {
     // or the SQL binder, where names may repeat) are kept as they are.
     if (e->bound) return e;
     switch (e->kind) {
-      case ExprKind::kColumnRef: return BindColumn(*e);
+      case ExprKind::kColumnRef:
+        return BindColumn(*e);
       case ExprKind::kLiteral: {
         auto out = std::make_shared<Expr>(*e);
         out->type = e->value.type();
         out->bound = true;
         return out;
       }
-      case ExprKind::kCall: return BindCall(*e);
-      case ExprKind::kCast: return BindCast(*e);
+      case ExprKind::kCall:
+        return BindCall(*e);
+      case ExprKind::kCast:
+        return BindCast(*e);
       case ExprKind::kAnd:
       case ExprKind::kOr:
       case ExprKind::kNot: {
-        const char* what = e->kind == ExprKind::kAnd ? "AND" : e->kind == ExprKind::kOr ? "OR"
-                                                                                        : "NOT";
+        const char* what = e->kind == ExprKind::kAnd  ? "AND"
+                           : e->kind == ExprKind::kOr ? "OR"
+                                                      : "NOT";
         std::vector<ExprPtr> args;
         for (const auto& a : e->args) args.push_back(RequireBoolean(Bind(a), what));
         return Finish(*e, std::move(args), TypeId::kBoolean);
       }
       case ExprKind::kIsNull:
-      case ExprKind::kIsNotNull: return Finish(*e, BindAll(e->args), TypeId::kBoolean);
-      case ExprKind::kIn: return BindIn(*e);
-      case ExprKind::kCase: return BindCase(*e);
+      case ExprKind::kIsNotNull:
+        return Finish(*e, BindAll(e->args), TypeId::kBoolean);
+      case ExprKind::kIn:
+        return BindIn(*e);
+      case ExprKind::kCase:
+        return BindCase(*e);
       case ExprKind::kCoalesce: {
         auto args = BindAll(e->args);
         const LogicalType type = CommonTypeOf(args);
         return Finish(*e, CastAll(args, type), type);
       }
-      case ExprKind::kAggregate: return BindAggregate(*e);
+      case ExprKind::kAggregate:
+        return BindAggregate(*e);
       case ExprKind::kStar:
         throw BindError("* is only allowed in a select list or as the argument of count(*)");
     }
@@ -125,8 +133,8 @@ class ExpressionBinder {
     if (index < 0) {
       std::vector<std::string> candidates;
       for (const auto& f : schema_.fields()) {
-        candidates.push_back(e.qualifier.empty() || f.qualifier.empty() ? f.name
-                                                                        : f.qualifier + "." + f.name);
+        candidates.push_back(
+            e.qualifier.empty() || f.qualifier.empty() ? f.name : f.qualifier + "." + f.name);
       }
       throw BindError(fmt::format("Referenced column \"{}\" not found in FROM clause{}", shown,
                                   DidYouMean(shown, candidates)));
@@ -164,8 +172,8 @@ class ExpressionBinder {
     ExprPtr arg = Bind(e.args[0]);
     const LogicalType target = e.type;
     if (!CanCast(arg->type, target)) {
-      throw BindError(fmt::format("Unimplemented type for cast ({} -> {})",
-                                  arg->type.ToString(), target.ToString()));
+      throw BindError(fmt::format("Unimplemented type for cast ({} -> {})", arg->type.ToString(),
+                                  target.ToString()));
     }
     auto out = std::make_shared<Expr>(e);
     out->args = {arg};

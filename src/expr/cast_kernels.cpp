@@ -2,9 +2,9 @@
 // functions of types/cast_ops.h, shared with Value::CastTo so that a literal folded at bind
 // time and a column cast at run time agree. Failing rows raise a ConversionError naming the
 // value and both types, or become NULL under TRY_CAST.
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "common/error.h"
 #include "expr/kernel_util.h"
@@ -54,15 +54,21 @@ ScalarKernel CastLoop(const LogicalType& from, const LogicalType& to, bool try_c
 template <typename Fn>
 decltype(auto) DispatchNumeric(const LogicalType& t, Fn&& fn) {
   switch (t.id()) {
-    case TypeId::kTinyInt: return fn(int8_t{});
-    case TypeId::kSmallInt: return fn(int16_t{});
-    case TypeId::kInteger: return fn(int32_t{});
-    case TypeId::kBigInt: return fn(int64_t{});
-    case TypeId::kDouble: return fn(double{});
+    case TypeId::kTinyInt:
+      return fn(int8_t{});
+    case TypeId::kSmallInt:
+      return fn(int16_t{});
+    case TypeId::kInteger:
+      return fn(int32_t{});
+    case TypeId::kBigInt:
+      return fn(int64_t{});
+    case TypeId::kDouble:
+      return fn(double{});
     case TypeId::kDecimal:
       if (t.IsWideDecimal()) return fn(int128_t{});
       return fn(int64_t{});
-    default: return fn(uint8_t{});
+    default:
+      return fn(uint8_t{});
   }
 }
 
@@ -80,8 +86,12 @@ template <typename A, typename R>
 bool NumericCast(const NumericCastSpec& s, const A& a, R& r) {
   if constexpr (std::is_same_v<A, double>) {
     switch (s.to) {
-      case TypeId::kBoolean: r = R(a != 0); return true;
-      case TypeId::kDouble: r = R(a); return true;
+      case TypeId::kBoolean:
+        r = R(a != 0);
+        return true;
+      case TypeId::kDouble:
+        r = R(a);
+        return true;
       case TypeId::kDecimal: {
         int128_t v = 0;
         const bool ok = TryDoubleToDecimal(a, s.to_precision, s.to_scale, &v);
@@ -98,8 +108,12 @@ bool NumericCast(const NumericCastSpec& s, const A& a, R& r) {
   } else {
     const int128_t v = a;
     switch (s.to) {
-      case TypeId::kBoolean: r = R(v != 0); return true;
-      case TypeId::kDouble: r = R(DecimalToDouble(v, s.from_scale)); return true;
+      case TypeId::kBoolean:
+        r = R(v != 0);
+        return true;
+      case TypeId::kDouble:
+        r = R(DecimalToDouble(v, s.from_scale));
+        return true;
       case TypeId::kDecimal: {
         int128_t out = 0;
         const bool ok = TryRescaleDecimal(v, s.from_scale, s.to_scale, s.to_precision, &out);
@@ -177,17 +191,19 @@ ScalarKernel FromStringKernel(const LogicalType& to, bool try_cast) {
     case TypeId::kDecimal: {
       const int p = to.precision(), sc = to.scale();
       if (to.IsWideDecimal()) {
-        return CastLoop<StringView, int128_t>(from, to, try_cast, [p, sc](const StringView& s, int128_t& r) {
-          auto v = ParseDecimal(s.view(), p, sc);
-          r = v.value_or(0);
-          return v.has_value();
-        });
+        return CastLoop<StringView, int128_t>(from, to, try_cast,
+                                              [p, sc](const StringView& s, int128_t& r) {
+                                                auto v = ParseDecimal(s.view(), p, sc);
+                                                r = v.value_or(0);
+                                                return v.has_value();
+                                              });
       }
-      return CastLoop<StringView, int64_t>(from, to, try_cast, [p, sc](const StringView& s, int64_t& r) {
-        auto v = ParseDecimal(s.view(), p, sc);
-        r = static_cast<int64_t>(v.value_or(0));
-        return v.has_value();
-      });
+      return CastLoop<StringView, int64_t>(from, to, try_cast,
+                                           [p, sc](const StringView& s, int64_t& r) {
+                                             auto v = ParseDecimal(s.view(), p, sc);
+                                             r = static_cast<int64_t>(v.value_or(0));
+                                             return v.has_value();
+                                           });
     }
     case TypeId::kDate:
       return CastLoop<StringView, int32_t>(from, to, try_cast, [](const StringView& s, int32_t& r) {
@@ -202,12 +218,14 @@ ScalarKernel FromStringKernel(const LogicalType& to, bool try_cast) {
         return v.has_value();
       });
     case TypeId::kInterval:
-      return CastLoop<StringView, Interval>(from, to, try_cast, [](const StringView& s, Interval& r) {
-        auto v = ParseInterval(s.view());
-        r = v.value_or(Interval{});
-        return v.has_value();
-      });
-    default: break;
+      return CastLoop<StringView, Interval>(from, to, try_cast,
+                                            [](const StringView& s, Interval& r) {
+                                              auto v = ParseInterval(s.view());
+                                              r = v.value_or(Interval{});
+                                              return v.has_value();
+                                            });
+    default:
+      break;
   }
   throw BindError(fmt::format("Unimplemented type for cast (VARCHAR -> {})", to.ToString()));
 }
@@ -228,9 +246,8 @@ ScalarKernel ToStringLoop(Format format) {
 ScalarKernel ToStringKernel(const LogicalType& from) {
   switch (from.id()) {
     case TypeId::kBoolean:
-      return ToStringLoop<uint8_t>([](uint8_t v, std::string&) {
-        return std::string_view(v ? "true" : "false");
-      });
+      return ToStringLoop<uint8_t>(
+          [](uint8_t v, std::string&) { return std::string_view(v ? "true" : "false"); });
     case TypeId::kTinyInt:
     case TypeId::kSmallInt:
     case TypeId::kInteger:
@@ -276,7 +293,8 @@ ScalarKernel ToStringKernel(const LogicalType& from) {
         buf = FormatInterval(v);
         return std::string_view(buf);
       });
-    default: break;
+    default:
+      break;
   }
   throw BindError(fmt::format("Unimplemented type for cast ({} -> VARCHAR)", from.ToString()));
 }
@@ -306,8 +324,8 @@ ScalarKernel MakeCastKernel(const LogicalType& from, const LogicalType& to, bool
       return true;
     });
   }
-  throw BindError(fmt::format("Unimplemented type for cast ({} -> {})", from.ToString(),
-                              to.ToString()));
+  throw BindError(
+      fmt::format("Unimplemented type for cast ({} -> {})", from.ToString(), to.ToString()));
 }
 
 }  // namespace sluice

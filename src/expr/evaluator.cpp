@@ -186,7 +186,8 @@ ColumnPtr EvalCase(const Expr& expr, const Batch& batch) {
   if (i < expr.args.size() && i + 1 == expr.args.size() && remaining_n > 0) {
     const Expr& otherwise = *expr.args[i];
     if (remaining_n == n) return Eval(otherwise, batch);
-    ColumnPtr value = Eval(otherwise, GatherBatch(batch, remaining.data(), remaining_n, {&otherwise}));
+    ColumnPtr value =
+        Eval(otherwise, GatherBatch(batch, remaining.data(), remaining_n, {&otherwise}));
     Scatter(*value, remaining.data(), remaining_n, *out);
   }
   return out;
@@ -221,7 +222,8 @@ ColumnPtr EvalCoalesce(const Expr& expr, const Batch& batch) {
 ColumnPtr CallKernel(const Expr& expr, std::vector<ColumnPtr> args, size_t n) {
   SLUICE_CHECK(expr.kernel != nullptr, "expression {} is not bound", expr.ToString());
   ColumnPtr result = expr.kernel(args, n);
-  SLUICE_CHECK(result->size() == n, "{} returned {} rows for {}", expr.ToString(), result->size(), n);
+  SLUICE_CHECK(result->size() == n, "{} returned {} rows for {}", expr.ToString(), result->size(),
+               n);
   return result;
 }
 
@@ -235,7 +237,8 @@ ColumnPtr Eval(const Expr& expr, const Batch& batch) {
       SLUICE_CHECK(c != nullptr, "column {} not materialized", expr.name);
       return c;
     }
-    case ExprKind::kLiteral: return Column::MakeConstant(expr.type, expr.value, n);
+    case ExprKind::kLiteral:
+      return Column::MakeConstant(expr.type, expr.value, n);
     case ExprKind::kCall:
     case ExprKind::kCast: {
       std::vector<ColumnPtr> args;
@@ -243,22 +246,34 @@ ColumnPtr Eval(const Expr& expr, const Batch& batch) {
       for (const auto& a : expr.args) args.push_back(Eval(*a, batch));
       return CallKernel(expr, std::move(args), n);
     }
-    case ExprKind::kAnd: return EvalLogical(expr, batch, true);
-    case ExprKind::kOr: return EvalLogical(expr, batch, false);
+    case ExprKind::kAnd:
+      return EvalLogical(expr, batch, true);
+    case ExprKind::kOr:
+      return EvalLogical(expr, batch, false);
     case ExprKind::kNot: {
       ColumnPtr c = Eval(*expr.args[0], batch);
       return kernel::UnaryExec<uint8_t, uint8_t>(
-          TypeId::kBoolean, c, n, [](uint8_t a, uint8_t& r) { r = a == 0; return true; },
+          TypeId::kBoolean, c, n,
+          [](uint8_t a, uint8_t& r) {
+            r = a == 0;
+            return true;
+          },
           kernel::NullOnFail());
     }
-    case ExprKind::kIsNull: return EvalIsNull(expr, batch, true);
-    case ExprKind::kIsNotNull: return EvalIsNull(expr, batch, false);
-    case ExprKind::kIn: return CallKernel(expr, {Eval(*expr.args[0], batch)}, n);
-    case ExprKind::kCase: return EvalCase(expr, batch);
-    case ExprKind::kCoalesce: return EvalCoalesce(expr, batch);
+    case ExprKind::kIsNull:
+      return EvalIsNull(expr, batch, true);
+    case ExprKind::kIsNotNull:
+      return EvalIsNull(expr, batch, false);
+    case ExprKind::kIn:
+      return CallKernel(expr, {Eval(*expr.args[0], batch)}, n);
+    case ExprKind::kCase:
+      return EvalCase(expr, batch);
+    case ExprKind::kCoalesce:
+      return EvalCoalesce(expr, batch);
     case ExprKind::kAggregate:
       throw InternalError("aggregate " + expr.ToString() + " evaluated as a scalar");
-    case ExprKind::kStar: throw InternalError("* evaluated as a scalar");
+    case ExprKind::kStar:
+      throw InternalError("* evaluated as a scalar");
   }
   throw InternalError("unknown expression kind");
 }

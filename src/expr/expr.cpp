@@ -16,10 +16,32 @@ std::shared_ptr<Expr> Make(ExprKind kind) {
 
 // Operators rendered infix as "(a op b)", the way DuckDB names such columns.
 bool IsInfixOperator(const std::string& name) {
-  static const std::set<std::string> kInfix = {
-      "+", "-", "*", "/", "//", "%", "=", "==", "<>", "!=", "<", "<=", ">", ">=", "||", "^",
-      "like", "ilike", "not like", "not ilike", "~~", "!~~", "~~*", "!~~*",
-      "is distinct from", "is not distinct from"};
+  static const std::set<std::string> kInfix = {"+",
+                                               "-",
+                                               "*",
+                                               "/",
+                                               "//",
+                                               "%",
+                                               "=",
+                                               "==",
+                                               "<>",
+                                               "!=",
+                                               "<",
+                                               "<=",
+                                               ">",
+                                               ">=",
+                                               "||",
+                                               "^",
+                                               "like",
+                                               "ilike",
+                                               "not like",
+                                               "not ilike",
+                                               "~~",
+                                               "!~~",
+                                               "~~*",
+                                               "!~~*",
+                                               "is distinct from",
+                                               "is not distinct from"};
   return kInfix.count(name) != 0;
 }
 
@@ -45,8 +67,10 @@ std::string JoinWith(const std::vector<ExprPtr>& args, const char* sep) {
 
 std::string Expr::ToString() const {
   switch (kind) {
-    case ExprKind::kColumnRef: return qualifier.empty() ? name : qualifier + "." + name;
-    case ExprKind::kLiteral: return value.ToSqlLiteral();
+    case ExprKind::kColumnRef:
+      return qualifier.empty() ? name : qualifier + "." + name;
+    case ExprKind::kLiteral:
+      return value.ToSqlLiteral();
     case ExprKind::kCall: {
       if (name == "negate" && args.size() == 1) return "-(" + args[0]->ToString() + ")";
       if (IsInfixOperator(name) && args.size() == 2) {
@@ -64,11 +88,16 @@ std::string Expr::ToString() const {
     case ExprKind::kCast:
       return std::string(try_cast ? "TRY_CAST(" : "CAST(") + args[0]->ToString() + " AS " +
              type.ToString() + ")";
-    case ExprKind::kAnd: return JoinWith(args, " AND ");
-    case ExprKind::kOr: return JoinWith(args, " OR ");
-    case ExprKind::kNot: return "(NOT " + args[0]->ToString() + ")";
-    case ExprKind::kIsNull: return "(" + args[0]->ToString() + " IS NULL)";
-    case ExprKind::kIsNotNull: return "(" + args[0]->ToString() + " IS NOT NULL)";
+    case ExprKind::kAnd:
+      return JoinWith(args, " AND ");
+    case ExprKind::kOr:
+      return JoinWith(args, " OR ");
+    case ExprKind::kNot:
+      return "(NOT " + args[0]->ToString() + ")";
+    case ExprKind::kIsNull:
+      return "(" + args[0]->ToString() + " IS NULL)";
+    case ExprKind::kIsNotNull:
+      return "(" + args[0]->ToString() + " IS NOT NULL)";
     case ExprKind::kIn:
       return "(" + args[0]->ToString() + (negated ? " NOT IN (" : " IN (") + JoinArgs(args, 1) +
              "))";
@@ -81,10 +110,12 @@ std::string Expr::ToString() const {
       if (i < args.size()) out += " ELSE " + args[i]->ToString();
       return out + " END";
     }
-    case ExprKind::kCoalesce: return "COALESCE(" + JoinArgs(args) + ")";
+    case ExprKind::kCoalesce:
+      return "COALESCE(" + JoinArgs(args) + ")";
     case ExprKind::kAggregate:
       return name + "(" + (distinct ? "DISTINCT " : "") + JoinArgs(args) + ")";
-    case ExprKind::kStar: return qualifier.empty() ? "*" : qualifier + ".*";
+    case ExprKind::kStar:
+      return qualifier.empty() ? "*" : qualifier + ".*";
   }
   return "?";
 }

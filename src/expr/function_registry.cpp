@@ -1,8 +1,8 @@
 #include "expr/function_registry.h"
 
-#include <mutex>
-
 #include <fmt/format.h>
+
+#include <mutex>
 
 #include "common/error.h"
 #include "common/strings.h"

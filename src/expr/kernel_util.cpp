@@ -31,17 +31,23 @@ bool AllConstant(const std::vector<ColumnPtr>& args) {
 }
 
 bool AnyNullConstant(const std::vector<ColumnPtr>& args) {
-  return std::any_of(args.begin(), args.end(), [](const ColumnPtr& c) { return IsNullConstant(*c); });
+  return std::any_of(args.begin(), args.end(),
+                     [](const ColumnPtr& c) { return IsNullConstant(*c); });
 }
 
 namespace {
 int IntegerRank(TypeId id) {
   switch (id) {
-    case TypeId::kTinyInt: return 1;
-    case TypeId::kSmallInt: return 2;
-    case TypeId::kInteger: return 3;
-    case TypeId::kBigInt: return 4;
-    default: return 0;
+    case TypeId::kTinyInt:
+      return 1;
+    case TypeId::kSmallInt:
+      return 2;
+    case TypeId::kInteger:
+      return 3;
+    case TypeId::kBigInt:
+      return 4;
+    default:
+      return 0;
   }
 }
 }  // namespace

@@ -54,19 +54,27 @@ class ArgReader {
 template <typename Fn>
 decltype(auto) DispatchPhysical(const LogicalType& type, Fn&& fn) {
   switch (type.id()) {
-    case TypeId::kTinyInt: return fn(int8_t{});
-    case TypeId::kSmallInt: return fn(int16_t{});
+    case TypeId::kTinyInt:
+      return fn(int8_t{});
+    case TypeId::kSmallInt:
+      return fn(int16_t{});
     case TypeId::kInteger:
-    case TypeId::kDate: return fn(int32_t{});
+    case TypeId::kDate:
+      return fn(int32_t{});
     case TypeId::kBigInt:
-    case TypeId::kTimestamp: return fn(int64_t{});
-    case TypeId::kDouble: return fn(double{});
+    case TypeId::kTimestamp:
+      return fn(int64_t{});
+    case TypeId::kDouble:
+      return fn(double{});
     case TypeId::kDecimal:
       if (type.IsWideDecimal()) return fn(int128_t{});
       return fn(int64_t{});
-    case TypeId::kVarchar: return fn(StringView{});
-    case TypeId::kInterval: return fn(Interval{});
-    default: return fn(uint8_t{});
+    case TypeId::kVarchar:
+      return fn(StringView{});
+    case TypeId::kInterval:
+      return fn(Interval{});
+    default:
+      return fn(uint8_t{});
   }
 }
 
@@ -74,10 +82,14 @@ decltype(auto) DispatchPhysical(const LogicalType& type, Fn&& fn) {
 template <typename Fn>
 decltype(auto) DispatchInteger(TypeId id, Fn&& fn) {
   switch (id) {
-    case TypeId::kTinyInt: return fn(int8_t{});
-    case TypeId::kSmallInt: return fn(int16_t{});
-    case TypeId::kInteger: return fn(int32_t{});
-    default: return fn(int64_t{});
+    case TypeId::kTinyInt:
+      return fn(int8_t{});
+    case TypeId::kSmallInt:
+      return fn(int16_t{});
+    case TypeId::kInteger:
+      return fn(int32_t{});
+    default:
+      return fn(int64_t{});
   }
 }
 
@@ -117,8 +129,8 @@ bool BinaryLoop(const A* a, const B* b, R* out, size_t n, Op& op) {
 // out[i] = op(a[i], b[i]); the contract of `op` and `fail` is as for UnaryExec, with
 // `fail(out, row, a, b)`. A constant operand is read once, never expanded.
 template <typename A, typename B, typename R, typename Op, typename Fail>
-ColumnPtr BinaryExec(const LogicalType& rtype, const ColumnPtr& ca, const ColumnPtr& cb,
-                     size_t n, Op op, Fail fail) {
+ColumnPtr BinaryExec(const LogicalType& rtype, const ColumnPtr& ca, const ColumnPtr& cb, size_t n,
+                     Op op, Fail fail) {
   const Column& a = *ca;
   const Column& b = *cb;
   if (IsNullConstant(a) || IsNullConstant(b)) return NullConstant(rtype, n);

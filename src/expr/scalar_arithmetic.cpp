@@ -6,9 +6,9 @@
 // scale and one more integer digit than the larger operand; * adds precisions and scales.
 // Results wider than 18 digits use the 128-bit layout; precision is capped at 38 digits and
 // exceeding it is an overflow error. Date/time arithmetic lives in scalar_datetime.cpp.
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "common/error.h"
 #include "expr/kernel_util.h"
@@ -23,20 +23,30 @@ enum class ArithOp { kAdd, kSub, kMul, kDiv, kIntDiv, kMod };
 
 const char* OpWord(ArithOp op) {
   switch (op) {
-    case ArithOp::kAdd: return "addition";
-    case ArithOp::kSub: return "subtraction";
-    case ArithOp::kMul: return "multiplication";
-    default: return "division";
+    case ArithOp::kAdd:
+      return "addition";
+    case ArithOp::kSub:
+      return "subtraction";
+    case ArithOp::kMul:
+      return "multiplication";
+    default:
+      return "division";
   }
 }
 const char* OpSymbol(ArithOp op) {
   switch (op) {
-    case ArithOp::kAdd: return "+";
-    case ArithOp::kSub: return "-";
-    case ArithOp::kMul: return "*";
-    case ArithOp::kDiv: return "/";
-    case ArithOp::kIntDiv: return "//";
-    case ArithOp::kMod: return "%";
+    case ArithOp::kAdd:
+      return "+";
+    case ArithOp::kSub:
+      return "-";
+    case ArithOp::kMul:
+      return "*";
+    case ArithOp::kDiv:
+      return "/";
+    case ArithOp::kIntDiv:
+      return "//";
+    case ArithOp::kMod:
+      return "%";
   }
   return "?";
 }
@@ -83,36 +93,52 @@ ScalarKernel IntegerKernel(ArithOp op, LogicalType type, T lo, T hi) {
   const ArithFail fail{op, type};
   switch (op) {
     case ArithOp::kAdd:
-      return MakeBinary<T, T, T>(type, [lo, hi](T a, T b, T& r) {
-        return !__builtin_add_overflow(a, b, &r) && r >= lo && r <= hi;
-      }, fail);
+      return MakeBinary<T, T, T>(
+          type,
+          [lo, hi](T a, T b, T& r) {
+            return !__builtin_add_overflow(a, b, &r) && r >= lo && r <= hi;
+          },
+          fail);
     case ArithOp::kSub:
-      return MakeBinary<T, T, T>(type, [lo, hi](T a, T b, T& r) {
-        return !__builtin_sub_overflow(a, b, &r) && r >= lo && r <= hi;
-      }, fail);
+      return MakeBinary<T, T, T>(
+          type,
+          [lo, hi](T a, T b, T& r) {
+            return !__builtin_sub_overflow(a, b, &r) && r >= lo && r <= hi;
+          },
+          fail);
     case ArithOp::kMul:
-      return MakeBinary<T, T, T>(type, [lo, hi](T a, T b, T& r) {
-        return !__builtin_mul_overflow(a, b, &r) && r >= lo && r <= hi;
-      }, fail);
+      return MakeBinary<T, T, T>(
+          type,
+          [lo, hi](T a, T b, T& r) {
+            return !__builtin_mul_overflow(a, b, &r) && r >= lo && r <= hi;
+          },
+          fail);
     case ArithOp::kIntDiv:
-      return MakeBinary<T, T, T>(type, [](T a, T b, T& r) {
-        if (b == 0 || (b == -1 && a == std::numeric_limits<T>::min())) {
-          r = 0;
-          return false;
-        }
-        r = a / b;
-        return true;
-      }, fail);
+      return MakeBinary<T, T, T>(
+          type,
+          [](T a, T b, T& r) {
+            if (b == 0 || (b == -1 && a == std::numeric_limits<T>::min())) {
+              r = 0;
+              return false;
+            }
+            r = a / b;
+            return true;
+          },
+          fail);
     case ArithOp::kMod:
-      return MakeBinary<T, T, T>(type, [](T a, T b, T& r) {
-        if (b == 0) {
-          r = 0;
-          return false;
-        }
-        r = b == -1 ? 0 : a % b;
-        return true;
-      }, fail);
-    default: break;
+      return MakeBinary<T, T, T>(
+          type,
+          [](T a, T b, T& r) {
+            if (b == 0) {
+              r = 0;
+              return false;
+            }
+            r = b == -1 ? 0 : a % b;
+            return true;
+          },
+          fail);
+    default:
+      break;
   }
   throw InternalError("bad integer arithmetic op");
 }
@@ -121,13 +147,55 @@ ScalarKernel DoubleKernel(ArithOp op) {
   const LogicalType t = TypeId::kDouble;
   const ArithFail fail{op, t};
   switch (op) {
-    case ArithOp::kAdd: return MakeBinary<double, double, double>(t, [](double a, double b, double& r) { r = a + b; return true; }, fail);
-    case ArithOp::kSub: return MakeBinary<double, double, double>(t, [](double a, double b, double& r) { r = a - b; return true; }, fail);
-    case ArithOp::kMul: return MakeBinary<double, double, double>(t, [](double a, double b, double& r) { r = a * b; return true; }, fail);
+    case ArithOp::kAdd:
+      return MakeBinary<double, double, double>(
+          t,
+          [](double a, double b, double& r) {
+            r = a + b;
+            return true;
+          },
+          fail);
+    case ArithOp::kSub:
+      return MakeBinary<double, double, double>(
+          t,
+          [](double a, double b, double& r) {
+            r = a - b;
+            return true;
+          },
+          fail);
+    case ArithOp::kMul:
+      return MakeBinary<double, double, double>(
+          t,
+          [](double a, double b, double& r) {
+            r = a * b;
+            return true;
+          },
+          fail);
     // Branch-free: divide anyway (IEEE gives inf/nan) and flag zero divisors for NULL.
-    case ArithOp::kDiv: return MakeBinary<double, double, double>(t, [](double a, double b, double& r) { r = a / b; return b != 0; }, fail);
-    case ArithOp::kIntDiv: return MakeBinary<double, double, double>(t, [](double a, double b, double& r) { r = std::floor(a / b); return b != 0; }, fail);
-    case ArithOp::kMod: return MakeBinary<double, double, double>(t, [](double a, double b, double& r) { r = std::fmod(a, b); return b != 0; }, fail);
+    case ArithOp::kDiv:
+      return MakeBinary<double, double, double>(
+          t,
+          [](double a, double b, double& r) {
+            r = a / b;
+            return b != 0;
+          },
+          fail);
+    case ArithOp::kIntDiv:
+      return MakeBinary<double, double, double>(
+          t,
+          [](double a, double b, double& r) {
+            r = std::floor(a / b);
+            return b != 0;
+          },
+          fail);
+    case ArithOp::kMod:
+      return MakeBinary<double, double, double>(
+          t,
+          [](double a, double b, double& r) {
+            r = std::fmod(a, b);
+            return b != 0;
+          },
+          fail);
   }
   throw InternalError("bad double arithmetic op");
 }
@@ -135,11 +203,16 @@ ScalarKernel DoubleKernel(ArithOp op) {
 LogicalType AsDecimal(const LogicalType& t) {
   if (t.id() == TypeId::kDecimal) return t;
   switch (t.id()) {
-    case TypeId::kTinyInt: return LogicalType::Decimal(3, 0);
-    case TypeId::kSmallInt: return LogicalType::Decimal(5, 0);
-    case TypeId::kInteger: return LogicalType::Decimal(10, 0);
-    case TypeId::kBoolean: return LogicalType::Decimal(1, 0);
-    default: return LogicalType::Decimal(19, 0);
+    case TypeId::kTinyInt:
+      return LogicalType::Decimal(3, 0);
+    case TypeId::kSmallInt:
+      return LogicalType::Decimal(5, 0);
+    case TypeId::kInteger:
+      return LogicalType::Decimal(10, 0);
+    case TypeId::kBoolean:
+      return LogicalType::Decimal(1, 0);
+    default:
+      return LogicalType::Decimal(19, 0);
   }
 }
 
@@ -160,13 +233,15 @@ std::optional<BoundScalar> DecimalArith(ArithOp op, LogicalType a, LogicalType b
   if (op == ArithOp::kAdd || op == ArithOp::kSub || op == ArithOp::kMod) {
     const int s = std::max(a.scale(), b.scale());
     const int extra = op == ArithOp::kMod ? 0 : 1;
-    const LogicalType t = LogicalType::Decimal(std::min(kMaxDecimalPrecision, int_digits + s + extra), s);
+    const LogicalType t =
+        LogicalType::Decimal(std::min(kMaxDecimalPrecision, int_digits + s + extra), s);
     return BoundScalar{t, {t, t}, DecimalSameTypeKernel(op, t)};
   }
   if (op == ArithOp::kMul) {
     const int s = a.scale() + b.scale();
     if (s > kMaxDecimalPrecision) return std::nullopt;
-    const LogicalType t = LogicalType::Decimal(std::min(kMaxDecimalPrecision, a.precision() + b.precision()), s);
+    const LogicalType t =
+        LogicalType::Decimal(std::min(kMaxDecimalPrecision, a.precision() + b.precision()), s);
     if (!t.IsWideDecimal()) return BoundScalar{t, {a, b}, DecimalSameTypeKernel(op, t)};
     // Widen both operands to the 128-bit layout so one kernel multiplies them.
     auto widen = [](const LogicalType& x) {
@@ -224,8 +299,8 @@ ScalarKernel NegateKernel(LogicalType t) {
           }
         },
         [t](Column&, size_t, T a) {
-          throw OutOfRangeError(fmt::format("Overflow in negation of {} (-{})!", t.ToString(),
-                                            ShowNumber(a, 0)));
+          throw OutOfRangeError(
+              fmt::format("Overflow in negation of {} (-{})!", t.ToString(), ShowNumber(a, 0)));
         });
   };
 }
@@ -240,9 +315,8 @@ std::optional<BoundScalar> ResolveNegate(const std::vector<ExprPtr>& args) {
     return BoundScalar{t, {t}, NegateKernel<int64_t>(t)};
   }
   if (t.IsInteger()) {
-    ScalarKernel k = kernel::DispatchInteger(t.id(), [&](auto tag) {
-      return NegateKernel<decltype(tag)>(t);
-    });
+    ScalarKernel k =
+        kernel::DispatchInteger(t.id(), [&](auto tag) { return NegateKernel<decltype(tag)>(t); });
     return BoundScalar{t, {t}, std::move(k)};
   }
   if (t.id() == TypeId::kInterval) {
@@ -263,24 +337,29 @@ std::optional<BoundScalar> ResolveNegate(const std::vector<ExprPtr>& args) {
 }  // namespace
 
 void RegisterArithmeticFunctions(FunctionRegistry& registry) {
-  const std::pair<const char*, ArithOp> ops[] = {
-      {"+", ArithOp::kAdd}, {"-", ArithOp::kSub},     {"*", ArithOp::kMul},
-      {"/", ArithOp::kDiv}, {"//", ArithOp::kIntDiv}, {"%", ArithOp::kMod}};
+  const std::pair<const char*, ArithOp> ops[] = {{"+", ArithOp::kAdd},     {"-", ArithOp::kSub},
+                                                 {"*", ArithOp::kMul},     {"/", ArithOp::kDiv},
+                                                 {"//", ArithOp::kIntDiv}, {"%", ArithOp::kMod}};
   for (const auto& [name, op] : ops) {
     registry.AddScalar(
         name, [op](const std::vector<ExprPtr>& args) { return ResolveArithmetic(op, args); },
         fmt::format("{0}(NUMERIC, NUMERIC)", name));
   }
-  registry.AddScalar("mod", [](const std::vector<ExprPtr>& args) {
-    return ResolveArithmetic(ArithOp::kMod, args);
-  }, "mod(NUMERIC, NUMERIC)");
-  registry.AddScalar("divide", [](const std::vector<ExprPtr>& args) {
-    return ResolveArithmetic(ArithOp::kIntDiv, args);
-  }, "divide(INTEGER, INTEGER)");
+  registry.AddScalar(
+      "mod",
+      [](const std::vector<ExprPtr>& args) { return ResolveArithmetic(ArithOp::kMod, args); },
+      "mod(NUMERIC, NUMERIC)");
+  registry.AddScalar(
+      "divide",
+      [](const std::vector<ExprPtr>& args) { return ResolveArithmetic(ArithOp::kIntDiv, args); },
+      "divide(INTEGER, INTEGER)");
   registry.AddScalar("negate", ResolveNegate, "negate(NUMERIC|INTERVAL)");
-  registry.AddScalar("-", [](const std::vector<ExprPtr>& args) {
-    return args.size() == 1 ? ResolveNegate(args) : std::nullopt;
-  }, "-(NUMERIC)");
+  registry.AddScalar(
+      "-",
+      [](const std::vector<ExprPtr>& args) {
+        return args.size() == 1 ? ResolveNegate(args) : std::nullopt;
+      },
+      "-(NUMERIC)");
 }
 
 }  // namespace sluice

@@ -2,9 +2,9 @@
 // Operands are cast to one type by the binder first, so each kernel compares equal physical
 // types. DOUBLE orders NaN above every number and equal to itself (DuckDB's total order);
 // INTERVAL compares normalized lengths (a month as 30 days).
-#include <unordered_set>
-
 #include <fmt/format.h>
+
+#include <unordered_set>
 
 #include "common/error.h"
 #include "common/hash.h"
@@ -61,12 +61,18 @@ template <typename T>
 ScalarKernel CompareKernel(CmpOp op) {
   using O = Order<T>;
   switch (op) {
-    case CmpOp::kEq: return CompareWith<T>([](const T& a, const T& b) { return O::Eq(a, b); });
-    case CmpOp::kNe: return CompareWith<T>([](const T& a, const T& b) { return !O::Eq(a, b); });
-    case CmpOp::kLt: return CompareWith<T>([](const T& a, const T& b) { return O::Lt(a, b); });
-    case CmpOp::kLe: return CompareWith<T>([](const T& a, const T& b) { return !O::Lt(b, a); });
-    case CmpOp::kGt: return CompareWith<T>([](const T& a, const T& b) { return O::Lt(b, a); });
-    case CmpOp::kGe: return CompareWith<T>([](const T& a, const T& b) { return !O::Lt(a, b); });
+    case CmpOp::kEq:
+      return CompareWith<T>([](const T& a, const T& b) { return O::Eq(a, b); });
+    case CmpOp::kNe:
+      return CompareWith<T>([](const T& a, const T& b) { return !O::Eq(a, b); });
+    case CmpOp::kLt:
+      return CompareWith<T>([](const T& a, const T& b) { return O::Lt(a, b); });
+    case CmpOp::kLe:
+      return CompareWith<T>([](const T& a, const T& b) { return !O::Lt(b, a); });
+    case CmpOp::kGt:
+      return CompareWith<T>([](const T& a, const T& b) { return O::Lt(b, a); });
+    case CmpOp::kGe:
+      return CompareWith<T>([](const T& a, const T& b) { return !O::Lt(a, b); });
   }
   throw InternalError("bad comparison");
 }
@@ -105,9 +111,8 @@ std::optional<BoundScalar> ResolveCompare(CmpOp op, const std::vector<ExprPtr>& 
   if (!type) return std::nullopt;
   LogicalType t = *type;
   if (t.id() == TypeId::kNull) t = TypeId::kBoolean;
-  ScalarKernel k = kernel::DispatchPhysical(t, [&](auto tag) {
-    return CompareKernel<decltype(tag)>(op);
-  });
+  ScalarKernel k =
+      kernel::DispatchPhysical(t, [&](auto tag) { return CompareKernel<decltype(tag)>(op); });
   return BoundScalar{TypeId::kBoolean, {t, t}, std::move(k)};
 }
 
@@ -135,9 +140,8 @@ std::optional<BoundScalar> ResolveDistinct(bool distinct, const std::vector<Expr
   auto type = ComparisonType(*args[0], *args[1]);
   if (!type) return std::nullopt;
   LogicalType t = type->id() == TypeId::kNull ? LogicalType(TypeId::kBoolean) : *type;
-  ScalarKernel k = kernel::DispatchPhysical(t, [&](auto tag) {
-    return DistinctKernel<decltype(tag)>(distinct);
-  });
+  ScalarKernel k = kernel::DispatchPhysical(
+      t, [&](auto tag) { return DistinctKernel<decltype(tag)>(distinct); });
   return BoundScalar{TypeId::kBoolean, {t, t}, std::move(k)};
 }
 
@@ -154,7 +158,8 @@ struct InHash {
     } else if constexpr (std::is_same_v<T, Interval>) {
       return HashInt(static_cast<uint64_t>(v.NormalizedMicros()));
     } else if constexpr (std::is_same_v<T, int128_t>) {
-      return HashCombine(HashInt(static_cast<uint64_t>(v)), HashInt(static_cast<uint64_t>(v >> 64)));
+      return HashCombine(HashInt(static_cast<uint64_t>(v)),
+                         HashInt(static_cast<uint64_t>(v >> 64)));
     } else {
       return HashInt(static_cast<uint64_t>(static_cast<int64_t>(v)));
     }
@@ -166,8 +171,7 @@ struct InEq {
 };
 
 template <typename T>
-ScalarKernel InListKernel(const LogicalType& type, const std::vector<Value>& values,
-                          bool negated) {
+ScalarKernel InListKernel(const LogicalType& type, const std::vector<Value>& values, bool negated) {
   // The set's StringViews point into `holder`, kept alive by the kernel.
   auto holder = Column::Make(type, std::max<size_t>(values.size(), 1));
   auto set = std::make_shared<std::unordered_set<T, InHash<T>, InEq<T>>>();
@@ -197,9 +201,8 @@ ScalarKernel InListKernel(const LogicalType& type, const std::vector<Value>& val
 ScalarKernel MakeInListKernel(const LogicalType& type, const std::vector<Value>& values,
                               bool negated) {
   const LogicalType t = type.id() == TypeId::kNull ? LogicalType(TypeId::kBoolean) : type;
-  return kernel::DispatchPhysical(t, [&](auto tag) {
-    return InListKernel<decltype(tag)>(t, values, negated);
-  });
+  return kernel::DispatchPhysical(
+      t, [&](auto tag) { return InListKernel<decltype(tag)>(t, values, negated); });
 }
 
 void RegisterComparisonFunctions(FunctionRegistry& registry) {
@@ -211,12 +214,14 @@ void RegisterComparisonFunctions(FunctionRegistry& registry) {
         name, [op](const std::vector<ExprPtr>& args) { return ResolveCompare(op, args); },
         fmt::format("{}(ANY, ANY) with comparable types", name));
   }
-  registry.AddScalar("is distinct from", [](const std::vector<ExprPtr>& args) {
-    return ResolveDistinct(true, args);
-  }, "is distinct from(ANY, ANY)");
-  registry.AddScalar("is not distinct from", [](const std::vector<ExprPtr>& args) {
-    return ResolveDistinct(false, args);
-  }, "is not distinct from(ANY, ANY)");
+  registry.AddScalar(
+      "is distinct from",
+      [](const std::vector<ExprPtr>& args) { return ResolveDistinct(true, args); },
+      "is distinct from(ANY, ANY)");
+  registry.AddScalar(
+      "is not distinct from",
+      [](const std::vector<ExprPtr>& args) { return ResolveDistinct(false, args); },
+      "is not distinct from(ANY, ANY)");
 }
 
 }  // namespace sluice

@@ -2,12 +2,11 @@
 // pattern is compiled once at bind time; the common shapes 'abc', 'abc%', '%abc' and '%abc%'
 // become a comparison, a prefix test, a suffix test and a substring search. '_' matches one
 // UTF-8 code point. ILIKE folds ASCII letters only.
-#include <cstring>
-#include <memory>
-
+#include <fmt/format.h>
 #include <re2/re2.h>
 
-#include <fmt/format.h>
+#include <cstring>
+#include <memory>
 
 #include "common/error.h"
 #include "expr/kernel_util.h"
@@ -64,15 +63,19 @@ class LikePattern {
       s = scratch;
     }
     switch (shape_) {
-      case Shape::kExact: return s == literal_;
-      case Shape::kPrefix: return s.size() >= literal_.size() && std::memcmp(s.data(), literal_.data(), literal_.size()) == 0;
-      case Shape::kSuffix:
+      case Shape::kExact:
+        return s == literal_;
+      case Shape::kPrefix:
         return s.size() >= literal_.size() &&
-               std::memcmp(s.data() + s.size() - literal_.size(), literal_.data(), literal_.size()) == 0;
+               std::memcmp(s.data(), literal_.data(), literal_.size()) == 0;
+      case Shape::kSuffix:
+        return s.size() >= literal_.size() && std::memcmp(s.data() + s.size() - literal_.size(),
+                                                          literal_.data(), literal_.size()) == 0;
       case Shape::kContains:
         return literal_.empty() ||
                memmem(s.data(), s.size(), literal_.data(), literal_.size()) != nullptr;
-      case Shape::kGeneral: return MatchGeneral(s);
+      case Shape::kGeneral:
+        return MatchGeneral(s);
     }
     return false;
   }
@@ -93,7 +96,10 @@ class LikePattern {
       }
       literal_ += static_cast<char>(tokens_[i]);
     }
-    shape_ = lead && trail ? Shape::kContains : lead ? Shape::kSuffix : trail ? Shape::kPrefix : Shape::kExact;
+    shape_ = lead && trail ? Shape::kContains
+             : lead        ? Shape::kSuffix
+             : trail       ? Shape::kPrefix
+                           : Shape::kExact;
   }
 
   static size_t NextChar(std::string_view s, size_t i) {
@@ -139,8 +145,7 @@ std::optional<char> EscapeChar(std::string_view e) {
   return e[0];
 }
 
-ScalarKernel LikeKernel(bool fold_case, bool negated,
-                        std::shared_ptr<const LikePattern> compiled) {
+ScalarKernel LikeKernel(bool fold_case, bool negated, std::shared_ptr<const LikePattern> compiled) {
   return [fold_case, negated, compiled](const std::vector<ColumnPtr>& args, size_t n) {
     kernel::ArgReader s(*args[0]), p(*args[1]);
     std::optional<kernel::ArgReader> e;
@@ -186,7 +191,8 @@ std::shared_ptr<const RE2> CompileRegex(std::string_view pattern) {
   options.set_log_errors(false);
   auto re = std::make_shared<const RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
   if (!re->ok()) {
-    throw InvalidInputError(fmt::format("invalid regular expression '{}': {}", pattern, re->error()));
+    throw InvalidInputError(
+        fmt::format("invalid regular expression '{}': {}", pattern, re->error()));
   }
   return re;
 }
@@ -252,7 +258,8 @@ std::optional<BoundScalar> ResolveRegexpReplace(const std::vector<ExprPtr>& args
       const RE2& re = source.Get(p.Get<StringView>(i).view());
       const std::string_view r = rep.Get<StringView>(i).view();
       const re2::StringPiece rewrite(r.data(), r.size());
-      const bool global = flags && flags->Get<StringView>(i).view().find('g') != std::string_view::npos;
+      const bool global =
+          flags && flags->Get<StringView>(i).view().find('g') != std::string_view::npos;
       if (global) {
         RE2::GlobalReplace(&buf, re, rewrite);
       } else {
@@ -273,14 +280,15 @@ void RegisterLikeFunctions(FunctionRegistry& r) {
     bool fold_case;
     bool negated;
   };
-  const Variant variants[] = {{"like", false, false},     {"~~", false, false},
-                              {"not like", false, true},  {"!~~", false, true},
-                              {"ilike", true, false},     {"~~*", true, false},
-                              {"not ilike", true, true},  {"!~~*", true, true}};
+  const Variant variants[] = {{"like", false, false},    {"~~", false, false},
+                              {"not like", false, true}, {"!~~", false, true},
+                              {"ilike", true, false},    {"~~*", true, false},
+                              {"not ilike", true, true}, {"!~~*", true, true}};
   for (const auto& v : variants) {
-    r.AddScalar(v.name, [v](const std::vector<ExprPtr>& args) {
-      return ResolveLike(args, v.fold_case, v.negated);
-    }, std::string(v.name) + "(VARCHAR, VARCHAR[, VARCHAR escape])");
+    r.AddScalar(
+        v.name,
+        [v](const std::vector<ExprPtr>& args) { return ResolveLike(args, v.fold_case, v.negated); },
+        std::string(v.name) + "(VARCHAR, VARCHAR[, VARCHAR escape])");
   }
   r.AddScalar("regexp_matches", ResolveRegexpMatches, "regexp_matches(VARCHAR, VARCHAR)");
   r.AddScalar("regexp_replace", ResolveRegexpReplace,

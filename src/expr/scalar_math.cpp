@@ -1,11 +1,11 @@
 // Numeric functions: abs sign round floor ceil trunc sqrt power ln log10 log2 exp pi, and
 // the NULL-aware greatest / least / nullif. Transcendental functions work on DOUBLE; abs,
 // sign, round, floor and ceil keep integer and DECIMAL inputs exact.
-#include <cmath>
-#include <bit>
-#include <cstring>
-
 #include <fmt/format.h>
+
+#include <bit>
+#include <cmath>
+#include <cstring>
 
 #include "common/error.h"
 #include "common/hash.h"
@@ -43,15 +43,25 @@ ScalarKernel DoubleFunction(Fn fn, const char* domain_error, bool (*in_domain)(d
 
 std::optional<BoundScalar> ResolveAbs(const std::vector<ExprPtr>& args) {
   if (args.size() != 1) return std::nullopt;
-  LogicalType t = args[0]->type.id() == TypeId::kNull ? LogicalType(TypeId::kInteger) : args[0]->type;
+  LogicalType t =
+      args[0]->type.id() == TypeId::kNull ? LogicalType(TypeId::kInteger) : args[0]->type;
   if (t.id() == TypeId::kDouble) {
-    return BoundScalar{t, {t}, Unary<double, double>(t, [](double a, double& r) { r = std::fabs(a); return true; })};
+    return BoundScalar{t, {t}, Unary<double, double>(t, [](double a, double& r) {
+                         r = std::fabs(a);
+                         return true;
+                       })};
   }
   if (t.id() == TypeId::kDecimal) {
     if (t.IsWideDecimal()) {
-      return BoundScalar{t, {t}, Unary<int128_t, int128_t>(t, [](int128_t a, int128_t& r) { r = a < 0 ? -a : a; return true; })};
+      return BoundScalar{t, {t}, Unary<int128_t, int128_t>(t, [](int128_t a, int128_t& r) {
+                           r = a < 0 ? -a : a;
+                           return true;
+                         })};
     }
-    return BoundScalar{t, {t}, Unary<int64_t, int64_t>(t, [](int64_t a, int64_t& r) { r = a < 0 ? -a : a; return true; })};
+    return BoundScalar{t, {t}, Unary<int64_t, int64_t>(t, [](int64_t a, int64_t& r) {
+                         r = a < 0 ? -a : a;
+                         return true;
+                       })};
   }
   if (!t.IsInteger()) return std::nullopt;
   ScalarKernel k = kernel::DispatchInteger(t.id(), [&](auto tag) -> ScalarKernel {
@@ -61,7 +71,8 @@ std::optional<BoundScalar> ResolveAbs(const std::vector<ExprPtr>& args) {
           t, args[0], n,
           [](T a, T& r) { return !__builtin_sub_overflow(a < 0 ? T(0) : a, a < 0 ? a : T(0), &r); },
           [t](Column&, size_t, T a) {
-            throw OutOfRangeError(fmt::format("Overflow on abs({}) of {}", static_cast<int64_t>(a), t.ToString()));
+            throw OutOfRangeError(
+                fmt::format("Overflow on abs({}) of {}", static_cast<int64_t>(a), t.ToString()));
           });
     };
   });
@@ -71,10 +82,14 @@ std::optional<BoundScalar> ResolveAbs(const std::vector<ExprPtr>& args) {
 // round/floor/ceil/trunc. mode: 0 round half away from zero, 1 floor, 2 ceil, 3 trunc.
 double RoundDouble(double x, int mode) {
   switch (mode) {
-    case 0: return std::round(x);
-    case 1: return std::floor(x);
-    case 2: return std::ceil(x);
-    default: return std::trunc(x);
+    case 0:
+      return std::round(x);
+    case 1:
+      return std::floor(x);
+    case 2:
+      return std::ceil(x);
+    default:
+      return std::trunc(x);
   }
 }
 
@@ -83,8 +98,10 @@ T RoundScaled(T v, T factor, int mode) {
   T q = v / factor, rem = v % factor;
   switch (mode) {
     case 0:
-      if (rem * 2 >= factor) q++;
-      else if (rem * 2 <= -factor) q--;
+      if (rem * 2 >= factor)
+        q++;
+      else if (rem * 2 <= -factor)
+        q--;
       break;
     case 1:
       if (rem < 0) q--;
@@ -92,7 +109,8 @@ T RoundScaled(T v, T factor, int mode) {
     case 2:
       if (rem > 0) q++;
       break;
-    default: break;
+    default:
+      break;
   }
   return q;
 }
@@ -141,9 +159,9 @@ std::optional<BoundScalar> ResolveRounding(const std::vector<ExprPtr>& args, int
   types[0] = kDouble;
   if (args.size() == 1) {
     return BoundScalar{kDouble, types, Unary<double, double>(kDouble, [mode](double a, double& r) {
-      r = RoundDouble(a, mode);
-      return true;
-    })};
+                         r = RoundDouble(a, mode);
+                         return true;
+                       })};
   }
   ScalarKernel k = [](const std::vector<ColumnPtr>& a, size_t n) {
     return kernel::BinaryExec<double, int32_t, double>(
@@ -163,9 +181,9 @@ std::optional<BoundScalar> ResolveSign(const std::vector<ExprPtr>& args) {
   if (args.size() != 1 || !kernel::ImplicitlyCastable(*args[0], kDouble)) return std::nullopt;
   const LogicalType t = TypeId::kTinyInt;
   return BoundScalar{t, {kDouble}, Unary<double, int8_t>(t, [](double a, int8_t& r) {
-    r = static_cast<int8_t>((a > 0) - (a < 0));
-    return true;
-  })};
+                       r = static_cast<int8_t>((a > 0) - (a < 0));
+                       return true;
+                     })};
 }
 
 // greatest/least: the largest/smallest non-NULL argument (NULL only when all are NULL).
@@ -237,7 +255,8 @@ uint64_t HashOne(const kernel::ArgReader& r, const LogicalType& t, size_t i) {
     } else if constexpr (std::is_same_v<T, Interval>) {
       return HashBytes(&v, sizeof(v));
     } else if constexpr (std::is_same_v<T, int128_t>) {
-      return HashCombine(HashInt(static_cast<uint64_t>(v)), HashInt(static_cast<uint64_t>(v >> 64)));
+      return HashCombine(HashInt(static_cast<uint64_t>(v)),
+                         HashInt(static_cast<uint64_t>(v >> 64)));
     } else {
       return HashInt(static_cast<uint64_t>(static_cast<int64_t>(v)));
     }
@@ -270,8 +289,9 @@ void RegisterMathFunctions(FunctionRegistry& r) {
   const std::pair<const char*, int> rounding[] = {
       {"round", 0}, {"floor", 1}, {"ceil", 2}, {"ceiling", 2}, {"trunc", 3}};
   for (const auto& [name, mode] : rounding) {
-    r.AddScalar(name, [mode = mode](const std::vector<ExprPtr>& a) { return ResolveRounding(a, mode); },
-                std::string(name) + (mode == 0 ? "(NUMERIC[, INTEGER])" : "(NUMERIC)"));
+    r.AddScalar(
+        name, [mode = mode](const std::vector<ExprPtr>& a) { return ResolveRounding(a, mode); },
+        std::string(name) + (mode == 0 ? "(NUMERIC[, INTEGER])" : "(NUMERIC)"));
   }
   r.AddScalar("sign", ResolveSign, "sign(NUMERIC)");
   struct Fn {
@@ -281,16 +301,16 @@ void RegisterMathFunctions(FunctionRegistry& r) {
     bool (*domain)(double);
   };
   const Fn fns[] = {
-      {"sqrt", [](double x) { return std::sqrt(x); }, "cannot take square root of a negative number",
-       [](double x) { return !(x < 0); }},
-      {"ln", [](double x) { return std::log(x); }, "cannot take logarithm of zero or a negative number",
-       [](double x) { return !(x <= 0); }},
-      {"log10", [](double x) { return std::log10(x); }, "cannot take logarithm of zero or a negative number",
-       [](double x) { return !(x <= 0); }},
-      {"log", [](double x) { return std::log10(x); }, "cannot take logarithm of zero or a negative number",
-       [](double x) { return !(x <= 0); }},
-      {"log2", [](double x) { return std::log2(x); }, "cannot take logarithm of zero or a negative number",
-       [](double x) { return !(x <= 0); }},
+      {"sqrt", [](double x) { return std::sqrt(x); },
+       "cannot take square root of a negative number", [](double x) { return !(x < 0); }},
+      {"ln", [](double x) { return std::log(x); },
+       "cannot take logarithm of zero or a negative number", [](double x) { return !(x <= 0); }},
+      {"log10", [](double x) { return std::log10(x); },
+       "cannot take logarithm of zero or a negative number", [](double x) { return !(x <= 0); }},
+      {"log", [](double x) { return std::log10(x); },
+       "cannot take logarithm of zero or a negative number", [](double x) { return !(x <= 0); }},
+      {"log2", [](double x) { return std::log2(x); },
+       "cannot take logarithm of zero or a negative number", [](double x) { return !(x <= 0); }},
       {"exp", [](double x) { return std::exp(x); }, "", nullptr},
       {"cbrt", [](double x) { return std::cbrt(x); }, "", nullptr},
       {"sin", [](double x) { return std::sin(x); }, "", nullptr},
@@ -299,24 +319,35 @@ void RegisterMathFunctions(FunctionRegistry& r) {
       {"atan", [](double x) { return std::atan(x); }, "", nullptr},
   };
   for (const Fn& f : fns) {
-    r.AddScalar(f.name, kernel::FixedSignature({kDouble}, kDouble, DoubleFunction(f.fn, f.error, f.domain)),
+    r.AddScalar(f.name,
+                kernel::FixedSignature({kDouble}, kDouble, DoubleFunction(f.fn, f.error, f.domain)),
                 std::string(f.name) + "(DOUBLE)");
   }
   const ScalarKernel power = [](const std::vector<ColumnPtr>& a, size_t n) {
     return kernel::BinaryExec<double, double, double>(
-        kDouble, a[0], a[1], n, [](double x, double y, double& r) { r = std::pow(x, y); return true; },
+        kDouble, a[0], a[1], n,
+        [](double x, double y, double& r) {
+          r = std::pow(x, y);
+          return true;
+        },
         kernel::NullOnFail());
   };
   for (const char* name : {"power", "pow", "^", "**"}) {
-    r.AddScalar(name, kernel::FixedSignature({kDouble, kDouble}, kDouble, power), "power(DOUBLE, DOUBLE)");
+    r.AddScalar(name, kernel::FixedSignature({kDouble, kDouble}, kDouble, power),
+                "power(DOUBLE, DOUBLE)");
   }
-  r.AddScalar("pi", kernel::FixedSignature({}, kDouble, [](const std::vector<ColumnPtr>&, size_t n) {
-    return Column::MakeConstant(kDouble, Value::Double(M_PI), n);
-  }), "pi()");
-  r.AddScalar("greatest", [](const std::vector<ExprPtr>& a) { return ResolveExtreme(a, true); },
-              "greatest(ANY, ...)");
-  r.AddScalar("least", [](const std::vector<ExprPtr>& a) { return ResolveExtreme(a, false); },
-              "least(ANY, ...)");
+  r.AddScalar("pi",
+              kernel::FixedSignature({}, kDouble,
+                                     [](const std::vector<ColumnPtr>&, size_t n) {
+                                       return Column::MakeConstant(kDouble, Value::Double(M_PI), n);
+                                     }),
+              "pi()");
+  r.AddScalar(
+      "greatest", [](const std::vector<ExprPtr>& a) { return ResolveExtreme(a, true); },
+      "greatest(ANY, ...)");
+  r.AddScalar(
+      "least", [](const std::vector<ExprPtr>& a) { return ResolveExtreme(a, false); },
+      "least(ANY, ...)");
   r.AddScalar("nullif", ResolveNullIf, "nullif(ANY, ANY)");
   r.AddScalar("hash", ResolveHash, "hash(ANY, ...)");
 }

@@ -47,10 +47,14 @@ size_t ByteOffset(std::string_view s, int64_t chars, bool ascii) {
 }
 
 // A view of part of an input string; valid because the output shares the input's heaps.
-StringView Piece(std::string_view s) { return StringView(s.data(), static_cast<uint32_t>(s.size())); }
+StringView Piece(std::string_view s) {
+  return StringView(s.data(), static_cast<uint32_t>(s.size()));
+}
 
 void Set(Column& out, size_t i, StringView v) { out.data<StringView>()[i] = v; }
-void SetCopy(Column& out, size_t i, std::string_view s) { out.data<StringView>()[i] = out.AddString(s); }
+void SetCopy(Column& out, size_t i, std::string_view s) {
+  out.data<StringView>()[i] = out.AddString(s);
+}
 
 // SQL SUBSTRING on code points: 1-based start, negative start counts from the end, the
 // part before position 1 is cut off.
@@ -139,14 +143,20 @@ std::string_view Trim(std::string_view s, std::string_view chars, bool left, boo
 }
 
 void RegisterTrim(FunctionRegistry& r, const char* name, bool left, bool right) {
-  r.AddScalar(name, kernel::FixedSignature({kVarchar}, kVarchar, StringToString(
-      [left, right](const std::vector<ArgReader>& in, size_t i, std::string&) {
-        return Trim(Str(in, 0, i), " ", left, right);
-      })), std::string(name) + "(VARCHAR[, VARCHAR])");
-  r.AddScalar(name, kernel::FixedSignature({kVarchar, kVarchar}, kVarchar, StringToString(
-      [left, right](const std::vector<ArgReader>& in, size_t i, std::string&) {
-        return Trim(Str(in, 0, i), Str(in, 1, i), left, right);
-      })), "");
+  r.AddScalar(name,
+              kernel::FixedSignature({kVarchar}, kVarchar,
+                                     StringToString([left, right](const std::vector<ArgReader>& in,
+                                                                  size_t i, std::string&) {
+                                       return Trim(Str(in, 0, i), " ", left, right);
+                                     })),
+              std::string(name) + "(VARCHAR[, VARCHAR])");
+  r.AddScalar(name,
+              kernel::FixedSignature({kVarchar, kVarchar}, kVarchar,
+                                     StringToString([left, right](const std::vector<ArgReader>& in,
+                                                                  size_t i, std::string&) {
+                                       return Trim(Str(in, 0, i), Str(in, 1, i), left, right);
+                                     })),
+              "");
 }
 
 // lpad/rpad to `len` code points with `fill` repeated; a longer input is truncated.
@@ -202,20 +212,23 @@ std::optional<BoundScalar> ResolveConcat(const std::vector<ExprPtr>& args, bool 
 
 void RegisterStringFunctions(FunctionRegistry& r) {
   using In = const std::vector<ArgReader>&;
-  r.AddScalar("||", [](const std::vector<ExprPtr>& a) { return ResolveConcat(a, false); },
-              "||(ANY, ANY)");
-  r.AddScalar("concat", [](const std::vector<ExprPtr>& a) { return ResolveConcat(a, true); },
-              "concat(ANY, ...)");
-  const auto length = StringsToValue<int64_t>(kBigInt, [](In in, size_t i) {
-    return CharLength(Str(in, 0, i));
-  });
+  r.AddScalar(
+      "||", [](const std::vector<ExprPtr>& a) { return ResolveConcat(a, false); }, "||(ANY, ANY)");
+  r.AddScalar(
+      "concat", [](const std::vector<ExprPtr>& a) { return ResolveConcat(a, true); },
+      "concat(ANY, ...)");
+  const auto length =
+      StringsToValue<int64_t>(kBigInt, [](In in, size_t i) { return CharLength(Str(in, 0, i)); });
   for (const char* name : {"length", "char_length", "character_length", "len"}) {
     r.AddScalar(name, kernel::FixedSignature({kVarchar}, kBigInt, length), "length(VARCHAR)");
   }
-  r.AddScalar("octet_length", kernel::FixedSignature({kVarchar}, kBigInt,
-      StringsToValue<int64_t>(kBigInt, [](In in, size_t i) {
-        return static_cast<int64_t>(Str(in, 0, i).size());
-      })), "octet_length(VARCHAR)");
+  r.AddScalar(
+      "octet_length",
+      kernel::FixedSignature(
+          {kVarchar}, kBigInt,
+          StringsToValue<int64_t>(
+              kBigInt, [](In in, size_t i) { return static_cast<int64_t>(Str(in, 0, i).size()); })),
+      "octet_length(VARCHAR)");
   for (const bool upper : {false, true}) {
     auto k = StringToString([upper](In in, size_t i, std::string& buf) {
       std::string_view s = Str(in, 0, i);
@@ -226,42 +239,56 @@ void RegisterStringFunctions(FunctionRegistry& r) {
       }
       return std::string_view(buf);
     });
-    const std::vector<const char*> names =
-        upper ? std::vector<const char*>{"upper", "ucase"} : std::vector<const char*>{"lower", "lcase"};
+    const std::vector<const char*> names = upper ? std::vector<const char*>{"upper", "ucase"}
+                                                 : std::vector<const char*>{"lower", "lcase"};
     for (const char* name : names) {
-      r.AddScalar(name, kernel::FixedSignature({kVarchar}, kVarchar, k), std::string(name) + "(VARCHAR)");
+      r.AddScalar(name, kernel::FixedSignature({kVarchar}, kVarchar, k),
+                  std::string(name) + "(VARCHAR)");
     }
   }
   for (const char* name : {"substring", "substr"}) {
     r.AddScalar(name, kernel::FixedSignature({kVarchar, kBigInt}, kVarchar, SubstringKernel(false)),
                 std::string(name) + "(VARCHAR, BIGINT[, BIGINT])");
-    r.AddScalar(name, kernel::FixedSignature({kVarchar, kBigInt, kBigInt}, kVarchar,
-                                             SubstringKernel(true)), "");
+    r.AddScalar(
+        name, kernel::FixedSignature({kVarchar, kBigInt, kBigInt}, kVarchar, SubstringKernel(true)),
+        "");
   }
   RegisterTrim(r, "trim", true, true);
   RegisterTrim(r, "ltrim", true, false);
   RegisterTrim(r, "rtrim", false, true);
-  r.AddScalar("replace", kernel::FixedSignature({kVarchar, kVarchar, kVarchar}, kVarchar,
-      StringToString([](In in, size_t i, std::string& buf) {
-        std::string_view s = Str(in, 0, i), from = Str(in, 1, i), to = Str(in, 2, i);
-        if (from.empty() || s.find(from) == std::string_view::npos) return s;
-        size_t pos = 0;
-        for (size_t hit; (hit = s.find(from, pos)) != std::string_view::npos; pos = hit + from.size()) {
-          buf.append(s.substr(pos, hit - pos)).append(to);
-        }
-        buf.append(s.substr(pos));
-        return std::string_view(buf);
-      })), "replace(VARCHAR, VARCHAR, VARCHAR)");
+  r.AddScalar("replace",
+              kernel::FixedSignature({kVarchar, kVarchar, kVarchar}, kVarchar,
+                                     StringToString([](In in, size_t i, std::string& buf) {
+                                       std::string_view s = Str(in, 0, i), from = Str(in, 1, i),
+                                                        to = Str(in, 2, i);
+                                       if (from.empty() || s.find(from) == std::string_view::npos)
+                                         return s;
+                                       size_t pos = 0;
+                                       for (size_t hit;
+                                            (hit = s.find(from, pos)) != std::string_view::npos;
+                                            pos = hit + from.size()) {
+                                         buf.append(s.substr(pos, hit - pos)).append(to);
+                                       }
+                                       buf.append(s.substr(pos));
+                                       return std::string_view(buf);
+                                     })),
+              "replace(VARCHAR, VARCHAR, VARCHAR)");
   const std::pair<const char*, int> predicates[] = {
       {"starts_with", 0}, {"prefix", 0}, {"ends_with", 1}, {"suffix", 1}, {"contains", 2}};
   for (const auto& [name, kind] : predicates) {
-    r.AddScalar(name, kernel::FixedSignature({kVarchar, kVarchar}, kBool,
-        StringsToValue<uint8_t>(kBool, [kind = kind](In in, size_t i) -> uint8_t {
-          std::string_view s = Str(in, 0, i), p = Str(in, 1, i);
-          if (kind == 0) return s.substr(0, p.size()) == p;
-          if (kind == 1) return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
-          return s.find(p) != std::string_view::npos;
-        })), std::string(name) + "(VARCHAR, VARCHAR)");
+    r.AddScalar(name,
+                kernel::FixedSignature(
+                    {kVarchar, kVarchar}, kBool,
+                    StringsToValue<uint8_t>(kBool,
+                                            [kind = kind](In in, size_t i) -> uint8_t {
+                                              std::string_view s = Str(in, 0, i), p = Str(in, 1, i);
+                                              if (kind == 0) return s.substr(0, p.size()) == p;
+                                              if (kind == 1)
+                                                return s.size() >= p.size() &&
+                                                       s.substr(s.size() - p.size()) == p;
+                                              return s.find(p) != std::string_view::npos;
+                                            })),
+                std::string(name) + "(VARCHAR, VARCHAR)");
   }
   const auto strpos = StringsToValue<int64_t>(kBigInt, [](In in, size_t i) -> int64_t {
     std::string_view s = Str(in, 0, i);
@@ -273,59 +300,72 @@ void RegisterStringFunctions(FunctionRegistry& r) {
                 std::string(name) + "(VARCHAR, VARCHAR)");
   }
   for (const bool left : {true, false}) {
-    r.AddScalar(left ? "left" : "right", kernel::FixedSignature({kVarchar, kBigInt}, kVarchar,
-        StringToString([left](In in, size_t i, std::string&) {
-          std::string_view s = Str(in, 0, i);
-          const bool ascii = IsAscii(s);
-          const int64_t len = ascii ? static_cast<int64_t>(s.size()) : CharLength(s);
-          int64_t k = Int(in, 1, i);
-          if (k < 0) k = std::max<int64_t>(0, len + k);
-          k = std::min(k, len);
-          if (left) return s.substr(0, ByteOffset(s, k, ascii));
-          return s.substr(ByteOffset(s, len - k, ascii));
-        })), left ? "left(VARCHAR, BIGINT)" : "right(VARCHAR, BIGINT)");
+    r.AddScalar(left ? "left" : "right",
+                kernel::FixedSignature({kVarchar, kBigInt}, kVarchar,
+                                       StringToString([left](In in, size_t i, std::string&) {
+                                         std::string_view s = Str(in, 0, i);
+                                         const bool ascii = IsAscii(s);
+                                         const int64_t len =
+                                             ascii ? static_cast<int64_t>(s.size()) : CharLength(s);
+                                         int64_t k = Int(in, 1, i);
+                                         if (k < 0) k = std::max<int64_t>(0, len + k);
+                                         k = std::min(k, len);
+                                         if (left) return s.substr(0, ByteOffset(s, k, ascii));
+                                         return s.substr(ByteOffset(s, len - k, ascii));
+                                       })),
+                left ? "left(VARCHAR, BIGINT)" : "right(VARCHAR, BIGINT)");
     r.AddScalar(left ? "lpad" : "rpad",
                 kernel::FixedSignature({kVarchar, kBigInt, kVarchar}, kVarchar,
-        StringToString([left](In in, size_t i, std::string& buf) {
-          return Pad(Str(in, 0, i), Int(in, 1, i), Str(in, 2, i), left, buf);
-        })), left ? "lpad(VARCHAR, BIGINT, VARCHAR)" : "rpad(VARCHAR, BIGINT, VARCHAR)");
+                                       StringToString([left](In in, size_t i, std::string& buf) {
+                                         return Pad(Str(in, 0, i), Int(in, 1, i), Str(in, 2, i),
+                                                    left, buf);
+                                       })),
+                left ? "lpad(VARCHAR, BIGINT, VARCHAR)" : "rpad(VARCHAR, BIGINT, VARCHAR)");
   }
-  r.AddScalar("reverse", kernel::FixedSignature({kVarchar}, kVarchar,
-      StringToString([](In in, size_t i, std::string& buf) {
-        std::string_view s = Str(in, 0, i);
-        // Reverse code points, keeping each one's bytes in order.
-        for (size_t end = s.size(); end > 0;) {
-          size_t begin = end - 1;
-          while (begin > 0 && IsContinuation(s[begin])) begin--;
-          buf.append(s.substr(begin, end - begin));
-          end = begin;
-        }
-        return std::string_view(buf);
-      })), "reverse(VARCHAR)");
-  r.AddScalar("split_part", kernel::FixedSignature({kVarchar, kVarchar, kBigInt}, kVarchar,
-      StringToString([](In in, size_t i, std::string&) -> std::string_view {
-        std::string_view s = Str(in, 0, i), delim = Str(in, 1, i);
-        int64_t index = Int(in, 2, i);
-        std::vector<std::string_view> parts;
-        if (delim.empty()) {
-          parts.push_back(s);
-        } else {
-          size_t pos = 0;
-          for (size_t hit; (hit = s.find(delim, pos)) != std::string_view::npos; pos = hit + delim.size()) {
-            parts.push_back(s.substr(pos, hit - pos));
-          }
-          parts.push_back(s.substr(pos));
-        }
-        if (index < 0) index = static_cast<int64_t>(parts.size()) + index + 1;
-        if (index < 1 || index > static_cast<int64_t>(parts.size())) return {};
-        return parts[index - 1];
-      })), "split_part(VARCHAR, VARCHAR, BIGINT)");
-  r.AddScalar("repeat", kernel::FixedSignature({kVarchar, kBigInt}, kVarchar,
-      StringToString([](In in, size_t i, std::string& buf) {
-        std::string_view s = Str(in, 0, i);
-        for (int64_t k = 0; k < Int(in, 1, i); k++) buf.append(s);
-        return std::string_view(buf);
-      })), "repeat(VARCHAR, BIGINT)");
+  r.AddScalar("reverse",
+              kernel::FixedSignature({kVarchar}, kVarchar,
+                                     StringToString([](In in, size_t i, std::string& buf) {
+                                       std::string_view s = Str(in, 0, i);
+                                       // Reverse code points, keeping each one's bytes in order.
+                                       for (size_t end = s.size(); end > 0;) {
+                                         size_t begin = end - 1;
+                                         while (begin > 0 && IsContinuation(s[begin])) begin--;
+                                         buf.append(s.substr(begin, end - begin));
+                                         end = begin;
+                                       }
+                                       return std::string_view(buf);
+                                     })),
+              "reverse(VARCHAR)");
+  r.AddScalar("split_part",
+              kernel::FixedSignature(
+                  {kVarchar, kVarchar, kBigInt}, kVarchar,
+                  StringToString([](In in, size_t i, std::string&) -> std::string_view {
+                    std::string_view s = Str(in, 0, i), delim = Str(in, 1, i);
+                    int64_t index = Int(in, 2, i);
+                    std::vector<std::string_view> parts;
+                    if (delim.empty()) {
+                      parts.push_back(s);
+                    } else {
+                      size_t pos = 0;
+                      for (size_t hit; (hit = s.find(delim, pos)) != std::string_view::npos;
+                           pos = hit + delim.size()) {
+                        parts.push_back(s.substr(pos, hit - pos));
+                      }
+                      parts.push_back(s.substr(pos));
+                    }
+                    if (index < 0) index = static_cast<int64_t>(parts.size()) + index + 1;
+                    if (index < 1 || index > static_cast<int64_t>(parts.size())) return {};
+                    return parts[index - 1];
+                  })),
+              "split_part(VARCHAR, VARCHAR, BIGINT)");
+  r.AddScalar("repeat",
+              kernel::FixedSignature({kVarchar, kBigInt}, kVarchar,
+                                     StringToString([](In in, size_t i, std::string& buf) {
+                                       std::string_view s = Str(in, 0, i);
+                                       for (int64_t k = 0; k < Int(in, 1, i); k++) buf.append(s);
+                                       return std::string_view(buf);
+                                     })),
+              "repeat(VARCHAR, BIGINT)");
 }
 
 }  // namespace sluice

@@ -1,8 +1,8 @@
+#include <fmt/format.h>
+
 #include <cctype>
 #include <charconv>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "common/error.h"
 #include "types/cast_ops.h"
@@ -77,19 +77,27 @@ bool TryParseDouble(std::string_view text, double* out) {
 
 int64_t IntegerTypeMin(TypeId id) {
   switch (id) {
-    case TypeId::kTinyInt: return INT8_MIN;
-    case TypeId::kSmallInt: return INT16_MIN;
-    case TypeId::kInteger: return INT32_MIN;
-    default: return INT64_MIN;
+    case TypeId::kTinyInt:
+      return INT8_MIN;
+    case TypeId::kSmallInt:
+      return INT16_MIN;
+    case TypeId::kInteger:
+      return INT32_MIN;
+    default:
+      return INT64_MIN;
   }
 }
 
 int64_t IntegerTypeMax(TypeId id) {
   switch (id) {
-    case TypeId::kTinyInt: return INT8_MAX;
-    case TypeId::kSmallInt: return INT16_MAX;
-    case TypeId::kInteger: return INT32_MAX;
-    default: return INT64_MAX;
+    case TypeId::kTinyInt:
+      return INT8_MAX;
+    case TypeId::kSmallInt:
+      return INT16_MAX;
+    case TypeId::kInteger:
+      return INT32_MAX;
+    default:
+      return INT64_MAX;
   }
 }
 
@@ -157,7 +165,8 @@ namespace {
 Value IntegerTo(int128_t v, const Value& source, const LogicalType& target) {
   const LogicalType& from = source.type();
   switch (target.id()) {
-    case TypeId::kBoolean: return Value::Boolean(v != 0);
+    case TypeId::kBoolean:
+      return Value::Boolean(v != 0);
     case TypeId::kTinyInt:
     case TypeId::kSmallInt:
     case TypeId::kInteger:
@@ -167,13 +176,18 @@ Value IntegerTo(int128_t v, const Value& source, const LogicalType& target) {
       }
       const int64_t x = static_cast<int64_t>(v);
       switch (target.id()) {
-        case TypeId::kTinyInt: return Value::TinyInt(static_cast<int8_t>(x));
-        case TypeId::kSmallInt: return Value::SmallInt(static_cast<int16_t>(x));
-        case TypeId::kInteger: return Value::Integer(static_cast<int32_t>(x));
-        default: return Value::BigInt(x);
+        case TypeId::kTinyInt:
+          return Value::TinyInt(static_cast<int8_t>(x));
+        case TypeId::kSmallInt:
+          return Value::SmallInt(static_cast<int16_t>(x));
+        case TypeId::kInteger:
+          return Value::Integer(static_cast<int32_t>(x));
+        default:
+          return Value::BigInt(x);
       }
     }
-    case TypeId::kDouble: return Value::Double(static_cast<double>(v));
+    case TypeId::kDouble:
+      return Value::Double(static_cast<double>(v));
     case TypeId::kDecimal: {
       int128_t out;
       if (!TryRescaleDecimal(v, 0, target.scale(), target.precision(), &out)) {
@@ -181,7 +195,8 @@ Value IntegerTo(int128_t v, const Value& source, const LogicalType& target) {
       }
       return Value::Decimal(out, target.precision(), target.scale());
     }
-    default: break;
+    default:
+      break;
   }
   throw ConversionError(
       fmt::format("Unimplemented cast from {} to {}", from.ToString(), target.ToString()));
@@ -222,7 +237,8 @@ Value FromString(const std::string& s, const LogicalType& target) {
       auto i = ParseInterval(s);
       return i ? Value::IntervalValue(*i) : fail();
     }
-    default: return fail();
+    default:
+      return fail();
   }
 }
 
@@ -234,16 +250,18 @@ Value Value::CastTo(const LogicalType& target) const {
   if (target.id() == TypeId::kVarchar) return Value::Varchar(ToString());
   const TypeId from = type_.id();
   auto unsupported = [&]() -> Value {
-    throw ConversionError(fmt::format("Unimplemented cast from {} to {}", type_.ToString(),
-                                      target.ToString()));
+    throw ConversionError(
+        fmt::format("Unimplemented cast from {} to {}", type_.ToString(), target.ToString()));
   };
   switch (from) {
-    case TypeId::kVarchar: return FromString(string_, target);
+    case TypeId::kVarchar:
+      return FromString(string_, target);
     case TypeId::kBoolean:
     case TypeId::kTinyInt:
     case TypeId::kSmallInt:
     case TypeId::kInteger:
-    case TypeId::kBigInt: return IntegerTo(int_, *this, target);
+    case TypeId::kBigInt:
+      return IntegerTo(int_, *this, target);
     case TypeId::kDouble: {
       if (target.id() == TypeId::kBoolean) return Value::Boolean(double_ != 0);
       if (target.IsInteger()) {
@@ -263,9 +281,11 @@ Value Value::CastTo(const LogicalType& target) const {
       return unsupported();
     }
     case TypeId::kDecimal: {
-      if (target.id() == TypeId::kDouble) return Value::Double(DecimalToDouble(int_, type_.scale()));
+      if (target.id() == TypeId::kDouble)
+        return Value::Double(DecimalToDouble(int_, type_.scale()));
       if (target.id() == TypeId::kBoolean) return Value::Boolean(int_ != 0);
-      if (target.IsInteger()) return IntegerTo(DecimalToInteger(int_, type_.scale()), *this, target);
+      if (target.IsInteger())
+        return IntegerTo(DecimalToInteger(int_, type_.scale()), *this, target);
       if (target.id() == TypeId::kDecimal) {
         int128_t v;
         if (!TryRescaleDecimal(int_, type_.scale(), target.scale(), target.precision(), &v)) {
@@ -283,7 +303,8 @@ Value Value::CastTo(const LogicalType& target) const {
         return Value::Date(static_cast<int32_t>(FloorDiv(GetInt(), kMicrosPerDay)));
       }
       return unsupported();
-    default: return unsupported();
+    default:
+      return unsupported();
   }
 }
 

@@ -28,15 +28,23 @@ TEST(Arithmetic, DivisionIsDoubleAndZeroGivesNull) {
 }
 
 TEST(Arithmetic, OverflowMessages) {
-  EXPECT_EQ(ErrorOf([] { EvalConst(Call("+", {I(2147483647), I(1)})); }),
+  EXPECT_EQ(ErrorOf([] {
+              EvalConst(Call("+", {I(2147483647), I(1)}));
+            }),
             "Overflow in addition of INTEGER (2147483647 + 1)!");
-  EXPECT_EQ(ErrorOf([] { EvalConst(Call("-", {BI(INT64_MIN), BI(1)})); }),
+  EXPECT_EQ(ErrorOf([] {
+              EvalConst(Call("-", {BI(INT64_MIN), BI(1)}));
+            }),
             "Overflow in subtraction of BIGINT (-9223372036854775808 - 1)!");
-  EXPECT_EQ(ErrorOf([] { EvalConst(Call("*", {Lit(Value::TinyInt(100)), Lit(Value::TinyInt(2))})); }),
+  EXPECT_EQ(ErrorOf([] {
+              EvalConst(Call("*", {Lit(Value::TinyInt(100)), Lit(Value::TinyInt(2))}));
+            }),
             "Overflow in multiplication of TINYINT (100 * 2)!");
   EXPECT_EQ(ErrorOf([] { EvalConst(Call("negate", {I(INT32_MIN)})); }),
             "Overflow in negation of INTEGER (--2147483648)!");
-  EXPECT_EQ(ErrorOf([] { EvalConst(Call("//", {I(INT32_MIN), I(-1)})); }),
+  EXPECT_EQ(ErrorOf([] {
+              EvalConst(Call("//", {I(INT32_MIN), I(-1)}));
+            }),
             "Overflow in division of INTEGER (-2147483648 // -1)!");
 }
 
@@ -117,7 +125,9 @@ TEST(Arithmetic, WideDecimals) {
   EXPECT_EQ(Show(Call("+", {Dec("99999999999999999.9", 18, 1), Dec("0.1", 18, 1)})),
             "100000000000000000.0");
   const std::string big(38, '9');
-  EXPECT_EQ(ErrorOf([&] { EvalConst(Call("+", {Dec(big, 38, 0), Dec("1", 38, 0)})); }),
+  EXPECT_EQ(ErrorOf([&] {
+              EvalConst(Call("+", {Dec(big, 38, 0), Dec("1", 38, 0)}));
+            }),
             "Overflow in addition of DECIMAL(38,0) (" + big + " + 1)!");
 }
 

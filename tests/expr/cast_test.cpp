@@ -72,9 +72,10 @@ TEST(CastKernel, MatchesValueCast) {
 }
 
 TEST(CastKernel, ErrorsAndTryCast) {
-  Table t = MakeTable({{"s", TypeId::kVarchar}, {"b", TypeId::kBigInt}},
-                      {{Value::Varchar("1"), Value::Varchar("abc"), Value::Null(TypeId::kVarchar)},
-                       {Value::BigInt(1), Value::BigInt(3000000000), Value::Null(TypeId::kBigInt)}});
+  Table t =
+      MakeTable({{"s", TypeId::kVarchar}, {"b", TypeId::kBigInt}},
+                {{Value::Varchar("1"), Value::Varchar("abc"), Value::Null(TypeId::kVarchar)},
+                 {Value::BigInt(1), Value::BigInt(3000000000), Value::Null(TypeId::kBigInt)}});
   EXPECT_EQ(ErrorOf([&] { EvalRows(CastTo(Col("s"), TypeId::kInteger), t); }),
             "Could not convert string 'abc' to INTEGER");
   EXPECT_EQ(ErrorOf([&] { EvalRows(CastTo(Col("b"), TypeId::kInteger), t); }),

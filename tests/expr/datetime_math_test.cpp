@@ -44,7 +44,9 @@ TEST(DateParts, Extract) {
   EXPECT_EQ(Show(Call("year", {DateLit("1999-12-31")})), "1999");
   EXPECT_EQ(Show(Call("month", {TsLit("1999-12-31 10:00:00")})), "12");
   EXPECT_EQ(Show(Call("day", {DateLit("1960-03-05")})), "5");
-  EXPECT_EQ(ErrorOf([] { Bind(Call("date_part", {S("fortnight"), DateLit("2024-01-01")})); }),
+  EXPECT_EQ(ErrorOf([] {
+              Bind(Call("date_part", {S("fortnight"), DateLit("2024-01-01")}));
+            }),
             "extract specifier \"fortnight\" not recognized");
 }
 
@@ -56,16 +58,21 @@ TEST(DateParts, TruncAndDiff) {
             "2024-03-03 10:00:00");
   EXPECT_EQ(Show(Call("date_trunc", {S("year"), TsLit("2024-03-03 10:59:59")})),
             "2024-01-01 00:00:00");
-  EXPECT_EQ(Show(Call("date_diff", {S("month"), DateLit("2024-01-31"), DateLit("2024-02-01")})), "1");
+  EXPECT_EQ(Show(Call("date_diff", {S("month"), DateLit("2024-01-31"), DateLit("2024-02-01")})),
+            "1");
   EXPECT_EQ(Show(Call("datediff", {S("day"), DateLit("2024-02-01"), DateLit("2024-03-01")})), "29");
-  EXPECT_EQ(Show(Call("date_diff", {S("year"), DateLit("2023-12-31"), DateLit("2024-01-01")})), "1");
-  EXPECT_EQ(Show(Call("date_diff", {S("hour"), TsLit("2024-01-01 00:59:00"),
-                                   TsLit("2024-01-01 01:00:00")})), "1");
+  EXPECT_EQ(Show(Call("date_diff", {S("year"), DateLit("2023-12-31"), DateLit("2024-01-01")})),
+            "1");
+  EXPECT_EQ(Show(Call("date_diff",
+                      {S("hour"), TsLit("2024-01-01 00:59:00"), TsLit("2024-01-01 01:00:00")})),
+            "1");
 }
 
 TEST(DateFunctions, Constructors) {
   EXPECT_EQ(Show(Call("make_date", {I(2024), I(2), I(29)})), "2024-02-29");
-  EXPECT_EQ(ErrorOf([] { EvalConst(Call("make_date", {I(2023), I(2), I(29)})); }),
+  EXPECT_EQ(ErrorOf([] {
+              EvalConst(Call("make_date", {I(2023), I(2), I(29)}));
+            }),
             "Date out of range: 2023-2-29");
   EXPECT_EQ(Show(Call("to_timestamp", {D(86400.5)})), "1970-01-02 00:00:00.5");
   EXPECT_EQ(Show(Call("epoch_ms", {BI(1000)})), "1970-01-01 00:00:01");

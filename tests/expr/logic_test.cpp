@@ -51,7 +51,9 @@ TEST(Logic, ConstantOperands) {
 }
 
 TEST(Logic, RequiresBoolean) {
-  EXPECT_NE(ErrorOf([] { Bind(And({I(1), B(true)})); }).find("requires a BOOLEAN"),
+  EXPECT_NE(ErrorOf([] {
+              Bind(And({I(1), B(true)}));
+            }).find("requires a BOOLEAN"),
             std::string::npos);
 }
 
@@ -74,7 +76,9 @@ TEST(Comparison, AllTypes) {
 
 TEST(Comparison, StringVersusNumberColumnNeedsCast) {
   Table t = MakeTable({{"s", TypeId::kVarchar}}, {{Value::Varchar("1")}});
-  EXPECT_NE(ErrorOf([&] { EvalRows(Call("=", {Col("s"), I(1)}), t); }).find("No function matches"),
+  EXPECT_NE(ErrorOf([&] {
+              EvalRows(Call("=", {Col("s"), I(1)}), t);
+            }).find("No function matches"),
             std::string::npos);
 }
 
@@ -85,7 +89,9 @@ TEST(Comparison, StringLiteralBecomesDate) {
   EXPECT_EQ(e->args[1]->kind, ExprKind::kLiteral);
   EXPECT_EQ(e->args[1]->type, LogicalType(TypeId::kDate));
   EXPECT_EQ(Render(EvalRows(Call(">=", {Col("d"), S("1994-01-01")}), t)), "TFN");
-  EXPECT_EQ(ErrorOf([&] { Bind(Call(">=", {Col("d"), S("nope")}), t.schema); }),
+  EXPECT_EQ(ErrorOf([&] {
+              Bind(Call(">=", {Col("d"), S("nope")}), t.schema);
+            }),
             "Could not convert string 'nope' to DATE");
 }
 
@@ -111,13 +117,13 @@ TEST(InList, LongListsOfStringsAndDates) {
 }
 
 TEST(Case, PicksFirstMatchingBranchAndIsLazy) {
-  Table t = MakeTable({{"x", TypeId::kInteger}},
-                      {{Value::Integer(0), Value::Integer(5), Value::Integer(-3),
-                        Value::Null(TypeId::kInteger)}});
+  Table t = MakeTable(
+      {{"x", TypeId::kInteger}},
+      {{Value::Integer(0), Value::Integer(5), Value::Integer(-3), Value::Null(TypeId::kInteger)}});
   // The THEN branch would fail on x = 0 if it were evaluated there.
-  ExprPtr e = Case({Call("=", {Col("x"), I(0)}), I(-1),
-                    Call(">", {Col("x"), I(0)}), CastTo(Call("//", {I(100), Col("x")}), TypeId::kBigInt),
-                    Lit(Value::BigInt(7))});
+  ExprPtr e =
+      Case({Call("=", {Col("x"), I(0)}), I(-1), Call(">", {Col("x"), I(0)}),
+            CastTo(Call("//", {I(100), Col("x")}), TypeId::kBigInt), Lit(Value::BigInt(7))});
   auto r = EvalRows(e, t);
   EXPECT_EQ(r[0], Value::BigInt(-1));
   EXPECT_EQ(r[1], Value::BigInt(20));
@@ -126,8 +132,8 @@ TEST(Case, PicksFirstMatchingBranchAndIsLazy) {
   auto no_else = EvalRows(Case({Call(">", {Col("x"), I(0)}), S("pos")}), t);
   EXPECT_TRUE(no_else[0].is_null());
   EXPECT_EQ(no_else[1], Value::Varchar("pos"));
-  auto lazy_overflow = EvalRows(
-      Case({Call("=", {Col("x"), I(0)}), Call("*", {Col("x"), I(1000000000)}), I(0)}), t);
+  auto lazy_overflow =
+      EvalRows(Case({Call("=", {Col("x"), I(0)}), Call("*", {Col("x"), I(1000000000)}), I(0)}), t);
   EXPECT_EQ(lazy_overflow[1], Value::Integer(0));
 }
 

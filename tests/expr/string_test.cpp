@@ -97,9 +97,10 @@ TEST(Like, EscapeCaseAndNegation) {
 }
 
 TEST(Like, PatternColumn) {
-  Table t = MakeTable({{"s", TypeId::kVarchar}, {"p", TypeId::kVarchar}},
-                      {{Value::Varchar("abc"), Value::Varchar("abc"), Value::Varchar("abc")},
-                       {Value::Varchar("a%"), Value::Varchar("%d"), Value::Null(TypeId::kVarchar)}});
+  Table t =
+      MakeTable({{"s", TypeId::kVarchar}, {"p", TypeId::kVarchar}},
+                {{Value::Varchar("abc"), Value::Varchar("abc"), Value::Varchar("abc")},
+                 {Value::Varchar("a%"), Value::Varchar("%d"), Value::Null(TypeId::kVarchar)}});
   auto r = EvalRows(Call("like", {Col("s"), Col("p")}), t);
   EXPECT_EQ(r[0], Value::Boolean(true));
   EXPECT_EQ(r[1], Value::Boolean(false));
@@ -111,7 +112,9 @@ TEST(Regexp, MatchesAndReplace) {
   EXPECT_EQ(Show(Call("regexp_matches", {S("abc"), S("^b")})), "false");
   EXPECT_EQ(Show(Call("regexp_replace", {S("a1b2"), S("[0-9]"), S("#")})), "a#b2");
   EXPECT_EQ(Show(Call("regexp_replace", {S("a1b2"), S("[0-9]"), S("#"), S("g")})), "a#b#");
-  EXPECT_NE(ErrorOf([] { Bind(Call("regexp_matches", {S("a"), S("(")})); }).find("invalid regular expression"),
+  EXPECT_NE(ErrorOf([] {
+              Bind(Call("regexp_matches", {S("a"), S("(")}));
+            }).find("invalid regular expression"),
             std::string::npos);
 }
 
