@@ -178,7 +178,7 @@ TEST(CsvSnifferTest, ByteOrderMarkIsSkipped) {
   EXPECT_EQ(testing::ReadRows(*source), (Rows{{"1", "x"}}));
   CsvOptions options;
   options.header = false;
-  source = CsvSource::Open(dir.Write("u.csv", "\xEF\xBB\xBF1,x\n"), options);
+  source = CsvSource::Open(dir.Write("u.csv", "\xEF\xBB\xBF" "1,x\n"), options);
   EXPECT_EQ(testing::ReadRows(*source), (Rows{{"1", "x"}}));
 }
 
