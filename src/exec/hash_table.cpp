@@ -1,5 +1,7 @@
 #include "exec/hash_table.h"
 
+#include "types/physical_dispatch.h"
+
 #include <bit>
 #include <cmath>
 #include <cstdlib>
@@ -17,29 +19,6 @@ constexpr size_t kMinSlots = 1024;
 constexpr size_t kPrefetchDistance = 16;
 
 // Calls fn.template operator()<T>() with T the physical type of `type`.
-template <typename F>
-void DispatchPhysical(const LogicalType& type, F&& fn) {
-  switch (type.id()) {
-    case TypeId::kBoolean:
-    case TypeId::kTinyInt: fn.template operator()<int8_t>(); break;
-    case TypeId::kSmallInt: fn.template operator()<int16_t>(); break;
-    case TypeId::kInteger:
-    case TypeId::kDate: fn.template operator()<int32_t>(); break;
-    case TypeId::kBigInt:
-    case TypeId::kTimestamp: fn.template operator()<int64_t>(); break;
-    case TypeId::kDouble: fn.template operator()<double>(); break;
-    case TypeId::kDecimal:
-      if (type.IsWideDecimal()) {
-        fn.template operator()<int128_t>();
-      } else {
-        fn.template operator()<int64_t>();
-      }
-      break;
-    case TypeId::kVarchar: fn.template operator()<StringView>(); break;
-    case TypeId::kInterval: fn.template operator()<Interval>(); break;
-    case TypeId::kNull: fn.template operator()<int8_t>(); break;
-  }
-}
 
 template <typename T>
 uint64_t HashValue(const T& v) {
@@ -100,7 +79,7 @@ void HashKeyColumns(const std::vector<ColumnPtr>& keys, const uint32_t* sel, siz
     return;
   }
   for (size_t k = 0; k < keys.size(); k++) {
-    DispatchPhysical(keys[k]->type(), [&]<typename T>() {
+    VisitPhysicalType(keys[k]->type(), [&]<typename T>() {
       HashColumn<T>(*keys[k], sel, n, k == 0, hashes);
     });
   }
@@ -273,7 +252,7 @@ void KeyHashTable::AppendKeys(const std::vector<ColumnPtr>& keys, const uint32_t
   for (size_t k = 0; k < keys.size(); k++) {
     const Column& col = *keys[k];
     KeyColumn& dst = key_columns_[k];
-    DispatchPhysical(dst.type, [&]<typename T>() {
+    VisitPhysicalType(dst.type, [&]<typename T>() {
       T* out = reinterpret_cast<T*>(dst.data) + base;
       const T* in = col.data<T>();
       uint8_t* nulls = dst.nulls + base;
@@ -305,7 +284,7 @@ void KeyHashTable::CompareKeys(const std::vector<ColumnPtr>& keys, const uint32_
   for (size_t k = 0; k < keys.size(); k++) {
     const Column& col = *keys[k];
     const KeyColumn& stored = key_columns_[k];
-    DispatchPhysical(stored.type, [&]<typename T>() {
+    VisitPhysicalType(stored.type, [&]<typename T>() {
       const T* in = col.data<T>();
       const T* groups_data = reinterpret_cast<const T*>(stored.data);
       const bool constant = col.is_constant();

@@ -1,5 +1,7 @@
 #include "exec/sort_order.h"
 
+#include "types/physical_dispatch.h"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -61,29 +63,6 @@ int CompareValues(const T& a, const T& b) {
   }
 }
 
-template <typename F>
-void Dispatch(const LogicalType& type, F&& fn) {
-  switch (type.id()) {
-    case TypeId::kBoolean: fn.template operator()<uint8_t>(); break;
-    case TypeId::kTinyInt: fn.template operator()<int8_t>(); break;
-    case TypeId::kSmallInt: fn.template operator()<int16_t>(); break;
-    case TypeId::kInteger:
-    case TypeId::kDate: fn.template operator()<int32_t>(); break;
-    case TypeId::kBigInt:
-    case TypeId::kTimestamp: fn.template operator()<int64_t>(); break;
-    case TypeId::kDouble: fn.template operator()<double>(); break;
-    case TypeId::kDecimal:
-      if (type.IsWideDecimal()) {
-        fn.template operator()<int128_t>();
-      } else {
-        fn.template operator()<int64_t>();
-      }
-      break;
-    case TypeId::kVarchar: fn.template operator()<StringView>(); break;
-    case TypeId::kInterval: fn.template operator()<Interval>(); break;
-    case TypeId::kNull: fn.template operator()<uint8_t>(); break;
-  }
-}
 
 // Compares rows a and b of one column by one key; NULLs placed per the key.
 using KeyComparator = int (*)(const Column&, const SortKey&, size_t, size_t);
@@ -109,7 +88,7 @@ class EntryLess {
     // The first key is compared again only when its prefix is not exact.
     for (size_t k = prefix_exact ? 1 : 0; k < keys.size(); k++) {
       const Column* col = columns[keys[k].column].get();
-      Dispatch(col->type(), [&]<typename T>() { rest_.push_back({col, k, &CompareKey<T>}); });
+      VisitPhysicalType(col->type(), [&]<typename T>() { rest_.push_back({col, k, &CompareKey<T>}); });
     }
   }
   bool operator()(const SortEntry& a, const SortEntry& b) const {
@@ -134,7 +113,7 @@ class EntryLess {
 
 bool FillEntries(const Column& col, const SortKey& key, size_t n, SortEntry* entries) {
   bool exact = true;
-  Dispatch(col.type(), [&]<typename T>() {
+  VisitPhysicalType(col.type(), [&]<typename T>() {
     exact = !std::is_same_v<T, int128_t> && !std::is_same_v<T, StringView>;
     const T* data = col.data<T>();
     const uint32_t null_rank = key.nulls_first ? 0 : 1;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "types/physical_dispatch.h"
+
 // Private helpers shared by the aggregate function implementations (aggregates*.cpp).
 
 #include <cmath>
@@ -52,26 +54,7 @@ inline void ForEachValid(const Column& col, size_t n, F&& fn) {
 // Calls fn.template operator()<T>() with T the physical type of `type`.
 template <typename F>
 inline void DispatchPhysicalType(const LogicalType& type, F&& fn) {
-  switch (type.id()) {
-    case TypeId::kBoolean: fn.template operator()<uint8_t>(); break;
-    case TypeId::kTinyInt: fn.template operator()<int8_t>(); break;
-    case TypeId::kSmallInt: fn.template operator()<int16_t>(); break;
-    case TypeId::kInteger:
-    case TypeId::kDate: fn.template operator()<int32_t>(); break;
-    case TypeId::kBigInt:
-    case TypeId::kTimestamp: fn.template operator()<int64_t>(); break;
-    case TypeId::kDouble: fn.template operator()<double>(); break;
-    case TypeId::kDecimal:
-      if (type.IsWideDecimal()) {
-        fn.template operator()<int128_t>();
-      } else {
-        fn.template operator()<int64_t>();
-      }
-      break;
-    case TypeId::kVarchar: fn.template operator()<StringView>(); break;
-    case TypeId::kInterval: fn.template operator()<Interval>(); break;
-    case TypeId::kNull: break;
-  }
+  if (type.id() != TypeId::kNull) VisitPhysicalType(type, fn);
 }
 
 // Converts a numeric physical value to double; `scale_divisor` is 10^scale for DECIMAL, 1
