@@ -12,6 +12,11 @@
 
 using namespace sluice;  // NOLINT: a small program, not a header
 
+// The same allocator options as the sluice binary (src/cli/main.cpp).
+extern "C" {
+const char* malloc_conf = "dirty_decay_ms:60000,muzzy_decay_ms:60000";
+}
+
 namespace {
 
 template <typename F>

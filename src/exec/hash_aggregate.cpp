@@ -22,6 +22,11 @@ std::string ToString(AggregateMode mode) {
 
 namespace {
 
+// Partial aggregation is abandoned when, after this many rows, there are more than this
+// fraction of distinct groups.
+constexpr size_t kPassThroughSampleRows = 65536;
+constexpr double kPassThroughGroupRatio = 0.5;
+
 std::string JoinExprs(const std::vector<ExprPtr>& exprs) {
   std::string out;
   for (size_t i = 0; i < exprs.size(); i++) {
@@ -58,14 +63,26 @@ class HashAggregateStream : public BatchStream {
   bool Next(Batch* out) override {
     if (!consumed_) {
       Batch batch;
-      while (input_->Next(&batch)) Consume(batch);
+      while (input_->Next(&batch)) {
+        Consume(batch);
+        if (ShouldPassThrough()) {
+          pass_through_ = true;
+          break;
+        }
+      }
       consumed_ = true;
     }
     const size_t total = states_.num_groups();
-    if (emitted_ >= total) return false;
-    const size_t n = std::min(kBatchSize, total - emitted_);
-    *out = Emit(emitted_, n);
-    emitted_ += n;
+    if (emitted_ < total) {
+      const size_t n = std::min(kBatchSize, total - emitted_);
+      *out = Emit(emitted_, n);
+      emitted_ += n;
+      return true;
+    }
+    if (!pass_through_) return false;
+    Batch batch;
+    if (!input_->Next(&batch)) return false;
+    *out = PassThrough(batch);
     return true;
   }
 
@@ -81,6 +98,7 @@ class HashAggregateStream : public BatchStream {
 
   void Consume(const Batch& batch) {
     const size_t n = batch.num_rows();
+    rows_seen_ += n;
     const bool final = op_.mode() == AggregateMode::kFinal;
     const size_t num_keys = op_.groups().size();
     keys_.clear();
@@ -114,6 +132,46 @@ class HashAggregateStream : public BatchStream {
         fn.Update(pointers_.data(), args_, n);
       }
     }
+  }
+
+  // A partial aggregate that barely reduces its input (most keys distinct within the
+  // partition) costs a large hash table and saves nothing: after a sample, it stops
+  // grouping and turns each remaining row into a one-row partial state; the final
+  // aggregate after the exchange does the grouping, on 1/N of the keys per partition.
+  bool ShouldPassThrough() const {
+    if (op_.mode() != AggregateMode::kPartial || table_ == nullptr) return false;
+    if (rows_seen_ < kPassThroughSampleRows) return false;
+    return static_cast<double>(table_->num_groups()) >
+           kPassThroughGroupRatio * static_cast<double>(rows_seen_);
+  }
+
+  // The partial-state rows of `batch` without grouping: keys, then each aggregate's
+  // serialized state of its single row.
+  Batch PassThrough(const Batch& batch) {
+    const size_t n = batch.num_rows();
+    std::vector<ColumnPtr> columns;
+    for (const auto& g : op_.groups()) columns.push_back(Evaluate(*g, batch));
+    AggregateStates row_states(FunctionsOf(op_.aggregates()), nullptr);
+    row_states.AddGroups(n);
+    for (size_t a = 0; a < op_.aggregates().size(); a++) {
+      const AggregateFunction& fn = *op_.aggregates()[a]->aggregate;
+      row_states.RangePointers(0, n, a, &pointers_);
+      args_.clear();
+      for (const auto& arg : aggregate_args_[a]) args_.push_back(Evaluate(*arg, batch));
+      fn.Update(pointers_.data(), args_, n);
+      std::vector<std::shared_ptr<Column>> outs;
+      std::vector<Column*> raw;
+      for (const auto& t : fn.state_types()) {
+        outs.push_back(Column::Make(t, n));
+        raw.push_back(outs.back().get());
+      }
+      fn.Serialize(pointers_.data(), n, raw);
+      for (auto& c : outs) {
+        c->set_size(n);
+        columns.push_back(std::move(c));
+      }
+    }
+    return Batch(std::move(columns), n);
   }
 
   Batch Emit(size_t first, size_t n) {
@@ -152,6 +210,8 @@ class HashAggregateStream : public BatchStream {
   AggregateStates states_;
   std::vector<std::vector<ExprPtr>> aggregate_args_;
   bool consumed_ = false;
+  bool pass_through_ = false;
+  size_t rows_seen_ = 0;
   size_t emitted_ = 0;
   // Per-batch work buffers, reused.
   std::vector<ColumnPtr> keys_;

@@ -100,6 +100,17 @@ class HashJoinStream : public BatchStream {
     const size_t n = batch_.num_rows();
     const bool skip_matched = !OutputsPairs();  // semi/anti need one passing pair per row
     size_t count = 0;
+    if (build_->unique_keys() && !skip_matched) {
+      // One build row per key: rows[g] is the partner, no run to walk.
+      while (row_ < n && count < kBatchSize) {
+        const uint32_t g = groups_[row_];
+        pair_probe_[count] = static_cast<uint32_t>(row_);
+        pair_build_[count] = g == KeyHashTable::kNoGroup ? 0 : rows[g];
+        count += g == KeyHashTable::kNoGroup ? 0 : 1;
+        row_++;
+      }
+      match_ = 0;
+    }
     while (row_ < n && count < kBatchSize) {
       const uint32_t g = groups_[row_];
       if (g == KeyHashTable::kNoGroup || (skip_matched && probe_matched_[row_])) {
@@ -126,7 +137,13 @@ class HashJoinStream : public BatchStream {
 
     std::vector<ColumnPtr> columns;
     const auto& build_columns = build_->columns();
-    for (const auto& c : batch_.columns()) columns.push_back(c->Gather(pair_probe_.data(), count));
+    // Common case (key-foreign key joins): every probe row of the batch matched exactly
+    // once, in order, so the probe columns pass through without a copy.
+    bool identity = count == n;
+    for (size_t t = 0; identity && t < count; t++) identity = pair_probe_[t] == t;
+    for (const auto& c : batch_.columns()) {
+      columns.push_back(identity ? c : ColumnPtr(c->Gather(pair_probe_.data(), count)));
+    }
     for (const auto& c : build_columns) columns.push_back(c->Gather(pair_build_.data(), count));
     Batch pairs(std::move(columns), count);
     size_t passing = count;

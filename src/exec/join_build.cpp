@@ -1,5 +1,6 @@
 #include "exec/join_build.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace sluice {
@@ -98,12 +99,84 @@ void JoinBuildTable::Build(BatchStream* input) {
     const uint32_t g = row_group[r];
     if (g != KeyHashTable::kNoGroup) rows_[cursor[g]++] = static_cast<uint32_t>(r);
   }
-  reservation_.Resize(column_bytes +
-                      static_cast<int64_t>((rows_.size() + offsets_.size()) * 4));
+  BuildDirectIndex();
+  reservation_.Resize(column_bytes + static_cast<int64_t>(
+                                         (rows_.size() + offsets_.size() + direct_.size()) * 4));
+}
+
+namespace {
+
+// Reads an integer key of any integer physical width as int64.
+template <typename T>
+int64_t KeyAt(const Column& c, size_t row) {
+  return static_cast<int64_t>(c.data<T>()[row]);
+}
+
+bool IsDirectKeyType(const LogicalType& t) {
+  return t.IsInteger() || t.id() == TypeId::kDate;
+}
+
+template <typename T>
+void ProbeDirect(const Column& keys, size_t n, const std::vector<uint32_t>& direct, int64_t min,
+                 uint32_t* groups) {
+  const T* data = keys.data<T>();
+  const uint64_t range = direct.size();
+  const uint32_t* index = direct.data();
+  const bool nulls = keys.validity() != nullptr;
+  constexpr size_t kAhead = 16;
+  for (size_t i = 0; i < n; i++) {
+    if (i + kAhead < n) {
+      const uint64_t ahead = static_cast<uint64_t>(static_cast<int64_t>(data[i + kAhead]) - min);
+      if (ahead < range) __builtin_prefetch(index + ahead);
+    }
+    const uint64_t offset = static_cast<uint64_t>(static_cast<int64_t>(data[i]) - min);
+    const uint32_t g = offset < range ? index[offset] : KeyHashTable::kNoGroup;
+    groups[i] = (nulls && !keys.IsValid(i)) ? KeyHashTable::kNoGroup : g;
+  }
+}
+
+}  // namespace
+
+void JoinBuildTable::BuildDirectIndex() {
+  const size_t groups = table_->num_groups();
+  if (keys_.size() != 1 || groups == 0 || !IsDirectKeyType(types_[keys_[0]])) return;
+  auto keys = table_->GetKeys(0, 0, groups);
+  const int width = keys->type().PhysicalSize();
+  auto key_at = [&](size_t g) {
+    switch (width) {
+      case 1: return KeyAt<int8_t>(*keys, g);
+      case 2: return KeyAt<int16_t>(*keys, g);
+      case 4: return KeyAt<int32_t>(*keys, g);
+      default: return KeyAt<int64_t>(*keys, g);
+    }
+  };
+  int64_t lo = key_at(0), hi = lo;
+  for (size_t g = 1; g < groups; g++) {
+    const int64_t v = key_at(g);
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  // Dense enough that the index costs at most a few words per key, and not huge.
+  const unsigned __int128 range = static_cast<unsigned __int128>(static_cast<__int128>(hi) - lo) + 1;
+  if (range > 4 * static_cast<unsigned __int128>(groups) + 1024 || range > (uint64_t{1} << 26)) {
+    return;
+  }
+  direct_.assign(static_cast<size_t>(range), KeyHashTable::kNoGroup);
+  direct_min_ = lo;
+  for (size_t g = 0; g < groups; g++) direct_[static_cast<size_t>(key_at(g) - lo)] = static_cast<uint32_t>(g);
 }
 
 void JoinBuildTable::Probe(const std::vector<ColumnPtr>& probe_keys, size_t n,
                            uint32_t* groups, ProbeScratch* scratch) const {
+  if (!direct_.empty() && !probe_keys[0]->is_constant()) {
+    const Column& keys = *probe_keys[0];
+    switch (keys.type().PhysicalSize()) {
+      case 1: return ProbeDirect<int8_t>(keys, n, direct_, direct_min_, groups);
+      case 2: return ProbeDirect<int16_t>(keys, n, direct_, direct_min_, groups);
+      case 4: return ProbeDirect<int32_t>(keys, n, direct_, direct_min_, groups);
+      default: return ProbeDirect<int64_t>(keys, n, direct_, direct_min_, groups);
+    }
+  }
   scratch->sel.resize(n);
   scratch->hashes.resize(n);
   uint32_t* sel = scratch->sel.data();

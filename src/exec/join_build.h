@@ -44,6 +44,8 @@ class JoinBuildTable : public SharedState {
   // The build rows of `group`: rows()[offsets()[group] .. offsets()[group + 1]).
   const uint32_t* rows() const { return rows_.data(); }
   const uint32_t* offsets() const { return offsets_.data(); }
+  // True when every key has exactly one build row: then rows()[group] is that row.
+  bool unique_keys() const { return rows_.size() == offsets_.size() - 1; }
 
  private:
   std::vector<LogicalType> types_;
@@ -53,6 +55,12 @@ class JoinBuildTable : public SharedState {
   std::unique_ptr<KeyHashTable> table_;
   std::vector<uint32_t> rows_;
   std::vector<uint32_t> offsets_;
+  // Perfect hashing: for one integer key whose distinct values fill a dense range,
+  // direct_[key - direct_min_] is the key's group (kNoGroup for gaps), so probes skip
+  // hashing and key comparison. Empty when the keys do not qualify.
+  void BuildDirectIndex();
+  std::vector<uint32_t> direct_;
+  int64_t direct_min_ = 0;
   MemoryReservation reservation_;
 };
 

@@ -263,9 +263,16 @@ PhysicalOperatorPtr PhysicalPlanner::PlanJoin(const LogicalPlan& plan) {
   const bool can_broadcast = type == JoinType::kInner || type == JoinType::kLeft ||
                              type == JoinType::kSemi || type == JoinType::kAnti;
   const int64_t right_bytes = EstimateBytes(plan.child(1));
+  const int64_t left_bytes = EstimateBytes(plan.child(0));
+  // Within one process a broadcast ships nothing: every probe task reads the one shared
+  // table, and the probe side streams instead of being shuffled and materialized. So a
+  // build side that is much smaller than the probe side and fits well within the memory
+  // budget is broadcast too. broadcast_threshold = -1 still turns broadcasting off.
+  const bool in_process_broadcast = right_bytes * 4 <= left_bytes &&
+                                    right_bytes <= settings_.memory_limit / 8;
   const bool broadcast = lk.empty() ||
                          (can_broadcast && settings_.broadcast_threshold >= 0 &&
-                          right_bytes <= settings_.broadcast_threshold);
+                          (right_bytes <= settings_.broadcast_threshold || in_process_broadcast));
   JoinDistribution distribution;
   if (broadcast) {
     SLUICE_CHECK(can_broadcast || !lk.empty(), "join without keys");
