@@ -13,6 +13,43 @@ namespace sluice {
 
 namespace {
 
+// Parses "name TYPE, name DECIMAL(10,2)" (commas inside parentheses belong to the type).
+std::vector<std::pair<std::string, LogicalType>> ParseColumnTypes(const SqlBinder& binder,
+                                                                  const sql::Expr& at,
+                                                                  const std::string& text) {
+  std::vector<std::pair<std::string, LogicalType>> out;
+  std::vector<std::string> items;
+  int depth = 0;
+  std::string current;
+  for (char c : text) {
+    if (c == '(') depth++;
+    if (c == ')') depth--;
+    if (c == ',' && depth == 0) {
+      items.push_back(current);
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  items.push_back(current);
+  for (auto item : items) {
+    const size_t start = item.find_first_not_of(" \t\n");
+    if (start == std::string::npos) continue;
+    item = item.substr(start);
+    const size_t space = item.find_first_of(" \t");
+    if (space == std::string::npos) {
+      binder.ThrowBind(at, fmt::format("expected 'name TYPE' in \"{}\"", item));
+    }
+    try {
+      out.emplace_back(item.substr(0, space), ParseTypeName(item.substr(space + 1)));
+    } catch (const InvalidInputError& e) {
+      binder.ThrowBind(at, e.message());
+    }
+  }
+  return out;
+}
+
+
 using sql::TableRef;
 
 // A FROM list `a, b CROSS JOIN c` is flattened into units that the WHERE clause joins.
@@ -189,8 +226,19 @@ BoundRelation SqlBinder::BindTableFunction(const TableRef& ref) {
         options.timestamp_format = v.ToString();
       } else if (key == "comment") {
         options.comment = AsChar(*this, e, v);
-      } else if (key == "rejects_path" || key == "rejects_table") {
+      } else if (key == "rejects" || key == "rejects_path" || key == "rejects_table") {
         options.rejects_path = v.ToString();
+      } else if (key == "types" || key == "columns") {
+        // 'name TYPE, name TYPE' (a DuckDB struct literal is not parsed yet): `types`
+        // overrides the named columns' types, `columns` gives the whole schema.
+        auto pairs = ParseColumnTypes(*this, e, v.ToString());
+        if (key == "types") {
+          options.column_types = std::move(pairs);
+        } else {
+          Schema schema;
+          for (auto& [n, t] : pairs) schema.Add(Field{n, t, true, ""});
+          options.schema = std::move(schema);
+        }
       } else if (key == "auto_detect") {
         // Detection is always on for options left unset.
       } else {

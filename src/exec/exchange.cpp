@@ -1,5 +1,6 @@
 #include "exec/exchange.h"
 
+#include <chrono>
 #include <numeric>
 
 #include "common/hash.h"
@@ -164,6 +165,7 @@ void Exchange::RunMapStage(ExecContext& ctx, int stage_id) const {
   ExchangeBuffer& buffer = Buffer(ctx);
   if (buffer.complete()) return;
   const int tasks = child().num_partitions();
+  const auto start = std::chrono::steady_clock::now();
   if (ctx.progress()) ctx.progress()->StageStarted(stage_id, tasks);
   ctx.pool().ParallelFor(tasks, [&](int task) {
     auto stream = ctx.Execute(child(), task);
@@ -173,6 +175,8 @@ void Exchange::RunMapStage(ExecContext& ctx, int stage_id) const {
     writer.Finish();
     if (ctx.progress()) ctx.progress()->TaskFinished(stage_id);
   });
+  buffer.set_map_seconds(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   buffer.set_complete();
 }
 

@@ -37,6 +37,9 @@ class ExchangeBuffer : public SharedState {
   ExchangeStats Stats() const;
   void set_complete() { complete_ = true; }
   bool complete() const { return complete_; }
+  // Wall time of the map stage that filled the buffer.
+  void set_map_seconds(double s) { map_seconds_ = s; }
+  double map_seconds() const { return map_seconds_; }
 
  private:
   int map_tasks_;
@@ -44,6 +47,7 @@ class ExchangeBuffer : public SharedState {
   std::vector<std::vector<std::vector<Batch>>> slots_;  // [task][partition]
   std::vector<MemoryReservation> reservations_;         // per task
   bool complete_ = false;
+  double map_seconds_ = 0;
 };
 
 // A stage boundary: repartitions its child's rows (hash of key columns, round robin, all to

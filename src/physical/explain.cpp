@@ -54,9 +54,10 @@ class Explainer {
       const int input = RenderStage(op.child());
       std::string line = fmt::format("{}Exchange {} <- Stage {}", pad, op.details(), input);
       if (ctx_ != nullptr) {
-        const auto stats = static_cast<const Exchange&>(op).buffer(*ctx_)->Stats();
-        line += fmt::format("  [rows={} bytes={}]", stats.total_rows(),
-                            FormatBytes(stats.total_bytes()));
+        const ExchangeBuffer* buffer = static_cast<const Exchange&>(op).buffer(*ctx_);
+        const auto stats = buffer->Stats();
+        line += fmt::format("  [rows={} bytes={} stage_time={:.1f}ms]", stats.total_rows(),
+                            FormatBytes(stats.total_bytes()), buffer->map_seconds() * 1e3);
       }
       lines.push_back(line);
       return;
