@@ -24,6 +24,9 @@ if [ ! -f "$CSV" ]; then
     DATE '2020-01-01' + CAST(range % 2000 AS INTEGER) AS d FROM range(16000000)) TO '$CSV' (FORMAT csv, HEADER)"
 fi
 
+# Kernel micro-benchmarks (Google Benchmark), each against a plain C++ loop.
+if [ -x build/expr_benchmark ]; then build/expr_benchmark --benchmark_min_time=0.2 2>/dev/null; fi
+
 build/sluice_bench "$ROWS" "$THREADS" "$CSV" > "$DATA/sluice.jsonl"
 if [ -d bench/duckdb/node_modules/@duckdb/node-api ]; then
   node bench/duckdb/bench.mjs "$ROWS" "$THREADS" "$(realpath "$CSV")" > "$DATA/duckdb.jsonl"
