@@ -7,6 +7,7 @@
 #include "common/strings.h"
 #include "exec/scheduler.h"
 #include "io/csv_writer.h"
+#include "io/parquet_writer.h"
 
 namespace sluice {
 
@@ -272,8 +273,38 @@ void DataFrameWriter::Csv(const std::string& path, const CsvWriteOptions& option
   fs::remove_all(old);
 }
 
-void DataFrameWriter::Parquet(const std::string& path) const {
-  throw NotImplementedError("write.parquet: the Parquet writer comes with the storage issue");
+void DataFrameWriter::Parquet(const std::string& path, const ParquetWriteOptions& options) const {
+  const Schema& schema = plan_->schema;
+  if (path.size() >= 8 && path.substr(path.size() - 8) == ".parquet") {
+    std::vector<Batch> batches = session_->Execute(*plan_);
+    ParquetWriter writer(path, schema, options);
+    for (const auto& b : batches) writer.Append(b);
+    writer.Finish();
+    return;
+  }
+  // A directory of part files, one per final partition, swapped in when all succeeded.
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path staging = target.string() + ".tmp-write";
+  fs::remove_all(staging);
+  fs::create_directories(staging);
+  try {
+    session_->ExecuteParallel(*plan_, [&](int partition, BatchStream& stream) {
+      ParquetWriter writer((staging / fmt::format("part-{}.parquet", partition)).string(), schema,
+                           options);
+      Batch b;
+      while (stream.Next(&b)) writer.Append(b);
+      writer.Finish();
+    });
+  } catch (...) {
+    fs::remove_all(staging);
+    throw;
+  }
+  const fs::path old = target.string() + ".tmp-old";
+  fs::remove_all(old);
+  if (fs::exists(target)) fs::rename(target, old);
+  fs::rename(staging, target);
+  fs::remove_all(old);
 }
 
 ExprPtr Sum(ExprPtr e) { return Aggregate("sum", {std::move(e)}); }

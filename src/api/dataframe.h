@@ -7,6 +7,7 @@
 #include "expr/expr.h"
 #include "io/csv_options.h"
 #include "io/csv_writer.h"
+#include "io/parquet_options.h"
 #include "plan/logical_plan.h"
 
 namespace sluice {
@@ -38,7 +39,8 @@ class DataFrameWriter {
   // directory with one part-N.csv per partition. Atomic: a failed write leaves any
   // previous file intact.
   void Csv(const std::string& path, const CsvWriteOptions& options = {}) const;
-  void Parquet(const std::string& path) const;
+  // Same layout rules as Csv, with ".parquet" files (part-N.parquet in a directory).
+  void Parquet(const std::string& path, const ParquetWriteOptions& options = {}) const;
 
  private:
   Session* session_;

@@ -8,11 +8,22 @@
 #include "expr/function_registry.h"
 #include "io/csv_reader.h"
 #include "io/memory_table.h"
+#include "io/parquet_reader.h"
 #include "io/range_source.h"
+#include "optimizer/optimizer.h"
 #include "physical/explain.h"
 #include "physical/planner.h"
 
 namespace sluice {
+
+namespace {
+
+// `plan` optimized; the caller's plan outlives the call, so it is borrowed, not owned.
+LogicalPlanPtr Optimized(const LogicalPlan& plan, const Settings& settings) {
+  return Optimize(LogicalPlanPtr(LogicalPlanPtr(), &plan), settings);
+}
+
+}  // namespace
 
 Session::Session(Settings settings)
     : settings_(std::move(settings)),
@@ -38,7 +49,8 @@ DataFrame Session::ReadCsv(const std::string& path, const CsvOptions& options) {
 }
 
 DataFrame Session::ReadParquet(const std::string& path) {
-  throw NotImplementedError("read_parquet: the Parquet reader comes with the storage issue");
+  std::shared_ptr<const DataSource> source = ParquetSource::Open(path);
+  return DataFrame(this, MakeScan(std::move(source)));
 }
 
 DataFrame Session::Range(int64_t start, int64_t end, int64_t step) {
@@ -115,7 +127,7 @@ std::vector<std::string> Session::TableNames() const {
 
 std::vector<std::vector<Batch>> Session::Materialize(const LogicalPlan& plan) {
   PhysicalPlanner planner(settings_, [this](const LogicalPlan& p) { return Materialize(p); });
-  PhysicalOperatorPtr root = planner.Plan(plan);
+  PhysicalOperatorPtr root = planner.Plan(*Optimized(plan, settings_));
   ExecContext ctx(settings_, &memory_, pool_.get());
   std::vector<std::vector<Batch>> parts(root->num_partitions());
   Scheduler::Run(*root, ctx, [&](int p, BatchStream& stream) {
@@ -128,7 +140,7 @@ std::vector<std::vector<Batch>> Session::Materialize(const LogicalPlan& plan) {
 std::vector<Batch> Session::Execute(const LogicalPlan& plan, QueryProfile* profile) {
   const auto start = std::chrono::steady_clock::now();
   PhysicalPlanner planner(settings_, [this](const LogicalPlan& p) { return Materialize(p); });
-  PhysicalOperatorPtr root = planner.Plan(plan);
+  PhysicalOperatorPtr root = planner.Plan(*Optimized(plan, settings_));
   ExecContext ctx(settings_, &memory_, pool_.get());
   ctx.set_progress(progress_);
   std::vector<Batch> result = Scheduler::Collect(*root, ctx);
@@ -144,7 +156,7 @@ std::vector<Batch> Session::Execute(const LogicalPlan& plan, QueryProfile* profi
 void Session::ExecuteParallel(const LogicalPlan& plan,
                               const std::function<void(int, BatchStream&)>& task) {
   PhysicalPlanner planner(settings_, [this](const LogicalPlan& p) { return Materialize(p); });
-  PhysicalOperatorPtr root = planner.Plan(plan);
+  PhysicalOperatorPtr root = planner.Plan(*Optimized(plan, settings_));
   ExecContext ctx(settings_, &memory_, pool_.get());
   ctx.set_progress(progress_);
   Scheduler::Run(*root, ctx, task);
@@ -152,7 +164,7 @@ void Session::ExecuteParallel(const LogicalPlan& plan,
 
 std::string Session::Explain(const LogicalPlan& plan) {
   PhysicalPlanner planner(settings_, [this](const LogicalPlan& p) { return Materialize(p); });
-  PhysicalOperatorPtr root = planner.Plan(plan);
+  PhysicalOperatorPtr root = planner.Plan(*Optimized(plan, settings_));
   return ExplainPlan(*root);
 }
 

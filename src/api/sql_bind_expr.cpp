@@ -222,6 +222,21 @@ ExprPtr SqlBinder::ResolveColumn(const sql::ColumnRefExpr& ref, const BindScope&
     ThrowBind(ref, fmt::format("Ambiguous reference to column name \"{}\" (use: {})", shown,
                                Join(options, " or ")));
   }
+  if (correlation_ != nullptr && scope.outer != nullptr && scope.outer == correlation_->outer &&
+      scope.outer->relation->schema.Find(name, qualifier) != -1) {
+    // A correlated reference of the subquery being decorrelated: resolved in the outer scope
+    // and remembered, so the conjunct holding it becomes a join condition.
+    SubqueryCorrelation* correlation = correlation_;
+    ExprPtr e;
+    {
+      sql_bind::ScopedValue<SubqueryCorrelation*> plain(correlation_, nullptr);
+      e = ResolveColumn(ref, *scope.outer);
+    }
+    std::vector<const Expr*> refs;
+    sql_bind::CollectColumnRefs(*e, refs);
+    correlation->outer_refs.insert(refs.begin(), refs.end());
+    return e;
+  }
   for (const BindScope* outer = scope.outer; outer != nullptr; outer = outer->outer) {
     const Schema& s = outer->relation->schema;
     if (s.Find(name, qualifier) != -1) {
@@ -242,7 +257,7 @@ ExprPtr SqlBinder::ResolveColumn(const sql::ColumnRefExpr& ref, const BindScope&
 
 ExprPtr SqlBinder::TranslateFunction(const sql::FunctionExpr& f, const BindScope& scope) {
   const std::string name = ToLower(f.name.back());
-  if (f.over) ThrowNotImplemented(f, "window functions are not supported yet");
+  if (f.over) return TranslateWindowCall(f, scope);
   if (f.filter) ThrowNotImplemented(*f.filter, "aggregate FILTER clauses are not supported yet");
   if (!f.order_by.empty()) ThrowNotImplemented(f, "ordered aggregates are not supported yet");
   RegisterBuiltinFunctions();
@@ -259,6 +274,8 @@ ExprPtr SqlBinder::TranslateFunction(const sql::FunctionExpr& f, const BindScope
   if (is_aggregate) return Aggregate(name, std::move(args), f.distinct);
   if (f.distinct) ThrowBind(f, fmt::format("DISTINCT is only allowed in aggregates, not {}()", name));
   if (name == "coalesce") return Coalesce(std::move(args));
+  // GROUPING(...) is resolved against the GROUP BY keys by the SELECT binder.
+  if (name == "grouping" || name == "grouping_id") return Call(name, std::move(args));
   if (!registry.HasScalar(name)) {
     std::vector<std::string> names = registry.ScalarNames();
     for (const char* agg : {"count", "sum", "avg", "min", "max", "stddev", "variance", "bool_and",
@@ -273,6 +290,10 @@ ExprPtr SqlBinder::TranslateFunction(const sql::FunctionExpr& f, const BindScope
 }
 
 ExprPtr SqlBinder::TranslateSubquery(const sql::SubqueryExpr& s, const BindScope& scope) {
+  if (scalar_joins_ != nullptr && s.subquery_kind == sql::SubqueryKind::kScalar) {
+    return PlanScalarSubquery(s, scope);
+  }
+  sql_bind::ScopedValue<std::vector<SubqueryJoin>*> no_joins(scalar_joins_, nullptr);
   LogicalPlanPtr plan = BindQuery(*s.query, &scope);
   if (s.subquery_kind == sql::SubqueryKind::kExists) {
     std::vector<Batch> rows = session_.Execute(*MakeLimit(plan, 1, 0));
@@ -299,6 +320,7 @@ ExprPtr SqlBinder::TranslateSubquery(const sql::SubqueryExpr& s, const BindScope
 }
 
 ExprPtr SqlBinder::TranslateInSubquery(const sql::InExpr& in, const BindScope& scope) {
+  sql_bind::ScopedValue<std::vector<SubqueryJoin>*> no_joins(scalar_joins_, nullptr);
   ExprPtr x = TranslateExpr(*in.operand, scope);
   LogicalPlanPtr plan = BindQuery(*in.subquery, &scope);
   if (plan->schema.size() != 1) {

@@ -322,28 +322,6 @@ BoundRelation SqlBinder::BindJoin(const TableRef& ref, const BindScope* outer) {
   return combined;
 }
 
-BoundRelation SqlBinder::BindInSubqueryJoin(BoundRelation rel, const sql::InExpr& in,
-                                            const BindScope& scope) {
-  ExprPtr x = TranslateExpr(*in.operand, scope);
-  LogicalPlanPtr sub = BindQuery(*in.subquery, &scope);
-  if (sub->schema.size() != 1) {
-    ThrowBind(in, fmt::format("Subquery returns {} columns - expected 1", sub->schema.size()));
-  }
-  sub = sql_bind::WithFields(sub, [](Field& f, size_t) {
-    f.name = "#in";
-    f.qualifier = "#in";
-  });
-  LogicalPlanPtr left = rel.plan;
-  // NOT IN: a NULL probe value never qualifies. (A NULL inside the subquery result should
-  // make NOT IN yield no rows at all; the anti join does not model that yet.)
-  if (in.negated) left = At(in, [&] { return MakeFilter(left, IsNotNull(x)); });
-  rel.plan = At(in, [&] {
-    return MakeJoin(left, sub, in.negated ? JoinKind::kAnti : JoinKind::kSemi,
-                    Call("=", {x, Col("#in", "#in")}));
-  });
-  return rel;
-}
-
 BoundRelation SqlBinder::BindFromWhere(const sql::SelectNode& node, const BindScope* outer) {
   std::vector<BoundRelation> units;
   if (node.from) {
@@ -366,16 +344,46 @@ BoundRelation SqlBinder::BindFromWhere(const sql::SelectNode& node, const BindSc
 
   std::vector<const sql::Expr*> conjuncts;
   if (node.where) SplitConjuncts(*node.where, conjuncts);
-  std::vector<const sql::InExpr*> in_subqueries;
+  std::vector<const sql::Expr*> subquery_conjuncts;
   std::vector<ExprPtr> predicates;
   std::vector<const sql::Expr*> predicate_nodes;
+  // Conjuncts holding scalar subqueries that became joins, applied after those joins.
+  std::vector<SubqueryJoin> scalar_joins;
+  std::vector<ExprPtr> joined_predicates;
+  const bool decorrelating = correlation_ != nullptr && correlation_->select == &node;
   for (const sql::Expr* c : conjuncts) {
-    if (c->kind == sql::ExprKind::kIn && c->As<sql::InExpr>().subquery) {
-      in_subqueries.push_back(&c->As<sql::InExpr>());
+    if (IsSubqueryConjunct(*c)) {
+      subquery_conjuncts.push_back(c);
       continue;
     }
-    ExprPtr p = TranslateExpr(*c, scope);
+    std::vector<SubqueryJoin> joins;
+    ExprPtr p;
+    {
+      sql_bind::ScopedValue<std::vector<SubqueryJoin>*> sink(scalar_joins_, &joins);
+      p = TranslateExpr(*c, scope);
+    }
+    if (correlation_ != nullptr && !correlation_->outer_refs.empty()) {
+      std::vector<const Expr*> refs;
+      sql_bind::CollectColumnRefs(*p, refs);
+      bool reads_outer = false;
+      for (const Expr* r : refs) reads_outer |= correlation_->outer_refs.count(r) > 0;
+      if (reads_outer) {
+        if (!decorrelating || !joins.empty()) {
+          ThrowNotImplemented(*c, "correlated subqueries are not supported here yet: the "
+                                  "reference to the enclosing query must be in a WHERE conjunct "
+                                  "of the subquery itself");
+        }
+        correlation_->conjuncts.push_back(p);
+        continue;
+      }
+    }
+    if (!joins.empty()) {
+      for (auto& j : joins) scalar_joins.push_back(std::move(j));
+      joined_predicates.push_back(p);
+      continue;
+    }
     if (sql_bind::ContainsAggregate(*p)) ThrowBind(*c, "WHERE clause cannot contain aggregates!");
+    if (sql_bind::ContainsWindow(*p)) ThrowBind(*c, "WHERE clause cannot contain window functions!");
     predicates.push_back(p);
     predicate_nodes.push_back(c);
   }
@@ -470,7 +478,10 @@ BoundRelation SqlBinder::BindFromWhere(const sql::SelectNode& node, const BindSc
   }
   combined.plan = plan;
   combined.schema = plan->schema;
-  for (const sql::InExpr* in : in_subqueries) combined = BindInSubqueryJoin(combined, *in, scope);
+  for (const sql::Expr* c : subquery_conjuncts) combined = BindSubqueryConjunct(combined, *c, scope);
+  if (!scalar_joins.empty()) {
+    combined = ApplySubqueryJoins(combined, scalar_joins, joined_predicates, *node.where);
+  }
   return combined;
 }
 

@@ -58,6 +58,14 @@ bool ContainsAggregate(const Expr& e) {
   for (const auto& a : e.args) {
     if (ContainsAggregate(*a)) return true;
   }
+  if (e.window) {
+    for (const auto& p : e.window->partition_by) {
+      if (ContainsAggregate(*p)) return true;
+    }
+    for (const auto& o : e.window->order_by) {
+      if (ContainsAggregate(*o.expr)) return true;
+    }
+  }
   return false;
 }
 

@@ -25,6 +25,7 @@ std::string KeyOf(const Expr& e, const Schema& schema) {
                                 e.distinct ? "d" : "", e.negated ? "n" : "", e.try_cast ? "t" : "",
                                 e.kind == ExprKind::kCast ? e.type.ToString() : "");
   for (const auto& a : e.args) key += KeyOf(*a, schema) + ",";
+  if (e.window) key += " OVER (" + e.window->ToString() + ")";
   return key + ")";
 }
 
@@ -51,20 +52,36 @@ class AggregateRewriter {
  public:
   AggregateRewriter(SqlBinder& binder, const Schema& from) : binder_(binder), from_(from) {}
 
-  void AddGroup(const ExprPtr& e) {
-    group_keys_.push_back(KeyOf(*e, from_));
+  // Returns the group's index; an expression already grouped keeps its index.
+  size_t AddGroup(const ExprPtr& e) {
+    const std::string key = KeyOf(*e, from_);
+    for (size_t i = 0; i < group_keys_.size(); i++) {
+      if (group_keys_[i] == key) return i;
+    }
+    group_keys_.push_back(key);
     groups_.push_back(Alias(e, fmt::format("#g{}", groups_.size())));
+    return groups_.size() - 1;
   }
+  void set_grouping_sets(bool on) { grouping_sets_ = on; }
 
   ExprPtr Rewrite(const ExprPtr& e, const sql::AstNode& at) {
     const std::string key = KeyOf(*e, from_);
     for (size_t i = 0; i < group_keys_.size(); i++) {
       if (group_keys_[i] == key) return Keep(Col(fmt::format("#g{}", i)), *e);
     }
+    if (e->kind == ExprKind::kCall && (e->name == "grouping" || e->name == "grouping_id")) {
+      return RewriteGrouping(e, at);
+    }
+    if (e->kind == ExprKind::kWindow) {
+      return sql_bind::MapChildren(e, [&](const ExprPtr& c) { return Rewrite(c, at); });
+    }
     if (e->kind == ExprKind::kAggregate) {
       for (const auto& a : e->args) {
         if (sql_bind::ContainsAggregate(*a)) {
           binder_.ThrowBind(Where(*e, at), "aggregate function calls cannot be nested");
+        }
+        if (sql_bind::ContainsWindow(*a)) {
+          binder_.ThrowBind(Where(*e, at), "aggregate function calls cannot contain window function calls");
         }
       }
       for (size_t j = 0; j < aggregate_keys_.size(); j++) {
@@ -88,8 +105,30 @@ class AggregateRewriter {
 
   const std::vector<ExprPtr>& groups() const { return groups_; }
   const std::vector<ExprPtr>& aggregates() const { return aggregates_; }
+  const std::vector<std::vector<size_t>>& grouping_calls() const { return grouping_calls_; }
 
  private:
+  // GROUPING(a, ...): a bitmask of the arguments absent from the row's grouping set; 0
+  // without grouping sets.
+  ExprPtr RewriteGrouping(const ExprPtr& e, const sql::AstNode& at) {
+    if (e->args.empty()) binder_.ThrowBind(Where(*e, at), "GROUPING() needs at least one argument");
+    std::vector<size_t> ids;
+    for (const auto& a : e->args) {
+      const std::string key = KeyOf(*a, from_);
+      size_t id = group_keys_.size();
+      for (size_t i = 0; i < group_keys_.size(); i++) {
+        if (group_keys_[i] == key) id = i;
+      }
+      if (id == group_keys_.size()) {
+        binder_.ThrowBind(Where(*e, at), "GROUPING() arguments must be GROUP BY expressions");
+      }
+      ids.push_back(id);
+    }
+    if (!grouping_sets_) return Keep(Lit(Value::BigInt(0)), *e);
+    grouping_calls_.push_back(std::move(ids));
+    return Keep(Col(fmt::format("#q{}", grouping_calls_.size() - 1)), *e);
+  }
+
   static ExprPtr Keep(ExprPtr ref, const Expr& original) {
     return original.alias.empty() ? ref : Alias(ref, original.alias);
   }
@@ -102,6 +141,8 @@ class AggregateRewriter {
   const Schema& from_;
   std::vector<std::string> group_keys_, aggregate_keys_;
   std::vector<ExprPtr> groups_, aggregates_;
+  bool grouping_sets_ = false;
+  std::vector<std::vector<size_t>> grouping_calls_;
 };
 
 }  // namespace
@@ -133,9 +174,12 @@ LogicalPlanPtr SqlBinder::BindQuery(const sql::QueryNode& query, const BindScope
 }
 
 LogicalPlanPtr SqlBinder::BindSelect(const sql::SelectNode& node, const BindScope* outer) {
-  if (!node.distinct_on.empty()) ThrowNotImplemented(*node.distinct_on[0], "DISTINCT ON is not supported yet");
-  if (node.qualify) ThrowNotImplemented(*node.qualify, "QUALIFY is not supported yet");
-  if (!node.windows.empty()) ThrowNotImplemented(node, "WINDOW clauses are not supported yet");
+  struct RestoreWindows {
+    const std::vector<sql::NamedWindow>*& target;
+    const std::vector<sql::NamedWindow>* saved;
+    ~RestoreWindows() { target = saved; }
+  } restore_windows{named_windows_, named_windows_};
+  named_windows_ = &node.windows;
   BoundRelation rel = BindFromWhere(node, outer);
   BindScope scope{&rel, outer};
   const Schema& from = rel.schema;
@@ -182,22 +226,23 @@ LogicalPlanPtr SqlBinder::BindSelect(const sql::SelectNode& node, const BindScop
   };
   std::vector<OrderKey> order_keys;
   std::vector<ExprPtr> hidden;
-  for (const auto& o : node.order_by) {
+  // A select column (ordinal, alias or same expression) or a new hidden column.
+  auto resolve_column = [&](const sql::Expr& expr) {
     int column = -1;
-    if (IsIntegerConstant(*o.expr)) {
-      const int64_t k = std::stoll(o.expr->As<sql::ConstantExpr>().value);
+    if (IsIntegerConstant(expr)) {
+      const int64_t k = std::stoll(expr.As<sql::ConstantExpr>().value);
       if (k < 1 || k > static_cast<int64_t>(items.size())) {
-        ThrowBind(*o.expr, fmt::format("ORDER term out of range - should be between 1 and {}",
-                                       items.size()));
+        ThrowBind(expr, fmt::format("ORDER term out of range - should be between 1 and {}",
+                                    items.size()));
       }
       column = static_cast<int>(k - 1);
-    } else if (const std::string* n = SingleName(*o.expr)) {
+    } else if (const std::string* n = SingleName(expr)) {
       for (size_t i = 0; i < items.size() && column < 0; i++) {
         if (ToLower(items[i].name) == ToLower(*n)) column = static_cast<int>(i);
       }
     }
     if (column < 0) {
-      ExprPtr e = TranslateExpr(*o.expr, scope);
+      ExprPtr e = TranslateExpr(expr, scope);
       const std::string key = KeyOf(*e, from);
       for (size_t i = 0; i < items.size() && column < 0; i++) {
         if (KeyOf(*items[i].expr, from) == key) column = static_cast<int>(i);
@@ -207,26 +252,44 @@ LogicalPlanPtr SqlBinder::BindSelect(const sql::SelectNode& node, const BindScop
         hidden.push_back(e);
       }
     }
-    order_keys.push_back({column, &o});
+    return column;
+  };
+  for (const auto& o : node.order_by) order_keys.push_back({resolve_column(*o.expr), &o});
+  std::vector<int> distinct_on;
+  for (const auto& d : node.distinct_on) distinct_on.push_back(resolve_column(*d));
+  ExprPtr qualify;
+  if (node.qualify) {
+    std::vector<std::pair<std::string, ExprPtr>> aliases;
+    for (const auto& i : items) aliases.emplace_back(i.name, i.expr);
+    qualify = sql_bind::TranslateWithAliases(*this, *node.qualify, rel, outer, aliases);
   }
 
   bool aggregate = !node.group_by.empty() || node.having != nullptr;
   for (const auto& i : items) aggregate |= sql_bind::ContainsAggregate(*i.expr);
   for (const auto& h : hidden) aggregate |= sql_bind::ContainsAggregate(*h);
+  if (qualify) aggregate |= sql_bind::ContainsAggregate(*qualify);
+  // A subquery being decorrelated also outputs the inner side of its correlation.
+  std::vector<ExprPtr> correlated;
+  if (correlation_ != nullptr && correlation_->select == &node) {
+    std::vector<ExprPtr> select_exprs;
+    for (const auto& i : items) select_exprs.push_back(i.expr);
+    correlated = CorrelationOutputs(node, select_exprs, aggregate);
+  }
 
   LogicalPlanPtr base = rel.plan;
   if (aggregate) {
     AggregateRewriter rewriter(*this, from);
+    for (const auto& c : correlated) rewriter.AddGroup(c);
     if (node.group_by.all) {
       for (const auto& i : items) {
         if (!sql_bind::ContainsAggregate(*i.expr)) rewriter.AddGroup(i.expr);
       }
     }
-    for (const auto& element : node.group_by.elements) {
-      if (element.kind != sql::GroupingKind::kExpr) {
-        ThrowNotImplemented(*element.exprs.at(0), "ROLLUP, CUBE and GROUPING SETS are not supported yet");
-      }
-      const sql::Expr& g = *element.exprs[0];
+    // Grouping sets as lists of group ids; one set (all keys) without ROLLUP/CUBE/SETS.
+    std::vector<std::vector<size_t>> grouping_sets = {{}};
+    for (size_t i = 0; i < rewriter.groups().size(); i++) grouping_sets[0].push_back(i);
+    bool has_grouping_sets = false;
+    auto add_group = [&](const sql::Expr& g) -> size_t {
       ExprPtr e;
       if (IsIntegerConstant(g)) {
         const int64_t k = std::stoll(g.As<sql::ConstantExpr>().value);
@@ -241,15 +304,58 @@ LogicalPlanPtr SqlBinder::BindSelect(const sql::SelectNode& node, const BindScop
       }
       if (!e) e = TranslateExpr(g, scope);
       if (sql_bind::ContainsAggregate(*e)) ThrowBind(g, "GROUP BY clause cannot contain aggregates!");
-      rewriter.AddGroup(e);
+      if (sql_bind::ContainsWindow(*e)) ThrowBind(g, "GROUP BY clause cannot contain window functions!");
+      return rewriter.AddGroup(e);
+    };
+    for (const auto& element : node.group_by.elements) {
+      std::vector<std::vector<size_t>> lists;
+      if (element.kind == sql::GroupingKind::kGroupingSets) {
+        for (const auto& set : element.sets) {
+          lists.emplace_back();
+          for (const auto& g : set) lists.back().push_back(add_group(*g));
+        }
+      } else {
+        lists.emplace_back();
+        for (const auto& g : element.exprs) lists.back().push_back(add_group(*g));
+      }
+      has_grouping_sets |= element.kind != sql::GroupingKind::kExpr;
+      grouping_sets = At(node, [&] {
+        return sql_bind::CrossGroupingSets(
+            grouping_sets, sql_bind::ExpandGroupingElement(element.kind, lists));
+      });
     }
+    rewriter.set_grouping_sets(has_grouping_sets);
     for (auto& i : items) i.expr = rewriter.Rewrite(i.expr, *i.at);
     for (auto& h : hidden) h = rewriter.Rewrite(h, node);
+    for (auto& c : correlated) c = rewriter.Rewrite(c, node);
+    if (qualify) qualify = rewriter.Rewrite(qualify, *node.qualify);
     ExprPtr having;
     if (node.having) having = rewriter.Rewrite(TranslateExpr(*node.having, scope), *node.having);
-    base = At(node, [&] { return MakeAggregate(rel.plan, rewriter.groups(), rewriter.aggregates()); });
+    if (having && sql_bind::ContainsWindow(*having)) {
+      ThrowBind(*node.having, "HAVING clause cannot contain window functions!");
+    }
+    base = At(node, [&] {
+      if (!has_grouping_sets) return MakeAggregate(rel.plan, rewriter.groups(), rewriter.aggregates());
+      return sql_bind::MakeGroupingSets(rel.plan, rewriter.groups(), rewriter.aggregates(),
+                                        grouping_sets, rewriter.grouping_calls());
+    });
     if (having) base = At(*node.having, [&] { return MakeFilter(base, having); });
   }
+
+  // Window calls become columns of a Window node; QUALIFY filters its output.
+  std::vector<ExprPtr> windows;
+  At(node, [&] {
+    for (auto& i : items) i.expr = sql_bind::ExtractWindows(i.expr, windows);
+    for (auto& h : hidden) h = sql_bind::ExtractWindows(h, windows);
+    if (qualify) qualify = sql_bind::ExtractWindows(qualify, windows);
+    return 0;
+  });
+  if (qualify && windows.empty()) {
+    ThrowBind(*node.qualify, "at least one window function must appear in the SELECT column or "
+                             "QUALIFY clause");
+  }
+  if (!windows.empty()) base = At(node, [&] { return MakeWindow(base, windows); });
+  if (qualify) base = At(*node.qualify, [&] { return MakeFilter(base, qualify); });
 
   std::vector<ExprPtr> projection;
   for (const auto& i : items) {
@@ -260,28 +366,30 @@ LogicalPlanPtr SqlBinder::BindSelect(const sql::SelectNode& node, const BindScop
   for (size_t h = 0; h < hidden.size(); h++) {
     projection.push_back(Alias(hidden[h], fmt::format("#o{}", h)));
   }
+  for (size_t k = 0; k < correlated.size(); k++) {
+    projection.push_back(Alias(correlated[k], fmt::format("#corr{}", k)));
+  }
   LogicalPlanPtr plan = At(node, [&] { return MakeProject(base, projection); });
   std::vector<Field> visible(plan->schema.fields().begin(),
                              plan->schema.fields().begin() + static_cast<long>(items.size()));
-  if (node.distinct) {
+  if (node.distinct && distinct_on.empty()) {
     if (!hidden.empty()) {
       ThrowBind(node, "For SELECT DISTINCT, ORDER BY expressions must appear in select list");
     }
     plan = MakeDistinct(plan);
   }
-  if (order_keys.empty() && !node.limit && !node.offset) return plan;
+  if (order_keys.empty() && !node.limit && !node.offset && distinct_on.empty()) return plan;
   plan = sql_bind::WithFields(plan, [](Field& f, size_t i) {
     f.name = fmt::format("#c{}", i);
     f.qualifier.clear();
   });
-  if (!order_keys.empty()) {
-    std::vector<SortSpec> keys;
-    for (const auto& k : order_keys) {
-      keys.push_back({Col(fmt::format("#c{}", k.column)), !k.item->descending,
-                      k.item->nulls == sql::NullOrder::kFirst});
-    }
-    plan = MakeSort(plan, std::move(keys));
+  std::vector<SortSpec> keys;
+  for (const auto& k : order_keys) {
+    keys.push_back({Col(fmt::format("#c{}", k.column)), !k.item->descending,
+                    k.item->nulls == sql::NullOrder::kFirst});
   }
+  if (!distinct_on.empty()) plan = sql_bind::KeepFirstPerGroup(plan, distinct_on, keys);
+  if (!keys.empty()) plan = MakeSort(plan, std::move(keys));
   std::vector<int> indices;
   for (size_t i = 0; i < items.size(); i++) indices.push_back(static_cast<int>(i));
   plan = sql_bind::ProjectByIndex(plan, indices, visible);

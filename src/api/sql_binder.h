@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -25,11 +26,36 @@ struct BoundRelation {
   std::map<int, int> coalesce_with;
 };
 
-// The names an expression can see. `outer` is the enclosing query's scope: correlated
-// references are detected through it and rejected (decorrelation comes later).
+// The names an expression can see. `outer` is the enclosing query's scope: a name not found
+// in `relation` is looked up there, which makes a correlated reference (decorrelated by
+// sql_bind_subquery.cpp where supported, rejected elsewhere).
 struct BindScope {
   const BoundRelation* relation = nullptr;
   const BindScope* outer = nullptr;
+};
+
+// A subquery being bound for decorrelation. Its outer references resolve in `outer`; the
+// WHERE conjuncts of its top SELECT that contain them are pulled out into `conjuncts`
+// instead of filtering, and that SELECT also outputs the inner expressions they compare.
+struct SubqueryCorrelation {
+  const BindScope* outer = nullptr;
+  const sql::SelectNode* select = nullptr;  // the subquery's top SELECT (null: set operation)
+  std::string qualifier;                    // of the subquery's output columns ("#sq<n>")
+  std::set<const Expr*> outer_refs;         // column references resolved in `outer`
+  std::vector<ExprPtr> conjuncts;           // pulled-out WHERE conjuncts
+  // Filled while binding the SELECT: join conditions over outer ++ subquery output, where
+  // inner expressions became the output columns "#corr<k>".
+  std::vector<ExprPtr> conditions;
+  size_t outputs = 0;       // number of "#corr" columns
+  bool single_row = false;  // an aggregate without GROUP BY/HAVING: exactly one row
+  bool bare_count = false;  // its only column is count(...): 0, not NULL, for no rows
+};
+
+// A subquery joined to the relation of the clause it appears in.
+struct SubqueryJoin {
+  LogicalPlanPtr plan;
+  JoinKind kind = JoinKind::kLeft;
+  ExprPtr condition;  // over relation ++ plan; null for a cross join
 };
 
 // Translates SQL syntax trees into bound LogicalPlans against a session's catalog (DuckDB
@@ -81,7 +107,6 @@ class SqlBinder {
   BoundRelation BindTableRef(const sql::TableRef& ref, const BindScope* outer);
   BoundRelation BindJoin(const sql::TableRef& ref, const BindScope* outer);
   BoundRelation BindTableFunction(const sql::TableRef& ref);
-  BoundRelation BindInSubqueryJoin(BoundRelation rel, const sql::InExpr& in, const BindScope& scope);
 
   // sql_bind_expr.cpp
   ExprPtr ResolveColumn(const sql::ColumnRefExpr& ref, const BindScope& scope);
@@ -90,14 +115,62 @@ class SqlBinder {
   ExprPtr TranslateInSubquery(const sql::InExpr& in, const BindScope& scope);
   ExprPtr Remember(ExprPtr e, const sql::AstNode& origin);
 
+  // sql_bind_subquery.cpp: decorrelation.
+  struct BoundSubquery {
+    LogicalPlanPtr plan;  // columns "#v<i>" then "#corr<k>", all qualified `qualifier`
+    std::string qualifier;
+    size_t visible = 0;               // number of "#v" columns
+    std::vector<ExprPtr> conditions;  // over outer ++ plan; empty when uncorrelated
+    bool single_row = false;
+    bool bare_count = false;
+  };
+  // Binds a subquery of an expression over `outer`, pulling its correlation out.
+  // Throws NotImplementedError for correlation it cannot turn into join conditions.
+  BoundSubquery BindSubquery(const sql::QueryNode& query, const BindScope& outer);
+  // Called by BindSelect for the top SELECT of a subquery being decorrelated: the inner
+  // expressions to output as "#corr<k>" (group keys when `aggregate`).
+  std::vector<ExprPtr> CorrelationOutputs(const sql::SelectNode& node,
+                                          const std::vector<ExprPtr>& select_exprs, bool aggregate);
+  // True for the WHERE conjuncts that become semi/anti joins: [NOT] EXISTS, [NOT] IN (query).
+  static bool IsSubqueryConjunct(const sql::Expr& e);
+  BoundRelation BindSubqueryConjunct(BoundRelation rel, const sql::Expr& conjunct,
+                                     const BindScope& scope);
+  // A scalar subquery inside a WHERE conjunct: a column of a join queued in scalar_joins_,
+  // or, when uncorrelated and not one row by its shape, its value computed now.
+  ExprPtr PlanScalarSubquery(const sql::SubqueryExpr& s, const BindScope& scope);
+  // Joins `joins` to rel's plan, filters by `predicates` and projects back to rel's columns.
+  BoundRelation ApplySubqueryJoins(BoundRelation rel, const std::vector<SubqueryJoin>& joins,
+                                   const std::vector<ExprPtr>& predicates, const sql::AstNode& at);
+
+  // sql_bind_window.cpp: `f` has an OVER clause; named windows come from named_windows_.
+  ExprPtr TranslateWindowCall(const sql::FunctionExpr& f, const BindScope& scope);
+
   Session& session_;
   std::string_view script_;
   std::map<std::string, LogicalPlanPtr> ctes_;  // lower-case name -> bound plan
   std::unordered_map<const Expr*, const sql::AstNode*> origins_;
+  SubqueryCorrelation* correlation_ = nullptr;       // the subquery being decorrelated
+  std::vector<SubqueryJoin>* scalar_joins_ = nullptr;  // set while binding a WHERE conjunct
+  int next_subquery_ = 0;
+  // The WINDOW clause of the SELECT being bound (null outside one).
+  const std::vector<sql::NamedWindow>* named_windows_ = nullptr;
 };
 
 // Helpers shared by the binder's files.
 namespace sql_bind {
+// Gives `target` another value for the guard's lifetime (binder state of a nested scope).
+template <typename T>
+class ScopedValue {
+ public:
+  ScopedValue(T& target, T value) : target_(target), saved_(target) { target_ = value; }
+  ~ScopedValue() { target_ = saved_; }
+  ScopedValue(const ScopedValue&) = delete;
+  ScopedValue& operator=(const ScopedValue&) = delete;
+
+ private:
+  T& target_;
+  T saved_;
+};
 // A copy of `plan` whose output fields are changed by `edit` (names, qualifiers).
 LogicalPlanPtr WithFields(const LogicalPlanPtr& plan, const std::function<void(Field&, size_t)>& edit);
 // A projection of columns `indices` of `plan`, with the given output fields.
@@ -111,6 +184,40 @@ bool ContainsAggregate(const Expr& e);
 void CollectColumnRefs(const Expr& e, std::vector<const Expr*>& out);
 // Rows of values (already of the schema's types, or NULL) as batches.
 std::vector<Batch> RowsToBatches(const Schema& schema, const std::vector<std::vector<Value>>& rows);
+
+// sql_bind_window.cpp
+// A copy of `e` with fn applied to its children: arguments and window PARTITION / ORDER BY.
+ExprPtr MapChildren(const ExprPtr& e, const std::function<ExprPtr(const ExprPtr&)>& fn);
+bool ContainsWindow(const Expr& e);
+// Replaces each window call in `e` by a reference to column "#w<k>", appending the call
+// (aliased "#w<k>") to `windows` unless an identical call is there. Throws BindError for
+// nested window calls.
+ExprPtr ExtractWindows(const ExprPtr& e, std::vector<ExprPtr>& windows);
+// Translates `expr` over `rel` where unqualified names may also be select-list aliases
+// (FROM columns win), substituting the aliased expressions (QUALIFY).
+ExprPtr TranslateWithAliases(SqlBinder& binder, const sql::Expr& expr, const BoundRelation& rel,
+                             const BindScope* outer,
+                             const std::vector<std::pair<std::string, ExprPtr>>& aliases);
+// DISTINCT ON: the first row (by `order`) of each group of equal `on_columns` of `plan`;
+// the output has one extra column (the row number) at the end.
+LogicalPlanPtr KeepFirstPerGroup(const LogicalPlanPtr& plan, const std::vector<int>& on_columns,
+                                 const std::vector<SortSpec>& order);
+
+// sql_bind_grouping.cpp
+// The grouping sets of one GROUP BY element, from the group ids of its expressions: one
+// list for ROLLUP / CUBE / a plain expression, one list per set for GROUPING SETS.
+std::vector<std::vector<size_t>> ExpandGroupingElement(sql::GroupingKind kind,
+                                                        const std::vector<std::vector<size_t>>& lists);
+// Every union of one set of `left` with one set of `right` (GROUP BY a, ROLLUP(b)).
+std::vector<std::vector<size_t>> CrossGroupingSets(const std::vector<std::vector<size_t>>& left,
+                                                   const std::vector<std::vector<size_t>>& right);
+// A UNION ALL of one Aggregate per grouping set, each projected to the columns of an
+// aggregate over all `groups` ("#g<i>", NULL where the set lacks the key), then the
+// aggregates ("#a<j>"), then one BIGINT "#q<k>" per GROUPING() call (group ids per call).
+LogicalPlanPtr MakeGroupingSets(const LogicalPlanPtr& child, const std::vector<ExprPtr>& groups,
+                                const std::vector<ExprPtr>& aggregates,
+                                const std::vector<std::vector<size_t>>& sets,
+                                const std::vector<std::vector<size_t>>& grouping_calls);
 }  // namespace sql_bind
 
 }  // namespace sluice

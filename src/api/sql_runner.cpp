@@ -2,6 +2,7 @@
 #include "api/sql_runner.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include <fmt/format.h>
 
@@ -10,6 +11,7 @@
 #include "common/strings.h"
 #include "expr/binder.h"
 #include "io/csv_writer.h"
+#include "io/parquet_writer.h"
 #include "sql/parser.h"
 
 namespace sluice {
@@ -254,12 +256,25 @@ class StatementRunner {
   StatementResult Copy(const sql::CopyStatement& c) {
     if (c.is_from) binder_.ThrowNotImplemented(c, "COPY ... FROM is not supported yet");
     CsvWriteOptions options;
+    ParquetWriteOptions parquet_options;
+    const std::string lower_path = ToLower(c.path);
+    bool parquet = lower_path.size() > 8 && lower_path.substr(lower_path.size() - 8) == ".parquet";
     for (const auto& o : c.options) {
       const std::string value = o.values.empty() ? "true" : WordOf(*o.values[0], binder_);
       if (o.name == "format") {
-        if (ToLower(value) != "csv") {
+        parquet = ToLower(value) == "parquet";
+        if (!parquet && ToLower(value) != "csv") {
           binder_.ThrowNotImplemented(o, fmt::format("COPY format {} is not supported yet", value));
         }
+      } else if (o.name == "compression" || o.name == "codec") {
+        parquet_options.codec = ParseParquetCodec(value);
+      } else if (o.name == "row_group_size") {
+        int64_t rows = 0;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), rows);
+        if (ec != std::errc() || end != value.data() + value.size() || rows < 1) {
+          binder_.ThrowBind(o, "ROW_GROUP_SIZE must be a positive integer");
+        }
+        parquet_options.row_group_rows = rows;
       } else if (o.name == "header") {
         options.header = ToLower(value) == "true" || value == "1";
       } else if (o.name == "delimiter" || o.name == "delim" || o.name == "sep") {
@@ -288,6 +303,12 @@ class StatementRunner {
       plan = df.plan();
     }
     std::vector<Batch> rows = session_.Execute(*plan);
+    if (parquet) {
+      ParquetWriter writer(c.path, plan->schema, parquet_options);
+      for (const auto& b : rows) writer.Append(b);
+      writer.Finish();
+      return Message(std::to_string(writer.rows_written()));
+    }
     CsvWriter writer(c.path, plan->schema, options);
     for (const auto& b : rows) writer.Append(b);
     writer.Finish();

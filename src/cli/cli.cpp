@@ -18,6 +18,7 @@ Usage: sluice <command> [options]
 Commands:
   sql        run SQL statements (from -c, a file, or standard input)
   demo       generate raw data and run the end-to-end example job
+  gen        generate a benchmark data set (gen tpch --sf 1 --out DIR)
   sqllogictest  run sqllogictest (.test) files and report failures
   version    print the version
   help       show this help
@@ -45,13 +46,14 @@ int RunCli(int argc, char** argv) {
   try {
     if (command == "sql") return SqlCommand(args);
     if (command == "demo") return DemoCommand(args);
+    if (command == "gen") return GenCommand(args);
     if (command == "sqllogictest") return SqllogictestCommand(args);
     if (command == "version" || command == "--version") {
       fmt::print("sluice 0.1.0\n");
       return 0;
     }
     fmt::print(stderr, "sluice: unknown command '{}'{}\n\n{}", command,
-               DidYouMean(command, {"sql", "demo", "sqllogictest", "version", "help"}), kUsage);
+               DidYouMean(command, {"sql", "demo", "gen", "sqllogictest", "version", "help"}), kUsage);
     return 2;
   } catch (const Error& e) {
     fmt::print(stderr, "{}\n", e.what());

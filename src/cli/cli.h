@@ -11,6 +11,8 @@ int RunCli(int argc, char** argv);
 
 int SqlCommand(const std::vector<std::string>& args);
 int DemoCommand(const std::vector<std::string>& args);
+// Generates benchmark data sets: `sluice gen tpch` (src/cli/gen_command.cpp).
+int GenCommand(const std::vector<std::string>& args);
 // Runs sqllogictest files (src/cli/sqllogictest_command.cpp).
 int SqllogictestCommand(const std::vector<std::string>& args);
 

@@ -6,6 +6,7 @@
 #include "common/strings.h"
 #include "expr/function_registry.h"
 #include "expr/scalar_functions.h"
+#include "expr/window_function.h"
 #include "types/cast_ops.h"
 
 namespace sluice {
@@ -97,6 +98,8 @@ class ExpressionBinder {
         return BindAggregate(*e);
       case ExprKind::kStar:
         throw BindError("* is only allowed in a select list or as the argument of count(*)");
+      case ExprKind::kWindow:
+        return BindWindow(*e);
     }
     throw InternalError("unknown expression kind");
   }
@@ -236,6 +239,26 @@ class ExpressionBinder {
     for (const auto& a : out->args) types.push_back(a->type);
     out->aggregate = FunctionRegistry::Global().ResolveAggregate(out->name, types, out->distinct);
     out->type = out->aggregate->result_type();
+    out->bound = true;
+    return out;
+  }
+
+  ExprPtr BindWindow(const Expr& e) {
+    auto out = std::make_shared<Expr>(e);
+    if (out->name == "count" && out->args.size() == 1 && out->args[0]->kind == ExprKind::kStar) {
+      out->name = "count_star";
+      out->args.clear();
+    }
+    out->args = BindAll(out->args);
+    SLUICE_CHECK(e.window != nullptr, "window call {} without a window", e.name);
+    WindowSpec spec = *e.window;
+    spec.partition_by = BindAll(spec.partition_by);
+    for (auto& o : spec.order_by) o.expr = Bind(o.expr);
+    for (WindowBound* b : {&spec.start, &spec.end}) {
+      if (b->offset) b->offset = Bind(b->offset);
+    }
+    out->window = std::make_shared<const WindowSpec>(std::move(spec));
+    ResolveWindowFunction(*out);
     out->bound = true;
     return out;
   }

@@ -274,6 +274,8 @@ ColumnPtr Eval(const Expr& expr, const Batch& batch) {
       throw InternalError("aggregate " + expr.ToString() + " evaluated as a scalar");
     case ExprKind::kStar:
       throw InternalError("* evaluated as a scalar");
+    case ExprKind::kWindow:
+      throw InternalError("window call " + expr.ToString() + " evaluated as a scalar");
   }
   throw InternalError("unknown expression kind");
 }

@@ -116,6 +116,9 @@ std::string Expr::ToString() const {
       return name + "(" + (distinct ? "DISTINCT " : "") + JoinArgs(args) + ")";
     case ExprKind::kStar:
       return qualifier.empty() ? "*" : qualifier + ".*";
+    case ExprKind::kWindow:
+      return name + "(" + (distinct ? "DISTINCT " : "") + JoinArgs(args) + ") OVER (" +
+             (window ? window->ToString() : "") + ")";
   }
   return "?";
 }
@@ -192,6 +195,50 @@ ExprPtr Aggregate(std::string name, std::vector<ExprPtr> args, bool distinct) {
 }
 
 ExprPtr Star() { return Make(ExprKind::kStar); }
+
+ExprPtr WindowCall(std::string name, std::vector<ExprPtr> args, WindowSpec spec, bool distinct) {
+  auto e = Make(ExprKind::kWindow);
+  e->name = ToLower(name);
+  e->args = std::move(args);
+  e->distinct = distinct;
+  e->window = std::make_shared<const WindowSpec>(std::move(spec));
+  return e;
+}
+
+namespace {
+std::string BoundText(const WindowBound& b) {
+  switch (b.kind) {
+    case WindowBoundKind::kUnboundedPreceding: return "UNBOUNDED PRECEDING";
+    case WindowBoundKind::kPreceding: return b.offset->ToString() + " PRECEDING";
+    case WindowBoundKind::kCurrentRow: return "CURRENT ROW";
+    case WindowBoundKind::kFollowing: return b.offset->ToString() + " FOLLOWING";
+    case WindowBoundKind::kUnboundedFollowing: return "UNBOUNDED FOLLOWING";
+  }
+  return "?";
+}
+}  // namespace
+
+std::string WindowSpec::ToString() const {
+  std::string out;
+  if (!partition_by.empty()) out += "PARTITION BY " + JoinArgs(partition_by);
+  if (!order_by.empty()) {
+    if (!out.empty()) out += " ";
+    out += "ORDER BY ";
+    for (size_t i = 0; i < order_by.size(); i++) {
+      if (i > 0) out += ", ";
+      out += order_by[i].expr->ToString() + (order_by[i].ascending ? " ASC" : " DESC") +
+             (order_by[i].nulls_first ? " NULLS FIRST" : " NULLS LAST");
+    }
+  }
+  if (has_frame) {
+    if (!out.empty()) out += " ";
+    out += unit == WindowFrameUnit::kRows    ? "ROWS"
+           : unit == WindowFrameUnit::kRange ? "RANGE"
+                                             : "GROUPS";
+    out += " BETWEEN " + BoundText(start) + " AND " + BoundText(end);
+  }
+  return out;
+}
 
 ExprPtr Alias(ExprPtr e, std::string alias) {
   auto copy = std::make_shared<Expr>(*e);

@@ -32,6 +32,41 @@ enum class ExprKind {
   kCoalesce,   // COALESCE(args...)
   kAggregate,  // aggregate `name`(args) [DISTINCT]; only in Aggregate plan nodes
   kStar,       // * (count(*) argument, or select *) before expansion
+  kWindow,     // window function `name`(args) OVER (`window`); only in Window plan nodes
+};
+
+// Frame of a window call (see WindowSpec). Offsets are constant expressions.
+enum class WindowFrameUnit { kRows, kRange, kGroups };
+enum class WindowBoundKind {
+  kUnboundedPreceding,
+  kPreceding,
+  kCurrentRow,
+  kFollowing,
+  kUnboundedFollowing
+};
+struct WindowBound {
+  WindowBoundKind kind = WindowBoundKind::kCurrentRow;
+  ExprPtr offset;  // kPreceding / kFollowing
+};
+
+struct WindowOrder {
+  ExprPtr expr;
+  bool ascending = true;
+  bool nulls_first = false;
+};
+
+// The OVER clause of a window call. Without an explicit frame, the default applies: RANGE
+// BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW with ORDER BY, the whole partition without.
+struct WindowSpec {
+  std::vector<ExprPtr> partition_by;
+  std::vector<WindowOrder> order_by;
+  bool has_frame = false;
+  WindowFrameUnit unit = WindowFrameUnit::kRange;
+  WindowBound start{WindowBoundKind::kUnboundedPreceding, nullptr};
+  WindowBound end{WindowBoundKind::kCurrentRow, nullptr};
+
+  // " OVER (PARTITION BY ... ORDER BY ... ROWS BETWEEN ...)" rendering, without the name.
+  std::string ToString() const;
 };
 
 // A scalar kernel: computes a column of `num_rows` values from argument columns (which may
@@ -59,7 +94,8 @@ struct Expr {
   bool bound = false;
   int column_index = -1;  // kColumnRef
   ScalarKernel kernel;    // kCall
-  std::shared_ptr<const AggregateFunction> aggregate;  // kAggregate
+  std::shared_ptr<const AggregateFunction> aggregate;  // kAggregate; aggregate kWindow calls
+  std::shared_ptr<const WindowSpec> window;            // kWindow (its expressions bound too)
 
   // A SQL-like rendering used for default output column names and EXPLAIN ("sum(x)",
   // "(a + 1)").
@@ -84,6 +120,9 @@ ExprPtr Case(std::vector<ExprPtr> when_then_else);
 ExprPtr Coalesce(std::vector<ExprPtr> args);
 ExprPtr Aggregate(std::string name, std::vector<ExprPtr> args, bool distinct = false);
 ExprPtr Star();
+// A window call `name`(args) OVER (spec); `distinct` for sum(DISTINCT x) OVER (...).
+ExprPtr WindowCall(std::string name, std::vector<ExprPtr> args, WindowSpec spec,
+                   bool distinct = false);
 ExprPtr Alias(ExprPtr e, std::string alias);
 
 // A copy of `e` with the given children (for rewrites).

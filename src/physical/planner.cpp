@@ -13,6 +13,7 @@
 #include "expr/aggregate_function.h"
 #include "expr/binder.h"
 #include "physical/plan_util.h"
+#include "physical/plan_window.h"
 
 namespace sluice {
 
@@ -135,6 +136,8 @@ PhysicalOperatorPtr PhysicalPlanner::PlanNode(const LogicalPlan& plan) {
       return std::make_unique<CoalescePartitions>(PlanNode(plan.child()), plan.num_partitions);
     case LogicalKind::kCache:
       return PlanCache(plan);
+    case LogicalKind::kWindow:
+      return PlanWindow(PlanNode(plan.child()), plan, settings_.shuffle_partitions);
   }
   SLUICE_CHECK(false, "unknown logical node");
   return nullptr;

@@ -239,6 +239,22 @@ LogicalPlanPtr MakeCache(LogicalPlanPtr child) {
   return node;
 }
 
+LogicalPlanPtr MakeWindow(LogicalPlanPtr child, const std::vector<ExprPtr>& window_exprs) {
+  auto node = NewNode(LogicalKind::kWindow, {child});
+  node->schema = child->schema;
+  for (const auto& w : window_exprs) {
+    auto bound = BindExpression(w, child->schema);
+    if (bound->kind != ExprKind::kWindow) {
+      throw BindError(fmt::format("{} is not a window function call", bound->ToString()));
+    }
+    Field f = FieldOf(*bound);
+    f.nullable = true;
+    node->schema.Add(f);
+    node->exprs.push_back(std::move(bound));
+  }
+  return node;
+}
+
 std::string LogicalPlan::ToString(int indent) const {
   std::string pad(indent * 2, ' ');
   std::string line;
@@ -268,6 +284,7 @@ std::string LogicalPlan::ToString(int indent) const {
       break;
     case LogicalKind::kCoalesce: line = fmt::format("Coalesce {}", num_partitions); break;
     case LogicalKind::kCache: line = "Cache"; break;
+    case LogicalKind::kWindow: line = "Window " + list(exprs); break;
   }
   std::string out = pad + line + "\n";
   for (const auto& c : children) out += c->ToString(indent + 1);

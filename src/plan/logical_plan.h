@@ -32,6 +32,7 @@ enum class LogicalKind {
   kRepartition,  // num_partitions, exprs = hash keys (round robin when empty)
   kCoalesce,     // num_partitions: merge partitions without a shuffle
   kCache,        // cache: materialized on first use, reused after
+  kWindow,       // exprs = window calls (kWindow); output = child columns + one per call
 };
 
 enum class JoinKind { kInner, kLeft, kRight, kFull, kSemi, kAnti, kCross };
@@ -65,7 +66,8 @@ struct LogicalPlan {
   std::vector<int> scan_columns;             // kScan: source columns produced, in order
   std::shared_ptr<const std::vector<Batch>> rows;  // kValues
   ExprPtr predicate;                          // kFilter, kJoin
-  std::vector<ExprPtr> exprs;                 // kProject, kAggregate groups, kRepartition keys
+  std::vector<ExprPtr> exprs;                 // kProject, kAggregate groups, kRepartition keys,
+                                              // kWindow calls
   std::vector<ExprPtr> aggregates;            // kAggregate
   JoinKind join_kind = JoinKind::kInner;      // kJoin
   std::vector<SortSpec> sort_keys;            // kSort
@@ -99,5 +101,8 @@ LogicalPlanPtr MakeRepartition(LogicalPlanPtr child, int num_partitions,
                                const std::vector<ExprPtr>& keys);
 LogicalPlanPtr MakeCoalesce(LogicalPlanPtr child, int num_partitions);
 LogicalPlanPtr MakeCache(LogicalPlanPtr child);
+// Window functions: each of `window_exprs` must be a window call (ExprKind::kWindow, possibly
+// aliased); the output is the child's columns followed by one column per call.
+LogicalPlanPtr MakeWindow(LogicalPlanPtr child, const std::vector<ExprPtr>& window_exprs);
 
 }  // namespace sluice

@@ -140,6 +140,8 @@ void AppendSentence(std::string& out, RowRandom& rng) {
 
 constexpr uint64_t kPoolSeed = 0x7E47'9001'5EED'0001ULL;
 constexpr size_t kPoolBytes = 8 << 20;
+// Room kept after the last possible comment start for TextPool::Comment to slide forward.
+constexpr size_t kEdgeSlack = 16;
 
 }  // namespace
 
@@ -156,10 +158,17 @@ const TextPool& TextPool::Get() {
 }
 
 std::string_view TextPool::Comment(RowRandom& rng, int min_length, int max_length) const {
-  SLUICE_CHECK(min_length <= max_length && static_cast<size_t>(max_length) < text_.size(),
+  SLUICE_CHECK(min_length <= max_length && static_cast<size_t>(max_length) + kEdgeSlack < text_.size(),
                "min_length={} max_length={}", min_length, max_length);
   const auto length = static_cast<size_t>(rng.Uniform(min_length, max_length));
-  const auto offset = static_cast<size_t>(rng.Uniform(0, static_cast<int64_t>(text_.size() - length)));
+  auto offset = static_cast<size_t>(
+      rng.Uniform(0, static_cast<int64_t>(text_.size() - length - kEdgeSlack)));
+  // Slide past edge spaces: CSV readers may trim them, and then the engines would disagree
+  // on the value. Spaces are never adjacent in the pool, so a few steps always suffice.
+  for (size_t step = 0; step < kEdgeSlack; step++) {
+    if (text_[offset] != ' ' && text_[offset + length - 1] != ' ') break;
+    offset++;
+  }
   return std::string_view(text_).substr(offset, length);
 }
 

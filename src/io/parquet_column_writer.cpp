@@ -1,0 +1,300 @@
+#include "io/parquet_column_writer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string_view>
+#include <unordered_map>
+
+#include "common/error.h"
+#include "io/parquet_compression.h"
+#include "io/parquet_encoding.h"
+#include "types/interval.h"
+
+namespace sluice {
+
+namespace {
+
+using parquet::Encoding;
+using parquet::Type;
+
+// Strings longer than this get no min / max (statistics would bloat the footer).
+constexpr size_t kMaxStatBytes = 256;
+constexpr size_t kMaxPageRows = 100000;
+
+template <typename T>
+void Put(std::string* out, T v) {
+  out->append(reinterpret_cast<const char*>(&v), sizeof(T));
+}
+
+void PutBigEndian128(std::string* out, int128_t v) {
+  char b[16];
+  for (int i = 15; i >= 0; i--) {
+    b[i] = static_cast<char>(static_cast<uint8_t>(v & 0xff));
+    v >>= 8;
+  }
+  out->append(b, 16);
+}
+
+// Appends the PLAIN bytes of a non-NULL value (booleans: one byte, packed later).
+void AppendPlain(const Column& col, size_t row, Type type, std::string* out) {
+  switch (col.type().id()) {
+    case TypeId::kBoolean: out->push_back(col.data<uint8_t>()[row] ? 1 : 0); return;
+    case TypeId::kTinyInt: Put<int32_t>(out, col.data<int8_t>()[row]); return;
+    case TypeId::kSmallInt: Put<int32_t>(out, col.data<int16_t>()[row]); return;
+    case TypeId::kInteger:
+    case TypeId::kDate: Put<int32_t>(out, col.data<int32_t>()[row]); return;
+    case TypeId::kBigInt:
+    case TypeId::kTimestamp: Put<int64_t>(out, col.data<int64_t>()[row]); return;
+    case TypeId::kDouble: Put<double>(out, col.data<double>()[row]); return;
+    case TypeId::kDecimal:
+      if (col.type().IsWideDecimal()) {
+        PutBigEndian128(out, col.data<int128_t>()[row]);
+      } else if (type == Type::kInt32) {
+        Put<int32_t>(out, static_cast<int32_t>(col.data<int64_t>()[row]));
+      } else {
+        Put<int64_t>(out, col.data<int64_t>()[row]);
+      }
+      return;
+    case TypeId::kVarchar: {
+      const StringView& s = col.data<StringView>()[row];
+      Put<uint32_t>(out, s.size());
+      out->append(s.data(), s.size());
+      return;
+    }
+    case TypeId::kInterval: {
+      const Interval& v = col.data<Interval>()[row];
+      Put<uint32_t>(out, static_cast<uint32_t>(v.months));
+      Put<uint32_t>(out, static_cast<uint32_t>(v.days));
+      Put<uint32_t>(out, static_cast<uint32_t>(v.micros / 1000));
+      return;
+    }
+    case TypeId::kNull: return;
+  }
+}
+
+// Orders two PLAIN values (as statistics bytes) of a physical type.
+int ComparePlain(Type type, std::string_view a, std::string_view b) {
+  auto sign = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
+  auto load = [](std::string_view s, auto zero) {
+    decltype(zero) v;
+    std::memcpy(&v, s.data(), sizeof(v));
+    return v;
+  };
+  switch (type) {
+    case Type::kBoolean: return sign(a[0], b[0]);
+    case Type::kInt32: return sign(load(a, int32_t{}), load(b, int32_t{}));
+    case Type::kInt64: return sign(load(a, int64_t{}), load(b, int64_t{}));
+    case Type::kDouble: return sign(load(a, double{}), load(b, double{}));
+    case Type::kFixedLenByteArray: {  // big-endian two's complement decimals
+      if ((a[0] ^ b[0]) & 0x80) return (a[0] & 0x80) ? -1 : 1;
+      return sign(a.compare(b), 0);
+    }
+    default: return sign(a.compare(b), 0);  // byte-wise, unsigned
+  }
+}
+
+int BitWidth(uint64_t max_value) {
+  int w = 0;
+  while (max_value > 0) {
+    w++;
+    max_value >>= 1;
+  }
+  return std::max(w, 1);
+}
+
+class ChunkWriter {
+ public:
+  ChunkWriter(const parquet::SchemaElement& element, const ParquetWriteOptions& options,
+              int64_t file_offset, std::string* out)
+      : type_(*element.type), options_(options), file_offset_(file_offset), out_(out) {
+    meta_.type = type_;
+    meta_.path_in_schema = {element.name};
+    meta_.codec = options.codec;
+  }
+
+  parquet::ColumnMetaData Write(const std::vector<Batch>& batches, int column) {
+    Collect(batches, column);
+    const bool dictionary = options_.dictionary && type_ != Type::kBoolean && BuildDictionary();
+    if (dictionary) {
+      meta_.dictionary_page_offset = Position();
+      std::string dict;
+      for (const std::string_view v : dict_values_) dict.append(v);
+      parquet::PageHeader header;
+      header.type = parquet::PageType::kDictionaryPage;
+      header.dictionary_page.emplace();
+      header.dictionary_page->num_values = static_cast<int32_t>(dict_values_.size());
+      header.dictionary_page->encoding = Encoding::kPlain;
+      EmitPage(&header, dict);
+      meta_.encodings = {Encoding::kPlain, Encoding::kRle, Encoding::kRleDictionary};
+    } else {
+      meta_.encodings = {Encoding::kPlain, Encoding::kRle};
+    }
+    meta_.data_page_offset = Position();
+    size_t row = 0, value = 0;
+    while (row < defs_.size() || (row == 0 && defs_.empty())) {
+      size_t end_row = row, end_value = value, bytes = 0;
+      while (end_row < defs_.size() && end_row - row < kMaxPageRows &&
+             bytes < static_cast<size_t>(options_.page_bytes)) {
+        if (defs_[end_row++]) {
+          bytes += offsets_[end_value + 1] - offsets_[end_value];
+          end_value++;
+        }
+      }
+      WriteDataPage(row, end_row, value, end_value, dictionary);
+      row = end_row;
+      value = end_value;
+      if (defs_.empty()) break;
+    }
+    meta_.num_values = static_cast<int64_t>(defs_.size());
+    meta_.statistics = Statistics();
+    return meta_;
+  }
+
+ private:
+  int64_t Position() const { return file_offset_ + static_cast<int64_t>(out_->size()); }
+  std::string_view Value(size_t i) const {
+    return std::string_view(plain_).substr(offsets_[i], offsets_[i + 1] - offsets_[i]);
+  }
+  // The value as statistics bytes: PLAIN without the length of a BYTE_ARRAY.
+  std::string_view StatBytes(size_t i) const {
+    std::string_view v = Value(i);
+    return type_ == Type::kByteArray ? v.substr(4) : v;
+  }
+
+  void Collect(const std::vector<Batch>& batches, int column) {
+    offsets_.push_back(0);
+    for (const Batch& batch : batches) {
+      const ColumnPtr& ptr = batch.column(column);
+      const ColumnPtr flat = ptr->Flatten(ptr);
+      const Column& col = *flat;
+      const bool all_null = col.type().id() == TypeId::kNull;
+      for (size_t r = 0; r < batch.num_rows(); r++) {
+        const bool valid = !all_null && col.IsValid(r);
+        defs_.push_back(valid ? 1 : 0);
+        if (!valid) {
+          null_count_++;
+          continue;
+        }
+        AppendPlain(col, r, type_, &plain_);
+        offsets_.push_back(plain_.size());
+        const size_t i = offsets_.size() - 2;
+        if (type_ == Type::kFixedLenByteArray && col.type().id() == TypeId::kInterval) continue;
+        if (type_ == Type::kDouble && std::isnan(col.data<double>()[r])) continue;
+        if (!has_stats_) {
+          min_ = max_ = i;
+          has_stats_ = true;
+        } else {
+          if (ComparePlain(type_, StatBytes(i), StatBytes(min_)) < 0) min_ = i;
+          if (ComparePlain(type_, StatBytes(i), StatBytes(max_)) > 0) max_ = i;
+        }
+      }
+    }
+  }
+
+  bool BuildDictionary() {
+    std::unordered_map<std::string_view, uint32_t> index;
+    size_t dict_bytes = 0;
+    indices_.reserve(offsets_.size() - 1);
+    for (size_t i = 0; i + 1 < offsets_.size(); i++) {
+      const std::string_view v = Value(i);
+      auto [it, inserted] = index.emplace(v, static_cast<uint32_t>(dict_values_.size()));
+      if (inserted) {
+        dict_values_.push_back(v);
+        dict_bytes += v.size();
+        if (dict_bytes > static_cast<size_t>(options_.dictionary_max_bytes)) {
+          dict_values_.clear();
+          indices_.clear();
+          return false;
+        }
+      }
+      indices_.push_back(it->second);
+    }
+    return true;
+  }
+
+  void WriteDataPage(size_t row, size_t end_row, size_t value, size_t end_value, bool dictionary) {
+    body_.clear();
+    levels_.clear();
+    RleBitPackedEncode(defs_.data() + row, end_row - row, 1, &levels_);
+    Put<uint32_t>(&body_, static_cast<uint32_t>(levels_.size()));
+    body_.append(levels_);
+    if (dictionary) {
+      const int width = BitWidth(dict_values_.size() - 1);
+      body_.push_back(static_cast<char>(width));
+      RleBitPackedEncode(indices_.data() + value, end_value - value, width, &body_);
+    } else if (type_ == Type::kBoolean) {
+      const size_t start = body_.size();
+      body_.resize(start + (end_value - value + 7) / 8, 0);
+      for (size_t i = value; i < end_value; i++) {
+        if (plain_[i]) body_[start + (i - value) / 8] |= static_cast<char>(1 << ((i - value) % 8));
+      }
+    } else {
+      body_.append(plain_, offsets_[value], offsets_[end_value] - offsets_[value]);
+    }
+    parquet::PageHeader header;
+    header.type = parquet::PageType::kDataPage;
+    header.data_page.emplace();
+    header.data_page->num_values = static_cast<int32_t>(end_row - row);
+    header.data_page->encoding = dictionary ? Encoding::kRleDictionary : Encoding::kPlain;
+    EmitPage(&header, body_);
+  }
+
+  void EmitPage(parquet::PageHeader* header, const std::string& body) {
+    compressed_.clear();
+    ParquetCompress(options_.codec, options_.compression_level, body.data(), body.size(), &compressed_);
+    header->uncompressed_page_size = static_cast<int32_t>(body.size());
+    header->compressed_page_size = static_cast<int32_t>(compressed_.size());
+    header_bytes_.clear();
+    parquet::SerializePageHeader(*header, &header_bytes_);
+    out_->append(header_bytes_);
+    out_->append(compressed_);
+    meta_.total_uncompressed_size += static_cast<int64_t>(header_bytes_.size() + body.size());
+    meta_.total_compressed_size += static_cast<int64_t>(header_bytes_.size() + compressed_.size());
+  }
+
+  parquet::Statistics Statistics() const {
+    parquet::Statistics s;
+    s.null_count = null_count_;
+    if (has_stats_) {
+      const std::string_view lo = StatBytes(min_), hi = StatBytes(max_);
+      if (lo.size() <= kMaxStatBytes && hi.size() <= kMaxStatBytes) {
+        s.min_value = std::string(lo);
+        s.max_value = std::string(hi);
+        if (type_ != Type::kByteArray && type_ != Type::kFixedLenByteArray) {
+          s.min = s.min_value;  // legacy fields, signed order, for old readers
+          s.max = s.max_value;
+        }
+      }
+    }
+    return s;
+  }
+
+  Type type_;
+  const ParquetWriteOptions& options_;
+  int64_t file_offset_;
+  std::string* out_;
+  parquet::ColumnMetaData meta_;
+
+  std::vector<uint32_t> defs_;
+  std::string plain_;
+  std::vector<size_t> offsets_;  // value i is plain_[offsets_[i], offsets_[i+1])
+  int64_t null_count_ = 0;
+  bool has_stats_ = false;
+  size_t min_ = 0, max_ = 0;
+  std::vector<std::string_view> dict_values_;
+  std::vector<uint32_t> indices_;
+  std::string body_, levels_, compressed_, header_bytes_;
+};
+
+}  // namespace
+
+parquet::ColumnMetaData WriteParquetColumnChunk(const std::vector<Batch>& batches, int column,
+                                                const parquet::SchemaElement& element,
+                                                const ParquetWriteOptions& options,
+                                                int64_t file_offset, std::string* out) {
+  ChunkWriter writer(element, options, file_offset, out);
+  return writer.Write(batches, column);
+}
+
+}  // namespace sluice

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "io/parquet_metadata.h"
+#include "io/parquet_options.h"
+#include "vector/batch.h"
+
+namespace sluice {
+
+// Encodes column `column` of `batches` (flat columns, one row group) as a Parquet column
+// chunk: a dictionary page when the values fit one (else PLAIN), data pages v1 with RLE
+// definition levels, each page compressed with options.codec, and min / max / null_count
+// statistics. Appends the bytes to `out`, which starts at `file_offset` in the file, and
+// returns the chunk's metadata.
+parquet::ColumnMetaData WriteParquetColumnChunk(const std::vector<Batch>& batches, int column,
+                                                const parquet::SchemaElement& element,
+                                                const ParquetWriteOptions& options,
+                                                int64_t file_offset, std::string* out);
+
+}  // namespace sluice

@@ -1,0 +1,202 @@
+#include "io/parquet_reader.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "common/error.h"
+#include "common/memory.h"
+#include "io/file.h"
+#include "io/parquet_column_reader.h"
+#include "io/thrift_compact.h"
+#include "vector/batch.h"
+
+namespace sluice {
+
+namespace {
+
+// Reads one row group's projected columns, kBatchSize rows at a time.
+class ParquetSplitStream : public BatchStream {
+ public:
+  ParquetSplitStream(const ParquetSource::File& file, int row_group, const std::vector<int>& columns,
+                     const Schema& schema)
+      : reader_(file.path), schema_(schema), columns_(columns) {
+    const parquet::RowGroup& group = file.metadata.row_groups[row_group];
+    rows_left_ = group.num_rows;
+    for (const int c : columns) {
+      readers_.push_back(std::make_unique<ParquetColumnReader>(
+          reader_, file.leaves[c], *group.columns[c].meta_data, group.num_rows));
+    }
+  }
+
+  bool Next(Batch* out) override {
+    if (rows_left_ <= 0) return false;
+    const size_t n = static_cast<size_t>(std::min<int64_t>(rows_left_, kBatchSize));
+    std::vector<ColumnPtr> columns;
+    columns.reserve(readers_.size());
+    for (size_t i = 0; i < readers_.size(); i++) {
+      auto column = Column::Make(schema_.field(columns_[i]).type, n);
+      readers_[i]->Read(n, column.get());
+      columns.push_back(std::move(column));
+    }
+    rows_left_ -= static_cast<int64_t>(n);
+    *out = Batch(std::move(columns), n);
+    return true;
+  }
+
+ private:
+  FileReader reader_;
+  const Schema& schema_;
+  std::vector<int> columns_;
+  std::vector<std::unique_ptr<ParquetColumnReader>> readers_;
+  int64_t rows_left_ = 0;
+};
+
+constexpr char kMagic[] = "PAR1";
+
+}  // namespace
+
+ParquetSource::File ReadParquetFooter(const std::string& path) {
+  const FileReader reader(path);
+  ParquetSource::File file;
+  file.path = path;
+  file.size = reader.size();
+  auto fail = [&](const std::string& message) -> IOError {
+    return IOError(fmt::format("Parquet file '{}': {}", path, message));
+  };
+  if (file.size < 12) throw fail(fmt::format("file is too small ({} bytes) to be Parquet", file.size));
+  char head[4], tail[8];
+  if (reader.ReadAt(0, head, 4) != 4 || reader.ReadAt(file.size - 8, tail, 8) != 8) {
+    throw fail("file is truncated");
+  }
+  if (std::memcmp(head, kMagic, 4) != 0 || std::memcmp(tail + 4, kMagic, 4) != 0) {
+    if (std::memcmp(tail + 4, "PARE", 4) == 0) throw fail("encrypted Parquet files are not supported");
+    throw fail("not a Parquet file (bad magic bytes)");
+  }
+  uint32_t footer_len;
+  std::memcpy(&footer_len, tail, 4);
+  if (footer_len == 0 || footer_len > static_cast<uint64_t>(file.size - 12)) {
+    throw fail(fmt::format("footer length {} does not fit the file ({} bytes); is it truncated?",
+                           footer_len, file.size));
+  }
+  PooledBuffer buffer(footer_len);
+  if (reader.ReadAt(file.size - 8 - footer_len, buffer.data(), footer_len) != footer_len) {
+    throw fail("file is truncated");
+  }
+  try {
+    file.metadata =
+        parquet::ParseFileMetaData(reinterpret_cast<const uint8_t*>(buffer.data()), footer_len);
+  } catch (const ThriftError& e) {
+    throw fail("corrupt footer (" + e.message + ")");
+  }
+  file.leaves = ParquetLeaves(file.metadata, path);
+  int64_t rows = 0;
+  for (size_t g = 0; g < file.metadata.row_groups.size(); g++) {
+    const parquet::RowGroup& group = file.metadata.row_groups[g];
+    if (group.columns.size() != file.leaves.size()) {
+      throw fail(fmt::format("row group {} has {} columns but the schema has {}", g,
+                             group.columns.size(), file.leaves.size()));
+    }
+    if (group.num_rows < 0) throw fail(fmt::format("row group {} has a negative row count", g));
+    rows += group.num_rows;
+    for (size_t c = 0; c < group.columns.size(); c++) {
+      const parquet::ColumnChunk& chunk = group.columns[c];
+      const std::string where = fmt::format("column '{}' in row group {}", file.leaves[c].name, g);
+      if (!chunk.meta_data) throw fail(where + " has no metadata");
+      if (!chunk.file_path.empty()) {
+        throw NotImplementedError(fmt::format(
+            "Parquet file '{}': {} is stored in another file, which is not supported", path, where));
+      }
+      if (chunk.meta_data->type != file.leaves[c].physical) {
+        throw fail(where + " has a physical type different from the schema");
+      }
+    }
+  }
+  file.metadata.num_rows = rows;
+  return file;
+}
+
+std::unique_ptr<ParquetSource> ParquetSource::Open(const std::string& path_or_glob,
+                                                   const ParquetReadOptions& options) {
+  std::unique_ptr<ParquetSource> source(new ParquetSource());
+  source->pattern_ = path_or_glob;
+  for (const std::string& path : ExpandPaths(path_or_glob)) {
+    File file = ReadParquetFooter(path);
+    if (source->files_.empty()) {
+      for (const ParquetLeaf& leaf : file.leaves) {
+        Field field;
+        field.name = leaf.name;
+        field.type = leaf.type;
+        source->schema_.Add(std::move(field));
+      }
+    } else {
+      const File& first = source->files_[0];
+      bool same = file.leaves.size() == first.leaves.size();
+      for (size_t i = 0; same && i < file.leaves.size(); i++) {
+        same = file.leaves[i].name == first.leaves[i].name && file.leaves[i].type == first.leaves[i].type;
+      }
+      if (!same) {
+        std::string columns;
+        for (const ParquetLeaf& leaf : file.leaves) {
+          columns += (columns.empty() ? "" : ", ") + leaf.name + " " + leaf.type.ToString();
+        }
+        throw IOError(fmt::format("Parquet file '{}' has columns ({}) different from '{}' ({})", path,
+                                  columns, first.path, source->schema_.ToString()));
+      }
+    }
+    source->total_bytes_ += file.size;
+    source->rows_ += file.metadata.num_rows;
+    source->files_.push_back(std::move(file));
+  }
+  // Resolve predicates to columns once; unknown columns prune nothing.
+  std::vector<std::pair<int, const ParquetPredicate*>> predicates;
+  for (const ParquetPredicate& p : options.predicates) {
+    const int c = source->schema_.Find(p.column);
+    if (c >= 0) predicates.emplace_back(c, &p);
+  }
+  for (int f = 0; f < static_cast<int>(source->files_.size()); f++) {
+    const File& file = source->files_[f];
+    for (int g = 0; g < static_cast<int>(file.metadata.row_groups.size()); g++) {
+      const parquet::RowGroup& group = file.metadata.row_groups[g];
+      source->row_groups_total_++;
+      if (group.num_rows == 0) continue;
+      bool excluded = false;
+      for (const auto& [c, p] : predicates) {
+        const ParquetColumnStats stats =
+            DecodeParquetStats(file.leaves[c], *group.columns[c].meta_data);
+        if (ParquetStatsExclude(stats, group.num_rows, *p, file.leaves[c].type)) {
+          excluded = true;
+          break;
+        }
+      }
+      if (!excluded) source->splits_.push_back({f, g});
+    }
+  }
+  return source;
+}
+
+std::unique_ptr<BatchStream> ParquetSource::Open(int split, const std::vector<int>& columns) const {
+  SLUICE_CHECK(split >= 0 && split < num_splits(), "split={} splits={}", split, num_splits());
+  for (const int c : columns) {
+    SLUICE_CHECK(c >= 0 && c < static_cast<int>(schema_.size()), "column={}", c);
+  }
+  const Split& s = splits_[split];
+  return std::make_unique<ParquetSplitStream>(files_[s.file], s.row_group, columns, schema_);
+}
+
+ParquetColumnStats ParquetSource::SplitStats(int split, int column) const {
+  const Split& s = splits_.at(split);
+  const File& file = files_[s.file];
+  return DecodeParquetStats(file.leaves.at(column),
+                            *file.metadata.row_groups[s.row_group].columns[column].meta_data);
+}
+
+std::string ParquetSource::Describe() const {
+  std::string pruned;
+  if (row_groups_pruned() > 0) pruned = fmt::format(", {} pruned by statistics", row_groups_pruned());
+  return fmt::format("parquet '{}' ({} file{}, {} row group{}{}, {})", pattern_, files_.size(),
+                     files_.size() == 1 ? "" : "s", row_groups_total_,
+                     row_groups_total_ == 1 ? "" : "s", pruned, FormatBytes(total_bytes_));
+}
+
+}  // namespace sluice

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "io/file.h"
+#include "io/parquet_metadata.h"
+#include "io/parquet_options.h"
+#include "vector/batch.h"
+#include "vector/schema.h"
+
+namespace sluice {
+
+// Writes batches as a Parquet file that DuckDB, Spark and Arrow read with the same SQL
+// types: every column OPTIONAL; DATE as INT32 DATE, TIMESTAMP as INT64
+// TIMESTAMP(MICROS, not UTC-adjusted), DECIMAL as INT32 / INT64 / FIXED_LEN_BYTE_ARRAY(16)
+// by precision, VARCHAR as BYTE_ARRAY STRING, INTERVAL as FIXED_LEN_BYTE_ARRAY(12)
+// INTERVAL (micros rounded to millis, as the format stores). Rows are buffered per row
+// group (options.row_group_rows) and each group is encoded when full. The file appears at
+// `path` only on Finish(); a writer destroyed without Finish leaves any previous file
+// intact. Not thread-safe.
+class ParquetWriter {
+ public:
+  // Throws IOError when the temporary file cannot be created.
+  ParquetWriter(std::string path, Schema schema, ParquetWriteOptions options = {});
+  ~ParquetWriter();
+  ParquetWriter(const ParquetWriter&) = delete;
+  ParquetWriter& operator=(const ParquetWriter&) = delete;
+
+  // REQUIRES: batch has the writer's schema (column types).
+  void Append(const Batch& batch);
+  // Writes the last row group and the footer, syncs and renames the file into place.
+  // REQUIRES: called once, last.
+  void Finish();
+  int64_t rows_written() const { return rows_; }
+
+ private:
+  void FlushRowGroup();
+
+  Schema schema_;
+  ParquetWriteOptions options_;
+  std::unique_ptr<AtomicFileWriter> file_;
+  std::vector<parquet::SchemaElement> elements_;
+  parquet::FileMetaData metadata_;
+  std::vector<Batch> pending_;
+  int64_t pending_rows_ = 0;
+  int64_t offset_ = 0;
+  int64_t rows_ = 0;
+  std::string buffer_;
+  bool finished_ = false;
+};
+
+}  // namespace sluice

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "models/jinja_ast.h"
+#include "models/jinja_environment.h"
+#include "models/jinja_value.h"
+
+// The interpreter: executes a template's syntax tree against scopes of variables.
+namespace sluice::jinja {
+
+// Variables of one lexical level: a template's top level, a macro call, a for loop, a call
+// or filter block. Lookups fall through to the parent. Scopes are shared because macros
+// close over the scope they are defined in.
+class Scope {
+ public:
+  explicit Scope(std::shared_ptr<Scope> parent = nullptr) : parent_(std::move(parent)) {}
+  // The variable here or in an enclosing scope, or nullptr.
+  const Value* Lookup(std::string_view name) const;
+  void Set(const std::string& name, Value value) { vars_[name] = std::move(value); }
+  const std::unordered_map<std::string, Value>& vars() const { return vars_; }
+  // Drops the variables, breaking scope -> macro -> scope reference cycles.
+  void Clear() { vars_.clear(); }
+
+ private:
+  std::shared_ptr<Scope> parent_;
+  std::unordered_map<std::string, Value> vars_;
+};
+using ScopePtr = std::shared_ptr<Scope>;
+
+// Thrown by dbt's `return(value)`; the enclosing macro call evaluates to `value`. Not an
+// std::exception, so nothing but a macro call catches it.
+struct MacroReturn {
+  Value value;
+};
+
+// The state of one outermost render on this thread: its context (seen by global macros, as
+// dbt binds macros to the model being rendered) and the scopes to clear when it ends.
+// Construct one per Render/CallMacro; they nest.
+class RenderSession {
+ public:
+  explicit RenderSession(const Context* context);
+  ~RenderSession();
+  RenderSession(const RenderSession&) = delete;
+  RenderSession& operator=(const RenderSession&) = delete;
+
+  // The innermost session on this thread, or nullptr.
+  static RenderSession* Current();
+  const Context* context() const { return context_; }
+  // Remembers a scope that now holds a macro closing over it, to clear it at the end.
+  void TrackMacroScope(ScopePtr scope) { macro_scopes_.push_back(std::move(scope)); }
+  // Guards against runaway macro recursion.
+  int& depth() { return depth_; }
+
+ private:
+  const Context* context_;
+  RenderSession* previous_;
+  std::vector<ScopePtr> macro_scopes_;
+  int depth_ = 0;
+};
+
+// Runs `tmpl`'s top level in `root` and returns its output.
+std::string ExecuteTemplate(const JinjaEnvironment& env, std::shared_ptr<const Template> tmpl,
+                            const ScopePtr& root);
+
+}  // namespace sluice::jinja

@@ -1,0 +1,104 @@
+#include "optimizer/cardinality.h"
+
+#include <algorithm>
+
+#include "optimizer/plan_rewrite.h"
+
+namespace sluice::opt {
+
+namespace {
+
+bool HasColumnEquality(const Expr& predicate, int nleft) {
+  std::vector<ExprPtr> conjuncts;
+  SplitConjuncts(std::make_shared<Expr>(predicate), conjuncts);
+  for (const auto& c : conjuncts) {
+    if (c->kind != ExprKind::kCall || c->name != "=" || c->args.size() != 2) continue;
+    const std::set<int> a = ColumnsOf(*c->args[0]);
+    const std::set<int> b = ColumnsOf(*c->args[1]);
+    if (a.empty() || b.empty()) continue;
+    if ((*a.rbegin() < nleft && *b.begin() >= nleft) || (*b.rbegin() < nleft && *a.begin() >= nleft)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+double Selectivity(const Expr& c) {
+  if (c.kind == ExprKind::kCall) {
+    if (c.name == "=" || c.name == "==" || c.name == "is not distinct from") return 0.1;
+    if (c.name == "<" || c.name == "<=" || c.name == ">" || c.name == ">=") return 0.3;
+    if (c.name == "like" || c.name == "ilike") return 0.3;
+  }
+  if (c.kind == ExprKind::kIsNull) return 0.1;
+  if (c.kind == ExprKind::kIn && !c.negated) return std::min(1.0, 0.1 * (c.args.size() - 1));
+  if (c.kind == ExprKind::kAnd) {
+    double s = 1;
+    for (const auto& a : c.args) s *= Selectivity(*a);
+    return s;
+  }
+  if (c.kind == ExprKind::kOr) {
+    double s = 0;
+    for (const auto& a : c.args) s += Selectivity(*a);
+    return std::min(1.0, s);
+  }
+  return 0.5;
+}
+
+double EstimateRows(const LogicalPlan& plan) {
+  switch (plan.kind) {
+    case LogicalKind::kScan: {
+      if (auto rows = plan.source->EstimatedRows()) return static_cast<double>(*rows);
+      const double width = 8.0 * std::max<size_t>(1, plan.source->schema().size());
+      return std::max(1.0, static_cast<double>(plan.source->EstimatedBytes()) / width);
+    }
+    case LogicalKind::kValues: {
+      double rows = 0;
+      for (const auto& b : *plan.rows) rows += static_cast<double>(b.num_rows());
+      return rows;
+    }
+    case LogicalKind::kCache:
+      if (plan.cache->filled) {
+        double rows = 0;
+        for (const auto& p : plan.cache->partitions) {
+          for (const auto& b : p) rows += static_cast<double>(b.num_rows());
+        }
+        return rows;
+      }
+      return EstimateRows(plan.child());
+    case LogicalKind::kFilter: return EstimateRows(plan.child()) * Selectivity(*plan.predicate);
+    case LogicalKind::kAggregate:
+      if (plan.exprs.empty()) return 1;
+      return std::max(1.0, EstimateRows(plan.child()) * 0.1);
+    case LogicalKind::kDistinct: return std::max(1.0, EstimateRows(plan.child()) * 0.5);
+    case LogicalKind::kLimit: {
+      const double child = EstimateRows(plan.child());
+      return plan.limit >= 0 ? std::min(child, static_cast<double>(plan.limit)) : child;
+    }
+    case LogicalKind::kUnion: {
+      double rows = 0;
+      for (const auto& c : plan.children) rows += EstimateRows(*c);
+      return rows;
+    }
+    case LogicalKind::kJoin: {
+      const double l = EstimateRows(plan.child(0));
+      const double r = EstimateRows(plan.child(1));
+      const int nleft = static_cast<int>(plan.child(0).schema.size());
+      switch (plan.join_kind) {
+        case JoinKind::kCross: return l * r;
+        case JoinKind::kInner:
+          return HasColumnEquality(*plan.predicate, nleft) ? std::max(l, r) : l * r * 0.3;
+        case JoinKind::kLeft: return std::max(l, r);
+        case JoinKind::kRight: return std::max(l, r);
+        case JoinKind::kFull: return l + r;
+        case JoinKind::kSemi:
+        case JoinKind::kAnti: return l * 0.5;
+      }
+      return l;
+    }
+    default: return plan.children.empty() ? 1 : EstimateRows(plan.child());
+  }
+}
+
+}  // namespace sluice::opt

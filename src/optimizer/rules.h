@@ -1,0 +1,27 @@
+#pragma once
+
+#include "plan/logical_plan.h"
+
+// The optimizer's rules, each a whole-tree rewrite in its own file; Optimize runs them in the
+// order listed. Every rule keeps the output schema of the root and the rows it produces.
+namespace sluice::opt {
+
+// constant_folding.cpp: evaluates column-free subexpressions, simplifies AND/OR with
+// constants, drops TRUE filters and turns FALSE/NULL filters into empty relations.
+LogicalPlanPtr FoldConstants(const LogicalPlanPtr& plan);
+
+// filter_pushdown.cpp: moves filter conjuncts as close to the data as semantics allow and
+// merges adjacent filters; conjuncts over both sides of an inner or cross join become its
+// join condition.
+LogicalPlanPtr PushDownFilters(const LogicalPlanPtr& plan);
+
+// join_order.cpp: rebuilds each region of inner/cross joins greedily from cardinality
+// estimates (largest input probes, smaller inputs are built), with join keys implied by
+// transitivity of column equalities.
+LogicalPlanPtr ReorderJoins(const LogicalPlanPtr& plan);
+
+// projection_pruning.cpp: scans read only the columns used above them; unused projection
+// and aggregate outputs are dropped; stacked column-only projections are merged.
+LogicalPlanPtr PruneColumns(const LogicalPlanPtr& plan);
+
+}  // namespace sluice::opt
