@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/progress_bar.h"
 #include "common/error.h"
+#include "sql/parser.h"
 
 namespace sluice {
 
@@ -30,6 +32,7 @@ Options:
       --memory-limit SIZE memory budget, e.g. 4GB (default: 80% of RAM)
       --format FORMAT     table (default), csv or json
       --no-progress       never draw the progress bar
+      --timer             print "Run Time: X s" per statement to stderr
   -h, --help              show this help
 
 Exit code 0 on success; on an error the message goes to stderr and the exit code is 1.
@@ -59,6 +62,7 @@ int SqlCommand(const std::vector<std::string>& args) {
   bool have_sql = false;
   std::string format = "table";
   bool progress = true;
+  bool timer = false;
   Settings settings;
   for (size_t i = 0; i < args.size(); i++) {
     const std::string& a = args[i];
@@ -81,6 +85,8 @@ int SqlCommand(const std::vector<std::string>& args) {
       }
     } else if (a == "--no-progress") {
       progress = false;
+    } else if (a == "--timer") {
+      timer = true;
     } else {
       throw InvalidInputError(fmt::format("unknown option '{}' (see sluice sql --help)", a));
     }
@@ -93,7 +99,18 @@ int SqlCommand(const std::vector<std::string>& args) {
   Session session(settings);
   ProgressBar bar(progress && settings.progress_bar);
   session.set_progress(&bar);
-  std::vector<StatementResult> results = RunSqlScript(session, sql);
+  std::vector<StatementResult> results;
+  if (timer) {
+    // One statement at a time, so that each gets its own wall-clock time (as DuckDB's .timer).
+    for (const auto& statement : sql::ParseScript(sql)) {
+      const auto start = std::chrono::steady_clock::now();
+      for (auto& r : RunSqlScript(session, statement->source_text)) results.push_back(std::move(r));
+      const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+      fmt::print(stderr, "Run Time: {:.6f} s\n", elapsed.count());
+    }
+  } else {
+    results = RunSqlScript(session, sql);
+  }
   bar.Finish();
   const StatementResult* last_rows = nullptr;
   for (const auto& r : results) {

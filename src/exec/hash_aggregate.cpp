@@ -24,7 +24,7 @@ namespace {
 
 // Partial aggregation is abandoned when, after this many rows, there are more than this
 // fraction of distinct groups.
-constexpr size_t kPassThroughSampleRows = 65536;
+constexpr size_t kPassThroughSampleRows = 16384;
 constexpr double kPassThroughGroupRatio = 0.5;
 
 std::string JoinExprs(const std::vector<ExprPtr>& exprs) {

@@ -74,6 +74,24 @@ class HashJoinStream : public BatchStream {
  private:
   bool OutputsPairs() const { return type_ != JoinType::kSemi && type_ != JoinType::kAnti; }
 
+  // The probe column holding the same values as build column `build_column` on matched
+  // pairs (a key of a type whose equality is identity of value), or -1.
+  int ProbeColumnEqualTo(int build_column) const {
+    const auto& build_keys = op_.build_keys();
+    for (size_t k = 0; k < build_keys.size(); k++) {
+      if (build_keys[k] != build_column) continue;
+      const int probe = op_.probe_keys()[k];
+      const LogicalType& t = op_.child(0).schema().field(probe).type;
+      if (!(t == op_.child(1).schema().field(build_column).type)) return -1;
+      if (t.IsInteger() || t.id() == TypeId::kDate || t.id() == TypeId::kTimestamp ||
+          t.id() == TypeId::kVarchar || t.id() == TypeId::kBoolean) {
+        return probe;
+      }
+      return -1;
+    }
+    return -1;
+  }
+
   void StartBatch() {
     const size_t n = batch_.num_rows();
     keys_.clear();
@@ -144,7 +162,14 @@ class HashJoinStream : public BatchStream {
     for (const auto& c : batch_.columns()) {
       columns.push_back(identity ? c : ColumnPtr(c->Gather(pair_probe_.data(), count)));
     }
-    for (const auto& c : build_columns) columns.push_back(c->Gather(pair_build_.data(), count));
+    for (size_t b = 0; b < build_columns.size(); b++) {
+      // A build key column equals its probe key on every matched pair: reuse the probe side's
+      // (already gathered, often zero-copy) column instead of a random-access gather.
+      const int probe_column = ProbeColumnEqualTo(static_cast<int>(b));
+      columns.push_back(probe_column >= 0
+                            ? columns[probe_column]
+                            : ColumnPtr(build_columns[b]->Gather(pair_build_.data(), count)));
+    }
     Batch pairs(std::move(columns), count);
     size_t passing = count;
     const uint32_t* sel = nullptr;

@@ -71,7 +71,7 @@ CallArgs Rest(const CallArgs& args, size_t skip) {
 std::string JsonString(std::string_view s) {
   std::string out = "\"";
   auto hex = [&](uint32_t cp) {
-    char buf[8];
+    char buf[16];
     std::snprintf(buf, sizeof(buf), "\\u%04x", cp);
     out += buf;
   };
@@ -237,6 +237,43 @@ double PythonRound(double x, int64_t digits) {
 
 Value Sequence(List items) { return Value::MakeList(std::move(items)); }
 
+Value ApplyNamedFilter(const JinjaEnvironment& env, const std::string& name, const Value& input,
+                       const CallArgs& args) {
+    const FilterFunction* f = env.FindFilter(name);
+    if (!f) throw JinjaError("no filter named '" + name + "'");
+    return (*f)(input, args);
+  }
+
+bool ApplyNamedTest(const JinjaEnvironment& env, const std::string& name, const Value& input,
+                    const CallArgs& args) {
+    const TestFunction* t = env.FindTest(name);
+    if (!t) throw JinjaError("no test named '" + name + "'");
+    return (*t)(input, args);
+  }
+
+  // select / reject / selectattr / rejectattr.
+Value Select(const JinjaEnvironment& env, const Value& input, const CallArgs& args, bool by_attribute,
+             bool keep) {
+    size_t skip = 0;
+    std::string attribute;
+    if (by_attribute) {
+      if (args.positional.empty()) throw JinjaError("missing parameter for attribute name");
+      attribute = args.positional[0].Str();
+      skip = 1;
+    }
+    std::optional<std::string> test;
+    if (args.positional.size() > skip) test = args.positional[skip].Str();
+    CallArgs test_args = Rest(args, skip + 1);
+    List out;
+    for (const Value& item : Iterate(input)) {
+      Value subject = by_attribute ? GetPath(item, attribute) : item;
+      bool pass = test ? ApplyNamedTest(env, *test, subject, test_args) : subject.Truthy();
+      if (pass == keep) out.push_back(item);
+    }
+    return Sequence(std::move(out));
+  }
+
+
 class FilterRegistry {
  public:
   explicit FilterRegistry(JinjaEnvironment& env) : env_(env) {}
@@ -258,39 +295,6 @@ class FilterRegistry {
   void RegisterAll();
 
  private:
-  Value ApplyNamedFilter(const std::string& name, const Value& input, const CallArgs& args) const {
-    const FilterFunction* f = env_.FindFilter(name);
-    if (!f) throw JinjaError("no filter named '" + name + "'");
-    return (*f)(input, args);
-  }
-
-  bool ApplyNamedTest(const std::string& name, const Value& input, const CallArgs& args) const {
-    const TestFunction* t = env_.FindTest(name);
-    if (!t) throw JinjaError("no test named '" + name + "'");
-    return (*t)(input, args);
-  }
-
-  // select / reject / selectattr / rejectattr.
-  Value Select(const Value& input, const CallArgs& args, bool by_attribute, bool keep) const {
-    size_t skip = 0;
-    std::string attribute;
-    if (by_attribute) {
-      if (args.positional.empty()) throw JinjaError("missing parameter for attribute name");
-      attribute = args.positional[0].Str();
-      skip = 1;
-    }
-    std::optional<std::string> test;
-    if (args.positional.size() > skip) test = args.positional[skip].Str();
-    CallArgs test_args = Rest(args, skip + 1);
-    List out;
-    for (const Value& item : Iterate(input)) {
-      Value subject = by_attribute ? GetPath(item, attribute) : item;
-      bool pass = test ? ApplyNamedTest(*test, subject, test_args) : subject.Truthy();
-      if (pass == keep) out.push_back(item);
-    }
-    return Sequence(std::move(out));
-  }
-
   JinjaEnvironment& env_;
 };
 
@@ -385,7 +389,7 @@ void FilterRegistry::RegisterAll() {
     std::reverse(items.begin(), items.end());
     return Sequence(std::move(items));
   });
-  Add({"map"}, [this](const Value& v, const CallArgs& args) {
+  Add({"map"}, [env = &env_](const Value& v, const CallArgs& args) {
     List out;
     if (const Value* attribute = args.Keyword("attribute")) {
       const Value* fallback = args.Keyword("default");
@@ -398,13 +402,13 @@ void FilterRegistry::RegisterAll() {
     if (args.positional.empty()) throw JinjaError("map requires a filter argument");
     std::string filter = args.positional[0].Str();
     CallArgs rest = Rest(args, 1);
-    for (const Value& item : Iterate(v)) out.push_back(ApplyNamedFilter(filter, item, rest));
+    for (const Value& item : Iterate(v)) out.push_back(ApplyNamedFilter(*env, filter, item, rest));
     return Sequence(std::move(out));
   });
-  Add({"select"}, [this](const Value& v, const CallArgs& a) { return Select(v, a, false, true); });
-  Add({"reject"}, [this](const Value& v, const CallArgs& a) { return Select(v, a, false, false); });
-  Add({"selectattr"}, [this](const Value& v, const CallArgs& a) { return Select(v, a, true, true); });
-  Add({"rejectattr"}, [this](const Value& v, const CallArgs& a) { return Select(v, a, true, false); });
+  Add({"select"}, [env = &env_](const Value& v, const CallArgs& a) { return Select(*env, v, a, false, true); });
+  Add({"reject"}, [env = &env_](const Value& v, const CallArgs& a) { return Select(*env, v, a, false, false); });
+  Add({"selectattr"}, [env = &env_](const Value& v, const CallArgs& a) { return Select(*env, v, a, true, true); });
+  Add({"rejectattr"}, [env = &env_](const Value& v, const CallArgs& a) { return Select(*env, v, a, true, false); });
   AddBound({"int"}, {"default", "base"}, [](const Value& v, const Bound& a) {
     Value fallback = a[0].value_or(Value(0));
     if (v.IsInt() || v.IsBool()) return Value(v.AsInt());
@@ -581,15 +585,6 @@ void FilterRegistry::RegisterAll() {
 
 }  // namespace
 
-void RegisterBuiltinFilters(JinjaEnvironment& env) {
-  // The registry is captured by the map and select filters, which look other filters and
-  // tests up by name; it must live as long as the environment.
-  static thread_local std::vector<std::unique_ptr<FilterRegistry>> unused;
-  (void)unused;
-  auto registry = std::make_shared<FilterRegistry>(env);
-  registry->RegisterAll();
-  // The lambdas capture `this` of the registry; keep it alive through a holder filter.
-  env.AddFilter("__registry__", [registry](const Value& v, const CallArgs&) { return v; });
-}
+void RegisterBuiltinFilters(JinjaEnvironment& env) { FilterRegistry(env).RegisterAll(); }
 
 }  // namespace sluice::jinja

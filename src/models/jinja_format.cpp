@@ -182,7 +182,7 @@ std::string PercentFormat(std::string_view fmt, const Value& args) {
       if (close == std::string_view::npos) throw JinjaError("incomplete format key");
       if (!mapping) throw JinjaError("format requires a mapping");
       std::string key(fmt.substr(i + 1, close - i - 1));
-      arg = mapping->Find(std::string_view(key));
+      arg = mapping->FindKey(key);
       if (!arg) throw JinjaError("KeyError: " + ReprString(key));
       used_mapping = true;
       i = close + 1;

@@ -16,9 +16,8 @@ namespace {
 
 bool IsIntLike(const Value& v) { return v.IsInt() || v.IsBool(); }
 
-int64_t CheckedInt(bool overflow, int64_t result) {
+void CheckOverflow(bool overflow) {
   if (overflow) throw JinjaError("integer overflow");
-  return result;
 }
 
 int64_t FloorDivInt(int64_t a, int64_t b) {
@@ -57,11 +56,14 @@ Value Arithmetic(BinaryOp op, const Value& a, const Value& b) {
     int64_t r = 0;
     switch (op) {
       case BinaryOp::kAdd:
-        return Value(CheckedInt(__builtin_add_overflow(x, y, &r), r));
+        CheckOverflow(__builtin_add_overflow(x, y, &r));
+        return Value(r);
       case BinaryOp::kSub:
-        return Value(CheckedInt(__builtin_sub_overflow(x, y, &r), r));
+        CheckOverflow(__builtin_sub_overflow(x, y, &r));
+        return Value(r);
       case BinaryOp::kMul:
-        return Value(CheckedInt(__builtin_mul_overflow(x, y, &r), r));
+        CheckOverflow(__builtin_mul_overflow(x, y, &r));
+        return Value(r);
       case BinaryOp::kFloorDiv:
         if (y == 0) throw JinjaError("integer division or modulo by zero");
         return Value(FloorDivInt(x, y));
@@ -338,7 +340,7 @@ Value GetAttribute(const Value& v, std::string_view name) {
     }
     case Value::Kind::kDict: {
       if (auto method = GetMethod(v, name)) return *method;
-      const Value* item = v.AsDict().Find(name);
+      const Value* item = v.AsDict().FindKey(name);
       return item ? *item : missing();
     }
     default:

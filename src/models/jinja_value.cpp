@@ -210,7 +210,7 @@ Value* Dict::Find(const Value& key) {
   auto it = index_.find(HashKey(key));
   return it == index_.end() ? nullptr : &entries_[it->second].second;
 }
-const Value* Dict::Find(std::string_view key) const {
+const Value* Dict::FindKey(std::string_view key) const {
   std::string hashed = "s";
   hashed += key;
   auto it = index_.find(hashed);
@@ -288,7 +288,7 @@ Value MakeFunction(std::string name, NativeFunctionBody body) {
 }
 
 Value Namespace::GetAttribute(std::string_view name) const {
-  const Value* v = attributes_.Find(name);
+  const Value* v = attributes_.FindKey(name);
   return v ? *v : Value::Undefined();
 }
 void Namespace::SetAttribute(std::string_view name, Value value) {

@@ -110,7 +110,8 @@ class Dict {
 
   const Value* Find(const Value& key) const;
   Value* Find(const Value& key);
-  const Value* Find(std::string_view key) const;
+  // Shorthand for Find(Value(key)) with a string key.
+  const Value* FindKey(std::string_view key) const;
   void Set(Value key, Value value);
   // Returns false if the key was absent.
   bool Erase(const Value& key);

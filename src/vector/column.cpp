@@ -197,7 +197,16 @@ void Column::AppendSelected(const Column& other, const uint32_t* sel, size_t n) 
       case 8: {
         auto* dst = reinterpret_cast<uint64_t*>(base);
         const auto* src = other.data<uint64_t>();
-        for (size_t i = 0; i < n; i++) dst[i] = src[sel[i]];
+        // Gathers from large columns (a join's build side) miss the cache: fetch ahead.
+        constexpr size_t kAhead = 16;
+        size_t i = 0;
+        if (other.size_ > 32768) {
+          for (; i + kAhead < n; i++) {
+            __builtin_prefetch(src + sel[i + kAhead]);
+            dst[i] = src[sel[i]];
+          }
+        }
+        for (; i < n; i++) dst[i] = src[sel[i]];
         break;
       }
       default:

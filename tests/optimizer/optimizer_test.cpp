@@ -137,7 +137,7 @@ TEST_F(OptimizerTest, ConstantsFolded) {
   LogicalPlanPtr plan = Optimized("SELECT id FROM big WHERE id < 2 + 3 AND (1 = 1 OR id > 7)");
   const LogicalPlan* filter = Find(*plan, LogicalKind::kFilter);
   ASSERT_NE(filter, nullptr);
-  EXPECT_EQ(filter->predicate->ToString(), "(id < 5)") << plan->ToString();
+  EXPECT_EQ(filter->predicate->ToString(), "(big.id < 5)") << plan->ToString();
   LogicalPlanPtr none = Optimized("SELECT id FROM big WHERE 1 = 0 AND id > 3");
   EXPECT_EQ(Find(*none, LogicalKind::kScan), nullptr) << none->ToString();
   EXPECT_EQ(SortedRows(session_.Execute(*Bound("SELECT count(*) FROM big WHERE 1 = 0"))),
@@ -147,7 +147,8 @@ TEST_F(OptimizerTest, ConstantsFolded) {
 TEST_F(OptimizerTest, CrossJoinWithWhereBecomesInnerJoin) {
   // The DataFrame API builds a cross join and a filter above it.
   DataFrame df = session_.Table("big")
-                     .CrossJoin(session_.Table("mid"))
+                     .Alias("big")
+                     .CrossJoin(session_.Table("mid").Alias("mid"))
                      .Filter(Call("=", {Col("k", "big"), Col("k", "mid")}));
   LogicalPlanPtr plan = Optimize(df.plan(), session_.settings());
   const LogicalPlan* join = Find(*plan, LogicalKind::kJoin);

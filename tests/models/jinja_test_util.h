@@ -1,0 +1,15 @@
+#pragma once
+
+#include <string>
+
+#include "models/jinja_environment.h"
+
+namespace sluice::jinja::testing {
+
+// Renders `source` in a fresh environment.
+inline std::string Render(const std::string& source, const Context& context = {}) {
+  JinjaEnvironment env;
+  return env.RenderString(source, context);
+}
+
+}  // namespace sluice::jinja::testing
