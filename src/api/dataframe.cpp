@@ -14,16 +14,7 @@ namespace sluice {
 namespace {
 
 // A bound reference to column i of a schema, for joins where names may repeat.
-ExprPtr RefAt(const Schema& schema, int index) {
-  auto ref = std::make_shared<Expr>();
-  ref->kind = ExprKind::kColumnRef;
-  ref->name = schema.field(index).name;
-  ref->qualifier = schema.field(index).qualifier;
-  ref->type = schema.field(index).type;
-  ref->column_index = index;
-  ref->bound = true;
-  return ref;
-}
+ExprPtr RefAt(const Schema& schema, int index) { return BoundColumnRef(schema, index); }
 
 std::vector<ExprPtr> NamesToCols(const std::vector<std::string>& names) {
   std::vector<ExprPtr> cols;

@@ -17,8 +17,8 @@ constexpr const char* kGenUsage = R"(Usage: sluice gen tpch --sf SF --out DIR [o
 
 Generates the TPC-H data set at scale factor SF (SF 1: lineitem ~6M rows, orders 1.5M,
 partsupp 800k, part 200k, customer 150k, supplier 10k, nation 25, region 5) into
-DIR/<table>/part-<k>.csv, in parallel. The files are the same for any thread count; part
-files of an earlier run in those folders are replaced.
+DIR/<table>/part-<k>.csv (or .parquet), in parallel. The files are the same for any
+thread count; part files of an earlier run in those folders are replaced.
 
 Options:
       --sf SF             scale factor, e.g. 0.01, 1, 10 (required)
@@ -80,10 +80,6 @@ int GenCommand(const std::vector<std::string>& args) {
   }
   if (!have_sf || options.directory.empty()) {
     throw InvalidInputError("sluice gen tpch needs --sf and --out (see sluice gen --help)");
-  }
-  if (!tpch::TpchFormatSupported(options.format)) {
-    throw InvalidInputError("--format parquet is not available yet (no Parquet writer in this "
-                            "build); use --format csv");
   }
   const auto start = std::chrono::steady_clock::now();
   ThreadPool pool(settings.threads);

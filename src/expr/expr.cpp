@@ -252,4 +252,29 @@ ExprPtr WithArgs(const Expr& e, std::vector<ExprPtr> args) {
   return copy;
 }
 
+ExprPtr BoundColumnRef(const Schema& schema, int index) {
+  auto ref = std::make_shared<Expr>();
+  ref->kind = ExprKind::kColumnRef;
+  ref->name = schema.field(index).name;
+  ref->qualifier = schema.field(index).qualifier;
+  ref->type = schema.field(index).type;
+  ref->column_index = index;
+  ref->bound = true;
+  return ref;
+}
+
+ExprPtr RemapColumns(const ExprPtr& expr, const std::function<int(int)>& remap) {
+  if (expr->kind == ExprKind::kColumnRef) {
+    const int to = remap(expr->column_index);
+    if (to == expr->column_index) return expr;
+    auto copy = std::make_shared<Expr>(*expr);
+    copy->column_index = to;
+    return copy;
+  }
+  if (expr->args.empty()) return expr;
+  auto copy = std::make_shared<Expr>(*expr);
+  for (auto& a : copy->args) a = RemapColumns(a, remap);
+  return copy;
+}
+
 }  // namespace sluice

@@ -8,6 +8,7 @@
 #include "types/logical_type.h"
 #include "types/value.h"
 #include "vector/column.h"
+#include "vector/schema.h"
 
 namespace sluice {
 
@@ -127,5 +128,11 @@ ExprPtr Alias(ExprPtr e, std::string alias);
 
 // A copy of `e` with the given children (for rewrites).
 ExprPtr WithArgs(const Expr& e, std::vector<ExprPtr> args);
+
+// A bound reference to column `index` of `schema` (by position: names may repeat).
+ExprPtr BoundColumnRef(const Schema& schema, int index);
+// A copy of a bound expression with every column index i replaced by remap(i); subtrees
+// that do not change are shared.
+ExprPtr RemapColumns(const ExprPtr& expr, const std::function<int(int)>& remap);
 
 }  // namespace sluice

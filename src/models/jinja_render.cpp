@@ -337,7 +337,13 @@ void Renderer::ExecuteOne(const Stmt& stmt, const ScopePtr& scope, std::string& 
 
 void Renderer::ExecuteFor(const ForStmt& stmt, const ScopePtr& scope, std::string& out) {
   if (stmt.recursive) throw JinjaError("recursive for loops are not supported");
-  List items = Iterate(Evaluate(*stmt.iterable, scope));
+  Value iterable = Evaluate(*stmt.iterable, scope);
+  List items;
+  try {
+    items = Iterate(iterable);
+  } catch (const JinjaError& e) {
+    throw JinjaError(Position(stmt.iterable->line, stmt.iterable->column), e.detail());
+  }
   auto loop_scope = std::make_shared<Scope>(scope);
   if (stmt.condition) {
     List kept;

@@ -10,7 +10,7 @@ namespace sluice::jinja {
 
 namespace {
 
-const Value& Arg(std::string_view test, const CallArgs& args, std::string_view param) {
+Value Arg(std::string_view test, const CallArgs& args, std::string_view param) {
   auto a = BindArguments(test, args, {param});
   if (!a[0]) throw JinjaError(std::string(test) + "() missing required argument '" + std::string(param) + "'");
   return *a[0];

@@ -23,17 +23,6 @@ ExprPtr Conjunction(const std::vector<ExprPtr>& parts) {
   return e;
 }
 
-ExprPtr BoundColumn(const Schema& schema, int index) {
-  auto ref = std::make_shared<Expr>();
-  ref->kind = ExprKind::kColumnRef;
-  ref->name = schema.field(index).name;
-  ref->qualifier = schema.field(index).qualifier;
-  ref->type = schema.field(index).type;
-  ref->column_index = index;
-  ref->bound = true;
-  return ref;
-}
-
 ExprPtr BoolLiteral(bool value) {
   auto e = std::make_shared<Expr>();
   e->kind = ExprKind::kLiteral;
@@ -49,20 +38,6 @@ bool IsBoolLiteral(const Expr& e, bool value) {
 }
 
 bool IsNullLiteral(const Expr& e) { return e.kind == ExprKind::kLiteral && e.value.is_null(); }
-
-ExprPtr RemapColumns(const ExprPtr& e, const std::function<int(int)>& remap) {
-  if (e->kind == ExprKind::kColumnRef) {
-    const int to = remap(e->column_index);
-    if (to == e->column_index) return e;
-    auto copy = std::make_shared<Expr>(*e);
-    copy->column_index = to;
-    return copy;
-  }
-  if (e->args.empty()) return e;
-  auto copy = std::make_shared<Expr>(*e);
-  for (auto& a : copy->args) a = RemapColumns(a, remap);
-  return copy;
-}
 
 ExprPtr SubstituteColumns(const ExprPtr& e, const std::vector<ExprPtr>& replacement) {
   if (e->kind == ExprKind::kColumnRef) {
@@ -130,7 +105,7 @@ LogicalPlanPtr NewSelect(LogicalPlanPtr child, const std::vector<int>& indices) 
   std::vector<ExprPtr> exprs;
   Schema schema;
   for (int i : indices) {
-    exprs.push_back(BoundColumn(child->schema, i));
+    exprs.push_back(BoundColumnRef(child->schema, i));
     schema.Add(child->schema.field(i));
   }
   return NewProject(std::move(child), std::move(exprs), std::move(schema));

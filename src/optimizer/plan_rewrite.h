@@ -15,13 +15,10 @@ namespace sluice::opt {
 void SplitConjuncts(const ExprPtr& e, std::vector<ExprPtr>& out);
 // The bound AND of `parts`; the single part itself; null when empty.
 ExprPtr Conjunction(const std::vector<ExprPtr>& parts);
-ExprPtr BoundColumn(const Schema& schema, int index);
 ExprPtr BoolLiteral(bool value);
 bool IsBoolLiteral(const Expr& e, bool value);
 bool IsNullLiteral(const Expr& e);
 
-// A copy of `e` with each column index i replaced by remap(i).
-ExprPtr RemapColumns(const ExprPtr& e, const std::function<int(int)>& remap);
 // A copy of `e` with each column reference i replaced by replacement[i] (inlining the
 // expressions of a projection or the group keys of an aggregate).
 ExprPtr SubstituteColumns(const ExprPtr& e, const std::vector<ExprPtr>& replacement);

@@ -6,29 +6,6 @@
 
 namespace sluice {
 
-ExprPtr BoundColumnRef(const Schema& schema, int index) {
-  auto ref = std::make_shared<Expr>();
-  ref->kind = ExprKind::kColumnRef;
-  ref->name = schema.field(index).name;
-  ref->qualifier = schema.field(index).qualifier;
-  ref->type = schema.field(index).type;
-  ref->column_index = index;
-  ref->bound = true;
-  return ref;
-}
-
-ExprPtr RemapColumns(const ExprPtr& expr, const std::function<int(int)>& remap) {
-  if (expr->kind == ExprKind::kColumnRef) {
-    auto copy = std::make_shared<Expr>(*expr);
-    copy->column_index = remap(expr->column_index);
-    return copy;
-  }
-  if (expr->args.empty()) return expr;
-  auto copy = std::make_shared<Expr>(*expr);
-  for (auto& a : copy->args) a = RemapColumns(a, remap);
-  return copy;
-}
-
 std::vector<int> EnsureColumns(PhysicalOperatorPtr& op, const std::vector<ExprPtr>& exprs) {
   std::vector<int> indices;
   std::vector<ExprPtr> extra;

@@ -8,12 +8,6 @@
 
 namespace sluice {
 
-// A bound reference to column `index` of `schema`.
-ExprPtr BoundColumnRef(const Schema& schema, int index);
-
-// A copy of a bound expression with every column index i replaced by remap(i).
-ExprPtr RemapColumns(const ExprPtr& expr, const std::function<int(int)>& remap);
-
 // Makes every expression of `exprs` (bound over op's schema) available as a column: plain
 // column references are used as they are, the others are appended by a Project.
 // Returns the column indices; `op` is replaced by the projecting operator when needed.

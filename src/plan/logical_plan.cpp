@@ -189,12 +189,7 @@ LogicalPlanPtr MakeUnion(LogicalPlanPtr left, LogicalPlanPtr right) {
   auto cast_side = [](LogicalPlanPtr side, const Schema& target) {
     auto node = NewNode(LogicalKind::kProject, {side});
     for (size_t i = 0; i < side->schema.size(); i++) {
-      auto ref = std::make_shared<Expr>();
-      ref->kind = ExprKind::kColumnRef;
-      ref->name = side->schema.field(i).name;
-      ref->type = side->schema.field(i).type;
-      ref->column_index = static_cast<int>(i);
-      ref->bound = true;
+      ExprPtr ref = BoundColumnRef(side->schema, static_cast<int>(i));
       ExprPtr e = CastIfNeeded(ref, target.field(i).type);
       node->exprs.push_back(e);
       node->schema.Add(Field{target.field(i).name, target.field(i).type, true, ""});

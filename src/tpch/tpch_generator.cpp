@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "common/thread_pool.h"
 #include "io/csv_writer.h"
+#include "io/parquet_writer.h"
 #include "tpch/tpch_rows.h"
 
 namespace sluice::tpch {
@@ -52,18 +53,46 @@ void RemoveOldParts(const fs::path& folder) {
   }
 }
 
-// The writers of one part task, one per table the task yields.
+// One output file of a part task, in the chosen format.
+class PartFile {
+ public:
+  virtual ~PartFile() = default;
+  virtual void Append(const Batch& batch) = 0;
+  // Completes the file; returns the rows written.
+  virtual int64_t Finish() = 0;
+};
+
+// CsvWriter and ParquetWriter share this interface without a common base.
+template <typename Writer>
+class PartFileOf final : public PartFile {
+ public:
+  PartFileOf(const std::string& path, const Schema& schema) : writer_(path, schema) {}
+  void Append(const Batch& batch) override { writer_.Append(batch); }
+  int64_t Finish() override {
+    writer_.Finish();
+    return writer_.rows_written();
+  }
+
+ private:
+  Writer writer_;
+};
+
+// The files of one part task, one per table the task yields, opened on first use.
 class PartWriters {
  public:
   PartWriters(const TpchGenOptions& options, int part) : options_(options), part_(part) {}
 
   void Append(TpchTable table, const Batch& batch) {
-    auto it = csv_.find(table);
-    if (it == csv_.end()) {
-      it = csv_.emplace(table, std::make_unique<CsvWriter>(
-                                   PartPath(options_.directory, table, part_, options_.format),
-                                   TableSchema(table)))
-               .first;
+    auto it = files_.find(table);
+    if (it == files_.end()) {
+      const std::string path = PartPath(options_.directory, table, part_, options_.format);
+      std::unique_ptr<PartFile> file;
+      if (options_.format == TpchFileFormat::kCsv) {
+        file = std::make_unique<PartFileOf<CsvWriter>>(path, TableSchema(table));
+      } else {
+        file = std::make_unique<PartFileOf<ParquetWriter>>(path, TableSchema(table));
+      }
+      it = files_.emplace(table, std::move(file)).first;
     }
     it->second->Append(batch);
   }
@@ -71,22 +100,17 @@ class PartWriters {
   // Finishes every file; returns rows written per table.
   std::map<TpchTable, int64_t> Finish() {
     std::map<TpchTable, int64_t> rows;
-    for (auto& [table, writer] : csv_) {
-      writer->Finish();
-      rows[table] = writer->rows_written();
-    }
+    for (auto& [table, file] : files_) rows[table] = file->Finish();
     return rows;
   }
 
  private:
   const TpchGenOptions& options_;
   int part_;
-  std::map<TpchTable, std::unique_ptr<CsvWriter>> csv_;
+  std::map<TpchTable, std::unique_ptr<PartFile>> files_;
 };
 
 }  // namespace
-
-bool TpchFormatSupported(TpchFileFormat format) { return format == TpchFileFormat::kCsv; }
 
 int64_t RowsPerPart(TpchTable driver) {
   switch (driver) {
@@ -99,10 +123,6 @@ int64_t RowsPerPart(TpchTable driver) {
 std::vector<TpchTableOutput> GenerateTpch(const TpchGenOptions& options, ThreadPool& pool) {
   if (!(options.scale_factor > 0)) {
     throw InvalidInputError(fmt::format("scale factor must be > 0, got {}", options.scale_factor));
-  }
-  if (!TpchFormatSupported(options.format)) {
-    throw InvalidInputError(fmt::format("writing {} files is not supported in this build",
-                                        Extension(options.format)));
   }
   try {
     for (TpchTable table : kAllTables) {

@@ -81,6 +81,23 @@ TEST(TpchGeneratorTest, ReplacesPartsOfAnEarlierRun) {
   EXPECT_TRUE(fs::exists(dir / "orders" / "part-0.csv"));
 }
 
+TEST(TpchGeneratorTest, WritesParquet) {
+  const fs::path dir = FreshDir("parquet");
+  ThreadPool pool(2);
+  TpchGenOptions options;
+  options.scale_factor = 0.001;
+  options.directory = dir.string();
+  options.format = TpchFileFormat::kParquet;
+  const auto outputs = GenerateTpch(options, pool);
+  for (const TpchTableOutput& out : outputs) {
+    const std::string bytes = ReadAll(dir / std::string(TableName(out.table)) / "part-0.parquet");
+    ASSERT_GT(bytes.size(), 8u);
+    EXPECT_EQ(bytes.substr(0, 4), "PAR1");
+    EXPECT_EQ(bytes.substr(bytes.size() - 4), "PAR1");
+    EXPECT_GT(out.rows, 0);
+  }
+}
+
 TEST(TpchGeneratorTest, RejectsBadScaleFactor) {
   EXPECT_THROW(Generate(0, FreshDir("bad"), 1), InvalidInputError);
 }

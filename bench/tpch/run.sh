@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# TPC-H side by side: generates the data set once (sluice gen tpch), loads it in Sluice and in
+# DuckDB with the same SQL (load.sql), runs q01..q22 in both with the same thread count in
+# this run, checks that the answers agree and prints per-query times, the ratio Sluice/DuckDB
+# and the geometric mean. A failing query is reported (error / wrong answer) and the run goes on.
+#   bench/tpch/run.sh [SF] [THREADS]        (defaults: SF 1, all cores)
+# Environment: RUNS (runs per query, best kept; default 1), QUERY_TIMEOUT (s, default 600),
+#   SLUICE (binary, default build/sluice), QUERIES (e.g. "q01 q06"; default all 22).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+SF=${1:-1}
+THREADS=${2:-$(nproc)}
+RUNS=${RUNS:-1}
+QUERY_TIMEOUT=${QUERY_TIMEOUT:-600}
+SLUICE=${SLUICE:-build/sluice}
+read -r -a QUERY_LIST <<< "${QUERIES:-}"
+DATA=bench/data/tpch-sf$SF
+RESULTS=bench/data/tpch-sf$SF-results
+mkdir -p "$RESULTS"
+
+if [ ! -x "$SLUICE" ]; then
+  echo "tpch: $SLUICE not found; run 'make build' (or set SLUICE=path)" >&2
+  exit 1
+fi
+if [ ! -d bench/duckdb/node_modules/@duckdb/node-api ]; then
+  (cd bench/duckdb && npm install --no-audit --no-fund --silent) || {
+    echo "tpch: npm install of @duckdb/node-api failed; DuckDB side skipped" >&2
+  }
+fi
+
+# The data set is written once; .complete marks a finished generation.
+if [ ! -f "$DATA/.complete" ]; then
+  echo "tpch: generating SF $SF into $DATA ..." >&2
+  "$SLUICE" gen tpch --sf "$SF" --out "$DATA" --threads "$THREADS" >&2 || exit 1
+  touch "$DATA/.complete"
+fi
+DATA_ABS=$(realpath "$DATA")
+
+echo "tpch: Sluice, one process per query (SF $SF, $THREADS threads, $RUNS run(s)) ..." >&2
+node bench/tpch/sluice_tpch.mjs "$SLUICE" "$DATA_ABS" "$THREADS" "$SF" "$RUNS" "$QUERY_TIMEOUT" \
+  "${QUERY_LIST[@]}" > "$RESULTS/sluice.jsonl"
+if [ -d bench/duckdb/node_modules/@duckdb/node-api ]; then
+  echo "tpch: DuckDB ..." >&2
+  node bench/tpch/duckdb_tpch.mjs "$DATA_ABS" "$THREADS" "$SF" "$RUNS" "${QUERY_LIST[@]}" \
+    > "$RESULTS/duckdb.jsonl" || echo "tpch: DuckDB side failed" >&2
+else
+  : > "$RESULTS/duckdb.jsonl"
+fi
+node bench/tpch/report.mjs "$RESULTS/sluice.jsonl" "$RESULTS/duckdb.jsonl" \
+  "TPC-H SF $SF, $THREADS threads, best of $RUNS run(s); Sluice time excludes its per-query load"

@@ -1,0 +1,61 @@
+// The Sluice side of bench/tpch/run.sh: one `sluice sql --timer` process per query, whose
+// script loads the tables the query reads (load.sql) and then runs the query RUNS times.
+// `--timer` prints "Run Time: X s" per statement on stderr; a query's time is the sum over
+// its statements, load statements excluded. A separate process per query means a crash,
+// hang (killed after TIMEOUT seconds) or error in one query cannot affect the others.
+// Prints one JSON line per query, like duckdb_tpch.mjs.
+//   node sluice_tpch.mjs SLUICE DATA_DIR THREADS SF RUNS TIMEOUT [QUERIES...]
+import { spawnSync } from 'node:child_process';
+import { allQueries, loadStatements, queryStatements, tablesOf } from './tpch_queries.mjs';
+
+const [sluice, dataDir, threads = '2', sf = '1', runs = '1', timeout = '600', ...only] = process.argv.slice(2);
+const queries = only.length ? only : allQueries;
+const loads = loadStatements(dataDir);
+
+// RFC 4180 CSV (Sluice --format csv): a header line, then rows.
+function parseCsv(text) {
+  const rows = [];
+  let row = [], field = '', quoted = false, i = 0;
+  while (i < text.length) {
+    const c = text[i++];
+    if (quoted) {
+      if (c === '"' && text[i] === '"') { field += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; }
+    else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; }
+    else if (c !== '\r') field += c;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+for (const name of queries) {
+  const query = queryStatements(name, sf);
+  const tables = tablesOf(query, loads.keys());
+  const script = [...tables.map(t => loads.get(t))];
+  for (let run = 0; run < Number(runs); run++) script.push(...query);
+  const result = spawnSync(sluice, ['sql', '--timer', '--no-progress', '--format', 'csv',
+    '--threads', String(threads), '-c', script.join(';\n') + ';'],
+  { encoding: 'utf8', timeout: Number(timeout) * 1000, maxBuffer: 1 << 30 });
+  const times = [...result.stderr.matchAll(/^Run Time: ([0-9.]+) s$/gm)].map(m => Number(m[1]));
+  const out = { query: name, status: 'ok', seconds: null, tables };
+  if (result.status !== 0) {
+    out.status = 'error';
+    const message = result.stderr.split('\n').filter(l => l && !l.startsWith('Run Time:'));
+    out.error = result.error?.code === 'ETIMEDOUT' ? `timeout after ${timeout} s`
+      : result.signal ? `killed by ${result.signal}` : (message[0] ?? `exit code ${result.status}`);
+  } else {
+    for (let run = 0; run < Number(runs); run++) {
+      const first = tables.length + run * query.length;
+      const secs = times.slice(first, first + query.length).reduce((a, b) => a + b, 0);
+      out.seconds = out.seconds === null ? secs : Math.min(out.seconds, secs);
+    }
+    out.load_seconds = times.slice(0, tables.length).reduce((a, b) => a + b, 0);
+    const rows = parseCsv(result.stdout);
+    out.columns = rows.shift() ?? [];
+    out.rows = rows;
+  }
+  console.log(JSON.stringify(out));
+}
