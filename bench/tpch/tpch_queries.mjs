@@ -30,8 +30,9 @@ export function loadStatements(dataDir) {
   return out;
 }
 
-// The tables a query reads (whole words, so p_partkey does not count as part).
+// The tables a query reads: whole lower-case words, so neither p_partkey nor the literal
+// '%Customer%Complaints%' counts.
 export function tablesOf(queryStatements, tables) {
   const text = queryStatements.join('\n');
-  return [...tables].filter(t => new RegExp(`\\b${t}\\b`, 'i').test(text));
+  return [...tables].filter(t => new RegExp(`\\b${t}\\b`).test(text));
 }

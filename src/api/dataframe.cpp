@@ -6,7 +6,9 @@
 #include "api/session.h"
 #include "common/strings.h"
 #include "exec/scheduler.h"
+#include "api/partitioned_write.h"
 #include "io/csv_writer.h"
+#include "io/json_writer.h"
 #include "io/parquet_writer.h"
 
 namespace sluice {
@@ -197,6 +199,17 @@ DataFrame DataFrame::Alias(const std::string& name) const {
   return DataFrame(session_, projected);
 }
 
+DataFrame DataFrame::Hint(const std::string& name) const {
+  const std::string hint = ToLower(name);
+  if (hint != "broadcast" && hint != "merge" && hint != "shuffle_hash") {
+    throw InvalidInputError(fmt::format(
+        "unknown join hint '{}': expected broadcast, merge or shuffle_hash", name));
+  }
+  auto tagged = std::make_shared<LogicalPlan>(*plan_);
+  tagged->join_hint = hint;
+  return DataFrame(session_, std::move(tagged));
+}
+
 int64_t DataFrame::Count() const {
   auto counted = MakeAggregate(plan_, {}, {CountStar()});
   std::vector<Batch> result = session_->Execute(*counted);
@@ -230,7 +243,66 @@ std::string DataFrame::Explain(bool analyze) const {
   return profile.explain;
 }
 
+DataFrameWriter DataFrameWriter::PartitionBy(std::vector<std::string> columns) const {
+  DataFrameWriter w = *this;
+  w.partition_by_ = std::move(columns);
+  return w;
+}
+
+DataFrameWriter DataFrameWriter::MaxFilesPerPartition(int n) const {
+  DataFrameWriter w = *this;
+  w.max_files_per_partition_ = n;
+  return w;
+}
+
+void DataFrameWriter::Json(const std::string& path) const {
+  if (!partition_by_.empty()) {
+    PartitionedWriteSpec spec{partition_by_, {}, max_files_per_partition_};
+    spec.options.format = FileFormat::kJson;
+    WritePartitioned(*session_, plan_, path, spec);
+    return;
+  }
+  const Schema& schema = plan_->schema;
+  if (path.size() >= 5 && path.substr(path.size() - 5) == ".json") {
+    std::vector<Batch> batches = session_->Execute(*plan_);
+    JsonWriter writer(path, schema);
+    for (const auto& b : batches) writer.Append(b);
+    writer.Finish();
+    return;
+  }
+  // One part file per final partition under a staging directory swapped in at the end: the
+  // partitioned layout with no partition columns is exactly that, minus the directories.
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path staging = target.string() + ".tmp-write";
+  fs::remove_all(staging);
+  fs::create_directories(staging);
+  try {
+    session_->ExecuteParallel(*plan_, [&](int partition, BatchStream& stream) {
+      JsonWriter writer((staging / fmt::format("part-{}.json", partition)).string(), schema);
+      Batch b;
+      while (stream.Next(&b)) writer.Append(b);
+      writer.Finish();
+    });
+  } catch (...) {
+    fs::remove_all(staging);
+    throw;
+  }
+  const fs::path old = target.string() + ".tmp-old";
+  fs::remove_all(old);
+  if (fs::exists(target)) fs::rename(target, old);
+  fs::rename(staging, target);
+  fs::remove_all(old);
+}
+
 void DataFrameWriter::Csv(const std::string& path, const CsvWriteOptions& options) const {
+  if (!partition_by_.empty()) {
+    PartitionedWriteSpec spec{partition_by_, {}, max_files_per_partition_};
+    spec.options.format = FileFormat::kCsv;
+    spec.options.csv = options;
+    WritePartitioned(*session_, plan_, path, spec);
+    return;
+  }
   const Schema& schema = plan_->schema;
   if (path.size() >= 4 && path.substr(path.size() - 4) == ".csv") {
     std::vector<Batch> batches = session_->Execute(*plan_);
@@ -265,6 +337,13 @@ void DataFrameWriter::Csv(const std::string& path, const CsvWriteOptions& option
 }
 
 void DataFrameWriter::Parquet(const std::string& path, const ParquetWriteOptions& options) const {
+  if (!partition_by_.empty()) {
+    PartitionedWriteSpec spec{partition_by_, {}, max_files_per_partition_};
+    spec.options.format = FileFormat::kParquet;
+    spec.options.parquet = options;
+    WritePartitioned(*session_, plan_, path, spec);
+    return;
+  }
   const Schema& schema = plan_->schema;
   if (path.size() >= 8 && path.substr(path.size() - 8) == ".parquet") {
     std::vector<Batch> batches = session_->Execute(*plan_);

@@ -41,10 +41,20 @@ class DataFrameWriter {
   void Csv(const std::string& path, const CsvWriteOptions& options = {}) const;
   // Same layout rules as Csv, with ".parquet" files (part-N.parquet in a directory).
   void Parquet(const std::string& path, const ParquetWriteOptions& options = {}) const;
+  // JSON lines; same layout rules as Csv (".json" one file, else part-N.json in a directory).
+  void Json(const std::string& path) const;
+
+  // Hive-partitioned output: Csv/Parquet/Json(path) then write path/c1=v1/c2=v2/part-<task>.ext,
+  // one file per partition value per task, without the partition columns in the files.
+  DataFrameWriter PartitionBy(std::vector<std::string> columns) const;
+  // Caps the files per partition directory by writing from at most `n` tasks (0: no cap).
+  DataFrameWriter MaxFilesPerPartition(int n) const;
 
  private:
   Session* session_;
   LogicalPlanPtr plan_;
+  std::vector<std::string> partition_by_;
+  int max_files_per_partition_ = 0;
 };
 
 // A lazy, immutable relation: every transformation returns a new DataFrame sharing the
@@ -91,6 +101,11 @@ class DataFrame {
   DataFrame Cache() const;
   // Sets the table qualifier of every column (for t.col references in conditions).
   DataFrame Alias(const std::string& name) const;
+  // Marks this DataFrame as a join input to be joined with a strategy: "broadcast", "merge"
+  // (sort-merge) or "shuffle_hash", as SQL's /*+ BROADCAST(t) */. A join type that cannot use
+  // the strategy (a FULL join cannot broadcast) falls back, and EXPLAIN says why. Throws
+  // InvalidInputError on another name.
+  DataFrame Hint(const std::string& name) const;
 
   // Actions.
   int64_t Count() const;

@@ -1,13 +1,18 @@
 #include "api/session.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "api/dataframe.h"
+#include "api/sql_binder.h"
+#include "api/sql_runner.h"
+#include "catalog/warehouse.h"
 #include "common/strings.h"
 #include "exec/scheduler.h"
 #include "expr/function_registry.h"
 #include "io/csv_reader.h"
-#include "io/memory_table.h"
+#include "io/hive_dataset.h"
+#include "io/json_reader.h"
 #include "io/parquet_reader.h"
 #include "io/range_source.h"
 #include "optimizer/optimizer.h"
@@ -25,10 +30,14 @@ LogicalPlanPtr Optimized(const LogicalPlan& plan, const Settings& settings) {
 
 }  // namespace
 
-Session::Session(Settings settings)
+Session::Session(Settings settings) : Session(std::move(settings), std::string()) {}
+
+Session::Session(Settings settings, const std::string& db_dir)
     : settings_(std::move(settings)),
       memory_(settings_.memory_limit > 0 ? settings_.memory_limit : MemoryManager::DefaultLimit()),
-      pool_(std::make_unique<ThreadPool>(settings_.threads)) {
+      pool_(std::make_unique<ThreadPool>(settings_.threads)),
+      warehouse_(db_dir.empty() ? std::make_unique<Warehouse>()
+                                : std::make_unique<Warehouse>(db_dir)) {
   RegisterBuiltinFunctions();
   if (settings_.memory_limit <= 0) settings_.memory_limit = memory_.limit();
 }
@@ -44,12 +53,20 @@ void Session::Set(const std::string& name, const std::string& value) {
 }
 
 DataFrame Session::ReadCsv(const std::string& path, const CsvOptions& options) {
-  std::shared_ptr<const DataSource> source = CsvSource::Open(path, options);
+  std::shared_ptr<const DataSource> source = OpenDataset(
+      path, HivePartitioning::kAuto, [&](const std::string& p) { return CsvSource::Open(p, options); });
   return DataFrame(this, MakeScan(std::move(source)));
 }
 
 DataFrame Session::ReadParquet(const std::string& path) {
-  std::shared_ptr<const DataSource> source = ParquetSource::Open(path);
+  std::shared_ptr<const DataSource> source = OpenDataset(
+      path, HivePartitioning::kAuto, [](const std::string& p) { return ParquetSource::Open(p); });
+  return DataFrame(this, MakeScan(std::move(source)));
+}
+
+DataFrame Session::ReadJson(const std::string& path, const JsonReadOptions& options) {
+  std::shared_ptr<const DataSource> source = OpenDataset(
+      path, HivePartitioning::kAuto, [&](const std::string& p) { return JsonSource::Open(p, options); });
   return DataFrame(this, MakeScan(std::move(source)));
 }
 
@@ -59,69 +76,142 @@ DataFrame Session::Range(int64_t start, int64_t end, int64_t step) {
 
 DataFrame Session::FromPlan(LogicalPlanPtr plan) { return DataFrame(this, std::move(plan)); }
 
+namespace {
+
+// The name as the catalog knows it: "t" in the default schema, "s.t" elsewhere.
+std::string DisplayName(const std::string& name) { return ParseCatalogName(name).Display(); }
+
+// Views bound inside views deeper than this are taken for a cycle.
+constexpr int kMaxViewDepth = 32;
+
+}  // namespace
+
 void Session::RegisterView(const std::string& name, const DataFrame& df, bool replace) {
-  std::lock_guard lock(catalog_mutex_);
-  const std::string key = ToLower(name);
-  if (!replace && catalog_.count(key)) {
+  const std::string key = DisplayName(name);
+  if (!replace && HasTable(key)) {
     throw InvalidInputError(fmt::format("table or view \"{}\" already exists", name));
   }
-  catalog_[key] = df.plan();
+  std::lock_guard lock(temp_views_mutex_);
+  temp_views_[key] = df.plan();
+}
+
+void Session::CreateView(const std::string& name, const std::string& sql,
+                         const std::vector<std::string>& column_aliases, bool replace) {
+  const CatalogName catalog_name = ParseCatalogName(name);
+  if (HasTable(name)) {
+    if (!replace) throw InvalidInputError(fmt::format("table or view \"{}\" already exists", name));
+    if (IsTable(name)) {
+      throw InvalidInputError(fmt::format("\"{}\" is a table, not a view", name));
+    }
+  }
+  {
+    std::lock_guard lock(temp_views_mutex_);
+    temp_views_.erase(catalog_name.Display());
+  }
+  warehouse_->CreateView(catalog_name, ViewDefinition{sql, column_aliases});
 }
 
 void Session::CreateTable(const std::string& name, const DataFrame& df, bool replace) {
-  const std::string key = ToLower(name);
-  {
-    std::lock_guard lock(catalog_mutex_);
-    if (!replace && catalog_.count(key)) {
-      throw InvalidInputError(fmt::format("table \"{}\" already exists", name));
-    }
+  const CatalogName catalog_name = ParseCatalogName(name);
+  if (HasTable(name)) {
+    if (!replace) throw InvalidInputError(fmt::format("table \"{}\" already exists", name));
   }
+  if (!warehouse_->HasSchema(catalog_name.schema)) {
+    throw BindError(fmt::format("Schema with name {} does not exist!", catalog_name.schema));
+  }
+  // Rows first: a failing query leaves the catalog as it was.
   std::vector<Batch> rows = Execute(*df.plan());
-  std::lock_guard lock(catalog_mutex_);
-  // Replacing a table's rows under the same schema keeps the table object, so views and
-  // prepared plans that scan it see the new rows.
-  auto existing = tables_.find(key);
-  if (existing != tables_.end() && catalog_.count(key) &&
-      catalog_[key]->source.get() == existing->second.get() &&
-      existing->second->schema() == df.schema()) {
-    existing->second->Replace(std::move(rows));
-    return;
+  {
+    std::lock_guard lock(temp_views_mutex_);
+    temp_views_.erase(catalog_name.Display());
   }
-  Schema schema = df.schema();
-  for (auto& f : schema.mutable_fields()) f.qualifier.clear();
-  auto table = std::make_shared<MemoryTable>(std::move(schema), std::move(rows));
-  tables_[key] = table;
-  catalog_[key] = MakeScan(table);
+  if (warehouse_->HasView(catalog_name)) warehouse_->Drop(catalog_name);
+  warehouse_->CreateTable(catalog_name, df.schema(), rows);
+}
+
+void Session::AppendRows(const std::string& name, const std::vector<Batch>& rows) {
+  warehouse_->Append(ParseCatalogName(name), rows);
+}
+
+void Session::ReplaceRows(const std::string& name, const std::vector<Batch>& rows) {
+  warehouse_->Overwrite(ParseCatalogName(name), rows);
+}
+
+void Session::CreateSchema(const std::string& name, bool if_not_exists) {
+  warehouse_->CreateSchema(name, if_not_exists);
+}
+
+void Session::DropSchema(const std::string& name, bool if_exists, bool cascade) {
+  warehouse_->DropSchema(name, if_exists, cascade);
 }
 
 void Session::Drop(const std::string& name, bool if_exists) {
-  std::lock_guard lock(catalog_mutex_);
-  tables_.erase(ToLower(name));
-  if (catalog_.erase(ToLower(name)) == 0 && !if_exists) {
+  {
+    std::lock_guard lock(temp_views_mutex_);
+    if (temp_views_.erase(DisplayName(name)) > 0) return;
+  }
+  if (!warehouse_->Drop(ParseCatalogName(name)) && !if_exists) {
     throw BindError(fmt::format("table \"{}\" does not exist", name));
   }
 }
 
 bool Session::HasTable(const std::string& name) const {
-  std::lock_guard lock(catalog_mutex_);
-  return catalog_.count(ToLower(name)) > 0;
+  const CatalogName catalog_name = ParseCatalogName(name);
+  {
+    std::lock_guard lock(temp_views_mutex_);
+    if (temp_views_.count(catalog_name.Display())) return true;
+  }
+  return warehouse_->HasTable(catalog_name) || warehouse_->HasView(catalog_name);
+}
+
+bool Session::IsTable(const std::string& name) const {
+  const CatalogName catalog_name = ParseCatalogName(name);
+  {
+    std::lock_guard lock(temp_views_mutex_);
+    if (temp_views_.count(catalog_name.Display())) return false;
+  }
+  return warehouse_->HasTable(catalog_name);
 }
 
 DataFrame Session::Table(const std::string& name) {
-  std::lock_guard lock(catalog_mutex_);
-  auto it = catalog_.find(ToLower(name));
-  if (it == catalog_.end()) {
-    std::vector<std::string> names;
-    for (const auto& [n, p] : catalog_) names.push_back(n);
-    throw BindError(fmt::format("table \"{}\" does not exist{}", name, DidYouMean(name, names)));
+  const CatalogName catalog_name = ParseCatalogName(name);
+  {
+    std::lock_guard lock(temp_views_mutex_);
+    auto it = temp_views_.find(catalog_name.Display());
+    if (it != temp_views_.end()) return DataFrame(this, it->second);
   }
-  return DataFrame(this, it->second);
+  if (TableStore* table = warehouse_->FindTable(catalog_name)) {
+    return DataFrame(this, MakeScan(table->Source()));
+  }
+  if (warehouse_->HasView(catalog_name)) {
+    const ViewDefinition view = warehouse_->View(catalog_name);
+    if (view_depth_ >= kMaxViewDepth) {
+      throw BindError(fmt::format("view \"{}\" refers to itself", name));
+    }
+    view_depth_++;
+    struct DepthGuard {
+      int& depth;
+      ~DepthGuard() { depth--; }
+    } guard{view_depth_};
+    LogicalPlanPtr plan = SqlQuery(*this, view.sql).plan();
+    if (!view.column_aliases.empty()) {
+      plan = sql_bind::WithFields(plan, [&](Field& f, size_t i) {
+        if (i < view.column_aliases.size()) f.name = view.column_aliases[i];
+      });
+    }
+    return DataFrame(this, plan);
+  }
+  std::vector<std::string> names = TableNames();
+  throw BindError(fmt::format("table \"{}\" does not exist{}", name, DidYouMean(name, names)));
 }
 
 std::vector<std::string> Session::TableNames() const {
-  std::lock_guard lock(catalog_mutex_);
   std::vector<std::string> names;
-  for (const auto& [n, p] : catalog_) names.push_back(n);
+  for (const auto& n : warehouse_->Names()) names.push_back(n.Display());
+  std::lock_guard lock(temp_views_mutex_);
+  for (const auto& [n, p] : temp_views_) names.push_back(n);
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
   return names;
 }
 
@@ -147,7 +237,7 @@ std::vector<Batch> Session::Execute(const LogicalPlan& plan, QueryProfile* profi
   if (profile != nullptr) {
     profile->seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    profile->explain = ExplainPlan(*root, &ctx);
+    profile->explain = ExplainPlan(*root, &ctx, profile->explain_format);
     profile->peak_memory = memory_.peak();
   }
   return result;
@@ -162,10 +252,10 @@ void Session::ExecuteParallel(const LogicalPlan& plan,
   Scheduler::Run(*root, ctx, task);
 }
 
-std::string Session::Explain(const LogicalPlan& plan) {
+std::string Session::Explain(const LogicalPlan& plan, ExplainFormat format) {
   PhysicalPlanner planner(settings_, [this](const LogicalPlan& p) { return Materialize(p); });
   PhysicalOperatorPtr root = planner.Plan(*Optimized(plan, settings_));
-  return ExplainPlan(*root);
+  return ExplainPlan(*root, nullptr, format);
 }
 
 }  // namespace sluice

@@ -93,6 +93,37 @@ BoundRelation Requalify(LogicalPlanPtr plan, const std::string& qualifier,
   }));
 }
 
+// The join strategy a hint name asks for ("broadcast", "merge", "shuffle_hash"), or empty
+// for hints that are not join strategy hints (Spark's spellings are accepted too).
+std::string JoinStrategyOfHint(const std::string& name) {
+  if (name == "BROADCAST" || name == "BROADCASTJOIN" || name == "MAPJOIN") return "broadcast";
+  if (name == "MERGE" || name == "MERGEJOIN" || name == "SHUFFLE_MERGE") return "merge";
+  if (name == "SHUFFLE_HASH") return "shuffle_hash";
+  return "";
+}
+
+// Tags a bound FROM item with the join strategy hint that names it (by alias, else by table
+// name); the physical planner reads it when the item is a join input.
+BoundRelation WithJoinHint(const std::vector<sql::Hint>* hints, const TableRef& ref,
+                           BoundRelation rel) {
+  if (hints == nullptr || rel.plan == nullptr) return rel;
+  std::string name = ref.alias;
+  if (name.empty() && ref.kind == sql::TableRefKind::kBaseTable) name = ref.name.parts.back();
+  if (name.empty()) return rel;
+  for (const sql::Hint& hint : *hints) {
+    const std::string strategy = JoinStrategyOfHint(hint.name);
+    if (strategy.empty()) continue;
+    for (const std::string& arg : hint.args) {
+      if (ToLower(arg) != ToLower(name)) continue;
+      auto tagged = std::make_shared<LogicalPlan>(*rel.plan);
+      tagged->join_hint = strategy;
+      rel.plan = std::move(tagged);
+      return rel;
+    }
+  }
+  return rel;
+}
+
 JoinKind ToJoinKind(TableRef::JoinType t) {
   switch (t) {
     case TableRef::JoinType::kInner: return JoinKind::kInner;
@@ -131,11 +162,12 @@ BoundRelation SqlBinder::BindTableRef(const TableRef& ref, const BindScope* oute
     case sql::TableRefKind::kBaseTable: {
       const std::string name = ref.name.parts.back();
       const std::string key = ToLower(name);
+      const std::string qualified = Join(ref.name.parts, ".");  // "s.t" names a schema's table
       LogicalPlanPtr plan;
       if (ref.name.parts.size() == 1 && ctes_.count(key)) {
         plan = ctes_[key];
-      } else if (session_.HasTable(name)) {
-        plan = session_.Table(name).plan();
+      } else if (session_.HasTable(qualified)) {
+        plan = session_.Table(qualified).plan();
       } else {
         std::vector<std::string> names = session_.TableNames();
         for (const auto& [n, p] : ctes_) names.push_back(n);
@@ -155,9 +187,15 @@ BoundRelation SqlBinder::BindTableRef(const TableRef& ref, const BindScope* oute
     case sql::TableRefKind::kFilePath: {
       const std::string stem = std::filesystem::path(ref.path).stem().string();
       DataFrame df = At(ref, [&] {
-        const std::string lower = ToLower(ref.path);
-        if (lower.size() > 8 && lower.substr(lower.size() - 8) == ".parquet") {
-          return session_.ReadParquet(ref.path);
+        // The format follows the extension (of the first file, for a directory).
+        std::string lower = ToLower(ref.path);
+        if (std::filesystem::is_directory(ref.path)) lower = ToLower(ExpandPaths(ref.path)[0]);
+        auto ends_with = [&](std::string_view ext) {
+          return lower.size() > ext.size() && lower.substr(lower.size() - ext.size()) == ext;
+        };
+        if (ends_with(".parquet")) return session_.ReadParquet(ref.path);
+        if (ends_with(".json") || ends_with(".jsonl") || ends_with(".ndjson")) {
+          return session_.ReadJson(ref.path);
         }
         return session_.ReadCsv(ref.path, CsvOptions{});
       });
@@ -249,18 +287,44 @@ BoundRelation SqlBinder::BindTableFunction(const TableRef& ref) {
     std::string stem = std::filesystem::path(positional[0].ToString()).stem().string();
     return Requalify(df.plan(), ref.alias.empty() ? stem : ref.alias, ref.column_aliases);
   }
+  if (name == "read_json" || name == "read_json_auto" || name == "read_ndjson") {
+    if (positional.size() != 1) ThrowBind(ref, name + "() takes the file path as its argument");
+    JsonReadOptions options;
+    for (const auto& [key, expr] : named) {
+      const Value v = EvaluateConstantExpr(*expr);
+      if (key == "sample_size") {
+        options.sample_rows = v.GetInt();
+      } else if (key == "columns") {
+        Schema schema;
+        for (auto& [n, t] : ParseColumnTypes(*this, *expr, v.ToString())) {
+          schema.Add(Field{n, t, true, ""});
+        }
+        options.schema = std::move(schema);
+      } else if (key == "maximum_object_size") {
+        options.max_line_size = v.GetInt();
+      } else if (key == "format" || key == "auto_detect") {
+        // Newline-delimited objects is the one format; detection is always on.
+      } else {
+        ThrowBind(*expr, fmt::format("Invalid named parameter \"{}\" for function {}", key, name));
+      }
+    }
+    DataFrame df = At(ref, [&] { return session_.ReadJson(positional[0].ToString(), options); });
+    std::string stem = std::filesystem::path(positional[0].ToString()).stem().string();
+    return Requalify(df.plan(), ref.alias.empty() ? stem : ref.alias, ref.column_aliases);
+  }
   if (name == "read_parquet") {
     DataFrame df = At(ref, [&] { return session_.ReadParquet(positional.at(0).ToString()); });
     return Requalify(df.plan(), qualifier, ref.column_aliases);
   }
   ThrowBind(ref, fmt::format("Table Function with name {} does not exist!{}", name,
                              sql_bind::Suggest(name, {"range", "generate_series", "read_csv",
-                                                      "read_csv_auto", "read_parquet"})));
+                                                      "read_csv_auto", "read_parquet", "read_json",
+                                                      "read_json_auto"})));
 }
 
 BoundRelation SqlBinder::BindJoin(const TableRef& ref, const BindScope* outer) {
-  BoundRelation left = BindTableRef(*ref.left, outer);
-  BoundRelation right = BindTableRef(*ref.right, outer);
+  BoundRelation left = WithJoinHint(join_hints_, *ref.left, BindTableRef(*ref.left, outer));
+  BoundRelation right = WithJoinHint(join_hints_, *ref.right, BindTableRef(*ref.right, outer));
   JoinKind kind = ToJoinKind(ref.join_type);
   if (ref.comma) kind = JoinKind::kCross;
   BoundRelation combined = Concat(left, right);
@@ -327,7 +391,16 @@ BoundRelation SqlBinder::BindFromWhere(const sql::SelectNode& node, const BindSc
   if (node.from) {
     std::vector<const TableRef*> refs;
     CollectUnits(*node.from, refs);
-    for (const TableRef* r : refs) units.push_back(BindTableRef(*r, outer));
+    // Hints name the join inputs of this SELECT only; subqueries have their own.
+    const std::vector<sql::Hint>* saved_hints = join_hints_;
+    join_hints_ = node.hints.empty() ? nullptr : &node.hints;
+    try {
+      for (const TableRef* r : refs) units.push_back(WithJoinHint(join_hints_, *r, BindTableRef(*r, outer)));
+    } catch (...) {
+      join_hints_ = saved_hints;
+      throw;
+    }
+    join_hints_ = saved_hints;
   } else {
     // SELECT without FROM reads one row of a relation whose only column is invisible.
     BoundRelation one = sql_bind::MakeRelation(session_.Range(0, 1).plan());

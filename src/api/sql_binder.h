@@ -73,6 +73,9 @@ class SqlBinder {
   // A constant expression (no columns) evaluated now.
   Value EvaluateConstantExpr(const sql::Expr& e);
   LogicalType TranslateType(const sql::TypeName& type);
+  // A FROM item (table, subquery, table function, join) with its columns qualified by its
+  // name or alias (the target and source of UPDATE, DELETE and MERGE).
+  BoundRelation BindRelation(const sql::TableRef& ref) { return BindTableRef(ref, nullptr); }
 
   [[noreturn]] void ThrowBind(const sql::AstNode& at, const std::string& message) const;
   [[noreturn]] void ThrowNotImplemented(const sql::AstNode& at, const std::string& message) const;
@@ -148,6 +151,8 @@ class SqlBinder {
   Session& session_;
   std::string_view script_;
   std::map<std::string, LogicalPlanPtr> ctes_;  // lower-case name -> bound plan
+  // Join strategy hints of the SELECT whose FROM is being bound (/*+ BROADCAST(t) */), or null.
+  const std::vector<sql::Hint>* join_hints_ = nullptr;
   std::unordered_map<const Expr*, const sql::AstNode*> origins_;
   SubqueryCorrelation* correlation_ = nullptr;       // the subquery being decorrelated
   std::vector<SubqueryJoin>* scalar_joins_ = nullptr;  // set while binding a WHERE conjunct

@@ -1,4 +1,5 @@
-// SQL statements: queries, DDL, INSERT, SET, SHOW, DESCRIBE, EXPLAIN, COPY.
+// SQL statements: queries, DDL, INSERT (DELETE, UPDATE, MERGE in sql_dml.cpp), SET, SHOW,
+// DESCRIBE, EXPLAIN, COPY.
 #include "api/sql_runner.h"
 
 #include <algorithm>
@@ -7,10 +8,13 @@
 #include <fmt/format.h>
 
 #include "api/dataframe.h"
+#include "api/partitioned_write.h"
 #include "api/sql_binder.h"
+#include "api/sql_dml.h"
 #include "common/strings.h"
 #include "expr/binder.h"
 #include "io/csv_writer.h"
+#include "io/json_writer.h"
 #include "io/parquet_writer.h"
 #include "sql/parser.h"
 
@@ -33,6 +37,9 @@ StatementResult Message(std::string message) {
 }
 
 Field VarcharField(const std::string& name) { return Field{name, TypeId::kVarchar, true, ""}; }
+
+// A catalog name as written: "t" or "s.t".
+std::string NameOf(const sql::QualifiedName& name) { return Join(name.parts, "."); }
 
 // The text of an option or SET value: bare words are column references.
 std::string WordOf(const sql::Expr& e, SqlBinder& binder) {
@@ -59,7 +66,11 @@ class StatementRunner {
       case StatementKind::kCreateTable: return CreateTable(s.As<sql::CreateTableStatement>());
       case StatementKind::kCreateView: return CreateView(s.As<sql::CreateViewStatement>());
       case StatementKind::kDrop: return Drop(s.As<sql::DropStatement>());
+      case StatementKind::kCreateSchema: return CreateSchema(s.As<sql::CreateSchemaStatement>());
       case StatementKind::kInsert: return Insert(s.As<sql::InsertStatement>());
+      case StatementKind::kDelete: return RunDelete(binder_, s.As<sql::DeleteStatement>());
+      case StatementKind::kUpdate: return RunUpdate(binder_, s.As<sql::UpdateStatement>());
+      case StatementKind::kMerge: return RunMerge(binder_, s.As<sql::MergeStatement>());
       case StatementKind::kSet: {
         const auto& set = s.As<sql::SetStatement>();
         const std::string value = WordOf(*set.value, binder_);
@@ -100,26 +111,33 @@ class StatementRunner {
   }
 
   StatementResult CreateTable(const sql::CreateTableStatement& c) {
-    const std::string name = c.name.parts.back();
+    const std::string name = NameOf(c.name);
     if (session_.HasTable(name) && !c.or_replace) {
       if (c.if_not_exists) return Message("CREATE TABLE");
       binder_.ThrowBind(c.name, fmt::format("Table with name \"{}\" already exists!", name));
     }
     if (c.as_query) {
       LogicalPlanPtr plan = binder_.BindQuery(*c.as_query);
-      session_.CreateTable(name, DataFrame(&session_, plan), true);
+      Guard(c.name, [&] { session_.CreateTable(name, DataFrame(&session_, plan), true); });
       return Message("CREATE TABLE");
     }
     Schema schema;
     for (const auto& col : c.columns) {
       schema.Add(Field{col.name, binder_.TranslateType(col.type), !col.not_null, ""});
     }
-    session_.CreateTable(name, DataFrame(&session_, MakeValues(schema, {})), true);
+    Guard(c.name, [&] {
+      session_.CreateTable(name, DataFrame(&session_, MakeValues(schema, {})), true);
+    });
     return Message("CREATE TABLE");
   }
 
+  StatementResult CreateSchema(const sql::CreateSchemaStatement& c) {
+    Guard(c.name, [&] { session_.CreateSchema(c.name.parts.back(), c.if_not_exists); });
+    return Message("CREATE SCHEMA");
+  }
+
   StatementResult CreateView(const sql::CreateViewStatement& v) {
-    const std::string name = v.name.parts.back();
+    const std::string name = NameOf(v.name);
     if (session_.HasTable(name) && !v.or_replace) {
       if (v.if_not_exists) return Message("CREATE VIEW");
       binder_.ThrowBind(v.name, fmt::format("View with name \"{}\" already exists!", name));
@@ -130,15 +148,17 @@ class StatementRunner {
         if (i < v.column_aliases.size()) f.name = v.column_aliases[i];
       });
     }
-    session_.RegisterView(name, DataFrame(&session_, plan), true);
+    // Stored as SQL text and bound again on use; binding it now reports errors early.
+    Guard(v.name, [&] { session_.CreateView(name, v.query->ToString(), v.column_aliases, true); });
     return Message("CREATE VIEW");
   }
 
   StatementResult Drop(const sql::DropStatement& d) {
     if (d.object_type == sql::ObjectType::kSchema) {
-      binder_.ThrowNotImplemented(d, "DROP SCHEMA is not supported yet");
+      Guard(d.name, [&] { session_.DropSchema(d.name.parts.back(), d.if_exists, d.cascade); });
+      return Message("DROP");
     }
-    const std::string name = d.name.parts.back();
+    const std::string name = NameOf(d.name);
     if (!session_.HasTable(name)) {
       if (d.if_exists) return Message("DROP");
       const char* what = d.object_type == sql::ObjectType::kView ? "View" : "Table";
@@ -150,7 +170,10 @@ class StatementRunner {
   }
 
   StatementResult Insert(const sql::InsertStatement& ins) {
-    const std::string name = ins.table.parts.back();
+    const std::string name = NameOf(ins.table);
+    if (session_.HasTable(name) && !session_.IsTable(name)) {
+      binder_.ThrowBind(ins.table, fmt::format("\"{}\" is a view: only tables can be modified", name));
+    }
     if (!session_.HasTable(name)) {
       binder_.ThrowBind(ins.table, fmt::format("Table with name {} does not exist!{}", name,
                                                sql_bind::Suggest(name, session_.TableNames())));
@@ -194,10 +217,7 @@ class StatementRunner {
     std::vector<Batch> rows = session_.Execute(*projected);
     int64_t count = 0;
     for (const auto& b : rows) count += static_cast<int64_t>(b.num_rows());
-    Schema schema = ts;
-    for (auto& f : schema.mutable_fields()) f.qualifier.clear();
-    LogicalPlanPtr appended = MakeUnion(target, MakeValues(projected->schema, std::move(rows)));
-    session_.CreateTable(name, DataFrame(&session_, appended), true);
+    session_.AppendRows(name, rows);
     return Message(std::to_string(count));
   }
 
@@ -219,7 +239,7 @@ class StatementRunner {
     if (d.query) {
       described = binder_.BindQuery(*d.query)->schema;
     } else {
-      const std::string name = d.table.parts.back();
+      const std::string name = NameOf(d.table);
       if (!session_.HasTable(name)) {
         binder_.ThrowBind(d.table, fmt::format("Table with name {} does not exist!{}", name,
                                                sql_bind::Suggest(name, session_.TableNames())));
@@ -241,14 +261,29 @@ class StatementRunner {
     if (e.statement->kind != sql::StatementKind::kSelect) {
       binder_.ThrowNotImplemented(*e.statement, "EXPLAIN supports queries only");
     }
+    ExplainFormat format = ExplainFormat::kText;
+    bool analyze = e.analyze;
+    for (const auto& o : e.options) {
+      if (o.name == "analyze") analyze = true;
+      if (o.name != "format") continue;
+      const std::string value = o.values.empty() ? "" : ToLower(WordOf(*o.values[0], binder_));
+      if (value == "json") {
+        format = ExplainFormat::kJson;
+      } else if (value == "dot") {
+        format = ExplainFormat::kDot;
+      } else if (value != "text") {
+        binder_.ThrowBind(o, fmt::format("EXPLAIN FORMAT must be text, json or dot, got '{}'", value));
+      }
+    }
     LogicalPlanPtr plan = binder_.BindQuery(*e.statement->As<sql::SelectStatement>().query);
     std::string text;
-    if (e.analyze) {
+    if (analyze) {
       QueryProfile profile;
+      profile.explain_format = format;
       session_.Execute(*plan, &profile);
       text = profile.explain;
     } else {
-      text = session_.Explain(*plan);
+      text = session_.Explain(*plan, format);
     }
     return RowsResult(Schema({VarcharField("explain_value")}), {{Value::Varchar(text)}});
   }
@@ -259,13 +294,29 @@ class StatementRunner {
     ParquetWriteOptions parquet_options;
     const std::string lower_path = ToLower(c.path);
     bool parquet = lower_path.size() > 8 && lower_path.substr(lower_path.size() - 8) == ".parquet";
+    auto ends_with = [&](std::string_view ext) {
+      return lower_path.size() > ext.size() &&
+             lower_path.substr(lower_path.size() - ext.size()) == ext;
+    };
+    bool json = ends_with(".json") || ends_with(".jsonl") || ends_with(".ndjson");
+    PartitionedWriteSpec partitioned;
     for (const auto& o : c.options) {
       const std::string value = o.values.empty() ? "true" : WordOf(*o.values[0], binder_);
       if (o.name == "format") {
         parquet = ToLower(value) == "parquet";
-        if (!parquet && ToLower(value) != "csv") {
+        json = ToLower(value) == "json";
+        if (!parquet && !json && ToLower(value) != "csv") {
           binder_.ThrowNotImplemented(o, fmt::format("COPY format {} is not supported yet", value));
         }
+      } else if (o.name == "partition_by") {
+        for (const auto& v : o.values) partitioned.partition_by.push_back(WordOf(*v, binder_));
+      } else if (o.name == "max_files_per_partition") {
+        int files = 0;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), files);
+        if (ec != std::errc() || end != value.data() + value.size() || files < 1) {
+          binder_.ThrowBind(o, "MAX_FILES_PER_PARTITION must be a positive integer");
+        }
+        partitioned.max_files_per_partition = files;
       } else if (o.name == "compression" || o.name == "codec") {
         parquet_options.codec = ParseParquetCodec(value);
       } else if (o.name == "row_group_size") {
@@ -293,7 +344,7 @@ class StatementRunner {
     if (c.query) {
       plan = binder_.BindQuery(*c.query);
     } else {
-      const std::string name = c.table.parts.back();
+      const std::string name = NameOf(c.table);
       if (!session_.HasTable(name)) {
         binder_.ThrowBind(c.table, fmt::format("Table with name {} does not exist!{}", name,
                                                sql_bind::Suggest(name, session_.TableNames())));
@@ -302,7 +353,22 @@ class StatementRunner {
       if (!c.columns.empty()) df = binder_.At(c.table, [&] { return df.Select(c.columns); });
       plan = df.plan();
     }
+    if (!partitioned.partition_by.empty()) {
+      partitioned.options.format =
+          parquet ? FileFormat::kParquet : json ? FileFormat::kJson : FileFormat::kCsv;
+      partitioned.options.csv = options;
+      partitioned.options.parquet = parquet_options;
+      int64_t written = 0;
+      Guard(c, [&] { written = WritePartitioned(session_, plan, c.path, partitioned); });
+      return Message(std::to_string(written));
+    }
     std::vector<Batch> rows = session_.Execute(*plan);
+    if (json) {
+      JsonWriter writer(c.path, plan->schema);
+      for (const auto& b : rows) writer.Append(b);
+      writer.Finish();
+      return Message(std::to_string(writer.rows_written()));
+    }
     if (parquet) {
       ParquetWriter writer(c.path, plan->schema, parquet_options);
       for (const auto& b : rows) writer.Append(b);

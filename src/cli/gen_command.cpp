@@ -1,7 +1,7 @@
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 #include "cli/cli.h"
 #include "common/error.h"
@@ -29,7 +29,8 @@ Options:
 )";
 
 std::string NeedValue(const std::vector<std::string>& args, size_t& i) {
-  if (i + 1 >= args.size()) throw InvalidInputError(fmt::format("option {} needs a value", args[i]));
+  if (i + 1 >= args.size())
+    throw InvalidInputError(fmt::format("option {} needs a value", args[i]));
   return args[++i];
 }
 

@@ -64,6 +64,7 @@ int SqlCommand(const std::vector<std::string>& args) {
   bool progress = true;
   bool timer = false;
   Settings settings;
+  std::string db_dir;  // empty: an in-memory warehouse
   for (size_t i = 0; i < args.size(); i++) {
     const std::string& a = args[i];
     if (a == "-c" || a == "--command") {
@@ -73,7 +74,8 @@ int SqlCommand(const std::vector<std::string>& args) {
       sql = ReadFile(NeedValue(args, i));
       have_sql = true;
     } else if (a == "--db") {
-      settings.temp_directory = NeedValue(args, i) + ".tmp";
+      db_dir = NeedValue(args, i);
+      settings.temp_directory = db_dir + ".tmp";
     } else if (a == "--threads") {
       settings.Set("threads", NeedValue(args, i));
     } else if (a == "--memory-limit") {
@@ -96,7 +98,7 @@ int SqlCommand(const std::vector<std::string>& args) {
     buffer << std::cin.rdbuf();
     sql = buffer.str();
   }
-  Session session(settings);
+  Session session(settings, db_dir);
   ProgressBar bar(progress && settings.progress_bar);
   session.set_progress(&bar);
   std::vector<StatementResult> results;

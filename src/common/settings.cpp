@@ -45,7 +45,7 @@ std::vector<std::string> Settings::Names() {
   return {"threads",          "memory_limit",   "temp_directory",
           "shuffle_partitions", "target_partition_bytes", "broadcast_threshold",
           "adaptive",         "skew_factor",    "skew_threshold",
-          "progress_bar"};
+          "progress_bar",     "prefer_in_process_broadcast", "prefer_sort_merge_join"};
 }
 
 void Settings::Set(const std::string& raw_name, const std::string& value) {
@@ -68,6 +68,10 @@ void Settings::Set(const std::string& raw_name, const std::string& value) {
     broadcast_threshold = ParseSizeOrOff(name, value);
   } else if (name == "adaptive") {
     adaptive = ParseBool(name, value);
+  } else if (name == "prefer_in_process_broadcast") {
+    prefer_in_process_broadcast = ParseBool(name, value);
+  } else if (name == "prefer_sort_merge_join") {
+    prefer_sort_merge_join = ParseBool(name, value);
   } else if (name == "skew_factor") {
     try {
       skew_factor = std::stod(value);
@@ -95,6 +99,8 @@ std::string Settings::Get(const std::string& raw_name) const {
     return broadcast_threshold < 0 ? "-1" : FormatBytes(broadcast_threshold);
   }
   if (name == "adaptive") return adaptive ? "true" : "false";
+  if (name == "prefer_in_process_broadcast") return prefer_in_process_broadcast ? "true" : "false";
+  if (name == "prefer_sort_merge_join") return prefer_sort_merge_join ? "true" : "false";
   if (name == "skew_factor") return fmt::format("{}", skew_factor);
   if (name == "skew_threshold") return FormatBytes(skew_threshold);
   if (name == "progress_bar") return progress_bar ? "true" : "false";

@@ -16,6 +16,11 @@ struct Settings {
   int shuffle_partitions = 16;
   int64_t target_partition_bytes = int64_t{128} << 20;
   int64_t broadcast_threshold = int64_t{10} << 20;  // -1 turns broadcast joins off
+  // Broadcast a build side that is <= 1/4 of the probe side and <= memory_limit/8 even above
+  // broadcast_threshold: within one process a broadcast ships nothing (join_strategy.h).
+  bool prefer_in_process_broadcast = true;
+  // Shuffled joins use sort-merge even when the build side fits in memory per partition.
+  bool prefer_sort_merge_join = false;
   bool adaptive = true;
   double skew_factor = 5;
   int64_t skew_threshold = int64_t{256} << 20;

@@ -46,6 +46,17 @@ void AggregateStates::AddGroups(size_t count) {
   num_groups_ = total;
 }
 
+bool AggregateStates::TryReserve(size_t groups) {
+  while (chunks_.size() * kGroupsPerChunk < groups) {
+    const size_t bytes = kGroupsPerChunk * row_width_;
+    if (!reservation_.TryResize(reservation_.bytes() + static_cast<int64_t>(bytes))) return false;
+    auto* chunk = static_cast<uint8_t*>(std::aligned_alloc(row_align_, bytes));
+    if (chunk == nullptr) throw OutOfMemoryError("could not allocate aggregate states");
+    chunks_.emplace_back(chunk);
+  }
+  return true;
+}
+
 void AggregateStates::Pointers(const uint32_t* groups, size_t n, size_t aggregate,
                                std::vector<uint8_t*>* out) const {
   out->resize(n);

@@ -25,6 +25,9 @@ class AggregateStates {
   size_t num_groups() const { return num_groups_; }
   // Appends `count` groups with freshly initialized states.
   void AddGroups(size_t count);
+  // Allocates room for `groups` groups in all, reserving the memory first; returns false
+  // when the MemoryManager refuses (then AddGroups beyond the room would throw).
+  bool TryReserve(size_t groups);
 
   // out[i] = state of aggregate `aggregate` for group groups[i], i < n.
   void Pointers(const uint32_t* groups, size_t n, size_t aggregate,

@@ -5,59 +5,9 @@
 
 #include "common/hash.h"
 #include "exec/column_hash.h"
+#include "exec/task_stats.h"
 
 namespace sluice {
-
-int64_t ExchangeStats::total_rows() const { return std::accumulate(rows.begin(), rows.end(), int64_t{0}); }
-int64_t ExchangeStats::total_bytes() const {
-  return std::accumulate(bytes.begin(), bytes.end(), int64_t{0});
-}
-
-ExchangeBuffer::ExchangeBuffer(MemoryManager* memory, int map_tasks, int partitions)
-    : map_tasks_(map_tasks), partitions_(partitions) {
-  slots_.resize(map_tasks, std::vector<std::vector<Batch>>(partitions));
-  for (int i = 0; i < map_tasks; i++) reservations_.emplace_back(memory, "exchange buffer");
-}
-
-void ExchangeBuffer::Add(int task, int partition, Batch batch) {
-  reservations_[task].Grow(static_cast<int64_t>(batch.MemoryBytes()));
-  slots_[task][partition].push_back(std::move(batch));
-}
-
-std::vector<Batch> ExchangeBuffer::Read(int partition) const {
-  std::vector<Batch> out;
-  for (int t = 0; t < map_tasks_; t++) {
-    const auto& batches = slots_[t][partition];
-    out.insert(out.end(), batches.begin(), batches.end());
-  }
-  return out;
-}
-
-std::vector<Batch> ExchangeBuffer::ReadAll() const {
-  std::vector<Batch> out;
-  for (int t = 0; t < map_tasks_; t++) {
-    for (int p = 0; p < partitions_; p++) {
-      const auto& batches = slots_[t][p];
-      out.insert(out.end(), batches.begin(), batches.end());
-    }
-  }
-  return out;
-}
-
-ExchangeStats ExchangeBuffer::Stats() const {
-  ExchangeStats stats;
-  stats.rows.assign(partitions_, 0);
-  stats.bytes.assign(partitions_, 0);
-  for (int t = 0; t < map_tasks_; t++) {
-    for (int p = 0; p < partitions_; p++) {
-      for (const auto& b : slots_[t][p]) {
-        stats.rows[p] += static_cast<int64_t>(b.num_rows());
-        stats.bytes[p] += static_cast<int64_t>(b.MemoryBytes());
-      }
-    }
-  }
-  return stats;
-}
 
 Partitioning Exchange::output_partitioning() const {
   switch (target_.kind) {
@@ -73,16 +23,20 @@ ExchangeBuffer& Exchange::Buffer(ExecContext& ctx) const {
                             target_.kind == Partitioning::Kind::kRoundRobin
                         ? target_.num_partitions
                         : 1;
-    return std::make_unique<ExchangeBuffer>(&ctx.memory(), child().num_partitions(), out);
+    std::vector<LogicalType> types;
+    for (const auto& f : child().schema().fields()) types.push_back(f.type);
+    return std::make_unique<ExchangeBuffer>(&ctx.memory(), &ctx.temp_directory(), std::move(types),
+                                            child().num_partitions(), out,
+                                            &ctx.metrics(id()).spilled_bytes);
   });
 }
 
 const ExchangeBuffer* Exchange::buffer(ExecContext& ctx) const { return &Buffer(ctx); }
 
 std::unique_ptr<BatchStream> Exchange::Execute(int partition, ExecContext& ctx) const {
-  const ExchangeBuffer& buffer = Buffer(ctx);
+  ExchangeBuffer& buffer = Buffer(ctx);
   SLUICE_CHECK(buffer.complete(), "exchange {} read before its map stage ran", id());
-  return std::make_unique<VectorStream>(buffer.Read(partition));
+  return buffer.OpenPartition(partition);
 }
 
 namespace {
@@ -137,6 +91,7 @@ class PartitionWriter {
     for (size_t p = 0; p < builders_.size(); p++) {
       if (builders_[p].num_rows() > 0) buffer_->Add(task_, static_cast<int>(p), builders_[p].Finish());
     }
+    buffer_->FinishTask(task_);
   }
 
  private:
@@ -168,7 +123,7 @@ void Exchange::RunMapStage(ExecContext& ctx, int stage_id) const {
   const auto start = std::chrono::steady_clock::now();
   if (ctx.progress()) ctx.progress()->StageStarted(stage_id, tasks);
   ctx.pool().ParallelFor(tasks, [&](int task) {
-    auto stream = ctx.Execute(child(), task);
+    auto stream = MeasureTask(ctx, *this, task, ctx.Execute(child(), task));
     PartitionWriter writer(child().schema(), target_, &buffer, task);
     Batch batch;
     while (stream->Next(&batch)) writer.Write(batch);

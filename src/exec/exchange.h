@@ -6,49 +6,11 @@
 #include <vector>
 
 #include "common/memory.h"
+#include "exec/exchange_buffer.h"
 #include "exec/exec_context.h"
 #include "exec/operator.h"
 
 namespace sluice {
-
-// What an exchange moved, per output partition; the basis of adaptive decisions and of
-// EXPLAIN ANALYZE.
-struct ExchangeStats {
-  std::vector<int64_t> rows;   // per output partition
-  std::vector<int64_t> bytes;  // per output partition
-  int64_t total_rows() const;
-  int64_t total_bytes() const;
-};
-
-// The materialized output of an exchange: batches per (map task, output partition). Written
-// by the map stage (one task per input partition, each writing only its own slot), read by
-// the next stage after the barrier. Buffers are reserved from the MemoryManager; spilling
-// them to disk when a reservation is refused is the seam for the spill issue.
-class ExchangeBuffer : public SharedState {
- public:
-  ExchangeBuffer(MemoryManager* memory, int map_tasks, int partitions);
-
-  // Called by map task `task` only.
-  void Add(int task, int partition, Batch batch);
-  // Batches of output partition `partition`, in map task order (deterministic).
-  std::vector<Batch> Read(int partition) const;
-  // All batches of all partitions in order (for broadcast reads).
-  std::vector<Batch> ReadAll() const;
-  ExchangeStats Stats() const;
-  void set_complete() { complete_ = true; }
-  bool complete() const { return complete_; }
-  // Wall time of the map stage that filled the buffer.
-  void set_map_seconds(double s) { map_seconds_ = s; }
-  double map_seconds() const { return map_seconds_; }
-
- private:
-  int map_tasks_;
-  int partitions_;
-  std::vector<std::vector<std::vector<Batch>>> slots_;  // [task][partition]
-  std::vector<MemoryReservation> reservations_;         // per task
-  bool complete_ = false;
-  double map_seconds_ = 0;
-};
 
 // A stage boundary: repartitions its child's rows (hash of key columns, round robin, all to
 // one partition, or broadcast to every reader). The scheduler runs the child's stage to

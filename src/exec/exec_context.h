@@ -12,6 +12,7 @@
 #include "common/settings.h"
 #include "common/thread_pool.h"
 #include "exec/operator.h"
+#include "exec/temp_directory.h"
 
 namespace sluice {
 
@@ -21,6 +22,7 @@ struct OperatorMetrics {
   std::atomic<int64_t> batches_out{0};
   std::atomic<int64_t> bytes_out{0};
   std::atomic<int64_t> nanos{0};  // time spent in Next() of this operator, children included
+  std::atomic<int64_t> spilled_bytes{0};  // bytes written to spill files (compressed)
 };
 
 // State that the tasks of one operator share within a query (a broadcast hash table).
@@ -42,11 +44,16 @@ class ProgressListener {
 class ExecContext {
  public:
   ExecContext(const Settings& settings, MemoryManager* memory, ThreadPool* pool)
-      : settings_(settings), memory_(memory), pool_(pool) {}
+      : settings_(settings),
+        memory_(memory),
+        pool_(pool),
+        temp_directory_(settings.temp_directory) {}
 
   const Settings& settings() const { return settings_; }
   MemoryManager& memory() { return *memory_; }
   ThreadPool& pool() { return *pool_; }
+  // Where operators spill; removed with its files when this context is destroyed.
+  TempDirectory& temp_directory() { return temp_directory_; }
 
   // Opens partition `partition` of `op`, recording its metrics. Operators open their
   // children through this, never through child.Execute directly.
@@ -83,6 +90,7 @@ class ExecContext {
   Settings settings_;
   MemoryManager* memory_;
   ThreadPool* pool_;
+  TempDirectory temp_directory_;  // declared before the shared state whose files it holds
   std::mutex mutex_;
   std::map<int, Slot> shared_;
   std::map<int, std::unique_ptr<OperatorMetrics>> metrics_;

@@ -6,6 +6,7 @@
 #include "exec/aggregate_states.h"
 #include "exec/exec_context.h"
 #include "exec/hash_table.h"
+#include "exec/spill_partitioner.h"
 #include "expr/aggregate_function.h"
 #include "expr/evaluator.h"
 
@@ -36,57 +37,86 @@ std::string JoinExprs(const std::vector<ExprPtr>& exprs) {
   return out;
 }
 
-// One task of a HashAggregate: consumes the whole input partition into the hash table and
-// the states, then emits the groups in insertion order.
+// Bytes of the VARCHAR values longer than inline size in `keys` (what inserting them as new
+// groups may add to a KeyHashTable's string arena).
+size_t LongStringBytes(const std::vector<ColumnPtr>& keys, size_t n) {
+  size_t bytes = 0;
+  for (const auto& k : keys) {
+    if (k->type().id() != TypeId::kVarchar) continue;
+    const StringView* views = k->data<StringView>();
+    const size_t rows = k->is_constant() ? 1 : n;
+    for (size_t i = 0; i < rows; i++) {
+      if (!views[i].IsInline() && k->IsValid(i)) bytes += views[i].size();
+    }
+  }
+  return bytes;
+}
+
+// One task of a HashAggregate. Consumes its input into the hash table and the states, then
+// emits the groups in insertion order.
+//
+// When the table cannot grow (the MemoryManager refuses), a partial aggregate emits what it
+// has and starts over (the final aggregate merges the pieces); a final or single aggregate
+// spills the partial states of its groups, split by hash radix into SpillPartitioner files,
+// and starts over. At the end of a pass that spilled, the remaining groups are spilled too,
+// and each spilled partition is aggregated alone (merging states), splitting it again at
+// the next radix level if it still does not fit. The groups of a spilled run come out
+// partition by partition.
 class HashAggregateStream : public BatchStream {
  public:
   HashAggregateStream(const HashAggregate& op, ExecContext& ctx, int partition)
-      : op_(op),
-        input_(ctx.Execute(op.child(), partition)),
-        states_(FunctionsOf(op.aggregates()), &ctx.memory()) {
-    std::vector<LogicalType> key_types;
-    for (const auto& g : op.groups()) key_types.push_back(g->type);
-    if (!key_types.empty()) {
-      table_ = std::make_unique<KeyHashTable>(std::move(key_types), &ctx.memory());
-    } else {
-      states_.AddGroups(1);  // the one group of a global aggregate exists even for no rows
-    }
+      : op_(op), ctx_(ctx), input_(ctx.Execute(op.child(), partition)) {
+    for (const auto& g : op.groups()) key_types_.push_back(g->type);
+    spill_types_ = key_types_;
     for (const auto& a : op.aggregates()) {
+      for (const auto& t : a->aggregate->state_types()) spill_types_.push_back(t);
       std::vector<ExprPtr> args;
       for (const auto& arg : a->args) {
         if (arg->kind != ExprKind::kStar) args.push_back(arg);
       }
       aggregate_args_.push_back(std::move(args));
     }
+    source_ = input_.get();
+    merge_ = op.mode() == AggregateMode::kFinal;
+    Reset();
   }
 
   bool Next(Batch* out) override {
-    if (!consumed_) {
-      Batch batch;
-      while (input_->Next(&batch)) {
-        Consume(batch);
-        if (ShouldPassThrough()) {
-          pass_through_ = true;
+    for (;;) {
+      switch (phase_) {
+        case Phase::kConsume: Consume(); break;
+        case Phase::kEmit:
+          if (emitted_ < states_->num_groups()) {
+            const size_t n = std::min(kBatchSize, states_->num_groups() - emitted_);
+            *out = Emit(emitted_, n);
+            emitted_ += n;
+            return true;
+          }
+          AfterEmit();
           break;
+        case Phase::kPassThrough: {
+          Batch batch;
+          if (!input_->Next(&batch)) {
+            phase_ = Phase::kDone;
+            break;
+          }
+          *out = PassThrough(batch);
+          return true;
         }
+        case Phase::kDone: return false;
       }
-      consumed_ = true;
     }
-    const size_t total = states_.num_groups();
-    if (emitted_ < total) {
-      const size_t n = std::min(kBatchSize, total - emitted_);
-      *out = Emit(emitted_, n);
-      emitted_ += n;
-      return true;
-    }
-    if (!pass_through_) return false;
-    Batch batch;
-    if (!input_->Next(&batch)) return false;
-    *out = PassThrough(batch);
-    return true;
   }
 
  private:
+  enum class Phase { kConsume, kEmit, kPassThrough, kDone };
+
+  // A spilled partition waiting to be aggregated, and the radix level that splits it.
+  struct PendingPartition {
+    std::unique_ptr<SpillFile> file;
+    int level;
+  };
+
   static std::vector<const AggregateFunction*> FunctionsOf(const std::vector<ExprPtr>& aggs) {
     std::vector<const AggregateFunction*> functions;
     for (const auto& a : aggs) {
@@ -96,33 +126,156 @@ class HashAggregateStream : public BatchStream {
     return functions;
   }
 
-  void Consume(const Batch& batch) {
+  // Drops the groups (their memory goes back) and starts an empty table.
+  void Reset() {
+    table_.reset();
+    states_.reset();
+    states_ = std::make_unique<AggregateStates>(FunctionsOf(op_.aggregates()), &ctx_.memory());
+    if (!key_types_.empty()) {
+      table_ = std::make_unique<KeyHashTable>(key_types_, &ctx_.memory());
+    } else {
+      states_->AddGroups(1);  // the one group of a global aggregate exists even for no rows
+    }
+    emitted_ = 0;
+  }
+
+  // Feeds the current source into the table until it ends, the table must be flushed
+  // (partial), or the partial aggregate gives up grouping.
+  void Consume() {
+    Batch batch;
+    for (;;) {
+      if (has_pending_batch_) {
+        batch = std::move(pending_batch_);
+        has_pending_batch_ = false;
+      } else if (!source_->Next(&batch)) {
+        break;
+      }
+      if (!ConsumeBatch(batch, /*force=*/false)) {
+        if (states_->num_groups() == 0) {
+          ConsumeBatch(batch, /*force=*/true);  // nothing to give back: fits or fails
+        } else if (op_.mode() == AggregateMode::kPartial) {
+          // Emit what we have and start over with this batch.
+          pending_batch_ = std::move(batch);
+          has_pending_batch_ = true;
+          flushing_ = true;
+          phase_ = Phase::kEmit;
+          return;
+        } else {
+          SpillTable();
+          ConsumeBatch(batch, /*force=*/true);
+        }
+      }
+      if (ShouldPassThrough()) {
+        pass_through_ = true;
+        phase_ = Phase::kEmit;
+        return;
+      }
+    }
+    if (spiller_ != nullptr) {
+      // This pass spilled: the rest of its groups join their partitions, which are then
+      // aggregated one by one (partition 0 first).
+      SpillTable();
+      auto files = spiller_->Finish();
+      const int level = spiller_->level() + 1;
+      spiller_.reset();
+      for (auto it = files.rbegin(); it != files.rend(); ++it) {
+        if (*it != nullptr) pending_.push_back({std::move(*it), level});
+      }
+      StartNextPartition();
+      return;
+    }
+    phase_ = Phase::kEmit;
+  }
+
+  void AfterEmit() {
+    if (flushing_) {
+      flushing_ = false;
+      Reset();
+      phase_ = Phase::kConsume;
+    } else if (pass_through_) {
+      phase_ = Phase::kPassThrough;
+    } else {
+      StartNextPartition();
+    }
+  }
+
+  void StartNextPartition() {
+    Reset();
+    reader_.reset();
+    current_file_.reset();  // its disk space goes back
+    if (pending_.empty()) {
+      phase_ = Phase::kDone;
+      return;
+    }
+    current_file_ = std::move(pending_.back().file);
+    level_ = pending_.back().level;
+    pending_.pop_back();
+    reader_ = current_file_->OpenReader();
+    source_ = reader_.get();
+    merge_ = true;  // spilled rows are partial states
+    phase_ = Phase::kConsume;
+  }
+
+  // Writes the groups of the table as partial-state rows to the partitions of this pass,
+  // then empties the table.
+  void SpillTable() {
+    SLUICE_CHECK(table_ != nullptr, "a global aggregate never spills");
+    if (spiller_ == nullptr) {
+      if (level_ > SpillPartitioner::kMaxLevel) {
+        throw OutOfMemoryError(fmt::format(
+            "hash aggregate cannot fit one spill partition in the memory_limit {} (too many "
+            "equal keys?); raise it with SET memory_limit='...'",
+            FormatBytes(ctx_.memory().limit())));
+      }
+      spiller_ = std::make_unique<SpillPartitioner>(&ctx_.temp_directory(), "aggregate",
+                                                    spill_types_, level_);
+    }
+    const int64_t before = spiller_->bytes_written();
+    const size_t total = states_->num_groups();
+    std::vector<uint64_t> hashes(kBatchSize);
+    for (size_t first = 0; first < total; first += kBatchSize) {
+      const size_t n = std::min(kBatchSize, total - first);
+      for (size_t i = 0; i < n; i++) hashes[i] = table_->group_hash(static_cast<uint32_t>(first + i));
+      spiller_->Append(EmitStates(first, n), hashes.data());
+    }
+    ctx_.metrics(op_.id()).spilled_bytes += spiller_->bytes_written() - before;
+    Reset();
+  }
+
+  // Adds `batch` to the table. Without `force`, first makes room for all its rows as new
+  // groups and returns false, consuming nothing, when the memory is refused; with `force`,
+  // a refusal throws OutOfMemoryError.
+  bool ConsumeBatch(const Batch& batch, bool force) {
     const size_t n = batch.num_rows();
-    rows_seen_ += n;
-    const bool final = op_.mode() == AggregateMode::kFinal;
     const size_t num_keys = op_.groups().size();
     keys_.clear();
     for (size_t k = 0; k < num_keys; k++) {
-      keys_.push_back(final ? batch.column(k) : Evaluate(*op_.groups()[k], batch));
+      keys_.push_back(merge_ ? batch.column(k) : Evaluate(*op_.groups()[k], batch));
     }
     group_ids_.resize(n);
     if (table_ != nullptr) {
+      const size_t groups = table_->num_groups() + n;
+      if (!force && !(table_->TryReserve(groups, 2 * LongStringBytes(keys_, n) + 16384) &&
+                      states_->TryReserve(groups))) {
+        return false;
+      }
       hashes_.resize(n);
       HashKeyColumns(keys_, nullptr, n, hashes_.data());
       table_->FindOrInsert(keys_, nullptr, n, hashes_.data(), group_ids_.data());
-      if (table_->num_groups() > states_.num_groups()) {
-        states_.AddGroups(table_->num_groups() - states_.num_groups());
+      if (table_->num_groups() > states_->num_groups()) {
+        states_->AddGroups(table_->num_groups() - states_->num_groups());
       }
     } else {
       std::fill(group_ids_.begin(), group_ids_.end(), 0);
     }
+    if (source_ == input_.get()) rows_seen_ += n;
 
     size_t next_input = num_keys;
     for (size_t a = 0; a < op_.aggregates().size(); a++) {
       const AggregateFunction& fn = *op_.aggregates()[a]->aggregate;
-      states_.Pointers(group_ids_.data(), n, a, &pointers_);
+      states_->Pointers(group_ids_.data(), n, a, &pointers_);
       args_.clear();
-      if (final) {
+      if (merge_) {
         const size_t width = fn.state_types().size();
         for (size_t c = 0; c < width; c++) args_.push_back(batch.column(next_input + c));
         next_input += width;
@@ -132,6 +285,7 @@ class HashAggregateStream : public BatchStream {
         fn.Update(pointers_.data(), args_, n);
       }
     }
+    return true;
   }
 
   // A partial aggregate that barely reduces its input (most keys distinct within the
@@ -159,60 +313,83 @@ class HashAggregateStream : public BatchStream {
       args_.clear();
       for (const auto& arg : aggregate_args_[a]) args_.push_back(Evaluate(*arg, batch));
       fn.Update(pointers_.data(), args_, n);
-      std::vector<std::shared_ptr<Column>> outs;
-      std::vector<Column*> raw;
-      for (const auto& t : fn.state_types()) {
-        outs.push_back(Column::Make(t, n));
-        raw.push_back(outs.back().get());
-      }
-      fn.Serialize(pointers_.data(), n, raw);
-      for (auto& c : outs) {
-        c->set_size(n);
-        columns.push_back(std::move(c));
-      }
+      SerializeStates(fn, n, &columns);
+    }
+    return Batch(std::move(columns), n);
+  }
+
+  // Appends the serialized states in pointers_ (n of them) as columns.
+  void SerializeStates(const AggregateFunction& fn, size_t n, std::vector<ColumnPtr>* columns) {
+    std::vector<std::shared_ptr<Column>> outs;
+    std::vector<Column*> raw;
+    for (const auto& t : fn.state_types()) {
+      outs.push_back(Column::Make(t, n));
+      raw.push_back(outs.back().get());
+    }
+    fn.Serialize(pointers_.data(), n, raw);
+    for (auto& c : outs) {
+      c->set_size(n);
+      columns->push_back(std::move(c));
+    }
+  }
+
+  // Groups [first, first + n) as keys plus serialized states (the kPartial output format,
+  // also the spill format).
+  Batch EmitStates(size_t first, size_t n) {
+    std::vector<ColumnPtr> columns;
+    for (size_t k = 0; k < op_.groups().size(); k++) {
+      columns.push_back(table_->GetKeys(k, first, n));
+    }
+    for (size_t a = 0; a < op_.aggregates().size(); a++) {
+      states_->RangePointers(first, n, a, &pointers_);
+      SerializeStates(*op_.aggregates()[a]->aggregate, n, &columns);
     }
     return Batch(std::move(columns), n);
   }
 
   Batch Emit(size_t first, size_t n) {
+    if (op_.mode() == AggregateMode::kPartial) return EmitStates(first, n);
     std::vector<ColumnPtr> columns;
     for (size_t k = 0; k < op_.groups().size(); k++) {
       columns.push_back(table_->GetKeys(k, first, n));
     }
     for (size_t a = 0; a < op_.aggregates().size(); a++) {
       const AggregateFunction& fn = *op_.aggregates()[a]->aggregate;
-      states_.RangePointers(first, n, a, &pointers_);
-      if (op_.mode() == AggregateMode::kPartial) {
-        std::vector<std::shared_ptr<Column>> outs;
-        std::vector<Column*> raw;
-        for (const auto& t : fn.state_types()) {
-          outs.push_back(Column::Make(t, n));
-          raw.push_back(outs.back().get());
-        }
-        fn.Serialize(pointers_.data(), n, raw);
-        for (auto& c : outs) {
-          c->set_size(n);
-          columns.push_back(std::move(c));
-        }
-      } else {
-        auto col = Column::Make(fn.result_type(), n);
-        col->set_size(n);
-        fn.Finalize(pointers_.data(), n, col.get(), 0);
-        columns.push_back(std::move(col));
-      }
+      states_->RangePointers(first, n, a, &pointers_);
+      auto col = Column::Make(fn.result_type(), n);
+      col->set_size(n);
+      fn.Finalize(pointers_.data(), n, col.get(), 0);
+      columns.push_back(std::move(col));
     }
     return Batch(std::move(columns), n);
   }
 
   const HashAggregate& op_;
+  ExecContext& ctx_;
   std::unique_ptr<BatchStream> input_;
+  std::vector<LogicalType> key_types_;
+  std::vector<LogicalType> spill_types_;  // keys, then every aggregate's state columns
   std::unique_ptr<KeyHashTable> table_;  // null without group keys
-  AggregateStates states_;
+  std::unique_ptr<AggregateStates> states_;
   std::vector<std::vector<ExprPtr>> aggregate_args_;
-  bool consumed_ = false;
+
+  Phase phase_ = Phase::kConsume;
+  BatchStream* source_;  // input_ or a spilled partition's reader
+  bool merge_ = false;   // the source holds partial states (kFinal input, spill files)
+  Batch pending_batch_;  // a partial's batch that did not fit before a flush
+  bool has_pending_batch_ = false;
+  bool flushing_ = false;
   bool pass_through_ = false;
   size_t rows_seen_ = 0;
   size_t emitted_ = 0;
+
+  // Spilling: the partitions of the current pass, those waiting, the one being read.
+  int level_ = 0;
+  std::unique_ptr<SpillPartitioner> spiller_;
+  std::vector<PendingPartition> pending_;
+  std::unique_ptr<SpillFile> current_file_;
+  std::unique_ptr<BatchStream> reader_;
+
   // Per-batch work buffers, reused.
   std::vector<ColumnPtr> keys_;
   std::vector<ColumnPtr> args_;

@@ -40,6 +40,29 @@ class HashAggregate : public PhysicalOperator {
   std::string name() const override { return "HashAggregate"; }
   std::string details() const override;
   bool is_wide() const override { return mode_ != AggregateMode::kPartial; }
+  // Rows stay in their partition but the columns change: a hash partitioning survives only
+  // when every key column is a group key (renumbered to its output position).
+  Partitioning output_partitioning() const override {
+    const Partitioning in = child().output_partitioning();
+    if (in.kind == Partitioning::Kind::kSingle || in.kind == Partitioning::Kind::kBroadcast) {
+      return in;
+    }
+    if (in.kind != Partitioning::Kind::kHash) return Partitioning::Unknown(in.num_partitions);
+    std::vector<int> keys;
+    for (int key : in.keys) {
+      int found = -1;
+      for (size_t g = 0; g < groups_.size() && found < 0; g++) {
+        const bool same = mode_ == AggregateMode::kFinal
+                              ? static_cast<int>(g) == key
+                              : groups_[g]->kind == ExprKind::kColumnRef &&
+                                    groups_[g]->column_index == key;
+        if (same) found = static_cast<int>(g);
+      }
+      if (found < 0) return Partitioning::Unknown(in.num_partitions);
+      keys.push_back(found);
+    }
+    return Partitioning::Hash(std::move(keys), in.num_partitions);
+  }
   std::unique_ptr<BatchStream> Execute(int partition, ExecContext& ctx) const override;
 
   AggregateMode mode() const { return mode_; }

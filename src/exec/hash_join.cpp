@@ -4,6 +4,7 @@
 
 #include "exec/exec_context.h"
 #include "exec/join_build.h"
+#include "exec/spill_partitioner.h"
 #include "expr/evaluator.h"
 
 namespace sluice {
@@ -20,42 +21,66 @@ std::string KeyList(const std::vector<int>& keys) {
   return out;
 }
 
+// Tracked bytes per build row beyond the batches themselves while a partitioned build is
+// loaded: the flat copy of the columns is counted as the batches' size again, plus the hash
+// table (slots at half load, key copies, hashes) and the row lists.
+constexpr int64_t kBuildBytesPerRow = 96;
+
+int64_t BuildFootprint(int64_t bytes, size_t rows) {
+  return 2 * bytes + kBuildBytesPerRow * static_cast<int64_t>(rows);
+}
+
 // One probe task. A state machine over probe batches: for each batch, emit chunks of
 // matching pairs, then (left/full/semi/anti) the rows decided by the match flags; after the
 // last batch, (right/full) the build rows that never matched.
+//
+// A partitioned build that does not fit (its reservation is refused) turns into a grace hash
+// join: both inputs are split by key hash radix into SpillPartitioner files, and each pair
+// of partitions is joined alone by the same state machine; a pair whose build still does
+// not fit is split again at the next radix level. The broadcast build is shared by all
+// tasks and must fit (the planner broadcasts only small build sides).
 class HashJoinStream : public BatchStream {
  public:
   HashJoinStream(const HashJoin& op, ExecContext& ctx, int partition)
-      : op_(op), type_(op.type()) {
+      : op_(op), ctx_(ctx), type_(op.type()), build_reservation_(&ctx.memory(), "hash join build") {
     const PhysicalOperator& build_op = op.child(1);
-    auto make = [&] {
-      auto table = std::make_unique<JoinBuildTable>(build_op.schema(), op.build_keys(),
-                                                    &ctx.memory());
-      auto input = ctx.Execute(build_op, op.distribution() == JoinDistribution::kBroadcast
-                                             ? 0 : partition);
-      table->Build(input.get());
-      return table;
-    };
-    if (op.distribution() == JoinDistribution::kBroadcast) {
-      build_ = &ctx.GetSharedState<JoinBuildTable>(
-          op.id(), std::function<std::unique_ptr<JoinBuildTable>()>(make));
-    } else {
-      owned_build_ = make();
-      build_ = owned_build_.get();
-    }
-    probe_ = ctx.Execute(op.child(0), partition);
-    if (type_ == JoinType::kRight || type_ == JoinType::kFull) {
-      build_matched_.assign(build_->num_rows(), 0);
-    }
     pair_probe_.resize(kBatchSize);
     pair_build_.resize(kBatchSize);
     filter_sel_.resize(kBatchSize);
+    if (op.distribution() == JoinDistribution::kBroadcast) {
+      auto make = [&] {
+        auto table = std::make_unique<JoinBuildTable>(build_op.schema(), op.build_keys(),
+                                                      &ctx.memory());
+        auto input = ctx.Execute(build_op, 0);
+        table->Build(input.get());
+        return table;
+      };
+      const JoinBuildTable* build = &ctx.GetSharedState<JoinBuildTable>(
+          op.id(), std::function<std::unique_ptr<JoinBuildTable>()>(make));
+      owned_probe_ = ctx.Execute(op.child(0), partition);
+      StartJoin(build, owned_probe_.get());
+      return;
+    }
+    auto build_input = ctx.Execute(build_op, partition);
+    if (TryLoadBuild(build_input.get(), 0)) {
+      owned_probe_ = ctx.Execute(op.child(0), partition);
+      StartJoin(owned_build_.get(), owned_probe_.get());
+      return;
+    }
+    // Grace: spill both sides by key hash, then join partition pairs one by one.
+    auto probe_input = ctx.Execute(op.child(0), partition);
+    SpillBothSides(build_input.get(), probe_input.get(), 0);
+    if (!NextGracePartition()) probe_done_ = true;
   }
 
   bool Next(Batch* out) override {
     for (;;) {
       if (!has_batch_) {
-        if (probe_done_) return EmitUnmatchedBuild(out);
+        if (probe_done_) {
+          if (EmitUnmatchedBuild(out)) return true;
+          if (!NextGracePartition()) return false;
+          continue;
+        }
         if (!probe_->Next(&batch_)) {
           probe_done_ = true;
           continue;
@@ -73,6 +98,128 @@ class HashJoinStream : public BatchStream {
 
  private:
   bool OutputsPairs() const { return type_ != JoinType::kSemi && type_ != JoinType::kAnti; }
+
+  // A pair of spilled partitions waiting to be joined (either file may be null: no rows).
+  struct GracePartition {
+    std::unique_ptr<SpillFile> build;
+    std::unique_ptr<SpillFile> probe;
+    int level;
+  };
+
+  // Starts joining `probe` against `build` from the first probe batch.
+  void StartJoin(const JoinBuildTable* build, BatchStream* probe) {
+    build_ = build;
+    probe_ = probe;
+    has_batch_ = false;
+    probe_done_ = false;
+    build_cursor_ = 0;
+    build_matched_.clear();
+    if (type_ == JoinType::kRight || type_ == JoinType::kFull) {
+      build_matched_.assign(build_->num_rows(), 0);
+    }
+  }
+
+  // Drains `input` into memory and builds owned_build_ from it when the build (estimated by
+  // BuildFootprint) gets its reservation. Otherwise keeps what it read in
+  // spill_build_batches_, leaves the rest of `input` unread and returns false. At the
+  // deepest radix level a refusal throws OutOfMemoryError instead.
+  bool TryLoadBuild(BatchStream* input, int level) {
+    std::vector<Batch> batches;
+    int64_t bytes = 0;
+    size_t rows = 0;
+    Batch batch;
+    while (input->Next(&batch)) {
+      bytes += static_cast<int64_t>(batch.MemoryBytes());
+      rows += batch.num_rows();
+      if (level > SpillPartitioner::kMaxLevel) {
+        build_reservation_.Resize(BuildFootprint(bytes, rows));
+      } else if (!build_reservation_.TryResize(BuildFootprint(bytes, rows))) {
+        batches.push_back(std::move(batch));
+        spill_build_batches_ = std::move(batches);
+        build_reservation_.Resize(0);
+        return false;
+      }
+      batches.push_back(std::move(batch));
+    }
+    // The reservation above accounts for the table, which is built without its own.
+    owned_build_ = std::make_unique<JoinBuildTable>(op_.child(1).schema(), op_.build_keys(),
+                                                    nullptr);
+    VectorStream stream(std::move(batches));
+    owned_build_->Build(&stream);
+    // Usually a shrink; when the estimate fell short and more is refused, the table is
+    // under-counted by the difference until it is dropped.
+    build_reservation_.TryResize(owned_build_->memory_bytes());
+    return true;
+  }
+
+  // Splits spill_build_batches_ and the rest of `build`, then all of `probe`, into radix
+  // partitions at `level`, queued as grace partitions.
+  void SpillBothSides(BatchStream* build, BatchStream* probe, int level) {
+    SpillPartitioner build_parts(&ctx_.temp_directory(), "join-build", TypesOf(op_.child(1)),
+                                 level);
+    for (const auto& b : spill_build_batches_) SpillRows(b, op_.build_keys(), &build_parts);
+    spill_build_batches_.clear();
+    Batch batch;
+    while (build->Next(&batch)) SpillRows(batch, op_.build_keys(), &build_parts);
+    SpillPartitioner probe_parts(&ctx_.temp_directory(), "join-probe", TypesOf(op_.child(0)),
+                                 level);
+    while (probe->Next(&batch)) SpillRows(batch, op_.probe_keys(), &probe_parts);
+    ctx_.metrics(op_.id()).spilled_bytes += build_parts.bytes_written() + probe_parts.bytes_written();
+    auto build_files = build_parts.Finish();
+    auto probe_files = probe_parts.Finish();
+    // Queued so that partition 0 is joined first.
+    for (int p = SpillPartitioner::kFanout - 1; p >= 0; p--) {
+      if (build_files[p] == nullptr && probe_files[p] == nullptr) continue;
+      grace_.push_back({std::move(build_files[p]), std::move(probe_files[p]), level + 1});
+    }
+  }
+
+  void SpillRows(const Batch& batch, const std::vector<int>& keys, SpillPartitioner* parts) {
+    std::vector<ColumnPtr> key_columns;
+    for (int k : keys) key_columns.push_back(batch.column(k));
+    spill_hashes_.resize(batch.num_rows());
+    HashKeyColumns(key_columns, nullptr, batch.num_rows(), spill_hashes_.data());
+    parts->Append(batch, spill_hashes_.data());
+  }
+
+  static std::vector<LogicalType> TypesOf(const PhysicalOperator& op) {
+    std::vector<LogicalType> types;
+    for (const auto& f : op.schema().fields()) types.push_back(f.type);
+    return types;
+  }
+
+  // Sets up the join of the next queued grace partition; false when none is left.
+  bool NextGracePartition() {
+    for (;;) {
+      owned_build_.reset();
+      grace_probe_reader_.reset();
+      grace_current_ = GracePartition{};
+      build_reservation_.Resize(0);
+      if (grace_.empty()) return false;
+      grace_current_ = std::move(grace_.back());
+      grace_.pop_back();
+      GracePartition& g = grace_current_;
+      // An inner or semi join of a partition without probe rows (or without build rows,
+      // except for the outer sides) produces nothing.
+      const bool keeps_probe = type_ == JoinType::kLeft || type_ == JoinType::kFull ||
+                               type_ == JoinType::kAnti;
+      const bool keeps_build = type_ == JoinType::kRight || type_ == JoinType::kFull;
+      if (g.probe == nullptr && !keeps_build) continue;
+      if (g.build == nullptr && !keeps_probe) continue;
+      std::unique_ptr<BatchStream> build_reader =
+          g.build != nullptr ? g.build->OpenReader() : std::make_unique<VectorStream>(std::vector<Batch>{});
+      std::unique_ptr<BatchStream> probe_reader =
+          g.probe != nullptr ? g.probe->OpenReader() : std::make_unique<VectorStream>(std::vector<Batch>{});
+      if (!TryLoadBuild(build_reader.get(), g.level)) {
+        SpillBothSides(build_reader.get(), probe_reader.get(), g.level);
+        continue;
+      }
+      g.build.reset();  // loaded: its disk space goes back
+      grace_probe_reader_ = std::move(probe_reader);
+      StartJoin(owned_build_.get(), grace_probe_reader_.get());
+      return true;
+    }
+  }
 
   // The probe column holding the same values as build column `build_column` on matched
   // pairs (a key of a type whose equality is identity of value), or -1.
@@ -230,10 +377,21 @@ class HashJoinStream : public BatchStream {
   }
 
   const HashJoin& op_;
+  ExecContext& ctx_;
   const JoinType type_;
   std::unique_ptr<JoinBuildTable> owned_build_;  // kPartitioned only
+  MemoryReservation build_reservation_;           // for owned_build_
   const JoinBuildTable* build_ = nullptr;
-  std::unique_ptr<BatchStream> probe_;
+  std::unique_ptr<BatchStream> owned_probe_;      // the probe input when not spilled
+  BatchStream* probe_ = nullptr;                  // what is being probed
+
+  // Grace hash join: partition pairs waiting (partition 0 at the back), the pair being
+  // joined and its probe reader, and the build batches read before the build overflowed.
+  std::vector<GracePartition> grace_;
+  GracePartition grace_current_;
+  std::unique_ptr<BatchStream> grace_probe_reader_;
+  std::vector<Batch> spill_build_batches_;
+  std::vector<uint64_t> spill_hashes_;
   std::vector<uint8_t> build_matched_;  // right/full: build rows that found a partner
 
   // The current probe batch and the resume point within it.

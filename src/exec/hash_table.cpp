@@ -2,6 +2,7 @@
 
 #include "types/physical_dispatch.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdlib>
@@ -106,7 +107,7 @@ KeyHashTable::KeyHashTable(std::vector<LogicalType> key_types, MemoryManager* me
     c.width = t.PhysicalSize();
     key_columns_.push_back(c);
   }
-  Reserve(expected_groups);
+  Reserve(expected_groups, 0, false);
 }
 
 KeyHashTable::~KeyHashTable() {
@@ -122,19 +123,32 @@ size_t KeyHashTable::MemoryBytes() const {
   return bytes + string_arena_->MemoryBytes();
 }
 
-void KeyHashTable::Reserve(size_t groups) {
+bool KeyHashTable::TryReserve(size_t groups, size_t string_bytes) {
+  return Reserve(groups, string_bytes, true);
+}
+
+bool KeyHashTable::Reserve(size_t groups, size_t string_bytes, bool may_fail) {
   // At most half the slots in use keeps linear probe sequences short.
   size_t slots = slots_.empty() ? kMinSlots : slots_.size();
   while (groups * 2 > slots) slots *= 2;
   const bool rehash = slots != slots_.size();
   size_t key_capacity = key_capacity_ == 0 ? 1024 : key_capacity_;
   while (key_capacity < groups) key_capacity *= 2;
-  if (!rehash && key_capacity == key_capacity_) return;
 
-  // Reserve before touching new memory; spilling would hook in here.
-  size_t future = slots * sizeof(Slot) + key_capacity * 8 + string_arena_->MemoryBytes();
+  // Reserve before touching new memory (during a rehash the old slots live on briefly).
+  size_t future =
+      slots * sizeof(Slot) + key_capacity * 8 + string_arena_->MemoryBytes() + string_bytes;
   for (const auto& c : key_columns_) future += key_capacity * (c.width + 1);
-  reservation_.Resize(static_cast<int64_t>(future + (rehash ? slots_.size() * sizeof(Slot) : 0)));
+  if (!rehash && key_capacity == key_capacity_ &&
+      static_cast<int64_t>(future) <= reservation_.bytes()) {
+    return true;
+  }
+  const auto peak = static_cast<int64_t>(future + (rehash ? slots_.size() * sizeof(Slot) : 0));
+  if (may_fail) {
+    if (!reservation_.TryResize(std::max(peak, reservation_.bytes()))) return false;
+  } else {
+    reservation_.Resize(std::max(peak, reservation_.bytes()));
+  }
 
   if (key_capacity != key_capacity_) {
     for (auto& c : key_columns_) {
@@ -145,7 +159,8 @@ void KeyHashTable::Reserve(size_t groups) {
     key_capacity_ = key_capacity;
   }
   if (rehash) Rehash(slots);
-  reservation_.Resize(static_cast<int64_t>(MemoryBytes()));
+  reservation_.Resize(static_cast<int64_t>(MemoryBytes() + string_bytes));
+  return true;
 }
 
 void KeyHashTable::Rehash(size_t slot_count) {
@@ -164,7 +179,7 @@ void KeyHashTable::Rehash(size_t slot_count) {
 
 void KeyHashTable::FindOrInsert(const std::vector<ColumnPtr>& keys, const uint32_t* sel,
                                 size_t n, const uint64_t* hashes, uint32_t* groups) {
-  Reserve(num_groups_ + n);
+  Reserve(num_groups_ + n, 0, false);  // a no-op after a sufficient TryReserve
   Lookup<true>(keys, sel, n, hashes, groups, &scratch_);
   reservation_.Resize(static_cast<int64_t>(MemoryBytes()));
 }

@@ -28,8 +28,8 @@ void HashKeyColumns(const std::vector<ColumnPtr>& keys, const uint32_t* sel, siz
 // then candidates are compared one key column at a time.
 //
 // Memory (slots, keys, strings) is reserved on the MemoryManager before the table grows;
-// a refused reservation throws OutOfMemoryError. This is the seam for spilling: a caller
-// that can spill would catch the refusal in Reserve() below instead.
+// a refused reservation throws OutOfMemoryError, unless the caller made room with
+// TryReserve first: a caller that can spill (hash aggregation) does, and spills on false.
 // Not thread-safe for writes; Find with a caller-owned Scratch may run concurrently.
 class KeyHashTable {
  public:
@@ -55,6 +55,12 @@ class KeyHashTable {
 
   size_t num_groups() const { return num_groups_; }
   const std::vector<LogicalType>& key_types() const { return key_types_; }
+
+  // Makes room for `groups` groups in all, plus `string_bytes` more bytes of long VARCHAR
+  // keys, reserving the memory first. Returns false, changing nothing, when the
+  // MemoryManager refuses; after true, inserting up to that many groups (with at most that
+  // many new key bytes) needs no more memory.
+  bool TryReserve(size_t groups, size_t string_bytes = 0);
 
   // For each i < n, sets groups[i] to the group of row sel[i] (row i when `sel` is null) of
   // `keys`, creating a group for new keys. NULL equals NULL here (GROUP BY semantics).
@@ -86,8 +92,10 @@ class KeyHashTable {
     uint8_t* nulls = nullptr;
   };
 
-  // Makes room for `groups` groups at the maximum load factor (doubling).
-  void Reserve(size_t groups);
+  // Makes room for `groups` groups at the maximum load factor (doubling) and
+  // `string_bytes` more key bytes. A refused reservation returns false when `may_fail`,
+  // else throws OutOfMemoryError.
+  bool Reserve(size_t groups, size_t string_bytes, bool may_fail);
   void Rehash(size_t slot_count);
   void AppendKeys(const std::vector<ColumnPtr>& keys, const uint32_t* sel,
                   const uint32_t* rows, size_t n);

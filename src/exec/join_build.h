@@ -27,6 +27,11 @@ class JoinBuildTable : public SharedState {
   void Build(BatchStream* input);
 
   size_t num_rows() const { return num_rows_; }
+  // Bytes the built table holds (columns, row lists, hash table), whether or not they are
+  // reserved on a MemoryManager.
+  int64_t memory_bytes() const {
+    return reservation_.bytes() + static_cast<int64_t>(table_->MemoryBytes());
+  }
   const std::vector<ColumnPtr>& columns() const { return columns_; }
 
   // groups[i] = the key group of row i < n of `probe_keys` (same types as the build keys),

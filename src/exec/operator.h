@@ -60,6 +60,10 @@ class PhysicalOperator {
 
   virtual std::unique_ptr<BatchStream> Execute(int partition, ExecContext& ctx) const = 0;
 
+  // Why the planner chose this operator (a join's strategy and its reason), shown by EXPLAIN.
+  const std::string& explain_note() const { return explain_note_; }
+  void set_explain_note(std::string note) { explain_note_ = std::move(note); }
+
   // A query-unique id set by the planner (metrics, shared state).
   int id() const { return id_; }
   void set_id(int id) { id_ = id; }
@@ -68,6 +72,7 @@ class PhysicalOperator {
   Schema schema_;
   std::vector<std::unique_ptr<PhysicalOperator>> children_;
   int id_ = -1;
+  std::string explain_note_;
 
   static std::vector<std::unique_ptr<PhysicalOperator>> OneChild(
       std::unique_ptr<PhysicalOperator> child) {

@@ -1,6 +1,7 @@
 #include "exec/scheduler.h"
 
 #include "exec/exchange.h"
+#include "exec/task_stats.h"
 
 namespace sluice {
 
@@ -43,7 +44,7 @@ void Scheduler::Run(const PhysicalOperator& root, ExecContext& ctx,
   const int final_stage = next_stage;
   if (ctx.progress()) ctx.progress()->StageStarted(final_stage, tasks);
   ctx.pool().ParallelFor(tasks, [&](int partition) {
-    auto stream = ctx.Execute(root, partition);
+    auto stream = MeasureTask(ctx, root, partition, ctx.Execute(root, partition));
     task(partition, *stream);
     if (ctx.progress()) ctx.progress()->TaskFinished(final_stage);
   });

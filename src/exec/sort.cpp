@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "exec/exec_context.h"
+#include "exec/sorted_run_merger.h"
+#include "exec/spill_file.h"
 
 namespace sluice {
 
@@ -20,19 +22,32 @@ std::vector<ColumnPtr> Concatenate(const std::vector<Batch>& batches, const Sche
   return columns;
 }
 
+// Tracked bytes per buffered row beyond the row itself: the sort entries (and their merge
+// buffer) that ComputeSortOrder allocates.
+constexpr int64_t kSortBytesPerRow = 40;
+
 // One task: buffers the partition (for top-N, only the best rows so far), sorts it, then
 // emits the rows in order.
+//
+// External merge: the buffer is reserved from the MemoryManager (its batches, their
+// concatenation and the sort entries); when a reservation is refused, the buffered rows are
+// sorted and written as a run to a SpillFile, and the output is the k-way merge of the runs
+// (SortedRunMerger). Runs are in input order and the merge breaks ties by run, so the
+// result is as stable as the in-memory sort.
 class SortStream : public BatchStream {
  public:
   SortStream(const Sort& op, ExecContext& ctx, int partition)
       : op_(op), ctx_(ctx), input_(ctx.Execute(op.child(), partition)),
-        reservation_(&ctx.memory(), "sort") {}
+        reservation_(&ctx.memory(), "sort") {
+    for (const auto& f : op.child().schema().fields()) types_.push_back(f.type);
+  }
 
   bool Next(Batch* out) override {
     if (!sorted_) {
       Consume();
       sorted_ = true;
     }
+    if (merger_ != nullptr) return merger_->Next(out);
     if (emitted_ >= order_.size()) return false;
     const size_t n = std::min(kBatchSize, order_.size() - emitted_);
     std::vector<ColumnPtr> columns;
@@ -43,6 +58,10 @@ class SortStream : public BatchStream {
   }
 
  private:
+  static int64_t Footprint(int64_t bytes, size_t rows) {
+    return 2 * bytes + kSortBytesPerRow * static_cast<int64_t>(rows);
+  }
+
   void Consume() {
     const std::optional<int64_t> limit = op_.limit();
     // A top-N compacts its buffer to the best `limit` rows whenever it doubles.
@@ -55,22 +74,56 @@ class SortStream : public BatchStream {
     int64_t bytes = 0;
     Batch batch;
     while (input_->Next(&batch)) {
+      const auto batch_bytes = static_cast<int64_t>(batch.MemoryBytes());
+      if (!reservation_.TryResize(Footprint(bytes + batch_bytes, rows + batch.num_rows()))) {
+        if (!batches.empty()) {
+          WriteRun(batches, rows);
+          batches.clear();
+          rows = 0;
+          bytes = 0;
+        }
+        reservation_.Resize(Footprint(batch_bytes, batch.num_rows()));
+      }
       rows += batch.num_rows();
-      bytes += static_cast<int64_t>(batch.MemoryBytes());
-      reservation_.Resize(bytes);  // an external merge sort would spill runs here
+      bytes += batch_bytes;
       batches.push_back(std::move(batch));
       if (rows >= compact_at) {
         Batch best = SortAndTake(batches, rows, limit);
         batches.clear();
         rows = best.num_rows();
         bytes = static_cast<int64_t>(best.MemoryBytes());
-        reservation_.Resize(bytes);
+        reservation_.Resize(Footprint(bytes, rows));
         batches.push_back(std::move(best));
       }
+    }
+    if (!runs_.empty()) {
+      if (rows > 0) WriteRun(batches, rows);
+      batches.clear();
+      reservation_.Resize(0);
+      std::vector<std::unique_ptr<BatchStream>> readers;
+      for (const auto& run : runs_) readers.push_back(run->OpenReader());
+      merger_ = std::make_unique<SortedRunMerger>(std::move(readers), op_.keys(), types_, limit);
+      return;
     }
     columns_ = Concatenate(batches, op_.child().schema(), rows);
     batches.clear();
     order_ = ComputeSortOrder(columns_, op_.keys(), rows, limit, &ctx_.pool());
+  }
+
+  // Sorts `batches` (`rows` rows) and writes them as one sorted run.
+  void WriteRun(const std::vector<Batch>& batches, size_t rows) {
+    auto columns = Concatenate(batches, op_.child().schema(), rows);
+    const auto order = ComputeSortOrder(columns, op_.keys(), rows, op_.limit(), &ctx_.pool());
+    auto run = std::make_unique<SpillFile>(ctx_.temp_directory().NewPath("sort"), types_);
+    int64_t written = 0;
+    for (size_t first = 0; first < order.size(); first += kBatchSize) {
+      const size_t n = std::min(kBatchSize, order.size() - first);
+      std::vector<ColumnPtr> out;
+      for (const auto& c : columns) out.push_back(c->Gather(order.data() + first, n));
+      written += run->Write(Batch(std::move(out), n));
+    }
+    ctx_.metrics(op_.id()).spilled_bytes += written;
+    runs_.push_back(std::move(run));
   }
 
   // The best `limit` rows of `batches`, in order, as one batch.
@@ -86,11 +139,15 @@ class SortStream : public BatchStream {
   const Sort& op_;
   ExecContext& ctx_;
   std::unique_ptr<BatchStream> input_;
+  std::vector<LogicalType> types_;
   MemoryReservation reservation_;
   bool sorted_ = false;
   std::vector<ColumnPtr> columns_;
   std::vector<uint32_t> order_;
   size_t emitted_ = 0;
+  // External merge: the sorted runs on disk and their merge.
+  std::vector<std::unique_ptr<SpillFile>> runs_;
+  std::unique_ptr<SortedRunMerger> merger_;
 };
 
 }  // namespace

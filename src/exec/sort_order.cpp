@@ -133,7 +133,25 @@ bool FillEntries(const Column& col, const SortKey& key, size_t n, SortEntry* ent
   return exact;
 }
 
+template <typename T>
+int CompareKeyAcross(const Column& ca, size_t a, const Column& cb, size_t b, const SortKey& key) {
+  const bool null_a = !ca.IsValid(a);
+  const bool null_b = !cb.IsValid(b);
+  if (null_a || null_b) {
+    if (null_a == null_b) return 0;
+    return (null_a == key.nulls_first) ? -1 : 1;
+  }
+  const int c = CompareValues(ca.data<T>()[a], cb.data<T>()[b]);
+  return key.ascending ? c : -c;
+}
+
 }  // namespace
+
+SortKeyComparator GetSortKeyComparator(const LogicalType& type) {
+  SortKeyComparator out = nullptr;
+  VisitPhysicalType(type, [&]<typename T>() { out = &CompareKeyAcross<T>; });
+  return out;
+}
 
 std::vector<uint32_t> ComputeSortOrder(const std::vector<ColumnPtr>& columns,
                                        const std::vector<SortKey>& keys, size_t num_rows,

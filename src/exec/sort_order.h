@@ -25,6 +25,12 @@ struct SortKey {
 // Each row gets a 64-bit order-preserving prefix of its first key (inverted for DESC), so
 // most comparisons are one integer compare; equal prefixes fall back to comparing the
 // columns. With `pool`, chunks are sorted in parallel and then merged pairwise.
+// Compares row `a` of `ca` with row `b` of `cb` (flat columns of one type) by `key`, in the
+// order ComputeSortOrder sorts: negative, zero or positive. For merging sorted runs.
+using SortKeyComparator = int (*)(const Column& ca, size_t a, const Column& cb, size_t b,
+                                  const SortKey& key);
+SortKeyComparator GetSortKeyComparator(const LogicalType& type);
+
 std::vector<uint32_t> ComputeSortOrder(const std::vector<ColumnPtr>& columns,
                                        const std::vector<SortKey>& keys, size_t num_rows,
                                        std::optional<int64_t> limit, ThreadPool* pool);

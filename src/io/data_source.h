@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "expr/expr.h"
 #include "vector/batch_stream.h"
 #include "vector/schema.h"
 
@@ -31,6 +32,16 @@ class DataSource {
   // Total bytes on disk, and row count if known cheaply; for planning (broadcast decisions).
   virtual int64_t EstimatedBytes() const = 0;
   virtual std::optional<int64_t> EstimatedRows() const { return std::nullopt; }
+
+  // Pruning pushdown: a source that reads only what may satisfy `conjuncts` (AND-ed BOOLEAN
+  // predicates bound over schema(), column indices into it), skipping the files, partitions
+  // or row groups they prove empty. Pruning is coarse: rows that remain still need the
+  // filter. nullptr when the source cannot prune (the default) or no conjunct helps.
+  virtual std::shared_ptr<const DataSource> WithFilters(
+      const std::vector<ExprPtr>& conjuncts) const {
+    (void)conjuncts;
+    return nullptr;
+  }
 };
 
 // Expands a path, a directory (all regular files in it, recursively, sorted) or a glob

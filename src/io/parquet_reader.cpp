@@ -8,6 +8,7 @@
 #include "common/memory.h"
 #include "io/file.h"
 #include "io/parquet_column_reader.h"
+#include "io/parquet_filters.h"
 #include "io/thrift_compact.h"
 #include "vector/batch.h"
 
@@ -148,17 +149,27 @@ std::unique_ptr<ParquetSource> ParquetSource::Open(const std::string& path_or_gl
     source->rows_ += file.metadata.num_rows;
     source->files_.push_back(std::move(file));
   }
+  source->BuildSplits(options.predicates);
+  return source;
+}
+
+void ParquetSource::BuildSplits(const std::vector<ParquetPredicate>& predicate_list) {
+  splits_.clear();
+  row_groups_total_ = 0;
+  files_skipped_ = 0;
   // Resolve predicates to columns once; unknown columns prune nothing.
   std::vector<std::pair<int, const ParquetPredicate*>> predicates;
-  for (const ParquetPredicate& p : options.predicates) {
-    const int c = source->schema_.Find(p.column);
+  for (const ParquetPredicate& p : predicate_list) {
+    const int c = schema_.Find(p.column);
     if (c >= 0) predicates.emplace_back(c, &p);
   }
-  for (int f = 0; f < static_cast<int>(source->files_.size()); f++) {
-    const File& file = source->files_[f];
+  for (int f = 0; f < static_cast<int>(files_.size()); f++) {
+    const File& file = files_[f];
+    const size_t before = splits_.size();
+    bool pruned_some = false;
     for (int g = 0; g < static_cast<int>(file.metadata.row_groups.size()); g++) {
       const parquet::RowGroup& group = file.metadata.row_groups[g];
-      source->row_groups_total_++;
+      row_groups_total_++;
       if (group.num_rows == 0) continue;
       bool excluded = false;
       for (const auto& [c, p] : predicates) {
@@ -169,10 +180,24 @@ std::unique_ptr<ParquetSource> ParquetSource::Open(const std::string& path_or_gl
           break;
         }
       }
-      if (!excluded) source->splits_.push_back({f, g});
+      if (excluded) {
+        pruned_some = true;
+      } else {
+        splits_.push_back({f, g});
+      }
     }
+    if (pruned_some && splits_.size() == before) files_skipped_++;
   }
-  return source;
+}
+
+std::shared_ptr<const DataSource> ParquetSource::WithFilters(
+    const std::vector<ExprPtr>& conjuncts) const {
+  const std::vector<ParquetPredicate> predicates =
+      ParquetPredicatesFromConjuncts(conjuncts, schema_);
+  if (predicates.empty()) return nullptr;
+  std::shared_ptr<ParquetSource> pruned(new ParquetSource(*this));
+  pruned->BuildSplits(predicates);
+  return pruned;
 }
 
 std::unique_ptr<BatchStream> ParquetSource::Open(int split, const std::vector<int>& columns) const {
@@ -194,6 +219,9 @@ ParquetColumnStats ParquetSource::SplitStats(int split, int column) const {
 std::string ParquetSource::Describe() const {
   std::string pruned;
   if (row_groups_pruned() > 0) pruned = fmt::format(", {} pruned by statistics", row_groups_pruned());
+  if (files_skipped_ > 0) {
+    pruned += fmt::format(", {} file{} skipped", files_skipped_, files_skipped_ == 1 ? "" : "s");
+  }
   return fmt::format("parquet '{}' ({} file{}, {} row group{}{}, {})", pattern_, files_.size(),
                      files_.size() == 1 ? "" : "s", row_groups_total_,
                      row_groups_total_ == 1 ? "" : "s", pruned, FormatBytes(total_bytes_));

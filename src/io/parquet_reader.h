@@ -36,9 +36,15 @@ class ParquetSource : public DataSource {
   std::string Describe() const override;
   int64_t EstimatedBytes() const override { return total_bytes_; }
   std::optional<int64_t> EstimatedRows() const override { return rows_; }
+  // The same files with row groups pruned by the conjuncts of the form `column op constant`
+  // and `column IS [NOT] NULL` (see ParquetPredicatesFromConjuncts); nullptr if none has it.
+  std::shared_ptr<const DataSource> WithFilters(
+      const std::vector<ExprPtr>& conjuncts) const override;
 
   int64_t row_groups_total() const { return row_groups_total_; }
   int64_t row_groups_pruned() const { return row_groups_total_ - num_splits(); }
+  // Files none of whose row groups survived pruning.
+  int64_t files_skipped() const { return files_skipped_; }
   // Statistics of column `column` in split `split` (for tests and the optimizer).
   ParquetColumnStats SplitStats(int split, int column) const;
 
@@ -51,6 +57,9 @@ class ParquetSource : public DataSource {
 
  private:
   ParquetSource() = default;
+  ParquetSource(const ParquetSource&) = default;
+  // Cuts one split per row group that `predicates` do not prove empty.
+  void BuildSplits(const std::vector<ParquetPredicate>& predicates);
 
   struct Split {
     int file;
@@ -64,6 +73,7 @@ class ParquetSource : public DataSource {
   int64_t total_bytes_ = 0;
   int64_t rows_ = 0;
   int64_t row_groups_total_ = 0;
+  int64_t files_skipped_ = 0;
 };
 
 // Reads and checks the footer of one Parquet file. Throws IOError naming the file.

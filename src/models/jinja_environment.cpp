@@ -62,9 +62,12 @@ std::vector<std::string> JinjaEnvironment::AddMacroTemplate(const std::string& n
                                                             std::string_view source) {
   AddTemplate(name, source);
   auto root = std::make_shared<Scope>();
-  // Runs outside any render session so that the macros' scope is not cleared afterwards;
-  // the environment keeps it for as long as the macros are registered.
-  ExecuteTemplate(*this, FindTemplate(name), root);
+  // The macros' scope must survive the session: the environment keeps it for as long as the
+  // macros are registered.
+  {
+    RenderSession session(nullptr, /*clear_macro_scopes=*/false);
+    ExecuteTemplate(*this, FindTemplate(name), root);
+  }
   std::vector<std::string> names;
   for (const auto& [var, value] : root->vars()) {
     if (value.IsObject() && value.AsObject().TypeName() == "Macro") {

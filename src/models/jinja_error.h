@@ -11,7 +11,8 @@ namespace sluice::jinja {
 // it without a position; the renderer adds the position of the expression being evaluated.
 class JinjaError : public UserError {
  public:
-  explicit JinjaError(std::string detail) : UserError("Jinja", detail), detail_(std::move(detail)) {}
+  explicit JinjaError(std::string detail)
+      : UserError("Jinja", detail), detail_(std::move(detail)) {}
   JinjaError(const SourcePosition& position, std::string detail)
       : UserError("Jinja", FormatPosition(position) + ": " + detail),
         detail_(std::move(detail)),

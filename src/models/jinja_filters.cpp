@@ -62,8 +62,9 @@ void StableSort(List& items, const std::function<Value(const Value&)>& key, bool
 
 CallArgs Rest(const CallArgs& args, size_t skip) {
   CallArgs rest;
-  rest.positional.assign(args.positional.begin() + static_cast<std::ptrdiff_t>(std::min(skip, args.positional.size())),
-                         args.positional.end());
+  rest.positional.assign(
+      args.positional.begin() + static_cast<std::ptrdiff_t>(std::min(skip, args.positional.size())),
+      args.positional.end());
   rest.keyword = args.keyword;
   return rest;
 }
@@ -78,18 +79,40 @@ std::string JsonString(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       // Jinja's tojson escapes these so the output is safe inside HTML and <script>.
-      case '<': out += "\\u003c"; break;
-      case '>': out += "\\u003e"; break;
-      case '&': out += "\\u0026"; break;
-      case '\'': out += "\\u0027"; break;
+      case '<':
+        out += "\\u003c";
+        break;
+      case '>':
+        out += "\\u003e";
+        break;
+      case '&':
+        out += "\\u0026";
+        break;
+      case '\'':
+        out += "\\u0027";
+        break;
       default:
         if (c < 0x20) {
           hex(c);
@@ -134,7 +157,9 @@ void ToJson(const Value& v, int indent, int level, std::string& out) {
       return;
     case Value::Kind::kFloat: {
       double d = v.AsDouble();
-      out += std::isnan(d) ? "NaN" : std::isinf(d) ? (d > 0 ? "Infinity" : "-Infinity") : FormatFloat(d);
+      out += std::isnan(d)   ? "NaN"
+             : std::isinf(d) ? (d > 0 ? "Infinity" : "-Infinity")
+                             : FormatFloat(d);
       return;
     }
     case Value::Kind::kString:
@@ -239,40 +264,39 @@ Value Sequence(List items) { return Value::MakeList(std::move(items)); }
 
 Value ApplyNamedFilter(const JinjaEnvironment& env, const std::string& name, const Value& input,
                        const CallArgs& args) {
-    const FilterFunction* f = env.FindFilter(name);
-    if (!f) throw JinjaError("no filter named '" + name + "'");
-    return (*f)(input, args);
-  }
+  const FilterFunction* f = env.FindFilter(name);
+  if (!f) throw JinjaError("no filter named '" + name + "'");
+  return (*f)(input, args);
+}
 
 bool ApplyNamedTest(const JinjaEnvironment& env, const std::string& name, const Value& input,
                     const CallArgs& args) {
-    const TestFunction* t = env.FindTest(name);
-    if (!t) throw JinjaError("no test named '" + name + "'");
-    return (*t)(input, args);
-  }
+  const TestFunction* t = env.FindTest(name);
+  if (!t) throw JinjaError("no test named '" + name + "'");
+  return (*t)(input, args);
+}
 
-  // select / reject / selectattr / rejectattr.
-Value Select(const JinjaEnvironment& env, const Value& input, const CallArgs& args, bool by_attribute,
-             bool keep) {
-    size_t skip = 0;
-    std::string attribute;
-    if (by_attribute) {
-      if (args.positional.empty()) throw JinjaError("missing parameter for attribute name");
-      attribute = args.positional[0].Str();
-      skip = 1;
-    }
-    std::optional<std::string> test;
-    if (args.positional.size() > skip) test = args.positional[skip].Str();
-    CallArgs test_args = Rest(args, skip + 1);
-    List out;
-    for (const Value& item : Iterate(input)) {
-      Value subject = by_attribute ? GetPath(item, attribute) : item;
-      bool pass = test ? ApplyNamedTest(env, *test, subject, test_args) : subject.Truthy();
-      if (pass == keep) out.push_back(item);
-    }
-    return Sequence(std::move(out));
+// select / reject / selectattr / rejectattr.
+Value Select(const JinjaEnvironment& env, const Value& input, const CallArgs& args,
+             bool by_attribute, bool keep) {
+  size_t skip = 0;
+  std::string attribute;
+  if (by_attribute) {
+    if (args.positional.empty()) throw JinjaError("missing parameter for attribute name");
+    attribute = args.positional[0].Str();
+    skip = 1;
   }
-
+  std::optional<std::string> test;
+  if (args.positional.size() > skip) test = args.positional[skip].Str();
+  CallArgs test_args = Rest(args, skip + 1);
+  List out;
+  for (const Value& item : Iterate(input)) {
+    Value subject = by_attribute ? GetPath(item, attribute) : item;
+    bool pass = test ? ApplyNamedTest(env, *test, subject, test_args) : subject.Truthy();
+    if (pass == keep) out.push_back(item);
+  }
+  return Sequence(std::move(out));
+}
 
 class FilterRegistry {
  public:
@@ -284,7 +308,8 @@ class FilterRegistry {
 
   // A filter taking the named parameters after its input.
   template <typename F>
-  void AddBound(std::initializer_list<const char*> names, std::vector<std::string_view> params, F f) {
+  void AddBound(std::initializer_list<const char*> names, std::vector<std::string_view> params,
+                F f) {
     std::string name = *names.begin();
     Add(names, [name, params, f](const Value& input, const CallArgs& args) {
       Bound a = BindArguments(name, args, params);
@@ -310,21 +335,32 @@ void FilterRegistry::RegisterAll() {
     std::string out;
     for (char c : v.Str()) {
       switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&#34;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
+        case '&':
+          out += "&amp;";
+          break;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '"':
+          out += "&#34;";
+          break;
+        case '\'':
+          out += "&#39;";
+          break;
+        default:
+          out += c;
       }
     }
     return Value(out);
   });
-  AddBound({"trim"}, {"chars"}, [](const Value& v, const Bound& a) {
-    return Value(Strip(v.Str(), StrArg(a[0], "")));
-  });
+  AddBound({"trim"}, {"chars"},
+           [](const Value& v, const Bound& a) { return Value(Strip(v.Str(), StrArg(a[0], ""))); });
   AddBound({"replace"}, {"old", "new", "count"}, [](const Value& v, const Bound& a) {
-    return Value(ReplaceAll(v.Str(), StrArg(a[0], ""), StrArg(a[1], ""), IntArg("replace", a[2], -1)));
+    return Value(
+        ReplaceAll(v.Str(), StrArg(a[0], ""), StrArg(a[1], ""), IntArg("replace", a[2], -1)));
   });
   AddBound({"join"}, {"d", "attribute"}, [](const Value& v, const Bound& a) {
     std::string sep = StrArg(a[0], "");
@@ -365,19 +401,24 @@ void FilterRegistry::RegisterAll() {
     }
     return Sequence(std::move(out));
   });
-  AddBound({"sort"}, {"reverse", "case_sensitive", "attribute"}, [](const Value& v, const Bound& a) {
-    List items = Iterate(v);
-    bool cs = BoolArg(a[1], false);
-    std::vector<std::string> attributes;
-    if (a[2] && !a[2]->IsNone()) attributes = SplitString(a[2]->Str(), ",");
-    StableSort(items, [&](const Value& item) {
-      if (attributes.size() <= 1) return KeyOf(item, a[2], cs);
-      List keys;
-      for (const std::string& attr : attributes) keys.push_back(SortKey(GetPath(item, Strip(attr)), cs));
-      return Value::MakeTuple(std::move(keys));
-    }, BoolArg(a[0], false));
-    return Sequence(std::move(items));
-  });
+  AddBound({"sort"}, {"reverse", "case_sensitive", "attribute"},
+           [](const Value& v, const Bound& a) {
+             List items = Iterate(v);
+             bool cs = BoolArg(a[1], false);
+             std::vector<std::string> attributes;
+             if (a[2] && !a[2]->IsNone()) attributes = SplitString(a[2]->Str(), ",");
+             StableSort(
+                 items,
+                 [&](const Value& item) {
+                   if (attributes.size() <= 1) return KeyOf(item, a[2], cs);
+                   List keys;
+                   for (const std::string& attr : attributes)
+                     keys.push_back(SortKey(GetPath(item, Strip(attr)), cs));
+                   return Value::MakeTuple(std::move(keys));
+                 },
+                 BoolArg(a[0], false));
+             return Sequence(std::move(items));
+           });
   Add({"reverse"}, [](const Value& v, const CallArgs&) {
     if (v.IsString()) {
       std::vector<std::string> chars = SplitCodePoints(v.AsString());
@@ -405,10 +446,15 @@ void FilterRegistry::RegisterAll() {
     for (const Value& item : Iterate(v)) out.push_back(ApplyNamedFilter(*env, filter, item, rest));
     return Sequence(std::move(out));
   });
-  Add({"select"}, [env = &env_](const Value& v, const CallArgs& a) { return Select(*env, v, a, false, true); });
-  Add({"reject"}, [env = &env_](const Value& v, const CallArgs& a) { return Select(*env, v, a, false, false); });
-  Add({"selectattr"}, [env = &env_](const Value& v, const CallArgs& a) { return Select(*env, v, a, true, true); });
-  Add({"rejectattr"}, [env = &env_](const Value& v, const CallArgs& a) { return Select(*env, v, a, true, false); });
+  Add({"select"},
+      [env = &env_](const Value& v, const CallArgs& a) { return Select(*env, v, a, false, true); });
+  Add({"reject"}, [env = &env_](const Value& v, const CallArgs& a) {
+    return Select(*env, v, a, false, false);
+  });
+  Add({"selectattr"},
+      [env = &env_](const Value& v, const CallArgs& a) { return Select(*env, v, a, true, true); });
+  Add({"rejectattr"},
+      [env = &env_](const Value& v, const CallArgs& a) { return Select(*env, v, a, true, false); });
   AddBound({"int"}, {"default", "base"}, [](const Value& v, const Bound& a) {
     Value fallback = a[0].value_or(Value(0));
     if (v.IsInt() || v.IsBool()) return Value(v.AsInt());
@@ -454,8 +500,9 @@ void FilterRegistry::RegisterAll() {
     return Value(out);
   });
   AddBound({"indent"}, {"width", "first", "blank"}, [](const Value& v, const Bound& a) {
-    std::string indention = a[0] && a[0]->IsString() ? a[0]->AsString()
-                                                      : std::string(static_cast<size_t>(IntArg("indent", a[0], 4)), ' ');
+    std::string indention = a[0] && a[0]->IsString()
+                                ? a[0]->AsString()
+                                : std::string(static_cast<size_t>(IntArg("indent", a[0], 4)), ' ');
     std::vector<std::string> lines = SplitLines(v.Str() + "\n");
     std::string out;
     if (BoolArg(a[2], false)) {
@@ -484,11 +531,13 @@ void FilterRegistry::RegisterAll() {
     if (!v.IsDict()) throw JinjaError("dictsort: expected a mapping, got " + v.TypeName());
     bool cs = BoolArg(a[0], false);
     std::string by = StrArg(a[1], "key");
-    if (by != "key" && by != "value") throw JinjaError("You can only sort by either \"key\" or \"value\"");
+    if (by != "key" && by != "value")
+      throw JinjaError("You can only sort by either \"key\" or \"value\"");
     List items;
     for (const auto& [k, x] : v.AsDict().entries()) items.push_back(Value::MakeTuple({k, x}));
-    StableSort(items, [&](const Value& pair) { return SortKey(pair.AsList()[by == "key" ? 0 : 1], cs); },
-               BoolArg(a[2], false));
+    StableSort(
+        items, [&](const Value& pair) { return SortKey(pair.AsList()[by == "key" ? 0 : 1], cs); },
+        BoolArg(a[2], false));
     return Sequence(std::move(items));
   });
   AddBound({"batch"}, {"linecount", "fill_with"}, [](const Value& v, const Bound& a) {
@@ -542,45 +591,49 @@ void FilterRegistry::RegisterAll() {
     return Value(std::string(static_cast<size_t>(left), ' ') + s +
                  std::string(static_cast<size_t>(margin - left), ' '));
   });
-  AddBound({"truncate"}, {"length", "killwords", "end", "leeway"}, [](const Value& v, const Bound& a) {
-    std::vector<std::string> chars = SplitCodePoints(v.Str());
-    int64_t length = IntArg("truncate", a[0], 255);
-    std::string end = StrArg(a[2], "...");
-    int64_t leeway = IntArg("truncate", a[3], 5);
-    auto end_len = static_cast<int64_t>(CountCodePoints(end));
-    if (length < end_len) throw JinjaError("expected length >= " + std::to_string(end_len));
-    if (static_cast<int64_t>(chars.size()) <= length + leeway) return Value(v.Str());
-    std::string head;
-    for (int64_t i = 0; i < length - end_len; ++i) head += chars[static_cast<size_t>(i)];
-    if (!BoolArg(a[1], false)) {
-      size_t space = head.rfind(' ');
-      if (space != std::string::npos) head.resize(space);
-    }
-    return Value(head + end);
-  });
+  AddBound({"truncate"}, {"length", "killwords", "end", "leeway"},
+           [](const Value& v, const Bound& a) {
+             std::vector<std::string> chars = SplitCodePoints(v.Str());
+             int64_t length = IntArg("truncate", a[0], 255);
+             std::string end = StrArg(a[2], "...");
+             int64_t leeway = IntArg("truncate", a[3], 5);
+             auto end_len = static_cast<int64_t>(CountCodePoints(end));
+             if (length < end_len)
+               throw JinjaError("expected length >= " + std::to_string(end_len));
+             if (static_cast<int64_t>(chars.size()) <= length + leeway) return Value(v.Str());
+             std::string head;
+             for (int64_t i = 0; i < length - end_len; ++i) head += chars[static_cast<size_t>(i)];
+             if (!BoolArg(a[1], false)) {
+               size_t space = head.rfind(' ');
+               if (space != std::string::npos) head.resize(space);
+             }
+             return Value(head + end);
+           });
   AddBound({"sum"}, {"attribute", "start"}, [](const Value& v, const Bound& a) {
     Value total = a[1].value_or(Value(0));
     for (const Value& item : Iterate(v)) {
-      total = EvaluateBinary(BinaryOp::kAdd, total, a[0] && !a[0]->IsNone() ? GetPath(item, a[0]->Str()) : item);
+      total = EvaluateBinary(BinaryOp::kAdd, total,
+                             a[0] && !a[0]->IsNone() ? GetPath(item, a[0]->Str()) : item);
     }
     return total;
   });
   for (bool is_max : {false, true}) {
-    AddBound({is_max ? "max" : "min"}, {"case_sensitive", "attribute"}, [is_max](const Value& v, const Bound& a) {
-      List items = Iterate(v);
-      if (items.empty()) return Value::Undefined(std::string("No aggregated item, sequence was empty."));
-      bool cs = BoolArg(a[0], false);
-      size_t best = 0;
-      for (size_t i = 1; i < items.size(); ++i) {
-        int c = Compare(KeyOf(items[i], a[1], cs), KeyOf(items[best], a[1], cs));
-        if (is_max ? c > 0 : c < 0) best = i;
-      }
-      return items[best];
-    });
+    AddBound({is_max ? "max" : "min"}, {"case_sensitive", "attribute"},
+             [is_max](const Value& v, const Bound& a) {
+               List items = Iterate(v);
+               if (items.empty())
+                 return Value::Undefined(std::string("No aggregated item, sequence was empty."));
+               bool cs = BoolArg(a[0], false);
+               size_t best = 0;
+               for (size_t i = 1; i < items.size(); ++i) {
+                 int c = Compare(KeyOf(items[i], a[1], cs), KeyOf(items[best], a[1], cs));
+                 if (is_max ? c > 0 : c < 0) best = i;
+               }
+               return items[best];
+             });
   }
-  AddBound({"attr"}, {"name"}, [](const Value& v, const Bound& a) {
-    return GetAttribute(v, StrArg(a[0], ""));
-  });
+  AddBound({"attr"}, {"name"},
+           [](const Value& v, const Bound& a) { return GetAttribute(v, StrArg(a[0], "")); });
 }
 
 }  // namespace

@@ -36,8 +36,8 @@ int64_t ToIntForFormat(const Value& v, char type) {
 
 double ToDoubleForFormat(const Value& v, char type) {
   if (v.IsNumber()) return v.AsDouble();
-  throw JinjaError(fmt::format("%{} format: a real number is required, not {}", type,
-                               v.TypeName()));
+  throw JinjaError(
+      fmt::format("%{} format: a real number is required, not {}", type, v.TypeName()));
 }
 
 std::string FormatWithPrintf(const std::string& spec, int64_t i) {
@@ -122,7 +122,8 @@ std::string ApplyFormatSpec(const Value& value, std::string_view spec) {
     double d = ToDoubleForFormat(value, type);
     if (type == '%') d *= 100;
     std::string t = type == '%' ? "f" : std::string(1, type);
-    body = FormatWithPrintf("%" + sign_flag + "." + std::to_string(precision < 0 ? 6 : precision) + t, d);
+    body = FormatWithPrintf(
+        "%" + sign_flag + "." + std::to_string(precision < 0 ? 6 : precision) + t, d);
     if (type == '%') body += '%';
   } else if (type == 0 && value.IsFloat()) {
     body = precision < 0 ? FormatFloat(value.AsDouble())
@@ -277,7 +278,8 @@ std::string BraceFormat(std::string_view fmt, const CallArgs& args) {
       continue;
     }
     size_t close = fmt.find('}', i);
-    if (close == std::string_view::npos) throw JinjaError("single '{' encountered in format string");
+    if (close == std::string_view::npos)
+      throw JinjaError("single '{' encountered in format string");
     std::string_view field = fmt.substr(i + 1, close - i - 1);
     i = close;
     std::string_view spec;
@@ -298,7 +300,8 @@ std::string BraceFormat(std::string_view fmt, const CallArgs& args) {
     }
     Value value;
     if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) {
-      size_t index = name.empty() ? auto_index++ : static_cast<size_t>(std::stoul(std::string(name)));
+      size_t index =
+          name.empty() ? auto_index++ : static_cast<size_t>(std::stoul(std::string(name)));
       if (index >= args.positional.size()) {
         throw JinjaError("Replacement index " + std::to_string(index) +
                          " out of range for positional args tuple");

@@ -9,8 +9,8 @@ namespace sluice::jinja {
 
 namespace {
 
-// Jinja's limit on range() in the sandbox; guards against a typo rendering forever.
-constexpr int64_t kMaxRange = 100000;
+// Guards against a typo rendering (nearly) forever; Python itself has no limit.
+constexpr int64_t kMaxRange = 10000000;
 
 Value Range(const CallArgs& args) {
   if (!args.keyword.empty()) throw JinjaError("range() takes no keyword arguments");

@@ -266,7 +266,9 @@ class Lexer {
   void LexNumber() {
     size_t start = pos_;
     auto digits = [&] {
-      while (pos_ < src_.size() && (IsDigit(src_[pos_]) || (src_[pos_] == '_' && pos_ + 1 < src_.size() && IsDigit(src_[pos_ + 1])))) {
+      while (pos_ < src_.size() &&
+             (IsDigit(src_[pos_]) ||
+              (src_[pos_] == '_' && pos_ + 1 < src_.size() && IsDigit(src_[pos_ + 1])))) {
         ++pos_;
       }
     };
@@ -319,25 +321,50 @@ class Lexer {
       if (pos_ >= src_.size()) Fail(start, "unterminated string");
       char e = src_[pos_++];
       switch (e) {
-        case 'n': value += '\n'; break;
-        case 't': value += '\t'; break;
-        case 'r': value += '\r'; break;
-        case '0': value += '\0'; break;
-        case 'a': value += '\a'; break;
-        case 'b': value += '\b'; break;
-        case 'f': value += '\f'; break;
-        case 'v': value += '\v'; break;
-        case '\\': value += '\\'; break;
-        case '\'': value += '\''; break;
-        case '"': value += '"'; break;
-        case '\n': break;  // line continuation
+        case 'n':
+          value += '\n';
+          break;
+        case 't':
+          value += '\t';
+          break;
+        case 'r':
+          value += '\r';
+          break;
+        case '0':
+          value += '\0';
+          break;
+        case 'a':
+          value += '\a';
+          break;
+        case 'b':
+          value += '\b';
+          break;
+        case 'f':
+          value += '\f';
+          break;
+        case 'v':
+          value += '\v';
+          break;
+        case '\\':
+          value += '\\';
+          break;
+        case '\'':
+          value += '\'';
+          break;
+        case '"':
+          value += '"';
+          break;
+        case '\n':
+          break;  // line continuation
         case 'x':
         case 'u':
         case 'U': {
           size_t len = e == 'x' ? 2 : (e == 'u' ? 4 : 8);
-          if (pos_ + len > src_.size()) Fail(pos_ - 2, "truncated \\" + std::string(1, e) + " escape");
+          if (pos_ + len > src_.size())
+            Fail(pos_ - 2, "truncated \\" + std::string(1, e) + " escape");
           std::string hex = src_.substr(pos_, len);
-          if (!std::all_of(hex.begin(), hex.end(), [](char h) { return std::isxdigit(static_cast<unsigned char>(h)); })) {
+          if (!std::all_of(hex.begin(), hex.end(),
+                           [](char h) { return std::isxdigit(static_cast<unsigned char>(h)); })) {
             Fail(pos_ - 2, "truncated \\" + std::string(1, e) + " escape");
           }
           AppendUtf8(value, static_cast<uint32_t>(std::stoul(hex, nullptr, 16)));

@@ -8,16 +8,16 @@
 namespace sluice::jinja {
 
 enum class TokenKind {
-  kText,         // template data between tags, after whitespace control
-  kPrintBegin,   // {{
-  kPrintEnd,     // }}
-  kBlockBegin,   // {%
-  kBlockEnd,     // %}
+  kText,        // template data between tags, after whitespace control
+  kPrintBegin,  // {{
+  kPrintEnd,    // }}
+  kBlockBegin,  // {%
+  kBlockEnd,    // %}
   kName,
-  kString,       // text holds the decoded value
+  kString,  // text holds the decoded value
   kInteger,
   kFloat,
-  kOperator,     // text holds the operator: + - * / // % ** ~ == != < <= > >= = . : | , ( ) [ ] { }
+  kOperator,  // text holds the operator: + - * / // % ** ~ == != < <= > >= = . : | , ( ) [ ] { }
   kEnd,
 };
 

@@ -11,7 +11,6 @@ namespace sluice::jinja {
 
 namespace {
 
-
 const std::string& StringArg(std::string_view method, const std::optional<Value>& v) {
   if (!v || !v->IsString()) {
     throw JinjaError(fmt::format("{}() argument must be str, not {}", method,
@@ -43,7 +42,8 @@ bool MatchesAffix(const Value& self, const std::optional<Value>& affix, bool pre
   const std::string& s = self.AsString();
   auto one = [&](const std::string& a) {
     if (a.size() > s.size()) return false;
-    return prefix ? s.compare(0, a.size(), a) == 0 : s.compare(s.size() - a.size(), a.size(), a) == 0;
+    return prefix ? s.compare(0, a.size(), a) == 0
+                  : s.compare(s.size() - a.size(), a.size(), a) == 0;
   };
   if (affix && affix->IsTuple()) {
     for (const Value& a : affix->AsList()) {
@@ -78,7 +78,8 @@ Value StrMethod(std::string_view name, const Value& self, const CallArgs& args) 
   if (name == "splitlines") return StringList(SplitString(ReplaceAll(s, "\r\n", "\n"), "\n"));
   if (name == "replace") {
     auto a = BindArguments(name, args, {"old", "new", "count"});
-    return Value(ReplaceAll(s, StringArg(name, a[0]), StringArg(name, a[1]), IntArg(name, a[2], -1)));
+    return Value(
+        ReplaceAll(s, StringArg(name, a[0]), StringArg(name, a[1]), IntArg(name, a[2], -1)));
   }
   if (name == "startswith" || name == "endswith") {
     auto a = BindArguments(name, args, {"prefix"});
@@ -89,7 +90,8 @@ Value StrMethod(std::string_view name, const Value& self, const CallArgs& args) 
     std::string out;
     bool first = true;
     for (const Value& v : Iterate(a[0].value_or(Value()))) {
-      if (!v.IsString()) throw JinjaError("sequence item: expected str instance, " + v.TypeName() + " found");
+      if (!v.IsString())
+        throw JinjaError("sequence item: expected str instance, " + v.TypeName() + " found");
       if (!first) out += s;
       first = false;
       out += v.AsString();
@@ -103,13 +105,16 @@ Value StrMethod(std::string_view name, const Value& self, const CallArgs& args) 
     const std::string& sub = StringArg(name, a[0]);
     if (sub.empty()) return Value(static_cast<int64_t>(CountCodePoints(s) + 1));
     int64_t n = 0;
-    for (size_t pos = s.find(sub); pos != std::string::npos; pos = s.find(sub, pos + sub.size())) ++n;
+    for (size_t pos = s.find(sub); pos != std::string::npos; pos = s.find(sub, pos + sub.size()))
+      ++n;
     return Value(n);
   }
   if (name == "find") {
     auto a = BindArguments(name, args, {"sub"});
     size_t pos = s.find(StringArg(name, a[0]));
-    return Value(pos == std::string::npos ? int64_t{-1} : static_cast<int64_t>(CountCodePoints(s.substr(0, pos))));
+    return Value(pos == std::string::npos
+                     ? int64_t{-1}
+                     : static_cast<int64_t>(CountCodePoints(s.substr(0, pos))));
   }
   if (name == "isdigit") return Value(AllChars(s, isdigit));
   if (name == "isalpha") return Value(AllChars(s, isalpha));
@@ -203,7 +208,8 @@ Value DictMethod(std::string_view name, const Value& self, const CallArgs& args)
       } else {
         for (const Value& pair : Iterate(other)) {
           List kv = Iterate(pair);
-          if (kv.size() != 2) throw JinjaError("dictionary update sequence element has wrong length");
+          if (kv.size() != 2)
+            throw JinjaError("dictionary update sequence element has wrong length");
           dict.Set(kv[0], kv[1]);
         }
       }
@@ -235,17 +241,16 @@ Value DictMethod(std::string_view name, const Value& self, const CallArgs& args)
 
 bool IsStrMethod(std::string_view n) {
   static const std::vector<std::string_view> kNames = {
-      "format", "lower",      "upper", "strip", "lstrip",     "rstrip",  "split",
-      "splitlines", "replace", "startswith", "endswith", "join", "title", "capitalize",
-      "count",  "find",       "isdigit", "isalpha", "isalnum", "isupper", "islower"};
+      "format",     "lower",   "upper",      "strip",    "lstrip",  "rstrip",  "split",
+      "splitlines", "replace", "startswith", "endswith", "join",    "title",   "capitalize",
+      "count",      "find",    "isdigit",    "isalpha",  "isalnum", "isupper", "islower"};
   return std::find(kNames.begin(), kNames.end(), n) != kNames.end();
 }
 
 bool IsListMethod(std::string_view n, bool tuple) {
   static const std::vector<std::string_view> kTupleNames = {"index", "count"};
-  static const std::vector<std::string_view> kNames = {"append", "extend", "insert", "pop",
-                                                       "index",  "count",  "remove", "copy",
-                                                       "reverse"};
+  static const std::vector<std::string_view> kNames = {
+      "append", "extend", "insert", "pop", "index", "count", "remove", "copy", "reverse"};
   const auto& names = tuple ? kTupleNames : kNames;
   return std::find(names.begin(), names.end(), n) != names.end();
 }
@@ -265,9 +270,8 @@ std::optional<Value> GetMethod(const Value& self, std::string_view name) {
   if (self.IsDict() && IsDictMethod(name)) impl = DictMethod;
   if (!impl) return std::nullopt;
   std::string method(name);
-  return MakeFunction(method, [impl, self, method](const CallArgs& args) {
-    return impl(method, self, args);
-  });
+  return MakeFunction(
+      method, [impl, self, method](const CallArgs& args) { return impl(method, self, args); });
 }
 
 }  // namespace sluice::jinja

@@ -184,8 +184,8 @@ int Compare(const Value& a, const Value& b) {
     }
     return x.size() < y.size() ? -1 : (x.size() > y.size() ? 1 : 0);
   }
-  throw JinjaError(fmt::format("'<' not supported between instances of '{}' and '{}'",
-                               a.TypeName(), b.TypeName()));
+  throw JinjaError(fmt::format("'<' not supported between instances of '{}' and '{}'", a.TypeName(),
+                               b.TypeName()));
 }
 
 bool EvaluateCompare(CompareOp op, const Value& a, const Value& b) {
@@ -254,8 +254,7 @@ bool Contains(const Value& haystack, const Value& needle) {
       return false;
     case Value::Kind::kString:
       if (!needle.IsString()) {
-        throw JinjaError("'in <string>' requires string as left operand, not " +
-                         needle.TypeName());
+        throw JinjaError("'in <string>' requires string as left operand, not " + needle.TypeName());
       }
       return haystack.AsString().find(needle.AsString()) != std::string::npos;
     case Value::Kind::kList:
@@ -373,8 +372,7 @@ Value GetItem(const Value& v, const Value& key) {
         if (index < 0) index += n;
         if (index >= 0 && index < n) return items[static_cast<size_t>(index)];
       }
-      return Value::Undefined(
-          fmt::format("{} has no element {}", ObjectTypeRepr(v), key.Repr()));
+      return Value::Undefined(fmt::format("{} has no element {}", ObjectTypeRepr(v), key.Repr()));
     }
     case Value::Kind::kObject: {
       Value item = v.AsObject().GetItem(key);
@@ -398,8 +396,8 @@ Value Slice(const Value& v, std::optional<int64_t> start, std::optional<int64_t>
   if (s == 0) throw JinjaError("slice step cannot be zero");
   std::vector<std::string> chars;
   if (v.IsString()) chars = SplitCodePoints(v.AsString());
-  int64_t n = v.IsString() ? static_cast<int64_t>(chars.size())
-                           : static_cast<int64_t>(v.AsList().size());
+  int64_t n =
+      v.IsString() ? static_cast<int64_t>(chars.size()) : static_cast<int64_t>(v.AsList().size());
   // Python's slice.indices().
   auto clamp = [&](std::optional<int64_t> bound, int64_t default_value) {
     if (!bound) return default_value;

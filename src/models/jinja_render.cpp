@@ -1,5 +1,6 @@
 #include "models/jinja_render.h"
 
+#include <functional>
 #include <optional>
 
 #include "models/jinja_error.h"
@@ -20,6 +21,14 @@ class LoopObject : public Object {
   LoopObject(std::shared_ptr<const List> items, int64_t depth)
       : items_(std::move(items)), depth_(depth) {}
   void set_index(size_t index) { index_ = index; }
+  // Makes the loop callable, for `{% for %} ... recursive`.
+  void set_recurse(std::function<Value(const Value&)> recurse) { recurse_ = std::move(recurse); }
+  bool IsCallable() const override { return recurse_ != nullptr; }
+  Value Call(const CallArgs& args) override {
+    if (!recurse_) return Object::Call(args);
+    auto a = BindArguments("loop", args, {"iterable"});
+    return recurse_(a[0].value_or(Value()));
+  }
 
   std::string TypeName() const override { return "LoopContext"; }
   std::string Str() const override {
@@ -59,17 +68,19 @@ class LoopObject : public Object {
   std::shared_ptr<const List> items_;
   size_t index_ = 0;
   int64_t depth_;
+  std::function<Value(const Value&)> recurse_;
 };
 
 // What `{% import %}` binds: the exported top-level names of a template.
 class TemplateModule : public Object {
  public:
-  TemplateModule(std::string name, ScopePtr scope) : name_(std::move(name)), scope_(std::move(scope)) {}
+  TemplateModule(std::string name, ScopePtr scope)
+      : name_(std::move(name)), scope_(std::move(scope)) {}
   std::string TypeName() const override { return "TemplateModule"; }
   std::string Str() const override { return "<TemplateModule '" + name_ + "'>"; }
   Value GetAttribute(std::string_view name) const override {
     if (name.empty() || name[0] == '_') return Value::Undefined();
-    auto it = scope_->vars().find(std::string(name));
+    auto it = scope_->vars().find(name);
     return it == scope_->vars().end() ? Value::Undefined() : it->second;
   }
 
@@ -125,7 +136,9 @@ class Renderer {
   Value ApplyFilter(const FilterExpr& filter, const Value& input, const ScopePtr& scope);
   Value ApplyFilterChain(const FilterChain& chain, Value input, const ScopePtr& scope);
   void Assign(const Expr& target, const Value& value, const ScopePtr& scope);
-  void ExecuteFor(const ForStmt& stmt, const ScopePtr& scope, std::string& out);
+  // Runs a for loop over `iterable`; `depth` counts recursive `loop(...)` calls from 1.
+  void RunLoop(const ForStmt& stmt, const ScopePtr& scope, const Value& iterable, int64_t depth,
+               std::string& out);
   void ExecuteImport(const ImportStmt& stmt, const ScopePtr& scope);
   Value MakeMacro(const MacroDef& def, const ScopePtr& closure, bool is_caller);
   std::shared_ptr<const Template> FindTemplate(const Value& name, bool ignore_missing) const;
@@ -201,7 +214,8 @@ class Macro : public Callable {
       } else if (def_.uses_varargs) {
         varargs.push_back(args.positional[i]);
       } else {
-        throw JinjaError(fmt::format("macro '{}' takes not more than {} argument(s)", def_.name, n));
+        throw JinjaError(
+            fmt::format("macro '{}' takes not more than {} argument(s)", def_.name, n));
       }
     }
     Dict kwargs;
@@ -220,8 +234,7 @@ class Macro : public Callable {
       } else if (def_.uses_kwargs) {
         kwargs.Set(Value(name), value);
       } else {
-        throw JinjaError(
-            fmt::format("macro '{}' takes no keyword argument '{}'", def_.name, name));
+        throw JinjaError(fmt::format("macro '{}' takes no keyword argument '{}'", def_.name, name));
       }
     }
     for (size_t i = 0; i < n; ++i) {
@@ -271,9 +284,11 @@ void Renderer::ExecuteOne(const Stmt& stmt, const ScopePtr& scope, std::string& 
       Execute(s.else_body, scope, out);
       return;
     }
-    case StmtKind::kFor:
-      ExecuteFor(static_cast<const ForStmt&>(stmt), scope, out);
+    case StmtKind::kFor: {
+      const auto& s = static_cast<const ForStmt&>(stmt);
+      RunLoop(s, scope, Evaluate(*s.iterable, scope), 1, out);
       return;
+    }
     case StmtKind::kSet: {
       const auto& s = static_cast<const SetStmt&>(stmt);
       Assign(*s.target, Evaluate(*s.value, scope), scope);
@@ -335,21 +350,20 @@ void Renderer::ExecuteOne(const Stmt& stmt, const ScopePtr& scope, std::string& 
   }
 }
 
-void Renderer::ExecuteFor(const ForStmt& stmt, const ScopePtr& scope, std::string& out) {
-  if (stmt.recursive) throw JinjaError("recursive for loops are not supported");
-  Value iterable = Evaluate(*stmt.iterable, scope);
+void Renderer::RunLoop(const ForStmt& stmt, const ScopePtr& scope, const Value& iterable,
+                       int64_t depth, std::string& out) {
   List items;
   try {
     items = Iterate(iterable);
   } catch (const JinjaError& e) {
     throw JinjaError(Position(stmt.iterable->line, stmt.iterable->column), e.detail());
   }
-  auto loop_scope = std::make_shared<Scope>(scope);
   if (stmt.condition) {
+    auto filter_scope = std::make_shared<Scope>(scope);
     List kept;
     for (Value& item : items) {
-      Assign(*stmt.target, item, loop_scope);
-      if (Evaluate(*stmt.condition, loop_scope).Truthy()) kept.push_back(std::move(item));
+      Assign(*stmt.target, item, filter_scope);
+      if (Evaluate(*stmt.condition, filter_scope).Truthy()) kept.push_back(std::move(item));
     }
     items = std::move(kept);
   }
@@ -357,18 +371,24 @@ void Renderer::ExecuteFor(const ForStmt& stmt, const ScopePtr& scope, std::strin
     Execute(stmt.else_body, std::make_shared<Scope>(scope), out);
     return;
   }
-  const Value* outer_loop = scope->Lookup("loop");
-  int64_t depth = 1;
-  if (outer_loop && outer_loop->IsObject() && outer_loop->AsObject().TypeName() == "LoopContext") {
-    depth = outer_loop->AsObject().GetAttribute("depth").AsInt() + 1;
-  }
   auto shared_items = std::make_shared<const List>(std::move(items));
   auto loop = std::make_shared<LoopObject>(shared_items, depth);
-  loop_scope->Set("loop", Value(loop));
+  if (stmt.recursive) {
+    // `loop(children)` renders the body again over `children`, one level deeper.
+    loop->set_recurse([env = &env_, tmpl = tmpl_, &stmt, scope, depth](const Value& children) {
+      std::string nested;
+      Renderer(*env, tmpl).RunLoop(stmt, scope, children, depth + 1, nested);
+      return Value(std::move(nested));
+    });
+  }
   for (size_t i = 0; i < shared_items->size(); ++i) {
+    // As in Jinja, each iteration has its own scope: a `set` in the body is not seen by the
+    // next iteration nor after the loop.
+    auto iteration = std::make_shared<Scope>(scope);
     loop->set_index(i);
-    Assign(*stmt.target, (*shared_items)[i], loop_scope);
-    Execute(stmt.body, loop_scope, out);
+    iteration->Set("loop", Value(loop));
+    Assign(*stmt.target, (*shared_items)[i], iteration);
+    Execute(stmt.body, iteration, out);
   }
 }
 
@@ -438,12 +458,14 @@ CallArgs Renderer::EvaluateArguments(const ArgumentsExpr& args, const ScopePtr& 
   CallArgs out;
   for (const ExprPtr& e : args.positional) out.positional.push_back(Evaluate(*e, scope));
   if (args.star_args) {
-    for (Value& v : Iterate(Evaluate(*args.star_args, scope))) out.positional.push_back(std::move(v));
+    for (Value& v : Iterate(Evaluate(*args.star_args, scope)))
+      out.positional.push_back(std::move(v));
   }
   for (const auto& [name, e] : args.keyword) out.keyword.emplace_back(name, Evaluate(*e, scope));
   if (args.star_kwargs) {
     Value kwargs = Evaluate(*args.star_kwargs, scope);
-    if (!kwargs.IsDict()) throw JinjaError("argument after ** must be a mapping, not " + kwargs.TypeName());
+    if (!kwargs.IsDict())
+      throw JinjaError("argument after ** must be a mapping, not " + kwargs.TypeName());
     for (const auto& [k, v] : kwargs.AsDict().entries()) {
       if (!k.IsString()) throw JinjaError("keywords must be strings");
       out.keyword.emplace_back(k.AsString(), v);
@@ -585,14 +607,14 @@ Value Renderer::EvaluateUnchecked(const Expr& e, const ScopePtr& scope) {
 
 const Value* Scope::Lookup(std::string_view name) const {
   for (const Scope* s = this; s != nullptr; s = s->parent_.get()) {
-    auto it = s->vars_.find(std::string(name));
+    auto it = s->vars_.find(name);
     if (it != s->vars_.end()) return &it->second;
   }
   return nullptr;
 }
 
-RenderSession::RenderSession(const Context* context)
-    : context_(context), previous_(g_current_session) {
+RenderSession::RenderSession(const Context* context, bool clear_macro_scopes)
+    : context_(context), clear_macro_scopes_(clear_macro_scopes), previous_(g_current_session) {
   g_current_session = this;
 }
 

@@ -22,13 +22,20 @@ class Scope {
   // The variable here or in an enclosing scope, or nullptr.
   const Value* Lookup(std::string_view name) const;
   void Set(const std::string& name, Value value) { vars_[name] = std::move(value); }
-  const std::unordered_map<std::string, Value>& vars() const { return vars_; }
+  // Hashes std::string and std::string_view alike, so lookups need not copy the name.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using Variables = std::unordered_map<std::string, Value, NameHash, std::equal_to<>>;
+
+  const Variables& vars() const { return vars_; }
   // Drops the variables, breaking scope -> macro -> scope reference cycles.
   void Clear() { vars_.clear(); }
 
  private:
   std::shared_ptr<Scope> parent_;
-  std::unordered_map<std::string, Value> vars_;
+  Variables vars_;
 };
 using ScopePtr = std::shared_ptr<Scope>;
 
@@ -43,7 +50,9 @@ struct MacroReturn {
 // Construct one per Render/CallMacro; they nest.
 class RenderSession {
  public:
-  explicit RenderSession(const Context* context);
+  // With `clear_macro_scopes` false the scopes are kept: for macro files, whose macros stay
+  // registered after the session.
+  explicit RenderSession(const Context* context, bool clear_macro_scopes = true);
   ~RenderSession();
   RenderSession(const RenderSession&) = delete;
   RenderSession& operator=(const RenderSession&) = delete;
@@ -52,12 +61,15 @@ class RenderSession {
   static RenderSession* Current();
   const Context* context() const { return context_; }
   // Remembers a scope that now holds a macro closing over it, to clear it at the end.
-  void TrackMacroScope(ScopePtr scope) { macro_scopes_.push_back(std::move(scope)); }
+  void TrackMacroScope(ScopePtr scope) {
+    if (clear_macro_scopes_) macro_scopes_.push_back(std::move(scope));
+  }
   // Guards against runaway macro recursion.
   int& depth() { return depth_; }
 
  private:
   const Context* context_;
+  bool clear_macro_scopes_;
   RenderSession* previous_;
   std::vector<ScopePtr> macro_scopes_;
   int depth_ = 0;

@@ -12,7 +12,9 @@ namespace {
 
 Value Arg(std::string_view test, const CallArgs& args, std::string_view param) {
   auto a = BindArguments(test, args, {param});
-  if (!a[0]) throw JinjaError(std::string(test) + "() missing required argument '" + std::string(param) + "'");
+  if (!a[0])
+    throw JinjaError(std::string(test) + "() missing required argument '" + std::string(param) +
+                     "'");
   return *a[0];
 }
 

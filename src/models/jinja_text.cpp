@@ -53,8 +53,7 @@ std::string Strip(std::string_view s, std::string_view chars, bool left, bool ri
   return std::string(s.substr(begin, end - begin));
 }
 
-std::vector<std::string> SplitString(std::string_view s, std::string_view sep,
-                                     int64_t max_split) {
+std::vector<std::string> SplitString(std::string_view s, std::string_view sep, int64_t max_split) {
   std::vector<std::string> out;
   if (sep.empty()) {
     size_t i = 0;

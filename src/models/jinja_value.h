@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <variant>
@@ -40,8 +41,9 @@ class Value {
   // Undefined, with no hint.
   Value() = default;
   Value(bool b) : kind_(Kind::kBool), data_(b) {}  // NOLINT: implicit on purpose
-  Value(int i) : kind_(Kind::kInt), data_(int64_t{i}) {}
-  Value(int64_t i) : kind_(Kind::kInt), data_(i) {}
+  template <typename T>
+  requires(std::is_integral_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, char>) Value(T i)
+      : kind_(Kind::kInt), data_(static_cast<int64_t>(i)) {}
   Value(double d) : kind_(Kind::kFloat), data_(d) {}
   Value(std::string s) : kind_(Kind::kString), data_(std::move(s)) {}
   Value(std::string_view s) : kind_(Kind::kString), data_(std::string(s)) {}
@@ -74,7 +76,7 @@ class Value {
 
   // Accessors; REQUIRES: the matching kind (checked).
   bool AsBool() const;
-  int64_t AsInt() const;  // also accepts bool
+  int64_t AsInt() const;    // also accepts bool
   double AsDouble() const;  // int, bool or float
   const std::string& AsString() const;
   // Lists and tuples share storage with every copy of this value.

@@ -38,6 +38,70 @@ ExprPtr WithAlias(ExprPtr e, const std::string& alias) {
   return copy;
 }
 
+// Structural equality of bound expressions (same columns by index, same literals).
+bool SameExpr(const Expr& a, const Expr& b) {
+  if (a.kind != b.kind || !(a.type == b.type) || a.name != b.name ||
+      a.args.size() != b.args.size() || a.negated != b.negated || a.distinct != b.distinct) {
+    return false;
+  }
+  if (a.kind == ExprKind::kColumnRef) return a.column_index == b.column_index;
+  if (a.kind == ExprKind::kLiteral && !(a.value == b.value)) return false;
+  for (size_t i = 0; i < a.args.size(); i++) {
+    if (!SameExpr(*a.args[i], *b.args[i])) return false;
+  }
+  return true;
+}
+
+ExprPtr MakeLogic(ExprKind kind, std::vector<ExprPtr> args) {
+  if (args.size() == 1) return args[0];
+  auto e = std::make_shared<Expr>();
+  e->kind = kind;
+  e->type = TypeId::kBoolean;
+  e->args = std::move(args);
+  e->bound = true;
+  return e;
+}
+
+std::vector<ExprPtr> ConjunctsOf(const ExprPtr& e) {
+  if (e->kind == ExprKind::kAnd) return e->args;
+  return {e};
+}
+
+// (A AND B) OR (A AND C) -> A AND (B OR C): a condition every branch of an OR shares is
+// pulled out, so that a join key written inside each branch (TPC-H q19) becomes a join key.
+// Returns null when the branches share nothing. Valid in three-valued logic.
+ExprPtr FactorCommonConjuncts(const std::vector<ExprPtr>& disjuncts) {
+  std::vector<std::vector<ExprPtr>> branches;
+  for (const auto& d : disjuncts) branches.push_back(ConjunctsOf(d));
+  std::vector<ExprPtr> common;
+  for (const auto& candidate : branches[0]) {
+    bool everywhere = true;
+    for (size_t b = 1; b < branches.size() && everywhere; b++) {
+      bool found = false;
+      for (const auto& c : branches[b]) found |= SameExpr(*c, *candidate);
+      everywhere = found;
+    }
+    bool duplicate = false;
+    for (const auto& c : common) duplicate |= SameExpr(*c, *candidate);
+    if (everywhere && !duplicate) common.push_back(candidate);
+  }
+  if (common.empty()) return nullptr;
+  std::vector<ExprPtr> rest;
+  for (const auto& branch : branches) {
+    std::vector<ExprPtr> left;
+    for (const auto& c : branch) {
+      bool shared = false;
+      for (const auto& k : common) shared |= SameExpr(*c, *k);
+      if (!shared) left.push_back(c);
+    }
+    // A branch made only of shared conditions is TRUE once they hold: the OR is TRUE.
+    if (left.empty()) return MakeLogic(ExprKind::kAnd, common);
+    rest.push_back(MakeLogic(ExprKind::kAnd, std::move(left)));
+  }
+  common.push_back(MakeLogic(ExprKind::kOr, std::move(rest)));
+  return MakeLogic(ExprKind::kAnd, std::move(common));
+}
+
 // AND (is_and) or OR over already folded arguments: drops the neutral constant, and returns
 // the absorbing one when present. NULL operands stay (three-valued logic).
 ExprPtr SimplifyLogic(const ExprPtr& e, std::vector<ExprPtr> args) {
@@ -54,6 +118,9 @@ ExprPtr SimplifyLogic(const ExprPtr& e, std::vector<ExprPtr> args) {
   }
   if (kept.empty()) return WithAlias(BoolLiteral(is_and), e->alias);
   if (kept.size() == 1 && kept[0]->type == e->type) return WithAlias(kept[0], e->alias);
+  if (!is_and) {
+    if (ExprPtr factored = FactorCommonConjuncts(kept)) return WithAlias(factored, e->alias);
+  }
   return WithArgs(*e, std::move(kept));
 }
 

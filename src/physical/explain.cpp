@@ -7,83 +7,276 @@
 
 #include "common/memory.h"
 #include "exec/exchange.h"
+#include "exec/task_stats.h"
 
 namespace sluice {
 
 namespace {
 
-struct StageText {
-  int id;
-  int tasks;
-  std::vector<std::string> lines;
+// One operator line of a stage (an exchange is a line of the stage that reads it).
+struct OperatorEntry {
+  const PhysicalOperator* op;
+  int depth;
+  int input_stage = -1;  // exchanges: the stage that writes it
 };
 
-class Explainer {
- public:
-  explicit Explainer(ExecContext* ctx) : ctx_(ctx) {}
+// The stage graph of a plan, with run-time statistics when a context is given; rendered as
+// text, JSON or Graphviz.
+struct StageEntry {
+  int id;
+  int tasks;
+  const PhysicalOperator* top;  // the stage's top operator
+  const PhysicalOperator* end;  // what ends the stage: its exchange, or the plan root (== top)
+  std::vector<OperatorEntry> operators;
+};
 
-  // Renders the stage whose top operator is `top`; returns its id. Input stages are
-  // rendered first (they get lower ids), mirroring execution order.
-  int RenderStage(const PhysicalOperator& top) {
-    StageText stage;
-    std::vector<std::string> lines;
-    RenderOperator(top, 1, lines);
-    stage.id = next_id_++;
-    stage.tasks = top.num_partitions();
-    stage.lines = std::move(lines);
-    stages_.push_back(std::move(stage));
-    return stages_.back().id;
-  }
+class StageGraph {
+ public:
+  StageGraph(const PhysicalOperator& root, ExecContext* ctx) : ctx_(ctx) { BuildStage(root, &root); }
 
   std::string Text() const {
     std::string out;
-    std::vector<const StageText*> ordered;
-    for (const auto& s : stages_) ordered.push_back(&s);
-    std::sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) { return a->id > b->id; });
-    for (const auto* s : ordered) {
-      out += fmt::format("Stage {} ({} task{})\n", s->id, s->tasks, s->tasks == 1 ? "" : "s");
-      for (const auto& l : s->lines) out += l + "\n";
+    for (const StageEntry* s : Ordered()) {
+      out += fmt::format("Stage {} ({} task{})", s->id, s->tasks, s->tasks == 1 ? "" : "s");
+      if (ctx_ != nullptr && s->end == s->top) out += Skew(*s->end, true);
+      out += "\n";
+      for (const auto& e : s->operators) out += OperatorLine(e) + "\n";
     }
     return out;
   }
 
+  std::string Json() const {
+    std::string out = "{\"stages\": [";
+    bool first_stage = true;
+    for (const StageEntry* s : Ordered()) {
+      out += first_stage ? "" : ", ";
+      first_stage = false;
+      out += fmt::format("{{\"id\": {}, \"tasks\": {}", s->id, s->tasks);
+      if (ctx_ != nullptr) out += ", \"task_stats\": " + SkewJson(*s->end);
+      out += ", \"operators\": [";
+      bool first_op = true;
+      for (const auto& e : s->operators) {
+        if (e.op->is_exchange()) continue;
+        out += first_op ? "" : ", ";
+        first_op = false;
+        out += OperatorJson(e);
+      }
+      out += "]}";
+    }
+    out += "], \"exchanges\": [";
+    bool first = true;
+    for (const StageEntry& s : stages_) {
+      for (const auto& e : s.operators) {
+        if (!e.op->is_exchange()) continue;
+        out += first ? "" : ", ";
+        first = false;
+        out += ExchangeJson(e, s.id);
+      }
+    }
+    out += "]}";
+    return out;
+  }
+
+  std::string Dot() const {
+    std::string out = "digraph plan {\n  rankdir=BT;\n  node [shape=box, fontname=\"monospace\"];\n";
+    for (const StageEntry* s : Ordered()) {
+      out += fmt::format("  subgraph cluster_stage{} {{\n    label=\"Stage {} ({} tasks)\";\n",
+                         s->id, s->id, s->tasks);
+      for (const auto& e : s->operators) {
+        if (e.op->is_exchange()) continue;
+        std::string label = e.op->name();
+        if (!e.op->details().empty()) label += "\\n" + DotEscape(e.op->details());
+        if (!e.op->explain_note().empty()) label += "\\n" + DotEscape(e.op->explain_note());
+        if (ctx_ != nullptr) {
+          const auto& m = ctx_->metrics(e.op->id());
+          label += fmt::format("\\nrows={} time={:.1f}ms", m.rows_out.load(), m.nanos.load() / 1e6);
+        }
+        out += fmt::format("    op{} [label=\"{}\"];\n", e.op->id(), label);
+      }
+      out += "  }\n";
+    }
+    // Edges: child -> parent within a stage; an exchange is an edge from the top operator of
+    // the stage that writes it to the operator that reads it.
+    for (const StageEntry& s : stages_) {
+      for (const auto& e : s.operators) {
+        if (e.op->is_exchange()) continue;
+        for (const auto& c : e.op->children()) {
+          if (!c->is_exchange()) {
+            out += fmt::format("  op{} -> op{};\n", c->id(), e.op->id());
+            continue;
+          }
+          const std::string label = DotEscape("Exchange " + c->details());
+          out += fmt::format("  op{} -> op{} [style=dashed, label=\"{}\"];\n", c->child().id(),
+                             e.op->id(), label);
+        }
+      }
+    }
+    out += "}\n";
+    return out;
+  }
+
  private:
-  void RenderOperator(const PhysicalOperator& op, int depth, std::vector<std::string>& lines) {
-    const std::string pad(depth * 2, ' ');
+  int BuildStage(const PhysicalOperator& top, const PhysicalOperator* end) {
+    StageEntry stage{0, top.num_partitions(), &top, end, {}};
+    if (end == &top && top.is_exchange()) {
+      // A root exchange: its final stage reads it and its map stage is the child's.
+      stage.operators.push_back(OperatorEntry{&top, 1, BuildStage(top.child(), &top)});
+    } else {
+      Walk(top, 1, stage.operators);
+    }
+    stage.id = next_id_++;
+    stages_.push_back(std::move(stage));
+    return stages_.back().id;
+  }
+
+  void Walk(const PhysicalOperator& op, int depth, std::vector<OperatorEntry>& out) {
     if (op.is_exchange()) {
-      const int input = RenderStage(op.child());
-      std::string line = fmt::format("{}Exchange {} <- Stage {}", pad, op.details(), input);
+      const size_t at = out.size();
+      out.push_back(OperatorEntry{&op, depth, -1});
+      const int input = BuildStage(op.child(), &op);
+      out[at].input_stage = input;
+      return;
+    }
+    out.push_back(OperatorEntry{&op, depth, -1});
+    for (const auto& c : op.children()) Walk(*c, depth + 1, out);
+  }
+
+  std::vector<const StageEntry*> Ordered() const {
+    std::vector<const StageEntry*> ordered;
+    for (const auto& s : stages_) ordered.push_back(&s);
+    std::sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) { return a->id > b->id; });
+    return ordered;
+  }
+
+  std::string Skew(const PhysicalOperator& end, bool bracket) const {
+    const auto s = TaskStatsOf(*ctx_, end).Summarize();
+    if (s.tasks == 0) return "";
+    const std::string body = fmt::format(
+        "task time max={:.1f}ms median={:.1f}ms, task rows max={} median={}", s.max_seconds * 1e3,
+        s.median_seconds * 1e3, s.max_rows, s.median_rows);
+    return bracket ? "  [" + body + "]" : body;
+  }
+
+  std::string SkewJson(const PhysicalOperator& end) const {
+    const auto s = TaskStatsOf(*ctx_, end).Summarize();
+    return fmt::format(
+        "{{\"tasks\": {}, \"max_time_ms\": {:.3f}, \"median_time_ms\": {:.3f}, "
+        "\"max_rows\": {}, \"median_rows\": {}}}",
+        s.tasks, s.max_seconds * 1e3, s.median_seconds * 1e3, s.max_rows, s.median_rows);
+  }
+
+  std::string OperatorLine(const OperatorEntry& e) const {
+    const PhysicalOperator& op = *e.op;
+    const std::string pad(e.depth * 2, ' ');
+    if (op.is_exchange()) {
+      std::string line = fmt::format("{}Exchange {} <- Stage {}", pad, op.details(), e.input_stage);
       if (ctx_ != nullptr) {
         const ExchangeBuffer* buffer = static_cast<const Exchange&>(op).buffer(*ctx_);
         const auto stats = buffer->Stats();
-        line += fmt::format("  [rows={} bytes={} stage_time={:.1f}ms]", stats.total_rows(),
+        line += fmt::format("  [rows={} bytes={} stage_time={:.1f}ms", stats.total_rows(),
                             FormatBytes(stats.total_bytes()), buffer->map_seconds() * 1e3);
+        if (buffer->spilled_bytes() > 0) {
+          line += fmt::format(" spilled={}", FormatBytes(buffer->spilled_bytes()));
+        }
+        const std::string skew = Skew(op, false);
+        line += (skew.empty() ? "" : "; " + skew) + "]";
       }
-      lines.push_back(line);
-      return;
+      return line;
     }
     std::string line = fmt::format("{}{} [{}]", pad, op.name(), op.is_wide() ? "WIDE" : "NARROW");
     const std::string details = op.details();
     if (!details.empty()) line += " " + details;
+    if (!op.explain_note().empty()) line += " -- " + op.explain_note();
     if (ctx_ != nullptr) {
       const auto& m = ctx_->metrics(op.id());
-      line += fmt::format("  (rows={} time={:.1f}ms)", m.rows_out.load(), m.nanos.load() / 1e6);
+      line += fmt::format("  (rows={} time={:.1f}ms", m.rows_out.load(), m.nanos.load() / 1e6);
+      if (m.spilled_bytes.load() > 0) line += " spilled=" + FormatBytes(m.spilled_bytes.load());
+      line += ")";
     }
-    lines.push_back(line);
-    for (const auto& c : op.children()) RenderOperator(*c, depth + 1, lines);
+    return line;
+  }
+
+  std::string OperatorJson(const OperatorEntry& e) const {
+    const PhysicalOperator& op = *e.op;
+    std::string out = fmt::format(
+        "{{\"id\": {}, \"name\": \"{}\", \"wide\": {}, \"details\": \"{}\"", op.id(),
+        JsonEscape(op.name()), op.is_wide() ? "true" : "false", JsonEscape(op.details()));
+    if (!op.explain_note().empty()) out += ", \"strategy\": \"" + JsonEscape(op.explain_note()) + "\"";
+    out += ", \"partitioning\": \"" + JsonEscape(op.output_partitioning().ToString()) + "\"";
+    out += ", \"children\": [";
+    for (size_t i = 0; i < op.children().size(); i++) {
+      out += fmt::format("{}{}", i > 0 ? ", " : "", op.child(i).id());
+    }
+    out += "]";
+    if (ctx_ != nullptr) {
+      const auto& m = ctx_->metrics(op.id());
+      out += fmt::format(", \"metrics\": {{\"rows\": {}, \"batches\": {}, \"time_ms\": {:.3f}}}",
+                         m.rows_out.load(), m.batches_out.load(), m.nanos.load() / 1e6);
+    }
+    return out + "}";
+  }
+
+  std::string ExchangeJson(const OperatorEntry& e, int reader_stage) const {
+    const PhysicalOperator& op = *e.op;
+    std::string out = fmt::format(
+        "{{\"id\": {}, \"partitioning\": \"{}\", \"from_stage\": {}, \"to_stage\": {}, "
+        "\"input_operator\": {}",
+        op.id(), JsonEscape(op.details()), e.input_stage, reader_stage, op.child().id());
+    if (ctx_ != nullptr) {
+      const ExchangeBuffer* buffer = static_cast<const Exchange&>(op).buffer(*ctx_);
+      const auto stats = buffer->Stats();
+      out += fmt::format(
+          ", \"stats\": {{\"rows\": {}, \"bytes\": {}, \"stage_time_ms\": {:.3f}, "
+          "\"partition_rows\": [{}], \"partition_bytes\": [{}]}}, \"task_stats\": {}",
+          stats.total_rows(), stats.total_bytes(), buffer->map_seconds() * 1e3,
+          fmt::join(stats.rows, ", "), fmt::join(stats.bytes, ", "), SkewJson(op));
+    }
+    return out + "}";
+  }
+
+  static std::string JsonEscape(const std::string& s) {
+    std::string out;
+    for (unsigned char c : s) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += static_cast<char>(c);
+      } else if (c < 0x20) {
+        out += fmt::format("\\u{:04x}", c);
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    return out;
+  }
+
+  static std::string DotEscape(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+      if (c == '"' || c == '\\') out += '\\';
+      if (c == '\n') {
+        out += "\\n";
+        continue;
+      }
+      out += c;
+    }
+    return out;
   }
 
   ExecContext* ctx_;
   int next_id_ = 1;
-  std::vector<StageText> stages_;
+  std::vector<StageEntry> stages_;
 };
 
 }  // namespace
 
-std::string ExplainPlan(const PhysicalOperator& root, ExecContext* ctx) {
-  Explainer explainer(ctx);
-  explainer.RenderStage(root);
-  return explainer.Text();
+std::string ExplainPlan(const PhysicalOperator& root, ExecContext* ctx, ExplainFormat format) {
+  const StageGraph graph(root, ctx);
+  switch (format) {
+    case ExplainFormat::kJson: return graph.Json();
+    case ExplainFormat::kDot: return graph.Dot();
+    case ExplainFormat::kText: break;
+  }
+  return graph.Text();
 }
 
 }  // namespace sluice

@@ -10,8 +10,10 @@
 #include "exec/scan.h"
 #include "exec/scheduler.h"
 #include "exec/sort.h"
+#include "exec/sort_merge_join.h"
 #include "expr/aggregate_function.h"
 #include "expr/binder.h"
+#include "physical/join_strategy.h"
 #include "physical/plan_util.h"
 #include "physical/plan_window.h"
 
@@ -33,6 +35,100 @@ PhysicalOperatorPtr HashPartitioned(PhysicalOperatorPtr op, const std::vector<in
   }
   if (keys.empty()) return ToSingle(std::move(op));
   return std::make_unique<Exchange>(std::move(op), Partitioning::Hash(keys, n));
+}
+
+// The join hint of a join input: on the input itself or on the relation beneath the
+// filters and projections the optimizer put over it.
+std::string JoinHintOf(const LogicalPlan& plan) {
+  const LogicalPlan* node = &plan;
+  while (node->join_hint.empty() &&
+         (node->kind == LogicalKind::kFilter || node->kind == LogicalKind::kProject)) {
+    node = &node->child();
+  }
+  return node->join_hint;
+}
+
+Schema ConcatSchemas(const Schema& a, const Schema& b, bool with_b) {
+  Schema out = a;
+  if (with_b) {
+    for (const auto& f : b.fields()) out.Add(f);
+  }
+  return out;
+}
+
+// The join operator for a chosen strategy, with the exchanges (and sorts) it needs beneath.
+// `residual` is bound over left ++ right. A swapped broadcast (build_left) probes with the
+// right input, so its output is right ++ left; the caller restores the order.
+PhysicalOperatorPtr MakeJoinOperator(PhysicalOperatorPtr left, PhysicalOperatorPtr right,
+                                     JoinType type, const std::vector<int>& lk,
+                                     const std::vector<int>& rk, ExprPtr residual,
+                                     const JoinStrategy& strategy, int shuffle_partitions) {
+  const bool outputs_right = type != JoinType::kSemi && type != JoinType::kAnti;
+  switch (strategy.kind) {
+    case JoinStrategyKind::kBroadcastHash: {
+      if (strategy.build_left) {
+        std::swap(left, right);
+        const int probe_width = static_cast<int>(left->schema().size());
+        const int build_width = static_cast<int>(right->schema().size());
+        if (residual) {
+          // Bound over build ++ probe; the swapped join evaluates it over probe ++ build.
+          residual = RemapColumns(residual, [&](int i) {
+            return i < build_width ? i + probe_width : i - build_width;
+          });
+        }
+        type = type == JoinType::kRight ? JoinType::kLeft : type;
+        Schema out = ConcatSchemas(left->schema(), right->schema(), true);
+        right = std::make_unique<Exchange>(std::move(right), Partitioning::Broadcast(1));
+        return std::make_unique<HashJoin>(std::move(left), std::move(right), type, rk, lk,
+                                          residual, JoinDistribution::kBroadcast, std::move(out));
+      }
+      Schema out = ConcatSchemas(left->schema(), right->schema(), outputs_right);
+      if (right->output_partitioning().kind != Partitioning::Kind::kBroadcast) {
+        right = std::make_unique<Exchange>(std::move(right), Partitioning::Broadcast(1));
+      }
+      return std::make_unique<HashJoin>(std::move(left), std::move(right), type, lk, rk, residual,
+                                        JoinDistribution::kBroadcast, std::move(out));
+    }
+    case JoinStrategyKind::kCoPartitionedHash:
+    case JoinStrategyKind::kShuffledHash: {
+      if (strategy.kind == JoinStrategyKind::kShuffledHash) {
+        left = HashPartitioned(std::move(left), lk, shuffle_partitions);
+        right = HashPartitioned(std::move(right), rk, shuffle_partitions);
+      }
+      if (strategy.build_left) {  // inner only: probe with the right input
+        const int probe_width = static_cast<int>(right->schema().size());
+        const int build_width = static_cast<int>(left->schema().size());
+        if (residual) {
+          residual = RemapColumns(residual, [&](int i) {
+            return i < build_width ? i + probe_width : i - build_width;
+          });
+        }
+        Schema out = ConcatSchemas(right->schema(), left->schema(), true);
+        return std::make_unique<HashJoin>(std::move(right), std::move(left), type, rk, lk,
+                                          residual, JoinDistribution::kPartitioned,
+                                          std::move(out));
+      }
+      Schema out = ConcatSchemas(left->schema(), right->schema(), outputs_right);
+      return std::make_unique<HashJoin>(std::move(left), std::move(right), type, lk, rk, residual,
+                                        JoinDistribution::kPartitioned, std::move(out));
+    }
+    case JoinStrategyKind::kSortMerge: {
+      left = HashPartitioned(std::move(left), lk, shuffle_partitions);
+      right = HashPartitioned(std::move(right), rk, shuffle_partitions);
+      auto sort_keys = [](const std::vector<int>& keys) {
+        std::vector<SortKey> out;
+        for (int k : keys) out.push_back(SortKey{k, true, false});
+        return out;
+      };
+      left = std::make_unique<Sort>(std::move(left), sort_keys(lk), std::nullopt);
+      right = std::make_unique<Sort>(std::move(right), sort_keys(rk), std::nullopt);
+      Schema out = ConcatSchemas(left->schema(), right->schema(), outputs_right);
+      return std::make_unique<SortMergeJoin>(std::move(left), std::move(right), type, lk, rk,
+                                             residual, std::move(out));
+    }
+  }
+  SLUICE_CHECK(false, "unknown join strategy");
+  return nullptr;
 }
 
 JoinType ToJoinType(JoinKind kind) {
@@ -93,6 +189,22 @@ int64_t PhysicalPlanner::EstimateBytes(const LogicalPlan& plan) {
   }
 }
 
+PhysicalOperatorPtr PhysicalPlanner::PlanFilteredScan(const LogicalPlan& filter) {
+  // The source prunes what the conjuncts prove empty (files, partitions, row groups); the
+  // filter stays on top for the rows that remain. Conjuncts are over the scan's output, so
+  // their columns map back to the source's through scan_columns.
+  const LogicalPlan& scan = filter.child();
+  std::vector<ExprPtr> conjuncts;
+  SplitConjuncts(filter.predicate, conjuncts);
+  for (ExprPtr& c : conjuncts) {
+    c = RemapColumns(c, [&](int i) { return scan.scan_columns.at(static_cast<size_t>(i)); });
+  }
+  std::shared_ptr<const DataSource> source = scan.source->WithFilters(conjuncts);
+  if (!source) source = scan.source;
+  return std::make_unique<Filter>(std::make_unique<Scan>(source, scan.scan_columns, scan.schema),
+                                  filter.predicate);
+}
+
 PhysicalOperatorPtr PhysicalPlanner::PlanNode(const LogicalPlan& plan) {
   switch (plan.kind) {
     case LogicalKind::kScan:
@@ -103,6 +215,7 @@ PhysicalOperatorPtr PhysicalPlanner::PlanNode(const LogicalPlan& plan) {
       return std::make_unique<InMemoryScan>(plan.schema, std::move(parts));
     }
     case LogicalKind::kFilter:
+      if (plan.child().kind == LogicalKind::kScan) return PlanFilteredScan(plan);
       return std::make_unique<Filter>(PlanNode(plan.child()), plan.predicate);
     case LogicalKind::kProject:
       return std::make_unique<Project>(PlanNode(plan.child()), plan.exprs, plan.schema);
@@ -263,47 +376,29 @@ PhysicalOperatorPtr PhysicalPlanner::PlanJoin(const LogicalPlan& plan) {
   }
 
   const JoinType type = ToJoinType(plan.join_kind);
-  const bool can_broadcast = type == JoinType::kInner || type == JoinType::kLeft ||
-                             type == JoinType::kSemi || type == JoinType::kAnti;
-  const int64_t right_bytes = EstimateBytes(plan.child(1));
-  const int64_t left_bytes = EstimateBytes(plan.child(0));
-  // Within one process a broadcast ships nothing: every probe task reads the one shared
-  // table, and the probe side streams instead of being shuffled and materialized. So a
-  // build side that is much smaller than the probe side and fits well within the memory
-  // budget is broadcast too. broadcast_threshold = -1 still turns broadcasting off.
-  const bool in_process_broadcast = right_bytes * 4 <= left_bytes &&
-                                    right_bytes <= settings_.memory_limit / 8;
-  const bool broadcast = lk.empty() ||
-                         (can_broadcast && settings_.broadcast_threshold >= 0 &&
-                          (right_bytes <= settings_.broadcast_threshold || in_process_broadcast));
-  JoinDistribution distribution;
-  if (broadcast) {
-    SLUICE_CHECK(can_broadcast || !lk.empty(), "join without keys");
-    if (right->num_partitions() != 1 || right->output_partitioning().kind != Partitioning::Kind::kBroadcast) {
-      right = std::make_unique<Exchange>(std::move(right), Partitioning::Broadcast(1));
-    }
-    distribution = JoinDistribution::kBroadcast;
-  } else {
-    const int n = settings_.shuffle_partitions;
-    left = HashPartitioned(std::move(left), lk, n);
-    right = HashPartitioned(std::move(right), rk, n);
-    distribution = JoinDistribution::kPartitioned;
-  }
-  Schema out_schema = left->schema();
-  if (type != JoinType::kSemi && type != JoinType::kAnti) {
-    for (const auto& f : right->schema().fields()) out_schema.Add(f);
-  }
+  const JoinInputInfo left_info{EstimateBytes(plan.child(0)), left->output_partitioning(), lk,
+                                JoinHintOf(plan.child(0))};
+  const JoinInputInfo right_info{EstimateBytes(plan.child(1)), right->output_partitioning(), rk,
+                                 JoinHintOf(plan.child(1))};
+  const JoinStrategy strategy = ChooseJoinStrategy(type, left_info, right_info, settings_);
   const int left_width = static_cast<int>(left->schema().size());
-  PhysicalOperatorPtr join = std::make_unique<HashJoin>(std::move(left), std::move(right), type, lk,
-                                                        rk, residual_expr, distribution, out_schema);
-  const bool widened = extra_left > 0 || static_cast<int>(join->schema().size()) !=
-                                             static_cast<int>(plan.schema.size());
+  const int right_width = static_cast<int>(right->schema().size());
+  const bool outputs_right = type != JoinType::kSemi && type != JoinType::kAnti;
+  const bool swapped = strategy.build_left;
+  PhysicalOperatorPtr join = MakeJoinOperator(std::move(left), std::move(right), type, lk, rk,
+                                              residual_expr, strategy,
+                                              settings_.shuffle_partitions);
+  join->set_explain_note(ToString(strategy.kind) + ": " + strategy.reason);
+  const bool widened = swapped || extra_left > 0 ||
+                       static_cast<int>(join->schema().size()) != static_cast<int>(plan.schema.size());
   if (!widened) return join;
-  // Drop the helper key columns: keep left's originals, then right's originals.
+  // Drop the helper key columns and undo a swap: left's originals, then right's originals.
+  const int left_at = swapped ? right_width : 0;
+  const int right_at = swapped ? 0 : left_width;
   std::vector<ExprPtr> exprs;
-  for (int i = 0; i < nleft; i++) exprs.push_back(BoundColumnRef(join->schema(), i));
-  if (type != JoinType::kSemi && type != JoinType::kAnti) {
-    for (int i = 0; i < nright; i++) exprs.push_back(BoundColumnRef(join->schema(), left_width + i));
+  for (int i = 0; i < nleft; i++) exprs.push_back(BoundColumnRef(join->schema(), left_at + i));
+  if (outputs_right) {
+    for (int i = 0; i < nright; i++) exprs.push_back(BoundColumnRef(join->schema(), right_at + i));
   }
   return std::make_unique<Project>(std::move(join), std::move(exprs), plan.schema);
 }

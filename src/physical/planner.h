@@ -10,9 +10,9 @@
 namespace sluice {
 
 // Turns a logical plan into a physical one (DESIGN.md): picks operators, splits
-// aggregates into partial and final phases, chooses the join distribution (broadcast when
-// the build side is estimated under broadcast_threshold, else hash-partitioned on the
-// keys), and inserts an Exchange wherever an operator needs a partitioning its child does
+// aggregates into partial and final phases, chooses each join's strategy (broadcast,
+// co-partitioned, shuffled hash or sort-merge: the decision tree in join_strategy.h), and
+// inserts an Exchange wherever an operator needs a partitioning its child does
 // not provide. The result has operator ids assigned.
 class PhysicalPlanner {
  public:
@@ -35,6 +35,8 @@ class PhysicalPlanner {
   PhysicalOperatorPtr PlanSort(const LogicalPlan& plan, int64_t limit);
   PhysicalOperatorPtr PlanLimit(const LogicalPlan& plan);
   PhysicalOperatorPtr PlanCache(const LogicalPlan& plan);
+  // A Filter over a Scan whose source was given the filter's conjuncts to prune with.
+  PhysicalOperatorPtr PlanFilteredScan(const LogicalPlan& filter);
 
   const Settings& settings_;
   Materializer materialize_;

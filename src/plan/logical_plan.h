@@ -75,6 +75,9 @@ struct LogicalPlan {
   int64_t offset = 0;                         // kLimit
   int num_partitions = 0;                     // kRepartition, kCoalesce
   std::shared_ptr<CacheStore> cache;          // kCache
+  // A join strategy hint on this relation when it is a join input: "broadcast", "merge" or
+  // "shuffle_hash" (SQL /*+ BROADCAST(t) */, DataFrame.Hint). Empty when none.
+  std::string join_hint;
 
   const LogicalPlan& child(size_t i = 0) const { return *children[i]; }
   // An indented tree for debugging and EXPLAIN (LOGICAL).

@@ -1,11 +1,11 @@
 #include "tpch/tpch_generator.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "common/error.h"
 #include "common/thread_pool.h"
@@ -114,9 +114,12 @@ class PartWriters {
 
 int64_t RowsPerPart(TpchTable driver) {
   switch (driver) {
-    case TpchTable::kOrders: return 100'000;  // about 400,000 line items
-    case TpchTable::kPart: return 50'000;     // and 200,000 partsupp rows
-    default: return 100'000;
+    case TpchTable::kOrders:
+      return 100'000;  // about 400,000 line items
+    case TpchTable::kPart:
+      return 50'000;  // and 200,000 partsupp rows
+    default:
+      return 100'000;
   }
 }
 
@@ -131,8 +134,8 @@ std::vector<TpchTableOutput> GenerateTpch(const TpchGenOptions& options, ThreadP
       RemoveOldParts(folder);
     }
   } catch (const fs::filesystem_error& e) {
-    throw IOError(fmt::format("cannot prepare output folder '{}': {}", options.directory,
-                              e.what()));
+    throw IOError(
+        fmt::format("cannot prepare output folder '{}': {}", options.directory, e.what()));
   }
 
   std::vector<PartTask> tasks;

@@ -22,7 +22,8 @@ class RowRandom {
   int64_t Uniform(int64_t lo, int64_t hi) {
     const uint64_t span = static_cast<uint64_t>(hi - lo) + 1;
     // Multiply-high maps 64 random bits onto the span with negligible bias.
-    const auto scaled = static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * span) >> 64);
+    const auto scaled =
+        static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * span) >> 64);
     return lo + static_cast<int64_t>(scaled);
   }
 

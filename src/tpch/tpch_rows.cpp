@@ -1,11 +1,11 @@
 #include "tpch/tpch_rows.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "common/error.h"
 #include "tpch/tpch_dists.h"
@@ -224,7 +224,8 @@ void GenerateOrders(const Scale& scale, int64_t first, int64_t count, const Batc
   for (int64_t row = first; row < first + count; row++) {
     RowRandom rng(TableSeed(TpchTable::kOrders), row);
     const int64_t order_key = OrderKey(row);
-    const int64_t customer = NonMultipleOfThree(rng.Uniform(1, std::max<int64_t>(1, order_customers)));
+    const int64_t customer =
+        NonMultipleOfThree(rng.Uniform(1, std::max<int64_t>(1, order_customers)));
     const auto order_date = static_cast<int32_t>(rng.Uniform(kStartDate, kEndDate - 151));
     const int64_t line_count = rng.Uniform(1, kMaxLinesPerOrder);
     int64_t total_cents = 0;
@@ -304,14 +305,21 @@ void GenerateRows(TpchTable driver, double sf, int64_t first, int64_t count,
                "table={} first={} count={}", TableName(driver), first, count);
   const Scale scale(sf);
   switch (driver) {
-    case TpchTable::kRegion: return GenerateRegions(first, count, sink);
-    case TpchTable::kNation: return GenerateNations(first, count, sink);
-    case TpchTable::kSupplier: return GenerateSuppliers(first, count, sink);
-    case TpchTable::kCustomer: return GenerateCustomers(first, count, sink);
-    case TpchTable::kPart: return GenerateParts(scale, first, count, sink);
-    case TpchTable::kOrders: return GenerateOrders(scale, first, count, sink);
+    case TpchTable::kRegion:
+      return GenerateRegions(first, count, sink);
+    case TpchTable::kNation:
+      return GenerateNations(first, count, sink);
+    case TpchTable::kSupplier:
+      return GenerateSuppliers(first, count, sink);
+    case TpchTable::kCustomer:
+      return GenerateCustomers(first, count, sink);
+    case TpchTable::kPart:
+      return GenerateParts(scale, first, count, sink);
+    case TpchTable::kOrders:
+      return GenerateOrders(scale, first, count, sink);
     case TpchTable::kPartSupp:
-    case TpchTable::kLineitem: break;
+    case TpchTable::kLineitem:
+      break;
   }
   SLUICE_CHECK(false, "not a driver table: {}", TableName(driver));
 }

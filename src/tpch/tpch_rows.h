@@ -22,8 +22,7 @@ int64_t DriverRows(TpchTable driver, double sf);
 // `sink` in row order per table. Each row's values depend only on (sf, table, row index),
 // so any split of the row range yields the same rows. Thread-safe (no shared state besides
 // the immutable text pool). REQUIRES: IsDriver(driver), 0 <= first, first + count <= rows.
-void GenerateRows(TpchTable driver, double sf, int64_t first, int64_t count,
-                  const BatchSink& sink);
+void GenerateRows(TpchTable driver, double sf, int64_t first, int64_t count, const BatchSink& sink);
 
 // Key helpers, exposed for tests.
 // The order key of the i-th order (0-based): keys are sparse, 8 used out of every 32.

@@ -22,14 +22,22 @@ int64_t Scaled(int64_t base, double sf) {
 
 std::string_view TableName(TpchTable table) {
   switch (table) {
-    case TpchTable::kRegion: return "region";
-    case TpchTable::kNation: return "nation";
-    case TpchTable::kSupplier: return "supplier";
-    case TpchTable::kCustomer: return "customer";
-    case TpchTable::kPart: return "part";
-    case TpchTable::kPartSupp: return "partsupp";
-    case TpchTable::kOrders: return "orders";
-    case TpchTable::kLineitem: return "lineitem";
+    case TpchTable::kRegion:
+      return "region";
+    case TpchTable::kNation:
+      return "nation";
+    case TpchTable::kSupplier:
+      return "supplier";
+    case TpchTable::kCustomer:
+      return "customer";
+    case TpchTable::kPart:
+      return "part";
+    case TpchTable::kPartSupp:
+      return "partsupp";
+    case TpchTable::kOrders:
+      return "orders";
+    case TpchTable::kLineitem:
+      return "lineitem";
   }
   SLUICE_CHECK(false, "table={}", static_cast<int>(table));
 }
@@ -70,25 +78,32 @@ Schema TableSchema(TpchTable table) {
       return Schema({Col("l_orderkey", kBig), Col("l_partkey", kBig), Col("l_suppkey", kBig),
                      Col("l_linenumber", kInt), Col("l_quantity", kMoney),
                      Col("l_extendedprice", kMoney), Col("l_discount", kMoney),
-                     Col("l_tax", kMoney), Col("l_returnflag", kText),
-                     Col("l_linestatus", kText), Col("l_shipdate", kDate),
-                     Col("l_commitdate", kDate), Col("l_receiptdate", kDate),
-                     Col("l_shipinstruct", kText), Col("l_shipmode", kText),
-                     Col("l_comment", kText)});
+                     Col("l_tax", kMoney), Col("l_returnflag", kText), Col("l_linestatus", kText),
+                     Col("l_shipdate", kDate), Col("l_commitdate", kDate),
+                     Col("l_receiptdate", kDate), Col("l_shipinstruct", kText),
+                     Col("l_shipmode", kText), Col("l_comment", kText)});
   }
   SLUICE_CHECK(false, "table={}", static_cast<int>(table));
 }
 
 int64_t TableRows(TpchTable table, double sf) {
   switch (table) {
-    case TpchTable::kRegion: return static_cast<int64_t>(kRegions.size());
-    case TpchTable::kNation: return static_cast<int64_t>(kNations.size());
-    case TpchTable::kSupplier: return Scaled(kSuppliersPerSf, sf);
-    case TpchTable::kCustomer: return Scaled(kCustomersPerSf, sf);
-    case TpchTable::kPart: return Scaled(kPartsPerSf, sf);
-    case TpchTable::kPartSupp: return Scaled(kPartsPerSf, sf) * kSuppliersPerPart;
-    case TpchTable::kOrders: return Scaled(kOrdersPerSf, sf);
-    case TpchTable::kLineitem: return -1;
+    case TpchTable::kRegion:
+      return static_cast<int64_t>(kRegions.size());
+    case TpchTable::kNation:
+      return static_cast<int64_t>(kNations.size());
+    case TpchTable::kSupplier:
+      return Scaled(kSuppliersPerSf, sf);
+    case TpchTable::kCustomer:
+      return Scaled(kCustomersPerSf, sf);
+    case TpchTable::kPart:
+      return Scaled(kPartsPerSf, sf);
+    case TpchTable::kPartSupp:
+      return Scaled(kPartsPerSf, sf) * kSuppliersPerPart;
+    case TpchTable::kOrders:
+      return Scaled(kOrdersPerSf, sf);
+    case TpchTable::kLineitem:
+      return -1;
   }
   SLUICE_CHECK(false, "table={}", static_cast<int>(table));
 }

@@ -244,9 +244,9 @@ TEST_F(SqlRunnerTest, BindErrorsCarryCaretAndSuggestion) {
   EXPECT_NE(e.find("Ambiguous reference to column name \"id\""), std::string::npos) << e;
   e = ErrorOf("SELECT * FROM t WHERE sum(v) > 1");
   EXPECT_NE(e.find("WHERE clause cannot contain aggregates"), std::string::npos) << e;
-  e = ErrorOf("DELETE FROM t");
-  EXPECT_NE(e.find("Not implemented Error: DELETE statements are not supported yet"),
-            std::string::npos) << e;
+  e = ErrorOf("DELETE FROM nope");
+  EXPECT_NE(e.find("Table with name nope does not exist!"), std::string::npos) << e;
+  EXPECT_NE(e.find("column 13"), std::string::npos) << e;
 }
 
 TEST_F(SqlRunnerTest, DdlAndDml) {

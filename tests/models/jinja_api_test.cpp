@@ -53,17 +53,19 @@ TEST(JinjaApiTest, NativeFunctionsReturnStructuredValues) {
     table.Set(Value("rows"), Value(int64_t{42}));
     return Value::MakeDict(std::move(table));
   });
-  EXPECT_EQ(env.RenderString("{% set r = load_result() %}{{ r.columns | join(',') }} {{ r['rows'] }}"),
-            "id,name 42");
+  EXPECT_EQ(
+      env.RenderString("{% set r = load_result() %}{{ r.columns | join(',') }} {{ r['rows'] }}"),
+      "id,name 42");
 }
 
 TEST(JinjaApiTest, HostObjectsPrintAndExposeAttributes) {
   JinjaEnvironment env;
   Context context{{"this", Value(std::make_shared<RelationObject>("analytics", "orders"))}};
-  EXPECT_EQ(env.RenderString("{{ this }} {{ this.schema }}.{{ this.identifier }} {{ this.render() }}"
-                             " {{ this.nope is defined }}",
-                             context),
-            "\"analytics\".\"orders\" analytics.orders \"analytics\".\"orders\" False");
+  EXPECT_EQ(
+      env.RenderString("{{ this }} {{ this.schema }}.{{ this.identifier }} {{ this.render() }}"
+                       " {{ this.nope is defined }}",
+                       context),
+      "\"analytics\".\"orders\" analytics.orders \"analytics\".\"orders\" False");
   EXPECT_THROW(env.RenderString("{% set this.x = 1 %}", context), JinjaError);
 }
 
@@ -119,10 +121,13 @@ TEST(JinjaApiTest, ImportAndFromImport) {
   env.AddTemplate("helpers.sql",
                   "{% set version = 3 %}{% set _private = 1 %}"
                   "{% macro upper_col(c) %}upper({{ c }}){% endmacro %}");
-  EXPECT_EQ(env.RenderString("{% import 'helpers.sql' as h %}{{ h.upper_col('x') }} v{{ h.version }}"),
-            "upper(x) v3");
-  EXPECT_EQ(env.RenderString("{% from 'helpers.sql' import upper_col as u, version %}{{ u('y') }} {{ version }}"),
-            "upper(y) 3");
+  EXPECT_EQ(
+      env.RenderString("{% import 'helpers.sql' as h %}{{ h.upper_col('x') }} v{{ h.version }}"),
+      "upper(x) v3");
+  EXPECT_EQ(
+      env.RenderString(
+          "{% from 'helpers.sql' import upper_col as u, version %}{{ u('y') }} {{ version }}"),
+      "upper(y) 3");
   EXPECT_THROW(env.RenderString("{% from 'helpers.sql' import _private %}"), JinjaError);
   EXPECT_THROW(env.RenderString("{% import 'missing.sql' as m %}"), JinjaError);
 }
@@ -130,7 +135,8 @@ TEST(JinjaApiTest, ImportAndFromImport) {
 TEST(JinjaApiTest, IncludeSeesTheCurrentScope) {
   JinjaEnvironment env;
   env.AddTemplate("part.sql", "[{{ x }}]");
-  EXPECT_EQ(env.RenderString("{% for x in [1, 2] %}{% include 'part.sql' %}{% endfor %}"), "[1][2]");
+  EXPECT_EQ(env.RenderString("{% for x in [1, 2] %}{% include 'part.sql' %}{% endfor %}"),
+            "[1][2]");
   EXPECT_EQ(env.RenderString("a{% include 'nope.sql' ignore missing %}b"), "ab");
   EXPECT_THROW(env.RenderString("{% include 'nope.sql' %}"), JinjaError);
 }
@@ -155,8 +161,9 @@ TEST(JinjaApiTest, LexerOptions) {
   trim.trim_blocks = true;
   trim.lstrip_blocks = true;
   JinjaEnvironment env(trim);
-  EXPECT_EQ(env.RenderString("<ul>\n  {% for x in [1, 2] %}\n  <li>{{ x }}</li>\n  {% endfor %}\n</ul>"),
-            "<ul>\n  <li>1</li>\n  <li>2</li>\n</ul>");
+  EXPECT_EQ(
+      env.RenderString("<ul>\n  {% for x in [1, 2] %}\n  <li>{{ x }}</li>\n  {% endfor %}\n</ul>"),
+      "<ul>\n  <li>1</li>\n  <li>2</li>\n</ul>");
   LexerOptions keep;
   keep.keep_trailing_newline = true;
   JinjaEnvironment keeping(keep);
@@ -180,6 +187,24 @@ TEST(JinjaApiTest, ConcurrentRendersShareOneEnvironment) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(results[0], "00");
   EXPECT_EQ(results[3], "00112233");
+}
+
+}  // namespace
+}  // namespace sluice::jinja
+
+namespace sluice::jinja {
+namespace {
+
+TEST(JinjaApiTest, MacroFilesLoadedDuringARenderKeepTheirTopLevelVariables) {
+  JinjaEnvironment env;
+  env.AddFunction("load_macros", [&env](const CallArgs&) {
+    env.AddMacroTemplate(
+        "macros/late.sql",
+        "{% set suffix = '!' %}{% macro late(x) %}{{ x }}{{ suffix }}{% endmacro %}");
+    return Value("");
+  });
+  EXPECT_EQ(env.RenderString("{{ load_macros() }}{{ late('a') }}"), "a!");
+  EXPECT_EQ(env.RenderString("{{ late('b') }}"), "b!");
 }
 
 }  // namespace

@@ -16,8 +16,8 @@ class DbtHostTest : public ::testing::Test {
       return Value("\"analytics\".\"" + args.positional.at(0).Str() + "\"");
     });
     env_.AddFunction("source", [](const CallArgs& args) {
-      return Value("\"raw\".\"" + args.positional.at(0).Str() + "_" +
-                   args.positional.at(1).Str() + "\"");
+      return Value("\"raw\".\"" + args.positional.at(0).Str() + "_" + args.positional.at(1).Str() +
+                   "\"");
     });
     env_.AddFunction("config", [this](const CallArgs& args) {
       for (const auto& [key, value] : args.keyword) config_[key] = value;
@@ -63,8 +63,9 @@ TEST_F(DbtHostTest, IsIncrementalBlock) {
 }
 
 TEST_F(DbtHostTest, PaymentMethodPivotFromJaffleShop) {
-  env_.AddTemplate("models/orders.sql",
-                   R"sql({% set payment_methods = ['credit_card', 'coupon', 'bank_transfer', 'gift_card'] %}
+  env_.AddTemplate(
+      "models/orders.sql",
+      R"sql({% set payment_methods = ['credit_card', 'coupon', 'bank_transfer', 'gift_card'] %}
 
 with payments as (
     select * from {{ ref('stg_payments') }}
@@ -116,8 +117,9 @@ TEST_F(DbtHostTest, CaseMacroFromMacroFile) {
 {%- endmacro %}
 )sql");
   EXPECT_EQ(names, std::vector<std::string>{"payment_case"});
-  env_.AddTemplate("models/m.sql",
-                   "select {{ payment_case('payment_method', ['credit_card', 'coupon']) }} as code");
+  env_.AddTemplate(
+      "models/m.sql",
+      "select {{ payment_case('payment_method', ['credit_card', 'coupon']) }} as code");
   EXPECT_EQ(env_.Render("models/m.sql"),
             "select case payment_method\n"
             "        when 'credit_card' then 1\n"
@@ -140,9 +142,10 @@ TEST_F(DbtHostTest, ReturnMakesTheMacroCallEvaluateToAValue) {
     ({{ column_name }} / 100)::numeric(16, {{ precision }})
 {%- endmacro %}
 )sql");
-  env_.AddTemplate("models/m.sql",
-                   "{% set cols = get_columns() %}select {{ cols | join(', ') }}, "
-                   "{{ cents_to_dollars('amount') }} as dollars, {{ get_columns() | length }} as n");
+  env_.AddTemplate(
+      "models/m.sql",
+      "{% set cols = get_columns() %}select {{ cols | join(', ') }}, "
+      "{{ cents_to_dollars('amount') }} as dollars, {{ get_columns() | length }} as n");
   EXPECT_EQ(env_.Render("models/m.sql"),
             "select id, amount, (amount / 100)::numeric(16, 2) as dollars, 2 as n");
   // The value is the list itself, not its rendering.
@@ -163,8 +166,7 @@ TEST_F(DbtHostTest, ReturnInsideLoopAndCallerReachesTheMacro) {
 }
 
 TEST_F(DbtHostTest, MacrosCallEachOtherAcrossFilesAndSeeTheModelContext) {
-  env_.AddMacroTemplate("macros/a.sql",
-                        "{% macro quoted(x) %}\"{{ x }}\"{% endmacro %}");
+  env_.AddMacroTemplate("macros/a.sql", "{% macro quoted(x) %}\"{{ x }}\"{% endmacro %}");
   env_.AddMacroTemplate("macros/b.sql",
                         "{% macro this_table() %}{{ quoted(model_name) }}{% endmacro %}");
   env_.AddTemplate("models/x.sql", "select 1 from {{ this_table() }}");
@@ -206,8 +208,9 @@ TEST_F(DbtHostTest, GenerateSchemaNameStyleMacro) {
   Dict target;
   target.Set(Value("schema"), Value("dev"));
   Context context{{"target", Value::MakeDict(std::move(target))}};
-  EXPECT_EQ(env_.CallMacro("generate_schema_name", {{Value::None(), Value::None()}, {}}, context).Str(),
-            "dev");
+  EXPECT_EQ(
+      env_.CallMacro("generate_schema_name", {{Value::None(), Value::None()}, {}}, context).Str(),
+      "dev");
   EXPECT_EQ(env_.CallMacro("generate_schema_name", {{Value(" marts "), Value::None()}, {}}, context)
                 .Str(),
             "dev_marts");
@@ -217,6 +220,41 @@ TEST_F(DbtHostTest, DateSpineLoopWithRangeAndFormat) {
   EXPECT_EQ(env_.RenderString("{% for i in range(3) %}{{ \"day_%02d\" | format(i + 1) }}"
                               "{{ \", \" if not loop.last }}{% endfor %}"),
             "day_01, day_02, day_03");
+}
+
+}  // namespace
+}  // namespace sluice::jinja
+
+namespace sluice::jinja {
+namespace {
+
+TEST(JinjaDbtBlocksTest, TestMaterializationSnapshotAndDocsBlocksDefineMacros) {
+  JinjaEnvironment env;
+  auto names = env.AddMacroTemplate("macros/blocks.sql", R"sql(
+{% test is_positive(model, column_name) %}
+select * from {{ model }} where {{ column_name }} <= 0
+{% endtest %}
+{% materialization my_view, adapter='sluice', supported_languages=['sql'] %}create view{% endmaterialization %}
+{% materialization my_table, default %}create table{% endmaterialization %}
+{% snapshot orders_snapshot %}select 1{% endsnapshot %}
+{% docs orders %}All **orders**.{% enddocs %}
+)sql");
+  EXPECT_EQ(names, (std::vector<std::string>{"docs_orders", "materialization_my_table_default",
+                                             "materialization_my_view_sluice",
+                                             "snapshot_orders_snapshot", "test_is_positive"}));
+  EXPECT_EQ(
+      env.CallMacro("test_is_positive", {{}, {{"model", Value("t")}, {"column_name", Value("x")}}})
+          .Str(),
+      "\nselect * from t where x <= 0\n");
+  EXPECT_EQ(env.CallMacro("materialization_my_view_sluice", {}).Str(), "create view");
+  EXPECT_EQ(env.CallMacro("docs_orders", {}).Str(), "All **orders**.");
+}
+
+TEST(JinjaDbtBlocksTest, IntegersOfAnyWidthConvert) {
+  std::vector<int> v{1, 2, 3};
+  EXPECT_EQ(Value(v.size()).Repr(), "3");
+  EXPECT_EQ(Value(static_cast<uint8_t>(7)).Repr(), "7");
+  EXPECT_EQ(Value(-5LL).Repr(), "-5");
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // Syntax and runtime errors name the template, line and column.
+#include "models/jinja_error.h"
+
 #include <gtest/gtest.h>
 
 #include "models/jinja_environment.h"
-#include "models/jinja_error.h"
 
 namespace sluice::jinja {
 namespace {
@@ -119,13 +120,15 @@ TEST(JinjaErrorTest, HostFunctionErrorsGetThePositionOfTheCall) {
 }
 
 TEST(JinjaErrorTest, ReturnOutsideMacro) {
-  EXPECT_EQ(ErrorOf("{{ return(1) }}"), "models/orders.sql:0:0: return() called outside of a macro");
+  EXPECT_EQ(ErrorOf("{{ return(1) }}"),
+            "models/orders.sql:0:0: return() called outside of a macro");
 }
 
 TEST(JinjaErrorTest, RunawayRecursionIsReported) {
-  EXPECT_EQ(ErrorOf("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}").find(
-                "maximum recursion depth exceeded calling macro 'f'") != std::string::npos,
-            true);
+  EXPECT_EQ(
+      ErrorOf("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}")
+              .find("maximum recursion depth exceeded calling macro 'f'") != std::string::npos,
+      true);
 }
 
 }  // namespace

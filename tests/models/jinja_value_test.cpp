@@ -1,11 +1,12 @@
 // Dynamic values: Python printing, equality, dict order, argument binding.
+#include "models/jinja_value.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "models/jinja_error.h"
 #include "models/jinja_operators.h"
-#include "models/jinja_value.h"
 
 namespace sluice::jinja {
 namespace {
@@ -98,7 +99,8 @@ TEST(JinjaValueTest, StringFormatting) {
             "n=3 (12.2%)");
   CallArgs args{{Value("a"), Value(2)}, {{"k", Value("v")}}};
   EXPECT_EQ(BraceFormat("{} {} {k} {{}} {0}", args), "a 2 v {} a");
-  EXPECT_EQ(BraceFormat("{:>4}|{:<3}|{:^5}|{:05.1f}", CallArgs{{Value("x"), Value("y"), Value("z"), Value(2.25)}, {}}),
+  EXPECT_EQ(BraceFormat("{:>4}|{:<3}|{:^5}|{:05.1f}",
+                        CallArgs{{Value("x"), Value("y"), Value("z"), Value(2.25)}, {}}),
             "   x|y  |  z  |002.2");
 }
 

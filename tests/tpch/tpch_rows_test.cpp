@@ -129,9 +129,8 @@ TEST_F(TpchRowsTest, KeysAreConsistent) {
       EXPECT_EQ(std::stoi(Text(b, 4, r).substr(0, 2)), nation + 10) << "phone country code";
     });
   }
-  ForEachRow(TpchTable::kNation, [&](const Batch& b, size_t r) {
-    EXPECT_EQ(Int(b, 2, r), kNations[r].region);
-  });
+  ForEachRow(TpchTable::kNation,
+             [&](const Batch& b, size_t r) { EXPECT_EQ(Int(b, 2, r), kNations[r].region); });
 }
 
 TEST_F(TpchRowsTest, LineitemValueDomains) {
@@ -235,8 +234,8 @@ TEST_F(TpchRowsTest, CommentsFollowTheGrammar) {
     EXPECT_NE(comment.front(), ' ');
     EXPECT_NE(comment.back(), ' ');
     const size_t special = comment.find("special");
-    special_requests += special != std::string::npos &&
-                        comment.find("requests", special + 7) != std::string::npos;
+    special_requests +=
+        special != std::string::npos && comment.find("requests", special + 7) != std::string::npos;
   });
   // Q13 drops the orders whose comment matches '%special%requests%': about 1 to 2 percent.
   EXPECT_GT(special_requests, 15'000 * 0.003);

@@ -1,0 +1,61 @@
+#include "catalog/snapshot.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "types/logical_type.h"
+
+namespace sluice {
+
+namespace {
+
+// Bumped when the layout changes incompatibly; readers refuse newer formats.
+constexpr int kSnapshotFormat = 1;
+
+}  // namespace
+
+std::string SnapshotToJson(const Snapshot& snapshot) {
+  nlohmann::json fields = nlohmann::json::array();
+  for (const auto& f : snapshot.schema.fields()) {
+    fields.push_back({{"name", f.name}, {"type", f.type.ToString()}, {"nullable", f.nullable}});
+  }
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& file : snapshot.files) {
+    files.push_back({{"path", file.path}, {"rows", file.rows}});
+  }
+  nlohmann::json doc = {{"format", kSnapshotFormat},
+                        {"version", snapshot.version},
+                        {"schema", fields},
+                        {"files", files},
+                        {"row_count", snapshot.row_count}};
+  return doc.dump(2) + "\n";
+}
+
+Snapshot ParseSnapshot(const std::string& json, const std::string& origin) {
+  try {
+    const nlohmann::json doc = nlohmann::json::parse(json);
+    if (doc.at("format").get<int>() > kSnapshotFormat) {
+      throw IOError(fmt::format("snapshot '{}' has a newer format ({}) than this sluice reads",
+                                origin, doc.at("format").get<int>()));
+    }
+    Snapshot s;
+    s.version = doc.at("version").get<int64_t>();
+    s.row_count = doc.at("row_count").get<int64_t>();
+    for (const auto& f : doc.at("schema")) {
+      s.schema.Add(Field{f.at("name").get<std::string>(),
+                         ParseTypeName(f.at("type").get<std::string>()),
+                         f.at("nullable").get<bool>(), ""});
+    }
+    for (const auto& file : doc.at("files")) {
+      s.files.push_back({file.at("path").get<std::string>(), file.at("rows").get<int64_t>()});
+    }
+    return s;
+  } catch (const nlohmann::json::exception& e) {
+    throw IOError(fmt::format("corrupt table snapshot '{}': {}", origin, e.what()));
+  } catch (const InvalidInputError& e) {
+    throw IOError(fmt::format("corrupt table snapshot '{}': {}", origin, e.message()));
+  }
+}
+
+}  // namespace sluice

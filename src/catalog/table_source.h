@@ -1,0 +1,57 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "io/data_source.h"
+#include "io/parquet_reader.h"
+
+namespace sluice {
+
+// The data files of one snapshot, opened (footers read): the splits are the row groups of
+// every file, in file order. Immutable.
+class SnapshotFiles {
+ public:
+  // Opens `paths` (absolute). Throws IOError when a file is missing or corrupt.
+  explicit SnapshotFiles(const std::vector<std::string>& paths);
+
+  int num_splits() const { return static_cast<int>(splits_.size()); }
+  std::unique_ptr<BatchStream> Open(int split, const std::vector<int>& columns) const;
+  int64_t bytes() const { return bytes_; }
+
+ private:
+  std::vector<std::unique_ptr<ParquetSource>> files_;
+  std::vector<std::pair<int, int>> splits_;  // (file, split of that file)
+  int64_t bytes_ = 0;
+};
+
+// A warehouse table as a DataSource, by reference: each scan reads the snapshot published
+// last (Publish is the commit point for readers in this process). The split count is that
+// of the snapshot current at planning; a split beyond the current snapshot reads nothing.
+// Thread-safe.
+class TableSource : public DataSource {
+ public:
+  TableSource(std::string name, Schema schema) : name_(std::move(name)), schema_(std::move(schema)) {}
+
+  void Publish(std::shared_ptr<const SnapshotFiles> files, int64_t rows);
+
+  const Schema& schema() const override { return schema_; }
+  int num_splits() const override;
+  std::unique_ptr<BatchStream> Open(int split, const std::vector<int>& columns) const override;
+  std::string Describe() const override;
+  int64_t EstimatedBytes() const override;
+  std::optional<int64_t> EstimatedRows() const override;
+
+ private:
+  std::shared_ptr<const SnapshotFiles> Files() const;
+
+  std::string name_;
+  Schema schema_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const SnapshotFiles> files_;  // null: no rows
+  int64_t rows_ = 0;
+};
+
+}  // namespace sluice

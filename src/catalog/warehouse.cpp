@@ -1,0 +1,286 @@
+#include "catalog/warehouse.h"
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "catalog/file_table_store.h"
+#include "catalog/memory_table_store.h"
+#include "common/error.h"
+#include "common/strings.h"
+#include "io/file.h"
+
+namespace sluice {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kViewsDir = "_views";
+constexpr const char* kDroppedPrefix = "_dropped-";
+
+// Names become directory names: refuse what a file system would misread.
+void CheckName(const std::string& name, const char* what) {
+  if (name.empty() || name[0] == '.' || name[0] == '_' ||
+      name.find_first_of("/\\") != std::string::npos || name.find('\0') != std::string::npos) {
+    throw InvalidInputError(fmt::format("invalid {} name \"{}\"", what, name));
+  }
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IOError(fmt::format("cannot read '{}'", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void WriteTextAtomically(const std::string& path, const std::string& text) {
+  AtomicFileWriter writer(path);
+  writer.Write(text);
+  writer.Commit();
+}
+
+// Removes a directory tree so that no reader sees half of it: first renamed aside (atomic),
+// then deleted. A crash in between leaves a `_dropped-` directory that Load removes.
+void RemoveDirectory(const fs::path& dir) {
+  std::random_device device;
+  const fs::path aside =
+      dir.parent_path() / fmt::format("{}{:08x}{:08x}", kDroppedPrefix, device(), device());
+  fs::rename(dir, aside);
+  std::error_code ignored;
+  fs::remove_all(aside, ignored);
+}
+
+}  // namespace
+
+std::string CatalogName::Display() const {
+  return schema == kDefaultSchema ? name : schema + "." + name;
+}
+
+CatalogName ParseCatalogName(const std::string& text) {
+  std::vector<std::string> parts = Split(ToLower(text), '.');
+  if (parts.size() == 1) return {kDefaultSchema, parts[0]};
+  return {parts[parts.size() - 2], parts.back()};
+}
+
+Warehouse::Warehouse() { schemas_.insert(kDefaultSchema); }
+
+Warehouse::Warehouse(std::string root) : root_(std::move(root)) {
+  SLUICE_CHECK(!root_.empty(), "empty warehouse root");
+  std::error_code ec;
+  fs::create_directories(fs::path(root_) / kDefaultSchema, ec);
+  if (ec || !fs::is_directory(root_)) {
+    throw IOError(fmt::format("cannot open warehouse directory '{}': {}", root_, ec.message()));
+  }
+  Load();
+}
+
+Warehouse::~Warehouse() = default;
+
+std::string Warehouse::SchemaDir(const std::string& schema) const { return root_ + "/" + schema; }
+
+std::string Warehouse::TableDir(const CatalogName& name) const {
+  return SchemaDir(name.schema) + "/" + name.name;
+}
+
+std::string Warehouse::ViewPath(const CatalogName& name) const {
+  return fmt::format("{}/{}/{}.json", SchemaDir(name.schema), kViewsDir, name.name);
+}
+
+void Warehouse::Load() {
+  std::error_code ignored;
+  for (const auto& schema_entry : fs::directory_iterator(root_)) {
+    const std::string schema = schema_entry.path().filename().string();
+    if (!schema_entry.is_directory() || schema.empty() || schema[0] == '.' || schema[0] == '_') {
+      continue;
+    }
+    schemas_.insert(schema);
+    for (const auto& entry : fs::directory_iterator(schema_entry.path())) {
+      const std::string name = entry.path().filename().string();
+      if (!entry.is_directory()) continue;
+      if (name.starts_with(kDroppedPrefix)) {
+        fs::remove_all(entry.path(), ignored);
+      } else if (name == kViewsDir) {
+        for (const auto& view : fs::directory_iterator(entry.path())) {
+          const std::string file = view.path().filename().string();
+          if (!file.ends_with(".json")) {
+            fs::remove(view.path(), ignored);  // a temporary file of an interrupted write
+            continue;
+          }
+          const std::string path = view.path().string();
+          try {
+            const nlohmann::json doc = nlohmann::json::parse(ReadText(path));
+            ViewDefinition v{doc.at("sql").get<std::string>(),
+                             doc.at("columns").get<std::vector<std::string>>()};
+            views_[{schema, file.substr(0, file.size() - 5)}] = std::move(v);
+          } catch (const nlohmann::json::exception& e) {
+            throw IOError(fmt::format("corrupt view definition '{}': {}", path, e.what()));
+          }
+        }
+      } else if (name[0] != '.' && name[0] != '_') {
+        if (FileTableStore::IsTable(entry.path().string())) {
+          tables_[{schema, name}] = FileTableStore::Open(entry.path().string(), name);
+        } else {
+          // A table whose first commit never happened: nobody can have seen it.
+          fs::remove_all(entry.path(), ignored);
+        }
+      }
+    }
+  }
+}
+
+void Warehouse::CheckSchema(const std::string& schema) const {
+  if (!schemas_.count(schema)) {
+    throw InvalidInputError(fmt::format("Schema with name {} does not exist!", schema));
+  }
+}
+
+void Warehouse::CreateSchema(const std::string& schema_name, bool if_not_exists) {
+  const std::string schema = ToLower(schema_name);
+  CheckName(schema, "schema");
+  std::lock_guard lock(mutex_);
+  if (schemas_.count(schema)) {
+    if (if_not_exists) return;
+    throw InvalidInputError(fmt::format("Schema with name \"{}\" already exists!", schema));
+  }
+  if (persistent()) fs::create_directories(SchemaDir(schema));
+  schemas_.insert(schema);
+}
+
+void Warehouse::DropSchema(const std::string& schema_name, bool if_exists, bool cascade) {
+  const std::string schema = ToLower(schema_name);
+  std::lock_guard lock(mutex_);
+  if (!schemas_.count(schema)) {
+    if (if_exists) return;
+    throw InvalidInputError(fmt::format("Schema with name {} does not exist!", schema));
+  }
+  if (schema == kDefaultSchema) throw InvalidInputError("cannot drop the schema \"main\"");
+  std::vector<CatalogName> members;
+  for (const auto& [n, t] : tables_) {
+    if (n.schema == schema) members.push_back(n);
+  }
+  for (const auto& [n, v] : views_) {
+    if (n.schema == schema) members.push_back(n);
+  }
+  if (!members.empty() && !cascade) {
+    throw InvalidInputError(fmt::format(
+        "Cannot drop schema \"{}\" because there are entries that depend on it (use CASCADE)",
+        schema));
+  }
+  if (persistent()) RemoveDirectory(SchemaDir(schema));
+  for (const auto& n : members) {
+    tables_.erase(n);
+    views_.erase(n);
+  }
+  schemas_.erase(schema);
+}
+
+bool Warehouse::HasSchema(const std::string& schema) const {
+  std::lock_guard lock(mutex_);
+  return schemas_.count(ToLower(schema)) > 0;
+}
+
+bool Warehouse::HasTable(const CatalogName& name) const {
+  std::lock_guard lock(mutex_);
+  return tables_.count(name) > 0;
+}
+
+bool Warehouse::HasView(const CatalogName& name) const {
+  std::lock_guard lock(mutex_);
+  return views_.count(name) > 0;
+}
+
+TableStore* Warehouse::FindTable(const CatalogName& name) {
+  std::lock_guard lock(mutex_);
+  auto it = tables_.find(name);
+  return it == tables_.end() ? nullptr : it->second.get();
+}
+
+ViewDefinition Warehouse::View(const CatalogName& name) const {
+  std::lock_guard lock(mutex_);
+  auto it = views_.find(name);
+  SLUICE_CHECK(it != views_.end(), "no view {}", name.Display());
+  return it->second;
+}
+
+void Warehouse::CreateTable(const CatalogName& name, const Schema& schema,
+                            const std::vector<Batch>& rows) {
+  CheckName(name.name, "table");
+  std::lock_guard lock(mutex_);
+  CheckSchema(name.schema);
+  if (views_.count(name)) {
+    throw InvalidInputError(fmt::format("a view named \"{}\" exists", name.Display()));
+  }
+  auto it = tables_.find(name);
+  if (it != tables_.end()) {
+    it->second->Overwrite(schema, rows);
+    return;
+  }
+  if (persistent()) {
+    tables_[name] = FileTableStore::Create(TableDir(name), name.Display(), schema, rows);
+  } else {
+    auto store = std::make_unique<InMemoryTableStore>(schema);
+    store->Overwrite(schema, rows);
+    tables_[name] = std::move(store);
+  }
+}
+
+void Warehouse::Append(const CatalogName& name, const std::vector<Batch>& rows) {
+  std::lock_guard lock(mutex_);
+  auto it = tables_.find(name);
+  SLUICE_CHECK(it != tables_.end(), "no table {}", name.Display());
+  it->second->Append(rows);
+}
+
+void Warehouse::Overwrite(const CatalogName& name, const std::vector<Batch>& rows) {
+  std::lock_guard lock(mutex_);
+  auto it = tables_.find(name);
+  SLUICE_CHECK(it != tables_.end(), "no table {}", name.Display());
+  it->second->Overwrite(it->second->Current().schema, rows);
+}
+
+void Warehouse::CreateView(const CatalogName& name, const ViewDefinition& view) {
+  CheckName(name.name, "view");
+  std::lock_guard lock(mutex_);
+  CheckSchema(name.schema);
+  if (tables_.count(name)) {
+    throw InvalidInputError(fmt::format("a table named \"{}\" exists", name.Display()));
+  }
+  if (persistent()) {
+    fs::create_directories(fs::path(SchemaDir(name.schema)) / kViewsDir);
+    const nlohmann::json doc = {{"sql", view.sql}, {"columns", view.column_aliases}};
+    WriteTextAtomically(ViewPath(name), doc.dump(2) + "\n");
+  }
+  views_[name] = view;
+}
+
+bool Warehouse::Drop(const CatalogName& name) {
+  std::lock_guard lock(mutex_);
+  if (tables_.count(name)) {
+    if (persistent()) RemoveDirectory(TableDir(name));
+    tables_.erase(name);
+    return true;
+  }
+  if (views_.count(name)) {
+    if (persistent()) fs::remove(ViewPath(name));
+    views_.erase(name);
+    return true;
+  }
+  return false;
+}
+
+std::vector<CatalogName> Warehouse::Names() const {
+  std::lock_guard lock(mutex_);
+  std::vector<CatalogName> names;
+  for (const auto& [n, t] : tables_) names.push_back(n);
+  for (const auto& [n, v] : views_) names.push_back(n);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace sluice

@@ -1,0 +1,101 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <tuple>
+#include <string>
+#include <vector>
+
+#include "catalog/table_store.h"
+
+namespace sluice {
+
+// A name in the warehouse: schema and object, lower-case ("main" when not written).
+struct CatalogName {
+  std::string schema;
+  std::string name;
+
+  // "t" for the default schema, "s.t" otherwise.
+  std::string Display() const;
+  friend bool operator<(const CatalogName& a, const CatalogName& b) {
+    return std::tie(a.schema, a.name) < std::tie(b.schema, b.name);
+  }
+};
+
+// Parses "t", "s.t" or "db.s.t" (the database part is ignored), case-insensitively.
+CatalogName ParseCatalogName(const std::string& text);
+
+inline constexpr const char* kDefaultSchema = "main";
+
+// A view as stored: its query as SQL text, re-bound each time the view is used.
+struct ViewDefinition {
+  std::string sql;
+  std::vector<std::string> column_aliases;  // renames the first output columns
+};
+
+// The schemas, tables and views of one database, in memory or persisted under a root
+// directory (`sluice sql --db DIR`):
+//   DIR/<schema>/                    one directory per schema
+//   DIR/<schema>/<table>/            a table (see FileTableStore)
+//   DIR/<schema>/_views/<view>.json  a view's SQL text
+// Every change is committed by an atomic rename, so another process opening DIR sees each
+// object either before or after a change. Opening DIR removes what interrupted writes left
+// behind. Thread-safe (one mutex; table writes are serialized by it too).
+class Warehouse {
+ public:
+  // An empty in-memory warehouse with the schema "main".
+  Warehouse();
+  // Opens (creating if absent) the warehouse at `root`. Throws IOError.
+  explicit Warehouse(std::string root);
+  ~Warehouse();
+  Warehouse(const Warehouse&) = delete;
+  Warehouse& operator=(const Warehouse&) = delete;
+
+  bool persistent() const { return !root_.empty(); }
+  const std::string& root() const { return root_; }
+
+  // Throws InvalidInputError when the schema exists (unless if_not_exists) or the name is
+  // not usable as a directory name.
+  void CreateSchema(const std::string& schema, bool if_not_exists);
+  // Throws InvalidInputError when absent (unless if_exists) or not empty (unless cascade).
+  void DropSchema(const std::string& schema, bool if_exists, bool cascade);
+  bool HasSchema(const std::string& schema) const;
+
+  bool HasTable(const CatalogName& name) const;
+  bool HasView(const CatalogName& name) const;
+  // The table's store, or null. The pointer is valid until the table is dropped.
+  TableStore* FindTable(const CatalogName& name);
+  // REQUIRES: HasView(name).
+  ViewDefinition View(const CatalogName& name) const;
+
+  // Creates the table with `rows`, or replaces the rows and schema of an existing table in
+  // one commit. Throws InvalidInputError when the schema does not exist or a view has the name.
+  void CreateTable(const CatalogName& name, const Schema& schema, const std::vector<Batch>& rows);
+  // Commits `rows` appended to / replacing the table's rows. REQUIRES: HasTable(name).
+  void Append(const CatalogName& name, const std::vector<Batch>& rows);
+  void Overwrite(const CatalogName& name, const std::vector<Batch>& rows);
+  // Creates or replaces a view. Throws InvalidInputError when a table has the name.
+  void CreateView(const CatalogName& name, const ViewDefinition& view);
+  // Drops a table or view; returns false when there is none.
+  bool Drop(const CatalogName& name);
+
+  // Every table and view, sorted.
+  std::vector<CatalogName> Names() const;
+
+ private:
+  void Load();
+  void CheckSchema(const std::string& schema) const;
+  std::string SchemaDir(const std::string& schema) const;
+  std::string TableDir(const CatalogName& name) const;
+  std::string ViewPath(const CatalogName& name) const;
+
+  std::string root_;  // empty: in memory
+  mutable std::mutex mutex_;
+  std::set<std::string> schemas_;
+  std::map<CatalogName, std::unique_ptr<TableStore>> tables_;
+  std::map<CatalogName, ViewDefinition> views_;
+};
+
+}  // namespace sluice

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "common/memory.h"
+#include "exec/exec_context.h"
+#include "exec/spill_file.h"
+#include "types/logical_type.h"
+#include "vector/batch_stream.h"
+
+namespace sluice {
+
+// What an exchange moved, per output partition; the basis of adaptive decisions and of
+// EXPLAIN ANALYZE.
+struct ExchangeStats {
+  std::vector<int64_t> rows;   // per output partition
+  std::vector<int64_t> bytes;  // per output partition (in-memory size, spilled or not)
+  int64_t total_rows() const;
+  int64_t total_bytes() const;
+};
+
+// The materialized output of an exchange: batches per (map task, output partition). Written
+// by the map stage (one task per input partition, each writing only its own slot), read by
+// the next stage after the barrier.
+//
+// Memory: every buffered batch is reserved from the MemoryManager. When the buffer holds
+// more than a quarter of the memory limit, or a reservation is refused, the writing task
+// spills its largest partition buffer to a SpillFile (LZ4) in the query's TempDirectory; a
+// task that finishes while the buffer is over its share spills all it holds. Reading
+// partition p streams, per map task in task order, the spilled batches and then the
+// in-memory ones (write order, so deterministic), and releases memory as batches are
+// handed out: each partition is read once.
+class ExchangeBuffer : public SharedState {
+ public:
+  // `temp` and `spilled_bytes` (a metrics counter, may be null) outlive the buffer.
+  ExchangeBuffer(MemoryManager* memory, TempDirectory* temp, std::vector<LogicalType> types,
+                 int map_tasks, int partitions, std::atomic<int64_t>* spilled_bytes = nullptr);
+  ~ExchangeBuffer() override;
+
+  // Called by map task `task` only.
+  void Add(int task, int partition, Batch batch);
+  // Called by map task `task` after its last Add.
+  void FinishTask(int task);
+
+  // Streams output partition `partition`, in map task order (deterministic).
+  // REQUIRES: complete(); each partition is opened at most once (it is consumed).
+  std::unique_ptr<BatchStream> OpenPartition(int partition);
+  ExchangeStats Stats() const;
+  void set_complete() { complete_ = true; }
+  bool complete() const { return complete_; }
+  // Wall time of the map stage that filled the buffer.
+  void set_map_seconds(double s) { map_seconds_ = s; }
+  double map_seconds() const { return map_seconds_; }
+  int64_t spilled_bytes() const { return spilled_bytes_.load(std::memory_order_relaxed); }
+
+ private:
+  class PartitionReader;
+  // What map task t wrote for partition p: in-memory batches and, once spilled, a file
+  // holding the earlier ones.
+  struct Slot {
+    std::vector<Batch> batches;
+    int64_t memory_bytes = 0;  // reserved for `batches`
+    std::unique_ptr<SpillFile> file;
+    int64_t rows = 0;   // statistics, spilled or not
+    int64_t bytes = 0;
+  };
+  Slot& slot(int task, int partition) { return slots_[task * partitions_ + partition]; }
+  // Writes the batches of `s` to its file and releases their memory.
+  void Spill(Slot& s);
+  // Spills the largest in-memory slot of `task` holding at least `min_bytes`; false if none.
+  bool SpillLargest(int task, int64_t min_bytes);
+
+  MemoryManager* memory_;
+  TempDirectory* temp_;
+  std::vector<LogicalType> types_;
+  int map_tasks_;
+  int partitions_;
+  std::vector<Slot> slots_;  // [task * partitions_ + partition]
+  std::atomic<int64_t> memory_bytes_{0};  // reserved for all in-memory batches
+  std::atomic<int64_t> spilled_bytes_{0};
+  std::atomic<int64_t>* spilled_metric_;
+  bool complete_ = false;
+  double map_seconds_ = 0;
+};
+
+}  // namespace sluice

@@ -1,0 +1,171 @@
+#include "io/json_reader.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "common/memory.h"
+#include "common/strings.h"
+#include "io/csv_convert.h"
+#include "io/json_lines.h"
+#include "io/json_split_reader.h"
+#include "io/json_tokenizer.h"
+#include "types/date_time.h"
+
+namespace sluice {
+
+namespace {
+
+// What the sample showed for one key.
+struct KeyEvidence {
+  std::string name;
+  bool boolean = false;
+  bool integer = false;
+  bool floating = false;
+  bool string = false;
+  bool nested = false;
+  bool all_dates = true;       // every string parsed as a date
+  bool all_timestamps = true;  // every string parsed as a timestamp (dates included)
+
+  void Add(const JsonMember& m, std::string* scratch) {
+    switch (m.kind) {
+      case JsonKind::kNull: break;
+      case JsonKind::kTrue:
+      case JsonKind::kFalse: boolean = true; break;
+      case JsonKind::kInteger: {
+        int64_t v;
+        (ParseCsvInteger(m.text, &v) ? integer : floating) = true;  // too big: DOUBLE
+        break;
+      }
+      case JsonKind::kFloat: floating = true; break;
+      case JsonKind::kNested: nested = true; break;
+      case JsonKind::kString: {
+        string = true;
+        if (!all_dates && !all_timestamps) break;
+        std::string_view text = m.text;
+        if (m.escaped) {
+          scratch->clear();
+          DecodeJsonString(m.text, scratch);
+          text = *scratch;
+        }
+        // Only ISO-looking text: "2024-01-01..." (ParseTimestamp also takes a bare date).
+        const bool looks = text.size() >= 10 && text[4] == '-' && text[7] == '-';
+        if (all_dates && !(looks && text.size() == 10 && ParseDate(text))) all_dates = false;
+        if (all_timestamps && !(looks && ParseTimestamp(text))) all_timestamps = false;
+        break;
+      }
+    }
+  }
+
+  LogicalType Type() const {
+    if (nested) return TypeId::kVarchar;
+    if (string) {
+      if (boolean || integer || floating) return TypeId::kVarchar;
+      if (all_dates) return TypeId::kDate;
+      if (all_timestamps) return TypeId::kTimestamp;
+      return TypeId::kVarchar;
+    }
+    if (boolean) return integer || floating ? TypeId::kVarchar : TypeId::kBoolean;
+    if (floating) return TypeId::kDouble;
+    if (integer) return TypeId::kBigInt;
+    return TypeId::kVarchar;  // only nulls seen
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<JsonSource> JsonSource::Open(const std::string& path_or_glob,
+                                             const JsonReadOptions& options) {
+  if (options.target_split_bytes < 1) {
+    throw InvalidInputError("JSON target split size must be positive");
+  }
+  std::unique_ptr<JsonSource> source(new JsonSource());
+  source->pattern_ = path_or_glob;
+  source->max_line_size_ = options.max_line_size;
+  for (const std::string& path : ExpandPaths(path_or_glob)) {
+    JsonScanFile file;
+    file.path = path;
+    file.size = FileReader(path).size();
+    source->total_bytes_ += file.size;
+    source->files_.push_back(std::move(file));
+  }
+
+  if (options.schema) {
+    source->schema_ = *options.schema;
+  } else {
+    std::vector<KeyEvidence> keys;
+    std::unordered_map<std::string, size_t> key_index;
+    std::vector<JsonMember> members;
+    JsonSyntaxError error;
+    std::string scratch;
+    std::string key;
+    const int64_t per_file = std::max<int64_t>(
+        100, options.sample_rows / static_cast<int64_t>(source->files_.size()));
+    for (const JsonScanFile& file : source->files_) {
+      JsonLineReader lines(file.path, 0, file.size, options.max_line_size);
+      std::string_view line;
+      int64_t offset = 0;
+      for (int64_t n = 0; n < per_file && lines.Next(&line, &offset); n++) {
+        if (!ParseJsonLine(line, &members, &error)) {
+          throw InvalidInputError(fmt::format("Error reading JSON '{}' line {}, column {}: {}",
+                                              file.path, lines.LineAt(offset), error.offset + 1,
+                                              error.message));
+        }
+        for (const JsonMember& m : members) {
+          key.clear();
+          if (m.key_escaped) {
+            DecodeJsonString(m.key, &key);
+          } else {
+            key.assign(m.key);
+          }
+          auto [it, inserted] = key_index.emplace(key, keys.size());
+          if (inserted) {
+            keys.emplace_back();
+            keys.back().name = key;
+          }
+          keys[it->second].Add(m, &scratch);
+        }
+      }
+    }
+    if (keys.empty()) {
+      throw InvalidInputError(fmt::format(
+          "Cannot detect the columns of '{}': no JSON objects with keys in the sample",
+          path_or_glob));
+    }
+    for (const KeyEvidence& k : keys) {
+      Field field;
+      field.name = k.name;
+      field.type = k.Type();
+      source->schema_.Add(std::move(field));
+    }
+  }
+  source->BuildSplits(options.target_split_bytes);
+  return source;
+}
+
+void JsonSource::BuildSplits(int64_t target_split_bytes) {
+  for (int f = 0; f < static_cast<int>(files_.size()); f++) {
+    const int64_t size = files_[f].size;
+    for (int64_t start = 0; start < size; start += target_split_bytes) {
+      splits_.push_back({f, start, std::min(size, start + target_split_bytes)});
+    }
+  }
+}
+
+std::unique_ptr<BatchStream> JsonSource::Open(int split, const std::vector<int>& columns) const {
+  SLUICE_CHECK(split >= 0 && split < num_splits(), "split={} splits={}", split, num_splits());
+  for (const int c : columns) {
+    SLUICE_CHECK(c >= 0 && c < static_cast<int>(schema_.size()), "column={}", c);
+  }
+  const JsonSplit& s = splits_[split];
+  return std::make_unique<JsonSplitReader>(schema_, files_[s.file], s, columns, max_line_size_);
+}
+
+std::string JsonSource::Describe() const {
+  return fmt::format("json '{}' ({} file{}, {})", pattern_, files_.size(),
+                     files_.size() == 1 ? "" : "s", FormatBytes(total_bytes_));
+}
+
+}  // namespace sluice

@@ -1,0 +1,113 @@
+#include "io/json_writer.h"
+
+#include <charconv>
+#include <cmath>
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "io/json_tokenizer.h"
+#include "types/date_time.h"
+#include "types/decimal.h"
+#include "types/interval.h"
+
+namespace sluice {
+
+namespace {
+constexpr size_t kFlushBytes = 1 << 20;
+
+template <typename T>
+void AppendInteger(std::string* out, T value) {
+  char digits[48];
+  const auto result = std::to_chars(digits, digits + sizeof(digits), value);
+  out->append(digits, result.ptr);
+}
+}  // namespace
+
+JsonWriter::JsonWriter(std::string path, Schema schema) : schema_(std::move(schema)) {
+  file_ = std::make_unique<AtomicFileWriter>(std::move(path));
+  for (size_t c = 0; c < schema_.size(); c++) {
+    std::string key = c == 0 ? "{" : ",";
+    AppendJsonString(schema_.field(c).name, &key);
+    key.push_back(':');
+    keys_.push_back(std::move(key));
+  }
+  buffer_.reserve(kFlushBytes + (64 << 10));
+}
+
+JsonWriter::~JsonWriter() = default;
+
+void JsonWriter::Append(const Batch& batch) {
+  SLUICE_CHECK(!finished_, "append after Finish");
+  SLUICE_CHECK(batch.num_columns() == schema_.size(), "columns={} schema={}",
+               batch.num_columns(), schema_.size());
+  for (size_t row = 0; row < batch.num_rows(); row++) {
+    if (keys_.empty()) buffer_.push_back('{');
+    for (size_t c = 0; c < keys_.size(); c++) {
+      buffer_.append(keys_[c]);
+      AppendValue(*batch.column(c), row);
+    }
+    buffer_.append("}\n");
+    if (buffer_.size() >= kFlushBytes) {
+      file_->Write(buffer_);
+      buffer_.clear();
+    }
+  }
+  rows_ += static_cast<int64_t>(batch.num_rows());
+}
+
+void JsonWriter::Finish() {
+  SLUICE_CHECK(!finished_, "Finish called twice");
+  if (!buffer_.empty()) file_->Write(buffer_);
+  buffer_.clear();
+  file_->Commit();
+  finished_ = true;
+}
+
+void JsonWriter::AppendValue(const Column& column, size_t row) {
+  if (column.is_constant()) row = 0;
+  if (!column.IsValid(row)) {
+    buffer_.append("null");
+    return;
+  }
+  const LogicalType& type = column.type();
+  switch (type.id()) {
+    case TypeId::kNull: buffer_.append("null"); break;
+    case TypeId::kBoolean: buffer_.append(column.data<uint8_t>()[row] ? "true" : "false"); break;
+    case TypeId::kTinyInt: AppendInteger(&buffer_, column.data<int8_t>()[row]); break;
+    case TypeId::kSmallInt: AppendInteger(&buffer_, column.data<int16_t>()[row]); break;
+    case TypeId::kInteger: AppendInteger(&buffer_, column.data<int32_t>()[row]); break;
+    case TypeId::kBigInt: AppendInteger(&buffer_, column.data<int64_t>()[row]); break;
+    case TypeId::kDouble: {
+      const double v = column.data<double>()[row];
+      if (!std::isfinite(v)) {
+        buffer_.append("null");
+        break;
+      }
+      const size_t at = buffer_.size();
+      fmt::format_to(std::back_inserter(buffer_), "{}", v);
+      // fmt writes "inf"-free shortest form; make sure it reads back as a JSON number.
+      if (buffer_.find_first_of(".e", at) == std::string::npos) buffer_.append(".0");
+      break;
+    }
+    case TypeId::kDecimal: {
+      const int128_t unscaled = type.IsWideDecimal() ? column.data<int128_t>()[row]
+                                                     : column.data<int64_t>()[row];
+      buffer_.append(FormatDecimal(unscaled, type.scale()));
+      break;
+    }
+    case TypeId::kVarchar:
+      AppendJsonString(column.data<StringView>()[row].view(), &buffer_);
+      break;
+    case TypeId::kDate: AppendJsonString(FormatDate(column.data<int32_t>()[row]), &buffer_); break;
+    case TypeId::kTimestamp:
+      AppendJsonString(FormatTimestamp(column.data<int64_t>()[row]), &buffer_);
+      break;
+    case TypeId::kInterval:
+      AppendJsonString(FormatInterval(column.data<Interval>()[row]), &buffer_);
+      break;
+  }
+}
+
+}  // namespace sluice

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "io/file.h"
+#include "vector/batch.h"
+#include "vector/schema.h"
+
+namespace sluice {
+
+// Writes batches as JSON lines: one object per row with the columns as keys in order; NULL as
+// null, numbers and booleans unquoted (decimals in plain notation; non-finite doubles as
+// null, which JSON cannot express), strings, dates, timestamps and intervals as strings.
+// Atomic like CsvWriter: the file appears at `path` only on Finish().
+// Not thread-safe.
+class JsonWriter {
+ public:
+  // Throws IOError when the temporary file cannot be created.
+  JsonWriter(std::string path, Schema schema);
+  ~JsonWriter();
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
+
+  // REQUIRES: batch has the writer's schema (column types).
+  void Append(const Batch& batch);
+  // Flushes, syncs and renames the file into place. REQUIRES: called once, last.
+  void Finish();
+  int64_t rows_written() const { return rows_; }
+
+ private:
+  void AppendValue(const Column& column, size_t row);
+
+  Schema schema_;
+  std::vector<std::string> keys_;  // `"name":` per column, pre-escaped
+  std::unique_ptr<AtomicFileWriter> file_;
+  std::string buffer_;
+  int64_t rows_ = 0;
+  bool finished_ = false;
+};
+
+}  // namespace sluice

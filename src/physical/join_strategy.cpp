@@ -1,0 +1,152 @@
+#include "physical/join_strategy.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "common/memory.h"
+
+namespace sluice {
+
+std::string ToString(JoinStrategyKind kind) {
+  switch (kind) {
+    case JoinStrategyKind::kBroadcastHash: return "broadcast hash join";
+    case JoinStrategyKind::kCoPartitionedHash: return "co-partitioned hash join";
+    case JoinStrategyKind::kShuffledHash: return "shuffled hash join";
+    case JoinStrategyKind::kSortMerge: return "sort-merge join";
+  }
+  return "?";
+}
+
+namespace {
+
+bool MayBuildRight(JoinType t) {
+  return t == JoinType::kInner || t == JoinType::kLeft || t == JoinType::kSemi ||
+         t == JoinType::kAnti;
+}
+// The left input is built by swapping the inputs: INNER stays INNER, RIGHT becomes LEFT.
+bool MayBuildLeft(JoinType t) { return t == JoinType::kInner || t == JoinType::kRight; }
+
+int HintRank(const std::string& hint) {
+  if (hint == "broadcast") return 3;
+  if (hint == "merge") return 2;
+  if (hint == "shuffle_hash") return 1;
+  return 0;
+}
+
+JoinStrategy Make(JoinStrategyKind kind, bool build_left, std::string reason) {
+  return JoinStrategy{kind, build_left, std::move(reason)};
+}
+
+bool HashPartitionedOn(const JoinInputInfo& in) {
+  return in.partitioning.kind == Partitioning::Kind::kHash && in.partitioning.keys == in.keys &&
+         !in.keys.empty();
+}
+
+}  // namespace
+
+JoinStrategy ChooseJoinStrategy(JoinType type, const JoinInputInfo& left,
+                                const JoinInputInfo& right, const Settings& settings) {
+  const bool build_right_ok = MayBuildRight(type);
+  const bool build_left_ok = MayBuildLeft(type);
+  const std::string type_name = ToString(type);
+
+  // 0. Without equi-join keys every row meets every row of the other side.
+  if (left.keys.empty()) {
+    if (build_right_ok) return Make(JoinStrategyKind::kBroadcastHash, false, "no equi-join keys");
+    if (build_left_ok) return Make(JoinStrategyKind::kBroadcastHash, true, "no equi-join keys");
+    return Make(JoinStrategyKind::kShuffledHash, false,
+                "no equi-join keys: a FULL join runs in one partition");
+  }
+
+  // 1. Hints.
+  std::string note;  // a hint that could not be honoured, prefixed to the final reason
+  const int left_rank = HintRank(left.hint);
+  const int right_rank = HintRank(right.hint);
+  const std::string& hint = left_rank >= right_rank ? left.hint : right.hint;
+  const bool hint_right = right_rank >= left_rank;
+  const bool hint_left = left_rank >= right_rank;
+  if (hint == "broadcast") {
+    if (hint_right && right_rank == 3 && build_right_ok) {
+      return Make(JoinStrategyKind::kBroadcastHash, false, "BROADCAST hint on the right input");
+    }
+    if (hint_left && left_rank == 3 && build_left_ok) {
+      return Make(JoinStrategyKind::kBroadcastHash, true, "BROADCAST hint on the left input");
+    }
+    note = fmt::format("BROADCAST hint ignored: a {} join cannot broadcast its {} input; ",
+                       type_name, right_rank == 3 ? "right" : "left");
+  } else if (hint == "merge") {
+    return Make(JoinStrategyKind::kSortMerge, false, "MERGE hint");
+  } else if (hint == "shuffle_hash") {
+    // The hinted input is the build side where the join type allows it.
+    const bool build_left = type == JoinType::kInner && hint_left && !hint_right;
+    return Make(JoinStrategyKind::kShuffledHash, build_left,
+                fmt::format("SHUFFLE_HASH hint, build {}", build_left ? "left" : "right"));
+  }
+
+  // 2. Broadcast under the threshold: the smaller side that may be built.
+  const int64_t threshold = settings.broadcast_threshold;
+  if (threshold >= 0) {
+    const bool right_small = build_right_ok && right.bytes <= threshold;
+    const bool left_small = build_left_ok && left.bytes <= threshold;
+    if (right_small || left_small) {
+      const bool use_left = left_small && (!right_small || left.bytes < right.bytes);
+      const int64_t bytes = use_left ? left.bytes : right.bytes;
+      return Make(JoinStrategyKind::kBroadcastHash, use_left,
+                  note + fmt::format("build {} {} <= broadcast_threshold {}",
+                                     use_left ? "left" : "right", FormatBytes(bytes),
+                                     FormatBytes(threshold)));
+    }
+    if (type == JoinType::kFull && std::min(left.bytes, right.bytes) <= threshold) {
+      note += "FULL join never broadcasts; ";
+    }
+  }
+
+  // 3. In-process broadcast.
+  const int64_t memory_limit =
+      settings.memory_limit > 0 ? settings.memory_limit : MemoryManager::DefaultLimit();
+  if (threshold >= 0 && settings.prefer_in_process_broadcast) {
+    auto fits = [&](const JoinInputInfo& build, const JoinInputInfo& probe) {
+      return build.bytes * 4 <= probe.bytes && build.bytes <= memory_limit / 8;
+    };
+    const bool right_ok = build_right_ok && fits(right, left);
+    const bool left_ok = build_left_ok && fits(left, right);
+    if (right_ok || left_ok) {
+      const bool use_left = left_ok && !right_ok;
+      const JoinInputInfo& build = use_left ? left : right;
+      const JoinInputInfo& probe = use_left ? right : left;
+      return Make(JoinStrategyKind::kBroadcastHash, use_left,
+                  note + fmt::format("in-process broadcast: build {} {} <= 1/4 of probe {} and "
+                                     "<= memory_limit/8 {}; one process ships nothing",
+                                     use_left ? "left" : "right", FormatBytes(build.bytes),
+                                     FormatBytes(probe.bytes), FormatBytes(memory_limit / 8)));
+    }
+  }
+
+  // 4. Already partitioned alike on the keys.
+  if (HashPartitionedOn(left) && HashPartitionedOn(right) &&
+      left.partitioning.num_partitions == right.partitioning.num_partitions) {
+    return Make(JoinStrategyKind::kCoPartitionedHash, false,
+                note + fmt::format("both inputs hash-partitioned on the keys ({} partitions): "
+                                   "no exchange",
+                                   left.partitioning.num_partitions));
+  }
+
+  // 5. Shuffle: hash if the build side of a partition fits, else sort-merge.
+  if (settings.prefer_sort_merge_join) {
+    return Make(JoinStrategyKind::kSortMerge, false, note + "prefer_sort_merge_join");
+  }
+  const int partitions = std::max(1, settings.shuffle_partitions);
+  const int64_t per_partition = right.bytes / partitions;
+  const int64_t budget = memory_limit / (2 * std::max(1, settings.threads));
+  if (per_partition <= budget) {
+    return Make(JoinStrategyKind::kShuffledHash, false,
+                note + fmt::format("build {}/partition <= memory_limit/(2 x threads) {}",
+                                   FormatBytes(per_partition), FormatBytes(budget)));
+  }
+  return Make(JoinStrategyKind::kSortMerge, false,
+              note + fmt::format("build {}/partition > memory_limit/(2 x threads) {}",
+                                 FormatBytes(per_partition), FormatBytes(budget)));
+}
+
+}  // namespace sluice

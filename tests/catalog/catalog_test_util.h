@@ -1,0 +1,59 @@
+#pragma once
+
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "api/session.h"
+#include "api/sql_runner.h"
+#include "vector/batch.h"
+
+namespace sluice::testing {
+
+// A fresh directory under the system temp directory, removed at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device device;
+    path_ = (std::filesystem::temp_directory_path() /
+             fmt::format("sluice-catalog-{:08x}{:08x}", device(), device()))
+                .string();
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// The rows of a result as "a|b" strings, sorted.
+inline std::vector<std::string> SortedRows(const std::vector<Batch>& batches) {
+  std::vector<std::string> rows;
+  for (const auto& b : batches) {
+    for (size_t r = 0; r < b.num_rows(); r++) {
+      std::string line;
+      for (const auto& v : b.GetRow(r)) {
+        if (!line.empty()) line += "|";
+        line += v.is_null() ? "NULL" : v.ToString();
+      }
+      rows.push_back(line);
+    }
+  }
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+// Runs `sql`; the rows of its last statement, sorted.
+inline std::vector<std::string> Query(Session& session, const std::string& sql) {
+  auto results = RunSqlScript(session, sql);
+  return SortedRows(results.back().batches);
+}
+
+}  // namespace sluice::testing
