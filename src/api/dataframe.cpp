@@ -205,9 +205,7 @@ DataFrame DataFrame::Hint(const std::string& name) const {
     throw InvalidInputError(fmt::format(
         "unknown join hint '{}': expected broadcast, merge or shuffle_hash", name));
   }
-  auto tagged = std::make_shared<LogicalPlan>(*plan_);
-  tagged->join_hint = hint;
-  return DataFrame(session_, std::move(tagged));
+  return DataFrame(session_, WithJoinHint(plan_, hint));
 }
 
 int64_t DataFrame::Count() const {

@@ -115,9 +115,7 @@ BoundRelation WithJoinHint(const std::vector<sql::Hint>* hints, const TableRef& 
     if (strategy.empty()) continue;
     for (const std::string& arg : hint.args) {
       if (ToLower(arg) != ToLower(name)) continue;
-      auto tagged = std::make_shared<LogicalPlan>(*rel.plan);
-      tagged->join_hint = strategy;
-      rel.plan = std::move(tagged);
+      rel.plan = sluice::WithJoinHint(rel.plan, strategy);
       return rel;
     }
   }

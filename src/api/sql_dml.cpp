@@ -1,9 +1,9 @@
 #include "api/sql_dml.h"
 
+#include <fmt/format.h>
+
 #include <unordered_map>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 #include "api/dataframe.h"
 #include "api/sql_binder.h"
@@ -85,7 +85,8 @@ std::vector<Batch> RowsWhere(const std::vector<Batch>& batches, size_t flag, siz
     }
     if (sel.empty()) continue;
     Batch projected = b.Project(columns);
-    out.push_back(sel.size() == b.num_rows() ? projected : projected.Gather(sel.data(), sel.size()));
+    out.push_back(sel.size() == b.num_rows() ? projected
+                                             : projected.Gather(sel.data(), sel.size()));
   }
   return out;
 }
@@ -174,9 +175,8 @@ std::vector<Batch> ApplyClauses(SqlBinder& binder, const sql::AstNode& at, const
   hit.push_back(Lit(Value::Boolean(false)));
   exprs.push_back(Alias(keep.size() == 1 ? keep[0] : Case(keep), "#keep"));
   exprs.push_back(Alias(hit.size() == 1 ? hit[0] : Case(hit), "#hit"));
-  LogicalPlanPtr plan = binder.At(at, [&] {
-    return MakeProject(MakeValues(schema, std::move(rows)), exprs);
-  });
+  LogicalPlanPtr plan =
+      binder.At(at, [&] { return MakeProject(MakeValues(schema, std::move(rows)), exprs); });
   std::vector<Batch> result = binder.session().Execute(*plan);
   const size_t width = target.schema.size();
   *affected += CountTrue(result, width + 1);
@@ -197,12 +197,12 @@ std::vector<ExprPtr> BindSet(SqlBinder& binder, const Target& target,
   for (const auto& clause : set) {
     const int i = target.schema.Find(clause.target);
     if (i < 0) {
-      binder.ThrowBind(clause, fmt::format("Referenced update column {} not found in table!",
-                                           clause.target));
+      binder.ThrowBind(
+          clause, fmt::format("Referenced update column {} not found in table!", clause.target));
     }
     if (values[i]) {
-      binder.ThrowBind(clause, fmt::format("Multiple assignments to same column \"{}\"",
-                                           clause.target));
+      binder.ThrowBind(clause,
+                       fmt::format("Multiple assignments to same column \"{}\"", clause.target));
     }
     values[i] = binder.TranslateExpr(*clause.value, scope);
   }
@@ -219,8 +219,8 @@ struct JoinedRows {
   ExprPtr condition;         // null: every pair matches
 };
 
-JoinedRows JoinTargetAndSource(SqlBinder& binder, const Target& target,
-                               const BoundRelation& source, const sql::Expr* condition) {
+JoinedRows JoinTargetAndSource(SqlBinder& binder, const Target& target, const BoundRelation& source,
+                               const sql::Expr* condition) {
   Session& session = binder.session();
   JoinedRows j;
   j.target_schema = WithIdField(target.relation.schema, kTargetRowId);
@@ -233,7 +233,8 @@ JoinedRows JoinTargetAndSource(SqlBinder& binder, const Target& target,
   if (condition != nullptr) {
     BoundRelation scope = ScopeOf(Concat(j.target_schema, j.source_schema));
     j.condition = binder.TranslateExpr(*condition, BindScope{&scope, nullptr});
-    joined = binder.At(*condition, [&] { return MakeJoin(left, right, JoinKind::kInner, j.condition); });
+    joined =
+        binder.At(*condition, [&] { return MakeJoin(left, right, JoinKind::kInner, j.condition); });
   } else {
     joined = MakeJoin(left, right, JoinKind::kCross, nullptr);
   }
@@ -355,14 +356,15 @@ StatementResult RunUpdate(SqlBinder& binder, const sql::UpdateStatement& u) {
   const BindScope scope{&target.relation, nullptr};
   BoundClause update;
   if (u.where) {
-    update.condition = Coalesce({binder.TranslateExpr(*u.where, scope), Lit(Value::Boolean(false))});
+    update.condition =
+        Coalesce({binder.TranslateExpr(*u.where, scope), Lit(Value::Boolean(false))});
   }
   update.values = BindSet(binder, target, u.set, scope);
   int64_t affected = 0;
   std::vector<Batch> current = binder.session().Execute(*target.relation.plan);
-  std::vector<Batch> rows = ApplyClauses(binder, u, target, target.relation.schema,
-                                         std::move(current), {update}, TargetColumns(target),
-                                         true, &affected);
+  std::vector<Batch> rows =
+      ApplyClauses(binder, u, target, target.relation.schema, std::move(current), {update},
+                   TargetColumns(target), true, &affected);
   binder.session().ReplaceRows(target.name, rows);
   return AffectedRows(affected);
 }
@@ -391,7 +393,7 @@ StatementResult RunMerge(SqlBinder& binder, const sql::MergeStatement& m) {
 
   std::vector<BoundClause> matched, not_matched, by_source;
   for (const auto& action : m.actions) {
-    const BoundRelation* rel = action.match == sql::MergeMatch::kMatched ? &pair_scope
+    const BoundRelation* rel = action.match == sql::MergeMatch::kMatched      ? &pair_scope
                                : action.match == sql::MergeMatch::kNotMatched ? &source_scope
                                                                               : &target_scope;
     const BindScope scope{rel, nullptr};
@@ -424,8 +426,9 @@ StatementResult RunMerge(SqlBinder& binder, const sql::MergeStatement& m) {
         for (size_t k = 0; k < columns.size(); k++) {
           const int i = target.schema.Find(columns[k]);
           if (i < 0) {
-            binder.ThrowBind(action, fmt::format("Table \"{}\" does not have a column with name \"{}\"",
-                                                 target.name, columns[k]));
+            binder.ThrowBind(action,
+                             fmt::format("Table \"{}\" does not have a column with name \"{}\"",
+                                         target.name, columns[k]));
           }
           c.values[i] = binder.TranslateExpr(*action.insert_values[k], scope);
         }
@@ -440,18 +443,18 @@ StatementResult RunMerge(SqlBinder& binder, const sql::MergeStatement& m) {
   std::vector<Batch> rows = ApplyClauses(binder, m, target, pair_schema, std::move(pairs), matched,
                                          TargetColumns(target), true, &affected);
   const size_t tid = j.target_schema.size() - 1;
-  for (auto& b : ApplyClauses(binder, m, target, j.target_schema,
-                              Unmatched(j.target, tid, matched_targets), by_source,
-                              TargetColumns(target), true, &affected)) {
+  for (auto& b :
+       ApplyClauses(binder, m, target, j.target_schema, Unmatched(j.target, tid, matched_targets),
+                    by_source, TargetColumns(target), true, &affected)) {
     rows.push_back(std::move(b));
   }
   std::vector<ExprPtr> nulls;
   for (const auto& f : target.schema.fields()) nulls.push_back(Lit(Value::Null(f.type)));
   if (!not_matched.empty()) {
     const size_t sid = j.source_schema.size() - 1;
-    for (auto& b : ApplyClauses(binder, m, target, j.source_schema,
-                                Unmatched(j.source, sid, matched_sources), not_matched, nulls,
-                                false, &affected)) {
+    for (auto& b :
+         ApplyClauses(binder, m, target, j.source_schema, Unmatched(j.source, sid, matched_sources),
+                      not_matched, nulls, false, &affected)) {
       rows.push_back(std::move(b));
     }
   }

@@ -1,12 +1,12 @@
 #include "catalog/file_table_store.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <set>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "common/error.h"
 #include "io/file.h"

@@ -38,7 +38,8 @@ class FileTableStore : public TableStore {
   static constexpr int64_t kRowGroupRows = 122880;
 
  private:
-  FileTableStore(std::string dir, std::string name) : dir_(std::move(dir)), name_(std::move(name)) {}
+  FileTableStore(std::string dir, std::string name)
+      : dir_(std::move(dir)), name_(std::move(name)) {}
 
   // Writes `rows` as new data files; returns them (relative paths). Nothing is committed.
   std::vector<Snapshot::DataFile> WriteFiles(const Schema& schema, const std::vector<Batch>& rows);

@@ -1,6 +1,7 @@
 #include "catalog/snapshot.h"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"

@@ -33,7 +33,8 @@ class SnapshotFiles {
 // Thread-safe.
 class TableSource : public DataSource {
  public:
-  TableSource(std::string name, Schema schema) : name_(std::move(name)), schema_(std::move(schema)) {}
+  TableSource(std::string name, Schema schema)
+      : name_(std::move(name)), schema_(std::move(schema)) {}
 
   void Publish(std::shared_ptr<const SnapshotFiles> files, int64_t rows);
 

@@ -1,12 +1,12 @@
 #include "catalog/warehouse.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "catalog/file_table_store.h"
 #include "catalog/memory_table_store.h"

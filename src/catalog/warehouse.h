@@ -4,8 +4,8 @@
 #include <memory>
 #include <mutex>
 #include <set>
-#include <tuple>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "catalog/table_store.h"

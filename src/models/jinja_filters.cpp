@@ -25,7 +25,8 @@ int64_t IntArg(std::string_view filter, const std::optional<Value>& v, int64_t f
 }
 
 std::string StrArg(const std::optional<Value>& v, std::string fallback) {
-  return v && !v->IsNone() ? v->Str() : fallback;
+  if (v && !v->IsNone()) return v->Str();
+  return fallback;
 }
 
 // Follows a dotted attribute path ("address.city", "0.name") as Jinja's make_attrgetter does.
@@ -302,14 +303,14 @@ class FilterRegistry {
  public:
   explicit FilterRegistry(JinjaEnvironment& env) : env_(env) {}
 
-  void Add(std::initializer_list<const char*> names, FilterFunction f) {
+  void Add(std::initializer_list<const char*> names, const FilterFunction& f) {
     for (const char* name : names) env_.AddFilter(name, f);
   }
 
   // A filter taking the named parameters after its input.
   template <typename F>
-  void AddBound(std::initializer_list<const char*> names, std::vector<std::string_view> params,
-                F f) {
+  void AddBound(std::initializer_list<const char*> names,
+                const std::vector<std::string_view>& params, F f) {
     std::string name = *names.begin();
     Add(names, [name, params, f](const Value& input, const CallArgs& args) {
       Bound a = BindArguments(name, args, params);

@@ -209,7 +209,10 @@ std::string PercentFormat(std::string_view fmt, const Value& args) {
       if (next_arg >= positional.size()) throw JinjaError("not enough arguments for format string");
       arg = &positional[next_arg++];
     }
-    std::string spec = "%" + flags + width + precision;
+    std::string spec = "%";
+    spec += flags;
+    spec += width;
+    spec += precision;
     switch (type) {
       case 's':
       case 'r':

@@ -271,6 +271,7 @@ std::vector<std::optional<Value>> BindArguments(std::string_view function_name,
 }
 
 Value Object::GetAttribute(std::string_view /*name*/) const { return Value::Undefined(); }
+// NOLINTNEXTLINE(performance-unnecessary-value-param): overrides take ownership
 void Object::SetAttribute(std::string_view name, Value /*value*/) {
   throw JinjaError(fmt::format("cannot assign attribute '{}' on '{}' object", name, TypeName()));
 }

@@ -25,6 +25,29 @@ Side SideOf(const Expr& e, int nleft) {
   return Side::kBoth;
 }
 
+// For an OR over both sides of a join, the filter each side must pass for some branch:
+// (l1 AND r1) OR (l2 AND r2) implies (l1 OR l2) on the left and (r1 OR r2) on the right.
+// TPC-H q7's nation pair becomes `n_name IN (...)`-like filters on each nation scan this way.
+// Returns null for a side when some branch has no condition on it.
+ExprPtr ImpliedSideFilter(const Expr& disjunction, int nleft, Side side) {
+  std::vector<ExprPtr> branches;
+  for (const auto& d : disjunction.args) {
+    std::vector<ExprPtr> conjuncts, mine;
+    SplitConjuncts(d, conjuncts);
+    for (const auto& c : conjuncts) {
+      if (SideOf(*c, nleft) == side) mine.push_back(c);
+    }
+    if (mine.empty()) return nullptr;
+    branches.push_back(Conjunction(mine));
+  }
+  auto e = std::make_shared<Expr>();
+  e->kind = ExprKind::kOr;
+  e->type = TypeId::kBoolean;
+  e->args = std::move(branches);
+  e->bound = true;
+  return e;
+}
+
 LogicalPlanPtr PushJoin(const LogicalPlan& join, std::vector<ExprPtr> preds) {
   const int nleft = static_cast<int>(join.child(0).schema.size());
   std::vector<ExprPtr> own;
@@ -43,10 +66,19 @@ LogicalPlanPtr PushJoin(const LogicalPlan& join, std::vector<ExprPtr> preds) {
   };
   switch (kind) {
     case JoinKind::kInner:
-    case JoinKind::kCross:
-      for (const auto& p : own) route(p, true, true, on);
-      for (const auto& p : preds) route(p, true, true, on);
+    case JoinKind::kCross: {
+      std::vector<ExprPtr> all = own;
+      all.insert(all.end(), preds.begin(), preds.end());
+      for (const auto& p : all) {
+        route(p, true, true, on);
+        if (p->kind != ExprKind::kOr || SideOf(*p, nleft) != Side::kBoth) continue;
+        if (ExprPtr l = ImpliedSideFilter(*p, nleft, Side::kLeft)) to_left.push_back(l);
+        if (ExprPtr r = ImpliedSideFilter(*p, nleft, Side::kRight)) {
+          to_right.push_back(RemapColumns(r, [&](int i) { return i - nleft; }));
+        }
+      }
       break;
+    }
     case JoinKind::kLeft:  // the left side is preserved: its rows must all reach the join
       for (const auto& p : own) route(p, false, true, on);
       for (const auto& p : preds) route(p, true, false, above);

@@ -286,4 +286,14 @@ std::string LogicalPlan::ToString(int indent) const {
   return out;
 }
 
+LogicalPlanPtr WithJoinHint(const LogicalPlanPtr& plan, const std::string& hint) {
+  auto tagged = std::make_shared<LogicalPlan>(*plan);
+  tagged->join_hint = hint;
+  if ((tagged->kind == LogicalKind::kFilter || tagged->kind == LogicalKind::kProject) &&
+      !tagged->children.empty()) {
+    tagged->children[0] = WithJoinHint(tagged->children[0], hint);
+  }
+  return tagged;
+}
+
 }  // namespace sluice

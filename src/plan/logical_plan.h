@@ -104,6 +104,10 @@ LogicalPlanPtr MakeRepartition(LogicalPlanPtr child, int num_partitions,
                                const std::vector<ExprPtr>& keys);
 LogicalPlanPtr MakeCoalesce(LogicalPlanPtr child, int num_partitions);
 LogicalPlanPtr MakeCache(LogicalPlanPtr child);
+// `plan` with join strategy hint `hint` ("broadcast", "merge", "shuffle_hash"). The filters
+// and projections on top of the relation are tagged too, down to the relation itself, so the
+// hint survives optimizer rules that replace the top node.
+LogicalPlanPtr WithJoinHint(const LogicalPlanPtr& plan, const std::string& hint);
 // Window functions: each of `window_exprs` must be a window call (ExprKind::kWindow, possibly
 // aliased); the output is the child's columns followed by one column per call.
 LogicalPlanPtr MakeWindow(LogicalPlanPtr child, const std::vector<ExprPtr>& window_exprs);

@@ -116,6 +116,10 @@ TEST_F(JoinStrategyTest, HintsOverrideTheTree) {
   std::string plan =
       Text("EXPLAIN SELECT /*+ MERGE(d) */ * FROM fact f JOIN dim d ON f.k = d.k");
   EXPECT_TRUE(Has(plan, "sort-merge join: MERGE hint")) << plan;
+  // On a subquery alias: the hint survives the optimizer replacing the subquery's projection.
+  plan = Text("EXPLAIN SELECT /*+ MERGE(s) */ * FROM fact JOIN (SELECT k, name FROM dim) s "
+              "ON fact.k = s.k");
+  EXPECT_TRUE(Has(plan, "sort-merge join: MERGE hint")) << plan;
   plan = Text("EXPLAIN SELECT /*+ SHUFFLE_HASH(dim) */ * FROM fact JOIN dim ON fact.k = dim.k");
   EXPECT_TRUE(Has(plan, "shuffled hash join: SHUFFLE_HASH hint")) << plan;
   NoBroadcast();

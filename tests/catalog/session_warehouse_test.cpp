@@ -39,8 +39,7 @@ TEST(SessionWarehouseTest, PersistsAcrossSessions) {
   Session s(TestSettings(), db);
   EXPECT_EQ(Query(s, "SELECT id, name FROM staging.items"),
             (std::vector<std::string>{"10|TEN", "2|item2", "3|item3", "4|item4"}));
-  EXPECT_EQ(Query(s, "SELECT item_id FROM big_items"),
-            (std::vector<std::string>{"10", "3", "4"}));
+  EXPECT_EQ(Query(s, "SELECT item_id FROM big_items"), (std::vector<std::string>{"10", "3", "4"}));
   EXPECT_EQ(Query(s, "SHOW TABLES"), (std::vector<std::string>{"big_items", "staging.items"}));
   // The view is bound again on use: it sees rows committed after it was created.
   RunSqlScript(s, "INSERT INTO staging.items VALUES (20, 'twenty')");
@@ -52,11 +51,13 @@ TEST(SessionWarehouseTest, FailingStatementKeepsTheOldSnapshot) {
   Session s(TestSettings(), tmp.path() + "/db");
   RunSqlScript(s, "CREATE TABLE t AS SELECT range AS k, range * 10 AS v FROM range(3)");
   const int64_t version = VersionOf(s, "t");
-  EXPECT_THROW(RunSqlScript(s, "INSERT INTO t SELECT CAST('x' || range AS BIGINT), 1 FROM range(2)"),
-               UserError);
+  EXPECT_THROW(
+      RunSqlScript(s, "INSERT INTO t SELECT CAST('x' || range AS BIGINT), 1 FROM range(2)"),
+      UserError);
   EXPECT_THROW(RunSqlScript(s, "UPDATE t SET v = CAST('oops' AS BIGINT) WHERE k = 1"), UserError);
-  EXPECT_THROW(RunSqlScript(s, "MERGE INTO t USING (SELECT 1 AS k UNION ALL SELECT 1) s "
-                               "ON t.k = s.k WHEN MATCHED THEN DELETE"),
+  EXPECT_THROW(RunSqlScript(s,
+                            "MERGE INTO t USING (SELECT 1 AS k UNION ALL SELECT 1) s "
+                            "ON t.k = s.k WHEN MATCHED THEN DELETE"),
                UserError);
   EXPECT_EQ(VersionOf(s, "t"), version);
   EXPECT_EQ(Query(s, "SELECT k, v FROM t"), (std::vector<std::string>{"0|0", "1|10", "2|20"}));
@@ -66,8 +67,9 @@ TEST(SessionWarehouseTest, MergeDuplicateKeyNamesTheKey) {
   Session s(TestSettings());
   RunSqlScript(s, "CREATE TABLE t AS SELECT range AS k FROM range(3)");
   try {
-    RunSqlScript(s, "MERGE INTO t USING (SELECT 2 AS k, 'a' AS x UNION ALL SELECT 2, 'b') s "
-                    "ON t.k = s.k WHEN MATCHED THEN DELETE");
+    RunSqlScript(s,
+                 "MERGE INTO t USING (SELECT 2 AS k, 'a' AS x UNION ALL SELECT 2, 'b') s "
+                 "ON t.k = s.k WHEN MATCHED THEN DELETE");
     FAIL() << "expected an error";
   } catch (const UserError& e) {
     EXPECT_NE(std::string(e.what()).find("MERGE: duplicate key (k=2) in source"), std::string::npos)

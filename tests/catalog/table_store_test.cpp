@@ -1,8 +1,8 @@
 // Snapshots, atomic commits and crash recovery of warehouse tables.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "catalog/file_table_store.h"
 #include "catalog/memory_table_store.h"
@@ -152,9 +152,10 @@ TEST(WarehouseTest, CrashMidWriteKeepsOldTableAndCleansOrphans) {
   // that was interrupted.
   fs::copy_file(dir + "/data/" + data_before[0], dir + "/data/part-orphan.parquet");
   WriteFile(dir + "/data/part-half.parquet.tmp-1234", "PAR1garbage");
-  WriteFile(dir + "/_snapshots/v2.json", "{\"format\":1,\"version\":2,\"schema\":[],"
-                                         "\"files\":[{\"path\":\"data/part-orphan.parquet\","
-                                         "\"rows\":2}],\"row_count\":2}");
+  WriteFile(dir + "/_snapshots/v2.json",
+            "{\"format\":1,\"version\":2,\"schema\":[],"
+            "\"files\":[{\"path\":\"data/part-orphan.parquet\","
+            "\"rows\":2}],\"row_count\":2}");
   WriteFile(dir + "/_current.tmp-abcd", "2\n");
   fs::create_directories(root + "/main/half_created/data");
   WriteFile(root + "/main/half_created/data/part-x.parquet", "x");

@@ -179,6 +179,7 @@ TEST(JinjaApiTest, ConcurrentRendersShareOneEnvironment) {
   env.AddTemplate("t", "{% for i in range(n) %}{{ twice(i) }}{% endfor %}");
   std::vector<std::string> results(4);
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int rep = 0; rep < 50; ++rep) results[t] = env.Render("t", {{"n", Value(t + 1)}});
