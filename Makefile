@@ -28,6 +28,7 @@ test: build
 
 bench: build
 	bash bench/run.sh
+	bash bench/tpch/run.sh 1
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h')
