@@ -253,34 +253,34 @@ DataFrameWriter DataFrameWriter::MaxFilesPerPartition(int n) const {
   return w;
 }
 
-void DataFrameWriter::Json(const std::string& path) const {
-  if (!partition_by_.empty()) {
-    PartitionedWriteSpec spec{partition_by_, {}, max_files_per_partition_};
-    spec.options.format = FileFormat::kJson;
-    WritePartitioned(*session_, plan_, path, spec);
+namespace {
+
+// Writes a plan's rows through one writer type: into `path` itself when it ends in
+// `extension` (rows in order), else as a directory of part-N<extension> files, one per
+// final partition, written in parallel under a staging directory that replaces `path` only
+// when every part succeeded (a failed write leaves the old data). `make(path)` opens a writer.
+template <typename MakeWriter>
+void WriteFiles(Session& session, const LogicalPlan& plan, const std::string& path,
+                const std::string& extension, const MakeWriter& make) {
+  if (path.size() >= extension.size() &&
+      path.compare(path.size() - extension.size(), extension.size(), extension) == 0) {
+    std::vector<Batch> batches = session.Execute(plan);
+    auto writer = make(path);
+    for (const auto& b : batches) writer->Append(b);
+    writer->Finish();
     return;
   }
-  const Schema& schema = plan_->schema;
-  if (path.size() >= 5 && path.substr(path.size() - 5) == ".json") {
-    std::vector<Batch> batches = session_->Execute(*plan_);
-    JsonWriter writer(path, schema);
-    for (const auto& b : batches) writer.Append(b);
-    writer.Finish();
-    return;
-  }
-  // One part file per final partition under a staging directory swapped in at the end: the
-  // partitioned layout with no partition columns is exactly that, minus the directories.
   namespace fs = std::filesystem;
   const fs::path target(path);
   const fs::path staging = target.string() + ".tmp-write";
   fs::remove_all(staging);
   fs::create_directories(staging);
   try {
-    session_->ExecuteParallel(*plan_, [&](int partition, BatchStream& stream) {
-      JsonWriter writer((staging / fmt::format("part-{}.json", partition)).string(), schema);
+    session.ExecuteParallel(plan, [&](int partition, BatchStream& stream) {
+      auto writer = make((staging / fmt::format("part-{}{}", partition, extension)).string());
       Batch b;
-      while (stream.Next(&b)) writer.Append(b);
-      writer.Finish();
+      while (stream.Next(&b)) writer->Append(b);
+      writer->Finish();
     });
   } catch (...) {
     fs::remove_all(staging);
@@ -291,6 +291,20 @@ void DataFrameWriter::Json(const std::string& path) const {
   if (fs::exists(target)) fs::rename(target, old);
   fs::rename(staging, target);
   fs::remove_all(old);
+}
+
+}  // namespace
+
+void DataFrameWriter::Json(const std::string& path) const {
+  if (!partition_by_.empty()) {
+    PartitionedWriteSpec spec{partition_by_, {}, max_files_per_partition_};
+    spec.options.format = FileFormat::kJson;
+    WritePartitioned(*session_, plan_, path, spec);
+    return;
+  }
+  const Schema& schema = plan_->schema;
+  WriteFiles(*session_, *plan_, path, ".json",
+             [&](const std::string& p) { return std::make_unique<JsonWriter>(p, schema); });
 }
 
 void DataFrameWriter::Csv(const std::string& path, const CsvWriteOptions& options) const {
@@ -302,36 +316,9 @@ void DataFrameWriter::Csv(const std::string& path, const CsvWriteOptions& option
     return;
   }
   const Schema& schema = plan_->schema;
-  if (path.size() >= 4 && path.substr(path.size() - 4) == ".csv") {
-    std::vector<Batch> batches = session_->Execute(*plan_);
-    CsvWriter writer(path, schema, options);
-    for (const auto& b : batches) writer.Append(b);
-    writer.Finish();
-    return;
-  }
-  // A directory of part files, written in parallel, one per final partition. Files are
-  // written under a temporary directory that replaces `path` only when all succeeded.
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path staging = target.string() + ".tmp-write";
-  fs::remove_all(staging);
-  fs::create_directories(staging);
-  try {
-    session_->ExecuteParallel(*plan_, [&](int partition, BatchStream& stream) {
-      CsvWriter writer((staging / fmt::format("part-{}.csv", partition)).string(), schema, options);
-      Batch b;
-      while (stream.Next(&b)) writer.Append(b);
-      writer.Finish();
-    });
-  } catch (...) {
-    fs::remove_all(staging);
-    throw;
-  }
-  const fs::path old = target.string() + ".tmp-old";
-  fs::remove_all(old);
-  if (fs::exists(target)) fs::rename(target, old);
-  fs::rename(staging, target);
-  fs::remove_all(old);
+  WriteFiles(*session_, *plan_, path, ".csv", [&](const std::string& p) {
+    return std::make_unique<CsvWriter>(p, schema, options);
+  });
 }
 
 void DataFrameWriter::Parquet(const std::string& path, const ParquetWriteOptions& options) const {
@@ -343,36 +330,9 @@ void DataFrameWriter::Parquet(const std::string& path, const ParquetWriteOptions
     return;
   }
   const Schema& schema = plan_->schema;
-  if (path.size() >= 8 && path.substr(path.size() - 8) == ".parquet") {
-    std::vector<Batch> batches = session_->Execute(*plan_);
-    ParquetWriter writer(path, schema, options);
-    for (const auto& b : batches) writer.Append(b);
-    writer.Finish();
-    return;
-  }
-  // A directory of part files, one per final partition, swapped in when all succeeded.
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path staging = target.string() + ".tmp-write";
-  fs::remove_all(staging);
-  fs::create_directories(staging);
-  try {
-    session_->ExecuteParallel(*plan_, [&](int partition, BatchStream& stream) {
-      ParquetWriter writer((staging / fmt::format("part-{}.parquet", partition)).string(), schema,
-                           options);
-      Batch b;
-      while (stream.Next(&b)) writer.Append(b);
-      writer.Finish();
-    });
-  } catch (...) {
-    fs::remove_all(staging);
-    throw;
-  }
-  const fs::path old = target.string() + ".tmp-old";
-  fs::remove_all(old);
-  if (fs::exists(target)) fs::rename(target, old);
-  fs::rename(staging, target);
-  fs::remove_all(old);
+  WriteFiles(*session_, *plan_, path, ".parquet", [&](const std::string& p) {
+    return std::make_unique<ParquetWriter>(p, schema, options);
+  });
 }
 
 ExprPtr Sum(ExprPtr e) { return Aggregate("sum", {std::move(e)}); }
