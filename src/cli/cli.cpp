@@ -20,6 +20,7 @@ Commands:
   demo       generate raw data and run the end-to-end example job
   gen        generate a benchmark data set (gen tpch --sf 1 --out DIR)
   sqllogictest  run sqllogictest (.test) files and report failures
+  run | test | build | seed | compile | ls   run a dbt project (--project DIR --db DIR)
   version    print the version
   help       show this help
 
@@ -48,6 +49,10 @@ int RunCli(int argc, char** argv) {
     if (command == "demo") return DemoCommand(args);
     if (command == "gen") return GenCommand(args);
     if (command == "sqllogictest") return SqllogictestCommand(args);
+    if (command == "run" || command == "test" || command == "build" || command == "seed" ||
+        command == "compile" || command == "ls" || command == "list") {
+      return DbtProjectCommand(command, args);
+    }
     if (command == "version" || command == "--version") {
       fmt::print("sluice 0.1.0\n");
       return 0;

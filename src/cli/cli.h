@@ -15,6 +15,8 @@ int DemoCommand(const std::vector<std::string>& args);
 int GenCommand(const std::vector<std::string>& args);
 // Runs sqllogictest files (src/cli/sqllogictest_command.cpp).
 int SqllogictestCommand(const std::vector<std::string>& args);
+// Runs a dbt project: `command` is run, test, build, seed, compile or ls (dbt_command.cpp).
+int DbtProjectCommand(const std::string& command, const std::vector<std::string>& args);
 
 // True when `args` asks for help (-h, --help).
 bool WantsHelp(const std::vector<std::string>& args);

@@ -5,11 +5,7 @@
 #include <string>
 
 #include "dbt/project.h"
-#include "models/jinja_value.h"
-
-namespace sluice::jinja {
-class JinjaEnvironment;
-}
+#include "models/jinja_environment.h"
 
 namespace sluice::dbt {
 

@@ -165,7 +165,9 @@ LogicalPlanPtr ReorderRegion(const LogicalPlanPtr& root) {
       if (!ready) continue;
       if (out) out->push_back(others[i]);
       if (uses) uses->push_back(i);
-      keyed |= others_leaves[i].size() > 1;
+      // A non-equality condition (an OR across tables, a range) joins nothing by itself: it
+      // does not make a leaf "connected", or an unkeyed leaf would be pulled in early and
+      // multiply rows (TPC-H q7's nation pair before lineitem).
     }
     return keyed;
   };

@@ -1,0 +1,165 @@
+#include "dbt/artifacts.h"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+namespace sluice::dbt {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+json ToJson(const jinja::Value& v) {
+  switch (v.kind()) {
+    case jinja::Value::Kind::kBool: return v.AsBool();
+    case jinja::Value::Kind::kInt: return v.AsInt();
+    case jinja::Value::Kind::kFloat: return v.AsDouble();
+    case jinja::Value::Kind::kString: return v.AsString();
+    case jinja::Value::Kind::kList:
+    case jinja::Value::Kind::kTuple: {
+      json out = json::array();
+      for (const auto& item : v.AsList()) out.push_back(ToJson(item));
+      return out;
+    }
+    case jinja::Value::Kind::kDict: {
+      json out = json::object();
+      for (const auto& [k, item] : v.AsDict().entries()) out[k.Str()] = ToJson(item);
+      return out;
+    }
+    case jinja::Value::Kind::kObject: return v.Str();
+    default: return nullptr;
+  }
+}
+
+std::string Iso8601(double seconds) {
+  const auto whole = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&whole, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  const int micros = static_cast<int>((seconds - static_cast<double>(whole)) * 1e6);
+  char out[64];
+  std::snprintf(out, sizeof(out), "%s.%06dZ", buf, micros);
+  return out;
+}
+
+double Now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+json Metadata(const std::string& schema) {
+  return {{"dbt_schema_version", "https://schemas.getdbt.com/dbt/" + schema},
+          {"dbt_version", "1.7.0"},
+          {"generated_at", Iso8601(Now())},
+          {"adapter_type", "sluice"}};
+}
+
+void WriteJson(const fs::path& path, const json& value) {
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path);
+  out << value.dump(2) << "\n";
+}
+
+}  // namespace
+
+void WriteManifest(const Project& project, const Graph& graph, const std::string& target_dir) {
+  json nodes = json::object(), sources = json::object();
+  json parent_map = json::object(), child_map = json::object();
+  for (const auto& node : project.nodes) {
+    json config = json::object();
+    for (const auto& [k, v] : node.config) config[k] = ToJson(v);
+    config["tags"] = ConfigList(node, "tags");
+    json entry = {{"unique_id", node.unique_id},
+                  {"name", node.name},
+                  {"resource_type", ResourceTypeName(node.type)},
+                  {"package_name", project.name},
+                  {"path", node.path},
+                  {"original_file_path", node.path},
+                  {"fqn", node.fqn},
+                  {"database", "sluice"},
+                  {"schema", node.schema},
+                  {"relation_name", node.relation.empty() ? json(nullptr) : json(node.relation)},
+                  {"tags", ConfigList(node, "tags")},
+                  {"description", node.description},
+                  {"config", config}};
+    if (node.type == ResourceType::kSource) {
+      entry["source_name"] = node.source_name;
+      entry["identifier"] = node.identifier;
+      sources[node.unique_id] = entry;
+    } else {
+      entry["alias"] = ConfigString(node, "alias", node.name);
+      entry["raw_code"] = node.raw_code;
+      entry["depends_on"] = {{"nodes", node.depends_on}, {"macros", json::array()}};
+      if (node.type == ResourceType::kTest && !node.test_kind.empty()) {
+        entry["test_metadata"] = {{"name", node.test_kind},
+                                  {"kwargs", {{"column_name", node.column}}}};
+        entry["column_name"] = node.column;
+        entry["attached_node"] = node.attached_node;
+      }
+      nodes[node.unique_id] = entry;
+    }
+    parent_map[node.unique_id] = graph.Parents(node.unique_id);
+    child_map[node.unique_id] = graph.Children(node.unique_id);
+  }
+  json macros = json::object();
+  for (const auto& [path, text] : project.macro_files) {
+    macros["macro." + project.name + "." + fs::path(path).stem().string()] = {
+        {"path", path}, {"package_name", project.name}};
+  }
+  json manifest = {{"metadata", Metadata("manifest/v11.json")},
+                   {"nodes", nodes},
+                   {"sources", sources},
+                   {"macros", macros},
+                   {"exposures", json::object()},
+                   {"metrics", json::object()},
+                   {"parent_map", parent_map},
+                   {"child_map", child_map}};
+  manifest["metadata"]["project_name"] = project.name;
+  WriteJson(fs::path(target_dir) / "manifest.json", manifest);
+}
+
+void WriteRunResults(const DbtReport& report, const std::string& command_name,
+                     const std::string& target_dir) {
+  json results = json::array();
+  for (const auto& r : report.results) {
+    json timing = json::array();
+    if (r.status != "skipped") {
+      timing.push_back({{"name", "execute"},
+                        {"started_at", Iso8601(r.started_at)},
+                        {"completed_at", Iso8601(r.completed_at)}});
+    }
+    json adapter_response = json::object();
+    if (r.rows_affected >= 0) adapter_response["rows_affected"] = r.rows_affected;
+    results.push_back({{"unique_id", r.unique_id},
+                       {"status", r.status},
+                       {"timing", timing},
+                       {"thread_id", "Thread-" + std::to_string(r.thread_id)},
+                       {"execution_time", r.execution_time},
+                       {"message", r.message},
+                       {"failures", r.resource_type == "test" ? json(r.failures) : json(nullptr)},
+                       {"adapter_response", adapter_response}});
+  }
+  json run_results = {{"metadata", Metadata("run-results/v5.json")},
+                      {"results", results},
+                      {"elapsed_time", report.elapsed},
+                      {"args", {{"which", command_name}}}};
+  WriteJson(fs::path(target_dir) / "run_results.json", run_results);
+}
+
+void WriteCompiled(const Project& project, const Node& node, const std::string& sql,
+                   const std::string& target_dir) {
+  fs::path path = fs::path(target_dir) / "compiled" / project.name / node.path;
+  if (node.type == ResourceType::kTest && !node.test_kind.empty()) {
+    path = path.parent_path() / (fs::path(node.path).stem().string()) / (node.name + ".sql");
+  }
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path);
+  out << sql << "\n";
+}
+
+}  // namespace sluice::dbt

@@ -1,0 +1,257 @@
+#include "dbt/materialization.h"
+
+#include <fmt/format.h>
+
+#include "api/result_format.h"
+#include "api/session.h"
+#include "api/dataframe.h"
+#include "common/error.h"
+#include "common/strings.h"
+
+namespace sluice::dbt {
+
+namespace {
+
+std::string QuoteString(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string JoinColumns(const std::vector<std::string>& columns, const std::string& prefix = "") {
+  std::string out;
+  for (const auto& c : columns) out += (out.empty() ? "" : ", ") + prefix + c;
+  return out;
+}
+
+// The rows of a result as "a=1, b=x" strings.
+std::vector<std::string> RowsAsText(const StatementResult& result) {
+  std::vector<std::string> rows;
+  for (const auto& batch : result.batches) {
+    for (size_t r = 0; r < batch.num_rows(); ++r) {
+      std::string row;
+      for (size_t c = 0; c < result.schema.size(); ++c) {
+        row += (c ? ", " : "") + result.schema.field(c).name + "=" +
+               batch.column(c)->GetValue(r).ToString();
+      }
+      rows.push_back(row);
+    }
+  }
+  return rows;
+}
+
+const StatementResult& LastRows(const std::vector<StatementResult>& results) {
+  for (auto it = results.rbegin(); it != results.rend(); ++it) {
+    if (it->has_rows) return *it;
+  }
+  throw InternalError("query returned no rows");
+}
+
+}  // namespace
+
+Materializer::Materializer(Session& session, std::mutex& sql_mutex, const Compiler& compiler,
+                           std::string project_root, bool full_refresh)
+    : session_(session), sql_mutex_(sql_mutex), compiler_(compiler),
+      project_root_(std::move(project_root)), full_refresh_(full_refresh) {}
+
+std::vector<StatementResult> Materializer::Sql(const std::string& sql) {
+  std::lock_guard lock(sql_mutex_);
+  return RunSqlScript(session_, sql);
+}
+
+int64_t Materializer::Count(const std::string& relation) {
+  const auto results = Sql("select count(*) from " + relation);
+  const StatementResult& r = LastRows(results);
+  return r.batches.empty() ? 0 : r.batches[0].column(0)->GetValue(0).GetInt();
+}
+
+void Materializer::EnsureSchema(const std::string& schema) {
+  std::lock_guard lock(sql_mutex_);
+  session_.CreateSchema(schema, /*if_not_exists=*/true);
+}
+
+void Materializer::SwapInTable(const std::string& temp, const std::string& target) {
+  std::lock_guard lock(sql_mutex_);
+  if (session_.HasTable(target) && !session_.IsTable(target)) session_.Drop(target);
+  session_.CreateTable(target, session_.Table(temp), /*replace=*/true);
+  session_.Drop(temp, /*if_exists=*/true);
+}
+
+void Materializer::RunHooks(const Node& node, const char* key, bool is_incremental) {
+  for (const auto& hook : ConfigList(node, key)) {
+    const std::string sql = compiler_.RenderHook(node, hook, is_incremental);
+    if (sql.find_first_not_of(" \t\r\n;") != std::string::npos) Sql(sql);
+  }
+}
+
+void Materializer::CheckUniqueKey(const std::string& temp, const std::vector<std::string>& key) {
+  const auto results = Sql(fmt::format(
+      "select {0}, count(*) as n_rows from {1} group by {0} having count(*) > 1 limit 5",
+      JoinColumns(key), temp));
+  const auto rows = RowsAsText(LastRows(results));
+  if (rows.empty()) return;
+  std::string detail;
+  for (const auto& row : rows) detail += "\n  " + row;
+  throw InvalidInputError("unique_key (" + JoinColumns(key) +
+                          ") is not unique in the new rows; duplicated keys:" + detail);
+}
+
+NodeOutcome Materializer::Build(const Node& node) {
+  try {
+    return node.type == ResourceType::kSeed ? BuildSeed(node) : BuildModel(node);
+  } catch (const std::exception& e) {
+    NodeOutcome outcome;
+    outcome.status = "error";
+    outcome.message = e.what();
+    const std::string temp = node.relation + "__dbt_tmp";
+    try {
+      std::lock_guard lock(sql_mutex_);
+      session_.Drop(temp, /*if_exists=*/true);
+    } catch (const Error&) {
+      // Cleaning up the temp relation is best effort; the model's own error is what matters.
+    }
+    return outcome;
+  }
+}
+
+NodeOutcome Materializer::BuildSeed(const Node& node) {
+  NodeOutcome outcome;
+  EnsureSchema(node.schema);
+  std::string options = "header=true";
+  auto it = node.config.find("column_types");
+  if (it != node.config.end() && it->second.IsDict()) {
+    std::string types;
+    for (const auto& [k, v] : it->second.AsDict().entries()) {
+      types += (types.empty() ? "" : ", ") + k.Str() + " " + v.Str();
+    }
+    if (!types.empty()) options += ", types=" + QuoteString(types);
+  }
+  const std::string temp = node.relation + "__dbt_tmp";
+  const std::string sql = fmt::format("select * from read_csv({}, {})",
+                                      QuoteString(project_root_ + "/" + node.path), options);
+  outcome.compiled_sql = sql;
+  Sql("create or replace table " + temp + " as " + sql);
+  outcome.rows_affected = Count(temp);
+  SwapInTable(temp, node.relation);
+  outcome.status = "success";
+  outcome.message = fmt::format("INSERT {}", outcome.rows_affected);
+  return outcome;
+}
+
+NodeOutcome Materializer::BuildModel(const Node& node) {
+  NodeOutcome outcome;
+  const std::string materialized = ConfigString(node, "materialized", "view");
+  const std::string temp = node.relation + "__dbt_tmp";
+  EnsureSchema(node.schema);
+  bool exists, is_table;
+  {
+    std::lock_guard lock(sql_mutex_);
+    exists = session_.HasTable(node.relation);
+    is_table = exists && session_.IsTable(node.relation);
+  }
+  const bool is_incremental = materialized == "incremental" && is_table && !full_refresh_;
+  outcome.compiled_sql = compiler_.Compile(node, is_incremental);
+  const std::string& sql = outcome.compiled_sql;
+  RunHooks(node, "pre_hook", is_incremental);
+  if (materialized == "view") {
+    // Bind the new definition under the temp name first: a broken view leaves the old one.
+    Sql("create or replace view " + temp + " as " + sql);
+    Sql("select * from " + temp + " limit 0");
+    {
+      std::lock_guard lock(sql_mutex_);
+      session_.Drop(temp, true);
+      if (is_table) session_.Drop(node.relation);
+    }
+    Sql("create or replace view " + node.relation + " as " + sql);
+    outcome.message = "CREATE VIEW";
+  } else if (materialized == "table" || (materialized == "incremental" && !is_incremental)) {
+    Sql("create or replace table " + temp + " as " + sql);
+    outcome.rows_affected = Count(temp);
+    if (materialized == "incremental") {
+      const auto key = ConfigList(node, "unique_key");
+      if (!key.empty()) CheckUniqueKey(temp, key);
+    }
+    SwapInTable(temp, node.relation);
+    outcome.message = fmt::format("SELECT {}", outcome.rows_affected);
+  } else if (materialized == "incremental") {
+    Sql("create or replace table " + temp + " as " + sql);
+    outcome.rows_affected = Count(temp);
+    const auto key = ConfigList(node, "unique_key");
+    std::string strategy = ConfigString(node, "incremental_strategy", key.empty() ? "append" : "merge");
+    std::vector<std::string> columns;
+    {
+      std::lock_guard lock(sql_mutex_);
+      const DataFrame new_rows = session_.Table(temp);
+      for (const auto& field : new_rows.schema().fields()) columns.push_back(field.name);
+    }
+    if (strategy != "append") {
+      if (key.empty()) throw InvalidInputError("incremental_strategy '" + strategy + "' needs a unique_key");
+      CheckUniqueKey(temp, key);
+    }
+    if (strategy == "append") {
+      Sql(fmt::format("insert into {0} ({1}) select {1} from {2}", node.relation,
+                      JoinColumns(columns), temp));
+    } else if (strategy == "merge") {
+      std::string on;
+      for (const auto& k : key) {
+        on += (on.empty() ? "" : " and ") + fmt::format("dbt_target.{0} = dbt_src.{0}", k);
+      }
+      Sql(fmt::format(
+          "merge into {} as dbt_target using {} as dbt_src on {} when matched then update set * "
+          "when not matched then insert *",
+          node.relation, temp, on));
+    } else if (strategy == "delete+insert") {
+      // Two commits: between them a reader sees the old rows of the keys removed.
+      std::string key_expr = key[0];
+      if (key.size() > 1) {
+        key_expr.clear();
+        for (const auto& k : key) {
+          key_expr += (key_expr.empty() ? "" : " || '|' || ") + ("coalesce(cast(" + k + " as varchar), '')");
+        }
+      }
+      Sql(fmt::format("delete from {0} where {1} in (select {1} from {2})", node.relation,
+                      key_expr, temp));
+      Sql(fmt::format("insert into {0} ({1}) select {1} from {2}", node.relation,
+                      JoinColumns(columns), temp));
+    } else {
+      throw InvalidInputError("unknown incremental_strategy '" + strategy +
+                              "' (supported: append, merge, delete+insert)");
+    }
+    {
+      std::lock_guard lock(sql_mutex_);
+      session_.Drop(temp, true);
+    }
+    outcome.message = fmt::format("{} {}", strategy, outcome.rows_affected);
+  } else {
+    throw InvalidInputError("unknown materialization '" + materialized + "' in " + node.path +
+                            " (supported: view, table, incremental, ephemeral)");
+  }
+  RunHooks(node, "post_hook", is_incremental);
+  outcome.status = "success";
+  return outcome;
+}
+
+NodeOutcome Materializer::Test(const Node& node) {
+  NodeOutcome outcome;
+  try {
+    outcome.compiled_sql = compiler_.Compile(node, false);
+    const std::string wrapped = "(" + outcome.compiled_sql + "\n) dbt_internal_test";
+    outcome.failures = Count(wrapped);
+    if (outcome.failures == 0) {
+      outcome.status = "pass";
+      return outcome;
+    }
+    outcome.status = ToLower(ConfigString(node, "severity", "error")) == "warn" ? "warn" : "fail";
+    const auto sample = Sql("select * from " + wrapped + " limit 5");
+    const StatementResult& rows = LastRows(sample);
+    outcome.message = fmt::format("Got {} result{}, configured to {} if != 0\n{}", outcome.failures,
+                                  outcome.failures == 1 ? "" : "s", outcome.status,
+                                  FormatTable(rows.schema, rows.batches));
+  } catch (const std::exception& e) {
+    outcome.status = "error";
+    outcome.message = e.what();
+  }
+  return outcome;
+}
+
+}  // namespace sluice::dbt

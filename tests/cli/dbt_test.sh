@@ -1,0 +1,34 @@
+# `sluice build | test | ls` over the jaffle sample project (tests/dbt/jaffle).
+source "$(dirname "$0")/cli_test_lib.sh"
+
+PROJECT="$(cd "$(dirname "$0")/../dbt/jaffle" && pwd)"
+DB="$WORK_DIR/warehouse"
+TARGET="$WORK_DIR/target"
+
+run build --project "$PROJECT" --db "$DB" --target-path "$TARGET" --threads 2 --exclude tag:known_failure
+expect_code 0 "build"
+expect_out_contains "OK incremental model main.order_log" "build output"
+expect_out_contains "ERROR=0 SKIP=0" "build summary"
+[ -f "$TARGET/manifest.json" ] || fail "no manifest.json"
+[ -f "$TARGET/run_results.json" ] || fail "no run_results.json"
+grep -q '"model.jaffle.customers"' "$TARGET/manifest.json" || fail "manifest lacks customers"
+grep -q '"status": "success"' "$TARGET/run_results.json" || fail "run_results lacks success"
+
+run sql --no-progress --format csv --db "$DB" -c "select customer_id, customer_lifetime_value from customers order by customer_id"
+expect_out 'customer_id,customer_lifetime_value
+1,36
+2,48
+3,36
+4,17
+5,6' "customers mart"
+
+run test --project "$PROJECT" --db "$DB" --target-path "$TARGET" --select tag:known_failure
+expect_code 1 "failing test"
+expect_out_contains "FAIL test known_failure_status_values" "failing test line"
+expect_out_contains "return_pending" "failing rows sample"
+
+run ls --project "$PROJECT" --target-path "$TARGET" --select "+customers" --exclude "resource_type:test"
+expect_code 0 "ls"
+expect_out_contains "seed.jaffle.raw_orders" "ls ancestors"
+
+finish
