@@ -244,7 +244,13 @@ class HashJoinStream : public BatchStream {
     keys_.clear();
     for (int k : op_.probe_keys()) keys_.push_back(batch_.column(k));
     groups_.resize(n);
-    build_->Probe(keys_, n, groups_.data(), &scratch_);
+    // With a perfect-hash index over unique keys the probe yields build rows directly.
+    groups_are_rows_ = OutputsPairs() && build_->CanProbeRows();
+    if (groups_are_rows_) {
+      build_->ProbeRows(keys_, n, groups_.data());
+    } else {
+      build_->Probe(keys_, n, groups_.data(), &scratch_);
+    }
     probe_matched_.assign(n, 0);
     row_ = 0;
     match_ = 0;
@@ -270,7 +276,7 @@ class HashJoinStream : public BatchStream {
       while (row_ < n && count < kBatchSize) {
         const uint32_t g = groups_[row_];
         pair_probe_[count] = static_cast<uint32_t>(row_);
-        pair_build_[count] = g == KeyHashTable::kNoGroup ? 0 : rows[g];
+        pair_build_[count] = g == KeyHashTable::kNoGroup ? 0 : (groups_are_rows_ ? g : rows[g]);
         count += g == KeyHashTable::kNoGroup ? 0 : 1;
         row_++;
       }
@@ -397,6 +403,7 @@ class HashJoinStream : public BatchStream {
   // The current probe batch and the resume point within it.
   Batch batch_;
   bool has_batch_ = false;
+  bool groups_are_rows_ = false;  // groups_ holds build rows (ProbeRows), not key groups
   bool probe_done_ = false;
   size_t row_ = 0;
   size_t match_ = 0;  // matches of row_ already emitted

@@ -164,6 +164,33 @@ void JoinBuildTable::BuildDirectIndex() {
   direct_.assign(static_cast<size_t>(range), KeyHashTable::kNoGroup);
   direct_min_ = lo;
   for (size_t g = 0; g < groups; g++) direct_[static_cast<size_t>(key_at(g) - lo)] = static_cast<uint32_t>(g);
+  if (unique_keys()) {
+    direct_rows_.resize(direct_.size());
+    for (size_t i = 0; i < direct_.size(); i++) {
+      direct_rows_[i] = direct_[i] == KeyHashTable::kNoGroup ? KeyHashTable::kNoGroup : rows_[direct_[i]];
+    }
+  }
+}
+
+void JoinBuildTable::ProbeRows(const std::vector<ColumnPtr>& probe_keys, size_t n,
+                               uint32_t* rows) const {
+  const Column& keys = *probe_keys[0];
+  if (keys.is_constant()) {
+    const uint32_t r = keys.IsValid(0) ? [&] {
+      std::vector<ColumnPtr> flat{keys.Flatten(probe_keys[0])};
+      uint32_t out = KeyHashTable::kNoGroup;
+      ProbeRows(flat, 1, &out);
+      return out;
+    }() : KeyHashTable::kNoGroup;
+    std::fill(rows, rows + n, r);
+    return;
+  }
+  switch (keys.type().PhysicalSize()) {
+    case 1: return ProbeDirect<int8_t>(keys, n, direct_rows_, direct_min_, rows);
+    case 2: return ProbeDirect<int16_t>(keys, n, direct_rows_, direct_min_, rows);
+    case 4: return ProbeDirect<int32_t>(keys, n, direct_rows_, direct_min_, rows);
+    default: return ProbeDirect<int64_t>(keys, n, direct_rows_, direct_min_, rows);
+  }
 }
 
 void JoinBuildTable::Probe(const std::vector<ColumnPtr>& probe_keys, size_t n,

@@ -51,6 +51,10 @@ class JoinBuildTable : public SharedState {
   const uint32_t* offsets() const { return offsets_.data(); }
   // True when every key has exactly one build row: then rows()[group] is that row.
   bool unique_keys() const { return rows_.size() == offsets_.size() - 1; }
+  // With unique integer keys in a dense range, rows[i] = the build row of probe row i (or
+  // KeyHashTable::kNoGroup) straight from the key: one array lookup per probe row.
+  bool CanProbeRows() const { return !direct_rows_.empty(); }
+  void ProbeRows(const std::vector<ColumnPtr>& probe_keys, size_t n, uint32_t* rows) const;
 
  private:
   std::vector<LogicalType> types_;
@@ -65,6 +69,7 @@ class JoinBuildTable : public SharedState {
   // hashing and key comparison. Empty when the keys do not qualify.
   void BuildDirectIndex();
   std::vector<uint32_t> direct_;
+  std::vector<uint32_t> direct_rows_;  // direct_ composed with rows_, when keys are unique
   int64_t direct_min_ = 0;
   MemoryReservation reservation_;
 };
