@@ -20,7 +20,7 @@ build: deps configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 demo: build
-	$(BUILD_DIR)/sluice demo --dir demo-data
+	bash demo/run.sh demo-data
 
 # Every test: C++ units (ctest), SQL logic tests, CLI end to end.
 test: build

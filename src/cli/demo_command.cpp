@@ -34,7 +34,7 @@ DataFrame GenerateOrders(Session& session, int64_t rows) {
   ExprPtr id = Col("range");
   return ids.Select({
       Alias(id, "order_id"),
-      Alias(Mod(id * Lit(int64_t{7919}), 1000), "customer_id"),
+      Alias(Mod(id * Lit(int64_t{7919}), 997), "customer_id"),
       Alias(Call("concat", {Lit("region-"), CastTo(Mod(id, 5), TypeId::kVarchar)}), "region"),
       Alias(CastTo(Mod(id * Lit(int64_t{104729}), 100000), TypeId::kDouble) / Lit(100.0),
             "amount"),
