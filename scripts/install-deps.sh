@@ -10,6 +10,7 @@ PACKAGES=(
   zlib1g-dev libzstd-dev liblz4-dev libsnappy-dev
   nlohmann-json3-dev libyaml-cpp-dev
   nodejs
+  clang libclang-rt-14-dev
 )
 
 missing=()

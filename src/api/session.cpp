@@ -92,6 +92,7 @@ void Session::RegisterView(const std::string& name, const DataFrame& df, bool re
     throw InvalidInputError(fmt::format("table or view \"{}\" already exists", name));
   }
   std::lock_guard lock(temp_views_mutex_);
+  cached_.erase(key);
   temp_views_[key] = df.plan();
 }
 
@@ -107,6 +108,7 @@ void Session::CreateView(const std::string& name, const std::string& sql,
   {
     std::lock_guard lock(temp_views_mutex_);
     temp_views_.erase(catalog_name.Display());
+    cached_.erase(catalog_name.Display());
   }
   warehouse_->CreateView(catalog_name, ViewDefinition{sql, column_aliases});
 }
@@ -124,6 +126,7 @@ void Session::CreateTable(const std::string& name, const DataFrame& df, bool rep
   {
     std::lock_guard lock(temp_views_mutex_);
     temp_views_.erase(catalog_name.Display());
+    cached_.erase(catalog_name.Display());
   }
   if (warehouse_->HasView(catalog_name)) warehouse_->Drop(catalog_name);
   warehouse_->CreateTable(catalog_name, df.schema(), rows);
@@ -131,10 +134,50 @@ void Session::CreateTable(const std::string& name, const DataFrame& df, bool rep
 
 void Session::AppendRows(const std::string& name, const std::vector<Batch>& rows) {
   warehouse_->Append(ParseCatalogName(name), rows);
+  RefreshCache(ParseCatalogName(name));
 }
 
 void Session::ReplaceRows(const std::string& name, const std::vector<Batch>& rows) {
   warehouse_->Overwrite(ParseCatalogName(name), rows);
+  RefreshCache(ParseCatalogName(name));
+}
+
+void Session::RefreshCache(const CatalogName& name) {
+  std::lock_guard lock(temp_views_mutex_);
+  auto it = cached_.find(name.Display());
+  if (it == cached_.end()) return;
+  if (TableStore* table = warehouse_->FindTable(name)) {
+    it->second = MakeCache(MakeScan(table->Source()));  // filled on its next use
+  }
+}
+
+void Session::CacheTable(const std::string& name, const DataFrame* df) {
+  const std::string key = DisplayName(name);
+  LogicalPlanPtr child;
+  if (df != nullptr) {
+    if (HasTable(name) && !IsCached(name)) {
+      throw InvalidInputError(fmt::format("table or view \"{}\" already exists", name));
+    }
+    child = df->plan();
+  } else {
+    UncacheTable(name);
+    child = Table(name).plan();
+  }
+  LogicalPlanPtr cache = MakeCache(child);
+  cache->cache->partitions = Materialize(*child);
+  cache->cache->filled = true;
+  std::lock_guard lock(temp_views_mutex_);
+  cached_[key] = std::move(cache);
+}
+
+bool Session::UncacheTable(const std::string& name) {
+  std::lock_guard lock(temp_views_mutex_);
+  return cached_.erase(DisplayName(name)) > 0;
+}
+
+bool Session::IsCached(const std::string& name) const {
+  std::lock_guard lock(temp_views_mutex_);
+  return cached_.count(DisplayName(name)) > 0;
 }
 
 void Session::CreateSchema(const std::string& name, bool if_not_exists) {
@@ -146,11 +189,13 @@ void Session::DropSchema(const std::string& name, bool if_exists, bool cascade) 
 }
 
 void Session::Drop(const std::string& name, bool if_exists) {
+  bool was_cached = false;
   {
     std::lock_guard lock(temp_views_mutex_);
+    was_cached = cached_.erase(DisplayName(name)) > 0;
     if (temp_views_.erase(DisplayName(name)) > 0) return;
   }
-  if (!warehouse_->Drop(ParseCatalogName(name)) && !if_exists) {
+  if (!warehouse_->Drop(ParseCatalogName(name)) && !if_exists && !was_cached) {
     throw BindError(fmt::format("table \"{}\" does not exist", name));
   }
 }
@@ -160,6 +205,7 @@ bool Session::HasTable(const std::string& name) const {
   {
     std::lock_guard lock(temp_views_mutex_);
     if (temp_views_.count(catalog_name.Display())) return true;
+    if (cached_.count(catalog_name.Display())) return true;
   }
   return warehouse_->HasTable(catalog_name) || warehouse_->HasView(catalog_name);
 }
@@ -177,6 +223,8 @@ DataFrame Session::Table(const std::string& name) {
   const CatalogName catalog_name = ParseCatalogName(name);
   {
     std::lock_guard lock(temp_views_mutex_);
+    auto cached = cached_.find(catalog_name.Display());
+    if (cached != cached_.end()) return DataFrame(this, cached->second);
     auto it = temp_views_.find(catalog_name.Display());
     if (it != temp_views_.end()) return DataFrame(this, it->second);
   }
@@ -210,6 +258,7 @@ std::vector<std::string> Session::TableNames() const {
   for (const auto& n : warehouse_->Names()) names.push_back(n.Display());
   std::lock_guard lock(temp_views_mutex_);
   for (const auto& [n, p] : temp_views_) names.push_back(n);
+  for (const auto& [n, p] : cached_) names.push_back(n);
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   return names;
@@ -219,12 +268,7 @@ std::vector<std::vector<Batch>> Session::Materialize(const LogicalPlan& plan) {
   PhysicalPlanner planner(settings_, [this](const LogicalPlan& p) { return Materialize(p); });
   PhysicalOperatorPtr root = planner.Plan(*Optimized(plan, settings_));
   ExecContext ctx(settings_, &memory_, pool_.get());
-  std::vector<std::vector<Batch>> parts(root->num_partitions());
-  Scheduler::Run(*root, ctx, [&](int p, BatchStream& stream) {
-    Batch b;
-    while (stream.Next(&b)) parts[p].push_back(std::move(b));
-  });
-  return parts;
+  return Scheduler::CollectPartitions(*root, ctx);
 }
 
 std::vector<Batch> Session::Execute(const LogicalPlan& plan, QueryProfile* profile) {

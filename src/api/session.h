@@ -19,6 +19,7 @@ namespace sluice {
 
 class DataFrame;
 class Warehouse;
+struct CatalogName;
 
 // Per-query statistics handed back by Session::Execute (EXPLAIN ANALYZE, benchmarks).
 struct QueryProfile {
@@ -72,11 +73,19 @@ class Session {
   void CreateSchema(const std::string& name, bool if_not_exists = false);
   void DropSchema(const std::string& name, bool if_exists = false, bool cascade = false);
   void Drop(const std::string& name, bool if_exists = false);
-  // A table or view (of any kind) of that name.
+  // A table or view (of any kind) of that name, or a cached query result (CACHE TABLE).
   bool HasTable(const std::string& name) const;
   // A stored table (not a view): the target of INSERT, UPDATE, DELETE, MERGE.
   bool IsTable(const std::string& name) const;
   DataFrame Table(const std::string& name);
+  // CACHE TABLE: materializes `df` (or, without it, the table or view `name`) in memory now;
+  // later uses of `name` read the cached rows instead of running the plan again. A write to
+  // the table (INSERT, UPDATE, replace) re-fills its cache on the next use; dropping it or
+  // UncacheTable forgets the cache. A cached view is not refreshed when its inputs change.
+  void CacheTable(const std::string& name, const DataFrame* df = nullptr);
+  // UNCACHE TABLE; false when `name` was not cached.
+  bool UncacheTable(const std::string& name);
+  bool IsCached(const std::string& name) const;
   std::vector<std::string> TableNames() const;
   Warehouse& warehouse() { return *warehouse_; }
 
@@ -93,6 +102,8 @@ class Session {
 
  private:
   std::vector<std::vector<Batch>> Materialize(const LogicalPlan& plan);
+  // After a write to table `name`: its cache (if any) is filled again on its next use.
+  void RefreshCache(const CatalogName& name);
 
   Settings settings_;
   MemoryManager memory_;
@@ -101,6 +112,8 @@ class Session {
   std::unique_ptr<Warehouse> warehouse_;
   mutable std::mutex temp_views_mutex_;
   std::map<std::string, LogicalPlanPtr> temp_views_;  // display name -> plan
+  // CACHE TABLE results: display name -> kCache plan. Guarded by temp_views_mutex_.
+  std::map<std::string, LogicalPlanPtr> cached_;
   int view_depth_ = 0;  // views being bound inside one another (guards against cycles)
 };
 

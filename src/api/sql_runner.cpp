@@ -91,6 +91,15 @@ class StatementRunner {
       case StatementKind::kDescribe: return Describe(s.As<sql::DescribeStatement>());
       case StatementKind::kExplain: return Explain(s.As<sql::ExplainStatement>());
       case StatementKind::kCopy: return Copy(s.As<sql::CopyStatement>());
+      case StatementKind::kCache: return Cache(s.As<sql::CacheStatement>());
+      case StatementKind::kUncache: {
+        const auto& u = s.As<sql::UncacheStatement>();
+        const std::string name = NameOf(u.table);
+        if (!session_.UncacheTable(name) && !u.if_exists) {
+          binder_.ThrowBind(u.table, fmt::format("Table \"{}\" is not cached", name));
+        }
+        return Message("UNCACHE TABLE");
+      }
       default: break;
     }
     const std::string text = ToUpper(s.source_text.substr(0, s.source_text.find_first_of(" \t\n(")));
@@ -129,6 +138,23 @@ class StatementRunner {
       session_.CreateTable(name, DataFrame(&session_, MakeValues(schema, {})), true);
     });
     return Message("CREATE TABLE");
+  }
+
+  // CACHE TABLE t: t's current rows are kept in memory; CACHE TABLE t AS query: the query's
+  // rows, under the name t.
+  StatementResult Cache(const sql::CacheStatement& c) {
+    const std::string name = NameOf(c.table);
+    if (c.query) {
+      LogicalPlanPtr plan = binder_.BindQuery(*c.query);
+      const DataFrame df(&session_, plan);
+      Guard(c.table, [&] { session_.CacheTable(name, &df); });
+    } else {
+      if (!session_.HasTable(name)) {
+        binder_.ThrowBind(c.table, fmt::format("Table with name {} does not exist!", name));
+      }
+      Guard(c.table, [&] { session_.CacheTable(name); });
+    }
+    return Message("CACHE TABLE");
   }
 
   StatementResult CreateSchema(const sql::CreateSchemaStatement& c) {

@@ -50,7 +50,8 @@ int RunCli(int argc, char** argv) {
     if (command == "gen") return GenCommand(args);
     if (command == "sqllogictest") return SqllogictestCommand(args);
     if (command == "run" || command == "test" || command == "build" || command == "seed" ||
-        command == "compile" || command == "ls" || command == "list") {
+        command == "compile" || command == "ls" || command == "list" || command == "snapshot" ||
+        command == "docs") {
       return DbtProjectCommand(command, args);
     }
     if (command == "version" || command == "--version") {

@@ -15,17 +15,22 @@ namespace {
 constexpr const char* kDbtUsage = R"(Usage: sluice {} [options]
 
 Runs a dbt project against a warehouse (run: models, test: tests, build: seeds, models and
-tests in DAG order, seed: CSV seeds, compile: render SQL into target/compiled, ls: list nodes).
+tests in DAG order, seed: CSV seeds, snapshot: SCD type 2 snapshots, docs generate:
+target/index.html with the lineage graph, compile: render SQL into target/compiled, ls: list nodes).
 
 Options:
   --project DIR        the project directory holding dbt_project.yml (default: .)
   --db DIR             the warehouse directory (in memory when absent)
   -s, --select SEL     nodes to run: name, +name, name+, 2+name, @name, tag:x,
-                       path:models/x, source:s, resource_type:model; spaces = union,
+                       path:models/x, source:s, resource_type:model, state:modified;
+                       spaces = union,
                        commas = intersection (may repeat)
   --exclude SEL        nodes to leave out (same syntax)
+  --state DIR          a previous target/ (manifest.json) for state:modified / state:new
   --threads N          models run in parallel (default 1)
   --full-refresh       rebuild incremental models from scratch
+  --event-time-start T --event-time-end T
+                       the time range microbatch models rebuild (backfill)
   --target-schema S    the schema models build into (default main)
   --target-path DIR    where artifacts go (default: <project>/target)
 )";
@@ -44,7 +49,14 @@ int DbtProjectCommand(const std::string& command, const std::vector<std::string>
   }
   dbt::DbtOptions options;
   std::string db_dir;
-  for (size_t i = 0; i < args.size(); ++i) {
+  size_t first = 0;
+  if (command == "docs") {
+    if (args.empty() || args[0] != "generate") {
+      throw InvalidInputError("usage: sluice docs generate [--project DIR] [--db DIR]");
+    }
+    first = 1;
+  }
+  for (size_t i = first; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--project" || a == "--project-dir") {
       options.project_dir = NeedValue(args, i);
@@ -61,6 +73,12 @@ int DbtProjectCommand(const std::string& command, const std::vector<std::string>
       options.threads = std::stoi(NeedValue(args, i));
     } else if (a == "--full-refresh") {
       options.full_refresh = true;
+    } else if (a == "--state") {
+      options.state_dir = NeedValue(args, i);
+    } else if (a == "--event-time-start") {
+      options.event_time_start = NeedValue(args, i);
+    } else if (a == "--event-time-end") {
+      options.event_time_end = NeedValue(args, i);
     } else if (a == "--target-path") {
       options.target_path = NeedValue(args, i);
     } else if (a == "--target-schema") {
@@ -74,6 +92,8 @@ int DbtProjectCommand(const std::string& command, const std::vector<std::string>
                           : command == "build"   ? dbt::DbtCommand::kBuild
                           : command == "seed"    ? dbt::DbtCommand::kSeed
                           : command == "compile" ? dbt::DbtCommand::kCompile
+                          : command == "snapshot" ? dbt::DbtCommand::kSnapshot
+                          : command == "docs"    ? dbt::DbtCommand::kDocs
                                                  : dbt::DbtCommand::kList;
   options.out = &std::cout;
   Session session(Settings{}, db_dir);

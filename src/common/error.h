@@ -76,6 +76,14 @@ class InvalidInputError : public UserError {
       : UserError("Invalid Input", std::move(message)) {}
 };
 
+// A transient failure of one task (an injected fault, a spill file that could not be read):
+// the scheduler re-runs the task from its stage's inputs, up to `task_retries` times, before
+// the query fails with the last error.
+class RetryableError : public Error {
+ public:
+  explicit RetryableError(const std::string& message) : Error("Retryable Error: " + message) {}
+};
+
 // A broken invariant: a bug in Sluice, never the user's fault.
 class InternalError : public Error {
  public:

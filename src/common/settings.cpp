@@ -45,7 +45,8 @@ std::vector<std::string> Settings::Names() {
   return {"threads",          "memory_limit",   "temp_directory",
           "shuffle_partitions", "target_partition_bytes", "broadcast_threshold",
           "adaptive",         "skew_factor",    "skew_threshold",
-          "progress_bar",     "prefer_in_process_broadcast", "prefer_sort_merge_join"};
+          "progress_bar",     "prefer_in_process_broadcast", "prefer_sort_merge_join", "task_retries", "inject_faults",
+          "skew_salt_buckets"};
 }
 
 void Settings::Set(const std::string& raw_name, const std::string& value) {
@@ -80,6 +81,16 @@ void Settings::Set(const std::string& raw_name, const std::string& value) {
     }
   } else if (name == "skew_threshold") {
     skew_threshold = ParseMemorySize(value);
+  } else if (name == "skew_salt_buckets") {
+    const int64_t v = ParseInteger(name, value);
+    if (v < 0 || v > 4096) throw InvalidInputError("skew_salt_buckets must be between 0 and 4096");
+    skew_salt_buckets = static_cast<int>(v);
+  } else if (name == "task_retries") {
+    const int64_t v = ParseInteger(name, value);
+    if (v < 0 || v > 100) throw InvalidInputError("task_retries must be between 0 and 100");
+    task_retries = static_cast<int>(v);
+  } else if (name == "inject_faults") {
+    inject_faults = value;
   } else if (name == "progress_bar" || name == "enable_progress_bar") {
     progress_bar = ParseBool(name, value);
   } else {
@@ -104,6 +115,10 @@ std::string Settings::Get(const std::string& raw_name) const {
   if (name == "skew_factor") return fmt::format("{}", skew_factor);
   if (name == "skew_threshold") return FormatBytes(skew_threshold);
   if (name == "progress_bar") return progress_bar ? "true" : "false";
+  if (name == "skew_salt_buckets") return std::to_string(skew_salt_buckets);
+  if (name == "task_retries") return std::to_string(task_retries);
+  if (name == "inject_faults") return inject_faults;
+
   throw InvalidInputError(fmt::format("unknown setting '{}'{}", raw_name, DidYouMean(name, Names())));
 }
 

@@ -25,6 +25,16 @@ struct Settings {
   double skew_factor = 5;
   int64_t skew_threshold = int64_t{256} << 20;
   bool progress_bar = true;
+  // Salt buckets for grouped count(DISTINCT x) (which cannot aggregate partially): group by
+  // (keys, hash(x) % buckets) first, then by keys, so a hot key spreads over several tasks.
+  // 0 turns salting off.
+  int skew_salt_buckets = 0;
+  // Re-runs of a task that failed with a RetryableError before the query fails.
+  int task_retries = 3;
+  // Deterministic fault injection for tests: "site:probability[,site:probability][,seed:N]"
+  // with site exchange (map stages), final (the last stage) or all. Empty: the environment
+  // variable SLUICE_INJECT_FAULTS, if set.
+  std::string inject_faults;
 
   // Sets one setting from its text form; throws InvalidInputError on an unknown name (with a
   // suggestion) or a bad value.

@@ -67,6 +67,29 @@ void WriteJson(const fs::path& path, const json& value) {
 
 }  // namespace
 
+std::map<std::string, std::string> ReadManifestChecksums(const std::string& state_dir) {
+  const fs::path path = fs::path(state_dir) / "manifest.json";
+  std::ifstream in(path);
+  if (!in) throw DbtError("--state: cannot read " + path.string());
+  json manifest;
+  try {
+    manifest = json::parse(in);
+  } catch (const json::exception& e) {
+    throw DbtError("--state: " + path.string() + " is not valid JSON: " + e.what());
+  }
+  std::map<std::string, std::string> checksums;
+  for (const char* section : {"nodes", "sources"}) {
+    if (!manifest.contains(section)) continue;
+    for (const auto& [id, entry] : manifest[section].items()) {
+      const auto& c = entry.contains("checksum") ? entry["checksum"] : json();
+      checksums[id] = c.is_object() && c.contains("checksum") && c["checksum"].is_string()
+                          ? c["checksum"].get<std::string>()
+                          : "";
+    }
+  }
+  return checksums;
+}
+
 void WriteManifest(const Project& project, const Graph& graph, const std::string& target_dir) {
   json nodes = json::object(), sources = json::object();
   json parent_map = json::object(), child_map = json::object();
@@ -86,6 +109,7 @@ void WriteManifest(const Project& project, const Graph& graph, const std::string
                   {"relation_name", node.relation.empty() ? json(nullptr) : json(node.relation)},
                   {"tags", ConfigList(node, "tags")},
                   {"description", node.description},
+                  {"checksum", {{"name", "fnv1a64"}, {"checksum", NodeChecksum(project, node)}}},
                   {"config", config}};
     if (node.type == ResourceType::kSource) {
       entry["source_name"] = node.source_name;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "dbt/graph.h"
@@ -8,6 +9,9 @@
 
 namespace sluice::dbt {
 
+// The node checksums (unique_id -> checksum) of <state_dir>/manifest.json, for `state:`
+// selection. Throws DbtError when the file is missing or not JSON.
+std::map<std::string, std::string> ReadManifestChecksums(const std::string& state_dir);
 // Writes target/manifest.json (nodes, sources, parent and child maps, in dbt's shape).
 void WriteManifest(const Project& project, const Graph& graph, const std::string& target_dir);
 // Writes target/run_results.json for `report` of the command `command_name`.

@@ -144,7 +144,9 @@ Compiler::Compiler(Project& project, Target target, WarehouseHooks hooks)
 Compiler::~Compiler() = default;
 
 std::string Compiler::TemplateName(const Node& node) const {
-  if (node.type == ResourceType::kTest && !node.test_kind.empty()) {
+  // Generic tests and snapshots share their file with other nodes.
+  if ((node.type == ResourceType::kTest && !node.test_kind.empty()) ||
+      node.type == ResourceType::kSnapshot) {
     return node.path + " (" + node.name + ")";
   }
   return node.path;
@@ -269,9 +271,14 @@ void Compiler::Parse() {
     node.depends_on = state.depends_on;
   }
   for (auto& node : project_.nodes) {
-    if (node.type != ResourceType::kModel && node.type != ResourceType::kSeed) continue;
+    if (node.type != ResourceType::kModel && node.type != ResourceType::kSeed &&
+        node.type != ResourceType::kSnapshot) {
+      continue;
+    }
     const std::string custom = ConfigString(node, "schema");
     node.schema = custom.empty() ? target_.schema : target_.schema + "_" + custom;
+    // Snapshots name their schema outright, as in dbt.
+    if (node.type == ResourceType::kSnapshot) node.schema = ConfigString(node, "target_schema", node.schema);
     node.relation = node.schema + "." + ConfigString(node, "alias", node.name);
   }
   for (auto& node : project_.nodes) {

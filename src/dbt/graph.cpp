@@ -79,6 +79,29 @@ bool MatchesMethod(const Node& node, const std::string& method, const std::strin
 }
 
 // One selector part: graph operators around a method:value.
+// `state:new` (absent from the previous manifest) and `state:modified` (new, or with another
+// checksum; `modified.body` / `modified.configs` are accepted as the same).
+std::set<std::string> SelectByState(const Project& project, const std::string& value) {
+  if (!project.state_checksums) {
+    throw DbtError("the selector 'state:" + value + "' needs --state DIR (a previous target/ "
+                   "holding manifest.json)");
+  }
+  const bool only_new = value == "new";
+  if (!only_new && value != "modified" && value.rfind("modified.", 0) != 0) {
+    throw DbtError("unknown state selector 'state:" + value + "' (supported: modified, new)");
+  }
+  std::set<std::string> out;
+  for (const auto& node : project.nodes) {
+    if (node.type == ResourceType::kSource) continue;
+    auto it = project.state_checksums->find(node.unique_id);
+    if (it == project.state_checksums->end() ||
+        (!only_new && it->second != NodeChecksum(project, node))) {
+      out.insert(node.unique_id);
+    }
+  }
+  return out;
+}
+
 std::set<std::string> SelectPart(const Project& project, const Graph& graph, std::string part) {
   bool at = false;
   int parents = 0, children = 0;  // 0 none, -1 all, N depth
@@ -109,8 +132,12 @@ std::set<std::string> SelectPart(const Project& project, const Graph& graph, std
     method = "path";
   }
   std::set<std::string> out;
-  for (const auto& node : project.nodes) {
-    if (MatchesMethod(node, method, value)) out.insert(node.unique_id);
+  if (method == "state") {
+    out = SelectByState(project, value);
+  } else {
+    for (const auto& node : project.nodes) {
+      if (MatchesMethod(node, method, value)) out.insert(node.unique_id);
+    }
   }
   std::set<std::string> base = out;
   for (const auto& id : base) {

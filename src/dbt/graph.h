@@ -33,7 +33,8 @@ class Graph {
 // Evaluates dbt selection syntax. Each `select` / `exclude` argument may hold several
 // space-separated selectors (a union); a selector of comma-separated parts is their
 // intersection. A part is [@][N+|+]method:value[+|+N] where method is one of tag, path,
-// source, resource_type, config.<key>, fqn (the default: a node name, possibly a glob).
+// source, resource_type, config.<key>, state (modified | new, against
+// project.state_checksums), fqn (the default: a node name, possibly a glob).
 // An empty `select` means every node except sources. Tests whose tested nodes are selected
 // are added (dbt's eager indirect selection); the same applies to exclusion.
 std::set<std::string> SelectNodes(const Project& project, const Graph& graph,

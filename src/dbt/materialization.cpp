@@ -7,6 +7,8 @@
 #include "api/dataframe.h"
 #include "common/error.h"
 #include "common/strings.h"
+#include "dbt/microbatch.h"
+#include "dbt/snapshot.h"
 
 namespace sluice::dbt {
 
@@ -98,6 +100,7 @@ void Materializer::CheckUniqueKey(const std::string& temp, const std::vector<std
 
 NodeOutcome Materializer::Build(const Node& node) {
   try {
+    if (node.type == ResourceType::kSnapshot) return BuildSnapshotNode(node);
     return node.type == ResourceType::kSeed ? BuildSeed(node) : BuildModel(node);
   } catch (const std::exception& e) {
     NodeOutcome outcome;
@@ -107,11 +110,26 @@ NodeOutcome Materializer::Build(const Node& node) {
     try {
       std::lock_guard lock(sql_mutex_);
       session_.Drop(temp, /*if_exists=*/true);
+      session_.Drop(node.relation + "__dbt_changes", /*if_exists=*/true);
     } catch (const Error&) {
       // Cleaning up the temp relation is best effort; the model's own error is what matters.
     }
     return outcome;
   }
+}
+
+bool Materializer::IsTable(const std::string& relation) {
+  std::lock_guard lock(sql_mutex_);
+  return session_.HasTable(relation) && session_.IsTable(relation);
+}
+
+NodeOutcome Materializer::BuildSnapshotNode(const Node& node) {
+  EnsureSchema(node.schema);
+  const std::string sql = compiler_.Compile(node, false);
+  NodeOutcome outcome = BuildSnapshot(*this, node, sql);
+  outcome.compiled_sql = sql;
+  outcome.status = "success";
+  return outcome;
 }
 
 NodeOutcome Materializer::BuildSeed(const Node& node) {
@@ -164,6 +182,12 @@ NodeOutcome Materializer::BuildModel(const Node& node) {
     }
     Sql("create or replace view " + node.relation + " as " + sql);
     outcome.message = "CREATE VIEW";
+  } else if (materialized == "incremental" &&
+             ConfigString(node, "incremental_strategy") == "microbatch") {
+    const NodeOutcome built = BuildMicrobatch(*this, node, sql, is_incremental,
+                                              event_time_start_, event_time_end_);
+    outcome.rows_affected = built.rows_affected;
+    outcome.message = built.message;
   } else if (materialized == "table" || (materialized == "incremental" && !is_incremental)) {
     Sql("create or replace table " + temp + " as " + sql);
     outcome.rows_affected = Count(temp);
@@ -174,54 +198,7 @@ NodeOutcome Materializer::BuildModel(const Node& node) {
     SwapInTable(temp, node.relation);
     outcome.message = fmt::format("SELECT {}", outcome.rows_affected);
   } else if (materialized == "incremental") {
-    Sql("create or replace table " + temp + " as " + sql);
-    outcome.rows_affected = Count(temp);
-    const auto key = ConfigList(node, "unique_key");
-    std::string strategy = ConfigString(node, "incremental_strategy", key.empty() ? "append" : "merge");
-    std::vector<std::string> columns;
-    {
-      std::lock_guard lock(sql_mutex_);
-      const DataFrame new_rows = session_.Table(temp);
-      for (const auto& field : new_rows.schema().fields()) columns.push_back(field.name);
-    }
-    if (strategy != "append") {
-      if (key.empty()) throw InvalidInputError("incremental_strategy '" + strategy + "' needs a unique_key");
-      CheckUniqueKey(temp, key);
-    }
-    if (strategy == "append") {
-      Sql(fmt::format("insert into {0} ({1}) select {1} from {2}", node.relation,
-                      JoinColumns(columns), temp));
-    } else if (strategy == "merge") {
-      std::string on;
-      for (const auto& k : key) {
-        on += (on.empty() ? "" : " and ") + fmt::format("dbt_target.{0} = dbt_src.{0}", k);
-      }
-      Sql(fmt::format(
-          "merge into {} as dbt_target using {} as dbt_src on {} when matched then update set * "
-          "when not matched then insert *",
-          node.relation, temp, on));
-    } else if (strategy == "delete+insert") {
-      // Two commits: between them a reader sees the old rows of the keys removed.
-      std::string key_expr = key[0];
-      if (key.size() > 1) {
-        key_expr.clear();
-        for (const auto& k : key) {
-          key_expr += (key_expr.empty() ? "" : " || '|' || ") + ("coalesce(cast(" + k + " as varchar), '')");
-        }
-      }
-      Sql(fmt::format("delete from {0} where {1} in (select {1} from {2})", node.relation,
-                      key_expr, temp));
-      Sql(fmt::format("insert into {0} ({1}) select {1} from {2}", node.relation,
-                      JoinColumns(columns), temp));
-    } else {
-      throw InvalidInputError("unknown incremental_strategy '" + strategy +
-                              "' (supported: append, merge, delete+insert)");
-    }
-    {
-      std::lock_guard lock(sql_mutex_);
-      session_.Drop(temp, true);
-    }
-    outcome.message = fmt::format("{} {}", strategy, outcome.rows_affected);
+    BuildIncremental(node, sql, outcome);
   } else {
     throw InvalidInputError("unknown materialization '" + materialized + "' in " + node.path +
                             " (supported: view, table, incremental, ephemeral)");
@@ -229,6 +206,74 @@ NodeOutcome Materializer::BuildModel(const Node& node) {
   RunHooks(node, "post_hook", is_incremental);
   outcome.status = "success";
   return outcome;
+}
+
+void Materializer::BuildIncremental(const Node& node, const std::string& sql, NodeOutcome& outcome) {
+  const std::string temp = node.relation + "__dbt_tmp";
+  Sql("create or replace table " + temp + " as " + sql);
+  outcome.rows_affected = Count(temp);
+  const auto key = ConfigList(node, "unique_key");
+  const std::string strategy =
+      ConfigString(node, "incremental_strategy", key.empty() ? "append" : "merge");
+  if (strategy != "append" && strategy != "merge" && strategy != "delete+insert") {
+    throw InvalidInputError("unknown incremental_strategy '" + strategy +
+                            "' (supported: append, merge, delete+insert, microbatch)");
+  }
+  if (strategy != "append") {
+    if (key.empty()) throw InvalidInputError("incremental_strategy '" + strategy + "' needs a unique_key");
+    CheckUniqueKey(temp, key);
+  }
+  const std::vector<std::string> columns = ApplyOnSchemaChange(
+      *this, ConfigString(node, "on_schema_change", "ignore"), node.relation, temp);
+  // Predicates on DBT_INTERNAL_DEST (the target) that narrow the rows a merge or delete reads.
+  std::string predicates;
+  for (const auto& p : ConfigList(node, "incremental_predicates")) predicates += " and (" + p + ")";
+  if (strategy == "append") {
+    Sql(fmt::format("insert into {0} ({1}) select {1} from {2}", node.relation,
+                    JoinColumns(columns), temp));
+  } else if (strategy == "merge") {
+    std::string on, set;
+    for (const auto& k : key) {
+      on += (on.empty() ? "" : " and ") +
+            fmt::format("DBT_INTERNAL_DEST.{0} = DBT_INTERNAL_SOURCE.{0}", k);
+    }
+    for (const auto& c : columns) {
+      set += (set.empty() ? "" : ", ") + fmt::format("{0} = DBT_INTERNAL_SOURCE.{0}", c);
+    }
+    Sql(fmt::format(
+        "merge into {0} as DBT_INTERNAL_DEST using {1} as DBT_INTERNAL_SOURCE on {2}{3} "
+        "when matched then update set {4} when not matched then insert ({5}) values ({6})",
+        node.relation, temp, on, predicates, set, JoinColumns(columns),
+        JoinColumns(columns, "DBT_INTERNAL_SOURCE.")));
+  } else {
+    // Two commits: between them a reader sees the old rows of the keys removed.
+    std::string key_expr = key[0];
+    if (key.size() > 1) {
+      key_expr.clear();
+      for (const auto& k : key) {
+        key_expr += (key_expr.empty() ? "" : " || '|' || ") + ("coalesce(cast(" + k + " as varchar), '')");
+      }
+    }
+    Sql(fmt::format("delete from {0} as DBT_INTERNAL_DEST where {1} in (select {1} from {2}){3}",
+                    node.relation, key_expr, temp, predicates));
+    Sql(fmt::format("insert into {0} ({1}) select {1} from {2}", node.relation,
+                    JoinColumns(columns), temp));
+  }
+  {
+    std::lock_guard lock(sql_mutex_);
+    session_.Drop(temp, true);
+  }
+  outcome.message = fmt::format("{} {}", strategy, outcome.rows_affected);
+}
+
+std::vector<RelationColumn> Materializer::Columns(const std::string& relation) {
+  std::lock_guard lock(sql_mutex_);
+  std::vector<RelationColumn> columns;
+  const DataFrame table = session_.Table(relation);
+  for (const auto& field : table.schema().fields()) {
+    columns.push_back(RelationColumn{field.name, field.type.ToString()});
+  }
+  return columns;
 }
 
 NodeOutcome Materializer::Test(const Node& node) {

@@ -7,6 +7,7 @@
 
 #include "api/sql_runner.h"
 #include "dbt/compiler.h"
+#include "dbt/schema_change.h"
 
 namespace sluice {
 class Session;
@@ -34,29 +35,46 @@ class Materializer {
   Materializer(Session& session, std::mutex& sql_mutex, const Compiler& compiler,
                std::string project_root, bool full_refresh);
 
-  // Builds a model or loads a seed. Errors become an outcome with status "error".
+  // Builds a model or snapshot, or loads a seed. Errors become an outcome with status "error".
   NodeOutcome Build(const Node& node);
   // Runs a test: counts failing rows and, when there are some, keeps a sample in the message.
   NodeOutcome Test(const Node& node);
 
   // Runs SQL under the session lock.
   std::vector<StatementResult> Sql(const std::string& sql);
+  // The columns of a table or view, in order.
+  std::vector<RelationColumn> Columns(const std::string& relation);
+  int64_t Count(const std::string& relation);
+  // Replaces `target` by the table `temp` in one commit and drops `temp`.
+  void SwapInTable(const std::string& temp, const std::string& target);
+  bool IsTable(const std::string& relation);
+  // Throws InvalidInputError naming up to five keys repeated in `temp`.
+  void CheckUniqueKey(const std::string& temp, const std::vector<std::string>& key);
+
+  // The range microbatch models (re)build, from --event-time-start / --event-time-end
+  // (timestamps as text; empty: not given). Call before the first Build.
+  void SetEventTimeRange(std::string start, std::string end) {
+    event_time_start_ = std::move(start);
+    event_time_end_ = std::move(end);
+  }
 
  private:
   NodeOutcome BuildModel(const Node& node);
   NodeOutcome BuildSeed(const Node& node);
-  int64_t Count(const std::string& relation);
+  NodeOutcome BuildSnapshotNode(const Node& node);
+  // Merges the new rows of an existing incremental model (append, merge, delete+insert),
+  // after applying on_schema_change. Fills rows_affected and message.
+  void BuildIncremental(const Node& node, const std::string& sql, NodeOutcome& outcome);
   void EnsureSchema(const std::string& schema);
-  // Replaces `target` by the table `temp` in one commit and drops `temp`.
-  void SwapInTable(const std::string& temp, const std::string& target);
   void RunHooks(const Node& node, const char* key, bool is_incremental);
-  void CheckUniqueKey(const std::string& temp, const std::vector<std::string>& key);
 
   Session& session_;
   std::mutex& sql_mutex_;
   const Compiler& compiler_;
   std::string project_root_;
   bool full_refresh_;
+  std::string event_time_start_;
+  std::string event_time_end_;
 };
 
 }  // namespace sluice::dbt

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "dbt/yaml_value.h"
@@ -99,6 +100,7 @@ const char* ResourceTypeName(ResourceType type) {
     case ResourceType::kSeed: return "seed";
     case ResourceType::kTest: return "test";
     case ResourceType::kSource: return "source";
+    case ResourceType::kSnapshot: return "snapshot";
   }
   return "?";
 }
@@ -148,7 +150,23 @@ const Node* Project::Find(const std::string& unique_id) const {
 
 const Node* Project::FindRefable(const std::string& ref_name) const {
   if (const Node* n = Find("model." + name + "." + ref_name)) return n;
-  return Find("seed." + name + "." + ref_name);
+  if (const Node* n = Find("seed." + name + "." + ref_name)) return n;
+  return Find("snapshot." + name + "." + ref_name);
+}
+
+std::string NodeChecksum(const Project& project, const Node& node) {
+  std::string text = ResourceTypeName(node.type);
+  text += '\n' + node.raw_code;
+  if (node.type == ResourceType::kSeed) text += '\n' + ReadFile(std::filesystem::path(project.root) / node.path);
+  for (const auto& [key, value] : node.config) text += '\n' + key + '=' + value.Str();
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(hash));
+  return hex;
 }
 
 const Node* Project::FindSource(const std::string& source, const std::string& table) const {
@@ -188,6 +206,7 @@ Project LoadProject(const std::string& dir) {
   if (config["data-paths"]) project.seed_paths = StringList(config["data-paths"]);
   if (config["macro-paths"]) project.macro_paths = StringList(config["macro-paths"]);
   if (config["test-paths"]) project.test_paths = StringList(config["test-paths"]);
+  if (config["snapshot-paths"]) project.snapshot_paths = StringList(config["snapshot-paths"]);
   if (config["vars"] && config["vars"].IsMap()) {
     for (const auto& kv : config["vars"]) {
       // Vars may be scoped to a project: `vars: {jaffle: {x: 1}}`.
@@ -253,6 +272,26 @@ Project LoadProject(const std::string& dir) {
       node.config["severity"] = jinja::Value("error");
       if (tests_block) ApplyFolderConfig(tests_block, node.fqn, 1, node.config);
       AddNode(project, std::move(node));
+    }
+  }
+  // Snapshots: the Jinja engine turns `{% snapshot name %}` blocks into macros named
+  // snapshot_<name>; the node renders the file and then calls its macro.
+  static const std::regex kSnapshotBlock(R"(\{%-?\s*snapshot\s+(\w+)\s*-?%\})");
+  for (const auto& snapshot_dir : project.snapshot_paths) {
+    for (const auto& path : FilesUnder(root, snapshot_dir, ".sql")) {
+      const std::string text = ReadFile(root / path);
+      for (std::sregex_iterator it(text.begin(), text.end(), kSnapshotBlock), end; it != end; ++it) {
+        Node node;
+        node.type = ResourceType::kSnapshot;
+        node.path = path;
+        node.name = (*it)[1].str();
+        node.fqn = FqnOf(project.name, snapshot_dir, path);
+        node.fqn.back() = node.name;
+        node.unique_id = "snapshot." + project.name + "." + node.name;
+        node.raw_code = text + "\n{{ snapshot_" + node.name + "() }}";
+        node.config["materialized"] = jinja::Value("snapshot");
+        AddNode(project, std::move(node));
+      }
     }
   }
   for (const auto& macro_dir : project.macro_paths) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -17,9 +18,9 @@ class DbtError : public UserError {
   explicit DbtError(std::string message) : UserError("dbt", std::move(message)) {}
 };
 
-enum class ResourceType { kModel, kSeed, kTest, kSource };
+enum class ResourceType { kModel, kSeed, kTest, kSource, kSnapshot };
 
-// "model", "seed", "test", "source" (dbt's resource_type strings).
+// "model", "seed", "test", "source", "snapshot" (dbt's resource_type strings).
 const char* ResourceTypeName(ResourceType type);
 
 // Config values as merged from dbt_project.yml, properties files and config() calls.
@@ -35,6 +36,8 @@ struct Node {
   std::string raw_code;  // Jinja SQL (models, tests); empty for seeds and sources
   Config config;
   std::string description;
+  // Columns described in properties files: name and description, in file order.
+  std::vector<std::pair<std::string, std::string>> columns;
 
   // Sources: the source name and the table's identifier in the warehouse.
   std::string source_name;
@@ -62,11 +65,15 @@ struct Project {
   std::vector<std::string> seed_paths{"seeds"};
   std::vector<std::string> macro_paths{"macros"};
   std::vector<std::string> test_paths{"tests"};
+  std::vector<std::string> snapshot_paths{"snapshots"};
   std::unordered_map<std::string, jinja::Value> vars;
   // Macro files: path relative to the root, source text.
   std::vector<std::pair<std::string, std::string>> macro_files;
   std::vector<Node> nodes;
   std::unordered_map<std::string, size_t> by_id;  // unique_id -> index in nodes
+  // The node checksums of a previous manifest (--state DIR), for `state:` selection; unset
+  // when no state was given.
+  std::optional<std::map<std::string, std::string>> state_checksums;
 
   Node* Find(const std::string& unique_id);
   const Node* Find(const std::string& unique_id) const;
@@ -74,6 +81,10 @@ struct Project {
   const Node* FindRefable(const std::string& name) const;
   const Node* FindSource(const std::string& source, const std::string& table) const;
 };
+
+// A fingerprint of what defines a node: its raw SQL (a seed's CSV contents) and its config,
+// as 16 hex digits (FNV-1a 64). Equal checksums in two manifests mean an unmodified node.
+std::string NodeChecksum(const Project& project, const Node& node);
 
 // Loads dbt_project.yml, models (SQL and YAML properties), seeds, macros and singular tests
 // under `dir`. Throws InvalidInputError naming the file and line of a bad definition.

@@ -155,6 +155,13 @@ void LoadResourceEntries(Project& project, const std::string& file, const YAML::
         MergeConfig(node->config, kv.first.Scalar(), YamlToValue(kv.second));
       }
     }
+    if (entry["columns"] && entry["columns"].IsSequence()) {
+      for (const auto& column : entry["columns"]) {
+        if (!column["name"]) continue;  // reported by AddColumnTests
+        node->columns.emplace_back(column["name"].Scalar(),
+                                   column["description"] ? column["description"].Scalar() : "");
+      }
+    }
     const Node attached = *node;  // AddColumnTests may reallocate project.nodes
     AddColumnTests(project, file, entry, attached, "ref('" + name + "')");
   }

@@ -14,6 +14,7 @@
 #include "api/sql_runner.h"
 #include "dbt/artifacts.h"
 #include "dbt/compiler.h"
+#include "dbt/docs_page.h"
 #include "dbt/graph.h"
 #include "dbt/materialization.h"
 #include "dbt/project.h"
@@ -34,6 +35,8 @@ const char* CommandName(DbtCommand command) {
     case DbtCommand::kSeed: return "seed";
     case DbtCommand::kCompile: return "compile";
     case DbtCommand::kList: return "ls";
+    case DbtCommand::kSnapshot: return "snapshot";
+    case DbtCommand::kDocs: return "docs";
   }
   return "?";
 }
@@ -123,8 +126,12 @@ bool Executes(DbtCommand command, const Node& node) {
     case DbtCommand::kRun: return node.type == ResourceType::kModel;
     case DbtCommand::kTest: return node.type == ResourceType::kTest;
     case DbtCommand::kSeed: return node.type == ResourceType::kSeed;
+    case DbtCommand::kSnapshot: return node.type == ResourceType::kSnapshot;
+    case DbtCommand::kDocs: return false;
     case DbtCommand::kBuild: return node.type != ResourceType::kSource;
-    case DbtCommand::kCompile: return node.type == ResourceType::kModel || node.type == ResourceType::kTest;
+    case DbtCommand::kCompile:
+      return node.type == ResourceType::kModel || node.type == ResourceType::kTest ||
+             node.type == ResourceType::kSnapshot;
     case DbtCommand::kList: return true;
   }
   return false;
@@ -133,6 +140,7 @@ bool Executes(DbtCommand command, const Node& node) {
 std::string Describe(const Node& node) {
   if (node.type == ResourceType::kTest) return "test " + node.name;
   if (node.type == ResourceType::kSeed) return "seed file " + node.relation;
+  if (node.type == ResourceType::kSnapshot) return "snapshot " + node.relation;
   return ConfigString(node, "materialized") + " model " + node.relation;
 }
 
@@ -327,10 +335,18 @@ DbtReport RunDbt(Session& session, DbtCommand command, const DbtOptions& options
   Compiler compiler(project, target, hooks);
   compiler.Parse();
   const Graph graph(project);
+  if (!options.state_dir.empty()) project.state_checksums = ReadManifestChecksums(options.state_dir);
   const std::set<std::string> selected = SelectNodes(project, graph, options.select, options.exclude);
   const std::string target_dir =
       options.target_path.empty() ? project.root + "/target" : options.target_path;
   WriteManifest(project, graph, target_dir);
+  if (command == DbtCommand::kDocs) {
+    DbtReport report;
+    const std::string page = WriteDocsPage(project, graph, compiler, session, target_dir);
+    if (options.out) *options.out << "Catalog written to " << page << "\n";
+    report.elapsed = Now() - start;
+    return report;
+  }
 
   DbtReport report;
   std::vector<std::string> ids;
@@ -361,6 +377,7 @@ DbtReport RunDbt(Session& session, DbtCommand command, const DbtOptions& options
     }
   } else {
     Materializer materializer(session, sql_mutex, compiler, project.root, options.full_refresh);
+    materializer.SetEventTimeRange(options.event_time_start, options.event_time_end);
     if (options.out) {
       *options.out << fmt::format("Running {} node{} with {} thread{}\n\n", ids.size(),
                                   ids.size() == 1 ? "" : "s", options.threads,

@@ -11,7 +11,8 @@ class Session;
 
 namespace sluice::dbt {
 
-enum class DbtCommand { kRun, kTest, kBuild, kSeed, kCompile, kList };
+// kDocs: `docs generate`, writing target/index.html (see WriteDocsPage).
+enum class DbtCommand { kRun, kTest, kBuild, kSeed, kCompile, kList, kSnapshot, kDocs };
 
 struct DbtOptions {
   std::string project_dir = ".";
@@ -19,6 +20,12 @@ struct DbtOptions {
   std::vector<std::string> exclude;
   int threads = 1;
   bool full_refresh = false;
+  // --event-time-start / --event-time-end: the range microbatch models rebuild (timestamps
+  // as text); empty: from `begin` (first build) or the lookback window (incremental runs).
+  std::string event_time_start;
+  std::string event_time_end;
+  // --state: a directory with a previous manifest.json, for `state:modified` selection.
+  std::string state_dir;
   std::string target_schema = "main";
   // Where manifest.json, run_results.json and compiled/ go; <project>/target when empty.
   std::string target_path;

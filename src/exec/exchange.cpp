@@ -4,7 +4,9 @@
 #include <numeric>
 
 #include "common/hash.h"
+#include "exec/adaptive_coalesce.h"
 #include "exec/column_hash.h"
+#include "exec/task_retry.h"
 #include "exec/task_stats.h"
 
 namespace sluice {
@@ -25,9 +27,12 @@ ExchangeBuffer& Exchange::Buffer(ExecContext& ctx) const {
                         : 1;
     std::vector<LogicalType> types;
     for (const auto& f : child().schema().fields()) types.push_back(f.type);
-    return std::make_unique<ExchangeBuffer>(&ctx.memory(), &ctx.temp_directory(), std::move(types),
-                                            child().num_partitions(), out,
-                                            &ctx.metrics(id()).spilled_bytes);
+    auto buffer = std::make_unique<ExchangeBuffer>(&ctx.memory(), &ctx.temp_directory(),
+                                                   std::move(types), child().num_partitions(),
+                                                   out, &ctx.metrics(id()).spilled_bytes);
+    // A reader that fails is re-run from this buffer, so it must stay readable.
+    buffer->set_retained(ctx.settings().task_retries > 0);
+    return buffer;
   });
 }
 
@@ -36,7 +41,7 @@ const ExchangeBuffer* Exchange::buffer(ExecContext& ctx) const { return &Buffer(
 std::unique_ptr<BatchStream> Exchange::Execute(int partition, ExecContext& ctx) const {
   ExchangeBuffer& buffer = Buffer(ctx);
   SLUICE_CHECK(buffer.complete(), "exchange {} read before its map stage ran", id());
-  return buffer.OpenPartition(partition);
+  return buffer.OpenTask(partition);
 }
 
 namespace {
@@ -119,20 +124,37 @@ class PartitionWriter {
 void Exchange::RunMapStage(ExecContext& ctx, int stage_id) const {
   ExchangeBuffer& buffer = Buffer(ctx);
   if (buffer.complete()) return;
-  const int tasks = child().num_partitions();
+  const int tasks = PlanStageTasks(child(), ctx);
   const auto start = std::chrono::steady_clock::now();
   if (ctx.progress()) ctx.progress()->StageStarted(stage_id, tasks);
+  const FaultInjector faults = FaultInjector::ForQuery(ctx.settings());
   ctx.pool().ParallelFor(tasks, [&](int task) {
-    auto stream = MeasureTask(ctx, *this, task, ctx.Execute(child(), task));
-    PartitionWriter writer(child().schema(), target_, &buffer, task);
-    Batch batch;
-    while (stream->Next(&batch)) writer.Write(batch);
-    writer.Finish();
+    RunTaskWithRetries(
+        ctx, *this, stage_id, task,
+        [&](int attempt) {
+          auto stream = MeasureTask(ctx, *this, task, ctx.Execute(child(), task));
+          PartitionWriter writer(child().schema(), target_, &buffer, task);
+          Batch batch;
+          while (stream->Next(&batch)) writer.Write(batch);
+          writer.Finish();
+          // After the output is written, so that a retry must discard it.
+          faults.MaybeFail(FaultSite::kExchange, stage_id, task, attempt);
+        },
+        [&] { buffer.ResetTask(task); });
     if (ctx.progress()) ctx.progress()->TaskFinished(stage_id);
   });
   buffer.set_map_seconds(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   buffer.set_complete();
+  ReleaseStageInputs(child(), ctx);
+}
+
+void Exchange::ReleaseStageInputs(const PhysicalOperator& op, ExecContext& ctx) {
+  if (op.is_exchange()) {
+    static_cast<const Exchange&>(op).Buffer(ctx).ReleaseAll();
+    return;
+  }
+  for (const auto& c : op.children()) ReleaseStageInputs(*c, ctx);
 }
 
 }  // namespace sluice

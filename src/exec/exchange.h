@@ -32,6 +32,11 @@ class Exchange : public PhysicalOperator {
   void RunMapStage(ExecContext& ctx, int stage_id) const;
   // The buffer, once RunMapStage has run (for statistics).
   const ExchangeBuffer* buffer(ExecContext& ctx) const;
+  // The same, for the scheduler's adaptive decisions (coalescing) between stages.
+  ExchangeBuffer& mutable_buffer(ExecContext& ctx) const { return Buffer(ctx); }
+  // Frees the buffers of the exchanges that feed the stage containing `op` (`op` itself when
+  // it is an exchange, else those below it, not crossing an exchange): called once that stage has finished, when no task re-reads them.
+  static void ReleaseStageInputs(const PhysicalOperator& op, ExecContext& ctx);
 
  private:
   ExchangeBuffer& Buffer(ExecContext& ctx) const;

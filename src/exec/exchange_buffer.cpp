@@ -2,6 +2,10 @@
 
 #include <numeric>
 
+#include <fmt/format.h>
+
+#include "common/error.h"
+
 namespace sluice {
 
 namespace {
@@ -64,6 +68,26 @@ void ExchangeBuffer::FinishTask(int task) {
   }
 }
 
+void ExchangeBuffer::ResetTask(int task) {
+  for (int p = 0; p < partitions_; p++) {
+    Slot& s = slot(task, p);
+    if (memory_ != nullptr && s.memory_bytes > 0) memory_->Release(s.memory_bytes);
+    memory_bytes_ -= s.memory_bytes;
+    s = Slot{};
+  }
+}
+
+void ExchangeBuffer::ReleaseAll() {
+  for (Slot& s : slots_) {
+    if (memory_ != nullptr && s.memory_bytes > 0) memory_->Release(s.memory_bytes);
+    memory_bytes_ -= s.memory_bytes;
+    s.memory_bytes = 0;
+    s.batches.clear();
+    s.batches.shrink_to_fit();
+    s.file.reset();
+  }
+}
+
 bool ExchangeBuffer::SpillLargest(int task, int64_t min_bytes) {
   Slot* largest = nullptr;
   for (int p = 0; p < partitions_; p++) {
@@ -99,15 +123,18 @@ class ExchangeBuffer::PartitionReader : public BatchStream {
     while (task_ < buffer_->map_tasks_) {
       Slot& s = buffer_->slot(task_, partition_);
       if (s.file != nullptr && !file_done_) {
-        if (file_reader_ == nullptr) file_reader_ = s.file->OpenReader();
-        if (file_reader_->Next(out)) return true;
+        if (ReadSpilled(s, out)) return true;
         file_reader_.reset();
-        s.file.reset();  // read once: the disk space goes back now
+        if (!buffer_->retained_) s.file.reset();  // read once: the disk space goes back now
         file_done_ = true;
       }
       while (next_batch_ < s.batches.size()) {
         Batch& b = s.batches[next_batch_++];
         if (b.num_rows() == 0) continue;
+        if (buffer_->retained_) {
+          *out = b;  // columns are shared, not copied; the buffer keeps its reservation
+          return true;
+        }
         const auto bytes = static_cast<int64_t>(b.MemoryBytes());
         *out = std::move(b);
         // The consumer owns the batch now and accounts for whatever it keeps.
@@ -118,7 +145,7 @@ class ExchangeBuffer::PartitionReader : public BatchStream {
         }
         return true;
       }
-      s.batches.clear();
+      if (!buffer_->retained_) s.batches.clear();
       task_++;
       next_batch_ = 0;
       file_done_ = false;
@@ -133,10 +160,54 @@ class ExchangeBuffer::PartitionReader : public BatchStream {
   size_t next_batch_ = 0;
   bool file_done_ = false;
   std::unique_ptr<BatchStream> file_reader_;
+
+  // The next spilled batch of `s`. A read failure is retryable when the file is retained:
+  // the reading task can be re-run and read it again.
+  bool ReadSpilled(Slot& s, Batch* out) {
+    try {
+      if (file_reader_ == nullptr) file_reader_ = s.file->OpenReader();
+      return file_reader_->Next(out);
+    } catch (const IOError& e) {
+      if (!buffer_->retained_) throw;
+      throw RetryableError(fmt::format("reading exchange spill file: {}", e.message()));
+    }
+  }
 };
 
 std::unique_ptr<BatchStream> ExchangeBuffer::OpenPartition(int partition) {
   return std::make_unique<PartitionReader>(this, partition);
+}
+
+namespace {
+
+// The partitions of one coalesced group, one after the other.
+class ConcatStream : public BatchStream {
+ public:
+  explicit ConcatStream(std::vector<std::unique_ptr<BatchStream>> inputs)
+      : inputs_(std::move(inputs)) {}
+  bool Next(Batch* out) override {
+    for (; next_ < inputs_.size(); next_++) {
+      if (inputs_[next_]->Next(out)) return true;
+      inputs_[next_].reset();
+    }
+    return false;
+  }
+
+ private:
+  std::vector<std::unique_ptr<BatchStream>> inputs_;
+  size_t next_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<BatchStream> ExchangeBuffer::OpenTask(int task) {
+  if (coalesced_starts_.empty()) return OpenPartition(task);
+  const int groups = static_cast<int>(coalesced_starts_.size());
+  std::vector<std::unique_ptr<BatchStream>> inputs;
+  if (task >= groups) return std::make_unique<ConcatStream>(std::move(inputs));  // none left
+  const int end = task + 1 < groups ? coalesced_starts_[task + 1] : partitions_;
+  for (int p = coalesced_starts_[task]; p < end; p++) inputs.push_back(OpenPartition(p));
+  return std::make_unique<ConcatStream>(std::move(inputs));
 }
 
 ExchangeStats ExchangeBuffer::Stats() const {

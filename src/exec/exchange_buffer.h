@@ -44,11 +44,33 @@ class ExchangeBuffer : public SharedState {
   void Add(int task, int partition, Batch batch);
   // Called by map task `task` after its last Add.
   void FinishTask(int task);
+  // Discards everything map task `task` wrote (memory and spill files) so that the task can
+  // be re-run after a failed attempt. Called by that task only, before it writes again.
+  void ResetTask(int task);
+
+  // Retained mode (for task retries): reading a partition copies its batches and keeps its
+  // spill files, so a failed reader can open it again; the data stays until ReleaseAll.
+  // REQUIRES: set before any partition is opened.
+  void set_retained(bool retained) { retained_ = retained; }
+  // Drops all buffered data and spill files (statistics stay). Called when the stage reading
+  // this buffer has finished; no partition may be opened afterwards.
+  void ReleaseAll();
 
   // Streams output partition `partition`, in map task order (deterministic).
-  // REQUIRES: complete(); each partition is opened at most once (it is consumed).
+  // REQUIRES: complete(); unless retained, each partition is opened at most once (it is
+  // consumed).
   std::unique_ptr<BatchStream> OpenPartition(int partition);
   ExchangeStats Stats() const;
+
+  // Adaptive coalescing: from now on reader task i reads the adjacent partitions
+  // [starts[i], starts[i+1]) (the last up to the end) as one stream, in partition order.
+  // REQUIRES: complete(), before any partition is opened; starts[0] == 0, ascending.
+  void set_coalesced(std::vector<int> starts) { coalesced_starts_ = std::move(starts); }
+  // Reader tasks after coalescing, or 0 when not coalesced.
+  int coalesced_partitions() const { return static_cast<int>(coalesced_starts_.size()); }
+  int partitions() const { return partitions_; }
+  // Streams reader task `task`: the partition of that number, or its coalesced group.
+  std::unique_ptr<BatchStream> OpenTask(int task);
   void set_complete() { complete_ = true; }
   bool complete() const { return complete_; }
   // Wall time of the map stage that filled the buffer.
@@ -84,6 +106,8 @@ class ExchangeBuffer : public SharedState {
   std::atomic<int64_t>* spilled_metric_;
   bool complete_ = false;
   double map_seconds_ = 0;
+  bool retained_ = false;
+  std::vector<int> coalesced_starts_;  // empty: not coalesced
 };
 
 }  // namespace sluice

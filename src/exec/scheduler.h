@@ -16,11 +16,19 @@ class Scheduler {
   // Runs every stage below `root`, then calls `task(partition, stream)` for each partition
   // of root's stage in parallel (the final stage). `task` may throw; the first error by
   // partition order is rethrown.
+  //
+  // With `discard`, a final task that fails with a RetryableError is re-run (task_retries
+  // times at most) after `discard(partition)` has dropped what `task` kept of the failed
+  // attempt; without it, only map stages are retried.
   static void Run(const PhysicalOperator& root, ExecContext& ctx,
-                  const std::function<void(int, BatchStream&)>& task);
+                  const std::function<void(int, BatchStream&)>& task,
+                  const std::function<void(int)>& discard = nullptr);
 
   // Runs the plan and returns all result batches, partitions concatenated in order.
   static std::vector<Batch> Collect(const PhysicalOperator& root, ExecContext& ctx);
+  // Runs the plan and returns the result batches of each final partition.
+  static std::vector<std::vector<Batch>> CollectPartitions(const PhysicalOperator& root,
+                                                           ExecContext& ctx);
 
   // Numbers the operators of a plan (ids for metrics and shared state) in pre-order.
   static void AssignIds(PhysicalOperator& root);

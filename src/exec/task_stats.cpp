@@ -72,6 +72,7 @@ StageTaskStats::Summary StageTaskStats::Summarize() const {
     seconds.push_back(seconds_[t]);
   }
   Summary s;
+  s.retries = retries_.load(std::memory_order_relaxed);
   s.tasks = static_cast<int>(rows.size());
   if (rows.empty()) return s;
   s.max_rows = *std::max_element(rows.begin(), rows.end());
@@ -87,6 +88,10 @@ std::unique_ptr<BatchStream> MeasureTask(ExecContext& ctx, const PhysicalOperato
 }
 
 const StageTaskStats& TaskStatsOf(ExecContext& ctx, const PhysicalOperator& stage_end) {
+  return Stats(ctx, stage_end);
+}
+
+StageTaskStats& MutableTaskStatsOf(ExecContext& ctx, const PhysicalOperator& stage_end) {
   return Stats(ctx, stage_end);
 }
 

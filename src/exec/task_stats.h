@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -21,15 +22,19 @@ class StageTaskStats : public SharedState {
     double median_seconds = 0;
     int64_t max_rows = 0;
     int64_t median_rows = 0;
+    int retries = 0;  // task attempts that failed with a RetryableError and were re-run
   };
 
   void Record(int task, int64_t rows, double seconds);
+  // Counts one failed attempt that is re-run.
+  void AddRetry() { retries_.fetch_add(1, std::memory_order_relaxed); }
   Summary Summarize() const;
 
  private:
   mutable std::mutex mutex_;
   std::vector<int64_t> rows_;
   std::vector<double> seconds_;
+  std::atomic<int> retries_{0};
 };
 
 // Wraps the stream of task `task` of the stage ended by `stage_end` (an Exchange, whose child
@@ -40,5 +45,7 @@ std::unique_ptr<BatchStream> MeasureTask(ExecContext& ctx, const PhysicalOperato
 
 // The task statistics of the stage ended by `stage_end` (empty when it has not run).
 const StageTaskStats& TaskStatsOf(ExecContext& ctx, const PhysicalOperator& stage_end);
+// The same, for recording (retries).
+StageTaskStats& MutableTaskStatsOf(ExecContext& ctx, const PhysicalOperator& stage_end);
 
 }  // namespace sluice

@@ -342,7 +342,7 @@ void RegisterArithmeticFunctions(FunctionRegistry& registry) {
                                                  {"//", ArithOp::kIntDiv}, {"%", ArithOp::kMod}};
   for (const auto& [name, op] : ops) {
     registry.AddScalar(
-        name, [op](const std::vector<ExprPtr>& args) { return ResolveArithmetic(op, args); },
+        name, [op = op](const std::vector<ExprPtr>& args) { return ResolveArithmetic(op, args); },
         fmt::format("{0}(NUMERIC, NUMERIC)", name));
   }
   registry.AddScalar(

@@ -211,7 +211,7 @@ void RegisterComparisonFunctions(FunctionRegistry& registry) {
       {"<", CmpOp::kLt}, {"<=", CmpOp::kLe}, {">", CmpOp::kGt},  {">=", CmpOp::kGe}};
   for (const auto& [name, op] : ops) {
     registry.AddScalar(
-        name, [op](const std::vector<ExprPtr>& args) { return ResolveCompare(op, args); },
+        name, [op = op](const std::vector<ExprPtr>& args) { return ResolveCompare(op, args); },
         fmt::format("{}(ANY, ANY) with comparable types", name));
   }
   registry.AddScalar(

@@ -220,7 +220,8 @@ class ChunkWriter {
     Put<uint32_t>(&body_, static_cast<uint32_t>(levels_.size()));
     body_.append(levels_);
     if (dictionary) {
-      const int width = BitWidth(dict_values_.size() - 1);
+      // A page of only NULLs has an empty dictionary: its indices take no bits.
+      const int width = dict_values_.empty() ? 0 : BitWidth(dict_values_.size() - 1);
       body_.push_back(static_cast<char>(width));
       RleBitPackedEncode(indices_.data() + value, end_value - value, width, &body_);
     } else if (type_ == Type::kBoolean) {

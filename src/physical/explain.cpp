@@ -37,8 +37,16 @@ class StageGraph {
   std::string Text() const {
     std::string out;
     for (const StageEntry* s : Ordered()) {
-      out += fmt::format("Stage {} ({} task{})", s->id, s->tasks, s->tasks == 1 ? "" : "s");
+      const int ran = ctx_ != nullptr ? TaskStatsOf(*ctx_, *s->end).Summarize().tasks : 0;
+      if (ran > 0 && ran < s->tasks) {
+        // Adaptive coalescing ran fewer tasks than the plan has partitions.
+        out += fmt::format("Stage {} ({} task{}, coalesced from {})", s->id, ran,
+                           ran == 1 ? "" : "s", s->tasks);
+      } else {
+        out += fmt::format("Stage {} ({} task{})", s->id, s->tasks, s->tasks == 1 ? "" : "s");
+      }
       if (ctx_ != nullptr && s->end == s->top) out += Skew(*s->end, true);
+      if (ctx_ != nullptr) out += Retries(*s->end);
       out += "\n";
       for (const auto& e : s->operators) out += OperatorLine(e) + "\n";
     }
@@ -157,12 +165,19 @@ class StageGraph {
     return bracket ? "  [" + body + "]" : body;
   }
 
+  // "  retries=N" when tasks of the stage ended by `end` failed and were re-run.
+  std::string Retries(const PhysicalOperator& end) const {
+    const int retries = TaskStatsOf(*ctx_, end).Summarize().retries;
+    return retries > 0 ? fmt::format("  retries={}", retries) : "";
+  }
+
   std::string SkewJson(const PhysicalOperator& end) const {
     const auto s = TaskStatsOf(*ctx_, end).Summarize();
     return fmt::format(
         "{{\"tasks\": {}, \"max_time_ms\": {:.3f}, \"median_time_ms\": {:.3f}, "
-        "\"max_rows\": {}, \"median_rows\": {}}}",
-        s.tasks, s.max_seconds * 1e3, s.median_seconds * 1e3, s.max_rows, s.median_rows);
+        "\"max_rows\": {}, \"median_rows\": {}, \"retries\": {}}}",
+        s.tasks, s.max_seconds * 1e3, s.median_seconds * 1e3, s.max_rows, s.median_rows,
+        s.retries);
   }
 
   std::string OperatorLine(const OperatorEntry& e) const {
@@ -177,6 +192,10 @@ class StageGraph {
                             FormatBytes(stats.total_bytes()), buffer->map_seconds() * 1e3);
         if (buffer->spilled_bytes() > 0) {
           line += fmt::format(" spilled={}", FormatBytes(buffer->spilled_bytes()));
+        }
+        if (buffer->coalesced_partitions() > 0) {
+          line += fmt::format(" coalesced {} -> {} partitions", buffer->partitions(),
+                              buffer->coalesced_partitions());
         }
         const std::string skew = Skew(op, false);
         line += (skew.empty() ? "" : "; " + skew) + "]";
@@ -230,6 +249,9 @@ class StageGraph {
           "\"partition_rows\": [{}], \"partition_bytes\": [{}]}}, \"task_stats\": {}",
           stats.total_rows(), stats.total_bytes(), buffer->map_seconds() * 1e3,
           fmt::join(stats.rows, ", "), fmt::join(stats.bytes, ", "), SkewJson(op));
+      if (buffer->coalesced_partitions() > 0) {
+        out += fmt::format(", \"coalesced_partitions\": {}", buffer->coalesced_partitions());
+      }
     }
     return out + "}";
   }

@@ -14,6 +14,7 @@
 #include "expr/aggregate_function.h"
 #include "expr/binder.h"
 #include "physical/join_strategy.h"
+#include "physical/plan_salted_aggregate.h"
 #include "physical/plan_util.h"
 #include "physical/plan_window.h"
 
@@ -292,6 +293,11 @@ PhysicalOperatorPtr PhysicalPlanner::PlanAggregate(const LogicalPlan& plan) {
   if (child->num_partitions() == 1) {
     return std::make_unique<HashAggregate>(std::move(child), groups, aggs, AggregateMode::kSingle,
                                            plan.schema);
+  }
+  if (!decomposable && settings_.skew_salt_buckets > 1) {
+    auto salted = PlanSaltedDistinctAggregate(child, groups, aggs, plan.schema,
+                                              settings_.skew_salt_buckets, n);
+    if (salted != nullptr) return salted;
   }
   if (!decomposable) {
     PhysicalOperatorPtr shuffled = HashPartitioned(std::move(child), key_columns, n);

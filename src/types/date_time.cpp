@@ -1,5 +1,7 @@
 #include "types/date_time.h"
 
+#include <limits>
+
 #include <fmt/format.h>
 
 namespace sluice {
@@ -95,6 +97,10 @@ std::optional<int64_t> ParseTimestamp(std::string_view text) {
   size_t pos = 0;
   int32_t days;
   if (!ParseDatePart(text, pos, days)) return std::nullopt;
+  // Dates are read up to year 999999, but int64 microseconds end near year 292000: such a
+  // date is not a timestamp (and multiplying would overflow). The margin covers the time part.
+  constexpr int64_t kMaxTimestampDays = std::numeric_limits<int64_t>::max() / kMicrosPerDay - 2;
+  if (days > kMaxTimestampDays || days < -kMaxTimestampDays) return std::nullopt;
   int64_t micros = static_cast<int64_t>(days) * kMicrosPerDay;
   if (pos == text.size()) return micros;
   if (text[pos] != ' ' && text[pos] != 'T') return std::nullopt;

@@ -85,6 +85,10 @@ TEST(Dates, RoundTripAcrossEras) {
   EXPECT_FALSE(ParseDate("2023-02-29").has_value());
   EXPECT_EQ(FormatTimestamp(*ParseTimestamp("2024-03-01 12:30:05.25")), "2024-03-01 12:30:05.25");
   EXPECT_EQ(FormatTimestamp(*ParseTimestamp("1969-12-31T23:59:59")), "1969-12-31 23:59:59");
+  // Found by csv_fuzz: a 6-digit year is a valid date but overflowed int64 microseconds.
+  EXPECT_FALSE(ParseTimestamp("999999-12-31 10:00:00").has_value());
+  EXPECT_FALSE(ParseTimestamp("-999999-01-01").has_value());
+  EXPECT_TRUE(ParseTimestamp("200000-01-01 00:00:00").has_value());
 }
 
 TEST(Intervals, AddMonthsClampsToMonthEnd) {

@@ -1,0 +1,78 @@
+// Adaptive coalescing of small shuffle partitions: fewer tasks, the same answer.
+#include <gtest/gtest.h>
+
+#include "api/session.h"
+#include "api/sql_runner.h"
+#include "exec/adaptive_coalesce.h"
+
+namespace sluice {
+namespace {
+
+Settings TestSettings(bool adaptive) {
+  Settings s;
+  s.threads = 2;
+  s.shuffle_partitions = 16;
+  s.progress_bar = false;
+  s.adaptive = adaptive;
+  return s;
+}
+
+std::string Text(Session& session, const std::string& sql) {
+  std::string out;
+  const StatementResult result = RunSqlScript(session, sql).back();
+  for (const auto& b : result.batches) {
+    for (size_t i = 0; i < b.num_rows(); i++) {
+      for (const auto& v : b.GetRow(i)) out += v.ToString() + "|";
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+TEST(CoalescePartitionGroupsTest, GroupsAdjacentPartitionsUpToTheTarget) {
+  EXPECT_EQ(CoalescePartitionGroups({10, 10, 10, 10}, 25), (std::vector<int>{0, 2}));
+  EXPECT_EQ(CoalescePartitionGroups({10, 10, 10, 10}, 100), (std::vector<int>{0}));
+  // A partition over the target stays alone; empty ones join their neighbours.
+  EXPECT_EQ(CoalescePartitionGroups({5, 50, 0, 5, 0}, 20), (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(CoalescePartitionGroups({0, 0, 0}, 1), (std::vector<int>{0}));
+  EXPECT_TRUE(CoalescePartitionGroups({}, 1).empty());
+}
+
+// Queries whose final stage reads one hash exchange (coalescible) and one that joins.
+const char* const kQueries[] = {
+    "SELECT range % 1000 AS k, count(*), sum(range) FROM range(2000000) GROUP BY k",
+    "SELECT k, count(DISTINCT v) FROM (SELECT range % 37 AS k, range % 11 AS v "
+    "FROM range(100000)) GROUP BY k ORDER BY k",
+    "SELECT a.k, count(*) FROM (SELECT range % 50 AS k FROM range(10000)) a "
+    "JOIN (SELECT range AS k FROM range(100)) b ON a.k = b.k GROUP BY a.k",
+};
+
+TEST(AdaptiveCoalesceTest, SameBytesWithAndWithoutCoalescing) {
+  Session on(TestSettings(true));
+  Session off(TestSettings(false));
+  for (const char* q : kQueries) EXPECT_EQ(Text(on, q), Text(off, q)) << q;
+  // A small target makes several groups: still the same answer.
+  RunSqlScript(on, "SET target_partition_bytes = '200KB'");
+  for (const char* q : kQueries) EXPECT_EQ(Text(on, q), Text(off, q)) << q;
+}
+
+TEST(AdaptiveCoalesceTest, ExplainAnalyzeShowsCoalescedPartitions) {
+  Session on(TestSettings(true));
+  const std::string q =
+      "EXPLAIN ANALYZE SELECT range % 1000 AS k, count(*) FROM range(2000000) GROUP BY k";
+  const std::string plan = Text(on, q);
+  EXPECT_NE(plan.find("coalesced 16 -> 1 partitions"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("(1 task, coalesced from 16)"), std::string::npos) << plan;
+
+  RunSqlScript(on, "SET target_partition_bytes = '200KB'");
+  const std::string several = Text(on, q);
+  EXPECT_NE(several.find("coalesced 16 -> "), std::string::npos) << several;
+  EXPECT_EQ(several.find("coalesced 16 -> 1 partitions"), std::string::npos) << several;
+
+  Session off(TestSettings(false));
+  const std::string plain = Text(off, q);
+  EXPECT_EQ(plain.find("coalesced"), std::string::npos) << plain;
+}
+
+}  // namespace
+}  // namespace sluice
