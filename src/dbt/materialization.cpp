@@ -10,15 +10,14 @@
 #include "dbt/microbatch.h"
 #include "dbt/snapshot.h"
 
+#include "sql/ast_expr.h"
+
 namespace sluice::dbt {
 
 namespace {
 
-std::string QuoteString(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
+// SQL string literals, quoted as the SQL front end writes them.
+using sql::QuoteString;
 
 std::string JoinColumns(const std::vector<std::string>& columns, const std::string& prefix = "") {
   std::string out;

@@ -7,15 +7,14 @@
 #include "common/strings.h"
 #include "dbt/schema_change.h"
 
+#include "sql/ast_expr.h"
+
 namespace sluice::dbt {
 
 namespace {
 
-std::string QuoteString(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
+// SQL string literals, quoted as the SQL front end writes them.
+using sql::QuoteString;
 
 std::string TimestampLiteral(const std::string& text) {
   return "cast(" + QuoteString(text) + " as timestamp)";

@@ -3,6 +3,7 @@
 
 #include "api/session.h"
 #include "api/sql_runner.h"
+#include "sql_test_util.h"
 
 namespace sluice {
 namespace {
@@ -17,15 +18,7 @@ Settings TestSettings(int buckets) {
 }
 
 std::string Text(Session& session, const std::string& sql) {
-  std::string out;
-  const StatementResult result = RunSqlScript(session, sql).back();
-  for (const auto& b : result.batches) {
-    for (size_t i = 0; i < b.num_rows(); i++) {
-      for (const auto& v : b.GetRow(i)) out += v.ToString() + "|";
-      out += "\n";
-    }
-  }
-  return out;
+  return testing::ResultText(session, sql);
 }
 
 // 80% of the rows have key 0 (a hot key); v has NULLs and repeats.
