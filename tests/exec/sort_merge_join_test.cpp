@@ -17,49 +17,11 @@ using exec_test::Row;
 using exec_test::RunOperator;
 using exec_test::Source;
 
-// left: (k INTEGER, a INTEGER); right: (k INTEGER, b INTEGER).
-const std::vector<LogicalType> kTypes = {TypeId::kInteger, TypeId::kInteger};
+const std::vector<LogicalType> kTypes = exec_test::kJoinTypes;
 const Value kNull = Value::Null(TypeId::kInteger);
-
-std::vector<Row> LeftRows() {
-  std::vector<Row> rows;
-  for (int i = 0; i < 3000; i++) {
-    rows.push_back({i % 17 == 0 ? kNull : Value::Integer(i % 40), Value::Integer(i % 23)});
-  }
-  return rows;
-}
-
-std::vector<Row> RightRows() {
-  std::vector<Row> rows;
-  for (int i = 0; i < 500; i++) {
-    // Keys 0..59 (40..59 only on this side), duplicates, and NULL keys.
-    rows.push_back({i % 13 == 0 ? kNull : Value::Integer((i * 7) % 60), Value::Integer(i % 29)});
-  }
-  return rows;
-}
-
-// left.a < right.b, with a hand-written kernel so no binder is needed.
-ExprPtr Residual() {
-  auto e = std::make_shared<Expr>();
-  e->kind = ExprKind::kCall;
-  e->name = "<";
-  e->type = TypeId::kBoolean;
-  e->bound = true;
-  e->args = {ColumnRef(1, TypeId::kInteger), ColumnRef(3, TypeId::kInteger)};
-  e->kernel = [](const std::vector<ColumnPtr>& args, size_t n) -> ColumnPtr {
-    auto out = Column::Make(TypeId::kBoolean, n);
-    out->set_size(n);
-    for (size_t i = 0; i < n; i++) {
-      if (args[0]->IsNull(i) || args[1]->IsNull(i)) {
-        out->SetNull(i);
-      } else {
-        out->data<uint8_t>()[i] = args[0]->data<int32_t>()[i] < args[1]->data<int32_t>()[i];
-      }
-    }
-    return out;
-  };
-  return e;
-}
+std::vector<Row> LeftRows() { return exec_test::JoinLeftRows(); }
+std::vector<Row> RightRows() { return exec_test::JoinRightRows(); }
+ExprPtr Residual() { return exec_test::JoinResidualLess(); }
 
 // Splits rows into `n` partitions by key (NULL keys in partition 0), as a hash exchange.
 std::vector<std::vector<Batch>> Partition(const std::vector<Row>& rows, int n,

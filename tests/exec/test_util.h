@@ -152,4 +152,50 @@ inline std::vector<std::string> Canonical(const std::vector<Row>& rows) {
   return out;
 }
 
+// Join test inputs shared by the hash and sort-merge join tests.
+// left: (k INTEGER, a INTEGER); right: (k INTEGER, b INTEGER).
+inline const std::vector<LogicalType> kJoinTypes = {TypeId::kInteger, TypeId::kInteger};
+
+inline std::vector<Row> JoinLeftRows() {
+  const Value null = Value::Null(TypeId::kInteger);
+  std::vector<Row> rows;
+  for (int i = 0; i < 3000; i++) {
+    rows.push_back({i % 17 == 0 ? null : Value::Integer(i % 40), Value::Integer(i % 23)});
+  }
+  return rows;
+}
+
+inline std::vector<Row> JoinRightRows() {
+  const Value null = Value::Null(TypeId::kInteger);
+  std::vector<Row> rows;
+  for (int i = 0; i < 500; i++) {
+    // Keys 0..59 (40..59 only on this side), duplicates, and NULL keys.
+    rows.push_back({i % 13 == 0 ? null : Value::Integer((i * 7) % 60), Value::Integer(i % 29)});
+  }
+  return rows;
+}
+
+// left.a < right.b, with a hand-written kernel so no binder is needed.
+inline ExprPtr JoinResidualLess() {
+  auto e = std::make_shared<Expr>();
+  e->kind = ExprKind::kCall;
+  e->name = "<";
+  e->type = TypeId::kBoolean;
+  e->bound = true;
+  e->args = {ColumnRef(1, TypeId::kInteger), ColumnRef(3, TypeId::kInteger)};
+  e->kernel = [](const std::vector<ColumnPtr>& args, size_t n) -> ColumnPtr {
+    auto out = Column::Make(TypeId::kBoolean, n);
+    out->set_size(n);
+    for (size_t i = 0; i < n; i++) {
+      if (args[0]->IsNull(i) || args[1]->IsNull(i)) {
+        out->SetNull(i);
+      } else {
+        out->data<uint8_t>()[i] = args[0]->data<int32_t>()[i] < args[1]->data<int32_t>()[i];
+      }
+    }
+    return out;
+  };
+  return e;
+}
+
 }  // namespace sluice::exec_test
