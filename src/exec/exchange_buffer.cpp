@@ -52,8 +52,11 @@ void ExchangeBuffer::Add(int task, int partition, Batch batch) {
       // Over the share with only small slots of our own: take memory while there is some.
       if (memory_->TryReserve(bytes)) break;
       if (SpillLargest(task, 1)) continue;
-      memory_->Reserve(bytes, "exchange buffer");  // nothing left to spill: fails clearly
-      break;
+      // This task holds nothing in memory any more and other tasks hold the budget: the
+      // batch goes straight to its slot's spill file (the slot has no in-memory batches, so
+      // the read order is kept) instead of failing the query.
+      WriteToFile(s, batch);
+      return;
     }
   }
   memory_bytes_ += bytes;
@@ -101,17 +104,20 @@ bool ExchangeBuffer::SpillLargest(int task, int64_t min_bytes) {
   return true;
 }
 
-void ExchangeBuffer::Spill(Slot& s) {
+void ExchangeBuffer::WriteToFile(Slot& s, const Batch& batch) {
   if (s.file == nullptr) s.file = std::make_unique<SpillFile>(temp_->NewPath("exchange"), types_);
-  int64_t written = 0;
-  for (const auto& b : s.batches) written += s.file->Write(b);
+  const int64_t written = s.file->Write(batch);
+  spilled_bytes_ += written;
+  if (spilled_metric_ != nullptr) *spilled_metric_ += written;
+}
+
+void ExchangeBuffer::Spill(Slot& s) {
+  for (const auto& b : s.batches) WriteToFile(s, b);
   s.batches.clear();
   s.batches.shrink_to_fit();
   memory_->Release(s.memory_bytes);
   memory_bytes_ -= s.memory_bytes;
   s.memory_bytes = 0;
-  spilled_bytes_ += written;
-  if (spilled_metric_ != nullptr) *spilled_metric_ += written;
 }
 
 // Streams one partition: for each map task, its spill file, then its in-memory batches.

@@ -92,6 +92,8 @@ class ExchangeBuffer : public SharedState {
   Slot& slot(int task, int partition) { return slots_[task * partitions_ + partition]; }
   // Writes the batches of `s` to its file and releases their memory.
   void Spill(Slot& s);
+  // Appends one batch to the slot's spill file (created on first use).
+  void WriteToFile(Slot& s, const Batch& batch);
   // Spills the largest in-memory slot of `task` holding at least `min_bytes`; false if none.
   bool SpillLargest(int task, int64_t min_bytes);
 
