@@ -30,6 +30,7 @@ bench: build
 	bash bench/run.sh
 	bash bench/tpch/run.sh 1
 	bash bench/storage/run.sh
+	bash bench/dbt/run.sh
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h')

@@ -208,6 +208,15 @@ DataFrame DataFrame::Hint(const std::string& name) const {
   return DataFrame(session_, WithJoinHint(plan_, hint));
 }
 
+DataFrame DataFrame::Salt(const std::string& key, int buckets) const {
+  if (buckets < 2 || buckets > 4096) {
+    throw InvalidInputError(
+        fmt::format("Salt(\"{}\", {}): buckets must be between 2 and 4096", key, buckets));
+  }
+  schema().IndexOf(key);  // throws BindError with a suggestion when there is no such column
+  return DataFrame(session_, WithSkewKey(plan_, key, buckets));
+}
+
 int64_t DataFrame::Count() const {
   auto counted = MakeAggregate(plan_, {}, {CountStar()});
   std::vector<Batch> result = session_->Execute(*counted);
@@ -253,6 +262,32 @@ DataFrameWriter DataFrameWriter::MaxFilesPerPartition(int n) const {
   return w;
 }
 
+DataFrameWriter DataFrameWriter::BucketBy(int n, std::vector<std::string> columns) const {
+  DataFrameWriter w = *this;
+  w.num_buckets_ = n;
+  w.bucket_by_ = std::move(columns);
+  return w;
+}
+
+void DataFrameWriter::CheckNotBucketed(const char* what) const {
+  if (num_buckets_ != 0 || !bucket_by_.empty()) {
+    throw InvalidInputError(fmt::format(
+        "BucketBy applies to SaveAsTable only: {} files cannot hold a bucket layout", what));
+  }
+}
+
+void DataFrameWriter::SaveAsTable(const std::string& name, bool replace) const {
+  if (!partition_by_.empty()) {
+    throw InvalidInputError(fmt::format(
+        "SaveAsTable(\"{}\"): PartitionBy is for Csv/Parquet/Json directories; a table is "
+        "split with BucketBy",
+        name));
+  }
+  const bool bucketed = num_buckets_ != 0 || !bucket_by_.empty();
+  session_->CreateTable(name, DataFrame(session_, plan_), replace,
+                        bucketed ? BucketSpec{bucket_by_, num_buckets_} : BucketSpec{});
+}
+
 namespace {
 
 // Writes a plan's rows through one writer type: into `path` itself when it ends in
@@ -264,9 +299,8 @@ void WriteFiles(Session& session, const LogicalPlan& plan, const std::string& pa
                 const std::string& extension, const MakeWriter& make) {
   if (path.size() >= extension.size() &&
       path.compare(path.size() - extension.size(), extension.size(), extension) == 0) {
-    std::vector<Batch> batches = session.Execute(plan);
     auto writer = make(path);
-    for (const auto& b : batches) writer->Append(b);
+    session.ExecuteInOrder(plan, [&](const Batch& b) { writer->Append(b); });
     writer->Finish();
     return;
   }
@@ -296,6 +330,7 @@ void WriteFiles(Session& session, const LogicalPlan& plan, const std::string& pa
 }  // namespace
 
 void DataFrameWriter::Json(const std::string& path) const {
+  CheckNotBucketed("JSON");
   if (!partition_by_.empty()) {
     PartitionedWriteSpec spec{partition_by_, {}, max_files_per_partition_};
     spec.options.format = FileFormat::kJson;
@@ -308,6 +343,7 @@ void DataFrameWriter::Json(const std::string& path) const {
 }
 
 void DataFrameWriter::Csv(const std::string& path, const CsvWriteOptions& options) const {
+  CheckNotBucketed("CSV");
   if (!partition_by_.empty()) {
     PartitionedWriteSpec spec{partition_by_, {}, max_files_per_partition_};
     spec.options.format = FileFormat::kCsv;
@@ -322,6 +358,7 @@ void DataFrameWriter::Csv(const std::string& path, const CsvWriteOptions& option
 }
 
 void DataFrameWriter::Parquet(const std::string& path, const ParquetWriteOptions& options) const {
+  CheckNotBucketed("Parquet");
   if (!partition_by_.empty()) {
     PartitionedWriteSpec spec{partition_by_, {}, max_files_per_partition_};
     spec.options.format = FileFormat::kParquet;
@@ -331,7 +368,7 @@ void DataFrameWriter::Parquet(const std::string& path, const ParquetWriteOptions
   }
   const Schema& schema = plan_->schema;
   WriteFiles(*session_, *plan_, path, ".parquet", [&](const std::string& p) {
-    return std::make_unique<ParquetWriter>(p, schema, options);
+    return std::make_unique<ParquetWriter>(p, schema, options, &session_->pool());
   });
 }
 

@@ -49,12 +49,26 @@ class DataFrameWriter {
   DataFrameWriter PartitionBy(std::vector<std::string> columns) const;
   // Caps the files per partition directory by writing from at most `n` tasks (0: no cap).
   DataFrameWriter MaxFilesPerPartition(int n) const;
+  // Buckets the table SaveAsTable writes: rows hashed on `columns` into `n` buckets, stored
+  // with the table (as SQL's CLUSTERED BY (columns) INTO n BUCKETS). Joins and GROUP BYs on
+  // the bucket columns then need no exchange. Only for SaveAsTable.
+  DataFrameWriter BucketBy(int n, std::vector<std::string> columns) const;
+
+  // Saves the rows as the warehouse table `name` (replacing its rows, schema and layout when
+  // `replace`, else InvalidInputError if it exists). Throws BindError for an unknown bucket
+  // column, InvalidInputError for a bucket count out of range or with PartitionBy.
+  void SaveAsTable(const std::string& name, bool replace = false) const;
 
  private:
+  // Throws InvalidInputError when BucketBy was given: `what` cannot bucket.
+  void CheckNotBucketed(const char* what) const;
+
   Session* session_;
   LogicalPlanPtr plan_;
   std::vector<std::string> partition_by_;
   int max_files_per_partition_ = 0;
+  std::vector<std::string> bucket_by_;
+  int num_buckets_ = 0;
 };
 
 // A lazy, immutable relation: every transformation returns a new DataFrame sharing the
@@ -106,6 +120,12 @@ class DataFrame {
   // the strategy (a FULL join cannot broadcast) falls back, and EXPLAIN says why. Throws
   // InvalidInputError on another name.
   DataFrame Hint(const std::string& name) const;
+  // Marks column `key` of this DataFrame as skewed (a few hot values hold many rows), as SQL's
+  // /*+ SKEW(t, key, buckets) */: a join on `key` gives these rows a deterministic salt in
+  // [0, buckets) and replicates the other input once per salt, and a GROUP BY `key`
+  // aggregates by (key, salt) first, then by key. Throws InvalidInputError on an unknown
+  // column or buckets outside [2, 4096].
+  DataFrame Salt(const std::string& key, int buckets) const;
 
   // Actions.
   int64_t Count() const;

@@ -6,6 +6,7 @@
 #include "api/dataframe.h"
 #include "api/sql_binder.h"
 #include "api/sql_runner.h"
+#include "catalog/bucketing.h"
 #include "catalog/warehouse.h"
 #include "common/strings.h"
 #include "exec/scheduler.h"
@@ -113,7 +114,8 @@ void Session::CreateView(const std::string& name, const std::string& sql,
   warehouse_->CreateView(catalog_name, ViewDefinition{sql, column_aliases});
 }
 
-void Session::CreateTable(const std::string& name, const DataFrame& df, bool replace) {
+void Session::CreateTable(const std::string& name, const DataFrame& df, bool replace,
+                          const BucketSpec& buckets) {
   const CatalogName catalog_name = ParseCatalogName(name);
   if (HasTable(name)) {
     if (!replace) throw InvalidInputError(fmt::format("table \"{}\" already exists", name));
@@ -121,6 +123,10 @@ void Session::CreateTable(const std::string& name, const DataFrame& df, bool rep
   if (!warehouse_->HasSchema(catalog_name.schema)) {
     throw BindError(fmt::format("Schema with name {} does not exist!", catalog_name.schema));
   }
+  const BucketSpec layout =
+      buckets.bucketed() || !buckets.columns.empty()
+          ? ResolveBucketSpec(UnqualifiedSchema(df.schema()), buckets, catalog_name.Display())
+          : BucketSpec{};
   // Rows first: a failing query leaves the catalog as it was.
   std::vector<Batch> rows = Execute(*df.plan());
   {
@@ -129,7 +135,7 @@ void Session::CreateTable(const std::string& name, const DataFrame& df, bool rep
     cached_.erase(catalog_name.Display());
   }
   if (warehouse_->HasView(catalog_name)) warehouse_->Drop(catalog_name);
-  warehouse_->CreateTable(catalog_name, df.schema(), rows);
+  warehouse_->CreateTable(catalog_name, df.schema(), rows, layout);
 }
 
 void Session::AppendRows(const std::string& name, const std::vector<Batch>& rows) {
@@ -294,6 +300,43 @@ void Session::ExecuteParallel(const LogicalPlan& plan,
   ExecContext ctx(settings_, &memory_, pool_.get());
   ctx.set_progress(progress_);
   Scheduler::Run(*root, ctx, task);
+}
+
+void Session::ExecuteInOrder(const LogicalPlan& plan,
+                             const std::function<void(const Batch&)>& consume) {
+  // The task of partition `next` owns `consume`; ownership passes (under `mutex`) only when
+  // that task finishes, after it has also consumed the later partitions already finished.
+  std::mutex mutex;
+  int next = 0;
+  std::map<int, std::vector<Batch>> finished;
+  ExecuteParallel(plan, [&](int partition, BatchStream& stream) {
+    std::vector<Batch> held;
+    Batch batch;
+    while (stream.Next(&batch)) {
+      bool owner;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        owner = partition == next;
+      }
+      if (!owner) {
+        held.push_back(std::move(batch));
+        continue;
+      }
+      for (const Batch& b : held) consume(b);
+      held.clear();
+      consume(batch);
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    if (partition != next) {
+      finished.emplace(partition, std::move(held));
+      return;
+    }
+    for (const Batch& b : held) consume(b);
+    for (next++; finished.count(next) > 0; next++) {
+      for (const Batch& b : finished[next]) consume(b);
+      finished.erase(next);
+    }
+  });
 }
 
 std::string Session::Explain(const LogicalPlan& plan, ExplainFormat format) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/snapshot.h"
 #include "common/memory.h"
 #include "common/settings.h"
 #include "common/thread_pool.h"
@@ -64,8 +65,11 @@ class Session {
   void CreateView(const std::string& name, const std::string& sql,
                   const std::vector<std::string>& column_aliases, bool replace = true);
   // Materializes `df` now and commits the result as a table (replacing an existing table's
-  // rows and schema in one commit when `replace`).
-  void CreateTable(const std::string& name, const DataFrame& df, bool replace = false);
+  // rows, schema and bucket layout in one commit when `replace`). With `buckets`, the table
+  // is bucketed (CLUSTERED BY ... INTO n BUCKETS): checked against df's columns before
+  // anything runs (BindError for an unknown column, InvalidInputError for a bad count).
+  void CreateTable(const std::string& name, const DataFrame& df, bool replace = false,
+                   const BucketSpec& buckets = {});
   // Commits `rows` (of the table's column types) appended to / replacing the table's rows.
   // REQUIRES: IsTable(name).
   void AppendRows(const std::string& name, const std::vector<Batch>& rows);
@@ -94,11 +98,17 @@ class Session {
   // Runs a plan and calls `task(partition, stream)` per final partition in parallel.
   void ExecuteParallel(const LogicalPlan& plan,
                        const std::function<void(int, BatchStream&)>& task);
+  // Runs a plan and hands its result batches to `consume` in the order Execute returns
+  // them, one call at a time, without holding the whole result: the first unfinished
+  // partition streams straight through, later ones wait in memory for their turn.
+  void ExecuteInOrder(const LogicalPlan& plan, const std::function<void(const Batch&)>& consume);
   // The physical plan as a stage graph (EXPLAIN).
   std::string Explain(const LogicalPlan& plan, ExplainFormat format = ExplainFormat::kText);
 
   void set_progress(ProgressListener* listener) { progress_ = listener; }
   MemoryManager& memory() { return memory_; }
+  // The worker pool queries run on; also lends its threads to writers (Parquet encoding).
+  ThreadPool& pool() { return *pool_; }
 
  private:
   std::vector<std::vector<Batch>> Materialize(const LogicalPlan& plan);

@@ -1,5 +1,6 @@
 // FROM clauses: tables, views, CTEs, table functions, files, joins; WHERE placement.
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 
@@ -110,6 +111,24 @@ BoundRelation WithJoinHint(const std::vector<sql::Hint>* hints, const TableRef& 
   std::string name = ref.alias;
   if (name.empty() && ref.kind == sql::TableRefKind::kBaseTable) name = ref.name.parts.back();
   if (name.empty()) return rel;
+  for (const sql::Hint& hint : *hints) {
+    // SKEW(t, key[, buckets]): t's rows are salted on key (joins, group-bys).
+    if (hint.name == "SKEW" && hint.args.size() >= 2 && ToLower(hint.args[0]) == ToLower(name)) {
+      int buckets = 0;
+      if (hint.args.size() >= 3) {
+        buckets = std::atoi(hint.args[2].c_str());
+        if (buckets < 2 || buckets > 4096) {
+          throw BindError(fmt::format("SKEW({}, {}, {}): buckets must be between 2 and 4096",
+                                      hint.args[0], hint.args[1], hint.args[2]));
+        }
+      }
+      if (rel.plan->schema.Find(hint.args[1]) < 0) {
+        throw BindError(fmt::format("SKEW({}, {}): {} has no column \"{}\"", hint.args[0],
+                                    hint.args[1], name, hint.args[1]));
+      }
+      rel.plan = sluice::WithSkewKey(rel.plan, hint.args[1], buckets);
+    }
+  }
   for (const sql::Hint& hint : *hints) {
     const std::string strategy = JoinStrategyOfHint(hint.name);
     if (strategy.empty()) continue;

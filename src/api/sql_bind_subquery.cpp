@@ -238,11 +238,9 @@ ExprPtr SqlBinder::PlanScalarSubquery(const sql::SubqueryExpr& s, const BindScop
     sink->push_back({sq.plan, JoinKind::kLeft, Conjunction(sq.conditions)});
     return sq.bare_count ? Coalesce({v, Lit(Value::BigInt(0))}) : v;
   }
-  if (sq.single_row) {
-    // Exactly one row: a cross join computes it once, inside the query.
-    sink->push_back({sq.plan, JoinKind::kCross, nullptr});
-    return v;
-  }
+  // Uncorrelated: computed once now and used as a constant, so that a filter such as
+  // `updated_at > (select max(updated_at) from t)` (dbt's is_incremental() pattern) prunes
+  // row groups and files by their statistics, which a join with the value could not.
   const LogicalType type = sq.plan->schema.field(0).type;
   std::vector<Batch> rows = session_.Execute(*MakeLimit(sq.plan, 2, 0));
   Value result = Value::Null(type);

@@ -7,6 +7,7 @@
 
 #include "api/dataframe.h"
 #include "api/sql_binder.h"
+#include "api/sql_merge_filter.h"
 #include "common/strings.h"
 
 namespace sluice {
@@ -219,14 +220,17 @@ struct JoinedRows {
   ExprPtr condition;         // null: every pair matches
 };
 
-JoinedRows JoinTargetAndSource(SqlBinder& binder, const Target& target, const BoundRelation& source,
-                               const sql::Expr* condition) {
+// Joins `target_rows` (a plan over the target relation: all its rows or those a filter
+// keeps) with `source_rows` (numbered, see WithRowNumbers) on `condition`.
+JoinedRows JoinRows(SqlBinder& binder, const Target& target, const LogicalPlanPtr& target_rows,
+                    const BoundRelation& source, std::vector<Batch> source_rows,
+                    const sql::Expr* condition) {
   Session& session = binder.session();
   JoinedRows j;
   j.target_schema = WithIdField(target.relation.schema, kTargetRowId);
   j.source_schema = WithIdField(source.schema, kSourceRowId);
-  j.target = WithRowNumbers(session.Execute(*target.relation.plan));
-  j.source = WithRowNumbers(session.Execute(*source.plan));
+  j.target = WithRowNumbers(session.Execute(*target_rows));
+  j.source = std::move(source_rows);
   LogicalPlanPtr left = MakeValues(j.target_schema, j.target);
   LogicalPlanPtr right = MakeValues(j.source_schema, j.source);
   LogicalPlanPtr joined;
@@ -240,6 +244,12 @@ JoinedRows JoinTargetAndSource(SqlBinder& binder, const Target& target, const Bo
   }
   j.pairs = session.Execute(*joined);
   return j;
+}
+
+JoinedRows JoinTargetAndSource(SqlBinder& binder, const Target& target, const BoundRelation& source,
+                               const sql::Expr* condition) {
+  return JoinRows(binder, target, target.relation.plan, source,
+                  WithRowNumbers(binder.session().Execute(*source.plan)), condition);
 }
 
 // "(id=1, k='x')": the source columns that the ON condition mentions, in the pair `row`.
@@ -313,7 +323,18 @@ StatementResult RunDelete(SqlBinder& binder, const sql::DeleteStatement& d) {
   ExprPtr hit = Lit(Value::Boolean(true));
   if (d.where) {
     const BindScope scope{&target.relation, nullptr};
-    hit = Coalesce({binder.TranslateExpr(*d.where, scope), Lit(Value::Boolean(false))});
+    const ExprPtr where = binder.TranslateExpr(*d.where, scope);
+    // Most deletes of an incremental run (delete+insert of new keys) remove nothing: a count
+    // over the scan the condition prunes finds that without reading or rewriting the table.
+    LogicalPlanPtr count = binder.At(d, [&] {
+      return MakeAggregate(MakeFilter(target.relation.plan, where), {}, {CountStar()});
+    });
+    const std::vector<Batch> counted = binder.session().Execute(*count);
+    if (counted.empty() || counted[0].num_rows() == 0 ||
+        counted[0].column(0)->GetValue(0).GetInt() == 0) {
+      return AffectedRows(0);
+    }
+    hit = Coalesce({where, Lit(Value::Boolean(false))});
   }
   std::vector<ExprPtr> exprs = TargetColumns(target);
   exprs.push_back(Alias(Not(hit), "#keep"));
@@ -372,7 +393,31 @@ StatementResult RunUpdate(SqlBinder& binder, const sql::UpdateStatement& u) {
 StatementResult RunMerge(SqlBinder& binder, const sql::MergeStatement& m) {
   Target target = BindTarget(binder, m.target->name, m.target->alias);
   BoundRelation source = binder.BindRelation(*m.source);
-  JoinedRows j = JoinTargetAndSource(binder, target, source, m.condition.get());
+  Session& session = binder.session();
+  std::vector<Batch> source_rows = WithRowNumbers(session.Execute(*source.plan));
+  bool by_source_clauses = false;
+  for (const auto& action : m.actions) {
+    by_source_clauses |= action.match == sql::MergeMatch::kNotMatchedBySource;
+  }
+  // Without WHEN NOT MATCHED BY SOURCE, target rows that can match no source row stay as they
+  // are: read only those that may match (row groups pruned by statistics).
+  LogicalPlanPtr target_rows = target.relation.plan;
+  if (!by_source_clauses && m.condition != nullptr) {
+    const Schema source_schema = WithIdField(source.schema, kSourceRowId);
+    BoundRelation scope = ScopeOf(Concat(WithIdField(target.relation.schema, kTargetRowId),
+                                         source_schema));
+    const ExprPtr condition = binder.TranslateExpr(*m.condition, BindScope{&scope, nullptr});
+    if (ExprPtr narrow = MergeTargetFilter(session, condition, target.qualifier, source_schema,
+                                           source_rows)) {
+      try {
+        target_rows = MakeFilter(target_rows, narrow);
+      } catch (const UserError&) {
+        // A key range whose comparison does not bind as the equality did (mixed types):
+        // read the whole target, as without narrowing.
+      }
+    }
+  }
+  JoinedRows j = JoinRows(binder, target, target_rows, source, source_rows, m.condition.get());
   std::unordered_set<int64_t> matched_targets, matched_sources;
   std::vector<Batch> pairs = std::move(j.pairs);
   CheckUniqueMatches(j, false, &pairs, &matched_targets, &matched_sources);
@@ -439,14 +484,28 @@ StatementResult RunMerge(SqlBinder& binder, const sql::MergeStatement& m) {
     if (action.match == sql::MergeMatch::kNotMatchedBySource) by_source.push_back(std::move(c));
   }
 
+  // When no existing row changes, the inserted rows are appended and the table's data files
+  // are kept; otherwise the table is rewritten, from all its rows.
+  const bool rewrite = by_source_clauses || (!matched.empty() && !pairs.empty());
+  if (rewrite && target_rows != target.relation.plan) {
+    j = JoinRows(binder, target, target.relation.plan, source, std::move(source_rows),
+                 m.condition.get());
+    pairs = std::move(j.pairs);
+    matched_targets.clear();
+    matched_sources.clear();
+    CheckUniqueMatches(j, false, &pairs, &matched_targets, &matched_sources);
+  }
   int64_t affected = 0;
-  std::vector<Batch> rows = ApplyClauses(binder, m, target, pair_schema, std::move(pairs), matched,
-                                         TargetColumns(target), true, &affected);
-  const size_t tid = j.target_schema.size() - 1;
-  for (auto& b :
-       ApplyClauses(binder, m, target, j.target_schema, Unmatched(j.target, tid, matched_targets),
-                    by_source, TargetColumns(target), true, &affected)) {
-    rows.push_back(std::move(b));
+  std::vector<Batch> rows;
+  if (rewrite) {
+    rows = ApplyClauses(binder, m, target, pair_schema, std::move(pairs), matched,
+                        TargetColumns(target), true, &affected);
+    const size_t tid = j.target_schema.size() - 1;
+    for (auto& b :
+         ApplyClauses(binder, m, target, j.target_schema, Unmatched(j.target, tid, matched_targets),
+                      by_source, TargetColumns(target), true, &affected)) {
+      rows.push_back(std::move(b));
+    }
   }
   std::vector<ExprPtr> nulls;
   for (const auto& f : target.schema.fields()) nulls.push_back(Lit(Value::Null(f.type)));
@@ -458,7 +517,11 @@ StatementResult RunMerge(SqlBinder& binder, const sql::MergeStatement& m) {
       rows.push_back(std::move(b));
     }
   }
-  binder.session().ReplaceRows(target.name, rows);
+  if (rewrite) {
+    session.ReplaceRows(target.name, rows);
+  } else if (!rows.empty()) {
+    session.AppendRows(target.name, rows);
+  }
   return AffectedRows(affected);
 }
 

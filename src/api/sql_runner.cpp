@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -125,9 +126,13 @@ class StatementRunner {
       if (c.if_not_exists) return Message("CREATE TABLE");
       binder_.ThrowBind(c.name, fmt::format("Table with name \"{}\" already exists!", name));
     }
+    // CLUSTERED BY (k) INTO n BUCKETS; ResolveBucketSpec refuses a count out of range.
+    const BucketSpec buckets{c.cluster_by, static_cast<int>(std::min<int64_t>(
+                                               c.num_buckets, std::numeric_limits<int>::max()))};
     if (c.as_query) {
       LogicalPlanPtr plan = binder_.BindQuery(*c.as_query);
-      Guard(c.name, [&] { session_.CreateTable(name, DataFrame(&session_, plan), true); });
+      Guard(c.name,
+            [&] { session_.CreateTable(name, DataFrame(&session_, plan), true, buckets); });
       return Message("CREATE TABLE");
     }
     Schema schema;
@@ -135,7 +140,7 @@ class StatementRunner {
       schema.Add(Field{col.name, binder_.TranslateType(col.type), !col.not_null, ""});
     }
     Guard(c.name, [&] {
-      session_.CreateTable(name, DataFrame(&session_, MakeValues(schema, {})), true);
+      session_.CreateTable(name, DataFrame(&session_, MakeValues(schema, {})), true, buckets);
     });
     return Message("CREATE TABLE");
   }
@@ -388,23 +393,22 @@ class StatementRunner {
       Guard(c, [&] { written = WritePartitioned(session_, plan, c.path, partitioned); });
       return Message(std::to_string(written));
     }
-    std::vector<Batch> rows = session_.Execute(*plan);
+    // The result streams into the writer; the file appears only when it is complete.
+    auto write = [&](auto& writer) {
+      session_.ExecuteInOrder(*plan, [&](const Batch& b) { writer.Append(b); });
+      writer.Finish();
+      return Message(std::to_string(writer.rows_written()));
+    };
     if (json) {
       JsonWriter writer(c.path, plan->schema);
-      for (const auto& b : rows) writer.Append(b);
-      writer.Finish();
-      return Message(std::to_string(writer.rows_written()));
+      return write(writer);
     }
     if (parquet) {
-      ParquetWriter writer(c.path, plan->schema, parquet_options);
-      for (const auto& b : rows) writer.Append(b);
-      writer.Finish();
-      return Message(std::to_string(writer.rows_written()));
+      ParquetWriter writer(c.path, plan->schema, parquet_options, &session_.pool());
+      return write(writer);
     }
     CsvWriter writer(c.path, plan->schema, options);
-    for (const auto& b : rows) writer.Append(b);
-    writer.Finish();
-    return Message(std::to_string(writer.rows_written()));
+    return write(writer);
   }
 
   Session& session_;

@@ -3,13 +3,15 @@
 #include <memory>
 #include <mutex>
 
+#include "catalog/bucketed_source.h"
 #include "catalog/table_store.h"
 #include "io/memory_table.h"
 
 namespace sluice {
 
 // A table held in memory (a session without --db). A commit swaps the MemoryTable's rows,
-// which is atomic for readers: a running scan keeps the rows it opened.
+// which is atomic for readers: a running scan keeps the rows it opened. A bucketed table
+// also keeps one MemoryTable per bucket, read through a BucketedSource.
 class InMemoryTableStore : public TableStore {
  public:
   explicit InMemoryTableStore(const Schema& schema);
@@ -18,13 +20,22 @@ class InMemoryTableStore : public TableStore {
   std::shared_ptr<const DataSource> Source() const override;
   void Append(const std::vector<Batch>& rows) override;
   void Overwrite(const Schema& schema, const std::vector<Batch>& rows) override;
+  void Replace(const Schema& schema, const BucketSpec& buckets,
+               const std::vector<Batch>& rows) override;
 
  private:
+  // Publishes rows_ (and bucket_rows_) to the sources. REQUIRES: mutex_ held.
+  void PublishLocked(const Schema& schema, bool new_layout);
+
   mutable std::mutex mutex_;
-  std::shared_ptr<MemoryTable> table_;
-  std::vector<Batch> rows_;  // the rows of the current snapshot (shared with table_)
+  std::shared_ptr<MemoryTable> table_;  // every row, whatever the layout
+  std::vector<Batch> rows_;             // the rows of the current snapshot (shared with table_)
   int64_t version_ = 0;
   int64_t row_count_ = 0;
+  BucketSpec buckets_;
+  std::vector<std::vector<Batch>> bucket_rows_;  // bucketed: the rows of each bucket
+  std::vector<std::shared_ptr<MemoryTable>> bucket_tables_;
+  std::shared_ptr<BucketedSource> bucketed_;  // null unless bucketed
 };
 
 }  // namespace sluice

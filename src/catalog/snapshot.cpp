@@ -23,13 +23,19 @@ std::string SnapshotToJson(const Snapshot& snapshot) {
   }
   nlohmann::json files = nlohmann::json::array();
   for (const auto& file : snapshot.files) {
-    files.push_back({{"path", file.path}, {"rows", file.rows}});
+    nlohmann::json entry = {{"path", file.path}, {"rows", file.rows}};
+    if (file.bucket >= 0) entry["bucket"] = file.bucket;
+    files.push_back(std::move(entry));
   }
   nlohmann::json doc = {{"format", kSnapshotFormat},
                         {"version", snapshot.version},
                         {"schema", fields},
                         {"files", files},
                         {"row_count", snapshot.row_count}};
+  if (snapshot.buckets.bucketed()) {
+    doc["buckets"] = {{"columns", snapshot.buckets.columns},
+                      {"count", snapshot.buckets.num_buckets}};
+  }
   return doc.dump(2) + "\n";
 }
 
@@ -48,8 +54,22 @@ Snapshot ParseSnapshot(const std::string& json, const std::string& origin) {
                          ParseTypeName(f.at("type").get<std::string>()),
                          f.at("nullable").get<bool>(), ""});
     }
+    if (doc.contains("buckets")) {
+      s.buckets.columns = doc.at("buckets").at("columns").get<std::vector<std::string>>();
+      s.buckets.num_buckets = doc.at("buckets").at("count").get<int>();
+      if (s.buckets.num_buckets <= 0 || s.buckets.columns.empty()) {
+        throw IOError(fmt::format("corrupt table snapshot '{}': bad bucket layout", origin));
+      }
+    }
     for (const auto& file : doc.at("files")) {
-      s.files.push_back({file.at("path").get<std::string>(), file.at("rows").get<int64_t>()});
+      const int bucket = file.contains("bucket") ? file.at("bucket").get<int>() : -1;
+      if (s.buckets.bucketed() && (bucket < 0 || bucket >= s.buckets.num_buckets)) {
+        throw IOError(fmt::format("corrupt table snapshot '{}': file '{}' has no bucket in [0, {})",
+                                  origin, file.at("path").get<std::string>(),
+                                  s.buckets.num_buckets));
+      }
+      s.files.push_back(
+          {file.at("path").get<std::string>(), file.at("rows").get<int64_t>(), bucket});
     }
     return s;
   } catch (const nlohmann::json::exception& e) {

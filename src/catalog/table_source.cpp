@@ -22,12 +22,27 @@ class SnapshotStream : public BatchStream {
 }  // namespace
 
 SnapshotFiles::SnapshotFiles(const std::vector<std::string>& paths) {
-  for (const auto& path : paths) {
-    files_.push_back(ParquetSource::Open(path));
-    const int f = static_cast<int>(files_.size()) - 1;
-    for (int s = 0; s < files_.back()->num_splits(); s++) splits_.emplace_back(f, s);
-    bytes_ += files_.back()->EstimatedBytes();
+  for (const auto& path : paths) AddFile(ParquetSource::Open(path));
+}
+
+void SnapshotFiles::AddFile(std::shared_ptr<const ParquetSource> file) {
+  const int f = static_cast<int>(files_.size());
+  for (int s = 0; s < file->num_splits(); s++) splits_.emplace_back(f, s);
+  bytes_ += file->EstimatedBytes();
+  row_groups_total_ += file->row_groups_total();
+  files_skipped_ += file->files_skipped();
+  files_.push_back(std::move(file));
+}
+
+std::shared_ptr<const SnapshotFiles> SnapshotFiles::WithFilters(
+    const std::vector<ExprPtr>& conjuncts) const {
+  std::shared_ptr<SnapshotFiles> pruned(new SnapshotFiles());
+  for (const auto& file : files_) {
+    auto filtered = std::static_pointer_cast<const ParquetSource>(file->WithFilters(conjuncts));
+    pruned->AddFile(filtered != nullptr ? std::move(filtered) : file);
   }
+  if (pruned->num_splits() == num_splits()) return nullptr;
+  return pruned;
 }
 
 std::unique_ptr<BatchStream> SnapshotFiles::Open(int split, const std::vector<int>& columns) const {
@@ -58,10 +73,30 @@ std::unique_ptr<BatchStream> TableSource::Open(int split, const std::vector<int>
   return std::make_unique<SnapshotStream>(std::move(files), std::move(inner));
 }
 
+std::shared_ptr<const DataSource> TableSource::WithFilters(
+    const std::vector<ExprPtr>& conjuncts) const {
+  auto files = Files();
+  if (files == nullptr) return nullptr;
+  auto pruned_files = files->WithFilters(conjuncts);
+  if (pruned_files == nullptr) return nullptr;
+  auto pruned = std::make_shared<TableSource>(name_, schema_);
+  pruned->Publish(std::move(pruned_files), EstimatedRows().value_or(0));
+  return pruned;
+}
+
 std::string TableSource::Describe() const {
   auto files = Files();
-  return fmt::format("table {} ({} rows, {} row groups)", name_, EstimatedRows().value_or(0),
-                     files == nullptr ? 0 : files->num_splits());
+  if (files == nullptr) return fmt::format("table {} (0 rows, 0 row groups)", name_);
+  std::string pruned;
+  if (files->row_groups_pruned() > 0) {
+    pruned = fmt::format(", {} pruned by statistics", files->row_groups_pruned());
+  }
+  if (files->files_skipped() > 0) {
+    pruned += fmt::format(", {} file{} skipped", files->files_skipped(),
+                          files->files_skipped() == 1 ? "" : "s");
+  }
+  return fmt::format("table {} ({} rows, {} row groups{})", name_, EstimatedRows().value_or(0),
+                     files->row_groups_total(), pruned);
 }
 
 int64_t TableSource::EstimatedBytes() const {

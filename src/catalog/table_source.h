@@ -20,11 +20,22 @@ class SnapshotFiles {
   int num_splits() const { return static_cast<int>(splits_.size()); }
   std::unique_ptr<BatchStream> Open(int split, const std::vector<int>& columns) const;
   int64_t bytes() const { return bytes_; }
+  // The same files with row groups (and whole files) pruned by the statistics in their
+  // footers (ParquetSource::WithFilters); nullptr when no conjunct prunes anything.
+  std::shared_ptr<const SnapshotFiles> WithFilters(const std::vector<ExprPtr>& conjuncts) const;
+  int64_t row_groups_total() const { return row_groups_total_; }
+  int64_t row_groups_pruned() const { return row_groups_total_ - num_splits(); }
+  int64_t files_skipped() const { return files_skipped_; }
 
  private:
-  std::vector<std::unique_ptr<ParquetSource>> files_;
+  SnapshotFiles() = default;
+  void AddFile(std::shared_ptr<const ParquetSource> file);
+
+  std::vector<std::shared_ptr<const ParquetSource>> files_;
   std::vector<std::pair<int, int>> splits_;  // (file, split of that file)
   int64_t bytes_ = 0;
+  int64_t row_groups_total_ = 0;
+  int64_t files_skipped_ = 0;
 };
 
 // A warehouse table as a DataSource, by reference: each scan reads the snapshot published
@@ -44,6 +55,10 @@ class TableSource : public DataSource {
   std::string Describe() const override;
   int64_t EstimatedBytes() const override;
   std::optional<int64_t> EstimatedRows() const override;
+  // The snapshot current now, pinned, with its row groups and files pruned by `conjuncts`
+  // (see SnapshotFiles::WithFilters); nullptr when nothing is pruned.
+  std::shared_ptr<const DataSource> WithFilters(
+      const std::vector<ExprPtr>& conjuncts) const override;
 
  private:
   std::shared_ptr<const SnapshotFiles> Files() const;

@@ -4,13 +4,16 @@
 #include <vector>
 
 #include "catalog/snapshot.h"
+#include "common/error.h"
 #include "io/data_source.h"
 #include "vector/batch.h"
 
 namespace sluice {
 
 // The storage of one table: a sequence of snapshots, each replacing the last by one atomic
-// commit. Writers compute the new rows first and then call Append or Overwrite, so a failing
+// commit. A bucketed table (Snapshot::buckets) writes the rows of each bucket to their own
+// files, split by the stores themselves so that every write keeps the layout. Writers
+// compute the new rows first and then call Append or Overwrite, so a failing
 // statement never reaches the store and leaves the current snapshot in place. This is the
 // seam where table metadata moves to Apache Iceberg later.
 // Thread-safety: reads (Current, Source) may run concurrently with one writer; writes are
@@ -28,9 +31,25 @@ class TableStore {
   virtual std::shared_ptr<const DataSource> Source() const = 0;
 
   // Commits a snapshot of the current rows followed by `rows` (of the table's column types).
+  // A blind append: when another process committed meanwhile, the rows are appended to its
+  // snapshot instead (WriteConflictError only if it changed the schema).
   virtual void Append(const std::vector<Batch>& rows) = 0;
   // Commits a snapshot holding exactly `rows`, under `schema` (qualifiers are dropped).
+  // `rows` were computed from the snapshot this store last saw, so when another process
+  // committed since, nothing is written and WriteConflictError is thrown.
+  // A bucketed table keeps its bucket layout (UPDATE, DELETE, MERGE rewrite it this way).
   virtual void Overwrite(const Schema& schema, const std::vector<Batch>& rows) = 0;
+  // Overwrite with a new bucket layout (none when !buckets.bucketed()): CREATE OR REPLACE.
+  // REQUIRES: `buckets` was resolved against `schema` (ResolveBucketSpec).
+  virtual void Replace(const Schema& schema, const BucketSpec& buckets,
+                       const std::vector<Batch>& rows) = 0;
+};
+
+// A commit that lost a race: another writer (another process) committed a snapshot of the
+// same table after this statement read the one it started from. Nothing was committed.
+class WriteConflictError : public UserError {
+ public:
+  explicit WriteConflictError(std::string message) : UserError("Conflict", std::move(message)) {}
 };
 
 // A schema with the qualifiers cleared: tables store bare column names.

@@ -209,7 +209,7 @@ ViewDefinition Warehouse::View(const CatalogName& name) const {
 }
 
 void Warehouse::CreateTable(const CatalogName& name, const Schema& schema,
-                            const std::vector<Batch>& rows) {
+                            const std::vector<Batch>& rows, const BucketSpec& buckets) {
   CheckName(name.name, "table");
   std::lock_guard lock(mutex_);
   CheckSchema(name.schema);
@@ -218,14 +218,14 @@ void Warehouse::CreateTable(const CatalogName& name, const Schema& schema,
   }
   auto it = tables_.find(name);
   if (it != tables_.end()) {
-    it->second->Overwrite(schema, rows);
+    it->second->Replace(schema, buckets, rows);
     return;
   }
   if (persistent()) {
-    tables_[name] = FileTableStore::Create(TableDir(name), name.Display(), schema, rows);
+    tables_[name] = FileTableStore::Create(TableDir(name), name.Display(), schema, rows, buckets);
   } else {
     auto store = std::make_unique<InMemoryTableStore>(schema);
-    store->Overwrite(schema, rows);
+    store->Replace(schema, buckets, rows);
     tables_[name] = std::move(store);
   }
 }

@@ -70,10 +70,13 @@ class Warehouse {
   // REQUIRES: HasView(name).
   ViewDefinition View(const CatalogName& name) const;
 
-  // Creates the table with `rows`, or replaces the rows and schema of an existing table in
-  // one commit. Throws InvalidInputError when the schema does not exist or a view has the name.
-  void CreateTable(const CatalogName& name, const Schema& schema, const std::vector<Batch>& rows);
-  // Commits `rows` appended to / replacing the table's rows. REQUIRES: HasTable(name).
+  // Creates the table with `rows`, or replaces the rows, schema and bucket layout of an
+  // existing table in one commit. Throws InvalidInputError when the schema does not exist or
+  // a view has the name. REQUIRES: `buckets` resolved against `schema` (ResolveBucketSpec).
+  void CreateTable(const CatalogName& name, const Schema& schema, const std::vector<Batch>& rows,
+                   const BucketSpec& buckets = {});
+  // Commits `rows` appended to / replacing the table's rows; a bucketed table keeps its
+  // layout. REQUIRES: HasTable(name).
   void Append(const CatalogName& name, const std::vector<Batch>& rows);
   void Overwrite(const CatalogName& name, const std::vector<Batch>& rows);
   // Creates or replaces a view. Throws InvalidInputError when a table has the name.

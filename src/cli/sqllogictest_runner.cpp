@@ -127,8 +127,22 @@ std::optional<double> ParseDouble(const std::string& s) {
 
 // R columns compare numerically with a relative tolerance, so that 0.1 + 0.2 may be
 // written 0.3; everything else compares as text.
+// DuckDB's result patterns: `<REGEX>:p` passes when p (ECMAScript) occurs in the value,
+// `<!REGEX>:p` when it does not; for multi-line values such as EXPLAIN output.
+std::optional<bool> PatternMatches(const std::string& expected, const std::string& actual) {
+  const bool negated = expected.rfind("<!REGEX>:", 0) == 0;
+  if (!negated && expected.rfind("<REGEX>:", 0) != 0) return std::nullopt;
+  const std::string pattern = expected.substr(expected.find(':') + 1);
+  try {
+    return std::regex_search(actual, std::regex(pattern)) != negated;
+  } catch (const std::regex_error&) {
+    return false;
+  }
+}
+
 bool ValuesMatch(const std::string& expected, const std::string& actual, char type) {
   if (expected == actual) return true;
+  if (const auto matched = PatternMatches(expected, actual)) return *matched;
   if (type != 'R') return false;
   const auto e = ParseDouble(expected);
   const auto a = ParseDouble(actual);

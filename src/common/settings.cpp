@@ -46,7 +46,7 @@ std::vector<std::string> Settings::Names() {
           "shuffle_partitions", "target_partition_bytes", "broadcast_threshold",
           "adaptive",         "skew_factor",    "skew_threshold",
           "progress_bar",     "prefer_in_process_broadcast", "prefer_sort_merge_join", "task_retries", "inject_faults",
-          "skew_salt_buckets"};
+          "skew_salt_buckets", "skew_join"};
 }
 
 void Settings::Set(const std::string& raw_name, const std::string& value) {
@@ -73,12 +73,15 @@ void Settings::Set(const std::string& raw_name, const std::string& value) {
     prefer_in_process_broadcast = ParseBool(name, value);
   } else if (name == "prefer_sort_merge_join") {
     prefer_sort_merge_join = ParseBool(name, value);
+  } else if (name == "skew_join") {
+    skew_join = ParseBool(name, value);
   } else if (name == "skew_factor") {
     try {
       skew_factor = std::stod(value);
     } catch (const std::exception&) {
       throw InvalidInputError(fmt::format("skew_factor expects a number, got '{}'", value));
     }
+    if (!(skew_factor >= 1)) throw InvalidInputError("skew_factor must be a number >= 1");
   } else if (name == "skew_threshold") {
     skew_threshold = ParseMemorySize(value);
   } else if (name == "skew_salt_buckets") {
@@ -112,6 +115,7 @@ std::string Settings::Get(const std::string& raw_name) const {
   if (name == "adaptive") return adaptive ? "true" : "false";
   if (name == "prefer_in_process_broadcast") return prefer_in_process_broadcast ? "true" : "false";
   if (name == "prefer_sort_merge_join") return prefer_sort_merge_join ? "true" : "false";
+  if (name == "skew_join") return skew_join ? "true" : "false";
   if (name == "skew_factor") return fmt::format("{}", skew_factor);
   if (name == "skew_threshold") return FormatBytes(skew_threshold);
   if (name == "progress_bar") return progress_bar ? "true" : "false";

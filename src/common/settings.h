@@ -22,8 +22,12 @@ struct Settings {
   // Shuffled joins use sort-merge even when the build side fits in memory per partition.
   bool prefer_sort_merge_join = false;
   bool adaptive = true;
+  // Adaptive skew split of partitioned joins (exec/adaptive_skew_join.h): a shuffle partition
+  // over skew_factor x the median and over skew_threshold is read as slices by several tasks.
+  // Needs `adaptive`; skew_join = false turns only the split off.
+  bool skew_join = true;
   double skew_factor = 5;
-  int64_t skew_threshold = int64_t{256} << 20;
+  int64_t skew_threshold = int64_t{64} << 20;
   bool progress_bar = true;
   // Salt buckets for grouped count(DISTINCT x) (which cannot aggregate partially): group by
   // (keys, hash(x) % buckets) first, then by keys, so a hot key spreads over several tasks.

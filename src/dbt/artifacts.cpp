@@ -59,10 +59,19 @@ json Metadata(const std::string& schema) {
           {"adapter_type", "sluice"}};
 }
 
+// Writes `text` to `path` as a new file. An existing file is unlinked first rather than
+// truncated: ext4 flushes a file truncated and rewritten when it is closed, which made
+// `compile` of a large project spend most of its time waiting on the disk.
+void ReplaceFile(const fs::path& path, const std::string& text) {
+  std::error_code ignored;
+  fs::remove(path, ignored);
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
 void WriteJson(const fs::path& path, const json& value) {
   fs::create_directories(path.parent_path());
-  std::ofstream out(path);
-  out << value.dump(2) << "\n";
+  ReplaceFile(path, value.dump(2) + "\n");
 }
 
 }  // namespace
@@ -110,11 +119,11 @@ void WriteManifest(const Project& project, const Graph& graph, const std::string
                   {"tags", ConfigList(node, "tags")},
                   {"description", node.description},
                   {"checksum", {{"name", "fnv1a64"}, {"checksum", NodeChecksum(project, node)}}},
-                  {"config", config}};
+                  {"config", std::move(config)}};
     if (node.type == ResourceType::kSource) {
       entry["source_name"] = node.source_name;
       entry["identifier"] = node.identifier;
-      sources[node.unique_id] = entry;
+      sources[node.unique_id] = std::move(entry);
     } else {
       entry["alias"] = ConfigString(node, "alias", node.name);
       entry["raw_code"] = node.raw_code;
@@ -125,7 +134,7 @@ void WriteManifest(const Project& project, const Graph& graph, const std::string
         entry["column_name"] = node.column;
         entry["attached_node"] = node.attached_node;
       }
-      nodes[node.unique_id] = entry;
+      nodes[node.unique_id] = std::move(entry);
     }
     parent_map[node.unique_id] = graph.Parents(node.unique_id);
     child_map[node.unique_id] = graph.Children(node.unique_id);
@@ -135,15 +144,17 @@ void WriteManifest(const Project& project, const Graph& graph, const std::string
     macros["macro." + project.name + "." + fs::path(path).stem().string()] = {
         {"path", path}, {"package_name", project.name}};
   }
-  json manifest = {{"metadata", Metadata("manifest/v11.json")},
-                   {"nodes", nodes},
-                   {"sources", sources},
-                   {"macros", macros},
-                   {"exposures", json::object()},
-                   {"metrics", json::object()},
-                   {"parent_map", parent_map},
-                   {"child_map", child_map}};
+  // Moved in, not listed in an initializer list: that would copy every node once more.
+  json manifest = json::object();
+  manifest["metadata"] = Metadata("manifest/v11.json");
   manifest["metadata"]["project_name"] = project.name;
+  manifest["nodes"] = std::move(nodes);
+  manifest["sources"] = std::move(sources);
+  manifest["macros"] = std::move(macros);
+  manifest["exposures"] = json::object();
+  manifest["metrics"] = json::object();
+  manifest["parent_map"] = std::move(parent_map);
+  manifest["child_map"] = std::move(child_map);
   WriteJson(fs::path(target_dir) / "manifest.json", manifest);
 }
 
@@ -181,9 +192,19 @@ void WriteCompiled(const Project& project, const Node& node, const std::string& 
   if (node.type == ResourceType::kTest && !node.test_kind.empty()) {
     path = path.parent_path() / (fs::path(node.path).stem().string()) / (node.name + ".sql");
   }
+  const std::string text = sql + "\n";
+  // Unchanged SQL (the common case when compiling again) is left alone: reading is cheaper
+  // than writing.
+  std::error_code ec;
+  if (fs::file_size(path, ec) == text.size() && !ec) {
+    std::ifstream in(path, std::ios::binary);
+    std::string existing(text.size(), '\0');
+    if (in.read(existing.data(), static_cast<std::streamsize>(existing.size())) && existing == text) {
+      return;
+    }
+  }
   fs::create_directories(path.parent_path());
-  std::ofstream out(path);
-  out << sql << "\n";
+  ReplaceFile(path, text);
 }
 
 }  // namespace sluice::dbt

@@ -264,7 +264,7 @@ void Compiler::Parse() {
     for (const auto& [key, value] : state.config_calls) {
       if (key == "tags" || key == "pre_hook" || key == "post_hook") {
         MergeConfig(node.config, key, value);
-      } else {
+      } else if (!node.properties_config.count(key)) {
         node.config[key] = value;
       }
     }

@@ -1,5 +1,7 @@
 #include "dbt/materialization.h"
 
+#include <regex>
+
 #include <fmt/format.h>
 
 #include "api/result_format.h"
@@ -39,6 +41,25 @@ std::vector<std::string> RowsAsText(const StatementResult& result) {
     }
   }
   return rows;
+}
+
+// Whether `failures` meets a warn_if / error_if condition such as "!=0", ">10", "= 0".
+bool TestConditionHolds(const Node& node, const char* key, const std::string& condition,
+                        int64_t failures) {
+  static const std::regex kCondition(R"(^\s*(!=|<>|>=|<=|==|=|>|<)\s*(-?\d+)\s*$)");
+  std::smatch m;
+  if (!std::regex_match(condition, m, kCondition)) {
+    throw InvalidInputError(fmt::format("{} ({}): {} '{}' is not a comparison such as '!=0' or "
+                                        "'>10'", node.name, node.path, key, condition));
+  }
+  const std::string op = m[1].str();
+  const int64_t n = std::stoll(m[2].str());
+  if (op == "!=" || op == "<>") return failures != n;
+  if (op == "=" || op == "==") return failures == n;
+  if (op == ">=") return failures >= n;
+  if (op == "<=") return failures <= n;
+  if (op == ">") return failures > n;
+  return failures < n;
 }
 
 const StatementResult& LastRows(const std::vector<StatementResult>& results) {
@@ -85,10 +106,11 @@ void Materializer::RunHooks(const Node& node, const char* key, bool is_increment
   }
 }
 
-void Materializer::CheckUniqueKey(const std::string& temp, const std::vector<std::string>& key) {
+void Materializer::CheckUniqueKey(const std::string& relation,
+                                  const std::vector<std::string>& key) {
   const auto results = Sql(fmt::format(
       "select {0}, count(*) as n_rows from {1} group by {0} having count(*) > 1 limit 5",
-      JoinColumns(key), temp));
+      JoinColumns(key), relation));
   const auto rows = RowsAsText(LastRows(results));
   if (rows.empty()) return;
   std::string detail;
@@ -134,20 +156,23 @@ NodeOutcome Materializer::BuildSnapshotNode(const Node& node) {
 NodeOutcome Materializer::BuildSeed(const Node& node) {
   NodeOutcome outcome;
   EnsureSchema(node.schema);
-  std::string options = "header=true";
-  auto it = node.config.find("column_types");
-  if (it != node.config.end() && it->second.IsDict()) {
-    std::string types;
-    for (const auto& [k, v] : it->second.AsDict().entries()) {
-      types += (types.empty() ? "" : ", ") + k.Str() + " " + v.Str();
-    }
-    if (!types.empty()) options += ", types=" + QuoteString(types);
-  }
   const std::string temp = node.relation + "__dbt_tmp";
-  const std::string sql = fmt::format("select * from read_csv({}, {})",
-                                      QuoteString(project_root_ + "/" + node.path), options);
-  outcome.compiled_sql = sql;
-  Sql("create or replace table " + temp + " as " + sql);
+  const std::string text_view = node.relation + "__dbt_seed_text";
+  auto drop_text_view = [&] {
+    std::lock_guard lock(sql_mutex_);
+    session_.Drop(text_view, /*if_exists=*/true);
+  };
+  try {
+    outcome.compiled_sql = SeedSelectSql(node, text_view);
+    Sql("create or replace table " + temp + " as " + outcome.compiled_sql);
+  } catch (const DbtError&) {
+    drop_text_view();
+    throw;
+  } catch (const UserError& e) {
+    drop_text_view();
+    throw DbtError(node.path + ": " + e.what());
+  }
+  drop_text_view();
   outcome.rows_affected = Count(temp);
   SwapInTable(temp, node.relation);
   outcome.status = "success";
@@ -188,13 +213,20 @@ NodeOutcome Materializer::BuildModel(const Node& node) {
     outcome.rows_affected = built.rows_affected;
     outcome.message = built.message;
   } else if (materialized == "table" || (materialized == "incremental" && !is_incremental)) {
-    Sql("create or replace table " + temp + " as " + sql);
-    outcome.rows_affected = Count(temp);
     if (materialized == "incremental") {
       const auto key = ConfigList(node, "unique_key");
-      if (!key.empty()) CheckUniqueKey(temp, key);
+      if (!key.empty()) CheckUniqueKey("(" + sql + "\n) dbt_internal_new", key);
     }
-    SwapInTable(temp, node.relation);
+    if (exists && !is_table) {
+      // A view becomes a table: built aside first, so a failing build leaves the view.
+      Sql("create or replace table " + temp + " as " + sql);
+      SwapInTable(temp, node.relation);
+    } else {
+      // Replacing a table commits one new snapshot and a failing query commits nothing, so
+      // the old table survives a failed build without a temp table (and its copy).
+      Sql("create or replace table " + node.relation + " as " + sql);
+    }
+    outcome.rows_affected = Count(node.relation);
     outcome.message = fmt::format("SELECT {}", outcome.rows_affected);
   } else if (materialized == "incremental") {
     BuildIncremental(node, sql, outcome);
@@ -279,17 +311,38 @@ NodeOutcome Materializer::Test(const Node& node) {
   NodeOutcome outcome;
   try {
     outcome.compiled_sql = compiler_.Compile(node, false);
-    const std::string wrapped = "(" + outcome.compiled_sql + "\n) dbt_internal_test";
-    outcome.failures = Count(wrapped);
-    if (outcome.failures == 0) {
+    std::string body = outcome.compiled_sql;
+    const std::string limit = ConfigString(node, "limit");
+    if (!limit.empty()) body = "select * from (" + body + "\n) dbt_limit limit " + limit;
+    const std::string wrapped = "(" + body + "\n) dbt_internal_test";
+    const std::string fail_calc = ConfigString(node, "fail_calc", "count(*)");
+    const auto calc = Sql("select " + fail_calc + " from " + wrapped);
+    const StatementResult& calc_rows = LastRows(calc);
+    const sluice::Value failures = calc_rows.batches.empty() || calc_rows.batches[0].num_rows() == 0
+                                       ? sluice::Value()
+                                       : calc_rows.batches[0].column(0)->GetValue(0);
+    outcome.failures =
+        failures.is_null() ? 0 : failures.CastTo(LogicalType(TypeId::kBigInt)).GetInt();
+    // As dbt: fail when the severity is error and error_if holds, else warn when warn_if
+    // holds, else pass.
+    const bool error_severity = ToLower(ConfigString(node, "severity", "error")) != "warn";
+    const std::string error_if = ConfigString(node, "error_if", "!=0");
+    const std::string warn_if = ConfigString(node, "warn_if", "!=0");
+    const bool should_error = TestConditionHolds(node, "error_if", error_if, outcome.failures);
+    const bool should_warn = TestConditionHolds(node, "warn_if", warn_if, outcome.failures);
+    if (error_severity && should_error) {
+      outcome.status = "fail";
+    } else if (should_warn) {
+      outcome.status = "warn";
+    } else {
       outcome.status = "pass";
       return outcome;
     }
-    outcome.status = ToLower(ConfigString(node, "severity", "error")) == "warn" ? "warn" : "fail";
     const auto sample = Sql("select * from " + wrapped + " limit 5");
     const StatementResult& rows = LastRows(sample);
-    outcome.message = fmt::format("Got {} result{}, configured to {} if != 0\n{}", outcome.failures,
+    outcome.message = fmt::format("Got {} result{}, configured to {} if {}\n{}", outcome.failures,
                                   outcome.failures == 1 ? "" : "s", outcome.status,
+                                  outcome.status == "fail" ? error_if : warn_if,
                                   FormatTable(rows.schema, rows.batches));
   } catch (const std::exception& e) {
     outcome.status = "error";

@@ -48,8 +48,9 @@ class Materializer {
   // Replaces `target` by the table `temp` in one commit and drops `temp`.
   void SwapInTable(const std::string& temp, const std::string& target);
   bool IsTable(const std::string& relation);
-  // Throws InvalidInputError naming up to five keys repeated in `temp`.
-  void CheckUniqueKey(const std::string& temp, const std::vector<std::string>& key);
+  // Throws InvalidInputError naming up to five keys repeated in `relation` (a table, or a
+  // parenthesized query with an alias).
+  void CheckUniqueKey(const std::string& relation, const std::vector<std::string>& key);
 
   // The range microbatch models (re)build, from --event-time-start / --event-time-end
   // (timestamps as text; empty: not given). Call before the first Build.
@@ -61,6 +62,9 @@ class Materializer {
  private:
   NodeOutcome BuildModel(const Node& node);
   NodeOutcome BuildSeed(const Node& node);
+  // Parses and types the seed's CSV (seed_load.cpp), registers its texts as the temporary
+  // view `text_view` and returns the SELECT that casts them into the seed's columns.
+  std::string SeedSelectSql(const Node& node, const std::string& text_view);
   NodeOutcome BuildSnapshotNode(const Node& node);
   // Merges the new rows of an existing incremental model (append, merge, delete+insert),
   // after applying on_schema_change. Fills rows_affected and message.

@@ -62,8 +62,9 @@ bool IsConfigKey(const std::string& key) {
   static const char* kKeys[] = {"materialized", "schema", "tags", "enabled", "alias",
                                 "unique_key", "incremental_strategy", "column_types",
                                 "pre-hook", "post-hook", "pre_hook", "post_hook", "severity",
-                                "where", "full_refresh", "quote_columns", "docs", "persist_docs",
-                                "database", "on_schema_change", "meta", "grants", "contract"};
+                                "where", "full_refresh", "quote_columns", "delimiter", "docs",
+                                "persist_docs", "database", "on_schema_change", "meta", "grants",
+                                "contract"};
   for (const char* k : kKeys) {
     if (key == k) return true;
   }
@@ -71,7 +72,8 @@ bool IsConfigKey(const std::string& key) {
 }
 
 // Applies a `models:` / `seeds:` block of dbt_project.yml to a node whose fqn is `fqn`:
-// `+key` (and bare known keys) are configs, other keys are folders, deeper ones win.
+// `+key` (and bare known keys) are configs, other keys are folders or the node's own name
+// (the last part of its fqn), deeper ones win.
 void ApplyFolderConfig(const YAML::Node& block, const std::vector<std::string>& fqn, size_t depth,
                        Config& config) {
   if (!block.IsMap()) return;
@@ -85,7 +87,7 @@ void ApplyFolderConfig(const YAML::Node& block, const std::vector<std::string>& 
   }
   for (const auto& kv : block) {
     const std::string key = kv.first.Scalar();
-    if (kv.second.IsMap() && !key.empty() && key[0] != '+' && depth < fqn.size() - 1 &&
+    if (kv.second.IsMap() && !key.empty() && key[0] != '+' && depth < fqn.size() &&
         fqn[depth] == key && !IsConfigKey(key)) {
       ApplyFolderConfig(kv.second, fqn, depth + 1, config);
     }
@@ -261,6 +263,11 @@ Project LoadProject(const std::string& dir) {
   }
   for (const auto& test_dir : project.test_paths) {
     for (const auto& path : FilesUnder(root, test_dir, ".sql")) {
+      // tests/generic/ holds `{% test %}` definitions (macros), not singular tests.
+      if (fs::path(path).lexically_relative(test_dir).begin()->string() == "generic") {
+        project.macro_files.emplace_back(path, ReadFile(root / path));
+        continue;
+      }
       Node node;
       node.type = ResourceType::kTest;
       node.path = path;

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -46,6 +47,9 @@ struct Node {
   std::string test_kind;
   std::string attached_node;
   std::string column;
+  // Generic tests: config keys set in the properties file, which win over config() calls in
+  // the test's definition (dbt's precedence; dbt_project.yml comes last).
+  std::set<std::string> properties_config;
 
   // Filled when the project is compiled (parse phase).
   std::vector<std::string> depends_on;  // unique ids, in order of first reference

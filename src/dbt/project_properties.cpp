@@ -1,5 +1,9 @@
 // Properties files (models/**/*.yml, version 2): model and seed configs, sources, and the
 // generic tests declared on columns, which become test nodes with generated Jinja SQL.
+#include <algorithm>
+#include <regex>
+#include <set>
+
 #include <fmt/format.h>
 
 #include "dbt/project.h"
@@ -57,8 +61,8 @@ std::string GenericTestSql(const std::string& file, const YAML::Node& where_node
         "on child.{0} = parent.{3} where child.{0} is not null and parent.{3} is null",
         column, model, args["to"].Scalar(), args["field"].Scalar());
   }
-  throw DbtError(YamlWhere(file, where_node) + ": unknown generic test '" + kind +
-                 "' (supported: unique, not_null, accepted_values, relationships)");
+  SLUICE_CHECK(false, "not a built-in generic test: {}", kind);
+  return "";
 }
 
 std::string Sanitize(const std::string& s) {
@@ -67,26 +71,108 @@ std::string Sanitize(const std::string& s) {
   return out;
 }
 
+// The generic tests the project defines with `{% test name(...) %}` (in macro files,
+// including tests/generic/), by name.
+std::set<std::string> ProjectGenericTests(const Project& project) {
+  static const std::regex kTestBlock(R"(\{%-?\s*test\s+(\w+)\s*\()");
+  std::set<std::string> names;
+  for (const auto& [path, text] : project.macro_files) {
+    for (std::sregex_iterator it(text.begin(), text.end(), kTestBlock), end; it != end; ++it) {
+      names.insert((*it)[1].str());
+    }
+  }
+  return names;
+}
+
+bool IsBuiltinTest(const std::string& kind) {
+  return kind == "unique" || kind == "not_null" || kind == "accepted_values" ||
+         kind == "relationships";
+}
+
+// Keys of a test entry that configure the test instead of being arguments of it.
+bool IsTestConfigKey(const std::string& key) {
+  static const char* kKeys[] = {"name", "config", "arguments", "description", "severity",
+                                "where", "tags", "enabled", "warn_if", "error_if", "limit",
+                                "fail_calc", "store_failures", "meta", "column_name"};
+  for (const char* k : kKeys) {
+    if (key == k) return true;
+  }
+  return false;
+}
+
+// A test argument as a Jinja expression: strings that call ref() or source() stay
+// expressions (dbt renders `to: ref('customers')`), other values become literals.
+std::string ArgumentExpression(const YAML::Node& value) {
+  static const std::regex kRelationCall(R"(^\s*(ref|source)\s*\(.*\)\s*$)");
+  if (value.IsScalar() && std::regex_match(value.Scalar(), kRelationCall)) return value.Scalar();
+  return YamlToValue(value).Repr();
+}
+
+std::string JinjaStringLiteral(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\\' || c == '\'') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+// The Jinja that calls a project-defined generic test macro, as dbt does: the tested
+// relation as `model` (a subquery when `where` is set) and the column as `column_name`.
+std::string CustomTestSql(const std::string& kind, const std::string& relation,
+                          const std::string& column, const YAML::Node& args,
+                          const std::string& where) {
+  std::string model = relation;
+  if (!where.empty()) {
+    model = "'(select * from ' ~ " + relation + " ~ ' where ' ~ " + JinjaStringLiteral(where) +
+            " ~ ') dbt_subquery'";
+  }
+  std::string call = "test_" + kind + "(model=" + model;
+  if (!column.empty()) call += ", column_name=" + JinjaStringLiteral(column);
+  for (const auto& kv : args) {
+    call += ", " + kv.first.Scalar() + "=" + ArgumentExpression(kv.second);
+  }
+  return "{{ " + call + ") }}";
+}
+
 // Adds the generic tests in `tests` (a list of names or one-key maps) for `column` (empty
-// for model-level tests) of the node `attached`.
+// for model-level tests) of the node `attached`. A test's arguments are the keys of its map
+// that are not configs, or (dbt 1.8+) the map under `arguments:`.
 void AddTests(Project& project, const std::string& file, const YAML::Node& tests,
               const Node& attached, const std::string& relation_expr, const std::string& column) {
   if (!tests) return;
   if (!tests.IsSequence()) throw DbtError(YamlWhere(file, tests) + ": tests must be a list");
+  const std::set<std::string> defined = ProjectGenericTests(project);
   for (const auto& test : tests) {
     std::string kind;
-    YAML::Node args;
+    YAML::Node spec;
     if (test.IsScalar()) {
       kind = test.Scalar();
     } else if (test.IsMap() && test.size() == 1) {
       kind = test.begin()->first.Scalar();
-      args = test.begin()->second;
+      spec = test.begin()->second;
     } else {
       throw DbtError(YamlWhere(file, test) + ": a test is a name or a map with one key");
     }
+    if (spec && !spec.IsNull() && !spec.IsMap()) {
+      throw DbtError(YamlWhere(file, spec) + ": the arguments of test '" + kind +
+                     "' must be a map");
+    }
     if (kind.find('.') != std::string::npos) kind = kind.substr(kind.rfind('.') + 1);
+    YAML::Node args(YAML::NodeType::Map);
+    if (spec && spec.IsMap()) {
+      for (const auto& kv : spec) {
+        if (!IsTestConfigKey(kv.first.Scalar())) args[kv.first.Scalar()] = kv.second;
+      }
+      if (spec["arguments"]) {
+        if (!spec["arguments"].IsMap()) {
+          throw DbtError(YamlWhere(file, spec["arguments"]) + ": `arguments` must be a map");
+        }
+        for (const auto& kv : spec["arguments"]) args[kv.first.Scalar()] = kv.second;
+      }
+    }
     std::string test_column = column;
-    if (args && args.IsMap() && args["column_name"]) test_column = args["column_name"].Scalar();
+    if (spec && spec.IsMap() && spec["column_name"]) test_column = spec["column_name"].Scalar();
     Node node;
     node.type = ResourceType::kTest;
     node.test_kind = kind;
@@ -94,31 +180,50 @@ void AddTests(Project& project, const std::string& file, const YAML::Node& tests
     node.column = test_column;
     node.path = file;
     node.config["materialized"] = jinja::Value("test");
-    node.config["severity"] = jinja::Value("error");
-    std::string where;
-    if (args && args.IsMap()) {
-      for (const char* key : {"severity", "where", "tags", "enabled"}) {
-        if (args[key]) MergeConfig(node.config, key, YamlToValue(args[key]));
-      }
-      if (args["config"] && args["config"].IsMap()) {
-        for (const auto& kv : args["config"]) {
-          MergeConfig(node.config, kv.first.Scalar(), YamlToValue(kv.second));
+    if (spec && spec.IsMap()) {
+      for (const char* key : {"severity", "where", "tags", "enabled", "warn_if", "error_if",
+                              "limit", "fail_calc", "store_failures", "meta"}) {
+        if (spec[key]) {
+          MergeConfig(node.config, key, YamlToValue(spec[key]));
+          node.properties_config.insert(key);
         }
       }
-      where = ConfigString(node, "where");
+      if (spec["config"] && spec["config"].IsMap()) {
+        for (const auto& kv : spec["config"]) {
+          MergeConfig(node.config, kv.first.Scalar(), YamlToValue(kv.second));
+          std::string key = kv.first.Scalar();
+          std::replace(key.begin(), key.end(), '-', '_');
+          node.properties_config.insert(key);
+        }
+      }
     }
+    const std::string where = ConfigString(node, "where");
     std::string suffix;
     if (kind == "accepted_values" && args["values"]) {
       for (const auto& v : args["values"]) suffix += "__" + Sanitize(v.Scalar());
     } else if (kind == "relationships" && args["to"]) {
       suffix = "__" + Sanitize(args["field"].Scalar()) + "__" + Sanitize(args["to"].Scalar());
+    } else {
+      for (const auto& kv : args) {
+        suffix += "__" + Sanitize(kv.second.IsScalar() ? kv.second.Scalar() : kv.first.Scalar());
+      }
     }
     node.name = kind + "_" + attached.name + (test_column.empty() ? "" : "_" + test_column) + suffix;
-    if (args && args.IsMap() && args["name"]) node.name = args["name"].Scalar();
+    if (spec && spec.IsMap() && spec["name"]) node.name = spec["name"].Scalar();
     if (node.name.size() > 80) node.name = node.name.substr(0, 80);
     node.unique_id = "test." + project.name + "." + node.name;
     node.fqn = {project.name, node.name};
-    node.raw_code = GenericTestSql(file, test, kind, relation_expr, test_column, args, where);
+    // A project's own `{% test unique(...) %}` overrides the built-in one, as in dbt.
+    if (defined.count(kind)) {
+      node.raw_code = CustomTestSql(kind, relation_expr, test_column, args, where);
+    } else if (IsBuiltinTest(kind)) {
+      node.raw_code = GenericTestSql(file, test, kind, relation_expr, test_column, args, where);
+    } else {
+      throw DbtError(YamlWhere(file, test) + ": unknown generic test '" + kind +
+                     "': define it with {% test " + kind +
+                     "(model, column_name) %} in macros/ or tests/generic/ (built in: unique, "
+                     "not_null, accepted_values, relationships)");
+    }
     AddNode(project, std::move(node));
   }
 }

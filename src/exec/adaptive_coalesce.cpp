@@ -1,5 +1,6 @@
 #include "exec/adaptive_coalesce.h"
 
+#include "exec/adaptive_skew_join.h"
 #include "exec/exchange.h"
 
 namespace sluice {
@@ -17,9 +18,14 @@ std::vector<int> CoalescePartitionGroups(const std::vector<int64_t>& bytes, int6
   return starts;
 }
 
-int PlanStageTasks(const PhysicalOperator& top, ExecContext& ctx) {
+int PlanStageTasks(const PhysicalOperator& top, ExecContext& ctx, bool may_split) {
   const int tasks = top.num_partitions();
-  if (!ctx.settings().adaptive || tasks <= 1) return tasks;
+  if (!ctx.settings().adaptive) return tasks;
+  if (may_split) {
+    const int split = PlanSkewJoinTasks(top, ctx);
+    if (split > 0) return split;
+  }
+  if (tasks <= 1) return tasks;
   // Follow single-input operators that keep the partition count down to the exchange.
   const PhysicalOperator* op = &top;
   while (!op->is_exchange()) {

@@ -19,7 +19,10 @@ std::vector<int> CoalescePartitionGroups(const std::vector<int64_t>& bytes, int6
 // partitions of that exchange are coalesced toward `target_partition_bytes` and the stage
 // runs one task per group; otherwise it runs top.num_partitions() tasks. Results stay
 // deterministic: groups are fixed by the exchange statistics, read in partition order.
+// With `may_split` (a map stage, whose exchange takes any number of map tasks), a join stage
+// may instead run more tasks than partitions: the adaptive skew split
+// (exec/adaptive_skew_join.h).
 // REQUIRES: the stages feeding `top`'s stage have run. Called by the scheduler only.
-int PlanStageTasks(const PhysicalOperator& top, ExecContext& ctx);
+int PlanStageTasks(const PhysicalOperator& top, ExecContext& ctx, bool may_split = false);
 
 }  // namespace sluice

@@ -1,11 +1,12 @@
 #include "exec/exchange.h"
 
+#include <algorithm>
 #include <chrono>
 #include <numeric>
 
 #include "common/hash.h"
 #include "exec/adaptive_coalesce.h"
-#include "exec/column_hash.h"
+#include "vector/column_hash.h"
 #include "exec/task_retry.h"
 #include "exec/task_stats.h"
 
@@ -19,7 +20,7 @@ Partitioning Exchange::output_partitioning() const {
   }
 }
 
-ExchangeBuffer& Exchange::Buffer(ExecContext& ctx) const {
+ExchangeBuffer& Exchange::Buffer(ExecContext& ctx, int map_tasks) const {
   return ctx.GetSharedState<ExchangeBuffer>(id(), [&] {
     const int out = target_.kind == Partitioning::Kind::kHash ||
                             target_.kind == Partitioning::Kind::kRoundRobin
@@ -28,7 +29,8 @@ ExchangeBuffer& Exchange::Buffer(ExecContext& ctx) const {
     std::vector<LogicalType> types;
     for (const auto& f : child().schema().fields()) types.push_back(f.type);
     auto buffer = std::make_unique<ExchangeBuffer>(&ctx.memory(), &ctx.temp_directory(),
-                                                   std::move(types), child().num_partitions(),
+                                                   std::move(types),
+                                                   std::max(map_tasks, child().num_partitions()),
                                                    out, &ctx.metrics(id()).spilled_bytes);
     // A reader that fails is re-run from this buffer, so it must stay readable.
     buffer->set_retained(ctx.settings().task_retries > 0);
@@ -79,9 +81,7 @@ class PartitionWriter {
         HashColumn(*batch.column(target_.keys[k]), rows, hashes_.data(), k > 0);
       }
       for (size_t i = 0; i < rows; i++) {
-        // Remix so that partitions do not correlate with the low bits hash tables use.
-        const uint64_t h = HashMix(hashes_[i] ^ 0x5851f42d4c957f2dULL);
-        selections_[h % static_cast<uint64_t>(n)].push_back(static_cast<uint32_t>(i));
+        selections_[HashPartitionOf(hashes_[i], n)].push_back(static_cast<uint32_t>(i));
       }
     }
     for (int p = 0; p < n; p++) {
@@ -122,9 +122,12 @@ class PartitionWriter {
 }  // namespace
 
 void Exchange::RunMapStage(ExecContext& ctx, int stage_id) const {
-  ExchangeBuffer& buffer = Buffer(ctx);
+  // The task count first: a skew-split join stage writes with more tasks than partitions.
+  const int tasks = PlanStageTasks(child(), ctx, /*may_split=*/true);
+  ExchangeBuffer& buffer = Buffer(ctx, tasks);
   if (buffer.complete()) return;
-  const int tasks = PlanStageTasks(child(), ctx);
+  SLUICE_CHECK(buffer.map_tasks() >= tasks, "exchange {}: {} map tasks for {} writers", id(),
+               tasks, buffer.map_tasks());
   const auto start = std::chrono::steady_clock::now();
   if (ctx.progress()) ctx.progress()->StageStarted(stage_id, tasks);
   const FaultInjector faults = FaultInjector::ForQuery(ctx.settings());

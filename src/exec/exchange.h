@@ -39,7 +39,8 @@ class Exchange : public PhysicalOperator {
   static void ReleaseStageInputs(const PhysicalOperator& op, ExecContext& ctx);
 
  private:
-  ExchangeBuffer& Buffer(ExecContext& ctx) const;
+  // Created on first use with `map_tasks` writers (-1: one per child partition).
+  ExchangeBuffer& Buffer(ExecContext& ctx, int map_tasks = -1) const;
   Partitioning target_;
 };
 

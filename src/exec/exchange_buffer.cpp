@@ -1,5 +1,6 @@
 #include "exec/exchange_buffer.h"
 
+#include <algorithm>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -123,7 +124,8 @@ void ExchangeBuffer::Spill(Slot& s) {
 // Streams one partition: for each map task, its spill file, then its in-memory batches.
 class ExchangeBuffer::PartitionReader : public BatchStream {
  public:
-  PartitionReader(ExchangeBuffer* buffer, int partition) : buffer_(buffer), partition_(partition) {}
+  PartitionReader(ExchangeBuffer* buffer, int partition, int first_task = 0)
+      : buffer_(buffer), partition_(partition), task_(first_task) {}
 
   bool Next(Batch* out) override {
     while (task_ < buffer_->map_tasks_) {
@@ -162,7 +164,7 @@ class ExchangeBuffer::PartitionReader : public BatchStream {
  private:
   ExchangeBuffer* buffer_;
   int partition_;
-  int task_ = 0;
+  int task_;
   size_t next_batch_ = 0;
   bool file_done_ = false;
   std::unique_ptr<BatchStream> file_reader_;
@@ -204,9 +206,59 @@ class ConcatStream : public BatchStream {
   size_t next_ = 0;
 };
 
+// Rows [begin, end) of an input stream whose first row is row `first` (end < 0: all).
+class RowRangeStream : public BatchStream {
+ public:
+  RowRangeStream(std::unique_ptr<BatchStream> input, int64_t first, int64_t begin, int64_t end)
+      : input_(std::move(input)), next_row_(first), begin_(begin), end_(end) {}
+  bool Next(Batch* out) override {
+    Batch batch;
+    while ((end_ < 0 || next_row_ < end_) && input_->Next(&batch)) {
+      const int64_t n = static_cast<int64_t>(batch.num_rows());
+      const int64_t lo = std::max<int64_t>(begin_ - next_row_, 0);
+      const int64_t hi = end_ < 0 ? n : std::min<int64_t>(end_ - next_row_, n);
+      next_row_ += n;
+      if (hi <= lo) continue;
+      if (lo == 0 && hi == n) {
+        *out = std::move(batch);
+      } else {
+        *out = batch.Slice(static_cast<size_t>(lo), static_cast<size_t>(hi - lo));
+      }
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  std::unique_ptr<BatchStream> input_;
+  int64_t next_row_;
+  int64_t begin_;
+  int64_t end_;
+};
+
 }  // namespace
 
+std::unique_ptr<BatchStream> ExchangeBuffer::OpenPartitionRows(int partition, int64_t row_begin,
+                                                               int64_t row_end) {
+  int first_task = 0;
+  int64_t first_row = 0;
+  while (first_task < map_tasks_ && first_row + slot(first_task, partition).rows <= row_begin) {
+    first_row += slot(first_task, partition).rows;
+    first_task++;
+  }
+  return std::make_unique<RowRangeStream>(
+      std::make_unique<PartitionReader>(this, partition, first_task), first_row, row_begin,
+      row_end);
+}
+
 std::unique_ptr<BatchStream> ExchangeBuffer::OpenTask(int task) {
+  if (!task_slices_.empty()) {
+    SLUICE_CHECK(task < static_cast<int>(task_slices_.size()), "task {} of {} skew-split tasks",
+                 task, task_slices_.size());
+    const TaskSlice& s = task_slices_[task];
+    if (s.row_begin == 0 && s.row_end < 0) return OpenPartition(s.partition);
+    return OpenPartitionRows(s.partition, s.row_begin, s.row_end);
+  }
   if (coalesced_starts_.empty()) return OpenPartition(task);
   const int groups = static_cast<int>(coalesced_starts_.size());
   std::vector<std::unique_ptr<BatchStream>> inputs;

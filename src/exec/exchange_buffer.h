@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "common/memory.h"
@@ -69,8 +70,29 @@ class ExchangeBuffer : public SharedState {
   // Reader tasks after coalescing, or 0 when not coalesced.
   int coalesced_partitions() const { return static_cast<int>(coalesced_starts_.size()); }
   int partitions() const { return partitions_; }
-  // Streams reader task `task`: the partition of that number, or its coalesced group.
+  // Adaptive skew split (exec/adaptive_skew_join.h): reader task i reads rows
+  // [row_begin, row_end) of `partition` in partition order (row_end < 0: all its rows), so a
+  // large partition is read by several tasks in slices and a partition can be read whole by
+  // several tasks (a copy for each slice of the other join side).
+  // REQUIRES: complete(), retained, before any partition is opened; not coalesced.
+  struct TaskSlice {
+    int partition = 0;
+    int64_t row_begin = 0;
+    int64_t row_end = -1;
+  };
+  void set_task_slices(std::vector<TaskSlice> slices) { task_slices_ = std::move(slices); }
+  const std::vector<TaskSlice>& task_slices() const { return task_slices_; }
+  // What the skew split did to this exchange, for EXPLAIN ANALYZE (empty when nothing).
+  void set_skew_note(std::string note) { skew_note_ = std::move(note); }
+  const std::string& skew_note() const { return skew_note_; }
+  int map_tasks() const { return map_tasks_; }
+  // Streams reader task `task`: the partition of that number, its coalesced group, or its
+  // skew-split slice.
   std::unique_ptr<BatchStream> OpenTask(int task);
+  // Streams rows [row_begin, row_end) of `partition` (row_end < 0: to the end), skipping
+  // whole map-task slots before row_begin without reading them.
+  std::unique_ptr<BatchStream> OpenPartitionRows(int partition, int64_t row_begin,
+                                                 int64_t row_end);
   void set_complete() { complete_ = true; }
   bool complete() const { return complete_; }
   // Wall time of the map stage that filled the buffer.
@@ -110,6 +132,8 @@ class ExchangeBuffer : public SharedState {
   double map_seconds_ = 0;
   bool retained_ = false;
   std::vector<int> coalesced_starts_;  // empty: not coalesced
+  std::vector<TaskSlice> task_slices_;  // empty: not skew-split
+  std::string skew_note_;
 };
 
 }  // namespace sluice

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "common/memory.h"
@@ -75,6 +76,29 @@ class ExecContext {
     return static_cast<T&>(*slot->state);
   }
 
+  // Run-time decisions about operator `op_id` (an adaptive skew split, a join strategy
+  // switched after its map stage), shown by EXPLAIN ANALYZE next to the planner's note.
+  // Notes added twice for one operator are kept once. Thread-safe.
+  void AddRuntimeNote(int op_id, const std::string& note) {
+    std::lock_guard lock(notes_mutex_);
+    std::string& notes = runtime_notes_[op_id];
+    if (notes.find(note) != std::string::npos) return;
+    notes += (notes.empty() ? "" : "; ") + note;
+  }
+  std::string RuntimeNote(int op_id) const {
+    std::lock_guard lock(notes_mutex_);
+    const auto it = runtime_notes_.find(op_id);
+    return it == runtime_notes_.end() ? std::string() : it->second;
+  }
+
+  // A stage whose join the adaptive skew split cut into more tasks than it has partitions
+  // runs task ids up to `tasks` - 1 (Execute accepts them). Called by the scheduler only.
+  void AllowSplitTasks(int tasks) {
+    int seen = split_tasks_.load();
+    while (tasks > seen && !split_tasks_.compare_exchange_weak(seen, tasks)) {
+    }
+  }
+
   void set_progress(ProgressListener* listener) { progress_ = listener; }
   ProgressListener* progress() const { return progress_; }
 
@@ -96,6 +120,9 @@ class ExecContext {
   std::map<int, std::unique_ptr<OperatorMetrics>> metrics_;
   ProgressListener* progress_ = nullptr;
   std::atomic<bool> cancelled_{false};
+  std::atomic<int> split_tasks_{0};
+  mutable std::mutex notes_mutex_;
+  std::map<int, std::string> runtime_notes_;
 };
 
 }  // namespace sluice

@@ -17,6 +17,7 @@ std::string ToString(AggregateMode mode) {
     case AggregateMode::kPartial: return "partial";
     case AggregateMode::kFinal: return "final";
     case AggregateMode::kSingle: return "single";
+    case AggregateMode::kIntermediate: return "intermediate";
   }
   return "?";
 }
@@ -77,7 +78,7 @@ class HashAggregateStream : public BatchStream {
       aggregate_args_.push_back(std::move(args));
     }
     source_ = input_.get();
-    merge_ = op.mode() == AggregateMode::kFinal;
+    merge_ = op.mode() == AggregateMode::kFinal || op.mode() == AggregateMode::kIntermediate;
     Reset();
   }
 
@@ -348,7 +349,9 @@ class HashAggregateStream : public BatchStream {
   }
 
   Batch Emit(size_t first, size_t n) {
-    if (op_.mode() == AggregateMode::kPartial) return EmitStates(first, n);
+    if (op_.mode() == AggregateMode::kPartial || op_.mode() == AggregateMode::kIntermediate) {
+      return EmitStates(first, n);
+    }
     std::vector<ColumnPtr> columns;
     for (size_t k = 0; k < op_.groups().size(); k++) {
       columns.push_back(table_->GetKeys(k, first, n));

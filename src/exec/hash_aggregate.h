@@ -14,6 +14,7 @@ enum class AggregateMode {
   kPartial,  // input rows -> group keys + intermediate states (before the exchange)
   kFinal,    // a kPartial's output -> group keys + results (after the exchange)
   kSingle,   // input rows -> group keys + results, in one step
+  kIntermediate,  // a kPartial's output -> group keys + merged states (salted group-by)
 };
 
 std::string ToString(AggregateMode mode);
@@ -23,8 +24,9 @@ std::string ToString(AggregateMode mode);
 // kSingle, kPartial: `groups` are bound expressions over the child's schema and
 // `aggregates` bound kAggregate expressions whose arguments are bound over it.
 // kPartial outputs the group columns, then each aggregate's state_types() columns in order.
-// kFinal: the child produces a kPartial's output; `groups` and `aggregates` are the same
-// expressions the partial got and serve only for types and AggregateFunctions.
+// kFinal, kIntermediate: the child produces a kPartial's output; `groups` and `aggregates`
+// are the same expressions the partial got and serve only for types and AggregateFunctions.
+// kIntermediate outputs what kPartial does (states merged per group), for a second exchange.
 // kFinal and kSingle output the group columns, then one result column per aggregate.
 //
 // Without groups there is exactly one output row per partition (count(*) of no rows is 0);
@@ -52,7 +54,7 @@ class HashAggregate : public PhysicalOperator {
     for (int key : in.keys) {
       int found = -1;
       for (size_t g = 0; g < groups_.size() && found < 0; g++) {
-        const bool same = mode_ == AggregateMode::kFinal
+        const bool same = mode_ == AggregateMode::kFinal || mode_ == AggregateMode::kIntermediate
                               ? static_cast<int>(g) == key
                               : groups_[g]->kind == ExprKind::kColumnRef &&
                                     groups_[g]->column_index == key;

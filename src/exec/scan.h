@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -17,8 +18,18 @@ class Scan : public PhysicalOperator {
 
   std::string name() const override { return "Scan"; }
   std::string details() const override { return source_->Describe(); }
+  // A bucketed source whose bucket columns are all read is hash-partitioned on them.
   Partitioning output_partitioning() const override {
-    return Partitioning::Unknown(std::max(1, source_->num_splits()));
+    const int splits = std::max(1, source_->num_splits());
+    const std::vector<int> bucket_columns = source_->hash_partition_columns();
+    if (bucket_columns.empty()) return Partitioning::Unknown(splits);
+    std::vector<int> keys;
+    for (int column : bucket_columns) {
+      const auto it = std::find(columns_.begin(), columns_.end(), column);
+      if (it == columns_.end()) return Partitioning::Unknown(splits);
+      keys.push_back(static_cast<int>(it - columns_.begin()));
+    }
+    return Partitioning::Hash(std::move(keys), splits);
   }
   std::unique_ptr<BatchStream> Execute(int partition, ExecContext& ctx) const override {
     if (source_->num_splits() == 0) return std::make_unique<EmptyStream>();

@@ -33,6 +33,12 @@ class DataSource {
   virtual int64_t EstimatedBytes() const = 0;
   virtual std::optional<int64_t> EstimatedRows() const { return std::nullopt; }
 
+  // Bucketed sources (tables stored by bucket): the columns (indices into schema(), in
+  // hashing order) by which split i holds exactly the rows a hash Exchange on them into
+  // num_splits() partitions would send to partition i (HashPartitionOf in
+  // vector/column_hash.h), so a scan is already hash-partitioned on them. Empty otherwise.
+  virtual std::vector<int> hash_partition_columns() const { return {}; }
+
   // Pruning pushdown: a source that reads only what may satisfy `conjuncts` (AND-ed BOOLEAN
   // predicates bound over schema(), column indices into it), skipping the files, partitions
   // or row groups they prove empty. Pruning is coarse: rows that remain still need the

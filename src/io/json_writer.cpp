@@ -66,46 +66,51 @@ void JsonWriter::Finish() {
 }
 
 void JsonWriter::AppendValue(const Column& column, size_t row) {
+  AppendJsonValue(column, row, &buffer_);
+}
+
+void AppendJsonValue(const Column& column, size_t row, std::string* out) {
+  std::string& buf = *out;
   if (column.is_constant()) row = 0;
   if (!column.IsValid(row)) {
-    buffer_.append("null");
+    buf.append("null");
     return;
   }
   const LogicalType& type = column.type();
   switch (type.id()) {
-    case TypeId::kNull: buffer_.append("null"); break;
-    case TypeId::kBoolean: buffer_.append(column.data<uint8_t>()[row] ? "true" : "false"); break;
-    case TypeId::kTinyInt: AppendInteger(&buffer_, column.data<int8_t>()[row]); break;
-    case TypeId::kSmallInt: AppendInteger(&buffer_, column.data<int16_t>()[row]); break;
-    case TypeId::kInteger: AppendInteger(&buffer_, column.data<int32_t>()[row]); break;
-    case TypeId::kBigInt: AppendInteger(&buffer_, column.data<int64_t>()[row]); break;
+    case TypeId::kNull: buf.append("null"); break;
+    case TypeId::kBoolean: buf.append(column.data<uint8_t>()[row] ? "true" : "false"); break;
+    case TypeId::kTinyInt: AppendInteger(&buf, column.data<int8_t>()[row]); break;
+    case TypeId::kSmallInt: AppendInteger(&buf, column.data<int16_t>()[row]); break;
+    case TypeId::kInteger: AppendInteger(&buf, column.data<int32_t>()[row]); break;
+    case TypeId::kBigInt: AppendInteger(&buf, column.data<int64_t>()[row]); break;
     case TypeId::kDouble: {
       const double v = column.data<double>()[row];
       if (!std::isfinite(v)) {
-        buffer_.append("null");
+        buf.append("null");
         break;
       }
-      const size_t at = buffer_.size();
-      fmt::format_to(std::back_inserter(buffer_), "{}", v);
+      const size_t at = buf.size();
+      fmt::format_to(std::back_inserter(buf), "{}", v);
       // fmt writes "inf"-free shortest form; make sure it reads back as a JSON number.
-      if (buffer_.find_first_of(".e", at) == std::string::npos) buffer_.append(".0");
+      if (buf.find_first_of(".e", at) == std::string::npos) buf.append(".0");
       break;
     }
     case TypeId::kDecimal: {
       const int128_t unscaled = type.IsWideDecimal() ? column.data<int128_t>()[row]
                                                      : column.data<int64_t>()[row];
-      buffer_.append(FormatDecimal(unscaled, type.scale()));
+      buf.append(FormatDecimal(unscaled, type.scale()));
       break;
     }
     case TypeId::kVarchar:
-      AppendJsonString(column.data<StringView>()[row].view(), &buffer_);
+      AppendJsonString(column.data<StringView>()[row].view(), &buf);
       break;
-    case TypeId::kDate: AppendJsonString(FormatDate(column.data<int32_t>()[row]), &buffer_); break;
+    case TypeId::kDate: AppendJsonString(FormatDate(column.data<int32_t>()[row]), &buf); break;
     case TypeId::kTimestamp:
-      AppendJsonString(FormatTimestamp(column.data<int64_t>()[row]), &buffer_);
+      AppendJsonString(FormatTimestamp(column.data<int64_t>()[row]), &buf);
       break;
     case TypeId::kInterval:
-      AppendJsonString(FormatInterval(column.data<Interval>()[row]), &buffer_);
+      AppendJsonString(FormatInterval(column.data<Interval>()[row]), &buf);
       break;
   }
 }

@@ -40,4 +40,7 @@ class JsonWriter {
   bool finished_ = false;
 };
 
+// Appends the value at `row` of `column` to `out` as JsonWriter writes it (see above).
+void AppendJsonValue(const Column& column, size_t row, std::string* out);
+
 }  // namespace sluice

@@ -84,9 +84,11 @@ void ParquetColumnReader::Fail(const std::string& message) const {
   throw IOError(fmt::format("Parquet file '{}' column '{}': {}", file_.path(), leaf_.name, message));
 }
 
-void ParquetColumnReader::Read(size_t n, Column* out) {
+void ParquetColumnReader::Read(size_t n, Column* out) { ReadLevels(n, out, nullptr, nullptr); }
+
+void ParquetColumnReader::ReadLevels(size_t n, Column* out, uint8_t* reps, uint8_t* defs) {
   try {
-    ReadRows(n, out);
+    ReadRows(n, out, reps, defs);
   } catch (const ParquetCorruption& e) {
     Fail(e.message);
   } catch (const ThriftError& e) {
@@ -94,7 +96,7 @@ void ParquetColumnReader::Read(size_t n, Column* out) {
   }
 }
 
-void ParquetColumnReader::ReadRows(size_t n, Column* out) {
+void ParquetColumnReader::ReadRows(size_t n, Column* out, uint8_t* reps_out, uint8_t* defs_out) {
   size_t done = 0;
   while (done < n) {
     if (page_left_ == 0) {
@@ -102,6 +104,20 @@ void ParquetColumnReader::ReadRows(size_t n, Column* out) {
       continue;
     }
     const size_t k = std::min(n - done, page_left_);
+    if (reps_out != nullptr) {
+      if (leaf_.max_rep > 0) {
+        indices_.resize(k);
+        rep_levels_.Decode(indices_.data(), k);
+        for (size_t i = 0; i < k; i++) {
+          if (indices_[i] > static_cast<uint32_t>(leaf_.max_rep)) {
+            throw ParquetCorruption{"repetition level above the maximum"};
+          }
+          reps_out[done + i] = static_cast<uint8_t>(indices_[i]);
+        }
+      } else {
+        std::memset(reps_out + done, 0, k);
+      }
+    }
     const uint8_t* defs = nullptr;
     size_t nonnull = k;
     if (leaf_.max_def > 0) {
@@ -117,6 +133,9 @@ void ParquetColumnReader::ReadRows(size_t n, Column* out) {
         nonnull += defs_[i] == leaf_.max_def;
       }
       defs = nonnull == k ? nullptr : defs_.data();
+      if (defs_out != nullptr) std::memcpy(defs_out + done, defs_.data(), k);
+    } else if (defs_out != nullptr) {
+      std::memset(defs_out + done, 0, k);
     }
     if (mode_ == Mode::kDictionary) {
       GatherDictionary(k, defs, nonnull, out, done);
@@ -274,6 +293,18 @@ void ParquetColumnReader::LoadDataPage(const parquet::PageHeader& header, const 
     }
     data = Decompress(body, compressed, uncompressed);
     size = uncompressed;
+    if (leaf_.max_rep > 0) {
+      if (h.repetition_level_encoding != Encoding::kRle) {
+        throw ParquetCorruption{fmt::format("repetition levels encoded as {} are not supported",
+                                            parquet::EncodingName(h.repetition_level_encoding))};
+      }
+      if (size < 4) throw ParquetCorruption{"page too short for its repetition levels"};
+      const uint32_t len = LoadU32(data);
+      if (len > size - 4) throw ParquetCorruption{"repetition levels longer than the page"};
+      rep_levels_ = RleBitPackedDecoder(data + 4, len, BitWidth(leaf_.max_rep));
+      data += 4 + len;
+      size -= 4 + len;
+    }
     if (leaf_.max_def > 0) {
       if (h.definition_level_encoding != Encoding::kRle) {
         throw ParquetCorruption{fmt::format("definition levels encoded as {} are not supported",
@@ -300,6 +331,9 @@ void ParquetColumnReader::LoadDataPage(const parquet::PageHeader& header, const 
     if (rep_len < 0 || def_len < 0 || rep_len + def_len > static_cast<int64_t>(compressed) ||
         rep_len + def_len > static_cast<int64_t>(uncompressed)) {
       throw ParquetCorruption{"level lengths out of range in a v2 page"};
+    }
+    if (leaf_.max_rep > 0) {
+      rep_levels_ = RleBitPackedDecoder(body, static_cast<size_t>(rep_len), BitWidth(leaf_.max_rep));
     }
     if (leaf_.max_def > 0) {
       levels_ = RleBitPackedDecoder(body + rep_len, static_cast<size_t>(def_len), BitWidth(leaf_.max_def));

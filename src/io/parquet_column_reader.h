@@ -22,7 +22,8 @@ namespace sluice {
 // Not thread-safe; `file` and `leaf` must outlive the reader.
 class ParquetColumnReader {
  public:
-  // Throws IOError when the chunk's byte range lies outside the file.
+  // Throws IOError when the chunk's byte range lies outside the file. `num_rows` is the
+  // chunk's number of level entries (its rows unless the leaf is repeated).
   ParquetColumnReader(const FileReader& file, const ParquetLeaf& leaf,
                       const parquet::ColumnMetaData& meta, int64_t num_rows);
   ~ParquetColumnReader();
@@ -32,12 +33,15 @@ class ParquetColumnReader {
   // Decodes the next `n` rows into `out` (a fresh column of leaf.type with capacity >= n)
   // and sets its size to n. Throws IOError naming the file and column on corrupt data.
   void Read(size_t n, Column* out);
+  // Like Read, for the level entries of a nested leaf: `out` gets one slot per entry (NULL
+  // unless its definition level is the maximum), `reps` and `defs` (n each) the levels.
+  void ReadLevels(size_t n, Column* out, uint8_t* reps, uint8_t* defs);
 
  private:
   enum class Mode : uint8_t { kPlain, kDictionary, kRleBoolean, kDelta, kViews, kByteStreamSplit };
 
   [[noreturn]] void Fail(const std::string& message) const;
-  void ReadRows(size_t n, Column* out);
+  void ReadRows(size_t n, Column* out, uint8_t* reps, uint8_t* defs);
   void LoadNextPage();
   void LoadDictionary(const parquet::PageHeader& header, const uint8_t* body, size_t size);
   void LoadDataPage(const parquet::PageHeader& header, const uint8_t* body, size_t size);
@@ -63,6 +67,7 @@ class ParquetColumnReader {
   // The current data page.
   size_t page_left_ = 0;
   RleBitPackedDecoder levels_;  // definition levels, decoded a batch at a time
+  RleBitPackedDecoder rep_levels_;
   std::vector<uint8_t> defs_;
   Mode mode_ = Mode::kPlain;
   const uint8_t* values_ = nullptr;

@@ -4,9 +4,10 @@
 #include <cmath>
 #include <cstring>
 #include <string_view>
-#include <unordered_map>
+#include <type_traits>
 
 #include "common/error.h"
+#include "common/hash.h"
 #include "io/parquet_compression.h"
 #include "io/parquet_encoding.h"
 #include "types/interval.h"
@@ -21,6 +22,7 @@ using parquet::Type;
 // Strings longer than this get no min / max (statistics would bloat the footer).
 constexpr size_t kMaxStatBytes = 256;
 constexpr size_t kMaxPageRows = 100000;
+constexpr uint32_t kEmptySlot = UINT32_MAX;
 
 template <typename T>
 void Put(std::string* out, T v) {
@@ -163,12 +165,21 @@ class ChunkWriter {
   }
 
   void Collect(const std::vector<Batch>& batches, int column) {
+    size_t rows = 0;
+    for (const Batch& batch : batches) rows += batch.num_rows();
+    defs_.reserve(rows);
+    offsets_.reserve(rows + 1);
     offsets_.push_back(0);
     for (const Batch& batch : batches) {
       const ColumnPtr& ptr = batch.column(column);
       const ColumnPtr flat = ptr->Flatten(ptr);
       const Column& col = *flat;
       const bool all_null = col.type().id() == TypeId::kNull;
+      const bool stats = !(type_ == Type::kFixedLenByteArray && col.type().id() == TypeId::kInterval);
+      if (plain_.capacity() < plain_.size() + batch.num_rows() * 8) {
+        plain_.reserve(std::max(plain_.capacity() * 2, plain_.size() + rows * 8));
+      }
+      if (!all_null && CollectFixed(col, batch.num_rows())) continue;
       for (size_t r = 0; r < batch.num_rows(); r++) {
         const bool valid = !all_null && col.IsValid(r);
         defs_.push_back(valid ? 1 : 0);
@@ -178,37 +189,124 @@ class ChunkWriter {
         }
         AppendPlain(col, r, type_, &plain_);
         offsets_.push_back(plain_.size());
+        if (!stats) continue;
         const size_t i = offsets_.size() - 2;
-        if (type_ == Type::kFixedLenByteArray && col.type().id() == TypeId::kInterval) continue;
         if (type_ == Type::kDouble && std::isnan(col.data<double>()[r])) continue;
         if (!has_stats_) {
           min_ = max_ = i;
           has_stats_ = true;
-        } else {
-          if (ComparePlain(type_, StatBytes(i), StatBytes(min_)) < 0) min_ = i;
-          if (ComparePlain(type_, StatBytes(i), StatBytes(max_)) > 0) max_ = i;
+        } else if (ComparePlain(type_, StatBytes(i), StatBytes(min_)) < 0) {
+          min_ = i;
+        } else if (ComparePlain(type_, StatBytes(i), StatBytes(max_)) > 0) {
+          max_ = i;
         }
       }
     }
   }
 
+  // The common fixed-width columns whose PLAIN bytes are their in-memory values, without
+  // the per-value dispatch of AppendPlain and ComparePlain; false for any other column.
+  bool CollectFixed(const Column& col, size_t rows) {
+    switch (col.type().id()) {
+      case TypeId::kInteger:
+      case TypeId::kDate: return type_ == Type::kInt32 && (CollectValues<int32_t>(col, rows), true);
+      case TypeId::kBigInt:
+      case TypeId::kTimestamp: return type_ == Type::kInt64 && (CollectValues<int64_t>(col, rows), true);
+      case TypeId::kDecimal:
+        return !col.type().IsWideDecimal() && type_ == Type::kInt64 &&
+               (CollectValues<int64_t>(col, rows), true);
+      case TypeId::kDouble: return type_ == Type::kDouble && (CollectValues<double>(col, rows), true);
+      default: return false;
+    }
+  }
+
+  template <typename T>
+  void CollectValues(const Column& col, size_t rows) {
+    const T* data = col.data<T>();
+    T lo{}, hi{};
+    if (has_stats_) {
+      std::memcpy(&lo, plain_.data() + offsets_[min_], sizeof(T));
+      std::memcpy(&hi, plain_.data() + offsets_[max_], sizeof(T));
+    }
+    for (size_t r = 0; r < rows; r++) {
+      if (!col.IsValid(r)) {
+        defs_.push_back(0);
+        null_count_++;
+        continue;
+      }
+      defs_.push_back(1);
+      const T v = data[r];
+      plain_.append(reinterpret_cast<const char*>(&v), sizeof(T));
+      offsets_.push_back(plain_.size());
+      if constexpr (std::is_floating_point_v<T>) {
+        if (std::isnan(v)) continue;
+      }
+      const size_t i = offsets_.size() - 2;
+      if (!has_stats_) {
+        lo = hi = v;
+        min_ = max_ = i;
+        has_stats_ = true;
+      } else if (v < lo) {
+        lo = v;
+        min_ = i;
+      } else if (hi < v) {
+        hi = v;
+        max_ = i;
+      }
+    }
+  }
+
+  // Dictionary-encodes the values into dict_values_ / indices_, with an open-addressing
+  // table of value numbers keyed by the values' bytes; false (and nothing kept) when the
+  // distinct values outgrow options_.dictionary_max_bytes.
   bool BuildDictionary() {
-    std::unordered_map<std::string_view, uint32_t> index;
+    const size_t n = offsets_.size() - 1;
+    std::vector<uint32_t> slots(64, kEmptySlot);  // dictionary index per slot
+    std::vector<uint64_t> hashes;                  // hash per dictionary value
     size_t dict_bytes = 0;
-    indices_.reserve(offsets_.size() - 1);
-    for (size_t i = 0; i + 1 < offsets_.size(); i++) {
+    indices_.reserve(n);
+    auto grow = [&] {
+      std::vector<uint32_t> bigger(slots.size() * 2, kEmptySlot);
+      const size_t mask = bigger.size() - 1;
+      for (uint32_t d = 0; d < dict_values_.size(); d++) {
+        size_t s = hashes[d] & mask;
+        while (bigger[s] != kEmptySlot) s = (s + 1) & mask;
+        bigger[s] = d;
+      }
+      slots.swap(bigger);
+    };
+    const bool words = type_ == Type::kInt32 || type_ == Type::kInt64 || type_ == Type::kDouble;
+    for (size_t i = 0; i < n; i++) {
       const std::string_view v = Value(i);
-      auto [it, inserted] = index.emplace(v, static_cast<uint32_t>(dict_values_.size()));
-      if (inserted) {
-        dict_values_.push_back(v);
+      uint64_t h;
+      if (words) {  // 4 or 8 bytes: hash the value as an integer
+        uint64_t word = 0;
+        std::memcpy(&word, v.data(), v.size());
+        h = HashInt(word);
+      } else {
+        h = HashBytes(v.data(), v.size());
+      }
+      const size_t mask = slots.size() - 1;
+      size_t s = h & mask;
+      while (slots[s] != kEmptySlot &&
+             (hashes[slots[s]] != h || dict_values_[slots[s]] != v)) {
+        s = (s + 1) & mask;
+      }
+      if (slots[s] == kEmptySlot) {
         dict_bytes += v.size();
         if (dict_bytes > static_cast<size_t>(options_.dictionary_max_bytes)) {
           dict_values_.clear();
           indices_.clear();
           return false;
         }
+        slots[s] = static_cast<uint32_t>(dict_values_.size());
+        dict_values_.push_back(v);
+        hashes.push_back(h);
+        indices_.push_back(slots[s]);
+        if (dict_values_.size() * 2 > slots.size()) grow();
+        continue;
       }
-      indices_.push_back(it->second);
+      indices_.push_back(slots[s]);
     }
     return true;
   }

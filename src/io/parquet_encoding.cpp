@@ -129,13 +129,21 @@ void RleBitPackedEncode(const uint32_t* v, size_t n, int bit_width, std::string*
     const size_t start = out->size();
     out->resize(start + groups * bit_width, 0);
     auto* bytes = reinterpret_cast<uint8_t*>(out->data() + start);
-    uint64_t bit = 0;
-    for (size_t k = i; k < end; k++, bit += bit_width) {
-      const uint64_t value = v[k];
-      for (int b = 0; b < bit_width; b++) {
-        if ((value >> b) & 1) bytes[(bit + b) >> 3] |= static_cast<uint8_t>(1u << ((bit + b) & 7));
+    // LSB-first packing through a 64-bit accumulator: fewer than 8 bits are pending before
+    // each value is added, and bit_width <= 32, so it never overflows.
+    uint64_t acc = 0;
+    int pending = 0;
+    const uint64_t mask = bit_width >= 64 ? ~uint64_t{0} : (uint64_t{1} << bit_width) - 1;
+    for (size_t k = i; k < end; k++) {
+      acc |= (static_cast<uint64_t>(v[k]) & mask) << pending;
+      pending += bit_width;
+      while (pending >= 8) {
+        *bytes++ = static_cast<uint8_t>(acc);
+        acc >>= 8;
+        pending -= 8;
       }
     }
+    if (pending > 0) *bytes = static_cast<uint8_t>(acc);
     i = end;
   }
 }

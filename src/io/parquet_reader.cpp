@@ -9,6 +9,7 @@
 #include "io/file.h"
 #include "io/parquet_column_reader.h"
 #include "io/parquet_filters.h"
+#include "io/parquet_nested_reader.h"
 #include "io/thrift_compact.h"
 #include "vector/batch.h"
 
@@ -24,9 +25,17 @@ class ParquetSplitStream : public BatchStream {
       : reader_(file.path), schema_(schema), columns_(columns) {
     const parquet::RowGroup& group = file.metadata.row_groups[row_group];
     rows_left_ = group.num_rows;
-    for (const int c : columns) {
-      readers_.push_back(std::make_unique<ParquetColumnReader>(
-          reader_, file.leaves[c], *group.columns[c].meta_data, group.num_rows));
+    readers_.resize(columns.size());
+    nested_.resize(columns.size());
+    for (size_t i = 0; i < columns.size(); i++) {
+      const ParquetColumn& column = file.columns[columns[i]];
+      if (column.is_nested()) {
+        nested_[i] = std::make_unique<ParquetNestedReader>(reader_, column, file.leaves, group);
+      } else {
+        readers_[i] = std::make_unique<ParquetColumnReader>(
+            reader_, file.leaves[column.first_leaf], *group.columns[column.first_leaf].meta_data,
+            group.num_rows);
+      }
     }
   }
 
@@ -37,7 +46,11 @@ class ParquetSplitStream : public BatchStream {
     columns.reserve(readers_.size());
     for (size_t i = 0; i < readers_.size(); i++) {
       auto column = Column::Make(schema_.field(columns_[i]).type, n);
-      readers_[i]->Read(n, column.get());
+      if (nested_[i]) {
+        nested_[i]->Read(n, column.get());
+      } else {
+        readers_[i]->Read(n, column.get());
+      }
       columns.push_back(std::move(column));
     }
     rows_left_ -= static_cast<int64_t>(n);
@@ -49,7 +62,9 @@ class ParquetSplitStream : public BatchStream {
   FileReader reader_;
   const Schema& schema_;
   std::vector<int> columns_;
+  // Per projected column, one of the two is set.
   std::vector<std::unique_ptr<ParquetColumnReader>> readers_;
+  std::vector<std::unique_ptr<ParquetNestedReader>> nested_;
   int64_t rows_left_ = 0;
 };
 
@@ -90,7 +105,9 @@ ParquetSource::File ReadParquetFooter(const std::string& path) {
   } catch (const ThriftError& e) {
     throw fail("corrupt footer (" + e.message + ")");
   }
-  file.leaves = ParquetLeaves(file.metadata, path);
+  ParquetFileSchema schema = ReadParquetSchema(file.metadata, path);
+  file.leaves = std::move(schema.leaves);
+  file.columns = std::move(schema.columns);
   int64_t rows = 0;
   for (size_t g = 0; g < file.metadata.row_groups.size(); g++) {
     const parquet::RowGroup& group = file.metadata.row_groups[g];
@@ -124,22 +141,23 @@ std::unique_ptr<ParquetSource> ParquetSource::Open(const std::string& path_or_gl
   for (const std::string& path : ExpandPaths(path_or_glob)) {
     File file = ReadParquetFooter(path);
     if (source->files_.empty()) {
-      for (const ParquetLeaf& leaf : file.leaves) {
+      for (const ParquetColumn& column : file.columns) {
         Field field;
-        field.name = leaf.name;
-        field.type = leaf.type;
+        field.name = column.name;
+        field.type = column.type;
         source->schema_.Add(std::move(field));
       }
     } else {
       const File& first = source->files_[0];
-      bool same = file.leaves.size() == first.leaves.size();
-      for (size_t i = 0; same && i < file.leaves.size(); i++) {
-        same = file.leaves[i].name == first.leaves[i].name && file.leaves[i].type == first.leaves[i].type;
+      bool same = file.columns.size() == first.columns.size();
+      for (size_t i = 0; same && i < file.columns.size(); i++) {
+        same = file.columns[i].name == first.columns[i].name &&
+               file.columns[i].type == first.columns[i].type;
       }
       if (!same) {
         std::string columns;
-        for (const ParquetLeaf& leaf : file.leaves) {
-          columns += (columns.empty() ? "" : ", ") + leaf.name + " " + leaf.type.ToString();
+        for (const ParquetColumn& column : file.columns) {
+          columns += (columns.empty() ? "" : ", ") + column.name + " " + column.type.ToString();
         }
         throw IOError(fmt::format("Parquet file '{}' has columns ({}) different from '{}' ({})", path,
                                   columns, first.path, source->schema_.ToString()));
@@ -161,7 +179,8 @@ void ParquetSource::BuildSplits(const std::vector<ParquetPredicate>& predicate_l
   std::vector<std::pair<int, const ParquetPredicate*>> predicates;
   for (const ParquetPredicate& p : predicate_list) {
     const int c = schema_.Find(p.column);
-    if (c >= 0) predicates.emplace_back(c, &p);
+    // A nested column's leaves have statistics of its elements, not of its JSON text.
+    if (c >= 0 && !files_.empty() && !files_[0].columns[c].is_nested()) predicates.emplace_back(c, &p);
   }
   for (int f = 0; f < static_cast<int>(files_.size()); f++) {
     const File& file = files_[f];
@@ -173,9 +192,10 @@ void ParquetSource::BuildSplits(const std::vector<ParquetPredicate>& predicate_l
       if (group.num_rows == 0) continue;
       bool excluded = false;
       for (const auto& [c, p] : predicates) {
+        const int leaf = file.columns[c].first_leaf;
         const ParquetColumnStats stats =
-            DecodeParquetStats(file.leaves[c], *group.columns[c].meta_data);
-        if (ParquetStatsExclude(stats, group.num_rows, *p, file.leaves[c].type)) {
+            DecodeParquetStats(file.leaves[leaf], *group.columns[leaf].meta_data);
+        if (ParquetStatsExclude(stats, group.num_rows, *p, file.leaves[leaf].type)) {
           excluded = true;
           break;
         }
@@ -212,8 +232,10 @@ std::unique_ptr<BatchStream> ParquetSource::Open(int split, const std::vector<in
 ParquetColumnStats ParquetSource::SplitStats(int split, int column) const {
   const Split& s = splits_.at(split);
   const File& file = files_[s.file];
-  return DecodeParquetStats(file.leaves.at(column),
-                            *file.metadata.row_groups[s.row_group].columns[column].meta_data);
+  const ParquetColumn& c = file.columns.at(column);
+  if (c.is_nested()) return ParquetColumnStats{};
+  return DecodeParquetStats(file.leaves[c.first_leaf],
+                            *file.metadata.row_groups[s.row_group].columns[c.first_leaf].meta_data);
 }
 
 std::string ParquetSource::Describe() const {

@@ -20,12 +20,13 @@ struct ParquetReadOptions {
 
 // Parquet files (a path, directory or glob) as a DataSource: one split per row group (after
 // pruning by statistics), reading only the projected columns. Open reads and checks every
-// footer; all files must have the same column names and types.
+// footer; all files must have the same column names and types. Nested columns (structs,
+// lists, maps) read as VARCHAR JSON text (see ParquetNestedReader).
 // Thread-safe after Open; the streams it returns must not outlive it.
 class ParquetSource : public DataSource {
  public:
   // Throws IOError (missing, truncated or corrupt file, naming it), NotImplementedError
-  // (repeated columns, unsupported types).
+  // (unsupported types).
   static std::unique_ptr<ParquetSource> Open(const std::string& path_or_glob,
                                              const ParquetReadOptions& options = {});
 
@@ -52,7 +53,8 @@ class ParquetSource : public DataSource {
     std::string path;
     int64_t size = 0;
     parquet::FileMetaData metadata;
-    std::vector<ParquetLeaf> leaves;
+    std::vector<ParquetLeaf> leaves;    // one per column chunk
+    std::vector<ParquetColumn> columns;  // one per schema() field
   };
 
  private:

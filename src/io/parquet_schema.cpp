@@ -115,37 +115,37 @@ LeafMapping MapLeaf(const parquet::SchemaElement& e, const std::string& where) {
   throw IOError(fmt::format("{}: unknown physical type {}", where, static_cast<int>(*e.type)));
 }
 
+bool IsAnnotated(const parquet::SchemaElement& e, ConvertedType converted,
+                 LogicalTypeInfo::Kind logical) {
+  return e.converted_type == converted || e.logical_type.kind == logical;
+}
+
+// Walks the schema tree (depth first, the order of the column chunks) into leaves and
+// top-level columns.
 struct Walker {
   const std::vector<parquet::SchemaElement>& schema;
   const std::string& path;
-  std::vector<ParquetLeaf> leaves;
+  ParquetFileSchema out;
   size_t next = 1;
 
-  // Visits the subtree at `next`.
-  void Visit(const std::string& prefix, int16_t def, int16_t rep, int depth) {
+  [[noreturn]] void Malformed(const std::string& name, const std::string& what) const {
+    throw IOError(fmt::format("Parquet file '{}' column '{}': {}", path, name, what));
+  }
+
+  // Takes the next element; checks what every element needs.
+  int Take(int depth) {
     if (next >= schema.size()) throw IOError(fmt::format("Parquet file '{}': schema is truncated", path));
     if (depth > 64) throw IOError(fmt::format("Parquet file '{}': schema nested too deeply", path));
-    const int index = static_cast<int>(next++);
+    const parquet::SchemaElement& e = schema[next];
+    if (!e.type && (e.num_children < 0 || static_cast<size_t>(e.num_children) > schema.size())) {
+      throw IOError(fmt::format("Parquet file '{}': bad child count in schema", path));
+    }
+    return static_cast<int>(next++);
+  }
+
+  int AddLeaf(int index, const std::string& name, int16_t def, int16_t rep) {
     const parquet::SchemaElement& e = schema[index];
-    const std::string name = prefix.empty() ? e.name : prefix + "." + e.name;
-    if (e.repetition == parquet::Repetition::kOptional) def++;
-    if (e.repetition == parquet::Repetition::kRepeated) {
-      def++;
-      rep++;
-    }
-    if (!e.type) {
-      if (e.num_children < 0 || static_cast<size_t>(e.num_children) > schema.size()) {
-        throw IOError(fmt::format("Parquet file '{}': bad child count in schema", path));
-      }
-      for (int i = 0; i < e.num_children; i++) Visit(name, def, rep, depth + 1);
-      return;
-    }
-    const std::string where = fmt::format("Parquet file '{}' column '{}'", path, name);
-    if (rep > 0) {
-      throw NotImplementedError(
-          fmt::format("{}: repeated (LIST/MAP) columns are not supported yet", where));
-    }
-    const LeafMapping m = MapLeaf(e, where);
+    const LeafMapping m = MapLeaf(e, fmt::format("Parquet file '{}' column '{}'", path, name));
     ParquetLeaf leaf;
     leaf.name = name;
     leaf.schema_index = index;
@@ -156,25 +156,131 @@ struct Walker {
     leaf.type = m.type;
     leaf.conversion = m.conversion;
     leaf.unsigned_order = m.unsigned_order;
-    leaves.push_back(std::move(leaf));
+    out.leaves.push_back(std::move(leaf));
+    return static_cast<int>(out.leaves.size()) - 1;
+  }
+
+  // The next field of a group whose levels are (def, rep).
+  ParquetNestedNode Field(const std::string& prefix, int16_t def, int16_t rep, int depth) {
+    const int index = Take(depth);
+    const parquet::SchemaElement& e = schema[index];
+    const std::string name = prefix + "." + e.name;
+    if (e.repetition == parquet::Repetition::kRepeated) {
+      // A repeated field outside a LIST or MAP: a list of required elements, never NULL.
+      ParquetNestedNode list;
+      list.kind = ParquetNestedNode::Kind::kList;
+      list.name = e.name;
+      list.def = def;
+      list.elements_def = static_cast<int16_t>(def + 1);
+      list.rep = static_cast<int16_t>(rep + 1);
+      list.children.push_back(Value(index, name, list.elements_def, list.rep, depth));
+      list.leaf_begin = list.children[0].leaf_begin;
+      list.leaf_end = list.children[0].leaf_end;
+      return list;
+    }
+    if (e.repetition == parquet::Repetition::kOptional) def++;
+    return Value(index, name, def, rep, depth);
+  }
+
+  // The value of element `index` (taken), whose own repetition is counted in (def, rep).
+  ParquetNestedNode Value(int index, const std::string& name, int16_t def, int16_t rep, int depth) {
+    const parquet::SchemaElement& e = schema[index];
+    ParquetNestedNode node;
+    node.name = e.name;
+    node.def = def;
+    node.leaf_begin = static_cast<int>(out.leaves.size());
+    if (e.type) {
+      AddLeaf(index, name, def, rep);
+    } else if (IsAnnotated(e, ConvertedType::kList, LogicalTypeInfo::kList)) {
+      node.kind = ParquetNestedNode::Kind::kList;
+      Repeated(e, name, rep, &node);
+      const int r = Take(depth + 1);
+      const parquet::SchemaElement& repeated = schema[r];
+      const std::string r_name = name + "." + repeated.name;
+      // Legacy two-level lists: the repeated field is the element itself.
+      const bool two_level = repeated.type || repeated.num_children != 1 ||
+                             repeated.name == "array" || repeated.name == e.name + "_tuple";
+      if (two_level) {
+        node.children.push_back(Value(r, r_name, node.elements_def, node.rep, depth + 1));
+      } else {
+        node.children.push_back(Field(r_name, node.elements_def, node.rep, depth + 2));
+      }
+    } else if (IsAnnotated(e, ConvertedType::kMap, LogicalTypeInfo::kMap) ||
+               e.converted_type == ConvertedType::kMapKeyValue) {
+      node.kind = ParquetNestedNode::Kind::kMap;
+      Repeated(e, name, rep, &node);
+      const int r = Take(depth + 1);
+      const parquet::SchemaElement& kv = schema[r];
+      if (kv.type || kv.num_children < 1 || kv.num_children > 2) {
+        Malformed(name, "a MAP's repeated group must hold a key and a value");
+      }
+      const std::string kv_name = name + "." + kv.name;
+      for (int i = 0; i < kv.num_children; i++) {
+        node.children.push_back(Field(kv_name, node.elements_def, node.rep, depth + 2));
+      }
+    } else {
+      node.kind = ParquetNestedNode::Kind::kStruct;
+      for (int i = 0; i < e.num_children; i++) node.children.push_back(Field(name, def, rep, depth + 1));
+    }
+    node.leaf_end = static_cast<int>(out.leaves.size());
+    if (node.leaf_end == node.leaf_begin) Malformed(name, "a group without leaf columns");
+    return node;
+  }
+
+  // Checks that the LIST/MAP group `e` has one repeated child and sets the levels of
+  // `node`'s elements.
+  void Repeated(const parquet::SchemaElement& e, const std::string& name, int16_t rep,
+                ParquetNestedNode* node) {
+    if (e.num_children != 1 || next >= schema.size() ||
+        schema[next].repetition != parquet::Repetition::kRepeated) {
+      Malformed(name, "a LIST or MAP group must have exactly one repeated field");
+    }
+    node->elements_def = static_cast<int16_t>(node->def + 1);
+    node->rep = static_cast<int16_t>(rep + 1);
+  }
+
+  // A top-level column: primitive fields stay flat, anything else becomes JSON text.
+  void TopLevelColumn(int depth) {
+    const parquet::SchemaElement& e = schema[std::min(next, schema.size() - 1)];
+    if (next < schema.size() && e.type && e.repetition != parquet::Repetition::kRepeated) {
+      const int index = Take(depth);
+      const int16_t def = e.repetition == parquet::Repetition::kOptional ? 1 : 0;
+      const int leaf = AddLeaf(index, e.name, def, 0);
+      out.columns.push_back({e.name, out.leaves[leaf].type, leaf, 1, nullptr});
+      return;
+    }
+    const int first = static_cast<int>(out.leaves.size());
+    auto node = std::make_shared<ParquetNestedNode>(Field("", 0, 0, depth));
+    // Leaf names and node leaf ranges are relative to the column.
+    for (int l = first; l < static_cast<int>(out.leaves.size()); l++) {
+      out.leaves[l].name = out.leaves[l].name.substr(1);
+    }
+    Rebase(node.get(), first);
+    out.columns.push_back({node->name, LogicalType(TypeId::kVarchar), first,
+                           static_cast<int>(out.leaves.size()) - first, std::move(node)});
+  }
+
+  static void Rebase(ParquetNestedNode* node, int first) {
+    node->leaf_begin -= first;
+    node->leaf_end -= first;
+    for (auto& child : node->children) Rebase(&child, first);
   }
 };
 
 }  // namespace
 
-std::vector<ParquetLeaf> ParquetLeaves(const parquet::FileMetaData& metadata,
-                                       const std::string& path) {
+ParquetFileSchema ReadParquetSchema(const parquet::FileMetaData& metadata, const std::string& path) {
   const auto& schema = metadata.schema;
   if (schema.empty() || schema[0].num_children < 0) {
     throw IOError(fmt::format("Parquet file '{}': the schema is empty", path));
   }
   Walker walker{schema, path, {}};
-  for (int i = 0; i < schema[0].num_children; i++) walker.Visit("", 0, 0, 0);
+  for (int i = 0; i < schema[0].num_children; i++) walker.TopLevelColumn(0);
   if (walker.next != schema.size()) {
     throw IOError(fmt::format("Parquet file '{}': schema has {} elements but its tree uses {}",
                               path, schema.size(), walker.next));
   }
-  return std::move(walker.leaves);
+  return std::move(walker.out);
 }
 
 std::vector<parquet::SchemaElement> ParquetSchemaFor(const Schema& schema) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -48,11 +49,49 @@ struct ParquetLeaf {
   bool unsigned_order = false;
 };
 
-// The leaves of a file's schema in column-chunk order. Throws IOError naming `path` for a
-// malformed schema, NotImplementedError for repeated (LIST/MAP) columns and types Sluice
-// has no equivalent for.
-std::vector<ParquetLeaf> ParquetLeaves(const parquet::FileMetaData& metadata,
-                                       const std::string& path);
+// A node of a nested column (a group or repeated field) and what its rows read as JSON:
+// a struct an object of its fields, a list an array, a map an object keyed by the key's
+// text. Levels say where each node's value is present in the leaves' level streams.
+struct ParquetNestedNode {
+  enum class Kind : uint8_t { kLeaf, kStruct, kList, kMap };
+  Kind kind = Kind::kLeaf;
+  std::string name;  // the field name (a struct's key)
+  // The definition level from which this node's value is not NULL.
+  int16_t def = 0;
+  // Lists and maps: the definition level from which they have elements, and the
+  // repetition level that starts each element after the first.
+  int16_t elements_def = 0;
+  int16_t rep = 0;
+  // The leaves beneath, as indices [leaf_begin, leaf_end) into the column's leaves.
+  int leaf_begin = 0;
+  int leaf_end = 0;
+  // Struct fields; a list's element; a map's key and value.
+  std::vector<ParquetNestedNode> children;
+};
+
+// A top-level column of a Parquet file as Sluice exposes it: a primitive field is one leaf;
+// a group or repeated field (struct, list, map) is a VARCHAR holding each row's value as
+// JSON, assembled from all the leaves beneath it.
+struct ParquetColumn {
+  std::string name;
+  LogicalType type;
+  int first_leaf = 0;  // index of its first leaf (column chunk)
+  int num_leaves = 1;
+  std::shared_ptr<const ParquetNestedNode> nested;  // null for a primitive column
+
+  bool is_nested() const { return nested != nullptr; }
+};
+
+// A file's schema: its leaves in column-chunk order and its top-level columns.
+struct ParquetFileSchema {
+  std::vector<ParquetLeaf> leaves;
+  std::vector<ParquetColumn> columns;
+};
+
+// Reads a file's schema. Throws IOError naming `path` for a malformed schema,
+// NotImplementedError for types Sluice has no equivalent for.
+ParquetFileSchema ReadParquetSchema(const parquet::FileMetaData& metadata,
+                                    const std::string& path);
 
 // The schema elements (root first) that store `schema` with the physical and logical
 // types DuckDB and Spark read back as the same SQL types; every column OPTIONAL.

@@ -18,8 +18,9 @@ parquet::Codec ParseParquetCodec(const std::string& name) {
       "Unknown Parquet compression \"{}\" (expected snappy, zstd, gzip, lz4 or uncompressed)", name));
 }
 
-ParquetWriter::ParquetWriter(std::string path, Schema schema, ParquetWriteOptions options)
-    : schema_(std::move(schema)), options_(options) {
+ParquetWriter::ParquetWriter(std::string path, Schema schema, ParquetWriteOptions options,
+                             ThreadPool* encode_pool)
+    : schema_(std::move(schema)), options_(options), encode_pool_(encode_pool) {
   if (options_.row_group_rows < 1) throw InvalidInputError("Parquet row group size must be positive");
   if (options_.page_bytes < 1) options_.page_bytes = 1;
   elements_ = ParquetSchemaFor(schema_);
@@ -47,17 +48,33 @@ void ParquetWriter::Append(const Batch& batch) {
 
 void ParquetWriter::FlushRowGroup() {
   if (pending_rows_ == 0) return;
+  const int columns = static_cast<int>(schema_.size());
+  // Each chunk is encoded as if it started at offset 0, then its page offsets are moved to
+  // where it lands in the file, so the columns can be encoded independently.
+  column_buffers_.resize(columns);
+  std::vector<parquet::ColumnMetaData> metas(columns);
+  auto encode = [&](int c) {
+    column_buffers_[c].clear();
+    metas[c] = WriteParquetColumnChunk(pending_, c, elements_[c + 1], options_, 0,
+                                       &column_buffers_[c]);
+  };
+  if (encode_pool_ != nullptr && columns > 1) {
+    encode_pool_->ParallelFor(columns, encode);
+  } else {
+    for (int c = 0; c < columns; c++) encode(c);
+  }
   parquet::RowGroup group;
   group.num_rows = pending_rows_;
-  for (size_t c = 0; c < schema_.size(); c++) {
-    buffer_.clear();
+  for (int c = 0; c < columns; c++) {
+    parquet::ColumnMetaData& meta = metas[c];
+    meta.data_page_offset += offset_;
+    if (meta.dictionary_page_offset) *meta.dictionary_page_offset += offset_;
     parquet::ColumnChunk chunk;
     chunk.file_offset = offset_;
-    chunk.meta_data = WriteParquetColumnChunk(pending_, static_cast<int>(c), elements_[c + 1],
-                                              options_, offset_, &buffer_);
-    group.total_byte_size += chunk.meta_data->total_uncompressed_size;
-    file_->Write(buffer_);
-    offset_ += static_cast<int64_t>(buffer_.size());
+    group.total_byte_size += meta.total_uncompressed_size;
+    chunk.meta_data = std::move(meta);
+    file_->Write(column_buffers_[c]);
+    offset_ += static_cast<int64_t>(column_buffers_[c].size());
     group.columns.push_back(std::move(chunk));
   }
   metadata_.row_groups.push_back(std::move(group));

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/thread_pool.h"
 #include "io/file.h"
 #include "io/parquet_metadata.h"
 #include "io/parquet_options.h"
@@ -20,11 +21,14 @@ namespace sluice {
 // INTERVAL (micros rounded to millis, as the format stores). Rows are buffered per row
 // group (options.row_group_rows) and each group is encoded when full. The file appears at
 // `path` only on Finish(); a writer destroyed without Finish leaves any previous file
-// intact. Not thread-safe.
+// intact. Not thread-safe; with an `encode_pool`, the column chunks of a row group are
+// encoded in parallel on it (the bytes written are the same as without).
 class ParquetWriter {
  public:
-  // Throws IOError when the temporary file cannot be created.
-  ParquetWriter(std::string path, Schema schema, ParquetWriteOptions options = {});
+  // Throws IOError when the temporary file cannot be created. `encode_pool` (optional) must
+  // outlive the writer.
+  ParquetWriter(std::string path, Schema schema, ParquetWriteOptions options = {},
+                ThreadPool* encode_pool = nullptr);
   ~ParquetWriter();
   ParquetWriter(const ParquetWriter&) = delete;
   ParquetWriter& operator=(const ParquetWriter&) = delete;
@@ -48,7 +52,9 @@ class ParquetWriter {
   int64_t pending_rows_ = 0;
   int64_t offset_ = 0;
   int64_t rows_ = 0;
+  ThreadPool* encode_pool_;
   std::string buffer_;
+  std::vector<std::string> column_buffers_;  // one encoded chunk per column (FlushRowGroup)
   bool finished_ = false;
 };
 

@@ -42,6 +42,9 @@ class StageGraph {
         // Adaptive coalescing ran fewer tasks than the plan has partitions.
         out += fmt::format("Stage {} ({} task{}, coalesced from {})", s->id, ran,
                            ran == 1 ? "" : "s", s->tasks);
+      } else if (ran > s->tasks) {
+        // The adaptive skew split cut skewed join partitions into slices.
+        out += fmt::format("Stage {} ({} tasks, skew split from {})", s->id, ran, s->tasks);
       } else {
         out += fmt::format("Stage {} ({} task{})", s->id, s->tasks, s->tasks == 1 ? "" : "s");
       }
@@ -197,6 +200,7 @@ class StageGraph {
           line += fmt::format(" coalesced {} -> {} partitions", buffer->partitions(),
                               buffer->coalesced_partitions());
         }
+        if (!buffer->skew_note().empty()) line += " " + buffer->skew_note();
         const std::string skew = Skew(op, false);
         line += (skew.empty() ? "" : "; " + skew) + "]";
       }
@@ -207,6 +211,8 @@ class StageGraph {
     if (!details.empty()) line += " " + details;
     if (!op.explain_note().empty()) line += " -- " + op.explain_note();
     if (ctx_ != nullptr) {
+      const std::string runtime = ctx_->RuntimeNote(op.id());
+      if (!runtime.empty()) line += (op.explain_note().empty() ? " -- " : "; ") + runtime;
       const auto& m = ctx_->metrics(op.id());
       line += fmt::format("  (rows={} time={:.1f}ms", m.rows_out.load(), m.nanos.load() / 1e6);
       if (m.spilled_bytes.load() > 0) line += " spilled=" + FormatBytes(m.spilled_bytes.load());
@@ -221,6 +227,9 @@ class StageGraph {
         "{{\"id\": {}, \"name\": \"{}\", \"wide\": {}, \"details\": \"{}\"", op.id(),
         JsonEscape(op.name()), op.is_wide() ? "true" : "false", JsonEscape(op.details()));
     if (!op.explain_note().empty()) out += ", \"strategy\": \"" + JsonEscape(op.explain_note()) + "\"";
+    if (ctx_ != nullptr && !ctx_->RuntimeNote(op.id()).empty()) {
+      out += ", \"adaptive\": \"" + JsonEscape(ctx_->RuntimeNote(op.id())) + "\"";
+    }
     out += ", \"partitioning\": \"" + JsonEscape(op.output_partitioning().ToString()) + "\"";
     out += ", \"children\": [";
     for (size_t i = 0; i < op.children().size(); i++) {
@@ -251,6 +260,9 @@ class StageGraph {
           fmt::join(stats.rows, ", "), fmt::join(stats.bytes, ", "), SkewJson(op));
       if (buffer->coalesced_partitions() > 0) {
         out += fmt::format(", \"coalesced_partitions\": {}", buffer->coalesced_partitions());
+      }
+      if (!buffer->skew_note().empty()) {
+        out += ", \"skew_split\": \"" + JsonEscape(buffer->skew_note()) + "\"";
       }
     }
     return out + "}";

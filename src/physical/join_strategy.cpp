@@ -84,6 +84,15 @@ JoinStrategy ChooseJoinStrategy(JoinType type, const JoinInputInfo& left,
                 fmt::format("SHUFFLE_HASH hint, build {}", build_left ? "left" : "right"));
   }
 
+  // 1b. Already partitioned alike on the keys (bucketed tables): nothing moves.
+  if (HashPartitionedOn(left) && HashPartitionedOn(right) &&
+      left.partitioning.num_partitions == right.partitioning.num_partitions) {
+    return Make(JoinStrategyKind::kCoPartitionedHash, false,
+                note + fmt::format("both inputs hash-partitioned on the keys ({} partitions): "
+                                   "no exchange",
+                                   left.partitioning.num_partitions));
+  }
+
   // 2. Broadcast under the threshold: the smaller side that may be built.
   const int64_t threshold = settings.broadcast_threshold;
   if (threshold >= 0) {
@@ -123,30 +132,33 @@ JoinStrategy ChooseJoinStrategy(JoinType type, const JoinInputInfo& left,
     }
   }
 
-  // 4. Already partitioned alike on the keys.
-  if (HashPartitionedOn(left) && HashPartitionedOn(right) &&
-      left.partitioning.num_partitions == right.partitioning.num_partitions) {
-    return Make(JoinStrategyKind::kCoPartitionedHash, false,
-                note + fmt::format("both inputs hash-partitioned on the keys ({} partitions): "
-                                   "no exchange",
-                                   left.partitioning.num_partitions));
+  // 4. One input already partitioned on its keys: shuffle only the other, into as many
+  // partitions.
+  int partitions = std::max(1, settings.shuffle_partitions);
+  if (HashPartitionedOn(left) != HashPartitionedOn(right)) {
+    const bool left_ready = HashPartitionedOn(left);
+    partitions = (left_ready ? left : right).partitioning.num_partitions;
+    note += fmt::format("{} input hash-partitioned on the keys ({} partitions): only the {} is "
+                        "shuffled, into {}; ",
+                        left_ready ? "left" : "right", partitions, left_ready ? "right" : "left",
+                        partitions);
   }
 
   // 5. Shuffle: hash if the build side of a partition fits, else sort-merge.
+  JoinStrategy shuffled;
   if (settings.prefer_sort_merge_join) {
-    return Make(JoinStrategyKind::kSortMerge, false, note + "prefer_sort_merge_join");
+    shuffled = Make(JoinStrategyKind::kSortMerge, false, note + "prefer_sort_merge_join");
+  } else {
+    const int64_t per_partition = right.bytes / partitions;
+    const int64_t budget = memory_limit / (2 * std::max(1, settings.threads));
+    const bool fits = per_partition <= budget;
+    shuffled = Make(fits ? JoinStrategyKind::kShuffledHash : JoinStrategyKind::kSortMerge, false,
+                    note + fmt::format("build {}/partition {} memory_limit/(2 x threads) {}",
+                                       FormatBytes(per_partition), fits ? "<=" : ">",
+                                       FormatBytes(budget)));
   }
-  const int partitions = std::max(1, settings.shuffle_partitions);
-  const int64_t per_partition = right.bytes / partitions;
-  const int64_t budget = memory_limit / (2 * std::max(1, settings.threads));
-  if (per_partition <= budget) {
-    return Make(JoinStrategyKind::kShuffledHash, false,
-                note + fmt::format("build {}/partition <= memory_limit/(2 x threads) {}",
-                                   FormatBytes(per_partition), FormatBytes(budget)));
-  }
-  return Make(JoinStrategyKind::kSortMerge, false,
-              note + fmt::format("build {}/partition > memory_limit/(2 x threads) {}",
-                                 FormatBytes(per_partition), FormatBytes(budget)));
+  shuffled.partitions = partitions;
+  return shuffled;
 }
 
 }  // namespace sluice

@@ -35,12 +35,17 @@ struct JoinStrategy {
   // inputs (a RIGHT join becomes a LEFT join) and restores the column order after.
   bool build_left = false;
   std::string reason;  // one line for EXPLAIN: the branch of the tree taken and why
+  // kShuffledHash / kSortMerge: the partition count to shuffle into; 0 = shuffle_partitions.
+  int partitions = 0;
 };
 
 // The join decision tree, first match wins:
 //  0. no equi-join keys: broadcast the side the join type allows (FULL: one partition);
 //  1. a hint (BROADCAST > MERGE > SHUFFLE_HASH) when the join type allows it; otherwise the
 //     reason says why it was ignored and the tree goes on;
+//  1b. both inputs hash-partitioned on their keys with the same partition count (bucketed
+//     tables with the same bucket count, an earlier join or aggregate on the same keys):
+//     co-partitioned hash join. Nothing moves, so this beats broadcasting;
 //  2. broadcast_threshold >= 0 and a side that may be built is at most the threshold:
 //     broadcast the smaller such side. INNER may build either side, LEFT/SEMI/ANTI the right,
 //     RIGHT the left (as a swapped LEFT join), FULL never broadcasts;
@@ -48,9 +53,9 @@ struct JoinStrategy {
 //     that may be built, at most 1/4 of the other and at most memory_limit/8. Within one
 //     process a broadcast ships nothing: every task reads one shared table and the big side
 //     streams instead of being shuffled and materialized;
-//  4. both inputs hash-partitioned on their keys with the same partition count (bucketed
-//     tables, an earlier join or aggregate on the same keys): partitioned hash join, no
-//     exchange;
+//  4. one input hash-partitioned on its keys into n partitions (a bucketed table), the other
+//     not: only the other is shuffled, into n partitions by the same hash (n comes from the
+//     table, not the thread count, so results stay deterministic); hash or sort-merge as in 5;
 //  5. shuffle both sides; shuffled hash join when the build side per partition is at most
 //     memory_limit / (2 x threads) (every worker holds one table and there is headroom),
 //     else sort-merge join, whose sorts stream and spill. prefer_sort_merge_join forces

@@ -1,5 +1,6 @@
 #include "physical/planner.h"
 
+#include <algorithm>
 #include <climits>
 
 #include "exec/exchange.h"
@@ -15,6 +16,7 @@
 #include "expr/binder.h"
 #include "physical/join_strategy.h"
 #include "physical/plan_salted_aggregate.h"
+#include "physical/plan_salted_join.h"
 #include "physical/plan_util.h"
 #include "physical/plan_window.h"
 
@@ -36,6 +38,16 @@ PhysicalOperatorPtr HashPartitioned(PhysicalOperatorPtr op, const std::vector<in
   }
   if (keys.empty()) return ToSingle(std::move(op));
   return std::make_unique<Exchange>(std::move(op), Partitioning::Hash(keys, n));
+}
+
+// True when `p` hash-partitions on a subset of `columns`: rows equal on `columns` are then
+// in one partition.
+bool PartitionedWithin(const Partitioning& p, const std::vector<int>& columns) {
+  if (p.kind != Partitioning::Kind::kHash || p.keys.empty()) return false;
+  for (int key : p.keys) {
+    if (std::find(columns.begin(), columns.end(), key) == columns.end()) return false;
+  }
+  return true;
 }
 
 // The join hint of a join input: on the input itself or on the relation beneath the
@@ -290,9 +302,21 @@ PhysicalOperatorPtr PhysicalPlanner::PlanAggregate(const LogicalPlan& plan) {
   std::vector<int> key_columns;
   for (size_t i = 0; i < groups.size(); i++) key_columns.push_back(groups[i]->column_index);
 
-  if (child->num_partitions() == 1) {
+  if (child->num_partitions() == 1 ||
+      PartitionedWithin(child->output_partitioning(), key_columns)) {
+    // One partition, or the rows of each group already share one (a bucketed table grouped
+    // by its bucket columns, a join's output grouped by its keys): no exchange.
     return std::make_unique<HashAggregate>(std::move(child), groups, aggs, AggregateMode::kSingle,
                                            plan.schema);
+  }
+  if (decomposable) {
+    // A SKEW annotation on a group key: aggregate by (keys, salt), then by keys.
+    const auto skew = SkewKeyOf(plan.child(), settings_.skew_salt_buckets > 1
+                                                  ? settings_.skew_salt_buckets
+                                                  : 8);
+    PhysicalOperatorPtr salted =
+        skew ? PlanSaltedAggregate(child, *skew, groups, aggs, plan.schema, n) : nullptr;
+    if (salted != nullptr) return salted;
   }
   if (!decomposable && settings_.skew_salt_buckets > 1) {
     auto salted = PlanSaltedDistinctAggregate(child, groups, aggs, plan.schema,
@@ -363,6 +387,10 @@ PhysicalOperatorPtr PhysicalPlanner::PlanJoin(const LogicalPlan& plan) {
   }
   std::vector<int> lk = EnsureColumns(left, left_keys);
   std::vector<int> rk = EnsureColumns(right, right_keys);
+  // A SKEW annotation on an input salts the join (physical/plan_salted_join.h).
+  const int salt_buckets = settings_.skew_salt_buckets > 1 ? settings_.skew_salt_buckets : 8;
+  const SaltedJoin salted =
+      SaltJoinInputs(plan, ToJoinType(plan.join_kind), left, right, lk, rk, salt_buckets);
   const int extra_left = static_cast<int>(left->schema().size()) - nleft;
   ExprPtr residual_expr;
   if (!residual.empty()) {
@@ -382,19 +410,24 @@ PhysicalOperatorPtr PhysicalPlanner::PlanJoin(const LogicalPlan& plan) {
   }
 
   const JoinType type = ToJoinType(plan.join_kind);
-  const JoinInputInfo left_info{EstimateBytes(plan.child(0)), left->output_partitioning(), lk,
+  const JoinInputInfo left_info{EstimateBytes(plan.child(0)) *
+                                    (salted.replicated_input == 0 ? salted.buckets : 1),
+                                left->output_partitioning(), lk,
                                 JoinHintOf(plan.child(0))};
-  const JoinInputInfo right_info{EstimateBytes(plan.child(1)), right->output_partitioning(), rk,
+  const JoinInputInfo right_info{EstimateBytes(plan.child(1)) *
+                                     (salted.replicated_input == 1 ? salted.buckets : 1),
+                                 right->output_partitioning(), rk,
                                  JoinHintOf(plan.child(1))};
   const JoinStrategy strategy = ChooseJoinStrategy(type, left_info, right_info, settings_);
   const int left_width = static_cast<int>(left->schema().size());
   const int right_width = static_cast<int>(right->schema().size());
   const bool outputs_right = type != JoinType::kSemi && type != JoinType::kAnti;
   const bool swapped = strategy.build_left;
-  PhysicalOperatorPtr join = MakeJoinOperator(std::move(left), std::move(right), type, lk, rk,
-                                              residual_expr, strategy,
-                                              settings_.shuffle_partitions);
-  join->set_explain_note(ToString(strategy.kind) + ": " + strategy.reason);
+  PhysicalOperatorPtr join = MakeJoinOperator(
+      std::move(left), std::move(right), type, lk, rk, residual_expr, strategy,
+      strategy.partitions > 0 ? strategy.partitions : settings_.shuffle_partitions);
+  join->set_explain_note(ToString(strategy.kind) + ": " + strategy.reason +
+                        (salted.note.empty() ? "" : "; " + salted.note));
   const bool widened = swapped || extra_left > 0 ||
                        static_cast<int>(join->schema().size()) != static_cast<int>(plan.schema.size());
   if (!widened) return join;

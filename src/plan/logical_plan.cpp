@@ -286,6 +286,17 @@ std::string LogicalPlan::ToString(int indent) const {
   return out;
 }
 
+LogicalPlanPtr WithSkewKey(const LogicalPlanPtr& plan, const std::string& key, int buckets) {
+  auto tagged = std::make_shared<LogicalPlan>(*plan);
+  tagged->skew_key = key;
+  tagged->skew_buckets = buckets;
+  if ((tagged->kind == LogicalKind::kFilter || tagged->kind == LogicalKind::kProject) &&
+      !tagged->children.empty()) {
+    tagged->children[0] = WithSkewKey(tagged->children[0], key, buckets);
+  }
+  return tagged;
+}
+
 LogicalPlanPtr WithJoinHint(const LogicalPlanPtr& plan, const std::string& hint) {
   auto tagged = std::make_shared<LogicalPlan>(*plan);
   tagged->join_hint = hint;

@@ -78,6 +78,11 @@ struct LogicalPlan {
   // A join strategy hint on this relation when it is a join input: "broadcast", "merge" or
   // "shuffle_hash" (SQL /*+ BROADCAST(t) */, DataFrame.Hint). Empty when none.
   std::string join_hint;
+  // A hot key of this relation (SQL /*+ SKEW(t, key[, buckets]) */, DataFrame.Salt): joins
+  // on that key and group-bys by it salt this relation (physical/plan_salted_join.h). Empty
+  // skew_key: none; skew_buckets 0: the session default.
+  std::string skew_key;
+  int skew_buckets = 0;
 
   const LogicalPlan& child(size_t i = 0) const { return *children[i]; }
   // An indented tree for debugging and EXPLAIN (LOGICAL).
@@ -108,6 +113,9 @@ LogicalPlanPtr MakeCache(LogicalPlanPtr child);
 // and projections on top of the relation are tagged too, down to the relation itself, so the
 // hint survives optimizer rules that replace the top node.
 LogicalPlanPtr WithJoinHint(const LogicalPlanPtr& plan, const std::string& hint);
+// `plan` marked as skewed on column `key` (salted in `buckets` buckets, 0: the session
+// default), tagged down through filters and projections like a join hint.
+LogicalPlanPtr WithSkewKey(const LogicalPlanPtr& plan, const std::string& key, int buckets);
 // Window functions: each of `window_exprs` must be a window call (ExprKind::kWindow, possibly
 // aliased); the output is the child's columns followed by one column per call.
 LogicalPlanPtr MakeWindow(LogicalPlanPtr child, const std::vector<ExprPtr>& window_exprs);

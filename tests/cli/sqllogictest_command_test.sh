@@ -109,6 +109,34 @@ expect_out_contains "0 passed, 3 failed, 0 skipped" "summary of a failing file"
 expect_out_contains "fail.test:1" "failure names file:line"
 expect_out_contains "expected '2', got '1'" "failure shows expected vs actual"
 
+# DuckDB's result patterns: <REGEX>:p must occur in the value, <!REGEX>:p must not.
+cat >"$WORK_DIR/regex.test" <<'TEST'
+query T
+select 'Stage 1 -> Scan table t'
+----
+<REGEX>:Scan table \w+
+
+query T
+select 'Stage 1 -> Scan table t'
+----
+<!REGEX>:Exchange
+
+query T
+select 'Exchange hash'
+----
+<!REGEX>:Exchange
+
+query T
+select 'abc'
+----
+<REGEX>:x+
+TEST
+run sqllogictest "$WORK_DIR/regex.test"
+expect_code 1 "regex test file with two failing patterns"
+expect_out_contains "2 passed, 2 failed, 0 skipped" "regex patterns pass and fail"
+expect_out_contains "regex.test:11" "a matching <!REGEX> fails"
+expect_out_contains "regex.test:16" "a missing <REGEX> fails"
+
 printf 'require parquet\n\nquery I\nselect 1\n----\n1\n' >"$WORK_DIR/req.test"
 run sqllogictest "$WORK_DIR/req.test"
 expect_code 0 "require skips the file"

@@ -52,6 +52,16 @@ P=$SEEDS/parquet_fuzz
   COPY (SELECT range::INTEGER AS i, NULL::VARCHAR AS n, 1.25::DECIMAL(10,2) AS m FROM range(5))
     TO '$P/small.parquet' (FORMAT parquet)" > /dev/null 2>&1 ||
   echo "fuzz: note: some Parquet seeds could not be written"
+# Nested columns (lists, structs, maps; Sluice writes flat files only) when DuckDB is there.
+if [ -d "$ROOT/bench/duckdb/node_modules/@duckdb/node-api" ] && command -v node > /dev/null; then
+  (cd "$ROOT/bench/duckdb" && node --input-type=module -e "
+    import { DuckDBInstance } from '@duckdb/node-api';
+    const con = await (await DuckDBInstance.create(':memory:')).connect();
+    await con.run(\"COPY (SELECT i AS id, CASE WHEN i % 4 = 0 THEN NULL ELSE [i, NULL] END AS l, \" +
+      \"{'a': i, 'b': ['x', NULL]} AS s, MAP(['k'], [i]) AS m, [[i], [], NULL] AS ll \" +
+      \"FROM range(40) r(i)) TO '$P/nested.parquet' (FORMAT parquet)\");") > /dev/null 2>&1 ||
+    echo "fuzz: note: the nested Parquet seed could not be written"
+fi
 # Every statement and query of the SQL logic tests, one per file.
 find "$ROOT/tests/sql" -name '*.test' -print0 | sort -z | xargs -0 awk -v out="$SEEDS/sql_parser_fuzz" '
   function flush() { if (sql != "") { n++; printf "%s", sql > (out "/" n ".sql"); close(out "/" n ".sql") } sql = ""; on = 0 }

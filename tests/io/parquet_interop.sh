@@ -4,6 +4,8 @@
 #      row groups and format v2 pages; `sluice sql --format csv` must print the same rows as
 #      DuckDB's own CSV of the same data.
 #   2. Sluice writes every type with each codec; DuckDB must read the same types and rows.
+#   3. DuckDB writes nested columns (lists, structs, maps, nulls at every level) with several
+#      layouts; Sluice must read each as VARCHAR JSON equal to DuckDB's to_json of it.
 # Usage: parquet_interop.sh <sluice binary> <source dir>
 set -euo pipefail
 SLUICE=$1
@@ -136,6 +138,77 @@ for name in snappy zstd gzip lz4 uncompressed groups; do
 done
 groups=$(node duck.mjs "SELECT count(DISTINCT row_group_id) FROM parquet_metadata('sluice_groups.parquet')")
 [ "$groups" = "14" ] || { echo "FAIL row groups: $groups"; failures=$((failures + 1)); }
+
+# --- 3. Nested columns: DuckDB writes, Sluice reads JSON text ------------------------------
+# Compares Sluice's JSON-lines output with DuckDB's to_json of the same file, row by row;
+# each text is parsed so that number formatting (1.0 vs 1) does not matter, key order does.
+cat >nested_check.mjs <<'JS'
+import { createRequire } from 'module';
+import { readFileSync } from 'fs';
+const require = createRequire(process.env.DUCKDB_DIR + '/package.json');
+const { DuckDBInstance } = require('@duckdb/node-api');
+const [file, got_file, columns] = process.argv.slice(2);
+const cols = columns.split(',');
+const con = await (await DuckDBInstance.create(':memory:', { threads: '1' })).connect();
+const sql = `SELECT id, ${cols.map(c => `to_json(${c})::VARCHAR`).join(', ')} FROM read_parquet('${file}') ORDER BY id`;
+const want = (await con.runAndReadAll(sql)).getRows();
+const got = readFileSync(got_file, 'utf8').trim().split('\n').map(l => JSON.parse(l));
+const norm = t => t === null ? 'NULL' : JSON.stringify(JSON.parse(t));
+let bad = 0;
+if (got.length !== want.length) { console.log(`rows: got ${got.length}, want ${want.length}`); bad++; }
+for (let r = 0; r < Math.min(got.length, want.length) && bad < 5; r++) {
+  cols.forEach((c, i) => {
+    const w = norm(want[r][i + 1]), g = got[r][c] === null ? 'NULL' : norm(got[r][c]);
+    if (w !== g) { console.log(`row ${r} ${c}: got ${g} want ${w}`); bad++; }
+  });
+}
+process.exit(bad ? 1 : 0);
+JS
+NESTED_TABLE="CREATE TABLE n AS SELECT i AS id,
+  CASE WHEN i % 10 = 1 THEN NULL WHEN i % 10 = 2 THEN []::INTEGER[]
+    WHEN i % 10 = 3 THEN [NULL]::INTEGER[] ELSE [i::INTEGER, NULL, (i * 2)::INTEGER] END AS li,
+  CASE WHEN i % 7 = 0 THEN NULL ELSE ['s' || (i % 5), NULL, 'long string ' || i] END AS ls,
+  CASE WHEN i % 9 = 0 THEN NULL ELSE {'a': i, 'b': CASE WHEN i % 2 = 0 THEN NULL ELSE 'x' || i END,
+    'c': CASE WHEN i % 3 = 0 THEN NULL ELSE [i % 4, i % 5] END, 'd': i / 8.0} END AS st,
+  CASE WHEN i % 11 = 0 THEN NULL WHEN i % 11 = 1 THEN []
+    ELSE [{'p': i, 'q': ['u', NULL]}, NULL, {'p': NULL, 'q': NULL}] END AS lst,
+  CASE WHEN i % 6 = 0 THEN NULL WHEN i % 6 = 1 THEN MAP([]::VARCHAR[], []::INTEGER[])
+    ELSE MAP(['k' || i, 'z'], [i::INTEGER, NULL]) END AS mp,
+  CASE WHEN i % 5 = 0 THEN NULL ELSE [[1, 2], [], NULL, [i]] END AS ll,
+  CASE WHEN i % 4 = 0 THEN NULL ELSE {'inner': {'v': i, 'w': [true, NULL]}, 'e': DATE '2024-01-01' + i::INTEGER} END AS deep
+FROM range(5000) r(i)"
+NESTED_COLUMNS="li,ls,st,lst,mp,ll,deep"
+NESTED_VARIANTS=(
+  "default|COMPRESSION snappy"
+  "small_row_groups|COMPRESSION zstd, ROW_GROUP_SIZE 700"
+  "v2_pages|COMPRESSION zstd, PARQUET_VERSION v2"
+  "no_dictionary|COMPRESSION uncompressed, DICTIONARY_SIZE_LIMIT 1"
+)
+statements=("$NESTED_TABLE")
+for v in "${NESTED_VARIANTS[@]}"; do
+  statements+=("COPY n TO 'nested_${v%%|*}.parquet' (FORMAT parquet, ${v#*|})")
+done
+node duck.mjs "${statements[@]}"
+for v in "${NESTED_VARIANTS[@]}"; do
+  f="nested_${v%%|*}.parquet"
+  "$SLUICE" sql --no-progress --format json -c "SELECT * FROM read_parquet('$f') ORDER BY id" >nested_got.json
+  if node nested_check.mjs "$f" nested_got.json "$NESTED_COLUMNS" >nested_diff.txt; then
+    echo "ok   duckdb→sluice nested ${v%%|*}"
+  else
+    echo "FAIL duckdb→sluice nested ${v%%|*}"; head -5 nested_diff.txt; failures=$((failures + 1))
+  fi
+done
+# Nested columns are VARCHAR; a query that does not select them reads only its own columns.
+types=$("$SLUICE" sql --no-progress --format csv -c "DESCRIBE SELECT * FROM read_parquet('nested_default.parquet')" | tr '\n' ' ')
+case "$types" in
+  *"li,VARCHAR"*"mp,VARCHAR"*) echo "ok   nested columns are VARCHAR" ;;
+  *) echo "FAIL nested column types: $types"; failures=$((failures + 1)) ;;
+esac
+got=$("$SLUICE" sql --no-progress --format csv -c "SELECT count(*) AS n, sum(id) AS s,
+  count(li) AS nl, max(length(mp)) AS ml FROM read_parquet('nested_small_row_groups.parquet')
+  WHERE li IS NULL OR li = '[]'" | tail -n +2)
+[ "$got" = "1000,2496500,500,23" ] && echo "ok   nested filter and aggregate" ||
+  { echo "FAIL nested filter and aggregate: $got"; failures=$((failures + 1)); }
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures interop check(s) failed"

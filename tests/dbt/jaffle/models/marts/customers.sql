@@ -20,8 +20,8 @@ customer_orders as (
 customer_payments as (
     select
         orders.customer_id,
-        {% for method in payment_methods %}
-        sum(case when payments.payment_method = '{{ method }}' then payments.amount else 0 end) as {{ method }}_amount,
+        {% for payment_method in payment_methods %}
+        sum(case when payments.payment_method = '{{ payment_method }}' then payments.amount else 0 end) as {{ payment_method }}_amount,
         {% endfor %}
         sum(payments.amount) as total_amount
     from payments
@@ -35,8 +35,8 @@ select
     customer_orders.first_order,
     customer_orders.most_recent_order,
     customer_orders.number_of_orders,
-    {% for method in payment_methods -%}
-    customer_payments.{{ method }}_amount,
+    {% for payment_method in payment_methods -%}
+    customer_payments.{{ payment_method }}_amount,
     {% endfor -%}
     customer_payments.total_amount as customer_lifetime_value
 from customers

@@ -1,4 +1,4 @@
-#include "exec/column_hash.h"
+#include "vector/column_hash.h"
 
 #include <cstring>
 

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <cstdint>
+
+#include "common/hash.h"
+#include "vector/column.h"
+
+namespace sluice {
+
+// Hashes rows [0, n) of `column` into `hashes`: when `combine`, mixes into the existing
+// values (for multi-column keys), else overwrites. NULLs hash to kNullHash. Equal values
+// of the same type hash equally; DECIMALs of one type hash by their unscaled value.
+void HashColumn(const Column& column, size_t n, uint64_t* hashes, bool combine);
+
+// The partition in [0, n) of a row whose key columns hash to `key_hash` (HashColumn over the
+// keys in order). The hash Exchange routes rows with it, and bucketed tables place rows
+// with it, so a bucket is exactly the partition an exchange on the same keys would make.
+// The hash is remixed so that partitions do not correlate with the bits hash tables use.
+inline int HashPartitionOf(uint64_t key_hash, int n) {
+  return static_cast<int>(HashMix(key_hash ^ 0x5851f42d4c957f2dULL) % static_cast<uint64_t>(n));
+}
+
+}  // namespace sluice
