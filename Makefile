@@ -31,6 +31,8 @@ bench: build
 	bash bench/tpch/run.sh 1
 	bash bench/storage/run.sh
 	bash bench/dbt/run.sh
+	bash bench/shuffle/cases.sh
+	bash bench/shuffle/run.sh 50000000
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h')
