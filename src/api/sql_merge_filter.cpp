@@ -3,6 +3,7 @@
 #include "api/dataframe.h"
 #include "api/session.h"
 #include "common/strings.h"
+#include "optimizer/plan_rewrite.h"
 #include "plan/logical_plan.h"
 
 namespace sluice {
@@ -11,14 +12,6 @@ namespace {
 
 bool SameName(const std::string& a, const std::string& b) { return ToLower(a) == ToLower(b); }
 
-void SplitConjuncts(const ExprPtr& e, std::vector<ExprPtr>& out) {
-  if (e->kind == ExprKind::kAnd) {
-    for (const auto& a : e->args) SplitConjuncts(a, out);
-  } else {
-    out.push_back(e);
-  }
-}
-
 // True when `e` is computed from target columns and constants only, without functions whose
 // value changes between evaluations (a filter evaluated once per target row must agree with
 // the condition evaluated per pair).
@@ -26,11 +19,9 @@ bool ReadsOnlyTarget(const Expr& e, const std::string& target) {
   switch (e.kind) {
     case ExprKind::kColumnRef: return SameName(e.qualifier, target);
     case ExprKind::kLiteral: return true;
-    case ExprKind::kCall: {
-      const std::string name = ToLower(e.name);
-      if (name == "random" || name == "uuid" || name == "gen_random_uuid") return false;
+    case ExprKind::kCall:
+      if (opt::IsVolatile(e)) return false;
       break;
-    }
     case ExprKind::kCast:
     case ExprKind::kAnd:
     case ExprKind::kOr:
@@ -71,7 +62,7 @@ ExprPtr MergeTargetFilter(Session& session, const ExprPtr& condition,
   const std::string& source_qualifier = source_schema.field(0).qualifier;
   if (SameName(source_qualifier, target_qualifier)) return nullptr;
   std::vector<ExprPtr> conjuncts, filter;
-  SplitConjuncts(condition, conjuncts);
+  opt::SplitConjuncts(condition, conjuncts);
   // Equalities target.k = source.k: (target column, source column).
   std::vector<std::pair<ExprPtr, ExprPtr>> keys;
   for (const auto& c : conjuncts) {

@@ -13,6 +13,7 @@
 namespace sluice {
 namespace {
 
+using testing::ErrorOf;
 using testing::ReadAllRows;
 using testing::TempDir;
 
@@ -38,15 +39,6 @@ std::string SmallFile(const TempDir& dir, const std::string& name, ParquetWriteO
   }
   writer.Finish();
   return path;
-}
-
-std::string ErrorOf(const std::string& path) {
-  try {
-    ReadAllRows(*ParquetSource::Open(path));
-  } catch (const IOError& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 TEST(ParquetCorruptTest, BadMagicTooSmallAndTruncated) {

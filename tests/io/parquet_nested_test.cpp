@@ -18,6 +18,7 @@ namespace {
 using parquet::ConvertedType;
 using parquet::Repetition;
 using parquet::SchemaElement;
+using testing::ErrorOf;
 using testing::ReadAllRows;
 using testing::TempDir;
 
@@ -114,15 +115,6 @@ std::vector<std::string> Texts(const std::string& path, int column) {
     out.push_back(row[0].ToString());
   }
   return out;
-}
-
-std::string ErrorOf(const std::string& path) {
-  try {
-    ReadAllRows(*ParquetSource::Open(path));
-  } catch (const IOError& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 // optional group l (LIST) { repeated int32 array; }: the legacy two-level list. Rows: NULL,

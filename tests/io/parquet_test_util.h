@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "common/error.h"
 #include "io/parquet_reader.h"
 #include "io/parquet_writer.h"
 #include "vector/batch.h"
@@ -24,6 +25,17 @@ inline std::vector<std::vector<Value>> ReadAllRows(const DataSource& source,
     }
   }
   return rows;
+}
+
+// The message of the IOError that reading every row of the Parquet file at `path` throws,
+// or "no error".
+inline std::string ErrorOf(const std::string& path) {
+  try {
+    ReadAllRows(*ParquetSource::Open(path));
+  } catch (const IOError& e) {
+    return e.what();
+  }
+  return "no error";
 }
 
 }  // namespace sluice::testing
