@@ -3,17 +3,45 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <chrono>
 #include <cmath>
 
 #include "common/error.h"
 
+// jemalloc's control interface, when the program is linked with jemalloc (the CLI is);
+// null otherwise.
+extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp,
+                       size_t newlen) __attribute__((weak));
+
 namespace sluice {
+
+namespace {
+
+// Hands the pages the allocator keeps cached after free() back to the OS, at most five
+// times a second. The CLI keeps freed pages for a minute (they are expensive to fault in
+// again), which under a memory_limit would leave the resident size well above the limit
+// once operators spill and free their buffers.
+void ReturnCachedPages() {
+  if (mallctl == nullptr) return;
+  static std::atomic<int64_t> last_ms{0};
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  int64_t last = last_ms.load(std::memory_order_relaxed);
+  if (now - last < 200 || !last_ms.compare_exchange_strong(last, now)) return;
+  mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);  // 4096: every arena
+}
+
+}  // namespace
 
 bool MemoryManager::TryReserve(int64_t bytes) {
   int64_t current = used_.load(std::memory_order_relaxed);
   const int64_t limit = limit_.load(std::memory_order_relaxed);
   do {
-    if (bytes > 0 && current + bytes > limit) return false;
+    if (bytes > 0 && current + bytes > limit) {
+      ReturnCachedPages();  // refused: operators are about to spill and free buffers
+      return false;
+    }
   } while (!used_.compare_exchange_weak(current, current + bytes, std::memory_order_relaxed));
   int64_t now = current + bytes;
   int64_t peak = peak_.load(std::memory_order_relaxed);
