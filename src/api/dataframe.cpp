@@ -367,8 +367,9 @@ void DataFrameWriter::Parquet(const std::string& path, const ParquetWriteOptions
     return;
   }
   const Schema& schema = plan_->schema;
+  const std::shared_ptr<ThreadPool> pool = session_->pool();  // outlives the writers
   WriteFiles(*session_, *plan_, path, ".parquet", [&](const std::string& p) {
-    return std::make_unique<ParquetWriter>(p, schema, options, &session_->pool());
+    return std::make_unique<ParquetWriter>(p, schema, options, pool.get());
   });
 }
 

@@ -36,21 +36,76 @@ Session::Session(Settings settings) : Session(std::move(settings), std::string()
 Session::Session(Settings settings, const std::string& db_dir)
     : settings_(std::move(settings)),
       memory_(settings_.memory_limit > 0 ? settings_.memory_limit : MemoryManager::DefaultLimit()),
-      pool_(std::make_unique<ThreadPool>(settings_.threads)),
+      pool_(std::make_shared<ThreadPool>(settings_.threads)),
       warehouse_(db_dir.empty() ? std::make_unique<Warehouse>()
                                 : std::make_unique<Warehouse>(db_dir)) {
   RegisterBuiltinFunctions();
   if (settings_.memory_limit <= 0) settings_.memory_limit = memory_.limit();
+  warehouse_->SetTargetFileRows(settings_.target_file_rows);  // warehouse-wide, not scoped
 }
 
 Session::~Session() = default;
 
+namespace {
+
+// The SettingsScopes open on this thread, innermost first (linked by `enclosing_`).
+thread_local Session::SettingsScope* t_innermost_scope = nullptr;
+
+// Views being bound inside one another on this thread (guards against cycles). Binding a
+// view happens on the thread that binds the query, so a per-thread count is per query.
+thread_local int t_view_depth = 0;
+
+}  // namespace
+
+Session::SettingsScope::SettingsScope(Session& session)
+    : session_(session), enclosing_(t_innermost_scope) {
+  const QueryEnv env = session.CurrentEnv();
+  settings_ = env.settings;
+  pool_ = env.pool;
+  t_innermost_scope = this;
+}
+
+Session::SettingsScope::~SettingsScope() {
+  SLUICE_CHECK(t_innermost_scope == this, "settings scopes destroyed out of order");
+  t_innermost_scope = enclosing_;
+}
+
+Session::SettingsScope* Session::CurrentScope() const {
+  for (SettingsScope* scope = t_innermost_scope; scope != nullptr; scope = scope->enclosing_) {
+    if (&scope->session_ == this) return scope;
+  }
+  return nullptr;
+}
+
+Session::QueryEnv Session::CurrentEnv() const {
+  if (const SettingsScope* scope = CurrentScope()) {
+    QueryEnv env{scope->settings_, scope->pool_};
+    env.settings.memory_limit = memory_.limit();
+    return env;
+  }
+  std::lock_guard lock(settings_mutex_);
+  return QueryEnv{settings_, pool_};
+}
+
+Settings Session::settings() const { return CurrentEnv().settings; }
+
+std::shared_ptr<ThreadPool> Session::pool() const { return CurrentEnv().pool; }
+
 void Session::Set(const std::string& name, const std::string& value) {
-  Settings updated = settings_;
+  SettingsScope* scope = CurrentScope();
+  std::unique_lock lock(settings_mutex_);
+  Settings& target = scope != nullptr ? scope->settings_ : settings_;
+  std::shared_ptr<ThreadPool>& pool = scope != nullptr ? scope->pool_ : pool_;
+  Settings updated = target;
   updated.Set(name, value);
-  if (updated.threads != settings_.threads) pool_ = std::make_unique<ThreadPool>(updated.threads);
-  if (updated.memory_limit != settings_.memory_limit) memory_.set_limit(updated.memory_limit);
-  settings_ = updated;
+  // A new pool for new queries; running ones keep the old one alive until they finish.
+  if (updated.threads != target.threads) pool = std::make_shared<ThreadPool>(updated.threads);
+  if (updated.memory_limit != target.memory_limit) {
+    memory_.set_limit(updated.memory_limit);
+    settings_.memory_limit = updated.memory_limit;
+  }
+  if (ToLower(name) == "target_file_rows") warehouse_->SetTargetFileRows(updated.target_file_rows);
+  target = std::move(updated);
 }
 
 DataFrame Session::ReadCsv(const std::string& path, const CsvOptions& options) {
@@ -143,8 +198,9 @@ void Session::AppendRows(const std::string& name, const std::vector<Batch>& rows
   RefreshCache(ParseCatalogName(name));
 }
 
-void Session::ReplaceRows(const std::string& name, const std::vector<Batch>& rows) {
-  warehouse_->Overwrite(ParseCatalogName(name), rows);
+void Session::ReplaceRows(const std::string& name, const std::vector<Batch>& rows,
+                          const TableRewrite* rewrite) {
+  warehouse_->Overwrite(ParseCatalogName(name), rows, rewrite);
   RefreshCache(ParseCatalogName(name));
 }
 
@@ -170,7 +226,7 @@ void Session::CacheTable(const std::string& name, const DataFrame* df) {
     child = Table(name).plan();
   }
   LogicalPlanPtr cache = MakeCache(child);
-  cache->cache->partitions = Materialize(*child);
+  cache->cache->partitions = Materialize(*child, CurrentEnv());
   cache->cache->filled = true;
   std::lock_guard lock(temp_views_mutex_);
   cached_[key] = std::move(cache);
@@ -239,14 +295,13 @@ DataFrame Session::Table(const std::string& name) {
   }
   if (warehouse_->HasView(catalog_name)) {
     const ViewDefinition view = warehouse_->View(catalog_name);
-    if (view_depth_ >= kMaxViewDepth) {
+    if (t_view_depth >= kMaxViewDepth) {
       throw BindError(fmt::format("view \"{}\" refers to itself", name));
     }
-    view_depth_++;
+    t_view_depth++;
     struct DepthGuard {
-      int& depth;
-      ~DepthGuard() { depth--; }
-    } guard{view_depth_};
+      ~DepthGuard() { t_view_depth--; }
+    } guard;
     LogicalPlanPtr plan = SqlQuery(*this, view.sql).plan();
     if (!view.column_aliases.empty()) {
       plan = sql_bind::WithFields(plan, [&](Field& f, size_t i) {
@@ -270,19 +325,24 @@ std::vector<std::string> Session::TableNames() const {
   return names;
 }
 
-std::vector<std::vector<Batch>> Session::Materialize(const LogicalPlan& plan) {
-  PhysicalPlanner planner(settings_, [this](const LogicalPlan& p) { return Materialize(p); });
-  PhysicalOperatorPtr root = planner.Plan(*Optimized(plan, settings_));
-  ExecContext ctx(settings_, &memory_, pool_.get());
+PhysicalOperatorPtr Session::PlanPhysical(const LogicalPlan& plan, const QueryEnv& env) {
+  PhysicalPlanner planner(env.settings,
+                          [this, &env](const LogicalPlan& p) { return Materialize(p, env); });
+  return planner.Plan(*Optimized(plan, env.settings));
+}
+
+std::vector<std::vector<Batch>> Session::Materialize(const LogicalPlan& plan, const QueryEnv& env) {
+  PhysicalOperatorPtr root = PlanPhysical(plan, env);
+  ExecContext ctx(env.settings, &memory_, env.pool.get());
   return Scheduler::CollectPartitions(*root, ctx);
 }
 
 std::vector<Batch> Session::Execute(const LogicalPlan& plan, QueryProfile* profile) {
   const auto start = std::chrono::steady_clock::now();
-  PhysicalPlanner planner(settings_, [this](const LogicalPlan& p) { return Materialize(p); });
-  PhysicalOperatorPtr root = planner.Plan(*Optimized(plan, settings_));
-  ExecContext ctx(settings_, &memory_, pool_.get());
-  ctx.set_progress(progress_);
+  const QueryEnv env = CurrentEnv();
+  PhysicalOperatorPtr root = PlanPhysical(plan, env);
+  ExecContext ctx(env.settings, &memory_, env.pool.get());
+  ctx.set_progress(progress_.load());
   std::vector<Batch> result = Scheduler::Collect(*root, ctx);
   if (profile != nullptr) {
     profile->seconds =
@@ -295,10 +355,10 @@ std::vector<Batch> Session::Execute(const LogicalPlan& plan, QueryProfile* profi
 
 void Session::ExecuteParallel(const LogicalPlan& plan,
                               const std::function<void(int, BatchStream&)>& task) {
-  PhysicalPlanner planner(settings_, [this](const LogicalPlan& p) { return Materialize(p); });
-  PhysicalOperatorPtr root = planner.Plan(*Optimized(plan, settings_));
-  ExecContext ctx(settings_, &memory_, pool_.get());
-  ctx.set_progress(progress_);
+  const QueryEnv env = CurrentEnv();
+  PhysicalOperatorPtr root = PlanPhysical(plan, env);
+  ExecContext ctx(env.settings, &memory_, env.pool.get());
+  ctx.set_progress(progress_.load());
   Scheduler::Run(*root, ctx, task);
 }
 
@@ -340,8 +400,7 @@ void Session::ExecuteInOrder(const LogicalPlan& plan,
 }
 
 std::string Session::Explain(const LogicalPlan& plan, ExplainFormat format) {
-  PhysicalPlanner planner(settings_, [this](const LogicalPlan& p) { return Materialize(p); });
-  PhysicalOperatorPtr root = planner.Plan(*Optimized(plan, settings_));
+  PhysicalOperatorPtr root = PlanPhysical(plan, CurrentEnv());
   return ExplainPlan(*root, nullptr, format);
 }
 

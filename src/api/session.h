@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -19,6 +20,7 @@
 namespace sluice {
 
 class DataFrame;
+class PhysicalOperator;
 class Warehouse;
 struct CatalogName;
 
@@ -32,10 +34,44 @@ struct QueryProfile {
 
 // The entry point of the C++ API: settings, the catalog of named tables and views (a
 // Warehouse, in memory or in a directory), and the resources queries run on (worker pool,
-// memory budget). One session serves one user; queries of one session run one at a time.
-// Names are case-insensitive and may be schema-qualified ("s.t"; "main" by default).
+// memory budget). Names are case-insensitive and may be schema-qualified ("s.t"; "main" by
+// default).
+//
+// Thread-safety: every method may be called from several threads at once, so one session
+// runs several queries side by side (dbt models on --threads workers). Each query takes a
+// snapshot of the settings and the worker pool when it starts: a concurrent Set (or SET)
+// changes what later queries see, never a running one. All queries share the memory budget
+// (memory_limit) and, unless a SettingsScope says otherwise, the worker pool; ParallelFor
+// callers help with their own loops, so queries nested in one another or started from many
+// threads cannot deadlock on the pool. Catalog changes commit one at a time (Warehouse);
+// a statement sees each table as of the moment its scan starts. Statements are not
+// isolated from one another: two that rewrite the same table at once (UPDATE, DELETE,
+// MERGE, CREATE OR REPLACE) both commit and the later commit wins, and dropping a table
+// while another thread starts a query on it is an error in that query or a lost read.
 class Session {
  public:
+  // Settings of the calling thread while alive: queries this thread starts on `session` run
+  // with them, and Set / SET from this thread change them instead of the session's, so they
+  // do not leak to queries of other threads. Starts as a copy of the session's settings.
+  // memory_limit stays session-wide (one budget is shared by all queries): setting it in a
+  // scope changes it for the session. A dbt node runs in one, so a model's `SET` in a hook
+  // does not reach models running beside it. Scopes nest; destroy them in reverse order, on
+  // the thread that created them.
+  class SettingsScope {
+   public:
+    explicit SettingsScope(Session& session);
+    ~SettingsScope();
+    SettingsScope(const SettingsScope&) = delete;
+    SettingsScope& operator=(const SettingsScope&) = delete;
+
+   private:
+    friend class Session;
+    Session& session_;
+    Settings settings_;
+    std::shared_ptr<ThreadPool> pool_;
+    SettingsScope* enclosing_;  // the scope this one hides on this thread, or null
+  };
+
   explicit Session(Settings settings = {});
   // A session over the warehouse in directory `db_dir` (created if absent; in memory when
   // empty). Throws IOError when the directory cannot be opened.
@@ -44,8 +80,11 @@ class Session {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  const Settings& settings() const { return settings_; }
-  // SET name = value; validates, and resizes the pool or memory budget as needed.
+  // The settings a query started now by this thread would run with (a copy: see Set).
+  Settings settings() const;
+  // SET name = value; validates, and resizes the pool or memory budget as needed. Queries
+  // already running keep the settings and pool they started with. Inside a SettingsScope of
+  // this session, changes that scope only (except memory_limit, see SettingsScope).
   void Set(const std::string& name, const std::string& value);
 
   // Lazy readers: nothing is read until an action runs (the schema is sniffed now).
@@ -73,7 +112,9 @@ class Session {
   // Commits `rows` (of the table's column types) appended to / replacing the table's rows.
   // REQUIRES: IsTable(name).
   void AppendRows(const std::string& name, const std::vector<Batch>& rows);
-  void ReplaceRows(const std::string& name, const std::vector<Batch>& rows);
+  // With `rewrite` (the table's PlanRewrite), `rows` replace only the rows of its files.
+  void ReplaceRows(const std::string& name, const std::vector<Batch>& rows,
+                   const TableRewrite* rewrite = nullptr);
   void CreateSchema(const std::string& name, bool if_not_exists = false);
   void DropSchema(const std::string& name, bool if_exists = false, bool cascade = false);
   void Drop(const std::string& name, bool if_exists = false);
@@ -105,26 +146,38 @@ class Session {
   // The physical plan as a stage graph (EXPLAIN).
   std::string Explain(const LogicalPlan& plan, ExplainFormat format = ExplainFormat::kText);
 
-  void set_progress(ProgressListener* listener) { progress_ = listener; }
+  // Receives the stage progress of queries started after the call (null: none).
+  void set_progress(ProgressListener* listener) { progress_.store(listener); }
   MemoryManager& memory() { return memory_; }
-  // The worker pool queries run on; also lends its threads to writers (Parquet encoding).
-  ThreadPool& pool() { return *pool_; }
+  // The worker pool a query started now by this thread would run on; also lends its threads
+  // to writers (Parquet encoding). Shared, so that it outlives a Set of `threads`.
+  std::shared_ptr<ThreadPool> pool() const;
 
  private:
-  std::vector<std::vector<Batch>> Materialize(const LogicalPlan& plan);
+  // What one query runs with, taken when it starts.
+  struct QueryEnv {
+    Settings settings;
+    std::shared_ptr<ThreadPool> pool;
+  };
+  QueryEnv CurrentEnv() const;
+  // The innermost SettingsScope of this session on the calling thread, or null.
+  SettingsScope* CurrentScope() const;
+  // `plan` optimized and planned under `env`; caches met on the way are filled under it too.
+  std::unique_ptr<PhysicalOperator> PlanPhysical(const LogicalPlan& plan, const QueryEnv& env);
+  std::vector<std::vector<Batch>> Materialize(const LogicalPlan& plan, const QueryEnv& env);
   // After a write to table `name`: its cache (if any) is filled again on its next use.
   void RefreshCache(const CatalogName& name);
 
+  mutable std::mutex settings_mutex_;  // guards settings_ and pool_ (the pointer)
   Settings settings_;
   MemoryManager memory_;
-  std::unique_ptr<ThreadPool> pool_;
-  ProgressListener* progress_ = nullptr;
+  std::shared_ptr<ThreadPool> pool_;
+  std::atomic<ProgressListener*> progress_{nullptr};
   std::unique_ptr<Warehouse> warehouse_;
   mutable std::mutex temp_views_mutex_;
   std::map<std::string, LogicalPlanPtr> temp_views_;  // display name -> plan
   // CACHE TABLE results: display name -> kCache plan. Guarded by temp_views_mutex_.
   std::map<std::string, LogicalPlanPtr> cached_;
-  int view_depth_ = 0;  // views being bound inside one another (guards against cycles)
 };
 
 }  // namespace sluice

@@ -6,9 +6,12 @@
 #include <unordered_set>
 
 #include "api/dataframe.h"
+#include "api/session.h"
 #include "api/sql_binder.h"
 #include "api/sql_merge_filter.h"
+#include "catalog/warehouse.h"
 #include "common/strings.h"
+#include "optimizer/plan_rewrite.h"
 
 namespace sluice {
 
@@ -49,6 +52,36 @@ Target BindTarget(SqlBinder& binder, const sql::QualifiedName& table, const std:
   t.relation = sql_bind::MakeRelation(
       sql_bind::WithFields(plan, [&](Field& f, size_t) { f.qualifier = t.qualifier; }));
   return t;
+}
+
+// The data files of the target that hold every row satisfying `predicate` (unbound, over
+// the target relation; null: every row), judged by their statistics: a statement that
+// changes only such rows rewrites those files and keeps the others (copy on write).
+TableRewrite PlanTargetRewrite(SqlBinder& binder, const Target& target, const ExprPtr& predicate) {
+  TableStore* store = binder.session().warehouse().FindTable(ParseCatalogName(target.name));
+  SLUICE_CHECK(store != nullptr, "no table {}", target.name);
+  std::vector<ExprPtr> conjuncts;
+  if (predicate != nullptr) {
+    const LogicalPlan& relation = *target.relation.plan;
+    try {
+      opt::SplitConjuncts(MakeFilter(target.relation.plan, predicate)->predicate, conjuncts);
+    } catch (const UserError&) {
+      conjuncts.clear();  // not a predicate over the target alone: every file may match
+    }
+    if (relation.kind == LogicalKind::kScan) {
+      for (ExprPtr& c : conjuncts) {
+        c = RemapColumns(c,
+                         [&](int i) { return relation.scan_columns.at(static_cast<size_t>(i)); });
+      }
+    }
+  }
+  return store->PlanRewrite(conjuncts);
+}
+
+// Every row of the files `rewrite` replaces, as the target relation (same qualifiers).
+LogicalPlanPtr RewrittenRows(const Target& target, const TableRewrite& rewrite) {
+  return sql_bind::WithFields(MakeScan(rewrite.source),
+                              [&](Field& f, size_t) { f.qualifier = target.qualifier; });
 }
 
 // A scope over `schema` without a plan (the expressions are bound by the Make* calls).
@@ -246,10 +279,28 @@ JoinedRows JoinRows(SqlBinder& binder, const Target& target, const LogicalPlanPt
   return j;
 }
 
-JoinedRows JoinTargetAndSource(SqlBinder& binder, const Target& target, const BoundRelation& source,
-                               const sql::Expr* condition) {
-  return JoinRows(binder, target, target.relation.plan, source,
-                  WithRowNumbers(binder.session().Execute(*source.plan)), condition);
+// The target rows that may pair with a source row (numbered, see WithRowNumbers) under
+// `condition` (the ON of a MERGE, the WHERE of UPDATE ... FROM): the filter of
+// MergeTargetFilter, or null when nothing narrows them.
+ExprPtr TargetFilter(SqlBinder& binder, const Target& target, const BoundRelation& source,
+                     const std::vector<Batch>& source_rows, const sql::Expr* condition) {
+  if (condition == nullptr) return nullptr;
+  const Schema source_schema = WithIdField(source.schema, kSourceRowId);
+  BoundRelation scope =
+      ScopeOf(Concat(WithIdField(target.relation.schema, kTargetRowId), source_schema));
+  const ExprPtr bound = binder.TranslateExpr(*condition, BindScope{&scope, nullptr});
+  return MergeTargetFilter(binder.session(), bound, target.qualifier, source_schema, source_rows);
+}
+
+// `rows` filtered by `filter` (null: all); unfiltered when the filter does not bind over
+// them (a key range whose comparison does not bind as the equality did: mixed types).
+LogicalPlanPtr FilteredRows(const LogicalPlanPtr& rows, const ExprPtr& filter) {
+  if (filter == nullptr) return rows;
+  try {
+    return MakeFilter(rows, filter);
+  } catch (const UserError&) {
+    return rows;
+  }
 }
 
 // "(id=1, k='x')": the source columns that the ON condition mentions, in the pair `row`.
@@ -321,9 +372,10 @@ void CheckUniqueMatches(const JoinedRows& j, bool first_wins, std::vector<Batch>
 StatementResult RunDelete(SqlBinder& binder, const sql::DeleteStatement& d) {
   Target target = BindTarget(binder, d.table, d.alias);
   ExprPtr hit = Lit(Value::Boolean(true));
+  ExprPtr where;
   if (d.where) {
     const BindScope scope{&target.relation, nullptr};
-    const ExprPtr where = binder.TranslateExpr(*d.where, scope);
+    where = binder.TranslateExpr(*d.where, scope);
     // Most deletes of an incremental run (delete+insert of new keys) remove nothing: a count
     // over the scan the condition prunes finds that without reading or rewriting the table.
     LogicalPlanPtr count = binder.At(d, [&] {
@@ -336,9 +388,11 @@ StatementResult RunDelete(SqlBinder& binder, const sql::DeleteStatement& d) {
     }
     hit = Coalesce({where, Lit(Value::Boolean(false))});
   }
+  const TableRewrite rewrite = PlanTargetRewrite(binder, target, where);
   std::vector<ExprPtr> exprs = TargetColumns(target);
   exprs.push_back(Alias(Not(hit), "#keep"));
-  LogicalPlanPtr plan = binder.At(d, [&] { return MakeProject(target.relation.plan, exprs); });
+  LogicalPlanPtr plan =
+      binder.At(d, [&] { return MakeProject(RewrittenRows(target, rewrite), exprs); });
   std::vector<Batch> rows = binder.session().Execute(*plan);
   const size_t width = target.schema.size();
   int64_t total = 0;
@@ -346,7 +400,8 @@ StatementResult RunDelete(SqlBinder& binder, const sql::DeleteStatement& d) {
   std::vector<Batch> kept = RowsWhere(rows, width, width);
   int64_t remaining = 0;
   for (const auto& b : kept) remaining += static_cast<int64_t>(b.num_rows());
-  binder.session().ReplaceRows(target.name, kept);
+  if (total == remaining) return AffectedRows(0);
+  binder.session().ReplaceRows(target.name, kept, &rewrite);
   return AffectedRows(total - remaining);
 }
 
@@ -355,7 +410,13 @@ StatementResult RunUpdate(SqlBinder& binder, const sql::UpdateStatement& u) {
   if (u.from) {
     // UPDATE ... FROM is a MERGE with one WHEN MATCHED THEN UPDATE where the first match wins.
     BoundRelation source = binder.BindRelation(*u.from);
-    JoinedRows j = JoinTargetAndSource(binder, target, source, u.where.get());
+    std::vector<Batch> source_rows = WithRowNumbers(binder.session().Execute(*source.plan));
+    // Target rows that pair with no source row stay as they are: only the files that may
+    // hold a pairing row are read and rewritten.
+    const ExprPtr narrow = TargetFilter(binder, target, source, source_rows, u.where.get());
+    const TableRewrite rewrite = PlanTargetRewrite(binder, target, narrow);
+    JoinedRows j = JoinRows(binder, target, RewrittenRows(target, rewrite), source,
+                            std::move(source_rows), u.where.get());
     std::unordered_set<int64_t> matched_targets, matched_sources;
     std::vector<Batch> pairs = std::move(j.pairs);
     CheckUniqueMatches(j, true, &pairs, &matched_targets, &matched_sources);
@@ -371,7 +432,7 @@ StatementResult RunUpdate(SqlBinder& binder, const sql::UpdateStatement& u) {
       for (size_t i = 0; i < columns.size(); i++) columns[i] = static_cast<int>(i);
       rows.push_back(b.Project(columns));
     }
-    binder.session().ReplaceRows(target.name, rows);
+    if (affected > 0) binder.session().ReplaceRows(target.name, rows, &rewrite);
     return AffectedRows(affected);
   }
   const BindScope scope{&target.relation, nullptr};
@@ -382,11 +443,14 @@ StatementResult RunUpdate(SqlBinder& binder, const sql::UpdateStatement& u) {
   }
   update.values = BindSet(binder, target, u.set, scope);
   int64_t affected = 0;
-  std::vector<Batch> current = binder.session().Execute(*target.relation.plan);
+  const TableRewrite rewrite =
+      PlanTargetRewrite(binder, target, u.where ? binder.TranslateExpr(*u.where, scope) : nullptr);
+  std::vector<Batch> current = binder.session().Execute(*RewrittenRows(target, rewrite));
   std::vector<Batch> rows =
       ApplyClauses(binder, u, target, target.relation.schema, std::move(current), {update},
                    TargetColumns(target), true, &affected);
-  binder.session().ReplaceRows(target.name, rows);
+  // No row changed: the files are kept as they are, nothing is committed.
+  if (affected > 0) binder.session().ReplaceRows(target.name, rows, &rewrite);
   return AffectedRows(affected);
 }
 
@@ -400,23 +464,15 @@ StatementResult RunMerge(SqlBinder& binder, const sql::MergeStatement& m) {
     by_source_clauses |= action.match == sql::MergeMatch::kNotMatchedBySource;
   }
   // Without WHEN NOT MATCHED BY SOURCE, target rows that can match no source row stay as they
-  // are: read only those that may match (row groups pruned by statistics).
-  LogicalPlanPtr target_rows = target.relation.plan;
-  if (!by_source_clauses && m.condition != nullptr) {
-    const Schema source_schema = WithIdField(source.schema, kSourceRowId);
-    BoundRelation scope = ScopeOf(Concat(WithIdField(target.relation.schema, kTargetRowId),
-                                         source_schema));
-    const ExprPtr condition = binder.TranslateExpr(*m.condition, BindScope{&scope, nullptr});
-    if (ExprPtr narrow = MergeTargetFilter(session, condition, target.qualifier, source_schema,
-                                           source_rows)) {
-      try {
-        target_rows = MakeFilter(target_rows, narrow);
-      } catch (const UserError&) {
-        // A key range whose comparison does not bind as the equality did (mixed types):
-        // read the whole target, as without narrowing.
-      }
-    }
+  // are: read only those that may match (row groups pruned by statistics), and rewrite only
+  // the data files that may hold them.
+  ExprPtr narrow;
+  if (!by_source_clauses) {
+    narrow = TargetFilter(binder, target, source, source_rows, m.condition.get());
   }
+  const TableRewrite rewrite = PlanTargetRewrite(binder, target, narrow);
+  const LogicalPlanPtr rewritten = RewrittenRows(target, rewrite);
+  LogicalPlanPtr target_rows = FilteredRows(rewritten, narrow);
   JoinedRows j = JoinRows(binder, target, target_rows, source, source_rows, m.condition.get());
   std::unordered_set<int64_t> matched_targets, matched_sources;
   std::vector<Batch> pairs = std::move(j.pairs);
@@ -485,11 +541,11 @@ StatementResult RunMerge(SqlBinder& binder, const sql::MergeStatement& m) {
   }
 
   // When no existing row changes, the inserted rows are appended and the table's data files
-  // are kept; otherwise the table is rewritten, from all its rows.
-  const bool rewrite = by_source_clauses || (!matched.empty() && !pairs.empty());
-  if (rewrite && target_rows != target.relation.plan) {
-    j = JoinRows(binder, target, target.relation.plan, source, std::move(source_rows),
-                 m.condition.get());
+  // are kept; otherwise the files that may hold changed rows are rewritten, from all their
+  // rows, and the inserted rows join them in new files.
+  const bool rewrite_files = by_source_clauses || (!matched.empty() && !pairs.empty());
+  if (rewrite_files && target_rows != rewritten) {
+    j = JoinRows(binder, target, rewritten, source, std::move(source_rows), m.condition.get());
     pairs = std::move(j.pairs);
     matched_targets.clear();
     matched_sources.clear();
@@ -497,7 +553,7 @@ StatementResult RunMerge(SqlBinder& binder, const sql::MergeStatement& m) {
   }
   int64_t affected = 0;
   std::vector<Batch> rows;
-  if (rewrite) {
+  if (rewrite_files) {
     rows = ApplyClauses(binder, m, target, pair_schema, std::move(pairs), matched,
                         TargetColumns(target), true, &affected);
     const size_t tid = j.target_schema.size() - 1;
@@ -517,8 +573,8 @@ StatementResult RunMerge(SqlBinder& binder, const sql::MergeStatement& m) {
       rows.push_back(std::move(b));
     }
   }
-  if (rewrite) {
-    session.ReplaceRows(target.name, rows);
+  if (rewrite_files) {
+    session.ReplaceRows(target.name, rows, &rewrite);
   } else if (!rows.empty()) {
     session.AppendRows(target.name, rows);
   }

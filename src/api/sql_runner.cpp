@@ -404,7 +404,8 @@ class StatementRunner {
       return write(writer);
     }
     if (parquet) {
-      ParquetWriter writer(c.path, plan->schema, parquet_options, &session_.pool());
+      const std::shared_ptr<ThreadPool> pool = session_.pool();  // outlives the writer
+      ParquetWriter writer(c.path, plan->schema, parquet_options, pool.get());
       return write(writer);
     }
     CsvWriter writer(c.path, plan->schema, options);

@@ -5,9 +5,11 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -98,6 +100,55 @@ int64_t CommittedVersion(const std::string& dir) {
   return ReadCurrentVersion(dir);
 }
 
+WriteConflictError ConflictError(const std::string& table, int64_t committed, int64_t base) {
+  return WriteConflictError(
+      fmt::format("table '{}' was changed by another writer: snapshot {} was committed after this "
+                  "statement started from snapshot {}; nothing was written, run it again",
+                  table, committed, base));
+}
+
+// The bucket of a bucketed table that holds every row satisfying `conjuncts` (bound over
+// s.schema), when they fix each bucket column to a constant of its type (`k = 7`); -1
+// otherwise. The constant row goes through SplitIntoBuckets, the function writes use, so
+// equal values land where the table's rows of that value are.
+int BucketOfConjuncts(const Snapshot& s, const std::vector<ExprPtr>& conjuncts) {
+  if (!s.buckets.bucketed()) return -1;
+  std::vector<std::optional<Value>> fixed(s.schema.size());
+  for (const auto& c : conjuncts) {
+    if (c->kind != ExprKind::kCall || c->name != "=" || c->args.size() != 2) continue;
+    const Expr* column = c->args[0].get();
+    const Expr* constant = c->args[1].get();
+    if (column->kind != ExprKind::kColumnRef) std::swap(column, constant);
+    if (column->kind != ExprKind::kColumnRef || constant->kind != ExprKind::kLiteral ||
+        constant->value.is_null() || column->column_index < 0 ||
+        column->column_index >= static_cast<int>(s.schema.size())) {
+      continue;
+    }
+    const size_t i = static_cast<size_t>(column->column_index);
+    // Not DOUBLE: -0.0 = 0.0 and NaN may hash unlike the values they equal.
+    const LogicalType& type = s.schema.field(i).type;
+    if (constant->type == type && type.id() != TypeId::kDouble) fixed[i] = constant->value;
+  }
+  for (const int i : BucketColumnIndices(s.schema, s.buckets)) {
+    if (!fixed[static_cast<size_t>(i)].has_value()) return -1;
+  }
+  std::vector<ColumnPtr> columns;
+  for (size_t i = 0; i < s.schema.size(); i++) {
+    const LogicalType& type = s.schema.field(i).type;
+    auto column = Column::Make(type, 1);
+    column->SetValue(0, fixed[i].value_or(Value::Null(type)));
+    column->set_size(1);
+    columns.push_back(std::move(column));
+  }
+  const auto split = SplitIntoBuckets(s.schema, s.buckets, {Batch(std::move(columns), 1)});
+  for (size_t b = 0; b < split.size(); b++) {
+    for (const auto& batch : split[b]) {
+      if (batch.num_rows() > 0) return static_cast<int>(b);
+    }
+  }
+  return -1;
+}
+
 }  // namespace
 
 bool FileTableStore::IsTable(const std::string& dir) {
@@ -105,8 +156,10 @@ bool FileTableStore::IsTable(const std::string& dir) {
 }
 
 std::unique_ptr<FileTableStore> FileTableStore::Open(const std::string& dir,
-                                                     const std::string& name) {
+                                                     const std::string& name,
+                                                     int64_t target_file_rows) {
   std::unique_ptr<FileTableStore> store(new FileTableStore(dir, name));
+  store->SetTargetFileRows(target_file_rows);
   CommitLock lock(dir);
   const int64_t version = ReadCurrentVersion(dir);
   const std::string path = SnapshotPath(dir, version);
@@ -116,11 +169,9 @@ std::unique_ptr<FileTableStore> FileTableStore::Open(const std::string& dir,
   return store;
 }
 
-std::unique_ptr<FileTableStore> FileTableStore::Create(const std::string& dir,
-                                                       const std::string& name,
-                                                       const Schema& schema,
-                                                       const std::vector<Batch>& rows,
-                                                       const BucketSpec& buckets) {
+std::unique_ptr<FileTableStore> FileTableStore::Create(
+    const std::string& dir, const std::string& name, const Schema& schema,
+    const std::vector<Batch>& rows, const BucketSpec& buckets, int64_t target_file_rows) {
   SLUICE_CHECK(!IsTable(dir), "table directory {} exists", dir);
   // A directory left by a create that never committed holds nothing anyone reads.
   std::error_code ignored;
@@ -128,14 +179,16 @@ std::unique_ptr<FileTableStore> FileTableStore::Create(const std::string& dir,
   fs::create_directories(fs::path(dir) / kDataDir);
   fs::create_directories(fs::path(dir) / kSnapshotDir);
   std::unique_ptr<FileTableStore> store(new FileTableStore(dir, name));
+  store->SetTargetFileRows(target_file_rows);
   store->current_.schema = UnqualifiedSchema(schema);
   store->current_.buckets = buckets;
   Snapshot next;
   next.schema = UnqualifiedSchema(schema);
   next.buckets = buckets;
-  next.files = store->WriteSnapshotFiles(next, rows);
+  PendingWrite write;
+  next.files = store->WriteSnapshotFiles(next, rows, &write);
   for (const auto& f : next.files) next.row_count += f.rows;
-  store->Commit(std::move(next), nullptr);
+  store->Commit(std::move(next), 0, nullptr, &write);
   return store;
 }
 
@@ -150,13 +203,18 @@ std::shared_ptr<const DataSource> FileTableStore::Source() const {
   return source_;
 }
 
-std::vector<Snapshot::DataFile> FileTableStore::WriteSnapshotFiles(
-    const Snapshot& next, const std::vector<Batch>& rows) {
-  if (!next.buckets.bucketed()) return WriteFiles(next.schema, rows);
+void FileTableStore::SetTargetFileRows(int64_t rows) {
+  target_file_rows_ = rows > 0 ? rows : kTargetFileRows;
+}
+
+std::vector<Snapshot::DataFile> FileTableStore::WriteSnapshotFiles(const Snapshot& next,
+                                                                   const std::vector<Batch>& rows,
+                                                                   PendingWrite* write) {
+  if (!next.buckets.bucketed()) return WriteFiles(next.schema, rows, write);
   std::vector<Snapshot::DataFile> files;
   const auto buckets = SplitIntoBuckets(next.schema, next.buckets, rows);
   for (size_t b = 0; b < buckets.size(); b++) {
-    for (auto& f : WriteFiles(next.schema, buckets[b])) {
+    for (auto& f : WriteFiles(next.schema, buckets[b], write)) {
       f.bucket = static_cast<int>(b);
       files.push_back(std::move(f));
     }
@@ -165,52 +223,67 @@ std::vector<Snapshot::DataFile> FileTableStore::WriteSnapshotFiles(
 }
 
 std::vector<Snapshot::DataFile> FileTableStore::WriteFiles(const Schema& schema,
-                                                           const std::vector<Batch>& rows) {
+                                                           const std::vector<Batch>& rows,
+                                                           PendingWrite* write) {
   std::vector<Snapshot::DataFile> files;
-  int64_t total = 0;
-  for (const auto& b : rows) total += static_cast<int64_t>(b.num_rows());
-  if (total == 0) return files;
-  const std::string id = RandomId();
-  const std::string relative = fmt::format("{}/part-{}.parquet", kDataDir, id);
-  pending_.push_back(fmt::format("{}/{}/part-{}{}", dir_, kDataDir, id, kPendingSuffix));
-  {
-    // Under the lock, so that a garbage collection sees the marker or none of the files.
-    CommitLock lock(dir_);
-    if (!std::ofstream(pending_.back())) {
-      throw IOError(fmt::format("cannot create '{}'", pending_.back()));
-    }
-  }
-  written_.push_back(dir_ + "/" + relative);
+  const int64_t target = target_file_rows_;
   ParquetWriteOptions options;
-  options.row_group_rows = kRowGroupRows;
+  options.row_group_rows = std::min(kRowGroupRows, target);
+  std::unique_ptr<ParquetWriter> writer;
+  std::string relative;
+  int64_t in_file = 0;  // rows appended to `writer`
+  // Files are cut at batch boundaries once they hold `target` rows, so that the layout
+  // depends only on the rows and their order.
+  auto finish = [&] {
+    writer->Finish();
+    files.push_back({relative, writer->rows_written()});
+    writer.reset();
+    in_file = 0;
+  };
   try {
-    ParquetWriter writer(dir_ + "/" + relative, schema, options);
     for (const auto& b : rows) {
-      if (b.num_rows() > 0) writer.Append(b);
+      if (b.num_rows() == 0) continue;
+      if (writer == nullptr) {
+        const std::string id = RandomId();
+        relative = fmt::format("{}/part-{}.parquet", kDataDir, id);
+        write->pending.push_back(
+            fmt::format("{}/{}/part-{}{}", dir_, kDataDir, id, kPendingSuffix));
+        {
+          // Under the flock, so that a garbage collection sees the marker or none of the files.
+          CommitLock lock(dir_);
+          if (!std::ofstream(write->pending.back())) {
+            throw IOError(fmt::format("cannot create '{}'", write->pending.back()));
+          }
+        }
+        write->written.push_back(dir_ + "/" + relative);
+        writer = std::make_unique<ParquetWriter>(dir_ + "/" + relative, schema, options);
+      }
+      writer->Append(b);
+      in_file += static_cast<int64_t>(b.num_rows());
+      if (in_file >= target) finish();
     }
-    writer.Finish();
-    files.push_back({relative, writer.rows_written()});
+    if (writer != nullptr) finish();
   } catch (...) {
-    DiscardWrites();
+    writer.reset();
+    DiscardWrites(write);
     throw;
   }
   return files;
 }
 
-void FileTableStore::Commit(Snapshot next, const std::vector<Snapshot::DataFile>* appended) {
+void FileTableStore::Commit(Snapshot next, int64_t base,
+                            const std::vector<Snapshot::DataFile>* appended, PendingWrite* write) {
+  std::lock_guard commit_guard(commit_mutex_);
   try {
     CommitLock lock(dir_);
     const int64_t committed = CommittedVersion(dir_);
-    if (committed != current_.version) {
-      // Another process committed after this one read its snapshot.
+    if (committed != base) {
+      // Another writer committed after this one read its snapshot.
       const std::string path = SnapshotPath(dir_, committed);
       Snapshot latest = committed > 0 ? ParseSnapshot(ReadText(path), path) : Snapshot{};
       if (appended == nullptr || !(latest.schema == next.schema) ||
           !(latest.buckets == next.buckets)) {
-        throw WriteConflictError(fmt::format(
-            "table '{}' was changed by another writer: snapshot {} was committed after this "
-            "statement started from snapshot {}; nothing was written, run it again",
-            name_, committed, current_.version));
+        throw ConflictError(name_, committed, base);
       }
       // A blind append commutes with the other commit: rebase it.
       next = std::move(latest);
@@ -228,23 +301,23 @@ void FileTableStore::Commit(Snapshot next, const std::vector<Snapshot::DataFile>
       current_ = std::move(next);
     }
     std::error_code ec;
-    for (const auto& marker : pending_) fs::remove(marker, ec);
-    pending_.clear();
-    written_.clear();
+    for (const auto& marker : write->pending) fs::remove(marker, ec);
+    write->pending.clear();
+    write->written.clear();
     CollectGarbage();
   } catch (...) {
-    DiscardWrites();
+    DiscardWrites(write);
     throw;
   }
   PublishCurrent();
 }
 
-void FileTableStore::DiscardWrites() {
+void FileTableStore::DiscardWrites(PendingWrite* write) {
   std::error_code ec;
-  for (const auto& file : written_) fs::remove(file, ec);
-  for (const auto& marker : pending_) fs::remove(marker, ec);
-  pending_.clear();
-  written_.clear();
+  for (const auto& file : write->written) fs::remove(file, ec);
+  for (const auto& marker : write->pending) fs::remove(marker, ec);
+  write->pending.clear();
+  write->written.clear();
 }
 
 void FileTableStore::PublishCurrent() {
@@ -256,6 +329,8 @@ void FileTableStore::PublishCurrent() {
     if (source_ == nullptr || !(source_->schema() == current_.schema)) {
       source_ = std::make_shared<TableSource>(name_, current_.schema);
     }
+    current_files_ = files;
+    published_ = current_;
     source_->Publish(std::move(files), current_.row_count);
   }
   PublishBuckets();
@@ -342,13 +417,15 @@ void FileTableStore::CollectGarbage() {
 
 void FileTableStore::Append(const std::vector<Batch>& rows) {
   Snapshot next = Current();
+  const int64_t base = next.version;
+  PendingWrite write;
   std::vector<Snapshot::DataFile> appended;
-  for (auto& f : WriteSnapshotFiles(next, rows)) {
+  for (auto& f : WriteSnapshotFiles(next, rows, &write)) {
     next.row_count += f.rows;
     next.files.push_back(f);
     appended.push_back(std::move(f));
   }
-  Commit(std::move(next), &appended);
+  Commit(std::move(next), base, &appended, &write);
 }
 
 void FileTableStore::Overwrite(const Schema& schema, const std::vector<Batch>& rows) {
@@ -357,12 +434,85 @@ void FileTableStore::Overwrite(const Schema& schema, const std::vector<Batch>& r
 
 void FileTableStore::Replace(const Schema& schema, const BucketSpec& buckets,
                              const std::vector<Batch>& rows) {
+  // The rows were computed from the snapshot this store last saw.
+  const int64_t base = Current().version;
   Snapshot next;
   next.schema = UnqualifiedSchema(schema);
   next.buckets = buckets;
-  next.files = WriteSnapshotFiles(next, rows);
+  PendingWrite write;
+  next.files = WriteSnapshotFiles(next, rows, &write);
   for (const auto& f : next.files) next.row_count += f.rows;
-  Commit(std::move(next), nullptr);
+  Commit(std::move(next), base, nullptr, &write);
+}
+
+TableRewrite FileTableStore::PlanRewrite(const std::vector<ExprPtr>& conjuncts) const {
+  Snapshot snapshot;
+  std::shared_ptr<const SnapshotFiles> files;
+  {
+    std::lock_guard lock(mutex_);
+    snapshot = published_;
+    files = current_files_;
+  }
+  TableRewrite rewrite;
+  rewrite.version = snapshot.version;
+  rewrite.whole = false;
+  std::vector<int> chosen;
+  if (files != nullptr) {
+    SLUICE_CHECK(files->num_files() == static_cast<int>(snapshot.files.size()),
+                 "table {}: {} open files for {} in snapshot {}", name_, files->num_files(),
+                 snapshot.files.size(), snapshot.version);
+    chosen = files->FilesMaybeMatching(conjuncts);
+  }
+  // A bucketed table's rows with `k = 7` all lie in 7's bucket.
+  if (const int bucket = BucketOfConjuncts(snapshot, conjuncts); bucket >= 0) {
+    std::erase_if(chosen,
+                  [&](int f) { return snapshot.files[static_cast<size_t>(f)].bucket != bucket; });
+  }
+  int64_t rows = 0;
+  for (const int f : chosen) {
+    rewrite.files.push_back(snapshot.files[static_cast<size_t>(f)].path);
+    rows += snapshot.files[static_cast<size_t>(f)].rows;
+  }
+  auto source = std::make_shared<TableSource>(name_, snapshot.schema);
+  source->Publish(chosen.empty() ? nullptr : files->Subset(chosen), rows);
+  rewrite.source = std::move(source);
+  return rewrite;
+}
+
+void FileTableStore::Rewrite(const TableRewrite& rewrite, const std::vector<Batch>& rows) {
+  if (rewrite.whole) {
+    Snapshot current = Current();
+    if (current.version != rewrite.version) {
+      throw ConflictError(name_, current.version, rewrite.version);
+    }
+    Overwrite(current.schema, rows);
+    return;
+  }
+  Snapshot base;
+  {
+    std::lock_guard lock(mutex_);
+    base = current_;
+  }
+  // Fails before writing anything when this process committed since the statement read
+  // its snapshot (Commit checks again, against every writer).
+  if (base.version != rewrite.version) {
+    throw ConflictError(name_, base.version, rewrite.version);
+  }
+  const std::set<std::string> replaced(rewrite.files.begin(), rewrite.files.end());
+  Snapshot next;
+  next.schema = base.schema;
+  next.buckets = base.buckets;
+  for (const auto& f : base.files) {
+    if (replaced.count(f.path)) continue;
+    next.files.push_back(f);
+    next.row_count += f.rows;
+  }
+  PendingWrite write;
+  for (auto& f : WriteSnapshotFiles(next, rows, &write)) {
+    next.row_count += f.rows;
+    next.files.push_back(std::move(f));
+  }
+  Commit(std::move(next), rewrite.version, nullptr, &write);
 }
 
 }  // namespace sluice

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -15,24 +16,29 @@ namespace sluice {
 //                                    files hold one bucket each, named in the snapshot)
 //   <dir>/_snapshots/v<N>.json       snapshot N: schema, files, row count
 //   <dir>/_current                   "N": the committed snapshot
-// A write writes new data files and the next snapshot file, then replaces `_current` by an
-// atomic rename: that rename is the commit. Files of the current and the previous snapshot
-// are kept (a reader in another process may still be reading the previous one); older
-// files, and anything an interrupted write left behind, are removed on commit and on open.
-// Several processes may write one table: a commit holds an flock on the directory, checks
-// that `_current` is still the snapshot the write started from (else rebases an Append or
-// fails with WriteConflictError), and data files not yet committed are marked
+// A write writes new data files (a new file every target_file_rows rows) and the next
+// snapshot file, then replaces `_current` by an atomic rename: that rename is the commit.
+// UPDATE, DELETE and MERGE copy on write per file (PlanRewrite/Rewrite): the next snapshot
+// keeps listing the files a statement did not change. Files of the current and the previous
+// snapshot are kept (a reader in another process may still be reading the previous one);
+// older files, and anything an interrupted write left behind, are removed on commit and on
+// open. Data files are written without any lock. Several processes (and threads) may write
+// one table: a commit holds an flock on the directory, checks that `_current` is still the
+// snapshot the write started from (else rebases an Append or fails with
+// WriteConflictError), and data files not yet committed are marked
 // `data/part-<id>.pending` so that no other process collects them.
 class FileTableStore : public TableStore {
  public:
   // Opens the table at `dir` and cleans leftovers. Throws IOError when `dir` holds no
   // committed snapshot or it is corrupt.
-  static std::unique_ptr<FileTableStore> Open(const std::string& dir, const std::string& name);
+  static std::unique_ptr<FileTableStore> Open(const std::string& dir, const std::string& name,
+                                              int64_t target_file_rows = kTargetFileRows);
   // Creates the table at `dir` (which must not hold a table) and commits `rows` as snapshot 1.
   static std::unique_ptr<FileTableStore> Create(const std::string& dir, const std::string& name,
                                                 const Schema& schema,
                                                 const std::vector<Batch>& rows,
-                                                const BucketSpec& buckets = {});
+                                                const BucketSpec& buckets = {},
+                                                int64_t target_file_rows = kTargetFileRows);
   // True when `dir` holds a committed table.
   static bool IsTable(const std::string& dir);
 
@@ -42,27 +48,44 @@ class FileTableStore : public TableStore {
   void Overwrite(const Schema& schema, const std::vector<Batch>& rows) override;
   void Replace(const Schema& schema, const BucketSpec& buckets,
                const std::vector<Batch>& rows) override;
+  TableRewrite PlanRewrite(const std::vector<ExprPtr>& conjuncts) const override;
+  void Rewrite(const TableRewrite& rewrite, const std::vector<Batch>& rows) override;
+  void SetTargetFileRows(int64_t rows) override;
 
   // Rows per Parquet row group (a scan split).
   static constexpr int64_t kRowGroupRows = 122880;
+  // Rows per data file by default: a write starts a new file after this many rows.
+  static constexpr int64_t kTargetFileRows = int64_t{1} << 20;
 
  private:
+  // The data files of one write not yet committed (absolute paths of the files and of
+  // their pending markers): removed unless the commit succeeds.
+  struct PendingWrite {
+    std::vector<std::string> written;
+    std::vector<std::string> pending;
+  };
+
   FileTableStore(std::string dir, std::string name)
       : dir_(std::move(dir)), name_(std::move(name)) {}
 
-  // Writes `rows` as new data files; returns them (relative paths). Nothing is committed.
-  std::vector<Snapshot::DataFile> WriteFiles(const Schema& schema, const std::vector<Batch>& rows);
-  // Commits `next` (version = current + 1) and makes it visible to readers. When another
-  // process committed since current_ was read, rebases onto its snapshot if `appended` (the
+  // Writes `rows` as new data files of about target_file_rows_ rows each; returns them
+  // (relative paths). Nothing is committed. Runs without any lock but the brief flock that
+  // creates each pending marker.
+  std::vector<Snapshot::DataFile> WriteFiles(const Schema& schema, const std::vector<Batch>& rows,
+                                             PendingWrite* write);
+  // Commits `next` as the successor of snapshot `base` and makes it visible to readers. When
+  // another writer committed since `base`, rebases onto its snapshot if `appended` (the
   // files `next` adds) is given, else throws WriteConflictError; on any failure the files
-  // written for `next` are removed.
-  void Commit(Snapshot next, const std::vector<Snapshot::DataFile>* appended);
-  // Removes the data files (and pending markers) written and not committed.
-  void DiscardWrites();
+  // of `write` are removed.
+  void Commit(Snapshot next, int64_t base, const std::vector<Snapshot::DataFile>* appended,
+              PendingWrite* write);
+  // Removes the data files (and pending markers) of `write`.
+  static void DiscardWrites(PendingWrite* write);
   // Writes `rows` as new data files of `next`'s layout: WriteFiles per bucket of a bucketed
   // table, each file tagged with its bucket. Nothing is committed.
   std::vector<Snapshot::DataFile> WriteSnapshotFiles(const Snapshot& next,
-                                                     const std::vector<Batch>& rows);
+                                                     const std::vector<Batch>& rows,
+                                                     PendingWrite* write);
   void PublishCurrent();
   // Publishes the files of each bucket of a bucketed current_ to bucketed_source_.
   void PublishBuckets();
@@ -72,15 +95,20 @@ class FileTableStore : public TableStore {
 
   std::string dir_;
   std::string name_;
-  mutable std::mutex mutex_;
+  std::atomic<int64_t> target_file_rows_ = kTargetFileRows;
+  // Serializes the commits of this process (the flock serializes processes), so that
+  // snapshots are published in commit order.
+  std::mutex commit_mutex_;
+  mutable std::mutex mutex_;  // guards what follows
   Snapshot current_;
+  // The snapshot published to readers last (current_ once a commit has published it), and
+  // its data files, opened, in published_.files order (null: none).
+  Snapshot published_;
+  std::shared_ptr<const SnapshotFiles> current_files_;
   std::shared_ptr<TableSource> source_;
   // Bucketed tables: what Source() returns, one TableSource per bucket inside.
   std::shared_ptr<BucketedSource> bucketed_source_;
   std::vector<std::shared_ptr<TableSource>> bucket_sources_;
-  // Absolute paths of the data files and pending markers of the write in progress.
-  std::vector<std::string> written_;
-  std::vector<std::string> pending_;
 };
 
 }  // namespace sluice

@@ -1,12 +1,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "vector/schema.h"
 
 namespace sluice {
+
+class DataSource;
 
 // How a bucketed table spreads its rows: a row goes to bucket HashPartitionOf(hash of
 // `columns`, num_buckets), the partition a hash Exchange on those columns would give it,
@@ -33,6 +36,17 @@ struct Snapshot {
   std::vector<DataFile> files;
   int64_t row_count = 0;
   BucketSpec buckets;  // kept by every write to the table
+};
+
+// The part of a table that an UPDATE, DELETE or MERGE rewrites (copy-on-write per data file):
+// the data files of snapshot `version` that may hold a row the statement changes, and a scan
+// of every row of those files. Committing it (TableStore::Rewrite) replaces those files by
+// the new rows and keeps the table's other files by reference.
+struct TableRewrite {
+  int64_t version = 0;                       // the snapshot the statement reads
+  bool whole = true;                         // every row is rewritten (`files` is then not used)
+  std::vector<std::string> files;            // the data files replaced (Snapshot::DataFile::path)
+  std::shared_ptr<const DataSource> source;  // the rows of `files` (of the whole table)
 };
 
 // The snapshot as JSON text (the `_snapshots/v<N>.json` format) and back. ParseSnapshot

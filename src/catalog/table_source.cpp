@@ -45,6 +45,22 @@ std::shared_ptr<const SnapshotFiles> SnapshotFiles::WithFilters(
   return pruned;
 }
 
+std::vector<int> SnapshotFiles::FilesMaybeMatching(const std::vector<ExprPtr>& conjuncts) const {
+  std::vector<int> out;
+  for (int f = 0; f < num_files(); f++) {
+    // nullptr: no conjunct can be checked against the footer, so any row may match.
+    const auto filtered = files_[static_cast<size_t>(f)]->WithFilters(conjuncts);
+    if (filtered == nullptr || filtered->num_splits() > 0) out.push_back(f);
+  }
+  return out;
+}
+
+std::shared_ptr<const SnapshotFiles> SnapshotFiles::Subset(const std::vector<int>& indices) const {
+  std::shared_ptr<SnapshotFiles> subset(new SnapshotFiles());
+  for (const int f : indices) subset->AddFile(files_.at(static_cast<size_t>(f)));
+  return subset;
+}
+
 std::unique_ptr<BatchStream> SnapshotFiles::Open(int split, const std::vector<int>& columns) const {
   const auto [file, local] = splits_.at(split);
   return files_[file]->Open(local, columns);

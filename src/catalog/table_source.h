@@ -23,6 +23,12 @@ class SnapshotFiles {
   // The same files with row groups (and whole files) pruned by the statistics in their
   // footers (ParquetSource::WithFilters); nullptr when no conjunct prunes anything.
   std::shared_ptr<const SnapshotFiles> WithFilters(const std::vector<ExprPtr>& conjuncts) const;
+  // The indices (in file order) of the files some row group of which may satisfy every
+  // conjunct by its statistics: the files a write changing only such rows must rewrite.
+  std::vector<int> FilesMaybeMatching(const std::vector<ExprPtr>& conjuncts) const;
+  // The files at `indices` (all their row groups), in that order.
+  std::shared_ptr<const SnapshotFiles> Subset(const std::vector<int>& indices) const;
+  int num_files() const { return static_cast<int>(files_.size()); }
   int64_t row_groups_total() const { return row_groups_total_; }
   int64_t row_groups_pruned() const { return row_groups_total_ - num_splits(); }
   int64_t files_skipped() const { return files_skipped_; }

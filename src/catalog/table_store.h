@@ -16,8 +16,9 @@ namespace sluice {
 // compute the new rows first and then call Append or Overwrite, so a failing
 // statement never reaches the store and leaves the current snapshot in place. This is the
 // seam where table metadata moves to Apache Iceberg later.
-// Thread-safety: reads (Current, Source) may run concurrently with one writer; writes are
-// serialized by the caller (the Warehouse).
+// Thread-safety: reads (Current, Source) and writes may run concurrently; a store writes
+// data files without a lock and serializes only its commits, and a write that lost a race
+// to another (Overwrite, Replace, Rewrite) fails with WriteConflictError.
 class TableStore {
  public:
   virtual ~TableStore() = default;
@@ -43,6 +44,28 @@ class TableStore {
   // REQUIRES: `buckets` was resolved against `schema` (ResolveBucketSpec).
   virtual void Replace(const Schema& schema, const BucketSpec& buckets,
                        const std::vector<Batch>& rows) = 0;
+
+  // Copy-on-write: the data files of the current snapshot that may hold a row satisfying
+  // every one of `conjuncts` (BOOLEAN predicates bound over the table's schema; none: every
+  // file), judged by their statistics. A store without data files (in memory) rewrites
+  // the whole table.
+  virtual TableRewrite PlanRewrite(const std::vector<ExprPtr>& conjuncts) const {
+    (void)conjuncts;
+    TableRewrite whole;
+    whole.version = Current().version;
+    whole.source = Source();
+    return whole;
+  }
+  // Commits the table without the rows of `rewrite` (its files, or every row when whole),
+  // with `rows` (the rows that replace them and any new rows, of the table's column types)
+  // in new data files. WriteConflictError when another writer committed since
+  // rewrite.version; nothing is committed then.
+  virtual void Rewrite(const TableRewrite& rewrite, const std::vector<Batch>& rows) {
+    (void)rewrite;
+    Overwrite(Current().schema, rows);
+  }
+  // Writes start a new data file after this many rows (a store of data files).
+  virtual void SetTargetFileRows(int64_t rows) { (void)rows; }
 };
 
 // A commit that lost a race: another writer (another process) committed a snapshot of the

@@ -208,47 +208,84 @@ ViewDefinition Warehouse::View(const CatalogName& name) const {
   return it->second;
 }
 
+std::shared_ptr<TableStore> Warehouse::Store(const CatalogName& name) const {
+  std::lock_guard lock(mutex_);
+  auto it = tables_.find(name);
+  SLUICE_CHECK(it != tables_.end(), "no table {}", name.Display());
+  return it->second;
+}
+
+void Warehouse::SetTargetFileRows(int64_t rows) {
+  std::lock_guard lock(mutex_);
+  target_file_rows_ = rows;
+  for (auto& [n, t] : tables_) t->SetTargetFileRows(rows);
+}
+
 void Warehouse::CreateTable(const CatalogName& name, const Schema& schema,
                             const std::vector<Batch>& rows, const BucketSpec& buckets) {
   CheckName(name.name, "table");
-  std::lock_guard lock(mutex_);
-  CheckSchema(name.schema);
-  if (views_.count(name)) {
-    throw InvalidInputError(fmt::format("a view named \"{}\" exists", name.Display()));
+  std::shared_ptr<TableStore> existing;
+  {
+    std::unique_lock lock(mutex_);
+    created_.wait(lock, [&] { return !creating_.count(name); });
+    CheckSchema(name.schema);
+    if (views_.count(name)) {
+      throw InvalidInputError(fmt::format("a view named \"{}\" exists", name.Display()));
+    }
+    auto it = tables_.find(name);
+    if (it != tables_.end()) {
+      existing = it->second;
+    } else {
+      creating_.insert(name);
+    }
   }
-  auto it = tables_.find(name);
-  if (it != tables_.end()) {
-    it->second->Replace(schema, buckets, rows);
+  if (existing != nullptr) {
+    existing->Replace(schema, buckets, rows);
     return;
   }
-  if (persistent()) {
-    tables_[name] = FileTableStore::Create(TableDir(name), name.Display(), schema, rows, buckets);
-  } else {
-    auto store = std::make_unique<InMemoryTableStore>(schema);
-    store->Replace(schema, buckets, rows);
-    tables_[name] = std::move(store);
+  // The data files are written without the lock; the name stays reserved meanwhile.
+  std::shared_ptr<TableStore> store;
+  try {
+    if (persistent()) {
+      store = FileTableStore::Create(TableDir(name), name.Display(), schema, rows, buckets,
+                                     target_file_rows_);
+    } else {
+      auto memory = std::make_shared<InMemoryTableStore>(schema);
+      memory->Replace(schema, buckets, rows);
+      store = std::move(memory);
+    }
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    creating_.erase(name);
+    created_.notify_all();
+    throw;
   }
+  std::lock_guard lock(mutex_);
+  creating_.erase(name);
+  created_.notify_all();
+  // A schema dropped meanwhile took the table's directory with it.
+  if (schemas_.count(name.schema)) tables_[name] = std::move(store);
 }
 
 void Warehouse::Append(const CatalogName& name, const std::vector<Batch>& rows) {
-  std::lock_guard lock(mutex_);
-  auto it = tables_.find(name);
-  SLUICE_CHECK(it != tables_.end(), "no table {}", name.Display());
-  it->second->Append(rows);
+  Store(name)->Append(rows);
 }
 
-void Warehouse::Overwrite(const CatalogName& name, const std::vector<Batch>& rows) {
-  std::lock_guard lock(mutex_);
-  auto it = tables_.find(name);
-  SLUICE_CHECK(it != tables_.end(), "no table {}", name.Display());
-  it->second->Overwrite(it->second->Current().schema, rows);
+void Warehouse::Overwrite(const CatalogName& name, const std::vector<Batch>& rows,
+                          const TableRewrite* rewrite) {
+  std::shared_ptr<TableStore> store = Store(name);
+  if (rewrite != nullptr) {
+    store->Rewrite(*rewrite, rows);
+  } else {
+    store->Overwrite(store->Current().schema, rows);
+  }
 }
 
 void Warehouse::CreateView(const CatalogName& name, const ViewDefinition& view) {
   CheckName(name.name, "view");
   std::lock_guard lock(mutex_);
   CheckSchema(name.schema);
-  if (tables_.count(name)) {
+  if (tables_.count(name) || creating_.count(name)) {
     throw InvalidInputError(fmt::format("a table named \"{}\" exists", name.Display()));
   }
   if (persistent()) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -42,7 +44,8 @@ struct ViewDefinition {
 //   DIR/<schema>/_views/<view>.json  a view's SQL text
 // Every change is committed by an atomic rename, so another process opening DIR sees each
 // object either before or after a change. Opening DIR removes what interrupted writes left
-// behind. Thread-safe (one mutex; table writes are serialized by it too).
+// behind. Thread-safe: one mutex guards the catalog; table writes run outside it (a table's
+// store serializes its own commits), so writes to different tables proceed in parallel.
 class Warehouse {
  public:
   // An empty in-memory warehouse with the schema "main".
@@ -78,7 +81,11 @@ class Warehouse {
   // Commits `rows` appended to / replacing the table's rows; a bucketed table keeps its
   // layout. REQUIRES: HasTable(name).
   void Append(const CatalogName& name, const std::vector<Batch>& rows);
-  void Overwrite(const CatalogName& name, const std::vector<Batch>& rows);
+  // With `rewrite` (from the table's PlanRewrite), only the rows of its files are replaced.
+  void Overwrite(const CatalogName& name, const std::vector<Batch>& rows,
+                 const TableRewrite* rewrite = nullptr);
+  // Writes start a new data file after `rows` rows (the `target_file_rows` setting).
+  void SetTargetFileRows(int64_t rows);
   // Creates or replaces a view. Throws InvalidInputError when a table has the name.
   void CreateView(const CatalogName& name, const ViewDefinition& view);
   // Drops a table or view; returns false when there is none.
@@ -93,11 +100,19 @@ class Warehouse {
   std::string SchemaDir(const std::string& schema) const;
   std::string TableDir(const CatalogName& name) const;
   std::string ViewPath(const CatalogName& name) const;
+  // The table's store, shared so that a write outlives a concurrent DROP. Throws (SLUICE_CHECK)
+  // when there is none.
+  std::shared_ptr<TableStore> Store(const CatalogName& name) const;
 
   std::string root_;  // empty: in memory
   mutable std::mutex mutex_;
   std::set<std::string> schemas_;
-  std::map<CatalogName, std::unique_ptr<TableStore>> tables_;
+  std::map<CatalogName, std::shared_ptr<TableStore>> tables_;
+  // Tables whose first commit is being written (outside mutex_): a second CreateTable of the
+  // same name waits on created_ for it.
+  std::set<CatalogName> creating_;
+  std::condition_variable created_;
+  std::atomic<int64_t> target_file_rows_ = 0;  // 0: the stores' default
   std::map<CatalogName, ViewDefinition> views_;
 };
 

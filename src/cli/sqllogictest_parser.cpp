@@ -146,6 +146,10 @@ class RawParser {
         }
       } else if (cmd == "halt") {
         r.kind = SltRecord::Kind::kHalt;
+      } else if (cmd == "load") {
+        if (words.size() < 2) Fail(line_no, "load needs a directory");
+        r.kind = SltRecord::Kind::kLoad;
+        r.argument = words[1];
       } else if (cmd == "require") {
         if (words.size() < 2) Fail(line_no, "require needs an argument");
         r.kind = SltRecord::Kind::kRequire;

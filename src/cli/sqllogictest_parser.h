@@ -18,6 +18,7 @@ struct SltRecord {
     kModeUnskip,     // mode unskip
     kHalt,           // halt: stop running the file
     kRequire,        // require <extension> (argument)
+    kLoad,           // load <directory>: a new session over that warehouse (argument)
   };
   Kind kind = Kind::kStatement;
   int line = 0;  // 1-based line of the record's header in the file

@@ -211,7 +211,8 @@ class FileRunner {
     Settings settings;
     if (options_.threads > 0) settings.Set("threads", std::to_string(options_.threads));
     settings.progress_bar = false;
-    Session session(settings);
+    settings_ = settings;
+    session_ = std::make_unique<Session>(settings);
     test_dir_ = MakeTestDir();
     for (size_t i = 0; i < records.size(); i++) {
       const SltRecord& r = records[i];
@@ -226,8 +227,9 @@ class FileRunner {
         counts_.skipped += rest;
         break;
       }
-      RunRecord(session, r);
+      RunRecord(*session_, r);
     }
+    session_.reset();
     std::error_code ignored;
     if (!test_dir_.empty()) std::filesystem::remove_all(test_dir_, ignored);
     return counts_;
@@ -283,6 +285,13 @@ class FileRunner {
         return;
       case SltRecord::Kind::kRequire:
       case SltRecord::Kind::kHalt:
+        return;
+      case SltRecord::Kind::kLoad:
+        // Like DuckDB's `load`: later records run on the (persistent) warehouse in that
+        // directory; loading it again reopens it as a new process would.
+        if (skip_mode_ || r.skipped_by_condition) return;
+        session_.reset();
+        session_ = std::make_unique<Session>(settings_, PrepareSql(r.argument));
         return;
       case SltRecord::Kind::kStatement:
       case SltRecord::Kind::kQuery:
@@ -418,6 +427,8 @@ class FileRunner {
   std::ostream& out_;
   SltCounts counts_;
   std::string test_dir_;
+  Settings settings_;
+  std::unique_ptr<Session> session_;  // replaced by `load`
   bool skip_mode_ = false;
   int hash_threshold_ = 0;
   std::map<std::string, std::string> labels_;  // label -> hash of its first result

@@ -46,7 +46,7 @@ std::vector<std::string> Settings::Names() {
           "shuffle_partitions", "target_partition_bytes", "broadcast_threshold",
           "adaptive",         "skew_factor",    "skew_threshold",
           "progress_bar",     "prefer_in_process_broadcast", "prefer_sort_merge_join", "task_retries", "inject_faults",
-          "skew_salt_buckets", "skew_join"};
+          "skew_salt_buckets", "skew_join", "target_file_rows"};
 }
 
 void Settings::Set(const std::string& raw_name, const std::string& value) {
@@ -94,6 +94,10 @@ void Settings::Set(const std::string& raw_name, const std::string& value) {
     task_retries = static_cast<int>(v);
   } else if (name == "inject_faults") {
     inject_faults = value;
+  } else if (name == "target_file_rows") {
+    const int64_t v = ParseInteger(name, value);
+    if (v < 1) throw InvalidInputError("target_file_rows must be at least 1");
+    target_file_rows = v;
   } else if (name == "progress_bar" || name == "enable_progress_bar") {
     progress_bar = ParseBool(name, value);
   } else {
@@ -122,6 +126,7 @@ std::string Settings::Get(const std::string& raw_name) const {
   if (name == "skew_salt_buckets") return std::to_string(skew_salt_buckets);
   if (name == "task_retries") return std::to_string(task_retries);
   if (name == "inject_faults") return inject_faults;
+  if (name == "target_file_rows") return std::to_string(target_file_rows);
 
   throw InvalidInputError(fmt::format("unknown setting '{}'{}", raw_name, DidYouMean(name, Names())));
 }

@@ -39,6 +39,9 @@ struct Settings {
   // with site exchange (map stages), final (the last stage) or all. Empty: the environment
   // variable SLUICE_INJECT_FAULTS, if set.
   std::string inject_faults;
+  // Rows per data file of a --db table: writes start a new file after this many rows, and
+  // UPDATE / DELETE / MERGE rewrite only the files holding changed rows.
+  int64_t target_file_rows = int64_t{1} << 20;
 
   // Sets one setting from its text form; throws InvalidInputError on an unknown name (with a
   // suggestion) or a bad value.

@@ -71,13 +71,12 @@ const StatementResult& LastRows(const std::vector<StatementResult>& results) {
 
 }  // namespace
 
-Materializer::Materializer(Session& session, std::mutex& sql_mutex, const Compiler& compiler,
-                           std::string project_root, bool full_refresh)
-    : session_(session), sql_mutex_(sql_mutex), compiler_(compiler),
+Materializer::Materializer(Session& session, const Compiler& compiler, std::string project_root,
+                           bool full_refresh)
+    : session_(session), compiler_(compiler),
       project_root_(std::move(project_root)), full_refresh_(full_refresh) {}
 
 std::vector<StatementResult> Materializer::Sql(const std::string& sql) {
-  std::lock_guard lock(sql_mutex_);
   return RunSqlScript(session_, sql);
 }
 
@@ -88,12 +87,10 @@ int64_t Materializer::Count(const std::string& relation) {
 }
 
 void Materializer::EnsureSchema(const std::string& schema) {
-  std::lock_guard lock(sql_mutex_);
   session_.CreateSchema(schema, /*if_not_exists=*/true);
 }
 
 void Materializer::SwapInTable(const std::string& temp, const std::string& target) {
-  std::lock_guard lock(sql_mutex_);
   if (session_.HasTable(target) && !session_.IsTable(target)) session_.Drop(target);
   session_.CreateTable(target, session_.Table(temp), /*replace=*/true);
   session_.Drop(temp, /*if_exists=*/true);
@@ -120,6 +117,7 @@ void Materializer::CheckUniqueKey(const std::string& relation,
 }
 
 NodeOutcome Materializer::Build(const Node& node) {
+  Session::SettingsScope scope(session_);
   try {
     if (node.type == ResourceType::kSnapshot) return BuildSnapshotNode(node);
     return node.type == ResourceType::kSeed ? BuildSeed(node) : BuildModel(node);
@@ -129,7 +127,6 @@ NodeOutcome Materializer::Build(const Node& node) {
     outcome.message = e.what();
     const std::string temp = node.relation + "__dbt_tmp";
     try {
-      std::lock_guard lock(sql_mutex_);
       session_.Drop(temp, /*if_exists=*/true);
       session_.Drop(node.relation + "__dbt_changes", /*if_exists=*/true);
     } catch (const Error&) {
@@ -140,7 +137,6 @@ NodeOutcome Materializer::Build(const Node& node) {
 }
 
 bool Materializer::IsTable(const std::string& relation) {
-  std::lock_guard lock(sql_mutex_);
   return session_.HasTable(relation) && session_.IsTable(relation);
 }
 
@@ -159,7 +155,6 @@ NodeOutcome Materializer::BuildSeed(const Node& node) {
   const std::string temp = node.relation + "__dbt_tmp";
   const std::string text_view = node.relation + "__dbt_seed_text";
   auto drop_text_view = [&] {
-    std::lock_guard lock(sql_mutex_);
     session_.Drop(text_view, /*if_exists=*/true);
   };
   try {
@@ -187,7 +182,6 @@ NodeOutcome Materializer::BuildModel(const Node& node) {
   EnsureSchema(node.schema);
   bool exists, is_table;
   {
-    std::lock_guard lock(sql_mutex_);
     exists = session_.HasTable(node.relation);
     is_table = exists && session_.IsTable(node.relation);
   }
@@ -200,7 +194,6 @@ NodeOutcome Materializer::BuildModel(const Node& node) {
     Sql("create or replace view " + temp + " as " + sql);
     Sql("select * from " + temp + " limit 0");
     {
-      std::lock_guard lock(sql_mutex_);
       session_.Drop(temp, true);
       if (is_table) session_.Drop(node.relation);
     }
@@ -291,14 +284,12 @@ void Materializer::BuildIncremental(const Node& node, const std::string& sql, No
                     JoinColumns(columns), temp));
   }
   {
-    std::lock_guard lock(sql_mutex_);
     session_.Drop(temp, true);
   }
   outcome.message = fmt::format("{} {}", strategy, outcome.rows_affected);
 }
 
 std::vector<RelationColumn> Materializer::Columns(const std::string& relation) {
-  std::lock_guard lock(sql_mutex_);
   std::vector<RelationColumn> columns;
   const DataFrame table = session_.Table(relation);
   for (const auto& field : table.schema().fields()) {
@@ -308,6 +299,7 @@ std::vector<RelationColumn> Materializer::Columns(const std::string& relation) {
 }
 
 NodeOutcome Materializer::Test(const Node& node) {
+  Session::SettingsScope scope(session_);
   NodeOutcome outcome;
   try {
     outcome.compiled_sql = compiler_.Compile(node, false);

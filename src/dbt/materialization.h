@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -28,11 +27,12 @@ struct NodeOutcome {
 // tests. Every change to an existing relation is built into <name>__dbt_tmp first and then
 // swapped in with one commit, so a failing model leaves the old relation as it was.
 //
-// Thread-safety: Build and Test may be called from several threads; statements are
-// serialized on `sql_mutex` because a Session runs one query at a time.
+// Thread-safety: Build and Test may be called from several threads; their statements run
+// on the session side by side. Each call runs in its own Session::SettingsScope, so a SET
+// in a node's hooks or run_query affects that node only.
 class Materializer {
  public:
-  Materializer(Session& session, std::mutex& sql_mutex, const Compiler& compiler,
+  Materializer(Session& session, const Compiler& compiler,
                std::string project_root, bool full_refresh);
 
   // Builds a model or snapshot, or loads a seed. Errors become an outcome with status "error".
@@ -40,7 +40,7 @@ class Materializer {
   // Runs a test: counts failing rows and, when there are some, keeps a sample in the message.
   NodeOutcome Test(const Node& node);
 
-  // Runs SQL under the session lock.
+  // Runs a SQL script on the session (RunSqlScript).
   std::vector<StatementResult> Sql(const std::string& sql);
   // The columns of a table or view, in order.
   std::vector<RelationColumn> Columns(const std::string& relation);
@@ -73,7 +73,6 @@ class Materializer {
   void RunHooks(const Node& node, const char* key, bool is_incremental);
 
   Session& session_;
-  std::mutex& sql_mutex_;
   const Compiler& compiler_;
   std::string project_root_;
   bool full_refresh_;

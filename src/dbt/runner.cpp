@@ -319,10 +319,10 @@ const NodeResult* DbtReport::Find(const std::string& unique_id) const {
 DbtReport RunDbt(Session& session, DbtCommand command, const DbtOptions& options) {
   const double start = Now();
   Project project = LoadProject(options.project_dir);
-  std::mutex sql_mutex;
   WarehouseHooks hooks;
-  hooks.run_query = [&session, &sql_mutex](const std::string& sql) {
-    std::lock_guard lock(sql_mutex);
+  // Called while compiling, on the thread of the node being compiled (inside its
+  // SettingsScope when it runs under Materializer).
+  hooks.run_query = [&session](const std::string& sql) {
     const auto results = RunSqlScript(session, sql);
     for (auto it = results.rbegin(); it != results.rend(); ++it) {
       if (it->has_rows) return QueryToJinja(*it);
@@ -376,7 +376,7 @@ DbtReport RunDbt(Session& session, DbtCommand command, const DbtOptions& options
       if (options.out) *options.out << "-- " << id << "\n" << sql << "\n\n";
     }
   } else {
-    Materializer materializer(session, sql_mutex, compiler, project.root, options.full_refresh);
+    Materializer materializer(session, compiler, project.root, options.full_refresh);
     materializer.SetEventTimeRange(options.event_time_start, options.event_time_end);
     if (options.out) {
       *options.out << fmt::format("Running {} node{} with {} thread{}\n\n", ids.size(),

@@ -118,7 +118,6 @@ std::string Materializer::SeedSelectSql(const Node& node, const std::string& tex
   schema.Add(Field{"line", LogicalType(TypeId::kBigInt)});
   auto table = std::make_shared<MemoryTable>(schema, TextBatches(csv, types));
   {
-    std::lock_guard lock(sql_mutex_);
     session_.RegisterView(text_view, session_.FromPlan(MakeScan(std::move(table))));
   }
   // A value that does not cast to its configured type: name the line and column.

@@ -41,8 +41,9 @@ class DataSource {
 
   // Pruning pushdown: a source that reads only what may satisfy `conjuncts` (AND-ed BOOLEAN
   // predicates bound over schema(), column indices into it), skipping the files, partitions
-  // or row groups they prove empty. Pruning is coarse: rows that remain still need the
-  // filter. nullptr when the source cannot prune (the default) or no conjunct helps.
+  // or row groups they prove empty, and may drop single rows that fail them. Pruning is
+  // coarse: rows that remain still need the filter. nullptr when the source cannot prune
+  // (the default) or no conjunct helps.
   virtual std::shared_ptr<const DataSource> WithFilters(
       const std::vector<ExprPtr>& conjuncts) const {
     (void)conjuncts;

@@ -53,6 +53,21 @@ void GatherRows(const T* dict, const uint32_t* idx, const uint8_t* defs, int max
   }
 }
 
+// Bytes read ahead for a page header while skipping pages (headers are tens of bytes
+// without statistics; a longer one is read in full by the retry in LoadNextPage).
+constexpr size_t kSkipProbeBytes = 512;
+
+// The rows of a data page of a non-repeated leaf, 0 for any other page.
+size_t PageRows(const parquet::PageHeader& header) {
+  int32_t n = 0;
+  if (header.type == parquet::PageType::kDataPage && header.data_page) {
+    n = header.data_page->num_values;
+  } else if (header.type == parquet::PageType::kDataPageV2 && header.data_page_v2) {
+    n = header.data_page_v2->num_values;
+  }
+  return n > 0 ? static_cast<size_t>(n) : 0;
+}
+
 struct Bytes16 {
   uint64_t a, b;
 };
@@ -84,11 +99,16 @@ void ParquetColumnReader::Fail(const std::string& message) const {
   throw IOError(fmt::format("Parquet file '{}' column '{}': {}", file_.path(), leaf_.name, message));
 }
 
-void ParquetColumnReader::Read(size_t n, Column* out) { ReadLevels(n, out, nullptr, nullptr); }
+void ParquetColumnReader::Read(size_t n, Column* out) {
+  ReadInto(n, out, 0);
+  out->set_size(n);
+}
 
-void ParquetColumnReader::ReadLevels(size_t n, Column* out, uint8_t* reps, uint8_t* defs) {
+void ParquetColumnReader::ReadInto(size_t n, Column* out, size_t offset) {
+  // A column starts at row 0; a new one may have the address of one since freed.
+  if (offset == 0) shared_dictionary_with_ = nullptr;
   try {
-    ReadRows(n, out, reps, defs);
+    ReadRows(n, out, offset, nullptr, nullptr);
   } catch (const ParquetCorruption& e) {
     Fail(e.message);
   } catch (const ThriftError& e) {
@@ -96,7 +116,63 @@ void ParquetColumnReader::ReadLevels(size_t n, Column* out, uint8_t* reps, uint8
   }
 }
 
-void ParquetColumnReader::ReadRows(size_t n, Column* out, uint8_t* reps_out, uint8_t* defs_out) {
+void ParquetColumnReader::Skip(size_t n) {
+  SLUICE_CHECK(leaf_.max_rep == 0, "Skip on repeated column {}", leaf_.name);
+  skip_left_ += n;
+}
+
+void ParquetColumnReader::ReadLevels(size_t n, Column* out, uint8_t* reps, uint8_t* defs) {
+  shared_dictionary_with_ = nullptr;
+  try {
+    ReadRows(n, out, 0, reps, defs);
+  } catch (const ParquetCorruption& e) {
+    Fail(e.message);
+  } catch (const ThriftError& e) {
+    Fail("corrupt page header (" + e.message + ")");
+  }
+  out->set_size(n);
+}
+
+size_t ParquetColumnReader::DecodeDefinitions(size_t k) {
+  defs_.resize(k);
+  if (levels_.SkipRepeated(static_cast<uint32_t>(leaf_.max_def), k)) {
+    std::memset(defs_.data(), leaf_.max_def, k);
+    return k;
+  }
+  indices_.resize(k);
+  levels_.Decode(indices_.data(), k);
+  size_t nonnull = 0;
+  const auto max_def = static_cast<uint32_t>(leaf_.max_def);
+  for (size_t i = 0; i < k; i++) {
+    if (indices_[i] > max_def) throw ParquetCorruption{"definition level above the maximum"};
+    defs_[i] = static_cast<uint8_t>(indices_[i]);
+    nonnull += indices_[i] == max_def;
+  }
+  return nonnull;
+}
+
+void ParquetColumnReader::ApplySkip() {
+  while (skip_left_ > 0) {
+    if (page_left_ == 0) {
+      LoadNextPage();
+      continue;
+    }
+    const size_t k = std::min(skip_left_, page_left_);
+    const size_t nonnull = leaf_.max_def > 0 ? DecodeDefinitions(k) : k;
+    if (mode_ == Mode::kDictionary) {
+      indices_.resize(nonnull);
+      rle_.Decode(indices_.data(), nonnull);
+    } else {
+      DecodePhysical(nonnull);
+    }
+    page_left_ -= k;
+    skip_left_ -= k;
+  }
+}
+
+void ParquetColumnReader::ReadRows(size_t n, Column* out, size_t offset, uint8_t* reps_out,
+                                   uint8_t* defs_out) {
+  if (skip_left_ > 0) ApplySkip();
   size_t done = 0;
   while (done < n) {
     if (page_left_ == 0) {
@@ -121,32 +197,21 @@ void ParquetColumnReader::ReadRows(size_t n, Column* out, uint8_t* reps_out, uin
     const uint8_t* defs = nullptr;
     size_t nonnull = k;
     if (leaf_.max_def > 0) {
-      indices_.resize(k);
-      defs_.resize(k);
-      levels_.Decode(indices_.data(), k);
-      nonnull = 0;
-      for (size_t i = 0; i < k; i++) {
-        if (indices_[i] > static_cast<uint32_t>(leaf_.max_def)) {
-          throw ParquetCorruption{"definition level above the maximum"};
-        }
-        defs_[i] = static_cast<uint8_t>(indices_[i]);
-        nonnull += defs_[i] == leaf_.max_def;
-      }
+      nonnull = DecodeDefinitions(k);
       defs = nonnull == k ? nullptr : defs_.data();
       if (defs_out != nullptr) std::memcpy(defs_out + done, defs_.data(), k);
     } else if (defs_out != nullptr) {
       std::memset(defs_out + done, 0, k);
     }
     if (mode_ == Mode::kDictionary) {
-      GatherDictionary(k, defs, nonnull, out, done);
+      GatherDictionary(k, defs, nonnull, out, offset + done);
     } else {
       const void* physical = DecodePhysical(nonnull);
-      ParquetConvert(leaf_, physical, nonnull, defs, k, out, done);
+      ParquetConvert(leaf_, physical, nonnull, defs, k, out, offset + done);
     }
     page_left_ -= k;
     done += k;
   }
-  out->set_size(n);
 }
 
 void ParquetColumnReader::GatherDictionary(size_t rows, const uint8_t* defs, size_t nonnull,
@@ -154,11 +219,12 @@ void ParquetColumnReader::GatherDictionary(size_t rows, const uint8_t* defs, siz
   indices_.resize(nonnull);
   rle_.Decode(indices_.data(), nonnull);
   const uint32_t size = static_cast<uint32_t>(dictionary_->size());
-  for (size_t i = 0; i < nonnull; i++) {
-    if (indices_[i] >= size) {
-      throw ParquetCorruption{fmt::format("dictionary index {} out of range (dictionary has {} values)",
-                                          indices_[i], size)};
-    }
+  // Checked through the largest index: a loop without exits, which vectorizes.
+  uint32_t largest = 0;
+  for (size_t i = 0; i < nonnull; i++) largest = std::max(largest, indices_[i]);
+  if (nonnull > 0 && largest >= size) {
+    throw ParquetCorruption{
+        fmt::format("dictionary index {} out of range (dictionary has {} values)", largest, size)};
   }
   if (out->type().id() == TypeId::kVarchar && shared_dictionary_with_ != out) {
     out->ShareHeapsOf(*dictionary_);
@@ -197,7 +263,9 @@ void ParquetColumnReader::LoadNextPage() {
       throw ParquetCorruption{fmt::format("column chunk ends with {} rows missing", rows_left_ + page_left_)};
     }
     const int64_t left = end_ - pos_;
-    size_t have = static_cast<size_t>(std::min<int64_t>(left, static_cast<int64_t>(probe_bytes_)));
+    // While skipping, most pages are passed over by their header: read only a little.
+    const size_t probe = skip_left_ > 0 ? kSkipProbeBytes : probe_bytes_;
+    size_t have = static_cast<size_t>(std::min<int64_t>(left, static_cast<int64_t>(probe)));
     if (io_.size() < have) io_.Grow(have, 0);
     auto* buf = reinterpret_cast<uint8_t*>(io_.data());
     if (file_.ReadAt(pos_, io_.data(), have) != have) throw ParquetCorruption{"file is truncated"};
@@ -227,6 +295,15 @@ void ParquetColumnReader::LoadNextPage() {
                                           compressed, uncompressed)};
     }
     const size_t total = header_size + static_cast<size_t>(compressed);
+    if (skip_left_ > 0 && header.type != parquet::PageType::kDictionaryPage) {
+      const size_t rows = PageRows(header);
+      if (rows > 0 && rows <= skip_left_ && static_cast<int64_t>(rows) <= rows_left_) {
+        pos_ += static_cast<int64_t>(total);
+        rows_left_ -= static_cast<int64_t>(rows);
+        skip_left_ -= rows;
+        return;
+      }
+    }
     if (total > have) {
       io_.Grow(total, have);
       buf = reinterpret_cast<uint8_t*>(io_.data());

@@ -33,6 +33,13 @@ class ParquetColumnReader {
   // Decodes the next `n` rows into `out` (a fresh column of leaf.type with capacity >= n)
   // and sets its size to n. Throws IOError naming the file and column on corrupt data.
   void Read(size_t n, Column* out);
+  // Decodes the next `n` rows into rows [offset, offset + n) of `out` (capacity >=
+  // offset + n) without setting its size, so that runs of rows can be read into one column.
+  void ReadInto(size_t n, Column* out, size_t offset);
+  // Passes over the next `n` rows without converting them. Skips accumulate and are applied
+  // at the next read, so a data page made only of skipped rows is passed over by its header
+  // alone: its body is neither read nor decompressed. REQUIRES: the leaf is not repeated.
+  void Skip(size_t n);
   // Like Read, for the level entries of a nested leaf: `out` gets one slot per entry (NULL
   // unless its definition level is the maximum), `reps` and `defs` (n each) the levels.
   void ReadLevels(size_t n, Column* out, uint8_t* reps, uint8_t* defs);
@@ -41,7 +48,12 @@ class ParquetColumnReader {
   enum class Mode : uint8_t { kPlain, kDictionary, kRleBoolean, kDelta, kViews, kByteStreamSplit };
 
   [[noreturn]] void Fail(const std::string& message) const;
-  void ReadRows(size_t n, Column* out, uint8_t* reps, uint8_t* defs);
+  void ReadRows(size_t n, Column* out, size_t offset, uint8_t* reps, uint8_t* defs);
+  void ApplySkip();
+  // Decodes the definition levels of the next `k` rows of the page into defs_; returns how
+  // many are non-NULL.
+  size_t DecodeDefinitions(size_t k);
+  // Loads the next page. While skip_left_ covers a whole data page, passes over it instead.
   void LoadNextPage();
   void LoadDictionary(const parquet::PageHeader& header, const uint8_t* body, size_t size);
   void LoadDataPage(const parquet::PageHeader& header, const uint8_t* body, size_t size);
@@ -60,6 +72,7 @@ class ParquetColumnReader {
   int64_t pos_ = 0;  // file offset of the next page header
   int64_t end_ = 0;
   int64_t rows_left_ = 0;  // in the chunk, not yet loaded into a page
+  size_t skip_left_ = 0;   // rows to skip before the next read (see Skip)
   size_t probe_bytes_ = 64 * 1024;
   PooledBuffer io_;
   PooledBuffer page_;

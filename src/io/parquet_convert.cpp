@@ -144,9 +144,23 @@ void ParquetConvert(const ParquetLeaf& leaf, const void* p, size_t nonnull, cons
       }
       Scatter<double>(defs, d, rows, out, offset, [&](size_t j) { return Load<double>(p, j); });
       return;
-    case ParquetConversion::kString:
-      Scatter<StringView>(defs, d, rows, out, offset, [&](size_t j) { return out->AddString(views[j]); });
+    case ParquetConversion::kString: {
+      // One heap allocation for all the strings too long to inline.
+      size_t heap_bytes = 0;
+      for (size_t j = 0; j < nonnull; j++) {
+        if (views[j].size() > StringView::kInlineSize) heap_bytes += views[j].size();
+      }
+      char* heap = heap_bytes > 0 ? out->OwnHeap().Allocate(heap_bytes) : nullptr;
+      Scatter<StringView>(defs, d, rows, out, offset, [&](size_t j) {
+        const std::string_view v = views[j];
+        if (v.size() <= StringView::kInlineSize) return StringView(v);
+        std::memcpy(heap, v.data(), v.size());
+        const StringView copy(heap, static_cast<uint32_t>(v.size()));
+        heap += v.size();
+        return copy;
+      });
       return;
+    }
     case ParquetConversion::kBytesToDecimal64:
       Scatter<int64_t>(defs, d, rows, out, offset, [&](size_t j) {
         return static_cast<int64_t>(BigEndianDecimal(views[j]));

@@ -1,7 +1,9 @@
 #include "io/parquet_encoding.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <utility>
 
 namespace sluice {
 
@@ -23,6 +25,74 @@ inline uint64_t ReadBits(const uint8_t* base, size_t size, uint64_t bit, int wid
   uint64_t v = word >> shift;
   if (shift + width > 64 && byte + 8 < size) v |= uint64_t{base[byte + 8]} << (64 - shift);
   return width == 64 ? v : v & ((uint64_t{1} << width) - 1);
+}
+
+// Unpacks `n` `width`-bit values starting with value `index` of a bit-packed run, one value
+// at a time. `readable` bytes from `run` may be loaded (the run's and any after it in the
+// same buffer): the values asked for lie within the run, so bits past it are masked off.
+void UnpackValues(const uint8_t* run, size_t readable, uint64_t index, int width, uint32_t* out,
+                  size_t n) {
+  uint64_t bit = index * width;
+  size_t i = 0;
+  // Values whose 8-byte window lies inside the run load it unchecked: a width of at most 32
+  // bits plus a shift of at most 7 fits one 64-bit word.
+  if (readable >= 8) {
+    const uint64_t last_bit = (readable - 8) * 8 + 7;  // the last start bit with a full window
+    const size_t fast = bit > last_bit ? 0 : std::min<uint64_t>(n, (last_bit - bit) / width + 1);
+    const uint64_t mask = (uint64_t{1} << width) - 1;
+    for (; i < fast; i++, bit += width) {
+      uint64_t word;
+      std::memcpy(&word, run + (bit >> 3), 8);
+      out[i] = static_cast<uint32_t>((word >> (bit & 7)) & mask);
+    }
+  }
+  for (; i < n; i++, bit += width) {
+    out[i] = static_cast<uint32_t>(ReadBits(run, readable, bit, width));
+  }
+}
+
+// Unpacks `groups` groups of 8 W-bit values (W bytes each) from `in`, with shifts and masks
+// known at compile time. REQUIRES: 8 bytes readable from the last value's first byte.
+template <int W>
+void UnpackGroups(const uint8_t* in, size_t groups, uint32_t* out) {
+  constexpr uint64_t kMask = (uint64_t{1} << W) - 1;
+  for (size_t g = 0; g < groups; g++, in += W, out += 8) {
+    for (int j = 0; j < 8; j++) {
+      uint64_t word;
+      std::memcpy(&word, in + (j * W) / 8, 8);
+      out[j] = static_cast<uint32_t>((word >> ((j * W) % 8)) & kMask);
+    }
+  }
+}
+
+using UnpackGroupsFn = void (*)(const uint8_t*, size_t, uint32_t*);
+
+template <int... W>
+constexpr std::array<UnpackGroupsFn, sizeof...(W)> UnpackGroupsTable(
+    std::integer_sequence<int, W...>) {
+  return {&UnpackGroups<W>...};
+}
+
+// UnpackGroups<W> for W in [0, 32].
+constexpr auto kUnpackGroups = UnpackGroupsTable(std::make_integer_sequence<int, 33>());
+
+// Unpacks `n` values starting with value `index` of a bit-packed run (see UnpackValues):
+// whole groups of 8 through kUnpackGroups, the rest one by one.
+void UnpackRun(const uint8_t* run, size_t readable, uint64_t index, int width, uint32_t* out,
+               size_t n) {
+  const size_t head = std::min<uint64_t>(n, (8 - index % 8) % 8);
+  UnpackValues(run, readable, index, width, out, head);
+  const uint64_t first_group = (index + head) / 8;
+  const uint64_t w = static_cast<uint64_t>(width);
+  // Group g is safe when g * w + 7w / 8 + 8 <= readable.
+  const uint64_t window = 7 * w / 8 + 8;
+  const uint64_t safe_groups =
+      readable < window ? 0 : (w == 0 ? UINT64_MAX : (readable - window) / w + 1);
+  const uint64_t groups =
+      std::min<uint64_t>((n - head) / 8, safe_groups > first_group ? safe_groups - first_group : 0);
+  kUnpackGroups[width](run + first_group * w, static_cast<size_t>(groups), out + head);
+  const size_t done = head + static_cast<size_t>(groups) * 8;
+  UnpackValues(run, readable, index + done, width, out + done, n - done);
 }
 
 void PutUleb(uint64_t v, std::string* out) {
@@ -60,7 +130,8 @@ void RleBitPackedDecoder::NextRun() {
     // A final run may be cut short of its padding; values past the data are an error only
     // if they are asked for.
     packed_bytes_ = static_cast<size_t>(std::min<uint64_t>(bytes, end_ - pos_));
-    packed_left_ = bit_width_ == 0 ? groups * 8 : std::min<uint64_t>(groups * 8, packed_bytes_ * 8 / bit_width_);
+    packed_left_ = bit_width_ == 0 ? groups * 8
+                                   : std::min<uint64_t>(groups * 8, packed_bytes_ * 8 / bit_width_);
     packed_index_ = 0;
     pos_ += packed_bytes_;
     if (packed_left_ == 0) Corrupt("empty bit-packed run");
@@ -77,6 +148,13 @@ void RleBitPackedDecoder::NextRun() {
   }
 }
 
+bool RleBitPackedDecoder::SkipRepeated(uint32_t value, size_t n) {
+  if (repeat_left_ == 0 && packed_left_ == 0 && pos_ < end_) NextRun();
+  if (repeat_left_ < n || repeat_value_ != value) return false;
+  repeat_left_ -= static_cast<uint32_t>(n);
+  return true;
+}
+
 void RleBitPackedDecoder::Decode(uint32_t* out, size_t n) {
   while (n > 0) {
     if (repeat_left_ > 0) {
@@ -90,10 +168,7 @@ void RleBitPackedDecoder::Decode(uint32_t* out, size_t n) {
       if (bit_width_ == 0) {
         std::fill(out, out + k, 0);
       } else {
-        uint64_t bit = packed_index_ * bit_width_;
-        for (size_t i = 0; i < k; i++, bit += bit_width_) {
-          out[i] = static_cast<uint32_t>(ReadBits(packed_, packed_bytes_, bit, bit_width_));
-        }
+        UnpackRun(packed_, static_cast<size_t>(end_ - packed_), packed_index_, bit_width_, out, k);
       }
       out += k;
       n -= k;

@@ -23,6 +23,9 @@ class RleBitPackedDecoder {
   RleBitPackedDecoder(const uint8_t* data, size_t size, int bit_width);
   // Decodes the next `n` values; throws ParquetCorruption when the data ends first.
   void Decode(uint32_t* out, size_t n);
+  // When the next `n` values are all `value` within one repeated run (the common case of
+  // definition levels without NULLs), consumes them and returns true; else changes nothing.
+  bool SkipRepeated(uint32_t value, size_t n);
 
  private:
   void NextRun();

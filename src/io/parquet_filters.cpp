@@ -32,6 +32,18 @@ std::optional<Op> ComparisonOp(const std::string& name, bool flipped) {
   return std::nullopt;
 }
 
+// The index of the only column `e` references, -1 if none, -2 if several.
+int OnlyColumn(const Expr& e) {
+  if (e.kind == ExprKind::kColumnRef) return e.column_index;
+  int column = -1;
+  for (const ExprPtr& a : e.args) {
+    const int c = OnlyColumn(*a);
+    if (c == -2 || (c >= 0 && column >= 0 && c != column)) return -2;
+    if (c >= 0) column = c;
+  }
+  return column;
+}
+
 }  // namespace
 
 std::vector<ParquetPredicate> ParquetPredicatesFromConjuncts(const std::vector<ExprPtr>& conjuncts,
@@ -75,6 +87,17 @@ std::vector<ParquetPredicate> ParquetPredicatesFromConjuncts(const std::vector<E
     p.op = *op;
     p.constant = literal->value;
     out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::vector<ParquetRowFilter> ParquetRowFiltersFromConjuncts(const std::vector<ExprPtr>& conjuncts,
+                                                             const Schema& schema) {
+  std::vector<ParquetRowFilter> out;
+  for (const ExprPtr& c : conjuncts) {
+    if (ParquetPredicatesFromConjuncts({c}, schema).empty()) continue;
+    const int column = OnlyColumn(*c);
+    if (column >= 0 && column < static_cast<int>(schema.size())) out.push_back({column, c});
   }
   return out;
 }

@@ -15,4 +15,15 @@ namespace sluice {
 std::vector<ParquetPredicate> ParquetPredicatesFromConjuncts(const std::vector<ExprPtr>& conjuncts,
                                                              const Schema& schema);
 
+// A conjunct of the shape above, which a Parquet scan also tests row by row on its one
+// column before decoding the other columns (the filter above the scan still runs).
+struct ParquetRowFilter {
+  int column = -1;  // index into the schema
+  ExprPtr conjunct;
+};
+
+// The conjuncts of `conjuncts` that ParquetPredicatesFromConjuncts accepts, with their column.
+std::vector<ParquetRowFilter> ParquetRowFiltersFromConjuncts(const std::vector<ExprPtr>& conjuncts,
+                                                             const Schema& schema);
+
 }  // namespace sluice

@@ -7,66 +7,13 @@
 #include "common/error.h"
 #include "common/memory.h"
 #include "io/file.h"
-#include "io/parquet_column_reader.h"
 #include "io/parquet_filters.h"
-#include "io/parquet_nested_reader.h"
+#include "io/parquet_split_stream.h"
 #include "io/thrift_compact.h"
-#include "vector/batch.h"
 
 namespace sluice {
 
 namespace {
-
-// Reads one row group's projected columns, kBatchSize rows at a time.
-class ParquetSplitStream : public BatchStream {
- public:
-  ParquetSplitStream(const ParquetSource::File& file, int row_group, const std::vector<int>& columns,
-                     const Schema& schema)
-      : reader_(file.path), schema_(schema), columns_(columns) {
-    const parquet::RowGroup& group = file.metadata.row_groups[row_group];
-    rows_left_ = group.num_rows;
-    readers_.resize(columns.size());
-    nested_.resize(columns.size());
-    for (size_t i = 0; i < columns.size(); i++) {
-      const ParquetColumn& column = file.columns[columns[i]];
-      if (column.is_nested()) {
-        nested_[i] = std::make_unique<ParquetNestedReader>(reader_, column, file.leaves, group);
-      } else {
-        readers_[i] = std::make_unique<ParquetColumnReader>(
-            reader_, file.leaves[column.first_leaf], *group.columns[column.first_leaf].meta_data,
-            group.num_rows);
-      }
-    }
-  }
-
-  bool Next(Batch* out) override {
-    if (rows_left_ <= 0) return false;
-    const size_t n = static_cast<size_t>(std::min<int64_t>(rows_left_, kBatchSize));
-    std::vector<ColumnPtr> columns;
-    columns.reserve(readers_.size());
-    for (size_t i = 0; i < readers_.size(); i++) {
-      auto column = Column::Make(schema_.field(columns_[i]).type, n);
-      if (nested_[i]) {
-        nested_[i]->Read(n, column.get());
-      } else {
-        readers_[i]->Read(n, column.get());
-      }
-      columns.push_back(std::move(column));
-    }
-    rows_left_ -= static_cast<int64_t>(n);
-    *out = Batch(std::move(columns), n);
-    return true;
-  }
-
- private:
-  FileReader reader_;
-  const Schema& schema_;
-  std::vector<int> columns_;
-  // Per projected column, one of the two is set.
-  std::vector<std::unique_ptr<ParquetColumnReader>> readers_;
-  std::vector<std::unique_ptr<ParquetNestedReader>> nested_;
-  int64_t rows_left_ = 0;
-};
 
 constexpr char kMagic[] = "PAR1";
 
@@ -217,6 +164,12 @@ std::shared_ptr<const DataSource> ParquetSource::WithFilters(
   if (predicates.empty()) return nullptr;
   std::shared_ptr<ParquetSource> pruned(new ParquetSource(*this));
   pruned->BuildSplits(predicates);
+  for (ParquetRowFilter& f : ParquetRowFiltersFromConjuncts(conjuncts, schema_)) {
+    // A nested column's JSON text is built from all its leaves; it is not read first.
+    if (!files_.empty() && !files_[0].columns[f.column].is_nested()) {
+      pruned->row_filters_.push_back(std::move(f));
+    }
+  }
   return pruned;
 }
 
@@ -226,7 +179,7 @@ std::unique_ptr<BatchStream> ParquetSource::Open(int split, const std::vector<in
     SLUICE_CHECK(c >= 0 && c < static_cast<int>(schema_.size()), "column={}", c);
   }
   const Split& s = splits_[split];
-  return std::make_unique<ParquetSplitStream>(files_[s.file], s.row_group, columns, schema_);
+  return OpenParquetRowGroup(files_[s.file], s.row_group, columns, schema_, row_filters_);
 }
 
 ParquetColumnStats ParquetSource::SplitStats(int split, int column) const {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "io/data_source.h"
+#include "io/parquet_filters.h"
 #include "io/parquet_metadata.h"
 #include "io/parquet_schema.h"
 #include "io/parquet_statistics.h"
@@ -38,7 +39,9 @@ class ParquetSource : public DataSource {
   int64_t EstimatedBytes() const override { return total_bytes_; }
   std::optional<int64_t> EstimatedRows() const override { return rows_; }
   // The same files with row groups pruned by the conjuncts of the form `column op constant`
-  // and `column IS [NOT] NULL` (see ParquetPredicatesFromConjuncts); nullptr if none has it.
+  // and `column IS [NOT] NULL` (see ParquetPredicatesFromConjuncts), and whose splits test
+  // those conjuncts row by row before decoding other columns (see OpenParquetRowGroup);
+  // nullptr if none has that form.
   std::shared_ptr<const DataSource> WithFilters(
       const std::vector<ExprPtr>& conjuncts) const override;
 
@@ -71,6 +74,8 @@ class ParquetSource : public DataSource {
   std::string pattern_;
   std::vector<File> files_;
   std::vector<Split> splits_;
+  // Conjuncts the splits test before decoding the other columns (set by WithFilters).
+  std::vector<ParquetRowFilter> row_filters_;
   Schema schema_;
   int64_t total_bytes_ = 0;
   int64_t rows_ = 0;

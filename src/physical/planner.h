@@ -38,7 +38,7 @@ class PhysicalPlanner {
   // A Filter over a Scan whose source was given the filter's conjuncts to prune with.
   PhysicalOperatorPtr PlanFilteredScan(const LogicalPlan& filter);
 
-  const Settings& settings_;
+  Settings settings_;  // a copy: the caller's settings may change while the plan is built
   Materializer materialize_;
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -47,10 +48,12 @@ struct SortSpec {
   bool nulls_first = false;
 };
 
-// A query result kept for reuse (DataFrame.cache(), CACHE TABLE). Filled on first use.
+// A query result kept for reuse (DataFrame.cache(), CACHE TABLE). Filled on first use,
+// under `mutex`; `partitions` never changes once `filled` is set, so readers that see
+// `filled` (acquire) may read it without the lock.
 struct CacheStore {
   std::mutex mutex;
-  bool filled = false;
+  std::atomic<bool> filled{false};
   std::vector<std::vector<Batch>> partitions;
 };
 

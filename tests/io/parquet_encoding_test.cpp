@@ -38,6 +38,43 @@ TEST(RleBitPackedTest, RoundTripsEveryWidth) {
   }
 }
 
+TEST(RleBitPackedTest, LongLiteralRunsDecodeInAnyChunks) {
+  // Random values form long bit-packed runs; decoding them in chunks of odd sizes starts
+  // and ends inside groups of 8 and near the end of the run's bytes.
+  std::mt19937_64 random(7);
+  for (int width = 1; width <= 32; width++) {
+    const uint64_t limit = width == 32 ? UINT32_MAX : (uint64_t{1} << width) - 1;
+    std::vector<uint32_t> values(1000 + width);
+    for (uint32_t& v : values) v = static_cast<uint32_t>(random() & limit);
+    std::string encoded;
+    RleBitPackedEncode(values.data(), values.size(), width, &encoded);
+    RleBitPackedDecoder decoder(reinterpret_cast<const uint8_t*>(encoded.data()), encoded.size(),
+                                width);
+    std::vector<uint32_t> decoded(values.size());
+    for (size_t at = 0, chunk = 1; at < values.size(); at += chunk, chunk = chunk * 3 % 61 + 1) {
+      chunk = std::min(chunk, values.size() - at);
+      decoder.Decode(decoded.data() + at, chunk);
+    }
+    EXPECT_EQ(decoded, values) << "bit width " << width;
+  }
+}
+
+TEST(RleBitPackedTest, SkipRepeatedOnlyWithinOneRunOfTheValue) {
+  std::vector<uint32_t> values(100, 1);
+  values.insert(values.end(), {0, 1, 1, 0, 1, 1, 1, 1});
+  std::string encoded;
+  RleBitPackedEncode(values.data(), values.size(), 1, &encoded);
+  RleBitPackedDecoder decoder(reinterpret_cast<const uint8_t*>(encoded.data()), encoded.size(), 1);
+  EXPECT_FALSE(decoder.SkipRepeated(0, 10));
+  EXPECT_TRUE(decoder.SkipRepeated(1, 60));
+  EXPECT_FALSE(decoder.SkipRepeated(1, 41));  // past the run
+  EXPECT_TRUE(decoder.SkipRepeated(1, 40));
+  EXPECT_FALSE(decoder.SkipRepeated(0, 1));  // a literal group
+  std::vector<uint32_t> rest(8);
+  decoder.Decode(rest.data(), rest.size());
+  EXPECT_EQ(rest, std::vector<uint32_t>(values.begin() + 100, values.end()));
+}
+
 TEST(RleBitPackedTest, PacksLiteralsLeastSignificantBitFirst) {
   // Eight 1-bit values 1,0,1,1,0,0,0,1 form one literal group: header (1 << 1) | 1, then
   // the byte 0b10001101.
