@@ -1,5 +1,6 @@
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -54,11 +55,24 @@ class StringView {
   friend bool operator!=(const StringView& a, const StringView& b) { return !(a == b); }
   // Byte-wise (memcmp) order, SQL's default collation. Returns -1, 0 or 1.
   int Compare(const StringView& other) const {
-    const int p = std::memcmp(bytes_, other.bytes_, 4);
-    if (p != 0) return p < 0 ? -1 : 1;
+    // Words loaded big-endian compare like memcmp, without a library call per value.
+    static_assert(std::endian::native == std::endian::little);
+    const uint32_t pa = __builtin_bswap32(PrefixWord()), pb = __builtin_bswap32(other.PrefixWord());
+    if (pa != pb) return pa < pb ? -1 : 1;
     const uint32_t n = size_ < other.size_ ? size_ : other.size_;
-    const int c = n > 4 ? std::memcmp(data() + 4, other.data() + 4, n - 4) : 0;
-    if (c != 0) return c < 0 ? -1 : 1;
+    if (n > 4) {
+      const char* a = data() + 4;
+      const char* b = other.data() + 4;
+      uint32_t left = n - 4;
+      for (; left >= 8; left -= 8, a += 8, b += 8) {
+        uint64_t wa, wb;
+        std::memcpy(&wa, a, 8);
+        std::memcpy(&wb, b, 8);
+        if (wa != wb) return __builtin_bswap64(wa) < __builtin_bswap64(wb) ? -1 : 1;
+      }
+      const int c = left > 0 ? std::memcmp(a, b, left) : 0;
+      if (c != 0) return c < 0 ? -1 : 1;
+    }
     return size_ == other.size_ ? 0 : (size_ < other.size_ ? -1 : 1);
   }
   friend bool operator<(const StringView& a, const StringView& b) { return a.Compare(b) < 0; }
