@@ -119,6 +119,30 @@ TEST(StringView, InlineAndHeapCompare) {
   EXPECT_EQ(b.view(), "a much longer string than twelve");
 }
 
+TEST(StringView, CompareAgreesWithByteOrder) {
+  // Strings that differ at every position (the prefix, inside an 8-byte word, in the tail),
+  // in bytes above 0x7f, or only in length: the order must be memcmp's (unsigned bytes).
+  const std::string base = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::vector<std::string> texts = {"", "a", "ab", "abc", "abcd", "abcde", base};
+  for (size_t cut : {1, 3, 4, 5, 8, 11, 12, 13, 20, 27, 35}) {
+    texts.push_back(base.substr(0, cut));
+    std::string changed = base;
+    changed[cut] = 'A';
+    texts.push_back(changed);
+    changed[cut] = '\xe9';
+    texts.push_back(changed);
+  }
+  Column c(TypeId::kVarchar, texts.size());
+  std::vector<StringView> views;
+  for (const auto& t : texts) views.push_back(c.AddString(t));
+  for (size_t i = 0; i < texts.size(); i++) {
+    for (size_t j = 0; j < texts.size(); j++) {
+      const int expected = texts[i] < texts[j] ? -1 : (texts[j] < texts[i] ? 1 : 0);
+      EXPECT_EQ(views[i].Compare(views[j]), expected) << texts[i] << " vs " << texts[j];
+    }
+  }
+}
+
 TEST(Column, GatherKeepsNullsAndStrings) {
   auto c = Column::Make(TypeId::kVarchar, 3);
   c->SetValue(0, Value::Varchar("first value that is long"));
