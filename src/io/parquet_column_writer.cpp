@@ -108,8 +108,25 @@ int BitWidth(uint64_t max_value) {
 class ChunkWriter {
  public:
   ChunkWriter(const parquet::SchemaElement& element, const ParquetWriteOptions& options,
-              int64_t file_offset, std::string* out)
-      : type_(*element.type), options_(options), file_offset_(file_offset), out_(out) {
+              int64_t file_offset, std::string* out, ParquetChunkBuffers* buffers)
+      : type_(*element.type),
+        options_(options),
+        file_offset_(file_offset),
+        out_(out),
+        defs_(buffers->defs),
+        plain_(buffers->plain),
+        offsets_(buffers->offsets),
+        dict_values_(buffers->dict_values),
+        indices_(buffers->indices),
+        body_(buffers->body),
+        levels_(buffers->levels),
+        compressed_(buffers->compressed),
+        header_bytes_(buffers->header_bytes) {
+    defs_.clear();
+    plain_.clear();
+    offsets_.clear();
+    dict_values_.clear();
+    indices_.clear();
     meta_.type = type_;
     meta_.path_in_schema = {element.name};
     meta_.codec = options.codec;
@@ -375,15 +392,16 @@ class ChunkWriter {
   std::string* out_;
   parquet::ColumnMetaData meta_;
 
-  std::vector<uint32_t> defs_;
-  std::string plain_;
-  std::vector<size_t> offsets_;  // value i is plain_[offsets_[i], offsets_[i+1])
+  // Scratch, kept by the caller from one row group to the next (ParquetChunkBuffers).
+  std::vector<uint32_t>& defs_;
+  std::string& plain_;
+  std::vector<size_t>& offsets_;  // value i is plain_[offsets_[i], offsets_[i+1])
+  std::vector<std::string_view>& dict_values_;
+  std::vector<uint32_t>& indices_;
+  std::string &body_, &levels_, &compressed_, &header_bytes_;
   int64_t null_count_ = 0;
   bool has_stats_ = false;
   size_t min_ = 0, max_ = 0;
-  std::vector<std::string_view> dict_values_;
-  std::vector<uint32_t> indices_;
-  std::string body_, levels_, compressed_, header_bytes_;
 };
 
 }  // namespace
@@ -391,8 +409,10 @@ class ChunkWriter {
 parquet::ColumnMetaData WriteParquetColumnChunk(const std::vector<Batch>& batches, int column,
                                                 const parquet::SchemaElement& element,
                                                 const ParquetWriteOptions& options,
-                                                int64_t file_offset, std::string* out) {
-  ChunkWriter writer(element, options, file_offset, out);
+                                                int64_t file_offset, std::string* out,
+                                                ParquetChunkBuffers* buffers) {
+  ParquetChunkBuffers local;
+  ChunkWriter writer(element, options, file_offset, out, buffers != nullptr ? buffers : &local);
   return writer.Write(batches, column);
 }
 

@@ -55,8 +55,19 @@ void ParquetWriter::FlushRowGroup() {
   std::vector<parquet::ColumnMetaData> metas(columns);
   auto encode = [&](int c) {
     column_buffers_[c].clear();
+    std::unique_ptr<ParquetChunkBuffers> scratch;
+    {
+      std::lock_guard<std::mutex> lock(scratch_mutex_);
+      if (!free_scratch_.empty()) {
+        scratch = std::move(free_scratch_.back());
+        free_scratch_.pop_back();
+      }
+    }
+    if (scratch == nullptr) scratch = std::make_unique<ParquetChunkBuffers>();
     metas[c] = WriteParquetColumnChunk(pending_, c, elements_[c + 1], options_, 0,
-                                       &column_buffers_[c]);
+                                       &column_buffers_[c], scratch.get());
+    std::lock_guard<std::mutex> lock(scratch_mutex_);
+    free_scratch_.push_back(std::move(scratch));
   };
   if (encode_pool_ != nullptr && columns > 1) {
     encode_pool_->ParallelFor(columns, encode);

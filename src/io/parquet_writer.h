@@ -2,11 +2,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "common/thread_pool.h"
 #include "io/file.h"
+#include "io/parquet_column_writer.h"
 #include "io/parquet_metadata.h"
 #include "io/parquet_options.h"
 #include "vector/batch.h"
@@ -55,6 +57,9 @@ class ParquetWriter {
   ThreadPool* encode_pool_;
   std::string buffer_;
   std::vector<std::string> column_buffers_;  // one encoded chunk per column (FlushRowGroup)
+  // Encoding scratch reused across columns and row groups: one set per concurrent encoder.
+  std::mutex scratch_mutex_;
+  std::vector<std::unique_ptr<ParquetChunkBuffers>> free_scratch_;
   bool finished_ = false;
 };
 
