@@ -45,8 +45,9 @@ struct QueryProfile {
 // callers help with their own loops, so queries nested in one another or started from many
 // threads cannot deadlock on the pool. Catalog changes commit one at a time (Warehouse);
 // a statement sees each table as of the moment its scan starts. Statements are not
-// isolated from one another: two that rewrite the same table at once (UPDATE, DELETE,
-// MERGE, CREATE OR REPLACE) both commit and the later commit wins, and dropping a table
+// isolated from one another: of two that rewrite the same table at once (UPDATE, DELETE,
+// MERGE, CREATE OR REPLACE), in a --db warehouse the later fails with a Conflict error and
+// writes nothing (appends are rebased); in memory the later commit wins. Dropping a table
 // while another thread starts a query on it is an error in that query or a lost read.
 class Session {
  public:

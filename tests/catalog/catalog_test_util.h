@@ -33,6 +33,15 @@ class TempDir {
   std::string path_;
 };
 
+// How many Parquet data files a --db table directory holds (committed or not).
+inline size_t DataFiles(const std::string& table_dir) {
+  size_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(table_dir + "/data")) {
+    n += e.path().extension() == ".parquet";
+  }
+  return n;
+}
+
 // The rows of a result as "a|b" strings, sorted.
 inline std::vector<std::string> SortedRows(const std::vector<Batch>& batches) {
   std::vector<std::string> rows;

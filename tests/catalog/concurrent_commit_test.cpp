@@ -14,6 +14,7 @@ namespace sluice {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::DataFiles;
 using testing::SortedRows;
 using testing::TempDir;
 
@@ -36,13 +37,6 @@ int64_t RowCount(const DataSource& source) {
     while (stream->Next(&b)) rows += static_cast<int64_t>(b.num_rows());
   }
   return rows;
-}
-
-size_t DataFiles(const std::string& dir) {
-  size_t n = 0;
-  for (const auto& e : fs::directory_iterator(dir + "/data"))
-    n += e.path().extension() == ".parquet";
-  return n;
 }
 
 TEST(ConcurrentCommitTest, StaleAppendIsRebasedNotLost) {

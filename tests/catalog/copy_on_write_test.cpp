@@ -28,6 +28,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::Query;
+using testing::DataFiles;
 using testing::SortedRows;
 using testing::TempDir;
 
@@ -58,13 +59,6 @@ std::set<std::string> Minus(const std::set<std::string>& a, const std::set<std::
     if (!b.count(x)) out.insert(x);
   }
   return out;
-}
-
-size_t ParquetFilesIn(const std::string& dir) {
-  size_t n = 0;
-  for (const auto& e : fs::directory_iterator(dir + "/data"))
-    n += e.path().extension() == ".parquet";
-  return n;
 }
 
 // `id = value` bound over the table's schema, as a statement hands it to PlanRewrite.
@@ -206,7 +200,7 @@ TEST_F(CopyOnWriteTest, ReplacedFilesAreCollectedKeptFilesStay) {
   // v1's file 9 is still listed by v2, and files 1..8 by every snapshot.
   EXPECT_TRUE(fs::exists(tmp_.path() + "/main/t/" + v1.files[9].path));
   for (size_t i = 1; i < 9; i++) EXPECT_TRUE(Paths(Current()).count(v1.files[i].path));
-  EXPECT_EQ(ParquetFilesIn(tmp_.path() + "/main/t"), 11u);  // 10 of v3 + v1's file 9
+  EXPECT_EQ(DataFiles(tmp_.path() + "/main/t"), 11u);  // 10 of v3 + v1's file 9
   // A reopened warehouse reads the kept files.
   session_.reset();
   Session reopened(Settings{}, tmp_.path());
@@ -244,7 +238,7 @@ TEST(CopyOnWriteStoreTest, StaleRewriteConflictsAndWritesNothing) {
   const TableRewrite rewrite = a->PlanRewrite(IdEquals(*a, 10));
   b->Append(Ids(3000, 3100));
   EXPECT_THROW(a->Rewrite(rewrite, Ids(11, 1000)), WriteConflictError);
-  EXPECT_EQ(ParquetFilesIn(dir), 4u);  // a's new file was removed
+  EXPECT_EQ(DataFiles(dir), 4u);  // a's new file was removed
   auto reopened = FileTableStore::Open(dir, "t");
   EXPECT_EQ(reopened->Current().version, 2);
   EXPECT_EQ(reopened->Current().row_count, 3100);
@@ -272,7 +266,7 @@ TEST(CopyOnWriteStoreTest, CrashedRewriteLeavesNothingAfterReopen) {
   auto store = FileTableStore::Open(dir, "t");
   EXPECT_FALSE(fs::exists(dir + "/data/part-crashed.parquet"));
   EXPECT_FALSE(fs::exists(dir + "/data/part-crashed.pending"));
-  EXPECT_EQ(ParquetFilesIn(dir), 3u);
+  EXPECT_EQ(DataFiles(dir), 3u);
   EXPECT_EQ(store->Current().row_count, 3000);
 }
 
