@@ -208,7 +208,7 @@ void Session::RefreshCache(const CatalogName& name) {
   std::lock_guard lock(temp_views_mutex_);
   auto it = cached_.find(name.Display());
   if (it == cached_.end()) return;
-  if (TableStore* table = warehouse_->FindTable(name)) {
+  if (std::shared_ptr<TableStore> table = warehouse_->FindTable(name)) {
     it->second = MakeCache(MakeScan(table->Source()));  // filled on its next use
   }
 }
@@ -290,7 +290,7 @@ DataFrame Session::Table(const std::string& name) {
     auto it = temp_views_.find(catalog_name.Display());
     if (it != temp_views_.end()) return DataFrame(this, it->second);
   }
-  if (TableStore* table = warehouse_->FindTable(catalog_name)) {
+  if (std::shared_ptr<TableStore> table = warehouse_->FindTable(catalog_name)) {
     return DataFrame(this, MakeScan(table->Source()));
   }
   if (warehouse_->HasView(catalog_name)) {

@@ -40,7 +40,8 @@ Target BindTarget(SqlBinder& binder, const sql::QualifiedName& table, const std:
   Target t;
   t.name = Join(table.parts, ".");
   if (!session.IsTable(t.name)) {
-    if (session.HasTable(t.name)) {
+    // Looked at again: a table dropped and recreated by another thread meanwhile is no view.
+    if (session.HasTable(t.name) && !session.IsTable(t.name)) {
       binder.ThrowBind(table, fmt::format("\"{}\" is a view: only tables can be modified", t.name));
     }
     binder.ThrowBind(table, fmt::format("Table with name {} does not exist!{}", t.name,
@@ -58,8 +59,11 @@ Target BindTarget(SqlBinder& binder, const sql::QualifiedName& table, const std:
 // the target relation; null: every row), judged by their statistics: a statement that
 // changes only such rows rewrites those files and keeps the others (copy on write).
 TableRewrite PlanTargetRewrite(SqlBinder& binder, const Target& target, const ExprPtr& predicate) {
-  TableStore* store = binder.session().warehouse().FindTable(ParseCatalogName(target.name));
-  SLUICE_CHECK(store != nullptr, "no table {}", target.name);
+  std::shared_ptr<TableStore> store =
+      binder.session().warehouse().FindTable(ParseCatalogName(target.name));
+  if (store == nullptr) {  // dropped by another thread since the target was bound
+    throw BindError(fmt::format("Table with name {} does not exist!", target.name));
+  }
   std::vector<ExprPtr> conjuncts;
   if (predicate != nullptr) {
     const LogicalPlan& relation = *target.relation.plan;

@@ -195,23 +195,29 @@ bool Warehouse::HasView(const CatalogName& name) const {
   return views_.count(name) > 0;
 }
 
-TableStore* Warehouse::FindTable(const CatalogName& name) {
+std::shared_ptr<TableStore> Warehouse::FindTable(const CatalogName& name) const {
   std::lock_guard lock(mutex_);
   auto it = tables_.find(name);
-  return it == tables_.end() ? nullptr : it->second.get();
+  return it == tables_.end() ? nullptr : it->second;
 }
 
 ViewDefinition Warehouse::View(const CatalogName& name) const {
   std::lock_guard lock(mutex_);
   auto it = views_.find(name);
-  SLUICE_CHECK(it != views_.end(), "no view {}", name.Display());
+  // A caller that checked HasView may still lose a race with a DROP on another thread.
+  if (it == views_.end()) {
+    throw InvalidInputError(fmt::format("View with name {} does not exist!", name.Display()));
+  }
   return it->second;
 }
 
 std::shared_ptr<TableStore> Warehouse::Store(const CatalogName& name) const {
   std::lock_guard lock(mutex_);
   auto it = tables_.find(name);
-  SLUICE_CHECK(it != tables_.end(), "no table {}", name.Display());
+  // A caller that checked HasTable may still lose a race with a DROP on another thread.
+  if (it == tables_.end()) {
+    throw InvalidInputError(fmt::format("Table with name {} does not exist!", name.Display()));
+  }
   return it->second;
 }
 

@@ -46,6 +46,9 @@ struct ViewDefinition {
 // object either before or after a change. Opening DIR removes what interrupted writes left
 // behind. Thread-safe: one mutex guards the catalog; table writes run outside it (a table's
 // store serializes its own commits), so writes to different tables proceed in parallel.
+// Drop removes the name at once; a query that found the table before keeps its store (and,
+// in memory, its rows). With a root, Drop deletes the files at once, and a running scan that
+// opens a data file afterwards fails with IOError: scans open data files by path.
 class Warehouse {
  public:
   // An empty in-memory warehouse with the schema "main".
@@ -68,9 +71,11 @@ class Warehouse {
 
   bool HasTable(const CatalogName& name) const;
   bool HasView(const CatalogName& name) const;
-  // The table's store, or null. The pointer is valid until the table is dropped.
-  TableStore* FindTable(const CatalogName& name);
-  // REQUIRES: HasView(name).
+  // The table's store, or null. Shared: a query that found the table keeps the store alive
+  // until it finishes, even when a concurrent Drop or DropSchema removes the name meanwhile
+  // (a CREATE OR REPLACE commits a new snapshot to the same store instead).
+  std::shared_ptr<TableStore> FindTable(const CatalogName& name) const;
+  // Throws InvalidInputError when there is no such view (dropped since HasView(name)).
   ViewDefinition View(const CatalogName& name) const;
 
   // Creates the table with `rows`, or replaces the rows, schema and bucket layout of an
@@ -100,8 +105,8 @@ class Warehouse {
   std::string SchemaDir(const std::string& schema) const;
   std::string TableDir(const CatalogName& name) const;
   std::string ViewPath(const CatalogName& name) const;
-  // The table's store, shared so that a write outlives a concurrent DROP. Throws (SLUICE_CHECK)
-  // when there is none.
+  // The table's store, shared so that a write outlives a concurrent DROP. Throws
+  // InvalidInputError when there is none (dropped since the caller looked).
   std::shared_ptr<TableStore> Store(const CatalogName& name) const;
 
   std::string root_;  // empty: in memory

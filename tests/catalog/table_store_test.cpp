@@ -162,7 +162,7 @@ TEST(WarehouseTest, CrashMidWriteKeepsOldTableAndCleansOrphans) {
   fs::create_directories(root + "/main/_dropped-0001/data");
 
   Warehouse reopened(root);
-  TableStore* t = reopened.FindTable({"main", "t"});
+  std::shared_ptr<TableStore> t = reopened.FindTable({"main", "t"});
   ASSERT_NE(t, nullptr);
   EXPECT_EQ(t->Current().version, 1);
   EXPECT_EQ(ReadAll(*t->Source()), (std::vector<std::string>{"1|a", "2|b"}));
