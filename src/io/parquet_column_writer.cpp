@@ -6,6 +6,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "common/byte_compare.h"
 #include "common/error.h"
 #include "common/hash.h"
 #include "io/parquet_compression.h"
@@ -88,12 +89,18 @@ int ComparePlain(Type type, std::string_view a, std::string_view b) {
     case Type::kInt32: return sign(load(a, int32_t{}), load(b, int32_t{}));
     case Type::kInt64: return sign(load(a, int64_t{}), load(b, int64_t{}));
     case Type::kDouble: return sign(load(a, double{}), load(b, double{}));
-    case Type::kFixedLenByteArray: {  // big-endian two's complement decimals
+    case Type::kFixedLenByteArray:  // big-endian two's complement decimals
       if ((a[0] ^ b[0]) & 0x80) return (a[0] & 0x80) ? -1 : 1;
-      return sign(a.compare(b), 0);
+      [[fallthrough]];
+    default: {  // byte-wise, unsigned
+      const int c = CompareBytes(a.data(), b.data(), std::min(a.size(), b.size()));
+      return c != 0 ? c : sign(a.size(), b.size());
     }
-    default: return sign(a.compare(b), 0);  // byte-wise, unsigned
   }
+}
+
+bool SameBytes(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CompareBytes(a.data(), b.data(), a.size()) == 0;
 }
 
 int BitWidth(uint64_t max_value) {
@@ -306,7 +313,7 @@ class ChunkWriter {
       const size_t mask = slots.size() - 1;
       size_t s = h & mask;
       while (slots[s] != kEmptySlot &&
-             (hashes[slots[s]] != h || dict_values_[slots[s]] != v)) {
+             (hashes[slots[s]] != h || !SameBytes(dict_values_[slots[s]], v))) {
         s = (s + 1) & mask;
       }
       if (slots[s] == kEmptySlot) {

@@ -1,10 +1,11 @@
 #pragma once
 
-#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
+
+#include "common/byte_compare.h"
 
 namespace sluice {
 
@@ -55,23 +56,13 @@ class StringView {
   friend bool operator!=(const StringView& a, const StringView& b) { return !(a == b); }
   // Byte-wise (memcmp) order, SQL's default collation. Returns -1, 0 or 1.
   int Compare(const StringView& other) const {
-    // Words loaded big-endian compare like memcmp, without a library call per value.
-    static_assert(std::endian::native == std::endian::little);
+    // The prefix word loaded big-endian compares like memcmp, without a library call.
     const uint32_t pa = __builtin_bswap32(PrefixWord()), pb = __builtin_bswap32(other.PrefixWord());
     if (pa != pb) return pa < pb ? -1 : 1;
     const uint32_t n = size_ < other.size_ ? size_ : other.size_;
     if (n > 4) {
-      const char* a = data() + 4;
-      const char* b = other.data() + 4;
-      uint32_t left = n - 4;
-      for (; left >= 8; left -= 8, a += 8, b += 8) {
-        uint64_t wa, wb;
-        std::memcpy(&wa, a, 8);
-        std::memcpy(&wb, b, 8);
-        if (wa != wb) return __builtin_bswap64(wa) < __builtin_bswap64(wb) ? -1 : 1;
-      }
-      const int c = left > 0 ? std::memcmp(a, b, left) : 0;
-      if (c != 0) return c < 0 ? -1 : 1;
+      const int c = CompareBytes(data() + 4, other.data() + 4, n - 4);
+      if (c != 0) return c;
     }
     return size_ == other.size_ ? 0 : (size_ < other.size_ ? -1 : 1);
   }
