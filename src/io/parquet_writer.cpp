@@ -48,13 +48,28 @@ void ParquetWriter::Append(const Batch& batch) {
 
 void ParquetWriter::FlushRowGroup() {
   if (pending_rows_ == 0) return;
+  full_groups_.push_back(std::move(pending_));
+  full_group_rows_.push_back(pending_rows_);
+  pending_.clear();
+  pending_rows_ = 0;
+  // With a pool, as many row groups as it has threads are encoded together, so that one
+  // slow column (long strings) does not leave the other threads idle.
+  const size_t together = encode_pool_ != nullptr ? encode_pool_->threads() : 1;
+  if (full_groups_.size() >= together) EncodeRowGroups();
+}
+
+void ParquetWriter::EncodeRowGroups() {
+  const int groups = static_cast<int>(full_groups_.size());
+  if (groups == 0) return;
   const int columns = static_cast<int>(schema_.size());
   // Each chunk is encoded as if it started at offset 0, then its page offsets are moved to
-  // where it lands in the file, so the columns can be encoded independently.
-  column_buffers_.resize(columns);
-  std::vector<parquet::ColumnMetaData> metas(columns);
-  auto encode = [&](int c) {
-    column_buffers_[c].clear();
+  // where it lands in the file, so chunks can be encoded independently (task g * columns +
+  // c is column c of group g) and are written in file order after.
+  column_buffers_.resize(static_cast<size_t>(groups) * columns);
+  std::vector<parquet::ColumnMetaData> metas(column_buffers_.size());
+  auto encode = [&](int task) {
+    const int g = task / columns, c = task % columns;
+    column_buffers_[task].clear();
     std::unique_ptr<ParquetChunkBuffers> scratch;
     {
       std::lock_guard<std::mutex> lock(scratch_mutex_);
@@ -64,39 +79,44 @@ void ParquetWriter::FlushRowGroup() {
       }
     }
     if (scratch == nullptr) scratch = std::make_unique<ParquetChunkBuffers>();
-    metas[c] = WriteParquetColumnChunk(pending_, c, elements_[c + 1], options_, 0,
-                                       &column_buffers_[c], scratch.get());
+    metas[task] = WriteParquetColumnChunk(full_groups_[g], c, elements_[c + 1], options_, 0,
+                                          &column_buffers_[task], scratch.get());
     std::lock_guard<std::mutex> lock(scratch_mutex_);
     free_scratch_.push_back(std::move(scratch));
   };
-  if (encode_pool_ != nullptr && columns > 1) {
-    encode_pool_->ParallelFor(columns, encode);
+  const int tasks = groups * columns;
+  if (encode_pool_ != nullptr && tasks > 1) {
+    encode_pool_->ParallelFor(tasks, encode);
   } else {
-    for (int c = 0; c < columns; c++) encode(c);
+    for (int t = 0; t < tasks; t++) encode(t);
   }
-  parquet::RowGroup group;
-  group.num_rows = pending_rows_;
-  for (int c = 0; c < columns; c++) {
-    parquet::ColumnMetaData& meta = metas[c];
-    meta.data_page_offset += offset_;
-    if (meta.dictionary_page_offset) *meta.dictionary_page_offset += offset_;
-    parquet::ColumnChunk chunk;
-    chunk.file_offset = offset_;
-    group.total_byte_size += meta.total_uncompressed_size;
-    chunk.meta_data = std::move(meta);
-    file_->Write(column_buffers_[c]);
-    offset_ += static_cast<int64_t>(column_buffers_[c].size());
-    group.columns.push_back(std::move(chunk));
+  for (int g = 0; g < groups; g++) {
+    parquet::RowGroup group;
+    group.num_rows = full_group_rows_[g];
+    for (int c = 0; c < columns; c++) {
+      const int task = g * columns + c;
+      parquet::ColumnMetaData& meta = metas[task];
+      meta.data_page_offset += offset_;
+      if (meta.dictionary_page_offset) *meta.dictionary_page_offset += offset_;
+      parquet::ColumnChunk chunk;
+      chunk.file_offset = offset_;
+      group.total_byte_size += meta.total_uncompressed_size;
+      chunk.meta_data = std::move(meta);
+      file_->Write(column_buffers_[task]);
+      offset_ += static_cast<int64_t>(column_buffers_[task].size());
+      group.columns.push_back(std::move(chunk));
+    }
+    metadata_.row_groups.push_back(std::move(group));
+    rows_ += full_group_rows_[g];
   }
-  metadata_.row_groups.push_back(std::move(group));
-  rows_ += pending_rows_;
-  pending_.clear();
-  pending_rows_ = 0;
+  full_groups_.clear();
+  full_group_rows_.clear();
 }
 
 void ParquetWriter::Finish() {
   SLUICE_CHECK(!finished_);
   FlushRowGroup();
+  EncodeRowGroups();
   metadata_.version = 1;
   metadata_.schema = elements_;
   metadata_.num_rows = rows_;
