@@ -153,7 +153,9 @@ class Scheduler {
     std::map<std::string, size_t> index;
     for (const auto& id : ids) {
       index[id] = tasks_.size();
-      tasks_.push_back(Task{project.Find(id)});
+      Task task;
+      task.node = project.Find(id);
+      tasks_.push_back(std::move(task));
     }
     // A task waits on its nearest executed ancestors, walking through nodes not executed.
     for (size_t i = 0; i < tasks_.size(); ++i) {
@@ -205,7 +207,7 @@ class Scheduler {
 
  private:
   struct Task {
-    const Node* node;
+    const Node* node = nullptr;
     std::vector<size_t> children;
     int pending = 0;
     std::string failed_parent;  // set when an upstream node failed: skip

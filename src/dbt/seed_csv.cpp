@@ -1,5 +1,7 @@
 #include "dbt/seed_csv.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cctype>
 #include <string_view>
@@ -171,9 +173,7 @@ std::optional<std::string> ParseDatePart(std::string_view s, size_t& i) {
   if (!m || !Expect(s, i, '-')) return std::nullopt;
   auto d = Digits(s, i, 1, 2);
   if (!d || !ValidDate(*y, *m, *d)) return std::nullopt;
-  char out[16];
-  std::snprintf(out, sizeof(out), "%04d-%02d-%02d", *y, *m, *d);
-  return std::string(out);
+  return fmt::format("{:04d}-{:02d}-{:02d}", *y, *m, *d);
 }
 
 std::optional<std::string> ParseDate(const std::string& text) {
@@ -214,9 +214,8 @@ std::optional<std::string> ParseDateTime(const std::string& text) {
   }
   if (iso && i < s.size() && s[i] == 'Z') ++i;
   if (i != s.size()) return std::nullopt;
-  char out[32];
-  std::snprintf(out, sizeof(out), "%s %02d:%02d:%02d", date->c_str(), *h, *m, sec);
-  return fraction.empty() ? std::string(out) : std::string(out) + "." + fraction;
+  std::string out = fmt::format("{} {:02d}:{:02d}:{:02d}", *date, *h, *m, sec);
+  return fraction.empty() ? out : out + "." + fraction;
 }
 
 std::optional<std::string> ParseBoolean(const std::string& text) {

@@ -109,13 +109,13 @@ std::string Materializer::SeedSelectSql(const Node& node, const std::string& tex
       throw DbtError(node.path + ": column '" + name +
                      "' is not a plain identifier; set quote_columns: true to keep it");
     }
-    schema.Add(Field{"c" + std::to_string(c), LogicalType(TypeId::kVarchar)});
+    schema.Add(Field{"c" + std::to_string(c), LogicalType(TypeId::kVarchar), true, ""});
     auto o = overrides.find(name);
     const std::string type = o != overrides.end() ? o->second : types[c].sql_type;
     select += fmt::format("{}cast(c{} as {}) as {}", c ? ", " : "", c, type,
                           quote_columns ? sql::QuoteIdentifier(name) : name);
   }
-  schema.Add(Field{"line", LogicalType(TypeId::kBigInt)});
+  schema.Add(Field{"line", LogicalType(TypeId::kBigInt), true, ""});
   auto table = std::make_shared<MemoryTable>(schema, TextBatches(csv, types));
   {
     session_.RegisterView(text_view, session_.FromPlan(MakeScan(std::move(table))));

@@ -123,7 +123,9 @@ TEST_F(CopyOnWriteTest, DeleteOfOneKeyRewritesOnlyItsFile) {
   EXPECT_EQ(*removed.begin(), before.files[2].path);
   EXPECT_EQ(after.row_count, 20479);
   for (const auto& f : after.files) {
-    if (added.count(f.path)) EXPECT_EQ(f.rows, 2047);
+    if (added.count(f.path)) {
+      EXPECT_EQ(f.rows, 2047);
+    }
   }
   const std::string check =
       "select count(*), sum(id), sum(case when id = 5000 then 1 else 0 end) from t";
