@@ -4,16 +4,13 @@
 #   bench/run.sh [ROWS] [THREADS]      (defaults: 50000000 rows, all cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 ROWS=${1:-${BENCH_ROWS:-50000000}}
 THREADS=${2:-$(nproc)}
 DATA=bench/data
 mkdir -p "$DATA"
 
-if [ ! -d bench/duckdb/node_modules/@duckdb/node-api ]; then
-  (cd bench/duckdb && npm install --no-audit --no-fund --silent) || {
-    echo "bench: SKIPPED DuckDB side — npm install of @duckdb/node-api failed" >&2
-  }
-fi
+ensure_duckdb "bench"
 
 # (d) a ~1 GB CSV, written once by Sluice (rows of id,k,v,s,d).
 CSV=$DATA/bench_1gb.csv

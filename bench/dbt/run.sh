@@ -14,6 +14,7 @@
 # DBT_BENCH_DIR (where data and warehouses go; default bench/data/dbt).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 ROWS=${1:-20000000}
 MODELS=${2:-1000}
 SLUICE=${SLUICE:-build/sluice}
@@ -22,10 +23,7 @@ THREADS=${THREADS:-$(nproc)}
 WORK=${DBT_BENCH_DIR:-bench/data/dbt}
 PROJECT=bench/dbt/incremental
 
-if [ ! -x "$SLUICE" ]; then
-  echo "dbt bench: $SLUICE not found; run 'make build' (or set SLUICE=path)" >&2
-  exit 1
-fi
+require_sluice "dbt bench"
 mkdir -p "$WORK"
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }

@@ -5,18 +5,12 @@
 #   bench/shuffle/cases.sh [ROWS] [THREADS] [WORKLOAD-PREFIX]   (defaults: 50000000, all cores)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 ROWS=${1:-50000000}
 THREADS=${2:-$(nproc)}
 SLUICE=${SLUICE:-build/sluice}
-if [ ! -x "$SLUICE" ]; then
-  echo "shuffle: $SLUICE not found; run 'make build' (or set SLUICE=path)" >&2
-  exit 1
-fi
-if [ ! -d bench/duckdb/node_modules/@duckdb/node-api ]; then
-  (cd bench/duckdb && npm install --no-audit --no-fund --silent) || {
-    echo "shuffle: npm install of @duckdb/node-api failed; DuckDB side skipped" >&2
-  }
-fi
+require_sluice "shuffle"
+ensure_duckdb "shuffle"
 OUT=bench/data/shuffle-out
 mkdir -p "$OUT"
 node bench/shuffle/cases.mjs "$(realpath "$SLUICE")" "$THREADS" "$ROWS" "$(realpath "$OUT")" "${3:-}"

@@ -6,14 +6,12 @@
 #   bench/shuffle/run.sh [ROWS] [THREADS] [RUNS]   (defaults: 10000000, all cores, 2)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 ROWS=${1:-10000000}
 THREADS=${2:-$(nproc)}
 RUNS=${3:-2}
 SLUICE=${SLUICE:-build/sluice}
-if [ ! -x "$SLUICE" ]; then
-  echo "shuffle: $SLUICE not found; run 'make build' (or set SLUICE=path)" >&2
-  exit 1
-fi
+require_sluice "shuffle"
 DIM=$((ROWS / 4))
 # Every join is shuffled (no broadcast); skew_threshold is scaled down so that the hot
 # partition of this data size counts as skewed (the default is 64MB).

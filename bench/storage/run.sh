@@ -7,20 +7,14 @@
 # Environment: RUNS (runs per workload, best kept; default 1), SLUICE (default build/sluice).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 THREADS=${1:-$(nproc)}
 SLUICE=${SLUICE:-build/sluice}
 DATA=bench/data/tpch-sf1-parquet
 OUT=bench/data/storage-out
 
-if [ ! -x "$SLUICE" ]; then
-  echo "storage: $SLUICE not found; run 'make build' (or set SLUICE=path)" >&2
-  exit 1
-fi
-if [ ! -d bench/duckdb/node_modules/@duckdb/node-api ]; then
-  (cd bench/duckdb && npm install --no-audit --no-fund --silent) || {
-    echo "storage: npm install of @duckdb/node-api failed; DuckDB side skipped" >&2
-  }
-fi
+require_sluice "storage"
+ensure_duckdb "storage"
 
 # Written once, by Sluice; .complete marks a finished generation.
 if [ ! -f "$DATA/.complete" ]; then

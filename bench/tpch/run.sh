@@ -8,6 +8,7 @@
 #   SLUICE (binary, default build/sluice), QUERIES (e.g. "q01 q06"; default all 22).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 SF=${1:-1}
 THREADS=${2:-$(nproc)}
 RUNS=${RUNS:-1}
@@ -18,15 +19,8 @@ DATA=bench/data/tpch-sf$SF
 RESULTS=bench/data/tpch-sf$SF-results
 mkdir -p "$RESULTS"
 
-if [ ! -x "$SLUICE" ]; then
-  echo "tpch: $SLUICE not found; run 'make build' (or set SLUICE=path)" >&2
-  exit 1
-fi
-if [ ! -d bench/duckdb/node_modules/@duckdb/node-api ]; then
-  (cd bench/duckdb && npm install --no-audit --no-fund --silent) || {
-    echo "tpch: npm install of @duckdb/node-api failed; DuckDB side skipped" >&2
-  }
-fi
+require_sluice "tpch"
+ensure_duckdb "tpch"
 
 # The data set is written once; .complete marks a finished generation.
 if [ ! -f "$DATA/.complete" ]; then
