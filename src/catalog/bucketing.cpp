@@ -63,14 +63,8 @@ std::vector<std::vector<Batch>> SplitIntoBuckets(const Schema& schema, const Buc
   for (const Batch& batch : rows) {
     const size_t count = batch.num_rows();
     if (count == 0) continue;
-    hashes.resize(count);
-    for (size_t k = 0; k < keys.size(); k++) {
-      HashColumn(*batch.column(keys[k]), count, hashes.data(), k > 0);
-    }
     for (auto& s : selections) s.clear();
-    for (size_t i = 0; i < count; i++) {
-      selections[HashPartitionOf(hashes[i], n)].push_back(static_cast<uint32_t>(i));
-    }
+    SelectHashPartitions(batch, keys, &hashes, &selections);
     for (int b = 0; b < n; b++) {
       const auto& sel = selections[b];
       if (sel.empty()) continue;

@@ -76,13 +76,7 @@ class PartitionWriter {
         next_round_robin_ = (next_round_robin_ + 1) % n;
       }
     } else {
-      hashes_.resize(rows);
-      for (size_t k = 0; k < target_.keys.size(); k++) {
-        HashColumn(*batch.column(target_.keys[k]), rows, hashes_.data(), k > 0);
-      }
-      for (size_t i = 0; i < rows; i++) {
-        selections_[HashPartitionOf(hashes_[i], n)].push_back(static_cast<uint32_t>(i));
-      }
+      SelectHashPartitions(batch, target_.keys, &hashes_, &selections_);
     }
     for (int p = 0; p < n; p++) {
       const auto& sel = selections_[p];

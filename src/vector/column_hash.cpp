@@ -76,4 +76,18 @@ void HashColumn(const Column& column, size_t n, uint64_t* hashes, bool combine) 
   }
 }
 
+void SelectHashPartitions(const Batch& batch, const std::vector<int>& keys,
+                          std::vector<uint64_t>* hashes,
+                          std::vector<std::vector<uint32_t>>* selections) {
+  const size_t rows = batch.num_rows();
+  const int n = static_cast<int>(selections->size());
+  hashes->resize(rows);
+  for (size_t k = 0; k < keys.size(); k++) {
+    HashColumn(*batch.column(keys[k]), rows, hashes->data(), k > 0);
+  }
+  for (size_t i = 0; i < rows; i++) {
+    (*selections)[HashPartitionOf((*hashes)[i], n)].push_back(static_cast<uint32_t>(i));
+  }
+}
+
 }  // namespace sluice

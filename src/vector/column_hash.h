@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "common/hash.h"
+#include "vector/batch.h"
 #include "vector/column.h"
 
 namespace sluice {
@@ -19,5 +21,12 @@ void HashColumn(const Column& column, size_t n, uint64_t* hashes, bool combine);
 inline int HashPartitionOf(uint64_t key_hash, int n) {
   return static_cast<int>(HashMix(key_hash ^ 0x5851f42d4c957f2dULL) % static_cast<uint64_t>(n));
 }
+
+// Appends each row of `batch` to selections[HashPartitionOf(hash of its `keys` columns,
+// selections->size())]: the rows per partition, in row order. `hashes` is scratch.
+// REQUIRES: selections is non-empty; its vectors are cleared by the caller.
+void SelectHashPartitions(const Batch& batch, const std::vector<int>& keys,
+                          std::vector<uint64_t>* hashes,
+                          std::vector<std::vector<uint32_t>>* selections);
 
 }  // namespace sluice
