@@ -316,7 +316,10 @@ class StatementRunner {
     } else {
       text = session_.Explain(*plan, format);
     }
-    return RowsResult(Schema({VarcharField("explain_value")}), {{Value::Varchar(text)}});
+    StatementResult result =
+        RowsResult(Schema({VarcharField("explain_value")}), {{Value::Varchar(text)}});
+    result.is_text = true;
+    return result;
   }
 
   StatementResult Copy(const sql::CopyStatement& c) {

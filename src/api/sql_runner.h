@@ -16,6 +16,9 @@ struct StatementResult {
   Schema schema;
   std::vector<Batch> batches;
   std::string message;  // e.g. "CREATE TABLE" or rows affected
+  // The rows are one VARCHAR value meant to be read as it is (EXPLAIN's plan): a table view
+  // prints it without a box, which would clip its lines.
+  bool is_text = false;
 };
 
 // Parses, binds and runs every statement of `sql` in order against the session's catalog

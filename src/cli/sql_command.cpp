@@ -123,6 +123,10 @@ int SqlCommand(const std::vector<std::string>& args) {
     fmt::print("{}", FormatCsv(last_rows->schema, last_rows->batches));
   } else if (format == "json") {
     fmt::print("{}", FormatJson(last_rows->schema, last_rows->batches));
+  } else if (last_rows->is_text) {
+    std::string text = last_rows->batches.at(0).column(0)->GetValue(0).ToString();
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    fmt::print("{}", text);
   } else {
     fmt::print("{}", FormatTable(last_rows->schema, last_rows->batches, 10000));
   }

@@ -64,6 +64,12 @@ run sql --format xml -c "select 1"
 expect_code 1 "sql bad --format"
 expect_err_contains "xml" "sql bad --format"
 
+# EXPLAIN in the table view: the plan as it is, every line whole (no box clipping it).
+run sql --no-progress -c "explain select range % 3 as k, count(*) as n from range(10) group by k"
+expect_code 0 "explain"
+expect_out_contains "  HashAggregate [WIDE] mode=single groups=[#g0] aggregates=[count_star()]" "explain"
+expect_out_contains "      Scan [NARROW] range(10 rows, 1 splits)" "explain"
+
 run sql -f "$WORK_DIR/does_not_exist.sql"
 expect_code 1 "sql -f missing file"
 expect_err_contains "does_not_exist.sql" "sql -f missing file"
