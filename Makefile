@@ -37,7 +37,9 @@ bench: build
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h')
 
+# Module layering first (no build needed), then clang-tidy.
 lint: configure
+	python3 scripts/check-layering.py
 	clang-tidy -p $(BUILD_DIR) $$(git ls-files 'src/*.cpp') --quiet
 
 sanitize: deps

@@ -5,8 +5,8 @@
 #include <iostream>
 #include <set>
 
-#include "models/jinja_environment.h"
-#include "models/jinja_error.h"
+#include "jinja/jinja_environment.h"
+#include "jinja/jinja_error.h"
 
 namespace sluice::dbt {
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "dbt/project.h"
-#include "models/jinja_environment.h"
+#include "jinja/jinja_environment.h"
 
 namespace sluice::dbt {
 

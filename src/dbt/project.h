@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/error.h"
-#include "models/jinja_value.h"
+#include "jinja/jinja_value.h"
 
 namespace sluice::dbt {
 

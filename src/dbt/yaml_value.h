@@ -4,7 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "models/jinja_value.h"
+#include "jinja/jinja_value.h"
 
 namespace sluice::dbt {
 

@@ -1,4 +1,4 @@
-#include "models/jinja_text.h"
+#include "jinja/jinja_text.h"
 
 #include <cctype>
 

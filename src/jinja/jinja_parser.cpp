@@ -1,9 +1,9 @@
-#include "models/jinja_parser.h"
+#include "jinja/jinja_parser.h"
 
 #include <algorithm>
 
-#include "models/jinja_error.h"
-#include "models/jinja_expression_parser.h"
+#include "jinja/jinja_error.h"
+#include "jinja/jinja_expression_parser.h"
 
 namespace sluice::jinja {
 

@@ -7,8 +7,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "models/jinja_lexer.h"
-#include "models/jinja_value.h"
+#include "jinja/jinja_lexer.h"
+#include "jinja/jinja_value.h"
 
 namespace sluice::jinja {
 

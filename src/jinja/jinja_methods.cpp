@@ -3,9 +3,9 @@
 #include <cctype>
 
 #include "common/strings.h"
-#include "models/jinja_error.h"
-#include "models/jinja_operators.h"
-#include "models/jinja_text.h"
+#include "jinja/jinja_error.h"
+#include "jinja/jinja_operators.h"
+#include "jinja/jinja_text.h"
 
 namespace sluice::jinja {
 

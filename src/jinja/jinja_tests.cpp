@@ -2,9 +2,9 @@
 #include <cctype>
 
 #include "common/strings.h"
-#include "models/jinja_environment.h"
-#include "models/jinja_error.h"
-#include "models/jinja_operators.h"
+#include "jinja/jinja_environment.h"
+#include "jinja/jinja_error.h"
+#include "jinja/jinja_operators.h"
 
 namespace sluice::jinja {
 

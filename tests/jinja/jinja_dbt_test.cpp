@@ -1,8 +1,8 @@
 // Realistic dbt model and macro snippets, rendered through the host API the dbt layer uses.
 #include <gtest/gtest.h>
 
-#include "models/jinja_environment.h"
-#include "models/jinja_error.h"
+#include "jinja/jinja_environment.h"
+#include "jinja/jinja_error.h"
 
 namespace sluice::jinja {
 namespace {

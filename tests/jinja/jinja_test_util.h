@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "models/jinja_environment.h"
+#include "jinja/jinja_environment.h"
 
 namespace sluice::jinja::testing {
 

@@ -1,12 +1,12 @@
 // Dynamic values: Python printing, equality, dict order, argument binding.
-#include "models/jinja_value.h"
+#include "jinja/jinja_value.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "models/jinja_error.h"
-#include "models/jinja_operators.h"
+#include "jinja/jinja_error.h"
+#include "jinja/jinja_operators.h"
 
 namespace sluice::jinja {
 namespace {

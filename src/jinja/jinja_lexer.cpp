@@ -1,11 +1,11 @@
-#include "models/jinja_lexer.h"
+#include "jinja/jinja_lexer.h"
 
 #include <algorithm>
 #include <cctype>
 
-#include "models/jinja_error.h"
-#include "models/jinja_text.h"
-#include "models/jinja_value.h"
+#include "jinja/jinja_error.h"
+#include "jinja/jinja_text.h"
+#include "jinja/jinja_value.h"
 
 namespace sluice::jinja {
 

@@ -1,9 +1,9 @@
 // Global functions every template sees: range, dict, namespace, joiner, cycler and dbt's
 // return.
-#include "models/jinja_environment.h"
-#include "models/jinja_error.h"
-#include "models/jinja_operators.h"
-#include "models/jinja_render.h"
+#include "jinja/jinja_environment.h"
+#include "jinja/jinja_error.h"
+#include "jinja/jinja_operators.h"
+#include "jinja/jinja_render.h"
 
 namespace sluice::jinja {
 

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "models/jinja_error.h"
-#include "models/jinja_operators.h"
+#include "jinja/jinja_error.h"
+#include "jinja/jinja_operators.h"
 
 namespace sluice::jinja {
 

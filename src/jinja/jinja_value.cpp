@@ -1,12 +1,12 @@
-#include "models/jinja_value.h"
+#include "jinja/jinja_value.h"
 
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 
 #include "common/error.h"
-#include "models/jinja_error.h"
-#include "models/jinja_operators.h"
+#include "jinja/jinja_error.h"
+#include "jinja/jinja_operators.h"
 
 namespace sluice::jinja {
 

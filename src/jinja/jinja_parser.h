@@ -4,8 +4,8 @@
 #include <string>
 #include <string_view>
 
-#include "models/jinja_ast.h"
-#include "models/jinja_lexer.h"
+#include "jinja/jinja_ast.h"
+#include "jinja/jinja_lexer.h"
 
 namespace sluice::jinja {
 

@@ -5,8 +5,8 @@
 #include <utility>
 #include <vector>
 
-#include "models/jinja_operators.h"
-#include "models/jinja_value.h"
+#include "jinja/jinja_operators.h"
+#include "jinja/jinja_value.h"
 
 // The syntax tree of a parsed template. Trees are immutable after parsing; the renderer walks
 // them and macros keep the template that owns them alive.

@@ -1,9 +1,9 @@
-#include "models/jinja_operators.h"
+#include "jinja/jinja_operators.h"
 
 #include <cmath>
 
-#include "models/jinja_error.h"
-#include "models/jinja_text.h"
+#include "jinja/jinja_error.h"
+#include "jinja/jinja_text.h"
 
 namespace sluice::jinja {
 

@@ -1,9 +1,9 @@
 // Syntax and runtime errors name the template, line and column.
-#include "models/jinja_error.h"
+#include "jinja/jinja_error.h"
 
 #include <gtest/gtest.h>
 
-#include "models/jinja_environment.h"
+#include "jinja/jinja_environment.h"
 
 namespace sluice::jinja {
 namespace {

@@ -1,11 +1,11 @@
-#include "models/jinja_environment.h"
+#include "jinja/jinja_environment.h"
 
 #include <algorithm>
 
-#include "models/jinja_error.h"
-#include "models/jinja_operators.h"
-#include "models/jinja_parser.h"
-#include "models/jinja_render.h"
+#include "jinja/jinja_error.h"
+#include "jinja/jinja_operators.h"
+#include "jinja/jinja_parser.h"
+#include "jinja/jinja_render.h"
 
 namespace sluice::jinja {
 

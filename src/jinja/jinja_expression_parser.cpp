@@ -1,4 +1,4 @@
-#include "models/jinja_expression_parser.h"
+#include "jinja/jinja_expression_parser.h"
 
 #include <algorithm>
 

@@ -6,9 +6,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "models/jinja_ast.h"
-#include "models/jinja_environment.h"
-#include "models/jinja_value.h"
+#include "jinja/jinja_ast.h"
+#include "jinja/jinja_environment.h"
+#include "jinja/jinja_value.h"
 
 // The interpreter: executes a template's syntax tree against scopes of variables.
 namespace sluice::jinja {

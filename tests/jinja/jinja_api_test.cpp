@@ -4,8 +4,8 @@
 
 #include <thread>
 
-#include "models/jinja_environment.h"
-#include "models/jinja_error.h"
+#include "jinja/jinja_environment.h"
+#include "jinja/jinja_error.h"
 
 namespace sluice::jinja {
 namespace {

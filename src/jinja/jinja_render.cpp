@@ -1,10 +1,10 @@
-#include "models/jinja_render.h"
+#include "jinja/jinja_render.h"
 
 #include <functional>
 #include <optional>
 
-#include "models/jinja_error.h"
-#include "models/jinja_operators.h"
+#include "jinja/jinja_error.h"
+#include "jinja/jinja_operators.h"
 
 namespace sluice::jinja {
 

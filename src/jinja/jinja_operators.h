@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "models/jinja_value.h"
+#include "jinja/jinja_value.h"
 
 // Python semantics of the operators and protocols Jinja expressions use. Every function throws
 // JinjaError (without a position) when the operation is not defined for the operand types.

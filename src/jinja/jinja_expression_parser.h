@@ -5,14 +5,14 @@
 #include <string_view>
 #include <vector>
 
-#include "models/jinja_ast.h"
-#include "models/jinja_error.h"
-#include "models/jinja_lexer.h"
+#include "jinja/jinja_ast.h"
+#include "jinja/jinja_error.h"
+#include "jinja/jinja_lexer.h"
 
 namespace sluice::jinja {
 
 // The token stream and Jinja's expression grammar, lowest precedence first. The template
-// parser (jinja_parser.cpp) adds statements on top. Internal to the models module.
+// parser (jinja_parser.cpp) adds statements on top. Internal to the jinja module.
 class ExpressionParser {
  protected:
   ExpressionParser(std::vector<Token> tokens, const std::string& name)

@@ -4,10 +4,10 @@
 #include <cstdio>
 
 #include "common/strings.h"
-#include "models/jinja_environment.h"
-#include "models/jinja_error.h"
-#include "models/jinja_operators.h"
-#include "models/jinja_text.h"
+#include "jinja/jinja_environment.h"
+#include "jinja/jinja_error.h"
+#include "jinja/jinja_operators.h"
+#include "jinja/jinja_text.h"
 
 namespace sluice::jinja {
 
