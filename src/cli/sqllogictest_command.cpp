@@ -18,6 +18,9 @@ line 'N passed, N failed, N skipped', counting records.
 
 Options:
       --threads N   worker threads (default: number of cores)
+      --require-error-messages
+                    fail every `statement error` record that names no expected
+                    message (a `----` line, then text the error must contain)
   -h, --help        show this help
 
 Exit code 0 when no record failed, 1 otherwise.
@@ -44,6 +47,8 @@ int SqllogictestCommand(const std::vector<std::string>& args) {
       } catch (const std::exception&) {
         throw InvalidInputError(fmt::format("--threads needs a positive integer, got '{}'", v));
       }
+    } else if (a == "--require-error-messages") {
+      options.require_error_messages = true;
     } else if (a.size() > 1 && a[0] == '-') {
       throw InvalidInputError(
           fmt::format("unknown option '{}' (see sluice sqllogictest --help)", a));

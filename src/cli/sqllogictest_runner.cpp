@@ -298,6 +298,7 @@ class FileRunner {
         break;
     }
     if (skip_mode_ || r.skipped_by_condition) {
+      if (LacksErrorMessage(r)) return Fail(r, "statement error names no expected message");
       counts_.skipped++;
       return;
     }
@@ -322,12 +323,22 @@ class FileRunner {
       return;
     }
     if (error.empty()) return Fail(r, "statement succeeded but an error was expected");
+    if (LacksErrorMessage(r)) {
+      return Fail(r, fmt::format("statement error names no expected message; add ---- and the "
+                                 "part of the error that the test checks:\n{}",
+                                 Indent(error)));
+    }
     if (!r.expected_error.empty() && !ErrorMatches(r.expected_error, error)) {
       return Fail(r, fmt::format("error message mismatch\nexpected error containing:\n{}\n"
                                  "actual error:\n{}",
                                  Indent(r.expected_error), Indent(error)));
     }
     counts_.passed++;
+  }
+
+  bool LacksErrorMessage(const SltRecord& r) const {
+    return options_.require_error_messages && r.kind == SltRecord::Kind::kStatement &&
+           r.expect_error && r.expected_error.empty();
   }
 
   static bool ErrorMatches(const std::string& expected, const std::string& actual) {

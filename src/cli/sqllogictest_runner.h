@@ -8,6 +8,10 @@ namespace sluice {
 // Options of `sluice sqllogictest`.
 struct SltOptions {
   int threads = 0;  // 0: the Settings default
+  // A `statement error` record without an expected message (`----` and a part of the error)
+  // fails, even when skipped: the suite must say which error it expects, or a parse error
+  // would pass a test meant to check a bind or run-time error.
+  bool require_error_messages = false;
 };
 
 // Record counts of one or more test files.

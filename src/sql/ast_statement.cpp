@@ -66,7 +66,7 @@ std::string CreateTableStatement::ToString() const {
     for (const ColumnDefinition& column : columns) parts.push_back(column.ToString());
     out += fmt::format(" ({})", fmt::join(parts, ", "));
   }
-  if (num_buckets > 0) {
+  if (!cluster_by.empty()) {
     out += fmt::format(" CLUSTERED BY ({}) INTO {} BUCKETS", JoinNames(cluster_by), num_buckets);
   }
   if (as_query) out += " AS " + as_query->ToString();

@@ -94,7 +94,8 @@ struct CreateTableStatement : Statement {
   bool if_not_exists = false;
   std::vector<ColumnDefinition> columns;
   QueryPtr as_query;
-  // CLUSTERED BY (k, ...) INTO n BUCKETS: hash-bucketed storage; num_buckets is 0 without it.
+  // CLUSTERED BY (k, ...) INTO n BUCKETS: hash-bucketed storage; cluster_by is empty without
+  // it. n is not range-checked here: binding refuses a count out of range, naming the table.
   std::vector<std::string> cluster_by;
   int64_t num_buckets = 0;
 };

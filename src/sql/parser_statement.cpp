@@ -88,9 +88,8 @@ StatementPtr Parser::ParseCreateTable(bool or_replace, bool temporary) {
     int64_t buckets = 0;
     auto [end, error] =
         std::from_chars(count.text.data(), count.text.data() + count.text.size(), buckets);
-    if (count.type != TokenType::kInteger || error != std::errc() || buckets <= 0) {
-      FailAt(count);
-    }
+    // Any count parses; binding refuses one out of range, naming the table.
+    if (count.type != TokenType::kInteger || error != std::errc()) FailAt(count);
     Next();
     statement->num_buckets = buckets;
     ExpectKeyword("buckets");

@@ -137,6 +137,32 @@ expect_out_contains "2 passed, 2 failed, 0 skipped" "regex patterns pass and fai
 expect_out_contains "regex.test:11" "a matching <!REGEX> fails"
 expect_out_contains "regex.test:16" "a missing <REGEX> fails"
 
+# --require-error-messages (ctest runs tests/sql with it): a `statement error` record that
+# names no expected message fails, showing the actual error; skipped ones fail too.
+cat >"$WORK_DIR/no_message.test" <<'TEST'
+statement error
+select * from missing_table_xyz
+----
+missing_table_xyz
+
+statement error
+select * from missing_table_xyz
+
+skipif sluice
+statement error
+select 1
+TEST
+run sqllogictest "$WORK_DIR/no_message.test"
+expect_code 0 "statement error without a message passes by default"
+expect_out_contains "2 passed, 0 failed, 1 skipped" "statement error without a message"
+run sqllogictest --require-error-messages "$WORK_DIR/no_message.test"
+expect_code 1 "--require-error-messages fails a statement error without a message"
+expect_out_contains "1 passed, 2 failed, 0 skipped" "--require-error-messages summary"
+expect_out_contains "no_message.test:6" "the record without a message is named"
+expect_out_contains "names no expected message; add ---- and the part of the error" \
+  "--require-error-messages says what to add"
+expect_out_contains "no_message.test:10" "a skipped record without a message fails too"
+
 printf 'require parquet\n\nquery I\nselect 1\n----\n1\n' >"$WORK_DIR/req.test"
 run sqllogictest "$WORK_DIR/req.test"
 expect_code 0 "require skips the file"
