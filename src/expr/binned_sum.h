@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cmath>
@@ -24,14 +25,14 @@ double RoundToDouble(const uint64_t* words, size_t n, bool negative, int64_t exp
 // the same bits for any thread count and partitioning. It is binned summation (after Demmel
 // and Nguyen's reproducible summation) with integer bins:
 //
-// A value's bits are cut at fixed positions, multiples of kBinBits counted from 2^-1074 (from
+// A value is cut at fixed bit positions, multiples of kBinBits counted from 2^-1074 (from
 // 2^-2148 for squares), into slices, and each slice is added exactly to the int64 of its bin.
-// Only the K bins up to the bin of the largest magnitude seen are kept; the slices below them
-// are dropped. The slices of a value depend on the value alone, so the kept bins hold the
-// same sums whatever the order: the state is a function of the multiset of values. The bits
+// Only the K bins up to the highest bin seen are kept; the slices below them are dropped. The
+// slices of a value depend on the value alone, so the kept bins hold the same sums whatever
+// the order: the state is a function of the multiset of values. The bits
 // down to kBinBits * (K - 1) below the largest magnitude's leading bit are kept, so values
 // down to 2^(53 - kBinBits * (K - 1)) times the largest (2^-77, about 1e-23, for K = 6) add
-// exactly; lower bits of much smaller values are truncated. Round() rounds the kept sum
+// exactly; much smaller values are rounded down at the window. Round() rounds the kept sum
 // correctly, so for usual data the result is the correctly rounded exact sum.
 //
 // Order independence is exact for up to kRenormalizeEvery values in one sum (2^34); past
@@ -57,11 +58,14 @@ class BinnedSum {
   void Add(double x) {
     CountOne();
     const uint64_t bits = std::bit_cast<uint64_t>(x);
-    const int biased = static_cast<int>((bits >> 52) & 0x7ff);
-    if (biased == 0x7ff) return AddNonFinite(x);
-    const uint64_t mantissa = (bits & kMantissaMask) | (biased != 0 ? kHiddenBit : 0);
-    if (mantissa == 0) return;
-    Deposit(mantissa, biased == 0 ? 0 : biased - 1, (bits >> 63) != 0);
+    const auto biased = static_cast<uint32_t>((bits >> 52) & 0x7ff);
+    if (biased == 0x7ff) [[unlikely]] {
+      return AddNonFinite(x);
+    }
+    const auto mantissa =
+        static_cast<int64_t>((bits & kMantissaMask) | (biased != 0 ? kHiddenBit : 0));
+    const int64_t negate = -static_cast<int64_t>(bits >> 63);  // 0 or -1: (m ^ n) - n = ±m
+    Deposit((mantissa ^ negate) - negate, biased == 0 ? 0 : biased - 1);
   }
 
   // Adds x * x exactly (x is split into its integer mantissa and exponent, so nothing
@@ -69,14 +73,15 @@ class BinnedSum {
   void AddSquare(double x) {
     CountOne();
     const uint64_t bits = std::bit_cast<uint64_t>(x);
-    const int biased = static_cast<int>((bits >> 52) & 0x7ff);
-    if (biased == 0x7ff) return AddNonFinite(std::isnan(x) ? x : HUGE_VAL);
+    const auto biased = static_cast<uint32_t>((bits >> 52) & 0x7ff);
+    if (biased == 0x7ff) [[unlikely]] {
+      return AddNonFinite(std::isnan(x) ? x : HUGE_VAL);
+    }
     const uint64_t mantissa = (bits & kMantissaMask) | (biased != 0 ? kHiddenBit : 0);
-    if (mantissa == 0) return;
-    const int position = 2 * (biased == 0 ? 0 : biased - 1);
+    const uint32_t position = 2 * (biased == 0 ? 0 : biased - 1);
     const unsigned __int128 square = static_cast<unsigned __int128>(mantissa) * mantissa;
-    Deposit(static_cast<uint64_t>(square) & kLow53, position, false);
-    Deposit(static_cast<uint64_t>(square >> 53), position + 53, false);
+    Deposit(static_cast<int64_t>(static_cast<uint64_t>(square) & kLow53), position);
+    Deposit(static_cast<int64_t>(square >> 53), position + 53);
   }
 
   // Adds everything `other` holds.
@@ -124,20 +129,33 @@ class BinnedSum {
     flags_ |= std::isnan(x) ? kNaN : (x > 0 ? kPositiveInfinity : kNegativeInfinity);
   }
 
-  // Adds magnitude * 2^position (magnitude < 2^53), negated when `negative`.
-  void Deposit(uint64_t magnitude, int position, bool negative) {
-    const int top_bin = (position + 63 - std::countl_zero(magnitude)) / kBinBits;
-    if (top_bin > top_) Raise(top_bin);
-    const int first_bin = position / kBinBits;
-    // A 53-bit magnitude shifted by less than kBinBits spans at most 3 bins.
-    const unsigned __int128 shifted = static_cast<unsigned __int128>(magnitude)
-                                      << (position - first_bin * kBinBits);
-    int j = first_bin - (top_ - K + 1);
-    const int64_t sign = negative ? -1 : 1;
-    for (int k = 0; k < 3; k++, j++) {
-      if (j >= 0 && j < K) {
-        bins_[j] += sign * static_cast<int64_t>((shifted >> (k * kBinBits)) & kSliceMask);
-      }
+  // Adds value * 2^position (|value| < 2^53). The slices are the digits of
+  // value * 2^offset in base 2^kBinBits, the top one signed (floor division): three digits,
+  // a function of the value alone, the top one in bin first_bin + 2, which counts as the
+  // value's top bin (for normal doubles it holds the leading bit).
+  [[gnu::always_inline]] void Deposit(int64_t value, uint32_t position) {
+    const uint32_t first_bin = position / kBinBits;
+    const uint32_t offset = position - first_bin * kBinBits;
+    const int top_bin = static_cast<int>(first_bin) + 2;
+    if (top_bin > top_) [[unlikely]] {
+      Raise(top_bin);
+    }
+    const auto s0 = static_cast<int64_t>((static_cast<uint64_t>(value) << offset) & kSliceMask);
+    const int64_t s1 = (value >> (kBinBits - offset)) & kSliceMask;
+    const int64_t s2 = value >> (2 * kBinBits - offset);
+    const int j = top_bin - top_ + K - 3;  // index of first_bin; j + 2 <= K - 1
+    if (j < 0) [[unlikely]] {
+      return DepositBelow(j, {s0, s1, s2});
+    }
+    bins_[j] += s0;
+    bins_[j + 1] += s1;
+    bins_[j + 2] += s2;
+  }
+
+  // Deposit's rare case: the low slices fall below the window and are dropped.
+  void DepositBelow(int j, std::array<int64_t, 3> slices) {
+    for (int k = 0; k < 3; k++) {
+      if (j + k >= 0) bins_[j + k] += slices[k];
     }
   }
 
