@@ -1,4 +1,5 @@
 #include "cli/cli.h"
+#include "cli/interrupt_cleanup.h"
 
 // jemalloc's options: keep freed pages in the process for a minute instead of returning them
 // to the OS after its default 10 s; first-touching fresh pages is expensive on the machines
@@ -7,4 +8,7 @@ extern "C" {
 const char* malloc_conf = "dirty_decay_ms:60000,muzzy_decay_ms:60000";
 }
 
-int main(int argc, char** argv) { return sluice::RunCli(argc, argv); }
+int main(int argc, char** argv) {
+  sluice::InstallInterruptCleanup();
+  return sluice::RunCli(argc, argv);
+}

@@ -66,18 +66,15 @@ struct SumState {
 };
 
 // Adds with an overflow check: integers overflow int64 ("Overflow in SUM"), decimals the
-// 38 digits of DECIMAL(38,s), doubles never.
+// 38 digits of DECIMAL(38,s).
 template <typename Acc>
 inline void CheckedAdd(Acc& sum, Acc v) {
-  if constexpr (std::is_same_v<Acc, double>) {
-    sum += v;
-  } else {
-    if (__builtin_add_overflow(sum, v, &sum)) throw OutOfRangeError("Overflow in SUM");
-  }
+  if (__builtin_add_overflow(sum, v, &sum)) throw OutOfRangeError("Overflow in SUM");
 }
 
-// sum over integers (-> BIGINT), decimals (-> DECIMAL(38,s)) and doubles (-> DOUBLE).
-// `In` is the input's physical type, `Acc` the accumulator (int64, int128 or double).
+// sum over integers (-> BIGINT) and decimals (-> DECIMAL(38,s)); doubles are in
+// aggregates_double_sum.cpp. `In` is the input's physical type, `Acc` the accumulator (int64
+// or int128).
 template <typename In, typename Acc>
 class SumAggregate : public AggregateFunction {
  public:
@@ -138,8 +135,8 @@ struct AvgState {
 };
 
 // avg -> DOUBLE. Integers and decimals sum exactly in int128 (state DECIMAL(38,s), so a
-// BIGINT average never overflows); doubles sum in double. DECIMAL input also yields DOUBLE
-// (DuckDB keeps DECIMAL there; a documented difference).
+// BIGINT average never overflows); doubles are in aggregates_double_sum.cpp. DECIMAL input
+// also yields DOUBLE (DuckDB keeps DECIMAL there; a documented difference).
 template <typename In, typename Acc>
 class AvgAggregate : public AggregateFunction {
  public:
@@ -205,7 +202,7 @@ std::shared_ptr<const AggregateFunction> MakeSum(const LogicalType& t) {
       return std::make_shared<SumAggregate<int32_t, int64_t>>(TypeId::kBigInt);
     case TypeId::kBigInt:
       return std::make_shared<SumAggregate<int64_t, int64_t>>(TypeId::kBigInt);
-    case TypeId::kDouble: return std::make_shared<SumAggregate<double, double>>(TypeId::kDouble);
+    case TypeId::kDouble: return MakeDoubleSum(false);
     case TypeId::kDecimal: {
       const LogicalType result = LogicalType::Decimal(38, t.scale());
       if (t.IsWideDecimal()) return std::make_shared<SumAggregate<int128_t, int128_t>>(result);
@@ -223,8 +220,7 @@ std::shared_ptr<const AggregateFunction> MakeAvg(const LogicalType& t) {
     case TypeId::kSmallInt: return std::make_shared<AvgAggregate<int16_t, int128_t>>(exact, 1);
     case TypeId::kInteger: return std::make_shared<AvgAggregate<int32_t, int128_t>>(exact, 1);
     case TypeId::kBigInt: return std::make_shared<AvgAggregate<int64_t, int128_t>>(exact, 1);
-    case TypeId::kDouble:
-      return std::make_shared<AvgAggregate<double, double>>(TypeId::kDouble, 1);
+    case TypeId::kDouble: return MakeDoubleSum(true);
     case TypeId::kDecimal:
       if (t.IsWideDecimal()) {
         return std::make_shared<AvgAggregate<int128_t, int128_t>>(exact, divisor);

@@ -17,8 +17,8 @@ namespace sluice {
 
 namespace {
 
-// A set of values in insertion order (so sums over it are deterministic) with an
-// open-addressing index. Strings are stored as std::string copies.
+// A set of values in insertion order with an open-addressing index. Strings are stored as
+// std::string copies.
 template <typename T>
 class DistinctSet {
  public:
@@ -127,11 +127,16 @@ class DistinctAggregate : public AggregateFunction {
       }
       if constexpr (!std::is_same_v<In, StringView> && !std::is_same_v<In, Interval>) {
         Acc sum{};
-        for (const Stored& v : s->values()) {
-          if constexpr (std::is_same_v<Acc, double>) {
-            sum += static_cast<double>(v);
-          } else if (__builtin_add_overflow(sum, static_cast<Acc>(v), &sum)) {
-            throw OutOfRangeError("Overflow in SUM");
+        if constexpr (std::is_same_v<Acc, double>) {
+          // The set's order is the rows' arrival order: sum in a way that ignores it.
+          DoubleSum exact;
+          for (const Stored& v : s->values()) exact.Add(v);
+          sum = exact.Round();
+        } else {
+          for (const Stored& v : s->values()) {
+            if (__builtin_add_overflow(sum, static_cast<Acc>(v), &sum)) {
+              throw OutOfRangeError("Overflow in SUM");
+            }
           }
         }
         if (kind_ == DistinctKind::kSum) {

@@ -6,10 +6,12 @@
 
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "expr/aggregate_function.h"
+#include "expr/binned_sum.h"
 #include "types/interval.h"
 #include "types/string_view.h"
 
@@ -33,6 +35,8 @@ std::shared_ptr<const AggregateFunction> MakeVariance(const LogicalType& type,
 // kind: "count", "sum", "avg".
 std::shared_ptr<const AggregateFunction> MakeDistinct(const LogicalType& type,
                                                       const std::string& kind);
+// sum(DOUBLE) (average false) or avg(DOUBLE) (average true), independent of the row order.
+std::shared_ptr<const AggregateFunction> MakeDoubleSum(bool average);
 
 // Calls fn(i, value) for every non-NULL row i < n of `col` (flat or constant).
 template <typename T, typename F>
@@ -73,6 +77,48 @@ template <typename T>
 inline void WriteNull(Column* out, size_t row) {
   out->data<T>()[row] = T{};
   out->SetNull(row);
+}
+
+// Row i of a flat or constant column.
+template <typename T>
+inline T ValueAt(const Column& col, size_t i) {
+  return col.data<T>()[col.is_constant() ? 0 : i];
+}
+inline bool ValidAt(const Column& col, size_t i) { return col.IsValid(col.is_constant() ? 0 : i); }
+
+// A BinnedSum<K> between the partial and the final aggregate: K + 2 BIGINT columns, the
+// header (top bin in the low 32 bits, flags in the high ones), the count, then the bins.
+template <int K>
+inline constexpr size_t kBinnedSumColumns = K + 2;
+
+template <int K>
+inline void AppendBinnedSumTypes(std::vector<LogicalType>* types) {
+  types->insert(types->end(), kBinnedSumColumns<K>, TypeId::kBigInt);
+}
+
+// Writes `s` at row out[c]->size() + i of the columns out[first], out[first + 1], ...
+template <int K>
+inline void WriteBinnedSum(const BinnedSum<K>& s, const std::vector<Column*>& out, size_t first,
+                           size_t i) {
+  auto put = [&](size_t c, int64_t v) {
+    out[first + c]->data<int64_t>()[out[first + c]->size() + i] = v;
+  };
+  put(0, static_cast<int64_t>((uint64_t{s.flags()} << 32) | static_cast<uint32_t>(s.top())));
+  put(1, s.count());
+  for (int j = 0; j < K; j++) put(2 + j, s.bins()[j]);
+}
+
+// Reads row i of the columns partial[first], ...; nullopt when the row is NULL.
+template <int K>
+inline std::optional<BinnedSum<K>> ReadBinnedSum(const std::vector<ColumnPtr>& partial,
+                                                 size_t first, size_t i) {
+  if (!ValidAt(*partial[first], i)) return std::nullopt;
+  const auto header = static_cast<uint64_t>(ValueAt<int64_t>(*partial[first], i));
+  std::array<int64_t, K> bins;
+  for (int j = 0; j < K; j++) bins[j] = ValueAt<int64_t>(*partial[first + 2 + j], i);
+  return BinnedSum<K>::FromParts(static_cast<int32_t>(static_cast<uint32_t>(header)),
+                                 static_cast<uint32_t>(header >> 32),
+                                 ValueAt<int64_t>(*partial[first + 1], i), bins);
 }
 
 template <typename State>

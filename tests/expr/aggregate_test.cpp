@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
+#include <random>
 #include <cstdlib>
 #include <memory>
 
@@ -234,6 +237,51 @@ TEST(AggregateTest, VarianceFamily) {
       One("var_pop", LogicalType::Decimal(4, 1), {Value::Decimal(10, 4, 1), Value::Decimal(30, 4, 1)})
           .GetDouble(),
       1.0);
+}
+
+// The bits of a DOUBLE result, for comparisons that must be exact.
+uint64_t BitsOf(const Value& v) { return std::bit_cast<uint64_t>(v.GetDouble()); }
+
+TEST(AggregateTest, DoubleAggregatesIgnoreRowOrderAndSplits) {
+  // Values whose plain sums round differently in different orders.
+  std::vector<Value> values;
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> unit(-1.0, 1.0);
+  for (int i = 0; i < 300; i++) values.push_back(Value::Double(unit(rng) * std::pow(10, i % 17)));
+  values.push_back(Value::Double(1e16));
+  values.push_back(Value::Double(1.0));
+  values.push_back(Value::Double(-1e16));
+  std::vector<uint32_t> groups(values.size(), 0);
+  for (const char* name : {"sum", "avg", "var_samp", "var_pop", "stddev_samp", "stddev_pop"}) {
+    auto fn = Make(name, TypeId::kDouble);
+    std::vector<Value> shuffled = values;
+    const uint64_t reference = BitsOf(Single(*fn, TypeId::kDouble, shuffled, groups, 1)[0]);
+    for (int trial = 0; trial < 10; trial++) {
+      std::shuffle(shuffled.begin(), shuffled.end(), rng);
+      EXPECT_EQ(BitsOf(Single(*fn, TypeId::kDouble, shuffled, groups, 1)[0]), reference) << name;
+      EXPECT_EQ(BitsOf(TwoPhase(*fn, TypeId::kDouble, shuffled, groups, 1)[0]), reference) << name;
+    }
+  }
+}
+
+TEST(AggregateTest, VarianceIsExactBeforeItsOneRounding) {
+  // A large mean and a small spread: n*Σx² - (Σx)² is formed exactly, so the results are the
+  // correctly rounded ones (a naive Σx² - (Σx)²/n loses every digit here).
+  std::vector<Value> values;
+  for (double d : {1.0, 2.0, 3.0, 4.0}) values.push_back(Value::Double(1e9 + d));
+  EXPECT_EQ(One("var_samp", TypeId::kDouble, values).GetDouble(), 5.0 / 3.0);
+  EXPECT_EQ(One("var_pop", TypeId::kDouble, values).GetDouble(), 1.25);
+  const std::vector<Value> thirds = {Value::Double(0), Value::Double(1), Value::Double(1)};
+  EXPECT_EQ(One("var_samp", TypeId::kDouble, thirds).GetDouble(), 1.0 / 3.0);
+  EXPECT_EQ(One("stddev_pop", TypeId::kDouble, thirds).GetDouble(), std::sqrt(2.0 / 9.0));
+  values.clear();
+  for (double d : {0.5, 1.5}) values.push_back(Value::Double(1e15 + d));
+  EXPECT_EQ(One("var_samp", TypeId::kDouble, values).GetDouble(), 0.5);
+  // Squares beyond the double range still give the variance when it is in range.
+  values = {Value::Double(1e200), Value::Double(-1e200)};
+  EXPECT_DOUBLE_EQ(One("stddev_pop", TypeId::kDouble, values).GetDouble(), 1e200);
+  EXPECT_TRUE(std::isnan(
+      One("var_pop", TypeId::kDouble, {Value::Double(1), Value::Double(HUGE_VAL)}).GetDouble()));
 }
 
 TEST(AggregateTest, BoolAndOr) {
