@@ -7,6 +7,7 @@
 #include "api/sql_binder.h"
 #include "api/sql_runner.h"
 #include "catalog/bucketing.h"
+#include "catalog/table_target.h"
 #include "catalog/warehouse.h"
 #include "common/strings.h"
 #include "exec/scheduler.h"
@@ -182,15 +183,34 @@ void Session::CreateTable(const std::string& name, const DataFrame& df, bool rep
       buckets.bucketed() || !buckets.columns.empty()
           ? ResolveBucketSpec(UnqualifiedSchema(df.schema()), buckets, catalog_name.Display())
           : BucketSpec{};
-  // Rows first: a failing query leaves the catalog as it was.
-  std::vector<Batch> rows = Execute(*df.plan());
-  {
-    std::lock_guard lock(temp_views_mutex_);
-    temp_views_.erase(catalog_name.Display());
-    cached_.erase(catalog_name.Display());
+  if (warehouse_->HasView(catalog_name)) {
+    // Rows first: a failing query leaves the view in place.
+    std::vector<Batch> rows = Execute(*df.plan());
+    warehouse_->Drop(catalog_name);
+    warehouse_->CreateTable(catalog_name, df.schema(), rows, layout);
+  } else {
+    // Streams into the table's files; a failing query commits nothing.
+    Execute(*MakeWrite(df.plan(), std::make_shared<CreateTableTarget>(
+                                      *warehouse_, catalog_name, df.schema(), layout)));
   }
-  if (warehouse_->HasView(catalog_name)) warehouse_->Drop(catalog_name);
-  warehouse_->CreateTable(catalog_name, df.schema(), rows, layout);
+  std::lock_guard lock(temp_views_mutex_);
+  temp_views_.erase(catalog_name.Display());
+  cached_.erase(catalog_name.Display());
+}
+
+int64_t Session::Insert(const std::string& name, const LogicalPlanPtr& rows) {
+  const CatalogName catalog_name = ParseCatalogName(name);
+  std::shared_ptr<TableStore> store = warehouse_->FindTable(catalog_name);
+  if (store == nullptr) {
+    throw BindError(fmt::format("Table with name {} does not exist!", catalog_name.Display()));
+  }
+  int64_t count = 0;
+  const auto target = std::make_shared<AppendTarget>(std::move(store), catalog_name.Display());
+  for (const auto& b : Execute(*MakeWrite(rows, target))) {
+    for (size_t r = 0; r < b.num_rows(); r++) count += b.column(0)->GetValue(r).GetInt();
+  }
+  RefreshCache(catalog_name);
+  return count;
 }
 
 void Session::AppendRows(const std::string& name, const std::vector<Batch>& rows) {

@@ -110,6 +110,10 @@ class Session {
   // anything runs (BindError for an unknown column, InvalidInputError for a bad count).
   void CreateTable(const std::string& name, const DataFrame& df, bool replace = false,
                    const BucketSpec& buckets = {});
+  // INSERT: streams the rows of `rows` (of the table's column types) into table `name`,
+  // commits them appended once every task has succeeded, and returns how many there were.
+  // BindError when there is no such table.
+  int64_t Insert(const std::string& name, const LogicalPlanPtr& rows);
   // Commits `rows` (of the table's column types) appended to / replacing the table's rows.
   // REQUIRES: IsTable(name).
   void AppendRows(const std::string& name, const std::vector<Batch>& rows);

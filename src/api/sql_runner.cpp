@@ -245,11 +245,7 @@ class StatementRunner {
       exprs.push_back(Alias(CastTo(e, ts.field(i).type), ts.field(i).name));
     }
     LogicalPlanPtr projected = binder_.At(*ins.query, [&] { return MakeProject(renamed, exprs); });
-    std::vector<Batch> rows = session_.Execute(*projected);
-    int64_t count = 0;
-    for (const auto& b : rows) count += static_cast<int64_t>(b.num_rows());
-    session_.AppendRows(name, rows);
-    return Message(std::to_string(count));
+    return Message(std::to_string(session_.Insert(name, projected)));
   }
 
   StatementResult Show(const sql::ShowStatement& s) {

@@ -15,9 +15,9 @@
 #include <sstream>
 
 #include "catalog/bucketing.h"
+#include "catalog/file_table_writer.h"
 #include "common/error.h"
 #include "io/file.h"
-#include "io/parquet_writer.h"
 
 namespace sluice {
 
@@ -169,9 +169,11 @@ std::unique_ptr<FileTableStore> FileTableStore::Open(const std::string& dir,
   return store;
 }
 
-std::unique_ptr<FileTableStore> FileTableStore::Create(
-    const std::string& dir, const std::string& name, const Schema& schema,
-    const std::vector<Batch>& rows, const BucketSpec& buckets, int64_t target_file_rows) {
+std::unique_ptr<FileTableStore> FileTableStore::Prepare(const std::string& dir,
+                                                        const std::string& name,
+                                                        const Schema& schema,
+                                                        const BucketSpec& buckets,
+                                                        int64_t target_file_rows) {
   SLUICE_CHECK(!IsTable(dir), "table directory {} exists", dir);
   // A directory left by a create that never committed holds nothing anyone reads.
   std::error_code ignored;
@@ -182,13 +184,14 @@ std::unique_ptr<FileTableStore> FileTableStore::Create(
   store->SetTargetFileRows(target_file_rows);
   store->current_.schema = UnqualifiedSchema(schema);
   store->current_.buckets = buckets;
-  Snapshot next;
-  next.schema = UnqualifiedSchema(schema);
-  next.buckets = buckets;
-  PendingWrite write;
-  next.files = store->WriteSnapshotFiles(next, rows, &write);
-  for (const auto& f : next.files) next.row_count += f.rows;
-  store->Commit(std::move(next), 0, nullptr, &write);
+  return store;
+}
+
+std::unique_ptr<FileTableStore> FileTableStore::Create(
+    const std::string& dir, const std::string& name, const Schema& schema,
+    const std::vector<Batch>& rows, const BucketSpec& buckets, int64_t target_file_rows) {
+  auto store = Prepare(dir, name, schema, buckets, target_file_rows);
+  WriteAndCommit(*store->BeginReplace(schema, buckets), rows);
   return store;
 }
 
@@ -207,68 +210,18 @@ void FileTableStore::SetTargetFileRows(int64_t rows) {
   target_file_rows_ = rows > 0 ? rows : kTargetFileRows;
 }
 
-std::vector<Snapshot::DataFile> FileTableStore::WriteSnapshotFiles(const Snapshot& next,
-                                                                   const std::vector<Batch>& rows,
-                                                                   PendingWrite* write) {
-  if (!next.buckets.bucketed()) return WriteFiles(next.schema, rows, write);
-  std::vector<Snapshot::DataFile> files;
-  const auto buckets = SplitIntoBuckets(next.schema, next.buckets, rows);
-  for (size_t b = 0; b < buckets.size(); b++) {
-    for (auto& f : WriteFiles(next.schema, buckets[b], write)) {
-      f.bucket = static_cast<int>(b);
-      files.push_back(std::move(f));
-    }
+std::string FileTableStore::NewDataFile(PendingWrite* write) {
+  const std::string id = RandomId();
+  const std::string marker = fmt::format("{}/{}/part-{}{}", dir_, kDataDir, id, kPendingSuffix);
+  {
+    // Under the flock, so that a garbage collection sees the marker or none of the files.
+    CommitLock lock(dir_);
+    if (!std::ofstream(marker)) throw IOError(fmt::format("cannot create '{}'", marker));
   }
-  return files;
-}
-
-std::vector<Snapshot::DataFile> FileTableStore::WriteFiles(const Schema& schema,
-                                                           const std::vector<Batch>& rows,
-                                                           PendingWrite* write) {
-  std::vector<Snapshot::DataFile> files;
-  const int64_t target = target_file_rows_;
-  ParquetWriteOptions options;
-  options.row_group_rows = std::min(kRowGroupRows, target);
-  std::unique_ptr<ParquetWriter> writer;
-  std::string relative;
-  int64_t in_file = 0;  // rows appended to `writer`
-  // Files are cut at batch boundaries once they hold `target` rows, so that the layout
-  // depends only on the rows and their order.
-  auto finish = [&] {
-    writer->Finish();
-    files.push_back({relative, writer->rows_written()});
-    writer.reset();
-    in_file = 0;
-  };
-  try {
-    for (const auto& b : rows) {
-      if (b.num_rows() == 0) continue;
-      if (writer == nullptr) {
-        const std::string id = RandomId();
-        relative = fmt::format("{}/part-{}.parquet", kDataDir, id);
-        write->pending.push_back(
-            fmt::format("{}/{}/part-{}{}", dir_, kDataDir, id, kPendingSuffix));
-        {
-          // Under the flock, so that a garbage collection sees the marker or none of the files.
-          CommitLock lock(dir_);
-          if (!std::ofstream(write->pending.back())) {
-            throw IOError(fmt::format("cannot create '{}'", write->pending.back()));
-          }
-        }
-        write->written.push_back(dir_ + "/" + relative);
-        writer = std::make_unique<ParquetWriter>(dir_ + "/" + relative, schema, options);
-      }
-      writer->Append(b);
-      in_file += static_cast<int64_t>(b.num_rows());
-      if (in_file >= target) finish();
-    }
-    if (writer != nullptr) finish();
-  } catch (...) {
-    writer.reset();
-    DiscardWrites(write);
-    throw;
-  }
-  return files;
+  write->pending.push_back(marker);
+  const std::string relative = fmt::format("{}/part-{}.parquet", kDataDir, id);
+  write->written.push_back(dir_ + "/" + relative);
+  return relative;
 }
 
 void FileTableStore::Commit(Snapshot next, int64_t base,
@@ -415,34 +368,20 @@ void FileTableStore::CollectGarbage() {
   }
 }
 
-void FileTableStore::Append(const std::vector<Batch>& rows) {
+std::unique_ptr<DataWriter> FileTableStore::BeginAppend() {
   Snapshot next = Current();
   const int64_t base = next.version;
-  PendingWrite write;
-  std::vector<Snapshot::DataFile> appended;
-  for (auto& f : WriteSnapshotFiles(next, rows, &write)) {
-    next.row_count += f.rows;
-    next.files.push_back(f);
-    appended.push_back(std::move(f));
-  }
-  Commit(std::move(next), base, &appended, &write);
+  return std::make_unique<Writer>(*this, std::move(next), base, /*append=*/true);
 }
 
-void FileTableStore::Overwrite(const Schema& schema, const std::vector<Batch>& rows) {
-  Replace(schema, KeptBuckets(Current().buckets, UnqualifiedSchema(schema)), rows);
-}
-
-void FileTableStore::Replace(const Schema& schema, const BucketSpec& buckets,
-                             const std::vector<Batch>& rows) {
-  // The rows were computed from the snapshot this store last saw.
+std::unique_ptr<DataWriter> FileTableStore::BeginReplace(const Schema& schema,
+                                                          const BucketSpec& buckets) {
+  // The rows are computed from the snapshot this store sees now.
   const int64_t base = Current().version;
   Snapshot next;
   next.schema = UnqualifiedSchema(schema);
   next.buckets = buckets;
-  PendingWrite write;
-  next.files = WriteSnapshotFiles(next, rows, &write);
-  for (const auto& f : next.files) next.row_count += f.rows;
-  Commit(std::move(next), base, nullptr, &write);
+  return std::make_unique<Writer>(*this, std::move(next), base, /*append=*/false);
 }
 
 TableRewrite FileTableStore::PlanRewrite(const std::vector<ExprPtr>& conjuncts) const {
@@ -479,14 +418,13 @@ TableRewrite FileTableStore::PlanRewrite(const std::vector<ExprPtr>& conjuncts) 
   return rewrite;
 }
 
-void FileTableStore::Rewrite(const TableRewrite& rewrite, const std::vector<Batch>& rows) {
+std::unique_ptr<DataWriter> FileTableStore::BeginRewrite(const TableRewrite& rewrite) {
   if (rewrite.whole) {
     Snapshot current = Current();
     if (current.version != rewrite.version) {
       throw ConflictError(name_, current.version, rewrite.version);
     }
-    Overwrite(current.schema, rows);
-    return;
+    return BeginOverwrite(current.schema);
   }
   Snapshot base;
   {
@@ -507,12 +445,7 @@ void FileTableStore::Rewrite(const TableRewrite& rewrite, const std::vector<Batc
     next.files.push_back(f);
     next.row_count += f.rows;
   }
-  PendingWrite write;
-  for (auto& f : WriteSnapshotFiles(next, rows, &write)) {
-    next.row_count += f.rows;
-    next.files.push_back(std::move(f));
-  }
-  Commit(std::move(next), rewrite.version, nullptr, &write);
+  return std::make_unique<Writer>(*this, std::move(next), rewrite.version, /*append=*/false);
 }
 
 }  // namespace sluice

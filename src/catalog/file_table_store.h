@@ -16,8 +16,9 @@ namespace sluice {
 //                                    files hold one bucket each, named in the snapshot)
 //   <dir>/_snapshots/v<N>.json       snapshot N: schema, files, row count
 //   <dir>/_current                   "N": the committed snapshot
-// A write writes new data files (a new file every target_file_rows rows) and the next
-// snapshot file, then replaces `_current` by an atomic rename: that rename is the commit.
+// A write (a Writer: rows stream in through sinks) writes new data files (a new file every
+// target_file_rows rows of a sink) and the next snapshot file, then replaces `_current` by
+// an atomic rename: that rename is the commit.
 // UPDATE, DELETE and MERGE copy on write per file (PlanRewrite/Rewrite): the next snapshot
 // keeps listing the files a statement did not change. Files of the current and the previous
 // snapshot are kept (a reader in another process may still be reading the previous one);
@@ -33,6 +34,12 @@ class FileTableStore : public TableStore {
   // committed snapshot or it is corrupt.
   static std::unique_ptr<FileTableStore> Open(const std::string& dir, const std::string& name,
                                               int64_t target_file_rows = kTargetFileRows);
+  // The table at `dir` (which must not hold a table; anything there is removed) with no
+  // snapshot yet: the first commit (a BeginReplace writer) creates it.
+  static std::unique_ptr<FileTableStore> Prepare(const std::string& dir, const std::string& name,
+                                                 const Schema& schema,
+                                                 const BucketSpec& buckets = {},
+                                                 int64_t target_file_rows = kTargetFileRows);
   // Creates the table at `dir` (which must not hold a table) and commits `rows` as snapshot 1.
   static std::unique_ptr<FileTableStore> Create(const std::string& dir, const std::string& name,
                                                 const Schema& schema,
@@ -44,12 +51,11 @@ class FileTableStore : public TableStore {
 
   Snapshot Current() const override;
   std::shared_ptr<const DataSource> Source() const override;
-  void Append(const std::vector<Batch>& rows) override;
-  void Overwrite(const Schema& schema, const std::vector<Batch>& rows) override;
-  void Replace(const Schema& schema, const BucketSpec& buckets,
-               const std::vector<Batch>& rows) override;
+  std::unique_ptr<DataWriter> BeginAppend() override;
+  std::unique_ptr<DataWriter> BeginReplace(const Schema& schema,
+                                            const BucketSpec& buckets) override;
   TableRewrite PlanRewrite(const std::vector<ExprPtr>& conjuncts) const override;
-  void Rewrite(const TableRewrite& rewrite, const std::vector<Batch>& rows) override;
+  std::unique_ptr<DataWriter> BeginRewrite(const TableRewrite& rewrite) override;
   void SetTargetFileRows(int64_t rows) override;
 
   // Rows per Parquet row group (a scan split).
@@ -68,11 +74,11 @@ class FileTableStore : public TableStore {
   FileTableStore(std::string dir, std::string name)
       : dir_(std::move(dir)), name_(std::move(name)) {}
 
-  // Writes `rows` as new data files of about target_file_rows_ rows each; returns them
-  // (relative paths). Nothing is committed. Runs without any lock but the brief flock that
-  // creates each pending marker.
-  std::vector<Snapshot::DataFile> WriteFiles(const Schema& schema, const std::vector<Batch>& rows,
-                                             PendingWrite* write);
+  class Writer;  // file_table_writer.cpp
+
+  // A new data file of `write` (relative path "data/part-<id>.parquet"), marked pending
+  // under the flock so that no garbage collection takes it. The caller writes it.
+  std::string NewDataFile(PendingWrite* write);
   // Commits `next` as the successor of snapshot `base` and makes it visible to readers. When
   // another writer committed since `base`, rebases onto its snapshot if `appended` (the
   // files `next` adds) is given, else throws WriteConflictError; on any failure the files
@@ -81,11 +87,6 @@ class FileTableStore : public TableStore {
               PendingWrite* write);
   // Removes the data files (and pending markers) of `write`.
   static void DiscardWrites(PendingWrite* write);
-  // Writes `rows` as new data files of `next`'s layout: WriteFiles per bucket of a bucketed
-  // table, each file tagged with its bucket. Nothing is committed.
-  std::vector<Snapshot::DataFile> WriteSnapshotFiles(const Snapshot& next,
-                                                     const std::vector<Batch>& rows,
-                                                     PendingWrite* write);
   void PublishCurrent();
   // Publishes the files of each bucket of a bucketed current_ to bucketed_source_.
   void PublishBuckets();

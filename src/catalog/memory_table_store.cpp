@@ -1,13 +1,12 @@
 #include "catalog/memory_table_store.h"
 
+#include <atomic>
+#include <map>
+
 #include "catalog/bucketing.h"
+#include "common/error.h"
 
 namespace sluice {
-
-Schema UnqualifiedSchema(Schema schema) {
-  for (auto& f : schema.mutable_fields()) f.qualifier.clear();
-  return schema;
-}
 
 namespace {
 
@@ -18,6 +17,63 @@ int64_t CountRows(const std::vector<Batch>& rows) {
 }
 
 }  // namespace
+
+// Gathers each sink's rows (the table lives in memory anyway) and commits them in sink
+// order under the store's mutex.
+class InMemoryTableStore::Writer : public DataWriter {
+ public:
+  // `replace`: the rows replace the table's under `schema` and `buckets`; else appended.
+  Writer(InMemoryTableStore& store, bool replace, Schema schema, BucketSpec buckets)
+      : store_(store), replace_(replace), schema_(std::move(schema)), buckets_(std::move(buckets)) {}
+
+  std::unique_ptr<DataSink> OpenSink(int index) override {
+    std::lock_guard lock(mutex_);
+    SLUICE_CHECK(index >= 0, "sink index {}", index);
+    return std::make_unique<Sink>(*this, index);
+  }
+
+  void Commit() override {
+    std::vector<Batch> rows;
+    for (auto& [index, batches] : closed_) {
+      rows.insert(rows.end(), std::make_move_iterator(batches.begin()),
+                  std::make_move_iterator(batches.end()));
+    }
+    if (replace_) {
+      store_.CommitReplace(schema_, buckets_, rows);
+    } else {
+      store_.CommitAppend(rows);
+    }
+  }
+
+  int64_t rows_written() const override { return rows_.load(); }
+
+ private:
+  class Sink : public DataSink {
+   public:
+    Sink(Writer& writer, int index) : writer_(writer), index_(index) {}
+    void Write(const Batch& batch) override {
+      rows_.push_back(batch);
+      writer_.rows_ += static_cast<int64_t>(batch.num_rows());
+    }
+    void Close() override {
+      std::lock_guard lock(writer_.mutex_);
+      writer_.closed_[index_] = std::move(rows_);
+    }
+
+   private:
+    Writer& writer_;
+    const int index_;
+    std::vector<Batch> rows_;
+  };
+
+  InMemoryTableStore& store_;
+  const bool replace_;
+  const Schema schema_;
+  const BucketSpec buckets_;
+  std::mutex mutex_;  // guards closed_
+  std::map<int, std::vector<Batch>> closed_;  // the rows of each closed sink
+  std::atomic<int64_t> rows_{0};
+};
 
 InMemoryTableStore::InMemoryTableStore(const Schema& schema)
     : table_(std::make_shared<MemoryTable>(UnqualifiedSchema(schema), std::vector<Batch>{})) {}
@@ -38,7 +94,16 @@ std::shared_ptr<const DataSource> InMemoryTableStore::Source() const {
   return table_;
 }
 
-void InMemoryTableStore::Append(const std::vector<Batch>& rows) {
+std::unique_ptr<DataWriter> InMemoryTableStore::BeginAppend() {
+  return std::make_unique<Writer>(*this, false, Schema{}, BucketSpec{});
+}
+
+std::unique_ptr<DataWriter> InMemoryTableStore::BeginReplace(const Schema& schema,
+                                                              const BucketSpec& buckets) {
+  return std::make_unique<Writer>(*this, true, schema, buckets);
+}
+
+void InMemoryTableStore::CommitAppend(const std::vector<Batch>& rows) {
   std::lock_guard lock(mutex_);
   rows_.insert(rows_.end(), rows.begin(), rows.end());
   row_count_ += CountRows(rows);
@@ -52,17 +117,8 @@ void InMemoryTableStore::Append(const std::vector<Batch>& rows) {
   version_++;
 }
 
-void InMemoryTableStore::Overwrite(const Schema& schema, const std::vector<Batch>& rows) {
-  BucketSpec current;
-  {
-    std::lock_guard lock(mutex_);
-    current = buckets_;
-  }
-  Replace(schema, KeptBuckets(current, UnqualifiedSchema(schema)), rows);
-}
-
-void InMemoryTableStore::Replace(const Schema& schema, const BucketSpec& buckets,
-                                 const std::vector<Batch>& rows) {
+void InMemoryTableStore::CommitReplace(const Schema& schema, const BucketSpec& buckets,
+                                       const std::vector<Batch>& rows) {
   Schema bare = UnqualifiedSchema(schema);
   std::lock_guard lock(mutex_);
   const bool new_layout = !(bare == table_->schema()) || !(buckets == buckets_);

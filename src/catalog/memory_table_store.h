@@ -18,12 +18,16 @@ class InMemoryTableStore : public TableStore {
 
   Snapshot Current() const override;
   std::shared_ptr<const DataSource> Source() const override;
-  void Append(const std::vector<Batch>& rows) override;
-  void Overwrite(const Schema& schema, const std::vector<Batch>& rows) override;
-  void Replace(const Schema& schema, const BucketSpec& buckets,
-               const std::vector<Batch>& rows) override;
+  std::unique_ptr<DataWriter> BeginAppend() override;
+  std::unique_ptr<DataWriter> BeginReplace(const Schema& schema,
+                                            const BucketSpec& buckets) override;
 
  private:
+  class Writer;
+  // The commits of a Writer: `rows` appended, or replacing every row.
+  void CommitAppend(const std::vector<Batch>& rows);
+  void CommitReplace(const Schema& schema, const BucketSpec& buckets,
+                     const std::vector<Batch>& rows);
   // Publishes rows_ (and bucket_rows_) to the sources. REQUIRES: mutex_ held.
   void PublishLocked(const Schema& schema, bool new_layout);
 

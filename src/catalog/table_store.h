@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "catalog/snapshot.h"
+#include "io/data_writer.h"
 #include "common/error.h"
 #include "io/data_source.h"
 #include "vector/batch.h"
@@ -12,10 +13,10 @@ namespace sluice {
 
 // The storage of one table: a sequence of snapshots, each replacing the last by one atomic
 // commit. A bucketed table (Snapshot::buckets) writes the rows of each bucket to their own
-// files, split by the stores themselves so that every write keeps the layout. Writers
-// compute the new rows first and then call Append or Overwrite, so a failing
-// statement never reaches the store and leaves the current snapshot in place. This is the
-// seam where table metadata moves to Apache Iceberg later.
+// files, split by the stores themselves so that every write keeps the layout. A write
+// streams its rows through a DataWriter and commits once at the end; a failing statement
+// never commits and leaves the current snapshot in place. This is the seam where table
+// metadata moves to Apache Iceberg.
 // Thread-safety: reads (Current, Source) and writes may run concurrently; a store writes
 // data files without a lock and serializes only its commits, and a write that lost a race
 // to another (Overwrite, Replace, Rewrite) fails with WriteConflictError.
@@ -31,19 +32,20 @@ class TableStore {
   // returns a new object and the old one keeps reading its last snapshot.
   virtual std::shared_ptr<const DataSource> Source() const = 0;
 
-  // Commits a snapshot of the current rows followed by `rows` (of the table's column types).
-  // A blind append: when another process committed meanwhile, the rows are appended to its
+  // Writes begin here and stream through the returned DataWriter (table_writer.h).
+  // An append: the snapshot committed holds the current rows followed by the new ones. A
+  // blind append: when another process committed meanwhile, the rows are appended to its
   // snapshot instead (WriteConflictError only if it changed the schema).
-  virtual void Append(const std::vector<Batch>& rows) = 0;
-  // Commits a snapshot holding exactly `rows`, under `schema` (qualifiers are dropped).
-  // `rows` were computed from the snapshot this store last saw, so when another process
-  // committed since, nothing is written and WriteConflictError is thrown.
-  // A bucketed table keeps its bucket layout (UPDATE, DELETE, MERGE rewrite it this way).
-  virtual void Overwrite(const Schema& schema, const std::vector<Batch>& rows) = 0;
-  // Overwrite with a new bucket layout (none when !buckets.bucketed()): CREATE OR REPLACE.
+  virtual std::unique_ptr<DataWriter> BeginAppend() = 0;
+  // A snapshot holding exactly the rows written, under `schema` (qualifiers are dropped)
+  // and bucket layout `buckets` (none when !buckets.bucketed()): CREATE OR REPLACE. The rows
+  // are computed from the snapshot this store sees now, so when another process commits
+  // before this write does, nothing is committed and WriteConflictError is thrown.
   // REQUIRES: `buckets` was resolved against `schema` (ResolveBucketSpec).
-  virtual void Replace(const Schema& schema, const BucketSpec& buckets,
-                       const std::vector<Batch>& rows) = 0;
+  virtual std::unique_ptr<DataWriter> BeginReplace(const Schema& schema,
+                                                    const BucketSpec& buckets) = 0;
+  // BeginReplace keeping the current bucket layout where `schema` still has its columns.
+  std::unique_ptr<DataWriter> BeginOverwrite(const Schema& schema);
 
   // Copy-on-write: the data files of the current snapshot that may hold a row satisfying
   // every one of `conjuncts` (BOOLEAN predicates bound over the table's schema; none: every
@@ -56,14 +58,18 @@ class TableStore {
     whole.source = Source();
     return whole;
   }
-  // Commits the table without the rows of `rewrite` (its files, or every row when whole),
-  // with `rows` (the rows that replace them and any new rows, of the table's column types)
-  // in new data files. WriteConflictError when another writer committed since
-  // rewrite.version; nothing is committed then.
-  virtual void Rewrite(const TableRewrite& rewrite, const std::vector<Batch>& rows) {
-    (void)rewrite;
-    Overwrite(Current().schema, rows);
-  }
+  // The table without the rows of `rewrite` (its files, or every row when whole), with the
+  // rows written (those that replace them and any new rows, of the table's column types)
+  // in new data files. WriteConflictError, now or from Commit, when another writer
+  // committed since rewrite.version; nothing is committed then.
+  virtual std::unique_ptr<DataWriter> BeginRewrite(const TableRewrite& rewrite);
+
+  // The same writes with their rows at hand: Begin*, one sink, Commit.
+  void Append(const std::vector<Batch>& rows);
+  void Overwrite(const Schema& schema, const std::vector<Batch>& rows);
+  void Replace(const Schema& schema, const BucketSpec& buckets, const std::vector<Batch>& rows);
+  void Rewrite(const TableRewrite& rewrite, const std::vector<Batch>& rows);
+
   // Writes start a new data file after this many rows (a store of data files).
   virtual void SetTargetFileRows(int64_t rows) { (void)rows; }
 };

@@ -227,8 +227,44 @@ void Warehouse::SetTargetFileRows(int64_t rows) {
   for (auto& [n, t] : tables_) t->SetTargetFileRows(rows);
 }
 
-void Warehouse::CreateTable(const CatalogName& name, const Schema& schema,
-                            const std::vector<Batch>& rows, const BucketSpec& buckets) {
+// The write of a new table: the store's first commit, then the name in the catalog.
+class Warehouse::CreateWriter : public DataWriter {
+ public:
+  CreateWriter(Warehouse& warehouse, CatalogName name, std::shared_ptr<TableStore> store,
+               const Schema& schema, const BucketSpec& buckets)
+      : warehouse_(warehouse),
+        name_(std::move(name)),
+        store_(std::move(store)),
+        inner_(store_->BeginReplace(schema, buckets)) {}
+  ~CreateWriter() override {
+    inner_.reset();  // removes its files unless committed
+    if (committed_) return;
+    if (warehouse_.persistent()) {
+      std::error_code ignored;
+      fs::remove_all(warehouse_.TableDir(name_), ignored);
+    }
+    warehouse_.FinishCreate(name_, nullptr);
+  }
+
+  std::unique_ptr<DataSink> OpenSink(int index) override { return inner_->OpenSink(index); }
+  void Commit() override {
+    inner_->Commit();
+    committed_ = true;
+    warehouse_.FinishCreate(name_, store_);
+  }
+  int64_t rows_written() const override { return inner_->rows_written(); }
+
+ private:
+  Warehouse& warehouse_;
+  const CatalogName name_;
+  std::shared_ptr<TableStore> store_;
+  std::unique_ptr<DataWriter> inner_;
+  bool committed_ = false;
+};
+
+std::unique_ptr<DataWriter> Warehouse::BeginCreateTable(const CatalogName& name,
+                                                        const Schema& schema,
+                                                        const BucketSpec& buckets) {
   CheckName(name.name, "table");
   std::shared_ptr<TableStore> existing;
   {
@@ -245,32 +281,34 @@ void Warehouse::CreateTable(const CatalogName& name, const Schema& schema,
       creating_.insert(name);
     }
   }
-  if (existing != nullptr) {
-    existing->Replace(schema, buckets, rows);
-    return;
-  }
+  if (existing != nullptr) return existing->BeginReplace(schema, buckets);
   // The data files are written without the lock; the name stays reserved meanwhile.
-  std::shared_ptr<TableStore> store;
   try {
+    std::shared_ptr<TableStore> store;
     if (persistent()) {
-      store = FileTableStore::Create(TableDir(name), name.Display(), schema, rows, buckets,
-                                     target_file_rows_);
+      store = FileTableStore::Prepare(TableDir(name), name.Display(), schema, buckets,
+                                      target_file_rows_);
     } else {
-      auto memory = std::make_shared<InMemoryTableStore>(schema);
-      memory->Replace(schema, buckets, rows);
-      store = std::move(memory);
+      store = std::make_shared<InMemoryTableStore>(schema);
     }
+    return std::make_unique<CreateWriter>(*this, name, std::move(store), schema, buckets);
   } catch (...) {
-    std::lock_guard lock(mutex_);
-    creating_.erase(name);
-    created_.notify_all();
+    FinishCreate(name, nullptr);
     throw;
   }
+}
+
+void Warehouse::FinishCreate(const CatalogName& name, std::shared_ptr<TableStore> store) {
   std::lock_guard lock(mutex_);
   creating_.erase(name);
   created_.notify_all();
   // A schema dropped meanwhile took the table's directory with it.
-  if (schemas_.count(name.schema)) tables_[name] = std::move(store);
+  if (store != nullptr && schemas_.count(name.schema)) tables_[name] = std::move(store);
+}
+
+void Warehouse::CreateTable(const CatalogName& name, const Schema& schema,
+                            const std::vector<Batch>& rows, const BucketSpec& buckets) {
+  WriteAndCommit(*BeginCreateTable(name, schema, buckets), rows);
 }
 
 void Warehouse::Append(const CatalogName& name, const std::vector<Batch>& rows) {

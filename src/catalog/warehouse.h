@@ -78,9 +78,15 @@ class Warehouse {
   // Throws InvalidInputError when there is no such view (dropped since HasView(name)).
   ViewDefinition View(const CatalogName& name) const;
 
-  // Creates the table with `rows`, or replaces the rows, schema and bucket layout of an
-  // existing table in one commit. Throws InvalidInputError when the schema does not exist or
-  // a view has the name. REQUIRES: `buckets` resolved against `schema` (ResolveBucketSpec).
+  // A write that creates the table with the rows written, or replaces the rows, schema and
+  // bucket layout of an existing table, in one commit. A new table's name stays reserved
+  // (a second create of it waits) until the writer commits or is destroyed; a writer
+  // destroyed without Commit leaves no table. Throws InvalidInputError when the schema does
+  // not exist or a view has the name. REQUIRES: `buckets` resolved against `schema`
+  // (ResolveBucketSpec).
+  std::unique_ptr<DataWriter> BeginCreateTable(const CatalogName& name, const Schema& schema,
+                                               const BucketSpec& buckets);
+  // BeginCreateTable with `rows`, committed.
   void CreateTable(const CatalogName& name, const Schema& schema, const std::vector<Batch>& rows,
                    const BucketSpec& buckets = {});
   // Commits `rows` appended to / replacing the table's rows; a bucketed table keeps its
@@ -108,6 +114,9 @@ class Warehouse {
   // The table's store, shared so that a write outlives a concurrent DROP. Throws
   // InvalidInputError when there is none (dropped since the caller looked).
   std::shared_ptr<TableStore> Store(const CatalogName& name) const;
+  class CreateWriter;
+  // Ends the reservation of a name in creating_; registers `store` under it when given.
+  void FinishCreate(const CatalogName& name, std::shared_ptr<TableStore> store);
 
   std::string root_;  // empty: in memory
   mutable std::mutex mutex_;

@@ -59,6 +59,9 @@ class PhysicalOperator {
   int num_partitions() const { return output_partitioning().num_partitions; }
 
   virtual std::unique_ptr<BatchStream> Execute(int partition, ExecContext& ctx) const = 0;
+  // Called once per query after every task of the final stage has succeeded, children
+  // first; not called when the query fails. A sink commits here (WriteSink).
+  virtual void Finalize(ExecContext& ctx) const { (void)ctx; }
 
   // Why the planner chose this operator (a join's strategy and its reason), shown by EXPLAIN.
   const std::string& explain_note() const { return explain_note_; }

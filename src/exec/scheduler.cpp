@@ -24,6 +24,11 @@ void RunInputStages(const PhysicalOperator& op, ExecContext& ctx, int& next_stag
   }
 }
 
+void FinalizeTree(const PhysicalOperator& op, ExecContext& ctx) {
+  for (const auto& child : op.children()) FinalizeTree(*child, ctx);
+  op.Finalize(ctx);
+}
+
 void AssignIdsFrom(PhysicalOperator& op, int& next) {
   op.set_id(next++);
   for (const auto& child : op.children()) AssignIdsFrom(*child, next);
@@ -71,6 +76,7 @@ void Scheduler::Run(const PhysicalOperator& root, ExecContext& ctx,
     }
     if (ctx.progress()) ctx.progress()->TaskFinished(final_stage);
   });
+  FinalizeTree(root, ctx);
 }
 
 std::vector<std::vector<Batch>> Scheduler::CollectPartitions(const PhysicalOperator& root,

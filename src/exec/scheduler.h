@@ -15,7 +15,8 @@ class Scheduler {
  public:
   // Runs every stage below `root`, then calls `task(partition, stream)` for each partition
   // of root's stage in parallel (the final stage). `task` may throw; the first error by
-  // partition order is rethrown.
+  // partition order is rethrown. Once every final task has succeeded, the operators'
+  // Finalize runs (a write commits).
   //
   // With `discard`, a final task that fails with a RetryableError is re-run (task_retries
   // times at most) after `discard(partition)` has dropped what `task` kept of the failed

@@ -12,6 +12,7 @@
 #include "exec/scheduler.h"
 #include "exec/sort.h"
 #include "exec/sort_merge_join.h"
+#include "exec/write_sink.h"
 #include "expr/aggregate_function.h"
 #include "expr/binder.h"
 #include "physical/join_strategy.h"
@@ -264,6 +265,8 @@ PhysicalOperatorPtr PhysicalPlanner::PlanNode(const LogicalPlan& plan) {
       return PlanCache(plan);
     case LogicalKind::kWindow:
       return PlanWindow(PlanNode(plan.child()), plan, settings_.shuffle_partitions);
+    case LogicalKind::kWrite:
+      return std::make_unique<WriteSink>(PlanNode(plan.child()), plan.target);
   }
   SLUICE_CHECK(false, "unknown logical node");
   return nullptr;

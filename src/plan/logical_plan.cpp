@@ -280,6 +280,7 @@ std::string LogicalPlan::ToString(int indent) const {
     case LogicalKind::kCoalesce: line = fmt::format("Coalesce {}", num_partitions); break;
     case LogicalKind::kCache: line = "Cache"; break;
     case LogicalKind::kWindow: line = "Window " + list(exprs); break;
+    case LogicalKind::kWrite: line = "Write " + target->Describe(); break;
   }
   std::string out = pad + line + "\n";
   for (const auto& c : children) out += c->ToString(indent + 1);
@@ -305,6 +306,15 @@ LogicalPlanPtr WithJoinHint(const LogicalPlanPtr& plan, const std::string& hint)
     tagged->children[0] = WithJoinHint(tagged->children[0], hint);
   }
   return tagged;
+}
+
+LogicalPlanPtr MakeWrite(LogicalPlanPtr child, std::shared_ptr<const DataTarget> target) {
+  auto n = std::make_shared<LogicalPlan>();
+  n->kind = LogicalKind::kWrite;
+  n->schema = Schema({Field{"count", LogicalType(TypeId::kBigInt), false, ""}});
+  n->target = std::move(target);
+  n->children.push_back(std::move(child));
+  return n;
 }
 
 }  // namespace sluice

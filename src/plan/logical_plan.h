@@ -10,6 +10,7 @@
 
 #include "expr/expr.h"
 #include "io/data_source.h"
+#include "io/data_writer.h"
 #include "vector/batch.h"
 #include "vector/schema.h"
 
@@ -34,6 +35,8 @@ enum class LogicalKind {
   kCoalesce,     // num_partitions: merge partitions without a shuffle
   kCache,        // cache: materialized on first use, reused after
   kWindow,       // exprs = window calls (kWindow); output = child columns + one per call
+  kWrite,        // target: the child's rows are written there; output = BIGINT count per
+                 // partition (rows written), the write committed once every task succeeded
 };
 
 enum class JoinKind { kInner, kLeft, kRight, kFull, kSemi, kAnti, kCross };
@@ -78,6 +81,7 @@ struct LogicalPlan {
   int64_t offset = 0;                         // kLimit
   int num_partitions = 0;                     // kRepartition, kCoalesce
   std::shared_ptr<CacheStore> cache;          // kCache
+  std::shared_ptr<const DataTarget> target;   // kWrite
   // A join strategy hint on this relation when it is a join input: "broadcast", "merge" or
   // "shuffle_hash" (SQL /*+ BROADCAST(t) */, DataFrame.Hint). Empty when none.
   std::string join_hint;
@@ -122,5 +126,8 @@ LogicalPlanPtr WithSkewKey(const LogicalPlanPtr& plan, const std::string& key, i
 // Window functions: each of `window_exprs` must be a window call (ExprKind::kWindow, possibly
 // aliased); the output is the child's columns followed by one column per call.
 LogicalPlanPtr MakeWindow(LogicalPlanPtr child, const std::vector<ExprPtr>& window_exprs);
+// Writes the rows of `child` to `target` (INSERT, CREATE TABLE AS, COPY TO). REQUIRES: the
+// child's columns have the target's types (the binder casts them).
+LogicalPlanPtr MakeWrite(LogicalPlanPtr child, std::shared_ptr<const DataTarget> target);
 
 }  // namespace sluice

@@ -1,0 +1,168 @@
+#include "catalog/file_table_writer.h"
+
+#include <algorithm>
+
+#include "catalog/bucketing.h"
+#include "common/error.h"
+#include "io/parquet_writer.h"
+
+namespace sluice {
+
+// The data files of one task. Files are cut at batch boundaries once they hold the store's
+// target_file_rows rows, so the layout depends only on the rows given to each sink. A sink
+// holds its first kSmallSinkRows rows in memory: one that never gets more gives them to the
+// writer, which writes the rows of all such sinks together at commit (in sink order), so a
+// small write of many partitions makes one file rather than one per partition.
+class FileTableStore::Writer::Sink : public DataSink {
+ public:
+  Sink(Writer& writer, int index)
+      : writer_(writer),
+        index_(index),
+        target_rows_(writer.store_.target_file_rows_),
+        open_(static_cast<size_t>(
+            writer.next_.buckets.bucketed() ? writer.next_.buckets.num_buckets : 1)) {
+    options_.row_group_rows = std::min(kRowGroupRows, target_rows_);
+  }
+
+  void Write(const Batch& batch) override {
+    if (batch.num_rows() == 0) return;
+    if (streaming_) {
+      WriteRows(batch);
+      return;
+    }
+    held_.push_back(batch);
+    held_rows_ += static_cast<int64_t>(batch.num_rows());
+    if (held_rows_ >= kSmallSinkRows) {
+      streaming_ = true;
+      for (const auto& b : held_) WriteRows(b);
+      held_.clear();
+    }
+  }
+
+  void Close() override {
+    for (size_t b = 0; b < open_.size(); b++) {
+      if (open_[b].writer != nullptr) Finish(b);
+    }
+    std::lock_guard lock(writer_.mutex_);
+    writer_.files_[index_] = std::move(files_);
+    if (held_.empty()) {
+      writer_.small_.erase(index_);
+    } else {
+      writer_.small_[index_] = std::move(held_);
+    }
+  }
+
+  // Rows a sink holds before it writes files of its own.
+  static constexpr int64_t kSmallSinkRows = 16384;
+
+  // Writes `rows` to files now (the writer's rows of small sinks).
+  void WriteAll(const std::vector<Batch>& rows) {
+    streaming_ = true;
+    for (const auto& b : rows) Write(b);
+  }
+
+ private:
+  struct OpenFile {
+    std::unique_ptr<ParquetWriter> writer;
+    std::string relative;
+  };
+
+  void WriteRows(const Batch& batch) {
+    const Snapshot& next = writer_.next_;
+    if (!next.buckets.bucketed()) {
+      WriteTo(0, batch);
+      return;
+    }
+    const auto split = SplitIntoBuckets(next.schema, next.buckets, {batch});
+    for (size_t b = 0; b < split.size(); b++) {
+      for (const auto& part : split[b]) WriteTo(b, part);
+    }
+  }
+
+  void WriteTo(size_t bucket, const Batch& batch) {
+    if (batch.num_rows() == 0) return;
+    OpenFile& f = open_[bucket];
+    if (f.writer == nullptr) {
+      {
+        std::lock_guard lock(writer_.mutex_);
+        f.relative = writer_.store_.NewDataFile(&writer_.write_);
+      }
+      f.writer = std::make_unique<ParquetWriter>(writer_.store_.dir_ + "/" + f.relative,
+                                                 writer_.next_.schema, options_);
+    }
+    f.writer->Append(batch);
+    writer_.rows_ += static_cast<int64_t>(batch.num_rows());
+    if (f.writer->rows_written() >= target_rows_) Finish(bucket);
+  }
+
+  void Finish(size_t bucket) {
+    OpenFile& f = open_[bucket];
+    f.writer->Finish();
+    Snapshot::DataFile file;
+    file.path = f.relative;
+    file.rows = f.writer->rows_written();
+    if (writer_.next_.buckets.bucketed()) file.bucket = static_cast<int>(bucket);
+    files_.push_back(std::move(file));
+    f.writer.reset();
+  }
+
+  Writer& writer_;
+  const int index_;
+  const int64_t target_rows_;
+  ParquetWriteOptions options_;
+  std::vector<OpenFile> open_;  // per bucket (one when not bucketed)
+  std::vector<Snapshot::DataFile> files_;
+  bool streaming_ = false;   // files are written as rows come
+  std::vector<Batch> held_;  // the first rows, until streaming_
+  int64_t held_rows_ = 0;
+};
+
+FileTableStore::Writer::Writer(FileTableStore& store, Snapshot next, int64_t base, bool append)
+    : store_(store), next_(std::move(next)), base_(base), append_(append) {}
+
+FileTableStore::Writer::~Writer() {
+  std::lock_guard lock(mutex_);
+  if (!committed_) DiscardWrites(&write_);
+}
+
+std::unique_ptr<DataSink> FileTableStore::Writer::OpenSink(int index) {
+  {
+    std::lock_guard lock(mutex_);
+    // A retried task opens its index again; its Close replaces the failed attempt's rows.
+    SLUICE_CHECK(index >= 0 && !committed_, "sink {} opened after the commit", index);
+  }
+  return std::make_unique<Sink>(*this, index);
+}
+
+void FileTableStore::Writer::Commit() {
+  std::map<int, std::vector<Batch>> small;
+  {
+    std::lock_guard lock(mutex_);
+    SLUICE_CHECK(!committed_, "table {}: a write committed twice", store_.name_);
+    small.swap(small_);
+  }
+  if (!small.empty()) {
+    // One sink for the rows of every small sink, listed after the tasks' own files.
+    Sink rest(*this, kSmallRowsIndex);
+    for (const auto& [index, rows] : small) rest.WriteAll(rows);
+    rest.Close();
+  }
+  std::lock_guard lock(mutex_);
+  std::vector<Snapshot::DataFile> added;
+  for (auto& [index, files] : files_) {
+    added.insert(added.end(), std::make_move_iterator(files.begin()),
+                 std::make_move_iterator(files.end()));
+  }
+  // A bucketed table lists its files by bucket (sink order within one).
+  std::stable_sort(added.begin(), added.end(),
+                   [](const auto& a, const auto& b) { return a.bucket < b.bucket; });
+  Snapshot next = next_;
+  for (const auto& f : added) {
+    next.row_count += f.rows;
+    next.files.push_back(f);
+  }
+  store_.Commit(std::move(next), base_, append_ ? &added : nullptr, &write_);
+  committed_ = true;
+}
+
+}  // namespace sluice

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "catalog/file_table_store.h"
+
+namespace sluice {
+
+// A write to a FileTableStore: each sink writes Parquet data files of up to the store's
+// target_file_rows rows (one open file per bucket of a bucketed table), cut at batch
+// boundaries, and Commit commits the snapshot with the files of every sink in index order;
+// sinks of few rows are written together at commit, so small writes make few files.
+// The files are pending (invisible to readers, safe from garbage collection) until then;
+// the destructor removes them when the write never committed.
+// A sink destroyed without Close (a failed task attempt) contributes nothing; an index opened
+// again (a retry) replaces what its earlier sink wrote, whose files are then collected as
+// garbage after the commit. REQUIRES: every sink is destroyed before its writer.
+class FileTableStore::Writer : public DataWriter {
+ public:
+  // `next`: the snapshot to commit, without the files this write adds (schema, buckets and
+  // the files it keeps); `base`: the version its rows were computed from. With `append`, a
+  // commit that finds another writer's snapshot after `base` appends to it instead of
+  // failing.
+  Writer(FileTableStore& store, Snapshot next, int64_t base, bool append);
+  ~Writer() override;
+
+  std::unique_ptr<DataSink> OpenSink(int index) override;
+  void Commit() override;
+  int64_t rows_written() const override { return rows_.load(); }
+
+ private:
+  class Sink;
+
+  FileTableStore& store_;
+  Snapshot next_;
+  const int64_t base_;
+  const bool append_;
+  std::atomic<int64_t> rows_{0};
+  std::mutex mutex_;  // guards what follows
+  PendingWrite write_;
+  // The files of each closed sink (tagged with their bucket), in the order written.
+  std::map<int, std::vector<Snapshot::DataFile>> files_;
+  // The rows of closed sinks too small to write files of their own, written at commit.
+  std::map<int, std::vector<Batch>> small_;
+  // The sink index of those rows: after every task's.
+  static constexpr int kSmallRowsIndex = 1 << 30;
+  bool committed_ = false;
+};
+
+}  // namespace sluice

@@ -1,0 +1,37 @@
+#include "catalog/table_store.h"
+
+#include "catalog/bucketing.h"
+
+namespace sluice {
+
+Schema UnqualifiedSchema(Schema schema) {
+  for (auto& f : schema.mutable_fields()) f.qualifier.clear();
+  return schema;
+}
+
+std::unique_ptr<DataWriter> TableStore::BeginOverwrite(const Schema& schema) {
+  return BeginReplace(schema, KeptBuckets(Current().buckets, UnqualifiedSchema(schema)));
+}
+
+// A store without data files rewrites every row; in memory the later commit wins.
+std::unique_ptr<DataWriter> TableStore::BeginRewrite(const TableRewrite& rewrite) {
+  (void)rewrite;
+  return BeginOverwrite(Current().schema);
+}
+
+void TableStore::Append(const std::vector<Batch>& rows) { WriteAndCommit(*BeginAppend(), rows); }
+
+void TableStore::Overwrite(const Schema& schema, const std::vector<Batch>& rows) {
+  WriteAndCommit(*BeginOverwrite(schema), rows);
+}
+
+void TableStore::Replace(const Schema& schema, const BucketSpec& buckets,
+                         const std::vector<Batch>& rows) {
+  WriteAndCommit(*BeginReplace(schema, buckets), rows);
+}
+
+void TableStore::Rewrite(const TableRewrite& rewrite, const std::vector<Batch>& rows) {
+  WriteAndCommit(*BeginRewrite(rewrite), rows);
+}
+
+}  // namespace sluice

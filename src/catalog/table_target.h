@@ -1,0 +1,47 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "catalog/table_store.h"
+#include "catalog/warehouse.h"
+#include "io/data_writer.h"
+
+namespace sluice {
+
+// INSERT INTO a table: the rows written are appended in one commit.
+class AppendTarget : public DataTarget {
+ public:
+  AppendTarget(std::shared_ptr<TableStore> store, std::string display)
+      : store_(std::move(store)), display_(std::move(display)) {}
+  std::unique_ptr<DataWriter> Begin() const override { return store_->BeginAppend(); }
+  std::string Describe() const override { return "INSERT INTO " + display_; }
+
+ private:
+  std::shared_ptr<TableStore> store_;
+  std::string display_;
+};
+
+// CREATE [OR REPLACE] TABLE ... AS: the rows written become the table (Warehouse::
+// BeginCreateTable: created, or an existing table's rows, schema and layout replaced).
+class CreateTableTarget : public DataTarget {
+ public:
+  // REQUIRES: `buckets` resolved against `schema`; `warehouse` outlives the write.
+  CreateTableTarget(Warehouse& warehouse, CatalogName name, Schema schema, BucketSpec buckets)
+      : warehouse_(warehouse),
+        name_(std::move(name)),
+        schema_(std::move(schema)),
+        buckets_(std::move(buckets)) {}
+  std::unique_ptr<DataWriter> Begin() const override {
+    return warehouse_.BeginCreateTable(name_, schema_, buckets_);
+  }
+  std::string Describe() const override { return "CREATE TABLE " + name_.Display() + " AS"; }
+
+ private:
+  Warehouse& warehouse_;
+  CatalogName name_;
+  Schema schema_;
+  BucketSpec buckets_;
+};
+
+}  // namespace sluice
