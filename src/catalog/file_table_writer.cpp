@@ -26,6 +26,7 @@ class FileTableStore::Writer::Sink : public DataSink {
 
   void Write(const Batch& batch) override {
     if (batch.num_rows() == 0) return;
+    writer_.rows_ += static_cast<int64_t>(batch.num_rows());
     if (streaming_) {
       WriteRows(batch);
       return;
@@ -55,10 +56,10 @@ class FileTableStore::Writer::Sink : public DataSink {
   // Rows a sink holds before it writes files of its own.
   static constexpr int64_t kSmallSinkRows = 16384;
 
-  // Writes `rows` to files now (the writer's rows of small sinks).
+  // Writes `rows` to files now: the rows of small sinks, counted when they were written.
   void WriteAll(const std::vector<Batch>& rows) {
     streaming_ = true;
-    for (const auto& b : rows) Write(b);
+    for (const auto& b : rows) WriteRows(b);
   }
 
  private:
@@ -91,7 +92,6 @@ class FileTableStore::Writer::Sink : public DataSink {
                                                  writer_.next_.schema, options_);
     }
     f.writer->Append(batch);
-    writer_.rows_ += static_cast<int64_t>(batch.num_rows());
     if (f.writer->rows_written() >= target_rows_) Finish(bucket);
   }
 
