@@ -1,5 +1,7 @@
 #include "exec/adaptive_join_switch.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "common/memory.h"
@@ -110,8 +112,11 @@ SwitchState& StateOf(const SortMergeJoin& join, ExecContext& ctx) {
         }
         const int64_t left_bytes = left_exchange->buffer(ctx)->Stats().total_bytes();
         const int64_t right_bytes = right_exchange->buffer(ctx)->Stats().total_bytes();
-        const bool right_small = may_build_right && right_bytes <= s.broadcast_threshold;
-        const bool left_small = may_build_left && left_bytes <= s.broadcast_threshold;
+        // A broadcast build cannot spill: it must also fit the memory budget (the planner's
+        // in-process broadcast bound), or a join planned to spill would fail.
+        const int64_t max_build = std::min(s.broadcast_threshold, ctx.memory().limit() / 8);
+        const bool right_small = may_build_right && right_bytes <= max_build;
+        const bool left_small = may_build_left && left_bytes <= max_build;
         if (!right_small && !left_small) return state;
         state->swapped = left_small && (!right_small || left_bytes < right_bytes);
         state->left_width = static_cast<int>(join.child(0).schema().size());

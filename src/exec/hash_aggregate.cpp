@@ -131,7 +131,11 @@ class HashAggregateStream : public BatchStream {
   void Reset() {
     table_.reset();
     states_.reset();
-    states_ = std::make_unique<AggregateStates>(FunctionsOf(op_.aggregates()), &ctx_.memory());
+    // A global aggregate's one group is working memory of fixed size, not reserved: its
+    // states would reserve a whole chunk of groups, refused (a failed query) when spilling
+    // operators beneath it hold the budget.
+    states_ = std::make_unique<AggregateStates>(
+        FunctionsOf(op_.aggregates()), key_types_.empty() ? nullptr : &ctx_.memory());
     if (!key_types_.empty()) {
       table_ = std::make_unique<KeyHashTable>(key_types_, &ctx_.memory());
     } else {

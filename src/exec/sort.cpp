@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "exec/exec_context.h"
-#include "exec/sorted_run_merger.h"
+#include "exec/external_merge.h"
 #include "exec/spill_file.h"
 
 namespace sluice {
@@ -32,8 +32,9 @@ constexpr int64_t kSortBytesPerRow = 40;
 // External merge: the buffer is reserved from the MemoryManager (its batches, their
 // concatenation and the sort entries); when a reservation is refused, the buffered rows are
 // sorted and written as a run to a SpillFile, and the output is the k-way merge of the runs
-// (SortedRunMerger). Runs are in input order and the merge breaks ties by run, so the
-// result is as stable as the in-memory sort.
+// (ExternalMerge, in passes of bounded fan-in when there are many runs). Runs are in input
+// order and the merge breaks ties by run, so the result is as stable as the in-memory sort.
+// A refused reservation never fails the sort: it spills what it holds.
 class SortStream : public BatchStream {
  public:
   SortStream(const Sort& op, ExecContext& ctx, int partition)
@@ -72,42 +73,53 @@ class SortStream : public BatchStream {
     std::vector<Batch> batches;
     size_t rows = 0;
     int64_t bytes = 0;
+    // Refused: the buffered rows become a sorted run on disk and the buffer starts again
+    // from nothing. Never fails, however little of the budget is left to this sort: at
+    // worst its runs are small and the merge takes more passes.
+    auto spill_buffer = [&] {
+      WriteRun(batches, rows);
+      batches.clear();
+      rows = 0;
+      bytes = 0;
+      reservation_.Resize(0);
+    };
     Batch batch;
     while (input_->Next(&batch)) {
       const auto batch_bytes = static_cast<int64_t>(batch.MemoryBytes());
-      if (!reservation_.TryResize(Footprint(bytes + batch_bytes, rows + batch.num_rows()))) {
-        if (!batches.empty()) {
-          WriteRun(batches, rows);
-          batches.clear();
-          rows = 0;
-          bytes = 0;
-        }
-        reservation_.Resize(Footprint(batch_bytes, batch.num_rows()));
-      }
+      const bool reserved =
+          reservation_.TryResize(Footprint(bytes + batch_bytes, rows + batch.num_rows()));
       rows += batch.num_rows();
       bytes += batch_bytes;
       batches.push_back(std::move(batch));
+      if (!reserved) {
+        spill_buffer();  // this batch with the others
+        continue;
+      }
       if (rows >= compact_at) {
         Batch best = SortAndTake(batches, rows, limit);
         batches.clear();
         rows = best.num_rows();
         bytes = static_cast<int64_t>(best.MemoryBytes());
-        reservation_.Resize(Footprint(bytes, rows));
         batches.push_back(std::move(best));
+        if (!reservation_.TryResize(Footprint(bytes, rows))) spill_buffer();
       }
     }
     if (!runs_.empty()) {
       if (rows > 0) WriteRun(batches, rows);
       batches.clear();
       reservation_.Resize(0);
-      std::vector<std::unique_ptr<BatchStream>> readers;
-      for (const auto& run : runs_) readers.push_back(run->OpenReader());
-      merger_ = std::make_unique<SortedRunMerger>(std::move(readers), op_.keys(), types_, limit);
+      merger_ = std::make_unique<ExternalMerge>(std::move(runs_), op_.keys(), types_, limit,
+                                                &ctx_.memory(), &ctx_.temp_directory(),
+                                                &ctx_.metrics(op_.id()).spilled_bytes);
       return;
     }
     columns_ = Concatenate(batches, op_.child().schema(), rows);
     batches.clear();
     order_ = ComputeSortOrder(columns_, op_.keys(), rows, limit, &ctx_.pool());
+    // What stays until the rows are emitted: the sorted columns and the order.
+    reservation_.Resize(
+        std::min(reservation_.bytes(),
+                 bytes + static_cast<int64_t>(order_.size() * sizeof(uint32_t))));
   }
 
   // Sorts `batches` (`rows` rows) and writes them as one sorted run.
@@ -147,7 +159,7 @@ class SortStream : public BatchStream {
   size_t emitted_ = 0;
   // External merge: the sorted runs on disk and their merge.
   std::vector<std::unique_ptr<SpillFile>> runs_;
-  std::unique_ptr<SortedRunMerger> merger_;
+  std::unique_ptr<ExternalMerge> merger_;
 };
 
 }  // namespace

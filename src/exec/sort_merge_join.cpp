@@ -247,8 +247,19 @@ class SortMergeJoinStream : public BatchStream {
     }
     right_size_ += batch.num_rows();
     if (track_right_) right_matched_.resize(right_size_, 0);
-    reservation_.Resize(BufferBytes());
+    ReserveRightBuffer();
     return true;
+  }
+
+  // Reserves the right buffer. A buffer of a few batches (the run of an ordinary key and
+  // the batch being scanned) is working memory any merge needs: when the budget, held by
+  // other operators, refuses it, the join goes on with it unreserved (a fixed overhead per
+  // task) instead of failing. Only a run of one key larger than that, refused, fails.
+  void ReserveRightBuffer() {
+    constexpr size_t kUnreservedRows = 8 * kBatchSize;
+    const int64_t bytes = BufferBytes();
+    if (reservation_.TryResize(bytes)) return;
+    if (right_size_ > kUnreservedRows) reservation_.Resize(bytes);
   }
 
   void Compact(size_t keep_from) {

@@ -4,6 +4,7 @@
 #include <lz4.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -77,18 +78,36 @@ SpillFile::~SpillFile() {
   ::unlink(path_.c_str());
 }
 
+namespace {
+
+// The encode buffers of the spill files written by this thread. Per thread rather than per
+// file: a query may hold hundreds of spill files (an exchange has one per map task and
+// partition), and buffers of a batch's size kept in each were memory outside the budget.
+struct EncodeBuffers {
+  std::string raw;
+  std::string compressed;
+};
+EncodeBuffers& ThreadEncodeBuffers() {
+  thread_local EncodeBuffers buffers;
+  return buffers;
+}
+
+}  // namespace
+
 int64_t SpillFile::Write(const Batch& batch) {
-  raw_.clear();
-  SerializeBatch(batch, &raw_);
-  SLUICE_CHECK(raw_.size() < (size_t{1} << 31), "spilled batch of {} bytes", raw_.size());
-  const int bound = LZ4_compressBound(static_cast<int>(raw_.size()));
-  compressed_.resize(kFrameHeader + static_cast<size_t>(bound));
-  const int n = LZ4_compress_default(raw_.data(), compressed_.data() + kFrameHeader,
-                                     static_cast<int>(raw_.size()), bound);
-  SLUICE_CHECK(n > 0, "LZ4 compression of {} bytes failed", raw_.size());
-  const uint32_t header[2] = {static_cast<uint32_t>(raw_.size()), static_cast<uint32_t>(n)};
-  std::memcpy(compressed_.data(), header, kFrameHeader);
-  const char* p = compressed_.data();
+  std::string& raw = ThreadEncodeBuffers().raw;
+  std::string& compressed = ThreadEncodeBuffers().compressed;
+  raw.clear();
+  SerializeBatch(batch, &raw);
+  SLUICE_CHECK(raw.size() < (size_t{1} << 31), "spilled batch of {} bytes", raw.size());
+  const int bound = LZ4_compressBound(static_cast<int>(raw.size()));
+  compressed.resize(kFrameHeader + static_cast<size_t>(bound));
+  const int n = LZ4_compress_default(raw.data(), compressed.data() + kFrameHeader,
+                                     static_cast<int>(raw.size()), bound);
+  SLUICE_CHECK(n > 0, "LZ4 compression of {} bytes failed", raw.size());
+  const uint32_t header[2] = {static_cast<uint32_t>(raw.size()), static_cast<uint32_t>(n)};
+  std::memcpy(compressed.data(), header, kFrameHeader);
+  const char* p = compressed.data();
   size_t left = kFrameHeader + static_cast<size_t>(n);
   int64_t at = offset_;
   while (left > 0) {
@@ -103,6 +122,7 @@ int64_t SpillFile::Write(const Batch& batch) {
   offset_ = at;
   rows_ += static_cast<int64_t>(batch.num_rows());
   batches_++;
+  max_batch_bytes_ = std::max(max_batch_bytes_, static_cast<int64_t>(raw.size()));
   return written;
 }
 

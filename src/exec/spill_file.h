@@ -34,6 +34,10 @@ class SpillFile {
   int64_t bytes_on_disk() const { return offset_; }
   int64_t num_rows() const { return rows_; }
   int64_t num_batches() const { return batches_; }
+  // The largest batch written, serialized and uncompressed: about what a reader holds in
+  // memory for one batch (its decoded batch, and its raw and compressed frame buffers each
+  // at most this).
+  int64_t max_batch_bytes() const { return max_batch_bytes_; }
 
  private:
   std::string path_;
@@ -42,9 +46,7 @@ class SpillFile {
   int64_t offset_ = 0;
   int64_t rows_ = 0;
   int64_t batches_ = 0;
-  // Reused encode buffers.
-  std::string raw_;
-  std::string compressed_;
+  int64_t max_batch_bytes_ = 0;
 };
 
 }  // namespace sluice

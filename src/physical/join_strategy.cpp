@@ -93,8 +93,13 @@ JoinStrategy ChooseJoinStrategy(JoinType type, const JoinInputInfo& left,
                                    left.partitioning.num_partitions));
   }
 
-  // 2. Broadcast under the threshold: the smaller side that may be built.
-  const int64_t threshold = settings.broadcast_threshold;
+  // 2. Broadcast under the threshold: the smaller side that may be built. A broadcast build
+  // cannot spill, so the threshold is at most memory_limit/8 (the in-process bound below).
+  const int64_t memory_limit =
+      settings.memory_limit > 0 ? settings.memory_limit : MemoryManager::DefaultLimit();
+  const bool capped = settings.broadcast_threshold > memory_limit / 8;
+  const int64_t threshold = capped ? memory_limit / 8 : settings.broadcast_threshold;
+  const char* threshold_name = capped ? "memory_limit/8" : "broadcast_threshold";
   if (threshold >= 0) {
     const bool right_small = build_right_ok && right.bytes <= threshold;
     const bool left_small = build_left_ok && left.bytes <= threshold;
@@ -102,8 +107,8 @@ JoinStrategy ChooseJoinStrategy(JoinType type, const JoinInputInfo& left,
       const bool use_left = left_small && (!right_small || left.bytes < right.bytes);
       const int64_t bytes = use_left ? left.bytes : right.bytes;
       return Make(JoinStrategyKind::kBroadcastHash, use_left,
-                  note + fmt::format("build {} {} <= broadcast_threshold {}",
-                                     use_left ? "left" : "right", FormatBytes(bytes),
+                  note + fmt::format("build {} {} <= {} {}", use_left ? "left" : "right",
+                                     FormatBytes(bytes), threshold_name,
                                      FormatBytes(threshold)));
     }
     if (type == JoinType::kFull && std::min(left.bytes, right.bytes) <= threshold) {
@@ -112,8 +117,6 @@ JoinStrategy ChooseJoinStrategy(JoinType type, const JoinInputInfo& left,
   }
 
   // 3. In-process broadcast.
-  const int64_t memory_limit =
-      settings.memory_limit > 0 ? settings.memory_limit : MemoryManager::DefaultLimit();
   if (threshold >= 0 && settings.prefer_in_process_broadcast) {
     auto fits = [&](const JoinInputInfo& build, const JoinInputInfo& probe) {
       return build.bytes * 4 <= probe.bytes && build.bytes <= memory_limit / 8;

@@ -112,6 +112,20 @@ TEST_F(JoinStrategyTest, SortMergeWhenTheBuildSideDoesNotFitPerPartition) {
   Run("SET memory_limit = '1GB'");
 }
 
+// A broadcast build cannot spill: under a small memory_limit the threshold is capped at an
+// eighth of it (regression: a forced sort-merge join at 4MB was planned as a broadcast hash
+// join of a 3 MB side and failed with "hash table needs ... more").
+TEST_F(JoinStrategyTest, BroadcastBuildIsBoundedByTheMemoryLimit) {
+  Run("SET prefer_in_process_broadcast = false; SET memory_limit = '1MB'");
+  std::string plan = Text("EXPLAIN SELECT * FROM fact JOIN dim ON fact.k = dim.k");
+  EXPECT_TRUE(Has(plan, "broadcast hash join: build right")) << plan;
+  EXPECT_TRUE(Has(plan, "<= memory_limit/8")) << plan;
+  Run("SET memory_limit = '16KB'");
+  plan = Text("EXPLAIN SELECT * FROM fact JOIN dim ON fact.k = dim.k");
+  EXPECT_FALSE(Has(plan, "broadcast hash join")) << plan;
+  EXPECT_TRUE(Has(plan, "Exchange hash")) << plan;
+}
+
 TEST_F(JoinStrategyTest, HintsOverrideTheTree) {
   std::string plan =
       Text("EXPLAIN SELECT /*+ MERGE(d) */ * FROM fact f JOIN dim d ON f.k = d.k");

@@ -15,6 +15,7 @@
 #include "exec/sort.h"
 #include "exec/spill_file.h"
 #include "exec/temp_directory.h"
+#include "tests/exec/spill_test_util.h"
 #include "tests/exec/test_util.h"
 
 namespace sluice {
@@ -31,64 +32,12 @@ using exec_test::Source;
 
 namespace fs = std::filesystem;
 
-constexpr int64_t kTinyLimit = int64_t{4} << 20;
-constexpr int64_t kNoLimit = int64_t{1} << 34;
-
-// A fresh, empty directory for one test's spill files.
-fs::path TestTempDir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path dir = fs::temp_directory_path() /
-                       (std::string("sluice_spill_test_") + info->name() + "_" +
-                        std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-bool IsEmptyDir(const fs::path& dir) { return fs::is_empty(dir); }
-
-struct SpillRun {
-  std::vector<Row> rows;
-  int64_t spilled_bytes = 0;  // over all operators
-  int64_t peak = 0;
-};
-
-// Runs every partition of `op` (running the map stages of exchanges first) with a memory
-// limit and spill files under `temp`.
-SpillRun RunSpilling(PhysicalOperator& op, int64_t limit, const fs::path& temp, int threads = 2) {
-  int next_id = 0;
-  std::vector<const Exchange*> exchanges;
-  std::function<void(PhysicalOperator&)> assign = [&](PhysicalOperator& o) {
-    o.set_id(next_id++);
-    for (const auto& c : o.children()) assign(*c);
-    if (o.is_exchange()) exchanges.push_back(static_cast<const Exchange*>(&o));
-  };
-  assign(op);
-  ThreadPool pool(threads);
-  MemoryManager memory(limit);
-  Settings settings;
-  settings.temp_directory = temp.string();
-  SpillRun out;
-  {
-    ExecContext ctx(settings, &memory, &pool);
-    for (const Exchange* e : exchanges) e->RunMapStage(ctx, 0);
-    std::vector<std::vector<Batch>> results(op.num_partitions());
-    pool.ParallelFor(op.num_partitions(), [&](int p) {
-      auto stream = ctx.Execute(op, p);
-      Batch b;
-      while (stream->Next(&b)) results[p].push_back(b);
-    });
-    for (const auto& part : results) {
-      for (const auto& b : part) {
-        for (size_t r = 0; r < b.num_rows(); r++) out.rows.push_back(b.GetRow(r));
-      }
-    }
-    for (int id = 0; id < next_id; id++) out.spilled_bytes += ctx.metrics(id).spilled_bytes.load();
-  }
-  out.peak = memory.peak();
-  EXPECT_EQ(memory.used(), 0) << "memory not given back";
-  return out;
-}
+using exec_test::IsEmptyDir;
+using exec_test::kNoLimit;
+using exec_test::kTinyLimit;
+using exec_test::RunSpilling;
+using exec_test::SpillRun;
+using exec_test::TestTempDir;
 
 // ---- batch encoding, spill files, temp directory ----
 
