@@ -349,9 +349,10 @@ void DataFrameWriter::Json(const std::string& path) const {
 
 void DataFrameWriter::Csv(const std::string& path, const CsvWriteOptions& options) const {
   const FileFormat& csv = FileFormats().Get("csv");
-  WriteFormat(path, csv, FileTarget{csv.WriteExtension(), [&](const std::string& p, const Schema& s) {
-                return std::make_unique<CsvWriter>(p, s, options);
-              }});
+  WriteFormat(path, csv,
+              FileTarget{csv.WriteExtension(), [&](const std::string& p, const Schema& s) {
+                           return std::make_unique<CsvWriter>(p, s, options);
+                         }});
 }
 
 void DataFrameWriter::Parquet(const std::string& path, const ParquetWriteOptions& options) const {
@@ -383,7 +384,8 @@ void DataFrameWriter::Save(const std::string& path) const {
   const FileFormat& format = !format_.empty()          ? formats.Get(format_)
                              : by_extension != nullptr ? *by_extension
                                                        : formats.Get("parquet");
-  OptionValues options = format.NewWriteOptions(fmt::format("DataFrameWriter (format {})", format.name()));
+  OptionValues options =
+      format.NewWriteOptions(fmt::format("DataFrameWriter (format {})", format.name()));
   for (const auto& [name, value] : options_) options.SetText(name, value);
   const std::shared_ptr<ThreadPool> pool = session_->pool();
   ThreadPool* encode_pool = partition_by_.empty() ? pool.get() : nullptr;

@@ -393,7 +393,9 @@ class StatementRunner {
     // The result streams into the writer; the file appears only when it is complete.
     const std::shared_ptr<ThreadPool> pool = session_.pool();  // outlives the writer
     std::unique_ptr<FileWriter> writer =
-        binder_.At(c, [&] { return target->CreateWriter(c.path, plan->schema, options, pool.get()); });
+        binder_.At(c, [&] {
+          return target->CreateWriter(c.path, plan->schema, options, pool.get());
+        });
     session_.ExecuteInOrder(*plan, [&](const Batch& b) { writer->Append(b); });
     writer->Finish();
     return Message(std::to_string(writer->rows_written()));

@@ -1,9 +1,9 @@
 #include "io/copy_function.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <mutex>
-
-#include <fmt/format.h>
 
 #include "common/error.h"
 #include "common/strings.h"
@@ -88,8 +88,8 @@ const CopyFunction& CopyFunctionRegistry::ForSource(const std::string& pattern) 
 }
 
 std::vector<std::string> CopyFunctionRegistry::Names() const {
-  std::vector<std::string> names = formats_ != nullptr ? formats_->Names()
-                                                       : std::vector<std::string>{};
+  std::vector<std::string> names =
+      formats_ != nullptr ? formats_->Names() : std::vector<std::string>{};
   std::shared_lock lock(mutex_);
   for (const auto& [name, f] : functions_) {
     if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);

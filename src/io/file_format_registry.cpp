@@ -1,41 +1,18 @@
 #include "io/file_format_registry.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 
-#include <fmt/format.h>
-
 #include "common/error.h"
 #include "common/strings.h"
 #include "io/csv_format.h"
-#include "io/hive_dataset.h"
 #include "io/json_format.h"
 #include "io/parquet_format.h"
 
 namespace sluice {
-
-std::unique_ptr<DataSource> FileFormat::Open(const std::string& pattern,
-                                             const OptionValues& options) const {
-  HivePartitioning mode = HivePartitioning::kAuto;
-  if (options.Has("hive_partitioning")) {
-    mode = options.Bool("hive_partitioning") ? HivePartitioning::kOn : HivePartitioning::kOff;
-  }
-  return OpenDataset(pattern, mode, [&](const std::string& p) { return OpenFiles(p, options); });
-}
-
-std::string FileFormat::WriteExtension() const {
-  const std::vector<std::string> all = extensions();
-  return all.empty() ? "" : all[0];
-}
-
-FileTarget FileFormat::MakeTarget(OptionValues options, ThreadPool* pool) const {
-  return FileTarget{WriteExtension(),
-                    [this, options = std::move(options), pool](const std::string& path,
-                                                               const Schema& schema) {
-                      return CreateWriter(path, schema, options, pool);
-                    }};
-}
 
 void RegisterBuiltinFormats(FileFormatRegistry& registry) {
   registry.Register(std::make_unique<CsvFormat>());
@@ -63,9 +40,9 @@ void FileFormatRegistry::Register(std::unique_ptr<FileFormat> format) {
     for (const std::string& ext : format->extensions()) {
       for (const std::string& taken : existing->extensions()) {
         if (ToLower(ext) == taken) {
-          throw InvalidInputError(fmt::format(
-              "file format \"{}\": extension \"{}\" belongs to format \"{}\" already", name, ext,
-              existing->name()));
+          throw InvalidInputError(
+              fmt::format("file format \"{}\": extension \"{}\" belongs to format \"{}\" already",
+                          name, ext, existing->name()));
         }
       }
     }
@@ -88,8 +65,8 @@ const FileFormat& FileFormatRegistry::Get(std::string_view name) const {
   std::string hint = DidYouMean(name, names);
   const std::string prefix = ", did you mean ";
   if (hint.rfind(prefix, 0) == 0) hint = " Did you mean " + hint.substr(prefix.size());
-  throw BindError(fmt::format("Unknown file format \"{}\" (known: {}).{}", name,
-                              Join(names, ", "), hint));
+  throw BindError(
+      fmt::format("Unknown file format \"{}\" (known: {}).{}", name, Join(names, ", "), hint));
 }
 
 const FileFormat* FileFormatRegistry::ForExtension(std::string_view path) const {

@@ -15,11 +15,14 @@ const std::vector<OptionSpec>& JsonFormat::read_options() const {
       {"sample_size", T::kInteger, "20480", "lines read to infer columns and types", {}, {}},
       {"columns", T::kColumns, "", "'name TYPE, ...': the columns read, no inference", {}, {}},
       {"maximum_object_size", T::kInteger, "67108864", "longest line accepted, in bytes", {}, {}},
-      {"format", T::kString, "newline_delimited", "newline-delimited objects (the only one)", {},
+      {"format",
+       T::kString,
+       "newline_delimited",
+       "newline-delimited objects (the only one)",
+       {},
        {"auto", "newline_delimited", "nd"}},
       {"auto_detect", T::kBoolean, "true", "detection is always on", {}, {}},
-      {"hive_partitioning", T::kBoolean, "", "key=value directories become columns (auto)", {},
-       {}},
+      {"hive_partitioning", T::kBoolean, "", "key=value directories become columns (auto)", {}, {}},
   };
   return specs;
 }

@@ -1,8 +1,8 @@
 #include "io/option_spec.h"
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "common/error.h"
 #include "common/strings.h"
@@ -16,11 +16,16 @@ std::string DescribeExpected(const OptionSpec& spec) {
   if (spec.type == OptionType::kInteger && spec.min_value == 1) return "a positive integer";
   if (spec.type == OptionType::kInteger && spec.min_value == 0) return "a non-negative integer";
   switch (spec.type) {
-    case OptionType::kBoolean: return "a BOOLEAN (true or false)";
-    case OptionType::kCharacter: return "a single character";
-    case OptionType::kInteger: return "an integer";
-    case OptionType::kString: return "a string";
-    case OptionType::kColumns: return "a column list 'name TYPE, ...'";
+    case OptionType::kBoolean:
+      return "a BOOLEAN (true or false)";
+    case OptionType::kCharacter:
+      return "a single character";
+    case OptionType::kInteger:
+      return "an integer";
+    case OptionType::kString:
+      return "a string";
+    case OptionType::kColumns:
+      return "a column list 'name TYPE, ...'";
   }
   return "";
 }
@@ -29,11 +34,16 @@ std::string DescribeExpected(const OptionSpec& spec) {
 
 const char* OptionTypeName(OptionType type) {
   switch (type) {
-    case OptionType::kBoolean: return "BOOLEAN";
-    case OptionType::kCharacter: return "CHARACTER";
-    case OptionType::kInteger: return "BIGINT";
-    case OptionType::kString: return "VARCHAR";
-    case OptionType::kColumns: return "COLUMNS";
+    case OptionType::kBoolean:
+      return "BOOLEAN";
+    case OptionType::kCharacter:
+      return "CHARACTER";
+    case OptionType::kInteger:
+      return "BIGINT";
+    case OptionType::kString:
+      return "VARCHAR";
+    case OptionType::kColumns:
+      return "COLUMNS";
   }
   return "";
 }
@@ -89,8 +99,8 @@ const OptionSpec& OptionValues::SpecOf(std::string_view name) const {
   std::string hint = DidYouMean(lower, candidates);
   const std::string prefix = ", did you mean ";
   if (hint.rfind(prefix, 0) == 0) hint = ". Did you mean " + hint.substr(prefix.size());
-  const std::string known = names.empty() ? " (it takes no options)"
-                                          : fmt::format(" (options: {})", Join(names, ", "));
+  const std::string known =
+      names.empty() ? " (it takes no options)" : fmt::format(" (options: {})", Join(names, ", "));
   throw BindError(fmt::format("{} \"{}\" for {}{}{}", unknown_, lower, owner_,
                               hint.empty() ? known : "", hint));
 }
@@ -136,13 +146,14 @@ Value ConvertOptionValue(const OptionSpec& spec, const Value& value, const std::
       if (n < spec.min_value) return fail();
       return Value::BigInt(n);
     }
-    case OptionType::kString: return Value::Varchar(text);
+    case OptionType::kString:
+      return Value::Varchar(text);
     case OptionType::kColumns:
       try {
         ParseColumnList(text);
       } catch (const InvalidInputError& e) {
-        throw BindError(fmt::format("Invalid value for option \"{}\" of {}: {}", spec.name,
-                                    owner, e.message()));
+        throw BindError(fmt::format("Invalid value for option \"{}\" of {}: {}", spec.name, owner,
+                                    e.message()));
       }
       return Value::Varchar(text);
   }
@@ -162,7 +173,8 @@ Value OptionValues::Get(std::string_view name) const {
   return ConvertOptionValue(spec, Value::Varchar(spec.default_value), owner_);
 }
 
-std::vector<std::pair<std::string, LogicalType>> OptionValues::Columns(std::string_view name) const {
+std::vector<std::pair<std::string, LogicalType>> OptionValues::Columns(
+    std::string_view name) const {
   return ParseColumnList(Get(name).ToString());
 }
 

@@ -7,8 +7,12 @@ namespace sluice {
 
 const std::vector<OptionSpec>& ParquetFormat::read_options() const {
   static const std::vector<OptionSpec> specs = {
-      {"hive_partitioning", OptionType::kBoolean, "",
-       "key=value directories become columns (auto)", {}, {}},
+      {"hive_partitioning",
+       OptionType::kBoolean,
+       "",
+       "key=value directories become columns (auto)",
+       {},
+       {}},
   };
   return specs;
 }
@@ -16,7 +20,11 @@ const std::vector<OptionSpec>& ParquetFormat::read_options() const {
 const std::vector<OptionSpec>& ParquetFormat::write_options() const {
   using T = OptionType;
   static const std::vector<OptionSpec> specs = {
-      {"compression", T::kString, "snappy", "page codec", {"codec"},
+      {"compression",
+       T::kString,
+       "snappy",
+       "page codec",
+       {"codec"},
        {"snappy", "zstd", "gzip", "lz4", "lz4_raw", "none", "uncompressed"}},
       {"compression_level", T::kInteger, "0", "codec level (0: the codec's default)", {}, {}},
       {"row_group_size", T::kInteger, "1048576", "rows per row group", {"row_group_rows"}, {}, 1},

@@ -12,10 +12,10 @@
 namespace sluice {
 
 // One task's share of a Hive-partitioned write: each row goes to
-// root/k1=v1/k2=v2/part-<task><target.extension> by its partition column values (which the files do not
-// store: they come back from the directory names). One writer stays open per partition value
-// the task has seen, so a task makes at most one file per partition (no small-file explosion
-// from batch boundaries). Files appear only on Finish (each written atomically).
+// root/k1=v1/k2=v2/part-<task><target.extension> by its partition column values (which the
+// files do not store: they come back from the directory names). One writer stays open per
+// partition value the task has seen, so a task makes at most one file per partition (no
+// small-file explosion from batch boundaries). Files appear only on Finish (each written atomically).
 // Not thread-safe: one per task.
 class PartitionedWriter {
  public:

@@ -1,9 +1,9 @@
 #include "io/table_function.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <mutex>
-
-#include <fmt/format.h>
 
 #include "common/error.h"
 #include "common/strings.h"

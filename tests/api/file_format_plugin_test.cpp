@@ -79,8 +79,7 @@ class LinesFormat : public FileFormat {
     column->set_size(lines.size());
     Schema schema;
     schema.Add(Field{"line", TypeId::kVarchar, true, ""});
-    return std::make_unique<MemoryTable>(schema,
-                                         std::vector<Batch>{Batch({column}, lines.size())});
+    return std::make_unique<MemoryTable>(schema, std::vector<Batch>{Batch({column}, lines.size())});
   }
   std::unique_ptr<FileWriter> CreateWriter(const std::string& path, const Schema& schema,
                                            const OptionValues& options,
@@ -191,16 +190,18 @@ TEST_F(FileFormatPluginTest, FromPathAndReadFunctionUseTheFormat) {
 }
 
 TEST_F(FileFormatPluginTest, CopyFromLoadsATable) {
-  Run("COPY (SELECT word FROM words ORDER BY n) TO '" + Path("a.lines") + "';"
+  Run("COPY (SELECT word FROM words ORDER BY n) TO '" + Path("a.lines") +
+      "';"
       "CREATE TABLE loaded (line VARCHAR);"
-      "COPY loaded FROM '" + Path("a.lines") + "' (SKIP_BLANK true)");
+      "COPY loaded FROM '" +
+      Path("a.lines") + "' (SKIP_BLANK true)");
   EXPECT_EQ(Query("SELECT line FROM loaded ORDER BY line"), (Rows{"apple", "cherry"}));
 }
 
 TEST_F(FileFormatPluginTest, DataFrameWriterUsesTheFormat) {
   DataFrame words = session_.Table("words")
-                         .Select(std::vector<std::string>{"word", "n"})
-                         .OrderBy(std::vector<std::string>{"n"});
+                        .Select(std::vector<std::string>{"word", "n"})
+                        .OrderBy(std::vector<std::string>{"n"});
   words.Write().Format("lines").Option("upper", "true").Save(Path("w.lines"));
   EXPECT_EQ(ReadText(dir_ / "w.lines"), "#lines\nAPPLE\n\nCHERRY\n");
   // By extension, without Format.
@@ -208,8 +209,7 @@ TEST_F(FileFormatPluginTest, DataFrameWriterUsesTheFormat) {
   EXPECT_EQ(ReadText(dir_ / "x.lines"), "#lines\napple\n\ncherry\n");
   // A directory of part files, and Hive partitions, with the format's extension.
   words.Write().Format("lines").Save(Path("parts"));
-  EXPECT_EQ(Query("SELECT count(*) FROM read_lines('" + Path("parts") + "/*.lines')"),
-            (Rows{"3"}));
+  EXPECT_EQ(Query("SELECT count(*) FROM read_lines('" + Path("parts") + "/*.lines')"), (Rows{"3"}));
   words.Write().Format("lines").PartitionBy({"n"}).Save(Path("by_n"));
   for (const auto& entry : fs::directory_iterator(dir_ / "by_n" / "n=3")) {
     EXPECT_EQ(entry.path().extension(), ".lines") << entry.path();

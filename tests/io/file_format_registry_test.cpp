@@ -141,8 +141,8 @@ TEST(OptionValues, ConvertsAndChecksValues) {
 
 TEST(TableFunctionRegistry, DerivesReadFunctionsFromFormats) {
   TableFunctionRegistry& functions = TableFunctions();
-  for (const char* name : {"read_csv", "read_csv_auto", "read_json", "read_ndjson",
-                           "read_parquet", "parquet_scan", "range", "generate_series"}) {
+  for (const char* name : {"read_csv", "read_csv_auto", "read_json", "read_ndjson", "read_parquet",
+                           "parquet_scan", "range", "generate_series"}) {
     EXPECT_TRUE(functions.Find(name).has_value()) << name;
   }
   EXPECT_FALSE(functions.Find("read_avro").has_value());
@@ -204,12 +204,11 @@ TEST(CopyFunctionRegistry, RegistersTargetsThatAreNotFormats) {
     const std::vector<OptionSpec>& to_options() const override { return options_; }
     const std::vector<OptionSpec>& from_options() const override { return options_; }
     std::string file_extension() const override { return ""; }
-    std::unique_ptr<FileWriter> CreateWriter(const std::string&, const Schema&,
-                                             const OptionValues&, ThreadPool*) const override {
+    std::unique_ptr<FileWriter> CreateWriter(const std::string&, const Schema&, const OptionValues&,
+                                             ThreadPool*) const override {
       return nullptr;
     }
-    std::unique_ptr<DataSource> OpenSource(const std::string&,
-                                           const OptionValues&) const override {
+    std::unique_ptr<DataSource> OpenSource(const std::string&, const OptionValues&) const override {
       throw NotImplementedError("null_sink cannot be read");
     }
 
@@ -229,7 +228,8 @@ TEST(CopyFunctionRegistry, RegistersTargetsThatAreNotFormats) {
     std::string name() const override { return "csv"; }
   };
   EXPECT_THROW(registry.Register(std::make_unique<CsvSink>()), InvalidInputError);
-  const std::string e = ErrorOf([&] { registry.Get("null_sink").NewToOptions().Set("x", Value::Boolean(true)); });
+  const std::string e =
+      ErrorOf([&] { registry.Get("null_sink").NewToOptions().Set("x", Value::Boolean(true)); });
   EXPECT_NE(e.find("Unrecognized option \"x\" for COPY ... TO (FORMAT null_sink) (it takes no "
                    "options)"),
             std::string::npos)
