@@ -8,7 +8,7 @@
 #include "exec/scheduler.h"
 #include "api/partitioned_write.h"
 #include "io/csv_writer.h"
-#include "io/json_writer.h"
+#include "io/file_format_registry.h"
 #include "io/parquet_writer.h"
 
 namespace sluice {
@@ -290,28 +290,31 @@ void DataFrameWriter::SaveAsTable(const std::string& name, bool replace) const {
 
 namespace {
 
-// Writes a plan's rows through one writer type: into `path` itself when it ends in
-// `extension` (rows in order), else as a directory of part-N<extension> files, one per
-// final partition, written in parallel under a staging directory that replaces `path` only
-// when every part succeeded (a failed write leaves the old data). `make(path)` opens a writer.
-template <typename MakeWriter>
+// Writes a plan's rows as files of `format`: into `path` itself when it ends in one of the
+// format's extensions (rows in order), else as a directory of part-N files, one per final
+// partition, written in parallel under a staging directory that replaces `path` only when
+// every part succeeded (a failed write leaves the old data).
 void WriteFiles(Session& session, const LogicalPlan& plan, const std::string& path,
-                const std::string& extension, const MakeWriter& make) {
-  if (path.size() >= extension.size() &&
-      path.compare(path.size() - extension.size(), extension.size(), extension) == 0) {
-    auto writer = make(path);
+                const FileFormat& format, const FileTarget& target) {
+  const std::string lower = ToLower(path);
+  for (const std::string& ext : format.extensions()) {
+    if (lower.size() < ext.size() || lower.compare(lower.size() - ext.size(), ext.size(), ext)) {
+      continue;
+    }
+    auto writer = target.open(path, plan.schema);
     session.ExecuteInOrder(plan, [&](const Batch& b) { writer->Append(b); });
     writer->Finish();
     return;
   }
   namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path staging = target.string() + ".tmp-write";
+  const fs::path target_path(path);
+  const fs::path staging = target_path.string() + ".tmp-write";
   fs::remove_all(staging);
   fs::create_directories(staging);
   try {
     session.ExecuteParallel(plan, [&](int partition, BatchStream& stream) {
-      auto writer = make((staging / fmt::format("part-{}{}", partition, extension)).string());
+      auto writer = target.open(
+          (staging / fmt::format("part-{}{}", partition, target.extension)).string(), plan.schema);
       Batch b;
       while (stream.Next(&b)) writer->Append(b);
       writer->Finish();
@@ -320,57 +323,73 @@ void WriteFiles(Session& session, const LogicalPlan& plan, const std::string& pa
     fs::remove_all(staging);
     throw;
   }
-  const fs::path old = target.string() + ".tmp-old";
+  const fs::path old = target_path.string() + ".tmp-old";
   fs::remove_all(old);
-  if (fs::exists(target)) fs::rename(target, old);
-  fs::rename(staging, target);
+  if (fs::exists(target_path)) fs::rename(target_path, old);
+  fs::rename(staging, target_path);
   fs::remove_all(old);
 }
 
 }  // namespace
 
-void DataFrameWriter::Json(const std::string& path) const {
-  CheckNotBucketed("JSON");
+void DataFrameWriter::WriteFormat(const std::string& path, const FileFormat& format,
+                                  const FileTarget& target) const {
+  CheckNotBucketed(format.name().c_str());
   if (!partition_by_.empty()) {
-    PartitionedWriteSpec spec{partition_by_, {}, max_files_per_partition_};
-    spec.options.format = FileFormat::kJson;
-    WritePartitioned(*session_, plan_, path, spec);
+    WritePartitioned(*session_, plan_, path,
+                     PartitionedWriteSpec{partition_by_, target, max_files_per_partition_});
     return;
   }
-  const Schema& schema = plan_->schema;
-  WriteFiles(*session_, *plan_, path, ".json",
-             [&](const std::string& p) { return std::make_unique<JsonWriter>(p, schema); });
+  WriteFiles(*session_, *plan_, path, format, target);
+}
+
+void DataFrameWriter::Json(const std::string& path) const {
+  Format("json").Save(path);
 }
 
 void DataFrameWriter::Csv(const std::string& path, const CsvWriteOptions& options) const {
-  CheckNotBucketed("CSV");
-  if (!partition_by_.empty()) {
-    PartitionedWriteSpec spec{partition_by_, {}, max_files_per_partition_};
-    spec.options.format = FileFormat::kCsv;
-    spec.options.csv = options;
-    WritePartitioned(*session_, plan_, path, spec);
-    return;
-  }
-  const Schema& schema = plan_->schema;
-  WriteFiles(*session_, *plan_, path, ".csv", [&](const std::string& p) {
-    return std::make_unique<CsvWriter>(p, schema, options);
-  });
+  const FileFormat& csv = FileFormats().Get("csv");
+  WriteFormat(path, csv,
+              FileTarget{csv.WriteExtension(), [&](const std::string& p, const Schema& s) {
+                           return std::make_unique<CsvWriter>(p, s, options);
+                         }});
 }
 
 void DataFrameWriter::Parquet(const std::string& path, const ParquetWriteOptions& options) const {
-  CheckNotBucketed("Parquet");
-  if (!partition_by_.empty()) {
-    PartitionedWriteSpec spec{partition_by_, {}, max_files_per_partition_};
-    spec.options.format = FileFormat::kParquet;
-    spec.options.parquet = options;
-    WritePartitioned(*session_, plan_, path, spec);
-    return;
-  }
-  const Schema& schema = plan_->schema;
-  const std::shared_ptr<ThreadPool> pool = session_->pool();  // outlives the writers
-  WriteFiles(*session_, *plan_, path, ".parquet", [&](const std::string& p) {
-    return std::make_unique<ParquetWriter>(p, schema, options, pool.get());
-  });
+  const FileFormat& parquet = FileFormats().Get("parquet");
+  // The pool outlives the writers; a directory write runs a writer per task and needs none.
+  const std::shared_ptr<ThreadPool> pool = session_->pool();
+  ThreadPool* encode_pool = partition_by_.empty() ? pool.get() : nullptr;
+  WriteFormat(path, parquet,
+              FileTarget{parquet.WriteExtension(), [&](const std::string& p, const Schema& s) {
+                           return std::make_unique<ParquetWriter>(p, s, options, encode_pool);
+                         }});
+}
+
+DataFrameWriter DataFrameWriter::Format(std::string name) const {
+  DataFrameWriter w = *this;
+  w.format_ = std::move(name);
+  return w;
+}
+
+DataFrameWriter DataFrameWriter::Option(std::string name, std::string value) const {
+  DataFrameWriter w = *this;
+  w.options_.emplace_back(std::move(name), std::move(value));
+  return w;
+}
+
+void DataFrameWriter::Save(const std::string& path) const {
+  const FileFormatRegistry& formats = FileFormats();
+  const FileFormat* by_extension = formats.ForExtension(path);
+  const FileFormat& format = !format_.empty()          ? formats.Get(format_)
+                             : by_extension != nullptr ? *by_extension
+                                                       : formats.Get("parquet");
+  OptionValues options =
+      format.NewWriteOptions(fmt::format("DataFrameWriter (format {})", format.name()));
+  for (const auto& [name, value] : options_) options.SetText(name, value);
+  const std::shared_ptr<ThreadPool> pool = session_->pool();
+  ThreadPool* encode_pool = partition_by_.empty() ? pool.get() : nullptr;
+  WriteFormat(path, format, format.MakeTarget(std::move(options), encode_pool));
 }
 
 ExprPtr Sum(ExprPtr e) { return Aggregate("sum", {std::move(e)}); }

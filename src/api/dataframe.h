@@ -7,6 +7,7 @@
 #include "expr/expr.h"
 #include "io/csv_options.h"
 #include "io/csv_writer.h"
+#include "io/file_format.h"
 #include "io/parquet_options.h"
 #include "plan/logical_plan.h"
 
@@ -44,6 +45,15 @@ class DataFrameWriter {
   // JSON lines; same layout rules as Csv (".json" one file, else part-N.json in a directory).
   void Json(const std::string& path) const;
 
+  // Any registered FileFormat by name ("csv", "parquet", "json", or an embedder's): Save
+  // writes it with the options given by Option, validated against the format's write
+  // options. Without Format, Save picks the format from the path's extension, else Parquet.
+  DataFrameWriter Format(std::string name) const;
+  DataFrameWriter Option(std::string name, std::string value) const;
+  // Same layout rules as Csv: a path ending in one of the format's extensions gets one file,
+  // any other a directory of part-N files. Throws BindError for an unknown format or option.
+  void Save(const std::string& path) const;
+
   // Hive-partitioned output: Csv/Parquet/Json(path) then write path/c1=v1/c2=v2/part-<task>.ext,
   // one file per partition value per task, without the partition columns in the files.
   DataFrameWriter PartitionBy(std::vector<std::string> columns) const;
@@ -62,6 +72,10 @@ class DataFrameWriter {
  private:
   // Throws InvalidInputError when BucketBy was given: `what` cannot bucket.
   void CheckNotBucketed(const char* what) const;
+  // Writes files of `format` through `target` (PartitionBy directories, one file, or part
+  // files), after CheckNotBucketed.
+  void WriteFormat(const std::string& path, const FileFormat& format,
+                   const FileTarget& target) const;
 
   Session* session_;
   LogicalPlanPtr plan_;
@@ -69,6 +83,8 @@ class DataFrameWriter {
   int max_files_per_partition_ = 0;
   std::vector<std::string> bucket_by_;
   int num_buckets_ = 0;
+  std::string format_;
+  std::vector<std::pair<std::string, std::string>> options_;
 };
 
 // A lazy, immutable relation: every transformation returns a new DataFrame sharing the

@@ -36,7 +36,7 @@ int64_t WritePartitioned(Session& session, LogicalPlanPtr plan, const std::strin
   std::atomic<int64_t> rows{0};
   try {
     session.ExecuteParallel(*plan, [&](int task, BatchStream& stream) {
-      PartitionedWriter writer(staging.string(), schema, partition_columns, spec.options, task);
+      PartitionedWriter writer(staging.string(), schema, partition_columns, spec.target, task);
       Batch b;
       while (stream.Next(&b)) writer.Append(b);
       writer.Finish();

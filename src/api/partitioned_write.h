@@ -13,7 +13,7 @@ class Session;
 
 struct PartitionedWriteSpec {
   std::vector<std::string> partition_by;  // column names of the plan's output
-  PartitionedWriteOptions options;
+  FileTarget target;  // the format of the files and its options
   // Caps the files each partition directory gets (one per task otherwise) by merging the
   // plan's partitions into this many tasks first; 0 = no cap.
   int max_files_per_partition = 0;

@@ -9,47 +9,12 @@
 #include "api/dataframe.h"
 #include "api/sql_binder.h"
 #include "common/strings.h"
+#include "io/file_format_registry.h"
+#include "io/table_function.h"
 
 namespace sluice {
 
 namespace {
-
-// Parses "name TYPE, name DECIMAL(10,2)" (commas inside parentheses belong to the type).
-std::vector<std::pair<std::string, LogicalType>> ParseColumnTypes(const SqlBinder& binder,
-                                                                  const sql::Expr& at,
-                                                                  const std::string& text) {
-  std::vector<std::pair<std::string, LogicalType>> out;
-  std::vector<std::string> items;
-  int depth = 0;
-  std::string current;
-  for (char c : text) {
-    if (c == '(') depth++;
-    if (c == ')') depth--;
-    if (c == ',' && depth == 0) {
-      items.push_back(current);
-      current.clear();
-    } else {
-      current += c;
-    }
-  }
-  items.push_back(current);
-  for (auto item : items) {
-    const size_t start = item.find_first_not_of(" \t\n");
-    if (start == std::string::npos) continue;
-    item = item.substr(start);
-    const size_t space = item.find_first_of(" \t");
-    if (space == std::string::npos) {
-      binder.ThrowBind(at, fmt::format("expected 'name TYPE' in \"{}\"", item));
-    }
-    try {
-      out.emplace_back(item.substr(0, space), ParseTypeName(item.substr(space + 1)));
-    } catch (const InvalidInputError& e) {
-      binder.ThrowBind(at, e.message());
-    }
-  }
-  return out;
-}
-
 
 using sql::TableRef;
 
@@ -159,19 +124,6 @@ ExprPtr Conjunction(const std::vector<ExprPtr>& parts) {
   return parts.size() == 1 ? parts[0] : And(parts);
 }
 
-bool AsBool(const Value& v) {
-  if (v.type().id() == TypeId::kBoolean) return v.GetBool();
-  const std::string s = ToLower(v.ToString());
-  return s == "true" || s == "1" || s == "yes";
-}
-
-char AsChar(SqlBinder& b, const sql::AstNode& at, const Value& v) {
-  const std::string s = v.ToString();
-  if (s == "\\t") return '\t';
-  if (s.size() != 1) b.ThrowBind(at, fmt::format("expected a single character, got '{}'", s));
-  return s[0];
-}
-
 }  // namespace
 
 BoundRelation SqlBinder::BindTableRef(const TableRef& ref, const BindScope* outer) {
@@ -203,20 +155,13 @@ BoundRelation SqlBinder::BindTableRef(const TableRef& ref, const BindScope* oute
     case sql::TableRefKind::kTableFunction: return BindTableFunction(ref);
     case sql::TableRefKind::kFilePath: {
       const std::string stem = std::filesystem::path(ref.path).stem().string();
-      DataFrame df = At(ref, [&] {
-        // The format follows the extension (of the first file, for a directory).
-        std::string lower = ToLower(ref.path);
-        if (std::filesystem::is_directory(ref.path)) lower = ToLower(ExpandPaths(ref.path)[0]);
-        auto ends_with = [&](std::string_view ext) {
-          return lower.size() > ext.size() && lower.substr(lower.size() - ext.size()) == ext;
-        };
-        if (ends_with(".parquet")) return session_.ReadParquet(ref.path);
-        if (ends_with(".json") || ends_with(".jsonl") || ends_with(".ndjson")) {
-          return session_.ReadJson(ref.path);
-        }
-        return session_.ReadCsv(ref.path, CsvOptions{});
+      LogicalPlanPtr plan = At(ref, [&] {
+        // The format follows the extension (of the first file, for a directory), else the
+        // first bytes of the file.
+        const FileFormat& format = FileFormats().Sniff(ref.path);
+        return MakeScan(format.Open(ref.path, format.NewReadOptions("'" + ref.path + "'")));
       });
-      return Requalify(df.plan(), ref.alias.empty() ? stem : ref.alias, ref.column_aliases);
+      return Requalify(plan, ref.alias.empty() ? stem : ref.alias, ref.column_aliases);
     }
     case sql::TableRefKind::kJoin: return BindJoin(ref, outer);
   }
@@ -224,119 +169,30 @@ BoundRelation SqlBinder::BindTableRef(const TableRef& ref, const BindScope* oute
 }
 
 BoundRelation SqlBinder::BindTableFunction(const TableRef& ref) {
+  // The function and its parameters come from the registry (io/table_function.h): it checks
+  // the arguments against them, then the function makes the source.
   const std::string name = ToLower(ref.name.parts.back());
+  const TableFunction function = At(ref, [&] { return TableFunctions().Get(name); });
+  const Settings settings = session_.settings();
+  TableFunctionCall call{name, {},
+                         OptionValues(&function.named, "function " + name,
+                                      "Invalid named parameter"),
+                         TableFunctionContext{&settings}};
   std::vector<Value> positional;
-  std::vector<std::pair<std::string, const sql::Expr*>> named;
   for (size_t i = 0; i < ref.args.size(); i++) {
+    const sql::Expr& arg = *ref.args[i];
     if (i < ref.arg_names.size() && !ref.arg_names[i].empty()) {
-      named.emplace_back(ToLower(ref.arg_names[i]), ref.args[i].get());
+      const Value v = EvaluateConstantExpr(arg);
+      At(arg, [&] { call.named.Set(ref.arg_names[i], v); });
     } else {
-      positional.push_back(EvaluateConstantExpr(*ref.args[i]));
+      positional.push_back(EvaluateConstantExpr(arg));
     }
   }
-  const std::string qualifier = ref.alias.empty() ? name : ref.alias;
-  if (name == "range" || name == "generate_series") {
-    if (positional.empty() || positional.size() > 3 || !named.empty()) {
-      ThrowBind(ref, fmt::format("{}() takes 1 to 3 positional arguments", name));
-    }
-    std::vector<int64_t> a;
-    for (const auto& v : positional) {
-      if (v.is_null() || !v.type().IsInteger()) ThrowBind(ref, name + "() needs integer arguments");
-      a.push_back(v.GetInt());
-    }
-    int64_t start = 0, end = a[0], step = 1;
-    if (a.size() >= 2) start = a[0], end = a[1];
-    if (a.size() == 3) step = a[2];
-    if (step == 0) ThrowBind(ref, name + "() step must not be zero");
-    if (name == "generate_series") end += step > 0 ? 1 : -1;  // inclusive
-    DataFrame df = At(ref, [&] { return session_.Range(start, end, step); });
-    return Requalify(df.plan(), qualifier,
-                     ref.column_aliases.empty() ? std::vector<std::string>{name} : ref.column_aliases);
-  }
-  if (name == "read_csv" || name == "read_csv_auto") {
-    if (positional.size() != 1) ThrowBind(ref, name + "() takes the file path as its argument");
-    CsvOptions options;
-    for (const auto& [key, expr] : named) {
-      const sql::Expr& e = *expr;
-      Value v = EvaluateConstantExpr(e);
-      if (key == "header") {
-        options.header = AsBool(v);
-      } else if (key == "delim" || key == "sep" || key == "delimiter") {
-        options.delimiter = AsChar(*this, e, v);
-      } else if (key == "quote") {
-        options.quote = AsChar(*this, e, v);
-      } else if (key == "escape") {
-        options.escape = AsChar(*this, e, v);
-      } else if (key == "skip") {
-        options.skip = v.GetInt();
-      } else if (key == "sample_size") {
-        options.sample_size = v.GetInt();
-      } else if (key == "ignore_errors") {
-        options.ignore_errors = AsBool(v);
-      } else if (key == "nullstr" || key == "null") {
-        options.null_strings = {v.ToString()};
-      } else if (key == "dateformat" || key == "date_format") {
-        options.date_format = v.ToString();
-      } else if (key == "timestampformat" || key == "timestamp_format") {
-        options.timestamp_format = v.ToString();
-      } else if (key == "comment") {
-        options.comment = AsChar(*this, e, v);
-      } else if (key == "rejects" || key == "rejects_path" || key == "rejects_table") {
-        options.rejects_path = v.ToString();
-      } else if (key == "types" || key == "columns") {
-        // 'name TYPE, name TYPE' (a DuckDB struct literal is not parsed yet): `types`
-        // overrides the named columns' types, `columns` gives the whole schema.
-        auto pairs = ParseColumnTypes(*this, e, v.ToString());
-        if (key == "types") {
-          options.column_types = std::move(pairs);
-        } else {
-          Schema schema;
-          for (auto& [n, t] : pairs) schema.Add(Field{n, t, true, ""});
-          options.schema = std::move(schema);
-        }
-      } else if (key == "auto_detect") {
-        // Detection is always on for options left unset.
-      } else {
-        ThrowBind(e, fmt::format("Invalid named parameter \"{}\" for function {}", key, name));
-      }
-    }
-    DataFrame df = At(ref, [&] { return session_.ReadCsv(positional[0].ToString(), options); });
-    std::string stem = std::filesystem::path(positional[0].ToString()).stem().string();
-    return Requalify(df.plan(), ref.alias.empty() ? stem : ref.alias, ref.column_aliases);
-  }
-  if (name == "read_json" || name == "read_json_auto" || name == "read_ndjson") {
-    if (positional.size() != 1) ThrowBind(ref, name + "() takes the file path as its argument");
-    JsonReadOptions options;
-    for (const auto& [key, expr] : named) {
-      const Value v = EvaluateConstantExpr(*expr);
-      if (key == "sample_size") {
-        options.sample_rows = v.GetInt();
-      } else if (key == "columns") {
-        Schema schema;
-        for (auto& [n, t] : ParseColumnTypes(*this, *expr, v.ToString())) {
-          schema.Add(Field{n, t, true, ""});
-        }
-        options.schema = std::move(schema);
-      } else if (key == "maximum_object_size") {
-        options.max_line_size = v.GetInt();
-      } else if (key == "format" || key == "auto_detect") {
-        // Newline-delimited objects is the one format; detection is always on.
-      } else {
-        ThrowBind(*expr, fmt::format("Invalid named parameter \"{}\" for function {}", key, name));
-      }
-    }
-    DataFrame df = At(ref, [&] { return session_.ReadJson(positional[0].ToString(), options); });
-    std::string stem = std::filesystem::path(positional[0].ToString()).stem().string();
-    return Requalify(df.plan(), ref.alias.empty() ? stem : ref.alias, ref.column_aliases);
-  }
-  if (name == "read_parquet") {
-    DataFrame df = At(ref, [&] { return session_.ReadParquet(positional.at(0).ToString()); });
-    return Requalify(df.plan(), qualifier, ref.column_aliases);
-  }
-  ThrowBind(ref, fmt::format("Table Function with name {} does not exist!{}", name,
-                             sql_bind::Suggest(name, {"range", "generate_series", "read_csv",
-                                                      "read_csv_auto", "read_parquet", "read_json",
-                                                      "read_json_auto"})));
+  call.positional = At(ref, [&] { return function.ConvertPositional(positional); });
+  const TableFunctionOutput output = At(ref, [&] { return function.bind(call); });
+  const std::string qualifier =
+      !ref.alias.empty() ? ref.alias : !output.alias.empty() ? output.alias : name;
+  return Requalify(MakeScan(output.source), qualifier, ref.column_aliases);
 }
 
 BoundRelation SqlBinder::BindJoin(const TableRef& ref, const BindScope* outer) {

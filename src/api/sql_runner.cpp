@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <limits>
 
 #include <fmt/format.h>
@@ -14,9 +15,7 @@
 #include "api/sql_dml.h"
 #include "common/strings.h"
 #include "expr/binder.h"
-#include "io/csv_writer.h"
-#include "io/json_writer.h"
-#include "io/parquet_writer.h"
+#include "io/copy_function.h"
 #include "sql/parser.h"
 
 namespace sluice {
@@ -201,36 +200,46 @@ class StatementRunner {
   }
 
   StatementResult Insert(const sql::InsertStatement& ins) {
-    const std::string name = NameOf(ins.table);
+    return InsertInto(ins.table, ins.columns, *ins.query,
+                      [&] { return binder_.BindQuery(*ins.query); });
+  }
+
+  // Appends the rows of `bind_source()` (called once the table is known) to `table`, cast to
+  // its columns: all in order, or those named by `columns` (the others NULL). `at` is where
+  // errors about the rows point.
+  StatementResult InsertInto(const sql::QualifiedName& table,
+                             const std::vector<std::string>& columns, const sql::AstNode& at,
+                             const std::function<LogicalPlanPtr()>& bind_source) {
+    const std::string name = NameOf(table);
     if (session_.HasTable(name) && !session_.IsTable(name)) {
-      binder_.ThrowBind(ins.table, fmt::format("\"{}\" is a view: only tables can be modified", name));
+      binder_.ThrowBind(table, fmt::format("\"{}\" is a view: only tables can be modified", name));
     }
     if (!session_.HasTable(name)) {
-      binder_.ThrowBind(ins.table, fmt::format("Table with name {} does not exist!{}", name,
-                                               sql_bind::Suggest(name, session_.TableNames())));
+      binder_.ThrowBind(table, fmt::format("Table with name {} does not exist!{}", name,
+                                           sql_bind::Suggest(name, session_.TableNames())));
     }
     LogicalPlanPtr target = session_.Table(name).plan();
-    LogicalPlanPtr source = binder_.BindQuery(*ins.query);
+    LogicalPlanPtr source = bind_source();
     const Schema& ts = target->schema;
     // Source column feeding each target column, or -1 for NULL.
     std::vector<int> from(ts.size(), -1);
-    if (ins.columns.empty()) {
+    if (columns.empty()) {
       if (source->schema.size() != ts.size()) {
-        binder_.ThrowBind(*ins.query, fmt::format("table {} has {} columns but {} values were supplied",
+        binder_.ThrowBind(at, fmt::format("table {} has {} columns but {} values were supplied",
                                                   name, ts.size(), source->schema.size()));
       }
       for (size_t i = 0; i < ts.size(); i++) from[i] = static_cast<int>(i);
     } else {
-      if (ins.columns.size() != source->schema.size()) {
-        binder_.ThrowBind(*ins.query, fmt::format("Column name/value mismatch for insert on {}: "
+      if (columns.size() != source->schema.size()) {
+        binder_.ThrowBind(at, fmt::format("Column name/value mismatch for insert on {}: "
                                                   "expected {} columns but {} values were supplied",
-                                                  name, ins.columns.size(), source->schema.size()));
+                                                  name, columns.size(), source->schema.size()));
       }
-      for (size_t k = 0; k < ins.columns.size(); k++) {
-        const int i = ts.Find(ins.columns[k]);
+      for (size_t k = 0; k < columns.size(); k++) {
+        const int i = ts.Find(columns[k]);
         if (i < 0) {
-          binder_.ThrowBind(ins.table, fmt::format("Table \"{}\" does not have a column with name \"{}\"",
-                                                   name, ins.columns[k]));
+          binder_.ThrowBind(table, fmt::format("Table \"{}\" does not have a column with name \"{}\"",
+                                                   name, columns[k]));
         }
         from[i] = static_cast<int>(k);
       }
@@ -244,7 +253,7 @@ class StatementRunner {
       ExprPtr e = from[i] < 0 ? Lit(Value::Null(ts.field(i).type)) : Col(fmt::format("#s{}", from[i]));
       exprs.push_back(Alias(CastTo(e, ts.field(i).type), ts.field(i).name));
     }
-    LogicalPlanPtr projected = binder_.At(*ins.query, [&] { return MakeProject(renamed, exprs); });
+    LogicalPlanPtr projected = binder_.At(at, [&] { return MakeProject(renamed, exprs); });
     return Message(std::to_string(session_.Insert(name, projected)));
   }
 
@@ -318,57 +327,42 @@ class StatementRunner {
     return result;
   }
 
+  // COPY ... TO / FROM: the target comes from the copy-function registry (io/copy_function.h)
+  // by FORMAT, else by the path; its option list checks the other options.
   StatementResult Copy(const sql::CopyStatement& c) {
-    if (c.is_from) binder_.ThrowNotImplemented(c, "COPY ... FROM is not supported yet");
-    CsvWriteOptions options;
-    ParquetWriteOptions parquet_options;
-    const std::string lower_path = ToLower(c.path);
-    bool parquet = lower_path.size() > 8 && lower_path.substr(lower_path.size() - 8) == ".parquet";
-    auto ends_with = [&](std::string_view ext) {
-      return lower_path.size() > ext.size() &&
-             lower_path.substr(lower_path.size() - ext.size()) == ext;
-    };
-    bool json = ends_with(".json") || ends_with(".jsonl") || ends_with(".ndjson");
+    const CopyFunction* target = nullptr;
+    for (const auto& o : c.options) {
+      if (o.name != "format") continue;
+      const std::string value = o.values.empty() ? "" : WordOf(*o.values[0], binder_);
+      target = binder_.At(o, [&] { return &CopyFunctions().Get(value); });
+    }
+    if (target == nullptr) {
+      target = binder_.At(c, [&] {
+        return c.is_from ? &CopyFunctions().ForSource(c.path) : &CopyFunctions().ForTarget(c.path);
+      });
+    }
+    OptionValues options = c.is_from ? target->NewFromOptions() : target->NewToOptions();
     PartitionedWriteSpec partitioned;
     for (const auto& o : c.options) {
       const std::string value = o.values.empty() ? "true" : WordOf(*o.values[0], binder_);
-      if (o.name == "format") {
-        parquet = ToLower(value) == "parquet";
-        json = ToLower(value) == "json";
-        if (!parquet && !json && ToLower(value) != "csv") {
-          binder_.ThrowNotImplemented(o, fmt::format("COPY format {} is not supported yet", value));
-        }
-      } else if (o.name == "partition_by") {
+      if (o.name == "format") continue;
+      if (!c.is_from && o.name == "partition_by") {
         for (const auto& v : o.values) partitioned.partition_by.push_back(WordOf(*v, binder_));
-      } else if (o.name == "max_files_per_partition") {
+      } else if (!c.is_from && o.name == "max_files_per_partition") {
         int files = 0;
         const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), files);
         if (ec != std::errc() || end != value.data() + value.size() || files < 1) {
           binder_.ThrowBind(o, "MAX_FILES_PER_PARTITION must be a positive integer");
         }
         partitioned.max_files_per_partition = files;
-      } else if (o.name == "compression" || o.name == "codec") {
-        parquet_options.codec = ParseParquetCodec(value);
-      } else if (o.name == "row_group_size") {
-        int64_t rows = 0;
-        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), rows);
-        if (ec != std::errc() || end != value.data() + value.size() || rows < 1) {
-          binder_.ThrowBind(o, "ROW_GROUP_SIZE must be a positive integer");
-        }
-        parquet_options.row_group_rows = rows;
-      } else if (o.name == "header") {
-        options.header = ToLower(value) == "true" || value == "1";
-      } else if (o.name == "delimiter" || o.name == "delim" || o.name == "sep") {
-        if (value.size() != 1) binder_.ThrowBind(o, "DELIMITER must be a single character");
-        options.delimiter = value[0];
-      } else if (o.name == "quote") {
-        if (value.size() != 1) binder_.ThrowBind(o, "QUOTE must be a single character");
-        options.quote = value[0];
-      } else if (o.name == "null" || o.name == "nullstr") {
-        options.null_string = value;
       } else {
-        binder_.ThrowBind(o, fmt::format("Unrecognized option \"{}\" for COPY ... TO", o.name));
+        binder_.At(o, [&] { options.SetText(o.name, value); });
       }
+    }
+    if (c.is_from) {
+      return InsertInto(c.table, c.columns, c, [&] {
+        return binder_.At(c, [&] { return MakeScan(target->OpenSource(c.path, options)); });
+      });
     }
     LogicalPlanPtr plan;
     if (c.query) {
@@ -384,31 +378,23 @@ class StatementRunner {
       plan = df.plan();
     }
     if (!partitioned.partition_by.empty()) {
-      partitioned.options.format =
-          parquet ? FileFormat::kParquet : json ? FileFormat::kJson : FileFormat::kCsv;
-      partitioned.options.csv = options;
-      partitioned.options.parquet = parquet_options;
+      partitioned.target.extension = target->file_extension();
+      partitioned.target.open = [&](const std::string& path, const Schema& schema) {
+        return target->CreateWriter(path, schema, options, nullptr);
+      };
       int64_t written = 0;
       Guard(c, [&] { written = WritePartitioned(session_, plan, c.path, partitioned); });
       return Message(std::to_string(written));
     }
     // The result streams into the writer; the file appears only when it is complete.
-    auto write = [&](auto& writer) {
-      session_.ExecuteInOrder(*plan, [&](const Batch& b) { writer.Append(b); });
-      writer.Finish();
-      return Message(std::to_string(writer.rows_written()));
-    };
-    if (json) {
-      JsonWriter writer(c.path, plan->schema);
-      return write(writer);
-    }
-    if (parquet) {
-      const std::shared_ptr<ThreadPool> pool = session_.pool();  // outlives the writer
-      ParquetWriter writer(c.path, plan->schema, parquet_options, pool.get());
-      return write(writer);
-    }
-    CsvWriter writer(c.path, plan->schema, options);
-    return write(writer);
+    const std::shared_ptr<ThreadPool> pool = session_.pool();  // outlives the writer
+    std::unique_ptr<FileWriter> writer =
+        binder_.At(c, [&] {
+          return target->CreateWriter(c.path, plan->schema, options, pool.get());
+        });
+    session_.ExecuteInOrder(*plan, [&](const Batch& b) { writer->Append(b); });
+    writer->Finish();
+    return Message(std::to_string(writer->rows_written()));
   }
 
   Session& session_;

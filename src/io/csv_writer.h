@@ -5,6 +5,7 @@
 #include <string>
 
 #include "io/file.h"
+#include "io/file_writer.h"
 #include "vector/batch.h"
 #include "vector/schema.h"
 
@@ -25,7 +26,7 @@ struct CsvWriteOptions {
 // Finish(): until then rows go to a temporary file beside it, which is removed if the writer
 // is destroyed without Finish (so a failed query leaves any previous file intact).
 // Not thread-safe.
-class CsvWriter {
+class CsvWriter : public FileWriter {
  public:
   // Throws IOError when the temporary file cannot be created.
   CsvWriter(std::string path, Schema schema, CsvWriteOptions options = {});
@@ -34,10 +35,10 @@ class CsvWriter {
   CsvWriter& operator=(const CsvWriter&) = delete;
 
   // REQUIRES: batch has the writer's schema (column types).
-  void Append(const Batch& batch);
+  void Append(const Batch& batch) override;
   // Flushes, syncs and renames the file into place. REQUIRES: called once, last.
-  void Finish();
-  int64_t rows_written() const { return rows_; }
+  void Finish() override;
+  int64_t rows_written() const override { return rows_; }
 
  private:
   void AppendValue(const Column& column, size_t row);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "io/file.h"
+#include "io/file_writer.h"
 #include "vector/batch.h"
 #include "vector/schema.h"
 
@@ -15,7 +16,7 @@ namespace sluice {
 // null, which JSON cannot express), strings, dates, timestamps and intervals as strings.
 // Atomic like CsvWriter: the file appears at `path` only on Finish().
 // Not thread-safe.
-class JsonWriter {
+class JsonWriter : public FileWriter {
  public:
   // Throws IOError when the temporary file cannot be created.
   JsonWriter(std::string path, Schema schema);
@@ -24,10 +25,10 @@ class JsonWriter {
   JsonWriter& operator=(const JsonWriter&) = delete;
 
   // REQUIRES: batch has the writer's schema (column types).
-  void Append(const Batch& batch);
+  void Append(const Batch& batch) override;
   // Flushes, syncs and renames the file into place. REQUIRES: called once, last.
-  void Finish();
-  int64_t rows_written() const { return rows_; }
+  void Finish() override;
+  int64_t rows_written() const override { return rows_; }
 
  private:
   void AppendValue(const Column& column, size_t row);

@@ -8,6 +8,7 @@
 
 #include "common/thread_pool.h"
 #include "io/file.h"
+#include "io/file_writer.h"
 #include "io/parquet_column_writer.h"
 #include "io/parquet_metadata.h"
 #include "io/parquet_options.h"
@@ -25,7 +26,7 @@ namespace sluice {
 // Finish(); a writer destroyed without Finish leaves any previous file intact. Not
 // thread-safe; with an `encode_pool`, as many full row groups as it has threads are
 // encoded together, their column chunks in parallel (the bytes written are the same).
-class ParquetWriter {
+class ParquetWriter : public FileWriter {
  public:
   // Throws IOError when the temporary file cannot be created. `encode_pool` (optional) must
   // outlive the writer.
@@ -36,11 +37,11 @@ class ParquetWriter {
   ParquetWriter& operator=(const ParquetWriter&) = delete;
 
   // REQUIRES: batch has the writer's schema (column types).
-  void Append(const Batch& batch);
+  void Append(const Batch& batch) override;
   // Writes the last row group and the footer, syncs and renames the file into place.
   // REQUIRES: called once, last.
-  void Finish();
-  int64_t rows_written() const { return rows_; }
+  void Finish() override;
+  int64_t rows_written() const override { return rows_; }
 
  private:
   // Ends the pending row group; encodes the full ones once there are enough of them.

@@ -10,22 +10,13 @@
 
 namespace sluice {
 
-const char* FileExtension(FileFormat format) {
-  switch (format) {
-    case FileFormat::kCsv: return ".csv";
-    case FileFormat::kParquet: return ".parquet";
-    case FileFormat::kJson: return ".json";
-  }
-  return "";
-}
-
 PartitionedWriter::PartitionedWriter(std::string root, const Schema& schema,
                                      std::vector<int> partition_columns,
-                                     PartitionedWriteOptions options, int task)
+                                     FileTarget target, int task)
     : root_(std::move(root)),
       partition_columns_(std::move(partition_columns)),
       schema_(schema),
-      options_(std::move(options)),
+      target_(std::move(target)),
       task_(task) {
   for (int c = 0; c < static_cast<int>(schema.size()); c++) {
     if (std::find(partition_columns_.begin(), partition_columns_.end(), c) ==
@@ -46,16 +37,8 @@ PartitionedWriter::Target& PartitionedWriter::TargetFor(const std::string& direc
   const std::filesystem::path dir = std::filesystem::path(root_) / directory;
   std::filesystem::create_directories(dir);
   const std::string path =
-      (dir / fmt::format("part-{}{}", task_, FileExtension(options_.format))).string();
-  switch (options_.format) {
-    case FileFormat::kCsv:
-      t.csv = std::make_unique<CsvWriter>(path, data_schema_, options_.csv);
-      break;
-    case FileFormat::kParquet:
-      t.parquet = std::make_unique<ParquetWriter>(path, data_schema_, options_.parquet);
-      break;
-    case FileFormat::kJson: t.json = std::make_unique<JsonWriter>(path, data_schema_); break;
-  }
+      (dir / fmt::format("part-{}{}", task_, target_.extension)).string();
+  t.writer = target_.open(path, data_schema_);
   return t;
 }
 
@@ -83,20 +66,14 @@ void PartitionedWriter::Append(const Batch& batch) {
     const Batch part = t->rows.size() == batch.num_rows()
                            ? data
                            : data.Gather(t->rows.data(), t->rows.size());
-    if (t->csv) t->csv->Append(part);
-    if (t->parquet) t->parquet->Append(part);
-    if (t->json) t->json->Append(part);
+    t->writer->Append(part);
     t->rows.clear();
   }
   rows_ += static_cast<int64_t>(batch.num_rows());
 }
 
 void PartitionedWriter::Finish() {
-  for (auto& [directory, t] : writers_) {
-    if (t.csv) t.csv->Finish();
-    if (t.parquet) t.parquet->Finish();
-    if (t.json) t.json->Finish();
-  }
+  for (auto& [directory, t] : writers_) t.writer->Finish();
 }
 
 }  // namespace sluice

@@ -6,37 +6,22 @@
 #include <string>
 #include <vector>
 
-#include "io/csv_writer.h"
-#include "io/json_writer.h"
-#include "io/parquet_options.h"
-#include "io/parquet_writer.h"
+#include "io/file_writer.h"
 #include "vector/batch.h"
 
 namespace sluice {
 
-enum class FileFormat { kCsv, kParquet, kJson };
-
-// ".csv", ".parquet", ".json".
-const char* FileExtension(FileFormat format);
-
-// How PartitionedWriter writes each file.
-struct PartitionedWriteOptions {
-  FileFormat format = FileFormat::kParquet;
-  CsvWriteOptions csv;
-  ParquetWriteOptions parquet;
-};
-
 // One task's share of a Hive-partitioned write: each row goes to
-// root/k1=v1/k2=v2/part-<task>.<ext> by its partition column values (which the files do not
-// store: they come back from the directory names). One writer stays open per partition value
-// the task has seen, so a task makes at most one file per partition (no small-file explosion
-// from batch boundaries). Files appear only on Finish (each written atomically).
+// root/k1=v1/k2=v2/part-<task><target.extension> by its partition column values (which the
+// files do not store: they come back from the directory names). One writer stays open per
+// partition value the task has seen, so a task makes at most one file per partition (no
+// small-file explosion from batch boundaries). Files appear only on Finish (each written atomically).
 // Not thread-safe: one per task.
 class PartitionedWriter {
  public:
   // REQUIRES: `partition_columns` are distinct indices into `schema`, not all of them.
   PartitionedWriter(std::string root, const Schema& schema, std::vector<int> partition_columns,
-                    PartitionedWriteOptions options, int task);
+                    FileTarget target, int task);
   ~PartitionedWriter();
 
   void Append(const Batch& batch);
@@ -46,9 +31,7 @@ class PartitionedWriter {
 
  private:
   struct Target {
-    std::unique_ptr<CsvWriter> csv;
-    std::unique_ptr<ParquetWriter> parquet;
-    std::unique_ptr<JsonWriter> json;
+    std::unique_ptr<FileWriter> writer;
     std::vector<uint32_t> rows;  // of the current batch
   };
   Target& TargetFor(const std::string& directory);
@@ -58,7 +41,7 @@ class PartitionedWriter {
   std::vector<int> data_columns_;
   Schema schema_;
   Schema data_schema_;
-  PartitionedWriteOptions options_;
+  FileTarget target_;
   int task_;
   std::map<std::string, Target> writers_;  // relative directory -> its file
   int64_t rows_ = 0;

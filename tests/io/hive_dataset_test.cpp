@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "expr/binder.h"
+#include "io/file_format_registry.h"
 #include "io/hive_dataset.h"
 #include "io/parquet_reader.h"
 #include "io/parquet_writer.h"
@@ -52,7 +53,9 @@ TEST(HiveDataset, PartitionColumnsAndPruning) {
   schema.Add(Field{"region", TypeId::kVarchar, true, ""});
   // Two tasks write rows of three regions: region becomes directories.
   for (int task = 0; task < 2; task++) {
-    PartitionedWriter writer(root.string(), schema, {1}, {}, task);
+    const FileFormat& parquet = FileFormats().Get("parquet");
+    PartitionedWriter writer(root.string(), schema, {1},
+                             parquet.MakeTarget(parquet.NewWriteOptions("test"), nullptr), task);
     writer.Append(MakeBatch({1, 2, 3, 4}, {"eu", "us", "eu", "a/b"}));
     writer.Finish();
     EXPECT_EQ(writer.files_written(), 3);

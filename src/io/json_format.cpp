@@ -1,0 +1,58 @@
+#include "io/json_format.h"
+
+#include "io/json_writer.h"
+
+namespace sluice {
+
+bool JsonFormat::MatchesContent(std::string_view head) const {
+  const size_t start = head.find_first_not_of(" \t\r\n");
+  return start != std::string_view::npos && head[start] == '{';
+}
+
+const std::vector<OptionSpec>& JsonFormat::read_options() const {
+  using T = OptionType;
+  static const std::vector<OptionSpec> specs = {
+      {"sample_size", T::kInteger, "20480", "lines read to infer columns and types", {}, {}},
+      {"columns", T::kColumns, "", "'name TYPE, ...': the columns read, no inference", {}, {}},
+      {"maximum_object_size", T::kInteger, "67108864", "longest line accepted, in bytes", {}, {}},
+      {"format",
+       T::kString,
+       "newline_delimited",
+       "newline-delimited objects (the only one)",
+       {},
+       {"auto", "newline_delimited", "nd"}},
+      {"auto_detect", T::kBoolean, "true", "detection is always on", {}, {}},
+      {"hive_partitioning", T::kBoolean, "", "key=value directories become columns (auto)", {}, {}},
+  };
+  return specs;
+}
+
+const std::vector<OptionSpec>& JsonFormat::write_options() const {
+  static const std::vector<OptionSpec> specs;
+  return specs;
+}
+
+JsonReadOptions JsonFormat::ReadOptionsFrom(const OptionValues& o) {
+  JsonReadOptions options;
+  options.sample_rows = o.Int("sample_size");
+  options.max_line_size = o.Int("maximum_object_size");
+  if (o.Has("columns")) {
+    Schema schema;
+    for (auto& [n, t] : o.Columns("columns")) schema.Add(Field{n, t, true, ""});
+    options.schema = std::move(schema);
+  }
+  return options;
+}
+
+std::unique_ptr<DataSource> JsonFormat::OpenFiles(const std::string& path_or_glob,
+                                                  const OptionValues& options) const {
+  return JsonSource::Open(path_or_glob, ReadOptionsFrom(options));
+}
+
+std::unique_ptr<FileWriter> JsonFormat::CreateWriter(const std::string& path, const Schema& schema,
+                                                     const OptionValues& options,
+                                                     ThreadPool* pool) const {
+  return std::make_unique<JsonWriter>(path, schema);
+}
+
+}  // namespace sluice
