@@ -9,6 +9,7 @@
 #include "api/dataframe.h"
 #include "api/sql_binder.h"
 #include "common/strings.h"
+#include "plan/settings_function.h"
 
 namespace sluice {
 
@@ -329,6 +330,10 @@ BoundRelation SqlBinder::BindTableFunction(const TableRef& ref) {
     std::string stem = std::filesystem::path(positional[0].ToString()).stem().string();
     return Requalify(df.plan(), ref.alias.empty() ? stem : ref.alias, ref.column_aliases);
   }
+  if (name == "duckdb_settings" || name == "sluice_settings") {
+    if (!positional.empty() || !named.empty()) ThrowBind(ref, name + "() takes no arguments");
+    return Requalify(SettingsTablePlan(session_.settings()), qualifier, ref.column_aliases);
+  }
   if (name == "read_parquet") {
     DataFrame df = At(ref, [&] { return session_.ReadParquet(positional.at(0).ToString()); });
     return Requalify(df.plan(), qualifier, ref.column_aliases);
@@ -336,7 +341,8 @@ BoundRelation SqlBinder::BindTableFunction(const TableRef& ref) {
   ThrowBind(ref, fmt::format("Table Function with name {} does not exist!{}", name,
                              sql_bind::Suggest(name, {"range", "generate_series", "read_csv",
                                                       "read_csv_auto", "read_parquet", "read_json",
-                                                      "read_json_auto"})));
+                                                      "read_json_auto", "duckdb_settings",
+                                                      "sluice_settings"})));
 }
 
 BoundRelation SqlBinder::BindJoin(const TableRef& ref, const BindScope* outer) {

@@ -95,7 +95,8 @@ SwitchState& StateOf(const SortMergeJoin& join, ExecContext& ctx) {
                                      t == JoinType::kSemi || t == JoinType::kAnti;
         // The left input is built by swapping the inputs: INNER stays INNER, RIGHT becomes LEFT.
         const bool may_build_left = t == JoinType::kInner || t == JoinType::kRight;
-        if (!s.adaptive || s.broadcast_threshold < 0 || (!may_build_right && !may_build_left) ||
+        if (!s.adaptive() || s.broadcast_threshold() < 0 ||
+            (!may_build_right && !may_build_left) ||
             join.explain_note().find("MERGE hint") != std::string::npos) {
           return state;
         }
@@ -110,8 +111,8 @@ SwitchState& StateOf(const SortMergeJoin& join, ExecContext& ctx) {
         }
         const int64_t left_bytes = left_exchange->buffer(ctx)->Stats().total_bytes();
         const int64_t right_bytes = right_exchange->buffer(ctx)->Stats().total_bytes();
-        const bool right_small = may_build_right && right_bytes <= s.broadcast_threshold;
-        const bool left_small = may_build_left && left_bytes <= s.broadcast_threshold;
+        const bool right_small = may_build_right && right_bytes <= s.broadcast_threshold();
+        const bool left_small = may_build_left && left_bytes <= s.broadcast_threshold();
         if (!right_small && !left_small) return state;
         state->swapped = left_small && (!right_small || left_bytes < right_bytes);
         state->left_width = static_cast<int>(join.child(0).schema().size());
@@ -149,7 +150,7 @@ SwitchState& StateOf(const SortMergeJoin& join, ExecContext& ctx) {
                         "input {} <= broadcast_threshold {}",
                         state->swapped ? "left" : "right",
                         FormatBytes(state->swapped ? left_bytes : right_bytes),
-                        FormatBytes(s.broadcast_threshold)));
+                        FormatBytes(s.broadcast_threshold())));
         ctx.AddRuntimeNote(left_sort->id(), "skipped: the join became a broadcast hash join");
         ctx.AddRuntimeNote(right_sort->id(), "skipped: the join became a broadcast hash join");
         return state;

@@ -67,7 +67,7 @@ SpillRun RunSpilling(PhysicalOperator& op, int64_t limit, const fs::path& temp, 
   ThreadPool pool(threads);
   MemoryManager memory(limit);
   Settings settings;
-  settings.temp_directory = temp.string();
+  settings.set_temp_directory(temp.string());
   SpillRun out;
   {
     ExecContext ctx(settings, &memory, &pool);
