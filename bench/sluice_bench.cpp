@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   const int threads = argc > 2 ? std::stoi(argv[2]) : Settings::DefaultThreads();
   const std::string csv = argc > 3 ? argv[3] : "";
   Settings settings;
-  settings.threads = threads;
+  settings.set_threads(threads);
   Session session(settings);
   const int64_t keys = 1000000;
   ExprPtr r = Col("range");

@@ -36,13 +36,12 @@ Session::Session(Settings settings) : Session(std::move(settings), std::string()
 
 Session::Session(Settings settings, const std::string& db_dir)
     : settings_(std::move(settings)),
-      memory_(settings_.memory_limit > 0 ? settings_.memory_limit : MemoryManager::DefaultLimit()),
-      pool_(std::make_shared<ThreadPool>(settings_.threads)),
+      memory_(settings_.memory_limit()),
+      pool_(std::make_shared<ThreadPool>(settings_.threads())),
       warehouse_(db_dir.empty() ? std::make_unique<Warehouse>()
                                 : std::make_unique<Warehouse>(db_dir)) {
   RegisterBuiltinFunctions();
-  if (settings_.memory_limit <= 0) settings_.memory_limit = memory_.limit();
-  warehouse_->SetTargetFileRows(settings_.target_file_rows);  // warehouse-wide, not scoped
+  warehouse_->SetTargetFileRows(settings_.target_file_rows());  // a kGlobal setting
 }
 
 Session::~Session() = default;
@@ -79,13 +78,12 @@ Session::SettingsScope* Session::CurrentScope() const {
 }
 
 Session::QueryEnv Session::CurrentEnv() const {
-  if (const SettingsScope* scope = CurrentScope()) {
-    QueryEnv env{scope->settings_, scope->pool_};
-    env.settings.memory_limit = memory_.limit();
-    return env;
-  }
+  const SettingsScope* scope = CurrentScope();
   std::lock_guard lock(settings_mutex_);
-  return QueryEnv{settings_, pool_};
+  if (scope == nullptr) return QueryEnv{settings_, pool_};
+  QueryEnv env{scope->settings_, scope->pool_};
+  env.settings.CopyGlobalsFrom(settings_);  // kGlobal settings are the session's
+  return env;
 }
 
 Settings Session::settings() const { return CurrentEnv().settings; }
@@ -93,19 +91,32 @@ Settings Session::settings() const { return CurrentEnv().settings; }
 std::shared_ptr<ThreadPool> Session::pool() const { return CurrentEnv().pool; }
 
 void Session::Set(const std::string& name, const std::string& value) {
+  Update(name, [&](Settings& s) { s.Set(name, value); });
+}
+
+void Session::Reset(const std::string& name) {
+  Update(name, [&](Settings& s) { s.Reset(name); });
+}
+
+void Session::ResetAll() {
+  for (const SettingEntry& entry : SettingTable()) Reset(entry.name);
+}
+
+void Session::Update(const std::string& name, const std::function<void(Settings&)>& change) {
+  const SettingEntry& entry = FindSetting(name);
   SettingsScope* scope = CurrentScope();
   std::unique_lock lock(settings_mutex_);
-  Settings& target = scope != nullptr ? scope->settings_ : settings_;
-  std::shared_ptr<ThreadPool>& pool = scope != nullptr ? scope->pool_ : pool_;
+  const bool in_scope = scope != nullptr && entry.scope == SettingScope::kLocal;
+  Settings& target = in_scope ? scope->settings_ : settings_;
+  std::shared_ptr<ThreadPool>& pool = in_scope ? scope->pool_ : pool_;
   Settings updated = target;
-  updated.Set(name, value);
+  change(updated);
   // A new pool for new queries; running ones keep the old one alive until they finish.
-  if (updated.threads != target.threads) pool = std::make_shared<ThreadPool>(updated.threads);
-  if (updated.memory_limit != target.memory_limit) {
-    memory_.set_limit(updated.memory_limit);
-    settings_.memory_limit = updated.memory_limit;
+  if (updated.threads() != target.threads()) pool = std::make_shared<ThreadPool>(updated.threads());
+  if (updated.memory_limit() != target.memory_limit()) memory_.set_limit(updated.memory_limit());
+  if (updated.target_file_rows() != target.target_file_rows()) {
+    warehouse_->SetTargetFileRows(updated.target_file_rows());
   }
-  if (ToLower(name) == "target_file_rows") warehouse_->SetTargetFileRows(updated.target_file_rows);
   target = std::move(updated);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -54,8 +55,8 @@ class Session {
   // Settings of the calling thread while alive: queries this thread starts on `session` run
   // with them, and Set / SET from this thread change them instead of the session's, so they
   // do not leak to queries of other threads. Starts as a copy of the session's settings.
-  // memory_limit stays session-wide (one budget is shared by all queries): setting it in a
-  // scope changes it for the session. A dbt node runs in one, so a model's `SET` in a hook
+  // Settings of kGlobal scope (memory_limit: one budget is shared by all queries;
+  // target_file_rows) stay session-wide: setting them in a scope changes the session's. A dbt node runs in one, so a model's `SET` in a hook
   // does not reach models running beside it. Scopes nest; destroy them in reverse order, on
   // the thread that created them.
   class SettingsScope {
@@ -85,8 +86,13 @@ class Session {
   Settings settings() const;
   // SET name = value; validates, and resizes the pool or memory budget as needed. Queries
   // already running keep the settings and pool they started with. Inside a SettingsScope of
-  // this session, changes that scope only (except memory_limit, see SettingsScope).
+  // this session, changes that scope only (except kGlobal settings, see SettingsScope).
   void Set(const std::string& name, const std::string& value);
+  // RESET name: the setting goes back to its default (for memory_limit, the budget goes back
+  // to MemoryManager::DefaultLimit), in the same place Set would change it.
+  void Reset(const std::string& name);
+  // RESET ALL.
+  void ResetAll();
 
   // Lazy readers: nothing is read until an action runs (the schema is sniffed now).
   DataFrame ReadCsv(const std::string& path, const CsvOptions& options = {});
@@ -165,6 +171,11 @@ class Session {
     std::shared_ptr<ThreadPool> pool;
   };
   QueryEnv CurrentEnv() const;
+  // Applies `change` to the settings SET `name` would change (the scope's or the session's,
+  // by the setting's scope) and resizes the pool, the memory budget or the warehouse's file
+  // size when their setting changed. Throws InvalidInputError, changing nothing, when
+  // `change` does.
+  void Update(const std::string& name, const std::function<void(Settings&)>& change);
   // The innermost SettingsScope of this session on the calling thread, or null.
   SettingsScope* CurrentScope() const;
   // `plan` optimized and planned under `env`; caches met on the way are filled under it too.

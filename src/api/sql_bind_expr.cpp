@@ -9,6 +9,7 @@
 #include "expr/binder.h"
 #include "expr/evaluator.h"
 #include "expr/function_registry.h"
+#include "plan/settings_function.h"
 #include "sql/error_context.h"
 #include "types/interval.h"
 
@@ -260,6 +261,15 @@ ExprPtr SqlBinder::TranslateFunction(const sql::FunctionExpr& f, const BindScope
   if (f.over) return TranslateWindowCall(f, scope);
   if (f.filter) ThrowNotImplemented(*f.filter, "aggregate FILTER clauses are not supported yet");
   if (!f.order_by.empty()) ThrowNotImplemented(f, "ordered aggregates are not supported yet");
+  if (name == "current_setting") {  // a constant of the session's settings
+    if (f.args.size() != 1) ThrowBind(f, "current_setting() takes the name of a setting");
+    const std::string setting = EvaluateConstantExpr(*f.args[0]).ToString();
+    try {
+      return Lit(CurrentSettingValue(session_.settings(), setting));
+    } catch (const InvalidInputError& e) {
+      ThrowBind(f, e.message());
+    }
+  }
   RegisterBuiltinFunctions();
   const FunctionRegistry& registry = FunctionRegistry::Global();
   if (name == "count_star") return Aggregate("count_star", {});

@@ -79,11 +79,12 @@ class StatementRunner {
       }
       case StatementKind::kReset: {
         const auto& reset = s.As<sql::ResetStatement>();
-        std::vector<std::string> names = {reset.name};
-        if (reset.name == "all") names = Settings::Names();
-        const Settings defaults;
         Guard(s, [&] {
-          for (const auto& n : names) session_.Set(n, defaults.Get(n));
+          if (reset.name == "all") {
+            session_.ResetAll();
+          } else {
+            session_.Reset(reset.name);
+          }
         });
         return Message("RESET");
       }

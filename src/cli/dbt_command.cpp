@@ -5,6 +5,7 @@
 
 #include "api/session.h"
 #include "cli/cli.h"
+#include "cli/setting_flags.h"
 #include "common/error.h"
 #include "dbt/runner.h"
 
@@ -33,6 +34,7 @@ Options:
                        the time range microbatch models rebuild (backfill)
   --target-schema S    the schema models build into (default main)
   --target-path DIR    where artifacts go (default: <project>/target)
+  --set NAME=VALUE     an engine setting for the session (see sluice sql --help)
 )";
 
 std::string NeedValue(const std::vector<std::string>& args, size_t& i) {
@@ -48,6 +50,7 @@ int DbtProjectCommand(const std::string& command, const std::vector<std::string>
     return 0;
   }
   dbt::DbtOptions options;
+  Settings settings;
   std::string db_dir;
   size_t first = 0;
   if (command == "docs") {
@@ -83,6 +86,8 @@ int DbtProjectCommand(const std::string& command, const std::vector<std::string>
       options.target_path = NeedValue(args, i);
     } else if (a == "--target-schema") {
       options.target_schema = NeedValue(args, i);
+    } else if (ParseSetFlag(args, i, settings)) {
+      continue;
     } else {
       throw InvalidInputError("unknown option '" + a + "' for sluice " + command);
     }
@@ -96,7 +101,7 @@ int DbtProjectCommand(const std::string& command, const std::vector<std::string>
                           : command == "docs"    ? dbt::DbtCommand::kDocs
                                                  : dbt::DbtCommand::kList;
   options.out = &std::cout;
-  Session session(Settings{}, db_dir);
+  Session session(settings, db_dir);
   const dbt::DbtReport report = dbt::RunDbt(session, which, options);
   std::cout.flush();
   return report.success ? 0 : 1;

@@ -7,13 +7,14 @@
 #include "api/session.h"
 #include "cli/cli.h"
 #include "cli/progress_bar.h"
+#include "cli/setting_flags.h"
 #include "common/error.h"
 
 namespace sluice {
 
 namespace {
 
-constexpr const char* kDemoUsage = R"(Usage: sluice demo [--dir DIR] [--rows N] [--threads N]
+constexpr const char* kDemoUsage = R"(Usage: sluice demo [--dir DIR] [--rows N] [--threads N] [settings]
 
 Generates raw order data as CSV under DIR/raw (kept untouched once written, as in ELT),
 then runs the example job with the DataFrame API: read the raw CSV, clean, join with a
@@ -24,6 +25,8 @@ Options:
   --dir DIR     where the data goes (default: demo-data)
   --rows N      raw orders to generate (default: 2000000)
   --threads N   worker threads (default: number of cores)
+
+Any setting of `sluice sql --help` is taken too: --name VALUE or --set name=value.
 )";
 
 ExprPtr Mod(ExprPtr a, int64_t m) { return Call("%", {std::move(a), Lit(m)}); }
@@ -70,7 +73,7 @@ int DemoCommand(const std::vector<std::string>& args) {
     };
     if (args[i] == "--dir") dir = value();
     else if (args[i] == "--rows") rows = std::stoll(value());
-    else if (args[i] == "--threads") settings.Set("threads", value());
+    else if (ParseSettingFlag(args, i, settings)) continue;
     else throw InvalidInputError(fmt::format("unknown option '{}' (see sluice demo --help)", args[i]));
   }
   Session session(settings);
@@ -100,7 +103,7 @@ int DemoCommand(const std::vector<std::string>& args) {
   bar.Finish();
   fmt::print("Revenue by region and customer tier:\n{}", table);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  fmt::print("Done in {:.2f} s with {} threads.\n", secs, session.settings().threads);
+  fmt::print("Done in {:.2f} s with {} threads.\n", secs, session.settings().threads());
   return 0;
 }
 

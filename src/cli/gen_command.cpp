@@ -83,7 +83,7 @@ int GenCommand(const std::vector<std::string>& args) {
     throw InvalidInputError("sluice gen tpch needs --sf and --out (see sluice gen --help)");
   }
   const auto start = std::chrono::steady_clock::now();
-  ThreadPool pool(settings.threads);
+  ThreadPool pool(settings.threads());
   const std::vector<tpch::TpchTableOutput> outputs = tpch::GenerateTpch(options, pool);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -95,7 +95,7 @@ int GenCommand(const std::vector<std::string>& args) {
   }
   fmt::print("TPC-H SF {} written to {} in {:.2f} s ({:.1f} MB, {} threads)\n",
              options.scale_factor, options.directory, seconds,
-             static_cast<double>(total_bytes) / 1e6, settings.threads);
+             static_cast<double>(total_bytes) / 1e6, settings.threads());
   return 0;
 }
 

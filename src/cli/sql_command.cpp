@@ -12,6 +12,7 @@
 #include "api/sql_runner.h"
 #include "cli/cli.h"
 #include "cli/progress_bar.h"
+#include "cli/setting_flags.h"
 #include "common/error.h"
 #include "sql/parser.h"
 
@@ -28,14 +29,15 @@ Options:
   -c, --command SQL       the SQL to run
   -f, --file FILE         a file of ';'-separated statements
       --db DIR            the warehouse directory (in memory when absent)
-      --threads N         worker threads (default: number of cores)
-      --memory-limit SIZE memory budget, e.g. 4GB (default: 80% of RAM)
       --format FORMAT     table (default), csv or json
       --no-progress       never draw the progress bar
       --timer             print "Run Time: X s" per statement to stderr
   -h, --help              show this help
 
 Exit code 0 on success; on an error the message goes to stderr and the exit code is 1.
+
+Settings: --name VALUE, --name=VALUE or --set name=value (in SQL: SET name = value, RESET
+name, RESET ALL; current values: SELECT * FROM duckdb_settings()). Sizes as 500MB, 2GiB.
 )";
 
 std::string NeedValue(const std::vector<std::string>& args, size_t& i) {
@@ -55,7 +57,7 @@ std::string ReadFile(const std::string& path) {
 
 int SqlCommand(const std::vector<std::string>& args) {
   if (WantsHelp(args)) {
-    fmt::print("{}", kSqlUsage);
+    fmt::print("{}{}", kSqlUsage, SettingFlagsHelp());
     return 0;
   }
   std::string sql;
@@ -75,11 +77,8 @@ int SqlCommand(const std::vector<std::string>& args) {
       have_sql = true;
     } else if (a == "--db") {
       db_dir = NeedValue(args, i);
-      settings.temp_directory = db_dir + ".tmp";
-    } else if (a == "--threads") {
-      settings.Set("threads", NeedValue(args, i));
-    } else if (a == "--memory-limit") {
-      settings.Set("memory_limit", NeedValue(args, i));
+    } else if (ParseSettingFlag(args, i, settings)) {
+      continue;
     } else if (a == "--format") {
       format = NeedValue(args, i);
       if (format != "table" && format != "csv" && format != "json") {
@@ -93,13 +92,17 @@ int SqlCommand(const std::vector<std::string>& args) {
       throw InvalidInputError(fmt::format("unknown option '{}' (see sluice sql --help)", a));
     }
   }
+  // Spills of a warehouse session go beside it unless --temp-directory says otherwise.
+  if (!db_dir.empty() && !settings.IsSet(SettingId::kTempDirectory)) {
+    settings.set_temp_directory(db_dir + ".tmp");
+  }
   if (!have_sql) {
     std::stringstream buffer;
     buffer << std::cin.rdbuf();
     sql = buffer.str();
   }
   Session session(settings, db_dir);
-  ProgressBar bar(progress && settings.progress_bar);
+  ProgressBar bar(progress && settings.progress_bar());
   session.set_progress(&bar);
   std::vector<StatementResult> results;
   if (timer) {

@@ -210,7 +210,7 @@ class FileRunner {
     }
     Settings settings;
     if (options_.threads > 0) settings.Set("threads", std::to_string(options_.threads));
-    settings.progress_bar = false;
+    settings.set_progress_bar(false);
     settings_ = settings;
     session_ = std::make_unique<Session>(settings);
     test_dir_ = MakeTestDir();

@@ -1,56 +1,106 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "common/setting_table.h"
+
 namespace sluice {
 
-// The knobs of a session (`SET name = value`, CLI flags, Session config). See DESIGN.md.
-struct Settings {
-  int threads = DefaultThreads();
-  int64_t memory_limit = 0;  // bytes; 0 means MemoryManager::DefaultLimit()
-  std::string temp_directory;
-  // Partitions after a hash exchange. Fixed, not derived from `threads`, so that results are
-  // byte-identical whatever the thread count.
-  int shuffle_partitions = 16;
-  int64_t target_partition_bytes = int64_t{128} << 20;
-  int64_t broadcast_threshold = int64_t{10} << 20;  // -1 turns broadcast joins off
-  // Broadcast a build side that is <= 1/4 of the probe side and <= memory_limit/8 even above
-  // broadcast_threshold: within one process a broadcast ships nothing (join_strategy.h).
-  bool prefer_in_process_broadcast = true;
-  // Shuffled joins use sort-merge even when the build side fits in memory per partition.
-  bool prefer_sort_merge_join = false;
-  bool adaptive = true;
-  // Adaptive skew split of partitioned joins (exec/adaptive_skew_join.h): a shuffle partition
-  // over skew_factor x the median and over skew_threshold is read as slices by several tasks.
-  // Needs `adaptive`; skew_join = false turns only the split off.
-  bool skew_join = true;
-  double skew_factor = 5;
-  int64_t skew_threshold = int64_t{64} << 20;
-  bool progress_bar = true;
-  // Salt buckets for grouped count(DISTINCT x) (which cannot aggregate partially): group by
-  // (keys, hash(x) % buckets) first, then by keys, so a hot key spreads over several tasks.
-  // 0 turns salting off.
-  int skew_salt_buckets = 0;
-  // Re-runs of a task that failed with a RetryableError before the query fails.
-  int task_retries = 3;
-  // Deterministic fault injection for tests: "site:probability[,site:probability][,seed:N]"
-  // with site exchange (map stages), final (the last stage) or all. Empty: the environment
-  // variable SLUICE_INJECT_FAULTS, if set.
-  std::string inject_faults;
-  // Rows per data file of a --db table: writes start a new file after this many rows, and
-  // UPDATE / DELETE / MERGE rewrite only the files holding changed rows.
-  int64_t target_file_rows = int64_t{1} << 20;
+// The knobs of a session (`SET name = value`, CLI flags, Session config): one optional value
+// per entry of the settings table (common/setting_table.h), unset until SET. The typed
+// accessors resolve an unset value to the table's default, so "unset" never needs a magic
+// number. A cheap value type: each query copies the settings it starts with.
+class Settings {
+ public:
+  // Typed values (see the table for what each means).
+  int threads() const { return static_cast<int>(Integer(SettingId::kThreads)); }
+  int64_t memory_limit() const { return Integer(SettingId::kMemoryLimit); }
+  // Empty: the system temp directory.
+  const std::string& temp_directory() const { return String(SettingId::kTempDirectory); }
+  int shuffle_partitions() const {
+    return static_cast<int>(Integer(SettingId::kShufflePartitions));
+  }
+  int64_t target_partition_bytes() const { return Integer(SettingId::kTargetPartitionBytes); }
+  // -1: broadcast joins are off.
+  int64_t broadcast_threshold() const { return Integer(SettingId::kBroadcastThreshold); }
+  bool prefer_in_process_broadcast() const { return Bool(SettingId::kPreferInProcessBroadcast); }
+  bool prefer_sort_merge_join() const { return Bool(SettingId::kPreferSortMergeJoin); }
+  bool adaptive() const { return Bool(SettingId::kAdaptive); }
+  bool skew_join() const { return Bool(SettingId::kSkewJoin); }
+  double skew_factor() const { return Double(SettingId::kSkewFactor); }
+  int64_t skew_threshold() const { return Integer(SettingId::kSkewThreshold); }
+  // 0: salting is off.
+  int skew_salt_buckets() const { return static_cast<int>(Integer(SettingId::kSkewSaltBuckets)); }
+  bool progress_bar() const { return Bool(SettingId::kProgressBar); }
+  int task_retries() const { return static_cast<int>(Integer(SettingId::kTaskRetries)); }
+  // Empty: the environment variable SLUICE_INJECT_FAULTS, if set.
+  const std::string& inject_faults() const { return String(SettingId::kInjectFaults); }
+  int64_t target_file_rows() const { return Integer(SettingId::kTargetFileRows); }
 
-  // Sets one setting from its text form; throws InvalidInputError on an unknown name (with a
-  // suggestion) or a bad value.
+  // Typed setters for C++ callers; validated like SET (InvalidInputError when out of range).
+  Settings& set_threads(int v) { return Assign(SettingId::kThreads, int64_t{v}); }
+  Settings& set_memory_limit(int64_t v) { return Assign(SettingId::kMemoryLimit, v); }
+  Settings& set_temp_directory(std::string v) {
+    return Assign(SettingId::kTempDirectory, std::move(v));
+  }
+  Settings& set_shuffle_partitions(int v) {
+    return Assign(SettingId::kShufflePartitions, int64_t{v});
+  }
+  Settings& set_target_partition_bytes(int64_t v) {
+    return Assign(SettingId::kTargetPartitionBytes, v);
+  }
+  Settings& set_broadcast_threshold(int64_t v) { return Assign(SettingId::kBroadcastThreshold, v); }
+  Settings& set_prefer_in_process_broadcast(bool v) {
+    return Assign(SettingId::kPreferInProcessBroadcast, v);
+  }
+  Settings& set_prefer_sort_merge_join(bool v) {
+    return Assign(SettingId::kPreferSortMergeJoin, v);
+  }
+  Settings& set_adaptive(bool v) { return Assign(SettingId::kAdaptive, v); }
+  Settings& set_skew_join(bool v) { return Assign(SettingId::kSkewJoin, v); }
+  Settings& set_skew_factor(double v) { return Assign(SettingId::kSkewFactor, v); }
+  Settings& set_skew_threshold(int64_t v) { return Assign(SettingId::kSkewThreshold, v); }
+  Settings& set_skew_salt_buckets(int v) { return Assign(SettingId::kSkewSaltBuckets, int64_t{v}); }
+  Settings& set_progress_bar(bool v) { return Assign(SettingId::kProgressBar, v); }
+  Settings& set_task_retries(int v) { return Assign(SettingId::kTaskRetries, int64_t{v}); }
+  Settings& set_inject_faults(std::string v) {
+    return Assign(SettingId::kInjectFaults, std::move(v));
+  }
+  Settings& set_target_file_rows(int64_t v) { return Assign(SettingId::kTargetFileRows, v); }
+
+  // Sets one setting (by name or alias, case-insensitive) from its text form; throws
+  // InvalidInputError on an unknown name (with a suggestion) or a bad value, changing nothing.
   void Set(const std::string& name, const std::string& value);
-  // The current value of a setting as text; throws InvalidInputError on an unknown name.
+  // Back to the default (unset); throws InvalidInputError on an unknown name.
+  void Reset(const std::string& name);
+  void ResetAll() { values_ = {}; }
+  // The current value of a setting as text (SHOW name); throws InvalidInputError on an
+  // unknown name.
   std::string Get(const std::string& name) const;
+  // The value of `id`: the one set, or the default.
+  const SettingValue& ValueOf(SettingId id) const;
+  // Whether `id` was set (and not reset since).
+  bool IsSet(SettingId id) const { return values_[Index(id)].has_value(); }
+  // Takes the value (set or unset) of every kGlobal setting from `session`: a settings scope
+  // sees the session's shared settings.
+  void CopyGlobalsFrom(const Settings& session);
+  // The names of all settings, without aliases, in table order.
   static std::vector<std::string> Names();
-
   static int DefaultThreads();
+
+ private:
+  static size_t Index(SettingId id) { return static_cast<size_t>(id); }
+  int64_t Integer(SettingId id) const;
+  bool Bool(SettingId id) const;
+  double Double(SettingId id) const;
+  const std::string& String(SettingId id) const;
+  Settings& Assign(SettingId id, SettingValue value);
+
+  std::array<std::optional<SettingValue>, kSettingCount> values_;
 };
 
 }  // namespace sluice

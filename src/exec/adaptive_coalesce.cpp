@@ -20,7 +20,7 @@ std::vector<int> CoalescePartitionGroups(const std::vector<int64_t>& bytes, int6
 
 int PlanStageTasks(const PhysicalOperator& top, ExecContext& ctx, bool may_split) {
   const int tasks = top.num_partitions();
-  if (!ctx.settings().adaptive) return tasks;
+  if (!ctx.settings().adaptive()) return tasks;
   if (may_split) {
     const int split = PlanSkewJoinTasks(top, ctx);
     if (split > 0) return split;
@@ -40,7 +40,7 @@ int PlanStageTasks(const PhysicalOperator& top, ExecContext& ctx, bool may_split
   ExchangeBuffer& buffer = exchange.mutable_buffer(ctx);
   if (buffer.coalesced_partitions() > 0) return buffer.coalesced_partitions();
   std::vector<int> starts =
-      CoalescePartitionGroups(buffer.Stats().bytes, ctx.settings().target_partition_bytes);
+      CoalescePartitionGroups(buffer.Stats().bytes, ctx.settings().target_partition_bytes());
   if (starts.empty() || static_cast<int>(starts.size()) >= tasks) return tasks;
   const int groups = static_cast<int>(starts.size());
   buffer.set_coalesced(std::move(starts));

@@ -97,7 +97,8 @@ SwitchState& StateOf(const SortMergeJoin& join, ExecContext& ctx) {
                                      t == JoinType::kSemi || t == JoinType::kAnti;
         // The left input is built by swapping the inputs: INNER stays INNER, RIGHT becomes LEFT.
         const bool may_build_left = t == JoinType::kInner || t == JoinType::kRight;
-        if (!s.adaptive || s.broadcast_threshold < 0 || (!may_build_right && !may_build_left) ||
+        if (!s.adaptive() || s.broadcast_threshold() < 0 ||
+            (!may_build_right && !may_build_left) ||
             join.explain_note().find("MERGE hint") != std::string::npos) {
           return state;
         }
@@ -114,7 +115,7 @@ SwitchState& StateOf(const SortMergeJoin& join, ExecContext& ctx) {
         const int64_t right_bytes = right_exchange->buffer(ctx)->Stats().total_bytes();
         // A broadcast build cannot spill: it must also fit the memory budget (the planner's
         // in-process broadcast bound), or a join planned to spill would fail.
-        const int64_t max_build = std::min(s.broadcast_threshold, ctx.memory().limit() / 8);
+        const int64_t max_build = std::min(s.broadcast_threshold(), ctx.memory().limit() / 8);
         const bool right_small = may_build_right && right_bytes <= max_build;
         const bool left_small = may_build_left && left_bytes <= max_build;
         if (!right_small && !left_small) return state;
@@ -154,7 +155,7 @@ SwitchState& StateOf(const SortMergeJoin& join, ExecContext& ctx) {
                         "input {} <= broadcast_threshold {}",
                         state->swapped ? "left" : "right",
                         FormatBytes(state->swapped ? left_bytes : right_bytes),
-                        FormatBytes(s.broadcast_threshold)));
+                        FormatBytes(s.broadcast_threshold())));
         ctx.AddRuntimeNote(left_sort->id(), "skipped: the join became a broadcast hash join");
         ctx.AddRuntimeNote(right_sort->id(), "skipped: the join became a broadcast hash join");
         return state;

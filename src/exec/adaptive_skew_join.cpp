@@ -87,7 +87,7 @@ std::vector<int> SkewSplitCounts(const std::vector<int64_t>& bytes, double facto
 
 int PlanSkewJoinTasks(const PhysicalOperator& top, ExecContext& ctx) {
   const Settings& settings = ctx.settings();
-  if (!settings.adaptive || !settings.skew_join) return -1;
+  if (!settings.adaptive() || !settings.skew_join()) return -1;
   const PhysicalOperator* join = JoinOfStage(top);
   if (join == nullptr) return -1;
   JoinType type;
@@ -115,16 +115,16 @@ int PlanSkewJoinTasks(const PhysicalOperator& top, ExecContext& ctx) {
   const bool split_right = type == JoinType::kInner || type == JoinType::kRight;
   const ExchangeStats left_stats = left_buffer.Stats();
   const ExchangeStats right_stats = right_buffer.Stats();
-  const int max_splits = std::max(2, settings.shuffle_partitions);
+  const int max_splits = std::max(2, settings.shuffle_partitions());
   std::vector<int> left_counts(partitions, 1);
   std::vector<int> right_counts(partitions, 1);
   if (split_left) {
-    left_counts = SkewSplitCounts(left_stats.bytes, settings.skew_factor, settings.skew_threshold,
-                                  max_splits);
+    left_counts = SkewSplitCounts(left_stats.bytes, settings.skew_factor(),
+                                  settings.skew_threshold(), max_splits);
   }
   if (split_right) {
-    right_counts = SkewSplitCounts(right_stats.bytes, settings.skew_factor, settings.skew_threshold,
-                                   max_splits);
+    right_counts = SkewSplitCounts(right_stats.bytes, settings.skew_factor(),
+                                   settings.skew_threshold(), max_splits);
   }
   const bool any =
       std::any_of(left_counts.begin(), left_counts.end(), [](int k) { return k > 1; }) ||

@@ -33,7 +33,7 @@ ExchangeBuffer& Exchange::Buffer(ExecContext& ctx, int map_tasks) const {
                                                    std::max(map_tasks, child().num_partitions()),
                                                    out, &ctx.metrics(id()).spilled_bytes);
     // A reader that fails is re-run from this buffer, so it must stay readable.
-    buffer->set_retained(ctx.settings().task_retries > 0);
+    buffer->set_retained(ctx.settings().task_retries() > 0);
     return buffer;
   });
 }

@@ -48,7 +48,7 @@ class ExecContext {
       : settings_(settings),
         memory_(memory),
         pool_(pool),
-        temp_directory_(settings.temp_directory) {}
+        temp_directory_(settings.temp_directory()) {}
 
   const Settings& settings() const { return settings_; }
   MemoryManager& memory() { return *memory_; }

@@ -67,7 +67,7 @@ FaultInjector::FaultInjector(const std::string& spec) {
 }
 
 FaultInjector FaultInjector::ForQuery(const Settings& settings) {
-  if (!settings.inject_faults.empty()) return FaultInjector(settings.inject_faults);
+  if (!settings.inject_faults().empty()) return FaultInjector(settings.inject_faults());
   const char* env = std::getenv("SLUICE_INJECT_FAULTS");
   return FaultInjector(env == nullptr ? "" : env);
 }
@@ -95,7 +95,7 @@ void FaultInjector::MaybeFail(FaultSite site, int stage, int task, int attempt) 
 void RunTaskWithRetries(ExecContext& ctx, const PhysicalOperator& stage_end, int stage, int task,
                         const std::function<void(int)>& attempt,
                         const std::function<void()>& discard) {
-  const int retries = ctx.settings().task_retries;
+  const int retries = ctx.settings().task_retries();
   for (int n = 0;; n++) {
     try {
       attempt(n);

@@ -33,7 +33,7 @@ class FaultInjector {
 };
 
 // Runs `attempt(n)` for n = 0, 1, ... until it returns without a RetryableError, at most
-// 1 + settings.task_retries times; before each re-run calls `discard()` so that the failed
+// 1 + settings.task_retries() times; before each re-run calls `discard()` so that the failed
 // attempt's output is dropped. Retries are counted in the task statistics of `stage_end`.
 // The last RetryableError is rethrown as an IOError naming the attempts.
 void RunTaskWithRetries(ExecContext& ctx, const PhysicalOperator& stage_end, int stage, int task,

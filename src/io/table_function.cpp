@@ -2,12 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 
 #include "common/error.h"
+#include "common/setting_table.h"
 #include "common/strings.h"
 #include "io/file_format_registry.h"
+#include "io/memory_table.h"
 #include "io/range_source.h"
 
 namespace sluice {
@@ -128,9 +131,53 @@ std::vector<std::string> TableFunctionRegistry::Names() const {
   return names;
 }
 
+std::shared_ptr<const DataSource> SettingsTableSource(const Settings& settings) {
+  std::vector<const SettingEntry*> entries;
+  for (const SettingEntry& entry : SettingTable()) entries.push_back(&entry);
+  std::sort(entries.begin(), entries.end(),
+            [](const SettingEntry* a, const SettingEntry* b) { return a->name < b->name; });
+  Schema schema;
+  for (const char* name : {"name", "value", "description", "input_type", "scope"}) {
+    schema.Add(Field{name, TypeId::kVarchar, false, ""});
+  }
+  const size_t n = entries.size();
+  std::vector<ColumnPtr> columns;
+  for (size_t c = 0; c < schema.size(); c++) {
+    auto column = Column::Make(TypeId::kVarchar, n);
+    for (size_t r = 0; r < n; r++) {
+      const SettingEntry& e = *entries[r];
+      std::string cell;
+      switch (c) {
+        case 0: cell = e.name; break;
+        case 1: cell = FormatSettingValue(e, settings.ValueOf(e.id)); break;
+        case 2: cell = e.description; break;
+        case 3: cell = SettingTypeName(e.type); break;
+        default: cell = SettingScopeName(e.scope); break;
+      }
+      column->SetValue(r, Value::Varchar(std::move(cell)));
+    }
+    column->set_size(n);
+    columns.push_back(std::move(column));
+  }
+  std::vector<Batch> batches;
+  batches.emplace_back(std::move(columns), n);
+  return std::make_shared<MemoryTable>(std::move(schema), std::move(batches));
+}
+
 void RegisterBuiltinTableFunctions(TableFunctionRegistry& registry) {
   registry.Register(MakeRangeFunction("range", false));
   registry.Register(MakeRangeFunction("generate_series", true));
+  for (const char* name : {"duckdb_settings", "sluice_settings"}) {
+    TableFunction f;
+    f.name = name;
+    f.description = "every setting: name, value, description, input_type, scope";
+    f.bind = [](const TableFunctionCall& call) {
+      const Settings defaults;
+      return TableFunctionOutput{
+          SettingsTableSource(call.context.settings ? *call.context.settings : defaults), ""};
+    };
+    registry.Register(std::move(f));
+  }
 }
 
 TableFunctionRegistry& TableFunctions() {

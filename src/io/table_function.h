@@ -91,4 +91,9 @@ TableFunctionRegistry& TableFunctions();
 // Registers range and generate_series: one line per function.
 void RegisterBuiltinTableFunctions(TableFunctionRegistry& registry);
 
+// duckdb_settings() (also sluice_settings()): one row per setting of `settings`, ordered by
+// name, with DuckDB's columns name, value (as SHOW prints it), description, input_type
+// (BIGINT, VARCHAR, BOOLEAN, DOUBLE) and scope (LOCAL or GLOBAL); all VARCHAR.
+std::shared_ptr<const DataSource> SettingsTableSource(const Settings& settings);
+
 }  // namespace sluice

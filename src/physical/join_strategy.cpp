@@ -95,10 +95,9 @@ JoinStrategy ChooseJoinStrategy(JoinType type, const JoinInputInfo& left,
 
   // 2. Broadcast under the threshold: the smaller side that may be built. A broadcast build
   // cannot spill, so the threshold is at most memory_limit/8 (the in-process bound below).
-  const int64_t memory_limit =
-      settings.memory_limit > 0 ? settings.memory_limit : MemoryManager::DefaultLimit();
-  const bool capped = settings.broadcast_threshold > memory_limit / 8;
-  const int64_t threshold = capped ? memory_limit / 8 : settings.broadcast_threshold;
+  const int64_t memory_limit = settings.memory_limit();
+  const bool capped = settings.broadcast_threshold() > memory_limit / 8;
+  const int64_t threshold = capped ? memory_limit / 8 : settings.broadcast_threshold();
   const char* threshold_name = capped ? "memory_limit/8" : "broadcast_threshold";
   if (threshold >= 0) {
     const bool right_small = build_right_ok && right.bytes <= threshold;
@@ -117,7 +116,7 @@ JoinStrategy ChooseJoinStrategy(JoinType type, const JoinInputInfo& left,
   }
 
   // 3. In-process broadcast.
-  if (threshold >= 0 && settings.prefer_in_process_broadcast) {
+  if (threshold >= 0 && settings.prefer_in_process_broadcast()) {
     auto fits = [&](const JoinInputInfo& build, const JoinInputInfo& probe) {
       return build.bytes * 4 <= probe.bytes && build.bytes <= memory_limit / 8;
     };
@@ -137,7 +136,7 @@ JoinStrategy ChooseJoinStrategy(JoinType type, const JoinInputInfo& left,
 
   // 4. One input already partitioned on its keys: shuffle only the other, into as many
   // partitions.
-  int partitions = std::max(1, settings.shuffle_partitions);
+  int partitions = std::max(1, settings.shuffle_partitions());
   if (HashPartitionedOn(left) != HashPartitionedOn(right)) {
     const bool left_ready = HashPartitionedOn(left);
     partitions = (left_ready ? left : right).partitioning.num_partitions;
@@ -149,11 +148,11 @@ JoinStrategy ChooseJoinStrategy(JoinType type, const JoinInputInfo& left,
 
   // 5. Shuffle: hash if the build side of a partition fits, else sort-merge.
   JoinStrategy shuffled;
-  if (settings.prefer_sort_merge_join) {
+  if (settings.prefer_sort_merge_join()) {
     shuffled = Make(JoinStrategyKind::kSortMerge, false, note + "prefer_sort_merge_join");
   } else {
     const int64_t per_partition = right.bytes / partitions;
-    const int64_t budget = memory_limit / (2 * std::max(1, settings.threads));
+    const int64_t budget = memory_limit / (2 * std::max(1, settings.threads()));
     const bool fits = per_partition <= budget;
     shuffled = Make(fits ? JoinStrategyKind::kShuffledHash : JoinStrategyKind::kSortMerge, false,
                     note + fmt::format("build {}/partition {} memory_limit/(2 x threads) {}",

@@ -264,7 +264,7 @@ PhysicalOperatorPtr PhysicalPlanner::PlanNode(const LogicalPlan& plan) {
     case LogicalKind::kCache:
       return PlanCache(plan);
     case LogicalKind::kWindow:
-      return PlanWindow(PlanNode(plan.child()), plan, settings_.shuffle_partitions);
+      return PlanWindow(PlanNode(plan.child()), plan, settings_.shuffle_partitions());
     case LogicalKind::kWrite:
       return std::make_unique<WriteSink>(PlanNode(plan.child()), plan.target);
   }
@@ -301,7 +301,7 @@ PhysicalOperatorPtr PhysicalPlanner::PlanAggregate(const LogicalPlan& plan) {
     decomposable &= a->aggregate->decomposable();
     aggs.push_back(std::move(copy));
   }
-  const int n = settings_.shuffle_partitions;
+  const int n = settings_.shuffle_partitions();
   std::vector<int> key_columns;
   for (size_t i = 0; i < groups.size(); i++) key_columns.push_back(groups[i]->column_index);
 
@@ -314,16 +314,16 @@ PhysicalOperatorPtr PhysicalPlanner::PlanAggregate(const LogicalPlan& plan) {
   }
   if (decomposable) {
     // A SKEW annotation on a group key: aggregate by (keys, salt), then by keys.
-    const auto skew = SkewKeyOf(plan.child(), settings_.skew_salt_buckets > 1
-                                                  ? settings_.skew_salt_buckets
+    const auto skew = SkewKeyOf(plan.child(), settings_.skew_salt_buckets() > 1
+                                                  ? settings_.skew_salt_buckets()
                                                   : 8);
     PhysicalOperatorPtr salted =
         skew ? PlanSaltedAggregate(child, *skew, groups, aggs, plan.schema, n) : nullptr;
     if (salted != nullptr) return salted;
   }
-  if (!decomposable && settings_.skew_salt_buckets > 1) {
+  if (!decomposable && settings_.skew_salt_buckets() > 1) {
     auto salted = PlanSaltedDistinctAggregate(child, groups, aggs, plan.schema,
-                                              settings_.skew_salt_buckets, n);
+                                              settings_.skew_salt_buckets(), n);
     if (salted != nullptr) return salted;
   }
   if (!decomposable) {
@@ -391,7 +391,7 @@ PhysicalOperatorPtr PhysicalPlanner::PlanJoin(const LogicalPlan& plan) {
   std::vector<int> lk = EnsureColumns(left, left_keys);
   std::vector<int> rk = EnsureColumns(right, right_keys);
   // A SKEW annotation on an input salts the join (physical/plan_salted_join.h).
-  const int salt_buckets = settings_.skew_salt_buckets > 1 ? settings_.skew_salt_buckets : 8;
+  const int salt_buckets = settings_.skew_salt_buckets() > 1 ? settings_.skew_salt_buckets() : 8;
   const SaltedJoin salted =
       SaltJoinInputs(plan, ToJoinType(plan.join_kind), left, right, lk, rk, salt_buckets);
   const int extra_left = static_cast<int>(left->schema().size()) - nleft;
@@ -428,7 +428,7 @@ PhysicalOperatorPtr PhysicalPlanner::PlanJoin(const LogicalPlan& plan) {
   const bool swapped = strategy.build_left;
   PhysicalOperatorPtr join = MakeJoinOperator(
       std::move(left), std::move(right), type, lk, rk, residual_expr, strategy,
-      strategy.partitions > 0 ? strategy.partitions : settings_.shuffle_partitions);
+      strategy.partitions > 0 ? strategy.partitions : settings_.shuffle_partitions());
   join->set_explain_note(ToString(strategy.kind) + ": " + strategy.reason +
                         (salted.note.empty() ? "" : "; " + salted.note));
   const bool widened = swapped || extra_left > 0 ||

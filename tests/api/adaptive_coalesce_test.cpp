@@ -11,10 +11,10 @@ namespace {
 
 Settings TestSettings(bool adaptive) {
   Settings s;
-  s.threads = 2;
-  s.shuffle_partitions = 16;
-  s.progress_bar = false;
-  s.adaptive = adaptive;
+  s.set_threads(2);
+  s.set_shuffle_partitions(16);
+  s.set_progress_bar(false);
+  s.set_adaptive(adaptive);
   return s;
 }
 

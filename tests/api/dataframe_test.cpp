@@ -13,9 +13,9 @@ namespace {
 
 Settings WithThreads(int threads, int partitions = 16) {
   Settings s;
-  s.threads = threads;
-  s.shuffle_partitions = partitions;
-  s.progress_bar = false;
+  s.set_threads(threads);
+  s.set_shuffle_partitions(partitions);
+  s.set_progress_bar(false);
   return s;
 }
 

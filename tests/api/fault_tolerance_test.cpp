@@ -14,12 +14,12 @@ namespace {
 
 Settings TestSettings() {
   Settings s;
-  s.threads = 2;
-  s.shuffle_partitions = 8;
-  s.progress_bar = false;
+  s.set_threads(2);
+  s.set_shuffle_partitions(8);
+  s.set_progress_bar(false);
   // Shuffled joins: more stages and tasks for faults to hit.
-  s.broadcast_threshold = -1;
-  s.prefer_in_process_broadcast = false;
+  s.set_broadcast_threshold(-1);
+  s.set_prefer_in_process_broadcast(false);
   return s;
 }
 
@@ -78,7 +78,7 @@ TEST(FaultToleranceTest, InjectedFaultsGiveTheSameAnswer) {
 
 TEST(FaultToleranceTest, RetriesWithSpilledExchanges) {
   Settings s = TestSettings();
-  s.memory_limit = int64_t{24} << 20;
+  s.set_memory_limit(int64_t{24} << 20);
   Session clean(s);
   const std::string q =
       "SELECT count(*), sum(k), sum(c) FROM (SELECT range % 300000 AS k, count(*) AS c "

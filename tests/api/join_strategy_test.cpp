@@ -15,9 +15,9 @@ namespace {
 
 Settings TestSettings() {
   Settings s;
-  s.threads = 2;
-  s.shuffle_partitions = 4;
-  s.progress_bar = false;
+  s.set_threads(2);
+  s.set_shuffle_partitions(4);
+  s.set_progress_bar(false);
   return s;
 }
 

@@ -70,9 +70,9 @@ class SessionConcurrencyTest : public ::testing::TestWithParam<bool> {
              fmt::format("sluice_session_concurrency_{}", ::getpid())) {
     std::filesystem::remove_all(dir_);
     Settings settings;
-    settings.threads = 2;
-    settings.shuffle_partitions = 4;
-    settings.progress_bar = false;
+    settings.set_threads(2);
+    settings.set_shuffle_partitions(4);
+    settings.set_progress_bar(false);
     session_ = std::make_unique<Session>(settings, GetParam() ? dir_.string() : std::string());
     RunSqlScript(*session_,
                  fmt::format("create table base as select range as id, range % 7 as k "
@@ -164,7 +164,7 @@ TEST_P(SessionConcurrencyTest, SettingsScopeKeepsSetsToItsThread) {
   while (phase.load() != 1) std::this_thread::yield();
   // The scope is alive on the other thread, and this thread does not see its settings.
   other_show = ResultText(session, "show shuffle_partitions");
-  EXPECT_EQ(session.settings().shuffle_partitions, 4);
+  EXPECT_EQ(session.settings().shuffle_partitions(), 4);
   EXPECT_EQ(session.pool()->threads(), session_threads);
   phase = 2;
   scoped.join();
@@ -178,7 +178,7 @@ TEST_P(SessionConcurrencyTest, SettingsScopeKeepsSetsToItsThread) {
     session.Set("memory_limit", "123MB");
   }
   EXPECT_EQ(session.memory().limit(), 123000000);
-  EXPECT_EQ(session.settings().memory_limit, 123000000);
+  EXPECT_EQ(session.settings().memory_limit(), 123000000);
 }
 
 INSTANTIATE_TEST_SUITE_P(InMemoryAndOnDisk, SessionConcurrencyTest, ::testing::Bool(),

@@ -18,11 +18,11 @@ namespace {
 
 Settings TestSettings(int threads) {
   Settings s;
-  s.threads = threads;
-  s.shuffle_partitions = 16;
-  s.progress_bar = false;
-  s.broadcast_threshold = -1;  // shuffle every join
-  s.skew_threshold = 1024;     // tests use small data
+  s.set_threads(threads);
+  s.set_shuffle_partitions(16);
+  s.set_progress_bar(false);
+  s.set_broadcast_threshold(-1);  // shuffle every join
+  s.set_skew_threshold(1024);     // tests use small data
   return s;
 }
 
@@ -136,9 +136,9 @@ constexpr const char* kSwitchQuery =
 
 TEST(AdaptiveJoinSwitchTest, SortMergeJoinBecomesBroadcastWhenASideIsSmall) {
   Settings s = TestSettings(2);
-  s.prefer_sort_merge_join = true;
-  s.broadcast_threshold = int64_t{10} << 20;
-  s.prefer_in_process_broadcast = false;
+  s.set_prefer_sort_merge_join(true);
+  s.set_broadcast_threshold(int64_t{10} << 20);
+  s.set_prefer_in_process_broadcast(false);
   Session on(s);
   const std::string plan = Text(on, std::string("EXPLAIN ANALYZE ") + kSwitchQuery);
   EXPECT_TRUE(Has(plan, "SortMergeJoin")) << plan;
@@ -148,7 +148,7 @@ TEST(AdaptiveJoinSwitchTest, SortMergeJoinBecomesBroadcastWhenASideIsSmall) {
   EXPECT_EQ(answer, "2000|2197000000|\n");
 
   Settings plain = s;
-  plain.adaptive = false;
+  plain.set_adaptive(false);
   Session off(plain);
   EXPECT_FALSE(Has(Text(off, std::string("EXPLAIN ANALYZE ") + kSwitchQuery), "switched"));
   EXPECT_EQ(Text(off, kSwitchQuery), answer);

@@ -10,10 +10,10 @@ namespace {
 
 Settings TestSettings(int buckets) {
   Settings s;
-  s.threads = 2;
-  s.shuffle_partitions = 8;
-  s.progress_bar = false;
-  s.skew_salt_buckets = buckets;
+  s.set_threads(2);
+  s.set_shuffle_partitions(8);
+  s.set_progress_bar(false);
+  s.set_skew_salt_buckets(buckets);
   return s;
 }
 

@@ -14,9 +14,9 @@ namespace {
 
 Settings TestSettings() {
   Settings s;
-  s.threads = 2;
-  s.shuffle_partitions = 4;
-  s.progress_bar = false;
+  s.set_threads(2);
+  s.set_shuffle_partitions(4);
+  s.set_progress_bar(false);
   return s;
 }
 
@@ -273,7 +273,7 @@ TEST_F(SqlRunnerTest, DdlAndDml) {
 
 TEST_F(SqlRunnerTest, SetExplainAndCopy) {
   Run("SET memory_limit = '500MB'; SET threads = 1");
-  EXPECT_EQ(session_.settings().threads, 1);
+  EXPECT_EQ(session_.settings().threads(), 1);
   auto e = Run("EXPLAIN SELECT k, count(*) FROM t GROUP BY k")[0];
   ASSERT_EQ(e.schema.size(), 1u);
   EXPECT_EQ(e.schema.field(0).name, "explain_value");

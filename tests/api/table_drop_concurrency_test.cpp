@@ -28,9 +28,9 @@ class TableDropConcurrencyTest : public ::testing::Test {
  protected:
   TableDropConcurrencyTest() {
     Settings settings;
-    settings.threads = 2;
-    settings.shuffle_partitions = 2;
-    settings.progress_bar = false;
+    settings.set_threads(2);
+    settings.set_shuffle_partitions(2);
+    settings.set_progress_bar(false);
     session_ = std::make_unique<Session>(settings, std::string());
     RunSqlScript(*session_, kCreate);
   }

@@ -24,10 +24,10 @@ using testing::TempDir;
 
 Settings TestSettings(int threads = 2) {
   Settings s;
-  s.threads = threads;
-  s.progress_bar = false;
+  s.set_threads(threads);
+  s.set_progress_bar(false);
   // Adaptive coalescing would merge the small partitions these tests compare one by one.
-  s.adaptive = false;
+  s.set_adaptive(false);
   return s;
 }
 

@@ -14,7 +14,7 @@ using testing::TempDir;
 
 Settings TestSettings() {
   Settings s;
-  s.threads = 2;
+  s.set_threads(2);
   return s;
 }
 

@@ -4,7 +4,6 @@
 
 #include "common/error.h"
 #include "common/memory.h"
-#include "common/settings.h"
 #include "common/thread_pool.h"
 #include "types/date_time.h"
 #include "types/decimal.h"
@@ -59,19 +58,6 @@ TEST(Memory, ParsesSizes) {
   EXPECT_EQ(ParseMemorySize("2GiB"), int64_t{2} << 30);
   EXPECT_EQ(ParseMemorySize("1024"), 1024);
   EXPECT_THROW(ParseMemorySize("12 parsecs"), InvalidInputError);
-}
-
-TEST(Settings, UnknownSettingSuggests) {
-  Settings s;
-  try {
-    s.Set("memory_limt", "1GB");
-    FAIL();
-  } catch (const InvalidInputError& e) {
-    EXPECT_NE(std::string(e.what()).find("did you mean \"memory_limit\""), std::string::npos);
-  }
-  s.Set("threads", "3");
-  EXPECT_EQ(s.threads, 3);
-  EXPECT_THROW(s.Set("threads", "zero"), InvalidInputError);
 }
 
 TEST(Dates, RoundTripAcrossEras) {

@@ -100,7 +100,7 @@ struct RunOutcome {
 
 RunOutcome RunProject(const TempDir& project, const TempDir& dir, int threads) {
   Settings settings;
-  settings.threads = 2;
+  settings.set_threads(2);
   Session session(settings, dir.Sub("db"));
   DbtOptions options;
   options.project_dir = project.path();
@@ -169,7 +169,7 @@ TEST(DbtParallelTest, SetInAHookStaysWithItsModel) {
                 "select x, '{{ sp }}' as sp from {{ ref('first') }}");
   TempDir dir;
   Session session(Settings{}, dir.Sub("db"));
-  const int before = session.settings().shuffle_partitions;
+  const int before = session.settings().shuffle_partitions();
   DbtOptions options;
   options.project_dir = project.path();
   options.target_path = dir.Sub("target");
@@ -178,7 +178,7 @@ TEST(DbtParallelTest, SetInAHookStaysWithItsModel) {
   ASSERT_TRUE(report.success) << report.results[0].message;
   EXPECT_EQ(QueryCsv(session, "select x, sp from second"),
             fmt::format("x,sp\n1,{}\n", before));
-  EXPECT_EQ(session.settings().shuffle_partitions, before);
+  EXPECT_EQ(session.settings().shuffle_partitions(), before);
 }
 
 }  // namespace
