@@ -4,7 +4,7 @@
 
 #include "exec/exec_context.h"
 #include "exec/sorted_run_merger.h"
-#include "exec/spill_file.h"
+#include "shuffle/spill_file.h"
 
 namespace sluice {
 
