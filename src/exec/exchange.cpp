@@ -8,9 +8,12 @@ namespace sluice {
 
 Partitioning Exchange::output_partitioning() const {
   switch (target_.kind) {
-    case Partitioning::Kind::kBroadcast: return Partitioning::Broadcast(1);
-    case Partitioning::Kind::kSingle: return Partitioning::Single();
-    default: return target_;
+    case Partitioning::Kind::kBroadcast:
+      return Partitioning::Broadcast(1);
+    case Partitioning::Kind::kSingle:
+      return Partitioning::Single();
+    default:
+      return target_;
   }
 }
 

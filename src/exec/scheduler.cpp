@@ -1,9 +1,9 @@
 #include "exec/scheduler.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
-
-#include <fmt/format.h>
 
 #include "common/error.h"
 #include "exec/exchange.h"
@@ -59,8 +59,7 @@ void RunMapStage(Exchange& exchange, ExecContext& ctx, int stage) {
         [&](int attempt) {
           writer = shuffle.OpenWriter(task);
           auto stream = MeasureTask(ctx, exchange, task, ctx.Execute(input, task));
-          MapOutputWriter router(input.schema(), MakePartitioner(exchange.target()),
-                                   writer.get());
+          MapOutputWriter router(input.schema(), MakePartitioner(exchange.target()), writer.get());
           Batch batch;
           while (stream->Next(&batch)) router.Write(batch);
           router.Finish();
@@ -144,15 +143,13 @@ void Scheduler::Run(PhysicalOperatorPtr& plan, ExecContext& ctx,
       if (discard) faults.MaybeFail(FaultSite::kFinal, final_stage, partition, n);
     };
     if (discard) {
-      RunTaskWithRetries(ctx, root, final_stage, partition, attempt,
-                         [&] { discard(partition); });
+      RunTaskWithRetries(ctx, root, final_stage, partition, attempt, [&] { discard(partition); });
     } else {
       try {
         attempt(0);
       } catch (const RetryableError& e) {
         // Nothing can discard what `task` kept of a failed attempt: no retry.
-        throw IOError(
-            fmt::format("stage {} task {} failed: {}", final_stage, partition, e.what()));
+        throw IOError(fmt::format("stage {} task {} failed: {}", final_stage, partition, e.what()));
       }
     }
     if (ctx.progress()) ctx.progress()->TaskFinished(final_stage);

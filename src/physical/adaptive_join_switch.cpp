@@ -72,7 +72,8 @@ PhysicalOperatorPtr Switched(SortMergeJoin& join, ExecContext& ctx) {
   const Schema right_schema = right_input->schema();
   const auto lw = static_cast<int>(left_schema.size());
   const auto rw = static_cast<int>(right_schema.size());
-  ExprPtr residual = join.residual() != nullptr ? std::make_shared<Expr>(*join.residual()) : nullptr;
+  ExprPtr residual =
+      join.residual() != nullptr ? std::make_shared<Expr>(*join.residual()) : nullptr;
   const std::string note = fmt::format(
       "adaptive: switched to broadcast hash join after the map stage, {} input {} <= "
       "broadcast_threshold {} (planned as SortMergeJoin; its sorts dropped)",
@@ -91,10 +92,9 @@ PhysicalOperatorPtr Switched(SortMergeJoin& join, ExecContext& ctx) {
   if (residual) residual = RemapColumns(residual, [&](int i) { return i < lw ? i + rw : i - lw; });
   Schema swapped_schema = right_schema;
   for (const auto& f : left_schema.fields()) swapped_schema.Add(f);
-  auto hash = std::make_unique<HashJoin>(std::move(right_input), std::move(left_input),
-                                         t == JoinType::kRight ? JoinType::kLeft : t,
-                                         join.right_keys(), join.left_keys(), residual,
-                                         JoinDistribution::kBroadcast, swapped_schema);
+  auto hash = std::make_unique<HashJoin>(
+      std::move(right_input), std::move(left_input), t == JoinType::kRight ? JoinType::kLeft : t,
+      join.right_keys(), join.left_keys(), residual, JoinDistribution::kBroadcast, swapped_schema);
   hash->set_explain_note(note);
   hash->set_id(ctx.NewOperatorId());
   std::vector<ExprPtr> columns;

@@ -24,8 +24,7 @@ namespace sluice {
 // statistics and settings, so results do not depend on the thread count. Stateless.
 class AdaptivePlanner : public StageReplanner {
  public:
-  void ReplanStage(PhysicalOperatorPtr& stage_top, bool map_stage,
-                   ExecContext& ctx) const override;
+  void ReplanStage(PhysicalOperatorPtr& stage_top, bool map_stage, ExecContext& ctx) const override;
 };
 
 // Groups adjacent partitions, in order, so that each group holds at most `target_bytes`

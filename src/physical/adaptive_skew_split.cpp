@@ -1,6 +1,6 @@
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "common/memory.h"
 #include "exec/adaptive_shuffle_read.h"
@@ -131,8 +131,8 @@ bool SplitSkewedJoin(PhysicalOperatorPtr& stage_top, ExecContext& ctx) {
                                   max_splits);
   }
   if (split_right) {
-    right_counts = SkewSplitCounts(right_stats.bytes, settings.skew_factor,
-                                   settings.skew_threshold, max_splits);
+    right_counts = SkewSplitCounts(right_stats.bytes, settings.skew_factor, settings.skew_threshold,
+                                   max_splits);
   }
   const auto split = [](const std::vector<int>& c) {
     return std::any_of(c.begin(), c.end(), [](int k) { return k > 1; });

@@ -50,7 +50,7 @@ class LocalShuffle : public Shuffle {
     std::vector<Batch> batches;
     int64_t memory_bytes = 0;  // reserved for `batches`
     std::unique_ptr<SpillFile> file;
-    int64_t rows = 0;  // statistics, spilled or not
+    int64_t rows = 0;   // statistics, spilled or not
     int64_t bytes = 0;  // DataBytes of the rows
   };
   Slot& slot(int task, int partition) { return slots_[task * partitions_ + partition]; }
@@ -72,7 +72,7 @@ class LocalShuffle : public Shuffle {
   std::vector<LogicalType> types_;
   int map_tasks_;
   int partitions_;
-  std::vector<Slot> slots_;  // [task * partitions_ + partition]
+  std::vector<Slot> slots_;               // [task * partitions_ + partition]
   std::atomic<int64_t> memory_bytes_{0};  // reserved for all in-memory batches
   std::atomic<int64_t> spilled_bytes_{0};
   std::atomic<int64_t>* spilled_metric_;

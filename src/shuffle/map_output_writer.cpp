@@ -2,9 +2,8 @@
 
 namespace sluice {
 
-MapOutputWriter::MapOutputWriter(const Schema& schema,
-                                     std::unique_ptr<Partitioner> partitioner,
-                                     ShuffleWriter* writer)
+MapOutputWriter::MapOutputWriter(const Schema& schema, std::unique_ptr<Partitioner> partitioner,
+                                 ShuffleWriter* writer)
     : partitioner_(std::move(partitioner)), writer_(writer) {
   const int n = partitioner_->num_partitions();
   for (int i = 0; i < n; i++) builders_.emplace_back(schema);

@@ -19,7 +19,7 @@ namespace sluice {
 class MapOutputWriter {
  public:
   MapOutputWriter(const Schema& schema, std::unique_ptr<Partitioner> partitioner,
-                    ShuffleWriter* writer);
+                  ShuffleWriter* writer);
 
   void Write(const Batch& batch);
   // Writes the partly filled batches. Does not commit the writer.

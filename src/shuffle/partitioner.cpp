@@ -18,8 +18,7 @@ void RoundRobinPartitioner::Assign(const Batch& batch,
   }
 }
 
-void SinglePartitioner::Assign(const Batch& batch,
-                               std::vector<std::vector<uint32_t>>* selections) {
+void SinglePartitioner::Assign(const Batch& batch, std::vector<std::vector<uint32_t>>* selections) {
   auto& all = (*selections)[0];
   for (size_t i = 0; i < batch.num_rows(); i++) all.push_back(static_cast<uint32_t>(i));
 }
@@ -41,8 +40,7 @@ std::unique_ptr<Partitioner> MakePartitioner(const Partitioning& target) {
 }
 
 int WrittenPartitions(const Partitioning& target) {
-  return target.kind == Partitioning::Kind::kHash ||
-                 target.kind == Partitioning::Kind::kRoundRobin
+  return target.kind == Partitioning::Kind::kHash || target.kind == Partitioning::Kind::kRoundRobin
              ? target.num_partitions
              : 1;
 }

@@ -26,8 +26,8 @@ using exec_test::Row;
 using exec_test::Source;
 
 // Runs `root` with or without the pass; returns its rows as sortable strings.
-std::vector<std::string> RunPlan(PhysicalOperatorPtr& root, const Settings& settings,
-                             bool adaptive, int threads = 2) {
+std::vector<std::string> RunPlan(PhysicalOperatorPtr& root, const Settings& settings, bool adaptive,
+                                 int threads = 2) {
   Scheduler::AssignIds(*root);
   ThreadPool pool(threads);
   MemoryManager memory(int64_t{1} << 32);
@@ -104,8 +104,8 @@ PhysicalOperatorPtr SortedInput(const std::vector<Row>& rows, int partitions) {
   std::vector<std::vector<Row>> split(2);
   for (size_t i = 0; i < rows.size(); i++) split[i % 2].push_back(rows[i]);
   for (int p = 0; p < 2; p++) parts[p] = MakeBatches(kJoinTypes, split[p], 100);
-  auto exchange =
-      std::make_unique<Exchange>(Source(kJoinTypes, std::move(parts)), Partitioning::Hash({0}, partitions));
+  auto exchange = std::make_unique<Exchange>(Source(kJoinTypes, std::move(parts)),
+                                             Partitioning::Hash({0}, partitions));
   return std::make_unique<Sort>(std::move(exchange), std::vector<SortKey>{SortKey{0, true, false}},
                                 std::nullopt);
 }
@@ -113,8 +113,8 @@ PhysicalOperatorPtr SortedInput(const std::vector<Row>& rows, int partitions) {
 PhysicalOperatorPtr MergeJoinPlan(JoinType type) {
   Schema out = MakeSchema({TypeId::kInteger, TypeId::kInteger, TypeId::kInteger, TypeId::kInteger});
   return std::make_unique<SortMergeJoin>(SortedInput(JoinLeftRows(), 4),
-                                         SortedInput(JoinRightRows(), 4), type,
-                                         std::vector<int>{0}, std::vector<int>{0}, nullptr, out);
+                                         SortedInput(JoinRightRows(), 4), type, std::vector<int>{0},
+                                         std::vector<int>{0}, nullptr, out);
 }
 
 // The right input is 500 INTEGER pairs (about 4 KB of data), the left 3000 (about 24 KB):

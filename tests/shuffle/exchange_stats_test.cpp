@@ -22,17 +22,17 @@ TEST(ExchangeStatsTest, CountsTheRowsNotTheBufferCapacity) {
 
 TEST(ExchangeStatsTest, StringsCountLengthAndBytesWhereverTheyLive) {
   const std::string long_text(100, 'x');  // stored in the heap, not inline
-  const Batch batch = MakeBatch({TypeId::kVarchar}, {{Value::Varchar("ab")},
-                                                     {Value::Varchar(long_text)}});
+  const Batch batch =
+      MakeBatch({TypeId::kVarchar}, {{Value::Varchar("ab")}, {Value::Varchar(long_text)}});
   EXPECT_EQ(DataBytes(batch), (4 + 2) + (4 + 100));
   // A slice counts only its own rows, although it shares the heap.
   EXPECT_EQ(DataBytes(batch.Slice(1, 1)), 4 + 100);
 }
 
 TEST(ExchangeStatsTest, NullsAddAValidityBitmap) {
-  const Batch batch = MakeBatch({TypeId::kInteger},
-                                {{Value::Integer(1)}, {Value::Null(TypeId::kInteger)},
-                                 {Value::Integer(3)}});
+  const Batch batch =
+      MakeBatch({TypeId::kInteger},
+                {{Value::Integer(1)}, {Value::Null(TypeId::kInteger)}, {Value::Integer(3)}});
   EXPECT_EQ(DataBytes(batch), 3 * 4 + 1);
 }
 

@@ -1,7 +1,6 @@
 #include "shuffle/local_shuffle.h"
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -69,8 +68,9 @@ TEST_F(LocalShuffleTest, RoundTripWithSpillKeepsMapTaskOrder) {
       tasks.emplace_back([&, t] {
         auto writer = shuffle->OpenWriter(t);
         MapOutputWriter router(MakeSchema(kTypes), MakePartitioner(Partitioning::RoundRobin(2)),
-                                 writer.get());
-        for (int b = 0; b < 10; b++) router.Write(MakeBatch(kTypes, Rows(t * 100000 + b * 1000, 1000)));
+                               writer.get());
+        for (int b = 0; b < 10; b++)
+          router.Write(MakeBatch(kTypes, Rows(t * 100000 + b * 1000, 1000)));
         router.Finish();
         writer->Commit();
       });
@@ -89,7 +89,8 @@ TEST_F(LocalShuffleTest, RoundTripWithSpillKeepsMapTaskOrder) {
       ASSERT_EQ(rows.size(), 15000u);
       // Task 0's rows first, then task 1's, then task 2's; each in write order.
       EXPECT_EQ(rows.front().substr(0, rows.front().find('|')), std::to_string(p));
-      EXPECT_EQ(rows.back().substr(0, rows.back().find('|')), std::to_string(200000 + 9999 - 1 + p));
+      EXPECT_EQ(rows.back().substr(0, rows.back().find('|')),
+                std::to_string(200000 + 9999 - 1 + p));
     }
     EXPECT_EQ(memory.used(), 0) << "limit " << limit;
   }

@@ -91,7 +91,7 @@ TEST(MapOutputWriterTest, GathersRowsPerPartitionIntoFullBatches) {
 TEST(MapOutputWriterTest, SinglePartitionPassesLargeBatchesThrough) {
   RecordingWriter writer;
   MapOutputWriter router(MakeSchema({TypeId::kBigInt}), MakePartitioner(Partitioning::Single()),
-                           &writer);
+                         &writer);
   const Batch large = MakeBatch({TypeId::kBigInt}, Sequence(0, kBatchSize));
   router.Write(MakeBatch({TypeId::kBigInt}, Sequence(-3, 3)));
   router.Write(large);

@@ -74,7 +74,9 @@ class RecordingWriter : public ShuffleWriter {
     int partition;
     Batch batch;
   };
-  void Write(int partition, Batch batch) override { writes.push_back({partition, std::move(batch)}); }
+  void Write(int partition, Batch batch) override {
+    writes.push_back({partition, std::move(batch)});
+  }
   void Commit() override { committed = true; }
   void Abort() override {
     aborted = true;
