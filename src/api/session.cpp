@@ -18,6 +18,7 @@
 #include "io/parquet_reader.h"
 #include "io/range_source.h"
 #include "optimizer/optimizer.h"
+#include "physical/adaptive_planner.h"
 #include "physical/explain.h"
 #include "physical/planner.h"
 
@@ -356,6 +357,16 @@ std::vector<std::string> Session::TableNames() const {
   return names;
 }
 
+namespace {
+
+// The adaptive re-planning pass every query's scheduler calls between stages (stateless).
+const AdaptivePlanner& AdaptivePass() {
+  static const AdaptivePlanner pass;
+  return pass;
+}
+
+}  // namespace
+
 PhysicalOperatorPtr Session::PlanPhysical(const LogicalPlan& plan, const QueryEnv& env) {
   PhysicalPlanner planner(env.settings,
                           [this, &env](const LogicalPlan& p) { return Materialize(p, env); });
@@ -365,7 +376,8 @@ PhysicalOperatorPtr Session::PlanPhysical(const LogicalPlan& plan, const QueryEn
 std::vector<std::vector<Batch>> Session::Materialize(const LogicalPlan& plan, const QueryEnv& env) {
   PhysicalOperatorPtr root = PlanPhysical(plan, env);
   ExecContext ctx(env.settings, &memory_, env.pool.get());
-  return Scheduler::CollectPartitions(*root, ctx);
+  ctx.set_stage_replanner(&AdaptivePass());
+  return Scheduler::CollectPartitions(root, ctx);
 }
 
 std::vector<Batch> Session::Execute(const LogicalPlan& plan, QueryProfile* profile) {
@@ -374,7 +386,8 @@ std::vector<Batch> Session::Execute(const LogicalPlan& plan, QueryProfile* profi
   PhysicalOperatorPtr root = PlanPhysical(plan, env);
   ExecContext ctx(env.settings, &memory_, env.pool.get());
   ctx.set_progress(progress_.load());
-  std::vector<Batch> result = Scheduler::Collect(*root, ctx);
+  ctx.set_stage_replanner(&AdaptivePass());
+  std::vector<Batch> result = Scheduler::Collect(root, ctx);
   if (profile != nullptr) {
     profile->seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -390,7 +403,8 @@ void Session::ExecuteParallel(const LogicalPlan& plan,
   PhysicalOperatorPtr root = PlanPhysical(plan, env);
   ExecContext ctx(env.settings, &memory_, env.pool.get());
   ctx.set_progress(progress_.load());
-  Scheduler::Run(*root, ctx, task);
+  ctx.set_stage_replanner(&AdaptivePass());
+  Scheduler::Run(root, ctx, task);
 }
 
 void Session::ExecuteInOrder(const LogicalPlan& plan,

@@ -6,7 +6,7 @@
 #include <csignal>
 #include <thread>
 
-#include "exec/temp_directory.h"
+#include "shuffle/temp_directory.h"
 
 namespace sluice {
 

@@ -1,20 +1,28 @@
 #pragma once
 
-#include <cstdint>
 #include <memory>
-#include <mutex>
+#include <string>
 #include <vector>
 
-#include "common/memory.h"
-#include "exec/exchange_buffer.h"
 #include "exec/exec_context.h"
 #include "exec/operator.h"
+#include "shuffle/shuffle_transport.h"
 
 namespace sluice {
 
+// The run state of one exchange in one query: the shuffle that holds its data (created by
+// the scheduler with the map stage's task count). Reads other than partition by partition
+// are operators of the plan (AdaptiveShuffleRead), not state.
+struct ExchangeState : SharedState {
+  std::unique_ptr<Shuffle> shuffle;
+  double map_seconds = 0;  // wall time of the map stage
+  bool complete = false;   // every map task committed
+};
+
 // A stage boundary: repartitions its child's rows (hash of key columns, round robin, all to
-// one partition, or broadcast to every reader). The scheduler runs the child's stage to
-// completion (RunMapStage) before any task reads the exchange (Execute).
+// one partition, or broadcast to every reader). It only names the partitioning and reads:
+// the Scheduler runs the child's stage into the exchange's shuffle (a barrier) before any
+// task reads it through Execute.
 class Exchange : public PhysicalOperator {
  public:
   Exchange(PhysicalOperatorPtr child, Partitioning target)
@@ -24,23 +32,16 @@ class Exchange : public PhysicalOperator {
   std::string details() const override { return target_.ToString(); }
   bool is_exchange() const override { return true; }
   Partitioning output_partitioning() const override;
+  // Streams output partition `partition` of the shuffle. REQUIRES: state complete.
   std::unique_ptr<BatchStream> Execute(int partition, ExecContext& ctx) const override;
 
   const Partitioning& target() const { return target_; }
-  // Runs every partition of the child as a task and fills this exchange's buffer.
-  // REQUIRES: the stages below the child have run.
-  void RunMapStage(ExecContext& ctx, int stage_id) const;
-  // The buffer, once RunMapStage has run (for statistics).
-  const ExchangeBuffer* buffer(ExecContext& ctx) const;
-  // The same, for the scheduler's adaptive decisions (coalescing) between stages.
-  ExchangeBuffer& mutable_buffer(ExecContext& ctx) const { return Buffer(ctx); }
-  // Frees the buffers of the exchanges that feed the stage containing `op` (`op` itself when
-  // it is an exchange, else those below it, not crossing an exchange): called once that stage has finished, when no task re-reads them.
-  static void ReleaseStageInputs(const PhysicalOperator& op, ExecContext& ctx);
+  // The run state, created on first use with a shuffle of `map_tasks` writers (-1: one per
+  // child partition) from the context's transport. The scheduler asks first, with the map
+  // stage's task count.
+  ExchangeState& State(ExecContext& ctx, int map_tasks = -1) const;
 
  private:
-  // Created on first use with `map_tasks` writers (-1: one per child partition).
-  ExchangeBuffer& Buffer(ExecContext& ctx, int map_tasks = -1) const;
   Partitioning target_;
 };
 

@@ -45,7 +45,7 @@ OperatorMetrics& ExecContext::metrics(int operator_id) {
 }
 
 std::unique_ptr<BatchStream> ExecContext::Execute(const PhysicalOperator& op, int partition) {
-  SLUICE_CHECK(partition >= 0 && (partition < op.num_partitions() || partition < split_tasks_),
+  SLUICE_CHECK(partition >= 0 && partition < op.num_partitions(),
                "{}: partition {} of {}", op.name(), partition, op.num_partitions());
   return std::make_unique<MeteredStream>(op.Execute(partition, *this), &metrics(op.id()), this);
 }

@@ -13,9 +13,12 @@
 #include "common/settings.h"
 #include "common/thread_pool.h"
 #include "exec/operator.h"
-#include "exec/temp_directory.h"
+#include "shuffle/local_shuffle.h"
+#include "shuffle/temp_directory.h"
 
 namespace sluice {
+
+class StageReplanner;
 
 // Per-operator run-time counters, summed over all tasks. Thread-safe.
 struct OperatorMetrics {
@@ -48,13 +51,18 @@ class ExecContext {
       : settings_(settings),
         memory_(memory),
         pool_(pool),
-        temp_directory_(settings.temp_directory()) {}
+        temp_directory_(settings.temp_directory()),
+        local_transport_(memory, &temp_directory_) {}
 
   const Settings& settings() const { return settings_; }
   MemoryManager& memory() { return *memory_; }
   ThreadPool& pool() { return *pool_; }
   // Where operators spill; removed with its files when this context is destroyed.
   TempDirectory& temp_directory() { return temp_directory_; }
+  // Creates the exchanges' shuffles: in process unless another transport is set.
+  ShuffleTransport& shuffle_transport() { return *transport_; }
+  // REQUIRES: before any stage runs; `transport` outlives this context.
+  void set_shuffle_transport(ShuffleTransport* transport) { transport_ = transport; }
 
   // Opens partition `partition` of `op`, recording its metrics. Operators open their
   // children through this, never through child.Execute directly.
@@ -91,13 +99,14 @@ class ExecContext {
     return it == runtime_notes_.end() ? std::string() : it->second;
   }
 
-  // A stage whose join the adaptive skew split cut into more tasks than it has partitions
-  // runs task ids up to `tasks` - 1 (Execute accepts them). Called by the scheduler only.
-  void AllowSplitTasks(int tasks) {
-    int seen = split_tasks_.load();
-    while (tasks > seen && !split_tasks_.compare_exchange_weak(seen, tasks)) {
-    }
-  }
+  // The adaptive re-planning pass the scheduler calls between stages; null: none (the plan
+  // runs as planned). `replanner` outlives this context.
+  void set_stage_replanner(const StageReplanner* replanner) { replanner_ = replanner; }
+  const StageReplanner* stage_replanner() const { return replanner_; }
+  // Ids for operators created by the re-planning pass: after `first` (the scheduler passes
+  // one past the plan's largest id), so metrics and shared state never mix.
+  void set_first_new_operator_id(int first) { next_operator_id_ = first; }
+  int NewOperatorId() { return next_operator_id_++; }
 
   void set_progress(ProgressListener* listener) { progress_ = listener; }
   ProgressListener* progress() const { return progress_; }
@@ -115,12 +124,15 @@ class ExecContext {
   MemoryManager* memory_;
   ThreadPool* pool_;
   TempDirectory temp_directory_;  // declared before the shared state whose files it holds
+  LocalShuffleTransport local_transport_;
+  ShuffleTransport* transport_ = &local_transport_;
   std::mutex mutex_;
   std::map<int, Slot> shared_;
   std::map<int, std::unique_ptr<OperatorMetrics>> metrics_;
   ProgressListener* progress_ = nullptr;
   std::atomic<bool> cancelled_{false};
-  std::atomic<int> split_tasks_{0};
+  const StageReplanner* replanner_ = nullptr;
+  std::atomic<int> next_operator_id_{0};
   mutable std::mutex notes_mutex_;
   std::map<int, std::string> runtime_notes_;
 };

@@ -8,8 +8,8 @@
 
 #include "common/memory.h"
 #include "exec/sort_order.h"
-#include "exec/spill_file.h"
-#include "exec/temp_directory.h"
+#include "shuffle/spill_file.h"
+#include "shuffle/temp_directory.h"
 #include "vector/batch_stream.h"
 
 namespace sluice {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "exec/partitioning.h"
+#include "shuffle/partitioning.h"
 #include "vector/batch.h"
 #include "vector/batch_stream.h"
 #include "vector/schema.h"
@@ -17,7 +17,9 @@ class ExecContext;
 // A node of the physical plan.
 //
 // Lifecycle contract (every operator honours it):
-//  - Built by the physical planner, then immutable: Execute is const. All run-time state
+//  - Built by the physical planner, then immutable: Execute is const. Between stages the
+//    adaptive pass (exec/stage_replanner.h) may replace operators that have not run yet by
+//    new ones; an operator never changes itself. All run-time state
 //    lives in the returned BatchStream (per task) or in ExecContext shared state (per query,
 //    e.g. a broadcast hash table built once and probed by every task).
 //  - Execute(p, ctx) is called once per partition p in [0, num_partitions()), possibly
@@ -45,6 +47,10 @@ class PhysicalOperator {
   const Schema& schema() const { return schema_; }
   const std::vector<std::unique_ptr<PhysicalOperator>>& children() const { return children_; }
   const PhysicalOperator& child(size_t i = 0) const { return *children_[i]; }
+  // The slot owning child i, for the planners that rewrite a plan (the physical planner,
+  // and the adaptive pass between stages on the part that has not run). Never used while
+  // a stage of this operator runs.
+  std::unique_ptr<PhysicalOperator>& mutable_child(size_t i) { return children_[i]; }
 
   // Short operator name for EXPLAIN ("HashAggregate", "Filter").
   virtual std::string name() const = 0;

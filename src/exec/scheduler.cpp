@@ -2,24 +2,92 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include "common/error.h"
-#include "exec/adaptive_coalesce.h"
 #include "exec/exchange.h"
+#include "exec/stage_replanner.h"
 #include "exec/task_retry.h"
 #include "exec/task_stats.h"
+#include "shuffle/map_output_writer.h"
 
 namespace sluice {
 
 namespace {
 
-// Runs, bottom-up, the map stages of the exchanges in `op`'s subtree that feed op's stage.
-void RunInputStages(const PhysicalOperator& op, ExecContext& ctx, int& next_stage) {
-  for (const auto& child : op.children()) {
-    if (child->is_exchange()) {
-      RunInputStages(child->child(), ctx, next_stage);
-      static_cast<const Exchange&>(*child).RunMapStage(ctx, next_stage++);
+// Frees the shuffles that feed the stage containing `op` (`op` itself when it is an
+// exchange, else those below it, not crossing an exchange): called once that stage has
+// finished, when no task re-reads them.
+void ReleaseStageInputs(const PhysicalOperator& op, ExecContext& ctx) {
+  if (op.is_exchange()) {
+    static_cast<const Exchange&>(op).State(ctx).shuffle->ReleaseAll();
+    return;
+  }
+  for (const auto& c : op.children()) ReleaseStageInputs(*c, ctx);
+}
+
+// Lets the adaptive pass rewrite the stage topped by `*stage_top` before it runs.
+void Replan(PhysicalOperatorPtr& stage_top, bool map_stage, ExecContext& ctx) {
+  if (ctx.stage_replanner() != nullptr) {
+    ctx.stage_replanner()->ReplanStage(stage_top, map_stage, ctx);
+  }
+}
+
+// Runs the map stage of `exchange`: one task per partition of its (re-planned) child, each
+// writing its rows through a ShuffleWriter. A task attempt that fails with a RetryableError
+// aborts its writer and runs again.
+// REQUIRES: the stages below the exchange's child have run.
+void RunMapStage(Exchange& exchange, ExecContext& ctx, int stage) {
+  Replan(exchange.mutable_child(0), /*map_stage=*/true, ctx);
+  const PhysicalOperator& input = exchange.child();
+  // A skew-split join stage writes with more tasks than the plan had partitions, so the
+  // shuffle is made after re-planning.
+  const int tasks = input.num_partitions();
+  ExchangeState& state = exchange.State(ctx, tasks);
+  if (state.complete) return;
+  Shuffle& shuffle = *state.shuffle;
+  SLUICE_CHECK(shuffle.map_tasks() >= tasks, "exchange {}: {} map tasks for {} writers",
+               exchange.id(), tasks, shuffle.map_tasks());
+  const auto start = std::chrono::steady_clock::now();
+  if (ctx.progress()) ctx.progress()->StageStarted(stage, tasks);
+  const FaultInjector faults = FaultInjector::ForQuery(ctx.settings());
+  ctx.pool().ParallelFor(tasks, [&](int task) {
+    std::unique_ptr<ShuffleWriter> writer;
+    RunTaskWithRetries(
+        ctx, exchange, stage, task,
+        [&](int attempt) {
+          writer = shuffle.OpenWriter(task);
+          auto stream = MeasureTask(ctx, exchange, task, ctx.Execute(input, task));
+          MapOutputWriter router(input.schema(), MakePartitioner(exchange.target()), writer.get());
+          Batch batch;
+          while (stream->Next(&batch)) router.Write(batch);
+          router.Finish();
+          // After the output is written and before it is committed, so that a retry must
+          // discard it.
+          faults.MaybeFail(FaultSite::kExchange, stage, task, attempt);
+          writer->Commit();
+        },
+        [&] { writer->Abort(); });
+    if (ctx.progress()) ctx.progress()->TaskFinished(stage);
+  });
+  state.map_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  state.complete = true;
+  ReleaseStageInputs(input, ctx);
+}
+
+// Runs, bottom-up, the map stages of the exchanges in `op`'s subtree that feed op's stage,
+// numbering them from `next_stage`. The place where prerequisite subplans of a stage would
+// run first, as earlier stages.
+void RunInputStages(PhysicalOperator& op, ExecContext& ctx, int& next_stage) {
+  for (size_t i = 0; i < op.children().size(); i++) {
+    PhysicalOperator& child = *op.mutable_child(i);
+    if (child.is_exchange()) {
+      RunInputStages(*child.mutable_child(0), ctx, next_stage);
+      RunMapStage(static_cast<Exchange&>(child), ctx, next_stage++);
     } else {
-      RunInputStages(*child, ctx, next_stage);
+      RunInputStages(child, ctx, next_stage);
     }
   }
 }
@@ -27,6 +95,11 @@ void RunInputStages(const PhysicalOperator& op, ExecContext& ctx, int& next_stag
 void FinalizeTree(const PhysicalOperator& op, ExecContext& ctx) {
   for (const auto& child : op.children()) FinalizeTree(*child, ctx);
   op.Finalize(ctx);
+}
+
+void MaxId(const PhysicalOperator& op, int& max_id) {
+  max_id = std::max(max_id, op.id());
+  for (const auto& c : op.children()) MaxId(*c, max_id);
 }
 
 void AssignIdsFrom(PhysicalOperator& op, int& next) {
@@ -41,17 +114,29 @@ void Scheduler::AssignIds(PhysicalOperator& root) {
   AssignIdsFrom(root, next);
 }
 
-void Scheduler::Run(const PhysicalOperator& root, ExecContext& ctx,
-                    const std::function<void(int, BatchStream&)>& task,
-                    const std::function<void(int)>& discard) {
-  int next_stage = 1;
+void Scheduler::RunStagesBelow(PhysicalOperator& root, ExecContext& ctx, int& next_stage) {
+  int max_id = -1;
+  MaxId(root, max_id);
+  ctx.set_first_new_operator_id(max_id + 1);
   if (root.is_exchange()) {
-    RunInputStages(root.child(), ctx, next_stage);
-    static_cast<const Exchange&>(root).RunMapStage(ctx, next_stage++);
+    RunInputStages(*root.mutable_child(0), ctx, next_stage);
+    RunMapStage(static_cast<Exchange&>(root), ctx, next_stage++);
   } else {
     RunInputStages(root, ctx, next_stage);
   }
-  const int tasks = PlanStageTasks(root, ctx);
+}
+
+void Scheduler::Run(PhysicalOperatorPtr& plan, ExecContext& ctx,
+                    const std::function<void(int, BatchStream&)>& task,
+                    const std::function<void(int)>& discard) {
+  int next_stage = 1;
+  RunStagesBelow(*plan, ctx, next_stage);
+  const int planned_tasks = plan->num_partitions();
+  Replan(plan, /*map_stage=*/false, ctx);
+  const PhysicalOperator& root = *plan;
+  const int tasks = root.num_partitions();
+  SLUICE_CHECK(tasks <= planned_tasks, "the final stage was re-planned from {} to {} tasks",
+               planned_tasks, tasks);
   const int final_stage = next_stage;
   const FaultInjector faults = FaultInjector::ForQuery(ctx.settings());
   if (ctx.progress()) ctx.progress()->StageStarted(final_stage, tasks);
@@ -63,15 +148,13 @@ void Scheduler::Run(const PhysicalOperator& root, ExecContext& ctx,
       if (discard) faults.MaybeFail(FaultSite::kFinal, final_stage, partition, n);
     };
     if (discard) {
-      RunTaskWithRetries(ctx, root, final_stage, partition, attempt,
-                         [&] { discard(partition); });
+      RunTaskWithRetries(ctx, root, final_stage, partition, attempt, [&] { discard(partition); });
     } else {
       try {
         attempt(0);
       } catch (const RetryableError& e) {
         // Nothing can discard what `task` kept of a failed attempt: no retry.
-        throw IOError(
-            fmt::format("stage {} task {} failed: {}", final_stage, partition, e.what()));
+        throw IOError(fmt::format("stage {} task {} failed: {}", final_stage, partition, e.what()));
       }
     }
     if (ctx.progress()) ctx.progress()->TaskFinished(final_stage);
@@ -79,9 +162,10 @@ void Scheduler::Run(const PhysicalOperator& root, ExecContext& ctx,
   FinalizeTree(root, ctx);
 }
 
-std::vector<std::vector<Batch>> Scheduler::CollectPartitions(const PhysicalOperator& root,
+std::vector<std::vector<Batch>> Scheduler::CollectPartitions(PhysicalOperatorPtr& root,
                                                              ExecContext& ctx) {
-  std::vector<std::vector<Batch>> per_partition(root.num_partitions());
+  // Re-planning only ever lowers the final stage's task count (coalescing).
+  std::vector<std::vector<Batch>> per_partition(root->num_partitions());
   Run(
       root, ctx,
       [&](int partition, BatchStream& stream) {
@@ -89,10 +173,11 @@ std::vector<std::vector<Batch>> Scheduler::CollectPartitions(const PhysicalOpera
         while (stream.Next(&batch)) per_partition[partition].push_back(std::move(batch));
       },
       [&](int partition) { per_partition[partition].clear(); });
+  per_partition.resize(root->num_partitions());
   return per_partition;
 }
 
-std::vector<Batch> Scheduler::Collect(const PhysicalOperator& root, ExecContext& ctx) {
+std::vector<Batch> Scheduler::Collect(PhysicalOperatorPtr& root, ExecContext& ctx) {
   std::vector<Batch> out;
   for (auto& batches : CollectPartitions(root, ctx)) {
     for (auto& b : batches) out.push_back(std::move(b));

@@ -4,7 +4,8 @@
 
 #include "exec/exec_context.h"
 #include "exec/external_merge.h"
-#include "exec/spill_file.h"
+#include "exec/sorted_run_merger.h"
+#include "shuffle/spill_file.h"
 
 namespace sluice {
 

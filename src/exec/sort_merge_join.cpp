@@ -7,7 +7,6 @@
 #include <limits>
 
 #include "common/memory.h"
-#include "exec/adaptive_join_switch.h"
 #include "exec/exec_context.h"
 #include "exec/join_build.h"
 #include "expr/evaluator.h"
@@ -468,7 +467,6 @@ Partitioning SortMergeJoin::output_partitioning() const {
 }
 
 std::unique_ptr<BatchStream> SortMergeJoin::Execute(int partition, ExecContext& ctx) const {
-  if (SwitchesToBroadcast(*this, ctx)) return ExecuteSwitchedJoin(*this, partition, ctx);
   return std::make_unique<SortMergeJoinStream>(*this, ctx, partition);
 }
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "exec/spill_file.h"
-#include "exec/temp_directory.h"
+#include "shuffle/spill_file.h"
+#include "shuffle/temp_directory.h"
 #include "vector/batch.h"
 
 namespace sluice {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "common/memory.h"
+#include "exec/adaptive_shuffle_read.h"
 #include "exec/exchange.h"
 #include "exec/task_stats.h"
 
@@ -37,14 +38,15 @@ class StageGraph {
   std::string Text() const {
     std::string out;
     for (const StageEntry* s : Ordered()) {
-      const int ran = ctx_ != nullptr ? TaskStatsOf(*ctx_, *s->end).Summarize().tasks : 0;
-      if (ran > 0 && ran < s->tasks) {
-        // Adaptive coalescing ran fewer tasks than the plan has partitions.
-        out += fmt::format("Stage {} ({} task{}, coalesced from {})", s->id, ran,
-                           ran == 1 ? "" : "s", s->tasks);
-      } else if (ran > s->tasks) {
-        // The adaptive skew split cut skewed join partitions into slices.
-        out += fmt::format("Stage {} ({} tasks, skew split from {})", s->id, ran, s->tasks);
+      const AdaptiveShuffleRead* read = AdaptiveReadOf(*s);
+      if (read != nullptr && read->kind() == AdaptiveShuffleRead::Kind::kCoalesced) {
+        // The adaptive pass coalesced the partitions this stage reads.
+        out += fmt::format("Stage {} ({} task{}, coalesced from {})", s->id, s->tasks,
+                           s->tasks == 1 ? "" : "s", read->exchange().num_partitions());
+      } else if (read != nullptr && read->kind() == AdaptiveShuffleRead::Kind::kSkewSplit) {
+        // The adaptive pass cut skewed join partitions into slices.
+        out += fmt::format("Stage {} ({} tasks, skew split from {})", s->id, s->tasks,
+                           read->exchange().num_partitions());
       } else {
         out += fmt::format("Stage {} ({} task{})", s->id, s->tasks, s->tasks == 1 ? "" : "s");
       }
@@ -152,6 +154,17 @@ class StageGraph {
     for (const auto& c : op.children()) Walk(*c, depth + 1, out);
   }
 
+  // The read that coalesced or skew-split the stage's input, or null.
+  static const AdaptiveShuffleRead* AdaptiveReadOf(const StageEntry& stage) {
+    for (const auto& e : stage.operators) {
+      const auto* read = dynamic_cast<const AdaptiveShuffleRead*>(e.op);
+      if (read != nullptr && read->kind() != AdaptiveShuffleRead::Kind::kBroadcastBuild) {
+        return read;
+      }
+    }
+    return nullptr;
+  }
+
   std::vector<const StageEntry*> Ordered() const {
     std::vector<const StageEntry*> ordered;
     for (const auto& s : stages_) ordered.push_back(&s);
@@ -189,18 +202,13 @@ class StageGraph {
     if (op.is_exchange()) {
       std::string line = fmt::format("{}Exchange {} <- Stage {}", pad, op.details(), e.input_stage);
       if (ctx_ != nullptr) {
-        const ExchangeBuffer* buffer = static_cast<const Exchange&>(op).buffer(*ctx_);
-        const auto stats = buffer->Stats();
+        const ExchangeState& state = static_cast<const Exchange&>(op).State(*ctx_);
+        const auto stats = state.shuffle->Stats();
         line += fmt::format("  [rows={} bytes={} stage_time={:.1f}ms", stats.total_rows(),
-                            FormatBytes(stats.total_bytes()), buffer->map_seconds() * 1e3);
-        if (buffer->spilled_bytes() > 0) {
-          line += fmt::format(" spilled={}", FormatBytes(buffer->spilled_bytes()));
+                            FormatBytes(stats.total_bytes()), state.map_seconds * 1e3);
+        if (state.shuffle->spilled_bytes() > 0) {
+          line += fmt::format(" spilled={}", FormatBytes(state.shuffle->spilled_bytes()));
         }
-        if (buffer->coalesced_partitions() > 0) {
-          line += fmt::format(" coalesced {} -> {} partitions", buffer->partitions(),
-                              buffer->coalesced_partitions());
-        }
-        if (!buffer->skew_note().empty()) line += " " + buffer->skew_note();
         const std::string skew = Skew(op, false);
         line += (skew.empty() ? "" : "; " + skew) + "]";
       }
@@ -251,19 +259,13 @@ class StageGraph {
         "\"input_operator\": {}",
         op.id(), JsonEscape(op.details()), e.input_stage, reader_stage, op.child().id());
     if (ctx_ != nullptr) {
-      const ExchangeBuffer* buffer = static_cast<const Exchange&>(op).buffer(*ctx_);
-      const auto stats = buffer->Stats();
+      const ExchangeState& state = static_cast<const Exchange&>(op).State(*ctx_);
+      const auto stats = state.shuffle->Stats();
       out += fmt::format(
           ", \"stats\": {{\"rows\": {}, \"bytes\": {}, \"stage_time_ms\": {:.3f}, "
           "\"partition_rows\": [{}], \"partition_bytes\": [{}]}}, \"task_stats\": {}",
-          stats.total_rows(), stats.total_bytes(), buffer->map_seconds() * 1e3,
+          stats.total_rows(), stats.total_bytes(), state.map_seconds * 1e3,
           fmt::join(stats.rows, ", "), fmt::join(stats.bytes, ", "), SkewJson(op));
-      if (buffer->coalesced_partitions() > 0) {
-        out += fmt::format(", \"coalesced_partitions\": {}", buffer->coalesced_partitions());
-      }
-      if (!buffer->skew_note().empty()) {
-        out += ", \"skew_split\": \"" + JsonEscape(buffer->skew_note()) + "\"";
-      }
     }
     return out + "}";
   }

@@ -6,7 +6,7 @@
 
 #include "common/settings.h"
 #include "exec/join_type.h"
-#include "exec/partitioning.h"
+#include "shuffle/partitioning.h"
 
 namespace sluice {
 

@@ -4,7 +4,7 @@
 #include "api/session.h"
 #include "api/sql_runner.h"
 #include "sql_test_util.h"
-#include "exec/adaptive_coalesce.h"
+#include "physical/adaptive_planner.h"
 
 namespace sluice {
 namespace {
@@ -45,7 +45,7 @@ TEST(AdaptiveCoalesceTest, SameBytesWithAndWithoutCoalescing) {
   Session off(TestSettings(false));
   for (const char* q : kQueries) EXPECT_EQ(Text(on, q), Text(off, q)) << q;
   // A small target makes several groups: still the same answer.
-  RunSqlScript(on, "SET target_partition_bytes = '200KB'");
+  RunSqlScript(on, "SET target_partition_bytes = '4KB'");
   for (const char* q : kQueries) EXPECT_EQ(Text(on, q), Text(off, q)) << q;
 }
 
@@ -57,7 +57,9 @@ TEST(AdaptiveCoalesceTest, ExplainAnalyzeShowsCoalescedPartitions) {
   EXPECT_NE(plan.find("coalesced 16 -> 1 partitions"), std::string::npos) << plan;
   EXPECT_NE(plan.find("(1 task, coalesced from 16)"), std::string::npos) << plan;
 
-  RunSqlScript(on, "SET target_partition_bytes = '200KB'");
+  // The exchange holds 2000 partial rows of (BIGINT, BIGINT), 32 KB of data (ExchangeStats
+  // counts the rows' bytes, not their buffers): a 4 KB target makes several groups.
+  RunSqlScript(on, "SET target_partition_bytes = '4KB'");
   const std::string several = Text(on, q);
   EXPECT_NE(several.find("coalesced 16 -> "), std::string::npos) << several;
   EXPECT_EQ(several.find("coalesced 16 -> 1 partitions"), std::string::npos) << several;

@@ -10,7 +10,7 @@
 #include "api/session.h"
 #include "api/sql_runner.h"
 #include "common/error.h"
-#include "exec/adaptive_skew_join.h"
+#include "physical/adaptive_planner.h"
 #include "sql_test_util.h"
 
 namespace sluice {
@@ -141,9 +141,14 @@ TEST(AdaptiveJoinSwitchTest, SortMergeJoinBecomesBroadcastWhenASideIsSmall) {
   s.set_prefer_in_process_broadcast(false);
   Session on(s);
   const std::string plan = Text(on, std::string("EXPLAIN ANALYZE ") + kSwitchQuery);
-  EXPECT_TRUE(Has(plan, "SortMergeJoin")) << plan;
+  // The plan that ran: a broadcast HashJoin in place of the planned merge, no sorts.
+  EXPECT_TRUE(Has(plan, "HashJoin [WIDE]")) << plan;
   EXPECT_TRUE(Has(plan, "adaptive: switched to broadcast hash join")) << plan;
-  EXPECT_TRUE(Has(plan, "skipped: the join became a broadcast hash join")) << plan;
+  EXPECT_TRUE(Has(plan, "(planned as SortMergeJoin; its sorts dropped)")) << plan;
+  EXPECT_FALSE(Has(plan, "SortMergeJoin [")) << plan;
+  EXPECT_FALSE(Has(plan, "Sort [")) << plan;
+  EXPECT_TRUE(Has(plan, "AdaptiveShuffleRead [NARROW] 16 partitions read as one broadcast build"))
+      << plan;
   const std::string answer = Text(on, kSwitchQuery);
   EXPECT_EQ(answer, "2000|2197000000|\n");
 

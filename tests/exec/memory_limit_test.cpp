@@ -14,8 +14,8 @@
 #include "exec/hash_join.h"
 #include "exec/sort.h"
 #include "exec/sort_merge_join.h"
-#include "exec/spill_file.h"
-#include "exec/temp_directory.h"
+#include "shuffle/spill_file.h"
+#include "shuffle/temp_directory.h"
 #include "tests/exec/spill_test_util.h"
 #include "tests/exec/test_util.h"
 

@@ -7,14 +7,14 @@
 #include <filesystem>
 #include <functional>
 
-#include "exec/batch_serde.h"
+#include "shuffle/batch_serde.h"
 #include "exec/exchange.h"
-#include "exec/exchange_buffer.h"
+#include "exec/scheduler.h"
 #include "exec/hash_aggregate.h"
 #include "exec/hash_join.h"
 #include "exec/sort.h"
-#include "exec/spill_file.h"
-#include "exec/temp_directory.h"
+#include "shuffle/spill_file.h"
+#include "shuffle/temp_directory.h"
 #include "tests/exec/spill_test_util.h"
 #include "tests/exec/test_util.h"
 
@@ -304,39 +304,6 @@ TEST(SpillTest, ExchangeSpillsAndKeepsEveryRow) {
     ASSERT_EQ(got.rows[i][2].ToString(), want.rows[i][2].ToString()) << "row " << i;
   }
   EXPECT_TRUE(IsEmptyDir(dir));
-  fs::remove_all(dir);
-}
-
-// A map task with nothing of its own in memory, while the budget is held elsewhere, writes
-// its batch straight to disk instead of failing (regression: under concurrent map tasks this
-// raised OutOfMemoryError "exchange buffer needs ... more").
-TEST(SpillTest, ExchangeTaskWithNothingToSpillWritesToDisk) {
-  const fs::path dir = TestTempDir();
-  {
-    MemoryManager memory(int64_t{1} << 20);
-    TempDirectory temp(dir.string());
-    ExchangeBuffer buffer(&memory, &temp, kTypes, 2, 1);
-    const auto rows = MakeRows(2048, 100);
-    const std::vector<Batch> batches = MakeBatches(kTypes, rows, 2048);
-    const int64_t held_elsewhere = memory.limit() - 1000;
-    ASSERT_TRUE(memory.TryReserve(held_elsewhere));
-    buffer.Add(1, 0, batches[0]);
-    EXPECT_GT(buffer.spilled_bytes(), 0);
-    memory.Release(held_elsewhere);
-    buffer.FinishTask(0);
-    buffer.FinishTask(1);
-    buffer.set_complete();
-    auto stream = buffer.OpenPartition(0);
-    Batch b;
-    size_t read = 0;
-    while (stream->Next(&b)) {
-      for (size_t i = 0; i < b.num_rows(); i++, read++) {
-        ASSERT_EQ(b.column(2)->GetValue(i).ToString(), rows[read][2].ToString()) << "row " << read;
-      }
-    }
-    EXPECT_EQ(read, rows.size());
-    EXPECT_EQ(memory.used(), 0);
-  }
   fs::remove_all(dir);
 }
 

@@ -16,6 +16,7 @@
 #include "common/thread_pool.h"
 #include "exec/exchange.h"
 #include "exec/exec_context.h"
+#include "exec/scheduler.h"
 #include "tests/exec/test_util.h"
 
 namespace sluice::exec_test {
@@ -48,20 +49,19 @@ struct SpillRun {
 inline SpillRun RunSpilling(PhysicalOperator& op, int64_t limit, const std::filesystem::path& temp,
                             int threads = 2, Settings settings = Settings()) {
   int next_id = 0;
-  std::vector<const Exchange*> exchanges;
   std::function<void(PhysicalOperator&)> assign = [&](PhysicalOperator& o) {
     o.set_id(next_id++);
     for (const auto& c : o.children()) assign(*c);
-    if (o.is_exchange()) exchanges.push_back(static_cast<const Exchange*>(&o));
   };
   assign(op);
   ThreadPool pool(threads);
   MemoryManager memory(limit);
-  settings.temp_directory = temp.string();
+  settings.set_temp_directory(temp.string());
   SpillRun out;
   {
     ExecContext ctx(settings, &memory, &pool);
-    for (const Exchange* e : exchanges) e->RunMapStage(ctx, 0);
+    int next_stage = 1;
+    Scheduler::RunStagesBelow(op, ctx, next_stage);
     std::vector<std::vector<Batch>> results(op.num_partitions());
     pool.ParallelFor(op.num_partitions(), [&](int p) {
       auto stream = ctx.Execute(op, p);

@@ -1,4 +1,4 @@
-#include "exec/temp_directory.h"
+#include "shuffle/temp_directory.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>

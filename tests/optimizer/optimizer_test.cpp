@@ -79,7 +79,7 @@ class OptimizerTest : public ::testing::Test {
     });
     PhysicalOperatorPtr root = planner.Plan(plan);
     ExecContext ctx(session_.settings(), &session_.memory(), &pool_);
-    return Scheduler::Collect(*root, ctx);
+    return Scheduler::Collect(root, ctx);
   }
 
   void ExpectSameResults(const std::string& sql) {

@@ -1,4 +1,4 @@
-#include "exec/batch_serde.h"
+#include "shuffle/batch_serde.h"
 
 #include <cstring>
 

@@ -1,4 +1,4 @@
-#include "exec/exchange_buffer.h"
+#include "shuffle/local_shuffle.h"
 
 #include <algorithm>
 #include <numeric>
@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "shuffle/exchange_stats.h"
 
 namespace sluice {
 
@@ -18,33 +19,47 @@ constexpr int64_t kMinSpillBytes = int64_t{256} << 10;
 
 }  // namespace
 
-int64_t ExchangeStats::total_rows() const {
-  return std::accumulate(rows.begin(), rows.end(), int64_t{0});
-}
-int64_t ExchangeStats::total_bytes() const {
-  return std::accumulate(bytes.begin(), bytes.end(), int64_t{0});
-}
+// One attempt of one map task: writes go to the task's own slots.
+class LocalShuffle::Writer : public ShuffleWriter {
+ public:
+  Writer(LocalShuffle* shuffle, int task) : shuffle_(shuffle), task_(task) {}
+  void Write(int partition, Batch batch) override {
+    SLUICE_CHECK(partition >= 0 && partition < shuffle_->partitions_, "partition {} of {}",
+                 partition, shuffle_->partitions_);
+    shuffle_->Add(task_, partition, std::move(batch));
+  }
+  void Commit() override { shuffle_->FinishTask(task_); }
+  void Abort() override { shuffle_->ResetTask(task_); }
 
-ExchangeBuffer::ExchangeBuffer(MemoryManager* memory, TempDirectory* temp,
-                               std::vector<LogicalType> types, int map_tasks, int partitions,
-                               std::atomic<int64_t>* spilled_bytes)
+ private:
+  LocalShuffle* shuffle_;
+  int task_;
+};
+
+LocalShuffle::LocalShuffle(MemoryManager* memory, TempDirectory* temp, const ShuffleSpec& spec)
     : memory_(memory),
       temp_(temp),
-      types_(std::move(types)),
-      map_tasks_(map_tasks),
-      partitions_(partitions),
-      slots_(static_cast<size_t>(map_tasks) * partitions),
-      spilled_metric_(spilled_bytes) {}
+      types_(spec.types),
+      map_tasks_(spec.map_tasks),
+      partitions_(spec.partitions),
+      slots_(static_cast<size_t>(spec.map_tasks) * spec.partitions),
+      spilled_metric_(spec.spilled_metric) {}
 
-ExchangeBuffer::~ExchangeBuffer() {
+LocalShuffle::~LocalShuffle() {
   if (memory_ != nullptr) memory_->Release(memory_bytes_.load());
 }
 
-void ExchangeBuffer::Add(int task, int partition, Batch batch) {
+std::unique_ptr<ShuffleWriter> LocalShuffle::OpenWriter(int task) {
+  SLUICE_CHECK(task >= 0 && task < map_tasks_, "map task {} of {}", task, map_tasks_);
+  return std::make_unique<Writer>(this, task);
+}
+
+void LocalShuffle::Add(int task, int partition, Batch batch) {
+  // Memory is what the buffers hold; statistics are what the rows are (ExchangeStats).
   const auto bytes = static_cast<int64_t>(batch.MemoryBytes());
   Slot& s = slot(task, partition);
   s.rows += static_cast<int64_t>(batch.num_rows());
-  s.bytes += bytes;
+  s.bytes += DataBytes(batch);
   if (memory_ != nullptr) {
     for (;;) {
       const bool within_share = memory_bytes_.load() + bytes <= memory_->limit() / 4;
@@ -65,14 +80,14 @@ void ExchangeBuffer::Add(int task, int partition, Batch batch) {
   s.batches.push_back(std::move(batch));
 }
 
-void ExchangeBuffer::FinishTask(int task) {
+void LocalShuffle::FinishTask(int task) {
   if (memory_ == nullptr || memory_bytes_.load() <= memory_->limit() / 4) return;
   for (int p = 0; p < partitions_; p++) {
     if (slot(task, p).memory_bytes > 0) Spill(slot(task, p));
   }
 }
 
-void ExchangeBuffer::ResetTask(int task) {
+void LocalShuffle::ResetTask(int task) {
   for (int p = 0; p < partitions_; p++) {
     Slot& s = slot(task, p);
     if (memory_ != nullptr && s.memory_bytes > 0) memory_->Release(s.memory_bytes);
@@ -81,7 +96,7 @@ void ExchangeBuffer::ResetTask(int task) {
   }
 }
 
-void ExchangeBuffer::ReleaseAll() {
+void LocalShuffle::ReleaseAll() {
   for (Slot& s : slots_) {
     if (memory_ != nullptr && s.memory_bytes > 0) memory_->Release(s.memory_bytes);
     memory_bytes_ -= s.memory_bytes;
@@ -92,7 +107,7 @@ void ExchangeBuffer::ReleaseAll() {
   }
 }
 
-bool ExchangeBuffer::SpillLargest(int task, int64_t min_bytes) {
+bool LocalShuffle::SpillLargest(int task, int64_t min_bytes) {
   Slot* largest = nullptr;
   for (int p = 0; p < partitions_; p++) {
     Slot& s = slot(task, p);
@@ -105,14 +120,14 @@ bool ExchangeBuffer::SpillLargest(int task, int64_t min_bytes) {
   return true;
 }
 
-void ExchangeBuffer::WriteToFile(Slot& s, const Batch& batch) {
+void LocalShuffle::WriteToFile(Slot& s, const Batch& batch) {
   if (s.file == nullptr) s.file = std::make_unique<SpillFile>(temp_->NewPath("exchange"), types_);
   const int64_t written = s.file->Write(batch);
   spilled_bytes_ += written;
   if (spilled_metric_ != nullptr) *spilled_metric_ += written;
 }
 
-void ExchangeBuffer::Spill(Slot& s) {
+void LocalShuffle::Spill(Slot& s) {
   for (const auto& b : s.batches) WriteToFile(s, b);
   s.batches.clear();
   s.batches.shrink_to_fit();
@@ -122,9 +137,9 @@ void ExchangeBuffer::Spill(Slot& s) {
 }
 
 // Streams one partition: for each map task, its spill file, then its in-memory batches.
-class ExchangeBuffer::PartitionReader : public BatchStream {
+class LocalShuffle::PartitionReader : public BatchStream {
  public:
-  PartitionReader(ExchangeBuffer* buffer, int partition, int first_task = 0)
+  PartitionReader(LocalShuffle* buffer, int partition, int first_task = 0)
       : buffer_(buffer), partition_(partition), task_(first_task) {}
 
   bool Next(Batch* out) override {
@@ -162,7 +177,7 @@ class ExchangeBuffer::PartitionReader : public BatchStream {
   }
 
  private:
-  ExchangeBuffer* buffer_;
+  LocalShuffle* buffer_;
   int partition_;
   int task_;
   size_t next_batch_ = 0;
@@ -182,8 +197,8 @@ class ExchangeBuffer::PartitionReader : public BatchStream {
   }
 };
 
-std::unique_ptr<BatchStream> ExchangeBuffer::OpenPartition(int partition) {
-  return std::make_unique<PartitionReader>(this, partition);
+std::unique_ptr<BatchStream> LocalShuffle::OpenPartition(int partition, int first_task) {
+  return std::make_unique<PartitionReader>(this, partition, first_task);
 }
 
 namespace {
@@ -238,37 +253,28 @@ class RowRangeStream : public BatchStream {
 
 }  // namespace
 
-std::unique_ptr<BatchStream> ExchangeBuffer::OpenPartitionRows(int partition, int64_t row_begin,
-                                                               int64_t row_end) {
-  int first_task = 0;
-  int64_t first_row = 0;
-  while (first_task < map_tasks_ && first_row + slot(first_task, partition).rows <= row_begin) {
-    first_row += slot(first_task, partition).rows;
-    first_task++;
+std::unique_ptr<BatchStream> LocalShuffle::Open(const ShuffleRead& read) {
+  SLUICE_CHECK(read.first >= 0 && read.first <= read.end && read.end <= partitions_,
+               "read of partitions [{}, {}) of {}", read.first, read.end, partitions_);
+  if (!read.whole()) {
+    SLUICE_CHECK(read.end == read.first + 1, "a row slice of {} partitions", read.end - read.first);
+    // Skip whole map-task slots before row_begin without reading them.
+    int first_task = 0;
+    int64_t first_row = 0;
+    while (first_task < map_tasks_ && first_row + slot(first_task, read.first).rows <= read.row_begin) {
+      first_row += slot(first_task, read.first).rows;
+      first_task++;
+    }
+    return std::make_unique<RowRangeStream>(OpenPartition(read.first, first_task), first_row,
+                                            read.row_begin, read.row_end);
   }
-  return std::make_unique<RowRangeStream>(
-      std::make_unique<PartitionReader>(this, partition, first_task), first_row, row_begin,
-      row_end);
-}
-
-std::unique_ptr<BatchStream> ExchangeBuffer::OpenTask(int task) {
-  if (!task_slices_.empty()) {
-    SLUICE_CHECK(task < static_cast<int>(task_slices_.size()), "task {} of {} skew-split tasks",
-                 task, task_slices_.size());
-    const TaskSlice& s = task_slices_[task];
-    if (s.row_begin == 0 && s.row_end < 0) return OpenPartition(s.partition);
-    return OpenPartitionRows(s.partition, s.row_begin, s.row_end);
-  }
-  if (coalesced_starts_.empty()) return OpenPartition(task);
-  const int groups = static_cast<int>(coalesced_starts_.size());
+  if (read.end == read.first + 1) return OpenPartition(read.first);
   std::vector<std::unique_ptr<BatchStream>> inputs;
-  if (task >= groups) return std::make_unique<ConcatStream>(std::move(inputs));  // none left
-  const int end = task + 1 < groups ? coalesced_starts_[task + 1] : partitions_;
-  for (int p = coalesced_starts_[task]; p < end; p++) inputs.push_back(OpenPartition(p));
+  for (int p = read.first; p < read.end; p++) inputs.push_back(OpenPartition(p));
   return std::make_unique<ConcatStream>(std::move(inputs));
 }
 
-ExchangeStats ExchangeBuffer::Stats() const {
+ExchangeStats LocalShuffle::Stats() const {
   ExchangeStats stats;
   stats.rows.assign(partitions_, 0);
   stats.bytes.assign(partitions_, 0);

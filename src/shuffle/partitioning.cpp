@@ -1,4 +1,4 @@
-#include "exec/partitioning.h"
+#include "shuffle/partitioning.h"
 
 #include <fmt/format.h>
 

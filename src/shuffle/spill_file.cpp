@@ -1,4 +1,4 @@
-#include "exec/spill_file.h"
+#include "shuffle/spill_file.h"
 
 #include <fcntl.h>
 #include <lz4.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 
 #include "common/error.h"
-#include "exec/batch_serde.h"
+#include "shuffle/batch_serde.h"
 
 namespace sluice {
 

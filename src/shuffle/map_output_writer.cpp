@@ -1,0 +1,45 @@
+#include "shuffle/map_output_writer.h"
+
+namespace sluice {
+
+MapOutputWriter::MapOutputWriter(const Schema& schema, std::unique_ptr<Partitioner> partitioner,
+                                 ShuffleWriter* writer)
+    : partitioner_(std::move(partitioner)), writer_(writer) {
+  const int n = partitioner_->num_partitions();
+  for (int i = 0; i < n; i++) builders_.emplace_back(schema);
+  selections_.resize(n);
+}
+
+void MapOutputWriter::Write(const Batch& batch) {
+  const int n = static_cast<int>(builders_.size());
+  if (n == 1) {
+    Route(0, batch);
+    return;
+  }
+  for (auto& s : selections_) s.clear();
+  partitioner_->Assign(batch, &selections_);
+  for (int p = 0; p < n; p++) {
+    const auto& sel = selections_[p];
+    if (sel.empty()) continue;
+    builders_[p].AppendSelected(batch, sel.data(), sel.size());
+    if (builders_[p].Full()) writer_->Write(p, builders_[p].Finish());
+  }
+}
+
+void MapOutputWriter::Finish() {
+  for (size_t p = 0; p < builders_.size(); p++) {
+    if (builders_[p].num_rows() > 0) writer_->Write(static_cast<int>(p), builders_[p].Finish());
+  }
+}
+
+void MapOutputWriter::Route(int p, const Batch& batch) {
+  if (batch.num_rows() >= kBatchSize / 2) {
+    if (builders_[p].num_rows() > 0) writer_->Write(p, builders_[p].Finish());
+    writer_->Write(p, batch);
+    return;
+  }
+  builders_[p].Append(batch, 0, batch.num_rows());
+  if (builders_[p].Full()) writer_->Write(p, builders_[p].Finish());
+}
+
+}  // namespace sluice
