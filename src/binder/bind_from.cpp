@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "api/dataframe.h"
-#include "api/sql_binder.h"
+#include "binder/sql_binder.h"
+#include "binder/table_sources.h"
 #include "common/strings.h"
 
 namespace sluice {
@@ -183,10 +183,8 @@ BoundRelation SqlBinder::BindTableRef(const TableRef& ref, const BindScope* oute
       LogicalPlanPtr plan;
       if (ref.name.parts.size() == 1 && ctes_.count(key)) {
         plan = ctes_[key];
-      } else if (session_.HasTable(qualified)) {
-        plan = session_.Table(qualified).plan();
-      } else {
-        std::vector<std::string> names = session_.TableNames();
+      } else if ((plan = catalog_.FindRelation(qualified)) == nullptr) {
+        std::vector<std::string> names = catalog_.TableNames();
         for (const auto& [n, p] : ctes_) names.push_back(n);
         ThrowBind(ref, fmt::format("Table with name {} does not exist!{}", name,
                                    sql_bind::Suggest(name, names)));
@@ -203,20 +201,20 @@ BoundRelation SqlBinder::BindTableRef(const TableRef& ref, const BindScope* oute
     case sql::TableRefKind::kTableFunction: return BindTableFunction(ref);
     case sql::TableRefKind::kFilePath: {
       const std::string stem = std::filesystem::path(ref.path).stem().string();
-      DataFrame df = At(ref, [&] {
+      LogicalPlanPtr plan = At(ref, [&] {
         // The format follows the extension (of the first file, for a directory).
         std::string lower = ToLower(ref.path);
         if (std::filesystem::is_directory(ref.path)) lower = ToLower(ExpandPaths(ref.path)[0]);
         auto ends_with = [&](std::string_view ext) {
           return lower.size() > ext.size() && lower.substr(lower.size() - ext.size()) == ext;
         };
-        if (ends_with(".parquet")) return session_.ReadParquet(ref.path);
+        if (ends_with(".parquet")) return ParquetScan(ref.path);
         if (ends_with(".json") || ends_with(".jsonl") || ends_with(".ndjson")) {
-          return session_.ReadJson(ref.path);
+          return JsonScan(ref.path);
         }
-        return session_.ReadCsv(ref.path, CsvOptions{});
+        return CsvScan(ref.path, CsvOptions{});
       });
-      return Requalify(df.plan(), ref.alias.empty() ? stem : ref.alias, ref.column_aliases);
+      return Requalify(plan, ref.alias.empty() ? stem : ref.alias, ref.column_aliases);
     }
     case sql::TableRefKind::kJoin: return BindJoin(ref, outer);
   }
@@ -249,8 +247,8 @@ BoundRelation SqlBinder::BindTableFunction(const TableRef& ref) {
     if (a.size() == 3) step = a[2];
     if (step == 0) ThrowBind(ref, name + "() step must not be zero");
     if (name == "generate_series") end += step > 0 ? 1 : -1;  // inclusive
-    DataFrame df = At(ref, [&] { return session_.Range(start, end, step); });
-    return Requalify(df.plan(), qualifier,
+    LogicalPlanPtr plan = At(ref, [&] { return RangeScan(start, end, step); });
+    return Requalify(plan, qualifier,
                      ref.column_aliases.empty() ? std::vector<std::string>{name} : ref.column_aliases);
   }
   if (name == "read_csv" || name == "read_csv_auto") {
@@ -300,9 +298,9 @@ BoundRelation SqlBinder::BindTableFunction(const TableRef& ref) {
         ThrowBind(e, fmt::format("Invalid named parameter \"{}\" for function {}", key, name));
       }
     }
-    DataFrame df = At(ref, [&] { return session_.ReadCsv(positional[0].ToString(), options); });
+    LogicalPlanPtr plan = At(ref, [&] { return CsvScan(positional[0].ToString(), options); });
     std::string stem = std::filesystem::path(positional[0].ToString()).stem().string();
-    return Requalify(df.plan(), ref.alias.empty() ? stem : ref.alias, ref.column_aliases);
+    return Requalify(plan, ref.alias.empty() ? stem : ref.alias, ref.column_aliases);
   }
   if (name == "read_json" || name == "read_json_auto" || name == "read_ndjson") {
     if (positional.size() != 1) ThrowBind(ref, name + "() takes the file path as its argument");
@@ -325,13 +323,13 @@ BoundRelation SqlBinder::BindTableFunction(const TableRef& ref) {
         ThrowBind(*expr, fmt::format("Invalid named parameter \"{}\" for function {}", key, name));
       }
     }
-    DataFrame df = At(ref, [&] { return session_.ReadJson(positional[0].ToString(), options); });
+    LogicalPlanPtr plan = At(ref, [&] { return JsonScan(positional[0].ToString(), options); });
     std::string stem = std::filesystem::path(positional[0].ToString()).stem().string();
-    return Requalify(df.plan(), ref.alias.empty() ? stem : ref.alias, ref.column_aliases);
+    return Requalify(plan, ref.alias.empty() ? stem : ref.alias, ref.column_aliases);
   }
   if (name == "read_parquet") {
-    DataFrame df = At(ref, [&] { return session_.ReadParquet(positional.at(0).ToString()); });
-    return Requalify(df.plan(), qualifier, ref.column_aliases);
+    LogicalPlanPtr plan = At(ref, [&] { return ParquetScan(positional.at(0).ToString()); });
+    return Requalify(plan, qualifier, ref.column_aliases);
   }
   ThrowBind(ref, fmt::format("Table Function with name {} does not exist!{}", name,
                              sql_bind::Suggest(name, {"range", "generate_series", "read_csv",
@@ -420,7 +418,7 @@ BoundRelation SqlBinder::BindFromWhere(const sql::SelectNode& node, const BindSc
     join_hints_ = saved_hints;
   } else {
     // SELECT without FROM reads one row of a relation whose only column is invisible.
-    BoundRelation one = sql_bind::MakeRelation(session_.Range(0, 1).plan());
+    BoundRelation one = sql_bind::MakeRelation(RangeScan(0, 1));
     one.hidden.assign(1, true);
     units.push_back(one);
   }
