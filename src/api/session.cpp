@@ -4,9 +4,9 @@
 #include <chrono>
 
 #include "api/dataframe.h"
+#include "api/sql_runner.h"
 #include "binder/sql_binder.h"
 #include "binder/table_sources.h"
-#include "api/sql_runner.h"
 #include "catalog/bucketing.h"
 #include "catalog/warehouse.h"
 #include "common/strings.h"
@@ -109,7 +109,9 @@ DataFrame Session::ReadCsv(const std::string& path, const CsvOptions& options) {
   return DataFrame(this, CsvScan(path, options));
 }
 
-DataFrame Session::ReadParquet(const std::string& path) { return DataFrame(this, ParquetScan(path)); }
+DataFrame Session::ReadParquet(const std::string& path) {
+  return DataFrame(this, ParquetScan(path));
+}
 
 DataFrame Session::ReadJson(const std::string& path, const JsonReadOptions& options) {
   return DataFrame(this, JsonScan(path, options));
@@ -347,7 +349,8 @@ PhysicalOperatorPtr Session::PlanPhysical(const LogicalPlan& plan, const QueryEn
 
 LogicalPlanPtr Session::RunPrerequisites(const LogicalPlan& plan, const QueryEnv& env,
                                          EarlierJobs* jobs) {
-  FillCaches(plan, [&](const LogicalPlan& child) { return Materialize(child, env, jobs, "Cache"); });
+  FillCaches(plan,
+             [&](const LogicalPlan& child) { return Materialize(child, env, jobs, "Cache"); });
   LogicalPlanPtr borrowed(LogicalPlanPtr(), &plan);
   if (!ContainsSubquery(plan)) return borrowed;
   SubqueryResolver resolver([&](const LogicalPlan& subquery, const SubqueryRef& ref) {

@@ -7,8 +7,8 @@
 
 #include "api/dataframe.h"
 #include "api/session.h"
-#include "binder/sql_binder.h"
 #include "api/sql_merge_filter.h"
+#include "binder/sql_binder.h"
 #include "catalog/warehouse.h"
 #include "common/strings.h"
 #include "optimizer/plan_rewrite.h"
@@ -41,7 +41,8 @@ struct Target {
   BoundRelation relation;
 };
 
-Target BindTarget(Session& session, SqlBinder& binder, const sql::QualifiedName& table, const std::string& alias) {
+Target BindTarget(Session& session, SqlBinder& binder, const sql::QualifiedName& table,
+                  const std::string& alias) {
   Target t;
   t.name = Join(table.parts, ".");
   if (!session.IsTable(t.name)) {
@@ -63,9 +64,9 @@ Target BindTarget(Session& session, SqlBinder& binder, const sql::QualifiedName&
 // The data files of the target that hold every row satisfying `predicate` (unbound, over
 // the target relation; null: every row), judged by their statistics: a statement that
 // changes only such rows rewrites those files and keeps the others (copy on write).
-TableRewrite PlanTargetRewrite(Session& session, SqlBinder& binder, const Target& target, const ExprPtr& predicate) {
-  std::shared_ptr<TableStore> store =
-      session.warehouse().FindTable(ParseCatalogName(target.name));
+TableRewrite PlanTargetRewrite(Session& session, SqlBinder& binder, const Target& target,
+                               const ExprPtr& predicate) {
+  std::shared_ptr<TableStore> store = session.warehouse().FindTable(ParseCatalogName(target.name));
   if (store == nullptr) {  // dropped by another thread since the target was bound
     throw BindError(fmt::format("Table with name {} does not exist!", target.name));
   }
@@ -189,8 +190,8 @@ struct BoundClause {
 // returns the rows to keep, as target columns; adds the rows a clause applied to to
 // `*affected`. `defaults` are the values when no clause applies (the row's own columns, or
 // NULL); such rows are kept when `keep_by_default`.
-std::vector<Batch> ApplyClauses(Session& session, SqlBinder& binder, const sql::AstNode& at, const Target& target,
-                                const Schema& schema, std::vector<Batch> rows,
+std::vector<Batch> ApplyClauses(Session& session, SqlBinder& binder, const sql::AstNode& at,
+                                const Target& target, const Schema& schema, std::vector<Batch> rows,
                                 const std::vector<BoundClause>& clauses,
                                 const std::vector<ExprPtr>& defaults, bool keep_by_default,
                                 int64_t* affected) {
@@ -264,9 +265,9 @@ struct JoinedRows {
 
 // Joins `target_rows` (a plan over the target relation: all its rows or those a filter
 // keeps) with `source_rows` (numbered, see WithRowNumbers) on `condition`.
-JoinedRows JoinRows(Session& session, SqlBinder& binder, const Target& target, const LogicalPlanPtr& target_rows,
-                    const BoundRelation& source, std::vector<Batch> source_rows,
-                    const sql::Expr* condition) {
+JoinedRows JoinRows(Session& session, SqlBinder& binder, const Target& target,
+                    const LogicalPlanPtr& target_rows, const BoundRelation& source,
+                    std::vector<Batch> source_rows, const sql::Expr* condition) {
   JoinedRows j;
   j.target_schema = WithIdField(target.relation.schema, kTargetRowId);
   j.source_schema = WithIdField(source.schema, kSourceRowId);
@@ -290,8 +291,9 @@ JoinedRows JoinRows(Session& session, SqlBinder& binder, const Target& target, c
 // The target rows that may pair with a source row (numbered, see WithRowNumbers) under
 // `condition` (the ON of a MERGE, the WHERE of UPDATE ... FROM): the filter of
 // MergeTargetFilter, or null when nothing narrows them.
-ExprPtr TargetFilter(Session& session, SqlBinder& binder, const Target& target, const BoundRelation& source,
-                     const std::vector<Batch>& source_rows, const sql::Expr* condition) {
+ExprPtr TargetFilter(Session& session, SqlBinder& binder, const Target& target,
+                     const BoundRelation& source, const std::vector<Batch>& source_rows,
+                     const sql::Expr* condition) {
   if (condition == nullptr) return nullptr;
   const Schema source_schema = WithIdField(source.schema, kSourceRowId);
   BoundRelation scope =
@@ -421,7 +423,8 @@ StatementResult RunUpdate(Session& session, SqlBinder& binder, const sql::Update
     std::vector<Batch> source_rows = WithRowNumbers(session.Execute(*source.plan));
     // Target rows that pair with no source row stay as they are: only the files that may
     // hold a pairing row are read and rewritten.
-    const ExprPtr narrow = TargetFilter(session, binder, target, source, source_rows, u.where.get());
+    const ExprPtr narrow =
+        TargetFilter(session, binder, target, source, source_rows, u.where.get());
     const TableRewrite rewrite = PlanTargetRewrite(session, binder, target, narrow);
     JoinedRows j = JoinRows(session, binder, target, RewrittenRows(target, rewrite), source,
                             std::move(source_rows), u.where.get());
@@ -433,8 +436,9 @@ StatementResult RunUpdate(Session& session, SqlBinder& binder, const sql::Update
     BoundClause update;
     update.values = BindSet(session, binder, target, u.set, BindScope{&scope, nullptr});
     int64_t affected = 0;
-    std::vector<Batch> rows = ApplyClauses(session, binder, u, target, pair_schema, std::move(pairs),
-                                           {update}, TargetColumns(target), true, &affected);
+    std::vector<Batch> rows =
+        ApplyClauses(session, binder, u, target, pair_schema, std::move(pairs), {update},
+                     TargetColumns(target), true, &affected);
     for (auto& b : Unmatched(j.target, j.target_schema.size() - 1, matched_targets)) {
       std::vector<int> columns(target.schema.size());
       for (size_t i = 0; i < columns.size(); i++) columns[i] = static_cast<int>(i);
@@ -477,7 +481,8 @@ StatementResult RunMerge(Session& session, SqlBinder& binder, const sql::MergeSt
   const TableRewrite rewrite = PlanTargetRewrite(session, binder, target, narrow);
   const LogicalPlanPtr rewritten = RewrittenRows(target, rewrite);
   LogicalPlanPtr target_rows = FilteredRows(rewritten, narrow);
-  JoinedRows j = JoinRows(session, binder, target, target_rows, source, source_rows, m.condition.get());
+  JoinedRows j =
+      JoinRows(session, binder, target, target_rows, source, source_rows, m.condition.get());
   std::unordered_set<int64_t> matched_targets, matched_sources;
   std::vector<Batch> pairs = std::move(j.pairs);
   CheckUniqueMatches(j, false, &pairs, &matched_targets, &matched_sources);
@@ -549,7 +554,8 @@ StatementResult RunMerge(Session& session, SqlBinder& binder, const sql::MergeSt
   // rows, and the inserted rows join them in new files.
   const bool rewrite_files = by_source_clauses || (!matched.empty() && !pairs.empty());
   if (rewrite_files && target_rows != rewritten) {
-    j = JoinRows(session, binder, target, rewritten, source, std::move(source_rows), m.condition.get());
+    j = JoinRows(session, binder, target, rewritten, source, std::move(source_rows),
+                 m.condition.get());
     pairs = std::move(j.pairs);
     matched_targets.clear();
     matched_sources.clear();
@@ -561,9 +567,9 @@ StatementResult RunMerge(Session& session, SqlBinder& binder, const sql::MergeSt
     rows = ApplyClauses(session, binder, m, target, pair_schema, std::move(pairs), matched,
                         TargetColumns(target), true, &affected);
     const size_t tid = j.target_schema.size() - 1;
-    for (auto& b :
-         ApplyClauses(session, binder, m, target, j.target_schema, Unmatched(j.target, tid, matched_targets),
-                      by_source, TargetColumns(target), true, &affected)) {
+    for (auto& b : ApplyClauses(session, binder, m, target, j.target_schema,
+                                Unmatched(j.target, tid, matched_targets), by_source,
+                                TargetColumns(target), true, &affected)) {
       rows.push_back(std::move(b));
     }
   }
@@ -571,9 +577,9 @@ StatementResult RunMerge(Session& session, SqlBinder& binder, const sql::MergeSt
   for (const auto& f : target.schema.fields()) nulls.push_back(Lit(Value::Null(f.type)));
   if (!not_matched.empty()) {
     const size_t sid = j.source_schema.size() - 1;
-    for (auto& b :
-         ApplyClauses(session, binder, m, target, j.source_schema, Unmatched(j.source, sid, matched_sources),
-                      not_matched, nulls, false, &affected)) {
+    for (auto& b : ApplyClauses(session, binder, m, target, j.source_schema,
+                                Unmatched(j.source, sid, matched_sources), not_matched, nulls,
+                                false, &affected)) {
       rows.push_back(std::move(b));
     }
   }

@@ -53,15 +53,18 @@ ExprPtr LiteralFor(const Expr& e, const Value& value) {
 
 const char* SubqueryKindName(SubqueryKind kind) {
   switch (kind) {
-    case SubqueryKind::kScalar: return "scalar";
-    case SubqueryKind::kExists: return "exists";
-    case SubqueryKind::kIn: return "in";
+    case SubqueryKind::kScalar:
+      return "scalar";
+    case SubqueryKind::kExists:
+      return "exists";
+    case SubqueryKind::kIn:
+      return "in";
   }
   return "?";
 }
 
-ExprPtr MakeSubqueryExpr(SubqueryKind kind, LogicalPlanPtr plan, std::string label,
-                         ExprPtr operand, bool negated, std::string too_many_rows) {
+ExprPtr MakeSubqueryExpr(SubqueryKind kind, LogicalPlanPtr plan, std::string label, ExprPtr operand,
+                         bool negated, std::string too_many_rows) {
   auto ref = std::make_shared<SubqueryRef>();
   ref->kind = kind;
   ref->plan = std::move(plan);
@@ -163,8 +166,10 @@ const SubqueryResolver::Result& SubqueryResolver::Run(
 ExprPtr SubqueryResolver::Replace(const ExprPtr& e) {
   const Result& result = Run(e->subquery);
   switch (e->subquery->kind) {
-    case SubqueryKind::kScalar: return LiteralFor(*e, result.scalar);
-    case SubqueryKind::kExists: return LiteralFor(*e, Value::Boolean(result.exists));
+    case SubqueryKind::kScalar:
+      return LiteralFor(*e, result.scalar);
+    case SubqueryKind::kExists:
+      return LiteralFor(*e, Value::Boolean(result.exists));
     case SubqueryKind::kIn: {
       // x IN (empty set) is FALSE even for a NULL x.
       if (result.values.empty()) return LiteralFor(*e, Value::Boolean(e->negated));

@@ -1,11 +1,10 @@
 // The binder against a fake CatalogReader: no Session, nothing that could run a plan is
 // linked, and the fake's tables fail the test if anything reads them.
-#include "binder/sql_binder.h"
-
 #include <gtest/gtest.h>
 
 #include <map>
 
+#include "binder/sql_binder.h"
 #include "common/strings.h"
 #include "sql/parser.h"
 
@@ -79,8 +78,8 @@ class BinderTest : public ::testing::Test {
 };
 
 TEST_F(BinderTest, BindsTablesOfTheCatalog) {
-  LogicalPlanPtr plan = Bind(
-      "select e.id, k.label from events e join kinds k on e.kind = k.kind where e.ts > 10");
+  LogicalPlanPtr plan =
+      Bind("select e.id, k.label from events e join kinds k on e.kind = k.kind where e.ts > 10");
   ASSERT_EQ(plan->schema.size(), 2u);
   EXPECT_EQ(plan->schema.field(0).name, "id");
   EXPECT_EQ(plan->schema.field(0).type.id(), TypeId::kBigInt);
@@ -181,9 +180,8 @@ TEST_F(BinderTest, ResolverFailsOnASecondRowOfAScalarSubquery) {
 
 TEST_F(BinderTest, EmptyInSubqueryIsFalse) {
   LogicalPlanPtr plan = Bind("select id from events where kind not in (select kind from kinds)");
-  SubqueryResolver resolver([](const LogicalPlan&, const SubqueryRef&) {
-    return std::vector<Batch>{};
-  });
+  SubqueryResolver resolver(
+      [](const LogicalPlan&, const SubqueryRef&) { return std::vector<Batch>{}; });
   const std::string text = resolver.Resolve(plan)->ToString();
   EXPECT_EQ(text.find(" IN "), std::string::npos) << text;
 }
