@@ -4,23 +4,20 @@
 #include <chrono>
 
 #include "api/dataframe.h"
-#include "api/sql_binder.h"
 #include "api/sql_runner.h"
+#include "binder/sql_binder.h"
+#include "binder/table_sources.h"
 #include "catalog/bucketing.h"
 #include "catalog/table_target.h"
 #include "catalog/warehouse.h"
 #include "common/strings.h"
 #include "exec/scheduler.h"
 #include "expr/function_registry.h"
-#include "io/csv_reader.h"
-#include "io/hive_dataset.h"
-#include "io/json_reader.h"
-#include "io/parquet_reader.h"
-#include "io/range_source.h"
 #include "optimizer/optimizer.h"
 #include "physical/adaptive_planner.h"
 #include "physical/explain.h"
 #include "physical/planner.h"
+#include "plan/subquery.h"
 
 namespace sluice {
 
@@ -122,25 +119,19 @@ void Session::Update(const std::string& name, const std::function<void(Settings&
 }
 
 DataFrame Session::ReadCsv(const std::string& path, const CsvOptions& options) {
-  std::shared_ptr<const DataSource> source = OpenDataset(
-      path, HivePartitioning::kAuto, [&](const std::string& p) { return CsvSource::Open(p, options); });
-  return DataFrame(this, MakeScan(std::move(source)));
+  return DataFrame(this, CsvScan(path, options));
 }
 
 DataFrame Session::ReadParquet(const std::string& path) {
-  std::shared_ptr<const DataSource> source = OpenDataset(
-      path, HivePartitioning::kAuto, [](const std::string& p) { return ParquetSource::Open(p); });
-  return DataFrame(this, MakeScan(std::move(source)));
+  return DataFrame(this, ParquetScan(path));
 }
 
 DataFrame Session::ReadJson(const std::string& path, const JsonReadOptions& options) {
-  std::shared_ptr<const DataSource> source = OpenDataset(
-      path, HivePartitioning::kAuto, [&](const std::string& p) { return JsonSource::Open(p, options); });
-  return DataFrame(this, MakeScan(std::move(source)));
+  return DataFrame(this, JsonScan(path, options));
 }
 
 DataFrame Session::Range(int64_t start, int64_t end, int64_t step) {
-  return DataFrame(this, MakeScan(std::make_shared<RangeSource>(start, end, step)));
+  return DataFrame(this, RangeScan(start, end, step));
 }
 
 DataFrame Session::FromPlan(LogicalPlanPtr plan) { return DataFrame(this, std::move(plan)); }
@@ -346,6 +337,11 @@ DataFrame Session::Table(const std::string& name) {
   throw BindError(fmt::format("table \"{}\" does not exist{}", name, DidYouMean(name, names)));
 }
 
+LogicalPlanPtr Session::FindRelation(const std::string& name) {
+  if (!HasTable(name)) return nullptr;
+  return Table(name).plan();
+}
+
 std::vector<std::string> Session::TableNames() const {
   std::vector<std::string> names;
   for (const auto& n : warehouse_->Names()) names.push_back(n.Display());
@@ -365,25 +361,84 @@ const AdaptivePlanner& AdaptivePass() {
   return pass;
 }
 
+// Fills the caches `plan` reads that are not filled yet (not those beneath a filled one),
+// each with `fill(child)`, under the cache's lock so that concurrent queries fill it once.
+void FillCaches(const LogicalPlan& plan,
+                const std::function<std::vector<std::vector<Batch>>(const LogicalPlan&)>& fill) {
+  if (plan.kind == LogicalKind::kCache) {
+    CacheStore& store = *plan.cache;
+    if (store.filled) return;
+    std::lock_guard lock(store.mutex);
+    if (!store.filled) {
+      store.partitions = fill(plan.child());
+      store.filled = true;
+    }
+    return;
+  }
+  for (const auto& c : plan.children) FillCaches(*c, fill);
+}
+
 }  // namespace
 
 PhysicalOperatorPtr Session::PlanPhysical(const LogicalPlan& plan, const QueryEnv& env) {
-  PhysicalPlanner planner(env.settings,
-                          [this, &env](const LogicalPlan& p) { return Materialize(p, env); });
+  PhysicalPlanner planner(env.settings);
   return planner.Plan(*Optimized(plan, env.settings));
 }
 
-std::vector<std::vector<Batch>> Session::Materialize(const LogicalPlan& plan, const QueryEnv& env) {
-  PhysicalOperatorPtr root = PlanPhysical(plan, env);
+LogicalPlanPtr Session::RunPrerequisites(const LogicalPlan& plan, const QueryEnv& env,
+                                         EarlierJobs* jobs) {
+  FillCaches(plan,
+             [&](const LogicalPlan& child) { return Materialize(child, env, jobs, "Cache"); });
+  LogicalPlanPtr borrowed(LogicalPlanPtr(), &plan);
+  if (!ContainsSubquery(plan)) return borrowed;
+  SubqueryResolver resolver([&](const LogicalPlan& subquery, const SubqueryRef& ref) {
+    const std::string title =
+        fmt::format("Subquery {} ({})", ref.label, SubqueryKindName(ref.kind));
+    std::vector<Batch> rows;
+    for (auto& partition : Materialize(subquery, env, jobs, title)) {
+      for (auto& b : partition) rows.push_back(std::move(b));
+    }
+    return rows;
+  });
+  return resolver.Resolve(borrowed);
+}
+
+std::vector<std::vector<Batch>> Session::Materialize(const LogicalPlan& plan, const QueryEnv& env,
+                                                     EarlierJobs* jobs, const std::string& title) {
+  LogicalPlanPtr ready = RunPrerequisites(plan, env, jobs);
+  PhysicalOperatorPtr root = PlanPhysical(*ready, env);
   ExecContext ctx(env.settings, &memory_, env.pool.get());
   ctx.set_stage_replanner(&AdaptivePass());
-  return Scheduler::CollectPartitions(root, ctx);
+  std::vector<std::vector<Batch>> result = Scheduler::CollectPartitions(root, ctx);
+  if (jobs != nullptr) jobs->sections.push_back({title, ExplainPlan(*root, &ctx, jobs->format)});
+  return result;
+}
+
+ExprPtr Session::ResolveSubqueries(const ExprPtr& e) {
+  if (!ContainsSubquery(*e)) return e;
+  const QueryEnv env = CurrentEnv();
+  SubqueryResolver resolver([&](const LogicalPlan& subquery, const SubqueryRef&) {
+    std::vector<Batch> rows;
+    for (auto& partition : Materialize(subquery, env)) {
+      for (auto& b : partition) rows.push_back(std::move(b));
+    }
+    return rows;
+  });
+  return resolver.Resolve(e);
 }
 
 std::vector<Batch> Session::Execute(const LogicalPlan& plan, QueryProfile* profile) {
   const auto start = std::chrono::steady_clock::now();
   const QueryEnv env = CurrentEnv();
-  PhysicalOperatorPtr root = PlanPhysical(plan, env);
+  EarlierJobs jobs;
+  LogicalPlanPtr query(LogicalPlanPtr(), &plan);
+  if (profile != nullptr) {
+    jobs.format = profile->explain_format;
+    std::vector<LabelledSubquery> labelled;  // numbered as EXPLAIN numbers them
+    query = LabelSubqueries(query, &labelled);
+  }
+  LogicalPlanPtr ready = RunPrerequisites(*query, env, profile != nullptr ? &jobs : nullptr);
+  PhysicalOperatorPtr root = PlanPhysical(*ready, env);
   ExecContext ctx(env.settings, &memory_, env.pool.get());
   ctx.set_progress(progress_.load());
   ctx.set_stage_replanner(&AdaptivePass());
@@ -391,7 +446,8 @@ std::vector<Batch> Session::Execute(const LogicalPlan& plan, QueryProfile* profi
   if (profile != nullptr) {
     profile->seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    profile->explain = ExplainPlan(*root, &ctx, profile->explain_format);
+    profile->explain = ExplainWithEarlier(
+        jobs.sections, ExplainPlan(*root, &ctx, profile->explain_format), profile->explain_format);
     profile->peak_memory = memory_.peak();
   }
   return result;
@@ -400,7 +456,7 @@ std::vector<Batch> Session::Execute(const LogicalPlan& plan, QueryProfile* profi
 void Session::ExecuteParallel(const LogicalPlan& plan,
                               const std::function<void(int, BatchStream&)>& task) {
   const QueryEnv env = CurrentEnv();
-  PhysicalOperatorPtr root = PlanPhysical(plan, env);
+  PhysicalOperatorPtr root = PlanPhysical(*RunPrerequisites(plan, env, nullptr), env);
   ExecContext ctx(env.settings, &memory_, env.pool.get());
   ctx.set_progress(progress_.load());
   ctx.set_stage_replanner(&AdaptivePass());
@@ -445,8 +501,16 @@ void Session::ExecuteInOrder(const LogicalPlan& plan,
 }
 
 std::string Session::Explain(const LogicalPlan& plan, ExplainFormat format) {
-  PhysicalOperatorPtr root = PlanPhysical(plan, CurrentEnv());
-  return ExplainPlan(*root, nullptr, format);
+  const QueryEnv env = CurrentEnv();
+  std::vector<LabelledSubquery> subqueries;
+  LogicalPlanPtr labelled = LabelSubqueries(LogicalPlanPtr(LogicalPlanPtr(), &plan), &subqueries);
+  std::vector<ExplainSection> earlier;
+  for (const auto& s : subqueries) {
+    earlier.push_back({fmt::format("Subquery {} ({})", s.label, SubqueryKindName(s.kind)),
+                       ExplainPlan(*PlanPhysical(*s.plan, env), nullptr, format)});
+  }
+  PhysicalOperatorPtr root = PlanPhysical(*labelled, env);
+  return ExplainWithEarlier(earlier, ExplainPlan(*root, nullptr, format), format);
 }
 
 }  // namespace sluice

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "binder/catalog_reader.h"
 #include "catalog/snapshot.h"
 #include "common/memory.h"
 #include "common/settings.h"
@@ -50,7 +51,11 @@ struct QueryProfile {
 // MERGE, CREATE OR REPLACE), in a --db warehouse the later fails with a Conflict error and
 // writes nothing (appends are rebased); in memory the later commit wins. Dropping a table
 // while another thread starts a query on it is an error in that query or a lost read.
-class Session {
+//
+// A query runs in two steps: first what it depends on (caches not filled yet, uncorrelated
+// subqueries: plan/subquery.h), each as an earlier job, then the query itself, planned with
+// the subqueries' values as constants. Planning and Explain never run anything.
+class Session : public CatalogReader {
  public:
   // Settings of the calling thread while alive: queries this thread starts on `session` run
   // with them, and Set / SET from this thread change them instead of the session's, so they
@@ -83,7 +88,7 @@ class Session {
   Session& operator=(const Session&) = delete;
 
   // The settings a query started now by this thread would run with (a copy: see Set).
-  Settings settings() const;
+  Settings settings() const override;
   // SET name = value; validates, and resizes the pool or memory budget as needed. Queries
   // already running keep the settings and pool they started with. Inside a SettingsScope of
   // this session, changes that scope only (except kGlobal settings, see SettingsScope).
@@ -131,6 +136,8 @@ class Session {
   void Drop(const std::string& name, bool if_exists = false);
   // A table or view (of any kind) of that name, or a cached query result (CACHE TABLE).
   bool HasTable(const std::string& name) const;
+  // CatalogReader: the plan of Table(name), or null when HasTable(name) is false.
+  LogicalPlanPtr FindRelation(const std::string& name) override;
   // A stored table (not a view): the target of INSERT, UPDATE, DELETE, MERGE.
   bool IsTable(const std::string& name) const;
   DataFrame Table(const std::string& name);
@@ -142,7 +149,7 @@ class Session {
   // UNCACHE TABLE; false when `name` was not cached.
   bool UncacheTable(const std::string& name);
   bool IsCached(const std::string& name) const;
-  std::vector<std::string> TableNames() const;
+  std::vector<std::string> TableNames() const override;
   Warehouse& warehouse() { return *warehouse_; }
 
   // Runs a plan and returns its result batches in partition order.
@@ -154,8 +161,12 @@ class Session {
   // them, one call at a time, without holding the whole result: the first unfinished
   // partition streams straight through, later ones wait in memory for their turn.
   void ExecuteInOrder(const LogicalPlan& plan, const std::function<void(const Batch&)>& consume);
-  // The physical plan as a stage graph (EXPLAIN).
+  // The physical plan as a stage graph (EXPLAIN), after the plans of the subqueries that
+  // run first. Runs nothing: caches are not filled, subqueries not run.
   std::string Explain(const LogicalPlan& plan, ExplainFormat format = ExplainFormat::kText);
+  // `e` with its uncorrelated subqueries run and replaced by their values (for statements
+  // that judge files by a predicate before they run a plan: UPDATE, DELETE, MERGE).
+  ExprPtr ResolveSubqueries(const ExprPtr& e);
 
   // Receives the stage progress of queries started after the call (null: none).
   void set_progress(ProgressListener* listener) { progress_.store(listener); }
@@ -178,9 +189,21 @@ class Session {
   void Update(const std::string& name, const std::function<void(Settings&)>& change);
   // The innermost SettingsScope of this session on the calling thread, or null.
   SettingsScope* CurrentScope() const;
-  // `plan` optimized and planned under `env`; caches met on the way are filled under it too.
+  // What ran before a query (a cache filled, a subquery), rendered for EXPLAIN ANALYZE.
+  struct EarlierJobs {
+    ExplainFormat format = ExplainFormat::kText;
+    std::vector<ExplainSection> sections;
+  };
+  // `plan` optimized and planned under `env`. Runs nothing.
   std::unique_ptr<PhysicalOperator> PlanPhysical(const LogicalPlan& plan, const QueryEnv& env);
-  std::vector<std::vector<Batch>> Materialize(const LogicalPlan& plan, const QueryEnv& env);
+  // What `plan` depends on run under `env` as earlier jobs: caches it reads filled, its
+  // subqueries run and replaced by their values. `jobs` (optional) receives what ran.
+  LogicalPlanPtr RunPrerequisites(const LogicalPlan& plan, const QueryEnv& env,
+                                  EarlierJobs* jobs);
+  // `plan` run to completion under `env` (prerequisites first); its result per partition.
+  std::vector<std::vector<Batch>> Materialize(const LogicalPlan& plan, const QueryEnv& env,
+                                              EarlierJobs* jobs = nullptr,
+                                              const std::string& title = "");
   // After a write to table `name`: its cache (if any) is filled again on its next use.
   void RefreshCache(const CatalogName& name);
 

@@ -7,8 +7,8 @@
 
 #include "api/dataframe.h"
 #include "api/session.h"
-#include "api/sql_binder.h"
 #include "api/sql_merge_filter.h"
+#include "binder/sql_binder.h"
 #include "catalog/warehouse.h"
 #include "common/strings.h"
 #include "optimizer/plan_rewrite.h"
@@ -27,6 +27,12 @@ StatementResult AffectedRows(int64_t n) {
   return r;
 }
 
+// An expression of the statement with its subqueries run now and replaced by their values:
+// the statement judges data files by it before it runs any plan.
+ExprPtr Translate(Session& session, SqlBinder& binder, const sql::Expr& e, const BindScope& scope) {
+  return session.ResolveSubqueries(binder.TranslateExpr(e, scope));
+}
+
 // The table a statement writes: its catalog name and its columns qualified by the alias.
 struct Target {
   std::string name;
@@ -35,8 +41,8 @@ struct Target {
   BoundRelation relation;
 };
 
-Target BindTarget(SqlBinder& binder, const sql::QualifiedName& table, const std::string& alias) {
-  Session& session = binder.session();
+Target BindTarget(Session& session, SqlBinder& binder, const sql::QualifiedName& table,
+                  const std::string& alias) {
   Target t;
   t.name = Join(table.parts, ".");
   if (!session.IsTable(t.name)) {
@@ -58,9 +64,9 @@ Target BindTarget(SqlBinder& binder, const sql::QualifiedName& table, const std:
 // The data files of the target that hold every row satisfying `predicate` (unbound, over
 // the target relation; null: every row), judged by their statistics: a statement that
 // changes only such rows rewrites those files and keeps the others (copy on write).
-TableRewrite PlanTargetRewrite(SqlBinder& binder, const Target& target, const ExprPtr& predicate) {
-  std::shared_ptr<TableStore> store =
-      binder.session().warehouse().FindTable(ParseCatalogName(target.name));
+TableRewrite PlanTargetRewrite(Session& session, SqlBinder& binder, const Target& target,
+                               const ExprPtr& predicate) {
+  std::shared_ptr<TableStore> store = session.warehouse().FindTable(ParseCatalogName(target.name));
   if (store == nullptr) {  // dropped by another thread since the target was bound
     throw BindError(fmt::format("Table with name {} does not exist!", target.name));
   }
@@ -184,8 +190,8 @@ struct BoundClause {
 // returns the rows to keep, as target columns; adds the rows a clause applied to to
 // `*affected`. `defaults` are the values when no clause applies (the row's own columns, or
 // NULL); such rows are kept when `keep_by_default`.
-std::vector<Batch> ApplyClauses(SqlBinder& binder, const sql::AstNode& at, const Target& target,
-                                const Schema& schema, std::vector<Batch> rows,
+std::vector<Batch> ApplyClauses(Session& session, SqlBinder& binder, const sql::AstNode& at,
+                                const Target& target, const Schema& schema, std::vector<Batch> rows,
                                 const std::vector<BoundClause>& clauses,
                                 const std::vector<ExprPtr>& defaults, bool keep_by_default,
                                 int64_t* affected) {
@@ -215,7 +221,7 @@ std::vector<Batch> ApplyClauses(SqlBinder& binder, const sql::AstNode& at, const
   exprs.push_back(Alias(hit.size() == 1 ? hit[0] : Case(hit), "#hit"));
   LogicalPlanPtr plan =
       binder.At(at, [&] { return MakeProject(MakeValues(schema, std::move(rows)), exprs); });
-  std::vector<Batch> result = binder.session().Execute(*plan);
+  std::vector<Batch> result = session.Execute(*plan);
   const size_t width = target.schema.size();
   *affected += CountTrue(result, width + 1);
   return RowsWhere(result, width, width);
@@ -229,7 +235,7 @@ std::vector<ExprPtr> TargetColumns(const Target& target) {
 }
 
 // SET clauses as one value per target column (null where not set).
-std::vector<ExprPtr> BindSet(SqlBinder& binder, const Target& target,
+std::vector<ExprPtr> BindSet(Session& session, SqlBinder& binder, const Target& target,
                              const std::vector<sql::SetClause>& set, const BindScope& scope) {
   std::vector<ExprPtr> values(target.schema.size());
   for (const auto& clause : set) {
@@ -242,7 +248,7 @@ std::vector<ExprPtr> BindSet(SqlBinder& binder, const Target& target,
       binder.ThrowBind(clause,
                        fmt::format("Multiple assignments to same column \"{}\"", clause.target));
     }
-    values[i] = binder.TranslateExpr(*clause.value, scope);
+    values[i] = Translate(session, binder, *clause.value, scope);
   }
   return values;
 }
@@ -259,10 +265,9 @@ struct JoinedRows {
 
 // Joins `target_rows` (a plan over the target relation: all its rows or those a filter
 // keeps) with `source_rows` (numbered, see WithRowNumbers) on `condition`.
-JoinedRows JoinRows(SqlBinder& binder, const Target& target, const LogicalPlanPtr& target_rows,
-                    const BoundRelation& source, std::vector<Batch> source_rows,
-                    const sql::Expr* condition) {
-  Session& session = binder.session();
+JoinedRows JoinRows(Session& session, SqlBinder& binder, const Target& target,
+                    const LogicalPlanPtr& target_rows, const BoundRelation& source,
+                    std::vector<Batch> source_rows, const sql::Expr* condition) {
   JoinedRows j;
   j.target_schema = WithIdField(target.relation.schema, kTargetRowId);
   j.source_schema = WithIdField(source.schema, kSourceRowId);
@@ -273,7 +278,7 @@ JoinedRows JoinRows(SqlBinder& binder, const Target& target, const LogicalPlanPt
   LogicalPlanPtr joined;
   if (condition != nullptr) {
     BoundRelation scope = ScopeOf(Concat(j.target_schema, j.source_schema));
-    j.condition = binder.TranslateExpr(*condition, BindScope{&scope, nullptr});
+    j.condition = Translate(session, binder, *condition, BindScope{&scope, nullptr});
     joined =
         binder.At(*condition, [&] { return MakeJoin(left, right, JoinKind::kInner, j.condition); });
   } else {
@@ -286,14 +291,15 @@ JoinedRows JoinRows(SqlBinder& binder, const Target& target, const LogicalPlanPt
 // The target rows that may pair with a source row (numbered, see WithRowNumbers) under
 // `condition` (the ON of a MERGE, the WHERE of UPDATE ... FROM): the filter of
 // MergeTargetFilter, or null when nothing narrows them.
-ExprPtr TargetFilter(SqlBinder& binder, const Target& target, const BoundRelation& source,
-                     const std::vector<Batch>& source_rows, const sql::Expr* condition) {
+ExprPtr TargetFilter(Session& session, SqlBinder& binder, const Target& target,
+                     const BoundRelation& source, const std::vector<Batch>& source_rows,
+                     const sql::Expr* condition) {
   if (condition == nullptr) return nullptr;
   const Schema source_schema = WithIdField(source.schema, kSourceRowId);
   BoundRelation scope =
       ScopeOf(Concat(WithIdField(target.relation.schema, kTargetRowId), source_schema));
-  const ExprPtr bound = binder.TranslateExpr(*condition, BindScope{&scope, nullptr});
-  return MergeTargetFilter(binder.session(), bound, target.qualifier, source_schema, source_rows);
+  const ExprPtr bound = Translate(session, binder, *condition, BindScope{&scope, nullptr});
+  return MergeTargetFilter(session, bound, target.qualifier, source_schema, source_rows);
 }
 
 // `rows` filtered by `filter` (null: all); unfiltered when the filter does not bind over
@@ -373,31 +379,31 @@ void CheckUniqueMatches(const JoinedRows& j, bool first_wins, std::vector<Batch>
 
 }  // namespace
 
-StatementResult RunDelete(SqlBinder& binder, const sql::DeleteStatement& d) {
-  Target target = BindTarget(binder, d.table, d.alias);
+StatementResult RunDelete(Session& session, SqlBinder& binder, const sql::DeleteStatement& d) {
+  Target target = BindTarget(session, binder, d.table, d.alias);
   ExprPtr hit = Lit(Value::Boolean(true));
   ExprPtr where;
   if (d.where) {
     const BindScope scope{&target.relation, nullptr};
-    where = binder.TranslateExpr(*d.where, scope);
+    where = Translate(session, binder, *d.where, scope);
     // Most deletes of an incremental run (delete+insert of new keys) remove nothing: a count
     // over the scan the condition prunes finds that without reading or rewriting the table.
     LogicalPlanPtr count = binder.At(d, [&] {
       return MakeAggregate(MakeFilter(target.relation.plan, where), {}, {CountStar()});
     });
-    const std::vector<Batch> counted = binder.session().Execute(*count);
+    const std::vector<Batch> counted = session.Execute(*count);
     if (counted.empty() || counted[0].num_rows() == 0 ||
         counted[0].column(0)->GetValue(0).GetInt() == 0) {
       return AffectedRows(0);
     }
     hit = Coalesce({where, Lit(Value::Boolean(false))});
   }
-  const TableRewrite rewrite = PlanTargetRewrite(binder, target, where);
+  const TableRewrite rewrite = PlanTargetRewrite(session, binder, target, where);
   std::vector<ExprPtr> exprs = TargetColumns(target);
   exprs.push_back(Alias(Not(hit), "#keep"));
   LogicalPlanPtr plan =
       binder.At(d, [&] { return MakeProject(RewrittenRows(target, rewrite), exprs); });
-  std::vector<Batch> rows = binder.session().Execute(*plan);
+  std::vector<Batch> rows = session.Execute(*plan);
   const size_t width = target.schema.size();
   int64_t total = 0;
   for (const auto& b : rows) total += static_cast<int64_t>(b.num_rows());
@@ -405,21 +411,22 @@ StatementResult RunDelete(SqlBinder& binder, const sql::DeleteStatement& d) {
   int64_t remaining = 0;
   for (const auto& b : kept) remaining += static_cast<int64_t>(b.num_rows());
   if (total == remaining) return AffectedRows(0);
-  binder.session().ReplaceRows(target.name, kept, &rewrite);
+  session.ReplaceRows(target.name, kept, &rewrite);
   return AffectedRows(total - remaining);
 }
 
-StatementResult RunUpdate(SqlBinder& binder, const sql::UpdateStatement& u) {
-  Target target = BindTarget(binder, u.table, u.alias);
+StatementResult RunUpdate(Session& session, SqlBinder& binder, const sql::UpdateStatement& u) {
+  Target target = BindTarget(session, binder, u.table, u.alias);
   if (u.from) {
     // UPDATE ... FROM is a MERGE with one WHEN MATCHED THEN UPDATE where the first match wins.
     BoundRelation source = binder.BindRelation(*u.from);
-    std::vector<Batch> source_rows = WithRowNumbers(binder.session().Execute(*source.plan));
+    std::vector<Batch> source_rows = WithRowNumbers(session.Execute(*source.plan));
     // Target rows that pair with no source row stay as they are: only the files that may
     // hold a pairing row are read and rewritten.
-    const ExprPtr narrow = TargetFilter(binder, target, source, source_rows, u.where.get());
-    const TableRewrite rewrite = PlanTargetRewrite(binder, target, narrow);
-    JoinedRows j = JoinRows(binder, target, RewrittenRows(target, rewrite), source,
+    const ExprPtr narrow =
+        TargetFilter(session, binder, target, source, source_rows, u.where.get());
+    const TableRewrite rewrite = PlanTargetRewrite(session, binder, target, narrow);
+    JoinedRows j = JoinRows(session, binder, target, RewrittenRows(target, rewrite), source,
                             std::move(source_rows), u.where.get());
     std::unordered_set<int64_t> matched_targets, matched_sources;
     std::vector<Batch> pairs = std::move(j.pairs);
@@ -427,41 +434,38 @@ StatementResult RunUpdate(SqlBinder& binder, const sql::UpdateStatement& u) {
     const Schema pair_schema = Concat(j.target_schema, j.source_schema);
     BoundRelation scope = ScopeOf(pair_schema);
     BoundClause update;
-    update.values = BindSet(binder, target, u.set, BindScope{&scope, nullptr});
+    update.values = BindSet(session, binder, target, u.set, BindScope{&scope, nullptr});
     int64_t affected = 0;
-    std::vector<Batch> rows = ApplyClauses(binder, u, target, pair_schema, std::move(pairs),
-                                           {update}, TargetColumns(target), true, &affected);
+    std::vector<Batch> rows =
+        ApplyClauses(session, binder, u, target, pair_schema, std::move(pairs), {update},
+                     TargetColumns(target), true, &affected);
     for (auto& b : Unmatched(j.target, j.target_schema.size() - 1, matched_targets)) {
       std::vector<int> columns(target.schema.size());
       for (size_t i = 0; i < columns.size(); i++) columns[i] = static_cast<int>(i);
       rows.push_back(b.Project(columns));
     }
-    if (affected > 0) binder.session().ReplaceRows(target.name, rows, &rewrite);
+    if (affected > 0) session.ReplaceRows(target.name, rows, &rewrite);
     return AffectedRows(affected);
   }
   const BindScope scope{&target.relation, nullptr};
   BoundClause update;
-  if (u.where) {
-    update.condition =
-        Coalesce({binder.TranslateExpr(*u.where, scope), Lit(Value::Boolean(false))});
-  }
-  update.values = BindSet(binder, target, u.set, scope);
+  const ExprPtr where = u.where ? Translate(session, binder, *u.where, scope) : nullptr;
+  if (where) update.condition = Coalesce({where, Lit(Value::Boolean(false))});
+  update.values = BindSet(session, binder, target, u.set, scope);
   int64_t affected = 0;
-  const TableRewrite rewrite =
-      PlanTargetRewrite(binder, target, u.where ? binder.TranslateExpr(*u.where, scope) : nullptr);
-  std::vector<Batch> current = binder.session().Execute(*RewrittenRows(target, rewrite));
+  const TableRewrite rewrite = PlanTargetRewrite(session, binder, target, where);
+  std::vector<Batch> current = session.Execute(*RewrittenRows(target, rewrite));
   std::vector<Batch> rows =
-      ApplyClauses(binder, u, target, target.relation.schema, std::move(current), {update},
+      ApplyClauses(session, binder, u, target, target.relation.schema, std::move(current), {update},
                    TargetColumns(target), true, &affected);
   // No row changed: the files are kept as they are, nothing is committed.
-  if (affected > 0) binder.session().ReplaceRows(target.name, rows, &rewrite);
+  if (affected > 0) session.ReplaceRows(target.name, rows, &rewrite);
   return AffectedRows(affected);
 }
 
-StatementResult RunMerge(SqlBinder& binder, const sql::MergeStatement& m) {
-  Target target = BindTarget(binder, m.target->name, m.target->alias);
+StatementResult RunMerge(Session& session, SqlBinder& binder, const sql::MergeStatement& m) {
+  Target target = BindTarget(session, binder, m.target->name, m.target->alias);
   BoundRelation source = binder.BindRelation(*m.source);
-  Session& session = binder.session();
   std::vector<Batch> source_rows = WithRowNumbers(session.Execute(*source.plan));
   bool by_source_clauses = false;
   for (const auto& action : m.actions) {
@@ -472,12 +476,13 @@ StatementResult RunMerge(SqlBinder& binder, const sql::MergeStatement& m) {
   // the data files that may hold them.
   ExprPtr narrow;
   if (!by_source_clauses) {
-    narrow = TargetFilter(binder, target, source, source_rows, m.condition.get());
+    narrow = TargetFilter(session, binder, target, source, source_rows, m.condition.get());
   }
-  const TableRewrite rewrite = PlanTargetRewrite(binder, target, narrow);
+  const TableRewrite rewrite = PlanTargetRewrite(session, binder, target, narrow);
   const LogicalPlanPtr rewritten = RewrittenRows(target, rewrite);
   LogicalPlanPtr target_rows = FilteredRows(rewritten, narrow);
-  JoinedRows j = JoinRows(binder, target, target_rows, source, source_rows, m.condition.get());
+  JoinedRows j =
+      JoinRows(session, binder, target, target_rows, source, source_rows, m.condition.get());
   std::unordered_set<int64_t> matched_targets, matched_sources;
   std::vector<Batch> pairs = std::move(j.pairs);
   CheckUniqueMatches(j, false, &pairs, &matched_targets, &matched_sources);
@@ -504,7 +509,7 @@ StatementResult RunMerge(SqlBinder& binder, const sql::MergeStatement& m) {
     const BindScope scope{rel, nullptr};
     BoundClause c;
     c.type = action.type;
-    if (action.condition) c.condition = binder.TranslateExpr(*action.condition, scope);
+    if (action.condition) c.condition = Translate(session, binder, *action.condition, scope);
     c.values.assign(target.schema.size(), nullptr);
     if (action.type == sql::MergeActionType::kUpdate) {
       if (action.star) {
@@ -512,7 +517,7 @@ StatementResult RunMerge(SqlBinder& binder, const sql::MergeStatement& m) {
           c.values[i] = source_column(action, target.schema.field(i));
         }
       } else {
-        c.values = BindSet(binder, target, action.set, scope);
+        c.values = BindSet(session, binder, target, action.set, scope);
       }
     } else if (action.type == sql::MergeActionType::kInsert) {
       if (action.star) {
@@ -535,7 +540,7 @@ StatementResult RunMerge(SqlBinder& binder, const sql::MergeStatement& m) {
                              fmt::format("Table \"{}\" does not have a column with name \"{}\"",
                                          target.name, columns[k]));
           }
-          c.values[i] = binder.TranslateExpr(*action.insert_values[k], scope);
+          c.values[i] = Translate(session, binder, *action.insert_values[k], scope);
         }
       }
     }
@@ -549,7 +554,8 @@ StatementResult RunMerge(SqlBinder& binder, const sql::MergeStatement& m) {
   // rows, and the inserted rows join them in new files.
   const bool rewrite_files = by_source_clauses || (!matched.empty() && !pairs.empty());
   if (rewrite_files && target_rows != rewritten) {
-    j = JoinRows(binder, target, rewritten, source, std::move(source_rows), m.condition.get());
+    j = JoinRows(session, binder, target, rewritten, source, std::move(source_rows),
+                 m.condition.get());
     pairs = std::move(j.pairs);
     matched_targets.clear();
     matched_sources.clear();
@@ -558,12 +564,12 @@ StatementResult RunMerge(SqlBinder& binder, const sql::MergeStatement& m) {
   int64_t affected = 0;
   std::vector<Batch> rows;
   if (rewrite_files) {
-    rows = ApplyClauses(binder, m, target, pair_schema, std::move(pairs), matched,
+    rows = ApplyClauses(session, binder, m, target, pair_schema, std::move(pairs), matched,
                         TargetColumns(target), true, &affected);
     const size_t tid = j.target_schema.size() - 1;
-    for (auto& b :
-         ApplyClauses(binder, m, target, j.target_schema, Unmatched(j.target, tid, matched_targets),
-                      by_source, TargetColumns(target), true, &affected)) {
+    for (auto& b : ApplyClauses(session, binder, m, target, j.target_schema,
+                                Unmatched(j.target, tid, matched_targets), by_source,
+                                TargetColumns(target), true, &affected)) {
       rows.push_back(std::move(b));
     }
   }
@@ -571,9 +577,9 @@ StatementResult RunMerge(SqlBinder& binder, const sql::MergeStatement& m) {
   for (const auto& f : target.schema.fields()) nulls.push_back(Lit(Value::Null(f.type)));
   if (!not_matched.empty()) {
     const size_t sid = j.source_schema.size() - 1;
-    for (auto& b :
-         ApplyClauses(binder, m, target, j.source_schema, Unmatched(j.source, sid, matched_sources),
-                      not_matched, nulls, false, &affected)) {
+    for (auto& b : ApplyClauses(session, binder, m, target, j.source_schema,
+                                Unmatched(j.source, sid, matched_sources), not_matched, nulls,
+                                false, &affected)) {
       rows.push_back(std::move(b));
     }
   }

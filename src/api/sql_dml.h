@@ -12,13 +12,15 @@ class SqlBinder;
 // fails leaves the table as it was. The result message is the number of rows affected.
 
 // DELETE FROM t [WHERE c]: keeps the rows for which c is not true.
-StatementResult RunDelete(SqlBinder& binder, const sql::DeleteStatement& statement);
+StatementResult RunDelete(Session& session, SqlBinder& binder,
+                          const sql::DeleteStatement& statement);
 // UPDATE t SET c = e, ... [FROM ...] [WHERE ...]. With FROM, a target row matched by several
 // rows takes its values from the first match.
-StatementResult RunUpdate(SqlBinder& binder, const sql::UpdateStatement& statement);
+StatementResult RunUpdate(Session& session, SqlBinder& binder,
+                          const sql::UpdateStatement& statement);
 // MERGE INTO t USING s ON cond WHEN [NOT] MATCHED [BY SOURCE] [AND c] THEN ...: planned as a
 // join of target and source; a source row matching several target rows, or a target row
 // matched by several source rows, is an error naming the key.
-StatementResult RunMerge(SqlBinder& binder, const sql::MergeStatement& statement);
+StatementResult RunMerge(Session& session, SqlBinder& binder, const sql::MergeStatement& statement);
 
 }  // namespace sluice

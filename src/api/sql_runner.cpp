@@ -11,7 +11,7 @@
 
 #include "api/dataframe.h"
 #include "api/partitioned_write.h"
-#include "api/sql_binder.h"
+#include "binder/sql_binder.h"
 #include "api/sql_dml.h"
 #include "common/strings.h"
 #include "expr/binder.h"
@@ -68,9 +68,9 @@ class StatementRunner {
       case StatementKind::kDrop: return Drop(s.As<sql::DropStatement>());
       case StatementKind::kCreateSchema: return CreateSchema(s.As<sql::CreateSchemaStatement>());
       case StatementKind::kInsert: return Insert(s.As<sql::InsertStatement>());
-      case StatementKind::kDelete: return RunDelete(binder_, s.As<sql::DeleteStatement>());
-      case StatementKind::kUpdate: return RunUpdate(binder_, s.As<sql::UpdateStatement>());
-      case StatementKind::kMerge: return RunMerge(binder_, s.As<sql::MergeStatement>());
+      case StatementKind::kDelete: return RunDelete(session_, binder_, s.As<sql::DeleteStatement>());
+      case StatementKind::kUpdate: return RunUpdate(session_, binder_, s.As<sql::UpdateStatement>());
+      case StatementKind::kMerge: return RunMerge(session_, binder_, s.As<sql::MergeStatement>());
       case StatementKind::kSet: {
         const auto& set = s.As<sql::SetStatement>();
         const std::string value = WordOf(*set.value, binder_);

@@ -100,6 +100,8 @@ class ExpressionBinder {
         throw BindError("* is only allowed in a select list or as the argument of count(*)");
       case ExprKind::kWindow:
         return BindWindow(*e);
+      case ExprKind::kSubquery:  // its type is the subquery's, set when it was made
+        return Finish(*e, BindAll(e->args), e->type);
     }
     throw InternalError("unknown expression kind");
   }

@@ -276,6 +276,8 @@ ColumnPtr Eval(const Expr& expr, const Batch& batch) {
       throw InternalError("* evaluated as a scalar");
     case ExprKind::kWindow:
       throw InternalError("window call " + expr.ToString() + " evaluated as a scalar");
+    case ExprKind::kSubquery:
+      throw InternalError("subquery " + expr.ToString() + " evaluated before it ran");
   }
   throw InternalError("unknown expression kind");
 }

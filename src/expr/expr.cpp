@@ -119,6 +119,9 @@ std::string Expr::ToString() const {
     case ExprKind::kWindow:
       return name + "(" + (distinct ? "DISTINCT " : "") + JoinArgs(args) + ") OVER (" +
              (window ? window->ToString() : "") + ")";
+    case ExprKind::kSubquery:
+      if (args.empty()) return name;
+      return "(" + args[0]->ToString() + (negated ? " NOT IN " : " IN ") + name + ")";
   }
   return "?";
 }

@@ -14,6 +14,7 @@ namespace sluice {
 
 struct Expr;
 class AggregateFunction;
+struct SubqueryRef;  // plan/subquery.h: expressions only carry it
 // Expressions are immutable trees shared between plans (a DataFrame derived from another
 // shares its expressions), hence shared_ptr to const.
 using ExprPtr = std::shared_ptr<const Expr>;
@@ -34,6 +35,9 @@ enum class ExprKind {
   kAggregate,  // aggregate `name`(args) [DISTINCT]; only in Aggregate plan nodes
   kStar,       // * (count(*) argument, or select *) before expansion
   kWindow,     // window function `name`(args) OVER (`window`); only in Window plan nodes
+  kSubquery,   // an uncorrelated subquery's result (`subquery`); args[0] is the operand of
+               // IN; `name` is its label in EXPLAIN ("$1"). Replaced by its value before the
+               // plan holding it runs (plan/subquery.h); never evaluated.
 };
 
 // Frame of a window call (see WindowSpec). Offsets are constant expressions.
@@ -97,6 +101,7 @@ struct Expr {
   ScalarKernel kernel;    // kCall
   std::shared_ptr<const AggregateFunction> aggregate;  // kAggregate; aggregate kWindow calls
   std::shared_ptr<const WindowSpec> window;            // kWindow (its expressions bound too)
+  std::shared_ptr<const SubqueryRef> subquery;         // kSubquery
 
   // A SQL-like rendering used for default output column names and EXPLAIN ("sum(x)",
   // "(a + 1)").

@@ -45,6 +45,7 @@ bool SameExpr(const Expr& a, const Expr& b) {
     return false;
   }
   if (a.kind == ExprKind::kColumnRef) return a.column_index == b.column_index;
+  if (a.kind == ExprKind::kSubquery && a.subquery != b.subquery) return false;
   if (a.kind == ExprKind::kLiteral && !(a.value == b.value)) return false;
   for (size_t i = 0; i < a.args.size(); i++) {
     if (!SameExpr(*a.args[i], *b.args[i])) return false;

@@ -315,4 +315,27 @@ std::string ExplainPlan(const PhysicalOperator& root, ExecContext* ctx, ExplainF
   return graph.Text();
 }
 
+std::string ExplainWithEarlier(const std::vector<ExplainSection>& earlier, const std::string& query,
+                               ExplainFormat format) {
+  if (earlier.empty()) return query;
+  std::string out;
+  switch (format) {
+    case ExplainFormat::kJson: {
+      out = "{\"earlier\": [";
+      for (size_t i = 0; i < earlier.size(); i++) {
+        out += fmt::format("{}{{\"title\": \"{}\", \"plan\": {}}}", i > 0 ? ", " : "",
+                           earlier[i].title, earlier[i].plan);
+      }
+      // The query's object continues after its opening brace.
+      return out + "], " + (query.empty() ? "}" : query.substr(1));
+    }
+    case ExplainFormat::kDot:
+      for (const auto& e : earlier) out += "// " + e.title + "\n" + e.plan + "\n";
+      return out + "// Query\n" + query;
+    case ExplainFormat::kText: break;
+  }
+  for (const auto& e : earlier) out += e.title + ", runs first:\n" + e.plan + "\n";
+  return out + "Query:\n" + query;
+}
+
 }  // namespace sluice

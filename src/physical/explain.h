@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "exec/exec_context.h"
 #include "exec/operator.h"
@@ -18,5 +19,17 @@ enum class ExplainFormat {
 };
 std::string ExplainPlan(const PhysicalOperator& root, ExecContext* ctx = nullptr,
                         ExplainFormat format = ExplainFormat::kText);
+
+// A plan that runs before the query, as a separate job (a subquery whose value the query
+// needs, a cache it reads): its title ("Subquery $1 (scalar)") and ExplainPlan.
+struct ExplainSection {
+  std::string title;
+  std::string plan;
+};
+// `query` (the query's ExplainPlan) after the plans of `earlier`. Without earlier plans it is
+// `query` unchanged; text puts each plan under its title and the query under "Query", JSON
+// adds an "earlier" list of {title, plan} to the query's object, dot gives one digraph each.
+std::string ExplainWithEarlier(const std::vector<ExplainSection>& earlier, const std::string& query,
+                               ExplainFormat format);
 
 }  // namespace sluice

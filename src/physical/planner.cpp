@@ -20,6 +20,7 @@
 #include "physical/plan_salted_join.h"
 #include "physical/plan_util.h"
 #include "physical/plan_window.h"
+#include "plan/subquery.h"
 
 namespace sluice {
 
@@ -210,6 +211,8 @@ PhysicalOperatorPtr PhysicalPlanner::PlanFilteredScan(const LogicalPlan& filter)
   const LogicalPlan& scan = filter.child();
   std::vector<ExprPtr> conjuncts;
   SplitConjuncts(filter.predicate, conjuncts);
+  // A subquery not run yet (EXPLAIN) cannot prune; the query prunes with its value.
+  std::erase_if(conjuncts, [](const ExprPtr& c) { return ContainsSubquery(*c); });
   for (ExprPtr& c : conjuncts) {
     c = RemapColumns(c, [&](int i) { return scan.scan_columns.at(static_cast<size_t>(i)); });
   }
@@ -482,12 +485,14 @@ PhysicalOperatorPtr PhysicalPlanner::PlanLimit(const LogicalPlan& plan) {
 
 PhysicalOperatorPtr PhysicalPlanner::PlanCache(const LogicalPlan& plan) {
   CacheStore& store = *plan.cache;
-  {
-    std::lock_guard lock(store.mutex);
-    if (!store.filled) {
-      store.partitions = materialize_(plan.child());
-      store.filled = true;
-    }
+  if (!store.filled) {
+    // Only EXPLAIN gets here (a query fills its caches before it is planned): show the plan
+    // that will fill it.
+    PhysicalOperatorPtr fill = PlanNode(plan.child());
+    const std::string note = fill->explain_note();
+    fill->set_explain_note((note.empty() ? "" : note + "; ") +
+                           "fills a cache first, read from memory after");
+    return fill;
   }
   auto parts = std::make_shared<std::vector<std::vector<Batch>>>(store.partitions);
   return std::make_unique<InMemoryScan>(plan.schema, std::move(parts));

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <functional>
 #include <vector>
 
 #include "common/settings.h"
@@ -13,15 +12,12 @@ namespace sluice {
 // aggregates into partial and final phases, chooses each join's strategy (broadcast,
 // co-partitioned, shuffled hash or sort-merge: the decision tree in join_strategy.h), and
 // inserts an Exchange wherever an operator needs a partitioning its child does
-// not provide. The result has operator ids assigned.
+// not provide. The result has operator ids assigned. Planning runs nothing: a cache not
+// filled yet is planned as its query, and uncorrelated subqueries (plan/subquery.h) stay
+// unresolved (only EXPLAIN plans them; the session resolves them before it plans to run).
 class PhysicalPlanner {
  public:
-  // Runs a logical plan to completion, returning its result per partition; used to fill
-  // caches (DataFrame.cache()) the first time they are planned.
-  using Materializer = std::function<std::vector<std::vector<Batch>>(const LogicalPlan&)>;
-
-  PhysicalPlanner(const Settings& settings, Materializer materialize)
-      : settings_(settings), materialize_(std::move(materialize)) {}
+  explicit PhysicalPlanner(const Settings& settings) : settings_(settings) {}
 
   PhysicalOperatorPtr Plan(const LogicalPlan& plan);
 
@@ -39,7 +35,6 @@ class PhysicalPlanner {
   PhysicalOperatorPtr PlanFilteredScan(const LogicalPlan& filter);
 
   Settings settings_;  // a copy: the caller's settings may change while the plan is built
-  Materializer materialize_;
 };
 
 }  // namespace sluice

@@ -1,6 +1,7 @@
 // CACHE TABLE / UNCACHE TABLE: cached names read materialized rows instead of their plan.
 #include <gtest/gtest.h>
 
+#include "api/dataframe.h"
 #include "api/session.h"
 #include "api/sql_runner.h"
 
@@ -74,6 +75,29 @@ TEST_F(CacheTableTest, CacheTableAsSelectNamesAQueryResult) {
   EXPECT_THROW(Run("UNCACHE TABLE big"), UserError);
   Run("UNCACHE TABLE IF EXISTS big");
   EXPECT_THROW(Run("CACHE TABLE nope"), UserError);
+}
+
+// Planning and EXPLAIN never fill a cache; the first query that reads it does, as a job
+// before its own, and later queries read the rows from memory.
+TEST_F(CacheTableTest, ExplainDoesNotFillACache) {
+  DataFrame cached = SqlQuery(session_, "SELECT k, count(*) AS c FROM t GROUP BY k").Cache();
+  const CacheStore& store = *cached.plan()->cache;
+  const std::string plan = session_.Explain(*cached.plan());
+  EXPECT_FALSE(store.filled) << "EXPLAIN filled the cache";
+  EXPECT_NE(plan.find("fills a cache first"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("InMemoryScan"), std::string::npos) << plan;
+
+  EXPECT_EQ(cached.Count(), 10);
+  EXPECT_TRUE(store.filled);
+  const std::string after = session_.Explain(*cached.plan());
+  EXPECT_NE(after.find("InMemoryScan"), std::string::npos) << after;
+
+  // A write to a cached table empties its cache; EXPLAIN leaves it empty.
+  Run("CACHE TABLE t");
+  Run("INSERT INTO t SELECT range, 77 FROM range(3)");
+  EXPECT_EQ(Text("EXPLAIN SELECT count(*) FROM t").find("InMemoryScan"), std::string::npos);
+  EXPECT_EQ(Text("SELECT count(*) FROM t"), "1003 \n");
+  EXPECT_NE(Text("EXPLAIN SELECT count(*) FROM t").find("InMemoryScan"), std::string::npos);
 }
 
 }  // namespace

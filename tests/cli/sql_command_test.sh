@@ -70,6 +70,15 @@ expect_code 0 "explain"
 expect_out_contains "  HashAggregate [WIDE] mode=single groups=[#g0] aggregates=[count_star()]" "explain"
 expect_out_contains "      Scan [NARROW] range(10 rows, 1 splits)" "explain"
 
+# EXPLAIN runs nothing: a scalar subquery is shown as its own plan, which runs first when the
+# query runs; explaining it does not count three billion rows.
+run sql --no-progress -c "explain select (select count(*) from range(3000000000)) as n"
+expect_code 0 "explain with a subquery"
+expect_out_contains 'Subquery $1 (scalar), runs first:' "explain shows the subquery's plan"
+expect_out_contains "    Scan [NARROW] range(3000000000 rows, 2862 splits)" "explain with a subquery"
+expect_out_contains 'Query:' "explain shows the query after its subquery"
+expect_out_contains '  Project [NARROW] $1' "the query reads the subquery's value"
+
 run sql -f "$WORK_DIR/does_not_exist.sql"
 expect_code 1 "sql -f missing file"
 expect_err_contains "does_not_exist.sql" "sql -f missing file"

@@ -22,6 +22,15 @@ expect_out_contains "4 row groups, 3 pruned by statistics, 1 file skipped)" \
   "filter inside the second row group keeps only it"
 expect_out_contains "(rows=11 " "the filter still applies to the rows of the kept row group"
 
+# A bound from a subquery (dbt's `where ts > (select max(ts) from {{ this }})`) prunes like a
+# constant: the subquery runs first, then the scan is planned with its value.
+run sql --no-progress --format csv --db "$DB" -c \
+  "explain analyze select count(*) as n from t where id > (select max(id) - 10 from t)"
+expect_code 0 "explain analyze with a subquery bound"
+expect_out_contains "Subquery \$1 (scalar), runs first:" "the subquery ran as an earlier job"
+expect_out_contains "table t (245775 rows, 4 row groups, 3 pruned by statistics, 1 file skipped)" \
+  "the subquery's value prunes the scan"
+
 run sql --no-progress --format csv --db "$DB" -c \
   "select count(*) as n, min(id) as lo, max(id) as hi from t where id >= 1000000 or id < 2"
 expect_out 'n,lo,hi

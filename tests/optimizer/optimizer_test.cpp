@@ -12,6 +12,7 @@
 #include "common/thread_pool.h"
 #include "exec/scheduler.h"
 #include "physical/planner.h"
+#include "plan/subquery.h"
 
 namespace sluice {
 namespace {
@@ -70,14 +71,13 @@ class OptimizerTest : public ::testing::Test {
     return Optimize(Bound(sql), session_.settings());
   }
 
-  // Runs a plan without the optimizer (Session::Execute optimizes).
+  // Runs a plan without the optimizer (Session::Execute optimizes), its subqueries first.
   std::vector<Batch> RunUnoptimized(const LogicalPlan& plan) {
-    PhysicalPlanner planner(session_.settings(), [this](const LogicalPlan& p) {
-      std::vector<std::vector<Batch>> parts(1);
-      parts[0] = RunUnoptimized(p);
-      return parts;
-    });
-    PhysicalOperatorPtr root = planner.Plan(plan);
+    SubqueryResolver resolver(
+        [this](const LogicalPlan& p, const SubqueryRef&) { return RunUnoptimized(p); });
+    LogicalPlanPtr ready = resolver.Resolve(LogicalPlanPtr(LogicalPlanPtr(), &plan));
+    PhysicalPlanner planner(session_.settings());
+    PhysicalOperatorPtr root = planner.Plan(*ready);
     ExecContext ctx(session_.settings(), &session_.memory(), &pool_);
     return Scheduler::Collect(root, ctx);
   }

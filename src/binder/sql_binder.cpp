@@ -1,10 +1,12 @@
 // Queries: SELECT (with aggregation, ORDER BY, LIMIT), set operations, VALUES, CTEs.
-#include "api/sql_binder.h"
+#include "binder/sql_binder.h"
 
 #include <fmt/format.h>
 
+#include "binder/table_sources.h"
 #include "common/strings.h"
 #include "expr/binder.h"
+#include "expr/evaluator.h"
 
 namespace sluice {
 
@@ -471,12 +473,29 @@ LogicalPlanPtr SqlBinder::BindSetOperation(const sql::SetOperationNode& node, co
 }
 
 LogicalPlanPtr SqlBinder::BindValues(const sql::ValuesNode& node) {
-  std::vector<std::vector<Value>> rows;
+  std::vector<std::vector<ExprPtr>> translated;
+  bool has_subquery = false;
   for (const auto& row : node.rows) {
-    std::vector<Value> values;
-    for (const auto& e : row) values.push_back(EvaluateConstantExpr(*e));
-    if (!rows.empty() && values.size() != rows[0].size()) {
+    BoundRelation empty;
+    BindScope scope{&empty, nullptr};
+    std::vector<ExprPtr> exprs;
+    for (const auto& e : row) {
+      exprs.push_back(TranslateExpr(*e, scope));
+      has_subquery |= ContainsSubquery(*exprs.back());
+    }
+    if (!translated.empty() && exprs.size() != translated[0].size()) {
       ThrowBind(*row.at(0), "VALUES lists must all be the same length");
+    }
+    translated.push_back(std::move(exprs));
+  }
+  if (has_subquery) return BindValuesWithSubqueries(node, translated);
+  std::vector<std::vector<Value>> rows;
+  for (size_t r = 0; r < translated.size(); r++) {
+    std::vector<Value> values;
+    for (size_t c = 0; c < translated[r].size(); c++) {
+      values.push_back(At(*node.rows[r][c], [&] {
+        return EvaluateConstant(*BindExpression(translated[r][c], Schema()));
+      }));
     }
     rows.push_back(std::move(values));
   }
@@ -495,6 +514,22 @@ LogicalPlanPtr SqlBinder::BindValues(const sql::ValuesNode& node) {
     }
   }
   return MakeValues(schema, sql_bind::RowsToBatches(schema, rows));
+}
+
+LogicalPlanPtr SqlBinder::BindValuesWithSubqueries(
+    const sql::ValuesNode& node, const std::vector<std::vector<ExprPtr>>& rows) {
+  // A subquery's value is not known while binding: each row is a projection of one row,
+  // computed when the query runs (after its subqueries).
+  LogicalPlanPtr plan;
+  for (size_t r = 0; r < rows.size(); r++) {
+    std::vector<ExprPtr> exprs;
+    for (size_t c = 0; c < rows[r].size(); c++) {
+      exprs.push_back(Alias(rows[r][c], fmt::format("col{}", c)));
+    }
+    LogicalPlanPtr row = At(*node.rows[r].at(0), [&] { return MakeProject(RangeScan(0, 1), exprs); });
+    plan = plan ? At(node, [&] { return MakeUnion(plan, row); }) : row;
+  }
+  return sql_bind::WithFields(plan, [](Field& f, size_t) { f.qualifier = "valueslist"; });
 }
 
 }  // namespace sluice

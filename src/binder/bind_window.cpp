@@ -1,7 +1,7 @@
 // Window calls (OVER, named WINDOWs), QUALIFY aliases and DISTINCT ON.
 #include <fmt/format.h>
 
-#include "api/sql_binder.h"
+#include "binder/sql_binder.h"
 #include "common/strings.h"
 #include "expr/function_registry.h"
 #include "expr/window_function.h"

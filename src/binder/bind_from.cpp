@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "api/dataframe.h"
-#include "api/sql_binder.h"
+#include "binder/sql_binder.h"
+#include "binder/table_sources.h"
 #include "common/strings.h"
 #include "io/file_format_registry.h"
 #include "io/table_function.h"
@@ -135,10 +135,8 @@ BoundRelation SqlBinder::BindTableRef(const TableRef& ref, const BindScope* oute
       LogicalPlanPtr plan;
       if (ref.name.parts.size() == 1 && ctes_.count(key)) {
         plan = ctes_[key];
-      } else if (session_.HasTable(qualified)) {
-        plan = session_.Table(qualified).plan();
-      } else {
-        std::vector<std::string> names = session_.TableNames();
+      } else if ((plan = catalog_.FindRelation(qualified)) == nullptr) {
+        std::vector<std::string> names = catalog_.TableNames();
         for (const auto& [n, p] : ctes_) names.push_back(n);
         ThrowBind(ref, fmt::format("Table with name {} does not exist!{}", name,
                                    sql_bind::Suggest(name, names)));
@@ -173,7 +171,7 @@ BoundRelation SqlBinder::BindTableFunction(const TableRef& ref) {
   // the arguments against them, then the function makes the source.
   const std::string name = ToLower(ref.name.parts.back());
   const TableFunction function = At(ref, [&] { return TableFunctions().Get(name); });
-  const Settings settings = session_.settings();
+  const Settings settings = catalog_.settings();
   TableFunctionCall call{name, {},
                          OptionValues(&function.named, "function " + name,
                                       "Invalid named parameter"),
@@ -276,7 +274,7 @@ BoundRelation SqlBinder::BindFromWhere(const sql::SelectNode& node, const BindSc
     join_hints_ = saved_hints;
   } else {
     // SELECT without FROM reads one row of a relation whose only column is invisible.
-    BoundRelation one = sql_bind::MakeRelation(session_.Range(0, 1).plan());
+    BoundRelation one = sql_bind::MakeRelation(RangeScan(0, 1));
     one.hidden.assign(1, true);
     units.push_back(one);
   }

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "api/sql_binder.h"
+#include "binder/sql_binder.h"
 #include "common/strings.h"
 #include "expr/binder.h"
 #include "expr/evaluator.h"
@@ -110,6 +110,9 @@ Value SqlBinder::EvaluateConstantExpr(const sql::Expr& e) {
   BoundRelation empty;
   BindScope scope{&empty, nullptr};
   ExprPtr translated = TranslateExpr(e, scope);
+  if (ContainsSubquery(*translated)) {
+    ThrowNotImplemented(e, "subqueries are not supported where a constant is needed");
+  }
   return At(e, [&] { return EvaluateConstant(*BindExpression(translated, Schema())); });
 }
 
@@ -265,7 +268,7 @@ ExprPtr SqlBinder::TranslateFunction(const sql::FunctionExpr& f, const BindScope
     if (f.args.size() != 1) ThrowBind(f, "current_setting() takes the name of a setting");
     const std::string setting = EvaluateConstantExpr(*f.args[0]).ToString();
     try {
-      return Lit(CurrentSettingValue(session_.settings(), setting));
+      return Lit(CurrentSettingValue(catalog_.settings(), setting));
     } catch (const InvalidInputError& e) {
       ThrowBind(f, e.message());
     }
@@ -299,6 +302,20 @@ ExprPtr SqlBinder::TranslateFunction(const sql::FunctionExpr& f, const BindScope
   return Call(name, std::move(args));
 }
 
+ExprPtr SqlBinder::SubqueryValue(SubqueryKind kind, LogicalPlanPtr plan, const sql::AstNode& at,
+                                 ExprPtr operand, bool negated) {
+  if (kind != SubqueryKind::kExists && plan->schema.size() != 1) {
+    ThrowBind(at, fmt::format("Subquery returns {} columns - expected 1", plan->schema.size()));
+  }
+  std::string too_many_rows;
+  if (kind == SubqueryKind::kScalar) {
+    too_many_rows = sql::FormatErrorWithCaret(
+        script_, at.line, at.column, "More than one row returned by a subquery used as an expression");
+  }
+  return MakeSubqueryExpr(kind, std::move(plan), fmt::format("${}", ++next_subquery_value_),
+                          std::move(operand), negated, std::move(too_many_rows));
+}
+
 ExprPtr SqlBinder::TranslateSubquery(const sql::SubqueryExpr& s, const BindScope& scope) {
   if (scalar_joins_ != nullptr && s.subquery_kind == sql::SubqueryKind::kScalar) {
     return PlanScalarSubquery(s, scope);
@@ -306,43 +323,16 @@ ExprPtr SqlBinder::TranslateSubquery(const sql::SubqueryExpr& s, const BindScope
   sql_bind::ScopedValue<std::vector<SubqueryJoin>*> no_joins(scalar_joins_, nullptr);
   LogicalPlanPtr plan = BindQuery(*s.query, &scope);
   if (s.subquery_kind == sql::SubqueryKind::kExists) {
-    std::vector<Batch> rows = session_.Execute(*MakeLimit(plan, 1, 0));
-    bool any = false;
-    for (const auto& b : rows) any |= b.num_rows() > 0;
-    return Lit(Value::Boolean(any));
+    return SubqueryValue(SubqueryKind::kExists, std::move(plan), s);
   }
-  if (plan->schema.size() != 1) {
-    ThrowBind(s, fmt::format("Subquery returns {} columns - expected 1", plan->schema.size()));
-  }
-  const LogicalType type = plan->schema.field(0).type;
-  std::vector<Batch> rows = session_.Execute(*MakeLimit(plan, 2, 0));
-  Value result = Value::Null(type);
-  size_t count = 0;
-  for (const auto& b : rows) {
-    if (b.num_rows() > 0 && count == 0) result = b.column(0)->GetValue(0);
-    count += b.num_rows();
-  }
-  if (count > 1) {
-    throw InvalidInputError(sql::FormatErrorWithCaret(
-        script_, s.line, s.column, "More than one row returned by a subquery used as an expression"));
-  }
-  return Lit(result);
+  return SubqueryValue(SubqueryKind::kScalar, std::move(plan), s);
 }
 
 ExprPtr SqlBinder::TranslateInSubquery(const sql::InExpr& in, const BindScope& scope) {
   sql_bind::ScopedValue<std::vector<SubqueryJoin>*> no_joins(scalar_joins_, nullptr);
   ExprPtr x = TranslateExpr(*in.operand, scope);
   LogicalPlanPtr plan = BindQuery(*in.subquery, &scope);
-  if (plan->schema.size() != 1) {
-    ThrowBind(in, fmt::format("Subquery returns {} columns - expected 1", plan->schema.size()));
-  }
-  std::vector<ExprPtr> list;
-  for (const auto& b : session_.Execute(*plan)) {
-    for (size_t r = 0; r < b.num_rows(); r++) list.push_back(Lit(b.column(0)->GetValue(r)));
-  }
-  // x IN (empty set) is FALSE even for a NULL x.
-  if (list.empty()) return Lit(Value::Boolean(in.negated));
-  return In(x, std::move(list), in.negated);
+  return SubqueryValue(SubqueryKind::kIn, std::move(plan), in, std::move(x), in.negated);
 }
 
 void SqlBinder::Relocate(const sql::AstNode& at, const UserError& e, bool not_implemented) const {

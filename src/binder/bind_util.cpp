@@ -1,7 +1,7 @@
 // Small plan and expression helpers shared by the SQL binder's files.
 #include <fmt/format.h>
 
-#include "api/sql_binder.h"
+#include "binder/sql_binder.h"
 #include "common/strings.h"
 
 namespace sluice::sql_bind {

@@ -8,8 +8,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "api/session.h"
+#include "binder/catalog_reader.h"
+#include "common/error.h"
 #include "plan/logical_plan.h"
+#include "plan/subquery.h"
 #include "sql/ast.h"
 
 namespace sluice {
@@ -58,19 +60,20 @@ struct SubqueryJoin {
   ExprPtr condition;  // over relation ++ plan; null for a cross join
 };
 
-// Translates SQL syntax trees into bound LogicalPlans against a session's catalog (DuckDB
-// semantics). Errors are BindError / NotImplementedError whose message quotes the offending
-// line of the script with a caret. Uncorrelated scalar, IN and EXISTS subqueries outside a
-// WHERE conjunct run eagerly while binding and are inlined as constants.
+// Translates SQL syntax trees into bound LogicalPlans against a catalog (DuckDB semantics).
+// Binding executes nothing: uncorrelated scalar, IN and EXISTS subqueries outside a WHERE
+// conjunct become kSubquery expressions (plan/subquery.h) that run before the query does.
+// Errors are BindError / NotImplementedError whose message quotes the offending line of the
+// script with a caret. One binder per statement script; not thread-safe.
 class SqlBinder {
  public:
-  // `script` is the whole text the AST positions refer to.
-  SqlBinder(Session& session, std::string_view script) : session_(session), script_(script) {}
+  // `script` is the whole text the AST positions refer to; `catalog` outlives the binder.
+  SqlBinder(CatalogReader& catalog, std::string_view script) : catalog_(catalog), script_(script) {}
 
   LogicalPlanPtr BindQuery(const sql::QueryNode& query, const BindScope* outer = nullptr);
   // An AST expression as an unbound engine expression over `scope`.
   ExprPtr TranslateExpr(const sql::Expr& e, const BindScope& scope);
-  // A constant expression (no columns) evaluated now.
+  // A constant expression (no columns, no subqueries) evaluated now.
   Value EvaluateConstantExpr(const sql::Expr& e);
   LogicalType TranslateType(const sql::TypeName& type);
   // A FROM item (table, subquery, table function, join) with its columns qualified by its
@@ -91,7 +94,7 @@ class SqlBinder {
     }
   }
 
-  Session& session() { return session_; }
+  CatalogReader& catalog() { return catalog_; }
   std::string_view script() const { return script_; }
   // The AST node an engine expression was translated from (for carets), or null.
   const sql::AstNode* OriginOf(const Expr* e) const;
@@ -103,6 +106,9 @@ class SqlBinder {
   LogicalPlanPtr BindSelect(const sql::SelectNode& node, const BindScope* outer);
   LogicalPlanPtr BindSetOperation(const sql::SetOperationNode& node, const BindScope* outer);
   LogicalPlanPtr BindValues(const sql::ValuesNode& node);
+  // VALUES whose rows hold subqueries (translated `rows`), as a UNION ALL of projections.
+  LogicalPlanPtr BindValuesWithSubqueries(const sql::ValuesNode& node,
+                                          const std::vector<std::vector<ExprPtr>>& rows);
   LogicalPlanPtr ApplyModifiers(const sql::QueryNode& query, LogicalPlanPtr plan);
 
   // sql_bind_from.cpp
@@ -138,8 +144,8 @@ class SqlBinder {
   static bool IsSubqueryConjunct(const sql::Expr& e);
   BoundRelation BindSubqueryConjunct(BoundRelation rel, const sql::Expr& conjunct,
                                      const BindScope& scope);
-  // A scalar subquery inside a WHERE conjunct: a column of a join queued in scalar_joins_,
-  // or, when uncorrelated and not one row by its shape, its value computed now.
+  // A scalar subquery inside a WHERE conjunct: a column of a join queued in scalar_joins_
+  // when correlated, else a kSubquery expression.
   ExprPtr PlanScalarSubquery(const sql::SubqueryExpr& s, const BindScope& scope);
   // Joins `joins` to rel's plan, filters by `predicates` and projects back to rel's columns.
   BoundRelation ApplySubqueryJoins(BoundRelation rel, const std::vector<SubqueryJoin>& joins,
@@ -148,7 +154,11 @@ class SqlBinder {
   // sql_bind_window.cpp: `f` has an OVER clause; named windows come from named_windows_.
   ExprPtr TranslateWindowCall(const sql::FunctionExpr& f, const BindScope& scope);
 
-  Session& session_;
+  // An uncorrelated subquery as a kSubquery expression labelled by next_subquery_.
+  ExprPtr SubqueryValue(SubqueryKind kind, LogicalPlanPtr plan, const sql::AstNode& at,
+                        ExprPtr operand = nullptr, bool negated = false);
+
+  CatalogReader& catalog_;
   std::string_view script_;
   std::map<std::string, LogicalPlanPtr> ctes_;  // lower-case name -> bound plan
   // Join strategy hints of the SELECT whose FROM is being bound (/*+ BROADCAST(t) */), or null.
@@ -157,6 +167,7 @@ class SqlBinder {
   SubqueryCorrelation* correlation_ = nullptr;       // the subquery being decorrelated
   std::vector<SubqueryJoin>* scalar_joins_ = nullptr;  // set while binding a WHERE conjunct
   int next_subquery_ = 0;
+  int next_subquery_value_ = 0;  // labels of kSubquery expressions ("$1")
   // The WINDOW clause of the SELECT being bound (null outside one).
   const std::vector<sql::NamedWindow>* named_windows_ = nullptr;
 };

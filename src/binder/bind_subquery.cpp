@@ -7,7 +7,7 @@
 // The inner side of each correlation conjunct is output by the subquery as "#corr<k>".
 #include <fmt/format.h>
 
-#include "api/sql_binder.h"
+#include "binder/sql_binder.h"
 #include "common/strings.h"
 #include "sql/error_context.h"
 
@@ -238,22 +238,11 @@ ExprPtr SqlBinder::PlanScalarSubquery(const sql::SubqueryExpr& s, const BindScop
     sink->push_back({sq.plan, JoinKind::kLeft, Conjunction(sq.conditions)});
     return sq.bare_count ? Coalesce({v, Lit(Value::BigInt(0))}) : v;
   }
-  // Uncorrelated: computed once now and used as a constant, so that a filter such as
-  // `updated_at > (select max(updated_at) from t)` (dbt's is_incremental() pattern) prunes
-  // row groups and files by their statistics, which a join with the value could not.
-  const LogicalType type = sq.plan->schema.field(0).type;
-  std::vector<Batch> rows = session_.Execute(*MakeLimit(sq.plan, 2, 0));
-  Value result = Value::Null(type);
-  size_t count = 0;
-  for (const auto& b : rows) {
-    if (b.num_rows() > 0 && count == 0) result = b.column(0)->GetValue(0);
-    count += b.num_rows();
-  }
-  if (count > 1) {
-    throw InvalidInputError(sql::FormatErrorWithCaret(
-        script_, s.line, s.column, "More than one row returned by a subquery used as an expression"));
-  }
-  return Lit(result);
+  // Uncorrelated: a kSubquery expression, run before the query and replaced by its value, so
+  // that a filter such as `updated_at > (select max(updated_at) from t)` (dbt's
+  // is_incremental() pattern) prunes row groups and files by their statistics, which a join
+  // with the value could not.
+  return SubqueryValue(SubqueryKind::kScalar, sq.plan, s);
 }
 
 BoundRelation SqlBinder::ApplySubqueryJoins(BoundRelation rel, const std::vector<SubqueryJoin>& joins,

@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "api/sql_binder.h"
+#include "binder/sql_binder.h"
 #include "expr/binder.h"
 
 namespace sluice::sql_bind {

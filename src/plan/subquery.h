@@ -1,0 +1,93 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "plan/logical_plan.h"
+
+namespace sluice {
+
+// Uncorrelated subqueries used as values (Spark's ScalarSubquery): the binder leaves an
+// ExprKind::kSubquery expression holding the subquery's plan, so binding and EXPLAIN run
+// nothing. Before a query runs, its subqueries run first as earlier jobs and their values
+// replace the expressions (SubqueryResolver); the rest of the query is then optimized and
+// planned with constants, so `ts > (select max(ts) from t)` prunes files and row groups by
+// their statistics like `ts > 42`.
+
+enum class SubqueryKind {
+  kScalar,  // the value of its one column in its one row (NULL for no rows)
+  kExists,  // TRUE when it has a row
+  kIn,      // operand [NOT] IN (its one column's values)
+};
+
+// What a kSubquery expression stands for. Immutable; shared by the copies of the expression.
+struct SubqueryRef {
+  SubqueryKind kind = SubqueryKind::kScalar;
+  LogicalPlanPtr plan;  // one column for kScalar and kIn
+  std::string label;    // "$1": how EXPLAIN names it
+  // kScalar: the error (with the SQL position) thrown when it returns a second row.
+  std::string too_many_rows;
+};
+
+// An unbound kSubquery expression labelled `label` ("$1"); `operand` for kIn only.
+ExprPtr MakeSubqueryExpr(SubqueryKind kind, LogicalPlanPtr plan, std::string label,
+                         ExprPtr operand = nullptr, bool negated = false,
+                         std::string too_many_rows = "");
+
+bool ContainsSubquery(const Expr& e);
+bool ContainsSubquery(const LogicalPlan& plan);
+
+// A copy of `plan` with every expression of its nodes mapped by `map` (called on each
+// kSubquery expression, after its operand was mapped; returns the replacement). Nodes and
+// expressions without subqueries are shared, not copied. The children of a filled cache are
+// not visited (they will not run again).
+LogicalPlanPtr MapSubqueries(const LogicalPlanPtr& plan,
+                             const std::function<ExprPtr(const ExprPtr&)>& map);
+ExprPtr MapSubqueries(const ExprPtr& e, const std::function<ExprPtr(const ExprPtr&)>& map);
+
+// Runs `plan` (subquery `ref`'s plan, maybe under a LIMIT) to completion and returns its rows.
+using SubqueryRunner =
+    std::function<std::vector<Batch>(const LogicalPlan& plan, const SubqueryRef& ref)>;
+
+// Replaces subqueries by their values, running each subquery once (the runner resolves the
+// subqueries nested in it). Not thread-safe: one per query.
+class SubqueryResolver {
+ public:
+  explicit SubqueryResolver(SubqueryRunner run) : run_(std::move(run)) {}
+
+  // Throws InvalidInputError when a scalar subquery returns more than one row.
+  LogicalPlanPtr Resolve(const LogicalPlanPtr& plan);
+  ExprPtr Resolve(const ExprPtr& e);
+
+ private:
+  struct Result {
+    std::shared_ptr<const SubqueryRef> ref;  // keeps the key alive
+    Value scalar;
+    bool exists = false;
+    std::vector<Value> values;  // kIn
+  };
+  const Result& Run(const std::shared_ptr<const SubqueryRef>& ref);
+  ExprPtr Replace(const ExprPtr& e);
+
+  SubqueryRunner run_;
+  std::map<const SubqueryRef*, Result> results_;
+};
+
+// One subquery of a plan labelled for EXPLAIN, with its own subqueries labelled too.
+struct LabelledSubquery {
+  std::string label;  // "$1"
+  SubqueryKind kind;
+  LogicalPlanPtr plan;
+};
+
+// `plan` with its subqueries (and theirs, recursively) labelled $1, $2, ... in the order
+// they must run (a nested subquery before the one holding it); `out` receives them in that
+// order. Subqueries under filled caches are left out.
+LogicalPlanPtr LabelSubqueries(const LogicalPlanPtr& plan, std::vector<LabelledSubquery>* out);
+
+const char* SubqueryKindName(SubqueryKind kind);
+
+}  // namespace sluice
