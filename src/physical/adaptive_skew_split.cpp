@@ -99,7 +99,7 @@ std::vector<int> SkewSplitCounts(const std::vector<int64_t>& bytes, double facto
 
 bool SplitSkewedJoin(PhysicalOperatorPtr& stage_top, ExecContext& ctx) {
   const Settings& settings = ctx.settings();
-  if (!settings.skew_join) return false;
+  if (!settings.skew_join()) return false;
   PhysicalOperatorPtr* join_slot = JoinOfStage(stage_top);
   if (join_slot == nullptr) return false;
   PhysicalOperator& join = **join_slot;
@@ -123,15 +123,15 @@ bool SplitSkewedJoin(PhysicalOperatorPtr& stage_top, ExecContext& ctx) {
   const bool split_right = type == JoinType::kInner || type == JoinType::kRight;
   const ExchangeStats left_stats = left_state.shuffle->Stats();
   const ExchangeStats right_stats = right_state.shuffle->Stats();
-  const int max_splits = std::max(2, settings.shuffle_partitions);
+  const int max_splits = std::max(2, settings.shuffle_partitions());
   std::vector<int> left_counts(partitions, 1);
   std::vector<int> right_counts(partitions, 1);
   if (split_left) {
-    left_counts = SkewSplitCounts(left_stats.bytes, settings.skew_factor, settings.skew_threshold,
+    left_counts = SkewSplitCounts(left_stats.bytes, settings.skew_factor(), settings.skew_threshold(),
                                   max_splits);
   }
   if (split_right) {
-    right_counts = SkewSplitCounts(right_stats.bytes, settings.skew_factor, settings.skew_threshold,
+    right_counts = SkewSplitCounts(right_stats.bytes, settings.skew_factor(), settings.skew_threshold(),
                                    max_splits);
   }
   const auto split = [](const std::vector<int>& c) {

@@ -114,8 +114,8 @@ class FileFormatPluginTest : public ::testing::Test {
 
   static Settings TestSettings() {
     Settings s;
-    s.threads = 2;
-    s.shuffle_partitions = 4;
+    s.set_threads(2);
+    s.set_shuffle_partitions(4);
     s.progress_bar = false;
     return s;
   }

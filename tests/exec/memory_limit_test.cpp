@@ -93,7 +93,7 @@ TEST(MemoryLimitTest, SortWithTheBudgetHeldElsewhereSpillsInsteadOfFailing) {
     const HeldElsewhere held(&memory, 1000);
     ThreadPool pool(2);
     Settings settings;
-    settings.temp_directory = dir.string();
+    settings.set_temp_directory(dir.string());
     ExecContext ctx(settings, &memory, &pool);
     Sort op(Source(kTypes, {MakeBatches(kTypes, rows, 1024)}), {{0, true, false}}, std::nullopt);
     op.set_id(0);

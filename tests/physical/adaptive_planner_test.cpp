@@ -43,8 +43,8 @@ std::vector<std::string> RunPlan(PhysicalOperatorPtr& root, const Settings& sett
 
 Settings BaseSettings() {
   Settings s;
-  s.adaptive = true;
-  s.skew_join = true;
+  s.set_adaptive(true);
+  s.set_skew_join(true);
   return s;
 }
 
@@ -70,7 +70,7 @@ PhysicalOperatorPtr CoalescePlan() {
 // than the target and nothing was coalesced.)
 TEST(AdaptivePlannerTest, CoalescesSmallPartitionsFromTheirDataBytes) {
   Settings s = BaseSettings();
-  s.target_partition_bytes = 64;
+  s.set_target_partition_bytes(64);
   PhysicalOperatorPtr plain = CoalescePlan();
   const auto expected = RunPlan(plain, s, false);
   ASSERT_EQ(expected.size(), 16u);
@@ -93,7 +93,7 @@ TEST(AdaptivePlannerTest, CoalescesSmallPartitionsFromTheirDataBytes) {
   EXPECT_EQ(next, 8);
   EXPECT_NE(read.details().find("coalesced 8 -> "), std::string::npos);
 
-  s.adaptive = false;
+  s.set_adaptive(false);
   PhysicalOperatorPtr off = CoalescePlan();
   EXPECT_EQ(RunPlan(off, s, true), expected);
   EXPECT_EQ(off->child().name(), "Exchange");
@@ -121,7 +121,7 @@ PhysicalOperatorPtr MergeJoinPlan(JoinType type) {
 // with a 10 KB threshold the join is re-planned as a broadcast hash join of the right input.
 TEST(AdaptivePlannerTest, SwitchesASortMergeJoinWhoseSideProvedSmall) {
   Settings s = BaseSettings();
-  s.broadcast_threshold = 10000;
+  s.set_broadcast_threshold(10000);
   for (JoinType type : {JoinType::kInner, JoinType::kLeft, JoinType::kSemi, JoinType::kAnti}) {
     PhysicalOperatorPtr merge = MergeJoinPlan(type);
     const auto expected = RunPlan(merge, s, false);
@@ -144,7 +144,7 @@ TEST(AdaptivePlannerTest, SwitchesASortMergeJoinWhoseSideProvedSmall) {
   const auto right_rows = RunPlan(right, s, true);
   EXPECT_EQ(right->name(), "SortMergeJoin");
   // Below the threshold for both: no switch either way when broadcast is off.
-  s.broadcast_threshold = -1;
+  s.set_broadcast_threshold(-1);
   PhysicalOperatorPtr off = MergeJoinPlan(JoinType::kInner);
   RunPlan(off, s, true);
   EXPECT_EQ(off->name(), "SortMergeJoin");
@@ -154,7 +154,7 @@ TEST(AdaptivePlannerTest, SwitchesASortMergeJoinWhoseSideProvedSmall) {
 // puts the columns back in left, right order.
 TEST(AdaptivePlannerTest, SwapsTheInputsToBuildASmallLeftSide) {
   Settings s = BaseSettings();
-  s.broadcast_threshold = 10000;
+  s.set_broadcast_threshold(10000);
   const auto plan = [] {
     Schema out =
         MakeSchema({TypeId::kInteger, TypeId::kInteger, TypeId::kInteger, TypeId::kInteger});
@@ -175,9 +175,9 @@ TEST(AdaptivePlannerTest, SwapsTheInputsToBuildASmallLeftSide) {
 // joined with a copy of the other side's partition; the rows are the same.
 TEST(AdaptivePlannerTest, SplitsASkewedJoinPartitionInAMapStage) {
   Settings s = BaseSettings();
-  s.skew_factor = 2;
-  s.skew_threshold = 1;
-  s.broadcast_threshold = -1;
+  s.set_skew_factor(2);
+  s.set_skew_threshold(1);
+  s.set_broadcast_threshold(-1);
   const auto plan = [] {
     std::vector<Row> left;
     for (int i = 0; i < 4000; i++) {
