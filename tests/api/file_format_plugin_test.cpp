@@ -116,7 +116,7 @@ class FileFormatPluginTest : public ::testing::Test {
     Settings s;
     s.set_threads(2);
     s.set_shuffle_partitions(4);
-    s.progress_bar = false;
+    s.set_progress_bar(false);
     return s;
   }
   std::vector<StatementResult> Run(const std::string& sql) { return RunSqlScript(session_, sql); }
