@@ -9,7 +9,8 @@
 
 namespace sluice {
 
-// INSERT INTO a table: the rows written are appended in one commit.
+// INSERT INTO a table: the rows written are appended in one commit. The target (held by
+// the plan, which outlives the query's writer) keeps the store alive.
 class AppendTarget : public DataTarget {
  public:
   AppendTarget(std::shared_ptr<TableStore> store, std::string display)

@@ -227,6 +227,25 @@ void Warehouse::SetTargetFileRows(int64_t rows) {
   for (auto& [n, t] : tables_) t->SetTargetFileRows(rows);
 }
 
+namespace {
+
+// A write to an existing table that keeps its store alive: a DROP meanwhile must not free the
+// store under the writer (the writer is destroyed first: members go in reverse order).
+class StoreWriter : public DataWriter {
+ public:
+  StoreWriter(std::shared_ptr<TableStore> store, std::unique_ptr<DataWriter> inner)
+      : store_(std::move(store)), inner_(std::move(inner)) {}
+  std::unique_ptr<DataSink> OpenSink(int index) override { return inner_->OpenSink(index); }
+  void Commit() override { inner_->Commit(); }
+  int64_t rows_written() const override { return inner_->rows_written(); }
+
+ private:
+  std::shared_ptr<TableStore> store_;
+  std::unique_ptr<DataWriter> inner_;
+};
+
+}  // namespace
+
 // The write of a new table: the store's first commit, then the name in the catalog.
 class Warehouse::CreateWriter : public DataWriter {
  public:
@@ -281,7 +300,10 @@ std::unique_ptr<DataWriter> Warehouse::BeginCreateTable(const CatalogName& name,
       creating_.insert(name);
     }
   }
-  if (existing != nullptr) return existing->BeginReplace(schema, buckets);
+  if (existing != nullptr) {
+    auto inner = existing->BeginReplace(schema, buckets);
+    return std::make_unique<StoreWriter>(std::move(existing), std::move(inner));
+  }
   // The data files are written without the lock; the name stays reserved meanwhile.
   try {
     std::shared_ptr<TableStore> store;
