@@ -4,7 +4,6 @@
 
 #include "exec/exec_context.h"
 #include "exec/external_merge.h"
-#include "exec/sorted_run_merger.h"
 #include "shuffle/spill_file.h"
 
 namespace sluice {

@@ -1,12 +1,8 @@
 #include "plan/settings_function.h"
 
-#include "io/table_function.h"
+#include "common/setting_table.h"
 
 namespace sluice {
-
-LogicalPlanPtr SettingsTablePlan(const Settings& settings) {
-  return MakeScan(SettingsTableSource(settings));
-}
 
 Value CurrentSettingValue(const Settings& settings, const std::string& name) {
   const SettingEntry& entry = FindSetting(name);
