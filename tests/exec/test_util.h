@@ -15,12 +15,15 @@
 #include "exec/operator.h"
 #include "expr/aggregates_internal.h"
 #include "expr/expr.h"
-#include "vector/batch.h"
-#include "vector/batch_stream.h"
+#include "tests/support/row_batches.h"
 
 namespace sluice::exec_test {
 
-using Row = std::vector<Value>;
+using test_support::Canonical;
+using test_support::MakeBatch;
+using test_support::MakeBatches;
+using test_support::MakeSchema;
+using test_support::Row;
 
 // An operator that serves given batches, one list per partition.
 class MemorySource : public PhysicalOperator {
@@ -38,40 +41,6 @@ class MemorySource : public PhysicalOperator {
  private:
   std::vector<std::vector<Batch>> partitions_;
 };
-
-inline Schema MakeSchema(const std::vector<LogicalType>& types) {
-  Schema schema;
-  for (size_t i = 0; i < types.size(); i++) {
-    Field f;
-    f.name = "c" + std::to_string(i);
-    f.type = types[i];
-    schema.Add(f);
-  }
-  return schema;
-}
-
-// A batch from rows of Values (NULL Values allowed).
-inline Batch MakeBatch(const std::vector<LogicalType>& types, const std::vector<Row>& rows) {
-  std::vector<ColumnPtr> columns;
-  for (size_t c = 0; c < types.size(); c++) {
-    auto col = Column::Make(types[c], std::max<size_t>(rows.size(), 1));
-    for (size_t r = 0; r < rows.size(); r++) col->SetValue(r, rows[r][c]);
-    col->set_size(rows.size());
-    columns.push_back(std::move(col));
-  }
-  return Batch(std::move(columns), rows.size());
-}
-
-// Splits rows into batches of at most `batch_rows`.
-inline std::vector<Batch> MakeBatches(const std::vector<LogicalType>& types,
-                                      const std::vector<Row>& rows, size_t batch_rows = 1000) {
-  std::vector<Batch> batches;
-  for (size_t start = 0; start < rows.size(); start += batch_rows) {
-    const size_t end = std::min(rows.size(), start + batch_rows);
-    batches.push_back(MakeBatch(types, std::vector<Row>(rows.begin() + start, rows.begin() + end)));
-  }
-  return batches;
-}
 
 inline std::unique_ptr<MemorySource> Source(const std::vector<LogicalType>& types,
                                             std::vector<std::vector<Batch>> partitions) {
@@ -137,18 +106,6 @@ inline RunResult RunOperator(PhysicalOperator& op, int threads, int64_t memory_l
       for (size_t r = 0; r < b.num_rows(); r++) out.rows.push_back(b.GetRow(r));
     }
   }
-  return out;
-}
-
-// Rows as sortable strings, for order-insensitive comparisons.
-inline std::vector<std::string> Canonical(const std::vector<Row>& rows) {
-  std::vector<std::string> out;
-  for (const auto& row : rows) {
-    std::string s;
-    for (const auto& v : row) s += v.ToString() + "|";
-    out.push_back(s);
-  }
-  std::sort(out.begin(), out.end());
   return out;
 }
 
