@@ -11,6 +11,7 @@ PACKAGES=(
   nlohmann-json3-dev libyaml-cpp-dev
   nodejs python3
   clang libclang-rt-14-dev
+  python3-avro python3-snappy
 )
 
 missing=()
