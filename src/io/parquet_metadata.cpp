@@ -108,6 +108,7 @@ SchemaElement ReadSchemaElement(ThriftReader& r) {
         return true;
       case 7: Expect(t, ThriftType::kI32); e.scale = r.ReadI32(); return true;
       case 8: Expect(t, ThriftType::kI32); e.precision = r.ReadI32(); return true;
+      case 9: Expect(t, ThriftType::kI32); e.field_id = r.ReadI32(); return true;
       case 10: Expect(t, ThriftType::kStruct); e.logical_type = ReadLogicalType(r); return true;
       default: return false;
     }

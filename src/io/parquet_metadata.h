@@ -114,6 +114,7 @@ struct SchemaElement {
   ConvertedType converted_type = ConvertedType::kNone;
   int32_t scale = 0;
   int32_t precision = 0;
+  std::optional<int32_t> field_id;  // Iceberg's (and Arrow's) id for the column
   LogicalTypeInfo logical_type;
 };
 

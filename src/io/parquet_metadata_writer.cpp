@@ -49,6 +49,7 @@ void WriteSchemaElement(ThriftWriter& w, const SchemaElement& e) {
     w.FieldI32(7, e.scale);
     w.FieldI32(8, e.precision);
   }
+  if (e.field_id) w.FieldI32(9, *e.field_id);
   if (e.logical_type.kind != LogicalTypeInfo::kAbsent) {
     w.FieldStructBegin(10);
     WriteLogicalType(w, e.logical_type);

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "io/parquet_metadata.h"
 
@@ -18,6 +19,9 @@ struct ParquetWriteOptions {
   int64_t dictionary_max_bytes = 1 << 20;
   // Target uncompressed size of a data page.
   int64_t page_bytes = 1 << 20;
+  // One id per column, written as the schema elements' field_id (Iceberg data files); empty:
+  // none.
+  std::vector<int32_t> field_ids;
 };
 
 // "snappy", "zstd", "gzip", "lz4" (LZ4_RAW), "none" / "uncompressed" (any case).

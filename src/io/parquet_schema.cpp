@@ -242,11 +242,12 @@ struct Walker {
   // A top-level column: primitive fields stay flat, anything else becomes JSON text.
   void TopLevelColumn(int depth) {
     const parquet::SchemaElement& e = schema[std::min(next, schema.size() - 1)];
+    const std::optional<int32_t> field_id = next < schema.size() ? e.field_id : std::nullopt;
     if (next < schema.size() && e.type && e.repetition != parquet::Repetition::kRepeated) {
       const int index = Take(depth);
       const int16_t def = e.repetition == parquet::Repetition::kOptional ? 1 : 0;
       const int leaf = AddLeaf(index, e.name, def, 0);
-      out.columns.push_back({e.name, out.leaves[leaf].type, leaf, 1, nullptr});
+      out.columns.push_back({e.name, out.leaves[leaf].type, leaf, 1, nullptr, field_id});
       return;
     }
     const int first = static_cast<int>(out.leaves.size());
@@ -257,7 +258,7 @@ struct Walker {
     }
     Rebase(node.get(), first);
     out.columns.push_back({node->name, LogicalType(TypeId::kVarchar), first,
-                           static_cast<int>(out.leaves.size()) - first, std::move(node)});
+                           static_cast<int>(out.leaves.size()) - first, std::move(node), field_id});
   }
 
   static void Rebase(ParquetNestedNode* node, int first) {
@@ -283,13 +284,15 @@ ParquetFileSchema ReadParquetSchema(const parquet::FileMetaData& metadata, const
   return std::move(walker.out);
 }
 
-std::vector<parquet::SchemaElement> ParquetSchemaFor(const Schema& schema) {
+std::vector<parquet::SchemaElement> ParquetSchemaFor(const Schema& schema,
+                                                   const std::vector<int32_t>& field_ids) {
   std::vector<parquet::SchemaElement> out(1);
   out[0].name = "schema";
   out[0].num_children = static_cast<int32_t>(schema.size());
   for (const Field& f : schema.fields()) {
     parquet::SchemaElement e;
     e.name = f.name;
+    if (!field_ids.empty()) e.field_id = field_ids.at(static_cast<size_t>(&f - schema.fields().data()));
     e.repetition = parquet::Repetition::kOptional;
     LogicalTypeInfo& lt = e.logical_type;
     auto integer = [&](int bits, ConvertedType ct) {

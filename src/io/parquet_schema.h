@@ -78,6 +78,7 @@ struct ParquetColumn {
   int first_leaf = 0;  // index of its first leaf (column chunk)
   int num_leaves = 1;
   std::shared_ptr<const ParquetNestedNode> nested;  // null for a primitive column
+  std::optional<int32_t> field_id;                   // the schema element's field id, if any
 
   bool is_nested() const { return nested != nullptr; }
 };
@@ -95,6 +96,8 @@ ParquetFileSchema ReadParquetSchema(const parquet::FileMetaData& metadata,
 
 // The schema elements (root first) that store `schema` with the physical and logical
 // types DuckDB and Spark read back as the same SQL types; every column OPTIONAL.
-std::vector<parquet::SchemaElement> ParquetSchemaFor(const Schema& schema);
+// `field_ids`, when not empty, gives each top-level column its field id (Iceberg data files).
+std::vector<parquet::SchemaElement> ParquetSchemaFor(const Schema& schema,
+                                                   const std::vector<int32_t>& field_ids = {});
 
 }  // namespace sluice

@@ -23,7 +23,7 @@ ParquetWriter::ParquetWriter(std::string path, Schema schema, ParquetWriteOption
     : schema_(std::move(schema)), options_(options), encode_pool_(encode_pool) {
   if (options_.row_group_rows < 1) throw InvalidInputError("Parquet row group size must be positive");
   if (options_.page_bytes < 1) options_.page_bytes = 1;
-  elements_ = ParquetSchemaFor(schema_);
+  elements_ = ParquetSchemaFor(schema_, options_.field_ids);
   file_ = std::make_unique<AtomicFileWriter>(std::move(path));
   file_->Write("PAR1");
   offset_ = 4;

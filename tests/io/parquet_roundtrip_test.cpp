@@ -107,6 +107,19 @@ TEST(ParquetRoundTripTest, EveryTypeWithNullsEveryCodec) {
   }
 }
 
+TEST(ParquetRoundTripTest, FieldIdsAreWrittenAndRead) {
+  TempDir dir;
+  ParquetWriteOptions options;
+  for (size_t i = 0; i < AllTypesSchema().size(); i++) options.field_ids.push_back(static_cast<int32_t>(100 + i));
+  const std::string with_ids = WriteFile(dir, "ids.parquet", 10, options);
+  const ParquetSource::File file = ReadParquetFooter(with_ids);
+  ASSERT_EQ(file.columns.size(), AllTypesSchema().size());
+  for (size_t i = 0; i < file.columns.size(); i++) EXPECT_EQ(file.columns[i].field_id, 100 + static_cast<int>(i));
+  ExpectAllTypesRows(ReadAllRows(*ParquetSource::Open(with_ids)), 10);
+  const ParquetSource::File plain = ReadParquetFooter(WriteFile(dir, "plain.parquet", 10, {}));
+  EXPECT_FALSE(plain.columns[0].field_id.has_value());
+}
+
 TEST(ParquetRoundTripTest, DictionaryOnAndOffAndSmallPages) {
   TempDir dir;
   for (const bool dictionary : {true, false}) {
