@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <mutex>
 
 #include "api/dataframe.h"
 #include "api/sql_runner.h"
@@ -13,6 +14,8 @@
 #include "common/strings.h"
 #include "exec/scheduler.h"
 #include "expr/function_registry.h"
+#include "iceberg/iceberg_functions.h"
+#include "io/table_function.h"
 #include "optimizer/optimizer.h"
 #include "physical/adaptive_planner.h"
 #include "physical/explain.h"
@@ -39,6 +42,8 @@ Session::Session(Settings settings, const std::string& db_dir)
       warehouse_(db_dir.empty() ? std::make_unique<Warehouse>()
                                 : std::make_unique<Warehouse>(db_dir)) {
   RegisterBuiltinFunctions();
+  static std::once_flag iceberg_functions;
+  std::call_once(iceberg_functions, [] { iceberg::RegisterIcebergTableFunctions(TableFunctions()); });
   warehouse_->SetTargetFileRows(settings_.target_file_rows());  // a kGlobal setting
 }
 

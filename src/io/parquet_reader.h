@@ -59,6 +59,8 @@ class ParquetSource : public DataSource {
     std::vector<ParquetLeaf> leaves;    // one per column chunk
     std::vector<ParquetColumn> columns;  // one per schema() field
   };
+  // The files read, with their footers and schemas (field ids among them).
+  const std::vector<File>& files() const { return files_; }
 
  private:
   ParquetSource() = default;

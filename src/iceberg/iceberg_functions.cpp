@@ -1,0 +1,149 @@
+#include "iceberg/iceberg_functions.h"
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "iceberg/iceberg_source.h"
+#include "io/memory_table.h"
+#include "types/date_time.h"
+
+namespace sluice::iceberg {
+
+namespace {
+
+const std::vector<OptionSpec>& SnapshotOptions() {
+  static const std::vector<OptionSpec> options = {
+      {"snapshot_from_id", OptionType::kInteger, "", "read this snapshot instead of the current one", {}, {}},
+      {"snapshot_from_timestamp", OptionType::kString, "",
+       "read the snapshot that was current at this time ('2024-01-02 03:04:05')", {}, {}},
+      {"ref", OptionType::kString, "", "read the snapshot this branch or tag points at", {}, {}},
+  };
+  return options;
+}
+
+SnapshotSelector SelectorOf(const TableFunctionCall& call) {
+  SnapshotSelector s;
+  if (call.named.Has("snapshot_from_id")) s.snapshot_id = call.named.Int("snapshot_from_id");
+  if (call.named.Has("ref")) s.ref = call.named.String("ref");
+  if (call.named.Has("snapshot_from_timestamp")) {
+    const std::string text = call.named.String("snapshot_from_timestamp");
+    const std::optional<int64_t> micros = ParseTimestamp(text);
+    if (!micros) throw InvalidInputError(fmt::format("snapshot_from_timestamp: '{}' is not a timestamp", text));
+    s.as_of_ms = *micros / 1000;
+  }
+  return s;
+}
+
+const OptionSpec kPath{"path", OptionType::kString, "", "a table directory or a metadata file", {}, {}};
+
+// Rows of values as an in-memory table.
+std::shared_ptr<const DataSource> Table(const Schema& schema, const std::vector<std::vector<Value>>& rows) {
+  std::vector<ColumnPtr> columns;
+  for (size_t c = 0; c < schema.size(); c++) {
+    auto column = Column::Make(schema.field(c).type, std::max<size_t>(rows.size(), 1));
+    for (size_t r = 0; r < rows.size(); r++) column->SetValue(r, rows[r][c]);
+    column->set_size(rows.size());
+    columns.push_back(std::move(column));
+  }
+  std::vector<Batch> batches;
+  batches.emplace_back(std::move(columns), rows.size());
+  return std::make_shared<MemoryTable>(schema, std::move(batches));
+}
+
+Field F(const char* name, LogicalType type) { return Field{name, type, true, ""}; }
+
+TableFunctionOutput Snapshots(const TableFunctionCall& call) {
+  const std::string path = call.positional[0].GetString();
+  const TableMetadata m = LoadTableMetadata(FindMetadataFile(path));
+  Schema schema({F("sequence_number", TypeId::kBigInt), F("snapshot_id", TypeId::kBigInt),
+                 F("timestamp_ms", TypeId::kTimestamp), F("manifest_list", TypeId::kVarchar),
+                 F("operation", TypeId::kVarchar), F("parent_id", TypeId::kBigInt),
+                 F("is_current", TypeId::kBoolean)});
+  const Snapshot* current = m.current_snapshot();
+  std::vector<std::vector<Value>> rows;
+  for (const auto& s : m.snapshots) {
+    rows.push_back({Value::BigInt(s.sequence_number), Value::BigInt(s.snapshot_id), Value::Timestamp(s.timestamp_ms * 1000),
+                    Value::Varchar(s.manifest_list), Value::Varchar(s.summary.count("operation") ? s.summary.at("operation") : ""),
+                    s.parent_snapshot_id ? Value::BigInt(*s.parent_snapshot_id) : Value::Null(TypeId::kBigInt),
+                    Value::Boolean(current != nullptr && current->snapshot_id == s.snapshot_id)});
+  }
+  return {Table(schema, rows), ""};
+}
+
+const char* ContentName(FileContent c) {
+  switch (c) {
+    case FileContent::kData: return "EXISTING";
+    case FileContent::kPositionDeletes: return "POSITION_DELETES";
+    case FileContent::kEqualityDeletes: return "EQUALITY_DELETES";
+  }
+  return "?";
+}
+
+const char* StatusName(EntryStatus s) {
+  switch (s) {
+    case EntryStatus::kExisting: return "EXISTING";
+    case EntryStatus::kAdded: return "ADDED";
+    case EntryStatus::kDeleted: return "DELETED";
+  }
+  return "?";
+}
+
+TableFunctionOutput Metadata(const TableFunctionCall& call) {
+  const std::string path = call.positional[0].GetString();
+  const TableMetadata m = LoadTableMetadata(FindMetadataFile(path));
+  Schema schema({F("manifest_path", TypeId::kVarchar), F("manifest_sequence_number", TypeId::kBigInt),
+                 F("manifest_content", TypeId::kVarchar), F("status", TypeId::kVarchar),
+                 F("content", TypeId::kVarchar), F("file_path", TypeId::kVarchar), F("file_format", TypeId::kVarchar),
+                 F("record_count", TypeId::kBigInt), F("file_size_in_bytes", TypeId::kBigInt)});
+  std::vector<std::vector<Value>> rows;
+  if (const Snapshot* snapshot = SelectSnapshot(m, SelectorOf(call))) {
+    const SnapshotFiles files = ReadSnapshotFiles(m, *snapshot);
+    for (const auto& manifest : files.manifests) {
+      const std::string mpath = LocalPath(manifest.manifest_path);
+      for (const auto& e : ReadManifest(ReadWholeFile(mpath), mpath, manifest, m.current_schema(),
+                                        *m.FindSpec(manifest.partition_spec_id))) {
+        const DataFile& f = e.data_file;
+        rows.push_back({Value::Varchar(manifest.manifest_path), Value::BigInt(manifest.sequence_number),
+                        Value::Varchar(manifest.deletes ? "DELETE" : "DATA"), Value::Varchar(StatusName(e.status)),
+                        Value::Varchar(f.content == FileContent::kData ? "DATA" : ContentName(f.content)),
+                        Value::Varchar(f.file_path), Value::Varchar(f.file_format), Value::BigInt(f.record_count),
+                        Value::BigInt(f.file_size_in_bytes)});
+      }
+    }
+  }
+  return {Table(schema, rows), ""};
+}
+
+}  // namespace
+
+void RegisterIcebergTableFunctions(TableFunctionRegistry& registry) {
+  TableFunction scan;
+  scan.name = "iceberg_scan";
+  scan.description = "the rows of an Iceberg table (a table directory or a metadata file)";
+  scan.positional = {kPath};
+  scan.required_positional = 1;
+  scan.named = SnapshotOptions();
+  scan.bind = [](const TableFunctionCall& call) {
+    return TableFunctionOutput{IcebergSource::Open(call.positional[0].GetString(), SelectorOf(call)), ""};
+  };
+  registry.Register(std::move(scan));
+
+  TableFunction snapshots;
+  snapshots.name = "iceberg_snapshots";
+  snapshots.description = "the snapshots of an Iceberg table";
+  snapshots.positional = {kPath};
+  snapshots.required_positional = 1;
+  snapshots.bind = Snapshots;
+  registry.Register(std::move(snapshots));
+
+  TableFunction metadata;
+  metadata.name = "iceberg_metadata";
+  metadata.description = "the data and delete files of an Iceberg table's snapshot";
+  metadata.positional = {kPath};
+  metadata.required_positional = 1;
+  metadata.named = SnapshotOptions();
+  metadata.bind = Metadata;
+  registry.Register(std::move(metadata));
+}
+
+}  // namespace sluice::iceberg
