@@ -242,8 +242,21 @@ std::shared_ptr<const AggregateFunction> MakeAggregateFunction(
   if (name == "count_star" || (name == "count" && arg_types.empty())) {
     return arg_types.empty() ? std::make_shared<CountStarAggregate>() : nullptr;
   }
+  if (!distinct) {
+    if (auto holistic = MakeHolistic(name, arg_types)) return holistic;
+    if (name == "arg_min" || name == "argmin" || name == "min_by") return MakeArgMinMax(arg_types, false);
+    if (name == "arg_max" || name == "argmax" || name == "max_by") return MakeArgMinMax(arg_types, true);
+  }
+  if (name == "approx_count_distinct" && arg_types.size() == 1) {
+    // Exact: the distinct count is what the estimate approaches (DuckDB's HyperLogLog gives
+    // the same answers on small inputs); documented in docs/sql_semantics.md.
+    return MakeDistinct(arg_types[0], "count");
+  }
   if (arg_types.size() != 1) return nullptr;
   const LogicalType& t = arg_types[0];
+  if (!distinct && t.id() == TypeId::kBoolean && (name == "sum" || name == "avg" || name == "mean")) {
+    return MakeBooleanSum(name != "sum");
+  }
   if (distinct && (name == "count" || name == "sum" || name == "avg")) {
     if (name != "count" && !t.IsNumeric()) return nullptr;
     return MakeDistinct(t, name);
@@ -290,6 +303,21 @@ void RegisterAggregateFunctions() {
       {"variance", "variance(numeric)"},
       {"var_samp", "var_samp(numeric)"},
       {"var_pop", "var_pop(numeric)"},
+      {"median", "median(numeric|TIMESTAMP)"},
+      {"quantile_cont", "quantile_cont(numeric|TIMESTAMP, fraction)"},
+      {"quantile_disc", "quantile_disc(ANY orderable, fraction)"},
+      {"quantile", "quantile(ANY orderable, fraction)"},
+      {"mode", "mode(ANY orderable)"},
+      {"string_agg", "string_agg(VARCHAR[, separator])"},
+      {"listagg", "listagg(VARCHAR[, separator])"},
+      {"group_concat", "group_concat(VARCHAR[, separator])"},
+      {"arg_min", "arg_min(ANY, ANY orderable)"},
+      {"argmin", "argmin(ANY, ANY orderable)"},
+      {"min_by", "min_by(ANY, ANY orderable)"},
+      {"arg_max", "arg_max(ANY, ANY orderable)"},
+      {"argmax", "argmax(ANY, ANY orderable)"},
+      {"max_by", "max_by(ANY, ANY orderable)"},
+      {"approx_count_distinct", "approx_count_distinct(ANY)"},
   };
   auto& registry = FunctionRegistry::Global();
   for (const Entry& e : kEntries) {

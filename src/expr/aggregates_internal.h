@@ -37,6 +37,14 @@ std::shared_ptr<const AggregateFunction> MakeDistinct(const LogicalType& type,
                                                       const std::string& kind);
 // sum(DOUBLE) (average false) or avg(DOUBLE) (average true), independent of the row order.
 std::shared_ptr<const AggregateFunction> MakeDoubleSum(bool average);
+// median, quantile_cont, quantile_disc, mode, string_agg (aggregates_holistic.cpp); nullptr
+// when `name` is not one of them or the types do not fit.
+std::shared_ptr<const AggregateFunction> MakeHolistic(const std::string& name,
+                                                      const std::vector<LogicalType>& arg_types);
+// arg_min/arg_max (min_by/max_by) and sum/avg of BOOLEAN (aggregates_holistic.cpp).
+std::shared_ptr<const AggregateFunction> MakeArgMinMax(const std::vector<LogicalType>& arg_types,
+                                                       bool is_max);
+std::shared_ptr<const AggregateFunction> MakeBooleanSum(bool average);
 
 // Calls fn(i, value) for every non-NULL row i < n of `col` (flat or constant).
 template <typename T, typename F>
@@ -119,6 +127,21 @@ inline std::optional<BinnedSum<K>> ReadBinnedSum(const std::vector<ColumnPtr>& p
   return BinnedSum<K>::FromParts(static_cast<int32_t>(static_cast<uint32_t>(header)),
                                  static_cast<uint32_t>(header >> 32),
                                  ValueAt<int64_t>(*partial[first + 1], i), bins);
+}
+
+// SQL order of physical values: NaN sorts above every other double (as in PostgreSQL and
+// DuckDB), intervals by their normalized length.
+template <typename T>
+inline bool ValueLess(const T& a, const T& b) {
+  if constexpr (std::is_same_v<T, double>) {
+    if (std::isnan(a)) return false;
+    if (std::isnan(b)) return true;
+    return a < b;
+  } else if constexpr (std::is_same_v<T, Interval>) {
+    return a.NormalizedMicros() < b.NormalizedMicros();
+  } else {
+    return a < b;
+  }
 }
 
 template <typename State>

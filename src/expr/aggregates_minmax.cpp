@@ -11,21 +11,6 @@ namespace sluice {
 
 namespace {
 
-// SQL order of physical values: NaN sorts above every other double (as in PostgreSQL and
-// DuckDB), intervals by their normalized length.
-template <typename T>
-inline bool ValueLess(const T& a, const T& b) {
-  if constexpr (std::is_same_v<T, double>) {
-    if (std::isnan(a)) return false;
-    if (std::isnan(b)) return true;
-    return a < b;
-  } else if constexpr (std::is_same_v<T, Interval>) {
-    return a.NormalizedMicros() < b.NormalizedMicros();
-  } else {
-    return a < b;
-  }
-}
-
 enum class Pick { kMin, kMax, kFirst };
 
 // True when `candidate` should replace the current value of a state that has one.
