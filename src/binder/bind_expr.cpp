@@ -262,7 +262,6 @@ ExprPtr SqlBinder::ResolveColumn(const sql::ColumnRefExpr& ref, const BindScope&
 ExprPtr SqlBinder::TranslateFunction(const sql::FunctionExpr& f, const BindScope& scope) {
   const std::string name = ToLower(f.name.back());
   if (f.over) return TranslateWindowCall(f, scope);
-  if (f.filter) ThrowNotImplemented(*f.filter, "aggregate FILTER clauses are not supported yet");
   if (!f.order_by.empty()) ThrowNotImplemented(f, "ordered aggregates are not supported yet");
   if (name == "current_setting") {  // a constant of the session's settings
     if (f.args.size() != 1) ThrowBind(f, "current_setting() takes the name of a setting");
@@ -275,16 +274,26 @@ ExprPtr SqlBinder::TranslateFunction(const sql::FunctionExpr& f, const BindScope
   }
   RegisterBuiltinFunctions();
   const FunctionRegistry& registry = FunctionRegistry::Global();
-  if (name == "count_star") return Aggregate("count_star", {});
-  std::vector<ExprPtr> args;
-  for (const auto& a : f.args) {
-    if (a->kind == sql::ExprKind::kStar && name == "count" && f.args.size() == 1) {
-      return Aggregate("count_star", {});
-    }
-    args.push_back(TranslateExpr(*a, scope));
+  // agg(x) FILTER (WHERE p) is agg(CASE WHEN p THEN x END): every aggregate skips the rows
+  // whose first argument is NULL (count(*) becomes count(CASE WHEN p THEN 1 END)).
+  ExprPtr filter;
+  if (f.filter) {
+    filter = TranslateExpr(*f.filter, scope);
+    if (sql_bind::ContainsAggregate(*filter)) ThrowBind(*f.filter, "FILTER clause cannot contain aggregates!");
   }
+  const bool count_star = name == "count_star" || (name == "count" && f.args.size() == 1 &&
+                                                   f.args[0]->kind == sql::ExprKind::kStar);
+  if (count_star) {
+    return filter ? Aggregate("count", {Case({filter, Lit(Value::Integer(1))})}) : Aggregate("count_star", {});
+  }
+  std::vector<ExprPtr> args;
+  for (const auto& a : f.args) args.push_back(TranslateExpr(*a, scope));
   const bool is_aggregate = registry.HasAggregate(name) && !registry.HasScalar(name);
-  if (is_aggregate) return Aggregate(name, std::move(args), f.distinct);
+  if (filter && !is_aggregate) ThrowBind(*f.filter, fmt::format("FILTER is only allowed on aggregates, not {}()", name));
+  if (is_aggregate) {
+    if (filter && !args.empty()) args[0] = Case({filter, args[0]});
+    return Aggregate(name, std::move(args), f.distinct);
+  }
   if (f.distinct) ThrowBind(f, fmt::format("DISTINCT is only allowed in aggregates, not {}()", name));
   if (name == "coalesce") return Coalesce(std::move(args));
   // GROUPING(...) is resolved against the GROUP BY keys by the SELECT binder.

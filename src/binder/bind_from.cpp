@@ -240,6 +240,7 @@ BoundRelation SqlBinder::BindJoin(const TableRef& ref, const BindScope* outer) {
   } else if (ref.condition) {
     BindScope scope{&combined, outer};
     condition = TranslateExpr(*ref.condition, scope);
+    if (sql_bind::ContainsAggregate(*condition)) ThrowBind(*ref.condition, "JOIN condition cannot contain aggregates!");
   }
   if (kind == JoinKind::kInner && !condition) kind = JoinKind::kCross;
   const sql::AstNode& at = ref.condition ? static_cast<const sql::AstNode&>(*ref.condition) : ref;
