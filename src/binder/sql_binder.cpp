@@ -192,13 +192,24 @@ LogicalPlanPtr SqlBinder::BindSelect(const sql::SelectNode& node, const BindScop
       const auto& star = item.expr->As<sql::StarExpr>();
       const std::string qualifier = star.qualifier.empty() ? "" : ToLower(star.qualifier.back());
       bool any = false;
+      std::vector<bool> excluded_used(star.exclude.size()), replaced_used(star.replace.size());
       for (size_t i = 0; i < from.size(); i++) {
         const Field& f = from.field(i);
         if (qualifier.empty() ? rel.hidden[i] : ToLower(f.qualifier) != qualifier) continue;
         any = true;
         bool excluded = false;
-        for (const auto& x : star.exclude) excluded |= ToLower(x) == ToLower(f.name);
+        for (size_t x = 0; x < star.exclude.size(); x++) {
+          if (ToLower(star.exclude[x]) == ToLower(f.name)) excluded = excluded_used[x] = true;
+        }
         if (excluded) continue;
+        bool replaced = false;
+        for (size_t r = 0; r < star.replace.size() && !replaced; r++) {
+          if (ToLower(star.replace[r].second) != ToLower(f.name)) continue;
+          replaced = replaced_used[r] = true;
+          ExprPtr e = TranslateExpr(*star.replace[r].first, scope);
+          items.push_back({e, f.name, &item, false});
+        }
+        if (replaced) continue;
         ExprPtr e = Col(f.name, f.qualifier);
         auto merged = rel.coalesce_with.find(static_cast<int>(i));
         if (qualifier.empty() && merged != rel.coalesce_with.end()) {
@@ -210,6 +221,16 @@ LogicalPlanPtr SqlBinder::BindSelect(const sql::SelectNode& node, const BindScop
       if (!qualifier.empty() && !any) {
         ThrowBind(item, fmt::format("Referenced table \"{}\" not found in FROM clause!",
                                     star.qualifier.back()));
+      }
+      for (size_t x = 0; x < star.exclude.size(); x++) {
+        if (!excluded_used[x]) {
+          ThrowBind(item, fmt::format("Column \"{}\" in EXCLUDE list not found in FROM clause", star.exclude[x]));
+        }
+      }
+      for (size_t r = 0; r < star.replace.size(); r++) {
+        if (!replaced_used[r]) {
+          ThrowBind(item, fmt::format("Column \"{}\" in REPLACE list not found in FROM clause", star.replace[r].second));
+        }
       }
       continue;
     }
@@ -256,7 +277,13 @@ LogicalPlanPtr SqlBinder::BindSelect(const sql::SelectNode& node, const BindScop
     }
     return column;
   };
-  for (const auto& o : node.order_by) order_keys.push_back({resolve_column(*o.expr), &o});
+  for (const auto& o : node.order_by) {
+    if (sql::IsOrderByAll(*o.expr)) {
+      for (size_t i = 0; i < items.size(); i++) order_keys.push_back({static_cast<int>(i), &o});
+    } else {
+      order_keys.push_back({resolve_column(*o.expr), &o});
+    }
+  }
   std::vector<int> distinct_on;
   for (const auto& d : node.distinct_on) distinct_on.push_back(resolve_column(*d));
   ExprPtr qualify;
@@ -405,6 +432,12 @@ LogicalPlanPtr SqlBinder::ApplyModifiers(const sql::QueryNode& query, LogicalPla
     std::vector<SortSpec> keys;
     for (const auto& o : query.order_by) {
       ExprPtr e;
+      if (sql::IsOrderByAll(*o.expr)) {
+        for (const Field& f : plan->schema.fields()) {
+          keys.push_back({Col(f.name, f.qualifier), !o.descending, o.nulls == sql::NullOrder::kFirst});
+        }
+        continue;
+      }
       if (IsIntegerConstant(*o.expr)) {
         const int64_t k = std::stoll(o.expr->As<sql::ConstantExpr>().value);
         if (k < 1 || k > static_cast<int64_t>(plan->schema.size())) {

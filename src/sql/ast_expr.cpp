@@ -87,6 +87,12 @@ std::string TypeName::ToString() const {
 
 std::string ColumnRefExpr::ToString() const { return JoinNames(parts); }
 
+bool IsOrderByAll(const Expr& e) {
+  if (e.kind != ExprKind::kStar) return false;
+  const auto& star = e.As<StarExpr>();
+  return star.qualifier.empty() && star.exclude.empty() && star.replace.empty();
+}
+
 std::string StarExpr::ToString() const {
   std::string out = qualifier.empty() ? "*" : JoinNames(qualifier) + ".*";
   if (!exclude.empty()) {
@@ -94,6 +100,14 @@ std::string StarExpr::ToString() const {
     for (size_t i = 0; i < exclude.size(); ++i) {
       if (i > 0) out += ", ";
       out += QuoteIdentifier(exclude[i]);
+    }
+    out += ")";
+  }
+  if (!replace.empty()) {
+    out += " REPLACE (";
+    for (size_t i = 0; i < replace.size(); ++i) {
+      if (i > 0) out += ", ";
+      out += replace[i].first->ToString() + " AS " + QuoteIdentifier(replace[i].second);
     }
     out += ")";
   }

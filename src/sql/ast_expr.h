@@ -93,7 +93,12 @@ struct StarExpr : Expr {
   std::string ToString() const override;
   std::vector<std::string> qualifier;  // empty for a bare `*`
   std::vector<std::string> exclude;    // * EXCLUDE (a, b)
+  // * REPLACE (expr AS a, ...): column a is replaced by expr, in place.
+  std::vector<std::pair<ExprPtr, std::string>> replace;
 };
+
+// ORDER BY ALL is parsed as an OrderByItem whose expression is an unqualified star.
+bool IsOrderByAll(const Expr& e);
 
 enum class ConstantType : uint8_t { kNull, kBoolean, kInteger, kDecimal, kString };
 

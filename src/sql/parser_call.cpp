@@ -297,7 +297,12 @@ std::vector<OrderByItem> Parser::ParseOrderByList() {
   std::vector<OrderByItem> items;
   do {
     OrderByItem item;
-    item.expr = ParseExpr();
+    if (PeekKeyword("all") && !PeekOperator("(", 1)) {
+      // ORDER BY ALL: every select column, left to right (a bare star marks it).
+      item.expr = Make<StarExpr>(Next());
+    } else {
+      item.expr = ParseExpr();
+    }
     if (AcceptKeyword("desc")) {
       item.descending = true;
     } else {

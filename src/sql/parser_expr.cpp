@@ -344,6 +344,15 @@ ExprPtr Parser::ParseStar(std::vector<std::string> qualifier, const Token& at) {
       star->exclude.push_back(ParseName());
     }
   }
+  if (AcceptKeyword("replace")) {
+    const bool parenthesized = AcceptOperator("(");
+    do {
+      ExprPtr e = ParseExpr();
+      ExpectKeyword("as");
+      star->replace.emplace_back(std::move(e), ParseName());
+    } while (parenthesized && AcceptOperator(","));
+    if (parenthesized) ExpectOperator(")");
+  }
   return star;
 }
 
