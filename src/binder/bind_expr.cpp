@@ -249,6 +249,11 @@ ExprPtr SqlBinder::ResolveColumn(const sql::ColumnRefExpr& ref, const BindScope&
                                            shown));
     }
   }
+  if (select_aliases_ != nullptr && qualifier.empty()) {
+    for (const auto& [alias, e] : *select_aliases_) {
+      if (EqualsIgnoreCase(alias, name)) return e;
+    }
+  }
   std::vector<std::string> candidates;
   for (size_t i = 0; i < rel.schema.size(); i++) {
     const Field& f = rel.schema.field(i);

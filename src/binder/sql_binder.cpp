@@ -354,12 +354,18 @@ LogicalPlanPtr SqlBinder::BindSelect(const sql::SelectNode& node, const BindScop
       });
     }
     rewriter.set_grouping_sets(has_grouping_sets);
+    std::vector<std::pair<std::string, ExprPtr>> select_aliases;
+    for (const auto& i : items) select_aliases.emplace_back(i.name, i.expr);
     for (auto& i : items) i.expr = rewriter.Rewrite(i.expr, *i.at);
     for (auto& h : hidden) h = rewriter.Rewrite(h, node);
     for (auto& c : correlated) c = rewriter.Rewrite(c, node);
     if (qualify) qualify = rewriter.Rewrite(qualify, *node.qualify);
     ExprPtr having;
-    if (node.having) having = rewriter.Rewrite(TranslateExpr(*node.having, scope), *node.having);
+    if (node.having) {
+      sql_bind::ScopedValue<const std::vector<std::pair<std::string, ExprPtr>>*> aliases(select_aliases_,
+                                                                                       &select_aliases);
+      having = rewriter.Rewrite(TranslateExpr(*node.having, scope), *node.having);
+    }
     if (having && sql_bind::ContainsWindow(*having)) {
       ThrowBind(*node.having, "HAVING clause cannot contain window functions!");
     }

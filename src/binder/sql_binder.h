@@ -165,6 +165,9 @@ class SqlBinder {
   const std::vector<sql::Hint>* join_hints_ = nullptr;
   std::unordered_map<const Expr*, const sql::AstNode*> origins_;
   SubqueryCorrelation* correlation_ = nullptr;       // the subquery being decorrelated
+  // While HAVING is bound: the select list's names and expressions, which a name not found
+  // in FROM refers to (`SELECT count(*) AS c ... HAVING c > 1`, as DuckDB allows).
+  const std::vector<std::pair<std::string, ExprPtr>>* select_aliases_ = nullptr;
   std::vector<SubqueryJoin>* scalar_joins_ = nullptr;  // set while binding a WHERE conjunct
   int next_subquery_ = 0;
   int next_subquery_value_ = 0;  // labels of kSubquery expressions ("$1")
