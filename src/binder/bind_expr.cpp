@@ -168,9 +168,9 @@ ExprPtr SqlBinder::TranslateExpr(const sql::Expr& e, const BindScope& scope) {
     }
     case ExprKind::kLike: {
       const auto& l = e.As<sql::LikeExpr>();
-      if (l.escape) ThrowNotImplemented(*l.escape, "LIKE ... ESCAPE is not supported yet");
-      ExprPtr like = Call(l.case_insensitive ? "ilike" : "like",
-                          {TranslateExpr(*l.operand, scope), TranslateExpr(*l.pattern, scope)});
+      std::vector<ExprPtr> args = {TranslateExpr(*l.operand, scope), TranslateExpr(*l.pattern, scope)};
+      if (l.escape) args.push_back(TranslateExpr(*l.escape, scope));
+      ExprPtr like = Call(l.case_insensitive ? "ilike" : "like", std::move(args));
       return Remember(l.negated ? Not(like) : like, e);
     }
     case ExprKind::kCase: {
