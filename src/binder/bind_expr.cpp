@@ -346,7 +346,62 @@ ExprPtr SqlBinder::TranslateInSubquery(const sql::InExpr& in, const BindScope& s
   sql_bind::ScopedValue<std::vector<SubqueryJoin>*> no_joins(scalar_joins_, nullptr);
   ExprPtr x = TranslateExpr(*in.operand, scope);
   LogicalPlanPtr plan = BindQuery(*in.subquery, &scope);
-  return SubqueryValue(SubqueryKind::kIn, std::move(plan), in, std::move(x), in.negated);
+  using Op = sql::BinaryOp;
+  // IN is `= ANY`, NOT IN is `<> ALL`.
+  const bool is_in = !in.quantified || (in.op == Op::kEqual && !in.all);
+  const bool is_not_in = in.quantified && in.op == Op::kNotEqual && in.all;
+  if (is_in || is_not_in) {
+    return SubqueryValue(SubqueryKind::kIn, std::move(plan), in, std::move(x), in.negated || is_not_in);
+  }
+  return TranslateQuantified(in, std::move(x), std::move(plan));
+}
+
+// `x op ANY|ALL (S)` from four values of S, each an uncorrelated scalar subquery: its row
+// count n, its non-NULL count nn, min and max. With three-valued logic as the standard has it:
+// ANY is TRUE when some s satisfies `x op s`, NULL when none does but some comparison is
+// NULL, FALSE otherwise (always FALSE for an empty S); ALL is the dual (TRUE for an empty S).
+ExprPtr SqlBinder::TranslateQuantified(const sql::InExpr& in, ExprPtr x, LogicalPlanPtr plan) {
+  using Op = sql::BinaryOp;
+  if (plan->schema.size() != 1) {
+    ThrowBind(in, fmt::format("Subquery returns {} columns - expected 1", plan->schema.size()));
+  }
+  const Field& f = plan->schema.field(0);
+  auto value_of = [&](ExprPtr aggregate) {
+    return SubqueryValue(SubqueryKind::kScalar, MakeAggregate(plan, {}, {std::move(aggregate)}), in);
+  };
+  const ExprPtr n = value_of(Aggregate("count_star", {}));
+  const ExprPtr nn = value_of(Aggregate("count", {Col(f.name, f.qualifier)}));
+  const ExprPtr mn = value_of(Aggregate("min", {Col(f.name, f.qualifier)}));
+  const ExprPtr mx = value_of(Aggregate("max", {Col(f.name, f.qualifier)}));
+  const ExprPtr zero = Lit(Value::BigInt(0));
+  const ExprPtr null_bool = Lit(Value::Null(TypeId::kBoolean));
+  const ExprPtr some_null = Or({IsNull(x), Call("<", {nn, n})});
+  // The bound a satisfying s is found at: ANY < / <= compare with max, ANY > / >= with min;
+  // ALL the other way round. = and <> compare with both.
+  auto compare = [&](const char* op, const ExprPtr& bound) { return Call(op, {x, bound}); };
+  ExprPtr decisive;  // ANY: some s satisfies; ALL: some s fails
+  const char* op_name = sql::BinaryOpToString(in.op);
+  switch (in.op) {
+    case Op::kLess:
+    case Op::kLessEqual:
+      decisive = in.all ? Not(compare(op_name, mn)) : compare(op_name, mx);
+      break;
+    case Op::kGreater:
+    case Op::kGreaterEqual:
+      decisive = in.all ? Not(compare(op_name, mx)) : compare(op_name, mn);
+      break;
+    case Op::kEqual:  // = ALL: some s differs from x
+    case Op::kNotEqual:  // <> ANY: some s differs from x
+      decisive = Or({compare("<>", mn), compare("<>", mx)});
+      break;
+    default:
+      ThrowBind(in, fmt::format("ANY and ALL need a comparison, not {}", op_name));
+  }
+  const ExprPtr empty_answer = Lit(Value::Boolean(in.all));
+  const ExprPtr decided = Lit(Value::Boolean(!in.all));
+  ExprPtr result = Case({Call("=", {n, zero}), empty_answer, decisive, decided, some_null, null_bool,
+                         Lit(Value::Boolean(in.all))});
+  return in.negated ? Not(result) : result;
 }
 
 void SqlBinder::Relocate(const sql::AstNode& at, const UserError& e, bool not_implemented) const {

@@ -46,7 +46,11 @@ bool HasUnplacedReferences(const SubqueryCorrelation& correlation) {
 }  // namespace
 
 bool SqlBinder::IsSubqueryConjunct(const sql::Expr& e) {
-  if (e.kind == sql::ExprKind::kIn) return e.As<sql::InExpr>().subquery != nullptr;
+  if (e.kind == sql::ExprKind::kIn) {
+    // IN, and `= ANY` which is IN; other quantified comparisons are values (TranslateQuantified).
+    const auto& in = e.As<sql::InExpr>();
+    return in.subquery != nullptr && (!in.quantified || (in.op == sql::BinaryOp::kEqual && !in.all));
+  }
   const sql::Expr* inner = &e;
   if (e.kind == sql::ExprKind::kUnary && e.As<sql::UnaryExpr>().op == sql::UnaryOp::kNot) {
     inner = e.As<sql::UnaryExpr>().operand.get();

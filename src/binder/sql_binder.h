@@ -121,6 +121,7 @@ class SqlBinder {
   ExprPtr ResolveColumn(const sql::ColumnRefExpr& ref, const BindScope& scope);
   ExprPtr TranslateFunction(const sql::FunctionExpr& f, const BindScope& scope);
   ExprPtr TranslateSubquery(const sql::SubqueryExpr& s, const BindScope& scope);
+  ExprPtr TranslateQuantified(const sql::InExpr& in, ExprPtr x, LogicalPlanPtr plan);
   ExprPtr TranslateInSubquery(const sql::InExpr& in, const BindScope& scope);
   ExprPtr Remember(ExprPtr e, const sql::AstNode& origin);
 

@@ -202,6 +202,10 @@ InExpr::InExpr() : Expr(kKind) {}
 InExpr::~InExpr() = default;
 
 std::string InExpr::ToString() const {
+  if (quantified) {
+    return fmt::format("({} {} {} ({}))", operand->ToString(), BinaryOpToString(op), all ? "ALL" : "ANY",
+                       subquery->ToString());
+  }
   std::string items = subquery ? subquery->ToString() : JoinExprs(list);
   return fmt::format("({} {}IN ({}))", operand->ToString(), negated ? "NOT " : "", items);
 }

@@ -180,7 +180,8 @@ struct BetweenExpr : Expr {
   bool negated = false;
 };
 
-// Exactly one of `list` and `subquery` is used.
+// Exactly one of `list` and `subquery` is used. With a subquery it is also a quantified
+// comparison `operand op ANY|ALL (subquery)` (`quantified`): IN is `= ANY`, NOT IN `<> ALL`.
 struct InExpr : Expr {
   static constexpr ExprKind kKind = ExprKind::kIn;
   InExpr();
@@ -190,6 +191,9 @@ struct InExpr : Expr {
   std::vector<ExprPtr> list;
   std::unique_ptr<QueryNode> subquery;
   bool negated = false;
+  bool quantified = false;          // written as op ANY/SOME/ALL
+  BinaryOp op = BinaryOp::kEqual;   // quantified: the comparison
+  bool all = false;                 // quantified: ALL (else ANY/SOME)
 };
 
 struct LikeExpr : Expr {

@@ -115,9 +115,27 @@ ExprPtr Parser::ParseComparison() {
       break;
     }
     const Token& op_token = Next();
-    left = MakeBinary(op, std::move(left), ParsePredicate(), op_token);
+    left = ParseComparisonRight(op, std::move(left), op_token);
   }
   return left;
+}
+
+ExprPtr Parser::ParseComparisonRight(BinaryOp op, ExprPtr left, const Token& op_token) {
+  const bool quantifier = PeekKeyword("any") || PeekKeyword("some") || PeekKeyword("all");
+  if (!quantifier || !PeekOperator("(", 1)) return MakeBinary(op, std::move(left), ParsePredicate(), op_token);
+  auto node = Make<InExpr>(op_token);
+  node->quantified = true;
+  node->op = op;
+  node->all = Next().IsKeyword("all");
+  node->operand = std::move(left);
+  ExpectOperator("(");
+  if (!StartsQuery()) FailAt(Peek());  // ANY/ALL over a list or an array: not supported
+  {
+    DepthGuard guard(*this);
+    node->subquery = ParseQueryExpr();
+  }
+  ExpectOperator(")");
+  return node;
 }
 
 ExprPtr Parser::ParsePredicate() {

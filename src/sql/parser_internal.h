@@ -97,6 +97,8 @@ class Parser {
   ExprPtr ParseStar(std::vector<std::string> qualifier, const Token& at);
   std::vector<ExprPtr> ParseExprList();
   ExprPtr ParseInTail(ExprPtr operand, bool negated, const Token& at);
+  // The right side of `left op ...`: an operand, or ANY/SOME/ALL (subquery).
+  ExprPtr ParseComparisonRight(BinaryOp op, ExprPtr left, const Token& op_token);
 
   // --- Special forms, calls, windows, types (parser_call.cpp) ---
   ExprPtr ParseCase();
