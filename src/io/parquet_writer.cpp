@@ -31,7 +31,7 @@ ParquetWriter::ParquetWriter(std::string path, Schema schema, ParquetWriteOption
 
 ParquetWriter::~ParquetWriter() = default;
 
-void ParquetWriter::Append(const Batch& batch) {
+void ParquetWriter::Write(const Batch& batch) {
   SLUICE_CHECK(!finished_);
   SLUICE_CHECK(batch.num_columns() == schema_.size(), "columns={} schema={}", batch.num_columns(),
                schema_.size());
@@ -40,6 +40,7 @@ void ParquetWriter::Append(const Batch& batch) {
     const size_t room = static_cast<size_t>(options_.row_group_rows - pending_rows_);
     const size_t n = std::min(room, batch.num_rows() - offset);
     pending_.push_back(offset == 0 && n == batch.num_rows() ? batch : batch.Slice(offset, n));
+    pending_bytes_ += static_cast<int64_t>(pending_.back().MemoryBytes());
     pending_rows_ += static_cast<int64_t>(n);
     offset += n;
     if (pending_rows_ >= options_.row_group_rows) FlushRowGroup();
@@ -52,6 +53,8 @@ void ParquetWriter::FlushRowGroup() {
   full_group_rows_.push_back(pending_rows_);
   pending_.clear();
   pending_rows_ = 0;
+  full_bytes_ += pending_bytes_;
+  pending_bytes_ = 0;
   // With a pool, as many row groups as it has threads are encoded together, so that one
   // slow column (long strings) does not leave the other threads idle.
   const size_t together = encode_pool_ != nullptr ? encode_pool_->threads() : 1;
@@ -111,9 +114,25 @@ void ParquetWriter::EncodeRowGroups() {
   }
   full_groups_.clear();
   full_group_rows_.clear();
+  full_bytes_ = 0;
 }
 
-void ParquetWriter::Finish() {
+void ParquetWriter::Flush() {
+  SLUICE_CHECK(!finished_);
+  // Encoding the full row groups frees most; the one being filled ends early only when
+  // there are none.
+  if (full_groups_.empty()) FlushRowGroup();
+  EncodeRowGroups();
+  ReleaseBuffers();
+}
+
+void ParquetWriter::ReleaseBuffers() {
+  std::vector<std::string>().swap(column_buffers_);
+  std::lock_guard<std::mutex> lock(scratch_mutex_);
+  free_scratch_.clear();
+}
+
+void ParquetWriter::Close() {
   SLUICE_CHECK(!finished_);
   FlushRowGroup();
   EncodeRowGroups();
@@ -129,6 +148,8 @@ void ParquetWriter::Finish() {
   file_->Write(buffer_);
   file_->Commit();
   finished_ = true;
+  std::string().swap(buffer_);
+  ReleaseBuffers();
 }
 
 }  // namespace sluice
