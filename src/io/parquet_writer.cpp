@@ -35,6 +35,32 @@ void ParquetWriter::Write(const Batch& batch) {
   SLUICE_CHECK(!finished_);
   SLUICE_CHECK(batch.num_columns() == schema_.size(), "columns={} schema={}", batch.num_columns(),
                schema_.size());
+  // Small batches (a Hive-partitioned write gives each file a few rows of every batch) are
+  // copied together first: held one by one, their fixed costs would outweigh their rows.
+  if (batch.num_rows() < kSmallBatchRows) {
+    if (small_ == nullptr) {
+      small_ = std::make_unique<BatchBuilder>(schema_, kBatchSize);
+      // What the builder allocates up front: kBatchSize values of at most 16 bytes a column.
+      small_bytes_ = static_cast<int64_t>(kBatchSize * 16 * schema_.size());
+    }
+    small_->Append(batch, 0, batch.num_rows());
+    small_bytes_ += static_cast<int64_t>(batch.MemoryBytes());
+    if (small_->Full()) DrainSmall();
+    return;
+  }
+  DrainSmall();
+  AddRows(batch);
+}
+
+void ParquetWriter::DrainSmall() {
+  if (small_ == nullptr) return;
+  const Batch rows = small_->Finish();
+  small_.reset();
+  small_bytes_ = 0;
+  if (rows.num_rows() > 0) AddRows(rows);
+}
+
+void ParquetWriter::AddRows(const Batch& batch) {
   size_t offset = 0;
   while (offset < batch.num_rows()) {
     const size_t room = static_cast<size_t>(options_.row_group_rows - pending_rows_);
@@ -121,6 +147,7 @@ void ParquetWriter::Flush() {
   SLUICE_CHECK(!finished_);
   // Encoding the full row groups frees most; the one being filled ends early only when
   // there are none.
+  DrainSmall();
   if (full_groups_.empty()) FlushRowGroup();
   EncodeRowGroups();
   ReleaseBuffers();
@@ -134,6 +161,7 @@ void ParquetWriter::ReleaseBuffers() {
 
 void ParquetWriter::Close() {
   SLUICE_CHECK(!finished_);
+  DrainSmall();
   FlushRowGroup();
   EncodeRowGroups();
   metadata_.version = 1;

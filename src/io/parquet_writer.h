@@ -42,7 +42,7 @@ class ParquetWriter : public DataSink {
   // REQUIRES: called once, last.
   void Close() override;
   // The rows held for row groups not yet encoded.
-  int64_t buffered_bytes() const override { return pending_bytes_ + full_bytes_; }
+  int64_t buffered_bytes() const override { return small_bytes_ + pending_bytes_ + full_bytes_; }
   // Encodes the full row groups held; with none, ends the row group being filled early.
   void Flush() override;
   int64_t rows_written() const { return rows_; }
@@ -53,6 +53,12 @@ class ParquetWriter : public DataSink {
   static void Concatenate(const std::vector<std::string>& parts, const std::string& path);
 
  private:
+  // Batches of fewer rows are gathered into one of kBatchSize rows before they are held.
+  static constexpr size_t kSmallBatchRows = 512;
+  // Adds the rows gathered in small_ to the row group being filled.
+  void DrainSmall();
+  // Adds `batch` to the row group being filled, ending it (and starting the next) when full.
+  void AddRows(const Batch& batch);
   // Ends the pending row group; encodes the full ones once there are enough of them.
   void FlushRowGroup();
   // Encodes the full row groups (their columns in parallel on encode_pool_) and writes them.
@@ -65,6 +71,8 @@ class ParquetWriter : public DataSink {
   std::unique_ptr<AtomicFileWriter> file_;
   std::vector<parquet::SchemaElement> elements_;
   parquet::FileMetaData metadata_;
+  std::unique_ptr<BatchBuilder> small_;  // small batches not yet added, or null
+  int64_t small_bytes_ = 0;              // small_'s allocation plus the batches copied in
   std::vector<Batch> pending_;  // the row group being filled
   int64_t pending_rows_ = 0;
   std::vector<std::vector<Batch>> full_groups_;  // full row groups not yet encoded
