@@ -37,7 +37,9 @@ void ParquetWriter::Write(const Batch& batch) {
                schema_.size());
   // Small batches (a Hive-partitioned write gives each file a few rows of every batch) are
   // copied together first: held one by one, their fixed costs would outweigh their rows.
-  if (batch.num_rows() < kSmallBatchRows) {
+  // Row groups smaller than a batch take the rows as they come (a table cutting small files).
+  if (batch.num_rows() < kSmallBatchRows &&
+      options_.row_group_rows >= static_cast<int64_t>(kBatchSize)) {
     if (small_ == nullptr) {
       small_ = std::make_unique<BatchBuilder>(schema_, kBatchSize);
       // What the builder allocates up front: kBatchSize values of at most 16 bytes a column.
