@@ -1,15 +1,13 @@
 #include "api/dataframe.h"
 
-#include <filesystem>
 
 #include "api/result_format.h"
 #include "api/session.h"
 #include "common/strings.h"
 #include "exec/scheduler.h"
-#include "api/partitioned_write.h"
-#include "io/csv_writer.h"
+#include "api/file_write.h"
 #include "io/file_format_registry.h"
-#include "io/parquet_writer.h"
+#include "io/file_set_target.h"
 
 namespace sluice {
 
@@ -288,83 +286,11 @@ void DataFrameWriter::SaveAsTable(const std::string& name, bool replace) const {
                         bucketed ? BucketSpec{bucket_by_, num_buckets_} : BucketSpec{});
 }
 
-namespace {
+void DataFrameWriter::Json(const std::string& path) const { Format("json").Save(path); }
 
-// Writes a plan's rows as files of `format`: into `path` itself when it ends in one of the
-// format's extensions (rows in order), else as a directory of part-N files, one per final
-// partition, written in parallel under a staging directory that replaces `path` only when
-// every part succeeded (a failed write leaves the old data).
-void WriteFiles(Session& session, const LogicalPlan& plan, const std::string& path,
-                const FileFormat& format, const FileTarget& target) {
-  const std::string lower = ToLower(path);
-  for (const std::string& ext : format.extensions()) {
-    if (lower.size() < ext.size() || lower.compare(lower.size() - ext.size(), ext.size(), ext)) {
-      continue;
-    }
-    auto writer = target.open(path, plan.schema);
-    session.ExecuteInOrder(plan, [&](const Batch& b) { writer->Append(b); });
-    writer->Finish();
-    return;
-  }
-  namespace fs = std::filesystem;
-  const fs::path target_path(path);
-  const fs::path staging = target_path.string() + ".tmp-write";
-  fs::remove_all(staging);
-  fs::create_directories(staging);
-  try {
-    session.ExecuteParallel(plan, [&](int partition, BatchStream& stream) {
-      auto writer = target.open(
-          (staging / fmt::format("part-{}{}", partition, target.extension)).string(), plan.schema);
-      Batch b;
-      while (stream.Next(&b)) writer->Append(b);
-      writer->Finish();
-    });
-  } catch (...) {
-    fs::remove_all(staging);
-    throw;
-  }
-  const fs::path old = target_path.string() + ".tmp-old";
-  fs::remove_all(old);
-  if (fs::exists(target_path)) fs::rename(target_path, old);
-  fs::rename(staging, target_path);
-  fs::remove_all(old);
-}
+void DataFrameWriter::Csv(const std::string& path) const { Format("csv").Save(path); }
 
-}  // namespace
-
-void DataFrameWriter::WriteFormat(const std::string& path, const FileFormat& format,
-                                  const FileTarget& target) const {
-  CheckNotBucketed(format.name().c_str());
-  if (!partition_by_.empty()) {
-    WritePartitioned(*session_, plan_, path,
-                     PartitionedWriteSpec{partition_by_, target, max_files_per_partition_});
-    return;
-  }
-  WriteFiles(*session_, *plan_, path, format, target);
-}
-
-void DataFrameWriter::Json(const std::string& path) const {
-  Format("json").Save(path);
-}
-
-void DataFrameWriter::Csv(const std::string& path, const CsvWriteOptions& options) const {
-  const FileFormat& csv = FileFormats().Get("csv");
-  WriteFormat(path, csv,
-              FileTarget{csv.WriteExtension(), [&](const std::string& p, const Schema& s) {
-                           return std::make_unique<CsvWriter>(p, s, options);
-                         }});
-}
-
-void DataFrameWriter::Parquet(const std::string& path, const ParquetWriteOptions& options) const {
-  const FileFormat& parquet = FileFormats().Get("parquet");
-  // The pool outlives the writers; a directory write runs a writer per task and needs none.
-  const std::shared_ptr<ThreadPool> pool = session_->pool();
-  ThreadPool* encode_pool = partition_by_.empty() ? pool.get() : nullptr;
-  WriteFormat(path, parquet,
-              FileTarget{parquet.WriteExtension(), [&](const std::string& p, const Schema& s) {
-                           return std::make_unique<ParquetWriter>(p, s, options, encode_pool);
-                         }});
-}
+void DataFrameWriter::Parquet(const std::string& path) const { Format("parquet").Save(path); }
 
 DataFrameWriter DataFrameWriter::Format(std::string name) const {
   DataFrameWriter w = *this;
@@ -378,18 +304,31 @@ DataFrameWriter DataFrameWriter::Option(std::string name, std::string value) con
   return w;
 }
 
-void DataFrameWriter::Save(const std::string& path) const {
+LogicalPlanPtr DataFrameWriter::SavePlan(const std::string& path, ThreadPool* pool) const {
   const FileFormatRegistry& formats = FileFormats();
   const FileFormat* by_extension = formats.ForExtension(path);
   const FileFormat& format = !format_.empty()          ? formats.Get(format_)
                              : by_extension != nullptr ? *by_extension
                                                        : formats.Get("parquet");
+  CheckNotBucketed(format.name().c_str());
   OptionValues options =
       format.NewWriteOptions(fmt::format("DataFrameWriter (format {})", format.name()));
   for (const auto& [name, value] : options_) options.SetText(name, value);
-  const std::shared_ptr<ThreadPool> pool = session_->pool();
-  ThreadPool* encode_pool = partition_by_.empty() ? pool.get() : nullptr;
-  WriteFormat(path, format, format.MakeTarget(std::move(options), encode_pool));
+  FileWriteRequest request;
+  request.path = path;
+  // A path the format claims by its extension is one file; any other is a directory.
+  request.layout = by_extension == &format ? FileLayout::kSingleFile : FileLayout::kPartFiles;
+  request.partition_by = partition_by_;
+  request.max_files_per_partition = max_files_per_partition_;
+  request.statement = "SAVE";
+  return PlanFileWrite(plan_, request, [&](const Schema& schema, FileSetSpec spec) {
+    return std::make_shared<FileSetTarget>(format, options, schema, std::move(spec), pool);
+  });
+}
+
+void DataFrameWriter::Save(const std::string& path) const {
+  const std::shared_ptr<ThreadPool> pool = session_->pool();  // outlives the writers
+  RunWrite(*session_, *SavePlan(path, pool.get()));
 }
 
 ExprPtr Sum(ExprPtr e) { return Aggregate("sum", {std::move(e)}); }

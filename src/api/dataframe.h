@@ -6,15 +6,13 @@
 
 #include "expr/expr.h"
 #include "io/csv_options.h"
-#include "io/csv_writer.h"
-#include "io/file_format.h"
-#include "io/parquet_options.h"
 #include "plan/logical_plan.h"
 
 namespace sluice {
 
 class Session;
 class DataFrame;
+class ThreadPool;
 
 // The result of DataFrame::GroupBy, waiting for its aggregates.
 class GroupedData {
@@ -31,28 +29,33 @@ class GroupedData {
   std::vector<ExprPtr> keys_;
 };
 
-// Writes a DataFrame's rows (an action).
+// Writes a DataFrame's rows (an action): a plan whose write node streams every task's rows
+// into files of a registered FileFormat (io/file_set_target.h), as COPY ... TO does.
 class DataFrameWriter {
  public:
   DataFrameWriter(Session* session, LogicalPlanPtr plan)
       : session_(session), plan_(std::move(plan)) {}
-  // A path ending in ".csv" gets one file (rows in order); any other path becomes a
-  // directory with one part-N.csv per partition. Atomic: a failed write leaves any
-  // previous file intact.
-  void Csv(const std::string& path, const CsvWriteOptions& options = {}) const;
-  // Same layout rules as Csv, with ".parquet" files (part-N.parquet in a directory).
-  void Parquet(const std::string& path, const ParquetWriteOptions& options = {}) const;
-  // JSON lines; same layout rules as Csv (".json" one file, else part-N.json in a directory).
+  // Format("csv").Save(path): a path ending in ".csv" gets one file (rows in order); any
+  // other path becomes a directory with one part-N.csv per task. Atomic: a failed write
+  // leaves any previous file or directory intact.
+  void Csv(const std::string& path) const;
+  // Format("parquet").Save(path): same layout rules, part-N.parquet in a directory.
+  void Parquet(const std::string& path) const;
+  // Format("json").Save(path): JSON lines, same layout rules.
   void Json(const std::string& path) const;
 
   // Any registered FileFormat by name ("csv", "parquet", "json", or an embedder's): Save
-  // writes it with the options given by Option, validated against the format's write
-  // options. Without Format, Save picks the format from the path's extension, else Parquet.
+  // writes it with the options given by Option (as COPY's: "header", "compression", ...),
+  // validated against the format's write options. Without Format, Save picks the format the
+  // registry finds for the path's extension, else Parquet.
   DataFrameWriter Format(std::string name) const;
   DataFrameWriter Option(std::string name, std::string value) const;
   // Same layout rules as Csv: a path ending in one of the format's extensions gets one file,
   // any other a directory of part-N files. Throws BindError for an unknown format or option.
   void Save(const std::string& path) const;
+  // The plan Save(path) runs (its root is the write node), for EXPLAIN. Runs nothing.
+  // `pool` (may be null) helps encode and must outlive the plan's run.
+  LogicalPlanPtr SavePlan(const std::string& path, ThreadPool* pool = nullptr) const;
 
   // Hive-partitioned output: Csv/Parquet/Json(path) then write path/c1=v1/c2=v2/part-<task>.ext,
   // one file per partition value per task, without the partition columns in the files.
@@ -72,10 +75,6 @@ class DataFrameWriter {
  private:
   // Throws InvalidInputError when BucketBy was given: `what` cannot bucket.
   void CheckNotBucketed(const char* what) const;
-  // Writes files of `format` through `target` (PartitionBy directories, one file, or part
-  // files), after CheckNotBucketed.
-  void WriteFormat(const std::string& path, const FileFormat& format,
-                   const FileTarget& target) const;
 
   Session* session_;
   LogicalPlanPtr plan_;

@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 
 #include "api/dataframe.h"
-#include "api/partitioned_write.h"
+#include "api/file_write.h"
 #include "binder/sql_binder.h"
 #include "api/sql_dml.h"
 #include "common/strings.h"
@@ -295,8 +295,10 @@ class StatementRunner {
   }
 
   StatementResult Explain(const sql::ExplainStatement& e) {
-    if (e.statement->kind != sql::StatementKind::kSelect) {
-      binder_.ThrowNotImplemented(*e.statement, "EXPLAIN supports queries only");
+    const bool copy_to = e.statement->kind == sql::StatementKind::kCopy &&
+                         !e.statement->As<sql::CopyStatement>().is_from;
+    if (e.statement->kind != sql::StatementKind::kSelect && !copy_to) {
+      binder_.ThrowNotImplemented(*e.statement, "EXPLAIN supports queries and COPY ... TO only");
     }
     ExplainFormat format = ExplainFormat::kText;
     bool analyze = e.analyze;
@@ -312,7 +314,10 @@ class StatementRunner {
         binder_.ThrowBind(o, fmt::format("EXPLAIN FORMAT must be text, json or dot, got '{}'", value));
       }
     }
-    LogicalPlanPtr plan = binder_.BindQuery(*e.statement->As<sql::SelectStatement>().query);
+    const std::shared_ptr<ThreadPool> pool = session_.pool();  // outlives a COPY's writers
+    LogicalPlanPtr plan =
+        copy_to ? BindCopyTo(e.statement->As<sql::CopyStatement>(), pool.get())
+                : binder_.BindQuery(*e.statement->As<sql::SelectStatement>().query);
     std::string text;
     if (analyze) {
       QueryProfile profile;
@@ -329,8 +334,10 @@ class StatementRunner {
   }
 
   // COPY ... TO / FROM: the target comes from the copy-function registry (io/copy_function.h)
-  // by FORMAT, else by the path; its option list checks the other options.
-  StatementResult Copy(const sql::CopyStatement& c) {
+  // by FORMAT, else by the path; its option list checks the other options. `request`
+  // (TO only) receives PARTITION_BY and MAX_FILES_PER_PARTITION.
+  std::pair<const CopyFunction*, OptionValues> BindCopyOptions(const sql::CopyStatement& c,
+                                                               FileWriteRequest* request) {
     const CopyFunction* target = nullptr;
     for (const auto& o : c.options) {
       if (o.name != "format") continue;
@@ -343,28 +350,32 @@ class StatementRunner {
       });
     }
     OptionValues options = c.is_from ? target->NewFromOptions() : target->NewToOptions();
-    PartitionedWriteSpec partitioned;
     for (const auto& o : c.options) {
       const std::string value = o.values.empty() ? "true" : WordOf(*o.values[0], binder_);
       if (o.name == "format") continue;
       if (!c.is_from && o.name == "partition_by") {
-        for (const auto& v : o.values) partitioned.partition_by.push_back(WordOf(*v, binder_));
+        for (const auto& v : o.values) request->partition_by.push_back(WordOf(*v, binder_));
       } else if (!c.is_from && o.name == "max_files_per_partition") {
         int files = 0;
         const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), files);
         if (ec != std::errc() || end != value.data() + value.size() || files < 1) {
           binder_.ThrowBind(o, "MAX_FILES_PER_PARTITION must be a positive integer");
         }
-        partitioned.max_files_per_partition = files;
+        request->max_files_per_partition = files;
       } else {
         binder_.At(o, [&] { options.SetText(o.name, value); });
       }
     }
-    if (c.is_from) {
-      return InsertInto(c.table, c.columns, c, [&] {
-        return binder_.At(c, [&] { return MakeScan(target->OpenSource(c.path, options)); });
-      });
-    }
+    return {target, std::move(options)};
+  }
+
+  // The plan of COPY ... TO: the query (or table) under a write node (one file at the path,
+  // or Hive-partitioned directories with PARTITION_BY). Runs nothing. `pool` helps encode
+  // and must outlive the plan's run.
+  LogicalPlanPtr BindCopyTo(const sql::CopyStatement& c, ThreadPool* pool) {
+    FileWriteRequest request;
+    request.path = c.path;
+    auto [target, options] = BindCopyOptions(c, &request);
     LogicalPlanPtr plan;
     if (c.query) {
       plan = binder_.BindQuery(*c.query);
@@ -378,24 +389,27 @@ class StatementRunner {
       if (!c.columns.empty()) df = binder_.At(c.table, [&] { return df.Select(c.columns); });
       plan = df.plan();
     }
-    if (!partitioned.partition_by.empty()) {
-      partitioned.target.extension = target->file_extension();
-      partitioned.target.open = [&](const std::string& path, const Schema& schema) {
-        return target->CreateWriter(path, schema, options, nullptr);
-      };
-      int64_t written = 0;
-      Guard(c, [&] { written = WritePartitioned(session_, plan, c.path, partitioned); });
-      return Message(std::to_string(written));
+    LogicalPlanPtr write;
+    Guard(c, [&] {
+      write = PlanFileWrite(plan, request, [&](const Schema& schema, FileSetSpec spec) {
+        return target->MakeTarget(schema, std::move(spec), options, pool);
+      });
+    });
+    return write;
+  }
+
+  StatementResult Copy(const sql::CopyStatement& c) {
+    if (c.is_from) {
+      FileWriteRequest unused;
+      auto [target, options] = BindCopyOptions(c, &unused);
+      return InsertInto(c.table, c.columns, c, [&] {
+        return binder_.At(c, [&] { return MakeScan(target->OpenSource(c.path, options)); });
+      });
     }
-    // The result streams into the writer; the file appears only when it is complete.
-    const std::shared_ptr<ThreadPool> pool = session_.pool();  // outlives the writer
-    std::unique_ptr<FileWriter> writer =
-        binder_.At(c, [&] {
-          return target->CreateWriter(c.path, plan->schema, options, pool.get());
-        });
-    session_.ExecuteInOrder(*plan, [&](const Batch& b) { writer->Append(b); });
-    writer->Finish();
-    return Message(std::to_string(writer->rows_written()));
+    // Rows stream into the files of each task; they appear only once every task succeeded.
+    const std::shared_ptr<ThreadPool> pool = session_.pool();  // outlives the writers
+    const LogicalPlanPtr write = BindCopyTo(c, pool.get());
+    return Message(std::to_string(RunWrite(session_, *write)));
   }
 
   Session& session_;

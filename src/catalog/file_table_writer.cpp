@@ -91,13 +91,13 @@ class FileTableStore::Writer::Sink : public DataSink {
       f.writer = std::make_unique<ParquetWriter>(writer_.store_.dir_ + "/" + f.relative,
                                                  writer_.next_.schema, options_);
     }
-    f.writer->Append(batch);
+    f.writer->Write(batch);
     if (f.writer->rows_written() >= target_rows_) Finish(bucket);
   }
 
   void Finish(size_t bucket) {
     OpenFile& f = open_[bucket];
-    f.writer->Finish();
+    f.writer->Close();
     Snapshot::DataFile file;
     file.path = f.relative;
     file.rows = f.writer->rows_written();

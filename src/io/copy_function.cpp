@@ -29,13 +29,11 @@ const std::vector<OptionSpec>& FormatCopyFunction::from_options() const {
   return format_->read_options();
 }
 
-std::string FormatCopyFunction::file_extension() const { return format_->WriteExtension(); }
-
-std::unique_ptr<FileWriter> FormatCopyFunction::CreateWriter(const std::string& path,
-                                                             const Schema& schema,
-                                                             const OptionValues& options,
-                                                             ThreadPool* pool) const {
-  return format_->CreateWriter(path, schema, options, pool);
+std::shared_ptr<const DataTarget> FormatCopyFunction::MakeTarget(const Schema& schema,
+                                                                 FileSetSpec spec,
+                                                                 const OptionValues& options,
+                                                                 ThreadPool* pool) const {
+  return std::make_shared<FileSetTarget>(*format_, options, schema, std::move(spec), pool);
 }
 
 std::unique_ptr<DataSource> FormatCopyFunction::OpenSource(const std::string& pattern,

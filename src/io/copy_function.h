@@ -8,7 +8,8 @@
 #include <vector>
 
 #include "io/data_source.h"
-#include "io/file_writer.h"
+#include "io/data_writer.h"
+#include "io/file_set_target.h"
 #include "io/option_spec.h"
 #include "vector/schema.h"
 
@@ -19,8 +20,8 @@ class FileFormatRegistry;
 class ThreadPool;
 
 // What COPY does for one FORMAT name: the options COPY ... TO and COPY ... FROM take (besides
-// the generic FORMAT, PARTITION_BY and MAX_FILES_PER_PARTITION), the writer of one output file
-// and the source of COPY ... FROM. Every FileFormat is one (FormatCopyFunction); targets that
+// the generic FORMAT, PARTITION_BY and MAX_FILES_PER_PARTITION), the DataTarget COPY ... TO
+// writes through (the plan's write node) and the source of COPY ... FROM. Every FileFormat is one (FormatCopyFunction); targets that
 // are not file formats register their own. Implementations are immutable and thread-safe.
 class CopyFunction {
  public:
@@ -29,12 +30,12 @@ class CopyFunction {
   virtual std::string name() const = 0;
   virtual const std::vector<OptionSpec>& to_options() const = 0;
   virtual const std::vector<OptionSpec>& from_options() const = 0;
-  // Ending of the part files of a partitioned write (".parquet").
-  virtual std::string file_extension() const = 0;
-  // REQUIRES: `options` validated against to_options(). `pool` may be null.
-  virtual std::unique_ptr<FileWriter> CreateWriter(const std::string& path, const Schema& schema,
-                                                   const OptionValues& options,
-                                                   ThreadPool* pool) const = 0;
+  // Where COPY ... TO writes rows of `schema`: `spec` gives the path and layout.
+  // REQUIRES: `options` validated against to_options(). `pool` may be null; it must outlive
+  // the writes.
+  virtual std::shared_ptr<const DataTarget> MakeTarget(const Schema& schema, FileSetSpec spec,
+                                                       const OptionValues& options,
+                                                       ThreadPool* pool) const = 0;
   // REQUIRES: `options` validated against from_options().
   virtual std::unique_ptr<DataSource> OpenSource(const std::string& pattern,
                                                  const OptionValues& options) const = 0;
@@ -44,7 +45,8 @@ class CopyFunction {
   OptionValues NewFromOptions() const;
 };
 
-// COPY for a FileFormat: its write options, writer, read options and reader.
+// COPY for a FileFormat: its write options, a FileSetTarget of its files, its read options
+// and reader.
 class FormatCopyFunction : public CopyFunction {
  public:
   // `format` must outlive this.
@@ -52,10 +54,9 @@ class FormatCopyFunction : public CopyFunction {
   std::string name() const override;
   const std::vector<OptionSpec>& to_options() const override;
   const std::vector<OptionSpec>& from_options() const override;
-  std::string file_extension() const override;
-  std::unique_ptr<FileWriter> CreateWriter(const std::string& path, const Schema& schema,
-                                           const OptionValues& options,
-                                           ThreadPool* pool) const override;
+  std::shared_ptr<const DataTarget> MakeTarget(const Schema& schema, FileSetSpec spec,
+                                               const OptionValues& options,
+                                               ThreadPool* pool) const override;
   std::unique_ptr<DataSource> OpenSource(const std::string& pattern,
                                          const OptionValues& options) const override;
 

@@ -1,6 +1,7 @@
 #include "io/csv_format.h"
 
 #include "io/csv_reader.h"
+#include "io/file.h"
 
 namespace sluice {
 
@@ -95,10 +96,21 @@ std::unique_ptr<DataSource> CsvFormat::OpenFiles(const std::string& path_or_glob
   return CsvSource::Open(path_or_glob, ReadOptionsFrom(options));
 }
 
-std::unique_ptr<FileWriter> CsvFormat::CreateWriter(const std::string& path, const Schema& schema,
+std::unique_ptr<DataSink> CsvFormat::CreateFileSink(const std::string& path, const Schema& schema,
                                                     const OptionValues& options,
                                                     ThreadPool* pool) const {
   return std::make_unique<CsvWriter>(path, schema, WriteOptionsFrom(options));
+}
+
+void CsvFormat::ConcatenateFiles(const std::vector<std::string>& parts, const std::string& path,
+                                 const Schema& schema, const OptionValues& options) const {
+  const auto header =
+      static_cast<int64_t>(CsvWriter::HeaderLine(schema, WriteOptionsFrom(options)).size());
+  AtomicFileWriter out(path);
+  for (size_t p = 0; p < parts.size(); p++) {
+    AppendFileRange(out, FileReader(parts[p]), p == 0 ? 0 : header, -1);
+  }
+  out.Commit();
 }
 
 }  // namespace sluice

@@ -16,9 +16,12 @@ class CsvFormat : public FileFormat {
   const std::vector<OptionSpec>& write_options() const override;
   std::unique_ptr<DataSource> OpenFiles(const std::string& path_or_glob,
                                         const OptionValues& options) const override;
-  std::unique_ptr<FileWriter> CreateWriter(const std::string& path, const Schema& schema,
+  std::unique_ptr<DataSink> CreateFileSink(const std::string& path, const Schema& schema,
                                            const OptionValues& options,
                                            ThreadPool* pool) const override;
+  // Keeps the header line of the first part only.
+  void ConcatenateFiles(const std::vector<std::string>& parts, const std::string& path,
+                        const Schema& schema, const OptionValues& options) const override;
 
   // The typed options that validated user options stand for.
   static CsvOptions ReadOptionsFrom(const OptionValues& options);

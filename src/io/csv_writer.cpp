@@ -17,6 +17,28 @@ namespace {
 // Bytes collected before each write: large writes, bounded memory.
 constexpr size_t kFlushBytes = 1 << 20;
 
+// Appends `text` as one field: quoted when it holds the delimiter, the quote or a line
+// break, is empty or equals the NULL text.
+void AppendField(std::string_view text, const CsvWriteOptions& options, std::string* out) {
+  const char delimiter = options.delimiter;
+  const char quote = options.quote;
+  bool needs_quotes = text.empty() || text == options.null_string;
+  for (size_t i = 0; !needs_quotes && i < text.size(); i++) {
+    const char c = text[i];
+    needs_quotes = c == delimiter || c == quote || c == '\n' || c == '\r';
+  }
+  if (!needs_quotes) {
+    out->append(text);
+    return;
+  }
+  out->push_back(quote);
+  for (const char c : text) {
+    if (c == quote) out->push_back(quote);
+    out->push_back(c);
+  }
+  out->push_back(quote);
+}
+
 template <typename T>
 void AppendInteger(std::string* out, T value) {
   char digits[48];
@@ -82,19 +104,24 @@ CsvWriter::CsvWriter(std::string path, Schema schema, CsvWriteOptions options)
     : schema_(std::move(schema)), options_(std::move(options)) {
   file_ = std::make_unique<AtomicFileWriter>(std::move(path));
   buffer_.reserve(kFlushBytes + (64 << 10));
-  if (options_.header) {
-    for (size_t c = 0; c < schema_.size(); c++) {
-      if (c > 0) buffer_.push_back(options_.delimiter);
-      AppendString(schema_.field(c).name);
-    }
-    buffer_.push_back('\n');
+  buffer_ = HeaderLine(schema_, options_);
+}
+
+std::string CsvWriter::HeaderLine(const Schema& schema, const CsvWriteOptions& options) {
+  std::string line;
+  if (!options.header) return line;
+  for (size_t c = 0; c < schema.size(); c++) {
+    if (c > 0) line.push_back(options.delimiter);
+    AppendField(schema.field(c).name, options, &line);
   }
+  line.push_back('\n');
+  return line;
 }
 
 CsvWriter::~CsvWriter() = default;
 
-void CsvWriter::Append(const Batch& batch) {
-  SLUICE_CHECK(!finished_, "append after Finish");
+void CsvWriter::Write(const Batch& batch) {
+  SLUICE_CHECK(!finished_, "write after Close");
   SLUICE_CHECK(batch.num_columns() == schema_.size(), "columns={} schema={}",
                batch.num_columns(), schema_.size());
   const size_t num_columns = batch.num_columns();
@@ -115,33 +142,15 @@ void CsvWriter::FlushIfFull() {
   buffer_.clear();
 }
 
-void CsvWriter::Finish() {
-  SLUICE_CHECK(!finished_, "Finish called twice");
+void CsvWriter::Close() {
+  SLUICE_CHECK(!finished_, "Close called twice");
   if (!buffer_.empty()) file_->Write(buffer_);
   buffer_.clear();
   file_->Commit();
   finished_ = true;
 }
 
-void CsvWriter::AppendString(std::string_view text) {
-  const char delimiter = options_.delimiter;
-  const char quote = options_.quote;
-  bool needs_quotes = text.empty() || text == options_.null_string;
-  for (size_t i = 0; !needs_quotes && i < text.size(); i++) {
-    const char c = text[i];
-    needs_quotes = c == delimiter || c == quote || c == '\n' || c == '\r';
-  }
-  if (!needs_quotes) {
-    buffer_.append(text);
-    return;
-  }
-  buffer_.push_back(quote);
-  for (const char c : text) {
-    if (c == quote) buffer_.push_back(quote);
-    buffer_.push_back(c);
-  }
-  buffer_.push_back(quote);
-}
+void CsvWriter::AppendString(std::string_view text) { AppendField(text, options_, &buffer_); }
 
 void CsvWriter::AppendValue(const Column& column, size_t row) {
   if (column.is_constant()) row = 0;

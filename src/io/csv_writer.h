@@ -5,7 +5,7 @@
 #include <string>
 
 #include "io/file.h"
-#include "io/file_writer.h"
+#include "io/data_writer.h"
 #include "vector/batch.h"
 #include "vector/schema.h"
 
@@ -23,10 +23,10 @@ struct CsvWriteOptions {
 // Writes batches as an RFC 4180 CSV file: fields quoted when they hold the delimiter, the
 // quote or a line break (quotes doubled), dates and timestamps ISO, doubles in shortest
 // round-trip form, decimals plain, booleans true/false. The file appears at `path` only on
-// Finish(): until then rows go to a temporary file beside it, which is removed if the writer
-// is destroyed without Finish (so a failed query leaves any previous file intact).
+// Close(): until then rows go to a temporary file beside it, which is removed if the writer
+// is destroyed without Close (so a failed query leaves any previous file intact).
 // Not thread-safe.
-class CsvWriter : public FileWriter {
+class CsvWriter : public DataSink {
  public:
   // Throws IOError when the temporary file cannot be created.
   CsvWriter(std::string path, Schema schema, CsvWriteOptions options = {});
@@ -35,10 +35,13 @@ class CsvWriter : public FileWriter {
   CsvWriter& operator=(const CsvWriter&) = delete;
 
   // REQUIRES: batch has the writer's schema (column types).
-  void Append(const Batch& batch) override;
+  void Write(const Batch& batch) override;
   // Flushes, syncs and renames the file into place. REQUIRES: called once, last.
-  void Finish() override;
-  int64_t rows_written() const override { return rows_; }
+  void Close() override;
+  int64_t rows_written() const { return rows_; }
+
+  // The first line a writer with `options` writes for `schema` ("" without a header).
+  static std::string HeaderLine(const Schema& schema, const CsvWriteOptions& options);
 
  private:
   void AppendValue(const Column& column, size_t row);

@@ -19,6 +19,12 @@ class DataSink {
   virtual void Write(const Batch& batch) = 0;
   // Finishes the sink's files. REQUIRES: called once, after the last Write.
   virtual void Close() = 0;
+  // Bytes of rows the sink holds before encoding them (a row group being filled); a sink
+  // that writes as it goes holds none.
+  virtual int64_t buffered_bytes() const { return 0; }
+  // Writes out what the sink holds (an early, smaller row group), so that a caller holding
+  // many open sinks stays within its memory. REQUIRES: not closed.
+  virtual void Flush() {}
 };
 
 // One write in progress, the counterpart of DataSource and the seam of every write operator

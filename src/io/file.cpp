@@ -169,4 +169,20 @@ void AtomicFileWriter::Commit() {
   }
 }
 
+void AppendFileRange(AtomicFileWriter& out, const FileReader& in, int64_t offset, int64_t length) {
+  if (length < 0) length = in.size() - offset;
+  PooledBuffer buffer(size_t{1} << 20);
+  while (length > 0) {
+    const size_t want = static_cast<size_t>(std::min<int64_t>(length, buffer.size()));
+    const size_t got = in.ReadAt(offset, buffer.data(), want);
+    if (got == 0) {
+      throw IOError(fmt::format("File '{}' ended at {} while {} more bytes were expected",
+                                in.path(), offset, length));
+    }
+    out.Write(std::string_view(buffer.data(), got));
+    offset += static_cast<int64_t>(got);
+    length -= static_cast<int64_t>(got);
+  }
+}
+
 }  // namespace sluice

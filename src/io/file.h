@@ -101,4 +101,8 @@ class AtomicFileWriter {
   bool committed_ = false;
 };
 
+// Copies `length` bytes of `in` from `offset` (to its end when `length` < 0) to `out`.
+// Throws IOError when the file is shorter or a read fails.
+void AppendFileRange(AtomicFileWriter& out, const FileReader& in, int64_t offset, int64_t length);
+
 }  // namespace sluice

@@ -1,5 +1,6 @@
 #include "io/file_format.h"
 
+#include "io/file.h"
 #include "io/hive_dataset.h"
 
 namespace sluice {
@@ -18,11 +19,11 @@ std::string FileFormat::WriteExtension() const {
   return all.empty() ? "" : all[0];
 }
 
-FileTarget FileFormat::MakeTarget(OptionValues options, ThreadPool* pool) const {
-  return FileTarget{WriteExtension(), [this, options = std::move(options), pool](
-                                          const std::string& path, const Schema& schema) {
-                      return CreateWriter(path, schema, options, pool);
-                    }};
+void FileFormat::ConcatenateFiles(const std::vector<std::string>& parts, const std::string& path,
+                                  const Schema& schema, const OptionValues& options) const {
+  AtomicFileWriter out(path);
+  for (const std::string& part : parts) AppendFileRange(out, FileReader(part), 0, -1);
+  out.Commit();
 }
 
 }  // namespace sluice

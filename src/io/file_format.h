@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "io/data_source.h"
-#include "io/file_writer.h"
+#include "io/data_writer.h"
 #include "io/option_spec.h"
 #include "vector/schema.h"
 
@@ -16,7 +16,8 @@ class ThreadPool;
 
 // A file format Sluice reads and writes (CSV, JSON lines, Parquet, or one registered by an
 // embedder): how a file is recognized (extensions, first bytes), the options reading and
-// writing take (typed, with defaults), a reader (a DataSource) and a writer. Every place
+// writing take (typed, with defaults), a reader (a DataSource) and the DataSink that writes
+// one file (FileSetTarget lays the files of a write out and commits them). Every place
 // that deals with files (FROM 'path', read_<name>(), COPY, DataFrameWriter) finds formats in
 // the FileFormatRegistry, so a new format is one class plus one registration line.
 // Implementations are immutable and thread-safe.
@@ -43,11 +44,19 @@ class FileFormat {
   // against read_options(). Throws IOError / InvalidInputError for unreadable files.
   virtual std::unique_ptr<DataSource> OpenFiles(const std::string& path_or_glob,
                                                 const OptionValues& options) const = 0;
-  // A writer of one file at `path`. REQUIRES: `options` validated against write_options().
-  // `pool` (may be null) helps encode and must outlive the writer.
-  virtual std::unique_ptr<FileWriter> CreateWriter(const std::string& path, const Schema& schema,
+  // A sink writing one file at `path` with the rows of `schema`; the file appears there only
+  // on Close (until then it has a temporary name, removed if the sink is destroyed first).
+  // REQUIRES: `options` validated against write_options(). `pool` (may be null) helps encode
+  // and must outlive the sink. Throws IOError when the file cannot be created.
+  virtual std::unique_ptr<DataSink> CreateFileSink(const std::string& path, const Schema& schema,
                                                    const OptionValues& options,
                                                    ThreadPool* pool) const = 0;
+  // Joins files written by CreateFileSink (same schema and options) into one file at `path`
+  // (atomically), their rows in the order given: the single file of a write that ran in
+  // parallel. The default appends their bytes, which suits formats of independent lines
+  // (JSON lines); formats with a header or a footer override it.
+  virtual void ConcatenateFiles(const std::vector<std::string>& parts, const std::string& path,
+                                const Schema& schema, const OptionValues& options) const;
 
   // Empty option sets to fill from user input; `owner` names the caller in errors.
   OptionValues NewReadOptions(std::string owner) const {
@@ -61,9 +70,6 @@ class FileFormat {
   std::unique_ptr<DataSource> Open(const std::string& pattern, const OptionValues& options) const;
   // The extension written: extensions()[0].
   std::string WriteExtension() const;
-  // Files of this format written with `options` (validated against write_options()); `pool`
-  // as for CreateWriter.
-  FileTarget MakeTarget(OptionValues options, ThreadPool* pool) const;
 
   static constexpr size_t kSniffBytes = 16;
 };

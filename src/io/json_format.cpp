@@ -49,7 +49,7 @@ std::unique_ptr<DataSource> JsonFormat::OpenFiles(const std::string& path_or_glo
   return JsonSource::Open(path_or_glob, ReadOptionsFrom(options));
 }
 
-std::unique_ptr<FileWriter> JsonFormat::CreateWriter(const std::string& path, const Schema& schema,
+std::unique_ptr<DataSink> JsonFormat::CreateFileSink(const std::string& path, const Schema& schema,
                                                      const OptionValues& options,
                                                      ThreadPool* pool) const {
   return std::make_unique<JsonWriter>(path, schema);

@@ -19,7 +19,7 @@ class JsonFormat : public FileFormat {
   const std::vector<OptionSpec>& write_options() const override;
   std::unique_ptr<DataSource> OpenFiles(const std::string& path_or_glob,
                                         const OptionValues& options) const override;
-  std::unique_ptr<FileWriter> CreateWriter(const std::string& path, const Schema& schema,
+  std::unique_ptr<DataSink> CreateFileSink(const std::string& path, const Schema& schema,
                                            const OptionValues& options,
                                            ThreadPool* pool) const override;
 

@@ -38,8 +38,8 @@ JsonWriter::JsonWriter(std::string path, Schema schema) : schema_(std::move(sche
 
 JsonWriter::~JsonWriter() = default;
 
-void JsonWriter::Append(const Batch& batch) {
-  SLUICE_CHECK(!finished_, "append after Finish");
+void JsonWriter::Write(const Batch& batch) {
+  SLUICE_CHECK(!finished_, "write after Close");
   SLUICE_CHECK(batch.num_columns() == schema_.size(), "columns={} schema={}",
                batch.num_columns(), schema_.size());
   for (size_t row = 0; row < batch.num_rows(); row++) {
@@ -57,8 +57,8 @@ void JsonWriter::Append(const Batch& batch) {
   rows_ += static_cast<int64_t>(batch.num_rows());
 }
 
-void JsonWriter::Finish() {
-  SLUICE_CHECK(!finished_, "Finish called twice");
+void JsonWriter::Close() {
+  SLUICE_CHECK(!finished_, "Close called twice");
   if (!buffer_.empty()) file_->Write(buffer_);
   buffer_.clear();
   file_->Commit();

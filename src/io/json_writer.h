@@ -5,7 +5,7 @@
 #include <string>
 
 #include "io/file.h"
-#include "io/file_writer.h"
+#include "io/data_writer.h"
 #include "vector/batch.h"
 #include "vector/schema.h"
 
@@ -14,9 +14,9 @@ namespace sluice {
 // Writes batches as JSON lines: one object per row with the columns as keys in order; NULL as
 // null, numbers and booleans unquoted (decimals in plain notation; non-finite doubles as
 // null, which JSON cannot express), strings, dates, timestamps and intervals as strings.
-// Atomic like CsvWriter: the file appears at `path` only on Finish().
+// Atomic like CsvWriter: the file appears at `path` only on Close().
 // Not thread-safe.
-class JsonWriter : public FileWriter {
+class JsonWriter : public DataSink {
  public:
   // Throws IOError when the temporary file cannot be created.
   JsonWriter(std::string path, Schema schema);
@@ -25,10 +25,10 @@ class JsonWriter : public FileWriter {
   JsonWriter& operator=(const JsonWriter&) = delete;
 
   // REQUIRES: batch has the writer's schema (column types).
-  void Append(const Batch& batch) override;
+  void Write(const Batch& batch) override;
   // Flushes, syncs and renames the file into place. REQUIRES: called once, last.
-  void Finish() override;
-  int64_t rows_written() const override { return rows_; }
+  void Close() override;
+  int64_t rows_written() const { return rows_; }
 
  private:
   void AppendValue(const Column& column, size_t row);

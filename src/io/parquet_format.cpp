@@ -47,11 +47,17 @@ std::unique_ptr<DataSource> ParquetFormat::OpenFiles(const std::string& path_or_
   return ParquetSource::Open(path_or_glob);
 }
 
-std::unique_ptr<FileWriter> ParquetFormat::CreateWriter(const std::string& path,
+std::unique_ptr<DataSink> ParquetFormat::CreateFileSink(const std::string& path,
                                                         const Schema& schema,
                                                         const OptionValues& options,
                                                         ThreadPool* pool) const {
   return std::make_unique<ParquetWriter>(path, schema, WriteOptionsFrom(options), pool);
+}
+
+void ParquetFormat::ConcatenateFiles(const std::vector<std::string>& parts,
+                                     const std::string& path, const Schema& schema,
+                                     const OptionValues& options) const {
+  ParquetWriter::Concatenate(parts, path);
 }
 
 }  // namespace sluice

@@ -17,9 +17,12 @@ class ParquetFormat : public FileFormat {
   std::unique_ptr<DataSource> OpenFiles(const std::string& path_or_glob,
                                         const OptionValues& options) const override;
   // Encodes row groups on `pool` when given.
-  std::unique_ptr<FileWriter> CreateWriter(const std::string& path, const Schema& schema,
+  std::unique_ptr<DataSink> CreateFileSink(const std::string& path, const Schema& schema,
                                            const OptionValues& options,
                                            ThreadPool* pool) const override;
+  // Joins the parts' row groups under one footer (ParquetWriter::Concatenate).
+  void ConcatenateFiles(const std::vector<std::string>& parts, const std::string& path,
+                        const Schema& schema, const OptionValues& options) const override;
 
   static ParquetWriteOptions WriteOptionsFrom(const OptionValues& options);
 };

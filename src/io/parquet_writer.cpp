@@ -31,15 +31,44 @@ ParquetWriter::ParquetWriter(std::string path, Schema schema, ParquetWriteOption
 
 ParquetWriter::~ParquetWriter() = default;
 
-void ParquetWriter::Append(const Batch& batch) {
+void ParquetWriter::Write(const Batch& batch) {
   SLUICE_CHECK(!finished_);
   SLUICE_CHECK(batch.num_columns() == schema_.size(), "columns={} schema={}", batch.num_columns(),
                schema_.size());
+  // Small batches (a Hive-partitioned write gives each file a few rows of every batch) are
+  // copied together first: held one by one, their fixed costs would outweigh their rows.
+  // Row groups smaller than a batch take the rows as they come (a table cutting small files).
+  if (batch.num_rows() < kSmallBatchRows &&
+      options_.row_group_rows >= static_cast<int64_t>(kBatchSize)) {
+    if (small_ == nullptr) {
+      small_ = std::make_unique<BatchBuilder>(schema_, kBatchSize);
+      // What the builder allocates up front: kBatchSize values of at most 16 bytes a column.
+      small_bytes_ = static_cast<int64_t>(kBatchSize * 16 * schema_.size());
+    }
+    small_->Append(batch, 0, batch.num_rows());
+    small_bytes_ += static_cast<int64_t>(batch.MemoryBytes());
+    if (small_->Full()) DrainSmall();
+    return;
+  }
+  DrainSmall();
+  AddRows(batch);
+}
+
+void ParquetWriter::DrainSmall() {
+  if (small_ == nullptr) return;
+  const Batch rows = small_->Finish();
+  small_.reset();
+  small_bytes_ = 0;
+  if (rows.num_rows() > 0) AddRows(rows);
+}
+
+void ParquetWriter::AddRows(const Batch& batch) {
   size_t offset = 0;
   while (offset < batch.num_rows()) {
     const size_t room = static_cast<size_t>(options_.row_group_rows - pending_rows_);
     const size_t n = std::min(room, batch.num_rows() - offset);
     pending_.push_back(offset == 0 && n == batch.num_rows() ? batch : batch.Slice(offset, n));
+    pending_bytes_ += static_cast<int64_t>(pending_.back().MemoryBytes());
     pending_rows_ += static_cast<int64_t>(n);
     offset += n;
     if (pending_rows_ >= options_.row_group_rows) FlushRowGroup();
@@ -52,6 +81,8 @@ void ParquetWriter::FlushRowGroup() {
   full_group_rows_.push_back(pending_rows_);
   pending_.clear();
   pending_rows_ = 0;
+  full_bytes_ += pending_bytes_;
+  pending_bytes_ = 0;
   // With a pool, as many row groups as it has threads are encoded together, so that one
   // slow column (long strings) does not leave the other threads idle.
   const size_t together = encode_pool_ != nullptr ? encode_pool_->threads() : 1;
@@ -111,10 +142,28 @@ void ParquetWriter::EncodeRowGroups() {
   }
   full_groups_.clear();
   full_group_rows_.clear();
+  full_bytes_ = 0;
 }
 
-void ParquetWriter::Finish() {
+void ParquetWriter::Flush() {
   SLUICE_CHECK(!finished_);
+  // Encoding the full row groups frees most; the one being filled ends early only when
+  // there are none.
+  DrainSmall();
+  if (full_groups_.empty()) FlushRowGroup();
+  EncodeRowGroups();
+  ReleaseBuffers();
+}
+
+void ParquetWriter::ReleaseBuffers() {
+  std::vector<std::string>().swap(column_buffers_);
+  std::lock_guard<std::mutex> lock(scratch_mutex_);
+  free_scratch_.clear();
+}
+
+void ParquetWriter::Close() {
+  SLUICE_CHECK(!finished_);
+  DrainSmall();
   FlushRowGroup();
   EncodeRowGroups();
   metadata_.version = 1;
@@ -129,6 +178,8 @@ void ParquetWriter::Finish() {
   file_->Write(buffer_);
   file_->Commit();
   finished_ = true;
+  std::string().swap(buffer_);
+  ReleaseBuffers();
 }
 
 }  // namespace sluice

@@ -62,14 +62,14 @@ class PartFile {
   virtual int64_t Finish() = 0;
 };
 
-// CsvWriter and ParquetWriter share this interface without a common base.
+// A CsvWriter or ParquetWriter, which also count their rows.
 template <typename Writer>
 class PartFileOf final : public PartFile {
  public:
   PartFileOf(const std::string& path, const Schema& schema) : writer_(path, schema) {}
-  void Append(const Batch& batch) override { writer_.Append(batch); }
+  void Append(const Batch& batch) override { writer_.Write(batch); }
   int64_t Finish() override {
-    writer_.Finish();
+    writer_.Close();
     return writer_.rows_written();
   }
 

@@ -3,6 +3,7 @@
 // change: the registries are the only door.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -21,10 +22,10 @@ namespace fs = std::filesystem;
 
 // Writes the first column's values, one per line (NULL as an empty line), upper-cased when
 // the `upper` option is set.
-class LinesWriter : public FileWriter {
+class LinesWriter : public DataSink {
  public:
   LinesWriter(std::string path, bool upper) : path_(std::move(path)), upper_(upper) {}
-  void Append(const Batch& batch) override {
+  void Write(const Batch& batch) override {
     for (size_t r = 0; r < batch.num_rows(); r++) {
       const Value v = batch.column(0)->GetValue(r);
       std::string text = v.is_null() ? "" : v.ToString();
@@ -35,8 +36,7 @@ class LinesWriter : public FileWriter {
       rows_++;
     }
   }
-  void Finish() override { std::ofstream(path_) << "#lines\n" << text_; }
-  int64_t rows_written() const override { return rows_; }
+  void Close() override { std::ofstream(path_) << "#lines\n" << text_; }
 
  private:
   std::string path_;
@@ -44,6 +44,9 @@ class LinesWriter : public FileWriter {
   std::string text_;
   int64_t rows_ = 0;
 };
+
+// Sinks opened by LinesFormat, for the tests that count them.
+std::atomic<int> lines_sinks_opened{0};
 
 class LinesFormat : public FileFormat {
  public:
@@ -81,10 +84,23 @@ class LinesFormat : public FileFormat {
     schema.Add(Field{"line", TypeId::kVarchar, true, ""});
     return std::make_unique<MemoryTable>(schema, std::vector<Batch>{Batch({column}, lines.size())});
   }
-  std::unique_ptr<FileWriter> CreateWriter(const std::string& path, const Schema& schema,
+  std::unique_ptr<DataSink> CreateFileSink(const std::string& path, const Schema& schema,
                                            const OptionValues& options,
                                            ThreadPool* pool) const override {
+    lines_sinks_opened++;
     return std::make_unique<LinesWriter>(path, options.Bool("upper"));
+  }
+  // One header, then every part's lines.
+  void ConcatenateFiles(const std::vector<std::string>& parts, const std::string& path,
+                        const Schema& schema, const OptionValues& options) const override {
+    std::ofstream out(path);
+    out << "#lines\n";
+    for (const std::string& part : parts) {
+      std::ifstream in(part);
+      std::string line;
+      std::getline(in, line);
+      while (std::getline(in, line)) out << line << "\n";
+    }
   }
 };
 
@@ -154,6 +170,23 @@ TEST_F(FileFormatPluginTest, CopyToChoosesTheFormatByExtensionOrFormatOption) {
   // FORMAT wins over the extension; the format's own option reaches its writer.
   Run("COPY (SELECT word FROM words ORDER BY n) TO '" + Path("b.csv") + "' (FORMAT lines, UPPER)");
   EXPECT_EQ(ReadText(dir_ / "b.csv"), "#lines\nAPPLE\n\nCHERRY\n");
+}
+
+TEST_F(FileFormatPluginTest, CopyStreamsEveryTaskIntoASinkOfTheFormat) {
+  // Three partitions: each task writes its own part through the format's sink, and the
+  // commit joins them with the format's ConcatenateFiles, rows in order.
+  const int before = lines_sinks_opened.load();
+  Run("COPY (SELECT CAST(range AS VARCHAR) AS v FROM range(0, 2) UNION ALL "
+      "SELECT CAST(range AS VARCHAR) FROM range(2, 4) UNION ALL "
+      "SELECT CAST(range AS VARCHAR) FROM range(4, 5)) TO '" +
+      Path("r.lines") + "'");
+  EXPECT_EQ(lines_sinks_opened.load() - before, 3);
+  EXPECT_EQ(ReadText(dir_ / "r.lines"), "#lines\n0\n1\n2\n3\n4\n");
+  EXPECT_EQ(Query("EXPLAIN COPY words TO '" + Path("n.lines") + "'").size(), 1u);
+  EXPECT_FALSE(fs::exists(dir_ / "n.lines"));
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    EXPECT_EQ(entry.path().filename(), "r.lines");
+  }
 }
 
 TEST_F(FileFormatPluginTest, CopyOptionsAreCheckedAgainstTheFormat) {

@@ -59,9 +59,9 @@ TEST(CsvWriterTest, FormatsAndQuotes) {
   const std::string path = dir.path() + "/out.csv";
   const Batch batch = MakeBatch();
   CsvWriter writer(path, SchemaOf(batch, kNames));
-  writer.Append(batch);
+  writer.Write(batch);
   EXPECT_FALSE(std::filesystem::exists(path));
-  writer.Finish();
+  writer.Close();
   EXPECT_EQ(ReadFile(path),
             "i,d,s,b,day,ts,m\n"
             "1,0.1,plain,true,2024-03-01,2024-03-01 12:30:00.25,123.45\n"
@@ -76,8 +76,8 @@ TEST(CsvWriterTest, RoundTrip) {
   const Batch batch = MakeBatch();
   const Schema schema = SchemaOf(batch, kNames);
   CsvWriter writer(path, schema);
-  for (int i = 0; i < 1000; i++) writer.Append(batch);  // several flushes
-  writer.Finish();
+  for (int i = 0; i < 1000; i++) writer.Write(batch);  // several flushes
+  writer.Close();
   CsvOptions options;
   options.schema = schema;
   auto source = CsvSource::Open(path, options);
@@ -107,8 +107,8 @@ TEST(CsvWriterTest, NullStringOption) {
   options.null_string = "NULL";
   options.header = false;
   CsvWriter writer(path, testing::MakeSchema({{"s", TypeId::kVarchar}}), options);
-  writer.Append(Batch({column}, 3));
-  writer.Finish();
+  writer.Write(Batch({column}, 3));
+  writer.Close();
   EXPECT_EQ(ReadFile(path), "\"NULL\"\nNULL\n\"\"\n");
   CsvOptions read;
   read.null_strings = {"NULL"};
@@ -128,8 +128,8 @@ TEST(CsvWriterTest, UnfinishedWriterLeavesOldFileIntact) {
   {
     const Batch batch = MakeBatch();
     CsvWriter writer(path, SchemaOf(batch, kNames));
-    writer.Append(batch);
-    // Destroyed without Finish: the error path.
+    writer.Write(batch);
+    // Destroyed without Close: the error path.
   }
   EXPECT_EQ(ReadFile(path), "old contents\n");
   int files = 0;

@@ -80,7 +80,7 @@ TEST_F(TempFiles, SniffsByExtensionThenContent) {
   Schema schema;
   schema.Add(Field{"x", TypeId::kBigInt, true, ""});
   ParquetWriter writer((dir_ / "d.bin").string(), schema);
-  writer.Finish();
+  writer.Close();
   EXPECT_EQ(formats.Sniff((dir_ / "d.bin").string()).name(), "parquet");
   // A directory or glob: its first file decides.
   fs::create_directories(dir_ / "sub");
@@ -204,9 +204,8 @@ TEST(CopyFunctionRegistry, RegistersTargetsThatAreNotFormats) {
     std::string name() const override { return "null_sink"; }
     const std::vector<OptionSpec>& to_options() const override { return options_; }
     const std::vector<OptionSpec>& from_options() const override { return options_; }
-    std::string file_extension() const override { return ""; }
-    std::unique_ptr<FileWriter> CreateWriter(const std::string&, const Schema&, const OptionValues&,
-                                             ThreadPool*) const override {
+    std::shared_ptr<const DataTarget> MakeTarget(const Schema&, FileSetSpec, const OptionValues&,
+                                                 ThreadPool*) const override {
       return nullptr;
     }
     std::unique_ptr<DataSource> OpenSource(const std::string&, const OptionValues&) const override {

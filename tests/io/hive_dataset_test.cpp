@@ -7,7 +7,7 @@
 #include "io/hive_dataset.h"
 #include "io/parquet_reader.h"
 #include "io/parquet_writer.h"
-#include "io/partitioned_writer.h"
+#include "io/hive_partition_sink.h"
 
 namespace sluice {
 namespace {
@@ -54,10 +54,15 @@ TEST(HiveDataset, PartitionColumnsAndPruning) {
   // Two tasks write rows of three regions: region becomes directories.
   for (int task = 0; task < 2; task++) {
     const FileFormat& parquet = FileFormats().Get("parquet");
-    PartitionedWriter writer(root.string(), schema, {1},
-                             parquet.MakeTarget(parquet.NewWriteOptions("test"), nullptr), task);
-    writer.Append(MakeBatch({1, 2, 3, 4}, {"eu", "us", "eu", "a/b"}));
-    writer.Finish();
+    const OptionValues options = parquet.NewWriteOptions("test");
+    HivePartitionSink writer(
+        root.string(), schema, {1}, parquet.WriteExtension(),
+        [&](const std::string& path, const Schema& s) {
+          return parquet.CreateFileSink(path, s, options, nullptr);
+        },
+        task, int64_t{16} << 20);
+    writer.Write(MakeBatch({1, 2, 3, 4}, {"eu", "us", "eu", "a/b"}));
+    writer.Close();
     EXPECT_EQ(writer.files_written(), 3);
   }
   auto source = OpenDataset(root.string(), HivePartitioning::kAuto,

@@ -146,8 +146,8 @@ TEST(JsonWriter, RoundTrip) {
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "out.json").string();
   JsonWriter writer(path, schema);
-  writer.Append(Batch({i, s, d}, 2));
-  writer.Finish();
+  writer.Write(Batch({i, s, d}, 2));
+  writer.Close();
   auto source = JsonSource::Open(path);
   EXPECT_EQ(source->schema().field(2).type.id(), TypeId::kDouble);
   const auto rows = ReadAll(*source);

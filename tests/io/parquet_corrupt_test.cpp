@@ -35,9 +35,9 @@ std::string SmallFile(const TempDir& dir, const std::string& name, ParquetWriteO
     }
     a->set_size(1000);
     b->set_size(1000);
-    writer.Append(Batch({a, b}, 1000));
+    writer.Write(Batch({a, b}, 1000));
   }
-  writer.Finish();
+  writer.Close();
   return path;
 }
 

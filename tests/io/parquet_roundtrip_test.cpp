@@ -77,8 +77,8 @@ std::string WriteFile(const TempDir& dir, const std::string& name, int64_t rows,
   const std::string path = dir.path() + "/" + name;
   const Schema schema = AllTypesSchema();
   ParquetWriter writer(path, schema, options);
-  for (const Batch& b : MakeBatches(schema, rows)) writer.Append(b);
-  writer.Finish();
+  for (const Batch& b : MakeBatches(schema, rows)) writer.Write(b);
+  writer.Close();
   EXPECT_EQ(writer.rows_written(), rows);
   return path;
 }
@@ -221,7 +221,7 @@ TEST(ParquetRoundTripTest, UnfinishedWriterLeavesNoFile) {
   const std::string path = dir.path() + "/x.parquet";
   {
     ParquetWriter writer(path, AllTypesSchema());
-    for (const Batch& b : MakeBatches(AllTypesSchema(), 10)) writer.Append(b);
+    for (const Batch& b : MakeBatches(AllTypesSchema(), 10)) writer.Write(b);
   }
   EXPECT_FALSE(std::filesystem::exists(path));
 }

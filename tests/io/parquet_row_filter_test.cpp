@@ -46,9 +46,9 @@ std::string WriteTestFile(const TempDir& dir, const std::string& name,
       col->set_size(n);
       columns.push_back(col);
     }
-    writer.Append(Batch(std::move(columns), n));
+    writer.Write(Batch(std::move(columns), n));
   }
-  writer.Finish();
+  writer.Close();
   return path;
 }
 
