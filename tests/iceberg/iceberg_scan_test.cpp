@@ -28,8 +28,8 @@ void WriteParquet(const std::string& path, const Schema& schema, const std::vect
   ParquetWriter writer(path, schema, options);
   std::vector<LogicalType> types;
   for (const auto& f : schema.fields()) types.push_back(f.type);
-  writer.Append(MakeBatch(types, rows));
-  writer.Finish();
+  writer.Write(MakeBatch(types, rows));
+  writer.Close();
 }
 
 void WriteBytes(const std::string& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
