@@ -246,24 +246,27 @@ StatementResult RunMerge(Session& session, SqlBinder& binder, const sql::MergeSt
   const LogicalPlanPtr rows = dml::RewrittenRows(target, rewrite, true);
   CheckUniqueMatches(session, binder, m, target, dml::FilteredRows(rows, narrow), marked,
                      condition);
-  // When no existing row can change (only WHEN NOT MATCHED), the unmatched source rows are
-  // appended and the table's files are kept; otherwise the files that may hold changed rows
-  // are rewritten from all their rows, joined with the source (outer: unmatched target rows
-  // are kept, unmatched source rows inserted).
+  // Existing rows can change (WHEN MATCHED, WHEN NOT MATCHED BY SOURCE): the files that may
+  // hold them are rewritten from all their rows, each joined with its source match if any
+  // (a left join: a small source is broadcast and the target streams in file order, so the
+  // new files keep the table's clustering). Unmatched source rows come from a second join,
+  // of the source with the target rows that may match; with only WHEN NOT MATCHED they are
+  // appended and the table's files are kept.
   const bool rewrite_files = clauses.matched || clauses.by_source;
-  LogicalPlanPtr joined;
+  LogicalPlanPtr changes;
+  auto add = [&](const LogicalPlanPtr& joined) {
+    LogicalPlanPtr changed =
+        dml::ApplyChanges(binder, m, target, joined, clauses.changes, dml::TargetColumns(target));
+    changes = changes ? MakeUnion(changes, changed) : changed;
+  };
   binder.At(m, [&] {
-    if (rewrite_files) {
-      joined = JoinRows(rows, marked, clauses.inserts ? JoinKind::kFull : JoinKind::kLeft,
-                        condition);
-    } else {
-      joined = MakeFilter(
+    if (rewrite_files) add(JoinRows(rows, marked, JoinKind::kLeft, condition));
+    if (clauses.inserts || !rewrite_files) {
+      add(MakeFilter(
           JoinRows(dml::FilteredRows(rows, narrow), marked, JoinKind::kRight, condition),
-          IsNull(Col(dml::kTargetRowId, target.qualifier)));
+          IsNull(Col(dml::kTargetRowId, target.qualifier))));
     }
   });
-  const LogicalPlanPtr changes =
-      dml::ApplyChanges(binder, m, target, joined, clauses.changes, dml::TargetColumns(target));
   const int64_t affected =
       dml::WriteChanges(session, target, changes,
                         rewrite_files ? std::optional<TableRewrite>(rewrite) : std::nullopt,
