@@ -8,6 +8,7 @@
 #include "catalog/warehouse.h"
 #include "common/strings.h"
 #include "io/row_id_source.h"
+#include "optimizer/cardinality.h"
 #include "optimizer/plan_rewrite.h"
 
 namespace sluice::dml {
@@ -73,6 +74,17 @@ LogicalPlanPtr FilteredRows(const LogicalPlanPtr& rows, const ExprPtr& filter) {
   } catch (const UserError&) {
     return rows;
   }
+}
+
+LogicalPlanPtr JoinSource(Session& session, const LogicalPlanPtr& source) {
+  double row_bytes = 0;
+  for (const auto& f : source->schema.fields()) {
+    // A string's bytes live beside its view: count a short one.
+    row_bytes += f.type.PhysicalSize() + (f.type.id() == TypeId::kVarchar ? 16 : 0);
+  }
+  const double bytes = opt::EstimateRows(*source) * row_bytes;
+  if (bytes <= static_cast<double>(session.memory().limit()) / 16) return source;
+  return WithJoinHint(source, "shuffle_hash");
 }
 
 BoundRelation ScopeOf(const Schema& schema) {

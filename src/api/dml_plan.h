@@ -54,6 +54,12 @@ LogicalPlanPtr RewrittenRows(const Target& target, const TableRewrite& rewrite, 
 // them (a key range whose comparison does not bind as the equality did: mixed types).
 LogicalPlanPtr FilteredRows(const LogicalPlanPtr& rows, const ExprPtr& filter);
 
+// `source` as the input of a join with the target: one whose rows may be large against the
+// memory budget is hinted to a shuffled hash join, which spills (the planner's estimate of a
+// stored table is its compressed size, and a broadcast table cannot spill); a small one is
+// left to the planner, which broadcasts it so that the target streams in file order.
+LogicalPlanPtr JoinSource(Session& session, const LogicalPlanPtr& source);
+
 // A scope over `schema` without a plan; names starting with '#' are hidden.
 BoundRelation ScopeOf(const Schema& schema);
 

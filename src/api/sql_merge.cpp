@@ -230,7 +230,7 @@ MergeClauses BindClauses(Session& session, SqlBinder& binder, const sql::MergeSt
 StatementResult RunMerge(Session& session, SqlBinder& binder, const sql::MergeStatement& m) {
   dml::Target target = dml::BindTarget(session, binder, m.target->name, m.target->alias);
   const BoundRelation source = binder.BindRelation(*m.source);
-  const LogicalPlanPtr marked = MarkedSource(source);
+  const LogicalPlanPtr marked = dml::JoinSource(session, MarkedSource(source));
   const Schema target_schema = TargetWithId(target);
   const MergeClauses clauses =
       BindClauses(session, binder, m, target, target_schema, marked->schema);
@@ -282,7 +282,8 @@ int64_t UpdateFrom(Session& session, SqlBinder& binder, const sql::UpdateStateme
                    const Target& target) {
   // A MERGE with one WHEN MATCHED THEN UPDATE where a target row matched by several source
   // rows takes the values of one of them.
-  const BoundRelation source = binder.BindRelation(*u.from);
+  BoundRelation source = binder.BindRelation(*u.from);
+  source.plan = JoinSource(session, source.plan);
   BoundRelation pair_scope = ScopeOf(Concat(TargetWithId(target), source.plan->schema));
   const BindScope scope{&pair_scope, nullptr};
   const ExprPtr condition = u.where ? Translate(session, binder, *u.where, scope) : nullptr;
