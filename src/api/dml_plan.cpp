@@ -13,8 +13,9 @@
 
 namespace sluice::dml {
 
-Target BindTarget(Session& session, SqlBinder& binder, const sql::QualifiedName& table,
-                  const std::string& alias) {
+Target BindTarget(Context& ctx, const sql::QualifiedName& table, const std::string& alias) {
+  Session& session = ctx.session;
+  SqlBinder& binder = ctx.binder;
   Target t;
   t.name = Join(table.parts, ".");
   if (!session.IsTable(t.name)) {
@@ -37,8 +38,9 @@ Target BindTarget(Session& session, SqlBinder& binder, const sql::QualifiedName&
   return t;
 }
 
-ExprPtr Translate(Session& session, SqlBinder& binder, const sql::Expr& e, const BindScope& scope) {
-  return session.ResolveSubqueries(binder.TranslateExpr(e, scope));
+ExprPtr Translate(Context& ctx, const sql::Expr& e, const BindScope& scope) {
+  ExprPtr translated = ctx.binder.TranslateExpr(e, scope);
+  return ctx.explain ? translated : ctx.session.ResolveSubqueries(translated);
 }
 
 TableRewrite PlanTargetRewrite(const Target& target, const ExprPtr& predicate) {
@@ -76,14 +78,14 @@ LogicalPlanPtr FilteredRows(const LogicalPlanPtr& rows, const ExprPtr& filter) {
   }
 }
 
-LogicalPlanPtr JoinSource(Session& session, const LogicalPlanPtr& source) {
+LogicalPlanPtr JoinSource(Context& ctx, const LogicalPlanPtr& source) {
   double row_bytes = 0;
   for (const auto& f : source->schema.fields()) {
     // A string's bytes live beside its view: count a short one.
     row_bytes += f.type.PhysicalSize() + (f.type.id() == TypeId::kVarchar ? 16 : 0);
   }
   const double bytes = opt::EstimateRows(*source) * row_bytes;
-  if (bytes <= static_cast<double>(session.memory().limit()) / 16) return source;
+  if (bytes <= static_cast<double>(ctx.session.memory().limit()) / 16) return source;
   return WithJoinHint(source, "shuffle_hash");
 }
 
@@ -100,8 +102,9 @@ std::vector<ExprPtr> TargetColumns(const Target& target) {
   return out;
 }
 
-std::vector<ExprPtr> BindSet(Session& session, SqlBinder& binder, const Target& target,
+std::vector<ExprPtr> BindSet(Context& ctx, const Target& target,
                              const std::vector<sql::SetClause>& set, const BindScope& scope) {
+  SqlBinder& binder = ctx.binder;
   std::vector<ExprPtr> values(target.schema.size());
   for (const auto& clause : set) {
     const int i = target.schema.Find(clause.target);
@@ -113,7 +116,7 @@ std::vector<ExprPtr> BindSet(Session& session, SqlBinder& binder, const Target& 
       binder.ThrowBind(clause,
                        fmt::format("Multiple assignments to same column \"{}\"", clause.target));
     }
-    values[i] = Translate(session, binder, *clause.value, scope);
+    values[i] = Translate(ctx, *clause.value, scope);
   }
   return values;
 }
@@ -153,10 +156,10 @@ LogicalPlanPtr ApplyChanges(SqlBinder& binder, const sql::AstNode& at, const Tar
   return binder.At(at, [&] { return MakeProject(rows, exprs); });
 }
 
-int64_t WriteChanges(Session& session, const Target& target, const LogicalPlanPtr& changes,
-                     std::optional<TableRewrite> rewrite, const std::string& statement) {
+WritePlan WriteChanges(const Target& target, const LogicalPlanPtr& changes,
+                       std::optional<TableRewrite> rewrite, const std::string& statement) {
   auto sink = std::make_shared<RewriteTarget>(target.store, std::move(rewrite), statement);
-  return session.RunWrite(*MakeChangeWrite(changes, std::move(sink)), target.name);
+  return WritePlan{MakeChangeWrite(changes, std::move(sink)), target.name};
 }
 
 }  // namespace sluice::dml

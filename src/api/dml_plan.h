@@ -22,6 +22,23 @@ class TableStore;
 // streams the kept rows into new files and commits once every task has succeeded.
 namespace dml {
 
+// What a statement is planned with. With `explain`, planning runs nothing (EXPLAIN): the
+// subqueries of its expressions stay in the plan, and the steps that would run a query
+// before the write (a count that finds nothing to change, the source's key range, the
+// duplicate-match checks) are left out.
+struct Context {
+  Session& session;
+  SqlBinder& binder;
+  bool explain = false;
+};
+
+// A statement's write: the change write plan into table `table`. A null plan when the
+// statement changes nothing (found without writing).
+struct WritePlan {
+  LogicalPlanPtr plan;
+  std::string table;
+};
+
 // The row id column of the target's rows in a join-based write (io/row_id_source.h).
 inline constexpr const char* kTargetRowId = "#tid";
 
@@ -34,12 +51,11 @@ struct Target {
   std::shared_ptr<TableStore> store;
 };
 
-Target BindTarget(Session& session, SqlBinder& binder, const sql::QualifiedName& table,
-                  const std::string& alias);
+Target BindTarget(Context& ctx, const sql::QualifiedName& table, const std::string& alias);
 
-// An expression of the statement with its subqueries run now and replaced by their values:
-// the statement judges data files by it before it runs its plan.
-ExprPtr Translate(Session& session, SqlBinder& binder, const sql::Expr& e, const BindScope& scope);
+// An expression of the statement with its subqueries run now and replaced by their values
+// (kept as subqueries when explaining): the statement judges data files by it.
+ExprPtr Translate(Context& ctx, const sql::Expr& e, const BindScope& scope);
 
 // The data files of the target that hold every row satisfying `predicate` (unbound, over
 // the target relation; null: every row), judged by their statistics: a statement that
@@ -58,7 +74,7 @@ LogicalPlanPtr FilteredRows(const LogicalPlanPtr& rows, const ExprPtr& filter);
 // memory budget is hinted to a shuffled hash join, which spills (the planner's estimate of a
 // stored table is its compressed size, and a broadcast table cannot spill); a small one is
 // left to the planner, which broadcasts it so that the target streams in file order.
-LogicalPlanPtr JoinSource(Session& session, const LogicalPlanPtr& source);
+LogicalPlanPtr JoinSource(Context& ctx, const LogicalPlanPtr& source);
 
 // A scope over `schema` without a plan; names starting with '#' are hidden.
 BoundRelation ScopeOf(const Schema& schema);
@@ -67,7 +83,7 @@ BoundRelation ScopeOf(const Schema& schema);
 std::vector<ExprPtr> TargetColumns(const Target& target);
 
 // SET clauses as one value per target column (null where not set).
-std::vector<ExprPtr> BindSet(Session& session, SqlBinder& binder, const Target& target,
+std::vector<ExprPtr> BindSet(Context& ctx, const Target& target,
                              const std::vector<sql::SetClause>& set, const BindScope& scope);
 
 // One way a row may change: when `condition` holds (null: always) the row takes `values`
@@ -86,15 +102,16 @@ LogicalPlanPtr ApplyChanges(SqlBinder& binder, const sql::AstNode& at, const Tar
                             const LogicalPlanPtr& rows, const std::vector<RowChange>& changes,
                             const std::vector<ExprPtr>& defaults);
 
-// Runs the change write of `changes` (ApplyChanges' columns) into the target: the files of
-// `rewrite` are replaced by the rows kept (without one, the rows are appended). Returns the
-// rows hit. `statement` names the write in EXPLAIN ("DELETE FROM t").
-int64_t WriteChanges(Session& session, const Target& target, const LogicalPlanPtr& changes,
-                     std::optional<TableRewrite> rewrite, const std::string& statement);
+// The change write of `changes` (ApplyChanges' columns) into the target: the files of
+// `rewrite` are replaced by the rows kept (without one, the rows are appended); its count is
+// the rows hit. `statement` names the write in EXPLAIN ("DELETE FROM t").
+WritePlan WriteChanges(const Target& target, const LogicalPlanPtr& changes,
+                       std::optional<TableRewrite> rewrite, const std::string& statement);
 
-// UPDATE t SET ... FROM s WHERE cond (api/sql_merge.cpp): returns the rows updated.
-int64_t UpdateFrom(Session& session, SqlBinder& binder, const sql::UpdateStatement& u,
-                   const Target& target);
+// MERGE INTO (api/sql_merge.cpp).
+WritePlan PlanMerge(Context& ctx, const sql::MergeStatement& m);
+// UPDATE t SET ... FROM s WHERE cond (api/sql_merge.cpp).
+WritePlan UpdateFrom(Context& ctx, const sql::UpdateStatement& u, const Target& target);
 
 }  // namespace dml
 }  // namespace sluice

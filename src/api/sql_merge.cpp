@@ -97,13 +97,15 @@ std::optional<Batch> FirstRow(Session& session, const LogicalPlanPtr& plan) {
 // second those of each distinct source row: once no target row has two pairs, two equal
 // source rows cannot pair with one target row, so a group of two is one source row that
 // pairs with two target rows. Throws InvalidInputError naming the key.
-void CheckUniqueMatches(Session& session, SqlBinder& binder, const sql::AstNode& at,
-                        const dml::Target& target, const LogicalPlanPtr& target_rows,
-                        const LogicalPlanPtr& source, const ExprPtr& condition) {
+void CheckUniqueMatches(dml::Context& ctx, const sql::AstNode& at, const dml::Target& target,
+                        const LogicalPlanPtr& target_rows, const LogicalPlanPtr& source,
+                        const ExprPtr& condition) {
+  if (ctx.explain) return;
+  Session& session = ctx.session;
   const Schema& source_schema = source->schema;
   const std::vector<int> keys = KeyColumns(source_schema, condition);
   const LogicalPlanPtr pairs =
-      binder.At(at, [&] { return JoinRows(target_rows, source, JoinKind::kInner, condition); });
+      ctx.binder.At(at, [&] { return JoinRows(target_rows, source, JoinKind::kInner, condition); });
   const ExprPtr several = Gt(Col("#n"), Lit(Value::BigInt(1)));
   std::vector<ExprPtr> per_target = {Alias(CountStar(), "#n")};
   for (int k : keys) {
@@ -145,9 +147,10 @@ struct MergeClauses {
   bool by_source = false;  // WHEN NOT MATCHED BY SOURCE
 };
 
-MergeClauses BindClauses(Session& session, SqlBinder& binder, const sql::MergeStatement& m,
+MergeClauses BindClauses(dml::Context& ctx, const sql::MergeStatement& m,
                          const dml::Target& target, const Schema& target_schema,
                          const Schema& source_schema) {
+  SqlBinder& binder = ctx.binder;
   BoundRelation pair_scope = dml::ScopeOf(Concat(target_schema, source_schema));
   BoundRelation target_scope = dml::ScopeOf(target_schema);
   BoundRelation source_scope = dml::ScopeOf(source_schema);
@@ -185,7 +188,7 @@ MergeClauses BindClauses(Session& session, SqlBinder& binder, const sql::MergeSt
     }
     dml::RowChange c;
     c.condition = action.condition
-                      ? And({row_class, dml::Translate(session, binder, *action.condition, scope)})
+                      ? And({row_class, dml::Translate(ctx, *action.condition, scope)})
                       : row_class;
     c.remove = action.type == sql::MergeActionType::kDelete;
     c.values.assign(target.schema.size(), nullptr);
@@ -194,7 +197,7 @@ MergeClauses BindClauses(Session& session, SqlBinder& binder, const sql::MergeSt
         c.values[i] = source_column(action, target.schema.field(i));
       }
     } else if (action.type == sql::MergeActionType::kUpdate) {
-      c.values = dml::BindSet(session, binder, target, action.set, scope);
+      c.values = dml::BindSet(ctx, target, action.set, scope);
     } else if (action.type == sql::MergeActionType::kInsert) {
       std::vector<std::string> columns = action.insert_columns;
       if (columns.empty()) {
@@ -211,7 +214,7 @@ MergeClauses BindClauses(Session& session, SqlBinder& binder, const sql::MergeSt
                                                target.name, columns[k]));
         }
         // Columns an INSERT leaves out stay NULL: the target's columns in a source-only row.
-        c.values[i] = dml::Translate(session, binder, *action.insert_values[k], scope);
+        c.values[i] = dml::Translate(ctx, *action.insert_values[k], scope);
       }
     }
     out.changes.push_back(std::move(c));
@@ -227,25 +230,27 @@ MergeClauses BindClauses(Session& session, SqlBinder& binder, const sql::MergeSt
 
 }  // namespace
 
-StatementResult RunMerge(Session& session, SqlBinder& binder, const sql::MergeStatement& m) {
-  dml::Target target = dml::BindTarget(session, binder, m.target->name, m.target->alias);
+namespace dml {
+
+WritePlan PlanMerge(Context& ctx, const sql::MergeStatement& m) {
+  SqlBinder& binder = ctx.binder;
+  Target target = BindTarget(ctx, m.target->name, m.target->alias);
   const BoundRelation source = binder.BindRelation(*m.source);
-  const LogicalPlanPtr marked = dml::JoinSource(session, MarkedSource(source));
+  const LogicalPlanPtr marked = JoinSource(ctx, MarkedSource(source));
   const Schema target_schema = TargetWithId(target);
-  const MergeClauses clauses =
-      BindClauses(session, binder, m, target, target_schema, marked->schema);
-  BoundRelation pair_scope = dml::ScopeOf(Concat(target_schema, marked->schema));
+  const MergeClauses clauses = BindClauses(ctx, m, target, target_schema, marked->schema);
+  BoundRelation pair_scope = ScopeOf(Concat(target_schema, marked->schema));
   const ExprPtr condition =
-      m.condition ? dml::Translate(session, binder, *m.condition, {&pair_scope, nullptr}) : nullptr;
+      m.condition ? Translate(ctx, *m.condition, {&pair_scope, nullptr}) : nullptr;
   // Without WHEN NOT MATCHED BY SOURCE, target rows that can match no source row stay as they
   // are: only the files that may hold one are rewritten, and only such rows are checked.
   const ExprPtr narrow =
-      clauses.by_source ? nullptr
-                        : MergeTargetFilter(session, condition, target.qualifier, source.plan);
-  const TableRewrite rewrite = dml::PlanTargetRewrite(target, narrow);
-  const LogicalPlanPtr rows = dml::RewrittenRows(target, rewrite, true);
-  CheckUniqueMatches(session, binder, m, target, dml::FilteredRows(rows, narrow), marked,
-                     condition);
+      clauses.by_source || ctx.explain
+          ? nullptr
+          : MergeTargetFilter(ctx.session, condition, target.qualifier, source.plan);
+  const TableRewrite rewrite = PlanTargetRewrite(target, narrow);
+  const LogicalPlanPtr rows = RewrittenRows(target, rewrite, true);
+  CheckUniqueMatches(ctx, m, target, FilteredRows(rows, narrow), marked, condition);
   // Existing rows can change (WHEN MATCHED, WHEN NOT MATCHED BY SOURCE): the files that may
   // hold them are rewritten from all their rows, each joined with its source match if any
   // (a left join: a small source is broadcast and the target streams in file order, so the
@@ -256,42 +261,38 @@ StatementResult RunMerge(Session& session, SqlBinder& binder, const sql::MergeSt
   LogicalPlanPtr changes;
   auto add = [&](const LogicalPlanPtr& joined) {
     LogicalPlanPtr changed =
-        dml::ApplyChanges(binder, m, target, joined, clauses.changes, dml::TargetColumns(target));
+        ApplyChanges(binder, m, target, joined, clauses.changes, TargetColumns(target));
     changes = changes ? MakeUnion(changes, changed) : changed;
   };
   binder.At(m, [&] {
     if (rewrite_files) add(JoinRows(rows, marked, JoinKind::kLeft, condition));
     if (clauses.inserts || !rewrite_files) {
       add(MakeFilter(
-          JoinRows(dml::FilteredRows(rows, narrow), marked, JoinKind::kRight, condition),
-          IsNull(Col(dml::kTargetRowId, target.qualifier))));
+          JoinRows(FilteredRows(rows, narrow), marked, JoinKind::kRight, condition),
+          IsNull(Col(kTargetRowId, target.qualifier))));
     }
   });
-  const int64_t affected =
-      dml::WriteChanges(session, target, changes,
-                        rewrite_files ? std::optional<TableRewrite>(rewrite) : std::nullopt,
-                        "MERGE INTO " + target.name);
-  StatementResult result;
-  result.message = std::to_string(affected);
-  return result;
+  return WriteChanges(target, changes,
+                      rewrite_files ? std::optional<TableRewrite>(rewrite) : std::nullopt,
+                      "MERGE INTO " + target.name);
 }
 
-namespace dml {
-
-int64_t UpdateFrom(Session& session, SqlBinder& binder, const sql::UpdateStatement& u,
-                   const Target& target) {
+WritePlan UpdateFrom(Context& ctx, const sql::UpdateStatement& u, const Target& target) {
+  SqlBinder& binder = ctx.binder;
   // A MERGE with one WHEN MATCHED THEN UPDATE where a target row matched by several source
   // rows takes the values of one of them.
   BoundRelation source = binder.BindRelation(*u.from);
-  source.plan = JoinSource(session, source.plan);
+  source.plan = JoinSource(ctx, source.plan);
   BoundRelation pair_scope = ScopeOf(Concat(TargetWithId(target), source.plan->schema));
   const BindScope scope{&pair_scope, nullptr};
-  const ExprPtr condition = u.where ? Translate(session, binder, *u.where, scope) : nullptr;
+  const ExprPtr condition = u.where ? Translate(ctx, *u.where, scope) : nullptr;
   RowChange update;
-  update.values = BindSet(session, binder, target, u.set, scope);
+  update.values = BindSet(ctx, target, u.set, scope);
   // Target rows that pair with no source row stay as they are: only the files that may
   // hold a pairing row are read and rewritten.
-  const ExprPtr narrow = MergeTargetFilter(session, condition, target.qualifier, source.plan);
+  const ExprPtr narrow = ctx.explain ? nullptr
+                                     : MergeTargetFilter(ctx.session, condition,
+                                                         target.qualifier, source.plan);
   const TableRewrite rewrite = PlanTargetRewrite(target, narrow);
   const LogicalPlanPtr rows = RewrittenRows(target, rewrite, true);
   LogicalPlanPtr first, unmatched;
@@ -308,7 +309,7 @@ int64_t UpdateFrom(Session& session, SqlBinder& binder, const sql::UpdateStateme
   const LogicalPlanPtr changes =
       MakeUnion(ApplyChanges(binder, u, target, first, {update}, TargetColumns(target)),
                 ApplyChanges(binder, u, target, unmatched, {}, TargetColumns(target)));
-  return WriteChanges(session, target, changes, rewrite, "UPDATE " + target.name);
+  return WriteChanges(target, changes, rewrite, "UPDATE " + target.name);
 }
 
 }  // namespace dml

@@ -68,9 +68,9 @@ class StatementRunner {
       case StatementKind::kDrop: return Drop(s.As<sql::DropStatement>());
       case StatementKind::kCreateSchema: return CreateSchema(s.As<sql::CreateSchemaStatement>());
       case StatementKind::kInsert: return Insert(s.As<sql::InsertStatement>());
-      case StatementKind::kDelete: return RunDelete(session_, binder_, s.As<sql::DeleteStatement>());
-      case StatementKind::kUpdate: return RunUpdate(session_, binder_, s.As<sql::UpdateStatement>());
-      case StatementKind::kMerge: return RunMerge(session_, binder_, s.As<sql::MergeStatement>());
+      case StatementKind::kDelete:
+      case StatementKind::kUpdate:
+      case StatementKind::kMerge: return RunDml(session_, binder_, s);
       case StatementKind::kSet: {
         const auto& set = s.As<sql::SetStatement>();
         const std::string value = WordOf(*set.value, binder_);
@@ -295,8 +295,10 @@ class StatementRunner {
   }
 
   StatementResult Explain(const sql::ExplainStatement& e) {
-    if (e.statement->kind != sql::StatementKind::kSelect) {
-      binder_.ThrowNotImplemented(*e.statement, "EXPLAIN supports queries only");
+    const bool dml = IsDml(*e.statement);
+    if (e.statement->kind != sql::StatementKind::kSelect && !dml) {
+      binder_.ThrowNotImplemented(*e.statement,
+                                  "EXPLAIN supports queries, DELETE, UPDATE and MERGE only");
     }
     ExplainFormat format = ExplainFormat::kText;
     bool analyze = e.analyze;
@@ -312,7 +314,11 @@ class StatementRunner {
         binder_.ThrowBind(o, fmt::format("EXPLAIN FORMAT must be text, json or dot, got '{}'", value));
       }
     }
-    LogicalPlanPtr plan = binder_.BindQuery(*e.statement->As<sql::SelectStatement>().query);
+    if (dml && analyze) {
+      binder_.ThrowNotImplemented(*e.statement, "EXPLAIN ANALYZE of a DELETE, UPDATE or MERGE");
+    }
+    LogicalPlanPtr plan = dml ? PlanDml(session_, binder_, *e.statement)
+                              : binder_.BindQuery(*e.statement->As<sql::SelectStatement>().query);
     std::string text;
     if (analyze) {
       QueryProfile profile;
