@@ -94,9 +94,9 @@ std::optional<Batch> FirstRow(Session& session, const LogicalPlanPtr& plan) {
 // MERGE's rule: each target row pairs with at most one source row and each source row with
 // at most one target row, checked by two aggregates over the pairs (queries of their own,
 // spilling as any). The first counts the pairs of each target row (by its row id); the
-// second those of each distinct source row: once no target row has two pairs, two equal
-// source rows cannot pair with one target row, so a group of two is one source row that
-// pairs with two target rows. Throws InvalidInputError naming the key.
+// second those of each value of the source columns the condition reads: source rows equal
+// in them match the same target rows, so once no target row has two pairs, a group of two
+// is one source row that pairs with two target rows. Throws InvalidInputError naming the key.
 void CheckUniqueMatches(dml::Context& ctx, const sql::AstNode& at, const dml::Target& target,
                         const LogicalPlanPtr& target_rows, const LogicalPlanPtr& source,
                         const ExprPtr& condition) {
@@ -123,19 +123,20 @@ void CheckUniqueMatches(dml::Context& ctx, const sql::AstNode& at, const dml::Ta
         "MERGE: duplicate key {} in source: {} source rows match the same target row",
         KeyText(source_schema, keys, *row, columns), row->column(1)->GetValue(0).GetInt()));
   }
-  std::vector<ExprPtr> source_columns;
-  for (const auto& f : source_schema.fields()) {
-    if (f.name != kSourceMark) source_columns.push_back(Col(f.name, f.qualifier));
+  std::vector<ExprPtr> key_columns;
+  std::vector<size_t> columns;  // of the keys in the result: they come first, then #n
+  for (int k : keys) {
+    const Field& f = source_schema.field(static_cast<size_t>(k));
+    key_columns.push_back(Col(f.name, f.qualifier));
+    columns.push_back(columns.size());
   }
-  if (auto row = FirstRow(session, MakeFilter(MakeAggregate(pairs, source_columns,
+  if (auto row = FirstRow(session, MakeFilter(MakeAggregate(pairs, key_columns,
                                                             {Alias(CountStar(), "#n")}),
                                               several))) {
-    // Columns: the source's (without the mark, so at their own indices), then #n.
-    std::vector<size_t> columns(keys.begin(), keys.end());
     throw InvalidInputError(fmt::format(
         "MERGE: duplicate key {} in source: one source row matches {} target rows",
         KeyText(source_schema, keys, *row, columns),
-        row->column(source_columns.size())->GetValue(0).GetInt()));
+        row->column(keys.size())->GetValue(0).GetInt()));
   }
 }
 
