@@ -212,24 +212,17 @@ int64_t Session::Insert(const std::string& name, const LogicalPlanPtr& rows) {
   if (store == nullptr) {
     throw BindError(fmt::format("Table with name {} does not exist!", catalog_name.Display()));
   }
-  int64_t count = 0;
   const auto target = std::make_shared<AppendTarget>(std::move(store), catalog_name.Display());
-  for (const auto& b : Execute(*MakeWrite(rows, target))) {
+  return RunWrite(*MakeWrite(rows, target), name);
+}
+
+int64_t Session::RunWrite(const LogicalPlan& write, const std::string& name) {
+  int64_t count = 0;
+  for (const auto& b : Execute(write)) {
     for (size_t r = 0; r < b.num_rows(); r++) count += b.column(0)->GetValue(r).GetInt();
   }
-  RefreshCache(catalog_name);
+  RefreshCache(ParseCatalogName(name));
   return count;
-}
-
-void Session::AppendRows(const std::string& name, const std::vector<Batch>& rows) {
-  warehouse_->Append(ParseCatalogName(name), rows);
-  RefreshCache(ParseCatalogName(name));
-}
-
-void Session::ReplaceRows(const std::string& name, const std::vector<Batch>& rows,
-                          const TableRewrite* rewrite) {
-  warehouse_->Overwrite(ParseCatalogName(name), rows, rewrite);
-  RefreshCache(ParseCatalogName(name));
 }
 
 void Session::RefreshCache(const CatalogName& name) {

@@ -125,12 +125,10 @@ class Session : public CatalogReader {
   // commits them appended once every task has succeeded, and returns how many there were.
   // BindError when there is no such table.
   int64_t Insert(const std::string& name, const LogicalPlanPtr& rows);
-  // Commits `rows` (of the table's column types) appended to / replacing the table's rows.
-  // REQUIRES: IsTable(name).
-  void AppendRows(const std::string& name, const std::vector<Batch>& rows);
-  // With `rewrite` (the table's PlanRewrite), `rows` replace only the rows of its files.
-  void ReplaceRows(const std::string& name, const std::vector<Batch>& rows,
-                   const TableRewrite* rewrite = nullptr);
+  // Runs `write` (a kWrite plan into table `name`: INSERT, DELETE, UPDATE, MERGE), which
+  // commits once every task has succeeded, and returns the sum of its counts (the rows
+  // written, or hit by a change write). The table's cache is filled again on its next use.
+  int64_t RunWrite(const LogicalPlan& write, const std::string& name);
   void CreateSchema(const std::string& name, bool if_not_exists = false);
   void DropSchema(const std::string& name, bool if_exists = false, bool cascade = false);
   void Drop(const std::string& name, bool if_exists = false);

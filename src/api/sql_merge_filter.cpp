@@ -56,8 +56,8 @@ bool HasRangeOrder(const Schema& schema, const Expr& column) {
 }  // namespace
 
 ExprPtr MergeTargetFilter(Session& session, const ExprPtr& condition,
-                          const std::string& target_qualifier, const Schema& source_schema,
-                          const std::vector<Batch>& source) {
+                          const std::string& target_qualifier, const LogicalPlanPtr& source) {
+  const Schema& source_schema = source->schema;
   if (condition == nullptr || source_schema.size() == 0) return nullptr;
   const std::string& source_qualifier = source_schema.field(0).qualifier;
   if (SameName(source_qualifier, target_qualifier)) return nullptr;
@@ -88,7 +88,7 @@ ExprPtr MergeTargetFilter(Session& session, const ExprPtr& condition,
       bounds.push_back(Alias(Max(s), "#max" + std::to_string(bounds.size())));
     }
     const std::vector<Batch> result =
-        session.Execute(*MakeAggregate(MakeValues(source_schema, source), {}, bounds));
+        session.Execute(*MakeAggregate(source, {}, bounds));
     for (size_t k = 0; k < keys.size(); k++) {
       if (result.empty() || result[0].num_rows() == 0) break;
       const Value lo = result.at(0).column(2 * k)->GetValue(0);

@@ -1,11 +1,9 @@
 #pragma once
 
 #include <string>
-#include <vector>
 
 #include "expr/expr.h"
-#include "vector/batch.h"
-#include "vector/schema.h"
+#include "plan/logical_plan.h"
 
 namespace sluice {
 
@@ -18,10 +16,10 @@ class Session;
 // SOURCE leaves it unchanged and need not read it; the scan prunes row groups and files by
 // their statistics with it.
 // `condition` is the translated (unbound) ON condition, whose column references carry their
-// qualifiers; `source` holds the source rows (of `source_schema`). Returns nullptr when
-// nothing narrows the target (or the target and source qualifiers are the same).
+// qualifiers; `source` is the source relation (the key range is an aggregate over it, run
+// now as a query of its own). Returns nullptr when nothing narrows the target (or the target
+// and source qualifiers are the same).
 ExprPtr MergeTargetFilter(Session& session, const ExprPtr& condition,
-                          const std::string& target_qualifier, const Schema& source_schema,
-                          const std::vector<Batch>& source);
+                          const std::string& target_qualifier, const LogicalPlanPtr& source);
 
 }  // namespace sluice

@@ -68,9 +68,9 @@ class StatementRunner {
       case StatementKind::kDrop: return Drop(s.As<sql::DropStatement>());
       case StatementKind::kCreateSchema: return CreateSchema(s.As<sql::CreateSchemaStatement>());
       case StatementKind::kInsert: return Insert(s.As<sql::InsertStatement>());
-      case StatementKind::kDelete: return RunDelete(session_, binder_, s.As<sql::DeleteStatement>());
-      case StatementKind::kUpdate: return RunUpdate(session_, binder_, s.As<sql::UpdateStatement>());
-      case StatementKind::kMerge: return RunMerge(session_, binder_, s.As<sql::MergeStatement>());
+      case StatementKind::kDelete:
+      case StatementKind::kUpdate:
+      case StatementKind::kMerge: return RunDml(session_, binder_, s);
       case StatementKind::kSet: {
         const auto& set = s.As<sql::SetStatement>();
         const std::string value = WordOf(*set.value, binder_);
@@ -297,8 +297,10 @@ class StatementRunner {
   StatementResult Explain(const sql::ExplainStatement& e) {
     const bool copy_to = e.statement->kind == sql::StatementKind::kCopy &&
                          !e.statement->As<sql::CopyStatement>().is_from;
-    if (e.statement->kind != sql::StatementKind::kSelect && !copy_to) {
-      binder_.ThrowNotImplemented(*e.statement, "EXPLAIN supports queries and COPY ... TO only");
+    const bool dml = IsDml(*e.statement);
+    if (e.statement->kind != sql::StatementKind::kSelect && !copy_to && !dml) {
+      binder_.ThrowNotImplemented(*e.statement,
+                                  "EXPLAIN supports queries, COPY ... TO, DELETE, UPDATE and MERGE only");
     }
     ExplainFormat format = ExplainFormat::kText;
     bool analyze = e.analyze;
@@ -314,9 +316,13 @@ class StatementRunner {
         binder_.ThrowBind(o, fmt::format("EXPLAIN FORMAT must be text, json or dot, got '{}'", value));
       }
     }
+    if (dml && analyze) {
+      binder_.ThrowNotImplemented(*e.statement, "EXPLAIN ANALYZE of a DELETE, UPDATE or MERGE");
+    }
     const std::shared_ptr<ThreadPool> pool = session_.pool();  // outlives a COPY's writers
     LogicalPlanPtr plan =
         copy_to ? BindCopyTo(e.statement->As<sql::CopyStatement>(), pool.get())
+        : dml   ? PlanDml(session_, binder_, *e.statement)
                 : binder_.BindQuery(*e.statement->As<sql::SelectStatement>().query);
     std::string text;
     if (analyze) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "catalog/table_store.h"
@@ -43,6 +44,26 @@ class CreateTableTarget : public DataTarget {
   CatalogName name_;
   Schema schema_;
   BucketSpec buckets_;
+};
+
+// DELETE, UPDATE, MERGE: with a rewrite (the table's PlanRewrite), the rows written replace
+// the files it names (copy on write; WriteConflictError when another writer committed since
+// its version); without one they are appended (a MERGE that only inserts). `statement`
+// names the write for EXPLAIN: "DELETE FROM t".
+class RewriteTarget : public DataTarget {
+ public:
+  RewriteTarget(std::shared_ptr<TableStore> store, std::optional<TableRewrite> rewrite,
+                std::string statement)
+      : store_(std::move(store)), rewrite_(std::move(rewrite)), statement_(std::move(statement)) {}
+  std::unique_ptr<DataWriter> Begin() const override {
+    return rewrite_ ? store_->BeginRewrite(*rewrite_) : store_->BeginAppend();
+  }
+  std::string Describe() const override { return statement_; }
+
+ private:
+  std::shared_ptr<TableStore> store_;
+  std::optional<TableRewrite> rewrite_;
+  std::string statement_;
 };
 
 }  // namespace sluice

@@ -337,16 +337,6 @@ void Warehouse::Append(const CatalogName& name, const std::vector<Batch>& rows) 
   Store(name)->Append(rows);
 }
 
-void Warehouse::Overwrite(const CatalogName& name, const std::vector<Batch>& rows,
-                          const TableRewrite* rewrite) {
-  std::shared_ptr<TableStore> store = Store(name);
-  if (rewrite != nullptr) {
-    store->Rewrite(*rewrite, rows);
-  } else {
-    store->Overwrite(store->Current().schema, rows);
-  }
-}
-
 void Warehouse::CreateView(const CatalogName& name, const ViewDefinition& view) {
   CheckName(name.name, "view");
   std::lock_guard lock(mutex_);

@@ -89,12 +89,9 @@ class Warehouse {
   // BeginCreateTable with `rows`, committed.
   void CreateTable(const CatalogName& name, const Schema& schema, const std::vector<Batch>& rows,
                    const BucketSpec& buckets = {});
-  // Commits `rows` appended to / replacing the table's rows; a bucketed table keeps its
-  // layout. REQUIRES: HasTable(name).
+  // Commits `rows` appended to the table's rows; a bucketed table keeps its layout.
+  // REQUIRES: HasTable(name).
   void Append(const CatalogName& name, const std::vector<Batch>& rows);
-  // With `rewrite` (from the table's PlanRewrite), only the rows of its files are replaced.
-  void Overwrite(const CatalogName& name, const std::vector<Batch>& rows,
-                 const TableRewrite* rewrite = nullptr);
   // Writes start a new data file after `rows` rows (the `target_file_rows` setting).
   void SetTargetFileRows(int64_t rows);
   // Creates or replaces a view. Throws InvalidInputError when a table has the name.

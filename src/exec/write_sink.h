@@ -26,9 +26,11 @@ class WriteSink : public PhysicalOperator {
   // Memory reserved per task for the rows an open file buffers before encoding them.
   static constexpr int64_t kSinkReservation = int64_t{16} << 20;
 
- private:
+ protected:
   // The statement's writer, begun once per query (shared state of this operator).
   DataWriter& Writer(ExecContext& ctx) const;
+
+ private:
 
   std::shared_ptr<const DataTarget> target_;
 };

@@ -12,6 +12,7 @@
 #include "exec/scheduler.h"
 #include "exec/sort.h"
 #include "exec/sort_merge_join.h"
+#include "exec/change_sink.h"
 #include "exec/write_sink.h"
 #include "expr/aggregate_function.h"
 #include "expr/binder.h"
@@ -269,6 +270,9 @@ PhysicalOperatorPtr PhysicalPlanner::PlanNode(const LogicalPlan& plan) {
     case LogicalKind::kWindow:
       return PlanWindow(PlanNode(plan.child()), plan, settings_.shuffle_partitions());
     case LogicalKind::kWrite:
+      if (plan.write_changes) {
+        return std::make_unique<ChangeSink>(PlanNode(plan.child()), plan.target);
+      }
       return std::make_unique<WriteSink>(PlanNode(plan.child()), plan.target);
   }
   SLUICE_CHECK(false, "unknown logical node");

@@ -317,4 +317,14 @@ LogicalPlanPtr MakeWrite(LogicalPlanPtr child, std::shared_ptr<const DataTarget>
   return n;
 }
 
+LogicalPlanPtr MakeChangeWrite(LogicalPlanPtr child, std::shared_ptr<const DataTarget> target) {
+  const Schema& in = child->schema;
+  SLUICE_CHECK(in.size() >= 2 && in.field(in.size() - 2).type.id() == TypeId::kBoolean &&
+                   in.field(in.size() - 1).type.id() == TypeId::kBoolean,
+               "a change write needs #keep and #hit columns, got {}", in.ToString());
+  auto n = std::make_shared<LogicalPlan>(*MakeWrite(std::move(child), std::move(target)));
+  n->write_changes = true;
+  return n;
+}
+
 }  // namespace sluice

@@ -82,6 +82,10 @@ struct LogicalPlan {
   int num_partitions = 0;                     // kRepartition, kCoalesce
   std::shared_ptr<CacheStore> cache;          // kCache
   std::shared_ptr<const DataTarget> target;   // kWrite
+  // kWrite of a DELETE, UPDATE or MERGE: the child's last two columns are BOOLEAN `#keep`
+  // (the row is written) and `#hit` (the statement changed the row: it is counted); the
+  // output counts the rows hit instead of the rows written.
+  bool write_changes = false;
   // A join strategy hint on this relation when it is a join input: "broadcast", "merge" or
   // "shuffle_hash" (SQL /*+ BROADCAST(t) */, DataFrame.Hint). Empty when none.
   std::string join_hint;
@@ -129,5 +133,8 @@ LogicalPlanPtr MakeWindow(LogicalPlanPtr child, const std::vector<ExprPtr>& wind
 // Writes the rows of `child` to `target` (INSERT, CREATE TABLE AS, COPY TO). REQUIRES: the
 // child's columns have the target's types (the binder casts them).
 LogicalPlanPtr MakeWrite(LogicalPlanPtr child, std::shared_ptr<const DataTarget> target);
+// The write of a DELETE, UPDATE or MERGE (see write_changes). REQUIRES: the child's columns
+// are the target's types followed by two BOOLEAN columns, #keep and #hit.
+LogicalPlanPtr MakeChangeWrite(LogicalPlanPtr child, std::shared_ptr<const DataTarget> target);
 
 }  // namespace sluice

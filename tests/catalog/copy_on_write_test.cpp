@@ -193,6 +193,30 @@ TEST_F(CopyOnWriteTest, StatementsThatChangeNothingCommitNothing) {
   EXPECT_EQ(Current().version, before.version);
 }
 
+// A statement that fails while its rows stream into new files (a conversion error in a new
+// value) or before (a duplicate match) commits nothing and removes what it wrote.
+TEST_F(CopyOnWriteTest, FailedStatementsCommitNothingAndLeaveNoFiles) {
+  const Snapshot before = Current();
+  const size_t files = DataFiles(tmp_.path() + "/main/t");
+  const char* failing[] = {
+      "update t set g = cast(case when id < 15000 then '1' else 'x' end as integer) where id > 9",
+      "update t set g = cast(case when s.k < 15000 then '1' else 'x' end as integer) "
+      "from (select range as k from range(20480)) s where t.id = s.k",
+      "merge into t using (select range as id from range(20470, 20490)) s on t.id = s.id "
+      "when matched then update set g = 0 "
+      "when not matched then insert values (s.id, cast('x' as integer))",
+      "merge into t using (select range % 3 as id from range(10)) s on t.id = s.id "
+      "when matched then delete",
+  };
+  for (const char* sql : failing) {
+    EXPECT_THROW(Query(*session_, sql), UserError) << sql;
+    EXPECT_EQ(Current().version, before.version) << sql;
+    EXPECT_EQ(DataFiles(tmp_.path() + "/main/t"), files) << sql;
+  }
+  EXPECT_EQ(Query(*session_, "select count(*), sum(id), sum(g) from t"),
+            std::vector<std::string>{"20480|209704960|61435"});
+}
+
 TEST_F(CopyOnWriteTest, ReplacedFilesAreCollectedKeptFilesStay) {
   const Snapshot v1 = Current();
   Query(*session_, "delete from t where id = 10");     // v2: replaces file 0
