@@ -102,11 +102,21 @@ class HotKeySaltStream : public BatchStream {
       }
       HashColumn(*batch.column(value_column_), n, values_.data(), false);
       size_t kept = 0;
-      for (size_t i = 0; i < n; i++) {
-        const bool hot = std::find(hot_hashes_->begin(), hot_hashes_->end(), keys_[i]) !=
-                         hot_hashes_->end();
-        const int salt = hot ? ValueSalt(values_[i], buckets_) : 0;
-        if (salt == salt_) sel_[kept++] = static_cast<uint32_t>(i);
+      if (hot_hashes_->size() == 1) {
+        const uint64_t hot = (*hot_hashes_)[0];
+        for (size_t i = 0; i < n; i++) {
+          const int salt = keys_[i] == hot ? ValueSalt(values_[i], buckets_) : 0;
+          sel_[kept] = static_cast<uint32_t>(i);
+          kept += salt == salt_ ? 1 : 0;
+        }
+      } else {
+        for (size_t i = 0; i < n; i++) {
+          const bool hot = std::find(hot_hashes_->begin(), hot_hashes_->end(), keys_[i]) !=
+                           hot_hashes_->end();
+          const int salt = hot ? ValueSalt(values_[i], buckets_) : 0;
+          sel_[kept] = static_cast<uint32_t>(i);
+          kept += salt == salt_ ? 1 : 0;
+        }
       }
       if (kept == 0) continue;
       *out = kept == n ? std::move(batch) : batch.Gather(sel_.data(), kept);
@@ -130,8 +140,10 @@ class HotKeySaltStream : public BatchStream {
 }  // namespace
 
 int ValueSalt(uint64_t value_hash, int buckets) {
-  return static_cast<int>(HashMix(value_hash ^ 0x9e3779b97f4a7c15ULL) %
-                          static_cast<uint64_t>(buckets));
+  // Multiply-shift rather than a division: the filter computes this for every hot row.
+  const uint64_t mixed = HashMix(value_hash ^ 0x9e3779b97f4a7c15ULL);
+  return static_cast<int>((static_cast<unsigned __int128>(mixed) * static_cast<uint64_t>(buckets)) >>
+                          64);
 }
 
 HotKeySaltFilter::HotKeySaltFilter(PhysicalOperatorPtr child, std::vector<int> key_columns,

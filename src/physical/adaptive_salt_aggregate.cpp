@@ -34,10 +34,12 @@ namespace sluice {
 
 namespace {
 
-constexpr int kDefaultSalts = 8;
+// Salts of a hot key unless skew_salt_buckets says otherwise: each salt's task reads the
+// hot partition once, so more salts spread the key further but filter it more often.
+constexpr int kDefaultSalts = 4;
 
 // The slot of the stage's single-phase aggregate reading a hash exchange directly, reached
-// from the stage's top through filters and projections; null if none.
+// from the stage's top through filters, projections and partial aggregates; null if none.
 PhysicalOperatorPtr* AggregateOfStage(PhysicalOperatorPtr& top) {
   PhysicalOperatorPtr* slot = &top;
   for (;;) {
@@ -45,7 +47,11 @@ PhysicalOperatorPtr* AggregateOfStage(PhysicalOperatorPtr& top) {
     if (const auto* aggregate = dynamic_cast<const HashAggregate*>(op)) {
       const bool fits = aggregate->mode() == AggregateMode::kSingle &&
                         !aggregate->groups().empty() && aggregate->child().is_exchange();
-      return fits ? slot : nullptr;
+      if (fits) return slot;
+      // A partial aggregate above (a grouped subquery aggregated again) is row-wise.
+      if (aggregate->mode() != AggregateMode::kPartial) return nullptr;
+      slot = &(*slot)->mutable_child(0);
+      continue;
     }
     const bool row_wise =
         dynamic_cast<const Filter*>(op) != nullptr || dynamic_cast<const Project*>(op) != nullptr;
