@@ -35,6 +35,9 @@ class Settings {
   int64_t skew_threshold() const { return Integer(SettingId::kSkewThreshold); }
   // 0: salting is off.
   int skew_salt_buckets() const { return static_cast<int>(Integer(SettingId::kSkewSaltBuckets)); }
+  bool auto_salting() const { return Bool(SettingId::kAutoSalting); }
+  double skew_hot_key_fraction() const { return Double(SettingId::kSkewHotKeyFraction); }
+  int64_t skew_hot_key_rows() const { return Integer(SettingId::kSkewHotKeyRows); }
   bool progress_bar() const { return Bool(SettingId::kProgressBar); }
   int task_retries() const { return static_cast<int>(Integer(SettingId::kTaskRetries)); }
   // Empty: the environment variable SLUICE_INJECT_FAULTS, if set.
@@ -65,6 +68,11 @@ class Settings {
   Settings& set_skew_factor(double v) { return Assign(SettingId::kSkewFactor, v); }
   Settings& set_skew_threshold(int64_t v) { return Assign(SettingId::kSkewThreshold, v); }
   Settings& set_skew_salt_buckets(int v) { return Assign(SettingId::kSkewSaltBuckets, int64_t{v}); }
+  Settings& set_auto_salting(bool v) { return Assign(SettingId::kAutoSalting, v); }
+  Settings& set_skew_hot_key_fraction(double v) {
+    return Assign(SettingId::kSkewHotKeyFraction, v);
+  }
+  Settings& set_skew_hot_key_rows(int64_t v) { return Assign(SettingId::kSkewHotKeyRows, v); }
   Settings& set_progress_bar(bool v) { return Assign(SettingId::kProgressBar, v); }
   Settings& set_task_retries(int v) { return Assign(SettingId::kTaskRetries, int64_t{v}); }
   Settings& set_inject_faults(std::string v) {

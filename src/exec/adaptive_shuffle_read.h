@@ -12,7 +12,7 @@ namespace sluice {
 
 // How an exchange's finished output is read when the adaptive pass changed it (Spark's
 // AQEShuffleRead): task i reads reads()[i], a coalesced range of adjacent partitions or a
-// row slice of a skewed one. Placed directly above the Exchange by the re-planning pass
+// row slice of a skewed one, or a partition read once per salt of its hot keys. Placed directly above the Exchange by the re-planning pass
 // (physical/adaptive_planner.h) between stages, never by the planner; the exchange's map
 // stage has run by then. Output partitioning is unknown(reads().size()): a range or a slice
 // is not hash(keys) modulo the task count.
@@ -22,6 +22,7 @@ class AdaptiveShuffleRead : public PhysicalOperator {
     kCoalesced,       // task i reads a range of adjacent partitions
     kSkewSplit,       // task i reads a row slice of a partition, or a copy of one
     kBroadcastBuild,  // one task reads every partition (the build of a switched join)
+    kSaltSplit,       // a partition holding a hot key is read by one task per salt
   };
 
   // REQUIRES: `exchange` is an Exchange whose map stage has run; every read names

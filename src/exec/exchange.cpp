@@ -32,6 +32,11 @@ ExchangeState& Exchange::State(ExecContext& ctx, int map_tasks) const {
   });
 }
 
+bool Exchange::HasRun(ExecContext& ctx) const {
+  const auto* state = ctx.FindSharedState<ExchangeState>(id());
+  return state != nullptr && state->complete;
+}
+
 std::unique_ptr<BatchStream> Exchange::Execute(int partition, ExecContext& ctx) const {
   ExchangeState& state = State(ctx);
   SLUICE_CHECK(state.complete, "exchange {} read before its map stage ran", id());

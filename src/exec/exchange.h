@@ -36,6 +36,13 @@ class Exchange : public PhysicalOperator {
   std::unique_ptr<BatchStream> Execute(int partition, ExecContext& ctx) const override;
 
   const Partitioning& target() const { return target_; }
+  // A hash exchange on GROUP BY or join keys: its map tasks summarize the heaviest keys
+  // (ExchangeStats::heavy_keys) when auto_salting and adaptive are on, for hot-key salting.
+  // Set by the planner only.
+  bool track_keys() const { return track_keys_; }
+  void set_track_keys(bool track) { track_keys_ = track; }
+  // True once the exchange's map stage has run in this query (its state is complete).
+  bool HasRun(ExecContext& ctx) const;
   // The run state, created on first use with a shuffle of `map_tasks` writers (-1: one per
   // child partition) from the context's transport. The scheduler asks first, with the map
   // stage's task count.
@@ -43,6 +50,7 @@ class Exchange : public PhysicalOperator {
 
  private:
   Partitioning target_;
+  bool track_keys_ = false;
 };
 
 }  // namespace sluice

@@ -84,6 +84,15 @@ class ExecContext {
     return static_cast<T&>(*slot->state);
   }
 
+  // The shared state of `op_id` if it has been created, else null. REQUIRES: no task is
+  // creating it concurrently (the scheduler asks between stages).
+  template <typename T>
+  T* FindSharedState(int op_id) {
+    std::lock_guard lock(mutex_);
+    const auto it = shared_.find(op_id);
+    return it == shared_.end() ? nullptr : static_cast<T*>(it->second.state.get());
+  }
+
   // Run-time decisions about operator `op_id` (an adaptive skew split, a join strategy
   // switched after its map stage), shown by EXPLAIN ANALYZE next to the planner's note.
   // Notes added twice for one operator are kept once. Thread-safe.

@@ -34,12 +34,17 @@ void Replan(PhysicalOperatorPtr& stage_top, bool map_stage, ExecContext& ctx) {
   }
 }
 
-// Runs the map stage of `exchange`: one task per partition of its (re-planned) child, each
-// writing its rows through a ShuffleWriter. A task attempt that fails with a RetryableError
-// aborts its writer and runs again.
+void RunInputStages(PhysicalOperator& op, ExecContext& ctx, int& next_stage);
+
+// Runs the map stage of `exchange`, numbered from `next_stage`: one task per partition of
+// its (re-planned) child, each writing its rows through a ShuffleWriter. Exchanges the
+// re-planning added to the stage (hot-key salting) run first, as stages of their own. A task
+// attempt that fails with a RetryableError aborts its writer and runs again.
 // REQUIRES: the stages below the exchange's child have run.
-void RunMapStage(Exchange& exchange, ExecContext& ctx, int stage) {
+void RunMapStage(Exchange& exchange, ExecContext& ctx, int& next_stage) {
   Replan(exchange.mutable_child(0), /*map_stage=*/true, ctx);
+  RunInputStages(*exchange.mutable_child(0), ctx, next_stage);
+  const int stage = next_stage++;
   const PhysicalOperator& input = exchange.child();
   // A skew-split join stage writes with more tasks than the plan had partitions, so the
   // shuffle is made after re-planning.
@@ -52,6 +57,8 @@ void RunMapStage(Exchange& exchange, ExecContext& ctx, int stage) {
   const auto start = std::chrono::steady_clock::now();
   if (ctx.progress()) ctx.progress()->StageStarted(stage, tasks);
   const FaultInjector faults = FaultInjector::ForQuery(ctx.settings());
+  const bool track_keys =
+      exchange.track_keys() && ctx.settings().adaptive() && ctx.settings().auto_salting();
   ctx.pool().ParallelFor(tasks, [&](int task) {
     std::unique_ptr<ShuffleWriter> writer;
     RunTaskWithRetries(
@@ -59,7 +66,8 @@ void RunMapStage(Exchange& exchange, ExecContext& ctx, int stage) {
         [&](int attempt) {
           writer = shuffle.OpenWriter(task);
           auto stream = MeasureTask(ctx, exchange, task, ctx.Execute(input, task));
-          MapOutputWriter router(input.schema(), MakePartitioner(exchange.target()), writer.get());
+          MapOutputWriter router(input.schema(), MakePartitioner(exchange.target()), writer.get(),
+                                 track_keys);
           Batch batch;
           while (stream->Next(&batch)) router.Write(batch);
           router.Finish();
@@ -77,15 +85,17 @@ void RunMapStage(Exchange& exchange, ExecContext& ctx, int stage) {
   ReleaseStageInputs(input, ctx);
 }
 
-// Runs, bottom-up, the map stages of the exchanges in `op`'s subtree that feed op's stage,
-// numbering them from `next_stage`. The place where prerequisite subplans of a stage would
-// run first, as earlier stages.
+// Runs, bottom-up, the map stages of the exchanges in `op`'s subtree that feed op's stage
+// and have not run yet, numbering them from `next_stage`. The place where prerequisite
+// subplans of a stage would run first, as earlier stages.
 void RunInputStages(PhysicalOperator& op, ExecContext& ctx, int& next_stage) {
   for (size_t i = 0; i < op.children().size(); i++) {
     PhysicalOperator& child = *op.mutable_child(i);
     if (child.is_exchange()) {
+      auto& exchange = static_cast<Exchange&>(child);
+      if (exchange.HasRun(ctx)) continue;
       RunInputStages(*child.mutable_child(0), ctx, next_stage);
-      RunMapStage(static_cast<Exchange&>(child), ctx, next_stage++);
+      RunMapStage(exchange, ctx, next_stage);
     } else {
       RunInputStages(child, ctx, next_stage);
     }
@@ -120,7 +130,7 @@ void Scheduler::RunStagesBelow(PhysicalOperator& root, ExecContext& ctx, int& ne
   ctx.set_first_new_operator_id(max_id + 1);
   if (root.is_exchange()) {
     RunInputStages(*root.mutable_child(0), ctx, next_stage);
-    RunMapStage(static_cast<Exchange&>(root), ctx, next_stage++);
+    RunMapStage(static_cast<Exchange&>(root), ctx, next_stage);
   } else {
     RunInputStages(root, ctx, next_stage);
   }
@@ -133,6 +143,7 @@ void Scheduler::Run(PhysicalOperatorPtr& plan, ExecContext& ctx,
   RunStagesBelow(*plan, ctx, next_stage);
   const int planned_tasks = plan->num_partitions();
   Replan(plan, /*map_stage=*/false, ctx);
+  RunInputStages(*plan, ctx, next_stage);  // stages the re-planning added
   const PhysicalOperator& root = *plan;
   const int tasks = root.num_partitions();
   SLUICE_CHECK(tasks <= planned_tasks, "the final stage was re-planned from {} to {} tasks",

@@ -74,6 +74,7 @@ void AdaptivePlanner::ReplanStage(PhysicalOperatorPtr& stage_top, bool map_stage
                                   ExecContext& ctx) const {
   if (!ctx.settings().adaptive()) return;
   SwitchJoinsToBroadcast(stage_top, ctx);
+  if (SaltHotAggregate(stage_top, ctx)) return;
   // Only a map stage may run more tasks than it has partitions: its exchange takes any
   // number of writers, while the final stage's partitions are the query's result order.
   if (map_stage && SplitSkewedJoin(stage_top, ctx)) return;

@@ -5,6 +5,7 @@
 
 #include "exec/exchange.h"
 #include "exec/stage_replanner.h"
+#include "shuffle/exchange_stats.h"
 
 namespace sluice {
 
@@ -17,6 +18,9 @@ namespace sluice {
 //  - skew split (map stages only): a partitioned join with a skewed partition reads it in
 //    row slices, each joined against a copy of the other side's partition
 //    (physical/adaptive_skew_split.cpp);
+//  - salt hot keys: a count(DISTINCT) aggregate whose input exchange found keys holding more
+//    than skew_hot_key_fraction of its rows reads their partitions once per salt and merges
+//    the per-salt results through a new, small exchange (physical/adaptive_salt_aggregate.cpp);
 //  - coalesce: a stage whose only input is a hash exchange reads adjacent small partitions
 //    as one, toward target_partition_bytes.
 // Each rewrite inserts an AdaptiveShuffleRead above an exchange (or replaces a join), so the
@@ -45,6 +49,13 @@ std::vector<int> SkewSplitCounts(const std::vector<int64_t>& bytes, double facto
 bool SwitchJoinsToBroadcast(PhysicalOperatorPtr& stage_top, ExecContext& ctx);
 // Splits the skewed partitions of the stage's partitioned join; true if it did.
 bool SplitSkewedJoin(PhysicalOperatorPtr& stage_top, ExecContext& ctx);
+// Salts the hot keys of the stage's count(DISTINCT) aggregate over a hash exchange
+// (physical/adaptive_salt_aggregate.cpp); true if it did. Adds an exchange to the stage.
+bool SaltHotAggregate(PhysicalOperatorPtr& stage_top, ExecContext& ctx);
+// The keys of `stats.heavy_keys` with more than `fraction` of the exchange's rows and at
+// least `min_rows` rows, heaviest first.
+std::vector<HeavyHitters::Entry> HotKeys(const ExchangeStats& stats, double fraction,
+                                         int64_t min_rows);
 // Coalesces the partitions of the stage's only input exchange; true if it did.
 bool CoalesceStageInput(PhysicalOperatorPtr& stage_top, ExecContext& ctx);
 

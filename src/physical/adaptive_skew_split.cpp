@@ -9,6 +9,7 @@
 #include "exec/hash_join.h"
 #include "exec/sort_merge_join.h"
 #include "physical/adaptive_planner.h"
+#include "vector/column_hash.h"
 
 // The adaptive skew split (issue 5) of a map stage's partitioned join: applies when
 // `skew_join` is on and the stage's top reaches, through filters, projections, partial
@@ -79,6 +80,30 @@ std::string SplitNote(const std::vector<int>& counts, const ExchangeStats& stats
   return out;
 }
 
+// Automatic salting of a join (issue 10): a partition of one input holding a hot key (from
+// the exchange's key summary) is split even below skew_threshold and skew_factor, when the
+// other input's matching partition is small beside it (skew_factor times smaller), so that
+// its copies cost little. Split like a skewed partition: ceil(bytes / median) pieces.
+// Returns how many partitions it split.
+int SplitHotPartitions(const ExchangeStats& stats, const ExchangeStats& other,
+                       const Settings& settings, int max_splits, std::vector<int>& counts) {
+  int split = 0;
+  const std::vector<HeavyHitters::Entry> hot =
+      HotKeys(stats, settings.skew_hot_key_fraction(), settings.skew_hot_key_rows());
+  const int64_t piece = std::max<int64_t>(Median(stats.bytes), 1);
+  const int partitions = static_cast<int>(counts.size());
+  for (const auto& key : hot) {
+    const auto p = static_cast<size_t>(HashPartitionOf(key.hash, partitions));
+    const bool small = static_cast<double>(other.bytes[p]) * settings.skew_factor() <=
+                       static_cast<double>(stats.bytes[p]);
+    if (counts[p] > 1 || !small) continue;
+    const int64_t pieces = (stats.bytes[p] + piece - 1) / piece;
+    counts[p] = static_cast<int>(std::clamp<int64_t>(pieces, 2, std::max(2, max_splits)));
+    split++;
+  }
+  return split;
+}
+
 }  // namespace
 
 std::vector<int> SkewSplitCounts(const std::vector<int64_t>& bytes, double factor,
@@ -134,6 +159,15 @@ bool SplitSkewedJoin(PhysicalOperatorPtr& stage_top, ExecContext& ctx) {
     right_counts = SkewSplitCounts(right_stats.bytes, settings.skew_factor(), settings.skew_threshold(),
                                    max_splits);
   }
+  int hot_splits = 0;
+  if (settings.auto_salting()) {
+    if (split_left) {
+      hot_splits += SplitHotPartitions(left_stats, right_stats, settings, max_splits, left_counts);
+    }
+    if (split_right) {
+      hot_splits += SplitHotPartitions(right_stats, left_stats, settings, max_splits, right_counts);
+    }
+  }
   const auto split = [](const std::vector<int>& c) {
     return std::any_of(c.begin(), c.end(), [](int k) { return k > 1; });
   };
@@ -174,6 +208,10 @@ bool SplitSkewedJoin(PhysicalOperatorPtr& stage_top, ExecContext& ctx) {
   note += fmt::format(
       ", each joined against a copy of the other side's partition ({} tasks for {} partitions)",
       tasks, partitions);
+  if (hot_splits > 0) {
+    note += fmt::format("; auto salting: {} partition{} split for hot keys", hot_splits,
+                        hot_splits == 1 ? "" : "s");
+  }
   ctx.AddRuntimeNote(join.id(), note);
   return true;
 }

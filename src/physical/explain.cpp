@@ -47,6 +47,10 @@ class StageGraph {
         // The adaptive pass cut skewed join partitions into slices.
         out += fmt::format("Stage {} ({} tasks, skew split from {})", s->id, s->tasks,
                            read->exchange().num_partitions());
+      } else if (read != nullptr && read->kind() == AdaptiveShuffleRead::Kind::kSaltSplit) {
+        // The adaptive pass read hot-key partitions once per salt.
+        out += fmt::format("Stage {} ({} tasks, salt split from {})", s->id, s->tasks,
+                           read->exchange().num_partitions());
       } else {
         out += fmt::format("Stage {} ({} task{})", s->id, s->tasks, s->tasks == 1 ? "" : "s");
       }

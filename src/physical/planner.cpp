@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 
+#include "common/strings.h"
 #include "exec/exchange.h"
 #include "exec/filter_project.h"
 #include "exec/hash_aggregate.h"
@@ -32,15 +33,19 @@ PhysicalOperatorPtr ToSingle(PhysicalOperatorPtr op) {
   return std::make_unique<Exchange>(std::move(op), Partitioning::Single());
 }
 
-// Hash-partitions `op` on `keys` into n partitions unless it already is.
-PhysicalOperatorPtr HashPartitioned(PhysicalOperatorPtr op, const std::vector<int>& keys, int n) {
+// Hash-partitions `op` on `keys` into n partitions unless it already is. With
+// `track_keys`, the exchange summarizes its heaviest keys for hot-key salting.
+PhysicalOperatorPtr HashPartitioned(PhysicalOperatorPtr op, const std::vector<int>& keys, int n,
+                                    bool track_keys = false) {
   const Partitioning current = op->output_partitioning();
   if (current.kind == Partitioning::Kind::kHash && current.keys == keys &&
       current.num_partitions == n) {
     return op;
   }
   if (keys.empty()) return ToSingle(std::move(op));
-  return std::make_unique<Exchange>(std::move(op), Partitioning::Hash(keys, n));
+  auto exchange = std::make_unique<Exchange>(std::move(op), Partitioning::Hash(keys, n));
+  exchange->set_track_keys(track_keys);
+  return exchange;
 }
 
 // True when `p` hash-partitions on a subset of `columns`: rows equal on `columns` are then
@@ -108,8 +113,8 @@ PhysicalOperatorPtr MakeJoinOperator(PhysicalOperatorPtr left, PhysicalOperatorP
     case JoinStrategyKind::kCoPartitionedHash:
     case JoinStrategyKind::kShuffledHash: {
       if (strategy.kind == JoinStrategyKind::kShuffledHash) {
-        left = HashPartitioned(std::move(left), lk, shuffle_partitions);
-        right = HashPartitioned(std::move(right), rk, shuffle_partitions);
+        left = HashPartitioned(std::move(left), lk, shuffle_partitions, /*track_keys=*/true);
+        right = HashPartitioned(std::move(right), rk, shuffle_partitions, /*track_keys=*/true);
       }
       if (strategy.build_left) {  // inner only: probe with the right input
         const int probe_width = static_cast<int>(right->schema().size());
@@ -129,8 +134,8 @@ PhysicalOperatorPtr MakeJoinOperator(PhysicalOperatorPtr left, PhysicalOperatorP
                                         JoinDistribution::kPartitioned, std::move(out));
     }
     case JoinStrategyKind::kSortMerge: {
-      left = HashPartitioned(std::move(left), lk, shuffle_partitions);
-      right = HashPartitioned(std::move(right), rk, shuffle_partitions);
+      left = HashPartitioned(std::move(left), lk, shuffle_partitions, /*track_keys=*/true);
+      right = HashPartitioned(std::move(right), rk, shuffle_partitions, /*track_keys=*/true);
       auto sort_keys = [](const std::vector<int>& keys) {
         std::vector<SortKey> out;
         for (int k : keys) out.push_back(SortKey{k, true, false});
@@ -328,15 +333,43 @@ PhysicalOperatorPtr PhysicalPlanner::PlanAggregate(const LogicalPlan& plan) {
         skew ? PlanSaltedAggregate(child, *skew, groups, aggs, plan.schema, n) : nullptr;
     if (salted != nullptr) return salted;
   }
-  if (!decomposable && settings_.skew_salt_buckets() > 1) {
-    auto salted = PlanSaltedDistinctAggregate(child, groups, aggs, plan.schema,
-                                              settings_.skew_salt_buckets(), n);
-    if (salted != nullptr) return salted;
+  std::string skew_note;
+  if (!decomposable) {
+    // A SKEW annotation on a group key salts count(DISTINCT x) by x (as skew_salt_buckets
+    // does for every such aggregate).
+    const auto skew = SkewKeyOf(plan.child(), settings_.skew_salt_buckets() > 1
+                                                  ? settings_.skew_salt_buckets()
+                                                  : 8);
+    const bool keyed = skew && std::any_of(groups.begin(), groups.end(), [&](const ExprPtr& g) {
+                         return g->kind == ExprKind::kColumnRef &&
+                                ToLower(child->schema().field(g->column_index).name) ==
+                                    ToLower(skew->key);
+                       });
+    const int buckets = keyed ? skew->buckets : settings_.skew_salt_buckets();
+    if (buckets > 1) {
+      auto salted = PlanSaltedDistinctAggregate(child, groups, aggs, plan.schema, buckets, n);
+      if (salted != nullptr) {
+        if (keyed) {
+          salted->set_explain_note(fmt::format(
+              "salted: SKEW({}), count(DISTINCT) by (keys, salt) in {} buckets, then by keys",
+              skew->key, buckets));
+        }
+        return salted;
+      }
+    }
+    if (keyed) {
+      skew_note = fmt::format(
+          "SKEW({}) ignored: salting needs every aggregate to be count(DISTINCT) of one column",
+          skew->key);
+    }
   }
   if (!decomposable) {
-    PhysicalOperatorPtr shuffled = HashPartitioned(std::move(child), key_columns, n);
-    return std::make_unique<HashAggregate>(std::move(shuffled), groups, aggs,
-                                           AggregateMode::kSingle, plan.schema);
+    PhysicalOperatorPtr shuffled =
+        HashPartitioned(std::move(child), key_columns, n, /*track_keys=*/true);
+    auto aggregate = std::make_unique<HashAggregate>(std::move(shuffled), groups, aggs,
+                                                     AggregateMode::kSingle, plan.schema);
+    aggregate->set_explain_note(skew_note);
+    return aggregate;
   }
   Schema partial_schema;
   for (const auto& g : groups) partial_schema.Add(Field{g->OutputName(), g->type, true, ""});

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "shuffle/heavy_hitters.h"
 #include "vector/batch.h"
 
 namespace sluice {
@@ -15,6 +16,10 @@ namespace sluice {
 struct ExchangeStats {
   std::vector<int64_t> rows;   // per output partition
   std::vector<int64_t> bytes;  // per output partition (DataBytes of its rows, spilled or not)
+  // The heaviest key hashes of a hash exchange that tracked its keys (the hash the exchange
+  // partitions by: HashPartitionOf(hash, partitions) is the key's partition), merged over
+  // the map tasks in task order, heaviest first; empty when the keys were not tracked.
+  std::vector<HeavyHitters::Entry> heavy_keys;
   int64_t total_rows() const;
   int64_t total_bytes() const;
 };

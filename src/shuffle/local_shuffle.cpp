@@ -28,6 +28,9 @@ class LocalShuffle::Writer : public ShuffleWriter {
                  partition, shuffle_->partitions_);
     shuffle_->Add(task_, partition, std::move(batch));
   }
+  void RecordKeySummary(HeavyHitters summary) override {
+    shuffle_->key_summaries_[task_] = std::move(summary);
+  }
   void Commit() override { shuffle_->FinishTask(task_); }
   void Abort() override { shuffle_->ResetTask(task_); }
 
@@ -43,6 +46,7 @@ LocalShuffle::LocalShuffle(MemoryManager* memory, TempDirectory* temp, const Shu
       map_tasks_(spec.map_tasks),
       partitions_(spec.partitions),
       slots_(static_cast<size_t>(spec.map_tasks) * spec.partitions),
+      key_summaries_(static_cast<size_t>(spec.map_tasks)),
       spilled_metric_(spec.spilled_metric) {}
 
 LocalShuffle::~LocalShuffle() {
@@ -94,6 +98,7 @@ void LocalShuffle::ResetTask(int task) {
     memory_bytes_ -= s.memory_bytes;
     s = Slot{};
   }
+  key_summaries_[task].reset();
 }
 
 void LocalShuffle::ReleaseAll() {
@@ -285,6 +290,16 @@ ExchangeStats LocalShuffle::Stats() const {
       stats.bytes[p] += s.bytes;
     }
   }
+  std::optional<HeavyHitters> keys;
+  for (const auto& summary : key_summaries_) {
+    if (!summary) continue;
+    if (keys) {
+      keys->Merge(*summary);
+    } else {
+      keys = *summary;
+    }
+  }
+  if (keys) stats.heavy_keys = keys->Top();
   return stats;
 }
 

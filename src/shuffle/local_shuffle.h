@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,8 @@ class LocalShuffle : public Shuffle {
   int map_tasks_;
   int partitions_;
   std::vector<Slot> slots_;               // [task * partitions_ + partition]
+  // Per map task: the heaviest keys it wrote, when its writer recorded them.
+  std::vector<std::optional<HeavyHitters>> key_summaries_;
   std::atomic<int64_t> memory_bytes_{0};  // reserved for all in-memory batches
   std::atomic<int64_t> spilled_bytes_{0};
   std::atomic<int64_t>* spilled_metric_;

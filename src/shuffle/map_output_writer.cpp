@@ -3,9 +3,10 @@
 namespace sluice {
 
 MapOutputWriter::MapOutputWriter(const Schema& schema, std::unique_ptr<Partitioner> partitioner,
-                                 ShuffleWriter* writer)
+                                 ShuffleWriter* writer, bool track_keys)
     : partitioner_(std::move(partitioner)), writer_(writer) {
   const int n = partitioner_->num_partitions();
+  if (track_keys && n > 1 && partitioner_->row_hashes() != nullptr) keys_.emplace();
   for (int i = 0; i < n; i++) builders_.emplace_back(schema);
   selections_.resize(n);
 }
@@ -18,6 +19,7 @@ void MapOutputWriter::Write(const Batch& batch) {
   }
   for (auto& s : selections_) s.clear();
   partitioner_->Assign(batch, &selections_);
+  if (keys_) keys_->Add(partitioner_->row_hashes()->data(), batch.num_rows());
   for (int p = 0; p < n; p++) {
     const auto& sel = selections_[p];
     if (sel.empty()) continue;
@@ -30,6 +32,7 @@ void MapOutputWriter::Finish() {
   for (size_t p = 0; p < builders_.size(); p++) {
     if (builders_[p].num_rows() > 0) writer_->Write(static_cast<int>(p), builders_[p].Finish());
   }
+  if (keys_) writer_->RecordKeySummary(std::move(*keys_));
 }
 
 void MapOutputWriter::Route(int p, const Batch& batch) {

@@ -19,6 +19,9 @@ class Partitioner {
   // Fills (*selections)[p] with the rows of `batch` that go to partition p, in row order.
   // REQUIRES: selections->size() == num_partitions(); its vectors are empty.
   virtual void Assign(const Batch& batch, std::vector<std::vector<uint32_t>>* selections) = 0;
+  // The key hash of each row of the batch last assigned (a hash partitioner's), or null when
+  // rows are not placed by a key.
+  virtual const std::vector<uint64_t>* row_hashes() const { return nullptr; }
 };
 
 // Partition HashPartitionOf(hash of the key columns) (vector/column_hash.h): the same
@@ -29,6 +32,7 @@ class HashPartitioner : public Partitioner {
       : keys_(std::move(keys)), partitions_(partitions) {}
   int num_partitions() const override { return partitions_; }
   void Assign(const Batch& batch, std::vector<std::vector<uint32_t>>* selections) override;
+  const std::vector<uint64_t>* row_hashes() const override { return &hashes_; }
 
  private:
   std::vector<int> keys_;

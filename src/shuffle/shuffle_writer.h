@@ -1,5 +1,6 @@
 #pragma once
 
+#include "shuffle/heavy_hitters.h"
 #include "vector/batch.h"
 
 namespace sluice {
@@ -16,6 +17,10 @@ class ShuffleWriter {
   virtual ~ShuffleWriter() = default;
   // Appends `batch` (of the exchange's schema) to output partition `partition`. May spill.
   virtual void Write(int partition, Batch batch) = 0;
+  // The heaviest keys of the rows this attempt wrote (a hash exchange that tracks its keys),
+  // reported in ExchangeStats::heavy_keys once committed. REQUIRES: before Commit. A
+  // transport that does not carry summaries reports no heavy keys (nothing gets salted).
+  virtual void RecordKeySummary(HeavyHitters summary) { (void)summary; }
   // The task's output is complete. REQUIRES: not aborted; called at most once.
   virtual void Commit() = 0;
   // Discards what this attempt wrote. REQUIRES: not committed.

@@ -25,7 +25,9 @@ std::string OtherValue(const SettingEntry& entry) {
     case SettingType::kBoolean:
       return std::get<bool>(d) ? "false" : "true";
     case SettingType::kDouble:
-      return "2.5";
+      // 2.5, or the middle of the allowed range when 2.5 is outside it.
+      return entry.min <= 2.5 && 2.5 <= entry.max ? "2.5"
+                                                  : std::to_string((entry.min + entry.max) / 2);
     case SettingType::kString:
       return "exchange:0.5";
   }

@@ -221,5 +221,16 @@ TEST(AdaptivePlannerTest, GroupAndSplitCountsArePureFunctionsOfTheBytes) {
   EXPECT_EQ(SkewSplitCounts({10, 10, 100, 10}, 5, 1000, 16), (std::vector<int>{1, 1, 1, 1}));
 }
 
+TEST(HotKeysTest, AKeyIsHotOverTheFractionAndTheRowFloor) {
+  ExchangeStats stats;
+  stats.rows = {600, 300, 100};
+  stats.heavy_keys = {{11, 500}, {22, 150}, {33, 90}};
+  EXPECT_EQ(HotKeys(stats, 0.1, 100), (std::vector<HeavyHitters::Entry>{{11, 500}, {22, 150}}));
+  EXPECT_EQ(HotKeys(stats, 0.2, 100), (std::vector<HeavyHitters::Entry>{{11, 500}}));
+  EXPECT_TRUE(HotKeys(stats, 0.1, 1000).empty());
+  stats.heavy_keys.clear();
+  EXPECT_TRUE(HotKeys(stats, 0.1, 1).empty());
+}
+
 }  // namespace
 }  // namespace sluice

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace sluice {
+
+// The heaviest keys of a stream of key hashes, in bounded space (a Misra-Gries summary with
+// `capacity` counters): every key seen more than total() / (capacity + 1) times keeps a
+// counter, and a counter underestimates its key's count by at most that much. A map task
+// keeps one over the rows it writes to a hash exchange (shuffle/map_output_writer.h); the
+// shuffle merges the tasks' summaries in task order, so the merged summary, like the rows, is
+// the same whatever the thread count. The basis of hot-key salting
+// (physical/adaptive_salt_aggregate.cpp). Not thread-safe; a value.
+class HeavyHitters {
+ public:
+  static constexpr int kDefaultCapacity = 16;
+
+  struct Entry {
+    uint64_t hash = 0;
+    int64_t count = 0;  // a lower bound of the key's rows
+    bool operator==(const Entry&) const = default;
+  };
+
+  explicit HeavyHitters(int capacity = kDefaultCapacity);
+
+  // Counts one row per hash.
+  void Add(const uint64_t* hashes, size_t n);
+  // Folds `other` in (Agarwal et al.'s merge: add the counters, then subtract the
+  // (capacity + 1)-th largest count from all and drop those left at zero). The result depends
+  // on the order of merges only through that rule, so merging in task order is deterministic.
+  void Merge(const HeavyHitters& other);
+
+  // Rows counted, in this summary and every one merged into it.
+  int64_t total() const { return total_; }
+  int capacity() const { return capacity_; }
+  // The counters, heaviest first (ties: smaller hash first).
+  std::vector<Entry> Top() const;
+
+ private:
+  void AddOne(uint64_t hash);
+  // The slot of index_ that holds `hash`'s counter, or the empty slot where it would go.
+  size_t Find(uint64_t hash) const;
+  // Rebuilds index_ from entries_ (after counters were dropped).
+  void Reindex();
+
+  int capacity_;
+  std::vector<Entry> entries_;
+  // Open addressing over entries_ (positions; -1 empty), at most half full, so a row costs a
+  // probe or two rather than a scan of every counter.
+  std::vector<int16_t> index_;
+  uint64_t mask_ = 0;
+  int64_t total_ = 0;
+};
+
+}  // namespace sluice
