@@ -134,6 +134,9 @@ class Parser {
   std::unique_ptr<TableRef> ParseTablePrimary();
   std::unique_ptr<TableRef> ParseParenthesizedTable(const Token& at);
   std::unique_ptr<TableRef> ParseNamedTable(const Token& at);
+  // {'name': 'TYPE', ...} (DuckDB's struct form of read_csv's types / columns) as the text
+  // '"name" TYPE, ...' that the option takes.
+  ExprPtr ParseColumnTypesStruct();
   bool ParseJoinType(TableRef::JoinType& type, bool& natural);
   void ParseTableAlias(TableRef& ref, std::initializer_list<std::string_view> stop_words = {});
 
