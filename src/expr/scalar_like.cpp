@@ -1,7 +1,7 @@
 // LIKE / ILIKE / NOT LIKE (with ESCAPE) and the RE2-based regexp functions. A literal
 // pattern is compiled once at bind time; the common shapes 'abc', 'abc%', '%abc' and '%abc%'
 // become a comparison, a prefix test, a suffix test and a substring search. '_' matches one
-// UTF-8 code point. ILIKE folds ASCII letters only.
+// UTF-8 code point. ILIKE folds Unicode case (expr/case_mapping.h).
 #include <fmt/format.h>
 #include <re2/re2.h>
 
@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "common/error.h"
+#include "expr/case_mapping.h"
 #include "expr/kernel_util.h"
 #include "expr/scalar_functions.h"
 
@@ -22,12 +23,8 @@ const LogicalType kBool = TypeId::kBoolean;
 constexpr int kAnyString = -1;  // %
 constexpr int kAnyChar = -2;    // _
 
-void FoldAscii(std::string_view s, std::string& out) {
-  out.assign(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-}
+// ILIKE compares the lower case of both sides (as DuckDB does), code point by code point.
+void FoldCase(std::string_view s, std::string& out) { Utf8ToLower(s, out); }
 
 class LikePattern {
  public:
@@ -35,7 +32,7 @@ class LikePattern {
       : fold_case_(fold_case) {
     std::string p;
     if (fold_case) {
-      FoldAscii(pattern, p);
+      FoldCase(pattern, p);
     } else {
       p.assign(pattern);
     }
@@ -59,7 +56,7 @@ class LikePattern {
 
   bool Matches(std::string_view s, std::string& scratch) const {
     if (fold_case_) {
-      FoldAscii(s, scratch);
+      FoldCase(s, scratch);
       s = scratch;
     }
     switch (shape_) {

@@ -1,10 +1,11 @@
 // String functions. Positions and lengths count UTF-8 code points (as DuckDB does), with a
-// byte fast path for ASCII text; lower/upper change ASCII letters only. Functions returning a
+// byte fast path for ASCII text; lower/upper map Unicode case (expr/case_mapping.h). Functions returning a
 // piece of their input (substring, trim, left, split_part) return views into the input's
 // bytes instead of copying them.
 #include <algorithm>
 #include <cstring>
 
+#include "expr/case_mapping.h"
 #include "expr/kernel_util.h"
 #include "expr/scalar_functions.h"
 
@@ -231,11 +232,10 @@ void RegisterStringFunctions(FunctionRegistry& r) {
       "octet_length(VARCHAR)");
   for (const bool upper : {false, true}) {
     auto k = StringToString([upper](In in, size_t i, std::string& buf) {
-      std::string_view s = Str(in, 0, i);
-      buf.assign(s);
-      for (char& c : buf) {
-        if (upper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-        if (!upper && c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      if (upper) {
+        Utf8ToUpper(Str(in, 0, i), buf);
+      } else {
+        Utf8ToLower(Str(in, 0, i), buf);
       }
       return std::string_view(buf);
     });
