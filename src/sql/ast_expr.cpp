@@ -143,6 +143,8 @@ const char* BinaryOpToString(BinaryOp op) {
       return "*";
     case BinaryOp::kDivide:
       return "/";
+    case BinaryOp::kIntegerDivide:
+      return "//";
     case BinaryOp::kModulo:
       return "%";
     case BinaryOp::kConcat:

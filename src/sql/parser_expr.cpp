@@ -189,11 +189,12 @@ ExprPtr Parser::ParseAdditive() {
 
 ExprPtr Parser::ParseMultiplicative() {
   ExprPtr left = ParseUnary();
-  while (PeekOperator("*") || PeekOperator("/") || PeekOperator("%")) {
+  while (PeekOperator("*") || PeekOperator("/") || PeekOperator("//") || PeekOperator("%")) {
     const Token& op = Next();
-    BinaryOp kind = op.text == "*"   ? BinaryOp::kMultiply
-                    : op.text == "/" ? BinaryOp::kDivide
-                                     : BinaryOp::kModulo;
+    BinaryOp kind = op.text == "*"    ? BinaryOp::kMultiply
+                    : op.text == "/"  ? BinaryOp::kDivide
+                    : op.text == "//" ? BinaryOp::kIntegerDivide
+                                      : BinaryOp::kModulo;
     left = MakeBinary(kind, std::move(left), ParseUnary(), op);
   }
   return left;
