@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev
-  libfmt-dev libre2-dev libjemalloc-dev
+  libfmt-dev libre2-dev libutf8proc-dev libjemalloc-dev
   zlib1g-dev libzstd-dev liblz4-dev libsnappy-dev
   nlohmann-json3-dev libyaml-cpp-dev
   nodejs python3

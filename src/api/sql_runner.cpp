@@ -425,7 +425,8 @@ class StatementRunner {
 }  // namespace
 
 std::vector<StatementResult> RunSqlScript(Session& session, const std::string& sql) {
-  std::vector<sql::StatementPtr> statements = sql::ParseScript(sql);
+  std::vector<sql::StatementPtr> statements =
+      sql::ParseScript(sql, session.settings().max_expression_depth());
   StatementRunner runner(session, sql);
   std::vector<StatementResult> results;
   for (const auto& s : statements) results.push_back(runner.Run(*s));
@@ -433,7 +434,8 @@ std::vector<StatementResult> RunSqlScript(Session& session, const std::string& s
 }
 
 DataFrame SqlQuery(Session& session, const std::string& sql) {
-  sql::StatementPtr statement = sql::ParseStatement(sql);
+  sql::StatementPtr statement =
+      sql::ParseStatement(sql, session.settings().max_expression_depth());
   SqlBinder binder(session, sql);
   if (statement->kind != sql::StatementKind::kSelect) {
     binder.ThrowNotImplemented(*statement, "only queries can become a DataFrame");

@@ -69,6 +69,7 @@ const char* BinaryOpName(sql::BinaryOp op) {
     case BinaryOp::kSubtract: return "-";
     case BinaryOp::kMultiply: return "*";
     case BinaryOp::kDivide: return "/";
+    case BinaryOp::kIntegerDivide: return "//";
     case BinaryOp::kModulo: return "%";
     case BinaryOp::kConcat: return "||";
     case BinaryOp::kEqual: return "=";

@@ -473,44 +473,6 @@ LogicalPlanPtr SqlBinder::ApplyModifiers(const sql::QueryNode& query, LogicalPla
   return plan;
 }
 
-LogicalPlanPtr SqlBinder::BindSetOperation(const sql::SetOperationNode& node, const BindScope* outer) {
-  LogicalPlanPtr left = BindQuery(*node.left, outer);
-  LogicalPlanPtr right = BindQuery(*node.right, outer);
-  if (left->schema.size() != right->schema.size()) {
-    ThrowBind(node, fmt::format("Set operations can only apply to expressions with the same number "
-                                "of result columns ({} vs {})",
-                                left->schema.size(), right->schema.size()));
-  }
-  if (node.op == sql::SetOpType::kUnion) {
-    LogicalPlanPtr plan = At(node, [&] { return MakeUnion(left, right); });
-    return node.all ? plan : MakeDistinct(plan);
-  }
-  if (node.all) ThrowNotImplemented(node, "INTERSECT ALL and EXCEPT ALL are not supported yet");
-  // DISTINCT left rows with (INTERSECT) or without (EXCEPT) an equal right row. The match uses
-  // `=`, so rows holding a NULL never match: INTERSECT drops them, EXCEPT keeps them.
-  const Schema names = left->schema;
-  auto rename = [](const LogicalPlanPtr& p, const std::string& side) {
-    return sql_bind::WithFields(p, [&](Field& f, size_t i) {
-      f.name = fmt::format("#{}{}", side, i);
-      f.qualifier = "#" + side;
-    });
-  };
-  LogicalPlanPtr l = rename(MakeDistinct(left), "l");
-  LogicalPlanPtr r = rename(right, "r");
-  std::vector<ExprPtr> equalities;
-  for (size_t i = 0; i < names.size(); i++) {
-    equalities.push_back(Call("=", {Col(fmt::format("#l{}", i), "#l"), Col(fmt::format("#r{}", i), "#r")}));
-  }
-  const JoinKind kind = node.op == sql::SetOpType::kIntersect ? JoinKind::kSemi : JoinKind::kAnti;
-  LogicalPlanPtr joined = At(node, [&] {
-    return MakeJoin(l, r, kind, equalities.size() == 1 ? equalities[0] : And(equalities));
-  });
-  return sql_bind::WithFields(joined, [&](Field& f, size_t i) {
-    f.name = names.field(i).name;
-    f.qualifier.clear();
-  });
-}
-
 LogicalPlanPtr SqlBinder::BindValues(const sql::ValuesNode& node) {
   std::vector<std::vector<ExprPtr>> translated;
   bool has_subquery = false;

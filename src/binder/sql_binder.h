@@ -104,12 +104,14 @@ class SqlBinder {
 
   // sql_binder.cpp
   LogicalPlanPtr BindSelect(const sql::SelectNode& node, const BindScope* outer);
-  LogicalPlanPtr BindSetOperation(const sql::SetOperationNode& node, const BindScope* outer);
   LogicalPlanPtr BindValues(const sql::ValuesNode& node);
   // VALUES whose rows hold subqueries (translated `rows`), as a UNION ALL of projections.
   LogicalPlanPtr BindValuesWithSubqueries(const sql::ValuesNode& node,
                                           const std::vector<std::vector<ExprPtr>>& rows);
   LogicalPlanPtr ApplyModifiers(const sql::QueryNode& query, LogicalPlanPtr plan);
+
+  // bind_set_operation.cpp
+  LogicalPlanPtr BindSetOperation(const sql::SetOperationNode& node, const BindScope* outer);
 
   // sql_bind_from.cpp
   BoundRelation BindFromWhere(const sql::SelectNode& node, const BindScope* outer);

@@ -173,6 +173,16 @@ std::vector<SettingEntry> BuildTable() {
        .description = "rows per data file of a --db table",
        .default_value = int64_t{1} << 20,
        .min = 1},
+      // Bounded above so that the recursion of parser, binder, optimizer and evaluator over
+      // a tree this deep stays well inside a thread's stack.
+      {.id = SettingId::kMaxExpressionDepth,
+       .name = "max_expression_depth",
+       .type = kInteger,
+       .scope = local,
+       .description = "deepest nesting of expressions and subqueries a statement may have",
+       .default_value = int64_t{1000},
+       .min = 1,
+       .max = 10000},
   };
   for (size_t i = 0; i < t.size(); i++) {
     SLUICE_CHECK(static_cast<size_t>(t[i].id) == i, "settings table out of SettingId order");

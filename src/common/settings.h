@@ -43,6 +43,9 @@ class Settings {
   // Empty: the environment variable SLUICE_INJECT_FAULTS, if set.
   const std::string& inject_faults() const { return String(SettingId::kInjectFaults); }
   int64_t target_file_rows() const { return Integer(SettingId::kTargetFileRows); }
+  int max_expression_depth() const {
+    return static_cast<int>(Integer(SettingId::kMaxExpressionDepth));
+  }
 
   // Typed setters for C++ callers; validated like SET (InvalidInputError when out of range).
   Settings& set_threads(int v) { return Assign(SettingId::kThreads, int64_t{v}); }

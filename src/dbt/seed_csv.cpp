@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "dbt/project.h"
+#include "io/csv_convert.h"
 
 namespace sluice::dbt {
 
@@ -385,7 +386,11 @@ std::vector<SeedColumnType> InferSeedTypes(const SeedCsv& csv,
     for (SeedType type : kOrder) {
       bool fits = true;
       for (const auto& row : csv.rows) {
-        if (type != SeedType::kText && !IsNullText(row[c]) && !Cast(type, row[c])) {
+        // Zero-padded numbers ("01001") are identifiers: TEXT, as read_csv infers.
+        const bool padded = (type == SeedType::kInteger || type == SeedType::kNumber) &&
+                            HasCsvLeadingZero(Trim(row[c]));
+        if (type != SeedType::kText && !IsNullText(row[c]) &&
+            (padded || !Cast(type, row[c]))) {
           fits = false;
           break;
         }

@@ -1,6 +1,10 @@
 #include "expr/kernel_util.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+
+#include "common/error.h"
 
 namespace sluice::kernel {
 
@@ -82,6 +86,14 @@ const Value* LiteralArg(const std::vector<ExprPtr>& args, size_t i) {
     return nullptr;
   }
   return &args[i]->value;
+}
+
+void CheckStringSize(uint64_t bytes, const char* function) {
+  if (bytes > kMaxStringBytes) {
+    throw OutOfRangeError(fmt::format(
+        "{}: the result would be {} bytes, over the maximum string size ({} bytes)", function,
+        bytes, kMaxStringBytes));
+  }
 }
 
 }  // namespace sluice::kernel

@@ -217,6 +217,13 @@ ColumnPtr RowExecAll(const LogicalType& rtype, const std::vector<ColumnPtr>& arg
   return out;
 }
 
+// The longest VARCHAR value: a StringView's length is 32 bits, so 4 GiB - 1 bytes.
+inline constexpr uint64_t kMaxStringBytes = UINT32_MAX;
+
+// Throws OutOfRangeError when a string result of `bytes` bytes, computed by `function`, would
+// be over kMaxStringBytes: called before the result is built, so nothing is allocated.
+void CheckStringSize(uint64_t bytes, const char* function);
+
 // True when `arg` may be implicitly cast to `to` for a function call: same type, untyped
 // NULL, a string literal, or numeric widening (integer -> wider integer/DECIMAL/DOUBLE,
 // DECIMAL -> DOUBLE), DATE -> TIMESTAMP.

@@ -129,11 +129,12 @@ ScalarKernel IntegerKernel(ArithOp op, LogicalType type, T lo, T hi) {
       return MakeBinary<T, T, T>(
           type,
           [](T a, T b, T& r) {
-            if (b == 0) {
+            // MIN % -1 overflows in C++ (and is an overflow error in DuckDB).
+            if (b == 0 || (b == -1 && a == std::numeric_limits<T>::min())) {
               r = 0;
               return false;
             }
-            r = b == -1 ? 0 : a % b;
+            r = a % b;
             return true;
           },
           fail);

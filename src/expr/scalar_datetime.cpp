@@ -15,6 +15,7 @@
 #include "common/strings.h"
 #include "expr/kernel_util.h"
 #include "expr/scalar_functions.h"
+#include "expr/strftime_format.h"
 #include "types/date_time.h"
 #include "types/interval.h"
 
@@ -442,111 +443,23 @@ std::optional<BoundScalar> ResolveTemporalArith(const std::vector<ExprPtr>& args
   return std::nullopt;
 }
 
-// strftime with the common specifiers (%Y %y %m %d %-m %-d %H %I %M %S %f %p %j %a %A %b %B
-// %F %T %%); anything else is copied as written.
-void FormatTime(int64_t micros, std::string_view format, std::string& out) {
-  static const char* kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
-                                "Thursday", "Friday", "Saturday"};
-  static const char* kMonths[] = {"January",   "February", "March",    "April",
-                                  "May",       "June",     "July",     "August",
-                                  "September", "October",  "November", "December"};
-  const int64_t days = FloorDiv(micros, kMicrosPerDay);
-  const int64_t time = micros - days * kMicrosPerDay;
-  const CivilDate c = CivilFromDays(static_cast<int32_t>(days));
-  const int64_t hour = time / kMicrosPerHour;
-  out.clear();
-  for (size_t i = 0; i < format.size(); i++) {
-    if (format[i] != '%' || i + 1 >= format.size()) {
-      out += format[i];
-      continue;
-    }
-    char spec = format[++i];
-    bool pad = true;
-    if (spec == '-' && i + 1 < format.size()) {
-      pad = false;
-      spec = format[++i];
-    }
-    auto num = [&](int64_t v, int width) {
-      out += pad ? fmt::format("{:0{}}", v, width) : std::to_string(v);
-    };
-    switch (spec) {
-      case 'Y':
-        out += std::to_string(c.year);
-        break;
-      case 'y':
-        num(c.year % 100, 2);
-        break;
-      case 'm':
-        num(c.month, 2);
-        break;
-      case 'd':
-        num(c.day, 2);
-        break;
-      case 'e':
-        out += fmt::format("{:>2}", c.day);
-        break;
-      case 'H':
-        num(hour, 2);
-        break;
-      case 'I':
-        num(hour % 12 == 0 ? 12 : hour % 12, 2);
-        break;
-      case 'M':
-        num(time % kMicrosPerHour / kMicrosPerMinute, 2);
-        break;
-      case 'S':
-        num(time % kMicrosPerMinute / kMicrosPerSecond, 2);
-        break;
-      case 'f':
-        num(time % kMicrosPerSecond, 6);
-        break;
-      case 'p':
-        out += hour < 12 ? "AM" : "PM";
-        break;
-      case 'j':
-        num(days - DaysFromCivil(c.year, 1, 1) + 1, 3);
-        break;
-      case 'a':
-        out.append(kDays[DayOfWeek(days)], 3);
-        break;
-      case 'A':
-        out += kDays[DayOfWeek(days)];
-        break;
-      case 'b':
-      case 'h':
-        out.append(kMonths[c.month - 1], 3);
-        break;
-      case 'B':
-        out += kMonths[c.month - 1];
-        break;
-      case 'F':
-        out += fmt::format("{}-{:02}-{:02}", c.year, c.month, c.day);
-        break;
-      case 'T':
-        out += fmt::format("{:02}:{:02}:{:02}", hour, time % kMicrosPerHour / kMicrosPerMinute,
-                           time % kMicrosPerMinute / kMicrosPerSecond);
-        break;
-      case '%':
-        out += '%';
-        break;
-      default:
-        out += '%';
-        out += spec;
-        break;
-    }
-  }
-}
-
 std::optional<BoundScalar> ResolveStrftime(const std::vector<ExprPtr>& args) {
   if (args.size() != 2 || !IsDateOrTimestamp(args[0]->type) ||
       !kernel::ImplicitlyCastable(*args[1], kVarchar)) {
     return std::nullopt;
   }
-  ScalarKernel k = [](const std::vector<ColumnPtr>& cols, size_t n) {
+  // A constant format is compiled (and checked) once, at bind time.
+  std::optional<StrftimeFormat> fixed;
+  if (const Value* v = kernel::LiteralArg(args, 1)) fixed = StrftimeFormat::Compile(v->ToString());
+  ScalarKernel k = [fixed](const std::vector<ColumnPtr>& cols, size_t n) {
     kernel::ArgReader t(*cols[0]), f(*cols[1]);
     std::string buf;
     return kernel::RowExec(kVarchar, cols, n, [&](size_t i, Column& out) {
-      FormatTime(t.Get<int64_t>(i), f.Get<StringView>(i).view(), buf);
+      if (fixed) {
+        fixed->Format(t.Get<int64_t>(i), buf);
+      } else {
+        StrftimeFormat::Compile(f.Get<StringView>(i).view()).Format(t.Get<int64_t>(i), buf);
+      }
       out.data<StringView>()[i] = out.AddString(buf);
       return true;
     });

@@ -1,7 +1,7 @@
 // LIKE / ILIKE / NOT LIKE (with ESCAPE) and the RE2-based regexp functions. A literal
 // pattern is compiled once at bind time; the common shapes 'abc', 'abc%', '%abc' and '%abc%'
 // become a comparison, a prefix test, a suffix test and a substring search. '_' matches one
-// UTF-8 code point. ILIKE folds ASCII letters only.
+// UTF-8 code point. ILIKE folds Unicode case (expr/case_mapping.h).
 #include <fmt/format.h>
 #include <re2/re2.h>
 
@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "common/error.h"
+#include "expr/case_mapping.h"
 #include "expr/kernel_util.h"
 #include "expr/scalar_functions.h"
 
@@ -22,12 +23,8 @@ const LogicalType kBool = TypeId::kBoolean;
 constexpr int kAnyString = -1;  // %
 constexpr int kAnyChar = -2;    // _
 
-void FoldAscii(std::string_view s, std::string& out) {
-  out.assign(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-}
+// ILIKE compares the lower case of both sides (as DuckDB does), code point by code point.
+void FoldCase(std::string_view s, std::string& out) { Utf8ToLower(s, out); }
 
 class LikePattern {
  public:
@@ -35,7 +32,7 @@ class LikePattern {
       : fold_case_(fold_case) {
     std::string p;
     if (fold_case) {
-      FoldAscii(pattern, p);
+      FoldCase(pattern, p);
     } else {
       p.assign(pattern);
     }
@@ -59,7 +56,7 @@ class LikePattern {
 
   bool Matches(std::string_view s, std::string& scratch) const {
     if (fold_case_) {
-      FoldAscii(s, scratch);
+      FoldCase(s, scratch);
       s = scratch;
     }
     switch (shape_) {
@@ -186,9 +183,43 @@ std::optional<BoundScalar> ResolveLike(const std::vector<ExprPtr>& args, bool fo
                      LikeKernel(fold_case, negated, compiled)};
 }
 
-std::shared_ptr<const RE2> CompileRegex(std::string_view pattern) {
-  RE2::Options options;
-  options.set_log_errors(false);
+// DuckDB's regex options: c (case-sensitive), i (case-insensitive), l (literal), m / n / p
+// (newline-sensitive: '.' does not match a newline; the default), s ('.' matches newlines),
+// g (global, regexp_replace only); spaces are ignored and a later option wins.
+struct RegexOptions {
+  RE2::Options re2;
+  bool global = false;
+};
+
+RegexOptions ParseRegexOptions(std::string_view flags, bool allow_global) {
+  RegexOptions o;
+  o.re2.set_log_errors(false);
+  for (char c : flags) {
+    switch (c) {
+      case 'c': o.re2.set_case_sensitive(true); break;
+      case 'i': o.re2.set_case_sensitive(false); break;
+      case 'l': o.re2.set_literal(true); break;
+      case 'm':
+      case 'n':
+      case 'p': o.re2.set_dot_nl(false); break;
+      case 's': o.re2.set_dot_nl(true); break;
+      case 'g':
+        if (!allow_global) {
+          throw InvalidInputError(
+              "Option 'g' (global replace) is only valid for regexp_replace");
+        }
+        o.global = true;
+        break;
+      case ' ':
+      case '\t':
+      case '\n': break;
+      default: throw InvalidInputError(fmt::format("Unrecognized Regex option {}", c));
+    }
+  }
+  return o;
+}
+
+std::shared_ptr<const RE2> CompileRegex(std::string_view pattern, const RE2::Options& options) {
   auto re = std::make_shared<const RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
   if (!re->ok()) {
     throw InvalidInputError(
@@ -200,11 +231,12 @@ std::shared_ptr<const RE2> CompileRegex(std::string_view pattern) {
 // Uses the pattern compiled at bind time, or compiles row patterns, reusing the last one.
 class RegexSource {
  public:
-  explicit RegexSource(std::shared_ptr<const RE2> compiled) : compiled_(std::move(compiled)) {}
+  RegexSource(std::shared_ptr<const RE2> compiled, RE2::Options options)
+      : compiled_(std::move(compiled)), options_(options) {}
   const RE2& Get(std::string_view pattern) {
     if (compiled_) return *compiled_;
     if (!last_ || last_pattern_ != pattern) {
-      last_ = CompileRegex(pattern);
+      last_ = CompileRegex(pattern, options_);
       last_pattern_.assign(pattern);
     }
     return *last_;
@@ -212,55 +244,117 @@ class RegexSource {
 
  private:
   std::shared_ptr<const RE2> compiled_;
+  RE2::Options options_;
   std::shared_ptr<const RE2> last_;
   std::string last_pattern_;
 };
 
-std::shared_ptr<const RE2> PrecompiledRegex(const std::vector<ExprPtr>& args, size_t i) {
+// The options argument `i` (a constant, as in DuckDB), or the defaults when absent.
+RegexOptions OptionsArg(const std::vector<ExprPtr>& args, size_t i, const char* function,
+                        bool allow_global) {
+  if (args.size() <= i) return ParseRegexOptions("", allow_global);
   const Value* v = kernel::LiteralArg(args, i);
-  if (v == nullptr || v->type().id() != TypeId::kVarchar) return nullptr;
-  return CompileRegex(v->GetString());
+  if (v == nullptr || v->type().id() != TypeId::kVarchar) {
+    throw BindError(fmt::format("{}: the options argument must be a constant string", function));
+  }
+  return ParseRegexOptions(v->GetString(), allow_global);
 }
 
-std::optional<BoundScalar> ResolveRegexpMatches(const std::vector<ExprPtr>& args) {
-  if (args.size() != 2) return std::nullopt;
+std::shared_ptr<const RE2> PrecompiledRegex(const std::vector<ExprPtr>& args, size_t i,
+                                            const RE2::Options& options) {
+  const Value* v = kernel::LiteralArg(args, i);
+  if (v == nullptr || v->type().id() != TypeId::kVarchar) return nullptr;
+  return CompileRegex(v->GetString(), options);
+}
+
+bool AllVarchar(const std::vector<ExprPtr>& args) {
   for (const auto& a : args) {
-    if (!kernel::ImplicitlyCastable(*a, kVarchar)) return std::nullopt;
+    if (!kernel::ImplicitlyCastable(*a, kVarchar)) return false;
   }
-  auto compiled = PrecompiledRegex(args, 1);
-  ScalarKernel k = [compiled](const std::vector<ColumnPtr>& cols, size_t n) {
+  return true;
+}
+
+// regexp_matches (a match anywhere) and regexp_full_match (the whole string), with options.
+std::optional<BoundScalar> ResolveRegexpTest(const std::vector<ExprPtr>& args, bool full,
+                                             const char* name) {
+  if ((args.size() != 2 && args.size() != 3) || !AllVarchar(args)) return std::nullopt;
+  const RegexOptions options = OptionsArg(args, 2, name, false);
+  auto compiled = PrecompiledRegex(args, 1, options.re2);
+  ScalarKernel k = [compiled, full, re2_options = options.re2](const std::vector<ColumnPtr>& cols,
+                                                               size_t n) {
     kernel::ArgReader s(*cols[0]), p(*cols[1]);
-    RegexSource source(compiled);
+    RegexSource source(compiled, re2_options);
     return kernel::RowExec(kBool, cols, n, [&](size_t i, Column& out) {
       const std::string_view text = s.Get<StringView>(i).view();
       const RE2& re = source.Get(p.Get<StringView>(i).view());
-      out.data<uint8_t>()[i] = RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), re);
+      const re2::StringPiece piece(text.data(), text.size());
+      out.data<uint8_t>()[i] = full ? RE2::FullMatch(piece, re) : RE2::PartialMatch(piece, re);
       return true;
     });
   };
-  return BoundScalar{kBool, {kVarchar, kVarchar}, std::move(k)};
+  return BoundScalar{kBool, std::vector<LogicalType>(args.size(), kVarchar), std::move(k)};
+}
+
+// regexp_extract(s, pattern[, group[, options]]): the first match's group (0: the whole
+// match), '' when nothing matches or the group did not take part.
+std::optional<BoundScalar> ResolveRegexpExtract(const std::vector<ExprPtr>& args) {
+  if (args.size() < 2 || args.size() > 4) return std::nullopt;
+  if (!kernel::ImplicitlyCastable(*args[0], kVarchar) ||
+      !kernel::ImplicitlyCastable(*args[1], kVarchar) ||
+      (args.size() > 2 && !kernel::ImplicitlyCastable(*args[2], TypeId::kBigInt)) ||
+      (args.size() > 3 && !kernel::ImplicitlyCastable(*args[3], kVarchar))) {
+    return std::nullopt;
+  }
+  const RegexOptions options = OptionsArg(args, 3, "regexp_extract", false);
+  auto compiled = PrecompiledRegex(args, 1, options.re2);
+  ScalarKernel k = [compiled, re2_options = options.re2](const std::vector<ColumnPtr>& cols,
+                                                         size_t n) {
+    kernel::ArgReader s(*cols[0]), p(*cols[1]);
+    std::optional<kernel::ArgReader> group;
+    if (cols.size() > 2) group.emplace(*cols[2]);
+    RegexSource source(compiled, re2_options);
+    std::vector<re2::StringPiece> groups;
+    return kernel::RowExec(kVarchar, cols, n, [&](size_t i, Column& out) {
+      const std::string_view text = s.Get<StringView>(i).view();
+      const RE2& re = source.Get(p.Get<StringView>(i).view());
+      const int64_t g = group ? group->Get<int64_t>(i) : 0;
+      if (g < 0 || g > 9) throw InvalidInputError("Group index must be between 0 and 9!");
+      if (g > re.NumberOfCapturingGroups()) {  // as in DuckDB: no such group gives ''
+        out.data<StringView>()[i] = StringView();
+        return true;
+      }
+      groups.assign(static_cast<size_t>(g) + 1, re2::StringPiece());
+      const re2::StringPiece piece(text.data(), text.size());
+      std::string_view result;
+      if (re.Match(piece, 0, piece.size(), RE2::UNANCHORED, groups.data(),
+                   static_cast<int>(groups.size())) &&
+          groups[g].data() != nullptr) {
+        result = std::string_view(groups[g].data(), groups[g].size());
+      }
+      out.data<StringView>()[i] = StringView(result.data(), static_cast<uint32_t>(result.size()));
+      return true;
+    });
+  };
+  std::vector<LogicalType> types = {kVarchar, kVarchar};
+  if (args.size() > 2) types.push_back(TypeId::kBigInt);
+  if (args.size() > 3) types.push_back(kVarchar);
+  return BoundScalar{kVarchar, std::move(types), std::move(k)};
 }
 
 std::optional<BoundScalar> ResolveRegexpReplace(const std::vector<ExprPtr>& args) {
-  if (args.size() != 3 && args.size() != 4) return std::nullopt;
-  for (const auto& a : args) {
-    if (!kernel::ImplicitlyCastable(*a, kVarchar)) return std::nullopt;
-  }
-  auto compiled = PrecompiledRegex(args, 1);
-  ScalarKernel k = [compiled](const std::vector<ColumnPtr>& cols, size_t n) {
+  if ((args.size() != 3 && args.size() != 4) || !AllVarchar(args)) return std::nullopt;
+  const RegexOptions options = OptionsArg(args, 3, "regexp_replace", true);
+  auto compiled = PrecompiledRegex(args, 1, options.re2);
+  ScalarKernel k = [compiled, options](const std::vector<ColumnPtr>& cols, size_t n) {
     kernel::ArgReader s(*cols[0]), p(*cols[1]), rep(*cols[2]);
-    std::optional<kernel::ArgReader> flags;
-    if (cols.size() > 3) flags.emplace(*cols[3]);
-    RegexSource source(compiled);
+    RegexSource source(compiled, options.re2);
     std::string buf;
     return kernel::RowExec(kVarchar, cols, n, [&](size_t i, Column& out) {
       buf.assign(s.Get<StringView>(i).view());
       const RE2& re = source.Get(p.Get<StringView>(i).view());
       const std::string_view r = rep.Get<StringView>(i).view();
       const re2::StringPiece rewrite(r.data(), r.size());
-      const bool global =
-          flags && flags->Get<StringView>(i).view().find('g') != std::string_view::npos;
-      if (global) {
+      if (options.global) {
         RE2::GlobalReplace(&buf, re, rewrite);
       } else {
         RE2::Replace(&buf, re, rewrite);
@@ -290,9 +384,18 @@ void RegisterLikeFunctions(FunctionRegistry& r) {
         [v](const std::vector<ExprPtr>& args) { return ResolveLike(args, v.fold_case, v.negated); },
         std::string(v.name) + "(VARCHAR, VARCHAR[, VARCHAR escape])");
   }
-  r.AddScalar("regexp_matches", ResolveRegexpMatches, "regexp_matches(VARCHAR, VARCHAR)");
+  r.AddScalar(
+      "regexp_matches",
+      [](const std::vector<ExprPtr>& a) { return ResolveRegexpTest(a, false, "regexp_matches"); },
+      "regexp_matches(VARCHAR, VARCHAR[, VARCHAR options])");
+  r.AddScalar(
+      "regexp_full_match",
+      [](const std::vector<ExprPtr>& a) { return ResolveRegexpTest(a, true, "regexp_full_match"); },
+      "regexp_full_match(VARCHAR, VARCHAR[, VARCHAR options])");
+  r.AddScalar("regexp_extract", ResolveRegexpExtract,
+              "regexp_extract(VARCHAR, VARCHAR[, BIGINT group[, VARCHAR options]])");
   r.AddScalar("regexp_replace", ResolveRegexpReplace,
-              "regexp_replace(VARCHAR, VARCHAR, VARCHAR[, VARCHAR flags])");
+              "regexp_replace(VARCHAR, VARCHAR, VARCHAR[, VARCHAR options])");
 }
 
 }  // namespace sluice

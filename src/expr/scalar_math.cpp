@@ -230,7 +230,9 @@ std::optional<BoundScalar> ResolveNullIf(const std::vector<ExprPtr>& args) {
   ScalarKernel k = [t, eq = eq.kernel](const std::vector<ColumnPtr>& cols, size_t n) {
     ColumnPtr same = eq(cols, n);
     kernel::ArgReader a(*cols[0]), s(*same);
-    return kernel::RowExecAll(t, {cols[0]}, n, [&](size_t i, Column& out) {
+    // `same` is passed too: its rows vary when either argument does, so the kernel runs per
+    // row whenever any argument is a column (not just the first).
+    return kernel::RowExecAll(t, {cols[0], same}, n, [&](size_t i, Column& out) {
       if (!a.IsValid(i)) return false;
       std::memcpy(out.raw_data() + i * t.PhysicalSize(),
                   cols[0]->raw_data() + (cols[0]->is_constant() ? 0 : i * t.PhysicalSize()),

@@ -1,10 +1,11 @@
 // String functions. Positions and lengths count UTF-8 code points (as DuckDB does), with a
-// byte fast path for ASCII text; lower/upper change ASCII letters only. Functions returning a
+// byte fast path for ASCII text; lower/upper map Unicode case (expr/case_mapping.h). Functions returning a
 // piece of their input (substring, trim, left, split_part) return views into the input's
 // bytes instead of copying them.
 #include <algorithm>
 #include <cstring>
 
+#include "expr/case_mapping.h"
 #include "expr/kernel_util.h"
 #include "expr/scalar_functions.h"
 
@@ -166,10 +167,15 @@ std::string_view Pad(std::string_view s, int64_t len, std::string_view fill, boo
   const int64_t have = CharLength(s);
   if (have >= len) return s.substr(0, ByteOffset(s, len, IsAscii(s)));
   if (fill.empty()) return s;
+  // Every code point is at least a byte: a longer result is over the limit whatever the text.
+  kernel::CheckStringSize(static_cast<uint64_t>(len), left ? "lpad" : "rpad");
   std::string pad;
   const bool fill_ascii = IsAscii(fill);
   int64_t need = len - have;
   const int64_t fill_chars = CharLength(fill);
+  kernel::CheckStringSize(s.size() + static_cast<uint64_t>(need / fill_chars) * fill.size() +
+                              ByteOffset(fill, need % fill_chars, fill_ascii),
+                          left ? "lpad" : "rpad");
   while (need > 0) {
     const int64_t take = std::min(need, fill_chars);
     pad.append(fill.substr(0, ByteOffset(fill, take, fill_ascii)));
@@ -187,6 +193,9 @@ ScalarKernel ConcatKernel(bool skip_nulls) {
     std::string buf;
     auto row = [&](size_t i, Column& out) {
       buf.clear();
+      uint64_t total = 0;
+      for (const auto& r : in) total += r.IsValid(i) ? r.Get<StringView>(i).size() : 0;
+      kernel::CheckStringSize(total, skip_nulls ? "concat" : "||");
       for (const auto& r : in) {
         if (!r.IsValid(i)) {
           if (skip_nulls) continue;
@@ -231,11 +240,10 @@ void RegisterStringFunctions(FunctionRegistry& r) {
       "octet_length(VARCHAR)");
   for (const bool upper : {false, true}) {
     auto k = StringToString([upper](In in, size_t i, std::string& buf) {
-      std::string_view s = Str(in, 0, i);
-      buf.assign(s);
-      for (char& c : buf) {
-        if (upper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-        if (!upper && c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      if (upper) {
+        Utf8ToUpper(Str(in, 0, i), buf);
+      } else {
+        Utf8ToLower(Str(in, 0, i), buf);
       }
       return std::string_view(buf);
     });
@@ -362,7 +370,16 @@ void RegisterStringFunctions(FunctionRegistry& r) {
               kernel::FixedSignature({kVarchar, kBigInt}, kVarchar,
                                      StringToString([](In in, size_t i, std::string& buf) {
                                        std::string_view s = Str(in, 0, i);
-                                       for (int64_t k = 0; k < Int(in, 1, i); k++) buf.append(s);
+                                       const int64_t count = Int(in, 1, i);
+                                       if (count <= 0 || s.empty()) return std::string_view();
+                                       const unsigned __int128 bytes =
+                                           static_cast<unsigned __int128>(s.size()) * count;
+                                       kernel::CheckStringSize(
+                                           bytes > UINT64_MAX ? UINT64_MAX
+                                                              : static_cast<uint64_t>(bytes),
+                                           "repeat");
+                                       buf.reserve(static_cast<size_t>(bytes));
+                                       for (int64_t k = 0; k < count; k++) buf.append(s);
                                        return std::string_view(buf);
                                      })),
               "repeat(VARCHAR, BIGINT)");

@@ -17,6 +17,12 @@ bool ParseCsvBoolean(std::string_view text, bool* out);
 bool IsCsvBooleanWord(std::string_view text);
 bool ParseCsvInteger(std::string_view text, int64_t* out);
 bool ParseCsvDouble(std::string_view text, double* out);
+// Whether `text` starts with '0' and another digit ("01001", "00.5"): such a value is an
+// identifier (a zip code), so type inference keeps it VARCHAR, as DuckDB's sniffer does. A
+// lone "0", "0.5" and signed values ("-01", as in DuckDB) are not.
+inline bool HasCsvLeadingZero(std::string_view text) {
+  return text.size() > 1 && text[0] == '0' && text[1] >= '0' && text[1] <= '9';
+}
 
 // A date or timestamp format: strptime-like (%Y %y %m %d %H %M %S %f %b %B %p %%, other
 // characters literal), or ISO 8601 when the format is empty.

@@ -42,6 +42,13 @@ const std::vector<OptionSpec>& CsvFormat::read_options() const {
        {}},
       {"types", T::kColumns, "", "'name TYPE, ...': the type of the named columns", {}, {}},
       {"columns", T::kColumns, "", "'name TYPE, ...': names and types of all columns", {}, {}},
+      {"max_line_size",
+       T::kInteger,
+       "2097152",
+       "longest row accepted, in bytes (at most 256MB)",
+       {"maximum_line_size"},
+       {},
+       1},
       {"auto_detect", T::kBoolean, "true", "detection is always on for unset options", {}, {}},
       {"hive_partitioning", T::kBoolean, "", "key=value directories become columns (auto)", {}, {}},
   };
@@ -67,6 +74,7 @@ CsvOptions CsvFormat::ReadOptionsFrom(const OptionValues& o) {
   if (o.Has("escape")) options.escape = o.Char("escape");
   options.skip = o.Int("skip");
   options.sample_size = o.Int("sample_size");
+  options.max_line_size = o.Int("max_line_size");
   options.ignore_errors = o.Bool("ignore_errors");
   if (o.Has("nullstr")) options.null_strings = {o.String("nullstr")};
   if (o.Has("dateformat")) options.date_format = o.String("dateformat");

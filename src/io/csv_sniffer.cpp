@@ -104,10 +104,12 @@ enum TypeBit : uint32_t {
   kAllBits = 31,
 };
 
-// The candidate types (bits) that `text` can be.
+// The candidate types (bits) that `text` can be; a zero-padded number is not a number
+// (HasCsvLeadingZero).
 uint32_t ValueTypes(std::string_view text, uint32_t candidates, const TemporalFormat& date,
                     const TemporalFormat& timestamp) {
   uint32_t out = 0;
+  if (HasCsvLeadingZero(text)) candidates &= ~(kBigIntBit | kDoubleBit);
   if ((candidates & kBoolBit) && IsCsvBooleanWord(text)) out |= kBoolBit;
   int64_t i;
   if ((candidates & kBigIntBit) && ParseCsvInteger(text, &i)) out |= kBigIntBit;

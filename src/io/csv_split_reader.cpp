@@ -218,7 +218,8 @@ void CsvSplitReader::ReadRow() {
   }
   pos_ = row.next;
   if (row.next - row.start > static_cast<size_t>(context_.max_line_size)) {
-    ReportRowError(row, fmt::format("row longer than max_line_size ({} bytes)",
+    ReportRowError(row, fmt::format("row longer than max_line_size ({} bytes); read_csv(..., "
+                                    "max_line_size = N) reads longer rows",
                                     context_.max_line_size), 0);
     return;
   }
@@ -402,7 +403,8 @@ void CsvSplitReader::ReportRowError(const CsvTokenizer::Row& row, std::string me
 void CsvSplitReader::ThrowLineTooLong(size_t row_start) {
   done_ = true;
   const int64_t line = LineAt(buffer_offset_ + static_cast<int64_t>(row_start));
-  throw IOError(Where(line, 0) + fmt::format(": row longer than max_line_size ({} bytes)",
+  throw IOError(Where(line, 0) + fmt::format(": row longer than max_line_size ({} bytes); read_csv(..., "
+                                             "max_line_size = N) reads longer rows",
                                              context_.max_line_size));
 }
 

@@ -52,11 +52,13 @@ std::vector<std::pair<std::string, LogicalType>> ParseColumnList(const std::stri
   std::vector<std::pair<std::string, LogicalType>> out;
   std::vector<std::string> items;
   int depth = 0;
+  bool in_quotes = false;
   std::string current;
   for (char c : text) {
-    if (c == '(') depth++;
-    if (c == ')') depth--;
-    if (c == ',' && depth == 0) {
+    if (c == '"') in_quotes = !in_quotes;
+    if (c == '(' && !in_quotes) depth++;
+    if (c == ')' && !in_quotes) depth--;
+    if (c == ',' && depth == 0 && !in_quotes) {
       items.push_back(current);
       current.clear();
     } else {
@@ -68,6 +70,23 @@ std::vector<std::pair<std::string, LogicalType>> ParseColumnList(const std::stri
     const size_t start = item.find_first_not_of(" \t\n");
     if (start == std::string::npos) continue;
     item = item.substr(start);
+    if (item[0] == '"') {  // "name" TYPE, with "" for a quote inside the name
+      std::string name;
+      size_t i = 1;
+      for (; i < item.size(); i++) {
+        if (item[i] != '"') {
+          name += item[i];
+        } else if (i + 1 < item.size() && item[i + 1] == '"') {
+          name += '"';
+          i++;
+        } else {
+          break;
+        }
+      }
+      if (i >= item.size()) throw InvalidInputError(fmt::format("unclosed quote in \"{}\"", item));
+      out.emplace_back(name, ParseTypeName(item.substr(i + 1)));
+      continue;
+    }
     const size_t space = item.find_first_of(" \t");
     if (space == std::string::npos) {
       throw InvalidInputError(fmt::format("expected 'name TYPE' in \"{}\"", item));

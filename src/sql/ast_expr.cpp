@@ -157,6 +157,8 @@ const char* BinaryOpToString(BinaryOp op) {
       return "*";
     case BinaryOp::kDivide:
       return "/";
+    case BinaryOp::kIntegerDivide:
+      return "//";
     case BinaryOp::kModulo:
       return "%";
     case BinaryOp::kConcat:

@@ -137,6 +137,7 @@ enum class BinaryOp : uint8_t {
   kSubtract,
   kMultiply,
   kDivide,
+  kIntegerDivide,  // //
   kModulo,
   kConcat,
   kEqual,

@@ -18,8 +18,8 @@ bool IsIdentChar(char c) { return IsIdentStart(c) || IsDigit(c) || c == '$'; }
 char ToLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // Multi-character operators, longest first within a shared prefix.
-constexpr std::array<std::string_view, 9> kTwoCharOperators = {"::", ":=", "<=", ">=", "<>",
-                                                               "!=", "==", "||", "=>"};
+constexpr std::array<std::string_view, 10> kTwoCharOperators = {
+    "::", ":=", "<=", ">=", "<>", "!=", "==", "||", "=>", "//"};
 constexpr std::string_view kOneCharOperators = "+-*/%=<>.,();[]:^{}";
 
 // Walks the text once, tracking line and column so every token knows where it starts.

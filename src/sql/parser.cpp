@@ -9,13 +9,31 @@
 
 namespace sluice::sql {
 
-Parser::Parser(std::string_view sql) : sql_(sql), tokens_(Tokenize(sql)) {}
+Parser::Parser(std::string_view sql, int max_depth)
+    : sql_(sql), tokens_(Tokenize(sql)), max_depth_(max_depth) {}
 
 Parser::DepthGuard::DepthGuard(Parser& parser) : parser_(parser) {
-  if (++parser_.depth_ > kMaxDepth) {
+  if (++parser_.depth_ > parser_.max_depth_) {
     --parser_.depth_;
-    parser_.FailAt(parser_.Peek(), "expression or query nested too deeply near");
+    parser_.FailDepth();
   }
+}
+
+void Parser::AddChainLevel(int& chain) {
+  chain++;
+  if (++depth_ > max_depth_) {
+    --depth_;
+    chain--;
+    FailDepth();
+  }
+}
+
+void Parser::FailDepth() const {
+  ThrowParseError(sql_, Peek().line, Peek().column,
+                  fmt::format("Max expression depth limit of {} exceeded. Use \"SET "
+                              "max_expression_depth TO x\" to increase the maximum expression "
+                              "depth.",
+                              max_depth_));
 }
 
 const Token& Parser::Peek(size_t ahead) const {
@@ -159,12 +177,20 @@ ExprPtr Parser::ParseSingleExpression() {
   return expr;
 }
 
-std::vector<StatementPtr> ParseScript(std::string_view sql) { return Parser(sql).ParseScript(); }
+std::vector<StatementPtr> ParseScript(std::string_view sql, int max_depth) {
+  return Parser(sql, max_depth).ParseScript();
+}
 
-StatementPtr ParseStatement(std::string_view sql) { return Parser(sql).ParseSingleStatement(); }
+StatementPtr ParseStatement(std::string_view sql, int max_depth) {
+  return Parser(sql, max_depth).ParseSingleStatement();
+}
 
-QueryPtr ParseQuery(std::string_view sql) { return Parser(sql).ParseSingleQuery(); }
+QueryPtr ParseQuery(std::string_view sql, int max_depth) {
+  return Parser(sql, max_depth).ParseSingleQuery();
+}
 
-ExprPtr ParseExpression(std::string_view sql) { return Parser(sql).ParseSingleExpression(); }
+ExprPtr ParseExpression(std::string_view sql, int max_depth) {
+  return Parser(sql, max_depth).ParseSingleExpression();
+}
 
 }  // namespace sluice::sql

@@ -39,23 +39,44 @@ bool CanBeFunctionName(const Token& token) {
 
 ExprPtr Parser::ParseExpr() { return ParseOr(); }
 
-ExprPtr Parser::ParseOr() {
-  ExprPtr left = ParseAnd();
-  while (PeekKeyword("or")) {
-    const Token& op = Next();
-    left = MakeBinary(BinaryOp::kOr, std::move(left), ParseAnd(), op);
+// operands[lo..hi) joined by `op` as a balanced tree (depth log2 n), in the same order.
+static ExprPtr BalancedChain(BinaryOp op, std::vector<ExprPtr>& operands,
+                      const std::vector<const Token*>& ops, size_t lo, size_t hi) {
+  if (hi - lo == 1) return std::move(operands[lo]);
+  const size_t mid = lo + (hi - lo) / 2;
+  ExprPtr left = BalancedChain(op, operands, ops, lo, mid);
+  ExprPtr right = BalancedChain(op, operands, ops, mid, hi);
+  return MakeBinary(op, std::move(left), std::move(right), *ops[mid - 1]);
+}
+
+// A chain of AND or OR. Short chains stay left-deep (as written, for column names); long
+// ones are balanced, since AND and OR are associative, so that a 20,000-term OR list is not
+// 20,000 levels deep.
+ExprPtr Parser::ParseLogicalChain(bool is_or) {
+  constexpr size_t kLeftDeepLimit = 64;
+  const char* word = is_or ? "or" : "and";
+  const BinaryOp op = is_or ? BinaryOp::kOr : BinaryOp::kAnd;
+  auto operand = [&] { return is_or ? ParseAnd() : ParseNot(); };
+  std::vector<ExprPtr> operands;
+  std::vector<const Token*> ops;
+  operands.push_back(operand());
+  while (PeekKeyword(word)) {
+    ops.push_back(&Next());
+    operands.push_back(operand());
+  }
+  if (operands.size() > kLeftDeepLimit) {
+    return BalancedChain(op, operands, ops, 0, operands.size());
+  }
+  ExprPtr left = std::move(operands[0]);
+  for (size_t i = 1; i < operands.size(); i++) {
+    left = MakeBinary(op, std::move(left), std::move(operands[i]), *ops[i - 1]);
   }
   return left;
 }
 
-ExprPtr Parser::ParseAnd() {
-  ExprPtr left = ParseNot();
-  while (PeekKeyword("and")) {
-    const Token& op = Next();
-    left = MakeBinary(BinaryOp::kAnd, std::move(left), ParseNot(), op);
-  }
-  return left;
-}
+ExprPtr Parser::ParseOr() { return ParseLogicalChain(true); }
+
+ExprPtr Parser::ParseAnd() { return ParseLogicalChain(false); }
 
 ExprPtr Parser::ParseNot() {
   if (!PeekKeyword("not")) return ParseIs();
@@ -68,7 +89,9 @@ ExprPtr Parser::ParseNot() {
 
 ExprPtr Parser::ParseIs() {
   ExprPtr left = ParseComparison();
+  int chain = 0;
   while (PeekKeyword("is")) {
+    AddChainLevel(chain);
     const Token& is = Next();
     bool negated = AcceptKeyword("not");
     if (AcceptKeyword("null")) {
@@ -91,11 +114,13 @@ ExprPtr Parser::ParseIs() {
       FailAt(Peek());
     }
   }
+  ReleaseChain(chain);
   return left;
 }
 
 ExprPtr Parser::ParseComparison() {
   ExprPtr left = ParsePredicate();
+  int chain = 0;
   while (Peek().type == TokenType::kOperator) {
     const std::string& text = Peek().text;
     BinaryOp op;
@@ -114,9 +139,11 @@ ExprPtr Parser::ParseComparison() {
     } else {
       break;
     }
+    AddChainLevel(chain);
     const Token& op_token = Next();
     left = ParseComparisonRight(op, std::move(left), op_token);
   }
+  ReleaseChain(chain);
   return left;
 }
 
@@ -140,10 +167,20 @@ ExprPtr Parser::ParseComparisonRight(BinaryOp op, ExprPtr left, const Token& op_
 
 ExprPtr Parser::ParsePredicate() {
   ExprPtr left = ParseConcat();
+  int chain = 0;
+  struct Release {
+    Parser& p;
+    int& chain;
+    ~Release() { p.ReleaseChain(chain); }
+  } release{*this, chain};
   while (true) {
     size_t ahead = PeekKeyword("not") ? 1 : 0;
     const Token& keyword = Peek(ahead);
     bool negated = ahead == 1;
+    if (keyword.IsKeyword("between") || keyword.IsKeyword("in") || keyword.IsKeyword("like") ||
+        keyword.IsKeyword("ilike")) {
+      AddChainLevel(chain);
+    }
     if (keyword.IsKeyword("between")) {
       pos_ += ahead + 1;
       auto node = Make<BetweenExpr>(keyword);
@@ -188,32 +225,42 @@ ExprPtr Parser::ParseInTail(ExprPtr operand, bool negated, const Token& at) {
 
 ExprPtr Parser::ParseConcat() {
   ExprPtr left = ParseAdditive();
+  int chain = 0;
   while (PeekOperator("||")) {
+    AddChainLevel(chain);
     const Token& op = Next();
     left = MakeBinary(BinaryOp::kConcat, std::move(left), ParseAdditive(), op);
   }
+  ReleaseChain(chain);
   return left;
 }
 
 ExprPtr Parser::ParseAdditive() {
   ExprPtr left = ParseMultiplicative();
+  int chain = 0;
   while (PeekOperator("+") || PeekOperator("-")) {
+    AddChainLevel(chain);
     const Token& op = Next();
     BinaryOp kind = op.text == "+" ? BinaryOp::kAdd : BinaryOp::kSubtract;
     left = MakeBinary(kind, std::move(left), ParseMultiplicative(), op);
   }
+  ReleaseChain(chain);
   return left;
 }
 
 ExprPtr Parser::ParseMultiplicative() {
   ExprPtr left = ParseUnary();
-  while (PeekOperator("*") || PeekOperator("/") || PeekOperator("%")) {
+  int chain = 0;
+  while (PeekOperator("*") || PeekOperator("/") || PeekOperator("//") || PeekOperator("%")) {
+    AddChainLevel(chain);
     const Token& op = Next();
-    BinaryOp kind = op.text == "*"   ? BinaryOp::kMultiply
-                    : op.text == "/" ? BinaryOp::kDivide
-                                     : BinaryOp::kModulo;
+    BinaryOp kind = op.text == "*"    ? BinaryOp::kMultiply
+                    : op.text == "/"  ? BinaryOp::kDivide
+                    : op.text == "//" ? BinaryOp::kIntegerDivide
+                                      : BinaryOp::kModulo;
     left = MakeBinary(kind, std::move(left), ParseUnary(), op);
   }
+  ReleaseChain(chain);
   return left;
 }
 
@@ -228,7 +275,9 @@ ExprPtr Parser::ParseUnary() {
 
 ExprPtr Parser::ParsePostfix() {
   ExprPtr expr = ParsePrimary();
+  int chain = 0;
   while (true) {
+    if (PeekOperator("::") || PeekOperator("[")) AddChainLevel(chain);
     if (PeekOperator("::")) {
       const Token& op = Next();
       auto cast = Make<CastExpr>(op);
@@ -243,6 +292,7 @@ ExprPtr Parser::ParsePostfix() {
       ExpectOperator("]");
       expr = MakeCall("array_extract", std::move(args), bracket.line, bracket.column);
     } else {
+      ReleaseChain(chain);
       return expr;
     }
   }

@@ -159,12 +159,33 @@ std::unique_ptr<TableRef> Parser::ParseNamedTable(const Token& at) {
         Next();
       }
       ref->arg_names.push_back(std::move(arg_name));
-      ref->args.push_back(ParseExpr());
+      ref->args.push_back(PeekOperator("{") ? ParseColumnTypesStruct() : ParseExpr());
     } while (AcceptOperator(","));
     ExpectOperator(")");
   }
   ParseTableAlias(*ref);
   return ref;
+}
+
+ExprPtr Parser::ParseColumnTypesStruct() {
+  auto text = Make<ConstantExpr>(ExpectOperator("{"));
+  text->type = ConstantType::kString;
+  if (!AcceptOperator("}")) {
+    do {
+      const Token& key = Peek();
+      if (key.type != TokenType::kString && !IsNameToken(key)) FailAt(key, "expected a column name");
+      std::string name = Next().text;
+      ExpectOperator(":");
+      const Token& type = Peek();
+      if (type.type != TokenType::kString) FailAt(type, "expected a type name as a string");
+      std::string quoted;
+      for (char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+      if (!text->value.empty()) text->value += ", ";
+      text->value += "\"" + quoted + "\" " + Next().text;
+    } while (AcceptOperator(","));
+    ExpectOperator("}");
+  }
+  return text;
 }
 
 void Parser::ParseTableAlias(TableRef& ref, std::initializer_list<std::string_view> stop_words) {

@@ -16,7 +16,7 @@ namespace sluice::sql {
 class Parser {
  public:
   // Tokenizes immediately; throws ParseError on lexical errors.
-  explicit Parser(std::string_view sql);
+  Parser(std::string_view sql, int max_depth);
 
   std::vector<StatementPtr> ParseScript();
   StatementPtr ParseSingleStatement();
@@ -24,11 +24,9 @@ class Parser {
   ExprPtr ParseSingleExpression();
 
  private:
-  // Nesting limit for parentheses, subqueries and prefix operators, so hostile input fails
-  // with a ParseError instead of overflowing the stack.
-  static constexpr int kMaxDepth = 200;
-
-  // Counts nesting on the way down the recursion.
+  // Counts nesting on the way down the recursion; past max_depth_ (parentheses, subqueries,
+  // prefix operators, operator chains) the input fails with a ParseError instead of
+  // overflowing the stack here or in the binder, optimizer and evaluator.
   class DepthGuard {
    public:
     explicit DepthGuard(Parser& parser);
@@ -39,6 +37,12 @@ class Parser {
    private:
     Parser& parser_;
   };
+
+  // One more operator in a left-deep chain (a + b + c): the tree gets a level deeper.
+  // `chain` counts the levels added, for ReleaseChain.
+  void AddChainLevel(int& chain);
+  void ReleaseChain(int chain) { depth_ -= chain; }
+  [[noreturn]] void FailDepth() const;
 
   // --- Token access (parser.cpp) ---
   const Token& Peek(size_t ahead = 0) const;
@@ -81,6 +85,7 @@ class Parser {
   // --- Expressions (parser_expr.cpp) ---
   ExprPtr ParseExpr();
   ExprPtr ParseOr();
+  ExprPtr ParseLogicalChain(bool is_or);
   ExprPtr ParseAnd();
   ExprPtr ParseNot();
   ExprPtr ParseIs();
@@ -136,6 +141,9 @@ class Parser {
   std::unique_ptr<TableRef> ParseTablePrimary();
   std::unique_ptr<TableRef> ParseParenthesizedTable(const Token& at);
   std::unique_ptr<TableRef> ParseNamedTable(const Token& at);
+  // {'name': 'TYPE', ...} (DuckDB's struct form of read_csv's types / columns) as the text
+  // '"name" TYPE, ...' that the option takes.
+  ExprPtr ParseColumnTypesStruct();
   bool ParseJoinType(TableRef::JoinType& type, bool& natural);
   void ParseTableAlias(TableRef& ref, std::initializer_list<std::string_view> stop_words = {});
 
@@ -168,6 +176,7 @@ class Parser {
   std::vector<Token> tokens_;
   size_t pos_ = 0;
   int depth_ = 0;
+  int max_depth_;
 };
 
 }  // namespace sluice::sql

@@ -4,6 +4,9 @@
 #include <bit>
 #include <cstring>
 
+#include <fmt/format.h>
+
+#include "common/error.h"
 #include "types/interval.h"
 
 namespace sluice {
@@ -98,6 +101,10 @@ StringHeap& Column::OwnHeap() {
 
 StringView Column::AddString(std::string_view s) {
   if (s.size() <= StringView::kInlineSize) return StringView(s);
+  if (s.size() > UINT32_MAX) {  // a view's length is 32 bits
+    throw OutOfRangeError(fmt::format("a string of {} bytes is over the maximum string size "
+                                      "({} bytes)", s.size(), UINT32_MAX));
+  }
   return StringView(OwnHeap().Add(s), static_cast<uint32_t>(s.size()));
 }
 

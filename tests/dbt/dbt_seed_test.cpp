@@ -72,6 +72,13 @@ TEST(SeedCsvTest, InfersTypesLikeAgate) {
   EXPECT_EQ(InferSeedTypes(ParseSeedCsv("x\n1\n1e3\n", "u.csv"), {})[0].sql_type, "BIGINT");
   // Invalid dates are text; a space before a fraction of a second is not a datetime in dbt.
   EXPECT_EQ(InferSeedTypes(ParseSeedCsv("x\n2023-02-29\n", "u.csv"), {})[0].sql_type, "VARCHAR");
+  // Zero-padded numbers are identifiers (zip codes): text without column_types, as read_csv
+  // infers; '0', '0.5' and '-01' stay numbers.
+  EXPECT_EQ(InferSeedTypes(ParseSeedCsv("zip\n01001\n02139\n", "u.csv"), {})[0].sql_type,
+            "VARCHAR");
+  EXPECT_EQ(InferSeedTypes(ParseSeedCsv("x\n00.5\n1\n", "u.csv"), {})[0].sql_type, "VARCHAR");
+  EXPECT_EQ(InferSeedTypes(ParseSeedCsv("x\n0\n-01\n", "u.csv"), {})[0].sql_type, "BIGINT");
+  EXPECT_EQ(InferSeedTypes(ParseSeedCsv("x\n0.5\n3\n", "u.csv"), {})[0].sql_type, "DOUBLE");
   EXPECT_EQ(InferSeedTypes(ParseSeedCsv("x\n2023-02-28 10:00:00.5\n", "u.csv"), {})[0].sql_type,
             "VARCHAR");
 }

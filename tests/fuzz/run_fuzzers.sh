@@ -69,6 +69,13 @@ find "$ROOT/tests/sql" -name '*.test' -print0 | sort -z | xargs -0 awk -v out="$
   on && (/^----/ || /^[[:space:]]*$/) { flush(); next }
   on { sql = sql $0 "\n" }
   END { flush() }'
+# Deep inputs: long operator chains and deep nesting must give a clean depth error.
+awk -v out="$SEEDS/sql_parser_fuzz" 'BEGIN {
+  s = "select 1"; for (i = 0; i < 3000; i++) s = s "+1"; printf "%s", s > (out "/deep_add.sql")
+  s = "select 1 where x = 0"; for (i = 1; i < 3000; i++) s = s " or x = " i; printf "%s", s > (out "/deep_or.sql")
+  s = "1"; for (i = 0; i < 1500; i++) s = "(" s ")"; printf "select %s", s > (out "/deep_parens.sql")
+  s = "select 1"; for (i = 0; i < 1200; i++) s = "select (" s ")"; printf "%s", s > (out "/deep_subquery.sql")
+}'
 
 status=0
 for t in "${TARGETS[@]}"; do

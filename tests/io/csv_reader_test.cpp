@@ -172,8 +172,10 @@ TEST(CsvReaderTest, LineTooLong) {
   const auto path = dir.Write("t.csv", "a\n" + std::string(5000, 'x') + "\n");
   CsvOptions options;
   options.max_line_size = 1000;
-  EXPECT_EQ(ReadError(path, options), "Error reading CSV '" + path +
-                                          "' line 2: row longer than max_line_size (1000 bytes)");
+  EXPECT_EQ(ReadError(path, options),
+            "Error reading CSV '" + path +
+                "' line 2: row longer than max_line_size (1000 bytes); read_csv(..., "
+                "max_line_size = N) reads longer rows");
 }
 
 TEST(CsvReaderTest, IgnoreErrorsCountsAndWritesRejects) {
