@@ -9,6 +9,7 @@ PACKAGES=(
   libfmt-dev libre2-dev libutf8proc-dev libjemalloc-dev
   zlib1g-dev libzstd-dev liblz4-dev libsnappy-dev
   nlohmann-json3-dev libyaml-cpp-dev
+  libedit-dev tmux
   nodejs python3
   clang libclang-rt-14-dev
   python3-avro python3-snappy

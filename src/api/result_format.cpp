@@ -1,8 +1,9 @@
 #include "api/result_format.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
 
 namespace sluice {
 
@@ -37,11 +38,21 @@ std::string JsonString(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += fmt::format("\\u{:04x}", c);
@@ -51,6 +62,37 @@ std::string JsonString(const std::string& s) {
     }
   }
   return out + "\"";
+}
+
+// Every row's values as text (NULL as empty), row by row.
+std::vector<std::vector<std::string>> Cells(const std::vector<Batch>& batches) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& b : batches) {
+    for (size_t r = 0; r < b.num_rows(); r++) {
+      std::vector<std::string> row;
+      for (size_t c = 0; c < b.num_columns(); c++) {
+        const Value v = b.column(c)->GetValue(r);
+        row.push_back(v.is_null() ? std::string() : v.ToString());
+      }
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
+// A Markdown table cell: pipes escaped and line breaks as <br>, so the row stays one line.
+std::string MarkdownCell(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n') {
+      out += "<br>";
+    } else if (c != '\r') {
+      out += c;
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -69,7 +111,8 @@ std::string FormatTable(const Schema& schema, const std::vector<Batch>& batches,
   }
   std::vector<size_t> widths(ncols, 0);
   for (size_t c = 0; c < ncols; c++) {
-    widths[c] = std::max(DisplayWidth(schema.field(c).name), DisplayWidth(schema.field(c).type.ToString()));
+    widths[c] =
+        std::max(DisplayWidth(schema.field(c).name), DisplayWidth(schema.field(c).type.ToString()));
     for (const auto& row : cells) widths[c] = std::max(widths[c], DisplayWidth(row[c]));
     widths[c] = std::min<size_t>(widths[c], 60);
   }
@@ -95,7 +138,8 @@ std::string FormatTable(const Schema& schema, const std::vector<Batch>& batches,
   for (const auto& row : cells) {
     std::string line = "│";
     for (size_t c = 0; c < ncols; c++) {
-      line += " " + Pad(clip(row[c], widths[c]), widths[c], RightAligned(schema.field(c).type)) + " │";
+      line +=
+          " " + Pad(clip(row[c], widths[c]), widths[c], RightAligned(schema.field(c).type)) + " │";
     }
     out += line + "\n";
   }
@@ -140,7 +184,8 @@ std::string FormatJson(const Schema& schema, const std::vector<Batch>& batches) 
         const TypeId id = schema.field(c).type.id();
         if (v.is_null()) {
           out += "null";
-        } else if (id == TypeId::kBoolean || (schema.field(c).type.IsNumeric() && id != TypeId::kDouble)) {
+        } else if (id == TypeId::kBoolean ||
+                   (schema.field(c).type.IsNumeric() && id != TypeId::kDouble)) {
           out += v.ToString();
         } else if (id == TypeId::kDouble) {
           const std::string s = v.ToString();
@@ -151,6 +196,60 @@ std::string FormatJson(const Schema& schema, const std::vector<Batch>& batches) 
       }
       out += "}\n";
     }
+  }
+  return out;
+}
+
+std::string FormatMarkdown(const Schema& schema, const std::vector<Batch>& batches) {
+  const auto rows = Cells(batches);
+  std::vector<size_t> widths(schema.size(), 3);
+  for (size_t c = 0; c < schema.size(); c++) {
+    widths[c] = std::max(widths[c], DisplayWidth(MarkdownCell(schema.field(c).name)));
+    for (const auto& row : rows)
+      widths[c] = std::max(widths[c], DisplayWidth(MarkdownCell(row[c])));
+  }
+  auto line = [&](const std::function<std::string(size_t)>& cell) {
+    std::string out = "|";
+    for (size_t c = 0; c < schema.size(); c++) out += " " + cell(c) + " |";
+    return out + "\n";
+  };
+  std::string out =
+      line([&](size_t c) { return Pad(MarkdownCell(schema.field(c).name), widths[c], false); });
+  out += line([&](size_t c) {
+    return RightAligned(schema.field(c).type) ? std::string(widths[c] - 1, '-') + ":"
+                                              : std::string(widths[c], '-');
+  });
+  for (const auto& row : rows) {
+    out += line([&](size_t c) {
+      return Pad(MarkdownCell(row[c]), widths[c], RightAligned(schema.field(c).type));
+    });
+  }
+  return out;
+}
+
+std::string FormatLines(const Schema& schema, const std::vector<Batch>& batches) {
+  size_t width = 0;
+  for (const auto& f : schema.fields()) width = std::max(width, DisplayWidth(f.name));
+  std::string out;
+  for (const auto& row : Cells(batches)) {
+    if (!out.empty()) out += "\n";
+    for (size_t c = 0; c < schema.size(); c++) {
+      out += Pad(schema.field(c).name, width, true) + " = " + row[c] + "\n";
+    }
+  }
+  return out;
+}
+
+std::string FormatList(const Schema& schema, const std::vector<Batch>& batches,
+                       const std::string& separator) {
+  std::string out;
+  for (size_t c = 0; c < schema.size(); c++) {
+    out += (c > 0 ? separator : "") + schema.field(c).name;
+  }
+  out += "\n";
+  for (const auto& row : Cells(batches)) {
+    for (size_t c = 0; c < row.size(); c++) out += (c > 0 ? separator : "") + row[c];
+    out += "\n";
   }
   return out;
 }

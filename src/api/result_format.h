@@ -18,5 +18,12 @@ std::string FormatTable(const Schema& schema, const std::vector<Batch>& batches,
 std::string FormatCsv(const Schema& schema, const std::vector<Batch>& batches);
 // JSON lines: one object per row, NULL as null, numbers unquoted.
 std::string FormatJson(const Schema& schema, const std::vector<Batch>& batches);
+// A Markdown (GitHub) table: a header row, a rule with alignment, one row per line.
+std::string FormatMarkdown(const Schema& schema, const std::vector<Batch>& batches);
+// One field per line, "name = value" with the names right-aligned; rows apart by a blank line.
+std::string FormatLines(const Schema& schema, const std::vector<Batch>& batches);
+// A header line and one line per row, fields joined by `separator`, NULL as empty.
+std::string FormatList(const Schema& schema, const std::vector<Batch>& batches,
+                       const std::string& separator = "|");
 
 }  // namespace sluice

@@ -83,10 +83,16 @@ Session::SettingsScope* Session::CurrentScope() const {
 Session::QueryEnv Session::CurrentEnv() const {
   const SettingsScope* scope = CurrentScope();
   std::lock_guard lock(settings_mutex_);
-  if (scope == nullptr) return QueryEnv{settings_, pool_};
-  QueryEnv env{scope->settings_, scope->pool_};
+  if (scope == nullptr) return QueryEnv{settings_, pool_, interrupted_};
+  QueryEnv env{scope->settings_, scope->pool_, interrupted_};
   env.settings.CopyGlobalsFrom(settings_);  // kGlobal settings are the session's
   return env;
+}
+
+void Session::Interrupt() {
+  std::lock_guard lock(settings_mutex_);
+  interrupted_->store(true);
+  interrupted_ = std::make_shared<std::atomic<bool>>(false);
 }
 
 Settings Session::settings() const { return CurrentEnv().settings; }
@@ -406,6 +412,7 @@ std::vector<std::vector<Batch>> Session::Materialize(const LogicalPlan& plan, co
   LogicalPlanPtr ready = RunPrerequisites(plan, env, jobs);
   PhysicalOperatorPtr root = PlanPhysical(*ready, env);
   ExecContext ctx(env.settings, &memory_, env.pool.get());
+  ctx.set_cancel_flag(env.interrupted.get());
   ctx.set_stage_replanner(&AdaptivePass());
   std::vector<std::vector<Batch>> result = Scheduler::CollectPartitions(root, ctx);
   if (jobs != nullptr) jobs->sections.push_back({title, ExplainPlan(*root, &ctx, jobs->format)});
@@ -438,6 +445,7 @@ std::vector<Batch> Session::Execute(const LogicalPlan& plan, QueryProfile* profi
   LogicalPlanPtr ready = RunPrerequisites(*query, env, profile != nullptr ? &jobs : nullptr);
   PhysicalOperatorPtr root = PlanPhysical(*ready, env);
   ExecContext ctx(env.settings, &memory_, env.pool.get());
+  ctx.set_cancel_flag(env.interrupted.get());
   ctx.set_progress(progress_.load());
   ctx.set_stage_replanner(&AdaptivePass());
   std::vector<Batch> result = Scheduler::Collect(root, ctx);
@@ -456,6 +464,7 @@ void Session::ExecuteParallel(const LogicalPlan& plan,
   const QueryEnv env = CurrentEnv();
   PhysicalOperatorPtr root = PlanPhysical(*RunPrerequisites(plan, env, nullptr), env);
   ExecContext ctx(env.settings, &memory_, env.pool.get());
+  ctx.set_cancel_flag(env.interrupted.get());
   ctx.set_progress(progress_.load());
   ctx.set_stage_replanner(&AdaptivePass());
   Scheduler::Run(root, ctx, task);

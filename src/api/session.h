@@ -166,6 +166,11 @@ class Session : public CatalogReader {
   // that judge files by a predicate before they run a plan: UPDATE, DELETE, MERGE).
   ExprPtr ResolveSubqueries(const ExprPtr& e);
 
+  // Stops every query of this session that is running now, from any thread (Ctrl-C in the
+  // shell): each fails with an InterruptError at its next batch. Queries started after the
+  // call run as usual. Thread-safe.
+  void Interrupt();
+
   // Receives the stage progress of queries started after the call (null: none).
   void set_progress(ProgressListener* listener) { progress_.store(listener); }
   MemoryManager& memory() { return memory_; }
@@ -178,6 +183,8 @@ class Session : public CatalogReader {
   struct QueryEnv {
     Settings settings;
     std::shared_ptr<ThreadPool> pool;
+    // Set by Interrupt: shared by the queries running when it is called.
+    std::shared_ptr<const std::atomic<bool>> interrupted;
   };
   QueryEnv CurrentEnv() const;
   // Applies `change` to the settings SET `name` would change (the scope's or the session's,
@@ -205,8 +212,11 @@ class Session : public CatalogReader {
   // After a write to table `name`: its cache (if any) is filled again on its next use.
   void RefreshCache(const CatalogName& name);
 
-  mutable std::mutex settings_mutex_;  // guards settings_ and pool_ (the pointer)
+  mutable std::mutex settings_mutex_;  // guards settings_, pool_ and interrupted_ (the pointers)
   Settings settings_;
+  // The flag Interrupt sets for the queries started since the last Interrupt; each call
+  // replaces it with a fresh one, so later queries are not stopped.
+  std::shared_ptr<std::atomic<bool>> interrupted_ = std::make_shared<std::atomic<bool>>(false);
   MemoryManager memory_;
   std::shared_ptr<ThreadPool> pool_;
   std::atomic<ProgressListener*> progress_{nullptr};

@@ -1,8 +1,9 @@
 #include "cli/cli.h"
 
-#include <cstdio>
-
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include "common/error.h"
 #include "common/strings.h"
@@ -17,6 +18,7 @@ Usage: sluice <command> [options]
 
 Commands:
   sql        run SQL statements (from -c, a file, or standard input)
+  shell      the interactive SQL shell (also `sluice` alone on a terminal)
   demo       generate raw data and run the end-to-end example job
   gen        generate a benchmark data set (gen tpch --sf 1 --out DIR)
   sqllogictest  run sqllogictest (.test) files and report failures
@@ -38,6 +40,8 @@ bool WantsHelp(const std::vector<std::string>& args) {
 
 int RunCli(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  // On a terminal, `sluice` alone opens the shell, as `duckdb` does.
+  if (args.empty() && isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0) args = {"shell"};
   if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
     fmt::print("{}", kUsage);
     return args.empty() ? 2 : 0;
@@ -46,6 +50,7 @@ int RunCli(int argc, char** argv) {
   args.erase(args.begin());
   try {
     if (command == "sql") return SqlCommand(args);
+    if (command == "shell") return ShellCommand(args);
     if (command == "demo") return DemoCommand(args);
     if (command == "gen") return GenCommand(args);
     if (command == "sqllogictest") return SqllogictestCommand(args);
@@ -58,8 +63,10 @@ int RunCli(int argc, char** argv) {
       fmt::print("sluice 0.1.0\n");
       return 0;
     }
-    fmt::print(stderr, "sluice: unknown command '{}'{}\n\n{}", command,
-               DidYouMean(command, {"sql", "demo", "gen", "sqllogictest", "version", "help"}), kUsage);
+    fmt::print(
+        stderr, "sluice: unknown command '{}'{}\n\n{}", command,
+        DidYouMean(command, {"sql", "shell", "demo", "gen", "sqllogictest", "version", "help"}),
+        kUsage);
     return 2;
   } catch (const Error& e) {
     fmt::print(stderr, "{}\n", e.what());

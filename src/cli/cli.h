@@ -10,6 +10,8 @@ namespace sluice {
 int RunCli(int argc, char** argv);
 
 int SqlCommand(const std::vector<std::string>& args);
+// The interactive SQL shell: `sluice shell` (src/cli/sql_command.cpp, shell.h).
+int ShellCommand(const std::vector<std::string>& args);
 int DemoCommand(const std::vector<std::string>& args);
 // Generates benchmark data sets: `sluice gen tpch` (src/cli/gen_command.cpp).
 int GenCommand(const std::vector<std::string>& args);

@@ -4,11 +4,41 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <mutex>
 #include <thread>
 
+#include "common/error.h"
 #include "shuffle/temp_directory.h"
 
 namespace sluice {
+
+namespace {
+
+// The handler of the live InterruptHandlerScope; the mutex also keeps a call under way from
+// outliving its scope.
+std::mutex handler_mutex;
+std::function<void()> interrupt_handler;  // empty: no scope alive
+
+// Calls the scope's handler for a SIGINT; false when there is none.
+bool HandleInterrupt() {
+  std::lock_guard lock(handler_mutex);
+  if (!interrupt_handler) return false;
+  interrupt_handler();
+  return true;
+}
+
+}  // namespace
+
+InterruptHandlerScope::InterruptHandlerScope(std::function<void()> on_interrupt) {
+  std::lock_guard lock(handler_mutex);
+  SLUICE_CHECK(!interrupt_handler && on_interrupt, "interrupt handler scopes do not nest");
+  interrupt_handler = std::move(on_interrupt);
+}
+
+InterruptHandlerScope::~InterruptHandlerScope() {
+  std::lock_guard lock(handler_mutex);
+  interrupt_handler = nullptr;
+}
 
 void InstallInterruptCleanup() {
   sigset_t signals;
@@ -23,7 +53,9 @@ void InstallInterruptCleanup() {
   if (sigisemptyset(&signals) || pthread_sigmask(SIG_BLOCK, &signals, nullptr) != 0) return;
   std::thread([signals] {
     int signal = 0;
-    if (sigwait(&signals, &signal) != 0) return;
+    do {
+      if (sigwait(&signals, &signal) != 0) return;
+    } while (signal == SIGINT && HandleInterrupt());
     TempDirectory::RemoveAllInProcess();
     // Die of the signal itself, so that a shell sees how the program ended (a script's loop
     // stops on Ctrl-C): default action, unblocked in this thread, raised at this thread.

@@ -1,11 +1,9 @@
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "api/result_format.h"
 #include "api/session.h"
@@ -13,6 +11,8 @@
 #include "cli/cli.h"
 #include "cli/progress_bar.h"
 #include "cli/setting_flags.h"
+#include "cli/shell.h"
+#include "cli/sql_options.h"
 #include "common/error.h"
 #include "sql/parser.h"
 
@@ -23,7 +23,8 @@ namespace {
 constexpr const char* kSqlUsage = R"(Usage: sluice sql [-c SQL | -f FILE] [options]
 
 Runs SQL statements and prints the result of the last statement that returns rows.
-Reads standard input when neither -c nor -f is given.
+Reads standard input when neither -c nor -f is given; when that is a terminal, opens the
+interactive shell instead (see sluice shell --help).
 
 Options:
   -c, --command SQL       the SQL to run
@@ -40,18 +41,22 @@ Settings: --name VALUE, --name=VALUE or --set name=value (in SQL: SET name = val
 name, RESET ALL; current values: SELECT * FROM duckdb_settings()). Sizes as 500MB, 2GiB.
 )";
 
-std::string NeedValue(const std::vector<std::string>& args, size_t& i) {
-  if (i + 1 >= args.size()) throw InvalidInputError(fmt::format("option {} needs a value", args[i]));
-  return args[++i];
-}
+constexpr const char* kShellUsage = R"(Usage: sluice shell [options]
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IOError(fmt::format("cannot open SQL file '{}'", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+Opens the interactive SQL shell (also what `sluice` alone and `sluice sql` without -c or -f
+do on a terminal). Statements end with ';' and may span lines; every result is printed.
+Line editing, history in ~/.sluice_history, TAB completes keywords, tables, columns and
+file names. Ctrl-C stops the running query, Ctrl-D leaves. Dot commands (.help lists them):
+.tables, .schema, .mode, .timer, .read FILE, .open DIR, .output FILE, .quit.
+With standard input not a terminal, runs its lines as a script and prints every result.
+
+Options:
+      --db DIR            the warehouse directory (in memory when absent)
+      --format FORMAT     the first .mode: table (duckbox, default), csv or json
+      --no-progress       never draw the progress bar
+      --timer             start with .timer on
+  -h, --help              show this help
+)";
 
 }  // namespace
 
@@ -60,52 +65,22 @@ int SqlCommand(const std::vector<std::string>& args) {
     fmt::print("{}{}", kSqlUsage, SettingFlagsHelp());
     return 0;
   }
+  SqlOptions options = ParseSqlOptions(args, "sql", /*accept_sql=*/true);
+  if (!options.sql && isatty(STDIN_FILENO) != 0) return Shell(std::move(options)).Run();
   std::string sql;
-  bool have_sql = false;
-  std::string format = "table";
-  bool progress = true;
-  bool timer = false;
-  Settings settings;
-  std::string db_dir;  // empty: an in-memory warehouse
-  for (size_t i = 0; i < args.size(); i++) {
-    const std::string& a = args[i];
-    if (a == "-c" || a == "--command") {
-      sql = NeedValue(args, i);
-      have_sql = true;
-    } else if (a == "-f" || a == "--file") {
-      sql = ReadFile(NeedValue(args, i));
-      have_sql = true;
-    } else if (a == "--db") {
-      db_dir = NeedValue(args, i);
-    } else if (ParseSettingFlag(args, i, settings)) {
-      continue;
-    } else if (a == "--format") {
-      format = NeedValue(args, i);
-      if (format != "table" && format != "csv" && format != "json") {
-        throw InvalidInputError(fmt::format("unknown --format '{}': use table, csv or json", format));
-      }
-    } else if (a == "--no-progress") {
-      progress = false;
-    } else if (a == "--timer") {
-      timer = true;
-    } else {
-      throw InvalidInputError(fmt::format("unknown option '{}' (see sluice sql --help)", a));
-    }
-  }
-  // Spills of a warehouse session go beside it unless --temp-directory says otherwise.
-  if (!db_dir.empty() && !settings.IsSet(SettingId::kTempDirectory)) {
-    settings.set_temp_directory(db_dir + ".tmp");
-  }
-  if (!have_sql) {
+  if (options.sql) {
+    sql = *options.sql;
+  } else {
     std::stringstream buffer;
     buffer << std::cin.rdbuf();
     sql = buffer.str();
   }
-  Session session(settings, db_dir);
-  ProgressBar bar(progress && settings.progress_bar());
+  const Settings settings = WarehouseSettings(options.settings, options.db_dir);
+  Session session(settings, options.db_dir);
+  ProgressBar bar(options.progress && settings.progress_bar());
   session.set_progress(&bar);
   std::vector<StatementResult> results;
-  if (timer) {
+  if (options.timer) {
     // One statement at a time, so that each gets its own wall-clock time (as DuckDB's .timer).
     for (const auto& statement : sql::ParseScript(sql)) {
       const auto start = std::chrono::steady_clock::now();
@@ -122,9 +97,9 @@ int SqlCommand(const std::vector<std::string>& args) {
     if (r.has_rows) last_rows = &r;
   }
   if (last_rows == nullptr) return 0;
-  if (format == "csv") {
+  if (options.format == "csv") {
     fmt::print("{}", FormatCsv(last_rows->schema, last_rows->batches));
-  } else if (format == "json") {
+  } else if (options.format == "json") {
     fmt::print("{}", FormatJson(last_rows->schema, last_rows->batches));
   } else if (last_rows->is_text) {
     std::string text = last_rows->batches.at(0).column(0)->GetValue(0).ToString();
@@ -134,6 +109,14 @@ int SqlCommand(const std::vector<std::string>& args) {
     fmt::print("{}", FormatTable(last_rows->schema, last_rows->batches, 10000));
   }
   return 0;
+}
+
+int ShellCommand(const std::vector<std::string>& args) {
+  if (WantsHelp(args)) {
+    fmt::print("{}{}", kShellUsage, SettingFlagsHelp());
+    return 0;
+  }
+  return Shell(ParseSqlOptions(args, "shell", /*accept_sql=*/false)).Run();
 }
 
 }  // namespace sluice

@@ -76,6 +76,12 @@ class InvalidInputError : public UserError {
       : UserError("Invalid Input", std::move(message)) {}
 };
 
+// A query stopped because the user asked (Ctrl-C in the shell, Session::Interrupt).
+class InterruptError : public UserError {
+ public:
+  InterruptError() : UserError("Interrupt", "the query was interrupted") {}
+};
+
 // A transient failure of one task (an injected fault, a spill file that could not be read):
 // the scheduler re-runs the task from its stage's inputs, up to `task_retries` times, before
 // the query fails with the last error.

@@ -14,7 +14,7 @@ class MeteredStream : public BatchStream {
       : inner_(std::move(inner)), metrics_(metrics), ctx_(ctx) {}
 
   bool Next(Batch* out) override {
-    if (ctx_->cancelled()) throw UserError("Interrupt", "the query was cancelled");
+    if (ctx_->cancelled()) throw InterruptError();
     const auto start = std::chrono::steady_clock::now();
     const bool more = inner_->Next(out);
     metrics_->nanos.fetch_add(

@@ -120,9 +120,16 @@ class ExecContext {
   void set_progress(ProgressListener* listener) { progress_ = listener; }
   ProgressListener* progress() const { return progress_; }
 
-  // Set to stop a running query (Ctrl-C); tasks check it between batches.
+  // Set to stop a running query (Ctrl-C); tasks check it between batches and fail with an
+  // InterruptError.
   void Cancel() { cancelled_ = true; }
-  bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+  // A flag owned by someone else (the session's Interrupt) that cancels this query too once
+  // set. REQUIRES: before any stage runs; `flag` outlives this context.
+  void set_cancel_flag(const std::atomic<bool>* flag) { external_cancel_ = flag; }
+  bool cancelled() const {
+    return cancelled_.load(std::memory_order_relaxed) ||
+           (external_cancel_ != nullptr && external_cancel_->load(std::memory_order_relaxed));
+  }
 
  private:
   struct Slot {
@@ -140,6 +147,7 @@ class ExecContext {
   std::map<int, std::unique_ptr<OperatorMetrics>> metrics_;
   ProgressListener* progress_ = nullptr;
   std::atomic<bool> cancelled_{false};
+  const std::atomic<bool>* external_cancel_ = nullptr;
   const StageReplanner* replanner_ = nullptr;
   std::atomic<int> next_operator_id_{0};
   mutable std::mutex notes_mutex_;

@@ -1,0 +1,69 @@
+#include "cli/sql_options.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "cli/setting_flags.h"
+#include "common/error.h"
+
+namespace sluice {
+
+namespace {
+
+std::string NeedValue(const std::vector<std::string>& args, size_t& i) {
+  if (i + 1 >= args.size())
+    throw InvalidInputError(fmt::format("option {} needs a value", args[i]));
+  return args[++i];
+}
+
+}  // namespace
+
+SqlOptions ParseSqlOptions(const std::vector<std::string>& args, const std::string& command,
+                           bool accept_sql) {
+  SqlOptions options;
+  for (size_t i = 0; i < args.size(); i++) {
+    const std::string& a = args[i];
+    if (accept_sql && (a == "-c" || a == "--command")) {
+      options.sql = NeedValue(args, i);
+    } else if (accept_sql && (a == "-f" || a == "--file")) {
+      options.sql = ReadSqlFile(NeedValue(args, i));
+    } else if (a == "--db") {
+      options.db_dir = NeedValue(args, i);
+    } else if (ParseSettingFlag(args, i, options.settings)) {
+      continue;
+    } else if (a == "--format") {
+      options.format = NeedValue(args, i);
+      if (options.format != "table" && options.format != "csv" && options.format != "json") {
+        throw InvalidInputError(
+            fmt::format("unknown --format '{}': use table, csv or json", options.format));
+      }
+    } else if (a == "--no-progress") {
+      options.progress = false;
+    } else if (a == "--timer") {
+      options.timer = true;
+    } else {
+      throw InvalidInputError(
+          fmt::format("unknown option '{}' (see sluice {} --help)", a, command));
+    }
+  }
+  return options;
+}
+
+Settings WarehouseSettings(Settings settings, const std::string& db_dir) {
+  if (!db_dir.empty() && !settings.IsSet(SettingId::kTempDirectory)) {
+    settings.set_temp_directory(db_dir + ".tmp");
+  }
+  return settings;
+}
+
+std::string ReadSqlFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IOError(fmt::format("cannot open SQL file '{}'", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace sluice
