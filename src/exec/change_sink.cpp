@@ -49,10 +49,7 @@ class ChangeSinkStream : public BatchStream {
     sink_->Close();
     sink_.reset();
     reservation_.Resize(0);
-    auto count = Column::Make(LogicalType(TypeId::kBigInt), 1);
-    count->SetValue(0, Value::BigInt(hits));
-    count->set_size(1);
-    *out = Batch(std::vector<ColumnPtr>{count}, 1);
+    *out = WriteCountBatch(hits);
     return true;
   }
 

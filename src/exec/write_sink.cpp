@@ -26,10 +26,7 @@ class WriteSinkStream : public BatchStream {
     sink_->Close();
     sink_.reset();
     reservation_.Resize(0);
-    auto count = Column::Make(LogicalType(TypeId::kBigInt), 1);
-    count->SetValue(0, Value::BigInt(rows));
-    count->set_size(1);
-    *out = Batch(std::vector<ColumnPtr>{count}, 1);
+    *out = WriteCountBatch(rows);
     return true;
   }
 
@@ -41,6 +38,13 @@ class WriteSinkStream : public BatchStream {
 };
 
 }  // namespace
+
+Batch WriteCountBatch(int64_t rows) {
+  auto count = Column::Make(LogicalType(TypeId::kBigInt), 1);
+  count->SetValue(0, Value::BigInt(rows));
+  count->set_size(1);
+  return Batch(std::vector<ColumnPtr>{count}, 1);
+}
 
 Schema WriteCountSchema() {
   return Schema({Field{"count", LogicalType(TypeId::kBigInt), false, ""}});

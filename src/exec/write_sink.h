@@ -37,5 +37,7 @@ class WriteSink : public PhysicalOperator {
 
 // The schema of a WriteSink's output: one BIGINT column `count`.
 Schema WriteCountSchema();
+// The one row a write task yields: `rows`, in WriteCountSchema().
+Batch WriteCountBatch(int64_t rows);
 
 }  // namespace sluice
