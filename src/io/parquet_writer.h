@@ -84,9 +84,9 @@ class ParquetWriter : public DataSink {
   ThreadPool* encode_pool_;
   std::string buffer_;
   std::vector<std::string> column_buffers_;  // one encoded chunk per task (EncodeRowGroups)
-  // Encoding scratch reused across columns and row groups: one set per concurrent encoder.
-  std::mutex scratch_mutex_;
-  std::vector<std::unique_ptr<ParquetChunkBuffers>> free_scratch_;
+  // Encoding scratch from the process-wide pool (one set per concurrent encoder).
+  static std::unique_ptr<ParquetChunkBuffers> TakeScratch();
+  static void GiveBackScratch(std::unique_ptr<ParquetChunkBuffers> scratch);
   bool finished_ = false;
 };
 
