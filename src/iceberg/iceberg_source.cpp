@@ -34,7 +34,8 @@ int FileColumn(const ParquetSource::File& file, int id, const std::string& name)
   return -1;
 }
 
-// Every row of `columns` of the Parquet file at `path`, as strings per row.
+// Every row of the Parquet file at `path`, in the columns holding field ids `ids` (or named
+// `names` in a file without ids).
 std::vector<std::vector<Value>> ReadRows(const std::string& path, const std::vector<int>& ids,
                                          const std::vector<std::string>& names) {
   auto source = ParquetSource::Open(path);
