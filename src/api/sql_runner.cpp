@@ -17,6 +17,7 @@
 #include "expr/binder.h"
 #include "io/copy_function.h"
 #include "sql/parser.h"
+#include "vector/value_rows.h"
 
 namespace sluice {
 
@@ -25,7 +26,7 @@ namespace {
 StatementResult RowsResult(Schema schema, std::vector<std::vector<Value>> rows) {
   StatementResult r;
   r.has_rows = true;
-  r.batches = sql_bind::RowsToBatches(schema, rows);
+  r.batches = BatchesFromRows(schema, rows);
   r.schema = std::move(schema);
   return r;
 }

@@ -74,21 +74,4 @@ void CollectColumnRefs(const Expr& e, std::vector<const Expr*>& out) {
   for (const auto& a : e.args) CollectColumnRefs(*a, out);
 }
 
-std::vector<Batch> RowsToBatches(const Schema& schema,
-                                 const std::vector<std::vector<Value>>& rows) {
-  std::vector<Batch> batches;
-  for (size_t start = 0; start < rows.size(); start += kBatchSize) {
-    const size_t n = std::min(kBatchSize, rows.size() - start);
-    std::vector<ColumnPtr> columns;
-    for (size_t c = 0; c < schema.size(); c++) {
-      auto column = Column::Make(schema.field(c).type, n);
-      for (size_t r = 0; r < n; r++) column->SetValue(r, rows[start + r][c]);
-      column->set_size(n);
-      columns.push_back(column);
-    }
-    batches.emplace_back(std::move(columns), n);
-  }
-  return batches;
-}
-
 }  // namespace sluice::sql_bind

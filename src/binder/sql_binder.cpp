@@ -7,6 +7,7 @@
 #include "common/strings.h"
 #include "expr/binder.h"
 #include "expr/evaluator.h"
+#include "vector/value_rows.h"
 
 namespace sluice {
 
@@ -514,7 +515,7 @@ LogicalPlanPtr SqlBinder::BindValues(const sql::ValuesNode& node) {
       r[c] = r[c].is_null() ? Value::Null(schema.field(c).type) : r[c].CastTo(schema.field(c).type);
     }
   }
-  return MakeValues(schema, sql_bind::RowsToBatches(schema, rows));
+  return MakeValues(schema, BatchesFromRows(schema, rows));
 }
 
 LogicalPlanPtr SqlBinder::BindValuesWithSubqueries(

@@ -204,8 +204,6 @@ std::string Suggest(std::string_view name, const std::vector<std::string>& candi
 bool ContainsAggregate(const Expr& e);
 // Column references (name, qualifier) in `e`.
 void CollectColumnRefs(const Expr& e, std::vector<const Expr*>& out);
-// Rows of values (already of the schema's types, or NULL) as batches.
-std::vector<Batch> RowsToBatches(const Schema& schema, const std::vector<std::vector<Value>>& rows);
 
 // sql_bind_window.cpp
 // A copy of `e` with fn applied to its children: arguments and window PARTITION / ORDER BY.

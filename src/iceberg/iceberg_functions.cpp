@@ -6,6 +6,7 @@
 #include "iceberg/iceberg_source.h"
 #include "io/memory_table.h"
 #include "types/date_time.h"
+#include "vector/value_rows.h"
 
 namespace sluice::iceberg {
 
@@ -38,16 +39,7 @@ const OptionSpec kPath{"path", OptionType::kString, "", "a table directory or a 
 
 // Rows of values as an in-memory table.
 std::shared_ptr<const DataSource> Table(const Schema& schema, const std::vector<std::vector<Value>>& rows) {
-  std::vector<ColumnPtr> columns;
-  for (size_t c = 0; c < schema.size(); c++) {
-    auto column = Column::Make(schema.field(c).type, std::max<size_t>(rows.size(), 1));
-    for (size_t r = 0; r < rows.size(); r++) column->SetValue(r, rows[r][c]);
-    column->set_size(rows.size());
-    columns.push_back(std::move(column));
-  }
-  std::vector<Batch> batches;
-  batches.emplace_back(std::move(columns), rows.size());
-  return std::make_shared<MemoryTable>(schema, std::move(batches));
+  return std::make_shared<MemoryTable>(schema, BatchesFromRows(schema, rows));
 }
 
 Field F(const char* name, LogicalType type) { return Field{name, type, true, ""}; }

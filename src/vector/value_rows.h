@@ -1,0 +1,16 @@
+#pragma once
+
+#include <vector>
+
+#include "types/value.h"
+#include "vector/batch.h"
+#include "vector/schema.h"
+
+namespace sluice {
+
+// Rows of Values (VALUES lists, small result tables, metadata listings) as batches of at
+// most kBatchSize rows. REQUIRES: every row has schema.size() values of the field types
+// (or NULL).
+std::vector<Batch> BatchesFromRows(const Schema& schema, const std::vector<std::vector<Value>>& rows);
+
+}  // namespace sluice
