@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <mutex>
+#include <set>
+#include <tuple>
 
 #include "api/dataframe.h"
 #include "api/sql_runner.h"
@@ -355,6 +358,55 @@ std::vector<std::string> Session::TableNames() const {
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   return names;
+}
+
+std::vector<RelationInfo> Session::Relations() const {
+  std::vector<RelationInfo> out;
+  std::set<std::string> stored;  // a temporary view or cache of the same name shadows these
+  for (const auto& n : warehouse_->Names()) {
+    stored.insert(n.Display());
+    RelationInfo r{n.schema, n.name, false, false, ""};
+    if (warehouse_->HasView(n)) {
+      r.view = true;
+      try {
+        r.sql = warehouse_->View(n).sql;
+      } catch (const InvalidInputError&) {
+        continue;  // dropped meanwhile
+      }
+    }
+    out.push_back(std::move(r));
+  }
+  std::lock_guard lock(temp_views_mutex_);
+  for (const auto& [display, plan] : temp_views_) {
+    if (stored.count(display)) continue;
+    const CatalogName n = ParseCatalogName(display);
+    out.push_back(RelationInfo{n.schema, n.name, true, true, ""});
+  }
+  for (const auto& [display, plan] : cached_) {
+    if (stored.count(display) || temp_views_.count(display)) continue;
+    const CatalogName n = ParseCatalogName(display);
+    out.push_back(RelationInfo{n.schema, n.name, false, true, ""});
+  }
+  std::sort(out.begin(), out.end(), [](const RelationInfo& a, const RelationInfo& b) {
+    return std::tie(a.schema, a.name) < std::tie(b.schema, b.name);
+  });
+  return out;
+}
+
+std::vector<std::string> Session::SchemaNames() const {
+  std::vector<std::string> names = warehouse_->SchemaNames();
+  for (const auto& r : Relations()) names.push_back(r.schema);
+  names.push_back(kDefaultSchema);
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+std::string Session::DatabaseName() const {
+  if (!warehouse_->persistent()) return "memory";
+  const std::filesystem::path root(warehouse_->root());
+  const std::string name = (root.has_filename() ? root : root.parent_path()).filename().string();
+  return name.empty() ? "memory" : name;
 }
 
 namespace {

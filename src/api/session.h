@@ -148,6 +148,10 @@ class Session : public CatalogReader {
   bool UncacheTable(const std::string& name);
   bool IsCached(const std::string& name) const;
   std::vector<std::string> TableNames() const override;
+  std::vector<RelationInfo> Relations() const override;
+  std::vector<std::string> SchemaNames() const override;
+  // The warehouse directory's name, or "memory" without one.
+  std::string DatabaseName() const override;
   Warehouse& warehouse() { return *warehouse_; }
 
   // Runs a plan and returns its result batches in partition order.

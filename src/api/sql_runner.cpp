@@ -13,6 +13,7 @@
 #include "api/file_write.h"
 #include "binder/sql_binder.h"
 #include "api/sql_dml.h"
+#include "api/sql_inspect.h"
 #include "common/strings.h"
 #include "expr/binder.h"
 #include "io/copy_function.h"
@@ -21,15 +22,16 @@
 
 namespace sluice {
 
-namespace {
-
-StatementResult RowsResult(Schema schema, std::vector<std::vector<Value>> rows) {
+StatementResult MakeRowsResult(Schema schema, const std::vector<std::vector<Value>>& rows) {
   StatementResult r;
   r.has_rows = true;
   r.batches = BatchesFromRows(schema, rows);
   r.schema = std::move(schema);
   return r;
 }
+
+namespace {
+
 
 StatementResult Message(std::string message) {
   StatementResult r;
@@ -89,8 +91,11 @@ class StatementRunner {
         });
         return Message("RESET");
       }
-      case StatementKind::kShow: return Show(s.As<sql::ShowStatement>());
-      case StatementKind::kDescribe: return Describe(s.As<sql::DescribeStatement>());
+      case StatementKind::kShow: return RunShow(session_, binder_, s.As<sql::ShowStatement>());
+      case StatementKind::kDescribe:
+        return RunDescribe(session_, binder_, s.As<sql::DescribeStatement>());
+      case StatementKind::kPragma:
+        return RunPragma(session_, binder_, s.As<sql::PragmaStatement>());
       case StatementKind::kExplain: return Explain(s.As<sql::ExplainStatement>());
       case StatementKind::kCopy: return Copy(s.As<sql::CopyStatement>());
       case StatementKind::kCache: return Cache(s.As<sql::CacheStatement>());
@@ -259,42 +264,6 @@ class StatementRunner {
     return Message(std::to_string(session_.Insert(name, projected)));
   }
 
-  StatementResult Show(const sql::ShowStatement& s) {
-    if (s.what == "tables" || s.what == "all tables") {
-      std::vector<std::string> names = session_.TableNames();
-      std::sort(names.begin(), names.end());
-      std::vector<std::vector<Value>> rows;
-      for (const auto& n : names) rows.push_back({Value::Varchar(n)});
-      return RowsResult(Schema({VarcharField("name")}), rows);
-    }
-    std::string value;
-    Guard(s, [&] { value = session_.settings().Get(s.what); });
-    return RowsResult(Schema({VarcharField(s.what)}), {{Value::Varchar(value)}});
-  }
-
-  StatementResult Describe(const sql::DescribeStatement& d) {
-    Schema described;
-    if (d.query) {
-      described = binder_.BindQuery(*d.query)->schema;
-    } else {
-      const std::string name = NameOf(d.table);
-      if (!session_.HasTable(name)) {
-        binder_.ThrowBind(d.table, fmt::format("Table with name {} does not exist!{}", name,
-                                               sql_bind::Suggest(name, session_.TableNames())));
-      }
-      described = session_.Table(name).schema();
-    }
-    Schema schema({VarcharField("column_name"), VarcharField("column_type"), VarcharField("null"),
-                   VarcharField("key"), VarcharField("default"), VarcharField("extra")});
-    std::vector<std::vector<Value>> rows;
-    const Value null = Value::Null(TypeId::kVarchar);
-    for (const auto& f : described.fields()) {
-      rows.push_back({Value::Varchar(f.name), Value::Varchar(f.type.ToString()),
-                      Value::Varchar(f.nullable ? "YES" : "NO"), null, null, null});
-    }
-    return RowsResult(schema, rows);
-  }
-
   StatementResult Explain(const sql::ExplainStatement& e) {
     const bool copy_to = e.statement->kind == sql::StatementKind::kCopy &&
                          !e.statement->As<sql::CopyStatement>().is_from;
@@ -335,7 +304,7 @@ class StatementRunner {
       text = session_.Explain(*plan, format);
     }
     StatementResult result =
-        RowsResult(Schema({VarcharField("explain_value")}), {{Value::Varchar(text)}});
+        MakeRowsResult(Schema({VarcharField("explain_value")}), {{Value::Varchar(text)}});
     result.is_text = true;
     return result;
   }

@@ -21,6 +21,9 @@ struct StatementResult {
   bool is_text = false;
 };
 
+// A result of `rows` (each as many values as `schema` has fields, of its types).
+StatementResult MakeRowsResult(Schema schema, const std::vector<std::vector<Value>>& rows);
+
 // Parses, binds and runs every statement of `sql` in order against the session's catalog
 // and settings. Errors are UserErrors whose message shows the SQL line:column and a caret.
 // Stops at the first failing statement (earlier statements keep their effect).

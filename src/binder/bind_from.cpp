@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "binder/information_schema.h"
 #include "binder/sql_binder.h"
 #include "binder/table_sources.h"
 #include "common/strings.h"
@@ -135,6 +136,13 @@ BoundRelation SqlBinder::BindTableRef(const TableRef& ref, const BindScope* oute
       LogicalPlanPtr plan;
       if (ref.name.parts.size() == 1 && ctes_.count(key)) {
         plan = ctes_[key];
+      } else if (ref.name.parts.size() == 2 && ToLower(ref.name.parts[0]) == "information_schema") {
+        plan = InformationSchemaRelation(name, catalog_);
+        if (!plan) {
+          ThrowBind(ref, fmt::format("Table with name {} does not exist! (information_schema "
+                                     "has schemata, tables, columns and views)",
+                                     name));
+        }
       } else if ((plan = catalog_.FindRelation(qualified)) == nullptr) {
         std::vector<std::string> names = catalog_.TableNames();
         for (const auto& [n, p] : ctes_) names.push_back(n);

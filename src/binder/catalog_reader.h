@@ -8,6 +8,15 @@
 
 namespace sluice {
 
+// One named relation of the catalog, as information_schema lists it.
+struct RelationInfo {
+  std::string schema;  // "main" unless created in another schema
+  std::string name;
+  bool view = false;       // a view (its SQL in `sql`), else a table
+  bool temporary = false;  // a temporary view or a cached relation of this session
+  std::string sql;         // a view's defining query, when known
+};
+
 // What the SQL binder may read of the catalog: named relations as bound plans. The binder
 // holds one of these instead of a Session, so binding neither executes nor changes anything;
 // the Session implements it, tests use a fake. Implementations must be safe to call from
@@ -22,6 +31,14 @@ class CatalogReader {
   virtual LogicalPlanPtr FindRelation(const std::string& name) = 0;
   // Every relation name, for "Did you mean" suggestions.
   virtual std::vector<std::string> TableNames() const = 0;
+  // Every relation with its schema and kind (information_schema.tables); by default the
+  // TableNames as tables of "main" (or of the schema their name gives).
+  virtual std::vector<RelationInfo> Relations() const;
+  // Every schema, sorted (information_schema.schemata); by default those of Relations()
+  // and "main".
+  virtual std::vector<std::string> SchemaNames() const;
+  // The database's name in information_schema's *_catalog columns.
+  virtual std::string DatabaseName() const { return "memory"; }
   // The settings the statement is bound under (current_setting(), duckdb_settings(), the
   // table functions' context).
   virtual Settings settings() const { return Settings(); }

@@ -376,4 +376,9 @@ std::vector<CatalogName> Warehouse::Names() const {
   return names;
 }
 
+std::vector<std::string> Warehouse::SchemaNames() const {
+  std::lock_guard lock(mutex_);
+  return {schemas_.begin(), schemas_.end()};
+}
+
 }  // namespace sluice

@@ -101,6 +101,8 @@ class Warehouse {
 
   // Every table and view, sorted.
   std::vector<CatalogName> Names() const;
+  // Every schema, sorted.
+  std::vector<std::string> SchemaNames() const;
 
  private:
   void Load();

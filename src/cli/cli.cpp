@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "common/strings.h"
+#include "common/version.h"
 
 namespace sluice {
 
@@ -60,7 +61,7 @@ int RunCli(int argc, char** argv) {
       return DbtProjectCommand(command, args);
     }
     if (command == "version" || command == "--version") {
-      fmt::print("sluice 0.1.0\n");
+      fmt::print("sluice {}\n", kSluiceVersion);
       return 0;
     }
     fmt::print(

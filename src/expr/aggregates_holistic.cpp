@@ -144,8 +144,10 @@ class HolisticAggregate : public AggregateFunction {
           break;
         }
         case HolisticKind::kQuantileDisc: {
-          // DuckDB's rule: the value at index floor((n - 1) * q) of the sorted values.
-          const size_t k = static_cast<size_t>(std::floor(static_cast<double>(v.size() - 1) * s->fraction));
+          // DuckDB's rule: the value at index ceil(n * q) - 1 of the sorted values (the
+          // smallest value with at least a fraction q of the values at or below it).
+          const double rank = std::ceil(static_cast<double>(v.size()) * s->fraction);
+          const size_t k = rank < 1 ? 0 : std::min(v.size(), static_cast<size_t>(rank)) - 1;
           std::nth_element(v.begin(), v.begin() + k, v.end(), StoredLess<Stored<T>>);
           Write(out, row, v[k]);
           break;

@@ -1,5 +1,8 @@
 #include "expr/function_registry.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include <fmt/format.h>
 
 #include <mutex>
@@ -104,6 +107,16 @@ std::vector<std::string> FunctionRegistry::ScalarNames() const {
   std::vector<std::string> names;
   for (const auto& [name, entry] : scalars_) names.push_back(name);
   return names;
+}
+
+std::vector<FunctionRegistry::Listing> FunctionRegistry::List() const {
+  std::vector<Listing> out;
+  for (const auto& [name, entry] : scalars_) out.push_back({name, false, entry.signatures});
+  for (const auto& [name, entry] : aggregates_) out.push_back({name, true, entry.signatures});
+  std::sort(out.begin(), out.end(), [](const Listing& a, const Listing& b) {
+    return std::tie(a.name, a.aggregate) < std::tie(b.name, b.aggregate);
+  });
+  return out;
 }
 
 void RegisterBuiltinFunctions() {

@@ -51,6 +51,15 @@ class FunctionRegistry {
 
   std::vector<std::string> ScalarNames() const;
 
+  // One registered function, for listings (duckdb_functions()).
+  struct Listing {
+    std::string name;
+    bool aggregate = false;
+    std::string signatures;
+  };
+  // Every scalar and aggregate function, sorted by name (operators included).
+  std::vector<Listing> List() const;
+
  private:
   struct ScalarEntry {
     std::vector<ScalarResolver> resolvers;

@@ -10,6 +10,7 @@
 #include "common/setting_table.h"
 #include "common/strings.h"
 #include "io/file_format_registry.h"
+#include "io/function_listing.h"
 #include "io/memory_table.h"
 #include "io/range_source.h"
 
@@ -177,6 +178,9 @@ void RegisterBuiltinTableFunctions(TableFunctionRegistry& registry) {
           SettingsTableSource(call.context.settings ? *call.context.settings : defaults), ""};
     };
     registry.Register(std::move(f));
+  }
+  for (const char* name : {"duckdb_functions", "sluice_functions"}) {
+    registry.Register(MakeFunctionListing(name));
   }
 }
 

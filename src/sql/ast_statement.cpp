@@ -151,7 +151,12 @@ std::string ResetStatement::ToString() const {
 std::string ShowStatement::ToString() const { return "SHOW " + what; }
 
 std::string DescribeStatement::ToString() const {
-  return query ? "DESCRIBE " + query->ToString() : "DESCRIBE " + table.ToString();
+  const std::string word = summarize ? "SUMMARIZE " : "DESCRIBE ";
+  return word + (query ? query->ToString() : table.ToString());
+}
+
+std::string PragmaStatement::ToString() const {
+  return args.empty() ? "PRAGMA " + name : "PRAGMA " + name + "(" + JoinExprs(args) + ")";
 }
 
 std::string ExplainStatement::ToString() const {

@@ -28,6 +28,7 @@ enum class StatementKind : uint8_t {
   kCopy,
   kCache,
   kUncache,
+  kPragma,
 };
 
 // A top-level statement. As with Expr, `kind` names the concrete struct and As<T>() casts.
@@ -217,13 +218,24 @@ struct ShowStatement : Statement {
   std::string what;  // lowercased, e.g. "tables"
 };
 
-// DESCRIBE t or DESCRIBE <query>; exactly one of table/query is set.
+// DESCRIBE t or DESCRIBE <query> (SUMMARIZE with `summarize`); exactly one of table/query
+// is set.
 struct DescribeStatement : Statement {
   static constexpr StatementKind kKind = StatementKind::kDescribe;
   DescribeStatement() : Statement(kKind) {}
   std::string ToString() const override;
+  bool summarize = false;
   QualifiedName table;
   QueryPtr query;
+};
+
+// PRAGMA name or PRAGMA name(args) (PRAGMA name = value parses as SET).
+struct PragmaStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kPragma;
+  PragmaStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  std::string name;  // lower-case
+  std::vector<ExprPtr> args;
 };
 
 struct ExplainStatement : Statement {

@@ -163,6 +163,7 @@ class Parser {
   StatementPtr ParseSet();
   StatementPtr ParseReset();
   StatementPtr ParseShow();
+  StatementPtr ParsePragma();
   StatementPtr ParseDescribe();
   StatementPtr ParseExplain();
   StatementPtr ParseCopy();

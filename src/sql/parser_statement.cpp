@@ -25,7 +25,8 @@ StatementPtr Parser::ParseStatement() {
   if (word == "set") return ParseSet();
   if (word == "reset") return ParseReset();
   if (word == "show") return ParseShow();
-  if (word == "describe" || word == "desc") return ParseDescribe();
+  if (word == "describe" || word == "desc" || word == "summarize") return ParseDescribe();
+  if (word == "pragma") return ParsePragma();
   if (word == "explain") return ParseExplain();
   if (word == "copy") return ParseCopy();
   if (word == "cache") return ParseCache();

@@ -41,11 +41,31 @@ StatementPtr Parser::ParseShow() {
 }
 
 StatementPtr Parser::ParseDescribe() {
+  const bool summarize = PeekKeyword("summarize");
   auto statement = Make<DescribeStatement>(Next());
+  statement->summarize = summarize;
   if (StartsQuery() || PeekOperator("(")) {
     statement->query = ParseQueryExpr();
   } else {
     statement->table = ParseQualifiedName();
+  }
+  return statement;
+}
+
+StatementPtr Parser::ParsePragma() {
+  const Token& pragma = Next();
+  const std::string name = ParseName();
+  if (AcceptOperator("=")) {
+    auto statement = Make<SetStatement>(pragma);
+    statement->name = name;
+    statement->value = ParseExpr();
+    return statement;
+  }
+  auto statement = Make<PragmaStatement>(pragma);
+  statement->name = name;
+  if (AcceptOperator("(")) {
+    if (!PeekOperator(")")) statement->args = ParseExprList();
+    ExpectOperator(")");
   }
   return statement;
 }

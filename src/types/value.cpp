@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "types/cast_ops.h"
 #include "types/date_time.h"
 #include "types/decimal.h"
 
@@ -64,15 +65,6 @@ Value Value::IntervalValue(const Interval& interval) {
   v.interval_ = interval;
   return v;
 }
-
-namespace {
-std::string FormatDouble(double d) {
-  if (std::isnan(d)) return "nan";
-  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
-  // Shortest text that reads back to the same double.
-  return fmt::format("{}", d);
-}
-}  // namespace
 
 std::string Value::ToString() const {
   if (is_null_) return "NULL";

@@ -102,10 +102,20 @@ select * from missing_table
 
 statement error
 select 1
+
+query I
+select 1 = 1
+----
+2
+
+statement ok
+pragma enable_verification_of_nothing
 TEST
 run sqllogictest "$WORK_DIR/fail.test"
 expect_code 1 "failing test file"
-expect_out_contains "0 passed, 3 failed, 0 skipped" "summary of a failing file"
+expect_out_contains "0 passed, 5 failed, 0 skipped" "summary of a failing file"
+expect_out_contains "fail.test:12" "a boolean matches neither 2 nor anything but true/1"
+expect_out_contains "fail.test:17" "only the harness pragmas are skipped"
 expect_out_contains "fail.test:1" "failure names file:line"
 expect_out_contains "expected '2', got '1'" "failure shows expected vs actual"
 
