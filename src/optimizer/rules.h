@@ -15,6 +15,10 @@ LogicalPlanPtr FoldConstants(const LogicalPlanPtr& plan);
 // join condition.
 LogicalPlanPtr PushDownFilters(const LogicalPlanPtr& plan);
 
+// semi_join_pushdown.cpp: semi and anti joins move below filters and inner joins to the
+// input their condition reads, so they filter it before the joins.
+LogicalPlanPtr PushDownSemiJoins(const LogicalPlanPtr& plan);
+
 // aggregate_key_filter.cpp: a grouped aggregate joined (inner, left, semi, anti) on its
 // group keys with a relation whose key values come from a smaller subtree first semi-joins
 // its input with that subtree, so it aggregates only keys the join can meet (decorrelated
