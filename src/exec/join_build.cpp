@@ -66,13 +66,44 @@ void JoinBuildTable::Build(BatchStream* input) {
   for (const auto& c : columns_) column_bytes += static_cast<int64_t>(c->MemoryBytes());
   reservation_.Resize(column_bytes);
 
+  std::vector<uint32_t> row_group(num_rows_, KeyHashTable::kNoGroup);
+  const bool direct = AssignDirectGroups(row_group);
+  if (!direct) AssignHashedGroups(row_group);
+  // Counting sort of the rows by group; stable, so a key's rows keep their input order.
+  const size_t num_groups = direct ? num_direct_groups_ : table_->num_groups();
+  offsets_.assign(num_groups + 1, 0);
+  for (uint32_t g : row_group) {
+    if (g != KeyHashTable::kNoGroup) offsets_[g + 1]++;
+  }
+  for (size_t g = 0; g < num_groups; g++) offsets_[g + 1] += offsets_[g];
+  rows_.resize(offsets_[num_groups]);
+  std::vector<uint32_t> cursor(offsets_.begin(), offsets_.end() - 1);
+  for (size_t r = 0; r < num_rows_; r++) {
+    const uint32_t g = row_group[r];
+    if (g != KeyHashTable::kNoGroup) rows_[cursor[g]++] = static_cast<uint32_t>(r);
+  }
+  if (direct) ComposeDirectRows();
+  reservation_.Resize(column_bytes + static_cast<int64_t>(
+                                         (rows_.size() + offsets_.size() + direct_.size()) * 4));
+}
+
+void JoinBuildTable::AssignHashedGroups(std::vector<uint32_t>& row_group) {
   std::vector<ColumnPtr> key_columns;
   for (int k : keys_) key_columns.push_back(columns_[k]);
-  std::vector<uint32_t> row_group(num_rows_, KeyHashTable::kNoGroup);
   std::vector<uint32_t> sel(kBatchSize);
   std::vector<uint64_t> hashes(kBatchSize);
   std::vector<uint32_t> groups(kBatchSize);
+  // After the first eighth of the rows the table is sized for the distinct keys they predict,
+  // so that it does not rehash again and again while it grows.
+  const size_t sample_end = std::max<size_t>(num_rows_ / 8, 16 * kBatchSize);
+  bool sized = false;
   for (size_t start = 0; start < num_rows_; start += kBatchSize) {
+    if (!sized && start >= sample_end) {
+      sized = true;
+      const double per_row = static_cast<double>(table_->num_groups()) / static_cast<double>(start);
+      const auto expected = static_cast<size_t>(per_row * static_cast<double>(num_rows_) * 1.1);
+      table_->TryReserve(std::min(expected, num_rows_));
+    }
     const size_t n = std::min(kBatchSize, num_rows_ - start);
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
@@ -85,32 +116,9 @@ void JoinBuildTable::Build(BatchStream* input) {
     table_->FindOrInsert(key_columns, sel.data(), m, hashes.data(), groups.data());
     for (size_t j = 0; j < m; j++) row_group[sel[j]] = groups[j];
   }
-
-  // Counting sort of the rows by group; stable, so a key's rows keep their input order.
-  const size_t num_groups = table_->num_groups();
-  offsets_.assign(num_groups + 1, 0);
-  for (uint32_t g : row_group) {
-    if (g != KeyHashTable::kNoGroup) offsets_[g + 1]++;
-  }
-  for (size_t g = 0; g < num_groups; g++) offsets_[g + 1] += offsets_[g];
-  rows_.resize(offsets_[num_groups]);
-  std::vector<uint32_t> cursor(offsets_.begin(), offsets_.end() - 1);
-  for (size_t r = 0; r < num_rows_; r++) {
-    const uint32_t g = row_group[r];
-    if (g != KeyHashTable::kNoGroup) rows_[cursor[g]++] = static_cast<uint32_t>(r);
-  }
-  BuildDirectIndex();
-  reservation_.Resize(column_bytes + static_cast<int64_t>(
-                                         (rows_.size() + offsets_.size() + direct_.size()) * 4));
 }
 
 namespace {
-
-// Reads an integer key of any integer physical width as int64.
-template <typename T>
-int64_t KeyAt(const Column& c, size_t row) {
-  return static_cast<int64_t>(c.data<T>()[row]);
-}
 
 bool IsDirectKeyType(const LogicalType& t) {
   return t.IsInteger() || t.id() == TypeId::kDate;
@@ -137,38 +145,56 @@ void ProbeDirect(const Column& keys, size_t n, const std::vector<uint32_t>& dire
 
 }  // namespace
 
-void JoinBuildTable::BuildDirectIndex() {
-  const size_t groups = table_->num_groups();
-  if (keys_.size() != 1 || groups == 0 || !IsDirectKeyType(types_[keys_[0]])) return;
-  auto keys = table_->GetKeys(0, 0, groups);
-  const int width = keys->type().PhysicalSize();
-  auto key_at = [&](size_t g) {
-    switch (width) {
-      case 1: return KeyAt<int8_t>(*keys, g);
-      case 2: return KeyAt<int16_t>(*keys, g);
-      case 4: return KeyAt<int32_t>(*keys, g);
-      default: return KeyAt<int64_t>(*keys, g);
-    }
-  };
-  int64_t lo = key_at(0), hi = lo;
-  for (size_t g = 1; g < groups; g++) {
-    const int64_t v = key_at(g);
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
+bool JoinBuildTable::AssignDirectGroups(std::vector<uint32_t>& row_group) {
+  if (keys_.size() != 1 || !IsDirectKeyType(types_[keys_[0]])) return false;
+  const Column& keys = *columns_[keys_[0]];
+  switch (keys.type().PhysicalSize()) {
+    case 1: return AssignDirect<int8_t>(keys, row_group);
+    case 2: return AssignDirect<int16_t>(keys, row_group);
+    case 4: return AssignDirect<int32_t>(keys, row_group);
+    default: return AssignDirect<int64_t>(keys, row_group);
   }
-  // Dense enough that the index costs at most a few words per key, and not huge.
+}
+
+template <typename T>
+bool JoinBuildTable::AssignDirect(const Column& keys, std::vector<uint32_t>& row_group) {
+  const T* data = keys.data<T>();
+  const bool nulls = keys.validity() != nullptr;
+  const size_t n = num_rows_;
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  for (size_t i = 0; i < n; i++) {
+    if (nulls && !keys.IsValid(i)) continue;
+    lo = std::min<int64_t>(lo, data[i]);
+    hi = std::max<int64_t>(hi, data[i]);
+  }
+  if (lo > hi) return false;  // no non-NULL key
+  // Dense enough that the index costs at most a few words per row, and not huge.
   const unsigned __int128 range = static_cast<unsigned __int128>(static_cast<__int128>(hi) - lo) + 1;
-  if (range > 4 * static_cast<unsigned __int128>(groups) + 1024 || range > (uint64_t{1} << 26)) {
-    return;
+  if (range > 4 * static_cast<unsigned __int128>(n) + 1024 || range > (uint64_t{1} << 26)) {
+    return false;
   }
   direct_.assign(static_cast<size_t>(range), KeyHashTable::kNoGroup);
   direct_min_ = lo;
-  for (size_t g = 0; g < groups; g++) direct_[static_cast<size_t>(key_at(g) - lo)] = static_cast<uint32_t>(g);
-  if (unique_keys()) {
-    direct_rows_.resize(direct_.size());
-    for (size_t i = 0; i < direct_.size(); i++) {
-      direct_rows_[i] = direct_[i] == KeyHashTable::kNoGroup ? KeyHashTable::kNoGroup : rows_[direct_[i]];
-    }
+  uint32_t groups = 0;
+  uint32_t* index = direct_.data();
+  for (size_t i = 0; i < n; i++) {
+    if (nulls && !keys.IsValid(i)) continue;
+    uint32_t& g = index[static_cast<size_t>(static_cast<int64_t>(data[i]) - lo)];
+    if (g == KeyHashTable::kNoGroup) g = groups++;
+    row_group[i] = g;
+  }
+  num_direct_groups_ = groups;
+  return true;
+}
+
+void JoinBuildTable::ComposeDirectRows() {
+  if (!unique_keys()) return;
+  // Unique keys and no NULL key: group g was made by row g, so the index already holds rows.
+  direct_is_rows_ = rows_.size() == num_rows_;
+  if (direct_is_rows_) return;
+  direct_rows_.resize(direct_.size());
+  for (size_t i = 0; i < direct_.size(); i++) {
+    direct_rows_[i] = direct_[i] == KeyHashTable::kNoGroup ? KeyHashTable::kNoGroup : rows_[direct_[i]];
   }
 }
 
@@ -186,16 +212,20 @@ void JoinBuildTable::ProbeRows(const std::vector<ColumnPtr>& probe_keys, size_t 
     return;
   }
   switch (keys.type().PhysicalSize()) {
-    case 1: return ProbeDirect<int8_t>(keys, n, direct_rows_, direct_min_, rows);
-    case 2: return ProbeDirect<int16_t>(keys, n, direct_rows_, direct_min_, rows);
-    case 4: return ProbeDirect<int32_t>(keys, n, direct_rows_, direct_min_, rows);
-    default: return ProbeDirect<int64_t>(keys, n, direct_rows_, direct_min_, rows);
+    case 1: return ProbeDirect<int8_t>(keys, n, direct_rows(), direct_min_, rows);
+    case 2: return ProbeDirect<int16_t>(keys, n, direct_rows(), direct_min_, rows);
+    case 4: return ProbeDirect<int32_t>(keys, n, direct_rows(), direct_min_, rows);
+    default: return ProbeDirect<int64_t>(keys, n, direct_rows(), direct_min_, rows);
   }
 }
 
 void JoinBuildTable::Probe(const std::vector<ColumnPtr>& probe_keys, size_t n,
                            uint32_t* groups, ProbeScratch* scratch) const {
-  if (!direct_.empty() && !probe_keys[0]->is_constant()) {
+  if (!direct_.empty()) {
+    if (probe_keys[0]->is_constant()) {
+      const std::vector<ColumnPtr> flat{probe_keys[0]->Flatten(probe_keys[0])};
+      return Probe(flat, n, groups, scratch);
+    }
     const Column& keys = *probe_keys[0];
     switch (keys.type().PhysicalSize()) {
       case 1: return ProbeDirect<int8_t>(keys, n, direct_, direct_min_, groups);

@@ -53,7 +53,7 @@ class JoinBuildTable : public SharedState {
   bool unique_keys() const { return rows_.size() == offsets_.size() - 1; }
   // With unique integer keys in a dense range, rows[i] = the build row of probe row i (or
   // KeyHashTable::kNoGroup) straight from the key: one array lookup per probe row.
-  bool CanProbeRows() const { return !direct_rows_.empty(); }
+  bool CanProbeRows() const { return direct_is_rows_ || !direct_rows_.empty(); }
   void ProbeRows(const std::vector<ColumnPtr>& probe_keys, size_t n, uint32_t* rows) const;
 
  private:
@@ -64,12 +64,23 @@ class JoinBuildTable : public SharedState {
   std::unique_ptr<KeyHashTable> table_;
   std::vector<uint32_t> rows_;
   std::vector<uint32_t> offsets_;
-  // Perfect hashing: for one integer key whose distinct values fill a dense range,
-  // direct_[key - direct_min_] is the key's group (kNoGroup for gaps), so probes skip
-  // hashing and key comparison. Empty when the keys do not qualify.
-  void BuildDirectIndex();
+  // Groups of the hashed path: distinct non-NULL keys in a KeyHashTable, in row order.
+  void AssignHashedGroups(std::vector<uint32_t>& row_group);
+  // Perfect hashing: for one integer key whose values fill a dense range (at most about 4
+  // slots per row), direct_[key - direct_min_] is the key's group (kNoGroup for gaps),
+  // filled straight from the rows with no hash table; probes then skip hashing and key
+  // comparison. Returns false, setting nothing, when the keys do not qualify.
+  bool AssignDirectGroups(std::vector<uint32_t>& row_group);
+  template <typename T>
+  bool AssignDirect(const Column& keys, std::vector<uint32_t>& row_group);
+  void ComposeDirectRows();
+  size_t num_direct_groups_ = 0;
   std::vector<uint32_t> direct_;
   std::vector<uint32_t> direct_rows_;  // direct_ composed with rows_, when keys are unique
+  bool direct_is_rows_ = false;        // direct_ itself maps keys to rows (direct_rows_ empty)
+  const std::vector<uint32_t>& direct_rows() const {
+    return direct_is_rows_ ? direct_ : direct_rows_;
+  }
   int64_t direct_min_ = 0;
   MemoryReservation reservation_;
 };

@@ -184,6 +184,23 @@ ScalarKernel InListKernel(const LogicalType& type, const std::vector<Value>& val
     holder->SetValue(i, values[i]);
     set->insert(holder->data<T>()[i]);
   }
+  // A short list (TPC-H's `l_shipmode IN ('MAIL', 'SHIP')`) is compared value by value:
+  // cheaper than hashing every row.
+  constexpr size_t kLinearListSize = 8;
+  if (set->size() <= kLinearListSize) {
+    std::vector<T> list(set->begin(), set->end());
+    return [holder, list, has_null, negated](const std::vector<ColumnPtr>& args, size_t n) {
+      return kernel::UnaryExec<T, uint8_t>(
+          TypeId::kBoolean, args[0], n,
+          [&](const T& v, uint8_t& r) {
+            bool found = false;
+            for (const T& x : list) found |= Order<T>::Eq(v, x);
+            r = found != negated;
+            return found || !has_null;
+          },
+          kernel::NullOnFail());
+    };
+  }
   return [holder, set, has_null, negated](const std::vector<ColumnPtr>& args, size_t n) {
     return kernel::UnaryExec<T, uint8_t>(
         TypeId::kBoolean, args[0], n,

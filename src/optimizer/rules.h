@@ -15,6 +15,16 @@ LogicalPlanPtr FoldConstants(const LogicalPlanPtr& plan);
 // join condition.
 LogicalPlanPtr PushDownFilters(const LogicalPlanPtr& plan);
 
+// semi_join_pushdown.cpp: semi and anti joins move below filters and inner joins to the
+// input their condition reads, so they filter it before the joins.
+LogicalPlanPtr PushDownSemiJoins(const LogicalPlanPtr& plan);
+
+// aggregate_key_filter.cpp: a grouped aggregate joined (inner, left, semi, anti) on its
+// group keys with a relation whose key values come from a smaller subtree first semi-joins
+// its input with that subtree, so it aggregates only keys the join can meet (decorrelated
+// scalar subqueries such as TPC-H q17 and q20).
+LogicalPlanPtr FilterAggregatesByJoinKeys(const LogicalPlanPtr& plan);
+
 // join_order.cpp: rebuilds each region of inner/cross joins greedily from cardinality
 // estimates (largest input probes, smaller inputs are built), with join keys implied by
 // transitivity of column equalities.

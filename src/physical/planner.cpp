@@ -22,6 +22,7 @@
 #include "physical/plan_salted_join.h"
 #include "physical/plan_util.h"
 #include "physical/plan_window.h"
+#include "optimizer/cardinality.h"
 #include "plan/subquery.h"
 
 namespace sluice {
@@ -196,6 +197,16 @@ int64_t PhysicalPlanner::EstimateBytes(const LogicalPlan& plan) {
       }
       return EstimateBytes(plan.child());
     case LogicalKind::kJoin:
+      if (plan.join_kind == JoinKind::kSemi) {
+        // At most one row per right row when the left's join columns are a key (q18's
+        // orders IN (the few orders of a HAVING)): the left's bytes scaled by the row
+        // estimates, so a semi join that keeps few rows can be broadcast.
+        const double left_rows = opt::EstimateRows(plan.child(0));
+        const double right_rows = opt::EstimateRows(plan.child(1));
+        const double kept = left_rows > 0 ? std::min(1.0, right_rows / left_rows) : 1.0;
+        return static_cast<int64_t>(static_cast<double>(EstimateBytes(plan.child(0))) * kept);
+      }
+      if (plan.join_kind == JoinKind::kAnti) return EstimateBytes(plan.child(0));
       return EstimateBytes(plan.child(0)) + EstimateBytes(plan.child(1));
     case LogicalKind::kUnion: {
       int64_t bytes = 0;

@@ -1,5 +1,7 @@
 #include "shuffle/map_output_writer.h"
 
+#include <algorithm>
+
 namespace sluice {
 
 MapOutputWriter::MapOutputWriter(const Schema& schema, std::unique_ptr<Partitioner> partitioner,
@@ -22,9 +24,15 @@ void MapOutputWriter::Write(const Batch& batch) {
   if (keys_) keys_->Add(partitioner_->row_hashes()->data(), batch.num_rows());
   for (int p = 0; p < n; p++) {
     const auto& sel = selections_[p];
-    if (sel.empty()) continue;
-    builders_[p].AppendSelected(batch, sel.data(), sel.size());
-    if (builders_[p].Full()) writer_->Write(p, builders_[p].Finish());
+    size_t done = 0;
+    while (done < sel.size()) {
+      // Fill the builder exactly to its target: an append past it would grow (copy and
+      // first-touch) every column of the batch being built.
+      const size_t take = std::min(sel.size() - done, kBatchSize - builders_[p].num_rows());
+      builders_[p].AppendSelected(batch, sel.data() + done, take);
+      done += take;
+      if (builders_[p].Full()) writer_->Write(p, builders_[p].Finish());
+    }
   }
 }
 
@@ -41,8 +49,13 @@ void MapOutputWriter::Route(int p, const Batch& batch) {
     writer_->Write(p, batch);
     return;
   }
-  builders_[p].Append(batch, 0, batch.num_rows());
-  if (builders_[p].Full()) writer_->Write(p, builders_[p].Finish());
+  size_t done = 0;
+  while (done < batch.num_rows()) {
+    const size_t take = std::min(batch.num_rows() - done, kBatchSize - builders_[p].num_rows());
+    builders_[p].Append(batch, done, take);
+    done += take;
+    if (builders_[p].Full()) writer_->Write(p, builders_[p].Finish());
+  }
 }
 
 }  // namespace sluice
