@@ -162,24 +162,23 @@ std::optional<BoundScalar> ResolveTemporalArith(const std::vector<ExprPtr>& args
 
 [[noreturn]] void ThrowIntervalRange() { throw OutOfRangeError("interval value is out of range"); }
 
-// months, days and micros scaled by factor/divisor with the fractions carried down (a
-// month is 30 days); throws when a field leaves its range.
-Interval ScaleInterval(const Interval& v, long double factor) {
+// months, days and micros scaled by `factor` in double arithmetic, as DuckDB: a fraction of a
+// month carries into days (30 to the month) and a fraction of a day into micros, rounded
+// half to even; throws when a field leaves its range.
+Interval ScaleInterval(const Interval& v, double factor) {
   if (!std::isfinite(factor)) ThrowIntervalRange();
-  const long double months = v.months * factor;
-  const long double whole_months = std::trunc(months);
-  const long double days = v.days * factor + (months - whole_months) * 30;
-  const long double whole_days = std::trunc(days);
-  const long double micros =
-      static_cast<long double>(v.micros) * factor + (days - whole_days) * kMicrosPerDay;
-  const long double rounded_micros = std::nearbyint(micros);
+  const double months = v.months * factor;
+  const double whole_months = std::trunc(months);
+  const double days = v.days * factor + (months - whole_months) * 30;
+  const double whole_days = std::trunc(days);
+  const double micros = std::nearbyint(static_cast<double>(v.micros) * factor) +
+                       std::nearbyint((days - whole_days) * kMicrosPerDay);
   if (std::fabs(whole_months) > std::numeric_limits<int32_t>::max() ||
-      std::fabs(whole_days) > std::numeric_limits<int32_t>::max() ||
-      std::fabs(rounded_micros) >= 9.2e18L) {
+      std::fabs(whole_days) > std::numeric_limits<int32_t>::max() || std::fabs(micros) >= 9.2e18) {
     ThrowIntervalRange();
   }
   return Interval{static_cast<int32_t>(whole_months), static_cast<int32_t>(whole_days),
-                  static_cast<int64_t>(rounded_micros)};
+                  static_cast<int64_t>(micros)};
 }
 
 Interval MultiplyInterval(const Interval& v, int64_t k) {
@@ -194,21 +193,10 @@ Interval MultiplyInterval(const Interval& v, int64_t k) {
   return Interval{months, days, micros};
 }
 
-// INTERVAL / integer with the remainders carried down exactly, as DuckDB divides.
+// INTERVAL / integer: the interval scaled by 1/k (DuckDB's rounding); NULL for k = 0.
 bool DivideInterval(const Interval& v, int64_t k, Interval& r) {
   if (k == 0) return false;
-  const __int128 months = v.months, days = v.days, micros = v.micros;
-  const __int128 q_months = months / k;
-  const __int128 rest_days = days + months % k * 30;
-  const __int128 q_days = rest_days / k;
-  const __int128 q_micros = (micros + rest_days % k * kMicrosPerDay) / k;
-  if (q_micros > std::numeric_limits<int64_t>::max() ||
-      q_micros < std::numeric_limits<int64_t>::min() ||
-      q_days > std::numeric_limits<int32_t>::max() || q_days < std::numeric_limits<int32_t>::min()) {
-    ThrowIntervalRange();
-  }
-  r = Interval{static_cast<int32_t>(q_months), static_cast<int32_t>(q_days),
-               static_cast<int64_t>(q_micros)};
+  r = ScaleInterval(v, 1.0 / static_cast<double>(k));
   return true;
 }
 
@@ -241,7 +229,7 @@ std::optional<BoundScalar> ResolveIntervalScale(const std::vector<ExprPtr>& args
           kInterval, cols[first ? 0 : 1], cols[first ? 1 : 0], n,
           [divide](const Interval& v, double x, Interval& r) {
             if (divide && x == 0) return false;
-            r = ScaleInterval(v, divide ? 1.0L / x : static_cast<long double>(x));
+            r = ScaleInterval(v, divide ? 1.0 / x : x);
             return true;
           },
           kernel::NullOnFail());

@@ -108,7 +108,18 @@ void StrftimeFormat::Format(int64_t micros, std::string& out) const {
         fmt::format_to(std::back_inserter(out), "{}", v);
       }
     };
-    auto date = [&] { fmt::format_to(std::back_inserter(out), "{}-{:02}-{:02}", c.year, c.month, c.day); };
+    // Years 0..999 print with four digits (0080), as DuckDB does.
+    auto year = [&](int64_t y) {
+      if (y >= 0) {
+        fmt::format_to(std::back_inserter(out), "{:04}", y);
+      } else {
+        fmt::format_to(std::back_inserter(out), "{}", y);
+      }
+    };
+    auto date = [&] {
+      year(c.year);
+      fmt::format_to(std::back_inserter(out), "-{:02}-{:02}", c.month, c.day);
+    };
     auto clock = [&] {
       fmt::format_to(std::back_inserter(out), "{:02}:{:02}:{:02}", hour, minute, second);
     };
@@ -126,10 +137,10 @@ void StrftimeFormat::Format(int64_t micros, std::string& out) const {
       case 'B': out += kMonths[c.month - 1]; break;
       case 'm': num(c.month, 2); break;
       case 'y': num(FloorMod(c.year, 100), 2); break;
-      case 'Y': fmt::format_to(std::back_inserter(out), "{}", c.year); break;
+      case 'Y': year(c.year); break;
       case 'G':
         IsoYearWeek(days, &iso_year, &iso_week);
-        fmt::format_to(std::back_inserter(out), "{}", iso_year);
+        year(iso_year);
         break;
       case 'V':
         IsoYearWeek(days, &iso_year, &iso_week);

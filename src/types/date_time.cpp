@@ -126,10 +126,10 @@ std::optional<int64_t> ParseTimestamp(std::string_view text) {
   if (!ReadDigits(text, pos, 1, 2, h)) return std::nullopt;
   if (pos >= text.size() || text[pos] != ':') return std::nullopt;
   pos++;
-  if (!ReadDigits(text, pos, 2, 2, mi)) return std::nullopt;
+  if (!ReadDigits(text, pos, 1, 2, mi)) return std::nullopt;
   if (pos < text.size() && text[pos] == ':') {
     pos++;
-    if (!ReadDigits(text, pos, 2, 2, s)) return std::nullopt;
+    if (!ReadDigits(text, pos, 1, 2, s)) return std::nullopt;
   }
   if (h > 24 || mi > 59 || s > 60) return std::nullopt;
   int64_t fraction = 0;
@@ -157,7 +157,8 @@ std::optional<int64_t> ParseTimestamp(std::string_view text) {
 
 std::string FormatDate(int32_t days) {
   const CivilDate c = CivilFromDays(days);
-  if (c.year < 0) return fmt::format("{:04}-{:02}-{:02} (BC)", -c.year + 1, c.month, c.day);
+  // Year 0 is 1 BC (astronomical numbering, as DuckDB prints it).
+  if (c.year <= 0) return fmt::format("{:04}-{:02}-{:02} (BC)", -c.year + 1, c.month, c.day);
   return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
 }
 

@@ -59,20 +59,28 @@ const IntervalUnit* FindUnit(std::string_view raw) {
 // checks that the total fits.
 class IntervalSum {
  public:
-  // Adds (whole + frac / 10^frac_digits) units, negated when `negative`. A fraction of a
-  // month becomes days (30 to the month) and a fraction of a day becomes micros.
+  // Adds (whole + frac / 10^frac_digits) units, negated when `negative`, carrying a fraction
+  // as DuckDB does: of a year (decade, ...) into whole months only; of a quarter or month
+  // into months, then whole days (30 to the month); of a week or day into days, then micros;
+  // of a time unit into micros, rounded half to even.
   void Add(const IntervalUnit& u, int128 whole, int128 frac, int frac_digits, bool negative) {
     int128 scale = 1;
     for (int i = 0; i < frac_digits; i++) scale *= 10;
     const int sign = negative ? -1 : 1;
     months_ += sign * whole * u.months;
     days_ += sign * whole * u.days;
-    micros_ += sign * whole * u.micros;
     const int128 frac_months = frac * u.months;  // over `scale`
     months_ += sign * (frac_months / scale);
-    const int128 frac_days = frac_months % scale * 30 + frac * u.days;
+    if (u.months > 0 && u.months < 12) days_ += sign * (frac_months % scale * 30 / scale);
+    const int128 frac_days = frac * u.days;
     days_ += sign * (frac_days / scale);
-    micros_ += sign * ((frac_days % scale * kMicrosPerDay + frac * u.micros) / scale);
+    // The tie goes to the even total, so the whole micros take part in the rounding.
+    const int128 whole_micros = whole * u.micros;
+    const int128 n = frac_days % scale * kMicrosPerDay + frac * u.micros;
+    int128 q = n / scale;
+    const int128 r = n % scale;
+    if (r * 2 > scale || (r * 2 == scale && (whole_micros + q) % 2 != 0)) q++;
+    micros_ += sign * (whole_micros + q);
     Check();
   }
   void AddMicros(int128 micros) {
