@@ -19,6 +19,14 @@ namespace {
 
 bool EqualsIgnoreCase(const std::string& a, const std::string& b) { return ToLower(a) == ToLower(b); }
 
+// The function making an interval of `unit` (as the parser spells it: DAY, SECOND, ...).
+std::string IntervalFunctionFor(const std::string& unit) {
+  const std::string u = ToLower(unit);
+  if (u == "century") return "to_centuries";
+  if (u == "millennium") return "to_millennia";
+  return "to_" + u + "s";
+}
+
 Value IntegerLiteral(const std::string& text) {
   int64_t v = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -126,8 +134,21 @@ ExprPtr SqlBinder::TranslateExpr(const sql::Expr& e, const BindScope& scope) {
     case ExprKind::kConstant: return Remember(Lit(ConstantValue(e.As<sql::ConstantExpr>())), e);
     case ExprKind::kInterval: {
       const auto& iv = e.As<sql::IntervalExpr>();
+      // As in DuckDB, INTERVAL x unit keeps a fraction only for seconds and milliseconds;
+      // other units take x truncated toward zero.
+      const bool fractional = iv.unit == "SECOND" || iv.unit == "MILLISECOND";
+      if (iv.value->kind != sql::ExprKind::kConstant && !iv.unit.empty()) {
+        // INTERVAL (expr) unit: to_<unit>s(expr) per row, as DuckDB binds it.
+        ExprPtr amount = TranslateExpr(*iv.value, scope);
+        if (!fractional) amount = CastTo(Call("trunc", {amount}), TypeId::kBigInt);
+        return Remember(Call(IntervalFunctionFor(iv.unit), {amount}), e);
+      }
       Value v = EvaluateConstantExpr(*iv.value);
-      const std::string text = v.ToString() + (iv.unit.empty() ? "" : " " + ToLower(iv.unit));
+      std::string amount = v.ToString();
+      if (!iv.unit.empty() && !fractional && amount.find('.') != std::string::npos) {
+        amount.erase(amount.find('.'));
+      }
+      const std::string text = amount + (iv.unit.empty() ? "" : " " + ToLower(iv.unit));
       std::optional<Interval> parsed = ParseInterval(text);
       if (!parsed) ThrowBind(e, fmt::format("Could not convert string '{}' to INTERVAL", text));
       return Remember(Lit(Value::IntervalValue(*parsed)), e);

@@ -315,7 +315,9 @@ ScalarKernel MakeCastKernel(const LogicalType& from, const LogicalType& to, bool
   if (from_num && to_num) return NumericCastKernel(from, to, try_cast);
   if (from.id() == TypeId::kDate && to.id() == TypeId::kTimestamp) {
     return CastLoop<int32_t, int64_t>(from, to, try_cast, [](int32_t d, int64_t& r) {
-      return !__builtin_mul_overflow(static_cast<int64_t>(d), kMicrosPerDay, &r);
+      const std::optional<int64_t> v = DateToTimestamp(d);
+      r = v.value_or(0);
+      return v.has_value();
     });
   }
   if (from.id() == TypeId::kTimestamp && to.id() == TypeId::kDate) {

@@ -325,7 +325,7 @@ std::optional<BoundScalar> ResolveNegate(const std::vector<ExprPtr>& args) {
       return kernel::UnaryExec<Interval, Interval>(
           t, args[0], n,
           [](const Interval& a, Interval& r) {
-            r = Interval{-a.months, -a.days, -a.micros};
+            r = NegateInterval(a);  // throws OutOfRangeError at the field minimums
             return true;
           },
           kernel::NullOnFail());

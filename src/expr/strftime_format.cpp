@@ -42,8 +42,8 @@ int64_t WeekStartingOn(int64_t days, int64_t day_of_year, int64_t first_day) {
 
 }  // namespace
 
-StrftimeFormat StrftimeFormat::Compile(std::string_view format) {
-  StrftimeFormat f;
+std::vector<FormatPiece> ParseFormatPieces(std::string_view format) {
+  std::vector<FormatPiece> pieces;
   std::string literal;
   for (size_t i = 0; i < format.size(); i++) {
     if (format[i] != '%') {
@@ -54,7 +54,7 @@ StrftimeFormat StrftimeFormat::Compile(std::string_view format) {
       throw InvalidInputError(fmt::format(
           "Failed to parse format specifier {}: Trailing format character %", format));
     }
-    Piece p;
+    FormatPiece p;
     p.spec = format[++i];
     if (p.spec == '-') {
       if (i + 1 >= format.size() || kPaddable.find(format[i + 1]) == std::string_view::npos) {
@@ -75,12 +75,18 @@ StrftimeFormat StrftimeFormat::Compile(std::string_view format) {
       continue;
     }
     if (!literal.empty()) {
-      f.pieces_.push_back(Piece{0, true, std::move(literal)});
+      pieces.push_back(FormatPiece{0, true, std::move(literal)});
       literal.clear();
     }
-    f.pieces_.push_back(std::move(p));
+    pieces.push_back(std::move(p));
   }
-  if (!literal.empty()) f.pieces_.push_back(Piece{0, true, std::move(literal)});
+  if (!literal.empty()) pieces.push_back(FormatPiece{0, true, std::move(literal)});
+  return pieces;
+}
+
+StrftimeFormat StrftimeFormat::Compile(std::string_view format) {
+  StrftimeFormat f;
+  f.pieces_ = ParseFormatPieces(format);
   return f;
 }
 
@@ -94,7 +100,7 @@ void StrftimeFormat::Format(int64_t micros, std::string& out) const {
   const int64_t fraction = time % kMicrosPerSecond;
   const int64_t day_of_year = days - DaysFromCivil(c.year, 1, 1) + 1;
   out.clear();
-  for (const Piece& p : pieces_) {
+  for (const FormatPiece& p : pieces_) {
     auto num = [&](int64_t v, int width) {
       if (p.pad) {
         fmt::format_to(std::back_inserter(out), "{:0{}}", v, width);
@@ -102,7 +108,18 @@ void StrftimeFormat::Format(int64_t micros, std::string& out) const {
         fmt::format_to(std::back_inserter(out), "{}", v);
       }
     };
-    auto date = [&] { fmt::format_to(std::back_inserter(out), "{}-{:02}-{:02}", c.year, c.month, c.day); };
+    // Years 0..999 print with four digits (0080), as DuckDB does.
+    auto year = [&](int64_t y) {
+      if (y >= 0) {
+        fmt::format_to(std::back_inserter(out), "{:04}", y);
+      } else {
+        fmt::format_to(std::back_inserter(out), "{}", y);
+      }
+    };
+    auto date = [&] {
+      year(c.year);
+      fmt::format_to(std::back_inserter(out), "-{:02}-{:02}", c.month, c.day);
+    };
     auto clock = [&] {
       fmt::format_to(std::back_inserter(out), "{:02}:{:02}:{:02}", hour, minute, second);
     };
@@ -120,10 +137,10 @@ void StrftimeFormat::Format(int64_t micros, std::string& out) const {
       case 'B': out += kMonths[c.month - 1]; break;
       case 'm': num(c.month, 2); break;
       case 'y': num(FloorMod(c.year, 100), 2); break;
-      case 'Y': fmt::format_to(std::back_inserter(out), "{}", c.year); break;
+      case 'Y': year(c.year); break;
       case 'G':
         IsoYearWeek(days, &iso_year, &iso_week);
-        fmt::format_to(std::back_inserter(out), "{}", iso_year);
+        year(iso_year);
         break;
       case 'V':
         IsoYearWeek(days, &iso_year, &iso_week);

@@ -16,14 +16,14 @@ int32_t DaysInMonth(int32_t year, int32_t month) {
 
 // Counts days in 400-year eras starting on March 1st, so leap days fall at the end of a
 // year and the month lengths become a simple linear formula.
-int32_t DaysFromCivil(int32_t year, int32_t month, int32_t day) {
+int64_t DaysFromCivil(int32_t year, int32_t month, int32_t day) {
   const int64_t y = static_cast<int64_t>(year) - (month <= 2 ? 1 : 0);
   const int64_t era = FloorDiv(y, 400);
   const int64_t year_of_era = y - era * 400;
   const int64_t shifted_month = month > 2 ? month - 3 : month + 9;
   const int64_t day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
   const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return static_cast<int32_t>(era * 146097 + day_of_era - 719468);
+  return era * 146097 + day_of_era - 719468;
 }
 
 CivilDate CivilFromDays(int32_t days) {
@@ -38,6 +38,12 @@ CivilDate CivilFromDays(int32_t days) {
   const int32_t month = static_cast<int32_t>(mp < 10 ? mp + 3 : mp - 9);
   const int32_t year = static_cast<int32_t>(year_of_era + era * 400 + (month <= 2 ? 1 : 0));
   return {year, month, day};
+}
+
+std::optional<int64_t> DateToTimestamp(int64_t days) {
+  const __int128 micros = static_cast<__int128>(days) * kMicrosPerDay;
+  if (!IsValidTimestamp(micros)) return std::nullopt;
+  return static_cast<int64_t>(micros);
 }
 
 namespace {
@@ -61,7 +67,7 @@ bool ParseDatePart(std::string_view text, size_t& pos, int32_t& days) {
     pos++;
   }
   int64_t y, m, d;
-  if (!ReadDigits(text, pos, 1, 6, y)) return false;
+  if (!ReadDigits(text, pos, 1, 7, y)) return false;
   if (pos >= text.size() || text[pos] != '-') return false;
   pos++;
   if (!ReadDigits(text, pos, 1, 2, m)) return false;
@@ -69,10 +75,20 @@ bool ParseDatePart(std::string_view text, size_t& pos, int32_t& days) {
   pos++;
   if (!ReadDigits(text, pos, 1, 2, d)) return false;
   if (negative) y = -y;
-  if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(static_cast<int32_t>(y), static_cast<int32_t>(m))) {
+  // "0044-03-15 (BC)", as dates before year 1 are printed.
+  constexpr std::string_view kBc = " (BC)";
+  if (!negative && text.substr(pos, kBc.size()) == kBc) {
+    pos += kBc.size();
+    y = 1 - y;
+  }
+  if (y < kMinYear || y > kMaxYear || m < 1 || m > 12 || d < 1 ||
+      d > DaysInMonth(static_cast<int32_t>(y), static_cast<int32_t>(m))) {
     return false;
   }
-  days = DaysFromCivil(static_cast<int32_t>(y), static_cast<int32_t>(m), static_cast<int32_t>(d));
+  const int64_t result =
+      DaysFromCivil(static_cast<int32_t>(y), static_cast<int32_t>(m), static_cast<int32_t>(d));
+  if (result < kMinDate || result > kMaxDate) return false;
+  days = static_cast<int32_t>(result);
   return true;
 }
 
@@ -97,22 +113,23 @@ std::optional<int64_t> ParseTimestamp(std::string_view text) {
   size_t pos = 0;
   int32_t days;
   if (!ParseDatePart(text, pos, days)) return std::nullopt;
-  // Dates are read up to year 999999, but int64 microseconds end near year 292000: such a
-  // date is not a timestamp (and multiplying would overflow). The margin covers the time part.
-  constexpr int64_t kMaxTimestampDays = std::numeric_limits<int64_t>::max() / kMicrosPerDay - 2;
-  if (days > kMaxTimestampDays || days < -kMaxTimestampDays) return std::nullopt;
-  int64_t micros = static_cast<int64_t>(days) * kMicrosPerDay;
-  if (pos == text.size()) return micros;
+  // Computed in 128 bits: a DATE's day count times a day's micros passes int64 near year
+  // 292000, and the result is range-checked at the end.
+  const __int128 micros = static_cast<__int128>(days) * kMicrosPerDay;
+  if (pos == text.size()) {
+    if (!IsValidTimestamp(micros)) return std::nullopt;
+    return static_cast<int64_t>(micros);
+  }
   if (text[pos] != ' ' && text[pos] != 'T') return std::nullopt;
   pos++;
   int64_t h, mi, s = 0;
   if (!ReadDigits(text, pos, 1, 2, h)) return std::nullopt;
   if (pos >= text.size() || text[pos] != ':') return std::nullopt;
   pos++;
-  if (!ReadDigits(text, pos, 2, 2, mi)) return std::nullopt;
+  if (!ReadDigits(text, pos, 1, 2, mi)) return std::nullopt;
   if (pos < text.size() && text[pos] == ':') {
     pos++;
-    if (!ReadDigits(text, pos, 2, 2, s)) return std::nullopt;
+    if (!ReadDigits(text, pos, 1, 2, s)) return std::nullopt;
   }
   if (h > 24 || mi > 59 || s > 60) return std::nullopt;
   int64_t fraction = 0;
@@ -133,12 +150,15 @@ std::optional<int64_t> ParseTimestamp(std::string_view text) {
   if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) pos++;
   else if (text.substr(pos) == "+00" || text.substr(pos) == "+00:00") pos = text.size();
   if (pos != text.size()) return std::nullopt;
-  return micros + ((h * 60 + mi) * 60 + s) * kMicrosPerSecond + fraction;
+  const __int128 result = micros + ((h * 60 + mi) * 60 + s) * kMicrosPerSecond + fraction;
+  if (!IsValidTimestamp(result)) return std::nullopt;
+  return static_cast<int64_t>(result);
 }
 
 std::string FormatDate(int32_t days) {
   const CivilDate c = CivilFromDays(days);
-  if (c.year < 0) return fmt::format("{:04}-{:02}-{:02} (BC)", -c.year + 1, c.month, c.day);
+  // Year 0 is 1 BC (astronomical numbering, as DuckDB prints it).
+  if (c.year <= 0) return fmt::format("{:04}-{:02}-{:02} (BC)", -c.year + 1, c.month, c.day);
   return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
 }
 

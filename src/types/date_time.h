@@ -11,6 +11,21 @@ namespace sluice {
 inline constexpr int64_t kMicrosPerSecond = 1000000;
 inline constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
 
+// The ranges DuckDB supports (its int32/int64 extremes are kept for +-infinity).
+// DATE: 5877642-06-25 (BC) .. 5881580-07-10; TIMESTAMP: 290309-12-22 (BC) 00:00:00 ..
+// 294247-01-10 04:00:54.775806.
+inline constexpr int64_t kMinDate = -2147483646;
+inline constexpr int64_t kMaxDate = 2147483646;
+inline constexpr int32_t kMinYear = -5877641;
+inline constexpr int32_t kMaxYear = 5881580;
+inline constexpr int64_t kMinTimestamp = -9223372022400000000;
+inline constexpr int64_t kMaxTimestamp = 9223372036854775806;
+inline bool IsValidTimestamp(__int128 micros) {
+  return micros >= kMinTimestamp && micros <= kMaxTimestamp;
+}
+// The TIMESTAMP at midnight of a DATE; nullopt outside the TIMESTAMP range.
+std::optional<int64_t> DateToTimestamp(int64_t days);
+
 struct CivilDate {
   int32_t year;
   int32_t month;  // 1..12
@@ -18,7 +33,8 @@ struct CivilDate {
 };
 
 // Proleptic Gregorian calendar conversions, valid for any int32 day count.
-int32_t DaysFromCivil(int32_t year, int32_t month, int32_t day);
+// Days since 1970-01-01; int64 because years near the ends of int32 give counts beyond it.
+int64_t DaysFromCivil(int32_t year, int32_t month, int32_t day);
 CivilDate CivilFromDays(int32_t days);
 bool IsLeapYear(int32_t year);
 int32_t DaysInMonth(int32_t year, int32_t month);

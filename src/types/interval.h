@@ -15,19 +15,33 @@ struct Interval {
   int64_t micros = 0;
 
   friend bool operator==(const Interval&, const Interval&) = default;
-  // Orders by a normalized length (a month as 30 days), as PostgreSQL does.
+  // The length with a month as 30 days, exact (intervals compare and hash by it, as in
+  // PostgreSQL and DuckDB).
+  __int128 NormalizedMicros128() const;
+  // The same clamped to int64: exact below about 292,000 years, the order key of sorts.
   int64_t NormalizedMicros() const;
 };
 
-// Parses "3 days", "1 year 2 months", "2 hours 30 minutes", "-1 day", "10:30:00", and the
-// unit alone in `unit` (for INTERVAL '3' DAY). Returns nullopt when the text is invalid.
+// Parses "3 days", "1 year 2 months", "1.5 days", "2 hours 30 minutes", "-1 day", "10:30:00",
+// "1 day -02:00:00". Returns nullopt when the text is not an interval; throws OutOfRangeError
+// ("interval value is out of range") when it is one that does not fit the representation.
 std::optional<Interval> ParseInterval(std::string_view text);
+// `amount` of one unit ("day", "hours", "ms", ...); nullopt for an unknown unit. Throws
+// OutOfRangeError when the result does not fit.
 std::optional<Interval> MakeInterval(int64_t amount, std::string_view unit);
 // "1 year 2 months 3 days 04:05:06" in the style of DuckDB.
 std::string FormatInterval(const Interval& interval);
 
-// Adds an interval to a date (months with end-of-month clamping, then days).
-int32_t AddInterval(int32_t date, const Interval& interval);
-int64_t AddIntervalToTimestamp(int64_t micros, const Interval& interval);
+// Days since the epoch of `days` plus `months` (clamping the day to the month's end) and
+// `add_days`; nullopt when the year leaves the calendar DuckDB supports.
+std::optional<int64_t> AddMonthsAndDays(int64_t days, int64_t months, int64_t add_days);
+// TIMESTAMP (micros) plus an interval: months, then days, then micros. nullopt when the
+// result leaves the TIMESTAMP range (see date_time.h).
+std::optional<int64_t> AddIntervalToTimestamp(int64_t micros, const Interval& interval);
+
+// Checked interval arithmetic; each throws OutOfRangeError naming the overflowing field.
+Interval AddIntervals(const Interval& a, const Interval& b);
+Interval SubtractIntervals(const Interval& a, const Interval& b);
+Interval NegateInterval(const Interval& a);
 
 }  // namespace sluice

@@ -296,7 +296,11 @@ Value Value::CastTo(const LogicalType& target) const {
       return unsupported();
     }
     case TypeId::kDate:
-      if (target.id() == TypeId::kTimestamp) return Value::Timestamp(GetInt() * kMicrosPerDay);
+      if (target.id() == TypeId::kTimestamp) {
+        const std::optional<int64_t> v = DateToTimestamp(GetInt());
+        if (!v) throw ConversionError(OutOfRangeCastMessage(ToString(), type_, target));
+        return Value::Timestamp(*v);
+      }
       return unsupported();
     case TypeId::kTimestamp:
       if (target.id() == TypeId::kDate) {

@@ -51,9 +51,11 @@ TEST(DateParts, Extract) {
 }
 
 TEST(DateParts, TruncAndDiff) {
-  EXPECT_EQ(Show(Call("date_trunc", {S("month"), DateLit("2024-02-29")})), "2024-02-01");
-  EXPECT_EQ(Show(Call("date_trunc", {S("quarter"), DateLit("2024-05-29")})), "2024-04-01");
-  EXPECT_EQ(Show(Call("date_trunc", {S("week"), DateLit("2024-03-03")})), "2024-02-26");
+  // A DATE truncates to a TIMESTAMP, as in DuckDB.
+  EXPECT_EQ(Show(Call("date_trunc", {S("month"), DateLit("2024-02-29")})), "2024-02-01 00:00:00");
+  EXPECT_EQ(Show(Call("date_trunc", {S("quarter"), DateLit("2024-05-29")})),
+            "2024-04-01 00:00:00");
+  EXPECT_EQ(Show(Call("date_trunc", {S("week"), DateLit("2024-03-03")})), "2024-02-26 00:00:00");
   EXPECT_EQ(Show(Call("date_trunc", {S("hour"), TsLit("2024-03-03 10:59:59")})),
             "2024-03-03 10:00:00");
   EXPECT_EQ(Show(Call("date_trunc", {S("year"), TsLit("2024-03-03 10:59:59")})),
