@@ -1,8 +1,12 @@
 #include "catalog/iceberg_commit.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -10,7 +14,6 @@
 
 #include "common/error.h"
 #include "iceberg/table_files.h"
-#include "io/file.h"
 
 namespace sluice {
 
@@ -133,15 +136,40 @@ ib::DataFile IcebergDataFile(const std::string& table_dir, const Snapshot::DataF
   return out;
 }
 
-// Writes `bytes` as the file `path` of the table's metadata directory.
+// Writes `bytes` as the file `name` of the table's metadata directory, synced to disk. No
+// rename is needed: nothing reads the file before the commit names it (a file of that name
+// is what an interrupted commit left). The caller syncs the directory once for all.
 std::string WriteMetadataFile(const std::string& table_dir, const std::string& name,
                               const std::string& bytes, std::vector<std::string>* written) {
   const std::string path = Absolute(table_dir) + "/metadata/" + name;
-  AtomicFileWriter writer(path);
-  writer.Write(bytes);
-  writer.Commit();
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw IOError(fmt::format("cannot create '{}': {}", path, std::strerror(errno)));
   written->push_back(path);
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const std::string why = std::strerror(errno);
+      ::close(fd);
+      throw IOError(fmt::format("cannot write '{}': {}", path, why));
+    }
+    done += static_cast<size_t>(n);
+  }
+  const bool synced = ::fsync(fd) == 0;
+  if (::close(fd) != 0 || !synced) {
+    throw IOError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+  }
   return path;
+}
+
+// Makes the names of the files just written durable.
+void SyncDirectory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
 }
 
 }  // namespace
@@ -385,6 +413,7 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
   const std::string metadata_file = WriteMetadataFile(
       table_dir, fmt::format("v{}.metadata.json", next.version), ib::MetadataToJson(m).dump(2) + "\n",
       &out.written);
+  SyncDirectory(location + "/metadata");
   out.table.location = metadata_file;
   out.table.metadata = std::move(m);
   out.table.snapshot = std::move(next);
