@@ -359,9 +359,15 @@ void FileTableStore::DiscardWrites(PendingWrite* write) {
 
 void FileTableStore::PublishCurrent() {
   const Snapshot current = Current();
+  std::shared_ptr<const SnapshotFiles> previous;
+  {
+    std::lock_guard lock(mutex_);
+    previous = current_files_;
+  }
   std::vector<std::string> paths;
   for (const auto& f : current.files) paths.push_back(PathOf(f.path));
-  auto files = paths.empty() ? nullptr : std::make_shared<const SnapshotFiles>(paths);
+  auto files =
+      paths.empty() ? nullptr : std::make_shared<const SnapshotFiles>(paths, previous.get());
   {
     std::lock_guard lock(mutex_);
     if (source_ == nullptr || !(source_->schema() == current.schema)) {
@@ -389,9 +395,14 @@ void FileTableStore::PublishBuckets() {
     paths.at(static_cast<size_t>(f.bucket)).push_back(PathOf(f.path));
     rows[static_cast<size_t>(f.bucket)] += f.rows;
   }
+  std::shared_ptr<const SnapshotFiles> all;
+  {
+    std::lock_guard lock(mutex_);
+    all = current_files_;
+  }
   std::vector<std::shared_ptr<const SnapshotFiles>> files;
   for (const auto& p : paths) {
-    files.push_back(p.empty() ? nullptr : std::make_shared<const SnapshotFiles>(p));
+    files.push_back(p.empty() ? nullptr : std::make_shared<const SnapshotFiles>(p, all.get()));
   }
   std::lock_guard lock(mutex_);
   if (bucketed_source_ == nullptr || !(bucketed_source_->schema() == current.schema) ||

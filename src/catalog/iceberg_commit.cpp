@@ -39,17 +39,16 @@ std::string Absolute(const std::string& table_dir) {
   return fs::absolute(table_dir).lexically_normal().string();
 }
 
-// `path` relative to the table directory when it lies inside it.
-std::string Relative(const std::string& table_dir, const std::string& path) {
+// `path` relative to the table directory `root` (absolute, with a final '/') when it lies
+// inside it.
+std::string RelativeTo(const std::string& root, const std::string& path) {
   const std::string local = ib::LocalPath(path);
-  const std::string root = Absolute(table_dir) + "/";
   if (local.rfind(root, 0) == 0) return local.substr(root.size());
   return local;
 }
 
-std::string InTable(const std::string& table_dir, const std::string& path) {
-  if (!path.empty() && path[0] == '/') return path;
-  return Absolute(table_dir) + "/" + path;
+std::string Relative(const std::string& table_dir, const std::string& path) {
+  return RelativeTo(Absolute(table_dir) + "/", path);
 }
 
 int64_t PropertyInt(const ib::TableMetadata& m, const char* key, int64_t fallback) {
@@ -128,9 +127,10 @@ Schema SluiceSchemaOf(const ib::TableMetadata& m) {
   return out;
 }
 
-ib::DataFile IcebergDataFile(const std::string& table_dir, const Snapshot::DataFile& f) {
+// `table_root`: the table directory, absolute.
+ib::DataFile IcebergDataFile(const std::string& table_root, const Snapshot::DataFile& f) {
   ib::DataFile out;
-  out.file_path = InTable(table_dir, f.path);
+  out.file_path = !f.path.empty() && f.path[0] == '/' ? f.path : table_root + "/" + f.path;
   out.record_count = f.rows;
   out.file_size_in_bytes = f.bytes;
   return out;
@@ -219,9 +219,10 @@ CommittedTable LoadCommittedTable(const std::string& table_dir, const std::strin
         table_dir));
   }
   t.manifests = files.manifests;
+  const std::string root = Absolute(table_dir) + "/";
   for (const auto& e : files.data) {
     Snapshot::DataFile f;
-    f.path = Relative(table_dir, e.data_file.file_path);
+    f.path = RelativeTo(root, e.data_file.file_path);
     f.rows = e.data_file.record_count;
     f.bytes = e.data_file.file_size_in_bytes;
     f.bucket = s.buckets.bucketed() ? BucketOfDataFile(f.path) : -1;
@@ -303,7 +304,7 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
     next.row_count += f.rows;
     total_bytes += f.bytes;
     ib::ManifestEntry e;
-    e.data_file = IcebergDataFile(table_dir, f);
+    e.data_file = IcebergDataFile(location, f);
     if (auto it = before.find(f.path); it != before.end()) {
       kept.insert(f.path);
       f.snapshot_id = it->second->snapshot_id;
@@ -329,7 +330,7 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
     e.snapshot_id = snapshot_id;
     e.sequence_number = f.sequence_number;
     e.file_sequence_number = f.sequence_number;
-    e.data_file = IcebergDataFile(table_dir, f);
+    e.data_file = IcebergDataFile(location, f);
     removed_rows += f.rows;
     removed_bytes += f.bytes;
     removed.push_back(std::move(e));
@@ -424,7 +425,8 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
 std::set<std::string> ReferencedFiles(const std::string& table_dir, const CommittedTable& table) {
   std::set<std::string> out;
   if (!table.location) return out;
-  auto add = [&](const std::string& path) { out.insert(Relative(table_dir, path)); };
+  const std::string root = Absolute(table_dir) + "/";
+  auto add = [&](const std::string& path) { out.insert(RelativeTo(root, path)); };
   add(*table.location);
   for (const auto& e : table.metadata.metadata_log) add(e.metadata_file);
   for (const auto& f : table.snapshot.files) out.insert(f.path);
