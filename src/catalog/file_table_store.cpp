@@ -1,9 +1,6 @@
 #include "catalog/file_table_store.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -12,13 +9,12 @@
 #include <optional>
 #include <random>
 #include <set>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "catalog/bucketing.h"
+#include "catalog/commit_lock.h"
 #include "catalog/file_table_writer.h"
 #include "common/error.h"
-#include "iceberg/table_files.h"
 #include "io/file.h"
 
 namespace sluice {
@@ -28,9 +24,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kMetadataDir = "metadata";
-// The table format of Sluice before Iceberg, converted on open.
-constexpr const char* kLegacyCurrentFile = "_current";
-constexpr const char* kLegacySnapshotDir = "_snapshots";
 constexpr const char* kDataDir = "data";
 // How often a commit whose compare-and-swap lost to a writer outside the flock (another
 // engine) is retried before it fails.
@@ -41,41 +34,12 @@ constexpr int kCommitAttempts = 20;
 constexpr const char* kPendingSuffix = ".pending";
 constexpr auto kPendingLifetime = std::chrono::hours(1);
 
-// An exclusive flock on the table directory, held while a commit checks and advances
-// `_current` and while garbage is collected, so that writers in different processes
-// commit one at a time and never collect each other's files.
-class CommitLock {
- public:
-  explicit CommitLock(const std::string& dir) : fd_(::open(dir.c_str(), O_RDONLY | O_DIRECTORY)) {
-    if (fd_ < 0) throw IOError(fmt::format("cannot open table directory '{}' to lock it", dir));
-    while (::flock(fd_, LOCK_EX) != 0) {
-      if (errno != EINTR) {
-        ::close(fd_);
-        throw IOError(fmt::format("cannot lock table directory '{}'", dir));
-      }
-    }
-  }
-  ~CommitLock() { ::close(fd_); }  // closing the descriptor releases the lock
-  CommitLock(const CommitLock&) = delete;
-  CommitLock& operator=(const CommitLock&) = delete;
-
- private:
-  int fd_;
-};
-
-// "part-<id>" for "part-<id>.parquet" and its temporary "part-<id>.parquet.tmp-x".
-std::string DataFileStem(const std::string& file) { return file.substr(0, file.find('.')); }
 
 std::string RandomId() {
   std::random_device device;
   return fmt::format("{:08x}{:08x}{:08x}{:08x}", device(), device(), device(), device());
 }
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 WriteConflictError ConflictError(const std::string& table, int64_t committed, int64_t base) {
   return WriteConflictError(
@@ -155,70 +119,6 @@ std::unique_ptr<FileTableStore> FileTableStore::Open(const std::string& dir,
   store->CollectGarbage();
   store->PublishCurrent();
   return store;
-}
-
-bool FileTableStore::IsLegacyTable(const std::string& dir) {
-  return fs::is_regular_file(fs::path(dir) / kLegacyCurrentFile);
-}
-
-void FileTableStore::RemoveLegacyFiles(const std::string& dir) {
-  std::error_code ec;
-  fs::remove(fs::path(dir) / kLegacyCurrentFile, ec);
-  fs::remove_all(fs::path(dir) / kLegacySnapshotDir, ec);
-}
-
-std::unique_ptr<FileTableStore> FileTableStore::ConvertLegacy(
-    const std::string& dir, const std::string& name, int64_t target_file_rows,
-    std::unique_ptr<TablePointer> pointer) {
-  {
-    CommitLock lock(dir);
-    if (!pointer->Load()) {
-      const std::string current = (fs::path(dir) / kLegacyCurrentFile).string();
-      const std::string text = iceberg::ReadWholeFile(current);
-      int64_t version = 0;
-      try {
-        version = std::stoll(text);
-      } catch (const std::exception&) {
-        throw IOError(fmt::format("corrupt snapshot pointer '{}'", current));
-      }
-      const std::string path =
-          fmt::format("{}/{}/v{}.json", dir, kLegacySnapshotDir, version);
-      Snapshot next = ParseSnapshot(iceberg::ReadWholeFile(path), path);
-      next.field_ids = AssignFieldIds(next.schema, CommittedTable{});
-      for (auto& f : next.files) {
-        if (f.bucket >= 0 && BucketOfDataFile(f.path) != f.bucket) {
-          // The bucket goes into the file's name (a hard link: the old table stays whole).
-          const std::string named =
-              fmt::format("{}/{}-b{}.parquet", kDataDir, DataFileStem(fs::path(f.path).filename().string()), f.bucket);
-          std::error_code ec;
-          if (!fs::exists(fs::path(dir) / named)) {
-            fs::create_hard_link(fs::path(dir) / f.path, fs::path(dir) / named, ec);
-          }
-          if (ec) {
-            throw IOError(fmt::format("cannot convert table '{}': linking '{}': {}", dir, f.path,
-                                      ec.message()));
-          }
-          f.path = named;
-        }
-        f.bytes = static_cast<int64_t>(fs::file_size(fs::path(dir) / f.path));
-      }
-      // The old data files carry no field ids: other engines map their columns by name.
-      nlohmann::json mapping = nlohmann::json::array();
-      for (size_t i = 0; i < next.schema.size(); i++) {
-        mapping.push_back({{"field-id", next.field_ids[i]}, {"names", {next.schema.field(i).name}}});
-      }
-      fs::create_directories(fs::path(dir) / kMetadataDir);
-      PreparedCommit prepared = WriteCommit(dir, CommittedTable{}, std::move(next), NowMs(),
-                                            {{"schema.name-mapping.default", mapping.dump()}});
-      if (!pointer->Swap(std::nullopt, *prepared.table.location)) {
-        throw IOError(fmt::format("cannot convert table '{}': {} already has a table of its name",
-                                  dir, pointer->Describe()));
-      }
-      WriteVersionHint(dir, *prepared.table.location);
-    }
-  }
-  RemoveLegacyFiles(dir);
-  return Open(dir, name, target_file_rows, std::move(pointer));
 }
 
 std::unique_ptr<FileTableStore> FileTableStore::Prepare(const std::string& dir,
