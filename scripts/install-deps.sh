@@ -13,6 +13,7 @@ PACKAGES=(
   nodejs python3
   clang libclang-rt-14-dev
   python3-avro python3-snappy
+  libsqlite3-dev sqlite3
 )
 
 missing=()

@@ -1,9 +1,6 @@
 #include "catalog/file_table_store.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -15,6 +12,7 @@
 #include <sstream>
 
 #include "catalog/bucketing.h"
+#include "catalog/commit_lock.h"
 #include "catalog/file_table_writer.h"
 #include "common/error.h"
 #include "io/file.h"
@@ -25,80 +23,23 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kCurrentFile = "_current";
-constexpr const char* kSnapshotDir = "_snapshots";
+constexpr const char* kMetadataDir = "metadata";
 constexpr const char* kDataDir = "data";
+// How often a commit whose compare-and-swap lost to a writer outside the flock (another
+// engine) is retried before it fails.
+constexpr int kCommitAttempts = 20;
 // `data/part-<id>.pending` marks the data files of a write not yet committed, so that the
 // garbage collection of another process leaves them alone; a marker older than this is
 // what a crashed writer left, and goes with its files.
 constexpr const char* kPendingSuffix = ".pending";
 constexpr auto kPendingLifetime = std::chrono::hours(1);
 
-// An exclusive flock on the table directory, held while a commit checks and advances
-// `_current` and while garbage is collected, so that writers in different processes
-// commit one at a time and never collect each other's files.
-class CommitLock {
- public:
-  explicit CommitLock(const std::string& dir) : fd_(::open(dir.c_str(), O_RDONLY | O_DIRECTORY)) {
-    if (fd_ < 0) throw IOError(fmt::format("cannot open table directory '{}' to lock it", dir));
-    while (::flock(fd_, LOCK_EX) != 0) {
-      if (errno != EINTR) {
-        ::close(fd_);
-        throw IOError(fmt::format("cannot lock table directory '{}'", dir));
-      }
-    }
-  }
-  ~CommitLock() { ::close(fd_); }  // closing the descriptor releases the lock
-  CommitLock(const CommitLock&) = delete;
-  CommitLock& operator=(const CommitLock&) = delete;
-
- private:
-  int fd_;
-};
-
-// "part-<id>" for "part-<id>.parquet" and its temporary "part-<id>.parquet.tmp-x".
-std::string DataFileStem(const std::string& file) { return file.substr(0, file.find('.')); }
 
 std::string RandomId() {
   std::random_device device;
   return fmt::format("{:08x}{:08x}{:08x}{:08x}", device(), device(), device(), device());
 }
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IOError(fmt::format("cannot read '{}'", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-void WriteTextAtomically(const std::string& path, const std::string& text) {
-  AtomicFileWriter writer(path);
-  writer.Write(text);
-  writer.Commit();
-}
-
-std::string SnapshotPath(const std::string& dir, int64_t version) {
-  return fmt::format("{}/{}/v{}.json", dir, kSnapshotDir, version);
-}
-
-int64_t ReadCurrentVersion(const std::string& dir) {
-  const std::string path = dir + "/" + kCurrentFile;
-  const std::string text = ReadText(path);
-  try {
-    size_t used = 0;
-    const int64_t version = std::stoll(text, &used);
-    if (version > 0) return version;
-  } catch (const std::exception&) {
-  }
-  throw IOError(fmt::format("corrupt snapshot pointer '{}'", path));
-}
-
-// The committed version on disk; 0 when the table has no `_current` yet.
-int64_t CommittedVersion(const std::string& dir) {
-  if (!fs::exists(fs::path(dir) / kCurrentFile)) return 0;
-  return ReadCurrentVersion(dir);
-}
 
 WriteConflictError ConflictError(const std::string& table, int64_t committed, int64_t base) {
   return WriteConflictError(
@@ -151,19 +92,30 @@ int BucketOfConjuncts(const Snapshot& s, const std::vector<ExprPtr>& conjuncts) 
 
 }  // namespace
 
+FileTableStore::FileTableStore(std::string dir, std::string name,
+                               std::unique_ptr<TablePointer> pointer)
+    : dir_(std::move(dir)),
+      name_(std::move(name)),
+      pointer_(pointer != nullptr ? std::move(pointer)
+                                  : std::make_unique<VersionHintPointer>(dir_)) {}
+
 bool FileTableStore::IsTable(const std::string& dir) {
-  return fs::is_regular_file(fs::path(dir) / kCurrentFile);
+  return fs::is_regular_file(fs::path(dir) / kMetadataDir / "version-hint.text");
 }
 
 std::unique_ptr<FileTableStore> FileTableStore::Open(const std::string& dir,
                                                      const std::string& name,
-                                                     int64_t target_file_rows) {
-  std::unique_ptr<FileTableStore> store(new FileTableStore(dir, name));
+                                                     int64_t target_file_rows,
+                                                     std::unique_ptr<TablePointer> pointer) {
+  std::unique_ptr<FileTableStore> store(new FileTableStore(dir, name, std::move(pointer)));
   store->SetTargetFileRows(target_file_rows);
   CommitLock lock(dir);
-  const int64_t version = ReadCurrentVersion(dir);
-  const std::string path = SnapshotPath(dir, version);
-  store->current_ = ParseSnapshot(ReadText(path), path);
+  const std::optional<std::string> location = store->pointer_->Load();
+  if (!location) {
+    throw IOError(fmt::format("table '{}' has no committed snapshot ({} names no metadata file)",
+                              dir, store->pointer_->Describe()));
+  }
+  store->current_ = LoadCommittedTable(dir, *location);
   store->CollectGarbage();
   store->PublishCurrent();
   return store;
@@ -173,17 +125,20 @@ std::unique_ptr<FileTableStore> FileTableStore::Prepare(const std::string& dir,
                                                         const std::string& name,
                                                         const Schema& schema,
                                                         const BucketSpec& buckets,
-                                                        int64_t target_file_rows) {
+                                                        int64_t target_file_rows,
+                                                        std::unique_ptr<TablePointer> pointer) {
   SLUICE_CHECK(!IsTable(dir), "table directory {} exists", dir);
   // A directory left by a create that never committed holds nothing anyone reads.
   std::error_code ignored;
   fs::remove_all(dir, ignored);
   fs::create_directories(fs::path(dir) / kDataDir);
-  fs::create_directories(fs::path(dir) / kSnapshotDir);
-  std::unique_ptr<FileTableStore> store(new FileTableStore(dir, name));
+  fs::create_directories(fs::path(dir) / kMetadataDir);
+  std::unique_ptr<FileTableStore> store(new FileTableStore(dir, name, std::move(pointer)));
   store->SetTargetFileRows(target_file_rows);
-  store->current_.schema = UnqualifiedSchema(schema);
-  store->current_.buckets = buckets;
+  Snapshot& s = store->current_.snapshot;
+  s.schema = UnqualifiedSchema(schema);
+  s.field_ids = AssignFieldIds(s.schema, store->current_);
+  s.buckets = buckets;
   return store;
 }
 
@@ -197,7 +152,16 @@ std::unique_ptr<FileTableStore> FileTableStore::Create(
 
 Snapshot FileTableStore::Current() const {
   std::lock_guard lock(mutex_);
-  return current_;
+  return current_.snapshot;
+}
+
+std::optional<std::string> FileTableStore::MetadataLocation() const {
+  std::lock_guard lock(mutex_);
+  return current_.location;
+}
+
+std::string FileTableStore::PathOf(const std::string& file) const {
+  return !file.empty() && file[0] == '/' ? file : dir_ + "/" + file;
 }
 
 std::shared_ptr<const DataSource> FileTableStore::Source() const {
@@ -210,8 +174,8 @@ void FileTableStore::SetTargetFileRows(int64_t rows) {
   target_file_rows_ = rows > 0 ? rows : kTargetFileRows;
 }
 
-std::string FileTableStore::NewDataFile(PendingWrite* write) {
-  const std::string id = RandomId();
+std::string FileTableStore::NewDataFile(PendingWrite* write, int bucket) {
+  const std::string id = bucket >= 0 ? fmt::format("{}-b{}", RandomId(), bucket) : RandomId();
   const std::string marker = fmt::format("{}/{}/part-{}{}", dir_, kDataDir, id, kPendingSuffix);
   {
     // Under the flock, so that a garbage collection sees the marker or none of the files.
@@ -229,29 +193,49 @@ void FileTableStore::Commit(Snapshot next, int64_t base,
   std::lock_guard commit_guard(commit_mutex_);
   try {
     CommitLock lock(dir_);
-    const int64_t committed = CommittedVersion(dir_);
-    if (committed != base) {
-      // Another writer committed after this one read its snapshot.
-      const std::string path = SnapshotPath(dir_, committed);
-      Snapshot latest = committed > 0 ? ParseSnapshot(ReadText(path), path) : Snapshot{};
-      if (appended == nullptr || !(latest.schema == next.schema) ||
-          !(latest.buckets == next.buckets)) {
-        throw ConflictError(name_, committed, base);
+    for (int attempt = 1;; attempt++) {
+      const std::optional<std::string> location = pointer_->Load();
+      CommittedTable latest;
+      {
+        std::lock_guard guard(mutex_);
+        if (location == current_.location) latest = current_;
       }
-      // A blind append commutes with the other commit: rebase it.
-      next = std::move(latest);
-      for (const auto& f : *appended) {
-        next.row_count += f.rows;
-        next.files.push_back(f);
+      // Another writer (process) committed since this store last looked: read its state.
+      if (location != latest.location) {
+        latest = location ? LoadCommittedTable(dir_, *location) : CommittedTable{};
       }
-    }
-    next.version = committed + 1;
-    WriteTextAtomically(SnapshotPath(dir_, next.version), SnapshotToJson(next));
-    // The commit point: readers that open `_current` from now on see `next`.
-    WriteTextAtomically(dir_ + "/" + kCurrentFile, fmt::format("{}\n", next.version));
-    {
-      std::lock_guard guard(mutex_);
-      current_ = std::move(next);
+      const int64_t committed = latest.snapshot.version;
+      Snapshot to_commit = next;
+      if (committed != base) {
+        // Another writer committed after this one read its snapshot.
+        const Snapshot& other = latest.snapshot;
+        if (appended == nullptr || !(other.schema == next.schema) ||
+            other.field_ids != next.field_ids || !(other.buckets == next.buckets)) {
+          throw ConflictError(name_, committed, base);
+        }
+        // A blind append commutes with the other commit: rebase it.
+        to_commit = other;
+        for (const auto& f : *appended) to_commit.files.push_back(f);
+      }
+      PreparedCommit prepared = WriteCommit(dir_, latest, std::move(to_commit), NowMs());
+      // The commit point: readers that look up the table from now on see the new snapshot.
+      if (!pointer_->Swap(location, *prepared.table.location)) {
+        // A writer that does not take the flock (another engine) won the race: retry.
+        std::error_code ec;
+        for (const auto& file : prepared.written) fs::remove(file, ec);
+        if (attempt >= kCommitAttempts) throw ConflictError(name_, committed + 1, base);
+        continue;
+      }
+      try {
+        WriteVersionHint(dir_, *prepared.table.location);
+      } catch (const IOError&) {
+        // The hint only helps path-based readers; the catalog row is the commit.
+      }
+      {
+        std::lock_guard guard(mutex_);
+        current_ = std::move(prepared.table);
+      }
+      break;
     }
     std::error_code ec;
     for (const auto& marker : write->pending) fs::remove(marker, ec);
@@ -274,23 +258,31 @@ void FileTableStore::DiscardWrites(PendingWrite* write) {
 }
 
 void FileTableStore::PublishCurrent() {
-  std::vector<std::string> paths;
-  for (const auto& f : current_.files) paths.push_back(dir_ + "/" + f.path);
-  auto files = paths.empty() ? nullptr : std::make_shared<const SnapshotFiles>(paths);
+  const Snapshot current = Current();
+  std::shared_ptr<const SnapshotFiles> previous;
   {
     std::lock_guard lock(mutex_);
-    if (source_ == nullptr || !(source_->schema() == current_.schema)) {
-      source_ = std::make_shared<TableSource>(name_, current_.schema);
+    previous = current_files_;
+  }
+  std::vector<std::string> paths;
+  for (const auto& f : current.files) paths.push_back(PathOf(f.path));
+  auto files =
+      paths.empty() ? nullptr : std::make_shared<const SnapshotFiles>(paths, previous.get());
+  {
+    std::lock_guard lock(mutex_);
+    if (source_ == nullptr || !(source_->schema() == current.schema)) {
+      source_ = std::make_shared<TableSource>(name_, current.schema);
     }
     current_files_ = files;
-    published_ = current_;
-    source_->Publish(std::move(files), current_.row_count);
+    published_ = current;
+    source_->Publish(std::move(files), current.row_count);
   }
   PublishBuckets();
 }
 
 void FileTableStore::PublishBuckets() {
-  const BucketSpec& spec = current_.buckets;
+  const Snapshot current = Current();
+  const BucketSpec& spec = current.buckets;
   if (!spec.bucketed()) {
     std::lock_guard lock(mutex_);
     bucketed_source_.reset();
@@ -299,42 +291,47 @@ void FileTableStore::PublishBuckets() {
   }
   std::vector<std::vector<std::string>> paths(static_cast<size_t>(spec.num_buckets));
   std::vector<int64_t> rows(paths.size(), 0);
-  for (const auto& f : current_.files) {
-    paths.at(static_cast<size_t>(f.bucket)).push_back(dir_ + "/" + f.path);
+  for (const auto& f : current.files) {
+    paths.at(static_cast<size_t>(f.bucket)).push_back(PathOf(f.path));
     rows[static_cast<size_t>(f.bucket)] += f.rows;
+  }
+  std::shared_ptr<const SnapshotFiles> all;
+  {
+    std::lock_guard lock(mutex_);
+    all = current_files_;
   }
   std::vector<std::shared_ptr<const SnapshotFiles>> files;
   for (const auto& p : paths) {
-    files.push_back(p.empty() ? nullptr : std::make_shared<const SnapshotFiles>(p));
+    files.push_back(p.empty() ? nullptr : std::make_shared<const SnapshotFiles>(p, all.get()));
   }
   std::lock_guard lock(mutex_);
-  if (bucketed_source_ == nullptr || !(bucketed_source_->schema() == current_.schema) ||
+  if (bucketed_source_ == nullptr || !(bucketed_source_->schema() == current.schema) ||
       !(bucketed_source_->spec() == spec)) {
     // Plans bound to the previous layout keep reading its last snapshot.
     bucket_sources_.clear();
     std::vector<std::shared_ptr<const DataSource>> sources;
     for (int b = 0; b < spec.num_buckets; b++) {
-      bucket_sources_.push_back(std::make_shared<TableSource>(name_, current_.schema));
+      bucket_sources_.push_back(std::make_shared<TableSource>(name_, current.schema));
       sources.push_back(bucket_sources_.back());
     }
     bucketed_source_ =
-        std::make_shared<BucketedSource>(name_, current_.schema, spec, std::move(sources));
+        std::make_shared<BucketedSource>(name_, current.schema, spec, std::move(sources));
   }
   for (size_t b = 0; b < files.size(); b++) bucket_sources_[b]->Publish(files[b], rows[b]);
 }
 
 void FileTableStore::CollectGarbage() {
+  CommittedTable current;
+  {
+    std::lock_guard lock(mutex_);
+    current = current_;
+  }
   std::set<std::string> keep;
-  std::set<int64_t> keep_versions = {current_.version};
-  for (const auto& f : current_.files) keep.insert(f.path);
-  const std::string previous = SnapshotPath(dir_, current_.version - 1);
-  if (current_.version > 1 && fs::exists(previous)) {
-    try {
-      for (const auto& f : ParseSnapshot(ReadText(previous), previous).files) keep.insert(f.path);
-      keep_versions.insert(current_.version - 1);
-    } catch (const IOError&) {
-      // An unreadable previous snapshot is garbage like any other.
-    }
+  try {
+    keep = ReferencedFiles(dir_, current);
+  } catch (const UserError&) {
+    // An unreadable older snapshot: keep everything rather than guess.
+    return;
   }
   std::error_code ec;
   // Stems of data files that a writer in another process has not committed yet.
@@ -351,20 +348,12 @@ void FileTableStore::CollectGarbage() {
     const std::string relative = std::string(kDataDir) + "/" + file;
     if (!keep.count(relative) && !in_flight.count(DataFileStem(file))) fs::remove(entry.path(), ec);
   }
-  for (const auto& entry : fs::directory_iterator(fs::path(dir_) / kSnapshotDir, ec)) {
+  // Metadata files are written only under the flock this caller holds: any not kept is
+  // garbage (an interrupted commit's, or an expired snapshot's).
+  for (const auto& entry : fs::directory_iterator(fs::path(dir_) / kMetadataDir, ec)) {
     const std::string file = entry.path().filename().string();
-    int64_t version = -1;
-    if (file.size() > 6 && file[0] == 'v' && file.ends_with(".json")) {
-      try {
-        version = std::stoll(file.substr(1, file.size() - 6));
-      } catch (const std::exception&) {
-      }
-    }
-    if (!keep_versions.count(version)) fs::remove(entry.path(), ec);
-  }
-  for (const auto& entry : fs::directory_iterator(fs::path(dir_), ec)) {
-    const std::string file = entry.path().filename().string();
-    if (file.starts_with(std::string(kCurrentFile) + ".tmp-")) fs::remove(entry.path(), ec);
+    const std::string relative = std::string(kMetadataDir) + "/" + file;
+    if (file != "version-hint.text" && !keep.count(relative)) fs::remove(entry.path(), ec);
   }
 }
 
@@ -377,10 +366,15 @@ std::unique_ptr<DataWriter> FileTableStore::BeginAppend() {
 std::unique_ptr<DataWriter> FileTableStore::BeginReplace(const Schema& schema,
                                                           const BucketSpec& buckets) {
   // The rows are computed from the snapshot this store sees now.
-  const int64_t base = Current().version;
   Snapshot next;
   next.schema = UnqualifiedSchema(schema);
   next.buckets = buckets;
+  int64_t base = 0;
+  {
+    std::lock_guard lock(mutex_);
+    base = current_.snapshot.version;
+    next.field_ids = AssignFieldIds(next.schema, current_);
+  }
   return std::make_unique<Writer>(*this, std::move(next), base, /*append=*/false);
 }
 
@@ -426,11 +420,7 @@ std::unique_ptr<DataWriter> FileTableStore::BeginRewrite(const TableRewrite& rew
     }
     return BeginOverwrite(current.schema);
   }
-  Snapshot base;
-  {
-    std::lock_guard lock(mutex_);
-    base = current_;
-  }
+  const Snapshot base = Current();
   // Fails before writing anything when this process committed since the statement read
   // its snapshot (Commit checks again, against every writer).
   if (base.version != rewrite.version) {
@@ -439,6 +429,7 @@ std::unique_ptr<DataWriter> FileTableStore::BeginRewrite(const TableRewrite& rew
   const std::set<std::string> replaced(rewrite.files.begin(), rewrite.files.end());
   Snapshot next;
   next.schema = base.schema;
+  next.field_ids = base.field_ids;
   next.buckets = base.buckets;
   for (const auto& f : base.files) {
     if (replaced.count(f.path)) continue;

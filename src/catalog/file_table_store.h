@@ -6,48 +6,68 @@
 #include <string>
 
 #include "catalog/bucketed_source.h"
+#include "catalog/iceberg_commit.h"
+#include "catalog/table_pointer.h"
 #include "catalog/table_source.h"
 #include "catalog/table_store.h"
 
 namespace sluice {
 
-// A table stored in a directory:
-//   <dir>/data/part-<id>.parquet     data files (immutable once written; a bucketed table's
-//                                    files hold one bucket each, named in the snapshot)
-//   <dir>/_snapshots/v<N>.json       snapshot N: schema, files, row count
-//   <dir>/_current                   "N": the committed snapshot
+// A table stored in a directory as an Apache Iceberg v2 table (layout: catalog/
+// iceberg_commit.h): Parquet data files with field ids, Avro manifests and manifest lists, and
+// metadata/v<N>.metadata.json. Its TablePointer records the current metadata file: the
+// warehouse's SQL catalog row, or metadata/version-hint.text for a table of a directory alone.
 // A write (a Writer: rows stream in through sinks) writes new data files (a new file every
-// target_file_rows rows of a sink) and the next snapshot file, then replaces `_current` by
-// an atomic rename: that rename is the commit.
+// target_file_rows rows of a sink), then commits: under an flock on the directory it writes
+// the manifests, the manifest list and the next metadata file, and swaps the pointer from the
+// metadata file the write started from to the new one. That compare-and-swap is the commit: a
+// crash before it leaves the old snapshot current (its files become garbage), after it the new.
+// When another writer committed meanwhile, an Append is rebased onto its snapshot and retried
+// (appends never conflict); any other write fails with WriteConflictError.
 // UPDATE, DELETE and MERGE copy on write per file (PlanRewrite/Rewrite): the next snapshot
-// keeps listing the files a statement did not change. Files of the current and the previous
-// snapshot are kept (a reader in another process may still be reading the previous one);
-// older files, and anything an interrupted write left behind, are removed on commit and on
-// open. Data files are written without any lock. Several processes (and threads) may write
-// one table: a commit holds an flock on the directory, checks that `_current` is still the
-// snapshot the write started from (else rebases an Append or fails with
-// WriteConflictError), and data files not yet committed are marked
-// `data/part-<id>.pending` so that no other process collects them.
+// keeps listing the files a statement did not change. The snapshots kept (the current and the
+// previous one unless the table property history.expire.min-snapshots-to-keep says more) keep
+// their files; older files, and anything an interrupted write left behind, are removed on
+// commit and on open. Data files are written without any lock, marked
+// `data/part-<id>.pending` until committed so that no other process collects them.
 class FileTableStore : public TableStore {
  public:
-  // Opens the table at `dir` and cleans leftovers. Throws IOError when `dir` holds no
-  // committed snapshot or it is corrupt.
+  // Opens the table at `dir` whose current metadata file `pointer` records (null: the
+  // directory's version hint) and cleans leftovers. Throws IOError when there is no committed
+  // snapshot or it is corrupt.
   static std::unique_ptr<FileTableStore> Open(const std::string& dir, const std::string& name,
-                                              int64_t target_file_rows = kTargetFileRows);
+                                              int64_t target_file_rows = kTargetFileRows,
+                                              std::unique_ptr<TablePointer> pointer = nullptr);
   // The table at `dir` (which must not hold a table; anything there is removed) with no
   // snapshot yet: the first commit (a BeginReplace writer) creates it.
   static std::unique_ptr<FileTableStore> Prepare(const std::string& dir, const std::string& name,
                                                  const Schema& schema,
                                                  const BucketSpec& buckets = {},
-                                                 int64_t target_file_rows = kTargetFileRows);
+                                                 int64_t target_file_rows = kTargetFileRows,
+                                                 std::unique_ptr<TablePointer> pointer = nullptr);
   // Creates the table at `dir` (which must not hold a table) and commits `rows` as snapshot 1.
   static std::unique_ptr<FileTableStore> Create(const std::string& dir, const std::string& name,
                                                 const Schema& schema,
                                                 const std::vector<Batch>& rows,
                                                 const BucketSpec& buckets = {},
                                                 int64_t target_file_rows = kTargetFileRows);
-  // True when `dir` holds a committed table.
+  // Converts the table at `dir` stored in the format of Sluice before Iceberg (`_current`,
+  // `_snapshots/v<N>.json`) into an Iceberg table recorded by `pointer`, keeping its data
+  // files (a bucketed table's gain a second name carrying their bucket; files without field
+  // ids are read by the table property schema.name-mapping.default), then opens it. A crash
+  // midway leaves the old table, which the next open converts again. Throws IOError.
+  static std::unique_ptr<FileTableStore> ConvertLegacy(const std::string& dir,
+                                                       const std::string& name,
+                                                       int64_t target_file_rows,
+                                                       std::unique_ptr<TablePointer> pointer);
+  // True when `dir` holds a table in the format of Sluice before Iceberg.
+  static bool IsLegacyTable(const std::string& dir);
+  // Removes what a conversion that committed left of the format before Iceberg.
+  static void RemoveLegacyFiles(const std::string& dir);
+  // True when `dir` holds a committed table of a directory alone (a version hint).
   static bool IsTable(const std::string& dir);
+  // The current metadata file (nullopt before the first commit).
+  std::optional<std::string> MetadataLocation() const;
 
   Snapshot Current() const override;
   std::shared_ptr<const DataSource> Source() const override;
@@ -71,14 +91,14 @@ class FileTableStore : public TableStore {
     std::vector<std::string> pending;
   };
 
-  FileTableStore(std::string dir, std::string name)
-      : dir_(std::move(dir)), name_(std::move(name)) {}
+  FileTableStore(std::string dir, std::string name, std::unique_ptr<TablePointer> pointer);
 
   class Writer;  // file_table_writer.cpp
 
-  // A new data file of `write` (relative path "data/part-<id>.parquet"), marked pending
-  // under the flock so that no garbage collection takes it. The caller writes it.
-  std::string NewDataFile(PendingWrite* write);
+  // A new data file of `write` (relative path "data/part-<id>.parquet", "-b<bucket>" before
+  // the extension for a bucket >= 0), marked pending under the flock so that no garbage
+  // collection takes it. The caller writes it.
+  std::string NewDataFile(PendingWrite* write, int bucket);
   // Commits `next` as the successor of snapshot `base` and makes it visible to readers. When
   // another writer committed since `base`, rebases onto its snapshot if `appended` (the
   // files `next` adds) is given, else throws WriteConflictError; on any failure the files
@@ -90,18 +110,22 @@ class FileTableStore : public TableStore {
   void PublishCurrent();
   // Publishes the files of each bucket of a bucketed current_ to bucketed_source_.
   void PublishBuckets();
-  // Removes data and snapshot files belonging to neither the current nor the previous
-  // snapshot, and temporary files of interrupted writes. REQUIRES: the CommitLock is held.
+  // Removes data and metadata files that no snapshot kept needs, and temporary files of
+  // interrupted writes. REQUIRES: the CommitLock is held.
   void CollectGarbage();
+  // The path of a data file listed in a snapshot (relative to dir_, or absolute).
+  std::string PathOf(const std::string& file) const;
 
   std::string dir_;
   std::string name_;
+  std::unique_ptr<TablePointer> pointer_;
   std::atomic<int64_t> target_file_rows_ = kTargetFileRows;
   // Serializes the commits of this process (the flock serializes processes), so that
   // snapshots are published in commit order.
   std::mutex commit_mutex_;
   mutable std::mutex mutex_;  // guards what follows
-  Snapshot current_;
+  // The committed state this process knows (current_.snapshot is the current snapshot).
+  CommittedTable current_;
   // The snapshot published to readers last (current_ once a commit has published it), and
   // its data files, opened, in published_.files order (null: none).
   Snapshot published_;

@@ -1,6 +1,7 @@
 #include "catalog/file_table_writer.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "catalog/bucketing.h"
 #include "common/error.h"
@@ -22,6 +23,8 @@ class FileTableStore::Writer::Sink : public DataSink {
         open_(static_cast<size_t>(
             writer.next_.buckets.bucketed() ? writer.next_.buckets.num_buckets : 1)) {
     options_.row_group_rows = std::min(kRowGroupRows, target_rows_);
+    // Iceberg data files: each column carries its field id.
+    options_.field_ids = writer.next_.field_ids;
   }
 
   void Write(const Batch& batch) override {
@@ -86,7 +89,8 @@ class FileTableStore::Writer::Sink : public DataSink {
     if (f.writer == nullptr) {
       {
         std::lock_guard lock(writer_.mutex_);
-        f.relative = writer_.store_.NewDataFile(&writer_.write_);
+        f.relative = writer_.store_.NewDataFile(
+            &writer_.write_, writer_.next_.buckets.bucketed() ? static_cast<int>(bucket) : -1);
       }
       f.writer = std::make_unique<ParquetWriter>(writer_.store_.dir_ + "/" + f.relative,
                                                  writer_.next_.schema, options_);
@@ -101,6 +105,9 @@ class FileTableStore::Writer::Sink : public DataSink {
     Snapshot::DataFile file;
     file.path = f.relative;
     file.rows = f.writer->rows_written();
+    std::error_code ec;
+    file.bytes = static_cast<int64_t>(
+        std::filesystem::file_size(writer_.store_.dir_ + "/" + f.relative, ec));
     if (writer_.next_.buckets.bucketed()) file.bucket = static_cast<int>(bucket);
     files_.push_back(std::move(file));
     f.writer.reset();

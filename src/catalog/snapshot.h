@@ -29,10 +29,20 @@ struct Snapshot {
     std::string path;  // relative to the table directory ("data/part-<id>.parquet")
     int64_t rows = 0;
     int bucket = -1;  // bucketed tables: the bucket whose rows the file holds
+    int64_t bytes = 0;  // the file's size
+    // The Iceberg snapshot that added the file and its data sequence number (0: not yet
+    // committed).
+    int64_t snapshot_id = 0;
+    int64_t sequence_number = 0;
   };
 
-  int64_t version = 0;  // 0: the table has no committed snapshot yet
-  Schema schema;        // unqualified fields
+  // The version of the table's metadata file (metadata/v<N>.metadata.json); 0: the table has
+  // no committed snapshot yet.
+  int64_t version = 0;
+  Schema schema;  // unqualified fields
+  // The Iceberg field id of each column of `schema` (empty in memory).
+  std::vector<int32_t> field_ids;
+  int64_t snapshot_id = 0;  // the Iceberg snapshot (0: none)
   std::vector<DataFile> files;
   int64_t row_count = 0;
   BucketSpec buckets;  // kept by every write to the table
@@ -49,8 +59,9 @@ struct TableRewrite {
   std::shared_ptr<const DataSource> source;  // the rows of `files` (of the whole table)
 };
 
-// The snapshot as JSON text (the `_snapshots/v<N>.json` format) and back. ParseSnapshot
-// throws IOError naming `origin` when the text is not a snapshot.
+// The snapshot as JSON text (the `_snapshots/v<N>.json` format of warehouses before Iceberg,
+// read to convert them) and back. ParseSnapshot throws IOError naming `origin` when the text
+// is not a snapshot.
 std::string SnapshotToJson(const Snapshot& snapshot);
 Snapshot ParseSnapshot(const std::string& json, const std::string& origin);
 

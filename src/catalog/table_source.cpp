@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <unordered_map>
+
 namespace sluice {
 
 namespace {
@@ -21,8 +23,18 @@ class SnapshotStream : public BatchStream {
 
 }  // namespace
 
-SnapshotFiles::SnapshotFiles(const std::vector<std::string>& paths) {
-  for (const auto& path : paths) AddFile(ParquetSource::Open(path));
+SnapshotFiles::SnapshotFiles(const std::vector<std::string>& paths, const SnapshotFiles* reuse) {
+  // A commit adds a few files to many: the footers of the others were read before.
+  std::unordered_map<std::string, std::shared_ptr<const ParquetSource>> opened;
+  if (reuse != nullptr) {
+    for (const auto& file : reuse->files_) {
+      if (file->files().size() == 1) opened.emplace(file->files()[0].path, file);
+    }
+  }
+  for (const auto& path : paths) {
+    auto it = opened.find(path);
+    AddFile(it != opened.end() ? it->second : ParquetSource::Open(path));
+  }
 }
 
 void SnapshotFiles::AddFile(std::shared_ptr<const ParquetSource> file) {

@@ -14,8 +14,10 @@ namespace sluice {
 // every file, in file order. Immutable.
 class SnapshotFiles {
  public:
-  // Opens `paths` (absolute). Throws IOError when a file is missing or corrupt.
-  explicit SnapshotFiles(const std::vector<std::string>& paths);
+  // Opens `paths` (absolute); a file `reuse` (null: none) already opened is not read again
+  // (data files are immutable). Throws IOError when a file is missing or corrupt.
+  explicit SnapshotFiles(const std::vector<std::string>& paths,
+                         const SnapshotFiles* reuse = nullptr);
 
   int num_splits() const { return static_cast<int>(splits_.size()); }
   std::unique_ptr<BatchStream> Open(int split, const std::vector<int>& columns) const;

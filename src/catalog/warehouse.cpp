@@ -10,6 +10,7 @@
 
 #include "catalog/file_table_store.h"
 #include "catalog/memory_table_store.h"
+#include "catalog/table_pointer.h"
 #include "common/error.h"
 #include "common/strings.h"
 #include "io/file.h"
@@ -21,6 +22,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kViewsDir = "_views";
+// The Iceberg SQL catalog of a persistent warehouse, in its root directory.
+constexpr const char* kCatalogFile = "catalog.db";
 constexpr const char* kDroppedPrefix = "_dropped-";
 
 // Names become directory names: refuse what a file system would misread.
@@ -77,6 +80,7 @@ Warehouse::Warehouse(std::string root) : root_(std::move(root)) {
   if (ec || !fs::is_directory(root_)) {
     throw IOError(fmt::format("cannot open warehouse directory '{}': {}", root_, ec.message()));
   }
+  catalog_ = std::make_shared<SqlCatalog>(root_ + "/" + kCatalogFile);
   Load();
 }
 
@@ -92,17 +96,30 @@ std::string Warehouse::ViewPath(const CatalogName& name) const {
   return fmt::format("{}/{}/{}.json", SchemaDir(name.schema), kViewsDir, name.name);
 }
 
+std::unique_ptr<TablePointer> Warehouse::Pointer(const CatalogName& name) const {
+  return std::make_unique<SqlCatalogPointer>(catalog_, name.schema, name.name);
+}
+
 void Warehouse::Load() {
   std::error_code ignored;
+  std::map<CatalogName, std::string> catalogued;
+  for (const auto& [ns, table, location] : catalog_->Tables()) {
+    catalogued[{ns, table}] = location;
+  }
+  for (const auto& ns : catalog_->Namespaces()) {
+    fs::create_directories(SchemaDir(ns), ignored);
+  }
   for (const auto& schema_entry : fs::directory_iterator(root_)) {
     const std::string schema = schema_entry.path().filename().string();
     if (!schema_entry.is_directory() || schema.empty() || schema[0] == '.' || schema[0] == '_') {
       continue;
     }
     schemas_.insert(schema);
+    catalog_->CreateNamespace(schema);
     for (const auto& entry : fs::directory_iterator(schema_entry.path())) {
       const std::string name = entry.path().filename().string();
       if (!entry.is_directory()) continue;
+      const std::string dir = entry.path().string();
       if (name.starts_with(kDroppedPrefix)) {
         fs::remove_all(entry.path(), ignored);
       } else if (name == kViewsDir) {
@@ -123,8 +140,15 @@ void Warehouse::Load() {
           }
         }
       } else if (name[0] != '.' && name[0] != '_') {
-        if (FileTableStore::IsTable(entry.path().string())) {
-          tables_[{schema, name}] = FileTableStore::Open(entry.path().string(), name);
+        const CatalogName table{schema, name};
+        if (catalogued.count(table)) {
+          // A conversion that committed may have left the old format's files behind.
+          if (FileTableStore::IsLegacyTable(dir)) FileTableStore::RemoveLegacyFiles(dir);
+          tables_[table] = FileTableStore::Open(dir, name, kTargetFileRowsDefault, Pointer(table));
+        } else if (FileTableStore::IsLegacyTable(dir)) {
+          // A table of a warehouse written before tables were Iceberg tables.
+          tables_[table] =
+              FileTableStore::ConvertLegacy(dir, name, kTargetFileRowsDefault, Pointer(table));
         } else {
           // A table whose first commit never happened: nobody can have seen it.
           fs::remove_all(entry.path(), ignored);
@@ -148,7 +172,10 @@ void Warehouse::CreateSchema(const std::string& schema_name, bool if_not_exists)
     if (if_not_exists) return;
     throw InvalidInputError(fmt::format("Schema with name \"{}\" already exists!", schema));
   }
-  if (persistent()) fs::create_directories(SchemaDir(schema));
+  if (persistent()) {
+    fs::create_directories(SchemaDir(schema));
+    catalog_->CreateNamespace(schema);
+  }
   schemas_.insert(schema);
 }
 
@@ -172,7 +199,10 @@ void Warehouse::DropSchema(const std::string& schema_name, bool if_exists, bool 
         "Cannot drop schema \"{}\" because there are entries that depend on it (use CASCADE)",
         schema));
   }
-  if (persistent()) RemoveDirectory(SchemaDir(schema));
+  if (persistent()) {
+    catalog_->DropNamespace(schema);
+    RemoveDirectory(SchemaDir(schema));
+  }
   for (const auto& n : members) {
     tables_.erase(n);
     views_.erase(n);
@@ -309,7 +339,7 @@ std::unique_ptr<DataWriter> Warehouse::BeginCreateTable(const CatalogName& name,
     std::shared_ptr<TableStore> store;
     if (persistent()) {
       store = FileTableStore::Prepare(TableDir(name), name.Display(), schema, buckets,
-                                      target_file_rows_);
+                                      target_file_rows_, Pointer(name));
     } else {
       store = std::make_shared<InMemoryTableStore>(schema);
     }
@@ -355,7 +385,11 @@ void Warehouse::CreateView(const CatalogName& name, const ViewDefinition& view) 
 bool Warehouse::Drop(const CatalogName& name) {
   std::lock_guard lock(mutex_);
   if (tables_.count(name)) {
-    if (persistent()) RemoveDirectory(TableDir(name));
+    if (persistent()) {
+      // Removing the catalog's row is the drop; the files go after it.
+      catalog_->Drop(name.schema, name.name);
+      RemoveDirectory(TableDir(name));
+    }
     tables_.erase(name);
     return true;
   }

@@ -10,6 +10,8 @@
 #include <tuple>
 #include <vector>
 
+#include "catalog/sql_catalog.h"
+#include "catalog/table_pointer.h"
 #include "catalog/table_store.h"
 
 namespace sluice {
@@ -39,12 +41,16 @@ struct ViewDefinition {
 
 // The schemas, tables and views of one database, in memory or persisted under a root
 // directory (`sluice sql --db DIR`):
+//   DIR/catalog.db                   the Iceberg SQL catalog (SQLite; catalog name "sluice"):
+//                                    a namespace per schema, a row per table naming its
+//                                    current metadata file
 //   DIR/<schema>/                    one directory per schema
-//   DIR/<schema>/<table>/            a table (see FileTableStore)
+//   DIR/<schema>/<table>/            an Iceberg v2 table (see FileTableStore)
 //   DIR/<schema>/_views/<view>.json  a view's SQL text
-// Every change is committed by an atomic rename, so another process opening DIR sees each
-// object either before or after a change. Opening DIR removes what interrupted writes left
-// behind. Thread-safe: one mutex guards the catalog; table writes run outside it (a table's
+// A table's commit is the compare-and-swap of its catalog row, so another process (or engine:
+// Iceberg Java's JDBC catalog, PyIceberg's SqlCatalog) opening DIR sees each table either
+// before or after a change. Opening DIR removes what interrupted writes left behind, and
+// converts the tables of a warehouse written before tables were Iceberg tables. Thread-safe: one mutex guards the catalog; table writes run outside it (a table's
 // store serializes its own commits), so writes to different tables proceed in parallel.
 // Drop removes the name at once; a query that found the table before keeps its store (and,
 // in memory, its rows). With a root, Drop deletes the files at once, and a running scan that
@@ -110,6 +116,8 @@ class Warehouse {
   std::string SchemaDir(const std::string& schema) const;
   std::string TableDir(const CatalogName& name) const;
   std::string ViewPath(const CatalogName& name) const;
+  // The catalog row that records the table's current metadata file.
+  std::unique_ptr<TablePointer> Pointer(const CatalogName& name) const;
   // The table's store, shared so that a write outlives a concurrent DROP. Throws
   // InvalidInputError when there is none (dropped since the caller looked).
   std::shared_ptr<TableStore> Store(const CatalogName& name) const;
@@ -118,6 +126,8 @@ class Warehouse {
   void FinishCreate(const CatalogName& name, std::shared_ptr<TableStore> store);
 
   std::string root_;  // empty: in memory
+  std::shared_ptr<SqlCatalog> catalog_;  // null in memory
+  static constexpr int64_t kTargetFileRowsDefault = 0;  // 0: the stores' default
   mutable std::mutex mutex_;
   std::set<std::string> schemas_;
   std::map<CatalogName, std::shared_ptr<TableStore>> tables_;

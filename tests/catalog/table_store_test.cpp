@@ -58,6 +58,15 @@ std::vector<std::string> FilesIn(const std::string& dir) {
   return names;
 }
 
+// The table metadata files (*.metadata.json) of a table directory, sorted.
+std::vector<std::string> MetadataFiles(const std::string& table_dir) {
+  std::vector<std::string> names;
+  for (const auto& name : FilesIn(table_dir + "/metadata")) {
+    if (name.ends_with(".metadata.json")) names.push_back(name);
+  }
+  return names;
+}
+
 void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
@@ -107,7 +116,7 @@ TEST(FileTableStoreTest, AppendAndOverwriteCommitNewSnapshots) {
   EXPECT_EQ(store->Current().version, 3);
   EXPECT_EQ(ReadAll(*store->Source()), (std::vector<std::string>{"9|z"}));
   // Current and previous snapshots are kept; v1 and the files only it used are gone.
-  EXPECT_EQ(FilesIn(dir + "/_snapshots"), (std::vector<std::string>{"v2.json", "v3.json"}));
+  EXPECT_EQ(MetadataFiles(dir), (std::vector<std::string>{"v2.metadata.json", "v3.metadata.json"}));
   EXPECT_EQ(FilesIn(dir + "/data").size(), 3u);
 
   // Another "process" opening the directory sees the last commit.
@@ -135,8 +144,9 @@ TEST(FileTableStoreTest, EmptyTableHasNoFiles) {
   EXPECT_EQ(ReadAll(*store->Source()), std::vector<std::string>{"1|a"});
 }
 
-// A writer that died after writing data files and the next snapshot, but before the rename
-// of `_current`, leaves garbage that the next open removes; the old table reads fine.
+// A writer that died after writing data files and the next metadata file, but before the
+// catalog's compare-and-swap, leaves garbage that the next open removes; the old table reads
+// fine.
 TEST(WarehouseTest, CrashMidWriteKeepsOldTableAndCleansOrphans) {
   TempDir tmp;
   const std::string root = tmp.path() + "/db";
@@ -147,16 +157,15 @@ TEST(WarehouseTest, CrashMidWriteKeepsOldTableAndCleansOrphans) {
   const std::string dir = root + "/main/t";
   const std::vector<std::string> data_before = FilesIn(dir + "/data");
   ASSERT_EQ(data_before.size(), 1u);
+  const std::vector<std::string> metadata_before = FilesIn(dir + "/metadata");
   // The interrupted write: a finished orphan data file, a half-written one, the next
-  // snapshot, a temporary snapshot pointer; a table whose creation never committed; a drop
-  // that was interrupted.
+  // metadata file and a manifest, a temporary version hint; a table whose creation never
+  // committed; a drop that was interrupted.
   fs::copy_file(dir + "/data/" + data_before[0], dir + "/data/part-orphan.parquet");
   WriteFile(dir + "/data/part-half.parquet.tmp-1234", "PAR1garbage");
-  WriteFile(dir + "/_snapshots/v2.json",
-            "{\"format\":1,\"version\":2,\"schema\":[],"
-            "\"files\":[{\"path\":\"data/part-orphan.parquet\","
-            "\"rows\":2}],\"row_count\":2}");
-  WriteFile(dir + "/_current.tmp-abcd", "2\n");
+  fs::copy_file(dir + "/metadata/v1.metadata.json", dir + "/metadata/v2.metadata.json");
+  WriteFile(dir + "/metadata/0000-m0.avro", "Obj");
+  WriteFile(dir + "/metadata/version-hint.text.tmp-abcd", "2\n");
   fs::create_directories(root + "/main/half_created/data");
   WriteFile(root + "/main/half_created/data/part-x.parquet", "x");
   fs::create_directories(root + "/main/_dropped-0001/data");
@@ -167,8 +176,9 @@ TEST(WarehouseTest, CrashMidWriteKeepsOldTableAndCleansOrphans) {
   EXPECT_EQ(t->Current().version, 1);
   EXPECT_EQ(ReadAll(*t->Source()), (std::vector<std::string>{"1|a", "2|b"}));
   EXPECT_EQ(FilesIn(dir + "/data"), data_before);
-  EXPECT_EQ(FilesIn(dir + "/_snapshots"), std::vector<std::string>{"v1.json"});
-  EXPECT_EQ(FilesIn(dir), (std::vector<std::string>{"_current", "_snapshots", "data"}));
+  EXPECT_EQ(FilesIn(dir + "/metadata"), metadata_before);
+  EXPECT_EQ(MetadataFiles(dir), std::vector<std::string>{"v1.metadata.json"});
+  EXPECT_EQ(FilesIn(dir), (std::vector<std::string>{"data", "metadata"}));
   EXPECT_FALSE(reopened.HasTable({"main", "half_created"}));
   EXPECT_EQ(FilesIn(root + "/main"), std::vector<std::string>{"t"});
 }

@@ -12,7 +12,7 @@ run sql --no-progress --db "$DB" -c \
    create table f0 as select * from f;
    create table d0 as select * from d"
 expect_code 0 "create bucketed tables"
-grep -q '"buckets"' "$DB/main/f/_snapshots/"v*.json || fail "snapshot does not store the bucket layout"
+grep -q '"sluice.bucket-count" *: *"6"' "$DB/main/f/metadata/"v*.metadata.json || fail "table metadata does not store the bucket layout"
 
 run sql --no-progress --format csv --db "$DB" -c \
   "explain select f.k, v, w from f join d on f.k = d.k"

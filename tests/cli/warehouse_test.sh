@@ -9,7 +9,8 @@ run sql --no-progress --db "$DB" -c \
    create table s.u as select 42 as answer;
    create view v as select id from t where id >= 2"
 expect_code 0 "create in a warehouse"
-[ -f "$DB/main/t/_current" ] || fail "table directory has no _current snapshot pointer"
+[ -f "$DB/main/t/metadata/v1.metadata.json" ] || fail "table directory has no Iceberg metadata file"
+[ -f "$DB/catalog.db" ] || fail "warehouse has no Iceberg SQL catalog"
 ls "$DB/main/t/data/"part-*.parquet >/dev/null 2>&1 || fail "table has no Parquet data files"
 
 run sql --no-progress --format csv --db "$DB" -c "select id, name from t order by id"

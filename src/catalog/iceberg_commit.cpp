@@ -1,0 +1,455 @@
+#include "catalog/iceberg_commit.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "common/error.h"
+#include "iceberg/table_files.h"
+
+namespace sluice {
+
+namespace fs = std::filesystem;
+namespace ib = iceberg;
+
+namespace {
+
+// Table properties Sluice writes (the Iceberg ones are read by other engines' maintenance).
+constexpr const char* kColumnTypes = "sluice.column-types";
+constexpr const char* kBucketColumns = "sluice.bucket-columns";
+constexpr const char* kBucketCount = "sluice.bucket-count";
+constexpr const char* kKeepSnapshots = "history.expire.min-snapshots-to-keep";
+constexpr const char* kPreviousVersionsMax = "write.metadata.previous-versions-max";
+// A table keeps its current and previous snapshot (a reader in another process may still be
+// reading the previous one) unless its properties ask for more.
+constexpr int64_t kDefaultKeepSnapshots = 2;
+constexpr int64_t kDefaultPreviousVersions = 1;
+// An append adds a manifest; past this many the snapshot's manifests are merged into one.
+constexpr size_t kMaxManifests = 100;
+
+std::string Absolute(const std::string& table_dir) {
+  return fs::absolute(table_dir).lexically_normal().string();
+}
+
+// `path` relative to the table directory `root` (absolute, with a final '/') when it lies
+// inside it.
+std::string RelativeTo(const std::string& root, const std::string& path) {
+  const std::string local = ib::LocalPath(path);
+  if (local.rfind(root, 0) == 0) return local.substr(root.size());
+  return local;
+}
+
+std::string Relative(const std::string& table_dir, const std::string& path) {
+  return RelativeTo(Absolute(table_dir) + "/", path);
+}
+
+int64_t PropertyInt(const ib::TableMetadata& m, const char* key, int64_t fallback) {
+  const std::string text = m.property(key);
+  if (text.empty()) return fallback;
+  try {
+    return std::stoll(text);
+  } catch (const std::exception&) {
+    return fallback;
+  }
+}
+
+int64_t NewSnapshotId() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return static_cast<int64_t>(rng() >> 1);
+}
+
+// The Iceberg type a Sluice column is stored as (the exact type goes to kColumnTypes).
+ib::TypePtr StoredType(const LogicalType& type) {
+  switch (type.id()) {
+    case TypeId::kInterval: {
+      auto fixed = std::make_shared<ib::Type>();
+      fixed->kind = ib::TypeKind::kFixed;
+      fixed->length = 12;  // Parquet's INTERVAL: months, days, milliseconds
+      return fixed;
+    }
+    case TypeId::kNull: return ib::PrimitiveType(ib::TypeKind::kString);
+    default: return ib::FromLogicalType(type);
+  }
+}
+
+ib::IcebergSchema IcebergSchemaOf(const Snapshot& s, int schema_id) {
+  SLUICE_CHECK(s.field_ids.size() == s.schema.size(), "{} field ids for {} columns",
+               s.field_ids.size(), s.schema.size());
+  ib::IcebergSchema out;
+  out.schema_id = schema_id;
+  for (size_t i = 0; i < s.schema.size(); i++) {
+    const Field& f = s.schema.field(i);
+    out.fields.push_back(ib::NestedField{s.field_ids[i], f.name, !f.nullable, StoredType(f.type), ""});
+  }
+  return out;
+}
+
+bool SameSchema(const ib::IcebergSchema& a, const ib::IcebergSchema& b) {
+  if (a.fields.size() != b.fields.size()) return false;
+  for (size_t i = 0; i < a.fields.size(); i++) {
+    const auto& x = a.fields[i];
+    const auto& y = b.fields[i];
+    if (x.id != y.id || x.name != y.name || x.required != y.required ||
+        x.type->ToString() != y.type->ToString()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The Sluice schema of the current Iceberg schema: the exact types from kColumnTypes when
+// they describe it, else the Iceberg types' Sluice equivalents.
+Schema SluiceSchemaOf(const ib::TableMetadata& m) {
+  const ib::IcebergSchema& schema = m.current_schema();
+  std::vector<std::string> types;
+  try {
+    const std::string text = m.property(kColumnTypes);
+    if (!text.empty()) types = nlohmann::json::parse(text).get<std::vector<std::string>>();
+  } catch (const nlohmann::json::exception&) {
+    types.clear();
+  }
+  Schema out;
+  for (size_t i = 0; i < schema.fields.size(); i++) {
+    const ib::NestedField& f = schema.fields[i];
+    LogicalType type = types.size() == schema.fields.size()
+                           ? ParseTypeName(types[i])
+                           : ib::ToLogicalType(*f.type, f.name);
+    out.Add(Field{f.name, type, !f.required, ""});
+  }
+  return out;
+}
+
+// `table_root`: the table directory, absolute.
+ib::DataFile IcebergDataFile(const std::string& table_root, const Snapshot::DataFile& f) {
+  ib::DataFile out;
+  out.file_path = !f.path.empty() && f.path[0] == '/' ? f.path : table_root + "/" + f.path;
+  out.record_count = f.rows;
+  out.file_size_in_bytes = f.bytes;
+  return out;
+}
+
+// Writes `bytes` as the file `name` of the table's metadata directory, synced to disk. No
+// rename is needed: nothing reads the file before the commit names it (a file of that name
+// is what an interrupted commit left). The caller syncs the directory once for all.
+std::string WriteMetadataFile(const std::string& table_dir, const std::string& name,
+                              const std::string& bytes, std::vector<std::string>* written) {
+  const std::string path = Absolute(table_dir) + "/metadata/" + name;
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw IOError(fmt::format("cannot create '{}': {}", path, std::strerror(errno)));
+  written->push_back(path);
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const std::string why = std::strerror(errno);
+      ::close(fd);
+      throw IOError(fmt::format("cannot write '{}': {}", path, why));
+    }
+    done += static_cast<size_t>(n);
+  }
+  const bool synced = ::fsync(fd) == 0;
+  if (::close(fd) != 0 || !synced) {
+    throw IOError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+  }
+  return path;
+}
+
+// Makes the names of the files just written durable.
+void SyncDirectory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+}  // namespace
+
+int64_t MetadataVersionOf(const std::optional<std::string>& location) {
+  if (!location) return 0;
+  std::string name = fs::path(*location).filename().string();
+  size_t i = !name.empty() && name[0] == 'v' ? 1 : 0;
+  size_t end = i;
+  while (end < name.size() && std::isdigit(static_cast<unsigned char>(name[end]))) end++;
+  if (end == i) throw IOError(fmt::format("'{}' is not a versioned Iceberg metadata file", *location));
+  return std::stoll(name.substr(i, end - i));
+}
+
+int BucketOfDataFile(const std::string& path) {
+  const std::string name = fs::path(path).filename().string();
+  const std::string stem = name.substr(0, name.find('.'));
+  const size_t b = stem.rfind("-b");
+  if (b == std::string::npos || b + 2 >= stem.size()) return -1;
+  for (size_t i = b + 2; i < stem.size(); i++) {
+    if (!std::isdigit(static_cast<unsigned char>(stem[i]))) return -1;
+  }
+  return std::stoi(stem.substr(b + 2));
+}
+
+CommittedTable LoadCommittedTable(const std::string& table_dir, const std::string& location) {
+  CommittedTable t;
+  t.location = location;
+  t.metadata = ib::LoadTableMetadata(ib::LocalPath(location));
+  const ib::TableMetadata& m = t.metadata;
+  Snapshot& s = t.snapshot;
+  s.version = MetadataVersionOf(location);
+  s.schema = SluiceSchemaOf(m);
+  for (const auto& f : m.current_schema().fields) s.field_ids.push_back(f.id);
+  if (const std::string columns = m.property(kBucketColumns); !columns.empty()) {
+    s.buckets.columns = nlohmann::json::parse(columns).get<std::vector<std::string>>();
+    s.buckets.num_buckets = static_cast<int>(PropertyInt(m, kBucketCount, 0));
+  }
+  const ib::Snapshot* current = m.current_snapshot();
+  if (current == nullptr) return t;
+  s.snapshot_id = current->snapshot_id;
+  const ib::SnapshotFiles files = ib::ReadSnapshotFiles(m, *current);
+  if (!files.deletes.empty()) {
+    throw NotImplementedError(fmt::format(
+        "Iceberg table '{}' has delete files; the warehouse reads copy-on-write tables only so "
+        "far (read it with iceberg_scan)",
+        table_dir));
+  }
+  t.manifests = files.manifests;
+  const std::string root = Absolute(table_dir) + "/";
+  for (const auto& e : files.data) {
+    Snapshot::DataFile f;
+    f.path = RelativeTo(root, e.data_file.file_path);
+    f.rows = e.data_file.record_count;
+    f.bytes = e.data_file.file_size_in_bytes;
+    f.bucket = s.buckets.bucketed() ? BucketOfDataFile(f.path) : -1;
+    if (s.buckets.bucketed() && (f.bucket < 0 || f.bucket >= s.buckets.num_buckets)) {
+      throw IOError(fmt::format("table '{}': data file '{}' names no bucket of {}", table_dir,
+                                f.path, s.buckets.num_buckets));
+    }
+    f.snapshot_id = e.snapshot_id.value_or(0);
+    f.sequence_number = e.sequence_number.value_or(0);
+    s.row_count += f.rows;
+    s.files.push_back(std::move(f));
+  }
+  return t;
+}
+
+std::vector<int32_t> AssignFieldIds(const Schema& schema, const CommittedTable& base) {
+  std::map<std::string, int32_t> known;
+  int32_t next = 1;
+  if (base.location) {
+    for (const auto& f : base.metadata.current_schema().fields) known[f.name] = f.id;
+    next = base.metadata.last_column_id + 1;
+  }
+  std::vector<int32_t> ids;
+  for (const auto& f : schema.fields()) {
+    auto it = known.find(f.name);
+    ids.push_back(it != known.end() ? it->second : next++);
+  }
+  return ids;
+}
+
+PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& base,
+                           Snapshot next, int64_t now_ms,
+                           const std::map<std::string, std::string>& properties) {
+  PreparedCommit out;
+  const std::string location = Absolute(table_dir);
+  fs::create_directories(location + "/metadata");
+  ib::TableMetadata m;
+  if (base.location) {
+    m = base.metadata;
+    ib::IcebergSchema schema = IcebergSchemaOf(next, m.current_schema_id);
+    if (!SameSchema(schema, m.current_schema())) {
+      int highest = 0;
+      for (const auto& s : m.schemas) highest = std::max(highest, s.schema_id);
+      schema.schema_id = highest + 1;
+      m.current_schema_id = schema.schema_id;
+      m.schemas.push_back(std::move(schema));
+    }
+  } else {
+    m = ib::NewTableMetadata(IcebergSchemaOf(next, 0), ib::PartitionSpec{}, ib::SortOrder{},
+                             location, ib::NewUuid(), {}, now_ms);
+    m.properties[kKeepSnapshots] = std::to_string(kDefaultKeepSnapshots);
+    m.properties[kPreviousVersionsMax] = std::to_string(kDefaultPreviousVersions);
+    m.properties["write.metadata.delete-after-commit.enabled"] = "true";
+    m.properties["write.format.default"] = "parquet";
+  }
+  for (const auto& [key, value] : properties) m.properties[key] = value;
+  for (int32_t id : next.field_ids) m.last_column_id = std::max(m.last_column_id, id);
+  nlohmann::json types = nlohmann::json::array();
+  for (const auto& f : next.schema.fields()) types.push_back(f.type.ToString());
+  m.properties[kColumnTypes] = types.dump();
+  if (next.buckets.bucketed()) {
+    m.properties[kBucketColumns] = nlohmann::json(next.buckets.columns).dump();
+    m.properties[kBucketCount] = std::to_string(next.buckets.num_buckets);
+  } else {
+    m.properties.erase(kBucketColumns);
+    m.properties.erase(kBucketCount);
+  }
+
+  const int64_t snapshot_id = NewSnapshotId();
+  const int64_t sequence = m.last_sequence_number + 1;
+  const std::string uuid = ib::NewUuid();
+  std::map<std::string, const Snapshot::DataFile*> before;
+  for (const auto& f : base.snapshot.files) before[f.path] = &f;
+  std::vector<ib::ManifestEntry> added, existing, removed;
+  int64_t added_rows = 0, added_bytes = 0, removed_rows = 0, removed_bytes = 0, total_bytes = 0;
+  std::set<std::string> kept;
+  next.row_count = 0;
+  for (auto& f : next.files) {
+    next.row_count += f.rows;
+    total_bytes += f.bytes;
+    ib::ManifestEntry e;
+    e.data_file = IcebergDataFile(location, f);
+    if (auto it = before.find(f.path); it != before.end()) {
+      kept.insert(f.path);
+      f.snapshot_id = it->second->snapshot_id;
+      f.sequence_number = it->second->sequence_number;
+      e.status = ib::EntryStatus::kExisting;
+      e.snapshot_id = f.snapshot_id;
+      e.sequence_number = f.sequence_number;
+      e.file_sequence_number = f.sequence_number;
+      existing.push_back(std::move(e));
+    } else {
+      f.snapshot_id = snapshot_id;
+      f.sequence_number = sequence;
+      e.status = ib::EntryStatus::kAdded;
+      added_rows += f.rows;
+      added_bytes += f.bytes;
+      added.push_back(std::move(e));
+    }
+  }
+  for (const auto& f : base.snapshot.files) {
+    if (kept.count(f.path)) continue;
+    ib::ManifestEntry e;
+    e.status = ib::EntryStatus::kDeleted;
+    e.snapshot_id = snapshot_id;
+    e.sequence_number = f.sequence_number;
+    e.file_sequence_number = f.sequence_number;
+    e.data_file = IcebergDataFile(location, f);
+    removed_rows += f.rows;
+    removed_bytes += f.bytes;
+    removed.push_back(std::move(e));
+  }
+
+  const ib::IcebergSchema& schema = m.current_schema();
+  const ib::ManifestContext context{&schema, &m.default_spec(), snapshot_id, sequence};
+  std::vector<ib::ManifestFile> manifests;
+  auto write_manifest = [&](const std::vector<ib::ManifestEntry>& entries) {
+    ib::ManifestFile summary;
+    const std::string bytes = ib::WriteManifest(context, false, entries, &summary);
+    summary.manifest_path = WriteMetadataFile(
+        table_dir, fmt::format("{}-m{}.avro", uuid, manifests.size()), bytes, &out.written);
+    summary.manifest_length = static_cast<int64_t>(bytes.size());
+    manifests.push_back(std::move(summary));
+  };
+  const bool schema_kept = base.location && base.metadata.current_schema_id == m.current_schema_id;
+  if (removed.empty() && schema_kept && base.manifests.size() < kMaxManifests) {
+    // An append keeps its parent's manifests and adds one.
+    manifests = base.manifests;
+    if (!added.empty()) write_manifest(added);
+  } else {
+    std::vector<ib::ManifestEntry> all = std::move(existing);
+    all.insert(all.end(), added.begin(), added.end());
+    all.insert(all.end(), removed.begin(), removed.end());
+    if (!all.empty()) write_manifest(all);
+  }
+
+  ib::Snapshot snap;
+  snap.snapshot_id = snapshot_id;
+  if (const ib::Snapshot* parent = m.current_snapshot()) snap.parent_snapshot_id = parent->snapshot_id;
+  snap.sequence_number = sequence;
+  snap.timestamp_ms = now_ms;
+  snap.schema_id = m.current_schema_id;
+  const char* operation = removed.empty() ? "append" : added.empty() ? "delete" : "overwrite";
+  snap.summary = {{"operation", operation},
+                  {"added-data-files", std::to_string(added.size())},
+                  {"added-records", std::to_string(added_rows)},
+                  {"added-files-size", std::to_string(added_bytes)},
+                  {"deleted-data-files", std::to_string(removed.size())},
+                  {"deleted-records", std::to_string(removed_rows)},
+                  {"removed-files-size", std::to_string(removed_bytes)},
+                  {"total-data-files", std::to_string(next.files.size())},
+                  {"total-records", std::to_string(next.row_count)},
+                  {"total-files-size", std::to_string(total_bytes)},
+                  {"total-delete-files", "0"},
+                  {"total-position-deletes", "0"},
+                  {"total-equality-deletes", "0"}};
+  const std::string list = ib::WriteManifestList(snapshot_id, snap.parent_snapshot_id, sequence, manifests);
+  snap.manifest_list = WriteMetadataFile(
+      table_dir, fmt::format("snap-{}-1-{}.avro", snapshot_id, uuid), list, &out.written);
+
+  // Snapshots past the ones kept are expired (their files are collected after the commit).
+  m.snapshots.push_back(snap);
+  const size_t keep = static_cast<size_t>(std::max<int64_t>(1, PropertyInt(m, kKeepSnapshots, kDefaultKeepSnapshots)));
+  std::set<int64_t> tagged;
+  for (const auto& [name, ref] : m.refs) {
+    if (name != "main") tagged.insert(ref.snapshot_id);
+  }
+  std::vector<ib::Snapshot> retained;
+  for (size_t i = 0; i < m.snapshots.size(); i++) {
+    if (i + keep >= m.snapshots.size() || tagged.count(m.snapshots[i].snapshot_id)) {
+      retained.push_back(m.snapshots[i]);
+    }
+  }
+  m.snapshots = std::move(retained);
+  m.refs["main"] = ib::SnapshotRef{snapshot_id, false, std::nullopt, std::nullopt, std::nullopt};
+  m.current_snapshot_id = snapshot_id;
+  m.snapshot_log.push_back({snapshot_id, now_ms});
+  std::erase_if(m.snapshot_log, [&](const ib::SnapshotLogEntry& e) { return m.FindSnapshot(e.snapshot_id) == nullptr; });
+  if (base.location) m.metadata_log.push_back({*base.location, base.metadata.last_updated_ms});
+  const size_t versions = static_cast<size_t>(std::max<int64_t>(0, PropertyInt(m, kPreviousVersionsMax, kDefaultPreviousVersions)));
+  if (m.metadata_log.size() > versions) {
+    m.metadata_log.erase(m.metadata_log.begin(), m.metadata_log.end() - static_cast<std::ptrdiff_t>(versions));
+  }
+  m.last_sequence_number = sequence;
+  m.last_updated_ms = now_ms;
+
+  next.version = base.snapshot.version + 1;
+  next.snapshot_id = snapshot_id;
+  const std::string metadata_file = WriteMetadataFile(
+      table_dir, fmt::format("v{}.metadata.json", next.version), ib::MetadataToJson(m).dump(2) + "\n",
+      &out.written);
+  SyncDirectory(location + "/metadata");
+  out.table.location = metadata_file;
+  out.table.metadata = std::move(m);
+  out.table.snapshot = std::move(next);
+  out.table.manifests = std::move(manifests);
+  return out;
+}
+
+std::set<std::string> ReferencedFiles(const std::string& table_dir, const CommittedTable& table) {
+  std::set<std::string> out;
+  if (!table.location) return out;
+  const std::string root = Absolute(table_dir) + "/";
+  auto add = [&](const std::string& path) { out.insert(RelativeTo(root, path)); };
+  add(*table.location);
+  for (const auto& e : table.metadata.metadata_log) add(e.metadata_file);
+  for (const auto& f : table.snapshot.files) out.insert(f.path);
+  for (const auto& m : table.manifests) add(m.manifest_path);
+  std::set<std::string> manifests_read;
+  for (const auto& s : table.metadata.snapshots) {
+    add(s.manifest_list);
+    if (s.snapshot_id == table.snapshot.snapshot_id) continue;
+    const std::string list_path = ib::LocalPath(s.manifest_list);
+    if (!fs::exists(list_path)) continue;
+    for (const auto& m : ib::ReadManifestList(ib::ReadWholeFile(list_path), list_path)) {
+      add(m.manifest_path);
+      if (!manifests_read.insert(m.manifest_path).second) continue;
+      const ib::PartitionSpec* spec = table.metadata.FindSpec(m.partition_spec_id);
+      const std::string path = ib::LocalPath(m.manifest_path);
+      if (spec == nullptr || !fs::exists(path)) continue;
+      for (const auto& e : ib::ReadManifest(ib::ReadWholeFile(path), path, m,
+                                            table.metadata.current_schema(), *spec)) {
+        if (e.status != ib::EntryStatus::kDeleted) add(e.data_file.file_path);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace sluice

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "catalog/snapshot.h"
+#include "iceberg/manifest.h"
+#include "iceberg/table_metadata.h"
+
+namespace sluice {
+
+// How a warehouse table is stored as an Apache Iceberg v2 table (spec:
+// https://iceberg.apache.org/spec/), under its directory:
+//   data/part-<id>.parquet                 data files, columns carrying the field ids (a
+//                                          bucketed table's: part-<id>-b<bucket>.parquet)
+//   metadata/v<N>.metadata.json            table metadata N (format-version 2)
+//   metadata/snap-<snapshot>-<uuid>.avro   a snapshot's manifest list
+//   metadata/<uuid>-m<i>.avro              manifests
+//   metadata/version-hint.text             "N", for readers that open the directory
+// Sluice's own facts ride in table properties: the exact column types (Iceberg has no
+// TINYINT, SMALLINT or INTERVAL) and the bucket layout.
+
+// A table's committed state as a store keeps it: the metadata file, the metadata, and the
+// current snapshot's data files and manifests.
+struct CommittedTable {
+  std::optional<std::string> location;  // the metadata file; nullopt before the first commit
+  iceberg::TableMetadata metadata;
+  Snapshot snapshot;  // version N of metadata/v<N>.metadata.json, schema, files, buckets
+  std::vector<iceberg::ManifestFile> manifests;
+};
+
+// The N of ".../v<N>.metadata.json" (or "<N>-<uuid>.metadata.json"); 0 for nullopt.
+int64_t MetadataVersionOf(const std::optional<std::string>& location);
+
+// Reads the table committed at `location` (a metadata file of the table in `table_dir`).
+// Throws IOError or InvalidInputError naming the file at fault.
+CommittedTable LoadCommittedTable(const std::string& table_dir, const std::string& location);
+
+// The Iceberg field id of each column of `schema`: a column that `base` has by name keeps its
+// id, a new one gets the next unused id.
+std::vector<int32_t> AssignFieldIds(const Schema& schema, const CommittedTable& base);
+
+// The files of the commit turning `base` into `next` (its files: those of base it keeps, by
+// path, and new ones), written but not yet made current: the manifests, the manifest list
+// and metadata/v<base version + 1>.metadata.json. The caller makes it current (the catalog's
+// compare-and-swap) or removes `written`. `properties` are set on the table too.
+// REQUIRES: next.field_ids match next.schema.
+struct PreparedCommit {
+  CommittedTable table;              // the state after the commit
+  std::vector<std::string> written;  // every file written (absolute paths)
+};
+PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& base,
+                           Snapshot next, int64_t now_ms,
+                           const std::map<std::string, std::string>& properties = {});
+
+// The files of the table directory that the committed state still needs: its metadata file
+// and the previous ones its metadata log keeps, the manifest lists and manifests of the
+// snapshots it keeps, and their data files (paths relative to `table_dir`).
+std::set<std::string> ReferencedFiles(const std::string& table_dir, const CommittedTable& table);
+
+// The bucket of a data file named "part-<id>-b<bucket>.parquet", or -1.
+int BucketOfDataFile(const std::string& path);
+
+}  // namespace sluice

@@ -1,0 +1,114 @@
+"""Checks a Sluice warehouse against the Iceberg v2 spec with tools independent of Sluice:
+the SQL catalog read with Python's sqlite3 (as PyIceberg's SqlCatalog and Iceberg Java's
+JdbcCatalog read it), each table's metadata JSON for the fields the spec requires, and every
+manifest list and manifest of the current snapshot read with Debian's python3-avro, with the
+spec's field ids. Prints one line per table: "<namespace>.<table> rows=<n> files=<n>".
+
+  check_warehouse.py DIR
+"""
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import warnings
+
+import avro.datafile
+import avro.io
+
+warnings.simplefilter("ignore")  # python3-avro warns about Iceberg's "map" logical type
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+REQUIRED_METADATA = [
+    "format-version", "table-uuid", "location", "last-sequence-number", "last-updated-ms",
+    "last-column-id", "schemas", "current-schema-id", "partition-specs", "default-spec-id",
+    "last-partition-id", "sort-orders", "default-sort-order-id",
+]
+REQUIRED_SNAPSHOT = ["snapshot-id", "sequence-number", "timestamp-ms", "manifest-list", "summary"]
+
+
+def fail(why):
+    print("FAIL:", why)
+    sys.exit(1)
+
+
+def check_ids(kind, path):
+    out = subprocess.run([sys.executable, os.path.join(HERE, "check_avro_ids.py"), kind, path],
+                         capture_output=True, text=True)
+    if out.returncode != 0 or "all field ids present" not in out.stdout:
+        fail(f"{path}: {out.stdout} {out.stderr}")
+
+
+def read_avro(path):
+    with open(path, "rb") as f:
+        return list(avro.datafile.DataFileReader(f, avro.io.DatumReader()))
+
+
+def check_table(ns, name, location, previous):
+    with open(location) as f:
+        m = json.load(f)
+    for key in REQUIRED_METADATA:
+        if key not in m:
+            fail(f"{location} lacks {key}")
+    if m["format-version"] != 2:
+        fail(f"{location}: format-version {m['format-version']}")
+    schema = next(s for s in m["schemas"] if s["schema-id"] == m["current-schema-id"])
+    ids = [f["id"] for f in schema["fields"]]
+    if len(set(ids)) != len(ids) or max(ids, default=0) > m["last-column-id"]:
+        fail(f"{location}: bad field ids {ids}")
+    snapshots = {s["snapshot-id"]: s for s in m.get("snapshots", [])}
+    for s in snapshots.values():
+        for key in REQUIRED_SNAPSHOT:
+            if key not in s:
+                fail(f"{location}: snapshot lacks {key}")
+        if "operation" not in s["summary"]:
+            fail(f"{location}: snapshot summary lacks operation")
+        if s["sequence-number"] > m["last-sequence-number"]:
+            fail(f"{location}: snapshot sequence number beyond last-sequence-number")
+    current = m.get("current-snapshot-id", -1)
+    if m.get("refs", {}).get("main", {}).get("snapshot-id") != current:
+        fail(f"{location}: refs.main is not the current snapshot")
+    hint_dir = os.path.join(m["location"], "metadata")
+    with open(os.path.join(hint_dir, "version-hint.text")) as f:
+        if os.path.basename(location) != f"v{f.read().strip()}.metadata.json":
+            fail(f"{location}: version-hint.text names another version")
+    if previous is not None and previous not in [e["metadata-file"] for e in m["metadata-log"]]:
+        fail(f"{location}: previous_metadata_location {previous} not in the metadata log")
+    if current == -1:
+        print(f"{ns}.{name} rows=0 files=0")
+        return
+    snap = snapshots[current]
+    check_ids("list", snap["manifest-list"])
+    rows = files = 0
+    for manifest in read_avro(snap["manifest-list"]):
+        check_ids("manifest", manifest["manifest_path"])
+        for entry in read_avro(manifest["manifest_path"]):
+            if entry["status"] == 2:
+                continue
+            df = entry["data_file"]
+            if not os.path.exists(df["file_path"]):
+                fail(f"{location}: data file {df['file_path']} is missing")
+            if os.path.getsize(df["file_path"]) != df["file_size_in_bytes"]:
+                fail(f"{df['file_path']}: file_size_in_bytes is wrong")
+            rows += df["record_count"]
+            files += 1
+    if str(rows) != snap["summary"].get("total-records"):
+        fail(f"{location}: total-records {snap['summary'].get('total-records')} but {rows} rows")
+    print(f"{ns}.{name} rows={rows} files={files}")
+
+
+def main(root):
+    db = sqlite3.connect(os.path.join(root, "catalog.db"))
+    namespaces = {r[0] for r in db.execute(
+        "SELECT namespace FROM iceberg_namespace_properties WHERE catalog_name = 'sluice'")}
+    for ns, name, location, previous in db.execute(
+            "SELECT table_namespace, table_name, metadata_location, previous_metadata_location "
+            "FROM iceberg_tables WHERE catalog_name = 'sluice' ORDER BY 1, 2"):
+        if ns not in namespaces:
+            fail(f"namespace {ns} of table {name} is not in iceberg_namespace_properties")
+        check_table(ns, name, location, previous)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
