@@ -1,6 +1,18 @@
 #include "shuffle/map_output_writer.h"
 
+#include <algorithm>
+
 namespace sluice {
+
+namespace {
+
+// Rows that still fit `builder` (made with the default kBatchSize rows) before it is full:
+// an append past that grows (copies) every column and leaves half the new room unused.
+size_t Room(const BatchBuilder& builder) {
+  return builder.num_rows() >= kBatchSize ? 0 : kBatchSize - builder.num_rows();
+}
+
+}  // namespace
 
 MapOutputWriter::MapOutputWriter(const Schema& schema, std::unique_ptr<Partitioner> partitioner,
                                  ShuffleWriter* writer, bool track_keys)
@@ -22,9 +34,13 @@ void MapOutputWriter::Write(const Batch& batch) {
   if (keys_) keys_->Add(partitioner_->row_hashes()->data(), batch.num_rows());
   for (int p = 0; p < n; p++) {
     const auto& sel = selections_[p];
-    if (sel.empty()) continue;
-    builders_[p].AppendSelected(batch, sel.data(), sel.size());
-    if (builders_[p].Full()) writer_->Write(p, builders_[p].Finish());
+    // Batches of exactly kBatchSize rows (see Room).
+    for (size_t done = 0; done < sel.size();) {
+      const size_t take = std::min(sel.size() - done, Room(builders_[p]));
+      builders_[p].AppendSelected(batch, sel.data() + done, take);
+      done += take;
+      if (builders_[p].Full()) writer_->Write(p, builders_[p].Finish());
+    }
   }
 }
 
@@ -41,8 +57,12 @@ void MapOutputWriter::Route(int p, const Batch& batch) {
     writer_->Write(p, batch);
     return;
   }
-  builders_[p].Append(batch, 0, batch.num_rows());
-  if (builders_[p].Full()) writer_->Write(p, builders_[p].Finish());
+  for (size_t done = 0; done < batch.num_rows();) {
+    const size_t take = std::min(batch.num_rows() - done, Room(builders_[p]));
+    builders_[p].Append(batch, done, take);
+    done += take;
+    if (builders_[p].Full()) writer_->Write(p, builders_[p].Finish());
+  }
 }
 
 }  // namespace sluice
