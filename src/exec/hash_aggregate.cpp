@@ -310,15 +310,30 @@ class HashAggregateStream : public BatchStream {
     const size_t n = batch.num_rows();
     std::vector<ColumnPtr> columns;
     for (const auto& g : op_.groups()) columns.push_back(Evaluate(*g, batch));
-    AggregateStates row_states(FunctionsOf(op_.aggregates()), nullptr);
-    row_states.AddGroups(n);
+    std::unique_ptr<AggregateStates> row_states;
     for (size_t a = 0; a < op_.aggregates().size(); a++) {
       const AggregateFunction& fn = *op_.aggregates()[a]->aggregate;
-      row_states.RangePointers(0, n, a, &pointers_);
       args_.clear();
       for (const auto& arg : aggregate_args_[a]) args_.push_back(Evaluate(*arg, batch));
-      fn.Update(pointers_.data(), args_, n);
-      SerializeStates(fn, n, &columns);
+      std::vector<std::shared_ptr<Column>> outs;
+      std::vector<Column*> raw;
+      for (const auto& t : fn.state_types()) {
+        outs.push_back(Column::Make(t, n));
+        raw.push_back(outs.back().get());
+      }
+      if (!fn.SerializeRows(args_, n, raw)) {
+        if (row_states == nullptr) {
+          row_states = std::make_unique<AggregateStates>(FunctionsOf(op_.aggregates()), nullptr);
+          row_states->AddGroups(n);
+        }
+        row_states->RangePointers(0, n, a, &pointers_);
+        fn.Update(pointers_.data(), args_, n);
+        fn.Serialize(pointers_.data(), n, raw);
+      }
+      for (auto& c : outs) {
+        c->set_size(n);
+        columns.push_back(std::move(c));
+      }
     }
     return Batch(std::move(columns), n);
   }

@@ -47,6 +47,14 @@ class AggregateFunction {
   // each with capacity for n more rows; the caller sets sizes).
   virtual void Serialize(const uint8_t* const* states, size_t n,
                          const std::vector<Column*>& out) const = 0;
+  // The serialized states of one-row groups, straight from the input rows: appends, for each
+  // row i < n of `args`, what Initialize, Update of that row alone and Serialize would (a
+  // partial aggregate that passes rows through calls this). Returns false, writing
+  // nothing, when the function has no such shortcut.
+  virtual bool SerializeRows(const std::vector<ColumnPtr>& args, size_t n,
+                             const std::vector<Column*>& out) const {
+    return false;
+  }
   // Writes the final value of states[i] into row `first_row + i` of `out`.
   virtual void Finalize(const uint8_t* const* states, size_t n, Column* out,
                         size_t first_row) const = 0;

@@ -37,6 +37,12 @@ class CountStarAggregate : public AggregateFunction {
     int64_t* data = out->data<int64_t>() + first_row;
     for (size_t i = 0; i < n; i++) data[i] = StateAt<int64_t>(states, i);
   }
+  bool SerializeRows(const std::vector<ColumnPtr>& args, size_t n,
+                     const std::vector<Column*>& out) const override {
+    int64_t* data = out[0]->data<int64_t>() + out[0]->size();
+    for (size_t i = 0; i < n; i++) data[i] = args.empty() || ValidAt(*args[0], i) ? 1 : 0;
+    return true;
+  }
 };
 
 // count(x): counts non-NULL rows of any type.
@@ -106,6 +112,20 @@ class SumAggregate : public AggregateFunction {
                  const std::vector<Column*>& out) const override {
     Finalize(states, n, out[0], out[0]->size());
   }
+  bool SerializeRows(const std::vector<ColumnPtr>& args, size_t n,
+                     const std::vector<Column*>& out) const override {
+    Column& col = *out[0];
+    const size_t first = col.size();
+    Acc* data = col.data<Acc>() + first;
+    for (size_t i = 0; i < n; i++) {
+      if (ValidAt(*args[0], i)) {
+        data[i] = static_cast<Acc>(ValueAt<In>(*args[0], i));
+      } else {
+        WriteNull<Acc>(&col, first + i);
+      }
+    }
+    return true;
+  }
   void Finalize(const uint8_t* const* states, size_t n, Column* out,
                 size_t first_row) const override {
     Acc* data = out->data<Acc>();
@@ -173,6 +193,17 @@ class AvgAggregate : public AggregateFunction {
       sums[i] = s.sum;
       counts[i] = s.count;
     }
+  }
+  bool SerializeRows(const std::vector<ColumnPtr>& args, size_t n,
+                     const std::vector<Column*>& out) const override {
+    Acc* sums = out[0]->data<Acc>() + out[0]->size();
+    int64_t* counts = out[1]->data<int64_t>() + out[1]->size();
+    for (size_t i = 0; i < n; i++) {
+      const bool valid = ValidAt(*args[0], i);
+      sums[i] = valid ? static_cast<Acc>(ValueAt<In>(*args[0], i)) : Acc{};
+      counts[i] = valid ? 1 : 0;
+    }
+    return true;
   }
   void Finalize(const uint8_t* const* states, size_t n, Column* out,
                 size_t first_row) const override {

@@ -80,6 +80,9 @@ struct NumericCastSpec {
   int to_precision = 0;
   int to_scale = 0;
   int64_t lo = 0, hi = 0;  // integer targets
+  // DECIMAL targets with to_scale >= from_scale: the value times `factor` must stay within
+  // +-`bound` * factor (precomputed: a 128-bit division per row costs more than the cast).
+  int128_t factor = 1, bound = 0;
 };
 
 template <typename A, typename R>
@@ -115,6 +118,11 @@ bool NumericCast(const NumericCastSpec& s, const A& a, R& r) {
         r = R(DecimalToDouble(v, s.from_scale));
         return true;
       case TypeId::kDecimal: {
+        if (s.to_scale >= s.from_scale) {
+          if (v > s.bound || v < -s.bound) return false;
+          r = R(v * s.factor);
+          return true;
+        }
         int128_t out = 0;
         const bool ok = TryRescaleDecimal(v, s.from_scale, s.to_scale, s.to_precision, &out);
         r = R(out);
@@ -145,11 +153,33 @@ ScalarKernel NumericCastKernel(const LogicalType& from, const LogicalType& to, b
           });
         }
       }
+      // DECIMAL to a DECIMAL with at least as many integer and fraction digits (the
+      // binder's widening before arithmetic): every value fits, so a multiply by a constant
+      // power of ten, without the per-row range check.
+      // (std::is_integral_v is false for int128_t in strict C++20.)
+      constexpr auto is_int = []<typename T>() {
+        return std::is_integral_v<T> || std::is_same_v<T, int128_t>;
+      };
+      if constexpr (is_int.template operator()<A>() && is_int.template operator()<R>()) {
+        if (from.id() == TypeId::kDecimal && to.id() == TypeId::kDecimal &&
+            to.scale() >= from.scale() &&
+            to.precision() - to.scale() >= from.precision() - from.scale()) {
+          const auto factor = static_cast<R>(Pow10(to.scale() - from.scale()));
+          return CastLoop<A, R>(from, to, try_cast, [factor](A a, R& r) {
+            r = static_cast<R>(a) * factor;
+            return true;
+          });
+        }
+      }
       NumericCastSpec spec;
       spec.from_scale = from.id() == TypeId::kDecimal ? from.scale() : 0;
       spec.to = to.id();
       spec.to_precision = to.precision();
       spec.to_scale = to.scale();
+      if (to.id() == TypeId::kDecimal && spec.to_scale >= spec.from_scale) {
+        spec.factor = Pow10(spec.to_scale - spec.from_scale);
+        spec.bound = MaxDecimalValue(spec.to_precision) / spec.factor;
+      }
       if (to.IsInteger()) {
         spec.lo = IntegerTypeMin(to.id());
         spec.hi = IntegerTypeMax(to.id());

@@ -4,6 +4,16 @@
 
 namespace sluice {
 
+namespace {
+
+// Rows that still fit `builder` (made with the default kBatchSize rows) before it is full:
+// an append past that grows (copies) every column and leaves half the new room unused.
+size_t Room(const BatchBuilder& builder) {
+  return builder.num_rows() >= kBatchSize ? 0 : kBatchSize - builder.num_rows();
+}
+
+}  // namespace
+
 MapOutputWriter::MapOutputWriter(const Schema& schema, std::unique_ptr<Partitioner> partitioner,
                                  ShuffleWriter* writer, bool track_keys)
     : partitioner_(std::move(partitioner)), writer_(writer) {
@@ -24,11 +34,9 @@ void MapOutputWriter::Write(const Batch& batch) {
   if (keys_) keys_->Add(partitioner_->row_hashes()->data(), batch.num_rows());
   for (int p = 0; p < n; p++) {
     const auto& sel = selections_[p];
-    size_t done = 0;
-    while (done < sel.size()) {
-      // Fill the builder exactly to its target: an append past it would grow (copy and
-      // first-touch) every column of the batch being built.
-      const size_t take = std::min(sel.size() - done, kBatchSize - builders_[p].num_rows());
+    // Batches of exactly kBatchSize rows (see Room).
+    for (size_t done = 0; done < sel.size();) {
+      const size_t take = std::min(sel.size() - done, Room(builders_[p]));
       builders_[p].AppendSelected(batch, sel.data() + done, take);
       done += take;
       if (builders_[p].Full()) writer_->Write(p, builders_[p].Finish());
@@ -49,9 +57,8 @@ void MapOutputWriter::Route(int p, const Batch& batch) {
     writer_->Write(p, batch);
     return;
   }
-  size_t done = 0;
-  while (done < batch.num_rows()) {
-    const size_t take = std::min(batch.num_rows() - done, kBatchSize - builders_[p].num_rows());
+  for (size_t done = 0; done < batch.num_rows();) {
+    const size_t take = std::min(batch.num_rows() - done, Room(builders_[p]));
     builders_[p].Append(batch, done, take);
     done += take;
     if (builders_[p].Full()) writer_->Write(p, builders_[p].Finish());
