@@ -117,6 +117,7 @@ void RegisterBuiltinFunctions() {
     RegisterLikeFunctions(r);
     RegisterMathFunctions(r);
     RegisterDateTimeFunctions(r);
+    RegisterJsonFunctions(r);
     RegisterAggregateFunctions();
   });
 }

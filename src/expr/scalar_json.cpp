@@ -1,0 +1,240 @@
+#include <optional>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "common/json_document.h"
+#include "expr/json_path.h"
+#include "expr/kernel_util.h"
+#include "expr/scalar_functions.h"
+
+// The JSON functions over JSON text (JSON is VARCHAR, as DuckDB's JSON type is an alias of
+// it): json_extract / -> , json_extract_string / ->>, json_array_length, json_type,
+// json_valid, json_exists, json, to_json, json_quote, json_object, json_array.
+namespace sluice {
+
+namespace {
+
+using kernel::ArgReader;
+constexpr TypeId kVarchar = TypeId::kVarchar;
+
+// What a path function makes of the value found (nullptr: the path names nothing) at row i;
+// false makes the row NULL.
+using PathOp = std::function<bool(const JsonNode* found, Column& out, size_t i)>;
+
+std::optional<BoundScalar> ResolvePathFunction(const std::vector<ExprPtr>& args,
+                                               bool path_optional, LogicalType result,
+                                               PathOp op) {
+  if (args.size() != 2 && !(path_optional && args.size() == 1)) return std::nullopt;
+  if (!kernel::ImplicitlyCastable(*args[0], kVarchar)) return std::nullopt;
+  std::vector<LogicalType> params = {kVarchar};
+  bool integer_path = false;
+  std::optional<JsonPath> constant_path;
+  if (args.size() == 2) {
+    const LogicalType& t = args[1]->type;
+    integer_path = t.IsInteger();
+    if (!integer_path && !kernel::ImplicitlyCastable(*args[1], kVarchar)) return std::nullopt;
+    params.push_back(integer_path ? LogicalType(TypeId::kBigInt) : LogicalType(kVarchar));
+    if (const Value* literal = kernel::LiteralArg(args, 1)) {
+      constant_path = integer_path ? JsonPath::Index(literal->GetInt())
+                                   : JsonPath::Parse(literal->GetString());
+    }
+  } else {
+    constant_path = JsonPath::Parse("");
+  }
+  ScalarKernel k = [result, op, integer_path, constant_path](const std::vector<ColumnPtr>& cols,
+                                                             size_t n) {
+    ArgReader json(*cols[0]);
+    std::optional<ArgReader> path;
+    if (cols.size() == 2) path.emplace(*cols[1]);
+    return kernel::RowExec(result, cols, n, [&](size_t i, Column& out) {
+      const JsonNode doc = ParseJsonOrThrow(json.Get<StringView>(i).view());
+      if (constant_path) return op(constant_path->Find(doc), out, i);
+      const JsonPath p = integer_path ? JsonPath::Index(path->Get<int64_t>(i))
+                                      : JsonPath::Parse(path->Get<StringView>(i).view());
+      return op(p.Find(doc), out, i);
+    });
+  };
+  return BoundScalar{result, params, std::move(k)};
+}
+
+void SetString(Column& out, size_t i, const std::string& s) {
+  out.data<StringView>()[i] = out.AddString(s);
+}
+
+bool ExtractJson(const JsonNode* found, Column& out, size_t i) {
+  if (found == nullptr) return false;
+  std::string text;
+  WriteJson(*found, &text);
+  SetString(out, i, text);
+  return true;
+}
+
+bool ExtractString(const JsonNode* found, Column& out, size_t i) {
+  if (found == nullptr || found->kind == JsonNode::Kind::kNull) return false;
+  if (found->kind == JsonNode::Kind::kString) {
+    SetString(out, i, found->text);
+    return true;
+  }
+  return ExtractJson(found, out, i);
+}
+
+// DuckDB's json_type names.
+const char* JsonTypeName(const JsonNode& node) {
+  switch (node.kind) {
+    case JsonNode::Kind::kNull: return "NULL";
+    case JsonNode::Kind::kTrue:
+    case JsonNode::Kind::kFalse: return "BOOLEAN";
+    case JsonNode::Kind::kNumber:
+      if (node.IsFloat()) return "DOUBLE";
+      return node.text[0] == '-' ? "BIGINT" : "UBIGINT";
+    case JsonNode::Kind::kString: return "VARCHAR";
+    case JsonNode::Kind::kArray: return "ARRAY";
+    case JsonNode::Kind::kObject: return "OBJECT";
+  }
+  return "NULL";
+}
+
+// Appends the JSON form of one SQL value (numbers as numbers, text and temporal values as
+// strings, NULL as null).
+void AppendValueJson(const Value& v, std::string* out) {
+  if (v.is_null()) {
+    out->append("null");
+    return;
+  }
+  switch (v.type().id()) {
+    case TypeId::kBoolean: out->append(v.GetBool() ? "true" : "false"); break;
+    case TypeId::kTinyInt:
+    case TypeId::kSmallInt:
+    case TypeId::kInteger:
+    case TypeId::kBigInt: out->append(std::to_string(v.GetInt())); break;
+    case TypeId::kDouble: AppendJsonDouble(v.GetDouble(), out); break;
+    case TypeId::kDecimal: AppendJsonDouble(v.CastTo(TypeId::kDouble).GetDouble(), out); break;
+    default: AppendJsonQuoted(v.ToString(), out);
+  }
+}
+
+// A function of any arguments whose result is built from the arguments' Values row by row;
+// NULL arguments reach `fn` (json_array, json_object) unless `null_in_null_out`.
+template <typename Fn>
+ScalarKernel ValuesKernel(bool null_in_null_out, Fn fn) {
+  return [null_in_null_out, fn](const std::vector<ColumnPtr>& cols, size_t n) {
+    auto body = [&](size_t i, Column& out) {
+      std::vector<Value> values;
+      for (const auto& c : cols) values.push_back(c->GetValue(c->is_constant() ? 0 : i));
+      std::string text;
+      if (!fn(values, &text)) return false;
+      SetString(out, i, text);
+      return true;
+    };
+    if (null_in_null_out) return kernel::RowExec(kVarchar, cols, n, body);
+    return kernel::RowExecAll(kVarchar, cols, n, body);
+  };
+}
+
+std::vector<LogicalType> TypesOf(const std::vector<ExprPtr>& args) {
+  std::vector<LogicalType> types;
+  for (const auto& a : args) types.push_back(a->type);
+  return types;
+}
+
+}  // namespace
+
+void RegisterJsonFunctions(FunctionRegistry& r) {
+  const std::string path_sig = "(JSON, VARCHAR | BIGINT)";
+  for (const char* name : {"json_extract", "json_extract_path", "->"}) {
+    r.AddScalar(name, [](const std::vector<ExprPtr>& args) {
+      return ResolvePathFunction(args, false, kVarchar, ExtractJson);
+    }, std::string("json_extract") + path_sig);
+  }
+  for (const char* name : {"json_extract_string", "json_extract_path_text", "->>"}) {
+    r.AddScalar(name, [](const std::vector<ExprPtr>& args) {
+      return ResolvePathFunction(args, false, kVarchar, ExtractString);
+    }, std::string("json_extract_string") + path_sig);
+  }
+  r.AddScalar("json_array_length", [](const std::vector<ExprPtr>& args) {
+    return ResolvePathFunction(args, true, TypeId::kBigInt,
+                               [](const JsonNode* found, Column& out, size_t i) {
+      if (found == nullptr) return false;
+      out.data<int64_t>()[i] = found->kind == JsonNode::Kind::kArray
+                                   ? static_cast<int64_t>(found->elements.size()) : 0;
+      return true;
+    });
+  }, "json_array_length(JSON[, VARCHAR])");
+  r.AddScalar("json_type", [](const std::vector<ExprPtr>& args) {
+    return ResolvePathFunction(args, true, kVarchar, [](const JsonNode* found, Column& out,
+                                                        size_t i) {
+      if (found == nullptr) return false;
+      out.data<StringView>()[i] = StringView(std::string_view(JsonTypeName(*found)));
+      return true;
+    });
+  }, "json_type(JSON[, VARCHAR])");
+  r.AddScalar("json_exists", [](const std::vector<ExprPtr>& args) {
+    return ResolvePathFunction(args, false, TypeId::kBoolean,
+                               [](const JsonNode* found, Column& out, size_t i) {
+      out.data<uint8_t>()[i] = found != nullptr;
+      return true;
+    });
+  }, "json_exists(JSON, VARCHAR)");
+  r.AddScalar("json", [](const std::vector<ExprPtr>& args) {
+    return ResolvePathFunction(args, true, kVarchar, ExtractJson);
+  }, "json(VARCHAR)");
+  r.AddScalar("json_valid", kernel::FixedSignature({kVarchar}, TypeId::kBoolean,
+      [](const std::vector<ColumnPtr>& cols, size_t n) {
+        ArgReader json(*cols[0]);
+        return kernel::RowExec(TypeId::kBoolean, cols, n, [&](size_t i, Column& out) {
+          JsonNode node;
+          JsonParseError error;
+          out.data<uint8_t>()[i] = ParseJson(json.Get<StringView>(i).view(), &node, &error);
+          return true;
+        });
+      }), "json_valid(VARCHAR)");
+  for (const char* name : {"to_json", "json_quote"}) {
+    r.AddScalar(name, [](const std::vector<ExprPtr>& args) -> std::optional<BoundScalar> {
+      if (args.size() != 1) return std::nullopt;
+      return BoundScalar{kVarchar, TypesOf(args),
+                         ValuesKernel(true, [](const std::vector<Value>& v, std::string* out) {
+                           AppendValueJson(v[0], out);
+                           return true;
+                         })};
+    }, std::string(name) + "(ANY)");
+  }
+  r.AddScalar("json_array", [](const std::vector<ExprPtr>& args) -> std::optional<BoundScalar> {
+    return BoundScalar{kVarchar, TypesOf(args),
+                       ValuesKernel(false, [](const std::vector<Value>& v, std::string* out) {
+                         out->push_back('[');
+                         for (size_t i = 0; i < v.size(); i++) {
+                           if (i > 0) out->push_back(',');
+                           AppendValueJson(v[i], out);
+                         }
+                         out->push_back(']');
+                         return true;
+                       })};
+  }, "json_array(ANY, ...)");
+  r.AddScalar("json_object", [](const std::vector<ExprPtr>& args) -> std::optional<BoundScalar> {
+    if (args.size() % 2 != 0) return std::nullopt;
+    std::vector<LogicalType> types = TypesOf(args);
+    for (size_t i = 0; i < args.size(); i += 2) {
+      if (!kernel::ImplicitlyCastable(*args[i], kVarchar)) return std::nullopt;
+      types[i] = kVarchar;
+    }
+    return BoundScalar{kVarchar, types,
+                       ValuesKernel(false, [](const std::vector<Value>& v, std::string* out) {
+                         out->push_back('{');
+                         for (size_t i = 0; i < v.size(); i += 2) {
+                           if (v[i].is_null()) {
+                             throw InvalidInputError("json_object() keys can not be NULL");
+                           }
+                           if (i > 0) out->push_back(',');
+                           AppendJsonQuoted(v[i].GetString(), out);
+                           out->push_back(':');
+                           AppendValueJson(v[i + 1], out);
+                         }
+                         out->push_back('}');
+                         return true;
+                       })};
+  }, "json_object(VARCHAR, ANY, ...)");
+}
+
+}  // namespace sluice
