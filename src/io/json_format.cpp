@@ -1,5 +1,6 @@
 #include "io/json_format.h"
 
+#include "common/strings.h"
 #include "io/json_writer.h"
 
 namespace sluice {
@@ -17,10 +18,11 @@ const std::vector<OptionSpec>& JsonFormat::read_options() const {
       {"maximum_object_size", T::kInteger, "67108864", "longest line accepted, in bytes", {}, {}},
       {"format",
        T::kString,
-       "newline_delimited",
-       "newline-delimited objects (the only one)",
+       "auto",
+       "record layout: newline_delimited (nd), array (one top-level array), unstructured "
+       "(pretty-printed objects), or auto (decided per file)",
        {},
-       {"auto", "newline_delimited", "nd"}},
+       {"auto", "newline_delimited", "nd", "array", "unstructured"}},
       {"auto_detect", T::kBoolean, "true", "detection is always on", {}, {}},
       {"hive_partitioning", T::kBoolean, "", "key=value directories become columns (auto)", {}, {}},
   };
@@ -32,10 +34,18 @@ const std::vector<OptionSpec>& JsonFormat::write_options() const {
   return specs;
 }
 
+JsonRecordFormat ParseJsonRecordFormat(const std::string& name) {
+  if (name == "newline_delimited" || name == "nd") return JsonRecordFormat::kNewlineDelimited;
+  if (name == "array") return JsonRecordFormat::kArray;
+  if (name == "unstructured") return JsonRecordFormat::kUnstructured;
+  return JsonRecordFormat::kAuto;
+}
+
 JsonReadOptions JsonFormat::ReadOptionsFrom(const OptionValues& o) {
   JsonReadOptions options;
   options.sample_rows = o.Int("sample_size");
   options.max_line_size = o.Int("maximum_object_size");
+  options.format = ParseJsonRecordFormat(ToLower(o.String("format")));
   if (o.Has("columns")) {
     Schema schema;
     for (auto& [n, t] : o.Columns("columns")) schema.Add(Field{n, t, true, ""});

@@ -5,7 +5,7 @@
 
 namespace sluice {
 
-// JSON lines (newline-delimited objects) as a FileFormat.
+// JSON objects (newline-delimited, a top-level array, or pretty-printed) as a FileFormat.
 class JsonFormat : public FileFormat {
  public:
   std::string name() const override { return "json"; }
@@ -25,5 +25,8 @@ class JsonFormat : public FileFormat {
 
   static JsonReadOptions ReadOptionsFrom(const OptionValues& options);
 };
+
+// The JsonRecordFormat a `format` option value names (one of the option's choices).
+JsonRecordFormat ParseJsonRecordFormat(const std::string& name);
 
 }  // namespace sluice
