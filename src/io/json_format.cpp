@@ -1,5 +1,6 @@
 #include "io/json_format.h"
 
+#include "common/error.h"
 #include "common/strings.h"
 #include "io/json_writer.h"
 
@@ -23,7 +24,8 @@ const std::vector<OptionSpec>& JsonFormat::read_options() const {
        "(pretty-printed objects), or auto (decided per file)",
        {},
        {"auto", "newline_delimited", "nd", "array", "unstructured"}},
-      {"auto_detect", T::kBoolean, "true", "detection is always on", {}, {}},
+      {"auto_detect", T::kBoolean, "true",
+       "infer columns and types from a sample; false requires columns", {}, {}},
       {"hive_partitioning", T::kBoolean, "", "key=value directories become columns (auto)", {}, {}},
   };
   return specs;
@@ -46,6 +48,11 @@ JsonReadOptions JsonFormat::ReadOptionsFrom(const OptionValues& o) {
   options.sample_rows = o.Int("sample_size");
   options.max_line_size = o.Int("maximum_object_size");
   options.format = ParseJsonRecordFormat(ToLower(o.String("format")));
+  if (o.Has("auto_detect") && !o.Bool("auto_detect") && !o.Has("columns")) {
+    throw BindError(
+        "When auto_detect=false, read_json requires columns to be specified through the "
+        "\"columns\" parameter.");
+  }
   if (o.Has("columns")) {
     Schema schema;
     for (auto& [n, t] : o.Columns("columns")) schema.Add(Field{n, t, true, ""});
