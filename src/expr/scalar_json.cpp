@@ -143,12 +143,12 @@ std::vector<LogicalType> TypesOf(const std::vector<ExprPtr>& args) {
 
 void RegisterJsonFunctions(FunctionRegistry& r) {
   const std::string path_sig = "(JSON, VARCHAR | BIGINT)";
-  for (const char* name : {"json_extract", "json_extract_path", "->"}) {
+  for (const char* name : {"json_extract", "json_extract_path"}) {
     r.AddScalar(name, [](const std::vector<ExprPtr>& args) {
       return ResolvePathFunction(args, false, kVarchar, ExtractJson);
     }, std::string("json_extract") + path_sig);
   }
-  for (const char* name : {"json_extract_string", "json_extract_path_text", "->>"}) {
+  for (const char* name : {"json_extract_string", "json_extract_path_text"}) {
     r.AddScalar(name, [](const std::vector<ExprPtr>& args) {
       return ResolvePathFunction(args, false, kVarchar, ExtractString);
     }, std::string("json_extract_string") + path_sig);
