@@ -99,35 +99,4 @@ JsonPath JsonPath::Parse(std::string_view text) {
   return path;
 }
 
-const JsonNode* JsonPath::Find(const JsonNode& root) const {
-  const JsonNode* node = &root;
-  for (const Step& step : steps_) {
-    if (step.kind == Step::Kind::kKey) {
-      node = node->Find(step.key);
-    } else if (step.kind == Step::Kind::kPointer && node->kind == JsonNode::Kind::kObject) {
-      node = node->Find(step.key);
-    } else {
-      int64_t index = step.index;
-      if (step.kind == Step::Kind::kPointer && !ParseInt(step.key, &index)) return nullptr;
-      if (node->kind != JsonNode::Kind::kArray) return nullptr;
-      const int64_t size = static_cast<int64_t>(node->elements.size());
-      if (index < 0) index += size;
-      if (index < 0 || index >= size) return nullptr;
-      node = &node->elements[static_cast<size_t>(index)];
-    }
-    if (node == nullptr) return nullptr;
-  }
-  return node;
-}
-
-JsonNode ParseJsonOrThrow(std::string_view text) {
-  JsonNode node;
-  JsonParseError error;
-  if (!ParseJson(text, &node, &error)) {
-    throw InvalidInputError(fmt::format("Malformed JSON at byte {} of input: {}.  Input: \"{}\"",
-                                        error.offset, error.message, text));
-  }
-  return node;
-}
-
 }  // namespace sluice

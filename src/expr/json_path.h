@@ -5,7 +5,6 @@
 #include <string_view>
 #include <vector>
 
-#include "common/json_document.h"
 
 namespace sluice {
 
@@ -13,26 +12,24 @@ namespace sluice {
 //   '$.a.b[2]', '$."key with spaces"', '$.list[#-1]' or '$.list[-1]' (from the end),
 //   '/a/0' (a JSON pointer), 'key' (any other text: one member name), '' (the value itself),
 //   or an integer (an array index). Wildcards ('*') are not supported (an error says so).
+// One step of a JsonPath.
+struct JsonPathStep {
+  enum class Kind : uint8_t { kKey, kIndex, kPointer } kind = Kind::kKey;
+  std::string key;    // kKey, kPointer (an index when the value is an array)
+  int64_t index = 0;  // kIndex: >= 0 from the start, < 0 from the end
+};
+
 class JsonPath {
  public:
   // Throws InvalidInputError ("JSON path error near '...'") for a malformed '$' path.
   static JsonPath Parse(std::string_view text);
   static JsonPath Index(int64_t index);
 
-  // The value the path names inside `root`, or nullptr when it has none.
-  const JsonNode* Find(const JsonNode& root) const;
+  const std::vector<JsonPathStep>& steps() const { return steps_; }
 
  private:
-  struct Step {
-    enum class Kind : uint8_t { kKey, kIndex, kPointer } kind = Kind::kKey;
-    std::string key;      // kKey, kPointer (an index when the value is an array)
-    int64_t index = 0;    // kIndex: >= 0 from the start, < 0 from the end
-  };
+  using Step = JsonPathStep;
   std::vector<Step> steps_;
 };
-
-// Parses `text` as one JSON value; throws InvalidInputError naming the byte and the input
-// (DuckDB's "Malformed JSON at byte ..." message) when it is not JSON.
-JsonNode ParseJsonOrThrow(std::string_view text);
 
 }  // namespace sluice

@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/json_document.h"
 #include "expr/json_path.h"
+#include "expr/json_scan.h"
 #include "expr/kernel_util.h"
 #include "expr/scalar_functions.h"
 
@@ -19,9 +20,10 @@ namespace {
 using kernel::ArgReader;
 constexpr TypeId kVarchar = TypeId::kVarchar;
 
-// What a path function makes of the value found (nullptr: the path names nothing) at row i;
-// false makes the row NULL.
-using PathOp = std::function<bool(const JsonNode* found, Column& out, size_t i)>;
+// What a path function makes of the text of the value found (nullopt: the path names
+// nothing) at row i; false makes the row NULL. `scratch` is a buffer reused across rows.
+using Found = std::optional<std::string_view>;
+using PathOp = std::function<bool(const Found& found, Column& out, size_t i, std::string& scratch)>;
 
 std::optional<BoundScalar> ResolvePathFunction(const std::vector<ExprPtr>& args,
                                                bool path_optional, LogicalType result,
@@ -48,52 +50,76 @@ std::optional<BoundScalar> ResolvePathFunction(const std::vector<ExprPtr>& args,
     ArgReader json(*cols[0]);
     std::optional<ArgReader> path;
     if (cols.size() == 2) path.emplace(*cols[1]);
+    std::string scratch;
     return kernel::RowExec(result, cols, n, [&](size_t i, Column& out) {
-      const JsonNode doc = ParseJsonOrThrow(json.Get<StringView>(i).view());
-      if (constant_path) return op(constant_path->Find(doc), out, i);
+      const std::string_view text = json.Get<StringView>(i).view();
+      if (constant_path) return op(LocateJsonPath(text, *constant_path), out, i, scratch);
       const JsonPath p = integer_path ? JsonPath::Index(path->Get<int64_t>(i))
                                       : JsonPath::Parse(path->Get<StringView>(i).view());
-      return op(p.Find(doc), out, i);
+      return op(LocateJsonPath(text, p), out, i, scratch);
     });
   };
   return BoundScalar{result, params, std::move(k)};
 }
 
-void SetString(Column& out, size_t i, const std::string& s) {
+void SetString(Column& out, size_t i, std::string_view s) {
   out.data<StringView>()[i] = out.AddString(s);
 }
 
-bool ExtractJson(const JsonNode* found, Column& out, size_t i) {
-  if (found == nullptr) return false;
-  std::string text;
-  WriteJson(*found, &text);
-  SetString(out, i, text);
+// The value's compact JSON as DuckDB prints it. Strings without escapes, literals and short
+// plain integers are already in that form; anything else is parsed and written again.
+std::string_view CompactJson(std::string_view v, std::string& scratch) {
+  const char c = v[0];
+  if (c == '"' && v.find('\\') == std::string_view::npos) return v;
+  if (c == 't' || c == 'f' || c == 'n') return v;
+  if ((c == '-' || (c >= '0' && c <= '9')) && v.size() < 19 &&
+      v.find_first_of(".eE") == std::string_view::npos && v != "-0") {
+    return v;
+  }
+  JsonNode node;
+  JsonParseError error;
+  ParseJson(v, &node, &error);  // known valid: LocateJsonPath checked it
+  scratch.clear();
+  WriteJson(node, &scratch);
+  return scratch;
+}
+
+bool ExtractJson(const Found& found, Column& out, size_t i, std::string& scratch) {
+  if (!found) return false;
+  SetString(out, i, CompactJson(*found, scratch));
   return true;
 }
 
-bool ExtractString(const JsonNode* found, Column& out, size_t i) {
-  if (found == nullptr || found->kind == JsonNode::Kind::kNull) return false;
-  if (found->kind == JsonNode::Kind::kString) {
-    SetString(out, i, found->text);
+bool ExtractString(const Found& found, Column& out, size_t i, std::string& scratch) {
+  if (!found || *found == "null") return false;
+  const std::string_view v = *found;
+  if (v[0] == '"') {
+    if (v.find('\\') == std::string_view::npos) {
+      SetString(out, i, v.substr(1, v.size() - 2));
+      return true;
+    }
+    JsonNode node;
+    JsonParseError error;
+    ParseJson(v, &node, &error);
+    SetString(out, i, node.text);
     return true;
   }
-  return ExtractJson(found, out, i);
+  return ExtractJson(found, out, i, scratch);
 }
 
-// DuckDB's json_type names.
-const char* JsonTypeName(const JsonNode& node) {
-  switch (node.kind) {
-    case JsonNode::Kind::kNull: return "NULL";
-    case JsonNode::Kind::kTrue:
-    case JsonNode::Kind::kFalse: return "BOOLEAN";
-    case JsonNode::Kind::kNumber:
-      if (node.IsFloat()) return "DOUBLE";
-      return node.text[0] == '-' ? "BIGINT" : "UBIGINT";
-    case JsonNode::Kind::kString: return "VARCHAR";
-    case JsonNode::Kind::kArray: return "ARRAY";
-    case JsonNode::Kind::kObject: return "OBJECT";
+// DuckDB's json_type name of a value's text.
+const char* JsonTypeName(std::string_view v) {
+  switch (v[0]) {
+    case '{': return "OBJECT";
+    case '[': return "ARRAY";
+    case '"': return "VARCHAR";
+    case 't':
+    case 'f': return "BOOLEAN";
+    case 'n': return "NULL";
+    default:
+      if (v.find_first_of(".eE") != std::string_view::npos) return "DOUBLE";
+      return v[0] == '-' ? "BIGINT" : "UBIGINT";
   }
-  return "NULL";
 }
 
 // Appends the JSON form of one SQL value (numbers as numbers, text and temporal values as
@@ -155,25 +181,31 @@ void RegisterJsonFunctions(FunctionRegistry& r) {
   }
   r.AddScalar("json_array_length", [](const std::vector<ExprPtr>& args) {
     return ResolvePathFunction(args, true, TypeId::kBigInt,
-                               [](const JsonNode* found, Column& out, size_t i) {
-      if (found == nullptr) return false;
-      out.data<int64_t>()[i] = found->kind == JsonNode::Kind::kArray
-                                   ? static_cast<int64_t>(found->elements.size()) : 0;
+                               [](const Found& found, Column& out, size_t i, std::string&) {
+      if (!found) return false;
+      int64_t length = 0;
+      if ((*found)[0] == '[') {
+        JsonNode node;
+        JsonParseError error;
+        ParseJson(*found, &node, &error);
+        length = static_cast<int64_t>(node.elements.size());
+      }
+      out.data<int64_t>()[i] = length;
       return true;
     });
   }, "json_array_length(JSON[, VARCHAR])");
   r.AddScalar("json_type", [](const std::vector<ExprPtr>& args) {
-    return ResolvePathFunction(args, true, kVarchar, [](const JsonNode* found, Column& out,
-                                                        size_t i) {
-      if (found == nullptr) return false;
+    return ResolvePathFunction(args, true, kVarchar, [](const Found& found, Column& out,
+                                                        size_t i, std::string&) {
+      if (!found) return false;
       out.data<StringView>()[i] = StringView(std::string_view(JsonTypeName(*found)));
       return true;
     });
   }, "json_type(JSON[, VARCHAR])");
   r.AddScalar("json_exists", [](const std::vector<ExprPtr>& args) {
     return ResolvePathFunction(args, false, TypeId::kBoolean,
-                               [](const JsonNode* found, Column& out, size_t i) {
-      out.data<uint8_t>()[i] = found != nullptr;
+                               [](const Found& found, Column& out, size_t i, std::string&) {
+      out.data<uint8_t>()[i] = found.has_value();
       return true;
     });
   }, "json_exists(JSON, VARCHAR)");
@@ -184,9 +216,7 @@ void RegisterJsonFunctions(FunctionRegistry& r) {
       [](const std::vector<ColumnPtr>& cols, size_t n) {
         ArgReader json(*cols[0]);
         return kernel::RowExec(TypeId::kBoolean, cols, n, [&](size_t i, Column& out) {
-          JsonNode node;
-          JsonParseError error;
-          out.data<uint8_t>()[i] = ParseJson(json.Get<StringView>(i).view(), &node, &error);
+          out.data<uint8_t>()[i] = IsValidJson(json.Get<StringView>(i).view());
           return true;
         });
       }), "json_valid(VARCHAR)");
