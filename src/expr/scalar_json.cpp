@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/json_document.h"
+#include "expr/json_functions.h"
 #include "expr/json_path.h"
 #include "expr/json_scan.h"
 #include "expr/kernel_util.h"
@@ -122,25 +123,6 @@ const char* JsonTypeName(std::string_view v) {
   }
 }
 
-// Appends the JSON form of one SQL value (numbers as numbers, text and temporal values as
-// strings, NULL as null).
-void AppendValueJson(const Value& v, std::string* out) {
-  if (v.is_null()) {
-    out->append("null");
-    return;
-  }
-  switch (v.type().id()) {
-    case TypeId::kBoolean: out->append(v.GetBool() ? "true" : "false"); break;
-    case TypeId::kTinyInt:
-    case TypeId::kSmallInt:
-    case TypeId::kInteger:
-    case TypeId::kBigInt: out->append(std::to_string(v.GetInt())); break;
-    case TypeId::kDouble: AppendJsonDouble(v.GetDouble(), out); break;
-    case TypeId::kDecimal: AppendJsonDouble(v.CastTo(TypeId::kDouble).GetDouble(), out); break;
-    default: AppendJsonQuoted(v.ToString(), out);
-  }
-}
-
 // A function of any arguments whose result is built from the arguments' Values row by row;
 // NULL arguments reach `fn` (json_array, json_object) unless `null_in_null_out`.
 template <typename Fn>
@@ -166,6 +148,23 @@ std::vector<LogicalType> TypesOf(const std::vector<ExprPtr>& args) {
 }
 
 }  // namespace
+
+void AppendValueJson(const Value& v, std::string* out) {
+  if (v.is_null()) {
+    out->append("null");
+    return;
+  }
+  switch (v.type().id()) {
+    case TypeId::kBoolean: out->append(v.GetBool() ? "true" : "false"); break;
+    case TypeId::kTinyInt:
+    case TypeId::kSmallInt:
+    case TypeId::kInteger:
+    case TypeId::kBigInt: out->append(std::to_string(v.GetInt())); break;
+    case TypeId::kDouble: AppendJsonDouble(v.GetDouble(), out); break;
+    case TypeId::kDecimal: AppendJsonDouble(v.CastTo(TypeId::kDouble).GetDouble(), out); break;
+    default: AppendJsonQuoted(v.ToString(), out);
+  }
+}
 
 void RegisterJsonFunctions(FunctionRegistry& r) {
   const std::string path_sig = "(JSON, VARCHAR | BIGINT)";
@@ -265,6 +264,7 @@ void RegisterJsonFunctions(FunctionRegistry& r) {
                          return true;
                        })};
   }, "json_object(VARCHAR, ANY, ...)");
+  RegisterJsonAggregates(r);
 }
 
 }  // namespace sluice
