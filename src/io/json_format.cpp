@@ -32,7 +32,10 @@ const std::vector<OptionSpec>& JsonFormat::read_options() const {
 }
 
 const std::vector<OptionSpec>& JsonFormat::write_options() const {
-  static const std::vector<OptionSpec> specs;
+  static const std::vector<OptionSpec> specs = {
+      {"array", OptionType::kBoolean, "false",
+       "write one top-level JSON array instead of one object per line", {}, {}},
+  };
   return specs;
 }
 
@@ -69,7 +72,30 @@ std::unique_ptr<DataSource> JsonFormat::OpenFiles(const std::string& path_or_glo
 std::unique_ptr<DataSink> JsonFormat::CreateFileSink(const std::string& path, const Schema& schema,
                                                      const OptionValues& options,
                                                      ThreadPool* pool) const {
-  return std::make_unique<JsonWriter>(path, schema);
+  return std::make_unique<JsonWriter>(path, schema, options.Bool("array"));
+}
+
+void JsonFormat::ConcatenateFiles(const std::vector<std::string>& parts, const std::string& path,
+                                  const Schema& schema, const OptionValues& options) const {
+  if (!options.Bool("array")) {
+    FileFormat::ConcatenateFiles(parts, path, schema, options);
+    return;
+  }
+  const auto head = static_cast<int64_t>(kJsonArrayHead.size());
+  const auto tail = static_cast<int64_t>(kJsonArrayTail.size());
+  AtomicFileWriter out(path);
+  out.Write(kJsonArrayHead);
+  bool first = true;
+  for (const std::string& part : parts) {
+    FileReader in(part);
+    const int64_t body = in.size() - head - tail;
+    if (body <= 0) continue;
+    if (!first) out.Write(kJsonArraySeparator);
+    AppendFileRange(out, in, head, body);
+    first = false;
+  }
+  out.Write(kJsonArrayTail);
+  out.Commit();
 }
 
 }  // namespace sluice

@@ -22,6 +22,9 @@ class JsonFormat : public FileFormat {
   std::unique_ptr<DataSink> CreateFileSink(const std::string& path, const Schema& schema,
                                            const OptionValues& options,
                                            ThreadPool* pool) const override;
+  // ARRAY true parts are joined into one array; JSON lines are appended.
+  void ConcatenateFiles(const std::vector<std::string>& parts, const std::string& path,
+                        const Schema& schema, const OptionValues& options) const override;
 
   static JsonReadOptions ReadOptionsFrom(const OptionValues& options);
 };
