@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -147,6 +148,63 @@ std::vector<LogicalType> TypesOf(const std::vector<ExprPtr>& args) {
   return types;
 }
 
+// RFC 7396: `patch` merged into `target` (an object patch merges member by member, a null
+// member removes the key; any other patch replaces the target).
+void MergePatch(JsonNode* target, const JsonNode& patch) {
+  if (patch.kind != JsonNode::Kind::kObject) {
+    *target = patch;
+    return;
+  }
+  if (target->kind != JsonNode::Kind::kObject) *target = JsonNode{JsonNode::Kind::kObject, "", {}, {}};
+  for (const auto& [key, value] : patch.members) {
+    auto& members = target->members;
+    auto it = std::find_if(members.begin(), members.end(),
+                           [&](const auto& m) { return m.first == key; });
+    if (value.kind == JsonNode::Kind::kNull) {
+      if (it != members.end()) members.erase(it);
+      continue;
+    }
+    if (it == members.end()) {
+      members.emplace_back(key, JsonNode{});
+      it = members.end() - 1;
+    }
+    MergePatch(&it->second, value);
+  }
+}
+
+// DuckDB's json_pretty layout: four spaces per level, empty containers inline.
+void WritePretty(const JsonNode& node, int depth, std::string* out) {
+  const bool object = node.kind == JsonNode::Kind::kObject;
+  const size_t size = object ? node.members.size() : node.elements.size();
+  if ((!object && node.kind != JsonNode::Kind::kArray) || size == 0) {
+    WriteJson(node, out);
+    return;
+  }
+  out->append(object ? "{\n" : "[\n");
+  for (size_t i = 0; i < size; i++) {
+    out->append(static_cast<size_t>(depth + 1) * 4, ' ');
+    if (object) {
+      AppendJsonQuoted(node.members[i].first, out);
+      out->append(": ");
+    }
+    WritePretty(object ? node.members[i].second : node.elements[i], depth + 1, out);
+    if (i + 1 < size) out->push_back(',');
+    out->push_back('\n');
+  }
+  out->append(static_cast<size_t>(depth) * 4, ' ');
+  out->push_back(object ? '}' : ']');
+}
+
+JsonNode ParseOrThrow(std::string_view text) {
+  JsonNode node;
+  JsonParseError error;
+  if (!ParseJson(text, &node, &error)) {
+    throw InvalidInputError(fmt::format("Malformed JSON at byte {} of input: {}.  Input: \"{}\"",
+                                        error.offset, error.message, text));
+  }
+  return node;
+}
+
 }  // namespace
 
 void AppendValueJson(const Value& v, std::string* out) {
@@ -264,6 +322,43 @@ void RegisterJsonFunctions(FunctionRegistry& r) {
                          return true;
                        })};
   }, "json_object(VARCHAR, ANY, ...)");
+  r.AddScalar("json_merge_patch", [](const std::vector<ExprPtr>& args)
+                                       -> std::optional<BoundScalar> {
+    if (args.size() < 2) return std::nullopt;
+    for (const auto& a : args) {
+      if (!kernel::ImplicitlyCastable(*a, kVarchar)) return std::nullopt;
+    }
+    ScalarKernel k = [](const std::vector<ColumnPtr>& cols, size_t n) {
+      std::vector<ArgReader> in;
+      for (const auto& c : cols) in.emplace_back(*c);
+      std::string text;
+      return kernel::RowExecAll(kVarchar, cols, n, [&](size_t i, Column& out) {
+        // A NULL target is JSON null; a NULL patch makes the result NULL (DuckDB).
+        JsonNode merged;
+        if (in[0].IsValid(i)) merged = ParseOrThrow(in[0].Get<StringView>(i).view());
+        for (size_t a = 1; a < in.size(); a++) {
+          if (!in[a].IsValid(i)) return false;
+          MergePatch(&merged, ParseOrThrow(in[a].Get<StringView>(i).view()));
+        }
+        text.clear();
+        WriteJson(merged, &text);
+        SetString(out, i, text);
+        return true;
+      });
+    };
+    return BoundScalar{kVarchar, std::vector<LogicalType>(args.size(), kVarchar), std::move(k)};
+  }, "json_merge_patch(JSON, JSON, ...)");
+  r.AddScalar("json_pretty", kernel::FixedSignature({kVarchar}, kVarchar,
+      [](const std::vector<ColumnPtr>& cols, size_t n) {
+        ArgReader json(*cols[0]);
+        std::string text;
+        return kernel::RowExec(kVarchar, cols, n, [&](size_t i, Column& out) {
+          text.clear();
+          WritePretty(ParseOrThrow(json.Get<StringView>(i).view()), 0, &text);
+          SetString(out, i, text);
+          return true;
+        });
+      }), "json_pretty(JSON)");
   RegisterJsonAggregates(r);
 }
 
