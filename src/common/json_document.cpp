@@ -9,8 +9,8 @@ namespace sluice {
 
 const JsonNode* JsonNode::Find(std::string_view key) const {
   if (kind != Kind::kObject) return nullptr;
-  for (const auto& [k, v] : members) {
-    if (k == key) return &v;
+  for (const Member& m : members) {
+    if (m.key == key) return &m.value;
   }
   return nullptr;
 }
@@ -112,8 +112,8 @@ class JsonParser {
       SkipSpace();
       if (pos_ >= text_.size() || text_[pos_] != ':') return Fail("expected ':'");
       pos_++;
-      out->members.emplace_back(std::move(key), JsonNode{});
-      if (!Value(&out->members.back().second, depth + 1)) return false;
+      out->members.push_back(JsonNode::Member{std::move(key), JsonNode{}});
+      if (!Value(&out->members.back().value, depth + 1)) return false;
       SkipSpace();
       if (pos_ < text_.size() && text_[pos_] == ',') {
         pos_++;
@@ -391,9 +391,9 @@ void WriteJson(const JsonNode& node, std::string* out) {
       out->push_back('{');
       for (size_t i = 0; i < node.members.size(); i++) {
         if (i > 0) out->push_back(',');
-        AppendJsonQuoted(node.members[i].first, out);
+        AppendJsonQuoted(node.members[i].key, out);
         out->push_back(':');
-        WriteJson(node.members[i].second, out);
+        WriteJson(node.members[i].value, out);
       }
       out->push_back('}');
       break;

@@ -4,7 +4,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace sluice {
@@ -16,16 +15,23 @@ namespace sluice {
 struct JsonNode {
   enum class Kind : uint8_t { kNull, kTrue, kFalse, kNumber, kString, kArray, kObject };
 
+  struct Member;  // `"key": value` of an object (defined below: JsonNode is incomplete here)
+
   Kind kind = Kind::kNull;
   // kNumber: the number as written; kString: the decoded (unescaped, UTF-8) text.
   std::string text;
-  std::vector<JsonNode> elements;                        // kArray
-  std::vector<std::pair<std::string, JsonNode>> members;  // kObject
+  std::vector<JsonNode> elements;  // kArray
+  std::vector<Member> members;     // kObject
 
   // The first member named `key`, or nullptr (also when this is no object).
   const JsonNode* Find(std::string_view key) const;
   // True for a number literal with a fraction or exponent.
   bool IsFloat() const;
+};
+
+struct JsonNode::Member {
+  std::string key;
+  JsonNode value;
 };
 
 // Where and why a text is not JSON: `offset` is the byte the parser stopped at.

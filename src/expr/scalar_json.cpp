@@ -155,20 +155,25 @@ void MergePatch(JsonNode* target, const JsonNode& patch) {
     *target = patch;
     return;
   }
-  if (target->kind != JsonNode::Kind::kObject) *target = JsonNode{JsonNode::Kind::kObject, "", {}, {}};
-  for (const auto& [key, value] : patch.members) {
+  if (target->kind != JsonNode::Kind::kObject) {
+    *target = JsonNode{};
+    target->kind = JsonNode::Kind::kObject;
+  }
+  for (const JsonNode::Member& p : patch.members) {
+    const std::string& key = p.key;
+    const JsonNode& value = p.value;
     auto& members = target->members;
     auto it = std::find_if(members.begin(), members.end(),
-                           [&](const auto& m) { return m.first == key; });
+                           [&](const JsonNode::Member& m) { return m.key == key; });
     if (value.kind == JsonNode::Kind::kNull) {
       if (it != members.end()) members.erase(it);
       continue;
     }
     if (it == members.end()) {
-      members.emplace_back(key, JsonNode{});
+      members.push_back(JsonNode::Member{key, JsonNode{}});
       it = members.end() - 1;
     }
-    MergePatch(&it->second, value);
+    MergePatch(&it->value, value);
   }
 }
 
@@ -184,10 +189,10 @@ void WritePretty(const JsonNode& node, int depth, std::string* out) {
   for (size_t i = 0; i < size; i++) {
     out->append(static_cast<size_t>(depth + 1) * 4, ' ');
     if (object) {
-      AppendJsonQuoted(node.members[i].first, out);
+      AppendJsonQuoted(node.members[i].key, out);
       out->append(": ");
     }
-    WritePretty(object ? node.members[i].second : node.elements[i], depth + 1, out);
+    WritePretty(object ? node.members[i].value : node.elements[i], depth + 1, out);
     if (i + 1 < size) out->push_back(',');
     out->push_back('\n');
   }
