@@ -130,6 +130,7 @@ void RegisterBuiltinFunctions() {
     RegisterLikeFunctions(r);
     RegisterMathFunctions(r);
     RegisterDateTimeFunctions(r);
+    RegisterJsonFunctions(r);
     RegisterAggregateFunctions();
   });
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -169,6 +170,12 @@ struct NullOnFail {
   }
 };
 
+// Empties the first n views of a VARCHAR column, so rows a row kernel leaves NULL hold a
+// readable view (later kernels read NULL rows' inputs and ignore the results).
+inline void ClearStringRows(Column& out, size_t n) {
+  if (out.type().id() == TypeId::kVarchar) std::memset(out.raw_data(), 0, n * sizeof(StringView));
+}
+
 // Row-at-a-time kernel for functions that are not simple loops (string functions, dates).
 // Rows where any argument is NULL are NULL; for the others `fn(row, out) -> bool` writes
 // out's row and returns false to make it NULL. For a VARCHAR result, `out` keeps the heaps
@@ -179,6 +186,7 @@ ColumnPtr RowExec(const LogicalType& rtype, const std::vector<ColumnPtr>& args, 
   const bool all_const = AllConstant(args);
   const size_t m = all_const ? 1 : n;
   auto out = NewColumn(rtype, m);
+  ClearStringRows(*out, m);
   for (const auto& a : args) {
     MergeValidity(*a, *out, m);
     if (rtype.id() == TypeId::kVarchar && a->type().id() == TypeId::kVarchar) {
@@ -205,6 +213,7 @@ ColumnPtr RowExecAll(const LogicalType& rtype, const std::vector<ColumnPtr>& arg
   const bool all_const = AllConstant(args);
   const size_t m = all_const ? 1 : n;
   auto out = NewColumn(rtype, m);
+  ClearStringRows(*out, m);
   for (const auto& a : args) {
     if (rtype.id() == TypeId::kVarchar && a->type().id() == TypeId::kVarchar) {
       out->ShareHeapsOf(*a);

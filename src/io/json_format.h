@@ -5,7 +5,7 @@
 
 namespace sluice {
 
-// JSON lines (newline-delimited objects) as a FileFormat.
+// JSON objects (newline-delimited, a top-level array, or pretty-printed) as a FileFormat.
 class JsonFormat : public FileFormat {
  public:
   std::string name() const override { return "json"; }
@@ -22,8 +22,14 @@ class JsonFormat : public FileFormat {
   std::unique_ptr<DataSink> CreateFileSink(const std::string& path, const Schema& schema,
                                            const OptionValues& options,
                                            ThreadPool* pool) const override;
+  // ARRAY true parts are joined into one array; JSON lines are appended.
+  void ConcatenateFiles(const std::vector<std::string>& parts, const std::string& path,
+                        const Schema& schema, const OptionValues& options) const override;
 
   static JsonReadOptions ReadOptionsFrom(const OptionValues& options);
 };
+
+// The JsonRecordFormat a `format` option value names (one of the option's choices).
+JsonRecordFormat ParseJsonRecordFormat(const std::string& name);
 
 }  // namespace sluice

@@ -6,25 +6,26 @@
 #include <vector>
 
 #include "io/file.h"
+#include "io/json_record_reader.h"
 
 namespace sluice {
 
 // Reads the lines of a file that start in [begin, end) (a JSON lines split), with large
 // positional reads into one reused buffer. Lines exclude their '\n'.
 // One thread at a time.
-class JsonLineReader {
+class JsonLineReader : public JsonRecordReader {
  public:
   // Throws IOError when the file cannot be opened.
   JsonLineReader(const std::string& path, int64_t begin, int64_t end, int64_t max_line_size);
 
   // The next line and its file offset; false at the end of the range. The view stays valid
   // until the next call. Throws IOError for a line longer than max_line_size.
-  bool Next(std::string_view* line, int64_t* offset);
+  bool Next(std::string_view* line, int64_t* offset) override;
 
-  const std::string& path() const { return reader_.path(); }
+  const std::string& path() const override { return reader_.path(); }
   // 1-based line number of the byte at `offset` (counts newlines from the file start; slow,
   // for error messages).
-  int64_t LineAt(int64_t offset) const;
+  int64_t LineAt(int64_t offset) const override;
 
  private:
   // Reads more bytes after the unconsumed ones; false at end of file.

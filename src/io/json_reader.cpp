@@ -12,6 +12,7 @@
 #include "io/json_lines.h"
 #include "io/json_split_reader.h"
 #include "io/json_tokenizer.h"
+#include "io/json_value_reader.h"
 #include "types/date_time.h"
 
 namespace sluice {
@@ -74,7 +75,23 @@ struct KeyEvidence {
   }
 };
 
+JsonRecordFormat ResolveFormat(const std::string& path, JsonRecordFormat requested) {
+  if (requested != JsonRecordFormat::kAuto) return requested;
+  FileReader reader(path);
+  std::string head(static_cast<size_t>(std::min<int64_t>(reader.size(), 1 << 20)), '\0');
+  head.resize(reader.ReadAt(0, head.data(), head.size()));
+  return DetectJsonRecordFormat(head);
+}
+
 }  // namespace
+
+std::unique_ptr<JsonRecordReader> OpenJsonRecords(const JsonScanFile& file, int64_t begin,
+                                                  int64_t end, int64_t max_object_size) {
+  if (file.format == JsonRecordFormat::kNewlineDelimited) {
+    return std::make_unique<JsonLineReader>(file.path, begin, end, max_object_size);
+  }
+  return std::make_unique<JsonValueReader>(file.path, file.format, max_object_size);
+}
 
 std::unique_ptr<JsonSource> JsonSource::Open(const std::string& path_or_glob,
                                              const JsonReadOptions& options) {
@@ -88,11 +105,15 @@ std::unique_ptr<JsonSource> JsonSource::Open(const std::string& path_or_glob,
     JsonScanFile file;
     file.path = path;
     file.size = FileReader(path).size();
+    file.format = ResolveFormat(path, options.format);
     source->total_bytes_ += file.size;
     source->files_.push_back(std::move(file));
   }
 
-  if (options.schema) {
+  source->records_as_text_ = options.records_as_text;
+  if (options.records_as_text) {
+    source->schema_.Add(Field{"json", TypeId::kVarchar, true, ""});
+  } else if (options.schema) {
     source->schema_ = *options.schema;
   } else {
     std::vector<KeyEvidence> keys;
@@ -104,14 +125,18 @@ std::unique_ptr<JsonSource> JsonSource::Open(const std::string& path_or_glob,
     const int64_t per_file = std::max<int64_t>(
         100, options.sample_rows / static_cast<int64_t>(source->files_.size()));
     for (const JsonScanFile& file : source->files_) {
-      JsonLineReader lines(file.path, 0, file.size, options.max_line_size);
+      auto lines = OpenJsonRecords(file, 0, file.size, options.max_line_size);
       std::string_view line;
       int64_t offset = 0;
-      for (int64_t n = 0; n < per_file && lines.Next(&line, &offset); n++) {
+      for (int64_t n = 0; n < per_file && lines->Next(&line, &offset); n++) {
         if (!ParseJsonLine(line, &members, &error)) {
-          throw InvalidInputError(fmt::format("Error reading JSON '{}' line {}, column {}: {}",
-                                              file.path, lines.LineAt(offset), error.offset + 1,
-                                              error.message));
+          throw InvalidInputError(fmt::format(
+              "Error reading JSON '{}' line {}, column {}: {}{}", file.path,
+              lines->LineAt(offset), error.offset + 1, error.message,
+              file.format == JsonRecordFormat::kNewlineDelimited
+                  ? " (try format='auto' or format='array' for a file that is not one object "
+                    "per line)"
+                  : ""));
         }
         for (const JsonMember& m : members) {
           key.clear();
@@ -148,6 +173,10 @@ std::unique_ptr<JsonSource> JsonSource::Open(const std::string& path_or_glob,
 void JsonSource::BuildSplits(int64_t target_split_bytes) {
   for (int f = 0; f < static_cast<int>(files_.size()); f++) {
     const int64_t size = files_[f].size;
+    if (files_[f].format != JsonRecordFormat::kNewlineDelimited) {
+      splits_.push_back({f, 0, size});
+      continue;
+    }
     for (int64_t start = 0; start < size; start += target_split_bytes) {
       splits_.push_back({f, start, std::min(size, start + target_split_bytes)});
     }
@@ -160,7 +189,8 @@ std::unique_ptr<BatchStream> JsonSource::Open(int split, const std::vector<int>&
     SLUICE_CHECK(c >= 0 && c < static_cast<int>(schema_.size()), "column={}", c);
   }
   const JsonSplit& s = splits_[split];
-  return std::make_unique<JsonSplitReader>(schema_, files_[s.file], s, columns, max_line_size_);
+  return std::make_unique<JsonSplitReader>(schema_, files_[s.file], s, columns, max_line_size_,
+                                           records_as_text_);
 }
 
 std::string JsonSource::Describe() const {

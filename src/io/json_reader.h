@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "io/data_source.h"
+#include "io/json_record_reader.h"
 
 namespace sluice {
 
@@ -19,13 +20,23 @@ struct JsonReadOptions {
   int64_t max_line_size = 64 << 20;
   // Given: these columns (keys) and types, no inference; other keys are ignored.
   std::optional<Schema> schema;
+  // How records are laid out; kAuto decides per file (DetectJsonRecordFormat).
+  JsonRecordFormat format = JsonRecordFormat::kAuto;
+  // read_json_objects: one column `json` holding each record's text as written.
+  bool records_as_text = false;
 };
 
 // One file of a JSON lines scan.
 struct JsonScanFile {
   std::string path;
   int64_t size = 0;
+  JsonRecordFormat format = JsonRecordFormat::kNewlineDelimited;  // never kAuto
 };
+
+// A reader of the records of `file` whose first byte lies in [begin, end) (the whole file for
+// formats other than newline-delimited).
+std::unique_ptr<JsonRecordReader> OpenJsonRecords(const JsonScanFile& file, int64_t begin,
+                                                  int64_t end, int64_t max_object_size);
 
 // The lines of one file whose first byte lies in [begin, end).
 struct JsonSplit {
@@ -34,12 +45,14 @@ struct JsonSplit {
   int64_t end = 0;
 };
 
-// Newline-delimited JSON objects (a path, directory or glob) as a DataSource. Each key is a
+// JSON objects (a path, directory or glob; newline-delimited, a top-level array or
+// pretty-printed, see JsonRecordFormat) as a DataSource. Each key is a
 // column, in order of first appearance in the sample; types are inferred from the sample:
 // BOOLEAN, BIGINT, DOUBLE, DATE / TIMESTAMP (strings that all parse as such), else VARCHAR;
 // nested objects and arrays are VARCHAR holding their JSON text. A missing key or null is
 // NULL; keys not in the schema are ignored. Files are cut into byte-range splits of about
-// target_split_bytes (JSON lines cannot hold a raw newline, so any line start is a row start).
+// target_split_bytes (JSON lines cannot hold a raw newline, so any line start is a row start);
+// files of the other formats are one split each.
 // Thread-safe after Open; the streams it returns must not outlive it.
 class JsonSource : public DataSource {
  public:
@@ -67,6 +80,7 @@ class JsonSource : public DataSource {
   Schema schema_;
   int64_t max_line_size_ = 0;
   int64_t total_bytes_ = 0;
+  bool records_as_text_ = false;
 };
 
 }  // namespace sluice

@@ -10,9 +10,10 @@ namespace sluice {
 
 JsonSplitReader::JsonSplitReader(const Schema& schema, const JsonScanFile& file,
                                  const JsonSplit& split, std::vector<int> columns,
-                                 int64_t max_line_size)
+                                 int64_t max_line_size, bool records_as_text)
     : schema_(schema),
-      lines_(file.path, split.begin, split.end, max_line_size),
+      lines_(OpenJsonRecords(file, split.begin, split.end, max_line_size)),
+      records_as_text_(records_as_text),
       columns_(std::move(columns)),
       output_of_(schema.size(), -1),
       stamp_(columns_.size(), -1) {
@@ -49,7 +50,7 @@ void JsonSplitReader::ThrowConversion(const JsonMember& member, int column, int6
   }
   throw ConversionError(fmt::format(
       "Error reading JSON '{}' line {}, column \"{}\": could not convert {} to {}",
-      lines_.path(), lines_.LineAt(line_offset), schema_.field(column).name,
+      lines_->path(), lines_->LineAt(line_offset), schema_.field(column).name,
       member.kind == JsonKind::kString ? "\"" + text + "\"" : text,
       schema_.field(column).type.ToString()));
 }
@@ -110,15 +111,37 @@ void JsonSplitReader::ConvertMember(const JsonMember& m, int column, size_t row,
   out.SetValid(row);
 }
 
+bool JsonSplitReader::NextRecordsAsText(Batch* out) {
+  auto column = Column::Make(TypeId::kVarchar, kBatchSize);
+  size_t rows = 0;
+  std::string_view record;
+  int64_t offset = 0;
+  while (rows < kBatchSize && lines_->Next(&record, &offset)) {
+    while (!record.empty() && (record.back() == ' ' || record.back() == '\t' ||
+                               record.back() == '\r')) {
+      record.remove_suffix(1);
+    }
+    if (record.empty()) continue;
+    column->data<StringView>()[rows++] = column->AddString(record);
+  }
+  if (rows == 0) return false;
+  column->set_size(rows);
+  std::vector<ColumnPtr> columns;
+  if (!columns_.empty()) columns.push_back(std::move(column));
+  *out = Batch(std::move(columns), rows);
+  return true;
+}
+
 bool JsonSplitReader::Next(Batch* out) {
+  if (records_as_text_) return NextRecordsAsText(out);
   size_t rows = 0;
   std::string_view line;
   int64_t offset = 0;
   JsonSyntaxError error;
-  while (rows < kBatchSize && lines_.Next(&line, &offset)) {
+  while (rows < kBatchSize && lines_->Next(&line, &offset)) {
     if (!ParseJsonLine(line, &members_, &error)) {
       throw InvalidInputError(fmt::format("Error reading JSON '{}' line {}, column {}: {}",
-                                          lines_.path(), lines_.LineAt(offset),
+                                          lines_->path(), lines_->LineAt(offset),
                                           error.offset + 1, error.message));
     }
     if (members_.empty()) {

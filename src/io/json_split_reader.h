@@ -22,7 +22,7 @@ namespace sluice {
 class JsonSplitReader : public BatchStream {
  public:
   JsonSplitReader(const Schema& schema, const JsonScanFile& file, const JsonSplit& split,
-                  std::vector<int> columns, int64_t max_line_size);
+                  std::vector<int> columns, int64_t max_line_size, bool records_as_text = false);
   bool Next(Batch* out) override;
 
  private:
@@ -32,7 +32,11 @@ class JsonSplitReader : public BatchStream {
   [[noreturn]] void ThrowConversion(const JsonMember& member, int column, int64_t line_offset);
 
   const Schema& schema_;
-  JsonLineReader lines_;
+  // Emits each record's text (trimmed) as the one column (read_json_objects).
+  bool NextRecordsAsText(Batch* out);
+
+  std::unique_ptr<JsonRecordReader> lines_;
+  bool records_as_text_;
   std::vector<int> columns_;
   std::vector<int> output_of_;  // schema column -> output position, or -1
   std::unordered_map<std::string, int> by_name_;

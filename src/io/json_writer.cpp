@@ -25,7 +25,8 @@ void AppendInteger(std::string* out, T value) {
 }
 }  // namespace
 
-JsonWriter::JsonWriter(std::string path, Schema schema) : schema_(std::move(schema)) {
+JsonWriter::JsonWriter(std::string path, Schema schema, bool array)
+    : schema_(std::move(schema)), array_(array) {
   file_ = std::make_unique<AtomicFileWriter>(std::move(path));
   for (size_t c = 0; c < schema_.size(); c++) {
     std::string key = c == 0 ? "{" : ",";
@@ -34,6 +35,7 @@ JsonWriter::JsonWriter(std::string path, Schema schema) : schema_(std::move(sche
     keys_.push_back(std::move(key));
   }
   buffer_.reserve(kFlushBytes + (64 << 10));
+  if (array_) buffer_.append(kJsonArrayHead);
 }
 
 JsonWriter::~JsonWriter() = default;
@@ -43,12 +45,13 @@ void JsonWriter::Write(const Batch& batch) {
   SLUICE_CHECK(batch.num_columns() == schema_.size(), "columns={} schema={}",
                batch.num_columns(), schema_.size());
   for (size_t row = 0; row < batch.num_rows(); row++) {
+    if (array_ && (rows_ > 0 || row > 0)) buffer_.append(kJsonArraySeparator);
     if (keys_.empty()) buffer_.push_back('{');
     for (size_t c = 0; c < keys_.size(); c++) {
       buffer_.append(keys_[c]);
       AppendValue(*batch.column(c), row);
     }
-    buffer_.append("}\n");
+    buffer_.append(array_ ? "}" : "}\n");
     if (buffer_.size() >= kFlushBytes) {
       file_->Write(buffer_);
       buffer_.clear();
@@ -59,6 +62,7 @@ void JsonWriter::Write(const Batch& batch) {
 
 void JsonWriter::Close() {
   SLUICE_CHECK(!finished_, "Close called twice");
+  if (array_) buffer_.append(kJsonArrayTail);
   if (!buffer_.empty()) file_->Write(buffer_);
   buffer_.clear();
   file_->Commit();

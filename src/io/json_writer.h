@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "io/file.h"
 #include "io/data_writer.h"
@@ -11,7 +12,14 @@
 
 namespace sluice {
 
-// Writes batches as JSON lines: one object per row with the columns as keys in order; NULL as
+// The layout of a JSON array file as DuckDB writes it (COPY ... (FORMAT json, ARRAY true)):
+// head, the objects joined by the separator, tail ("[\n\t\n]\n" when there are no rows).
+inline constexpr std::string_view kJsonArrayHead = "[\n\t";
+inline constexpr std::string_view kJsonArraySeparator = ",\n\t";
+inline constexpr std::string_view kJsonArrayTail = "\n]\n";
+
+// Writes batches as JSON lines (or, with `array`, one top-level array of them, see above):
+// one object per row with the columns as keys in order; NULL as
 // null, numbers and booleans unquoted (decimals in plain notation; non-finite doubles as
 // null, which JSON cannot express), strings, dates, timestamps and intervals as strings.
 // Atomic like CsvWriter: the file appears at `path` only on Close().
@@ -19,7 +27,7 @@ namespace sluice {
 class JsonWriter : public DataSink {
  public:
   // Throws IOError when the temporary file cannot be created.
-  JsonWriter(std::string path, Schema schema);
+  JsonWriter(std::string path, Schema schema, bool array = false);
   ~JsonWriter();
   JsonWriter(const JsonWriter&) = delete;
   JsonWriter& operator=(const JsonWriter&) = delete;
@@ -39,6 +47,7 @@ class JsonWriter : public DataSink {
   std::string buffer_;
   int64_t rows_ = 0;
   bool finished_ = false;
+  bool array_;
 };
 
 // Appends the value at `row` of `column` to `out` as JsonWriter writes it (see above).

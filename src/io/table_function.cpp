@@ -11,6 +11,8 @@
 #include "common/strings.h"
 #include "io/file_format_registry.h"
 #include "io/function_listing.h"
+#include "io/json_format.h"
+#include "io/json_reader.h"
 #include "io/memory_table.h"
 #include "io/range_source.h"
 
@@ -36,6 +38,31 @@ TableFunction MakeRangeFunction(std::string name, bool inclusive) {
     if (step == 0) throw BindError(call.name + "() step must not be zero");
     if (inclusive) end += step > 0 ? 1 : -1;
     return TableFunctionOutput{std::make_shared<RangeSource>(start, end, step, call.name), ""};
+  };
+  return f;
+}
+
+// read_json_objects(path[, format, maximum_object_size]): one JSON column holding each
+// record's text as written; read_ndjson_objects reads newline-delimited files.
+TableFunction MakeJsonObjectsFunction(std::string name, bool newline_delimited) {
+  TableFunction f;
+  f.name = name;
+  f.description = "the JSON records of files (a path, directory or glob) as one column json";
+  f.positional = {{"path", OptionType::kString, "", "file, directory or glob", {}, {}}};
+  f.required_positional = 1;
+  f.named = {{"format", OptionType::kString, newline_delimited ? "newline_delimited" : "auto",
+              "record layout: auto, newline_delimited (nd), array, unstructured", {},
+              {"auto", "newline_delimited", "nd", "array", "unstructured"}},
+             {"maximum_object_size", OptionType::kInteger, "67108864",
+              "longest record accepted, in bytes", {}, {}}};
+  f.bind = [](const TableFunctionCall& call) {
+    const std::string path = call.positional[0].ToString();
+    JsonReadOptions options;
+    options.records_as_text = true;
+    options.format = ParseJsonRecordFormat(ToLower(call.named.String("format")));
+    options.max_line_size = call.named.Int("maximum_object_size");
+    return TableFunctionOutput{JsonSource::Open(path, options),
+                               std::filesystem::path(path).stem().string()};
   };
   return f;
 }
@@ -168,6 +195,9 @@ std::shared_ptr<const DataSource> SettingsTableSource(const Settings& settings) 
 void RegisterBuiltinTableFunctions(TableFunctionRegistry& registry) {
   registry.Register(MakeRangeFunction("range", false));
   registry.Register(MakeRangeFunction("generate_series", true));
+  registry.Register(MakeJsonObjectsFunction("read_json_objects", false));
+  registry.Register(MakeJsonObjectsFunction("read_json_objects_auto", false));
+  registry.Register(MakeJsonObjectsFunction("read_ndjson_objects", true));
   for (const char* name : {"duckdb_settings", "sluice_settings"}) {
     TableFunction f;
     f.name = name;

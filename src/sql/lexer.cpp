@@ -17,9 +17,9 @@ bool IsIdentStart(char c) {
 bool IsIdentChar(char c) { return IsIdentStart(c) || IsDigit(c) || c == '$'; }
 char ToLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-// Multi-character operators, longest first within a shared prefix.
-constexpr std::array<std::string_view, 10> kTwoCharOperators = {
-    "::", ":=", "<=", ">=", "<>", "!=", "==", "||", "=>", "//"};
+// Multi-character operators, longest first within a shared prefix (->> before ->).
+constexpr std::array<std::string_view, 12> kTwoCharOperators = {
+    "::", ":=", "<=", ">=", "<>", "!=", "==", "||", "=>", "//", "->>", "->"};
 constexpr std::string_view kOneCharOperators = "+-*/%=<>.,();[]:^{}";
 
 // Walks the text once, tracking line and column so every token knows where it starts.
@@ -185,9 +185,8 @@ class Lexer {
     token.type = TokenType::kOperator;
     std::string_view rest = sql_.substr(pos_);
     for (std::string_view op : kTwoCharOperators) {
-      if (rest.substr(0, 2) == op) {
-        Advance();
-        Advance();
+      if (rest.substr(0, op.size()) == op) {
+        for (size_t i = 0; i < op.size(); i++) Advance();
         token.text = op == "!=" ? "<>" : op == "==" ? "=" : std::string(op);
         return;
       }

@@ -226,10 +226,19 @@ ExprPtr Parser::ParseInTail(ExprPtr operand, bool negated, const Token& at) {
 ExprPtr Parser::ParseConcat() {
   ExprPtr left = ParseAdditive();
   int chain = 0;
-  while (PeekOperator("||")) {
+  // The JSON arrows share the level of || (PostgreSQL's "other operators"), left to right.
+  while (PeekOperator("||") || PeekOperator("->") || PeekOperator("->>")) {
     AddChainLevel(chain);
     const Token& op = Next();
-    left = MakeBinary(BinaryOp::kConcat, std::move(left), ParseAdditive(), op);
+    if (op.text == "||") {
+      left = MakeBinary(BinaryOp::kConcat, std::move(left), ParseAdditive(), op);
+    } else {
+      std::vector<ExprPtr> args;
+      args.push_back(std::move(left));
+      args.push_back(ParseAdditive());
+      left = MakeCall(op.text == "->" ? "json_extract" : "json_extract_string", std::move(args),
+                      op.line, op.column);
+    }
   }
   ReleaseChain(chain);
   return left;

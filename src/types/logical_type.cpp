@@ -91,7 +91,7 @@ LogicalType ParseTypeName(const std::string& text) {
     return LogicalType::Decimal(p, s);
   }
   if (base == "varchar" || base == "text" || base == "string" || base == "char" ||
-      base == "bpchar" || base == "character varying") {
+      base == "bpchar" || base == "character varying" || base == "json") {
     return TypeId::kVarchar;
   }
   if (base == "date") return TypeId::kDate;

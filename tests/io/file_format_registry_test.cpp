@@ -174,8 +174,10 @@ TEST(TableFunctionRegistry, ChecksPositionalArgumentsAndDuplicates) {
 
   TableFunctionRegistry registry(nullptr);
   RegisterBuiltinTableFunctions(registry);
-  EXPECT_EQ(registry.Names(), (std::vector<std::string>{"duckdb_settings", "generate_series",
-                                                     "range", "sluice_settings"}));
+  EXPECT_EQ(registry.Names(),
+            (std::vector<std::string>{"duckdb_settings", "generate_series", "range",
+                                      "read_json_objects", "read_json_objects_auto",
+                                      "read_ndjson_objects", "sluice_settings"}));
   TableFunction twice = range;
   twice.name = "RANGE";
   e = ErrorOf([&] { registry.Register(twice); });
