@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test unit-test sql-test cli-test bench format lint sanitize clean
+.PHONY: all deps configure build install demo test unit-test sql-test cli-test bench format lint sanitize clean
 
 all: build
 
@@ -18,6 +18,11 @@ configure: $(BUILD_DIR)/build.ninja
 
 build: deps configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# The Python module into Debian's python3 site directory for local installs
+# (/usr/local/lib/python3.X/dist-packages).
+install: build
+	cmake --install $(BUILD_DIR)
 
 demo: build
 	bash demo/run.sh demo-data

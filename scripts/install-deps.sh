@@ -13,6 +13,7 @@ PACKAGES=(
   nodejs python3
   clang libclang-rt-14-dev
   python3-avro python3-snappy
+  python3-dev pybind11-dev python3-numpy python3-pandas python3-pytest
 )
 
 missing=()
