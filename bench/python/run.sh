@@ -40,5 +40,5 @@ PYTHONPATH=build/python "$PYTHON" bench/python/bench.py "$FILE" "$THREADS" "$RUN
 echo "{\"name\": \"sluice_sql_scan_5_columns\", \"seconds\": $(sluice_time "$SCAN_SQL")}"
 echo "{\"name\": \"sluice_sql_groupby\", \"seconds\": $(sluice_time "$GROUP_SQL")}"
 if [ -d bench/duckdb/node_modules/@duckdb/node-api ]; then
-  node bench/python/duckdb.mjs "$FILE" "$THREADS" "$RUNS"
+  node bench/duckdb/python.mjs "$FILE" "$THREADS" "$RUNS"
 fi

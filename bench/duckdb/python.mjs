@@ -1,5 +1,6 @@
-// The DuckDB side of bench/python/run.sh: the same queries over the same Parquet file, best
-// of RUNS, one JSON line each. materialize reads every row into the client's chunks.
+// The DuckDB side of bench/python/run.sh (kept here, beside node_modules, so that the import
+// resolves): the same queries over the same Parquet file, best of RUNS, one JSON line each.
+// materialize reads every row into the client's chunks.
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const [file, threads, runs] = [process.argv[2], process.argv[3] ?? '2', Number(process.argv[4] ?? 3)];
