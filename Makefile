@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test unit-test sql-test cli-test bench format lint sanitize sanitize-configure sanitize-all clean
+.PHONY: all deps configure build install python demo test unit-test sql-test cli-test bench format lint sanitize sanitize-configure sanitize-all clean
 
 all: build
 
@@ -18,6 +18,19 @@ configure: $(BUILD_DIR)/build.ninja
 
 build: deps configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# The Python module (a build of its own: the engine compiled as position-independent code)
+# and its pytest files. Joins `make build`/`make test` once it has passed in CI.
+PYTHON_DIR ?= build-python
+python: deps
+	cmake -S . -B $(PYTHON_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DSLUICE_PYTHON=ON
+	cmake --build $(PYTHON_DIR) -j $(JOBS)
+	cd $(PYTHON_DIR) && ctest --output-on-failure -j $(JOBS) -R '^python/'
+
+# The Python module into Debian's python3 site directory for local installs
+# (/usr/local/lib/python3.X/dist-packages).
+install: python
+	cmake --install $(PYTHON_DIR)
 
 demo: build
 	bash demo/run.sh demo-data
@@ -59,4 +72,4 @@ sanitize-all: sanitize-configure
 	$(MAKE) test BUILD_DIR=$(SANITIZE_DIR) BUILD_TYPE=RelWithDebInfo CMAKE_FLAGS=-DSLUICE_SANITIZE=ON
 
 clean:
-	rm -rf $(BUILD_DIR) build-sanitize
+	rm -rf $(BUILD_DIR) build-sanitize $(PYTHON_DIR)

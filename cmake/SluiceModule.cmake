@@ -36,6 +36,14 @@ function(sluice_module name)
     file(GLOB sources CONFIGURE_DEPENDS ${module_dir}/*.cpp)
   endif()
   add_library(sluice_${name} STATIC ${sources})
+  if(SLUICE_PIC_MODULES)
+    # PIC (not the PIE Debian's gcc makes by default) so that the Python module, a shared
+    # object, can link the library; -fno-semantic-interposition keeps calls inside the
+    # engine direct and inlinable, and linking an executable relaxes GOT accesses back to
+    # direct ones, so the executables lose nothing.
+    set_target_properties(sluice_${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+    target_compile_options(sluice_${name} PRIVATE -fno-semantic-interposition)
+  endif()
 
   set(include_root ${PROJECT_BINARY_DIR}/include/${name})
   file(MAKE_DIRECTORY ${include_root})

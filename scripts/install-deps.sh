@@ -14,6 +14,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   python3-avro python3-snappy
   libsqlite3-dev sqlite3
+  python3-dev pybind11-dev python3-numpy python3-pandas python3-pytest
 )
 
 missing=()

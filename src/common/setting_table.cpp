@@ -183,6 +183,16 @@ std::vector<SettingEntry> BuildTable() {
        .default_value = int64_t{1000},
        .min = 1,
        .max = 10000},
+      // The driver-side guard of the Python module (the playbook's toPandas red flag): a
+      // collect whose estimated result is larger fails before it starts.
+      {.id = SettingId::kMaxCollectBytes,
+       .name = "max_collect_bytes",
+       .type = kSize,
+       .scope = local,
+       .description = "largest estimated result a Python collect()/toPandas() may bring back",
+       .default_value = MemoryManager::DefaultLimit() / 4,
+       .default_text = "20% of RAM",
+       .min = 0},
   };
   for (size_t i = 0; i < t.size(); i++) {
     SLUICE_CHECK(static_cast<size_t>(t[i].id) == i, "settings table out of SettingId order");

@@ -32,8 +32,9 @@ enum class SettingId : uint8_t {
   kInjectFaults,
   kTargetFileRows,
   kMaxExpressionDepth,
+  kMaxCollectBytes,
 };
-inline constexpr size_t kSettingCount = static_cast<size_t>(SettingId::kMaxExpressionDepth) + 1;
+inline constexpr size_t kSettingCount = static_cast<size_t>(SettingId::kMaxCollectBytes) + 1;
 
 // How a setting's text is parsed and shown. A size is bytes, written "500MB", "2GiB", "1024".
 enum class SettingType : uint8_t { kInteger, kSize, kBoolean, kDouble, kString };

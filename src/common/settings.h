@@ -46,6 +46,7 @@ class Settings {
   int max_expression_depth() const {
     return static_cast<int>(Integer(SettingId::kMaxExpressionDepth));
   }
+  int64_t max_collect_bytes() const { return Integer(SettingId::kMaxCollectBytes); }
 
   // Typed setters for C++ callers; validated like SET (InvalidInputError when out of range).
   Settings& set_threads(int v) { return Assign(SettingId::kThreads, int64_t{v}); }
