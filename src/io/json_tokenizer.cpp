@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "common/json_document.h"
+
 namespace sluice {
 
 namespace {
@@ -277,29 +279,6 @@ void DecodeJsonString(std::string_view body, std::string* out) {
   }
 }
 
-void AppendJsonString(std::string_view text, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  size_t run = 0;
-  for (size_t i = 0; i < text.size(); i++) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out->append(text.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      default:
-        out->append("\\u00");
-        out->push_back(kHex[c >> 4]);
-        out->push_back(kHex[c & 15]);
-    }
-  }
-  out->append(text.data() + run, text.size() - run);
-  out->push_back('"');
-}
+void AppendJsonString(std::string_view text, std::string* out) { AppendJsonQuoted(text, out); }
 
 }  // namespace sluice

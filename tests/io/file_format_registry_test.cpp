@@ -175,9 +175,10 @@ TEST(TableFunctionRegistry, ChecksPositionalArgumentsAndDuplicates) {
   TableFunctionRegistry registry(nullptr);
   RegisterBuiltinTableFunctions(registry);
   EXPECT_EQ(registry.Names(),
-            (std::vector<std::string>{"duckdb_settings", "generate_series", "range",
-                                      "read_json_objects", "read_json_objects_auto",
-                                      "read_ndjson_objects", "sluice_settings"}));
+            (std::vector<std::string>{"duckdb_functions", "duckdb_settings", "generate_series",
+                                      "range", "read_json_objects", "read_json_objects_auto",
+                                      "read_ndjson_objects", "sluice_functions",
+                                      "sluice_settings"}));
   TableFunction twice = range;
   twice.name = "RANGE";
   e = ErrorOf([&] { registry.Register(twice); });
