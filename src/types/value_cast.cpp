@@ -131,7 +131,11 @@ bool TryRescaleDecimal(int128_t v, int from_scale, int to_scale, int precision, 
 std::string FormatDouble(double d) {
   if (std::isnan(d)) return "nan";
   if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
-  return fmt::format("{}", d);
+  // The shortest text that reads back to the same double; as in DuckDB, a whole number keeps
+  // a ".0" so that it still reads as a DOUBLE (1.0, -0.0, 1e+20).
+  std::string text = fmt::format("{}", d);
+  if (text.find_first_of(".e") == std::string::npos) text += ".0";
+  return text;
 }
 
 bool CanCast(const LogicalType& from, const LogicalType& to) {

@@ -220,7 +220,7 @@ TEST_F(SqlRunnerTest, Expressions) {
                   "FROM t WHERE id IN (1, 3) ORDER BY id"),
             (Rows{"lo|NULL", "hi|zero"}));
   EXPECT_EQ(Query("SELECT CAST(id AS VARCHAR) || '!', id::DOUBLE FROM a WHERE id = 2"),
-            (Rows{"2!|2"}));
+            (Rows{"2!|2.0"}));
   EXPECT_EQ(Query("SELECT DATE '2024-03-01' > CAST('2024-02-28' AS DATE)"), (Rows{"true"}));
   EXPECT_EQ(Query("SELECT coalesce(NULL, 5), -id FROM a WHERE id = 1"), (Rows{"5|-1"}));
 }

@@ -16,11 +16,11 @@ grep -q '"status": "success"' "$TARGET/run_results.json" || fail "run_results la
 
 run sql --no-progress --format csv --db "$DB" -c "select customer_id, customer_lifetime_value from customers order by customer_id"
 expect_out 'customer_id,customer_lifetime_value
-1,36
-2,48
-3,36
-4,17
-5,6' "customers mart"
+1,36.0
+2,48.0
+3,36.0
+4,17.0
+5,6.0' "customers mart"
 
 run test --project "$PROJECT" --db "$DB" --target-path "$TARGET" --select tag:known_failure
 expect_code 1 "failing test"

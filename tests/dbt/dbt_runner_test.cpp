@@ -37,7 +37,7 @@ TEST_F(JaffleTest, BuildCreatesSeedsModelsAndPassesTests) {
                      "select customer_id, number_of_orders, credit_card_amount, coupon_amount, "
                      "customer_lifetime_value from customers order by customer_id"),
             "customer_id,number_of_orders,credit_card_amount,coupon_amount,customer_lifetime_value\n"
-            "1,2,10,26,36\n2,2,23,0,48\n3,2,20,0,36\n4,1,17,0,17\n5,1,0,0,6\n");
+            "1,2,10.0,26.0,36.0\n2,2,23.0,0.0,48.0\n3,2,20.0,0.0,36.0\n4,1,17.0,0.0,17.0\n5,1,0.0,0.0,6.0\n");
   // Staging models are views in the custom schema main_staging.
   EXPECT_TRUE(session_.HasTable("main_staging.stg_orders"));
   EXPECT_FALSE(session_.IsTable("main_staging.stg_orders"));

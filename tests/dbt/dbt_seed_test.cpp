@@ -118,7 +118,7 @@ TEST_F(SeedQuirksTest, LoadsSeedsAsDbtDoes) {
             "id,name,note,amount,ratio,active,signup_date,updated_at,zip,blank_col,name_null\n"
             "1,\"Smith, John\",\"said \"\"hi\"\"\",100,1.5,true,2024-01-05,2024-01-05 10:30:00,"
             "01234,,false\n"
-            "2,\"Multi\nline\",,1200,2,false,2024-01-06,2024-01-06 11:00:00,02134,,false\n"
+            "2,\"Multi\nline\",,1200,2.0,false,2024-01-06,2024-01-06 11:00:00,02134,,false\n"
             "3,  padded  ,,-7,0.25,true,,,10001,,false\n"
             "4,,,,,,2024-02-29,2024-02-29 23:59:59.5,99999,,true\n");
   // quote_columns keeps header names as written; column_types applies from properties files.
@@ -128,7 +128,7 @@ TEST_F(SeedQuirksTest, LoadsSeedsAsDbtDoes) {
             "Customer ID,First Name,vip\n1,Ann,yes\n2,Bob,no\n");
   // delimiter from dbt_project.yml, a UTF-8 BOM skipped.
   EXPECT_EQ(QueryCsv(session_, "select * from semicolons order by code"),
-            "code,label,price\nA,\"alpha, first\",3\nB,beta,4.25\n");
+            "code,label,price\nA,\"alpha, first\",3.0\nB,beta,4.25\n");
   EXPECT_EQ(Types("semicolons"), "code VARCHAR, label VARCHAR, price DOUBLE");
 }
 

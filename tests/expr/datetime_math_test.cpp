@@ -37,7 +37,7 @@ TEST(DateParts, Extract) {
   EXPECT_EQ(part("hour", ts), "13");
   EXPECT_EQ(part("minute", ts), "45");
   EXPECT_EQ(part("second", ts), "30");
-  EXPECT_EQ(part("epoch", DateLit("1970-01-02")), "86400");
+  EXPECT_EQ(part("epoch", DateLit("1970-01-02")), "86400.0");
   EXPECT_EQ(part("week", DateLit("2021-01-03")), "53");
   EXPECT_EQ(part("week", DateLit("2024-12-30")), "1");
   EXPECT_EQ(Show(Call("extract", {S("YEAR"), DateLit("1999-12-31")})), "1999");
@@ -91,21 +91,21 @@ TEST(Math, Functions) {
   EXPECT_EQ(Show(Call("abs", {Dec("-1.25", 3, 2)})), "1.25");
   EXPECT_EQ(ErrorOf([] { EvalConst(Call("abs", {I(INT32_MIN)})); }),
             "Overflow on abs(-2147483648) of INTEGER");
-  EXPECT_EQ(Show(Call("round", {D(2.5)})), "3");
-  EXPECT_EQ(Show(Call("round", {D(-2.5)})), "-3");
+  EXPECT_EQ(Show(Call("round", {D(2.5)})), "3.0");
+  EXPECT_EQ(Show(Call("round", {D(-2.5)})), "-3.0");
   EXPECT_EQ(Show(Call("round", {D(1.2345), I(2)})), "1.23");
   EXPECT_EQ(Show(Call("round", {Dec("1.255", 4, 3), I(2)})), "1.26");
   EXPECT_EQ(Bind(Call("round", {Dec("1.255", 4, 3), I(2)}))->type, LogicalType::Decimal(4, 2));
   EXPECT_EQ(Show(Call("floor", {Dec("-1.5", 2, 1)})), "-2");
-  EXPECT_EQ(Show(Call("ceil", {D(1.1)})), "2");
+  EXPECT_EQ(Show(Call("ceil", {D(1.1)})), "2.0");
   EXPECT_EQ(Show(Call("floor", {I(7)})), "7");
-  EXPECT_EQ(Show(Call("sqrt", {I(16)})), "4");
+  EXPECT_EQ(Show(Call("sqrt", {I(16)})), "4.0");
   EXPECT_EQ(ErrorOf([] { EvalConst(Call("sqrt", {I(-1)})); }),
             "cannot take square root of a negative number");
-  EXPECT_EQ(Show(Call("power", {I(2), I(10)})), "1024");
-  EXPECT_EQ(Show(Call("ln", {D(1)})), "0");
-  EXPECT_EQ(Show(Call("log10", {I(1000)})), "3");
-  EXPECT_EQ(Show(Call("exp", {I(0)})), "1");
+  EXPECT_EQ(Show(Call("power", {I(2), I(10)})), "1024.0");
+  EXPECT_EQ(Show(Call("ln", {D(1)})), "0.0");
+  EXPECT_EQ(Show(Call("log10", {I(1000)})), "3.0");
+  EXPECT_EQ(Show(Call("exp", {I(0)})), "1.0");
   EXPECT_EQ(Show(Call("sign", {D(-0.5)})), "-1");
   EXPECT_EQ(Show(Call("greatest", {I(1), Null(), I(3)})), "3");
   EXPECT_EQ(Show(Call("least", {S("b"), S("a")})), "a");

@@ -111,7 +111,7 @@ TEST(CsvReaderTest, MultipleFilesMustAgree) {
   dir.Write("d/3.csv", "");
   auto source = CsvSource::Open(dir.path() + "/d/*.csv", {});
   EXPECT_EQ(source->schema().field(0).type.id(), TypeId::kDouble);
-  EXPECT_EQ(testing::ReadRows(*source), (Rows{{"1", "x"}, {"2.5", "y"}}));
+  EXPECT_EQ(testing::ReadRows(*source), (Rows{{"1.0", "x"}, {"2.5", "y"}}));
   EXPECT_NE(source->Describe().find("3 files"), std::string::npos);
 
   dir.Write("e/1.csv", "a,b\n1,x\n");

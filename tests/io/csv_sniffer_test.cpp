@@ -36,7 +36,7 @@ TEST(CsvSnifferTest, InfersEachType) {
   EXPECT_EQ(rows[0], (std::vector<std::string>{"true", "1", "1.5", "2024-01-02",
                                                "2024-01-02 03:04:05", "x"}));
   EXPECT_EQ(rows[2][4], "2024-01-02 10:00:00.5");
-  EXPECT_EQ(rows[2][2], "1000");
+  EXPECT_EQ(rows[2][2], "1000.0");
 }
 
 TEST(CsvSnifferTest, NullsAreIgnoredForInferenceAndAllNullIsVarchar) {
@@ -100,7 +100,7 @@ TEST(CsvSnifferTest, DetectsDelimiters) {
     }
     auto source = CsvSource::Open(dir.Write("t.csv", text), {});
     EXPECT_EQ(source->dialect().delimiter, d);
-    EXPECT_EQ(testing::ReadRows(*source), (Rows{{"1", "x y", "2.5"}, {"3", "z", "4"}}));
+    EXPECT_EQ(testing::ReadRows(*source), (Rows{{"1", "x y", "2.5"}, {"3", "z", "4.0"}}));
   }
 }
 
