@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,5 +15,7 @@ size_t EditDistance(std::string_view a, std::string_view b);
 std::string DidYouMean(std::string_view name, const std::vector<std::string>& candidates);
 std::vector<std::string> Split(std::string_view s, char sep);
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+// Appends the UTF-8 encoding of code point `cp` (REQUIRES: cp <= 0x10FFFF) to `out`.
+void AppendUtf8(uint32_t cp, std::string* out);
 
 }  // namespace sluice

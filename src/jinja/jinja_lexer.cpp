@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/strings.h"
 #include "jinja/jinja_error.h"
 #include "jinja/jinja_text.h"
 #include "jinja/jinja_value.h"
@@ -15,23 +16,6 @@ bool IsNameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) ||
 bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 std::string NormalizeNewlines(std::string_view source, bool keep_trailing_newline) {
   std::string out;
@@ -367,7 +351,7 @@ class Lexer {
                            [](char h) { return std::isxdigit(static_cast<unsigned char>(h)); })) {
             Fail(pos_ - 2, "truncated \\" + std::string(1, e) + " escape");
           }
-          AppendUtf8(value, static_cast<uint32_t>(std::stoul(hex, nullptr, 16)));
+          AppendUtf8(static_cast<uint32_t>(std::stoul(hex, nullptr, 16)), &value);
           pos_ += len;
           break;
         }
