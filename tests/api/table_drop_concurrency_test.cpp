@@ -60,11 +60,13 @@ TEST_F(TableDropConcurrencyTest, QueriesSeeWholeTableOrDoesNotExist) {
   Session& session = *session_;
   std::atomic<bool> done{false};
   std::atomic<int> completed{0};
+  std::atomic<bool> failed{false};
   std::mutex mutex;
   std::string first_failure;
   auto record = [&](const std::string& failure) {
     std::lock_guard lock(mutex);
     if (first_failure.empty()) first_failure = failure;
+    failed = true;
   };
   const std::string whole = fmt::format("{}|{}|\n", kRows, kRows * (kRows - 1) / 2);
   std::vector<std::thread> readers;
@@ -87,6 +89,9 @@ TEST_F(TableDropConcurrencyTest, QueriesSeeWholeTableOrDoesNotExist) {
   std::thread dropper([&] {
     try {
       for (int i = 0; i < kRecreations; i++) {
+        // Lets the readers finish a statement between recreations, however the threads are
+        // scheduled, so the drops race with statements in flight rather than with none.
+        while (completed.load() < i && !failed.load()) std::this_thread::yield();
         RunSqlScript(session, "drop table t");
         std::this_thread::yield();
         RunSqlScript(session, kCreate);
