@@ -176,13 +176,21 @@ void FileTableStore::SetTargetFileRows(int64_t rows) {
 
 std::string FileTableStore::NewDataFile(PendingWrite* write, int bucket) {
   const std::string id = bucket >= 0 ? fmt::format("{}-b{}", RandomId(), bucket) : RandomId();
-  const std::string marker = fmt::format("{}/{}/part-{}{}", dir_, kDataDir, id, kPendingSuffix);
+  bool committed = false;
   {
+    std::lock_guard guard(mutex_);
+    committed = current_.location.has_value();
+  }
+  // A table never committed is in no catalog: no other process collects its garbage (a
+  // racing create of the same name fails its commit), so its files need no marker.
+  if (committed) {
+    const std::string marker =
+        fmt::format("{}/{}/part-{}{}", dir_, kDataDir, id, kPendingSuffix);
     // Under the flock, so that a garbage collection sees the marker or none of the files.
     CommitLock lock(dir_);
     if (!std::ofstream(marker)) throw IOError(fmt::format("cannot create '{}'", marker));
+    write->pending.push_back(marker);
   }
-  write->pending.push_back(marker);
   const std::string relative = fmt::format("{}/part-{}.parquet", kDataDir, id);
   write->written.push_back(dir_ + "/" + relative);
   return relative;
@@ -227,7 +235,7 @@ void FileTableStore::Commit(Snapshot next, int64_t base,
         continue;
       }
       try {
-        WriteVersionHint(dir_, *prepared.table.location);
+        WriteVersionHint(dir_, *prepared.table.location, /*sync=*/false);
       } catch (const IOError&) {
         // The hint only helps path-based readers; the catalog row is the commit.
       }

@@ -97,7 +97,8 @@ class FileTableStore : public TableStore {
 
   // A new data file of `write` (relative path "data/part-<id>.parquet", "-b<bucket>" before
   // the extension for a bucket >= 0), marked pending under the flock so that no garbage
-  // collection takes it. The caller writes it.
+  // collection takes it (a table not committed yet needs no mark: no one else collects it).
+  // The caller writes it.
   std::string NewDataFile(PendingWrite* write, int bucket);
   // Commits `next` as the successor of snapshot `base` and makes it visible to readers. When
   // another writer committed since `base`, rebases onto its snapshot if `appended` (the

@@ -82,7 +82,7 @@ std::unique_ptr<FileTableStore> FileTableStore::ConvertLegacy(
         throw IOError(fmt::format("cannot convert table '{}': {} already has a table of its name",
                                   dir, pointer->Describe()));
       }
-      WriteVersionHint(dir, *prepared.table.location);
+      WriteVersionHint(dir, *prepared.table.location, /*sync=*/false);
     }
   }
   RemoveLegacyFiles(dir);

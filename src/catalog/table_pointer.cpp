@@ -1,6 +1,9 @@
 #include "catalog/table_pointer.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -28,14 +31,34 @@ std::optional<std::string> VersionHintPointer::Load() const {
 
 bool VersionHintPointer::Swap(const std::optional<std::string>& expected, const std::string& next) {
   if (Load() != expected) return false;
-  WriteVersionHint(table_dir_, next);
+  WriteVersionHint(table_dir_, next, /*sync=*/true);  // here the hint is the commit
   return true;
 }
 
-void WriteVersionHint(const std::string& table_dir, const std::string& metadata_file) {
-  AtomicFileWriter writer((fs::path(table_dir) / "metadata" / "version-hint.text").string());
-  writer.Write(fmt::format("{}\n", MetadataVersionOf(metadata_file)));
-  writer.Commit();
+namespace {
+
+// Overwrites the hint in place when its text is no shorter than the old one (versions only
+// grow, so nearly always): one small write at offset 0 leaves a reader the old text or the
+// new, and creating a file (the atomic replace) costs an inode per commit.
+bool OverwriteHint(const std::string& path, const std::string& text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st {};
+  bool done = ::fstat(fd, &st) == 0 && st.st_size <= static_cast<off_t>(text.size()) &&
+              ::pwrite(fd, text.data(), text.size(), 0) == static_cast<ssize_t>(text.size());
+  done = ::close(fd) == 0 && done;
+  return done;
+}
+
+}  // namespace
+
+void WriteVersionHint(const std::string& table_dir, const std::string& metadata_file, bool sync) {
+  const std::string path = (fs::path(table_dir) / "metadata" / "version-hint.text").string();
+  const std::string text = fmt::format("{}\n", MetadataVersionOf(metadata_file));
+  if (!sync && OverwriteHint(path, text)) return;
+  AtomicFileWriter writer(path);
+  writer.Write(text);
+  writer.Commit(sync);
 }
 
 }  // namespace sluice

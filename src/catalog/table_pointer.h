@@ -53,7 +53,10 @@ class SqlCatalogPointer : public TablePointer {
 };
 
 // Writes metadata/version-hint.text naming `metadata_file` ("v<N>.metadata.json" -> "N"), for
-// readers that open the table directory. Throws IOError.
-void WriteVersionHint(const std::string& table_dir, const std::string& metadata_file);
+// readers that open the table directory. `sync` when the hint is the table's commit point;
+// beside a catalog row (the commit) it only helps path-based readers, and the atomic replace
+// is enough. Throws IOError.
+void WriteVersionHint(const std::string& table_dir, const std::string& metadata_file,
+                      bool sync);
 
 }  // namespace sluice

@@ -190,13 +190,10 @@ NodeOutcome Materializer::BuildModel(const Node& node) {
   const std::string& sql = outcome.compiled_sql;
   RunHooks(node, "pre_hook", is_incremental);
   if (materialized == "view") {
-    // Bind the new definition under the temp name first: a broken view leaves the old one.
-    Sql("create or replace view " + temp + " as " + sql);
-    Sql("select * from " + temp + " limit 0");
-    {
-      session_.Drop(temp, true);
-      if (is_table) session_.Drop(node.relation);
-    }
+    // Bind the new definition first (planning only: nothing reads a row under limit 0), so
+    // a broken view leaves the old one.
+    Sql("select * from (\n" + sql + "\n) dbt_view_check limit 0");
+    if (is_table) session_.Drop(node.relation);
     Sql("create or replace view " + node.relation + " as " + sql);
     outcome.message = "CREATE VIEW";
   } else if (materialized == "incremental" &&

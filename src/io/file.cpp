@@ -147,9 +147,9 @@ void AtomicFileWriter::Write(std::string_view bytes) {
   }
 }
 
-void AtomicFileWriter::Commit() {
+void AtomicFileWriter::Commit(bool sync) {
   SLUICE_CHECK(fd_ >= 0 && !committed_, "commit of a closed file {}", path_);
-  if (::fsync(fd_) != 0) {
+  if (sync && ::fsync(fd_) != 0) {
     throw IOError(fmt::format("Cannot sync file '{}': {}", temp_path_, ErrnoText()));
   }
   if (::close(fd_) != 0) {
@@ -161,6 +161,7 @@ void AtomicFileWriter::Commit() {
     throw IOError(fmt::format("Cannot rename '{}' to '{}': {}", temp_path_, path_, ErrnoText()));
   }
   committed_ = true;
+  if (!sync) return;
   // Persist the rename itself; failure here only weakens durability, not atomicity.
   const int dir = ::open(DirectoryOf(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir >= 0) {

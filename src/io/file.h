@@ -86,8 +86,11 @@ class AtomicFileWriter {
   AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
 
   void Write(std::string_view bytes);
-  // Makes the file visible at path(). REQUIRES: called at most once.
-  void Commit();
+  // Makes the file visible at path(). With `sync` (the default) the bytes and the new name
+  // reach the disk before Commit returns; without it the replace is still atomic, but a
+  // power loss may leave the old file (for hints a reader can do without).
+  // REQUIRES: called at most once.
+  void Commit(bool sync = true);
 
   const std::string& path() const { return path_; }
   const std::string& temp_path() const { return temp_path_; }
