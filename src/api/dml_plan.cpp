@@ -26,7 +26,7 @@ Target BindTarget(Context& ctx, const sql::QualifiedName& table, const std::stri
     binder.ThrowBind(table, fmt::format("Table with name {} does not exist!{}", t.name,
                                         sql_bind::Suggest(t.name, session.TableNames())));
   }
-  t.store = session.warehouse().FindTable(ParseCatalogName(t.name));
+  t.store = session.FindStore(t.name);
   if (t.store == nullptr) {  // dropped by another thread since it was looked up
     binder.ThrowBind(table, fmt::format("Table with name {} does not exist!", t.name));
   }

@@ -29,6 +29,14 @@ namespace sluice {
 
 namespace {
 
+// Temporary objects live in the session's own schema main (DuckDB: temp.main).
+void CheckTemporarySchema(const CatalogName& name) {
+  if (name.schema != kDefaultSchema) {
+    throw BindError(fmt::format("a temporary table or view lives in schema {}, not \"{}\"",
+                                kDefaultSchema, name.schema));
+  }
+}
+
 // `plan` optimized; the caller's plan outlives the call, so it is borrowed, not owned.
 LogicalPlanPtr Optimized(const LogicalPlan& plan, const Settings& settings) {
   return Optimize(LogicalPlanPtr(LogicalPlanPtr(), &plan), settings);
@@ -43,7 +51,8 @@ Session::Session(Settings settings, const std::string& db_dir)
       memory_(settings_.memory_limit()),
       pool_(std::make_shared<ThreadPool>(settings_.threads())),
       warehouse_(db_dir.empty() ? std::make_unique<Warehouse>()
-                                : std::make_unique<Warehouse>(db_dir)) {
+                                : std::make_unique<Warehouse>(db_dir)),
+      temporary_(std::make_unique<Warehouse>()) {
   RegisterBuiltinFunctions();
   static std::once_flag iceberg_functions;
   std::call_once(iceberg_functions, [] { iceberg::RegisterIcebergTableFunctions(TableFunctions()); });
@@ -171,9 +180,10 @@ void Session::RegisterView(const std::string& name, const DataFrame& df, bool re
 }
 
 void Session::CreateView(const std::string& name, const std::string& sql,
-                         const std::vector<std::string>& column_aliases, bool replace) {
+                         const std::vector<std::string>& column_aliases, bool replace,
+                         bool temporary) {
   const CatalogName catalog_name = ParseCatalogName(name);
-  if (HasTable(name)) {
+  if (temporary ? HasTemporary(name) : HasTable(name)) {
     if (!replace) throw InvalidInputError(fmt::format("table or view \"{}\" already exists", name));
     if (IsTable(name)) {
       throw InvalidInputError(fmt::format("\"{}\" is a table, not a view", name));
@@ -184,31 +194,64 @@ void Session::CreateView(const std::string& name, const std::string& sql,
     temp_views_.erase(catalog_name.Display());
     cached_.erase(catalog_name.Display());
   }
-  warehouse_->CreateView(catalog_name, ViewDefinition{sql, column_aliases});
+  Warehouse& target = temporary ? *temporary_ : *warehouse_;
+  if (temporary) CheckTemporarySchema(catalog_name);
+  target.CreateView(catalog_name, ViewDefinition{sql, column_aliases});
+}
+
+bool Session::HasTemporary(const std::string& name) const {
+  const CatalogName catalog_name = ParseCatalogName(name);
+  return temporary_->HasTable(catalog_name) || temporary_->HasView(catalog_name);
+}
+
+Warehouse& Session::Holder(const CatalogName& name) const {
+  if (temporary_->HasTable(name) || temporary_->HasView(name)) return *temporary_;
+  return *warehouse_;
+}
+
+std::shared_ptr<TableStore> Session::FindStore(const std::string& name) const {
+  const CatalogName catalog_name = ParseCatalogName(name);
+  if (auto store = temporary_->FindTable(catalog_name)) return store;
+  return warehouse_->FindTable(catalog_name);
+}
+
+std::optional<ViewDefinition> Session::FindViewDefinition(const std::string& name) const {
+  const CatalogName catalog_name = ParseCatalogName(name);
+  for (const Warehouse* w : {temporary_.get(), warehouse_.get()}) {
+    if (!w->HasView(catalog_name)) continue;
+    try {
+      return w->View(catalog_name);
+    } catch (const InvalidInputError&) {
+      return std::nullopt;  // dropped meanwhile
+    }
+  }
+  return std::nullopt;
 }
 
 void Session::CreateTable(const std::string& name, const DataFrame& df, bool replace,
-                          const BucketSpec& buckets) {
+                          const BucketSpec& buckets, bool temporary) {
   const CatalogName catalog_name = ParseCatalogName(name);
-  if (HasTable(name)) {
+  if (temporary ? HasTemporary(name) : HasTable(name)) {
     if (!replace) throw InvalidInputError(fmt::format("table \"{}\" already exists", name));
   }
-  if (!warehouse_->HasSchema(catalog_name.schema)) {
+  if (temporary) CheckTemporarySchema(catalog_name);
+  Warehouse& target = temporary ? *temporary_ : *warehouse_;
+  if (!target.HasSchema(catalog_name.schema)) {
     throw BindError(fmt::format("Schema with name {} does not exist!", catalog_name.schema));
   }
   const BucketSpec layout =
       buckets.bucketed() || !buckets.columns.empty()
           ? ResolveBucketSpec(UnqualifiedSchema(df.schema()), buckets, catalog_name.Display())
           : BucketSpec{};
-  if (warehouse_->HasView(catalog_name)) {
+  if (target.HasView(catalog_name)) {
     // Rows first: a failing query leaves the view in place.
     std::vector<Batch> rows = Execute(*df.plan());
-    warehouse_->Drop(catalog_name);
-    warehouse_->CreateTable(catalog_name, df.schema(), rows, layout);
+    target.Drop(catalog_name);
+    target.CreateTable(catalog_name, df.schema(), rows, layout);
   } else {
     // Streams into the table's files; a failing query commits nothing.
     Execute(*MakeWrite(df.plan(), std::make_shared<CreateTableTarget>(
-                                      *warehouse_, catalog_name, df.schema(), layout)));
+                                      target, catalog_name, df.schema(), layout)));
   }
   std::lock_guard lock(temp_views_mutex_);
   temp_views_.erase(catalog_name.Display());
@@ -217,7 +260,7 @@ void Session::CreateTable(const std::string& name, const DataFrame& df, bool rep
 
 int64_t Session::Insert(const std::string& name, const LogicalPlanPtr& rows) {
   const CatalogName catalog_name = ParseCatalogName(name);
-  std::shared_ptr<TableStore> store = warehouse_->FindTable(catalog_name);
+  std::shared_ptr<TableStore> store = FindStore(name);
   if (store == nullptr) {
     throw BindError(fmt::format("Table with name {} does not exist!", catalog_name.Display()));
   }
@@ -238,7 +281,7 @@ void Session::RefreshCache(const CatalogName& name) {
   std::lock_guard lock(temp_views_mutex_);
   auto it = cached_.find(name.Display());
   if (it == cached_.end()) return;
-  if (std::shared_ptr<TableStore> table = warehouse_->FindTable(name)) {
+  if (std::shared_ptr<TableStore> table = Holder(name).FindTable(name)) {
     it->second = MakeCache(MakeScan(table->Source()));  // filled on its next use
   }
 }
@@ -287,7 +330,8 @@ void Session::Drop(const std::string& name, bool if_exists) {
     was_cached = cached_.erase(DisplayName(name)) > 0;
     if (temp_views_.erase(DisplayName(name)) > 0) return;
   }
-  if (!warehouse_->Drop(ParseCatalogName(name)) && !if_exists && !was_cached) {
+  const CatalogName catalog_name = ParseCatalogName(name);
+  if (!Holder(catalog_name).Drop(catalog_name) && !if_exists && !was_cached) {
     throw BindError(fmt::format("table \"{}\" does not exist", name));
   }
 }
@@ -299,7 +343,8 @@ bool Session::HasTable(const std::string& name) const {
     if (temp_views_.count(catalog_name.Display())) return true;
     if (cached_.count(catalog_name.Display())) return true;
   }
-  return warehouse_->HasTable(catalog_name) || warehouse_->HasView(catalog_name);
+  return temporary_->HasTable(catalog_name) || temporary_->HasView(catalog_name) ||
+         warehouse_->HasTable(catalog_name) || warehouse_->HasView(catalog_name);
 }
 
 bool Session::IsTable(const std::string& name) const {
@@ -308,7 +353,7 @@ bool Session::IsTable(const std::string& name) const {
     std::lock_guard lock(temp_views_mutex_);
     if (temp_views_.count(catalog_name.Display())) return false;
   }
-  return warehouse_->HasTable(catalog_name);
+  return Holder(catalog_name).HasTable(catalog_name);
 }
 
 DataFrame Session::Table(const std::string& name) {
@@ -320,11 +365,12 @@ DataFrame Session::Table(const std::string& name) {
     auto it = temp_views_.find(catalog_name.Display());
     if (it != temp_views_.end()) return DataFrame(this, it->second);
   }
-  if (std::shared_ptr<TableStore> table = warehouse_->FindTable(catalog_name)) {
+  Warehouse& holder = Holder(catalog_name);
+  if (std::shared_ptr<TableStore> table = holder.FindTable(catalog_name)) {
     return DataFrame(this, MakeScan(table->Source()));
   }
-  if (warehouse_->HasView(catalog_name)) {
-    const ViewDefinition view = warehouse_->View(catalog_name);
+  if (holder.HasView(catalog_name)) {
+    const ViewDefinition view = holder.View(catalog_name);
     if (t_view_depth >= kMaxViewDepth) {
       throw BindError(fmt::format("view \"{}\" refers to itself", name));
     }
@@ -352,6 +398,7 @@ LogicalPlanPtr Session::FindRelation(const std::string& name) {
 std::vector<std::string> Session::TableNames() const {
   std::vector<std::string> names;
   for (const auto& n : warehouse_->Names()) names.push_back(n.Display());
+  for (const auto& n : temporary_->Names()) names.push_back(n.Display());
   std::lock_guard lock(temp_views_mutex_);
   for (const auto& [n, p] : temp_views_) names.push_back(n);
   for (const auto& [n, p] : cached_) names.push_back(n);
@@ -363,18 +410,22 @@ std::vector<std::string> Session::TableNames() const {
 std::vector<RelationInfo> Session::Relations() const {
   std::vector<RelationInfo> out;
   std::set<std::string> stored;  // a temporary view or cache of the same name shadows these
-  for (const auto& n : warehouse_->Names()) {
-    stored.insert(n.Display());
-    RelationInfo r{n.schema, n.name, false, false, ""};
-    if (warehouse_->HasView(n)) {
-      r.view = true;
-      try {
-        r.sql = warehouse_->View(n).sql;
-      } catch (const InvalidInputError&) {
-        continue;  // dropped meanwhile
+  // Temporary tables and views first: they shadow stored ones of the same name.
+  for (Warehouse* w : {temporary_.get(), warehouse_.get()}) {
+    const bool temporary = w == temporary_.get();
+    for (const auto& n : w->Names()) {
+      if (!stored.insert(n.Display()).second) continue;
+      RelationInfo r{n.schema, n.name, false, temporary, ""};
+      if (w->HasView(n)) {
+        r.view = true;
+        try {
+          r.sql = w->View(n).sql;
+        } catch (const InvalidInputError&) {
+          continue;  // dropped meanwhile
+        }
       }
+      out.push_back(std::move(r));
     }
-    out.push_back(std::move(r));
   }
   std::lock_guard lock(temp_views_mutex_);
   for (const auto& [display, plan] : temp_views_) {

@@ -5,11 +5,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "binder/catalog_reader.h"
 #include "catalog/snapshot.h"
+#include "catalog/warehouse.h"
 #include "common/memory.h"
 #include "common/settings.h"
 #include "common/thread_pool.h"
@@ -112,15 +114,20 @@ class Session : public CatalogReader {
   // Catalog. A view registered from a DataFrame is a temporary view: it keeps the plan, lives
   // as long as the session and is not persisted. CreateView stores SQL text in the warehouse
   // (persisted with --db) and binds it again each time it is used.
+  // With `temporary` (CREATE TEMP VIEW/TABLE), the object lives in this session's memory
+  // only, is never persisted and shadows a stored one of the same name, as in DuckDB.
   void RegisterView(const std::string& name, const DataFrame& df, bool replace = true);
   void CreateView(const std::string& name, const std::string& sql,
-                  const std::vector<std::string>& column_aliases, bool replace = true);
+                  const std::vector<std::string>& column_aliases, bool replace = true,
+                  bool temporary = false);
   // Materializes `df` now and commits the result as a table (replacing an existing table's
   // rows, schema and bucket layout in one commit when `replace`). With `buckets`, the table
   // is bucketed (CLUSTERED BY ... INTO n BUCKETS): checked against df's columns before
   // anything runs (BindError for an unknown column, InvalidInputError for a bad count).
   void CreateTable(const std::string& name, const DataFrame& df, bool replace = false,
-                   const BucketSpec& buckets = {});
+                   const BucketSpec& buckets = {}, bool temporary = false);
+  // A temporary table or view of that name (CREATE TEMP ...).
+  bool HasTemporary(const std::string& name) const;
   // INSERT: streams the rows of `rows` (of the table's column types) into table `name`,
   // commits them appended once every task has succeeded, and returns how many there were.
   // BindError when there is no such table.
@@ -153,6 +160,10 @@ class Session : public CatalogReader {
   // The warehouse directory's name, or "memory" without one.
   std::string DatabaseName() const override;
   Warehouse& warehouse() { return *warehouse_; }
+  // The stored table `name` (a temporary one first), or null.
+  std::shared_ptr<TableStore> FindStore(const std::string& name) const;
+  // The definition of view `name` when it is a SQL view (a temporary one first).
+  std::optional<ViewDefinition> FindViewDefinition(const std::string& name) const;
 
   // Runs a plan and returns its result batches in partition order.
   std::vector<Batch> Execute(const LogicalPlan& plan, QueryProfile* profile = nullptr);
@@ -215,6 +226,9 @@ class Session : public CatalogReader {
                                               const std::string& title = "");
   // After a write to table `name`: its cache (if any) is filled again on its next use.
   void RefreshCache(const CatalogName& name);
+  // The warehouse that holds `name`: the temporary one when it has a table or view of that
+  // name, else the session's warehouse.
+  Warehouse& Holder(const CatalogName& name) const;
 
   mutable std::mutex settings_mutex_;  // guards settings_, pool_ and interrupted_ (the pointers)
   Settings settings_;
@@ -225,6 +239,8 @@ class Session : public CatalogReader {
   std::shared_ptr<ThreadPool> pool_;
   std::atomic<ProgressListener*> progress_{nullptr};
   std::unique_ptr<Warehouse> warehouse_;
+  // CREATE TEMP TABLE / VIEW: in memory, for this session only; searched first.
+  std::unique_ptr<Warehouse> temporary_;
   mutable std::mutex temp_views_mutex_;
   std::map<std::string, LogicalPlanPtr> temp_views_;  // display name -> plan
   // CACHE TABLE results: display name -> kCache plan. Guarded by temp_views_mutex_.

@@ -128,7 +128,7 @@ class StatementRunner {
 
   StatementResult CreateTable(const sql::CreateTableStatement& c) {
     const std::string name = NameOf(c.name);
-    if (session_.HasTable(name) && !c.or_replace) {
+    if ((c.temporary ? session_.HasTemporary(name) : session_.HasTable(name)) && !c.or_replace) {
       if (c.if_not_exists) return Message("CREATE TABLE");
       binder_.ThrowBind(c.name, fmt::format("Table with name \"{}\" already exists!", name));
     }
@@ -138,7 +138,7 @@ class StatementRunner {
     if (c.as_query) {
       LogicalPlanPtr plan = binder_.BindQuery(*c.as_query);
       Guard(c.name,
-            [&] { session_.CreateTable(name, DataFrame(&session_, plan), true, buckets); });
+            [&] { session_.CreateTable(name, DataFrame(&session_, plan), true, buckets, c.temporary); });
       return Message("CREATE TABLE");
     }
     Schema schema;
@@ -146,7 +146,8 @@ class StatementRunner {
       schema.Add(Field{col.name, binder_.TranslateType(col.type), !col.not_null, ""});
     }
     Guard(c.name, [&] {
-      session_.CreateTable(name, DataFrame(&session_, MakeValues(schema, {})), true, buckets);
+      session_.CreateTable(name, DataFrame(&session_, MakeValues(schema, {})), true, buckets,
+                           c.temporary);
     });
     return Message("CREATE TABLE");
   }
@@ -175,7 +176,7 @@ class StatementRunner {
 
   StatementResult CreateView(const sql::CreateViewStatement& v) {
     const std::string name = NameOf(v.name);
-    if (session_.HasTable(name) && !v.or_replace) {
+    if ((v.temporary ? session_.HasTemporary(name) : session_.HasTable(name)) && !v.or_replace) {
       if (v.if_not_exists) return Message("CREATE VIEW");
       binder_.ThrowBind(v.name, fmt::format("View with name \"{}\" already exists!", name));
     }
@@ -186,7 +187,9 @@ class StatementRunner {
       });
     }
     // Stored as SQL text and bound again on use; binding it now reports errors early.
-    Guard(v.name, [&] { session_.CreateView(name, v.query->ToString(), v.column_aliases, true); });
+    Guard(v.name, [&] {
+      session_.CreateView(name, v.query->ToString(), v.column_aliases, true, v.temporary);
+    });
     return Message("CREATE VIEW");
   }
 

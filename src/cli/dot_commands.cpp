@@ -175,8 +175,8 @@ void DotCommands::Schema(const std::vector<std::string>& args) {
   std::string text;
   for (const auto& name : names) {
     const CatalogName catalog_name = ParseCatalogName(name);
-    if (session.warehouse().HasView(catalog_name)) {
-      const ViewDefinition view = session.warehouse().View(catalog_name);
+    if (const std::optional<ViewDefinition> found = session.FindViewDefinition(name)) {
+      const ViewDefinition& view = *found;
       std::string aliases;
       for (const auto& a : view.column_aliases)
         aliases += (aliases.empty() ? "" : ", ") + QuoteName(a);

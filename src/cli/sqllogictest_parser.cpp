@@ -150,6 +150,12 @@ class RawParser {
         if (words.size() < 2) Fail(line_no, "load needs a directory");
         r.kind = SltRecord::Kind::kLoad;
         r.argument = words[1];
+        loaded_ = words[1];
+      } else if (cmd == "restart") {
+        // DuckDB's `restart`: the database the file loaded (in memory: a new, empty one) is
+        // opened again as a new process would, so session state (TEMP tables) is gone.
+        r.kind = SltRecord::Kind::kLoad;
+        r.argument = loaded_;
       } else if (cmd == "require") {
         if (words.size() < 2) Fail(line_no, "require needs an argument");
         r.kind = SltRecord::Kind::kRequire;
@@ -194,6 +200,7 @@ class RawParser {
   }
 
   std::vector<std::string> lines_;
+  std::string loaded_;  // the directory of the last `load` (empty: in memory)
   std::string path_;
 };
 

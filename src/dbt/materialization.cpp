@@ -1,5 +1,6 @@
 #include "dbt/materialization.h"
 
+#include <algorithm>
 #include <regex>
 
 #include <fmt/format.h>
@@ -116,6 +117,17 @@ void Materializer::CheckUniqueKey(const std::string& relation,
                           ") is not unique in the new rows; duplicated keys:" + detail);
 }
 
+namespace {
+
+// An incremental model's new rows: a temporary table (those live in schema main).
+std::string IncrementalTempName(const Node& node) {
+  std::string name = node.relation + "__dbt_tmp";
+  std::replace(name.begin(), name.end(), '.', '_');
+  return name;
+}
+
+}  // namespace
+
 NodeOutcome Materializer::Build(const Node& node) {
   Session::SettingsScope scope(session_);
   try {
@@ -128,6 +140,7 @@ NodeOutcome Materializer::Build(const Node& node) {
     const std::string temp = node.relation + "__dbt_tmp";
     try {
       session_.Drop(temp, /*if_exists=*/true);
+      session_.Drop(IncrementalTempName(node), /*if_exists=*/true);
       session_.Drop(node.relation + "__dbt_changes", /*if_exists=*/true);
     } catch (const Error&) {
       // Cleaning up the temp relation is best effort; the model's own error is what matters.
@@ -230,8 +243,10 @@ NodeOutcome Materializer::BuildModel(const Node& node) {
 }
 
 void Materializer::BuildIncremental(const Node& node, const std::string& sql, NodeOutcome& outcome) {
-  const std::string temp = node.relation + "__dbt_tmp";
-  Sql("create or replace table " + temp + " as " + sql);
+  // The new rows go to a session temporary table, as dbt-duckdb does: in memory, never
+  // committed to the warehouse (no files to write, sync and collect for each run).
+  const std::string temp = IncrementalTempName(node);
+  Sql("create or replace temp table " + temp + " as " + sql);
   outcome.rows_affected = Count(temp);
   const auto key = ConfigList(node, "unique_key");
   const std::string strategy =
