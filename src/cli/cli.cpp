@@ -18,16 +18,26 @@ constexpr const char* kUsage = R"(sluice — a batch data-processing engine
 Usage: sluice <command> [options]
 
 Commands:
-  sql        run SQL statements (from -c, a file, or standard input)
-  shell      the interactive SQL shell (also `sluice` alone on a terminal)
-  demo       generate raw data and run the end-to-end example job
-  gen        generate a benchmark data set (gen tpch --sf 1 --out DIR)
+  sql           run SQL statements (from -c, a file, or standard input)
+  shell         the interactive SQL shell (also `sluice` alone on a terminal)
+  demo          generate raw data and run the end-to-end example job
+  gen           generate a benchmark data set (gen tpch --sf 1 --out DIR)
   sqllogictest  run sqllogictest (.test) files and report failures
-  run | test | build | seed | compile | ls   run a dbt project (--project DIR --db DIR)
-  version    print the version
-  help       show this help
+dbt projects (--project DIR --db DIR):
+  run           build the models
+  test          run the data tests
+  build         seeds, models, snapshots and tests in DAG order
+  seed          load the CSV seeds
+  snapshot      record changes as SCD type 2 snapshots
+  compile       render every model's SQL into target/compiled
+  ls            list the project's nodes (also: list)
+  docs generate write target/index.html with the lineage graph
+Other:
+  version       print the version
+  help          show this help
 
 Run 'sluice <command> --help' for the options of a command.
+Exit codes: 0 success, 1 an error (a failed query, model or test), 2 a usage error.
 )";
 
 }  // namespace
@@ -66,8 +76,12 @@ int RunCli(int argc, char** argv) {
     }
     fmt::print(
         stderr, "sluice: unknown command '{}'{}\n\n{}", command,
-        DidYouMean(command, {"sql", "shell", "demo", "gen", "sqllogictest", "version", "help"}),
+        DidYouMean(command, {"sql", "shell", "demo", "gen", "sqllogictest", "run", "test", "build",
+                             "seed", "snapshot", "compile", "ls", "docs", "version", "help"}),
         kUsage);
+    return 2;
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "{}\n", e.what());
     return 2;
   } catch (const Error& e) {
     fmt::print(stderr, "{}\n", e.what());

@@ -3,10 +3,20 @@
 #include <string>
 #include <vector>
 
+#include "common/error.h"
+
 namespace sluice {
 
+// A command line that cannot be understood: an unknown command or option, an option without
+// its value, a value of the wrong form. RunCli prints it and exits with code 2 (any other
+// error: 1).
+class UsageError : public UserError {
+ public:
+  explicit UsageError(std::string message) : UserError("Usage", std::move(message)) {}
+};
+
 // The `sluice` command line: dispatches to subcommands and turns errors into one message on
-// stderr and exit code 1. Returns the process exit code.
+// stderr. Returns the process exit code: 0 on success, 1 on an error, 2 on a usage error.
 int RunCli(int argc, char** argv);
 
 int SqlCommand(const std::vector<std::string>& args);

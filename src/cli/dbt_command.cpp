@@ -15,30 +15,61 @@ namespace {
 
 constexpr const char* kDbtUsage = R"(Usage: sluice {} [options]
 
-Runs a dbt project against a warehouse (run: models, test: tests, build: seeds, models and
-tests in DAG order, seed: CSV seeds, snapshot: SCD type 2 snapshots, docs generate:
-target/index.html with the lineage graph, compile: render SQL into target/compiled, ls: list nodes).
+{}
 
 Options:
   --project DIR        the project directory holding dbt_project.yml (default: .)
   --db DIR             the warehouse directory (in memory when absent)
-  -s, --select SEL     nodes to run: name, +name, name+, 2+name, @name, tag:x,
+  -s, --select SEL     nodes to {}: name, +name, name+, 2+name, @name, tag:x,
                        path:models/x, source:s, resource_type:model, state:modified;
                        spaces = union,
                        commas = intersection (may repeat)
   --exclude SEL        nodes to leave out (same syntax)
   --state DIR          a previous target/ (manifest.json) for state:modified / state:new
-  --threads N          models run in parallel (default 1)
+  --threads N          nodes run in parallel (default 1)
   --full-refresh       rebuild incremental models from scratch
   --event-time-start T --event-time-end T
                        the time range microbatch models rebuild (backfill)
   --target-schema S    the schema models build into (default main)
   --target-path DIR    where artifacts go (default: <project>/target)
   --set NAME=VALUE     an engine setting for the session (see sluice sql --help)
+
+Exit code 0 when every selected node succeeded, 1 when one failed, 2 on a usage error.
 )";
 
+// What each dbt subcommand does, for its --help.
+struct DbtCommandHelp {
+  const char* name;
+  const char* verb;  // "nodes to <verb>"
+  const char* summary;
+};
+
+constexpr DbtCommandHelp kDbtCommands[] = {
+    {"run", "run",
+     "Builds the selected models in DAG order (views, tables, incremental models) and writes\n"
+     "target/manifest.json and target/run_results.json."},
+    {"test", "test",
+     "Runs the selected data tests (generic and singular) against the warehouse; a failing\n"
+     "test prints sample rows."},
+    {"build", "build",
+     "Loads seeds, builds models and snapshots and runs tests, all in DAG order; a failing\n"
+     "node skips its descendants."},
+    {"seed", "load", "Loads the selected CSV seeds into tables."},
+    {"snapshot", "snapshot",
+     "Records the changes of the selected snapshots' sources as SCD type 2 rows\n"
+     "(dbt_valid_from, dbt_valid_to)."},
+    {"compile", "compile",
+     "Renders every selected model's SQL (Jinja, ref, source) into target/compiled without\n"
+     "touching the warehouse; an incremental model shows the SQL run would execute."},
+    {"ls", "list", "Lists the project's nodes (models, seeds, snapshots, tests, sources)."},
+    {"list", "list", "Lists the project's nodes (models, seeds, snapshots, tests, sources)."},
+    {"docs", "document",
+     "docs generate: writes target/index.html, a page with the lineage graph and every\n"
+     "node's description and columns. Usage: sluice docs generate [options]"},
+};
+
 std::string NeedValue(const std::vector<std::string>& args, size_t& i) {
-  if (i + 1 >= args.size()) throw InvalidInputError(args[i] + " needs a value");
+  if (i + 1 >= args.size()) throw UsageError(args[i] + " needs a value");
   return args[++i];
 }
 
@@ -46,7 +77,9 @@ std::string NeedValue(const std::vector<std::string>& args, size_t& i) {
 
 int DbtProjectCommand(const std::string& command, const std::vector<std::string>& args) {
   if (WantsHelp(args)) {
-    fmt::print(kDbtUsage, command);
+    for (const auto& help : kDbtCommands) {
+      if (command == help.name) fmt::print(kDbtUsage, command, help.summary, help.verb);
+    }
     return 0;
   }
   dbt::DbtOptions options;
@@ -55,7 +88,7 @@ int DbtProjectCommand(const std::string& command, const std::vector<std::string>
   size_t first = 0;
   if (command == "docs") {
     if (args.empty() || args[0] != "generate") {
-      throw InvalidInputError("usage: sluice docs generate [--project DIR] [--db DIR]");
+      throw UsageError("usage: sluice docs generate [--project DIR] [--db DIR]");
     }
     first = 1;
   }
@@ -73,7 +106,16 @@ int DbtProjectCommand(const std::string& command, const std::vector<std::string>
       options.exclude.push_back(NeedValue(args, i));
       while (i + 1 < args.size() && args[i + 1].rfind("-", 0) != 0) options.exclude.push_back(args[++i]);
     } else if (a == "--threads") {
-      options.threads = std::stoi(NeedValue(args, i));
+      const std::string value = NeedValue(args, i);
+      size_t used = 0;
+      try {
+        options.threads = std::stoi(value, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != value.size() || options.threads < 1) {
+        throw UsageError(fmt::format("--threads needs a positive integer, got '{}'", value));
+      }
     } else if (a == "--full-refresh") {
       options.full_refresh = true;
     } else if (a == "--state") {
@@ -89,7 +131,7 @@ int DbtProjectCommand(const std::string& command, const std::vector<std::string>
     } else if (ParseSetFlag(args, i, settings)) {
       continue;
     } else {
-      throw InvalidInputError("unknown option '" + a + "' for sluice " + command);
+      throw UsageError("unknown option '" + a + "' (see sluice " + command + " --help)");
     }
   }
   dbt::DbtCommand which = command == "run"       ? dbt::DbtCommand::kRun

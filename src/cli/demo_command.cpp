@@ -68,13 +68,13 @@ int DemoCommand(const std::vector<std::string>& args) {
   Settings settings;
   for (size_t i = 0; i < args.size(); i++) {
     auto value = [&] {
-      if (i + 1 >= args.size()) throw InvalidInputError(fmt::format("{} needs a value", args[i]));
+      if (i + 1 >= args.size()) throw UsageError(fmt::format("{} needs a value", args[i]));
       return args[++i];
     };
     if (args[i] == "--dir") dir = value();
     else if (args[i] == "--rows") rows = std::stoll(value());
     else if (ParseSettingFlag(args, i, settings)) continue;
-    else throw InvalidInputError(fmt::format("unknown option '{}' (see sluice demo --help)", args[i]));
+    else throw UsageError(fmt::format("unknown option '{}' (see sluice demo --help)", args[i]));
   }
   Session session(settings);
   ProgressBar bar(true);

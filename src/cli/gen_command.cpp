@@ -30,7 +30,7 @@ Options:
 
 std::string NeedValue(const std::vector<std::string>& args, size_t& i) {
   if (i + 1 >= args.size())
-    throw InvalidInputError(fmt::format("option {} needs a value", args[i]));
+    throw UsageError(fmt::format("option {} needs a value", args[i]));
   return args[++i];
 }
 
@@ -38,7 +38,7 @@ double ParseScaleFactor(const std::string& text) {
   char* end = nullptr;
   const double sf = std::strtod(text.c_str(), &end);
   if (end == text.c_str() || *end != '\0' || !(sf > 0)) {
-    throw InvalidInputError(fmt::format("--sf needs a positive number, got '{}'", text));
+    throw UsageError(fmt::format("--sf needs a positive number, got '{}'", text));
   }
   return sf;
 }
@@ -51,8 +51,8 @@ int GenCommand(const std::vector<std::string>& args) {
     return 0;
   }
   if (args.empty() || args[0] != "tpch") {
-    throw InvalidInputError(fmt::format("sluice gen: unknown data set '{}' (known: tpch)\n\n{}",
-                                        args.empty() ? "" : args[0], kGenUsage));
+    throw UsageError(fmt::format("sluice gen: unknown data set '{}' (known: tpch)\n\n{}",
+                                 args.empty() ? "" : args[0], kGenUsage));
   }
   tpch::TpchGenOptions options;
   bool have_sf = false;
@@ -71,16 +71,16 @@ int GenCommand(const std::vector<std::string>& args) {
       } else if (format == "parquet") {
         options.format = tpch::TpchFileFormat::kParquet;
       } else {
-        throw InvalidInputError(fmt::format("unknown --format '{}': use csv or parquet", format));
+        throw UsageError(fmt::format("unknown --format '{}': use csv or parquet", format));
       }
     } else if (a == "--threads") {
       settings.Set("threads", NeedValue(args, i));
     } else {
-      throw InvalidInputError(fmt::format("unknown option '{}' (see sluice gen --help)", a));
+      throw UsageError(fmt::format("unknown option '{}' (see sluice gen --help)", a));
     }
   }
   if (!have_sf || options.directory.empty()) {
-    throw InvalidInputError("sluice gen tpch needs --sf and --out (see sluice gen --help)");
+    throw UsageError("sluice gen tpch needs --sf and --out (see sluice gen --help)");
   }
   const auto start = std::chrono::steady_clock::now();
   ThreadPool pool(settings.threads());

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "cli/cli.h"
 #include "common/error.h"
 
 namespace sluice {
@@ -35,7 +36,7 @@ const char* ValueHint(SettingType type) {
 
 std::string NeedValue(const std::vector<std::string>& args, size_t& i) {
   if (i + 1 >= args.size())
-    throw InvalidInputError(fmt::format("option {} needs a value", args[i]));
+    throw UsageError(fmt::format("option {} needs a value", args[i]));
   return args[++i];
 }
 
@@ -45,7 +46,7 @@ void Apply(Settings& settings, const std::string& flag, const std::string& name,
   try {
     settings.Set(name, value);
   } catch (const InvalidInputError& e) {
-    throw InvalidInputError(fmt::format("{}: {}", flag, e.message()));
+    throw UsageError(fmt::format("{}: {}", flag, e.message()));
   }
 }
 
@@ -63,7 +64,7 @@ bool ParseSetFlag(const std::vector<std::string>& args, size_t& i, Settings& set
   }
   const size_t eq = assignment.find('=');
   if (eq == std::string::npos) {
-    throw InvalidInputError(fmt::format("--set needs name=value, got '{}'", assignment));
+    throw UsageError(fmt::format("--set needs name=value, got '{}'", assignment));
   }
   Apply(settings, "--set", assignment.substr(0, eq), assignment.substr(eq + 1));
   return true;

@@ -5,8 +5,8 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "api/session.h"
 #include "api/sql_runner.h"
@@ -134,8 +134,7 @@ void Shell::RunLines(std::istream& in) {
 }
 
 void Shell::RunFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IOError(fmt::format("cannot open SQL file '{}'", path));
+  std::istringstream in(ReadSqlFile(path));
   RunLines(in);
 }
 

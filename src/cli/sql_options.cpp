@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "cli/setting_flags.h"
+#include "cli/cli.h"
 #include "common/error.h"
 
 namespace sluice {
@@ -14,7 +16,7 @@ namespace {
 
 std::string NeedValue(const std::vector<std::string>& args, size_t& i) {
   if (i + 1 >= args.size())
-    throw InvalidInputError(fmt::format("option {} needs a value", args[i]));
+    throw UsageError(fmt::format("option {} needs a value", args[i]));
   return args[++i];
 }
 
@@ -36,7 +38,7 @@ SqlOptions ParseSqlOptions(const std::vector<std::string>& args, const std::stri
     } else if (a == "--format") {
       options.format = NeedValue(args, i);
       if (options.format != "table" && options.format != "csv" && options.format != "json") {
-        throw InvalidInputError(
+        throw UsageError(
             fmt::format("unknown --format '{}': use table, csv or json", options.format));
       }
     } else if (a == "--no-progress") {
@@ -44,8 +46,7 @@ SqlOptions ParseSqlOptions(const std::vector<std::string>& args, const std::stri
     } else if (a == "--timer") {
       options.timer = true;
     } else {
-      throw InvalidInputError(
-          fmt::format("unknown option '{}' (see sluice {} --help)", a, command));
+      throw UsageError(fmt::format("unknown option '{}' (see sluice {} --help)", a, command));
     }
   }
   return options;
@@ -59,6 +60,10 @@ Settings WarehouseSettings(Settings settings, const std::string& db_dir) {
 }
 
 std::string ReadSqlFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw IOError(fmt::format("cannot read SQL file '{}': it is a directory", path));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IOError(fmt::format("cannot open SQL file '{}'", path));
   std::stringstream buffer;

@@ -38,14 +38,14 @@ int SqllogictestCommand(const std::vector<std::string>& args) {
   for (size_t i = 0; i < args.size(); i++) {
     const std::string& a = args[i];
     if (a == "--threads") {
-      if (i + 1 >= args.size()) throw InvalidInputError("option --threads needs a value");
+      if (i + 1 >= args.size()) throw UsageError("option --threads needs a value");
       const std::string& v = args[++i];
       try {
         size_t used = 0;
         options.threads = std::stoi(v, &used);
         if (used != v.size() || options.threads <= 0) throw std::invalid_argument(v);
       } catch (const std::exception&) {
-        throw InvalidInputError(fmt::format("--threads needs a positive integer, got '{}'", v));
+        throw UsageError(fmt::format("--threads needs a positive integer, got '{}'", v));
       }
     } else if (a == "--require-error-messages") {
       options.require_error_messages = true;
@@ -57,7 +57,7 @@ int SqllogictestCommand(const std::vector<std::string>& args) {
     }
   }
   if (files.empty()) {
-    throw InvalidInputError("no test files given (see sluice sqllogictest --help)");
+    throw UsageError("no test files given (see sluice sqllogictest --help)");
   }
   SltCounts total;
   for (const std::string& file : files) total += RunSqllogictestFile(file, options, std::cout);

@@ -369,7 +369,12 @@ DbtReport RunDbt(Session& session, DbtCommand command, const DbtOptions& options
       result.unique_id = id;
       result.resource_type = ResourceTypeName(node.type);
       result.started_at = Now();
-      const std::string sql = compiler.Compile(node, false);
+      // As dbt does: is_incremental() is what `run` would see now (the table exists, no
+      // --full-refresh), so the compiled SQL is the SQL run would execute.
+      const bool is_incremental =
+          ConfigString(node, "materialized", "view") == "incremental" && !options.full_refresh &&
+          session.HasTable(node.relation) && session.IsTable(node.relation);
+      const std::string sql = compiler.Compile(node, is_incremental);
       WriteCompiled(project, node, sql, target_dir);
       result.completed_at = Now();
       result.execution_time = result.completed_at - result.started_at;

@@ -47,6 +47,11 @@ expect_out_contains() {  # expect_out_contains TEXT WHAT
 $OUT"
 }
 
+expect_out_not_contains() {  # expect_out_not_contains TEXT WHAT
+  [[ "$OUT" != *"$1"* ]] || fail "$2: stdout contains '$1':
+$OUT"
+}
+
 expect_err_contains() {  # expect_err_contains TEXT WHAT
   [[ "$ERR" == *"$1"* ]] || fail "$2: stderr does not contain '$1':
 $ERR"

@@ -27,6 +27,14 @@ expect_code 1 "failing test"
 expect_out_contains "FAIL test known_failure_status_values" "failing test line"
 expect_out_contains "return_pending" "failing rows sample"
 
+# compile shows the SQL run would execute: order_log exists now, so its incremental branch.
+run compile --project "$PROJECT" --db "$DB" --target-path "$TARGET" --select order_log
+expect_code 0 "compile an incremental model"
+expect_out_contains "where order_id > (select max(order_id) from main.order_log)" "compile: is_incremental()"
+run compile --project "$PROJECT" --db "$DB" --target-path "$TARGET" --select order_log --full-refresh
+expect_code 0 "compile --full-refresh"
+expect_out_not_contains "where order_id >" "compile --full-refresh: not incremental"
+
 run ls --project "$PROJECT" --target-path "$TARGET" --select "+customers" --exclude "resource_type:test"
 expect_code 0 "ls"
 expect_out_contains "seed.jaffle.raw_orders" "ls ancestors"
