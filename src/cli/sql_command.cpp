@@ -35,7 +35,8 @@ Options:
       --timer             print "Run Time: X s" per statement to stderr
   -h, --help              show this help
 
-Exit code 0 on success; on an error the message goes to stderr and the exit code is 1.
+Exit code 0 on success; on an error the message goes to stderr and the exit code is 1; a
+usage error (unknown option, option without its value) exits with 2.
 
 Settings: --name VALUE, --name=VALUE or --set name=value (in SQL: SET name = value, RESET
 name, RESET ALL; current values: SELECT * FROM duckdb_settings()). Sizes as 500MB, 2GiB.

@@ -23,7 +23,7 @@ Options:
                     message (a `----` line, then text the error must contain)
   -h, --help        show this help
 
-Exit code 0 when no record failed, 1 otherwise.
+Exit code 0 when no record failed, 1 otherwise, 2 on a usage error.
 )";
 
 }  // namespace

@@ -29,19 +29,19 @@ expect_out 'n
 
 # Bad values name the flag; unknown names get a suggestion.
 run sql --threads 0 -c "select 1"
-expect_code 1 "--threads 0"
+expect_code 2 "--threads 0"
 expect_err_contains "--threads: threads must be between 1 and 1024" "--threads 0"
 run sql --set memory_limt=1GB -c "select 1"
-expect_code 1 "--set with a typo"
+expect_code 2 "--set with a typo"
 expect_err_contains 'unknown setting '"'"'memory_limt'"'"', did you mean "memory_limit"' "--set with a typo"
 run sql --set threads -c "select 1"
-expect_code 1 "--set without ="
+expect_code 2 "--set without ="
 expect_err_contains "--set needs name=value" "--set without ="
 run sql --shuffle-partitions
-expect_code 1 "a setting flag without its value"
+expect_code 2 "a setting flag without its value"
 expect_err_contains "option --shuffle-partitions needs a value" "a setting flag without its value"
 run sql --no-such-flag 1 -c "select 1"
-expect_code 1 "an unknown flag"
+expect_code 2 "an unknown flag"
 expect_err_contains "unknown option '--no-such-flag'" "an unknown flag"
 
 finish

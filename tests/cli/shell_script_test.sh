@@ -85,7 +85,7 @@ run shell --help
 expect_code 0 "sluice shell --help"
 expect_out_contains "Usage: sluice shell" "sluice shell --help"
 run shell --bogus
-expect_code 1 "an unknown option"
+expect_code 2 "an unknown option"
 expect_err_contains "unknown option '--bogus' (see sluice shell --help)" "an unknown option"
 
 finish

@@ -57,11 +57,11 @@ expect_code 1 "sql parse error"
 
 # Unknown options and bad values get a clear message.
 run sql --bogus
-expect_code 1 "sql unknown option"
+expect_code 2 "sql unknown option"
 expect_err_contains "unknown option '--bogus'" "sql unknown option"
 
 run sql --format xml -c "select 1"
-expect_code 1 "sql bad --format"
+expect_code 2 "sql bad --format"
 expect_err_contains "xml" "sql bad --format"
 
 # EXPLAIN in the table view: the plan as it is, every line whole (no box clipping it).

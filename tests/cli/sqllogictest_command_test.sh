@@ -179,7 +179,7 @@ expect_code 0 "require skips the file"
 expect_out_contains "0 passed, 0 failed, 1 skipped" "require skips the file"
 
 run sqllogictest
-expect_code 1 "sqllogictest without files"
+expect_code 2 "sqllogictest without files"
 expect_err_contains "no test files" "sqllogictest without files"
 
 run sqllogictest --bogus x.test
