@@ -1,0 +1,1 @@
+select * from main.fct_orders where order_id is null

@@ -1,0 +1,1 @@
+select * from main.revenue_by_region where region is null
