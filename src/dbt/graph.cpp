@@ -158,7 +158,8 @@ std::set<std::string> SelectPart(const Project& project, const Graph& graph, std
 }
 
 std::set<std::string> Evaluate(const Project& project, const Graph& graph,
-                               const std::vector<std::string>& args) {
+                               const std::vector<std::string>& args,
+                               std::vector<std::string>* unmatched = nullptr) {
   std::set<std::string> result;
   for (const auto& arg : args) {
     std::istringstream words(arg);
@@ -179,6 +180,7 @@ std::set<std::string> Evaluate(const Project& project, const Graph& graph,
           current = std::move(both);
         }
       }
+      if (current.empty() && unmatched != nullptr) unmatched->push_back(selector);
       result.insert(current.begin(), current.end());
     }
   }
@@ -260,7 +262,8 @@ std::set<std::string> Graph::Descendants(const std::string& id, int depth) const
 
 std::set<std::string> SelectNodes(const Project& project, const Graph& graph,
                                   const std::vector<std::string>& select,
-                                  const std::vector<std::string>& exclude) {
+                                  const std::vector<std::string>& exclude,
+                                  std::vector<std::string>* unmatched) {
   std::set<std::string> selected;
   bool any_select = false;
   for (const auto& s : select) any_select |= !s.empty();
@@ -269,7 +272,7 @@ std::set<std::string> SelectNodes(const Project& project, const Graph& graph,
       if (node.type != ResourceType::kSource) selected.insert(node.unique_id);
     }
   } else {
-    selected = Evaluate(project, graph, select);
+    selected = Evaluate(project, graph, select, unmatched);
     AddAttachedTests(project, selected);
   }
   std::set<std::string> excluded = Evaluate(project, graph, exclude);

@@ -36,9 +36,11 @@ class Graph {
 // source, resource_type, config.<key>, state (modified | new, against
 // project.state_checksums), fqn (the default: a node name, possibly a glob).
 // An empty `select` means every node except sources. Tests whose tested nodes are selected
-// are added (dbt's eager indirect selection); the same applies to exclusion.
+// are added (dbt's eager indirect selection); the same applies to exclusion. Selectors of
+// `select` that match no node are appended to `unmatched` when given.
 std::set<std::string> SelectNodes(const Project& project, const Graph& graph,
                                   const std::vector<std::string>& select,
-                                  const std::vector<std::string>& exclude);
+                                  const std::vector<std::string>& exclude,
+                                  std::vector<std::string>* unmatched = nullptr);
 
 }  // namespace sluice::dbt

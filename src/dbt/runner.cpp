@@ -338,7 +338,15 @@ DbtReport RunDbt(Session& session, DbtCommand command, const DbtOptions& options
   compiler.Parse();
   const Graph graph(project);
   if (!options.state_dir.empty()) project.state_checksums = ReadManifestChecksums(options.state_dir);
-  const std::set<std::string> selected = SelectNodes(project, graph, options.select, options.exclude);
+  std::vector<std::string> unmatched;
+  const std::set<std::string> selected =
+      SelectNodes(project, graph, options.select, options.exclude, &unmatched);
+  if (options.out) {
+    for (const auto& selector : unmatched) {
+      *options.out << fmt::format(
+          "[WARNING]: The selection criterion '{}' does not match any enabled nodes\n", selector);
+    }
+  }
   const std::string target_dir =
       options.target_path.empty() ? project.root + "/target" : options.target_path;
   WriteManifest(project, graph, target_dir);
@@ -354,6 +362,23 @@ DbtReport RunDbt(Session& session, DbtCommand command, const DbtOptions& options
   std::vector<std::string> ids;
   for (const auto& id : graph.TopologicalOrder()) {
     if (selected.count(id) && Executes(command, *project.Find(id))) ids.push_back(id);
+  }
+  if (ids.empty() && options.out) {
+    // dbt's words when a selection leaves nothing to do (exit code 0).
+    *options.out << (command == DbtCommand::kList
+                         ? "No nodes selected!\n"
+                         : "Nothing to do. Try checking your model configs and model "
+                           "specification args\n");
+    if (command != DbtCommand::kList) {
+      report.elapsed = Now() - start;
+      WriteRunResults(report, CommandName(command), target_dir);
+      return report;
+    }
+  }
+  const bool uses_warehouse = command != DbtCommand::kList && command != DbtCommand::kCompile;
+  if (uses_warehouse && !session.warehouse().persistent() && options.out) {
+    *options.out << "Note: no --db given: the warehouse is in memory, so nothing built by this "
+                    "run persists after it.\n";
   }
   if (command == DbtCommand::kList) {
     report.listed = ids;

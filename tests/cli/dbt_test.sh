@@ -35,6 +35,19 @@ run compile --project "$PROJECT" --db "$DB" --target-path "$TARGET" --select ord
 expect_code 0 "compile --full-refresh"
 expect_out_not_contains "where order_id >" "compile --full-refresh: not incremental"
 
+# A selector that matches nothing warns as dbt does; with nothing selected there is nothing to do.
+run ls --project "$PROJECT" --target-path "$TARGET" --select nosuchmodel
+expect_code 0 "ls of an unknown name"
+expect_out_contains "[WARNING]: The selection criterion 'nosuchmodel' does not match any enabled nodes" "ls warns"
+expect_out_contains "No nodes selected!" "ls selects nothing"
+run run --project "$PROJECT" --db "$DB" --target-path "$TARGET" --select nosuchmodel
+expect_code 0 "run of an unknown name"
+expect_out_contains "Nothing to do." "run with nothing selected"
+# Without --db the build is in memory, and says so.
+run seed --project "$PROJECT" --target-path "$TARGET"
+expect_code 0 "seed without --db"
+expect_out_contains "no --db given: the warehouse is in memory" "in-memory note"
+
 run ls --project "$PROJECT" --target-path "$TARGET" --select "+customers" --exclude "resource_type:test"
 expect_code 0 "ls"
 expect_out_contains "seed.jaffle.raw_orders" "ls ancestors"
