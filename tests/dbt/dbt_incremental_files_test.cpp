@@ -90,19 +90,24 @@ TEST_F(IncrementalFilesTest, MergeThatUpdatesRowsRewritesThem) {
   EXPECT_EQ(Sql("select count(*) as n from inc"), "n\n1001\n");
 }
 
-TEST_F(IncrementalFilesTest, FullRefreshWithDuplicateKeysKeepsTheTable) {
+// A full refresh builds the table from the SELECT as dbt does, rows repeating the unique_key
+// included; a full refresh whose query fails keeps the old table.
+TEST_F(IncrementalFilesTest, FullRefreshKeepsRepeatedKeysAndAFailedOneKeepsTheTable) {
   ASSERT_TRUE(Run().success);
   RunSqlScript(session_, "insert into src values (7, 3000, 'dup')");
-  const DbtReport report = Run(/*full_refresh=*/true);
-  EXPECT_FALSE(report.success);
-  EXPECT_NE(report.results[0].message.find("id=7"), std::string::npos)
-      << report.results[0].message;
-  EXPECT_EQ(Sql("select count(*) as n, max(v) as v from inc"), "n,v\n1000,a\n");
-  EXPECT_FALSE(session_.HasTable("inc__dbt_tmp"));
+  DbtReport report = Run(/*full_refresh=*/true);
+  ASSERT_TRUE(report.success) << report.results[0].message;
+  EXPECT_EQ(Sql("select count(*) as n, count(distinct id) as ids from inc"), "n,ids\n1001,1000\n");
 
-  RunSqlScript(session_, "delete from src where v = 'dup'");
-  ASSERT_TRUE(Run(/*full_refresh=*/true).success);
-  EXPECT_EQ(Sql("select count(*) as n from inc"), "n\n1000\n");
+  project_.Write("models/inc.sql",
+                 "{{ config(materialized='incremental', unique_key='id') }}\n"
+                 "select id, ts, cast(v as integer) as v from src");
+  report = Run(/*full_refresh=*/true);
+  EXPECT_FALSE(report.success);
+  EXPECT_NE(report.results[0].message.find("Could not convert"), std::string::npos)
+      << report.results[0].message;
+  EXPECT_EQ(Sql("select count(*) as n, max(v) as v from inc"), "n,v\n1001,dup\n");
+  EXPECT_FALSE(session_.HasTable("inc__dbt_tmp"));
 }
 
 TEST_F(IncrementalFilesTest, TableModelReplacesViewAndTable) {

@@ -176,6 +176,24 @@ TEST_F(SmallProjectTest, IncrementalStrategiesAndDuplicateKeys) {
   EXPECT_EQ(QueryCsv(session_, "select count(*) as n from inc"), "n\n3\n");
 }
 
+// As in dbt: the first run (and --full-refresh) of an incremental model builds the table from
+// its SELECT even when rows repeat the unique_key; only merging new rows needs unique keys.
+TEST_F(SmallProjectTest, FirstRunOfIncrementalKeepsRepeatedKeys) {
+  RunSqlScript(session_, "create table src as select 1 as id, 'a' as v union all select 1, 'b'");
+  project_.Write("models/inc.sql",
+                 "{{ config(materialized='incremental', unique_key='id') }}\nselect id, v from src");
+  const DbtReport first = Run(DbtCommand::kRun);
+  ASSERT_TRUE(first.success) << first.results[0].message;
+  EXPECT_EQ(QueryCsv(session_, "select id, v from inc order by v"), "id,v\n1,a\n1,b\n");
+  RunSqlScript(session_, "insert into src values (1, 'c')");
+  DbtOptions full;
+  full.project_dir = project_.path();
+  full.full_refresh = true;
+  const DbtReport refreshed = RunDbt(session_, DbtCommand::kRun, full);
+  ASSERT_TRUE(refreshed.success) << refreshed.results[0].message;
+  EXPECT_EQ(QueryCsv(session_, "select count(*) as n from inc"), "n\n3\n");
+}
+
 TEST_F(SmallProjectTest, UnknownRefNamesFileAndLine) {
   project_.Write("models/a.sql", "select 1 as x\nfrom {{ ref('missing') }}");
   try {
