@@ -142,6 +142,14 @@ bool FitsInt64(const std::string& plain) {
   return digits <= (negative ? "9223372036854775808" : "9223372036854775807");
 }
 
+bool FitsInt32(const std::string& plain) {
+  std::string_view digits = plain;
+  const bool negative = !digits.empty() && digits.front() == '-';
+  if (negative) digits.remove_prefix(1);
+  if (digits.size() != 10) return digits.size() < 10;
+  return digits <= (negative ? "2147483648" : "2147483647");
+}
+
 // Reads 1..max_digits digits at `i` (Python strptime's %m, %d, %H ... accept one digit).
 std::optional<int> Digits(std::string_view s, size_t& i, size_t min_digits, size_t max_digits) {
   size_t start = i;
@@ -401,11 +409,13 @@ std::vector<SeedColumnType> InferSeedTypes(const SeedCsv& csv,
       }
     }
     switch (column.type) {
-      case SeedType::kInteger:
-        column.sql_type = "BIGINT";
+      case SeedType::kInteger:  // only empty values: agate's first type, dbt-duckdb's INTEGER
+        column.sql_type = "INTEGER";
         break;
       case SeedType::kNumber: {
-        column.sql_type = "BIGINT";
+        // dbt-duckdb: a number column without decimals is INTEGER; one whose values do not
+        // fit 32 bits is BIGINT here (where dbt-duckdb's insert would fail), then DOUBLE.
+        column.sql_type = "INTEGER";
         for (const auto& row : csv.rows) {
           if (IsNullText(row[c])) continue;
           const auto n = ParseNumber(row[c]);
@@ -413,6 +423,7 @@ std::vector<SeedColumnType> InferSeedTypes(const SeedCsv& csv,
             column.sql_type = "DOUBLE";
             break;
           }
+          if (!FitsInt32(n->Plain())) column.sql_type = "BIGINT";
         }
         break;
       }

@@ -57,8 +57,9 @@ TEST(SeedCsvTest, InfersTypesLikeAgate) {
   std::vector<std::string> sql;
   for (const auto& t : types) sql.push_back(t.sql_type);
   EXPECT_EQ(
-      sql, (std::vector<std::string>{"BIGINT", "DOUBLE", "BIGINT", "DATE", "TIMESTAMP", "TIMESTAMP",
-                                     "BOOLEAN", "VARCHAR", "BIGINT", "VARCHAR", "VARCHAR"}));
+      sql, (std::vector<std::string>{"INTEGER", "DOUBLE", "INTEGER", "DATE", "TIMESTAMP",
+                                     "TIMESTAMP", "BOOLEAN", "VARCHAR", "INTEGER", "VARCHAR",
+                                     "VARCHAR"}));
   EXPECT_EQ(NormalizeSeedValue(types[2].type, "$1,200"), "1200");
   EXPECT_EQ(NormalizeSeedValue(types[2].type, "50%"), "50");
   EXPECT_EQ(NormalizeSeedValue(types[3].type, "2024-1-6"), "2024-01-06");
@@ -69,7 +70,14 @@ TEST(SeedCsvTest, InfersTypesLikeAgate) {
   EXPECT_EQ(NormalizeSeedValue(types[10].type, "01234"), "01234");
   // One fractional digit anywhere makes a Number column DOUBLE ("1.0" too); 1e3 is integral.
   EXPECT_EQ(InferSeedTypes(ParseSeedCsv("x\n1\n1.0\n", "u.csv"), {})[0].sql_type, "DOUBLE");
-  EXPECT_EQ(InferSeedTypes(ParseSeedCsv("x\n1\n1e3\n", "u.csv"), {})[0].sql_type, "BIGINT");
+  EXPECT_EQ(InferSeedTypes(ParseSeedCsv("x\n1\n1e3\n", "u.csv"), {})[0].sql_type, "INTEGER");
+  // Whole numbers are INTEGER as in dbt-duckdb, BIGINT past 32 bits, DOUBLE past 64.
+  EXPECT_EQ(InferSeedTypes(ParseSeedCsv("x\n2147483647\n-2147483648\n", "u.csv"), {})[0].sql_type,
+            "INTEGER");
+  EXPECT_EQ(InferSeedTypes(ParseSeedCsv("x\n1\n2147483648\n", "u.csv"), {})[0].sql_type, "BIGINT");
+  EXPECT_EQ(InferSeedTypes(ParseSeedCsv("x\n-2147483649\n", "u.csv"), {})[0].sql_type, "BIGINT");
+  EXPECT_EQ(InferSeedTypes(ParseSeedCsv("x\n9223372036854775808\n", "u.csv"), {})[0].sql_type,
+            "DOUBLE");
   // Invalid dates are text; a space before a fraction of a second is not a datetime in dbt.
   EXPECT_EQ(InferSeedTypes(ParseSeedCsv("x\n2023-02-29\n", "u.csv"), {})[0].sql_type, "VARCHAR");
   // Zero-padded numbers are identifiers (zip codes): text without column_types, as read_csv
@@ -77,7 +85,7 @@ TEST(SeedCsvTest, InfersTypesLikeAgate) {
   EXPECT_EQ(InferSeedTypes(ParseSeedCsv("zip\n01001\n02139\n", "u.csv"), {})[0].sql_type,
             "VARCHAR");
   EXPECT_EQ(InferSeedTypes(ParseSeedCsv("x\n00.5\n1\n", "u.csv"), {})[0].sql_type, "VARCHAR");
-  EXPECT_EQ(InferSeedTypes(ParseSeedCsv("x\n0\n-01\n", "u.csv"), {})[0].sql_type, "BIGINT");
+  EXPECT_EQ(InferSeedTypes(ParseSeedCsv("x\n0\n-01\n", "u.csv"), {})[0].sql_type, "INTEGER");
   EXPECT_EQ(InferSeedTypes(ParseSeedCsv("x\n0.5\n3\n", "u.csv"), {})[0].sql_type, "DOUBLE");
   EXPECT_EQ(InferSeedTypes(ParseSeedCsv("x\n2023-02-28 10:00:00.5\n", "u.csv"), {})[0].sql_type,
             "VARCHAR");
@@ -110,8 +118,8 @@ TEST_F(SeedQuirksTest, LoadsSeedsAsDbtDoes) {
     EXPECT_TRUE(r.status == "success" || r.status == "pass") << r.unique_id << ": " << r.message;
   }
   EXPECT_EQ(Types("quirky"),
-            "id BIGINT, name VARCHAR, note VARCHAR, amount BIGINT, ratio DOUBLE, active BOOLEAN, "
-            "signup_date DATE, updated_at TIMESTAMP, zip VARCHAR, blank_col BIGINT");
+            "id INTEGER, name VARCHAR, note VARCHAR, amount INTEGER, ratio DOUBLE, active BOOLEAN, "
+            "signup_date DATE, updated_at TIMESTAMP, zip VARCHAR, blank_col INTEGER");
   EXPECT_EQ(QueryCsv(session_,
                      "select id, name, note, amount, ratio, active, signup_date, updated_at, zip, "
                      "blank_col, name is null as name_null from quirky order by id"),
