@@ -13,6 +13,7 @@
 #include <random>
 
 #include "common/error.h"
+#include "common/uuid.h"
 #include "iceberg/table_files.h"
 
 namespace sluice {
@@ -272,7 +273,7 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
     }
   } else {
     m = ib::NewTableMetadata(IcebergSchemaOf(next, 0), ib::PartitionSpec{}, ib::SortOrder{},
-                             location, ib::NewUuid(), {}, now_ms);
+                             location, NewUuid(), {}, now_ms);
     m.properties[kKeepSnapshots] = std::to_string(kDefaultKeepSnapshots);
     m.properties[kPreviousVersionsMax] = std::to_string(kDefaultPreviousVersions);
     m.properties["write.metadata.delete-after-commit.enabled"] = "true";
@@ -293,7 +294,7 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
 
   const int64_t snapshot_id = NewSnapshotId();
   const int64_t sequence = m.last_sequence_number + 1;
-  const std::string uuid = ib::NewUuid();
+  const std::string uuid = NewUuid();
   std::map<std::string, const Snapshot::DataFile*> before;
   for (const auto& f : base.snapshot.files) before[f.path] = &f;
   std::vector<ib::ManifestEntry> added, existing, removed;

@@ -7,6 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/dataframe.h"
+#include "api/session.h"
+#include "common/error.h"
+
 namespace sluice::dbt {
 
 namespace fs = std::filesystem;
@@ -52,10 +56,12 @@ double Now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-json Metadata(const std::string& schema) {
+json Metadata(const std::string& schema, const std::string& invocation_id) {
   return {{"dbt_schema_version", "https://schemas.getdbt.com/dbt/" + schema},
           {"dbt_version", "1.7.0"},
           {"generated_at", Iso8601(Now())},
+          {"invocation_id", invocation_id},
+          {"env", json::object()},
           {"adapter_type", "sluice"}};
 }
 
@@ -99,43 +105,95 @@ std::map<std::string, std::string> ReadManifestChecksums(const std::string& stat
   return checksums;
 }
 
-void WriteManifest(const Project& project, const Graph& graph, const std::string& target_dir) {
+namespace {
+
+// dbt's column entries: name -> {name, description, meta, data_type, constraints, quote, tags}.
+json ColumnsJson(const Node& node) {
+  json columns = json::object();
+  for (const auto& [name, description] : node.columns) {
+    columns[name] = {{"name", name},          {"description", description},
+                     {"meta", json::object()}, {"data_type", nullptr},
+                     {"constraints", json::array()}, {"quote", nullptr},
+                     {"tags", json::array()}};
+  }
+  return columns;
+}
+
+json MetaJson(const Node& node) {
+  auto it = node.config.find("meta");
+  if (it == node.config.end()) return json::object();
+  json meta = ToJson(it->second);
+  return meta.is_object() ? meta : json::object();
+}
+
+json NodeJson(const Project& project, const Node& node,
+              const std::map<std::string, std::string>& compiled) {
+  json config = json::object();
+  for (const auto& [k, v] : node.config) config[k] = ToJson(v);
+  config["tags"] = ConfigList(node, "tags");
+  json entry = {{"unique_id", node.unique_id},
+                {"name", node.name},
+                {"resource_type", ResourceTypeName(node.type)},
+                {"package_name", project.name},
+                {"path", node.path},
+                {"original_file_path", node.path},
+                {"fqn", node.fqn},
+                {"database", "sluice"},
+                {"schema", node.schema},
+                {"relation_name", node.relation.empty() ? json(nullptr) : json(node.relation)},
+                {"tags", ConfigList(node, "tags")},
+                {"description", node.description},
+                {"columns", ColumnsJson(node)},
+                {"meta", MetaJson(node)},
+                {"checksum", {{"name", "fnv1a64"}, {"checksum", NodeChecksum(project, node)}}},
+                {"config", std::move(config)}};
+  if (node.type == ResourceType::kSource) {
+    entry["source_name"] = node.source_name;
+    entry["identifier"] = node.identifier;
+    entry["source_meta"] = json::object();
+    entry["loader"] = "";
+    return entry;
+  }
+  entry["alias"] = ConfigString(node, "alias", node.name);
+  entry["raw_code"] = node.raw_code;
+  entry["language"] = "sql";
+  entry["docs"] = {{"show", true}, {"node_color", nullptr}};
+  json refs = json::array(), sources = json::array();
+  for (const auto& id : node.depends_on) {
+    const Node* parent = project.Find(id);
+    if (parent == nullptr) continue;
+    if (parent->type == ResourceType::kSource) {
+      sources.push_back({parent->source_name, parent->name});
+    } else {
+      refs.push_back({{"name", parent->name}, {"package", nullptr}, {"version", nullptr}});
+    }
+  }
+  entry["refs"] = std::move(refs);
+  entry["sources"] = std::move(sources);
+  entry["depends_on"] = {{"nodes", node.depends_on}, {"macros", json::array()}};
+  auto code = compiled.find(node.unique_id);
+  entry["compiled"] = code != compiled.end();
+  if (code != compiled.end()) entry["compiled_code"] = code->second;
+  if (node.type == ResourceType::kTest && !node.test_kind.empty()) {
+    entry["test_metadata"] = {{"name", node.test_kind},
+                              {"kwargs", {{"column_name", node.column}}},
+                              {"namespace", nullptr}};
+    entry["column_name"] = node.column;
+    entry["attached_node"] = node.attached_node;
+  }
+  return entry;
+}
+
+}  // namespace
+
+void WriteManifest(const Project& project, const Graph& graph, const std::string& target_dir,
+                   const std::string& invocation_id,
+                   const std::map<std::string, std::string>& compiled) {
   json nodes = json::object(), sources = json::object();
   json parent_map = json::object(), child_map = json::object();
   for (const auto& node : project.nodes) {
-    json config = json::object();
-    for (const auto& [k, v] : node.config) config[k] = ToJson(v);
-    config["tags"] = ConfigList(node, "tags");
-    json entry = {{"unique_id", node.unique_id},
-                  {"name", node.name},
-                  {"resource_type", ResourceTypeName(node.type)},
-                  {"package_name", project.name},
-                  {"path", node.path},
-                  {"original_file_path", node.path},
-                  {"fqn", node.fqn},
-                  {"database", "sluice"},
-                  {"schema", node.schema},
-                  {"relation_name", node.relation.empty() ? json(nullptr) : json(node.relation)},
-                  {"tags", ConfigList(node, "tags")},
-                  {"description", node.description},
-                  {"checksum", {{"name", "fnv1a64"}, {"checksum", NodeChecksum(project, node)}}},
-                  {"config", std::move(config)}};
-    if (node.type == ResourceType::kSource) {
-      entry["source_name"] = node.source_name;
-      entry["identifier"] = node.identifier;
-      sources[node.unique_id] = std::move(entry);
-    } else {
-      entry["alias"] = ConfigString(node, "alias", node.name);
-      entry["raw_code"] = node.raw_code;
-      entry["depends_on"] = {{"nodes", node.depends_on}, {"macros", json::array()}};
-      if (node.type == ResourceType::kTest && !node.test_kind.empty()) {
-        entry["test_metadata"] = {{"name", node.test_kind},
-                                  {"kwargs", {{"column_name", node.column}}}};
-        entry["column_name"] = node.column;
-        entry["attached_node"] = node.attached_node;
-      }
-      nodes[node.unique_id] = std::move(entry);
-    }
+    (node.type == ResourceType::kSource ? sources : nodes)[node.unique_id] =
+        NodeJson(project, node, compiled);
     parent_map[node.unique_id] = graph.Parents(node.unique_id);
     child_map[node.unique_id] = graph.Children(node.unique_id);
   }
@@ -146,15 +204,18 @@ void WriteManifest(const Project& project, const Graph& graph, const std::string
   }
   // Moved in, not listed in an initializer list: that would copy every node once more.
   json manifest = json::object();
-  manifest["metadata"] = Metadata("manifest/v11.json");
+  manifest["metadata"] = Metadata("manifest/v11.json", invocation_id);
   manifest["metadata"]["project_name"] = project.name;
   manifest["nodes"] = std::move(nodes);
   manifest["sources"] = std::move(sources);
   manifest["macros"] = std::move(macros);
-  manifest["exposures"] = json::object();
-  manifest["metrics"] = json::object();
+  for (const char* empty : {"docs", "exposures", "metrics", "groups", "selectors", "disabled",
+                            "semantic_models", "saved_queries"}) {
+    manifest[empty] = json::object();
+  }
   manifest["parent_map"] = std::move(parent_map);
   manifest["child_map"] = std::move(child_map);
+  manifest["group_map"] = json::object();
   WriteJson(fs::path(target_dir) / "manifest.json", manifest);
 }
 
@@ -170,20 +231,70 @@ void WriteRunResults(const DbtReport& report, const std::string& command_name,
     }
     json adapter_response = json::object();
     if (r.rows_affected >= 0) adapter_response["rows_affected"] = r.rows_affected;
-    results.push_back({{"unique_id", r.unique_id},
-                       {"status", r.status},
-                       {"timing", timing},
-                       {"thread_id", "Thread-" + std::to_string(r.thread_id)},
-                       {"execution_time", r.execution_time},
-                       {"message", r.message},
-                       {"failures", r.resource_type == "test" ? json(r.failures) : json(nullptr)},
-                       {"adapter_response", adapter_response}});
+    results.push_back(
+        {{"unique_id", r.unique_id},
+         {"status", r.status},
+         {"timing", timing},
+         {"thread_id", "Thread-" + std::to_string(r.thread_id)},
+         {"execution_time", r.execution_time},
+         {"message", r.message},
+         {"failures", r.resource_type == "test" ? json(r.failures) : json(nullptr)},
+         {"adapter_response", adapter_response},
+         {"compiled", !r.compiled_code.empty()},
+         {"compiled_code", r.compiled_code.empty() ? json(nullptr) : json(r.compiled_code)},
+         {"relation_name", r.relation_name.empty() ? json(nullptr) : json(r.relation_name)}});
   }
-  json run_results = {{"metadata", Metadata("run-results/v5.json")},
+  json run_results = {{"metadata", Metadata("run-results/v5.json", report.invocation_id)},
                       {"results", results},
                       {"elapsed_time", report.elapsed},
                       {"args", {{"which", command_name}}}};
   WriteJson(fs::path(target_dir) / "run_results.json", run_results);
+}
+
+void WriteCatalog(const Project& project, Session& session, const std::string& target_dir,
+                  const std::string& invocation_id) {
+  json nodes = json::object(), sources = json::object();
+  for (const auto& node : project.nodes) {
+    if (node.relation.empty() || node.type == ResourceType::kTest) continue;
+    if (!session.HasTable(node.relation)) continue;  // not built yet: dbt leaves it out too
+    Schema schema;
+    try {
+      schema = session.Table(node.relation).schema();
+    } catch (const UserError&) {
+      continue;  // a view that no longer binds
+    }
+    json columns = json::object();
+    for (size_t i = 0; i < schema.size(); i++) {
+      const Field& f = schema.field(i);
+      columns[f.name] = {{"type", f.type.ToString()},
+                         {"index", static_cast<int64_t>(i + 1)},
+                         {"name", f.name},
+                         {"comment", nullptr}};
+    }
+    const auto dot = node.relation.find('.');
+    json entry = {
+        {"metadata",
+         {{"type", session.IsTable(node.relation) ? "BASE TABLE" : "VIEW"},
+          {"schema", node.schema},
+          {"name", dot == std::string::npos ? node.relation : node.relation.substr(dot + 1)},
+          {"database", "sluice"},
+          {"comment", nullptr},
+          {"owner", nullptr}}},
+        {"columns", std::move(columns)},
+        {"stats",
+         {{"has_stats",
+           {{"id", "has_stats"}, {"label", "Has Stats?"}, {"value", false},
+            {"include", false}, {"description", "Indicates whether there are statistics for "
+                                                 "this table"}}}}},
+        {"unique_id", node.unique_id}};
+    (node.type == ResourceType::kSource ? sources : nodes)[node.unique_id] = std::move(entry);
+  }
+  json catalog = json::object();
+  catalog["metadata"] = Metadata("catalog/v1.json", invocation_id);
+  catalog["nodes"] = std::move(nodes);
+  catalog["sources"] = std::move(sources);
+  catalog["errors"] = nullptr;
+  WriteJson(fs::path(target_dir) / "catalog.json", catalog);
 }
 
 void WriteCompiled(const Project& project, const Node& node, const std::string& sql,

@@ -12,6 +12,7 @@
 
 #include "api/session.h"
 #include "api/sql_runner.h"
+#include "common/uuid.h"
 #include "dbt/artifacts.h"
 #include "dbt/compiler.h"
 #include "dbt/docs_page.h"
@@ -244,6 +245,8 @@ class Scheduler {
       result.message = outcome.message;
       result.rows_affected = outcome.rows_affected;
       result.failures = outcome.failures;
+      result.compiled_code = outcome.compiled_sql;
+      if (task.node->type != ResourceType::kTest) result.relation_name = task.node->relation;
       std::lock_guard lock(mutex_);
       if (!outcome.compiled_sql.empty() && task.node->type != ResourceType::kSeed) {
         WriteCompiled(project_, *task.node, outcome.compiled_sql, target_dir_);
@@ -349,16 +352,20 @@ DbtReport RunDbt(Session& session, DbtCommand command, const DbtOptions& options
   }
   const std::string target_dir =
       options.target_path.empty() ? project.root + "/target" : options.target_path;
-  WriteManifest(project, graph, target_dir);
+  const std::string invocation_id = NewUuid();
+  WriteManifest(project, graph, target_dir, invocation_id);
   if (command == DbtCommand::kDocs) {
     DbtReport report;
+    report.invocation_id = invocation_id;
     const std::string page = WriteDocsPage(project, graph, compiler, session, target_dir);
+    WriteCatalog(project, session, target_dir, invocation_id);
     if (options.out) *options.out << "Catalog written to " << page << "\n";
     report.elapsed = Now() - start;
     return report;
   }
 
   DbtReport report;
+  report.invocation_id = invocation_id;
   std::vector<std::string> ids;
   for (const auto& id : graph.TopologicalOrder()) {
     if (selected.count(id) && Executes(command, *project.Find(id))) ids.push_back(id);
@@ -401,6 +408,8 @@ DbtReport RunDbt(Session& session, DbtCommand command, const DbtOptions& options
           session.HasTable(node.relation) && session.IsTable(node.relation);
       const std::string sql = compiler.Compile(node, is_incremental);
       WriteCompiled(project, node, sql, target_dir);
+      result.compiled_code = sql;
+      result.relation_name = node.relation;
       result.completed_at = Now();
       result.execution_time = result.completed_at - result.started_at;
       result.status = "success";
@@ -423,6 +432,12 @@ DbtReport RunDbt(Session& session, DbtCommand command, const DbtOptions& options
     if (r.status == "error" || r.status == "fail") report.success = false;
   }
   WriteRunResults(report, CommandName(command), target_dir);
+  // The manifest again, now with the SQL of the nodes compiled by this run (as dbt does).
+  std::map<std::string, std::string> compiled;
+  for (const auto& r : report.results) {
+    if (!r.compiled_code.empty()) compiled[r.unique_id] = r.compiled_code;
+  }
+  if (!compiled.empty()) WriteManifest(project, graph, target_dir, invocation_id, compiled);
   if (options.out && command != DbtCommand::kCompile) PrintSummary(report, project, *options.out);
   return report;
 }

@@ -45,6 +45,8 @@ struct NodeResult {
   double completed_at = 0;
   double execution_time = 0;
   int thread_id = 0;
+  std::string compiled_code;  // the SQL the node ran (empty for seeds and skipped nodes)
+  std::string relation_name;  // schema.alias of a model, seed or snapshot
 };
 
 struct DbtReport {
@@ -52,6 +54,7 @@ struct DbtReport {
   std::vector<std::string> listed;  // `ls`: selected unique ids in DAG order
   double elapsed = 0;
   bool success = true;  // no error and no failing test of severity error
+  std::string invocation_id;  // a UUID naming this invocation in manifest and run_results
 
   const NodeResult* Find(const std::string& unique_id) const;
 };

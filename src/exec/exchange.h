@@ -29,7 +29,7 @@ class Exchange : public PhysicalOperator {
       : PhysicalOperator(std::move(child)), target_(std::move(target)) {}
 
   std::string name() const override { return "Exchange"; }
-  std::string details() const override { return target_.ToString(); }
+  std::string details() const override { return target_.ToString(child().schema()); }
   bool is_exchange() const override { return true; }
   Partitioning output_partitioning() const override;
   // Streams output partition `partition` of the shuffle. REQUIRES: state complete.

@@ -15,12 +15,6 @@ std::string ToString(JoinDistribution distribution) {
 
 namespace {
 
-std::string KeyList(const std::vector<int>& keys) {
-  std::string out;
-  for (size_t i = 0; i < keys.size(); i++) out += (i > 0 ? ", #" : "#") + std::to_string(keys[i]);
-  return out;
-}
-
 // Tracked bytes per build row beyond the batches themselves while a partitioned build is
 // loaded: the flat copy of the columns is counted as the batches' size again, plus the hash
 // table (slots at half load, key copies, hashes) and the row lists.
@@ -450,7 +444,8 @@ HashJoin::HashJoin(PhysicalOperatorPtr probe, PhysicalOperatorPtr build, JoinTyp
 
 std::string HashJoin::details() const {
   std::string out = sluice::ToString(type_) + " " + sluice::ToString(distribution_) + " [" +
-                    KeyList(probe_keys_) + "] = [" + KeyList(build_keys_) + "]";
+                    child(0).schema().ColumnLabels(probe_keys_) + "] = [" +
+                    child(1).schema().ColumnLabels(build_keys_) + "]";
   if (residual_ != nullptr) out += " residual " + residual_->ToString();
   return out;
 }

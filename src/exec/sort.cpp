@@ -181,7 +181,8 @@ std::string Sort::details() const {
   std::string out;
   for (size_t i = 0; i < keys_.size(); i++) {
     if (i > 0) out += ", ";
-    out += "#" + std::to_string(keys_[i].column) + (keys_[i].ascending ? " ASC" : " DESC") +
+    out += child().schema().ColumnLabel(static_cast<size_t>(keys_[i].column)) +
+           (keys_[i].ascending ? " ASC" : " DESC") +
            (keys_[i].nulls_first ? " NULLS FIRST" : " NULLS LAST");
   }
   if (limit_.has_value()) out += " LIMIT " + std::to_string(*limit_);

@@ -18,11 +18,6 @@ namespace sluice {
 
 namespace {
 
-std::string KeyList(const std::vector<int>& keys) {
-  std::string out;
-  for (size_t i = 0; i < keys.size(); i++) out += (i > 0 ? ", #" : "#") + std::to_string(keys[i]);
-  return out;
-}
 
 // Three-way comparison of two non-NULL key values. It must order values exactly as
 // ComputeSortOrder (sort_order.cpp) does, since the merge relies on the Sort children's
@@ -453,7 +448,8 @@ SortMergeJoin::SortMergeJoin(PhysicalOperatorPtr left, PhysicalOperatorPtr right
 
 std::string SortMergeJoin::details() const {
   std::string out =
-      sluice::ToString(type_) + " [" + KeyList(left_keys_) + "] = [" + KeyList(right_keys_) + "]";
+      sluice::ToString(type_) + " [" + child(0).schema().ColumnLabels(left_keys_) + "] = [" +
+      child(1).schema().ColumnLabels(right_keys_) + "]";
   if (residual_ != nullptr) out += " residual " + residual_->ToString();
   return out;
 }

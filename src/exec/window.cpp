@@ -242,13 +242,11 @@ WindowOperator::WindowOperator(PhysicalOperatorPtr child, std::vector<int> parti
 
 std::string WindowOperator::details() const {
   std::vector<std::string> parts;
-  std::string keys;
-  for (size_t i = 0; i < partition_keys_.size(); i++) {
-    keys += (i > 0 ? ", #" : "#") + std::to_string(partition_keys_[i]);
-  }
+  const std::string keys = child().schema().ColumnLabels(partition_keys_);
   std::string order;
   for (size_t i = 0; i < order_keys_.size(); i++) {
-    order += (i > 0 ? ", #" : "#") + std::to_string(order_keys_[i].column) +
+    order += (i > 0 ? ", " : "") +
+             child().schema().ColumnLabel(static_cast<size_t>(order_keys_[i].column)) +
              (order_keys_[i].ascending ? " ASC" : " DESC");
   }
   std::string out = "partition=[" + keys + "] order=[" + order + "] functions=[";

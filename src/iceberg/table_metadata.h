@@ -108,7 +108,7 @@ struct TableMetadata {
   std::string property(const std::string& key, const std::string& fallback = "") const;
 };
 
-// The metadata of a new, empty table. `uuid` is the table-uuid (see NewUuid).
+// The metadata of a new, empty table. `uuid` is the table-uuid (see common/uuid.h).
 TableMetadata NewTableMetadata(IcebergSchema schema, PartitionSpec spec, SortOrder order,
                                std::string location, std::string uuid,
                                std::map<std::string, std::string> properties, int64_t now_ms);
@@ -117,9 +117,6 @@ nlohmann::ordered_json MetadataToJson(const TableMetadata& metadata);
 // Parses and checks a metadata file: every field the spec requires, ids that resolve.
 // Throws InvalidInputError naming `where` and the missing or wrong field.
 TableMetadata MetadataFromJson(const std::string& text, const std::string& where);
-
-// A random version 4 UUID in the canonical text form.
-std::string NewUuid();
 
 nlohmann::ordered_json PartitionSpecToJson(const PartitionSpec& spec);
 PartitionSpec PartitionSpecFromJson(const nlohmann::ordered_json& json, const std::string& where);

@@ -242,7 +242,7 @@ class StageGraph {
     if (ctx_ != nullptr && !ctx_->RuntimeNote(op.id()).empty()) {
       out += ", \"adaptive\": \"" + JsonEscape(ctx_->RuntimeNote(op.id())) + "\"";
     }
-    out += ", \"partitioning\": \"" + JsonEscape(op.output_partitioning().ToString()) + "\"";
+    out += ", \"partitioning\": \"" + JsonEscape(op.output_partitioning().ToString(op.schema())) + "\"";
     out += ", \"children\": [";
     for (size_t i = 0; i < op.children().size(); i++) {
       out += fmt::format("{}{}", i > 0 ? ", " : "", op.child(i).id());

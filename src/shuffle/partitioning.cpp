@@ -4,17 +4,14 @@
 
 namespace sluice {
 
-std::string Partitioning::ToString() const {
+std::string Partitioning::ToString() const { return ToString(Schema()); }
+
+std::string Partitioning::ToString(const Schema& schema) const {
   switch (kind) {
     case Kind::kUnknown: return fmt::format("unknown({})", num_partitions);
     case Kind::kSingle: return "single";
     case Kind::kHash: {
-      std::string keys_text;
-      for (size_t i = 0; i < keys.size(); i++) {
-        if (i > 0) keys_text += ", ";
-        keys_text += fmt::format("#{}", keys[i]);
-      }
-      return fmt::format("hash({}; {})", keys_text, num_partitions);
+      return fmt::format("hash({}; {})", schema.ColumnLabels(keys), num_partitions);
     }
     case Kind::kRoundRobin: return fmt::format("round_robin({})", num_partitions);
     case Kind::kBroadcast: return fmt::format("broadcast({})", num_partitions);

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "vector/schema.h"
+
 namespace sluice {
 
 // How an operator's output rows are spread over its partitions (DESIGN.md).
@@ -26,6 +28,8 @@ struct Partitioning {
 
   // "hash(#0, #2; 16)", "single", ...
   std::string ToString() const;
+  // The same with the hash keys named by the columns of `schema` ("hash(o.id; 16)").
+  std::string ToString(const Schema& schema) const;
 };
 
 }  // namespace sluice

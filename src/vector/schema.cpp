@@ -62,4 +62,19 @@ bool operator==(const Schema& a, const Schema& b) {
   return true;
 }
 
+std::string Schema::ColumnLabel(size_t i) const {
+  if (i >= fields_.size() || fields_[i].name.empty()) return "#" + std::to_string(i);
+  const Field& f = fields_[i];
+  return f.qualifier.empty() ? f.name : f.qualifier + "." + f.name;
+}
+
+std::string Schema::ColumnLabels(const std::vector<int>& columns) const {
+  std::string out;
+  for (size_t i = 0; i < columns.size(); i++) {
+    if (i > 0) out += ", ";
+    out += ColumnLabel(static_cast<size_t>(columns[i]));
+  }
+  return out;
+}
+
 }  // namespace sluice

@@ -36,6 +36,10 @@ class Schema {
   int IndexOf(const std::string& name) const;
   std::vector<std::string> Names() const;
   std::string ToString() const;
+  // How EXPLAIN names column i: "qualifier.name" (or the name alone), "#i" when unnamed.
+  std::string ColumnLabel(size_t i) const;
+  // ColumnLabel of each of `columns`, joined by ", ".
+  std::string ColumnLabels(const std::vector<int>& columns) const;
 
   friend bool operator==(const Schema& a, const Schema& b);
 

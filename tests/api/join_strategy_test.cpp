@@ -159,8 +159,23 @@ TEST_F(JoinStrategyTest, CoPartitionedInputsNeedNoExchange) {
   const std::string plan = joined.Explain();
   EXPECT_TRUE(Has(plan, "co-partitioned hash join: both inputs hash-partitioned on the keys (3 "
                         "partitions): no exchange")) << plan;
-  EXPECT_FALSE(Has(plan, "Exchange hash(#1; 4)")) << plan;
+  EXPECT_FALSE(Has(plan, "; 4) <- Stage")) << plan;  // no exchange into the 4 shuffle partitions
   EXPECT_EQ(joined.Count(), 25000);
+}
+
+// EXPLAIN names join keys, exchange keys and sort keys by their columns, not positions.
+TEST_F(JoinStrategyTest, ExplainNamesKeysByColumn) {
+  NoBroadcast();
+  const std::string plan =
+      Text("EXPLAIN SELECT f.id, d.name FROM fact f JOIN dim d ON f.k = d.k");
+  EXPECT_TRUE(Has(plan, "[f.k] = [d.k]")) << plan;
+  EXPECT_TRUE(Has(plan, "Exchange hash(f.k; 4)")) << plan;
+  EXPECT_TRUE(Has(plan, "Exchange hash(d.k; 4)")) << plan;
+  EXPECT_FALSE(Has(plan, "[#")) << plan;
+  Run("SET prefer_sort_merge_join = true");
+  const std::string merge = Text("EXPLAIN SELECT f.id FROM fact f JOIN dim d ON f.k = d.k");
+  EXPECT_TRUE(Has(merge, "SortMergeJoin")) << merge;
+  EXPECT_TRUE(Has(merge, "[f.k] = [d.k]")) << merge;
 }
 
 TEST_F(JoinStrategyTest, SameAnswersWhateverTheStrategy) {

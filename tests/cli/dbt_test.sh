@@ -14,6 +14,28 @@ expect_out_contains "ERROR=0 SKIP=0" "build summary"
 grep -q '"model.jaffle.customers"' "$TARGET/manifest.json" || fail "manifest lacks customers"
 grep -q '"status": "success"' "$TARGET/run_results.json" || fail "run_results lacks success"
 
+# The artifacts follow dbt's published schemas (manifest v11, run_results v5, catalog v1).
+python3 - "$TARGET" <<'PY' || fail "dbt artifacts"
+import json, sys
+target = sys.argv[1]
+manifest = json.load(open(target + "/manifest.json"))
+run_results = json.load(open(target + "/run_results.json"))
+for key in ("docs", "groups", "selectors", "disabled", "nodes", "sources", "parent_map"):
+    assert key in manifest, "manifest lacks " + key
+node = manifest["nodes"]["model.jaffle.customers"]
+for key in ("columns", "refs", "sources", "depends_on", "compiled_code", "meta", "docs",
+            "language"):
+    assert key in node, "manifest node lacks " + key
+assert node["compiled"] is True and "select" in node["compiled_code"].lower()
+assert {"name": "stg_customers", "package": None, "version": None} in node["refs"], node["refs"]
+assert node["language"] == "sql" and node["docs"]["show"] is True
+invocation = manifest["metadata"]["invocation_id"]
+assert len(invocation) == 36 and run_results["metadata"]["invocation_id"] == invocation
+result = [r for r in run_results["results"] if r["unique_id"] == "model.jaffle.customers"][0]
+assert result["relation_name"] == "main.customers", result
+assert "select" in result["compiled_code"].lower()
+PY
+
 run sql --no-progress --format csv --db "$DB" -c "select customer_id, customer_lifetime_value from customers order by customer_id"
 expect_out 'customer_id,customer_lifetime_value
 1,36.0
@@ -26,6 +48,18 @@ run test --project "$PROJECT" --db "$DB" --target-path "$TARGET" --select tag:kn
 expect_code 1 "failing test"
 expect_out_contains "FAIL test known_failure_status_values" "failing test line"
 expect_out_contains "return_pending" "failing rows sample"
+
+run docs generate --project "$PROJECT" --db "$DB" --target-path "$TARGET"
+expect_code 0 "docs generate"
+python3 - "$TARGET" <<'PY' || fail "catalog.json"
+import json, sys
+catalog = json.load(open(sys.argv[1] + "/catalog.json"))
+entry = catalog["nodes"]["model.jaffle.customers"]
+assert entry["metadata"]["type"] == "BASE TABLE" and entry["metadata"]["schema"] == "main", entry
+assert entry["columns"]["customer_id"]["index"] == 1, entry["columns"]
+assert catalog["nodes"]["model.jaffle.stg_customers"]["metadata"]["type"] == "VIEW"
+assert "errors" in catalog and len(catalog["metadata"]["invocation_id"]) == 36
+PY
 
 # compile shows the SQL run would execute: order_log exists now, so its incremental branch.
 run compile --project "$PROJECT" --db "$DB" --target-path "$TARGET" --select order_log

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "api/session.h"
+#include "common/uuid.h"
 #include "api/sql_runner.h"
 #include "common/error.h"
 #include "iceberg/manifest.h"

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/uuid.h"
 #include "iceberg/table_metadata.h"
 
 namespace sluice::iceberg {
