@@ -166,6 +166,10 @@ ExprPtr SqlBinder::TranslateExpr(const sql::Expr& e, const BindScope& scope) {
       ExprPtr r = TranslateExpr(*b.right, scope);
       if (b.op == sql::BinaryOp::kAnd) return Remember(And({l, r}), e);
       if (b.op == sql::BinaryOp::kOr) return Remember(Or({l, r}), e);
+      // SET integer_division = true makes `/` the `//` function, as in DuckDB.
+      if (b.op == sql::BinaryOp::kDivide && catalog_.settings().integer_division()) {
+        return Remember(Call("//", {l, r}), e);
+      }
       return Remember(Call(BinaryOpName(b.op), {l, r}), e);
     }
     case ExprKind::kIsNull: {

@@ -15,8 +15,8 @@
 
 #include "api/session.h"
 #include "api/sql_runner.h"
-#include "cli/sqllogictest_md5.h"
 #include "cli/sqllogictest_parser.h"
+#include "common/digest.h"
 #include "common/error.h"
 
 namespace sluice {

@@ -193,6 +193,12 @@ std::vector<SettingEntry> BuildTable() {
        .default_value = MemoryManager::DefaultLimit() / 4,
        .default_text = "20% of RAM",
        .min = 0},
+      {.id = SettingId::kIntegerDivision,
+       .name = "integer_division",
+       .type = kBoolean,
+       .scope = local,
+       .description = "whether / between integers is integer division (//) instead of DOUBLE",
+       .default_value = false},
   };
   for (size_t i = 0; i < t.size(); i++) {
     SLUICE_CHECK(static_cast<size_t>(t[i].id) == i, "settings table out of SettingId order");

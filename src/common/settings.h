@@ -47,6 +47,7 @@ class Settings {
     return static_cast<int>(Integer(SettingId::kMaxExpressionDepth));
   }
   int64_t max_collect_bytes() const { return Integer(SettingId::kMaxCollectBytes); }
+  bool integer_division() const { return Bool(SettingId::kIntegerDivision); }
 
   // Typed setters for C++ callers; validated like SET (InvalidInputError when out of range).
   Settings& set_threads(int v) { return Assign(SettingId::kThreads, int64_t{v}); }

@@ -31,6 +31,7 @@ std::string ShowRaw(const A& a, const LogicalType& from) {
     if (from.id() == TypeId::kDecimal) return FormatDecimal(a, from.scale());
     if (from.id() == TypeId::kDate) return FormatDate(static_cast<int32_t>(a));
     if (from.id() == TypeId::kTimestamp) return FormatTimestamp(static_cast<int64_t>(a));
+    if (from.id() == TypeId::kTime) return FormatTime(static_cast<int64_t>(a));
     if (from.id() == TypeId::kBoolean) return a ? "true" : "false";
     return Int128ToString(a);
   }
@@ -247,6 +248,12 @@ ScalarKernel FromStringKernel(const LogicalType& to, bool try_cast) {
         r = v.value_or(0);
         return v.has_value();
       });
+    case TypeId::kTime:
+      return CastLoop<StringView, int64_t>(from, to, try_cast, [](const StringView& s, int64_t& r) {
+        auto v = ParseTime(s.view());
+        r = v.value_or(0);
+        return v.has_value();
+      });
     case TypeId::kInterval:
       return CastLoop<StringView, Interval>(from, to, try_cast,
                                             [](const StringView& s, Interval& r) {
@@ -318,6 +325,11 @@ ScalarKernel ToStringKernel(const LogicalType& from) {
         buf = FormatTimestamp(v);
         return std::string_view(buf);
       });
+    case TypeId::kTime:
+      return ToStringLoop<int64_t>([](int64_t v, std::string& buf) {
+        buf = FormatTime(v);
+        return std::string_view(buf);
+      });
     case TypeId::kInterval:
       return ToStringLoop<Interval>([](const Interval& v, std::string& buf) {
         buf = FormatInterval(v);
@@ -348,6 +360,12 @@ ScalarKernel MakeCastKernel(const LogicalType& from, const LogicalType& to, bool
       const std::optional<int64_t> v = DateToTimestamp(d);
       r = v.value_or(0);
       return v.has_value();
+    });
+  }
+  if (from.id() == TypeId::kTimestamp && to.id() == TypeId::kTime) {
+    return CastLoop<int64_t, int64_t>(from, to, try_cast, [](int64_t t, int64_t& r) {
+      r = FloorMod(t, kMicrosPerDay);
+      return true;
     });
   }
   if (from.id() == TypeId::kTimestamp && to.id() == TypeId::kDate) {

@@ -151,6 +151,23 @@ DatePart ParseDatePart(std::string_view name) {
   throw ConversionError(fmt::format("extract specifier \"{}\" not recognized", name));
 }
 
+bool IsTimePart(DatePart part) {
+  switch (part) {
+    case DatePart::kHour:
+    case DatePart::kMinute:
+    case DatePart::kSecond:
+    case DatePart::kMillisecond:
+    case DatePart::kMicrosecond:
+    case DatePart::kEpoch:
+    case DatePart::kTimezone:
+    case DatePart::kTimezoneHour:
+    case DatePart::kTimezoneMinute:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool IsFractionalPart(DatePart part) {
   return part == DatePart::kEpoch || part == DatePart::kJulian;
 }

@@ -51,6 +51,8 @@ std::optional<DatePart> FindDatePart(std::string_view name);
 // Throws ConversionError 'extract specifier "x" not recognized'.
 DatePart ParseDatePart(std::string_view name);
 
+// True for the parts a TIME has (hour .. microsecond, epoch, the zone parts).
+bool IsTimePart(DatePart part);
 // True for the parts date_part returns as DOUBLE (epoch, julian).
 bool IsFractionalPart(DatePart part);
 // The part as an integer; epoch in whole seconds and julian in whole days. The time zone

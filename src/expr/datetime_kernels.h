@@ -14,6 +14,7 @@ namespace sluice::datetime {
 inline const LogicalType kDate = TypeId::kDate;
 inline const LogicalType kTimestamp = TypeId::kTimestamp;
 inline const LogicalType kInterval = TypeId::kInterval;
+inline const LogicalType kTime = TypeId::kTime;
 inline const LogicalType kBigInt = TypeId::kBigInt;
 inline const LogicalType kInteger = TypeId::kInteger;
 inline const LogicalType kDouble = TypeId::kDouble;
@@ -27,7 +28,8 @@ inline bool IsDateOrTimestamp(const LogicalType& t) {
 inline DayTime ToDayTime(int32_t days) { return DayTime::FromDate(days); }
 inline DayTime ToDayTime(int64_t micros) { return DayTime::FromTimestamp(micros); }
 
-// Calls fn(T{}) with int32_t for DATE and int64_t for TIMESTAMP.
+// Calls fn(T{}) with int32_t for DATE and int64_t for TIMESTAMP and TIME (a TIME read as a
+// TIMESTAMP is that time on 1970-01-01, so its DayTime has the right time parts).
 template <typename Fn>
 auto ForTemporal(const LogicalType& t, Fn fn) {
   if (t.id() == TypeId::kDate) return fn(int32_t{});

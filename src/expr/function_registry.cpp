@@ -127,10 +127,12 @@ void RegisterBuiltinFunctions() {
     RegisterArithmeticFunctions(r);
     RegisterComparisonFunctions(r);
     RegisterStringFunctions(r);
+    RegisterStringCodeFunctions(r);
     RegisterLikeFunctions(r);
     RegisterMathFunctions(r);
     RegisterDateTimeFunctions(r);
     RegisterJsonFunctions(r);
+    RegisterTypeofFunction(r);
     RegisterAggregateFunctions();
   });
 }

@@ -64,6 +64,7 @@ decltype(auto) DispatchPhysical(const LogicalType& type, Fn&& fn) {
       return fn(int32_t{});
     case TypeId::kBigInt:
     case TypeId::kTimestamp:
+    case TypeId::kTime:
       return fn(int64_t{});
     case TypeId::kDouble:
       return fn(double{});

@@ -181,14 +181,6 @@ ScalarKernel DoubleKernel(ArithOp op) {
             return b != 0;
           },
           fail);
-    case ArithOp::kIntDiv:
-      return MakeBinary<double, double, double>(
-          t,
-          [](double a, double b, double& r) {
-            r = std::floor(a / b);
-            return b != 0;
-          },
-          fail);
     case ArithOp::kMod:
       return MakeBinary<double, double, double>(
           t,
@@ -197,6 +189,8 @@ ScalarKernel DoubleKernel(ArithOp op) {
             return b != 0;
           },
           fail);
+    case ArithOp::kIntDiv:  // resolved as kDiv for DOUBLE operands
+      break;
   }
   throw InternalError("bad double arithmetic op");
 }
@@ -266,6 +260,11 @@ std::optional<BoundScalar> ResolveArithmetic(ArithOp op, const std::vector<ExprP
   LogicalType b = Adapt(args[1], args[0]->type);
   if (a.id() == TypeId::kNull && b.id() == TypeId::kNull) a = b = TypeId::kInteger;
   if (!a.IsNumeric() || !b.IsNumeric()) return std::nullopt;
+  // `//` truncates integers only; with a DOUBLE or DECIMAL operand it divides exactly, as
+  // DuckDB's does (so `/` under integer_division keeps 7.5 / 2 = 3.75).
+  const bool exact = a.id() == TypeId::kDouble || b.id() == TypeId::kDouble ||
+                     a.id() == TypeId::kDecimal || b.id() == TypeId::kDecimal;
+  if (op == ArithOp::kIntDiv && exact) op = ArithOp::kDiv;
   if (op == ArithOp::kDiv) {
     const LogicalType d = TypeId::kDouble;
     return BoundScalar{d, {d, d}, DoubleKernel(op)};

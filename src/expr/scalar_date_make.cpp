@@ -113,22 +113,42 @@ void RegisterIntervalMakers(FunctionRegistry& r) {
   }
 }
 
+// Micros since midnight of hours:minutes:seconds; throws ConversionError when a field is out of
+// range (the result may pass 24:00:00 by up to a minute: make_timestamp carries it over).
+int64_t CheckedTimeOfDay(int64_t hours, int64_t minutes, double seconds) {
+  const double micros = std::round(seconds * kMicrosPerSecond);
+  if (hours < 0 || hours > 24 || minutes < 0 || minutes > 59 || !(micros >= 0) ||
+      micros > 60.0 * kMicrosPerSecond) {
+    throw ConversionError(fmt::format("Time out of range: {}:{}:{}", hours, minutes, seconds));
+  }
+  return (hours * 60 + minutes) * 60 * kMicrosPerSecond + static_cast<int64_t>(micros);
+}
+
+// make_time(h, m, s): a TIME, at most 24:00:00.
+ScalarKernel MakeTimeKernel() {
+  return [](const std::vector<ColumnPtr>& c, size_t n) {
+    kernel::ArgReader h(*c[0]), mi(*c[1]), s(*c[2]);
+    return kernel::RowExec(TypeId::kTime, c, n, [&](size_t i, Column& out) {
+      const int64_t hours = h.Get<int64_t>(i), minutes = mi.Get<int64_t>(i);
+      const double seconds = s.Get<double>(i);
+      const int64_t micros = CheckedTimeOfDay(hours, minutes, seconds);
+      if (micros > kMicrosPerDay) {
+        throw ConversionError(fmt::format("Time out of range: {}:{}:{}", hours, minutes, seconds));
+      }
+      out.data<int64_t>()[i] = micros;
+      return true;
+    });
+  };
+}
+
 ScalarKernel MakeTimestampKernel() {
   return [](const std::vector<ColumnPtr>& c, size_t n) {
     kernel::ArgReader y(*c[0]), mo(*c[1]), d(*c[2]), h(*c[3]), mi(*c[4]), s(*c[5]);
     return kernel::RowExec(kTimestamp, c, n, [&](size_t i, Column& out) {
       const int64_t days = CheckedDate(y.Get<int64_t>(i), mo.Get<int64_t>(i), d.Get<int64_t>(i));
-      const double seconds = s.Get<double>(i);
-      const int64_t hours = h.Get<int64_t>(i), minutes = mi.Get<int64_t>(i);
-      const double micros = std::round(seconds * kMicrosPerSecond);
-      if (hours < 0 || hours > 24 || minutes < 0 || minutes > 59 || !(micros >= 0) ||
-          micros > 60.0 * kMicrosPerSecond) {
-        throw ConversionError(
-            fmt::format("Time out of range: {}:{}:{}", hours, minutes, seconds));
-      }
-      const __int128 total = __int128{days} * kMicrosPerDay +
-                             (hours * 60 + minutes) * 60 * kMicrosPerSecond +
-                             static_cast<int64_t>(micros);
+      const __int128 total =
+          __int128{days} * kMicrosPerDay +
+          CheckedTimeOfDay(h.Get<int64_t>(i), mi.Get<int64_t>(i), s.Get<double>(i));
       if (!IsValidTimestamp(total)) ThrowTimestampRange();
       out.data<int64_t>()[i] = static_cast<int64_t>(total);
       return true;
@@ -213,6 +233,9 @@ void RegisterDateMakeFunctions(FunctionRegistry& r) {
                                            });
                                      }),
               "make_date(INTEGER)");
+  r.AddScalar("make_time",
+              kernel::FixedSignature({kBigInt, kBigInt, kDouble}, TypeId::kTime, MakeTimeKernel()),
+              "make_time(BIGINT, BIGINT, DOUBLE)");
   r.AddScalar("make_timestamp",
               kernel::FixedSignature({kBigInt, kBigInt, kBigInt, kBigInt, kBigInt, kDouble},
                                      kTimestamp, MakeTimestampKernel()),

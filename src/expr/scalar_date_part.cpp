@@ -31,6 +31,12 @@ struct PartReader {
   }
 };
 
+// A date part (year, day, ...) asked of a TIME, which has none; DuckDB's message.
+[[noreturn]] void ThrowNoTimePart(const std::string& part) {
+  throw BindError(
+      fmt::format("No function matches the given name and argument types '{}(TIME)'", part));
+}
+
 std::optional<BoundScalar> ResolveDatePart(const std::vector<ExprPtr>& args) {
   if (args.size() != 2 || !IsPartArg(args[0])) return std::nullopt;
   const LogicalType t = args[1]->type;
@@ -57,7 +63,9 @@ std::optional<BoundScalar> ResolveDatePart(const std::vector<ExprPtr>& args) {
     };
     return BoundScalar{kBigInt, {kVarchar, t}, std::move(k)};
   }
-  if (!IsDateOrTimestamp(t)) return std::nullopt;
+  if (!IsDateOrTimestamp(t) && t.id() != TypeId::kTime) return std::nullopt;
+  const bool time = t.id() == TypeId::kTime;
+  if (time && part && !IsTimePart(*part)) ThrowNoTimePart(kernel::LiteralArg(args, 0)->GetString());
   if (part && IsFractionalPart(*part)) {
     const DatePart p = *part;
     return BoundScalar{kDouble, {kVarchar, t},
@@ -76,10 +84,11 @@ std::optional<BoundScalar> ResolveDatePart(const std::vector<ExprPtr>& args) {
   }
   ScalarKernel k = ForTemporal(t, [&](auto tag) -> ScalarKernel {
     using T = decltype(tag);
-    return [](const std::vector<ColumnPtr>& c, size_t n) {
+    return [time](const std::vector<ColumnPtr>& c, size_t n) {
       kernel::ArgReader p(*c[0]), v(*c[1]);
       return kernel::RowExec(kBigInt, c, n, [&](size_t i, Column& out) {
         const DatePart part = ParseDatePart(p.Get<StringView>(i).view());
+        if (time && !IsTimePart(part)) ThrowNoTimePart(p.Get<StringView>(i).str());
         // Their DOUBLE results do not fit the BIGINT column a per-row part gives (DuckDB
         // refuses them too).
         if (IsFractionalPart(part)) {
@@ -239,7 +248,7 @@ void RegisterShortcuts(FunctionRegistry& r) {
           };
           return b;
         },
-        std::string(name) + "(DATE|TIMESTAMP|INTERVAL)");
+        std::string(name) + "(DATE|TIMESTAMP|TIME|INTERVAL)");
   }
 }
 
@@ -247,7 +256,8 @@ void RegisterShortcuts(FunctionRegistry& r) {
 
 void RegisterDatePartFunctions(FunctionRegistry& r) {
   for (const char* name : {"date_part", "extract", "datepart"}) {
-    r.AddScalar(name, ResolveDatePart, std::string(name) + "(VARCHAR, DATE|TIMESTAMP|INTERVAL)");
+    r.AddScalar(name, ResolveDatePart,
+                std::string(name) + "(VARCHAR, DATE|TIMESTAMP|TIME|INTERVAL)");
   }
   for (const char* name : {"date_trunc", "datetrunc"}) {
     r.AddScalar(name, ResolveDateTrunc, std::string(name) + "(VARCHAR, DATE|TIMESTAMP|INTERVAL)");

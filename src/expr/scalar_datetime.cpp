@@ -2,9 +2,11 @@
 //
 // Following DuckDB: DATE + INTEGER adds days (DATE); DATE - DATE is a BIGINT day count;
 // DATE +/- INTERVAL and TIMESTAMP +/- INTERVAL give TIMESTAMP; TIMESTAMP - TIMESTAMP is an
-// INTERVAL (days and micros); INTERVAL * number and INTERVAL / number carry a fraction of a
-// month into days (30 to the month) and of a day into micros. Every result is checked: a
-// value outside the DATE, TIMESTAMP or INTERVAL range is an error, never a wrapped number.
+// INTERVAL (days and micros); DATE + TIME is a TIMESTAMP; TIME +/- INTERVAL adds the interval's
+// micros and wraps around midnight (its months and days are ignored); INTERVAL * number and
+// INTERVAL / number carry a fraction of a month into days (30 to the month) and of a day into
+// micros. Every result is checked: a value outside the DATE, TIMESTAMP or INTERVAL range is an
+// error, never a wrapped number.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -84,6 +86,59 @@ std::optional<BoundScalar> TemporalPlusInterval(const LogicalType& a, bool inter
   });
 }
 
+// TIME plus signed interval micros, wrapped into [0, 24:00:00).
+int64_t AddToTime(int64_t t, const Interval& i, int sign) {
+  const int64_t shift = FloorMod(i.micros, kMicrosPerDay);
+  return FloorMod(t + sign * shift, kMicrosPerDay);
+}
+
+// The TIME overloads: DATE + TIME, TIME + DATE, TIME +/- INTERVAL, INTERVAL + TIME.
+std::optional<BoundScalar> ResolveTimeArith(TypeId x, TypeId y, int sign) {
+  const LogicalType time = TypeId::kTime;
+  const auto date_plus_time = [](int32_t d, int64_t t, int64_t& r) {
+    const std::optional<int64_t> base = DateToTimestamp(d);
+    return base && !__builtin_add_overflow(*base, t, &r) && IsValidTimestamp(r);
+  };
+  if (sign > 0 && x == TypeId::kDate && y == TypeId::kTime) {
+    return BoundScalar{
+        kTimestamp,
+        {kDate, time},
+        Binary<int32_t, int64_t, int64_t>(kTimestamp, date_plus_time, kTimestampRangeFail)};
+  }
+  if (sign > 0 && x == TypeId::kTime && y == TypeId::kDate) {
+    return BoundScalar{
+        kTimestamp,
+        {time, kDate},
+        Binary<int64_t, int32_t, int64_t>(
+            kTimestamp,
+            [date_plus_time](int64_t t, int32_t d, int64_t& r) { return date_plus_time(d, t, r); },
+            kTimestampRangeFail)};
+  }
+  if (x == TypeId::kTime && y == TypeId::kInterval) {
+    return BoundScalar{time,
+                       {time, kInterval},
+                       Binary<int64_t, Interval, int64_t>(
+                           time,
+                           [sign](int64_t t, const Interval& i, int64_t& r) {
+                             r = AddToTime(t, i, sign);
+                             return true;
+                           },
+                           kNeverFails)};
+  }
+  if (sign > 0 && x == TypeId::kInterval && y == TypeId::kTime) {
+    return BoundScalar{time,
+                       {kInterval, time},
+                       Binary<Interval, int64_t, int64_t>(
+                           time,
+                           [](const Interval& i, int64_t t, int64_t& r) {
+                             r = AddToTime(t, i, 1);
+                             return true;
+                           },
+                           kNeverFails)};
+  }
+  return std::nullopt;
+}
+
 // The date/time overloads of + (sign 1) and - (sign -1).
 std::optional<BoundScalar> ResolveTemporalArith(const std::vector<ExprPtr>& args, int sign) {
   if (args.size() != 2) return std::nullopt;
@@ -92,6 +147,7 @@ std::optional<BoundScalar> ResolveTemporalArith(const std::vector<ExprPtr>& args
   if (a.id() == TypeId::kNull) a = b.id() == TypeId::kInterval ? kInterval : kInteger;
   if (b.id() == TypeId::kNull) b = a.id() == TypeId::kInterval ? kInterval : kInteger;
   const TypeId x = a.id(), y = b.id();
+  if (x == TypeId::kTime || y == TypeId::kTime) return ResolveTimeArith(x, y, sign);
   if (x == TypeId::kDate && b.IsInteger()) {
     return BoundScalar{kDate, {kDate, kBigInt},
                        Binary<int32_t, int64_t, int32_t>(

@@ -74,6 +74,7 @@ Value DeserializeValue(const Type& type, const std::string& bytes, const std::st
     case TypeKind::kDate: return Value::Date(FromLittleEndian<int32_t>(bytes, type, where));
     case TypeKind::kLong: return Value::BigInt(FromLittleEndian<int64_t>(bytes, type, where));
     case TypeKind::kTimestamp: return Value::Timestamp(FromLittleEndian<int64_t>(bytes, type, where));
+    case TypeKind::kTime: return Value::Time(FromLittleEndian<int64_t>(bytes, type, where));
     case TypeKind::kFloat: return Value::Double(FromLittleEndian<float>(bytes, type, where));
     case TypeKind::kDouble: return Value::Double(FromLittleEndian<double>(bytes, type, where));
     case TypeKind::kString: return Value::Varchar(bytes);

@@ -113,7 +113,8 @@ int32_t Transform::Hash(const Value& v) {
     case TypeId::kInteger:
     case TypeId::kBigInt:
     case TypeId::kDate:
-    case TypeId::kTimestamp: {
+    case TypeId::kTimestamp:
+    case TypeId::kTime: {
       const int64_t x = v.GetInt();
       return Murmur3_32(&x, sizeof(x));  // little-endian 8 bytes, as the spec requires
     }

@@ -10,6 +10,7 @@
 #include "common/strings.h"
 #include "io/csv_convert.h"
 #include "io/file.h"
+#include "types/date_time.h"
 
 namespace sluice {
 
@@ -101,7 +102,8 @@ enum TypeBit : uint32_t {
   kDoubleBit = 4,
   kDateBit = 8,
   kTimestampBit = 16,
-  kAllBits = 31,
+  kTimeBit = 32,
+  kAllBits = 63,
 };
 
 // The candidate types (bits) that `text` can be; a zero-padded number is not a number
@@ -121,6 +123,8 @@ uint32_t ValueTypes(std::string_view text, uint32_t candidates, const TemporalFo
   if ((candidates & kTimestampBit) && timestamp.ParseTimestamp(text, &micros)) {
     out |= kTimestampBit;
   }
+  // "12:30:00" (DuckDB sniffs TIME too); a value with a date is a TIMESTAMP first.
+  if ((candidates & kTimeBit) && ParseTime(TrimCsvSpaces(text))) out |= kTimeBit;
   return out;
 }
 
@@ -131,6 +135,7 @@ LogicalType TypeFromBits(uint32_t bits, bool saw_value) {
   if (bits & kDoubleBit) return TypeId::kDouble;
   if (bits & kDateBit) return TypeId::kDate;
   if (bits & kTimestampBit) return TypeId::kTimestamp;
+  if (bits & kTimeBit) return TypeId::kTime;
   return TypeId::kVarchar;
 }
 

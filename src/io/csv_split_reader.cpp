@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "io/csv_convert.h"
+#include "types/date_time.h"
 #include "types/decimal.h"
 #include "types/interval.h"
 
@@ -292,6 +293,12 @@ size_t CsvSplitReader::ConvertRange(Column* column, int c, size_t from, size_t t
     case TypeId::kTimestamp:
       return ConvertLoop<int64_t, false>(a, from, to, [&](std::string_view t, int64_t* out) {
         return context_.timestamp_format.ParseTimestamp(t, out);
+      });
+    case TypeId::kTime:
+      return ConvertLoop<int64_t, false>(a, from, to, [](std::string_view t, int64_t* out) {
+        const auto v = ParseTime(TrimCsvSpaces(t));
+        if (v) *out = *v;
+        return v.has_value();
       });
     case TypeId::kInterval:
       return ConvertLoop<Interval, false>(a, from, to, [](std::string_view t, Interval* out) {

@@ -181,6 +181,7 @@ void CsvWriter::AppendValue(const Column& column, size_t row) {
     case TypeId::kDate: AppendDate(&buffer_, column.data<int32_t>()[row]); break;
     case TypeId::kTimestamp: AppendTimestamp(&buffer_, column.data<int64_t>()[row]); break;
     case TypeId::kInterval: AppendString(FormatInterval(column.data<Interval>()[row])); break;
+    case TypeId::kTime: buffer_.append(FormatTime(column.data<int64_t>()[row])); break;
   }
 }
 

@@ -29,6 +29,7 @@ struct KeyEvidence {
   bool nested = false;
   bool all_dates = true;       // every string parsed as a date
   bool all_timestamps = true;  // every string parsed as a timestamp (dates included)
+  bool all_times = true;       // every string parsed as a time of day ("12:30:00")
 
   void Add(const JsonMember& m, std::string* scratch) {
     switch (m.kind) {
@@ -44,7 +45,7 @@ struct KeyEvidence {
       case JsonKind::kNested: nested = true; break;
       case JsonKind::kString: {
         string = true;
-        if (!all_dates && !all_timestamps) break;
+        if (!all_dates && !all_timestamps && !all_times) break;
         std::string_view text = m.text;
         if (m.escaped) {
           scratch->clear();
@@ -55,6 +56,9 @@ struct KeyEvidence {
         const bool looks = text.size() >= 10 && text[4] == '-' && text[7] == '-';
         if (all_dates && !(looks && text.size() == 10 && ParseDate(text))) all_dates = false;
         if (all_timestamps && !(looks && ParseTimestamp(text))) all_timestamps = false;
+        // "HH:MM:SS[.f]" only: ParseTime also takes a leading date.
+        const bool time_like = text.size() >= 8 && text[2] == ':' && text[5] == ':';
+        if (all_times && !(time_like && ParseTime(text))) all_times = false;
         break;
       }
     }
@@ -66,6 +70,7 @@ struct KeyEvidence {
       if (boolean || integer || floating) return TypeId::kVarchar;
       if (all_dates) return TypeId::kDate;
       if (all_timestamps) return TypeId::kTimestamp;
+      if (all_times) return TypeId::kTime;
       return TypeId::kVarchar;
     }
     if (boolean) return integer || floating ? TypeId::kVarchar : TypeId::kBoolean;

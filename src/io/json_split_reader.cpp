@@ -99,6 +99,13 @@ void JsonSplitReader::ConvertMember(const JsonMember& m, int column, size_t row,
       if (ok) out.data<int64_t>()[row] = *micros;
       break;
     }
+    case TypeId::kTime: {
+      const std::optional<int64_t> micros =
+          m.kind == JsonKind::kString ? ParseTime(text) : std::nullopt;
+      ok = micros.has_value();
+      if (ok) out.data<int64_t>()[row] = *micros;
+      break;
+    }
     default:
       // Types only a given schema asks for (INTEGER, DECIMAL, ...): the general cast.
       try {

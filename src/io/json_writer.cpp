@@ -116,6 +116,7 @@ void AppendJsonValue(const Column& column, size_t row, std::string* out) {
     case TypeId::kInterval:
       AppendJsonString(FormatInterval(column.data<Interval>()[row]), &buf);
       break;
+    case TypeId::kTime: AppendJsonString(FormatTime(column.data<int64_t>()[row]), &buf); break;
   }
 }
 

@@ -48,7 +48,8 @@ void AppendPlain(const Column& col, size_t row, Type type, std::string* out) {
     case TypeId::kInteger:
     case TypeId::kDate: Put<int32_t>(out, col.data<int32_t>()[row]); return;
     case TypeId::kBigInt:
-    case TypeId::kTimestamp: Put<int64_t>(out, col.data<int64_t>()[row]); return;
+    case TypeId::kTimestamp:
+    case TypeId::kTime: Put<int64_t>(out, col.data<int64_t>()[row]); return;
     case TypeId::kDouble: Put<double>(out, col.data<double>()[row]); return;
     case TypeId::kDecimal:
       if (col.type().IsWideDecimal()) {
@@ -235,7 +236,8 @@ class ChunkWriter {
       case TypeId::kInteger:
       case TypeId::kDate: return type_ == Type::kInt32 && (CollectValues<int32_t>(col, rows), true);
       case TypeId::kBigInt:
-      case TypeId::kTimestamp: return type_ == Type::kInt64 && (CollectValues<int64_t>(col, rows), true);
+      case TypeId::kTimestamp:
+      case TypeId::kTime: return type_ == Type::kInt64 && (CollectValues<int64_t>(col, rows), true);
       case TypeId::kDecimal:
         return !col.type().IsWideDecimal() && type_ == Type::kInt64 &&
                (CollectValues<int64_t>(col, rows), true);

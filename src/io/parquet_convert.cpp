@@ -119,6 +119,9 @@ void ParquetConvert(const ParquetLeaf& leaf, const void* p, size_t nonnull, cons
         return static_cast<int64_t>(static_cast<uint64_t>(Load<int64_t>(p, j)) * 1000);
       });
       return;
+    case ParquetConversion::kTimeMillis:
+      Scatter<int64_t>(defs, d, rows, out, offset, [&](size_t j) { return int64_t{Load<int32_t>(p, j)} * 1000; });
+      return;
     case ParquetConversion::kTimestampNanos:
       Scatter<int64_t>(defs, d, rows, out, offset, [&](size_t j) { return FloorDiv(Load<int64_t>(p, j), 1000); });
       return;

@@ -36,7 +36,21 @@ LeafMapping MapLeaf(const parquet::SchemaElement& e, const std::string& where) {
   };
   if (lt.kind == LogicalTypeInfo::kTime || ct == ConvertedType::kTimeMillis ||
       ct == ConvertedType::kTimeMicros) {
-    return not_supported("TIME");
+    // TIME(MILLIS) is INT32, TIME(MICROS|NANOS) INT64; a UTC-adjusted one is read as its UTC
+    // time of day (Sluice has no TIME WITH TIME ZONE).
+    const parquet::TimeUnit unit = lt.kind == LogicalTypeInfo::kTime ? lt.unit
+                                   : ct == ConvertedType::kTimeMillis ? parquet::TimeUnit::kMillis
+                                                                      : parquet::TimeUnit::kMicros;
+    if (*e.type == Type::kInt32 && unit == parquet::TimeUnit::kMillis) {
+      return {TypeId::kTime, ParquetConversion::kTimeMillis};
+    }
+    if (*e.type == Type::kInt64 && unit == parquet::TimeUnit::kMicros) {
+      return {TypeId::kTime, ParquetConversion::kInt64};
+    }
+    if (*e.type == Type::kInt64 && unit == parquet::TimeUnit::kNanos) {
+      return {TypeId::kTime, ParquetConversion::kTimestampNanos};
+    }
+    return not_supported("TIME with this physical type or unit");
   }
   switch (*e.type) {
     case Type::kBoolean: return {TypeId::kBoolean, ParquetConversion::kBoolean};
@@ -336,6 +350,13 @@ std::vector<parquet::SchemaElement> ParquetSchemaFor(const Schema& schema,
         // No converted type: TIMESTAMP_MICROS would claim the values are UTC-adjusted.
         e.type = Type::kInt64;
         lt.kind = LogicalTypeInfo::kTimestamp;
+        lt.unit = parquet::TimeUnit::kMicros;
+        lt.utc_adjusted = false;
+        break;
+      case TypeId::kTime:
+        // Like TIMESTAMP, no converted type: TIME_MICROS would claim UTC-adjusted values.
+        e.type = Type::kInt64;
+        lt.kind = LogicalTypeInfo::kTime;
         lt.unit = parquet::TimeUnit::kMicros;
         lt.utc_adjusted = false;
         break;

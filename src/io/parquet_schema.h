@@ -20,10 +20,11 @@ enum class ParquetConversion : uint8_t {
   kInt32ToInt64,    // DECIMAL(p <= 9) stored in an int64 column
   kUint32ToInt64,
   kInt32ToInt128,
-  kInt64,           // BIGINT, TIMESTAMP(MICROS), DECIMAL(p <= 18)
+  kInt64,           // BIGINT, TIMESTAMP(MICROS), TIME(MICROS), DECIMAL(p <= 18)
   kInt64ToInt128,   // wide DECIMAL
   kUint64ToInt128,  // UINT64 as DECIMAL(20,0)
   kTimestampMillis,
+  kTimeMillis,  // TIME(MILLIS) in INT32
   kTimestampNanos,
   kInt96Timestamp,
   kFloat,

@@ -92,6 +92,41 @@ bool ParseDatePart(std::string_view text, size_t& pos, int32_t& days) {
   return true;
 }
 
+// The fields of "H:M[:S[.ffffff]]" from text[pos], with fraction in micros (digits past the
+// sixth are dropped, as DuckDB truncates them); advances pos past them.
+struct TimeFields {
+  int64_t hour = 0;
+  int64_t minute = 0;
+  int64_t second = 0;
+  int64_t fraction = 0;
+  int64_t Micros() const { return ((hour * 60 + minute) * 60 + second) * kMicrosPerSecond + fraction; }
+};
+
+bool ParseTimeFields(std::string_view text, size_t& pos, TimeFields& t) {
+  if (!ReadDigits(text, pos, 1, 2, t.hour)) return false;
+  if (pos >= text.size() || text[pos] != ':') return false;
+  pos++;
+  if (!ReadDigits(text, pos, 1, 2, t.minute)) return false;
+  if (pos < text.size() && text[pos] == ':') {
+    pos++;
+    if (!ReadDigits(text, pos, 1, 2, t.second)) return false;
+  }
+  if (pos < text.size() && text[pos] == '.') {
+    pos++;
+    int digits = 0;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+      if (digits < 6) {
+        t.fraction = t.fraction * 10 + (text[pos] - '0');
+        digits++;
+      }
+      pos++;
+    }
+    if (digits == 0) return false;
+    for (; digits < 6; digits++) t.fraction *= 10;
+  }
+  return true;
+}
+
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
@@ -122,37 +157,59 @@ std::optional<int64_t> ParseTimestamp(std::string_view text) {
   }
   if (text[pos] != ' ' && text[pos] != 'T') return std::nullopt;
   pos++;
-  int64_t h, mi, s = 0;
-  if (!ReadDigits(text, pos, 1, 2, h)) return std::nullopt;
-  if (pos >= text.size() || text[pos] != ':') return std::nullopt;
-  pos++;
-  if (!ReadDigits(text, pos, 1, 2, mi)) return std::nullopt;
-  if (pos < text.size() && text[pos] == ':') {
-    pos++;
-    if (!ReadDigits(text, pos, 1, 2, s)) return std::nullopt;
-  }
-  if (h > 24 || mi > 59 || s > 60) return std::nullopt;
-  int64_t fraction = 0;
-  if (pos < text.size() && text[pos] == '.') {
-    pos++;
-    int digits = 0;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      if (digits < 6) {
-        fraction = fraction * 10 + (text[pos] - '0');
-        digits++;
-      }
-      pos++;
-    }
-    if (digits == 0) return std::nullopt;
-    for (; digits < 6; digits++) fraction *= 10;
-  }
+  TimeFields t;
+  if (!ParseTimeFields(text, pos, t)) return std::nullopt;
+  if (t.hour > 24 || t.minute > 59 || t.second > 60) return std::nullopt;
   // Accept a UTC designator; other offsets are not supported for TIMESTAMP.
   if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) pos++;
   else if (text.substr(pos) == "+00" || text.substr(pos) == "+00:00") pos = text.size();
   if (pos != text.size()) return std::nullopt;
-  const __int128 result = micros + ((h * 60 + mi) * 60 + s) * kMicrosPerSecond + fraction;
+  const __int128 result = micros + t.Micros();
   if (!IsValidTimestamp(result)) return std::nullopt;
   return static_cast<int64_t>(result);
+}
+
+std::optional<int64_t> ParseTime(std::string_view text) {
+  text = Trim(text);
+  size_t pos = 0;
+  int32_t days;
+  // A leading date is skipped, as DuckDB does ("2024-01-01 12:00:00" is 12:00:00).
+  if (ParseDatePart(text, pos, days) && pos < text.size() && (text[pos] == ' ' || text[pos] == 'T')) {
+    pos++;
+  } else {
+    pos = 0;
+  }
+  TimeFields t;
+  if (!ParseTimeFields(text, pos, t)) return std::nullopt;
+  // A zone offset is accepted and ignored (TIME carries no zone), as in DuckDB.
+  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
+    pos++;
+  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    pos++;
+    int64_t offset;
+    if (!ReadDigits(text, pos, 1, 2, offset)) return std::nullopt;
+    if (pos < text.size() && text[pos] == ':') {
+      pos++;
+      if (!ReadDigits(text, pos, 2, 2, offset)) return std::nullopt;
+    }
+  }
+  if (pos != text.size() || t.minute > 59 || t.second > 59) return std::nullopt;
+  const int64_t micros = t.Micros();
+  if (micros > kMicrosPerDay) return std::nullopt;
+  return micros;
+}
+
+std::string FormatTime(int64_t micros) {
+  const int64_t fraction = micros % kMicrosPerSecond;
+  const int64_t seconds = micros / kMicrosPerSecond;
+  std::string out =
+      fmt::format("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
+  if (fraction != 0) {
+    std::string f = fmt::format("{:06}", fraction);
+    while (f.back() == '0') f.pop_back();
+    out += "." + f;
+  }
+  return out;
 }
 
 std::string FormatDate(int32_t days) {
@@ -164,17 +221,7 @@ std::string FormatDate(int32_t days) {
 
 std::string FormatTimestamp(int64_t micros) {
   const int64_t days = FloorDiv(micros, kMicrosPerDay);
-  int64_t rest = micros - days * kMicrosPerDay;
-  const int64_t fraction = rest % kMicrosPerSecond;
-  rest /= kMicrosPerSecond;
-  std::string out = FormatDate(static_cast<int32_t>(days));
-  out += fmt::format(" {:02}:{:02}:{:02}", rest / 3600, rest / 60 % 60, rest % 60);
-  if (fraction != 0) {
-    std::string f = fmt::format("{:06}", fraction);
-    while (f.back() == '0') f.pop_back();
-    out += "." + f;
-  }
-  return out;
+  return FormatDate(static_cast<int32_t>(days)) + " " + FormatTime(micros - days * kMicrosPerDay);
 }
 
 }  // namespace sluice

@@ -44,9 +44,15 @@ int32_t DaysInMonth(int32_t year, int32_t month);
 std::optional<int32_t> ParseDate(std::string_view text);
 std::optional<int64_t> ParseTimestamp(std::string_view text);
 
+// TIME: "12:30:00[.123456]", hours 0..24 (24:00:00 is the end of the day), an optional
+// leading date and a trailing zone offset ignored, as DuckDB reads it; micros since midnight.
+std::optional<int64_t> ParseTime(std::string_view text);
+
 std::string FormatDate(int32_t days);
 // "2024-03-01 12:30:00", with ".123456" (trailing zeros trimmed) when there are fractions.
 std::string FormatTimestamp(int64_t micros);
+// "12:30:00", with ".5" etc. when there are fractions. REQUIRES: 0 <= micros <= kMicrosPerDay.
+std::string FormatTime(int64_t micros);
 
 // Floor division helpers for negative times.
 inline int64_t FloorDiv(int64_t a, int64_t b) {

@@ -23,6 +23,7 @@ int LogicalType::PhysicalSize() const {
     case TypeId::kBigInt:
     case TypeId::kDouble:
     case TypeId::kTimestamp:
+    case TypeId::kTime:
       return 8;
     case TypeId::kDecimal:
       return precision_ > 18 ? 16 : 8;
@@ -48,6 +49,7 @@ std::string LogicalType::ToString() const {
     case TypeId::kDate: return "DATE";
     case TypeId::kTimestamp: return "TIMESTAMP";
     case TypeId::kInterval: return "INTERVAL";
+    case TypeId::kTime: return "TIME";
   }
   return "?";
 }
@@ -99,10 +101,11 @@ LogicalType ParseTypeName(const std::string& text) {
     return TypeId::kTimestamp;
   }
   if (base == "interval") return TypeId::kInterval;
+  if (base == "time" || base == "time without time zone") return TypeId::kTime;
   throw InvalidInputError(fmt::format(
       "unknown type '{}'{}", text,
       DidYouMean(base, {"boolean", "tinyint", "smallint", "integer", "bigint", "double",
-                        "decimal", "varchar", "date", "timestamp", "interval"})));
+                        "decimal", "varchar", "date", "time", "timestamp", "interval"})));
 }
 
 namespace {

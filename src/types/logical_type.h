@@ -11,6 +11,7 @@ namespace sluice {
 //   VARCHAR StringView (16 bytes) · DATE int32 days since 1970-01-01
 //   TIMESTAMP int64 microseconds since 1970-01-01 00:00:00 (no time zone)
 //   INTERVAL Interval {months, days, micros}
+//   TIME int64 microseconds since midnight, 0 .. 24:00:00 inclusive (no time zone)
 // SQLNULL is the type of an untyped NULL literal; it becomes another type on binding.
 enum class TypeId : uint8_t {
   kNull,
@@ -25,6 +26,7 @@ enum class TypeId : uint8_t {
   kDate,
   kTimestamp,
   kInterval,
+  kTime,
 };
 
 using int128_t = __int128;
@@ -53,7 +55,8 @@ class LogicalType {
     return IsInteger() || id_ == TypeId::kDouble || id_ == TypeId::kDecimal;
   }
   bool IsTemporal() const {
-    return id_ == TypeId::kDate || id_ == TypeId::kTimestamp || id_ == TypeId::kInterval;
+    return id_ == TypeId::kDate || id_ == TypeId::kTimestamp || id_ == TypeId::kInterval ||
+           id_ == TypeId::kTime;
   }
   // True for DECIMAL with precision > 18, stored as __int128.
   bool IsWideDecimal() const { return id_ == TypeId::kDecimal && precision_ > 18; }

@@ -18,7 +18,8 @@ inline void VisitPhysicalType(const LogicalType& type, F&& fn) {
     case TypeId::kInteger:
     case TypeId::kDate: fn.template operator()<int32_t>(); break;
     case TypeId::kBigInt:
-    case TypeId::kTimestamp: fn.template operator()<int64_t>(); break;
+    case TypeId::kTimestamp:
+    case TypeId::kTime: fn.template operator()<int64_t>(); break;
     case TypeId::kDouble: fn.template operator()<double>(); break;
     case TypeId::kDecimal:
       if (type.IsWideDecimal()) {

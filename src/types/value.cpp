@@ -32,6 +32,7 @@ SLUICE_INT_VALUE(Integer, int32_t, kInteger)
 SLUICE_INT_VALUE(BigInt, int64_t, kBigInt)
 SLUICE_INT_VALUE(Date, int32_t, kDate)
 SLUICE_INT_VALUE(Timestamp, int64_t, kTimestamp)
+SLUICE_INT_VALUE(Time, int64_t, kTime)
 #undef SLUICE_INT_VALUE
 
 Value Value::Double(double x) {
@@ -81,6 +82,7 @@ std::string Value::ToString() const {
     case TypeId::kDate: return FormatDate(static_cast<int32_t>(int_));
     case TypeId::kTimestamp: return FormatTimestamp(static_cast<int64_t>(int_));
     case TypeId::kInterval: return FormatInterval(interval_);
+    case TypeId::kTime: return FormatTime(static_cast<int64_t>(int_));
   }
   return "?";
 }
@@ -98,6 +100,7 @@ std::string Value::ToSqlLiteral() const {
     }
     case TypeId::kDate: return "DATE '" + ToString() + "'";
     case TypeId::kTimestamp: return "TIMESTAMP '" + ToString() + "'";
+    case TypeId::kTime: return "TIME '" + ToString() + "'";
     case TypeId::kInterval: return "INTERVAL '" + ToString() + "'";
     case TypeId::kDouble: {
       std::string s = ToString();

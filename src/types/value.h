@@ -28,6 +28,7 @@ class Value {
   static Value Varchar(std::string s);
   static Value Date(int32_t days);
   static Value Timestamp(int64_t micros);
+  static Value Time(int64_t micros);  // since midnight
   static Value IntervalValue(const Interval& interval);
 
   const LogicalType& type() const { return type_; }
@@ -35,7 +36,7 @@ class Value {
 
   // Accessors; REQUIRES: !is_null() and a matching type.
   bool GetBool() const { return int_ != 0; }
-  // Any integer, DATE (days) or TIMESTAMP (micros) type, widened.
+  // Any integer, DATE (days), TIMESTAMP or TIME (micros) type, widened.
   int64_t GetInt() const { return static_cast<int64_t>(int_); }
   double GetDouble() const { return double_; }
   int128_t GetDecimal() const { return int_; }

@@ -148,6 +148,7 @@ bool CanCast(const LogicalType& from, const LogicalType& to) {
       (t == TypeId::kDate || t == TypeId::kTimestamp)) {
     return true;
   }
+  if (f == TypeId::kTimestamp && t == TypeId::kTime) return true;
   return false;
 }
 
@@ -237,6 +238,10 @@ Value FromString(const std::string& s, const LogicalType& target) {
       auto t = ParseTimestamp(s);
       return t ? Value::Timestamp(*t) : fail();
     }
+    case TypeId::kTime: {
+      auto t = ParseTime(s);
+      return t ? Value::Time(*t) : fail();
+    }
     case TypeId::kInterval: {
       auto i = ParseInterval(s);
       return i ? Value::IntervalValue(*i) : fail();
@@ -310,6 +315,7 @@ Value Value::CastTo(const LogicalType& target) const {
       if (target.id() == TypeId::kDate) {
         return Value::Date(static_cast<int32_t>(FloorDiv(GetInt(), kMicrosPerDay)));
       }
+      if (target.id() == TypeId::kTime) return Value::Time(FloorMod(GetInt(), kMicrosPerDay));
       return unsupported();
     default:
       return unsupported();

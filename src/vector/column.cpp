@@ -136,6 +136,7 @@ Value Column::GetValue(size_t row) const {
     case TypeId::kVarchar: return Value::Varchar(data<StringView>()[row].str());
     case TypeId::kDate: return Value::Date(data<int32_t>()[row]);
     case TypeId::kTimestamp: return Value::Timestamp(data<int64_t>()[row]);
+    case TypeId::kTime: return Value::Time(data<int64_t>()[row]);
     case TypeId::kInterval: return Value::IntervalValue(data<Interval>()[row]);
   }
   return Value::Null(type_);
@@ -157,7 +158,8 @@ void Column::SetValue(size_t row, const Value& value) {
     case TypeId::kInteger:
     case TypeId::kDate: data<int32_t>()[row] = static_cast<int32_t>(value.GetInt()); break;
     case TypeId::kBigInt:
-    case TypeId::kTimestamp: data<int64_t>()[row] = value.GetInt(); break;
+    case TypeId::kTimestamp:
+    case TypeId::kTime: data<int64_t>()[row] = value.GetInt(); break;
     case TypeId::kDouble: data<double>()[row] = value.GetDouble(); break;
     case TypeId::kDecimal:
       if (type_.IsWideDecimal()) {

@@ -49,6 +49,7 @@ void HashColumn(const Column& column, size_t n, uint64_t* hashes, bool combine) 
       return HashValues<int32_t>(column, n, hashes, combine, int_hash);
     case TypeId::kBigInt:
     case TypeId::kTimestamp:
+    case TypeId::kTime:
       return HashValues<int64_t>(column, n, hashes, combine, int_hash);
     case TypeId::kDouble:
       return HashValues<double>(column, n, hashes, combine, [](double d) {

@@ -71,12 +71,13 @@ DUCK_TABLE="CREATE TABLE t AS SELECT i::BIGINT AS id,
   (TIMESTAMP '1950-01-01' + INTERVAL (i * 3) MICROSECOND)::TIMESTAMP_NS AS ts_ns,
   CASE WHEN i % 6 = 0 THEN NULL ELSE i % 2 = 0 END AS bool,
   CASE WHEN i % 8 = 0 THEN NULL ELSE INTERVAL (i % 40) DAY + INTERVAL (i % 13) MONTH
-    + INTERVAL (i % 1000) MILLISECOND END AS iv
+    + INTERVAL (i % 1000) MILLISECOND END AS iv,
+  CASE WHEN i % 10 = 0 THEN NULL ELSE TIME '00:00:00' + INTERVAL (i * 4321987) MICROSECOND END AS tm
 FROM range(20000) r(i)"
 # The same rows in the types Sluice reads them as.
 DUCK_EXPECT="SELECT id, ti, si, ii, bi, u8::SMALLINT, u16::INTEGER, u32::BIGINT,
   u64::DECIMAL(20,0), dbl, flt::DOUBLE, d4, d9, d18, d38, s_dict, s_unique, dt, ts,
-  ts_ms::TIMESTAMP, ts_ns::TIMESTAMP, bool, iv FROM t ORDER BY id"
+  ts_ms::TIMESTAMP, ts_ns::TIMESTAMP, bool, iv, tm FROM t ORDER BY id"
 VARIANTS=(
   "uncompressed|COMPRESSION uncompressed"
   "snappy|COMPRESSION snappy"
@@ -117,9 +118,10 @@ SLUICE_TABLE="CREATE TABLE t AS SELECT range AS id,
   CASE WHEN range % 13 = 0 THEN NULL ELSE DATE '1960-01-01' + CAST(range * 3 % 40000 AS INTEGER) END AS dt,
   CAST(DATE '1969-06-01' + CAST(range % 1000 AS INTEGER) AS TIMESTAMP) + INTERVAL '37 seconds' AS ts,
   CASE WHEN range % 6 = 0 THEN NULL ELSE range % 2 = 0 END AS bool,
-  CASE WHEN range % 8 = 0 THEN NULL ELSE INTERVAL '3 days' END AS iv
+  CASE WHEN range % 8 = 0 THEN NULL ELSE INTERVAL '3 days' END AS iv,
+  CASE WHEN range % 10 = 0 THEN NULL ELSE TIME '00:00:00' + INTERVAL (range * 4321987) MICROSECOND END AS tm
 FROM range(20000)"
-WANT_TYPES="id BIGINT, ti TINYINT, si SMALLINT, ii INTEGER, bi BIGINT, dbl DOUBLE, d4 DECIMAL(4,2), d9 DECIMAL(9,3), d18 DECIMAL(18,3), d38 DECIMAL(38,2), s_dict VARCHAR, s_unique VARCHAR, dt DATE, ts TIMESTAMP, bool BOOLEAN, iv INTERVAL"
+WANT_TYPES="id BIGINT, ti TINYINT, si SMALLINT, ii INTEGER, bi BIGINT, dbl DOUBLE, d4 DECIMAL(4,2), d9 DECIMAL(9,3), d18 DECIMAL(18,3), d38 DECIMAL(38,2), s_dict VARCHAR, s_unique VARCHAR, dt DATE, ts TIMESTAMP, bool BOOLEAN, iv INTERVAL, tm TIME"
 script="$SLUICE_TABLE;"
 for codec in snappy zstd gzip lz4 uncompressed; do
   script+="COPY t TO 'sluice_$codec.parquet' (FORMAT parquet, COMPRESSION $codec);"

@@ -1,7 +1,8 @@
 // Nested Parquet columns read as JSON text, on files built here level by level: the layouts
 // DuckDB does not write (legacy two-level lists, bare repeated fields, MAP_KEY_VALUE), and
-// malformed levels, which must fail with an IOError naming the column. DuckDB-written files
-// are covered by tests/io/parquet_interop.sh.
+// malformed levels, which must fail with an IOError naming the column; also INT32
+// TIME(MILLIS), which DuckDB does not write either. DuckDB-written files are covered by
+// tests/io/parquet_interop.sh.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -125,6 +126,23 @@ std::vector<SchemaElement> TwoLevelList() {
           Int("array", Repetition::kRepeated)};
 }
 LeafData TwoLevelRows() { return {{0, 0, 0, 1, 0}, {0, 1, 2, 2, 2}, {1, 2, 3}}; }
+
+// optional int32 t (TIME_MILLIS, and the TIME logical type in MILLIS): rows 12:30:00.250,
+// NULL, 00:00:00, 24:00:00 read as TIME in micros.
+TEST(ParquetNestedTest, Int32TimeMillisIsTime) {
+  TempDir dir;
+  SchemaElement t = Int("t", Repetition::kOptional);
+  t.converted_type = ConvertedType::kTimeMillis;
+  t.logical_type.kind = parquet::LogicalTypeInfo::kTime;
+  t.logical_type.unit = parquet::TimeUnit::kMillis;
+  const LeafData leaf = {{}, {1, 0, 1, 1}, {45000250, 0, 86400000}};
+  const std::string path =
+      BuildFile(dir, "t.parquet", {Group("schema", Repetition::kRequired, 1), t}, {leaf}, 4);
+  auto source = ParquetSource::Open(path);
+  EXPECT_EQ(source->schema().ToString(), "(t TIME)");
+  EXPECT_EQ(Texts(path, 0),
+            (std::vector<std::string>{"12:30:00.25", "NULL", "00:00:00", "24:00:00"}));
+}
 
 TEST(ParquetNestedTest, LegacyTwoLevelList) {
   TempDir dir;
