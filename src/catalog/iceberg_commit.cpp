@@ -26,6 +26,10 @@ namespace {
 constexpr const char* kColumnTypes = "sluice.column-types";
 constexpr const char* kBucketColumns = "sluice.bucket-columns";
 constexpr const char* kBucketCount = "sluice.bucket-count";
+// Constraints as SQL text: a JSON array of each column's DEFAULT ("" for none), and one of
+// the CHECK expressions.
+constexpr const char* kColumnDefaults = "sluice.column-defaults";
+constexpr const char* kChecks = "sluice.checks";
 constexpr const char* kKeepSnapshots = "history.expire.min-snapshots-to-keep";
 constexpr const char* kPreviousVersionsMax = "write.metadata.previous-versions-max";
 // A table keeps its current and previous snapshot (a reader in another process may still be
@@ -208,6 +212,16 @@ CommittedTable LoadCommittedTable(const std::string& table_dir, const std::strin
     s.buckets.columns = nlohmann::json::parse(columns).get<std::vector<std::string>>();
     s.buckets.num_buckets = static_cast<int>(PropertyInt(m, kBucketCount, 0));
   }
+  try {
+    if (const std::string defaults = m.property(kColumnDefaults); !defaults.empty()) {
+      s.constraints.defaults = nlohmann::json::parse(defaults).get<std::vector<std::string>>();
+    }
+    if (const std::string checks = m.property(kChecks); !checks.empty()) {
+      s.constraints.checks = nlohmann::json::parse(checks).get<std::vector<std::string>>();
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw IOError(fmt::format("table '{}': corrupt constraint properties: {}", table_dir, e.what()));
+  }
   const ib::Snapshot* current = m.current_snapshot();
   if (current == nullptr) return t;
   s.snapshot_id = current->snapshot_id;
@@ -283,6 +297,15 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
   nlohmann::json types = nlohmann::json::array();
   for (const auto& f : next.schema.fields()) types.push_back(f.type.ToString());
   m.properties[kColumnTypes] = types.dump();
+  if (!next.constraints.empty()) {
+    std::vector<std::string> defaults(next.schema.size());
+    for (size_t i = 0; i < defaults.size(); i++) defaults[i] = next.constraints.DefaultOf(i);
+    m.properties[kColumnDefaults] = nlohmann::json(defaults).dump();
+    m.properties[kChecks] = nlohmann::json(next.constraints.checks).dump();
+  } else {
+    m.properties.erase(kColumnDefaults);
+    m.properties.erase(kChecks);
+  }
   if (next.buckets.bucketed()) {
     m.properties[kBucketColumns] = nlohmann::json(next.buckets.columns).dump();
     m.properties[kBucketCount] = std::to_string(next.buckets.num_buckets);
