@@ -267,9 +267,11 @@ int64_t Session::Insert(const std::string& name, const LogicalPlanPtr& rows) {
     throw BindError(fmt::format("Table with name {} does not exist!", catalog_name.Display()));
   }
   const Snapshot current = store->Current();
+  std::shared_ptr<const DataSource> existing = store->Source();
   const auto target = WithConstraints(
       *this, name, current,
-      std::make_shared<AppendTarget>(std::move(store), catalog_name.Display()));
+      std::make_shared<AppendTarget>(std::move(store), catalog_name.Display()),
+      std::move(existing));
   return RunWrite(*MakeWrite(rows, target), name);
 }
 

@@ -194,6 +194,15 @@ class TableAlteration {
     if (schema_.size() == 1) {
       ThrowCatalog(alter_.column_at, "Cannot drop column: table only has one column remaining!");
     }
+    for (const auto& key : constraints_.keys) {
+      for (const auto& column : key.columns) {
+        if (ToLower(column) != ToLower(schema_.field(i).name)) continue;
+        ThrowCatalog(alter_.column_at,
+                     fmt::format("Cannot drop column \"{}\" because there is a {} constraint that "
+                                 "depends on it",
+                                 alter_.column_name, key.primary ? "PRIMARY KEY" : "UNIQUE"));
+      }
+    }
     std::vector<ExprPtr> exprs = CurrentColumns();
     exprs.erase(exprs.begin() + i);
     schema_.mutable_fields().erase(schema_.mutable_fields().begin() + i);
@@ -212,6 +221,11 @@ class TableAlteration {
     schema_.mutable_fields()[i].name = alter_.new_name;
     for (auto& check : constraints_.checks) {
       check = RenameInExpression(check, before, alter_.new_name);
+    }
+    for (auto& key : constraints_.keys) {
+      for (auto& column : key.columns) {
+        if (ToLower(column) == ToLower(before)) column = alter_.new_name;
+      }
     }
     ChangeSchema();
     return Done();

@@ -171,8 +171,16 @@ StatementResult RunDescribe(Session& session, SqlBinder& binder, const sql::Desc
   for (size_t i = 0; i < described.size(); i++) {
     const Field& f = described.field(i);
     const std::string& default_sql = constraints.DefaultOf(i);
+    Value key = null;
+    for (const auto& k : constraints.keys) {
+      for (const auto& column : k.columns) {
+        if (ToLower(column) == ToLower(f.name) && key.is_null()) {
+          key = Value::Varchar(k.primary ? "PRI" : "UNI");
+        }
+      }
+    }
     rows.push_back({Value::Varchar(f.name), Value::Varchar(f.type.ToString()),
-                    Value::Varchar(f.nullable ? "YES" : "NO"), null,
+                    Value::Varchar(f.nullable ? "YES" : "NO"), key,
                     default_sql.empty() ? null : Value::Varchar(default_sql), null});
   }
   return MakeRowsResult(std::move(schema), rows);

@@ -19,6 +19,7 @@
 #include "common/strings.h"
 #include "expr/binder.h"
 #include "io/copy_function.h"
+#include "sql/error_context.h"
 #include "sql/parser.h"
 #include "vector/value_rows.h"
 
@@ -150,7 +151,23 @@ class StatementRunner {
       if (schema.Find(col.name) >= 0) {
         binder_.ThrowBind(col, fmt::format("Column with name {} already exists!", col.name));
       }
-      schema.Add(Field{col.name, binder_.TranslateType(col.type), !col.not_null, ""});
+      // A primary key's columns are NOT NULL.
+      const bool key = col.primary_key ||
+                       std::find(c.primary_key.begin(), c.primary_key.end(), col.name) !=
+                           c.primary_key.end();
+      schema.Add(Field{col.name, binder_.TranslateType(col.type), !col.not_null && !key, ""});
+    }
+    std::vector<std::vector<std::string>> keys = c.uniques;
+    if (!c.primary_key.empty()) keys.push_back(c.primary_key);
+    for (const auto& key : keys) {
+      for (const auto& column : key) {
+        if (schema.Find(column) < 0) {
+          throw UserError("Catalog", sql::FormatErrorWithCaret(
+                                         binder_.script(), c.name.line, c.name.column,
+                                         fmt::format("table \"{}\" does not have a column named \"{}\"",
+                                                     name, column)));
+        }
+      }
     }
     Snapshot table;
     table.schema = schema;

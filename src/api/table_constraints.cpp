@@ -33,6 +33,14 @@ TableConstraints ConstraintsOf(const sql::CreateTableStatement& create) {
   }
   if (!any_default) out.defaults.clear();
   for (const auto& check : create.checks) out.checks.push_back(check->ToString());
+  for (const auto& column : create.columns) {
+    if (column.primary_key) out.keys.push_back({{column.name}, true});
+  }
+  if (!create.primary_key.empty()) out.keys.push_back({create.primary_key, true});
+  for (const auto& column : create.columns) {
+    if (column.unique) out.keys.push_back({{column.name}, false});
+  }
+  for (const auto& key : create.uniques) out.keys.push_back({key, false});
   return out;
 }
 
@@ -46,16 +54,30 @@ ExprPtr BindViolation(Session& session, const std::string& sql, const Schema& sc
 
 std::shared_ptr<const DataTarget> WithConstraints(Session& session, const std::string& name,
                                                   const Snapshot& table,
-                                                  std::shared_ptr<const DataTarget> target) {
+                                                  std::shared_ptr<const DataTarget> target,
+                                                  std::shared_ptr<const DataSource> existing) {
   bool not_null = false;
   for (const auto& f : table.schema.fields()) not_null = not_null || !f.nullable;
-  if (!not_null && table.constraints.checks.empty()) return target;
+  std::vector<ConstraintTarget::Key> keys;
+  if (existing != nullptr) {
+    for (const auto& key : table.constraints.keys) {
+      ConstraintTarget::Key k;
+      k.primary = key.primary;
+      for (const auto& column : key.columns) {
+        const int i = table.schema.Find(column);
+        if (i >= 0) k.columns.push_back(i);
+      }
+      if (k.columns.size() == key.columns.size()) keys.push_back(std::move(k));
+    }
+  }
+  if (!not_null && table.constraints.checks.empty() && keys.empty()) return target;
   std::vector<ConstraintTarget::Check> checks;
   for (const auto& sql : table.constraints.checks) {
     checks.push_back({BindViolation(session, sql, table.schema), sql});
   }
   return std::make_shared<ConstraintTarget>(std::move(target), ParseCatalogName(name).name,
-                                            table.schema, std::move(checks));
+                                            table.schema, std::move(checks), std::move(keys),
+                                            std::move(existing));
 }
 
 ExprPtr DefaultValueOf(Session& session, const Snapshot& table, size_t i) {

@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "expr/expr.h"
+#include "io/data_source.h"
 #include "io/data_writer.h"
 #include "vector/schema.h"
 
@@ -29,22 +30,39 @@ class ConstraintTarget : public DataTarget {
     std::string sql;
   };
 
+  // A PRIMARY KEY or UNIQUE key: the indices of its columns in the table's schema.
+  struct Key {
+    std::vector<int> columns;
+    bool primary = false;
+  };
+
   // `table`: the name errors use; `schema`: the table's columns (the batches written).
+  // With `keys`, the rows written must not repeat a key among themselves nor one of the rows
+  // of `existing` (the table's rows when the write begins: an INSERT).
   ConstraintTarget(std::shared_ptr<const DataTarget> inner, std::string table, Schema schema,
-                   std::vector<Check> checks);
+                   std::vector<Check> checks, std::vector<Key> keys = {},
+                   std::shared_ptr<const DataSource> existing = nullptr);
 
   std::unique_ptr<DataWriter> Begin() const override;
   std::string Describe() const override { return inner_->Describe(); }
 
-  // Throws ConstraintError naming the first constraint `batch` (of the table's columns)
-  // breaks.
+  // Throws ConstraintError naming the first NOT NULL or CHECK constraint `batch` (of the
+  // table's columns) breaks.
   void CheckRows(const Batch& batch) const;
+
+  // The keys seen by one write: those of the existing rows and those written so far.
+  // Thread-safe.
+  class KeySet;
+  // Throws ConstraintError when a row of `batch` repeats a key of `seen`; adds its keys.
+  void CheckKeys(const Batch& batch, KeySet& seen) const;
 
  private:
   std::shared_ptr<const DataTarget> inner_;
   std::string table_;
   Schema schema_;
   std::vector<Check> checks_;
+  std::vector<Key> keys_;
+  std::shared_ptr<const DataSource> existing_;
 };
 
 }  // namespace sluice

@@ -30,6 +30,8 @@ constexpr const char* kBucketCount = "sluice.bucket-count";
 // the CHECK expressions.
 constexpr const char* kColumnDefaults = "sluice.column-defaults";
 constexpr const char* kChecks = "sluice.checks";
+// PRIMARY KEY / UNIQUE: [{"columns": [...], "primary": bool}, ...].
+constexpr const char* kKeys = "sluice.keys";
 constexpr const char* kKeepSnapshots = "history.expire.min-snapshots-to-keep";
 constexpr const char* kPreviousVersionsMax = "write.metadata.previous-versions-max";
 // A table keeps its current and previous snapshot (a reader in another process may still be
@@ -219,6 +221,12 @@ CommittedTable LoadCommittedTable(const std::string& table_dir, const std::strin
     if (const std::string checks = m.property(kChecks); !checks.empty()) {
       s.constraints.checks = nlohmann::json::parse(checks).get<std::vector<std::string>>();
     }
+    if (const std::string keys = m.property(kKeys); !keys.empty()) {
+      for (const auto& k : nlohmann::json::parse(keys)) {
+        s.constraints.keys.push_back({k.at("columns").get<std::vector<std::string>>(),
+                                      k.at("primary").get<bool>()});
+      }
+    }
   } catch (const nlohmann::json::exception& e) {
     throw IOError(fmt::format("table '{}': corrupt constraint properties: {}", table_dir, e.what()));
   }
@@ -302,9 +310,15 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
     for (size_t i = 0; i < defaults.size(); i++) defaults[i] = next.constraints.DefaultOf(i);
     m.properties[kColumnDefaults] = nlohmann::json(defaults).dump();
     m.properties[kChecks] = nlohmann::json(next.constraints.checks).dump();
+    nlohmann::json keys = nlohmann::json::array();
+    for (const auto& k : next.constraints.keys) {
+      keys.push_back({{"columns", k.columns}, {"primary", k.primary}});
+    }
+    m.properties[kKeys] = keys.dump();
   } else {
     m.properties.erase(kColumnDefaults);
     m.properties.erase(kChecks);
+    m.properties.erase(kKeys);
   }
   if (next.buckets.bucketed()) {
     m.properties[kBucketColumns] = nlohmann::json(next.buckets.columns).dump();

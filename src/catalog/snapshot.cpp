@@ -27,14 +27,14 @@ bool TableConstraints::empty() const {
   for (const auto& d : defaults) {
     if (!d.empty()) return false;
   }
-  return checks.empty();
+  return checks.empty() && keys.empty();
 }
 
 bool operator==(const TableConstraints& a, const TableConstraints& b) {
   for (size_t i = 0; i < std::max(a.defaults.size(), b.defaults.size()); i++) {
     if (a.DefaultOf(i) != b.DefaultOf(i)) return false;
   }
-  return a.checks == b.checks;
+  return a.checks == b.checks && a.keys == b.keys;
 }
 
 std::string SnapshotToJson(const Snapshot& snapshot) {

@@ -31,6 +31,14 @@ struct TableConstraints {
   std::vector<std::string> defaults;
   // CHECK expressions over the table's columns; a row for which one is FALSE is refused.
   std::vector<std::string> checks;
+  // PRIMARY KEY and UNIQUE: an INSERT refuses a row whose key (no column NULL) another row
+  // has. The columns of a primary key are NOT NULL too.
+  struct Key {
+    std::vector<std::string> columns;
+    bool primary = false;
+    friend bool operator==(const Key&, const Key&) = default;
+  };
+  std::vector<Key> keys;
 
   // The default of column `i`, "" when none.
   const std::string& DefaultOf(size_t i) const;

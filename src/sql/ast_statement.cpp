@@ -67,6 +67,8 @@ std::string CreateTableStatement::ToString() const {
     std::vector<std::string> parts;
     for (const ColumnDefinition& column : columns) parts.push_back(column.ToString());
     for (const ExprPtr& check : checks) parts.push_back("CHECK (" + check->ToString() + ")");
+    if (!primary_key.empty()) parts.push_back("PRIMARY KEY (" + JoinNames(primary_key) + ")");
+    for (const auto& key : uniques) parts.push_back("UNIQUE (" + JoinNames(key) + ")");
     out += fmt::format(" ({})", fmt::join(parts, ", "));
   }
   if (!cluster_by.empty()) {

@@ -80,7 +80,7 @@ struct ColumnDefinition : AstNode {
   std::string name;
   TypeName type;
   bool not_null = false;
-  bool primary_key = false;  // PRIMARY KEY and UNIQUE are accepted, not enforced
+  bool primary_key = false;
   bool unique = false;
   ExprPtr default_value;  // optional
   ExprPtr check;          // CHECK (expr), optional
@@ -98,6 +98,8 @@ struct CreateTableStatement : Statement {
   bool if_not_exists = false;
   std::vector<ColumnDefinition> columns;
   std::vector<ExprPtr> checks;  // table constraints CHECK (expr)
+  std::vector<std::string> primary_key;         // table constraint PRIMARY KEY (a, b)
+  std::vector<std::vector<std::string>> uniques;  // table constraints UNIQUE (a, b)
   QueryPtr as_query;
   // CLUSTERED BY (k, ...) INTO n BUCKETS: hash-bucketed storage; cluster_by is empty without
   // it. n is not range-checked here: binding refuses a count out of range, naming the table.

@@ -81,10 +81,13 @@ StatementPtr Parser::ParseCreateTable(bool or_replace, bool temporary) {
       if (AcceptKeyword("constraint")) ParseName();  // the constraint's name is not kept
       if (AcceptKeyword("check")) {
         statement->checks.push_back(ParseCheckBody());
-      } else if ((PeekKeyword("primary") && PeekKeyword("key", 1)) || PeekKeyword("unique")) {
-        // Table-level keys are accepted and not enforced, like a column's PRIMARY KEY.
-        pos_ += PeekKeyword("unique") ? 1 : 2;
-        ParseParenthesizedNames();
+      } else if (PeekKeyword("primary") && PeekKeyword("key", 1)) {
+        const Token& primary = Next();
+        Next();
+        if (!statement->primary_key.empty()) FailAt(primary, "multiple primary keys");
+        statement->primary_key = ParseParenthesizedNames();
+      } else if (AcceptKeyword("unique")) {
+        statement->uniques.push_back(ParseParenthesizedNames());
       } else {
         statement->columns.push_back(ParseColumnDefinition());
       }

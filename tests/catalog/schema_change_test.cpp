@@ -1,6 +1,6 @@
 // TableStore::ChangeSchema and constraints kept by a table: a rename commits a new Iceberg
-// schema over the same data files with the same field ids, and DEFAULT / CHECK / NOT NULL
-// survive reopening the table.
+// schema over the same data files with the same field ids, and DEFAULT / CHECK / NOT NULL /
+// PRIMARY KEY survive reopening the table.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -50,6 +50,7 @@ TableConstraints SomeConstraints() {
   TableConstraints c;
   c.defaults = {"", "'x'"};
   c.checks = {"(id > 0)"};
+  c.keys = {{{"id"}, true}};
   return c;
 }
 
