@@ -4,6 +4,7 @@
 
 #include "api/dataframe.h"
 #include "api/session.h"
+#include "api/table_constraints.h"
 #include "catalog/table_target.h"
 #include "catalog/warehouse.h"
 #include "common/strings.h"
@@ -26,6 +27,7 @@ Target BindTarget(Context& ctx, const sql::QualifiedName& table, const std::stri
     binder.ThrowBind(table, fmt::format("Table with name {} does not exist!{}", t.name,
                                         sql_bind::Suggest(t.name, session.TableNames())));
   }
+  t.session = &session;
   t.store = session.FindStore(t.name);
   if (t.store == nullptr) {  // dropped by another thread since it was looked up
     binder.ThrowBind(table, fmt::format("Table with name {} does not exist!", t.name));
@@ -158,7 +160,9 @@ LogicalPlanPtr ApplyChanges(SqlBinder& binder, const sql::AstNode& at, const Tar
 
 WritePlan WriteChanges(const Target& target, const LogicalPlanPtr& changes,
                        std::optional<TableRewrite> rewrite, const std::string& statement) {
-  auto sink = std::make_shared<RewriteTarget>(target.store, std::move(rewrite), statement);
+  auto sink = WithConstraints(
+      *target.session, target.name, target.store->Current(),
+      std::make_shared<RewriteTarget>(target.store, std::move(rewrite), statement));
   return WritePlan{MakeChangeWrite(changes, std::move(sink)), target.name};
 }
 

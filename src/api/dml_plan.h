@@ -49,6 +49,7 @@ struct Target {
   std::string qualifier;
   BoundRelation relation;
   std::shared_ptr<TableStore> store;
+  Session* session = nullptr;  // binds the table's constraints for the write
 };
 
 Target BindTarget(Context& ctx, const sql::QualifiedName& table, const std::string& alias);

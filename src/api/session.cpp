@@ -9,6 +9,7 @@
 
 #include "api/dataframe.h"
 #include "api/sql_runner.h"
+#include "api/table_constraints.h"
 #include "binder/sql_binder.h"
 #include "binder/table_sources.h"
 #include "catalog/bucketing.h"
@@ -229,7 +230,8 @@ std::optional<ViewDefinition> Session::FindViewDefinition(const std::string& nam
 }
 
 void Session::CreateTable(const std::string& name, const DataFrame& df, bool replace,
-                          const BucketSpec& buckets, bool temporary) {
+                          const BucketSpec& buckets, bool temporary,
+                          const TableConstraints& constraints) {
   const CatalogName catalog_name = ParseCatalogName(name);
   if (temporary ? HasTemporary(name) : HasTable(name)) {
     if (!replace) throw InvalidInputError(fmt::format("table \"{}\" already exists", name));
@@ -247,11 +249,11 @@ void Session::CreateTable(const std::string& name, const DataFrame& df, bool rep
     // Rows first: a failing query leaves the view in place.
     std::vector<Batch> rows = Execute(*df.plan());
     target.Drop(catalog_name);
-    target.CreateTable(catalog_name, df.schema(), rows, layout);
+    target.CreateTable(catalog_name, df.schema(), rows, layout, constraints);
   } else {
     // Streams into the table's files; a failing query commits nothing.
     Execute(*MakeWrite(df.plan(), std::make_shared<CreateTableTarget>(
-                                      target, catalog_name, df.schema(), layout)));
+                                      target, catalog_name, df.schema(), layout, constraints)));
   }
   std::lock_guard lock(temp_views_mutex_);
   temp_views_.erase(catalog_name.Display());
@@ -264,7 +266,12 @@ int64_t Session::Insert(const std::string& name, const LogicalPlanPtr& rows) {
   if (store == nullptr) {
     throw BindError(fmt::format("Table with name {} does not exist!", catalog_name.Display()));
   }
-  const auto target = std::make_shared<AppendTarget>(std::move(store), catalog_name.Display());
+  const Snapshot current = store->Current();
+  std::shared_ptr<const DataSource> existing = store->Source();
+  const auto target = WithConstraints(
+      *this, name, current,
+      std::make_shared<AppendTarget>(std::move(store), catalog_name.Display()),
+      std::move(existing));
   return RunWrite(*MakeWrite(rows, target), name);
 }
 

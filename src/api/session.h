@@ -124,8 +124,11 @@ class Session : public CatalogReader {
   // rows, schema and bucket layout in one commit when `replace`). With `buckets`, the table
   // is bucketed (CLUSTERED BY ... INTO n BUCKETS): checked against df's columns before
   // anything runs (BindError for an unknown column, InvalidInputError for a bad count).
+  // `constraints` (DEFAULTs, CHECKs) are the new table's; NOT NULL columns are df's fields
+  // that are not nullable.
   void CreateTable(const std::string& name, const DataFrame& df, bool replace = false,
-                   const BucketSpec& buckets = {}, bool temporary = false);
+                   const BucketSpec& buckets = {}, bool temporary = false,
+                   const TableConstraints& constraints = {});
   // A temporary table or view of that name (CREATE TEMP ...).
   bool HasTemporary(const std::string& name) const;
   // INSERT: streams the rows of `rows` (of the table's column types) into table `name`,

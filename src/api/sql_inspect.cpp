@@ -161,9 +161,27 @@ StatementResult RunDescribe(Session& session, SqlBinder& binder, const sql::Desc
                  VarcharField("key"), VarcharField("default"), VarcharField("extra")});
   std::vector<std::vector<Value>> rows;
   const Value null = Value::Null(TypeId::kVarchar);
-  for (const auto& f : described.fields()) {
+  // A stored table's column defaults, as DuckDB shows them.
+  TableConstraints constraints;
+  if (!d.query) {
+    if (const auto store = session.FindStore(Join(d.table.parts, "."))) {
+      constraints = store->Current().constraints;
+    }
+  }
+  for (size_t i = 0; i < described.size(); i++) {
+    const Field& f = described.field(i);
+    const std::string& default_sql = constraints.DefaultOf(i);
+    Value key = null;
+    for (const auto& k : constraints.keys) {
+      for (const auto& column : k.columns) {
+        if (ToLower(column) == ToLower(f.name) && key.is_null()) {
+          key = Value::Varchar(k.primary ? "PRI" : "UNI");
+        }
+      }
+    }
     rows.push_back({Value::Varchar(f.name), Value::Varchar(f.type.ToString()),
-                    Value::Varchar(f.nullable ? "YES" : "NO"), null, null, null});
+                    Value::Varchar(f.nullable ? "YES" : "NO"), key,
+                    default_sql.empty() ? null : Value::Varchar(default_sql), null});
   }
   return MakeRowsResult(std::move(schema), rows);
 }

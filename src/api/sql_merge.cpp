@@ -2,6 +2,7 @@
 
 #include "api/dataframe.h"
 #include "api/dml_plan.h"
+#include "api/table_constraints.h"
 #include "api/session.h"
 #include "api/sql_dml.h"
 #include "api/sql_merge_filter.h"
@@ -216,6 +217,13 @@ MergeClauses BindClauses(dml::Context& ctx, const sql::MergeStatement& m,
         }
         // Columns an INSERT leaves out stay NULL: the target's columns in a source-only row.
         c.values[i] = dml::Translate(ctx, *action.insert_values[k], scope);
+      }
+      // ... unless they have a DEFAULT.
+      const Snapshot table = target.store->Current();
+      for (size_t i = 0; i < c.values.size() && i < table.schema.size(); i++) {
+        if (c.values[i] == nullptr && !table.constraints.DefaultOf(i).empty()) {
+          c.values[i] = binder.At(action, [&] { return DefaultValueOf(ctx.session, table, i); });
+        }
       }
     }
     out.changes.push_back(std::move(c));

@@ -13,10 +13,13 @@
 #include "api/file_write.h"
 #include "binder/sql_binder.h"
 #include "api/sql_dml.h"
+#include "api/sql_alter.h"
 #include "api/sql_inspect.h"
+#include "api/table_constraints.h"
 #include "common/strings.h"
 #include "expr/binder.h"
 #include "io/copy_function.h"
+#include "sql/error_context.h"
 #include "sql/parser.h"
 #include "vector/value_rows.h"
 
@@ -97,6 +100,8 @@ class StatementRunner {
       case StatementKind::kPragma:
         return RunPragma(session_, binder_, s.As<sql::PragmaStatement>());
       case StatementKind::kExplain: return Explain(s.As<sql::ExplainStatement>());
+      case StatementKind::kAlterTable:
+        return RunAlterTable(session_, binder_, s.As<sql::AlterTableStatement>());
       case StatementKind::kCopy: return Copy(s.As<sql::CopyStatement>());
       case StatementKind::kCache: return Cache(s.As<sql::CacheStatement>());
       case StatementKind::kUncache: {
@@ -143,11 +148,46 @@ class StatementRunner {
     }
     Schema schema;
     for (const auto& col : c.columns) {
-      schema.Add(Field{col.name, binder_.TranslateType(col.type), !col.not_null, ""});
+      if (schema.Find(col.name) >= 0) {
+        binder_.ThrowBind(col, fmt::format("Column with name {} already exists!", col.name));
+      }
+      // A primary key's columns are NOT NULL.
+      const bool key = col.primary_key ||
+                       std::find(c.primary_key.begin(), c.primary_key.end(), col.name) !=
+                           c.primary_key.end();
+      schema.Add(Field{col.name, binder_.TranslateType(col.type), !col.not_null && !key, ""});
+    }
+    std::vector<std::vector<std::string>> keys = c.uniques;
+    if (!c.primary_key.empty()) keys.push_back(c.primary_key);
+    for (const auto& key : keys) {
+      for (const auto& column : key) {
+        if (schema.Find(column) < 0) {
+          throw UserError("Catalog", sql::FormatErrorWithCaret(
+                                         binder_.script(), c.name.line, c.name.column,
+                                         fmt::format("table \"{}\" does not have a column named \"{}\"",
+                                                     name, column)));
+        }
+      }
+    }
+    Snapshot table;
+    table.schema = schema;
+    table.constraints = ConstraintsOf(c);
+    // Constraints that do not bind fail now rather than at the first INSERT.
+    for (size_t i = 0; i < c.columns.size(); i++) {
+      if (c.columns[i].default_value) {
+        binder_.At(*c.columns[i].default_value, [&] { return DefaultValueOf(session_, table, i); });
+      }
+      if (c.columns[i].check) {
+        binder_.At(*c.columns[i].check,
+                   [&] { return BindViolation(session_, c.columns[i].check->ToString(), schema); });
+      }
+    }
+    for (const auto& check : c.checks) {
+      binder_.At(*check, [&] { return BindViolation(session_, check->ToString(), schema); });
     }
     Guard(c.name, [&] {
       session_.CreateTable(name, DataFrame(&session_, MakeValues(schema, {})), true, buckets,
-                           c.temporary);
+                           c.temporary, table.constraints);
     });
     return Message("CREATE TABLE");
   }
@@ -210,13 +250,18 @@ class StatementRunner {
   }
 
   StatementResult Insert(const sql::InsertStatement& ins) {
+    if (!ins.query) {
+      // DEFAULT VALUES: one row of every column's default.
+      return InsertInto(ins.table, ins.columns, ins, [&] { return LogicalPlanPtr(); });
+    }
     return InsertInto(ins.table, ins.columns, *ins.query,
                       [&] { return binder_.BindQuery(*ins.query); });
   }
 
   // Appends the rows of `bind_source()` (called once the table is known) to `table`, cast to
-  // its columns: all in order, or those named by `columns` (the others NULL). `at` is where
-  // errors about the rows point.
+  // its columns: all in order, or those named by `columns` (the others take their DEFAULT,
+  // else NULL). A null source is one row of defaults (DEFAULT VALUES). `at` is where errors
+  // about the rows point.
   StatementResult InsertInto(const sql::QualifiedName& table,
                              const std::vector<std::string>& columns, const sql::AstNode& at,
                              const std::function<LogicalPlanPtr()>& bind_source) {
@@ -229,11 +274,20 @@ class StatementRunner {
                                            sql_bind::Suggest(name, session_.TableNames())));
     }
     LogicalPlanPtr target = session_.Table(name).plan();
+    const std::shared_ptr<TableStore> store = session_.FindStore(name);
+    const Snapshot current = store != nullptr ? store->Current() : Snapshot{};
     LogicalPlanPtr source = bind_source();
+    const bool default_values = source == nullptr;
+    if (default_values) {
+      const Schema one({Field{"#row", TypeId::kBoolean, true, ""}});
+      source = MakeValues(one, BatchesFromRows(one, {{Value::Boolean(true)}}));
+    }
     const Schema& ts = target->schema;
-    // Source column feeding each target column, or -1 for NULL.
+    // Source column feeding each target column, or -1 for its default.
     std::vector<int> from(ts.size(), -1);
-    if (columns.empty()) {
+    if (default_values) {
+      if (!columns.empty()) binder_.ThrowBind(at, "DEFAULT VALUES takes no column list");
+    } else if (columns.empty()) {
       if (source->schema.size() != ts.size()) {
         binder_.ThrowBind(at, fmt::format("table {} has {} columns but {} values were supplied",
                                                   name, ts.size(), source->schema.size()));
@@ -260,7 +314,10 @@ class StatementRunner {
       f.qualifier.clear();
     });
     for (size_t i = 0; i < ts.size(); i++) {
-      ExprPtr e = from[i] < 0 ? Lit(Value::Null(ts.field(i).type)) : Col(fmt::format("#s{}", from[i]));
+      ExprPtr e = from[i] >= 0 ? Col(fmt::format("#s{}", from[i]))
+                  : i < current.schema.size()
+                      ? binder_.At(at, [&] { return DefaultValueOf(session_, current, i); })
+                      : Lit(Value::Null(ts.field(i).type));
       exprs.push_back(Alias(CastTo(e, ts.field(i).type), ts.field(i).name));
     }
     LogicalPlanPtr projected = binder_.At(at, [&] { return MakeProject(renamed, exprs); });

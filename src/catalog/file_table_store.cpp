@@ -218,7 +218,8 @@ void FileTableStore::Commit(Snapshot next, int64_t base,
         // Another writer committed after this one read its snapshot.
         const Snapshot& other = latest.snapshot;
         if (appended == nullptr || !(other.schema == next.schema) ||
-            other.field_ids != next.field_ids || !(other.buckets == next.buckets)) {
+            other.field_ids != next.field_ids || !(other.buckets == next.buckets) ||
+            !(other.constraints == next.constraints)) {
           throw ConflictError(name_, committed, base);
         }
         // A blind append commutes with the other commit: rebase it.
@@ -372,11 +373,13 @@ std::unique_ptr<DataWriter> FileTableStore::BeginAppend() {
 }
 
 std::unique_ptr<DataWriter> FileTableStore::BeginReplace(const Schema& schema,
-                                                          const BucketSpec& buckets) {
+                                                          const BucketSpec& buckets,
+                                                          const TableConstraints& constraints) {
   // The rows are computed from the snapshot this store sees now.
   Snapshot next;
   next.schema = UnqualifiedSchema(schema);
   next.buckets = buckets;
+  next.constraints = constraints;
   int64_t base = 0;
   {
     std::lock_guard lock(mutex_);
@@ -384,6 +387,20 @@ std::unique_ptr<DataWriter> FileTableStore::BeginReplace(const Schema& schema,
     next.field_ids = AssignFieldIds(next.schema, current_);
   }
   return std::make_unique<Writer>(*this, std::move(next), base, /*append=*/false);
+}
+
+void FileTableStore::ChangeSchema(const Schema& schema, const TableConstraints& constraints) {
+  Snapshot next = Current();
+  const Schema after = UnqualifiedSchema(schema);
+  SLUICE_CHECK(after.size() == next.schema.size(), "table {}: {} columns for {}", name_,
+               after.size(), next.schema.size());
+  next.buckets = RenamedBuckets(next.buckets, next.schema, after);
+  next.schema = after;
+  next.constraints = constraints;
+  const int64_t base = next.version;
+  // The data files stay: columns are read by position, and keep their field ids.
+  Writer writer(*this, std::move(next), base, /*append=*/false);
+  writer.Commit();
 }
 
 TableRewrite FileTableStore::PlanRewrite(const std::vector<ExprPtr>& conjuncts) const {
@@ -439,6 +456,7 @@ std::unique_ptr<DataWriter> FileTableStore::BeginRewrite(const TableRewrite& rew
   next.schema = base.schema;
   next.field_ids = base.field_ids;
   next.buckets = base.buckets;
+  next.constraints = base.constraints;
   for (const auto& f : base.files) {
     if (replaced.count(f.path)) continue;
     next.files.push_back(f);

@@ -72,8 +72,10 @@ class FileTableStore : public TableStore {
   Snapshot Current() const override;
   std::shared_ptr<const DataSource> Source() const override;
   std::unique_ptr<DataWriter> BeginAppend() override;
-  std::unique_ptr<DataWriter> BeginReplace(const Schema& schema,
-                                            const BucketSpec& buckets) override;
+  using TableStore::BeginReplace;
+  std::unique_ptr<DataWriter> BeginReplace(const Schema& schema, const BucketSpec& buckets,
+                                            const TableConstraints& constraints) override;
+  void ChangeSchema(const Schema& schema, const TableConstraints& constraints) override;
   TableRewrite PlanRewrite(const std::vector<ExprPtr>& conjuncts) const override;
   std::unique_ptr<DataWriter> BeginRewrite(const TableRewrite& rewrite) override;
   void SetTargetFileRows(int64_t rows) override;

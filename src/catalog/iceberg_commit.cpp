@@ -27,6 +27,12 @@ namespace {
 constexpr const char* kColumnTypes = "sluice.column-types";
 constexpr const char* kBucketColumns = "sluice.bucket-columns";
 constexpr const char* kBucketCount = "sluice.bucket-count";
+// Constraints as SQL text: a JSON array of each column's DEFAULT ("" for none), and one of
+// the CHECK expressions.
+constexpr const char* kColumnDefaults = "sluice.column-defaults";
+constexpr const char* kChecks = "sluice.checks";
+// PRIMARY KEY / UNIQUE: [{"columns": [...], "primary": bool}, ...].
+constexpr const char* kKeys = "sluice.keys";
 constexpr const char* kKeepSnapshots = "history.expire.min-snapshots-to-keep";
 constexpr const char* kPreviousVersionsMax = "write.metadata.previous-versions-max";
 // A table keeps its current and previous snapshot (a reader in another process may still be
@@ -209,6 +215,22 @@ CommittedTable LoadCommittedTable(const std::string& table_dir, const std::strin
     s.buckets.columns = nlohmann::json::parse(columns).get<std::vector<std::string>>();
     s.buckets.num_buckets = static_cast<int>(PropertyInt(m, kBucketCount, 0));
   }
+  try {
+    if (const std::string defaults = m.property(kColumnDefaults); !defaults.empty()) {
+      s.constraints.defaults = nlohmann::json::parse(defaults).get<std::vector<std::string>>();
+    }
+    if (const std::string checks = m.property(kChecks); !checks.empty()) {
+      s.constraints.checks = nlohmann::json::parse(checks).get<std::vector<std::string>>();
+    }
+    if (const std::string keys = m.property(kKeys); !keys.empty()) {
+      for (const auto& k : nlohmann::json::parse(keys)) {
+        s.constraints.keys.push_back({k.at("columns").get<std::vector<std::string>>(),
+                                      k.at("primary").get<bool>()});
+      }
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw IOError(fmt::format("table '{}': corrupt constraint properties: {}", table_dir, e.what()));
+  }
   const ib::Snapshot* current = m.current_snapshot();
   if (current == nullptr) return t;
   s.snapshot_id = current->snapshot_id;
@@ -284,6 +306,21 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
   nlohmann::json types = nlohmann::json::array();
   for (const auto& f : next.schema.fields()) types.push_back(f.type.ToString());
   m.properties[kColumnTypes] = types.dump();
+  if (!next.constraints.empty()) {
+    std::vector<std::string> defaults(next.schema.size());
+    for (size_t i = 0; i < defaults.size(); i++) defaults[i] = next.constraints.DefaultOf(i);
+    m.properties[kColumnDefaults] = nlohmann::json(defaults).dump();
+    m.properties[kChecks] = nlohmann::json(next.constraints.checks).dump();
+    nlohmann::json keys = nlohmann::json::array();
+    for (const auto& k : next.constraints.keys) {
+      keys.push_back({{"columns", k.columns}, {"primary", k.primary}});
+    }
+    m.properties[kKeys] = keys.dump();
+  } else {
+    m.properties.erase(kColumnDefaults);
+    m.properties.erase(kChecks);
+    m.properties.erase(kKeys);
+  }
   if (next.buckets.bucketed()) {
     m.properties[kBucketColumns] = nlohmann::json(next.buckets.columns).dump();
     m.properties[kBucketCount] = std::to_string(next.buckets.num_buckets);

@@ -10,6 +10,15 @@ namespace sluice {
 
 namespace {
 
+// Equal schemas (Schema's operator== ignores nullability) with the same NOT NULL columns.
+bool SameColumns(const Schema& a, const Schema& b) {
+  if (!(a == b)) return false;
+  for (size_t i = 0; i < a.size(); i++) {
+    if (a.field(i).nullable != b.field(i).nullable) return false;
+  }
+  return true;
+}
+
 int64_t CountRows(const std::vector<Batch>& rows) {
   int64_t n = 0;
   for (const auto& b : rows) n += static_cast<int64_t>(b.num_rows());
@@ -23,8 +32,13 @@ int64_t CountRows(const std::vector<Batch>& rows) {
 class InMemoryTableStore::Writer : public DataWriter {
  public:
   // `replace`: the rows replace the table's under `schema` and `buckets`; else appended.
-  Writer(InMemoryTableStore& store, bool replace, Schema schema, BucketSpec buckets)
-      : store_(store), replace_(replace), schema_(std::move(schema)), buckets_(std::move(buckets)) {}
+  Writer(InMemoryTableStore& store, bool replace, Schema schema, BucketSpec buckets,
+         TableConstraints constraints)
+      : store_(store),
+        replace_(replace),
+        schema_(std::move(schema)),
+        buckets_(std::move(buckets)),
+        constraints_(std::move(constraints)) {}
 
   std::unique_ptr<DataSink> OpenSink(int index) override {
     std::lock_guard lock(mutex_);
@@ -39,7 +53,7 @@ class InMemoryTableStore::Writer : public DataWriter {
                   std::make_move_iterator(batches.end()));
     }
     if (replace_) {
-      store_.CommitReplace(schema_, buckets_, rows);
+      store_.CommitReplace(schema_, buckets_, constraints_, rows);
     } else {
       store_.CommitAppend(rows);
     }
@@ -70,6 +84,7 @@ class InMemoryTableStore::Writer : public DataWriter {
   const bool replace_;
   const Schema schema_;
   const BucketSpec buckets_;
+  const TableConstraints constraints_;
   std::mutex mutex_;  // guards closed_
   std::map<int, std::vector<Batch>> closed_;  // the rows of each closed sink
   std::atomic<int64_t> rows_{0};
@@ -85,6 +100,7 @@ Snapshot InMemoryTableStore::Current() const {
   s.schema = table_->schema();
   s.row_count = row_count_;
   s.buckets = buckets_;
+  s.constraints = constraints_;
   return s;
 }
 
@@ -95,12 +111,24 @@ std::shared_ptr<const DataSource> InMemoryTableStore::Source() const {
 }
 
 std::unique_ptr<DataWriter> InMemoryTableStore::BeginAppend() {
-  return std::make_unique<Writer>(*this, false, Schema{}, BucketSpec{});
+  return std::make_unique<Writer>(*this, false, Schema{}, BucketSpec{}, TableConstraints{});
 }
 
 std::unique_ptr<DataWriter> InMemoryTableStore::BeginReplace(const Schema& schema,
-                                                              const BucketSpec& buckets) {
-  return std::make_unique<Writer>(*this, true, schema, buckets);
+                                                              const BucketSpec& buckets,
+                                                              const TableConstraints& constraints) {
+  return std::make_unique<Writer>(*this, true, schema, buckets, constraints);
+}
+
+void InMemoryTableStore::ChangeSchema(const Schema& schema, const TableConstraints& constraints) {
+  std::vector<Batch> rows;
+  BucketSpec buckets;
+  {
+    std::lock_guard lock(mutex_);
+    rows = rows_;
+    buckets = RenamedBuckets(buckets_, table_->schema(), UnqualifiedSchema(schema));
+  }
+  CommitReplace(schema, buckets, constraints, rows);
 }
 
 void InMemoryTableStore::CommitAppend(const std::vector<Batch>& rows) {
@@ -118,6 +146,7 @@ void InMemoryTableStore::CommitAppend(const std::vector<Batch>& rows) {
 }
 
 void InMemoryTableStore::CommitReplace(const Schema& schema, const BucketSpec& buckets,
+                                       const TableConstraints& constraints,
                                        const std::vector<Batch>& rows) {
   Schema bare = UnqualifiedSchema(schema);
   std::lock_guard lock(mutex_);
@@ -125,9 +154,10 @@ void InMemoryTableStore::CommitReplace(const Schema& schema, const BucketSpec& b
   rows_ = rows;
   row_count_ = CountRows(rows);
   buckets_ = buckets;
+  constraints_ = constraints;
   bucket_rows_.clear();
   if (buckets_.bucketed()) bucket_rows_ = SplitIntoBuckets(bare, buckets_, rows);
-  if (!(bare == table_->schema())) {
+  if (!SameColumns(bare, table_->schema())) {
     table_ = std::make_shared<MemoryTable>(bare, std::vector<Batch>{});
   }
   PublishLocked(bare, new_layout);

@@ -19,15 +19,17 @@ class InMemoryTableStore : public TableStore {
   Snapshot Current() const override;
   std::shared_ptr<const DataSource> Source() const override;
   std::unique_ptr<DataWriter> BeginAppend() override;
-  std::unique_ptr<DataWriter> BeginReplace(const Schema& schema,
-                                            const BucketSpec& buckets) override;
+  using TableStore::BeginReplace;
+  std::unique_ptr<DataWriter> BeginReplace(const Schema& schema, const BucketSpec& buckets,
+                                            const TableConstraints& constraints) override;
+  void ChangeSchema(const Schema& schema, const TableConstraints& constraints) override;
 
  private:
   class Writer;
   // The commits of a Writer: `rows` appended, or replacing every row.
   void CommitAppend(const std::vector<Batch>& rows);
   void CommitReplace(const Schema& schema, const BucketSpec& buckets,
-                     const std::vector<Batch>& rows);
+                     const TableConstraints& constraints, const std::vector<Batch>& rows);
   // Publishes rows_ (and bucket_rows_) to the sources. REQUIRES: mutex_ held.
   void PublishLocked(const Schema& schema, bool new_layout);
 
@@ -37,6 +39,7 @@ class InMemoryTableStore : public TableStore {
   int64_t version_ = 0;
   int64_t row_count_ = 0;
   BucketSpec buckets_;
+  TableConstraints constraints_;
   std::vector<std::vector<Batch>> bucket_rows_;  // bucketed: the rows of each bucket
   std::vector<std::shared_ptr<MemoryTable>> bucket_tables_;
   std::shared_ptr<BucketedSource> bucketed_;  // null unless bucketed

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
@@ -15,6 +17,25 @@ namespace {
 constexpr int kSnapshotFormat = 1;
 
 }  // namespace
+
+const std::string& TableConstraints::DefaultOf(size_t i) const {
+  static const std::string kNone;
+  return i < defaults.size() ? defaults[i] : kNone;
+}
+
+bool TableConstraints::empty() const {
+  for (const auto& d : defaults) {
+    if (!d.empty()) return false;
+  }
+  return checks.empty() && keys.empty();
+}
+
+bool operator==(const TableConstraints& a, const TableConstraints& b) {
+  for (size_t i = 0; i < std::max(a.defaults.size(), b.defaults.size()); i++) {
+    if (a.DefaultOf(i) != b.DefaultOf(i)) return false;
+  }
+  return a.checks == b.checks && a.keys == b.keys;
+}
 
 std::string SnapshotToJson(const Snapshot& snapshot) {
   nlohmann::json fields = nlohmann::json::array();

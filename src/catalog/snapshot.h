@@ -22,6 +22,31 @@ struct BucketSpec {
   friend bool operator==(const BucketSpec&, const BucketSpec&) = default;
 };
 
+// The constraints of a table beyond its columns' types and NOT NULL (Field::nullable):
+// expressions kept as SQL text, bound again by each statement that writes the table. A
+// --db warehouse keeps them in the table's Iceberg properties (sluice.column-defaults,
+// sluice.checks).
+struct TableConstraints {
+  // DEFAULT of each column of the table's schema, in order ("" or past the end: none).
+  std::vector<std::string> defaults;
+  // CHECK expressions over the table's columns; a row for which one is FALSE is refused.
+  std::vector<std::string> checks;
+  // PRIMARY KEY and UNIQUE: an INSERT refuses a row whose key (no column NULL) another row
+  // has. The columns of a primary key are NOT NULL too.
+  struct Key {
+    std::vector<std::string> columns;
+    bool primary = false;
+    friend bool operator==(const Key&, const Key&) = default;
+  };
+  std::vector<Key> keys;
+
+  // The default of column `i`, "" when none.
+  const std::string& DefaultOf(size_t i) const;
+  bool empty() const;
+  // Equal defaults (a missing one and "" are the same) and checks.
+  friend bool operator==(const TableConstraints& a, const TableConstraints& b);
+};
+
 // One committed state of a table: its schema and the data files that hold its rows.
 // Immutable once committed; a write produces the next version.
 struct Snapshot {
@@ -46,6 +71,7 @@ struct Snapshot {
   std::vector<DataFile> files;
   int64_t row_count = 0;
   BucketSpec buckets;  // kept by every write to the table
+  TableConstraints constraints;  // kept by every write but a replace, which sets them
 };
 
 // The part of a table that an UPDATE, DELETE or MERGE rewrites (copy-on-write per data file):

@@ -9,8 +9,19 @@ Schema UnqualifiedSchema(Schema schema) {
   return schema;
 }
 
+BucketSpec RenamedBuckets(const BucketSpec& buckets, const Schema& before, const Schema& after) {
+  BucketSpec out = buckets;
+  for (auto& column : out.columns) {
+    const int i = before.Find(column);
+    if (i >= 0 && static_cast<size_t>(i) < after.size()) column = after.field(i).name;
+  }
+  return out;
+}
+
 std::unique_ptr<DataWriter> TableStore::BeginOverwrite(const Schema& schema) {
-  return BeginReplace(schema, KeptBuckets(Current().buckets, UnqualifiedSchema(schema)));
+  const Snapshot current = Current();
+  return BeginReplace(schema, KeptBuckets(current.buckets, UnqualifiedSchema(schema)),
+                      current.constraints);
 }
 
 // A store without data files rewrites every row; in memory the later commit wins.

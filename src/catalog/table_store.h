@@ -37,15 +37,27 @@ class TableStore {
   // blind append: when another process committed meanwhile, the rows are appended to its
   // snapshot instead (WriteConflictError only if it changed the schema).
   virtual std::unique_ptr<DataWriter> BeginAppend() = 0;
-  // A snapshot holding exactly the rows written, under `schema` (qualifiers are dropped)
-  // and bucket layout `buckets` (none when !buckets.bucketed()): CREATE OR REPLACE. The rows
-  // are computed from the snapshot this store sees now, so when another process commits
-  // before this write does, nothing is committed and WriteConflictError is thrown.
+  // A snapshot holding exactly the rows written, under `schema` (qualifiers are dropped),
+  // bucket layout `buckets` (none when !buckets.bucketed()) and `constraints`: CREATE OR
+  // REPLACE, and ALTER TABLE changes that rewrite the rows (a column that keeps its name
+  // keeps its Iceberg field id, a new one gets a fresh id). The rows are computed from the
+  // snapshot this store sees now, so when another process commits before this write does,
+  // nothing is committed and WriteConflictError is thrown.
   // REQUIRES: `buckets` was resolved against `schema` (ResolveBucketSpec).
-  virtual std::unique_ptr<DataWriter> BeginReplace(const Schema& schema,
-                                                    const BucketSpec& buckets) = 0;
-  // BeginReplace keeping the current bucket layout where `schema` still has its columns.
+  virtual std::unique_ptr<DataWriter> BeginReplace(const Schema& schema, const BucketSpec& buckets,
+                                                    const TableConstraints& constraints) = 0;
+  std::unique_ptr<DataWriter> BeginReplace(const Schema& schema, const BucketSpec& buckets) {
+    return BeginReplace(schema, buckets, TableConstraints{});
+  }
+  // BeginReplace keeping the current bucket layout where `schema` still has its columns, and
+  // the current constraints.
   std::unique_ptr<DataWriter> BeginOverwrite(const Schema& schema);
+  // ALTER TABLE changes that keep every row as it is (RENAME COLUMN, SET/DROP DEFAULT):
+  // commits the current rows under `schema` and `constraints`. Column i keeps the Iceberg
+  // field id (and data) of the current column i; a bucket column renamed stays one.
+  // WriteConflictError when another process committed meanwhile.
+  // REQUIRES: `schema` has the current schema's column count and types.
+  virtual void ChangeSchema(const Schema& schema, const TableConstraints& constraints) = 0;
 
   // Copy-on-write: the data files of the current snapshot that may hold a row satisfying
   // every one of `conjuncts` (BOOLEAN predicates bound over the table's schema; none: every
@@ -83,5 +95,9 @@ class WriteConflictError : public UserError {
 
 // A schema with the qualifiers cleared: tables store bare column names.
 Schema UnqualifiedSchema(Schema schema);
+
+// `buckets` (over `before`) with each column named as it is in `after`, position for
+// position (ChangeSchema renames).
+BucketSpec RenamedBuckets(const BucketSpec& buckets, const Schema& before, const Schema& after);
 
 }  // namespace sluice

@@ -29,13 +29,15 @@ class AppendTarget : public DataTarget {
 class CreateTableTarget : public DataTarget {
  public:
   // REQUIRES: `buckets` resolved against `schema`; `warehouse` outlives the write.
-  CreateTableTarget(Warehouse& warehouse, CatalogName name, Schema schema, BucketSpec buckets)
+  CreateTableTarget(Warehouse& warehouse, CatalogName name, Schema schema, BucketSpec buckets,
+                    TableConstraints constraints = {})
       : warehouse_(warehouse),
         name_(std::move(name)),
         schema_(std::move(schema)),
-        buckets_(std::move(buckets)) {}
+        buckets_(std::move(buckets)),
+        constraints_(std::move(constraints)) {}
   std::unique_ptr<DataWriter> Begin() const override {
-    return warehouse_.BeginCreateTable(name_, schema_, buckets_);
+    return warehouse_.BeginCreateTable(name_, schema_, buckets_, constraints_);
   }
   std::string Describe() const override { return "CREATE TABLE " + name_.Display() + " AS"; }
 
@@ -44,6 +46,7 @@ class CreateTableTarget : public DataTarget {
   CatalogName name_;
   Schema schema_;
   BucketSpec buckets_;
+  TableConstraints constraints_;
 };
 
 // DELETE, UPDATE, MERGE: with a rewrite (the table's PlanRewrite), the rows written replace

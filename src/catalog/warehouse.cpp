@@ -280,11 +280,12 @@ class StoreWriter : public DataWriter {
 class Warehouse::CreateWriter : public DataWriter {
  public:
   CreateWriter(Warehouse& warehouse, CatalogName name, std::shared_ptr<TableStore> store,
-               const Schema& schema, const BucketSpec& buckets)
+               const Schema& schema, const BucketSpec& buckets,
+               const TableConstraints& constraints)
       : warehouse_(warehouse),
         name_(std::move(name)),
         store_(std::move(store)),
-        inner_(store_->BeginReplace(schema, buckets)) {}
+        inner_(store_->BeginReplace(schema, buckets, constraints)) {}
   ~CreateWriter() override {
     inner_.reset();  // removes its files unless committed
     if (committed_) return;
@@ -313,7 +314,8 @@ class Warehouse::CreateWriter : public DataWriter {
 
 std::unique_ptr<DataWriter> Warehouse::BeginCreateTable(const CatalogName& name,
                                                         const Schema& schema,
-                                                        const BucketSpec& buckets) {
+                                                        const BucketSpec& buckets,
+                                                        const TableConstraints& constraints) {
   CheckName(name.name, "table");
   std::shared_ptr<TableStore> existing;
   {
@@ -331,7 +333,7 @@ std::unique_ptr<DataWriter> Warehouse::BeginCreateTable(const CatalogName& name,
     }
   }
   if (existing != nullptr) {
-    auto inner = existing->BeginReplace(schema, buckets);
+    auto inner = existing->BeginReplace(schema, buckets, constraints);
     return std::make_unique<StoreWriter>(std::move(existing), std::move(inner));
   }
   // The data files are written without the lock; the name stays reserved meanwhile.
@@ -343,7 +345,8 @@ std::unique_ptr<DataWriter> Warehouse::BeginCreateTable(const CatalogName& name,
     } else {
       store = std::make_shared<InMemoryTableStore>(schema);
     }
-    return std::make_unique<CreateWriter>(*this, name, std::move(store), schema, buckets);
+    return std::make_unique<CreateWriter>(*this, name, std::move(store), schema, buckets,
+                                          constraints);
   } catch (...) {
     FinishCreate(name, nullptr);
     throw;
@@ -359,8 +362,9 @@ void Warehouse::FinishCreate(const CatalogName& name, std::shared_ptr<TableStore
 }
 
 void Warehouse::CreateTable(const CatalogName& name, const Schema& schema,
-                            const std::vector<Batch>& rows, const BucketSpec& buckets) {
-  WriteAndCommit(*BeginCreateTable(name, schema, buckets), rows);
+                            const std::vector<Batch>& rows, const BucketSpec& buckets,
+                            const TableConstraints& constraints) {
+  WriteAndCommit(*BeginCreateTable(name, schema, buckets, constraints), rows);
 }
 
 void Warehouse::Append(const CatalogName& name, const std::vector<Batch>& rows) {

@@ -91,10 +91,11 @@ class Warehouse {
   // not exist or a view has the name. REQUIRES: `buckets` resolved against `schema`
   // (ResolveBucketSpec).
   std::unique_ptr<DataWriter> BeginCreateTable(const CatalogName& name, const Schema& schema,
-                                               const BucketSpec& buckets);
+                                               const BucketSpec& buckets,
+                                               const TableConstraints& constraints = {});
   // BeginCreateTable with `rows`, committed.
   void CreateTable(const CatalogName& name, const Schema& schema, const std::vector<Batch>& rows,
-                   const BucketSpec& buckets = {});
+                   const BucketSpec& buckets = {}, const TableConstraints& constraints = {});
   // Commits `rows` appended to the table's rows; a bucketed table keeps its layout.
   // REQUIRES: HasTable(name).
   void Append(const CatalogName& name, const std::vector<Batch>& rows);

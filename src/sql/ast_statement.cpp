@@ -53,7 +53,9 @@ std::string ColumnDefinition::ToString() const {
   std::string out = QuoteIdentifier(name) + " " + type.ToString();
   if (not_null) out += " NOT NULL";
   if (primary_key) out += " PRIMARY KEY";
+  if (unique) out += " UNIQUE";
   if (default_value) out += " DEFAULT " + default_value->ToString();
+  if (check) out += " CHECK (" + check->ToString() + ")";
   return out;
 }
 
@@ -64,6 +66,9 @@ std::string CreateTableStatement::ToString() const {
   if (!columns.empty()) {
     std::vector<std::string> parts;
     for (const ColumnDefinition& column : columns) parts.push_back(column.ToString());
+    for (const ExprPtr& check : checks) parts.push_back("CHECK (" + check->ToString() + ")");
+    if (!primary_key.empty()) parts.push_back("PRIMARY KEY (" + JoinNames(primary_key) + ")");
+    for (const auto& key : uniques) parts.push_back("UNIQUE (" + JoinNames(key) + ")");
     out += fmt::format(" ({})", fmt::join(parts, ", "));
   }
   if (!cluster_by.empty()) {
@@ -96,7 +101,31 @@ std::string DropStatement::ToString() const {
 std::string InsertStatement::ToString() const {
   std::string out = "INSERT INTO " + table.ToString();
   if (!columns.empty()) out += " (" + JoinNames(columns) + ")";
-  return out + " " + query->ToString();
+  return out + " " + (query ? query->ToString() : "DEFAULT VALUES");
+}
+
+std::string AlterTableStatement::ToString() const {
+  std::string out = "ALTER TABLE " + std::string(if_exists ? "IF EXISTS " : "") + table.ToString();
+  const std::string target = QuoteIdentifier(column_name);
+  switch (action) {
+    case AlterAction::kAddColumn:
+      return out + " ADD COLUMN " + (if_column_exists ? "IF NOT EXISTS " : "") +
+             definition.ToString();
+    case AlterAction::kDropColumn:
+      return out + " DROP COLUMN " + (if_column_exists ? "IF EXISTS " : "") + target;
+    case AlterAction::kRenameColumn:
+      return out + " RENAME COLUMN " + target + " TO " + QuoteIdentifier(new_name);
+    case AlterAction::kRenameTable: return out + " RENAME TO " + QuoteIdentifier(new_name);
+    case AlterAction::kAlterType:
+      out += " ALTER COLUMN " + target + " TYPE " + type.ToString();
+      return expr ? out + " USING " + expr->ToString() : out;
+    case AlterAction::kSetDefault:
+      return out + " ALTER COLUMN " + target + " SET DEFAULT " + expr->ToString();
+    case AlterAction::kDropDefault: return out + " ALTER COLUMN " + target + " DROP DEFAULT";
+    case AlterAction::kSetNotNull: return out + " ALTER COLUMN " + target + " SET NOT NULL";
+    case AlterAction::kDropNotNull: return out + " ALTER COLUMN " + target + " DROP NOT NULL";
+  }
+  return out;
 }
 
 std::string DeleteStatement::ToString() const {

@@ -29,6 +29,7 @@ enum class StatementKind : uint8_t {
   kCache,
   kUncache,
   kPragma,
+  kAlterTable,
 };
 
 // A top-level statement. As with Expr, `kind` names the concrete struct and As<T>() casts.
@@ -80,7 +81,9 @@ struct ColumnDefinition : AstNode {
   TypeName type;
   bool not_null = false;
   bool primary_key = false;
+  bool unique = false;
   ExprPtr default_value;  // optional
+  ExprPtr check;          // CHECK (expr), optional
   std::string ToString() const;
 };
 
@@ -94,6 +97,9 @@ struct CreateTableStatement : Statement {
   bool temporary = false;
   bool if_not_exists = false;
   std::vector<ColumnDefinition> columns;
+  std::vector<ExprPtr> checks;  // table constraints CHECK (expr)
+  std::vector<std::string> primary_key;         // table constraint PRIMARY KEY (a, b)
+  std::vector<std::vector<std::string>> uniques;  // table constraints UNIQUE (a, b)
   QueryPtr as_query;
   // CLUSTERED BY (k, ...) INTO n BUCKETS: hash-bucketed storage; cluster_by is empty without
   // it. n is not range-checked here: binding refuses a count out of range, naming the table.
@@ -140,7 +146,7 @@ struct InsertStatement : Statement {
   std::string ToString() const override;
   QualifiedName table;
   std::vector<std::string> columns;
-  QueryPtr query;
+  QueryPtr query;  // null for DEFAULT VALUES
 };
 
 struct DeleteStatement : Statement {
@@ -275,6 +281,35 @@ struct UncacheStatement : Statement {
   std::string ToString() const override;
   QualifiedName table;
   bool if_exists = false;
+};
+
+enum class AlterAction : uint8_t {
+  kAddColumn,     // ADD [COLUMN] [IF NOT EXISTS] <definition>
+  kDropColumn,    // DROP [COLUMN] [IF EXISTS] c
+  kRenameColumn,  // RENAME [COLUMN] c TO new_name
+  kRenameTable,   // RENAME TO new_name
+  kAlterType,     // ALTER [COLUMN] c [SET DATA] TYPE t [USING expr]
+  kSetDefault,    // ALTER [COLUMN] c SET DEFAULT expr
+  kDropDefault,   // ALTER [COLUMN] c DROP DEFAULT
+  kSetNotNull,    // ALTER [COLUMN] c SET NOT NULL
+  kDropNotNull,   // ALTER [COLUMN] c DROP NOT NULL
+};
+
+// ALTER TABLE [IF EXISTS] t <action>.
+struct AlterTableStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kAlterTable;
+  AlterTableStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  QualifiedName table;
+  bool if_exists = false;
+  AlterAction action = AlterAction::kAddColumn;
+  ColumnDefinition definition;  // kAddColumn
+  bool if_column_exists = false;  // ADD ... IF NOT EXISTS, DROP ... IF EXISTS
+  std::string column_name;  // the column changed (not kAddColumn, kRenameTable)
+  AstNode column_at;        // where column_name is written
+  std::string new_name;  // kRenameColumn, kRenameTable
+  TypeName type;         // kAlterType
+  ExprPtr expr;          // kAlterType's USING, kSetDefault's value
 };
 
 }  // namespace sluice::sql

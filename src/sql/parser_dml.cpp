@@ -12,6 +12,10 @@ StatementPtr Parser::ParseInsert() {
   if (PeekOperator("(") && !StartsQuery(1) && !PeekOperator("(", 1)) {
     statement->columns = ParseParenthesizedNames();
   }
+  if (PeekKeyword("default") && PeekKeyword("values", 1)) {
+    pos_ += 2;
+    return statement;
+  }
   statement->query = ParseQueryExpr();
   return statement;
 }

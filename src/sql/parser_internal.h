@@ -172,6 +172,11 @@ class Parser {
   StatementPtr ParseUncache();
   bool ParseIfNotExists();
   bool ParseIfExists();
+  // ALTER TABLE (parser_alter.cpp).
+  StatementPtr ParseAlter();
+  void ParseColumnName(AlterTableStatement& statement);
+  // CHECK '(' expr ')' after the CHECK keyword.
+  ExprPtr ParseCheckBody();
 
   std::string_view sql_;
   std::vector<Token> tokens_;

@@ -18,6 +18,7 @@ StatementPtr Parser::ParseStatement() {
   const std::string& word = token.text;
   if (word == "create") return ParseCreate();
   if (word == "drop") return ParseDrop();
+  if (word == "alter") return ParseAlter();
   if (word == "insert") return ParseInsert();
   if (word == "delete") return ParseDelete();
   if (word == "update") return ParseUpdate();
@@ -77,7 +78,19 @@ StatementPtr Parser::ParseCreateTable(bool or_replace, bool temporary) {
   statement->name = ParseQualifiedName();
   if (AcceptOperator("(")) {
     do {
-      statement->columns.push_back(ParseColumnDefinition());
+      if (AcceptKeyword("constraint")) ParseName();  // the constraint's name is not kept
+      if (AcceptKeyword("check")) {
+        statement->checks.push_back(ParseCheckBody());
+      } else if (PeekKeyword("primary") && PeekKeyword("key", 1)) {
+        const Token& primary = Next();
+        Next();
+        if (!statement->primary_key.empty()) FailAt(primary, "multiple primary keys");
+        statement->primary_key = ParseParenthesizedNames();
+      } else if (AcceptKeyword("unique")) {
+        statement->uniques.push_back(ParseParenthesizedNames());
+      } else {
+        statement->columns.push_back(ParseColumnDefinition());
+      }
     } while (AcceptOperator(","));
     ExpectOperator(")");
   }
@@ -121,10 +134,21 @@ ColumnDefinition Parser::ParseColumnDefinition() {
       column.primary_key = true;
     } else if (AcceptKeyword("default")) {
       column.default_value = ParseConcat();
+    } else if (AcceptKeyword("unique")) {
+      column.unique = true;
+    } else if (AcceptKeyword("check")) {
+      column.check = ParseCheckBody();
     } else {
       return column;
     }
   }
+}
+
+ExprPtr Parser::ParseCheckBody() {
+  ExpectOperator("(");
+  ExprPtr check = ParseExpr();
+  ExpectOperator(")");
+  return check;
 }
 
 StatementPtr Parser::ParseCreateView(bool or_replace, bool temporary) {

@@ -1,0 +1,20 @@
+#pragma once
+
+#include "api/sql_runner.h"
+#include "sql/ast.h"
+
+namespace sluice {
+
+class SqlBinder;
+
+// ALTER TABLE (DuckDB's forms). Changes that keep the rows as they are (RENAME COLUMN,
+// SET/DROP DEFAULT, DROP NOT NULL, SET NOT NULL once no row is NULL) commit a new schema
+// over the same data files (TableStore::ChangeSchema: each column keeps its Iceberg field
+// id). ADD COLUMN, DROP COLUMN and ALTER TYPE rewrite every row into new files committed as
+// one snapshot (copy on write: a column that keeps its name keeps its field id, a new one
+// gets a fresh id); a value that does not convert fails the statement and the table stays as
+// it was. RENAME TO copies the table under the new name, then drops the old one.
+StatementResult RunAlterTable(Session& session, SqlBinder& binder,
+                              const sql::AlterTableStatement& alter);
+
+}  // namespace sluice

@@ -1,0 +1,85 @@
+// ALTER TABLE: columns added, dropped, renamed, retyped, their defaults and NOT NULL; the
+// table renamed.
+
+#include "sql/parser_internal.h"
+
+namespace sluice::sql {
+
+namespace {
+
+void MarkAt(AstNode& node, const Token& token) {
+  node.line = token.line;
+  node.column = token.column;
+}
+
+}  // namespace
+
+void Parser::ParseColumnName(AlterTableStatement& statement) {
+  MarkAt(statement.column_at, Peek());
+  statement.column_name = ParseName();
+}
+
+StatementPtr Parser::ParseAlter() {
+  auto statement = Make<AlterTableStatement>(Next());
+  ExpectKeyword("table");
+  statement->if_exists = ParseIfExists();
+  statement->table = ParseQualifiedName();
+  if (AcceptKeyword("add")) {
+    AcceptKeyword("column");
+    statement->action = AlterAction::kAddColumn;
+    statement->if_column_exists = ParseIfNotExists();
+    statement->definition = ParseColumnDefinition();
+  } else if (AcceptKeyword("drop")) {
+    AcceptKeyword("column");
+    statement->action = AlterAction::kDropColumn;
+    statement->if_column_exists = ParseIfExists();
+    ParseColumnName(*statement);
+    if (!AcceptKeyword("cascade")) AcceptKeyword("restrict");
+  } else if (AcceptKeyword("rename")) {
+    if (AcceptKeyword("to")) {
+      statement->action = AlterAction::kRenameTable;
+    } else {
+      AcceptKeyword("column");
+      statement->action = AlterAction::kRenameColumn;
+      ParseColumnName(*statement);
+      ExpectKeyword("to");
+    }
+    statement->new_name = ParseName();
+  } else if (AcceptKeyword("alter")) {
+    AcceptKeyword("column");
+    ParseColumnName(*statement);
+    if (AcceptKeyword("set")) {
+      if (AcceptKeyword("default")) {
+        statement->action = AlterAction::kSetDefault;
+        statement->expr = ParseConcat();
+      } else if (AcceptKeyword("not")) {
+        ExpectKeyword("null");
+        statement->action = AlterAction::kSetNotNull;
+      } else {
+        ExpectKeyword("data");
+        ExpectKeyword("type");
+        statement->action = AlterAction::kAlterType;
+      }
+    } else if (AcceptKeyword("drop")) {
+      if (AcceptKeyword("default")) {
+        statement->action = AlterAction::kDropDefault;
+      } else {
+        ExpectKeyword("not");
+        ExpectKeyword("null");
+        statement->action = AlterAction::kDropNotNull;
+      }
+    } else {
+      ExpectKeyword("type");
+      statement->action = AlterAction::kAlterType;
+    }
+    if (statement->action == AlterAction::kAlterType) {
+      statement->type = ParseTypeName();
+      if (AcceptKeyword("using")) statement->expr = ParseExpr();
+    }
+  } else {
+    FailAt(Peek());
+  }
+  return statement;
+}
+
+}  // namespace sluice::sql
