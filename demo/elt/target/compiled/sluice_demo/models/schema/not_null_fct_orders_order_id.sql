@@ -1,1 +1,0 @@
-select * from main.fct_orders where order_id is null

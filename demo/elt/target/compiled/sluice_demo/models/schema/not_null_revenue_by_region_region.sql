@@ -1,1 +1,0 @@
-select * from main.revenue_by_region where region is null
