@@ -9,6 +9,7 @@
 
 #include "api/session.h"
 #include "api/sql_runner.h"
+#include "io/data_source.h"
 #include "vector/batch.h"
 
 namespace sluice::testing {
@@ -63,6 +64,17 @@ inline std::vector<std::string> SortedRows(const std::vector<Batch>& batches) {
 inline std::vector<std::string> Query(Session& session, const std::string& sql) {
   auto results = RunSqlScript(session, sql);
   return SortedRows(results.back().batches);
+}
+
+// Every row of a source's first two columns, read split by split, sorted.
+inline std::vector<std::string> ReadAll(const DataSource& source) {
+  std::vector<Batch> batches;
+  for (int s = 0; s < source.num_splits(); s++) {
+    auto stream = source.Open(s, {0, 1});
+    Batch b;
+    while (stream->Next(&b)) batches.push_back(b);
+  }
+  return SortedRows(batches);
 }
 
 }  // namespace sluice::testing

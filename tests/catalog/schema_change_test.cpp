@@ -16,6 +16,7 @@
 namespace sluice {
 namespace {
 
+using testing::ReadAll;
 using testing::SortedRows;
 using testing::TempDir;
 
@@ -34,16 +35,6 @@ std::vector<Batch> TwoRows() {
   id->set_size(2);
   name->set_size(2);
   return {Batch({id, name}, 2)};
-}
-
-std::vector<std::string> ReadAll(const DataSource& source) {
-  std::vector<Batch> batches;
-  for (int s = 0; s < source.num_splits(); s++) {
-    auto stream = source.Open(s, {0, 1});
-    Batch b;
-    while (stream->Next(&b)) batches.push_back(b);
-  }
-  return SortedRows(batches);
 }
 
 TableConstraints SomeConstraints() {

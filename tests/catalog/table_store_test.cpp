@@ -15,6 +15,7 @@ namespace sluice {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::ReadAll;
 using testing::SortedRows;
 using testing::TempDir;
 
@@ -38,17 +39,6 @@ std::vector<Batch> Rows(const std::vector<std::pair<int64_t, std::string>>& rows
   name->set_size(values.size());
   batches.emplace_back(std::vector<ColumnPtr>{id, name}, values.size());
   return batches;
-}
-
-// Every row of a source, read split by split.
-std::vector<std::string> ReadAll(const DataSource& source) {
-  std::vector<Batch> batches;
-  for (int s = 0; s < source.num_splits(); s++) {
-    auto stream = source.Open(s, {0, 1});
-    Batch b;
-    while (stream->Next(&b)) batches.push_back(b);
-  }
-  return SortedRows(batches);
 }
 
 std::vector<std::string> FilesIn(const std::string& dir) {
