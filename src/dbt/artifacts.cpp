@@ -75,9 +75,10 @@ void ReplaceFile(const fs::path& path, const std::string& text) {
   out << text;
 }
 
+// Compact, as dbt writes its artifacts: a large project's manifest is megabytes.
 void WriteJson(const fs::path& path, const json& value) {
   fs::create_directories(path.parent_path());
-  ReplaceFile(path, value.dump(2) + "\n");
+  ReplaceFile(path, value.dump() + "\n");
 }
 
 }  // namespace

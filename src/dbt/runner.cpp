@@ -353,7 +353,8 @@ DbtReport RunDbt(Session& session, DbtCommand command, const DbtOptions& options
   const std::string target_dir =
       options.target_path.empty() ? project.root + "/target" : options.target_path;
   const std::string invocation_id = NewUuid();
-  WriteManifest(project, graph, target_dir, invocation_id);
+  // compile writes its manifest once, at the end, with the compiled SQL.
+  if (command != DbtCommand::kCompile) WriteManifest(project, graph, target_dir, invocation_id);
   if (command == DbtCommand::kDocs) {
     DbtReport report;
     report.invocation_id = invocation_id;
@@ -377,6 +378,7 @@ DbtReport RunDbt(Session& session, DbtCommand command, const DbtOptions& options
                          : "Nothing to do. Try checking your model configs and model "
                            "specification args\n");
     if (command != DbtCommand::kList) {
+      if (command == DbtCommand::kCompile) WriteManifest(project, graph, target_dir, invocation_id);
       report.elapsed = Now() - start;
       WriteRunResults(report, CommandName(command), target_dir);
       return report;
@@ -437,7 +439,9 @@ DbtReport RunDbt(Session& session, DbtCommand command, const DbtOptions& options
   for (const auto& r : report.results) {
     if (!r.compiled_code.empty()) compiled[r.unique_id] = r.compiled_code;
   }
-  if (!compiled.empty()) WriteManifest(project, graph, target_dir, invocation_id, compiled);
+  if (!compiled.empty() || command == DbtCommand::kCompile) {
+    WriteManifest(project, graph, target_dir, invocation_id, compiled);
+  }
   if (options.out && command != DbtCommand::kCompile) PrintSummary(report, project, *options.out);
   return report;
 }

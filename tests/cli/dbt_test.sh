@@ -12,7 +12,7 @@ expect_out_contains "ERROR=0 SKIP=0" "build summary"
 [ -f "$TARGET/manifest.json" ] || fail "no manifest.json"
 [ -f "$TARGET/run_results.json" ] || fail "no run_results.json"
 grep -q '"model.jaffle.customers"' "$TARGET/manifest.json" || fail "manifest lacks customers"
-grep -q '"status": "success"' "$TARGET/run_results.json" || fail "run_results lacks success"
+grep -q '"status":"success"' "$TARGET/run_results.json" || fail "run_results lacks success"
 
 # The artifacts follow dbt's published schemas (manifest v11, run_results v5, catalog v1).
 python3 - "$TARGET" <<'PY' || fail "dbt artifacts"
