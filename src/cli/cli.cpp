@@ -32,6 +32,7 @@ dbt projects (--project DIR --db DIR):
   compile       render every model's SQL into target/compiled
   ls            list the project's nodes (also: list)
   docs generate write target/index.html with the lineage graph
+  debug         check the project, the profile and the warehouse
 Other:
   version       print the version
   help          show this help
@@ -67,7 +68,7 @@ int RunCli(int argc, char** argv) {
     if (command == "sqllogictest") return SqllogictestCommand(args);
     if (command == "run" || command == "test" || command == "build" || command == "seed" ||
         command == "compile" || command == "ls" || command == "list" || command == "snapshot" ||
-        command == "docs") {
+        command == "docs" || command == "debug") {
       return DbtProjectCommand(command, args);
     }
     if (command == "version" || command == "--version") {
@@ -77,7 +78,7 @@ int RunCli(int argc, char** argv) {
     fmt::print(
         stderr, "sluice: unknown command '{}'{}\n\n{}", command,
         DidYouMean(command, {"sql", "shell", "demo", "gen", "sqllogictest", "run", "test", "build",
-                             "seed", "snapshot", "compile", "ls", "docs", "version", "help"}),
+                             "seed", "snapshot", "compile", "ls", "docs", "debug", "version", "help"}),
         kUsage);
     return 2;
   } catch (const UsageError& e) {

@@ -4,9 +4,13 @@
 #include <fmt/format.h>
 
 #include "api/session.h"
+#include "api/sql_runner.h"
 #include "cli/cli.h"
 #include "cli/setting_flags.h"
 #include "common/error.h"
+#include "common/version.h"
+#include "dbt/profiles.h"
+#include "dbt/project.h"
 #include "dbt/runner.h"
 
 namespace sluice {
@@ -19,7 +23,11 @@ constexpr const char* kDbtUsage = R"(Usage: sluice {} [options]
 
 Options:
   --project DIR        the project directory holding dbt_project.yml (default: .)
-  --db DIR             the warehouse directory (in memory when absent)
+  --db DIR             the warehouse directory (default: the profile's path; else in memory)
+  --profiles-dir DIR   where profiles.yml is (default: $DBT_PROFILES_DIR, the project, ~/.dbt)
+  --profile NAME       the profile (default: the project's profile:)
+  --target NAME        the profile's output (default: its target:); an output gives
+                       type: sluice, path: DIR, threads: N, schema: S
   -s, --select SEL     nodes to {}: name, +name, name+, 2+name, @name, tag:x,
                        path:models/x, source:s, resource_type:model, state:modified;
                        spaces = union,
@@ -63,6 +71,9 @@ constexpr DbtCommandHelp kDbtCommands[] = {
      "touching the warehouse; an incremental model shows the SQL run would execute."},
     {"ls", "list", "Lists the project's nodes (models, seeds, snapshots, tests, sources)."},
     {"list", "list", "Lists the project's nodes (models, seeds, snapshots, tests, sources)."},
+    {"debug", "check",
+     "Checks the project and the profile, opens the warehouse and runs a query on it, and\n"
+     "says what it found (dbt debug)."},
     {"docs", "document",
      "docs generate: writes target/index.html, a page with the lineage graph and every\n"
      "node's description and columns. Usage: sluice docs generate [options]"},
@@ -71,6 +82,40 @@ constexpr DbtCommandHelp kDbtCommands[] = {
 std::string NeedValue(const std::vector<std::string>& args, size_t& i) {
   if (i + 1 >= args.size()) throw UsageError(args[i] + " needs a value");
   return args[++i];
+}
+
+// `sluice debug`: what dbt debug checks, for this engine.
+int Debug(const dbt::DbtOptions& options, const std::optional<dbt::ProfileTarget>& profile,
+          const std::string& db_dir, const Settings& settings) {
+  bool ok = true;
+  fmt::print("Running with sluice={}\n", kSluiceVersion);
+  try {
+    const dbt::Project project = dbt::LoadProject(options.project_dir);
+    fmt::print("dbt_project.yml file [OK found and valid] ({}, project {})\n", project.root,
+               project.name);
+  } catch (const Error& e) {
+    fmt::print("dbt_project.yml file [ERROR not found or invalid]\n  {}\n", e.what());
+    ok = false;
+  }
+  if (profile) {
+    fmt::print("profiles.yml file [OK found and valid] ({}, profile {}, target {})\n",
+               profile->profiles_file, profile->profile, profile->target);
+  } else {
+    fmt::print("profiles.yml file [not found: the warehouse is --db or memory]\n");
+  }
+  fmt::print("Connection:\n  path: {}\n  schema: {}\n  threads: {}\n",
+             db_dir.empty() ? "(memory: nothing persists)" : db_dir, options.target_schema,
+             options.threads);
+  try {
+    Session session(settings, db_dir);
+    RunSqlScript(session, "SELECT 1");
+    fmt::print("  Connection test: [OK connection ok]\n");
+  } catch (const Error& e) {
+    fmt::print("  Connection test: [ERROR]\n  {}\n", e.what());
+    ok = false;
+  }
+  fmt::print("{}\n", ok ? "All checks passed!" : "Some checks failed.");
+  return ok ? 0 : 1;
 }
 
 }  // namespace
@@ -85,6 +130,8 @@ int DbtProjectCommand(const std::string& command, const std::vector<std::string>
   dbt::DbtOptions options;
   Settings settings;
   std::string db_dir;
+  std::string profiles_dir, profile, target;
+  bool threads_given = false, schema_given = false;
   size_t first = 0;
   if (command == "docs") {
     if (args.empty() || args[0] != "generate") {
@@ -98,6 +145,12 @@ int DbtProjectCommand(const std::string& command, const std::vector<std::string>
       options.project_dir = NeedValue(args, i);
     } else if (a == "--db") {
       db_dir = NeedValue(args, i);
+    } else if (a == "--profiles-dir") {
+      profiles_dir = NeedValue(args, i);
+    } else if (a == "--profile") {
+      profile = NeedValue(args, i);
+    } else if (a == "--target" || a == "-t") {
+      target = NeedValue(args, i);
     } else if (a == "-s" || a == "--select" || a == "-m" || a == "--models") {
       options.select.push_back(NeedValue(args, i));
       // dbt accepts `--select a b`: following words up to the next flag belong to it.
@@ -116,6 +169,7 @@ int DbtProjectCommand(const std::string& command, const std::vector<std::string>
       if (used != value.size() || options.threads < 1) {
         throw UsageError(fmt::format("--threads needs a positive integer, got '{}'", value));
       }
+      threads_given = true;
     } else if (a == "--full-refresh") {
       options.full_refresh = true;
     } else if (a == "--state") {
@@ -128,6 +182,7 @@ int DbtProjectCommand(const std::string& command, const std::vector<std::string>
       options.target_path = NeedValue(args, i);
     } else if (a == "--target-schema") {
       options.target_schema = NeedValue(args, i);
+      schema_given = true;
     } else if (ParseSetFlag(args, i, settings)) {
       continue;
     } else {
@@ -142,6 +197,18 @@ int DbtProjectCommand(const std::string& command, const std::vector<std::string>
                           : command == "snapshot" ? dbt::DbtCommand::kSnapshot
                           : command == "docs"    ? dbt::DbtCommand::kDocs
                                                  : dbt::DbtCommand::kList;
+  // A profiles.yml output fills in what the command line left out, as dbt's profiles do.
+  const std::optional<dbt::ProfileTarget> found =
+      dbt::ResolveProfile(options.project_dir, profiles_dir, profile, target);
+  if (found) {
+    if (db_dir.empty()) db_dir = found->path;
+    if (!threads_given && found->threads) options.threads = *found->threads;
+    if (!schema_given && !found->schema.empty()) options.target_schema = found->schema;
+  } else if (!profile.empty() || !target.empty()) {
+    throw UsageError("--profile / --target: no profiles.yml found (see sluice " + command +
+                     " --help)");
+  }
+  if (command == "debug") return Debug(options, found, db_dir, settings);
   options.out = &std::cout;
   Session session(settings, db_dir);
   const dbt::DbtReport report = dbt::RunDbt(session, which, options);

@@ -82,6 +82,42 @@ run seed --project "$PROJECT" --target-path "$TARGET"
 expect_code 0 "seed without --db"
 expect_out_contains "no --db given: the warehouse is in memory" "in-memory note"
 
+# profiles.yml (dbt's): the output's path is the warehouse, so --db is not needed; --target
+# picks another output; sluice debug checks it all.
+PROFILES="$WORK_DIR/profiles"
+mkdir -p "$PROFILES"
+cat >"$PROFILES/profiles.yml" <<YML
+jaffle:
+  target: dev
+  outputs:
+    dev:
+      type: sluice
+      path: $WORK_DIR/profile_wh
+      threads: 2
+    other:
+      type: sluice
+      path: $WORK_DIR/other_wh
+      schema: analytics
+YML
+run seed --project "$PROJECT" --profiles-dir "$PROFILES" --target-path "$TARGET"
+expect_code 0 "seed through profiles.yml"
+run sql --no-progress --format csv --db "$WORK_DIR/profile_wh" -c "select count(*) as n from raw_customers"
+expect_out "n
+5" "profiles.yml path is the warehouse"
+run seed --project "$PROJECT" --profiles-dir "$PROFILES" --target other --target-path "$TARGET"
+expect_code 0 "seed into --target other"
+run sql --no-progress --format csv --db "$WORK_DIR/other_wh" -c "select count(*) as n from analytics.raw_customers"
+expect_out "n
+5" "--target other: its path and schema"
+run debug --project "$PROJECT" --profiles-dir "$PROFILES"
+expect_code 0 "sluice debug"
+expect_out_contains "profiles.yml file [OK found and valid]" "debug: profile"
+expect_out_contains "Connection test: [OK connection ok]" "debug: connection"
+expect_out_contains "All checks passed!" "debug: summary"
+run seed --project "$PROJECT" --profiles-dir "$PROFILES" --target nosuch --target-path "$TARGET"
+expect_code 1 "unknown --target"
+expect_err_contains "has no output named 'nosuch'" "unknown --target"
+
 run ls --project "$PROJECT" --target-path "$TARGET" --select "+customers" --exclude "resource_type:test"
 expect_code 0 "ls"
 expect_out_contains "seed.jaffle.raw_orders" "ls ancestors"

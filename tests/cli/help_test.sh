@@ -3,7 +3,7 @@ source "$(dirname "$0")/cli_test_lib.sh"
 
 run --help
 expect_code 0 "sluice --help"
-for cmd in sql shell demo gen sqllogictest run test build seed snapshot compile ls "docs generate" version; do
+for cmd in sql shell demo gen sqllogictest run test build seed snapshot compile ls "docs generate" debug version; do
   expect_out_contains "  $cmd " "sluice --help lists $cmd"
 done
 expect_out_contains "2 a usage error" "sluice --help documents the exit codes"
