@@ -61,29 +61,39 @@ std::optional<ProfileTarget> ResolveProfile(const std::string& project_dir,
   std::stringstream text;
   text << in.rdbuf();
   const YAML::Node root = ParseYaml(where, text.str());
+  // A profiles.yml found only by looking around (the project, ~/.dbt) may be a dbt user's
+  // file for other engines: unless the user asked for a profile, one that does not fit is
+  // left alone rather than failing a run that names its warehouse with --db.
+  const bool asked = !profiles_dir.empty() || !profile.empty() || !target.empty();
+  auto fail = [&](const std::string& message) {
+    if (asked) throw DbtError(message);
+  };
   ProfileTarget out;
   out.profiles_file = where;
   out.profile = profile.empty() ? ProjectProfileName(project_dir) : profile;
   if (out.profile.empty()) {
-    throw DbtError(where + ": the project names no `profile:` and no --profile was given");
+    fail(where + ": the project names no `profile:` and no --profile was given");
+    return std::nullopt;
   }
   const YAML::Node entry = root.IsMap() ? root[out.profile] : YAML::Node();
   if (!entry || !entry.IsMap()) {
-    throw DbtError(fmt::format("{}: could not find profile named '{}'", where, out.profile));
+    fail(fmt::format("{}: could not find profile named '{}'", where, out.profile));
+    return std::nullopt;
   }
   out.target = !target.empty() ? target : entry["target"] ? entry["target"].Scalar() : "";
   const YAML::Node outputs = entry["outputs"];
   if (out.target.empty() || !outputs || !outputs.IsMap() || !outputs[out.target]) {
-    throw DbtError(fmt::format("{}: the profile '{}' has no output named '{}'", where,
-                               out.profile, out.target));
+    fail(fmt::format("{}: the profile '{}' has no output named '{}'", where, out.profile,
+                     out.target));
+    return std::nullopt;
   }
   const YAML::Node output = outputs[out.target];
   const std::string at = YamlWhere(where, output);
   if (output["type"]) {
     const std::string type = output["type"].Scalar();
     if (type != "sluice" && type != "duckdb") {
-      throw DbtError(fmt::format("{}: output type '{}' (sluice runs type: sluice or duckdb)", at,
-                                 type));
+      fail(fmt::format("{}: output type '{}' (sluice runs type: sluice or duckdb)", at, type));
+      return std::nullopt;
     }
   }
   if (output["path"]) out.path = output["path"].Scalar();

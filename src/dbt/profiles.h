@@ -21,7 +21,9 @@ struct ProfileTarget {
 // `profile:`; the output is `target` (--target) or the profile's `target:`. Output keys:
 // `type` (sluice or duckdb), `path` (relative paths are taken from the current directory,
 // as dbt-duckdb does), `threads`, `schema`. Throws DbtError naming the file when the profile
-// or target is missing or a value has the wrong form.
+// or target is missing or is not of type sluice/duckdb, if the user asked for a profile
+// (--profiles-dir, --profile or --target); a file found only by looking around that does
+// not fit is ignored (nullopt), since it may be a dbt user's file for other engines.
 std::optional<ProfileTarget> ResolveProfile(const std::string& project_dir,
                                             const std::string& profiles_dir,
                                             const std::string& profile,

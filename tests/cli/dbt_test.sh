@@ -118,6 +118,14 @@ run seed --project "$PROJECT" --profiles-dir "$PROFILES" --target nosuch --targe
 expect_code 1 "unknown --target"
 expect_err_contains "has no output named 'nosuch'" "unknown --target"
 
+# A profiles.yml for another engine, found only by looking in the project, is left alone.
+cp -r "$PROJECT" "$WORK_DIR/jaffle_copy"
+rm -rf "$WORK_DIR/jaffle_copy/target"
+printf 'jaffle:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      host: localhost\n' \
+  >"$WORK_DIR/jaffle_copy/profiles.yml"
+run seed --project "$WORK_DIR/jaffle_copy" --db "$WORK_DIR/copy_wh" --target-path "$TARGET"
+expect_code 0 "another engine's profiles.yml in the project"
+
 run ls --project "$PROJECT" --target-path "$TARGET" --select "+customers" --exclude "resource_type:test"
 expect_code 0 "ls"
 expect_out_contains "seed.jaffle.raw_orders" "ls ancestors"
