@@ -134,21 +134,20 @@ std::optional<ParsedNumber> ParseNumber(const std::string& text) {
   return n;
 }
 
-bool FitsInt64(const std::string& plain) {
+// Whether the integer `plain` ("-123") lies in [-(max + 1), max], `max` given as digits.
+bool FitsSigned(const std::string& plain, std::string_view max, std::string_view min_magnitude) {
   std::string_view digits = plain;
   const bool negative = !digits.empty() && digits.front() == '-';
   if (negative) digits.remove_prefix(1);
-  if (digits.size() != 19) return digits.size() < 19;
-  return digits <= (negative ? "9223372036854775808" : "9223372036854775807");
+  if (digits.size() != max.size()) return digits.size() < max.size();
+  return digits <= (negative ? min_magnitude : max);
 }
 
-bool FitsInt32(const std::string& plain) {
-  std::string_view digits = plain;
-  const bool negative = !digits.empty() && digits.front() == '-';
-  if (negative) digits.remove_prefix(1);
-  if (digits.size() != 10) return digits.size() < 10;
-  return digits <= (negative ? "2147483648" : "2147483647");
+bool FitsInt64(const std::string& plain) {
+  return FitsSigned(plain, "9223372036854775807", "9223372036854775808");
 }
+
+bool FitsInt32(const std::string& plain) { return FitsSigned(plain, "2147483647", "2147483648"); }
 
 // Reads 1..max_digits digits at `i` (Python strptime's %m, %d, %H ... accept one digit).
 std::optional<int> Digits(std::string_view s, size_t& i, size_t min_digits, size_t max_digits) {
