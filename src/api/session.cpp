@@ -201,13 +201,15 @@ void Session::CreateView(const std::string& name, const std::string& sql,
 }
 
 bool Session::HasTemporary(const std::string& name) const {
-  const CatalogName catalog_name = ParseCatalogName(name);
-  return temporary_->HasTable(catalog_name) || temporary_->HasView(catalog_name);
+  return IsTemporary(ParseCatalogName(name));
+}
+
+bool Session::IsTemporary(const CatalogName& name) const {
+  return temporary_->HasTable(name) || temporary_->HasView(name);
 }
 
 Warehouse& Session::Holder(const CatalogName& name) const {
-  if (temporary_->HasTable(name) || temporary_->HasView(name)) return *temporary_;
-  return *warehouse_;
+  return IsTemporary(name) ? *temporary_ : *warehouse_;
 }
 
 std::shared_ptr<TableStore> Session::FindStore(const std::string& name) const {
@@ -350,8 +352,8 @@ bool Session::HasTable(const std::string& name) const {
     if (temp_views_.count(catalog_name.Display())) return true;
     if (cached_.count(catalog_name.Display())) return true;
   }
-  return temporary_->HasTable(catalog_name) || temporary_->HasView(catalog_name) ||
-         warehouse_->HasTable(catalog_name) || warehouse_->HasView(catalog_name);
+  return IsTemporary(catalog_name) || warehouse_->HasTable(catalog_name) ||
+         warehouse_->HasView(catalog_name);
 }
 
 bool Session::IsTable(const std::string& name) const {

@@ -229,6 +229,8 @@ class Session : public CatalogReader {
                                               const std::string& title = "");
   // After a write to table `name`: its cache (if any) is filled again on its next use.
   void RefreshCache(const CatalogName& name);
+  // A temporary table or view of that name.
+  bool IsTemporary(const CatalogName& name) const;
   // The warehouse that holds `name`: the temporary one when it has a table or view of that
   // name, else the session's warehouse.
   Warehouse& Holder(const CatalogName& name) const;

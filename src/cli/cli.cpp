@@ -50,6 +50,25 @@ bool WantsHelp(const std::vector<std::string>& args) {
   return false;
 }
 
+std::string NeedValue(const std::vector<std::string>& args, size_t& i) {
+  if (i + 1 >= args.size()) throw UsageError(fmt::format("option {} needs a value", args[i]));
+  return args[++i];
+}
+
+int64_t ParsePositiveInt(const std::string& flag, const std::string& value) {
+  size_t used = 0;
+  int64_t n = 0;
+  try {
+    n = std::stoll(value, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != value.size() || n < 1) {
+    throw UsageError(fmt::format("{} needs a positive integer, got '{}'", flag, value));
+  }
+  return n;
+}
+
 int RunCli(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   // On a terminal, `sluice` alone opens the shell, as `duckdb` does.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -32,5 +33,12 @@ int DbtProjectCommand(const std::string& command, const std::vector<std::string>
 
 // True when `args` asks for help (-h, --help).
 bool WantsHelp(const std::vector<std::string>& args);
+
+// The value that follows the option args[i], advancing i to it; UsageError ("option X needs
+// a value") when there is none.
+std::string NeedValue(const std::vector<std::string>& args, size_t& i);
+// `value`, given to option `flag`, as an integer >= 1; UsageError ("X needs a positive
+// integer, got 'v'") otherwise.
+int64_t ParsePositiveInt(const std::string& flag, const std::string& value);
 
 }  // namespace sluice

@@ -1,5 +1,7 @@
 // `sluice run | test | build | seed | compile | ls`: the dbt project runner (src/dbt/).
+#include <algorithm>
 #include <iostream>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -79,11 +81,6 @@ constexpr DbtCommandHelp kDbtCommands[] = {
      "node's description and columns. Usage: sluice docs generate [options]"},
 };
 
-std::string NeedValue(const std::vector<std::string>& args, size_t& i) {
-  if (i + 1 >= args.size()) throw UsageError(args[i] + " needs a value");
-  return args[++i];
-}
-
 // `sluice debug`: what dbt debug checks, for this engine.
 int Debug(const dbt::DbtOptions& options, const std::optional<dbt::ProfileTarget>& profile,
           const std::string& db_dir, const Settings& settings) {
@@ -159,16 +156,8 @@ int DbtProjectCommand(const std::string& command, const std::vector<std::string>
       options.exclude.push_back(NeedValue(args, i));
       while (i + 1 < args.size() && args[i + 1].rfind("-", 0) != 0) options.exclude.push_back(args[++i]);
     } else if (a == "--threads") {
-      const std::string value = NeedValue(args, i);
-      size_t used = 0;
-      try {
-        options.threads = std::stoi(value, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != value.size() || options.threads < 1) {
-        throw UsageError(fmt::format("--threads needs a positive integer, got '{}'", value));
-      }
+      options.threads = static_cast<int>(std::min<int64_t>(
+          ParsePositiveInt(a, NeedValue(args, i)), std::numeric_limits<int>::max()));
       threads_given = true;
     } else if (a == "--full-refresh") {
       options.full_refresh = true;

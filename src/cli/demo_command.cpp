@@ -67,12 +67,8 @@ int DemoCommand(const std::vector<std::string>& args) {
   int64_t rows = 2000000;
   Settings settings;
   for (size_t i = 0; i < args.size(); i++) {
-    auto value = [&] {
-      if (i + 1 >= args.size()) throw UsageError(fmt::format("{} needs a value", args[i]));
-      return args[++i];
-    };
-    if (args[i] == "--dir") dir = value();
-    else if (args[i] == "--rows") rows = std::stoll(value());
+    if (args[i] == "--dir") dir = NeedValue(args, i);
+    else if (args[i] == "--rows") rows = std::stoll(NeedValue(args, i));
     else if (ParseSettingFlag(args, i, settings)) continue;
     else throw UsageError(fmt::format("unknown option '{}' (see sluice demo --help)", args[i]));
   }

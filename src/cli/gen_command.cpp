@@ -28,12 +28,6 @@ Options:
   -h, --help              show this help
 )";
 
-std::string NeedValue(const std::vector<std::string>& args, size_t& i) {
-  if (i + 1 >= args.size())
-    throw UsageError(fmt::format("option {} needs a value", args[i]));
-  return args[++i];
-}
-
 double ParseScaleFactor(const std::string& text) {
   char* end = nullptr;
   const double sf = std::strtod(text.c_str(), &end);

@@ -34,12 +34,6 @@ const char* ValueHint(SettingType type) {
   return "VALUE";
 }
 
-std::string NeedValue(const std::vector<std::string>& args, size_t& i) {
-  if (i + 1 >= args.size())
-    throw UsageError(fmt::format("option {} needs a value", args[i]));
-  return args[++i];
-}
-
 // Applies one flag's value; a bad value's message names the flag.
 void Apply(Settings& settings, const std::string& flag, const std::string& name,
            const std::string& value) {

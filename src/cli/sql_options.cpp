@@ -14,12 +14,6 @@ namespace sluice {
 
 namespace {
 
-std::string NeedValue(const std::vector<std::string>& args, size_t& i) {
-  if (i + 1 >= args.size())
-    throw UsageError(fmt::format("option {} needs a value", args[i]));
-  return args[++i];
-}
-
 }  // namespace
 
 SqlOptions ParseSqlOptions(const std::vector<std::string>& args, const std::string& command,

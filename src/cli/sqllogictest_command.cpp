@@ -1,6 +1,8 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
+#include <limits>
 
 #include "cli/cli.h"
 #include "cli/sqllogictest_runner.h"
@@ -38,15 +40,8 @@ int SqllogictestCommand(const std::vector<std::string>& args) {
   for (size_t i = 0; i < args.size(); i++) {
     const std::string& a = args[i];
     if (a == "--threads") {
-      if (i + 1 >= args.size()) throw UsageError("option --threads needs a value");
-      const std::string& v = args[++i];
-      try {
-        size_t used = 0;
-        options.threads = std::stoi(v, &used);
-        if (used != v.size() || options.threads <= 0) throw std::invalid_argument(v);
-      } catch (const std::exception&) {
-        throw UsageError(fmt::format("--threads needs a positive integer, got '{}'", v));
-      }
+      options.threads = static_cast<int>(std::min<int64_t>(
+          ParsePositiveInt(a, NeedValue(args, i)), std::numeric_limits<int>::max()));
     } else if (a == "--require-error-messages") {
       options.require_error_messages = true;
     } else if (a.size() > 1 && a[0] == '-') {
