@@ -1,7 +1,9 @@
 #include "avro/avro_schema.h"
 
 #include <map>
+#include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -319,7 +321,10 @@ SchemaPtr ParseSchema(const Json& json, const std::string& where) {
   return SchemaParser(where).Parse(json, "");
 }
 
-SchemaPtr ParseSchema(const std::string& json, const std::string& where) {
+namespace {
+
+// Parses a schema from JSON text (uncached).
+SchemaPtr ParseSchemaText(const std::string& json, const std::string& where) {
   Json parsed;
   try {
     parsed = Json::parse(json);
@@ -327,6 +332,25 @@ SchemaPtr ParseSchema(const std::string& json, const std::string& where) {
     throw InvalidInputError(fmt::format("{}: the Avro schema is not valid JSON: {}", where, e.what()));
   }
   return ParseSchema(parsed, where);
+}
+
+}  // namespace
+
+SchemaPtr ParseSchema(const std::string& json, const std::string& where) {
+  // Every manifest of a table carries the same schema text: parse each text once. Schemas are
+  // immutable, so the cached one is shared.
+  static std::mutex cache_mutex;
+  static std::unordered_map<std::string, SchemaPtr> cache;
+  constexpr size_t kCacheEntries = 256;
+  {
+    std::lock_guard lock(cache_mutex);
+    if (auto it = cache.find(json); it != cache.end()) return it->second;
+  }
+  SchemaPtr schema = ParseSchemaText(json, where);
+  std::lock_guard lock(cache_mutex);
+  if (cache.size() >= kCacheEntries) cache.clear();
+  cache.emplace(json, schema);
+  return schema;
 }
 
 Json SchemaToJson(const Schema& schema) { return SchemaWriter().Write(schema); }

@@ -201,6 +201,7 @@ void FileTableStore::Commit(Snapshot next, int64_t base,
   std::lock_guard commit_guard(commit_mutex_);
   try {
     CommitLock lock(dir_);
+    CommittedTable base_state;  // the state this commit replaced
     for (int attempt = 1;; attempt++) {
       const std::optional<std::string> location = pointer_->Load();
       CommittedTable latest;
@@ -227,6 +228,7 @@ void FileTableStore::Commit(Snapshot next, int64_t base,
         for (const auto& f : *appended) to_commit.files.push_back(f);
       }
       PreparedCommit prepared = WriteCommit(dir_, latest, std::move(to_commit), NowMs());
+      base_state = std::move(latest);
       // The commit point: readers that look up the table from now on see the new snapshot.
       if (!pointer_->Swap(location, *prepared.table.location)) {
         // A writer that does not take the flock (another engine) won the race: retry.
@@ -250,7 +252,7 @@ void FileTableStore::Commit(Snapshot next, int64_t base,
     for (const auto& marker : write->pending) fs::remove(marker, ec);
     write->pending.clear();
     write->written.clear();
-    CollectGarbage();
+    CollectGarbage(&base_state);
   } catch (...) {
     DiscardWrites(write);
     throw;
@@ -329,7 +331,7 @@ void FileTableStore::PublishBuckets() {
   for (size_t b = 0; b < files.size(); b++) bucket_sources_[b]->Publish(files[b], rows[b]);
 }
 
-void FileTableStore::CollectGarbage() {
+void FileTableStore::CollectGarbage(const CommittedTable* known) {
   CommittedTable current;
   {
     std::lock_guard lock(mutex_);
@@ -337,7 +339,7 @@ void FileTableStore::CollectGarbage() {
   }
   std::set<std::string> keep;
   try {
-    keep = ReferencedFiles(dir_, current);
+    keep = ReferencedFiles(dir_, current, known);
   } catch (const UserError&) {
     // An unreadable older snapshot: keep everything rather than guess.
     return;

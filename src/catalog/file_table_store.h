@@ -114,8 +114,9 @@ class FileTableStore : public TableStore {
   // Publishes the files of each bucket of a bucketed current_ to bucketed_source_.
   void PublishBuckets();
   // Removes data and metadata files that no snapshot kept needs, and temporary files of
-  // interrupted writes. REQUIRES: the CommitLock is held.
-  void CollectGarbage();
+  // interrupted writes; the files of `known`'s snapshot (a state read before) are not read
+  // again. REQUIRES: the CommitLock is held.
+  void CollectGarbage(const CommittedTable* known = nullptr);
   // The path of a data file listed in a snapshot (relative to dir_, or absolute).
   std::string PathOf(const std::string& file) const;
 

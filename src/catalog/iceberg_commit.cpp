@@ -460,19 +460,28 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
   return out;
 }
 
-std::set<std::string> ReferencedFiles(const std::string& table_dir, const CommittedTable& table) {
+std::set<std::string> ReferencedFiles(const std::string& table_dir, const CommittedTable& table,
+                                      const CommittedTable* known) {
   std::set<std::string> out;
   if (!table.location) return out;
   const std::string root = Absolute(table_dir) + "/";
   auto add = [&](const std::string& path) { out.insert(RelativeTo(root, path)); };
+  // A committed state's own snapshot: its data files and manifests are at hand.
+  auto add_current = [&](const CommittedTable& t) {
+    for (const auto& f : t.snapshot.files) out.insert(f.path);
+    for (const auto& m : t.manifests) add(m.manifest_path);
+  };
   add(*table.location);
   for (const auto& e : table.metadata.metadata_log) add(e.metadata_file);
-  for (const auto& f : table.snapshot.files) out.insert(f.path);
-  for (const auto& m : table.manifests) add(m.manifest_path);
+  add_current(table);
   std::set<std::string> manifests_read;
   for (const auto& s : table.metadata.snapshots) {
     add(s.manifest_list);
     if (s.snapshot_id == table.snapshot.snapshot_id) continue;
+    if (known != nullptr && known->location && s.snapshot_id == known->snapshot.snapshot_id) {
+      add_current(*known);
+      continue;
+    }
     const std::string list_path = ib::LocalPath(s.manifest_list);
     if (!fs::exists(list_path)) continue;
     for (const auto& m : ib::ReadManifestList(ib::ReadWholeFile(list_path), list_path)) {

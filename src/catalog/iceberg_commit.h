@@ -59,8 +59,11 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
 
 // The files of the table directory that the committed state still needs: its metadata file
 // and the previous ones its metadata log keeps, the manifest lists and manifests of the
-// snapshots it keeps, and their data files (paths relative to `table_dir`).
-std::set<std::string> ReferencedFiles(const std::string& table_dir, const CommittedTable& table);
+// snapshots it keeps, and their data files (paths relative to `table_dir`). The files of a
+// kept snapshot that is `known`'s current one come from `known` (a state this process read or
+// committed before, e.g. the base of a commit) instead of its manifests (null: read them all).
+std::set<std::string> ReferencedFiles(const std::string& table_dir, const CommittedTable& table,
+                                      const CommittedTable* known = nullptr);
 
 // The bucket of a data file named "part-<id>-b<bucket>.parquet", or -1.
 int BucketOfDataFile(const std::string& path);

@@ -56,17 +56,26 @@ SqlCatalog::SqlCatalog(std::string path, std::string catalog_name)
   }
 }
 
-SqlCatalog::~SqlCatalog() { sqlite3_close(db_); }
+SqlCatalog::~SqlCatalog() {
+  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+  sqlite3_close(db_);
+}
 
 std::vector<std::vector<std::optional<std::string>>> SqlCatalog::Run(
     const std::string& sql, const std::vector<std::optional<std::string>>& params, int* changes) {
-  sqlite3_stmt* stmt = nullptr;
+  // Each statement is prepared once per connection (preparing costs more than running).
+  sqlite3_stmt*& stmt = statements_[sql];
   auto fail = [&](const char* what) -> IOError {
     const std::string why = sqlite3_errmsg(db_);
-    sqlite3_finalize(stmt);
+    if (stmt != nullptr) sqlite3_reset(stmt);
     return IOError(fmt::format("Iceberg catalog '{}': {} failed: {}", path_, what, why));
   };
-  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) throw fail("prepare");
+  if (stmt == nullptr && sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+    statements_.erase(sql);
+    const std::string why = sqlite3_errmsg(db_);
+    throw IOError(fmt::format("Iceberg catalog '{}': prepare failed: {}", path_, why));
+  }
+  sqlite3_clear_bindings(stmt);
   for (size_t i = 0; i < params.size(); i++) {
     const int slot = static_cast<int>(i) + 1;
     const int rc = params[i] ? sqlite3_bind_text(stmt, slot, params[i]->c_str(),
@@ -81,7 +90,7 @@ std::vector<std::vector<std::optional<std::string>>> SqlCatalog::Run(
     if (rc == SQLITE_DONE) break;
     if (rc == SQLITE_CONSTRAINT) {
       // A primary key taken: the caller's insert lost (Swap reports it).
-      sqlite3_finalize(stmt);
+      sqlite3_reset(stmt);
       if (changes != nullptr) *changes = 0;
       return rows;
     }
@@ -99,7 +108,7 @@ std::vector<std::vector<std::optional<std::string>>> SqlCatalog::Run(
     rows.push_back(std::move(row));
   }
   if (changes != nullptr) *changes = sqlite3_changes(db_);
-  sqlite3_finalize(stmt);
+  sqlite3_reset(stmt);
   return rows;
 }
 

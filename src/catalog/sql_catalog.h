@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -7,6 +8,7 @@
 #include <vector>
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace sluice {
 
@@ -60,6 +62,8 @@ class SqlCatalog {
   std::string catalog_name_;
   std::mutex mutex_;
   sqlite3* db_ = nullptr;
+  // Prepared statements by their SQL text, kept for the connection's life.
+  std::map<std::string, sqlite3_stmt*> statements_;
 };
 
 }  // namespace sluice

@@ -144,7 +144,7 @@ void Warehouse::Load() {
         if (catalogued.count(table)) {
           // A conversion that committed may have left the old format's files behind.
           if (FileTableStore::IsLegacyTable(dir)) FileTableStore::RemoveLegacyFiles(dir);
-          tables_[table] = FileTableStore::Open(dir, name, kTargetFileRowsDefault, Pointer(table));
+          tables_[table] = nullptr;  // opened when first used
         } else if (FileTableStore::IsLegacyTable(dir)) {
           // A table of a warehouse written before tables were Iceberg tables.
           tables_[table] =
@@ -225,10 +225,19 @@ bool Warehouse::HasView(const CatalogName& name) const {
   return views_.count(name) > 0;
 }
 
+std::shared_ptr<TableStore> Warehouse::Opened(
+    std::map<CatalogName, std::shared_ptr<TableStore>>::iterator it) const {
+  if (it->second == nullptr) {
+    it->second = FileTableStore::Open(TableDir(it->first), it->first.name, target_file_rows_,
+                                      Pointer(it->first));
+  }
+  return it->second;
+}
+
 std::shared_ptr<TableStore> Warehouse::FindTable(const CatalogName& name) const {
   std::lock_guard lock(mutex_);
   auto it = tables_.find(name);
-  return it == tables_.end() ? nullptr : it->second;
+  return it == tables_.end() ? nullptr : Opened(it);
 }
 
 ViewDefinition Warehouse::View(const CatalogName& name) const {
@@ -248,13 +257,15 @@ std::shared_ptr<TableStore> Warehouse::Store(const CatalogName& name) const {
   if (it == tables_.end()) {
     throw InvalidInputError(fmt::format("Table with name {} does not exist!", name.Display()));
   }
-  return it->second;
+  return Opened(it);
 }
 
 void Warehouse::SetTargetFileRows(int64_t rows) {
   std::lock_guard lock(mutex_);
   target_file_rows_ = rows;
-  for (auto& [n, t] : tables_) t->SetTargetFileRows(rows);
+  for (auto& [n, t] : tables_) {
+    if (t != nullptr) t->SetTargetFileRows(rows);
+  }
 }
 
 namespace {
@@ -327,7 +338,7 @@ std::unique_ptr<DataWriter> Warehouse::BeginCreateTable(const CatalogName& name,
     }
     auto it = tables_.find(name);
     if (it != tables_.end()) {
-      existing = it->second;
+      existing = Opened(it);
     } else {
       creating_.insert(name);
     }

@@ -122,6 +122,9 @@ class Warehouse {
   // The table's store, shared so that a write outlives a concurrent DROP. Throws
   // InvalidInputError when there is none (dropped since the caller looked).
   std::shared_ptr<TableStore> Store(const CatalogName& name) const;
+  // The store of the table at `it`, opened now if it was not yet. REQUIRES: mutex_ is held.
+  std::shared_ptr<TableStore> Opened(
+      std::map<CatalogName, std::shared_ptr<TableStore>>::iterator it) const;
   class CreateWriter;
   // Ends the reservation of a name in creating_; registers `store` under it when given.
   void FinishCreate(const CatalogName& name, std::shared_ptr<TableStore> store);
@@ -131,7 +134,9 @@ class Warehouse {
   static constexpr int64_t kTargetFileRowsDefault = 0;  // 0: the stores' default
   mutable std::mutex mutex_;
   std::set<std::string> schemas_;
-  std::map<CatalogName, std::shared_ptr<TableStore>> tables_;
+  // A table found on disk is opened (its metadata read, its leftovers collected) when first
+  // used: null until then. Use Opened().
+  mutable std::map<CatalogName, std::shared_ptr<TableStore>> tables_;
   // Tables whose first commit is being written (outside mutex_): a second CreateTable of the
   // same name waits on created_ for it.
   std::set<CatalogName> creating_;

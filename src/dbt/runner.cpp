@@ -3,6 +3,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <future>
 #include <map>
 #include <mutex>
 #include <ostream>
@@ -353,8 +354,20 @@ DbtReport RunDbt(Session& session, DbtCommand command, const DbtOptions& options
   const std::string target_dir =
       options.target_path.empty() ? project.root + "/target" : options.target_path;
   const std::string invocation_id = NewUuid();
-  // compile writes its manifest once, at the end, with the compiled SQL.
-  if (command != DbtCommand::kCompile) WriteManifest(project, graph, target_dir, invocation_id);
+  // compile writes its manifest once, at the end, with the compiled SQL. A command that runs
+  // nodes writes it first on a thread of its own while the nodes run (the project is read-only
+  // after Parse), and again at the end with their compiled SQL.
+  std::future<void> first_manifest;
+  auto await_first_manifest = [&first_manifest] {
+    if (first_manifest.valid()) first_manifest.get();
+  };
+  if (command == DbtCommand::kList || command == DbtCommand::kDocs) {
+    WriteManifest(project, graph, target_dir, invocation_id);
+  } else if (command != DbtCommand::kCompile) {
+    first_manifest = std::async(std::launch::async, [&] {
+      WriteManifest(project, graph, target_dir, invocation_id);
+    });
+  }
   if (command == DbtCommand::kDocs) {
     DbtReport report;
     report.invocation_id = invocation_id;
@@ -379,6 +392,7 @@ DbtReport RunDbt(Session& session, DbtCommand command, const DbtOptions& options
                            "specification args\n");
     if (command != DbtCommand::kList) {
       if (command == DbtCommand::kCompile) WriteManifest(project, graph, target_dir, invocation_id);
+      await_first_manifest();
       report.elapsed = Now() - start;
       WriteRunResults(report, CommandName(command), target_dir);
       return report;
@@ -429,6 +443,7 @@ DbtReport RunDbt(Session& session, DbtCommand command, const DbtOptions& options
     Scheduler scheduler(project, graph, ids, materializer, options, target_dir);
     report.results = scheduler.Run();
   }
+  await_first_manifest();
   report.elapsed = Now() - start;
   for (const auto& r : report.results) {
     if (r.status == "error" || r.status == "fail") report.success = false;

@@ -173,6 +173,26 @@ TEST(WarehouseTest, CrashMidWriteKeepsOldTableAndCleansOrphans) {
   EXPECT_EQ(FilesIn(root + "/main"), std::vector<std::string>{"t"});
 }
 
+TEST(WarehouseTest, TablesOpenWhenFirstUsedSoOneCorruptTableSparesTheOthers) {
+  TempDir tmp;
+  const std::string root = tmp.path() + "/db";
+  {
+    Warehouse w(root);
+    w.CreateTable({"main", "good"}, TwoColumns(), Rows({{1, "a"}}));
+    w.CreateTable({"main", "bad"}, TwoColumns(), Rows({{2, "b"}}));
+  }
+  WriteFile(root + "/main/bad/metadata/v1.metadata.json", "{ not json");
+  Warehouse reopened(root);
+  EXPECT_TRUE(reopened.HasTable({"main", "bad"}));
+  std::shared_ptr<TableStore> good = reopened.FindTable({"main", "good"});
+  ASSERT_NE(good, nullptr);
+  EXPECT_EQ(ReadAll(*good->Source()), std::vector<std::string>{"1|a"});
+  EXPECT_THROW(reopened.FindTable({"main", "bad"}), UserError);
+  // Dropping the broken table needs no read of it.
+  EXPECT_TRUE(reopened.Drop({"main", "bad"}));
+  EXPECT_FALSE(reopened.HasTable({"main", "bad"}));
+}
+
 TEST(WarehouseTest, SchemasTablesAndViewsPersist) {
   TempDir tmp;
   const std::string root = tmp.path() + "/db";
