@@ -13,11 +13,39 @@ namespace sluice::dbt {
 
 namespace {
 
+// The arguments of a generic test in the order written, a later key replacing an earlier one.
+// The values stay nodes of the parsed document: copying a node shares it, whereas assigning
+// one into a node of another document merges the two documents' memory (quadratic over a
+// properties file with many tests).
+class TestArgs {
+ public:
+  void Set(const std::string& key, const YAML::Node& value) {
+    for (auto& [k, v] : entries_) {
+      if (k == key) {
+        v.reset(value);
+        return;
+      }
+    }
+    entries_.emplace_back(key, value);
+  }
+  // The value of `key`; an undefined node when there is none.
+  YAML::Node Get(const std::string& key) const {
+    for (const auto& [k, v] : entries_) {
+      if (k == key) return v;
+    }
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+  const std::vector<std::pair<std::string, YAML::Node>>& entries() const { return entries_; }
+
+ private:
+  std::vector<std::pair<std::string, YAML::Node>> entries_;
+};
+
 // The SQL (Jinja) that selects the failing rows of a generic test. `relation` is a Jinja
 // expression such as `ref('orders')`.
 std::string GenericTestSql(const std::string& file, const YAML::Node& where_node,
                            const std::string& kind, const std::string& relation,
-                           const std::string& column, const YAML::Node& args,
+                           const std::string& column, const TestArgs& args,
                            const std::string& where) {
   std::string model = "{{ " + relation + " }}";
   if (!where.empty()) model = "(select * from " + model + " where " + where + ") dbt_subquery";
@@ -31,11 +59,12 @@ std::string GenericTestSql(const std::string& file, const YAML::Node& where_node
         column, model);
   }
   if (kind == "accepted_values") {
-    const YAML::Node values = args["values"];
+    const YAML::Node values = args.Get("values");
     if (!values || !values.IsSequence()) {
       throw DbtError(YamlWhere(file, where_node) + ": accepted_values needs a `values` list");
     }
-    const bool quote = !args["quote"] || args["quote"].as<bool>();
+    const YAML::Node quote_node = args.Get("quote");
+    const bool quote = !quote_node || quote_node.as<bool>();
     std::string list;
     for (const auto& v : values) {
       if (!list.empty()) list += ", ";
@@ -53,13 +82,13 @@ std::string GenericTestSql(const std::string& file, const YAML::Node& where_node
         column, model, list);
   }
   if (kind == "relationships") {
-    if (!args["to"] || !args["field"]) {
+    if (!args.Get("to") || !args.Get("field")) {
       throw DbtError(YamlWhere(file, where_node) + ": relationships needs `to` and `field`");
     }
     return fmt::format(
         "select child.{0} as from_field from {1} child left join {{{{ {2} }}}} parent "
         "on child.{0} = parent.{3} where child.{0} is not null and parent.{3} is null",
-        column, model, args["to"].Scalar(), args["field"].Scalar());
+        column, model, args.Get("to").Scalar(), args.Get("field").Scalar());
   }
   SLUICE_CHECK(false, "not a built-in generic test: {}", kind);
   return "";
@@ -120,7 +149,7 @@ std::string JinjaStringLiteral(const std::string& s) {
 // The Jinja that calls a project-defined generic test macro, as dbt does: the tested
 // relation as `model` (a subquery when `where` is set) and the column as `column_name`.
 std::string CustomTestSql(const std::string& kind, const std::string& relation,
-                          const std::string& column, const YAML::Node& args,
+                          const std::string& column, const TestArgs& args,
                           const std::string& where) {
   std::string model = relation;
   if (!where.empty()) {
@@ -129,8 +158,8 @@ std::string CustomTestSql(const std::string& kind, const std::string& relation,
   }
   std::string call = "test_" + kind + "(model=" + model;
   if (!column.empty()) call += ", column_name=" + JinjaStringLiteral(column);
-  for (const auto& kv : args) {
-    call += ", " + kv.first.Scalar() + "=" + ArgumentExpression(kv.second);
+  for (const auto& [key, value] : args.entries()) {
+    call += ", " + key + "=" + ArgumentExpression(value);
   }
   return "{{ " + call + ") }}";
 }
@@ -159,16 +188,16 @@ void AddTests(Project& project, const std::string& file, const YAML::Node& tests
                      "' must be a map");
     }
     if (kind.find('.') != std::string::npos) kind = kind.substr(kind.rfind('.') + 1);
-    YAML::Node args(YAML::NodeType::Map);
+    TestArgs args;
     if (spec && spec.IsMap()) {
       for (const auto& kv : spec) {
-        if (!IsTestConfigKey(kv.first.Scalar())) args[kv.first.Scalar()] = kv.second;
+        if (!IsTestConfigKey(kv.first.Scalar())) args.Set(kv.first.Scalar(), kv.second);
       }
       if (spec["arguments"]) {
         if (!spec["arguments"].IsMap()) {
           throw DbtError(YamlWhere(file, spec["arguments"]) + ": `arguments` must be a map");
         }
-        for (const auto& kv : spec["arguments"]) args[kv.first.Scalar()] = kv.second;
+        for (const auto& kv : spec["arguments"]) args.Set(kv.first.Scalar(), kv.second);
       }
     }
     std::string test_column = column;
@@ -199,13 +228,13 @@ void AddTests(Project& project, const std::string& file, const YAML::Node& tests
     }
     const std::string where = ConfigString(node, "where");
     std::string suffix;
-    if (kind == "accepted_values" && args["values"]) {
-      for (const auto& v : args["values"]) suffix += "__" + Sanitize(v.Scalar());
-    } else if (kind == "relationships" && args["to"]) {
-      suffix = "__" + Sanitize(args["field"].Scalar()) + "__" + Sanitize(args["to"].Scalar());
+    if (kind == "accepted_values" && args.Get("values")) {
+      for (const auto& v : args.Get("values")) suffix += "__" + Sanitize(v.Scalar());
+    } else if (kind == "relationships" && args.Get("to")) {
+      suffix = "__" + Sanitize(args.Get("field").Scalar()) + "__" + Sanitize(args.Get("to").Scalar());
     } else {
-      for (const auto& kv : args) {
-        suffix += "__" + Sanitize(kv.second.IsScalar() ? kv.second.Scalar() : kv.first.Scalar());
+      for (const auto& [key, value] : args.entries()) {
+        suffix += "__" + Sanitize(value.IsScalar() ? value.Scalar() : key);
       }
     }
     node.name = kind + "_" + attached.name + (test_column.empty() ? "" : "_" + test_column) + suffix;
