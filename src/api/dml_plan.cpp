@@ -159,10 +159,19 @@ LogicalPlanPtr ApplyChanges(SqlBinder& binder, const sql::AstNode& at, const Tar
 }
 
 WritePlan WriteChanges(const Target& target, const LogicalPlanPtr& changes,
-                       std::optional<TableRewrite> rewrite, const std::string& statement) {
+                       std::optional<TableRewrite> rewrite, const std::string& statement,
+                       bool check_keys) {
+  // The rows written must not repeat a key among themselves nor with the rows kept: the
+  // files a rewrite keeps, or the whole table when the rows are appended.
+  std::shared_ptr<const DataSource> kept;
+  if (check_keys) kept = !rewrite ? target.store->Source() : rewrite->whole ? nullptr : rewrite->kept;
+  const KeyCheck keys = !check_keys ? KeyCheck::kNone
+                        : rewrite   ? KeyCheck::kRewrite
+                                    : KeyCheck::kInsert;
   auto sink = WithConstraints(
       *target.session, target.name, target.store->Current(),
-      std::make_shared<RewriteTarget>(target.store, std::move(rewrite), statement));
+      std::make_shared<RewriteTarget>(target.store, std::move(rewrite), statement),
+      keys, std::move(kept));
   return WritePlan{MakeChangeWrite(changes, std::move(sink)), target.name};
 }
 

@@ -105,12 +105,48 @@ LogicalPlanPtr ApplyChanges(SqlBinder& binder, const sql::AstNode& at, const Tar
 
 // The change write of `changes` (ApplyChanges' columns) into the target: the files of
 // `rewrite` are replaced by the rows kept (without one, the rows are appended); its count is
-// the rows hit. `statement` names the write in EXPLAIN ("DELETE FROM t").
+// the rows hit. `statement` names the write in EXPLAIN ("DELETE FROM t"). With `check_keys`
+// (changes that may set a key), the rows written are checked against the table's PRIMARY
+// KEY and UNIQUE keys.
 WritePlan WriteChanges(const Target& target, const LogicalPlanPtr& changes,
-                       std::optional<TableRewrite> rewrite, const std::string& statement);
+                       std::optional<TableRewrite> rewrite, const std::string& statement,
+                       bool check_keys = true);
 
 // MERGE INTO (api/sql_merge.cpp).
 WritePlan PlanMerge(Context& ctx, const sql::MergeStatement& m);
+
+// The pieces of MERGE that INSERT ... ON CONFLICT (api/sql_upsert.cpp) shares.
+// A BOOLEAN TRUE column after the source's columns: NULL in the rows of an outer join that
+// no source row matched.
+inline constexpr const char* kSourceMark = "#sm";
+// `source` with kSourceMark appended.
+LogicalPlanPtr MarkedSource(const LogicalPlanPtr& source);
+// The target's columns, qualified, and its row id (RewrittenRows with ids).
+Schema TargetWithId(const Target& target);
+Schema Concat(const Schema& a, const Schema& b);
+// A MERGE's WHEN clauses as row changes, each limited to its class of joined rows: matched
+// (row id and kSourceMark not null), not matched by target (row id null), not matched by
+// source (kSourceMark null).
+struct MergeClauses {
+  std::vector<RowChange> changes;
+  bool matched = false;    // WHEN MATCHED
+  bool inserts = false;    // WHEN NOT MATCHED [BY TARGET]
+  bool by_source = false;  // WHEN NOT MATCHED BY SOURCE
+};
+// The write of a MERGE of `source` (`marked`: MarkedSource of it, as JoinSource made it)
+// into `target` on `condition` (over TargetWithId ++ marked; null: every pair), changing rows
+// by `clauses`. With `check_matches`, a target row matched by two source rows or a source row
+// matching two target rows is an error (checked first). `statement` names it in EXPLAIN.
+WritePlan PlanMergeWrite(Context& ctx, const sql::AstNode& at, const Target& target,
+                         const LogicalPlanPtr& source, const LogicalPlanPtr& marked,
+                         const ExprPtr& condition, const MergeClauses& clauses,
+                         bool check_matches, const std::string& statement);
+
+// INSERT ... ON CONFLICT, INSERT OR IGNORE, INSERT OR REPLACE (api/sql_upsert.cpp): `rows`
+// are the rows inserted as the target's columns (named as they are, defaults filled in);
+// `given` the target columns the statement gave values for (the others took defaults).
+WritePlan PlanUpsert(Context& ctx, const sql::InsertStatement& ins, const LogicalPlanPtr& rows,
+                     const std::vector<bool>& given);
 // UPDATE t SET ... FROM s WHERE cond (api/sql_merge.cpp).
 WritePlan UpdateFrom(Context& ctx, const sql::UpdateStatement& u, const Target& target);
 

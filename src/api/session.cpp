@@ -273,7 +273,7 @@ int64_t Session::Insert(const std::string& name, const LogicalPlanPtr& rows) {
   const auto target = WithConstraints(
       *this, name, current,
       std::make_shared<AppendTarget>(std::move(store), catalog_name.Display()),
-      std::move(existing));
+      KeyCheck::kInsert, std::move(existing));
   return RunWrite(*MakeWrite(rows, target), name);
 }
 

@@ -36,7 +36,8 @@ dml::WritePlan PlanDelete(dml::Context& ctx, const sql::DeleteStatement& d) {
   LogicalPlanPtr changes =
       dml::ApplyChanges(ctx.binder, d, target, dml::RewrittenRows(target, rewrite, false),
                         {remove}, dml::TargetColumns(target));
-  return dml::WriteChanges(target, changes, rewrite, "DELETE FROM " + target.name);
+  return dml::WriteChanges(target, changes, rewrite, "DELETE FROM " + target.name,
+                           /*check_keys=*/false);
 }
 
 dml::WritePlan PlanUpdate(dml::Context& ctx, const sql::UpdateStatement& u) {

@@ -12,25 +12,28 @@ namespace sluice {
 
 namespace {
 
-// A BOOLEAN TRUE column after the source's columns: NULL in the rows of an outer join that
-// no source row matched.
-constexpr const char* kSourceMark = "#sm";
+using dml::Concat;
+using dml::kSourceMark;
+using dml::MergeClauses;
+using dml::TargetWithId;
 
-// The source relation with kSourceMark appended.
-LogicalPlanPtr MarkedSource(const BoundRelation& source) {
-  const Schema& schema = source.plan->schema;
+}  // namespace
+
+namespace dml {
+
+LogicalPlanPtr MarkedSource(const LogicalPlanPtr& source) {
+  const Schema& schema = source->schema;
   std::vector<ExprPtr> exprs;
   for (size_t i = 0; i < schema.size(); i++) {
     exprs.push_back(BoundColumnRef(schema, static_cast<int>(i)));
   }
   exprs.push_back(Alias(Lit(Value::Boolean(true)), kSourceMark));
-  return MakeProject(source.plan, exprs);
+  return MakeProject(source, exprs);
 }
 
-// The target's columns, qualified, and its row id (dml::RewrittenRows with ids).
-Schema TargetWithId(const dml::Target& target) {
+Schema TargetWithId(const Target& target) {
   Schema schema = target.relation.schema;
-  schema.Add(Field{dml::kTargetRowId, LogicalType(TypeId::kBigInt), false, target.qualifier});
+  schema.Add(Field{kTargetRowId, LogicalType(TypeId::kBigInt), false, target.qualifier});
   return schema;
 }
 
@@ -39,6 +42,10 @@ Schema Concat(const Schema& a, const Schema& b) {
   for (const auto& f : b.fields()) out.Add(f);
   return out;
 }
+
+}  // namespace dml
+
+namespace {
 
 // Target rows joined with source rows on `condition` (null: every pair matches).
 LogicalPlanPtr JoinRows(const LogicalPlanPtr& target, const LogicalPlanPtr& source,
@@ -142,13 +149,6 @@ void CheckUniqueMatches(dml::Context& ctx, const sql::AstNode& at, const dml::Ta
 }
 
 // Binds the WHEN clauses of `m` as row changes, each limited to its class of joined rows.
-struct MergeClauses {
-  std::vector<dml::RowChange> changes;
-  bool matched = false;    // WHEN MATCHED
-  bool inserts = false;    // WHEN NOT MATCHED [BY TARGET]
-  bool by_source = false;  // WHEN NOT MATCHED BY SOURCE
-};
-
 MergeClauses BindClauses(dml::Context& ctx, const sql::MergeStatement& m,
                          const dml::Target& target, const Schema& target_schema,
                          const Schema& source_schema) {
@@ -242,24 +242,34 @@ MergeClauses BindClauses(dml::Context& ctx, const sql::MergeStatement& m,
 namespace dml {
 
 WritePlan PlanMerge(Context& ctx, const sql::MergeStatement& m) {
-  SqlBinder& binder = ctx.binder;
   Target target = BindTarget(ctx, m.target->name, m.target->alias);
-  const BoundRelation source = binder.BindRelation(*m.source);
-  const LogicalPlanPtr marked = JoinSource(ctx, MarkedSource(source));
+  const BoundRelation source = ctx.binder.BindRelation(*m.source);
+  const LogicalPlanPtr marked = JoinSource(ctx, MarkedSource(source.plan));
   const Schema target_schema = TargetWithId(target);
   const MergeClauses clauses = BindClauses(ctx, m, target, target_schema, marked->schema);
   BoundRelation pair_scope = ScopeOf(Concat(target_schema, marked->schema));
   const ExprPtr condition =
       m.condition ? Translate(ctx, *m.condition, {&pair_scope, nullptr}) : nullptr;
+  return PlanMergeWrite(ctx, m, target, source.plan, marked, condition, clauses,
+                        /*check_matches=*/true, "MERGE INTO " + target.name);
+}
+
+WritePlan PlanMergeWrite(Context& ctx, const sql::AstNode& at, const Target& target,
+                         const LogicalPlanPtr& source, const LogicalPlanPtr& marked,
+                         const ExprPtr& condition, const MergeClauses& clauses,
+                         bool check_matches, const std::string& statement) {
+  SqlBinder& binder = ctx.binder;
   // Without WHEN NOT MATCHED BY SOURCE, target rows that can match no source row stay as they
   // are: only the files that may hold one are rewritten, and only such rows are checked.
   const ExprPtr narrow =
       clauses.by_source || ctx.explain
           ? nullptr
-          : MergeTargetFilter(ctx.session, condition, target.qualifier, source.plan);
+          : MergeTargetFilter(ctx.session, condition, target.qualifier, source);
   const TableRewrite rewrite = PlanTargetRewrite(target, narrow);
   const LogicalPlanPtr rows = RewrittenRows(target, rewrite, true);
-  CheckUniqueMatches(ctx, m, target, FilteredRows(rows, narrow), marked, condition);
+  if (check_matches) {
+    CheckUniqueMatches(ctx, at, target, FilteredRows(rows, narrow), marked, condition);
+  }
   // Existing rows can change (WHEN MATCHED, WHEN NOT MATCHED BY SOURCE): the files that may
   // hold them are rewritten from all their rows, each joined with its source match if any
   // (a left join: a small source is broadcast and the target streams in file order, so the
@@ -270,10 +280,10 @@ WritePlan PlanMerge(Context& ctx, const sql::MergeStatement& m) {
   LogicalPlanPtr changes;
   auto add = [&](const LogicalPlanPtr& joined) {
     LogicalPlanPtr changed =
-        ApplyChanges(binder, m, target, joined, clauses.changes, TargetColumns(target));
+        ApplyChanges(binder, at, target, joined, clauses.changes, TargetColumns(target));
     changes = changes ? MakeUnion(changes, changed) : changed;
   };
-  binder.At(m, [&] {
+  binder.At(at, [&] {
     if (rewrite_files) add(JoinRows(rows, marked, JoinKind::kLeft, condition));
     if (clauses.inserts || !rewrite_files) {
       add(MakeFilter(
@@ -283,7 +293,7 @@ WritePlan PlanMerge(Context& ctx, const sql::MergeStatement& m) {
   });
   return WriteChanges(target, changes,
                       rewrite_files ? std::optional<TableRewrite>(rewrite) : std::nullopt,
-                      "MERGE INTO " + target.name);
+                      statement);
 }
 
 WritePlan UpdateFrom(Context& ctx, const sql::UpdateStatement& u, const Target& target) {

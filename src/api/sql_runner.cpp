@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "api/dataframe.h"
+#include "api/dml_plan.h"
 #include "api/file_write.h"
 #include "binder/sql_binder.h"
 #include "api/sql_dml.h"
@@ -250,21 +251,27 @@ class StatementRunner {
   }
 
   StatementResult Insert(const sql::InsertStatement& ins) {
+    if (ins.by_name && !ins.columns.empty()) {
+      binder_.ThrowBind(ins, "INSERT BY NAME takes no column list: the query's column names "
+                             "say where each value goes");
+    }
     if (!ins.query) {
       // DEFAULT VALUES: one row of every column's default.
-      return InsertInto(ins.table, ins.columns, ins, [&] { return LogicalPlanPtr(); });
+      return InsertInto(ins.table, ins.columns, ins, [&] { return LogicalPlanPtr(); }, &ins);
     }
     return InsertInto(ins.table, ins.columns, *ins.query,
-                      [&] { return binder_.BindQuery(*ins.query); });
+                      [&] { return binder_.BindQuery(*ins.query); }, &ins);
   }
 
   // Appends the rows of `bind_source()` (called once the table is known) to `table`, cast to
   // its columns: all in order, or those named by `columns` (the others take their DEFAULT,
   // else NULL). A null source is one row of defaults (DEFAULT VALUES). `at` is where errors
-  // about the rows point.
+  // about the rows point. `ins`, an INSERT statement, may match columns by name (BY NAME) and
+  // say what a row whose key exists does (ON CONFLICT, OR IGNORE, OR REPLACE).
   StatementResult InsertInto(const sql::QualifiedName& table,
-                             const std::vector<std::string>& columns, const sql::AstNode& at,
-                             const std::function<LogicalPlanPtr()>& bind_source) {
+                             std::vector<std::string> columns, const sql::AstNode& at,
+                             const std::function<LogicalPlanPtr()>& bind_source,
+                             const sql::InsertStatement* ins = nullptr) {
     const std::string name = NameOf(table);
     if (session_.HasTable(name) && !session_.IsTable(name)) {
       binder_.ThrowBind(table, fmt::format("\"{}\" is a view: only tables can be modified", name));
@@ -283,6 +290,9 @@ class StatementRunner {
       source = MakeValues(one, BatchesFromRows(one, {{Value::Boolean(true)}}));
     }
     const Schema& ts = target->schema;
+    if (ins != nullptr && ins->by_name && !default_values) {
+      for (const auto& f : source->schema.fields()) columns.push_back(f.name);
+    }
     // Source column feeding each target column, or -1 for its default.
     std::vector<int> from(ts.size(), -1);
     if (default_values) {
@@ -321,6 +331,13 @@ class StatementRunner {
       exprs.push_back(Alias(CastTo(e, ts.field(i).type), ts.field(i).name));
     }
     LogicalPlanPtr projected = binder_.At(at, [&] { return MakeProject(renamed, exprs); });
+    if (ins != nullptr && ins->on_conflict != sql::InsertConflict::kError) {
+      std::vector<bool> given(ts.size());
+      for (size_t i = 0; i < ts.size(); i++) given[i] = from[i] >= 0;
+      dml::Context ctx{session_, binder_};
+      const dml::WritePlan write = dml::PlanUpsert(ctx, *ins, projected, given);
+      return Message(std::to_string(session_.RunWrite(*write.plan, write.table)));
+    }
     return Message(std::to_string(session_.Insert(name, projected)));
   }
 

@@ -55,11 +55,12 @@ ExprPtr BindViolation(Session& session, const std::string& sql, const Schema& sc
 std::shared_ptr<const DataTarget> WithConstraints(Session& session, const std::string& name,
                                                   const Snapshot& table,
                                                   std::shared_ptr<const DataTarget> target,
+                                                  KeyCheck key_check,
                                                   std::shared_ptr<const DataSource> existing) {
   bool not_null = false;
   for (const auto& f : table.schema.fields()) not_null = not_null || !f.nullable;
   std::vector<ConstraintTarget::Key> keys;
-  if (existing != nullptr) {
+  if (key_check != KeyCheck::kNone) {
     for (const auto& key : table.constraints.keys) {
       ConstraintTarget::Key k;
       k.primary = key.primary;
@@ -77,7 +78,7 @@ std::shared_ptr<const DataTarget> WithConstraints(Session& session, const std::s
   }
   return std::make_shared<ConstraintTarget>(std::move(target), ParseCatalogName(name).name,
                                             table.schema, std::move(checks), std::move(keys),
-                                            std::move(existing));
+                                            std::move(existing), key_check == KeyCheck::kRewrite);
 }
 
 ExprPtr DefaultValueOf(Session& session, const Snapshot& table, size_t i) {

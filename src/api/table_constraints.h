@@ -23,12 +23,14 @@ ExprPtr BindViolation(Session& session, const std::string& sql, const Schema& sc
 
 // `target`, a write into table `name` (whose current state is `table`), refusing rows that
 // break the table's NOT NULL columns and CHECKs (ConstraintError from the writing task, so
-// nothing commits); `target` itself when the table has none. With `existing` (an INSERT: the
-// table's rows), also rows repeating a PRIMARY KEY or UNIQUE key; UPDATE and MERGE do not
-// check keys yet.
+// nothing commits); `target` itself when the table has none. Unless `keys` is kNone, also
+// rows repeating a PRIMARY KEY or UNIQUE key among themselves or with a row of `existing`
+// (the table's rows the write keeps: all of them for an INSERT, those of the files a rewrite
+// keeps for UPDATE and MERGE; null: none).
+enum class KeyCheck { kNone, kInsert, kRewrite };
 std::shared_ptr<const DataTarget> WithConstraints(
     Session& session, const std::string& name, const Snapshot& table,
-    std::shared_ptr<const DataTarget> target,
+    std::shared_ptr<const DataTarget> target, KeyCheck keys = KeyCheck::kNone,
     std::shared_ptr<const DataSource> existing = nullptr);
 
 // The value column `i` of `table` takes when an INSERT does not give one: its DEFAULT

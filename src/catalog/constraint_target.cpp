@@ -103,13 +103,14 @@ class CheckedWriter : public DataWriter {
 
 ConstraintTarget::ConstraintTarget(std::shared_ptr<const DataTarget> inner, std::string table,
                                    Schema schema, std::vector<Check> checks, std::vector<Key> keys,
-                                   std::shared_ptr<const DataSource> existing)
+                                   std::shared_ptr<const DataSource> existing, bool rewrite)
     : inner_(std::move(inner)),
       table_(std::move(table)),
       schema_(std::move(schema)),
       checks_(std::move(checks)),
       keys_(std::move(keys)),
-      existing_(std::move(existing)) {}
+      existing_(std::move(existing)),
+      rewrite_(rewrite) {}
 
 std::unique_ptr<DataWriter> ConstraintTarget::Begin() const {
   std::unique_ptr<KeySet> keys;
@@ -164,7 +165,7 @@ void ConstraintTarget::CheckKeys(const Batch& batch, KeySet& seen) const {
       const auto key = KeyOf(batch, keys_[k].columns, names, r);
       if (!key) continue;
       const int where = seen.Add(k, key->encoded);
-      if (where == 1) {
+      if (where == 1 || (where == 2 && rewrite_)) {
         throw ConstraintError(fmt::format("Duplicate key \"{}\" violates {} constraint.", key->named,
                                           keys_[k].primary ? "primary key" : "unique"));
       }

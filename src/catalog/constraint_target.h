@@ -38,10 +38,11 @@ class ConstraintTarget : public DataTarget {
 
   // `table`: the name errors use; `schema`: the table's columns (the batches written).
   // With `keys`, the rows written must not repeat a key among themselves nor one of the rows
-  // of `existing` (the table's rows when the write begins: an INSERT).
+  // of `existing` (the table's rows the write keeps). `rewrite`: the rows written include
+  // rows of the table (UPDATE, MERGE), so any repeat is reported as a clash with the table.
   ConstraintTarget(std::shared_ptr<const DataTarget> inner, std::string table, Schema schema,
                    std::vector<Check> checks, std::vector<Key> keys = {},
-                   std::shared_ptr<const DataSource> existing = nullptr);
+                   std::shared_ptr<const DataSource> existing = nullptr, bool rewrite = false);
 
   std::unique_ptr<DataWriter> Begin() const override;
   std::string Describe() const override { return inner_->Describe(); }
@@ -63,6 +64,7 @@ class ConstraintTarget : public DataTarget {
   std::vector<Check> checks_;
   std::vector<Key> keys_;
   std::shared_ptr<const DataSource> existing_;
+  bool rewrite_ = false;
 };
 
 }  // namespace sluice

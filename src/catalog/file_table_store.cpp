@@ -436,6 +436,20 @@ TableRewrite FileTableStore::PlanRewrite(const std::vector<ExprPtr>& conjuncts) 
   auto source = std::make_shared<TableSource>(name_, snapshot.schema);
   source->Publish(chosen.empty() ? nullptr : files->Subset(chosen), rows);
   rewrite.source = std::move(source);
+  std::vector<bool> rewritten(snapshot.files.size(), false);
+  for (const int f : chosen) rewritten[static_cast<size_t>(f)] = true;
+  std::vector<int> kept;
+  int64_t kept_rows = 0;
+  for (size_t f = 0; f < snapshot.files.size(); f++) {
+    if (rewritten[f]) continue;
+    kept.push_back(static_cast<int>(f));
+    kept_rows += snapshot.files[f].rows;
+  }
+  if (!kept.empty() && files != nullptr) {
+    auto rest = std::make_shared<TableSource>(name_, snapshot.schema);
+    rest->Publish(files->Subset(kept), kept_rows);
+    rewrite.kept = std::move(rest);
+  }
   return rewrite;
 }
 

@@ -54,10 +54,6 @@ std::string RelativeTo(const std::string& root, const std::string& path) {
   return local;
 }
 
-std::string Relative(const std::string& table_dir, const std::string& path) {
-  return RelativeTo(Absolute(table_dir) + "/", path);
-}
-
 int64_t PropertyInt(const ib::TableMetadata& m, const char* key, int64_t fallback) {
   const std::string text = m.property(key);
   if (text.empty()) return fallback;

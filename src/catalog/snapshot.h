@@ -83,6 +83,9 @@ struct TableRewrite {
   bool whole = true;                         // every row is rewritten (`files` is then not used)
   std::vector<std::string> files;            // the data files replaced (Snapshot::DataFile::path)
   std::shared_ptr<const DataSource> source;  // the rows of `files` (of the whole table)
+  // The rows of the files kept (null when none is, or `whole`): what a key check compares
+  // the rows written with.
+  std::shared_ptr<const DataSource> kept;
 };
 
 // The snapshot as JSON text (the `_snapshots/v<N>.json` format of warehouses before Iceberg,

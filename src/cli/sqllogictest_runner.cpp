@@ -23,6 +23,15 @@ namespace sluice {
 
 namespace {
 
+// True when a statement's message is a count of rows (INSERT, UPDATE, DELETE, MERGE, COPY).
+bool IsCount(const std::string& message) {
+  if (message.empty() || message.size() > 18) return false;
+  for (char c : message) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
 // `require` arguments that name test-harness behaviour rather than an extension; they are
 // satisfied trivially.
 bool IsHarnessRequirement(const std::string& name) {
@@ -387,6 +396,14 @@ class FileRunner {
     const StatementResult* last = nullptr;
     for (const auto& result : results) {
       if (result.has_rows) last = &result;
+    }
+    // A data-changing statement's count is its result, as in DuckDB's tests (`query I` of
+    // an INSERT gives the rows inserted).
+    StatementResult count;
+    if (last == nullptr && !results.empty() && IsCount(results.back().message)) {
+      count = MakeRowsResult(Schema({Field{"Count", TypeId::kBigInt, false, ""}}),
+                             {{Value::BigInt(std::stoll(results.back().message))}});
+      last = &count;
     }
     if (last == nullptr) return Fail(r, "query returned no result set");
     const size_t columns = last->schema.size();

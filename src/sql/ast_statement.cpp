@@ -99,9 +99,20 @@ std::string DropStatement::ToString() const {
 }
 
 std::string InsertStatement::ToString() const {
-  std::string out = "INSERT INTO " + table.ToString();
+  std::string out = "INSERT ";
+  if (or_form) out += on_conflict == InsertConflict::kReplace ? "OR REPLACE " : "OR IGNORE ";
+  out += "INTO " + table.ToString();
+  if (!alias.empty()) out += " AS " + QuoteIdentifier(alias);
+  if (by_name) out += " BY NAME";
   if (!columns.empty()) out += " (" + JoinNames(columns) + ")";
-  return out + " " + (query ? query->ToString() : "DEFAULT VALUES");
+  out += " " + (query ? query->ToString() : "DEFAULT VALUES");
+  if (or_form || on_conflict == InsertConflict::kError) return out;
+  out += " ON CONFLICT";
+  if (!conflict_columns.empty()) out += " (" + JoinNames(conflict_columns) + ")";
+  if (on_conflict == InsertConflict::kNothing) return out + " DO NOTHING";
+  out += " DO UPDATE SET " + SetClausesToString(conflict_set);
+  if (conflict_where) out += " WHERE " + conflict_where->ToString();
+  return out;
 }
 
 std::string AlterTableStatement::ToString() const {

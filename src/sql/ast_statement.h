@@ -140,13 +140,35 @@ struct DropStatement : Statement {
 };
 
 // INSERT INTO t [(cols)] query; VALUES lists arrive as a ValuesNode query.
+// What an INSERT does with a row whose key a row of the table already has (DuckDB's and
+// PostgreSQL's ON CONFLICT; INSERT OR IGNORE is kNothing, INSERT OR REPLACE kReplace).
+enum class InsertConflict : uint8_t {
+  kError,    // no ON CONFLICT: the constraint error
+  kNothing,  // ON CONFLICT [(cols)] DO NOTHING
+  kUpdate,   // ON CONFLICT [(cols)] DO UPDATE SET ... [WHERE ...]
+  kReplace,  // INSERT OR REPLACE: DO UPDATE SET every column to the new row's
+};
+
+// `column = value` in UPDATE, MERGE and INSERT ... ON CONFLICT DO UPDATE.
+struct SetClause : AstNode {
+  std::string target;  // column name
+  ExprPtr value;
+};
+
 struct InsertStatement : Statement {
   static constexpr StatementKind kKind = StatementKind::kInsert;
   InsertStatement() : Statement(kKind) {}
   std::string ToString() const override;
   QualifiedName table;
+  std::string alias;  // INSERT INTO t AS alias (names the existing row in DO UPDATE)
+  bool by_name = false;  // INSERT INTO t BY NAME: source columns matched to the table's by name
   std::vector<std::string> columns;
   QueryPtr query;  // null for DEFAULT VALUES
+  InsertConflict on_conflict = InsertConflict::kError;
+  bool or_form = false;  // written INSERT OR IGNORE / INSERT OR REPLACE
+  std::vector<std::string> conflict_columns;  // ON CONFLICT (cols); empty: any key
+  std::vector<SetClause> conflict_set;  // DO UPDATE SET
+  ExprPtr conflict_where;                                // DO UPDATE ... WHERE
 };
 
 struct DeleteStatement : Statement {
@@ -156,12 +178,6 @@ struct DeleteStatement : Statement {
   QualifiedName table;
   std::string alias;
   ExprPtr where;
-};
-
-// `column = value` in UPDATE and MERGE.
-struct SetClause : AstNode {
-  std::string target;  // column name
-  ExprPtr value;
 };
 
 struct UpdateStatement : Statement {

@@ -6,17 +6,49 @@ namespace sluice::sql {
 
 StatementPtr Parser::ParseInsert() {
   auto statement = Make<InsertStatement>(Next());
+  if (AcceptKeyword("or")) {
+    statement->or_form = true;
+    if (AcceptKeyword("replace")) {
+      statement->on_conflict = InsertConflict::kReplace;
+    } else if (AcceptKeyword("ignore")) {
+      statement->on_conflict = InsertConflict::kNothing;
+    } else {
+      FailAt(Peek());
+    }
+  }
   ExpectKeyword("into");
   statement->table = ParseQualifiedName();
+  if (AcceptKeyword("as")) statement->alias = ParseName();
+  if (AcceptKeyword("by")) {
+    if (AcceptKeyword("name")) {
+      statement->by_name = true;
+    } else {
+      ExpectKeyword("position");
+    }
+  }
   // `INSERT INTO t (SELECT ...)` is a parenthesized query, not a column list.
   if (PeekOperator("(") && !StartsQuery(1) && !PeekOperator("(", 1)) {
     statement->columns = ParseParenthesizedNames();
   }
   if (PeekKeyword("default") && PeekKeyword("values", 1)) {
     pos_ += 2;
-    return statement;
+  } else {
+    statement->query = ParseQueryExpr();
   }
-  statement->query = ParseQueryExpr();
+  if (!statement->or_form && PeekKeyword("on") && PeekKeyword("conflict", 1)) {
+    pos_ += 2;
+    if (PeekOperator("(")) statement->conflict_columns = ParseParenthesizedNames();
+    ExpectKeyword("do");
+    if (AcceptKeyword("nothing")) {
+      statement->on_conflict = InsertConflict::kNothing;
+    } else {
+      ExpectKeyword("update");
+      ExpectKeyword("set");
+      statement->on_conflict = InsertConflict::kUpdate;
+      statement->conflict_set = ParseSetClauses();
+      if (AcceptKeyword("where")) statement->conflict_where = ParseExpr();
+    }
+  }
   return statement;
 }
 

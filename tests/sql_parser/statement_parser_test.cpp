@@ -70,6 +70,27 @@ TEST(StatementParserTest, Insert) {
   EXPECT_EQ(statement->As<InsertStatement>().query->kind, QueryKind::kValues);
 }
 
+TEST(StatementParserTest, InsertOnConflict) {
+  EXPECT_EQ(StatementText("insert into t values (1) on conflict do nothing"),
+            "INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING");
+  EXPECT_EQ(StatementText("insert into t as o (k, v) select 1, 2 on conflict (k) do update "
+                          "set v = excluded.v + o.v where excluded.v > 0"),
+            "INSERT INTO t AS o (k, v) SELECT 1, 2 ON CONFLICT (k) DO UPDATE SET "
+            "v = (excluded.v + o.v) WHERE (excluded.v > 0)");
+  EXPECT_EQ(StatementText("insert or replace into t values (1)"),
+            "INSERT OR REPLACE INTO t VALUES (1)");
+  EXPECT_EQ(StatementText("insert or ignore into t by name select 1 as k"),
+            "INSERT OR IGNORE INTO t BY NAME SELECT 1 AS k");
+  const StatementPtr upsert =
+      ParseStatement("insert into t values (1) on conflict (a, b) do update set c = 1");
+  const auto& ins = upsert->As<InsertStatement>();
+  EXPECT_EQ(ins.on_conflict, InsertConflict::kUpdate);
+  EXPECT_EQ(ins.conflict_columns, (std::vector<std::string>{"a", "b"}));
+  ASSERT_EQ(ins.conflict_set.size(), 1u);
+  EXPECT_THROW(ParseStatement("insert or update into t values (1)"), ParseError);
+  EXPECT_THROW(ParseStatement("insert into t values (1) on conflict do"), ParseError);
+}
+
 TEST(StatementParserTest, DeleteAndUpdate) {
   EXPECT_EQ(StatementText("delete from t where a = 1"), "DELETE FROM t WHERE (a = 1)");
   EXPECT_EQ(StatementText("delete from t"), "DELETE FROM t");
