@@ -155,7 +155,7 @@ json NodeJson(const Project& project, const Node& node,
     entry["loader"] = "";
     return entry;
   }
-  entry["alias"] = ConfigString(node, "alias", node.name);
+  entry["alias"] = !node.alias.empty() ? node.alias : ConfigString(node, "alias", node.name);
   entry["raw_code"] = node.raw_code;
   entry["language"] = "sql";
   entry["docs"] = {{"show", true}, {"node_color", nullptr}};
@@ -302,7 +302,8 @@ void WriteCompiled(const Project& project, const Node& node, const std::string& 
                    const std::string& target_dir) {
   fs::path path = fs::path(target_dir) / "compiled" / project.name / node.path;
   if (node.type == ResourceType::kTest && !node.test_kind.empty()) {
-    path = path.parent_path() / (fs::path(node.path).stem().string()) / (node.name + ".sql");
+    // dbt's place: the properties file as a folder, the test's short name as the file.
+    path = path / ((node.alias.empty() ? node.name : node.alias) + ".sql");
   }
   const std::string text = sql + "\n";
   // Unchanged SQL (the common case when compiling again) is left alone: reading is cheaper

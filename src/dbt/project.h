@@ -47,6 +47,8 @@ struct Node {
   std::string test_kind;
   std::string attached_node;
   std::string column;
+  // Generic tests whose name is 64 characters or more: dbt's short name (files, relations).
+  std::string alias;
   // Generic tests: config keys set in the properties file, which win over config() calls in
   // the test's definition (dbt's precedence; dbt_project.yml comes last).
   std::set<std::string> properties_config;

@@ -1,11 +1,14 @@
 // Properties files (models/**/*.yml, version 2): model and seed configs, sources, and the
 // generic tests declared on columns, which become test nodes with generated Jinja SQL.
 #include <algorithm>
+#include <map>
 #include <regex>
 #include <set>
 
 #include <fmt/format.h>
 
+#include "common/digest.h"
+#include "common/strings.h"
 #include "dbt/project.h"
 #include "dbt/yaml_value.h"
 
@@ -94,9 +97,16 @@ std::string GenericTestSql(const std::string& file, const YAML::Node& where_node
   return "";
 }
 
+// `s` with each run of characters other than [0-9a-zA-Z_] replaced by one "_" (dbt's rule).
 std::string Sanitize(const std::string& s) {
   std::string out;
-  for (char c : s) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  bool in_run = false;
+  for (char c : s) {
+    const bool kept = std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    if (kept) out += c;
+    if (!kept && !in_run) out += '_';
+    in_run = !kept;
+  }
   return out;
 }
 
@@ -164,6 +174,53 @@ std::string CustomTestSql(const std::string& kind, const std::string& relation,
   return "{{ " + call + ") }}";
 }
 
+// dbt's names of a generic test (dbt-core's synthesize_generic_test_names): the full name
+// `<kind>_<target>_<args>`, the values of its arguments (column_name among them) in the order
+// of the arguments' names, each cleaned to [0-9a-zA-Z_] and joined by "__"; and the short
+// name of its files and relation: the full name, or when that has 64 characters or more, the
+// first 30 characters of `<kind>_<target>`, "_" and the MD5 of the full name.
+struct GenericTestNames {
+  std::string full;
+  std::string short_name;
+};
+
+GenericTestNames SynthesizeTestNames(const std::string& kind, const std::string& target,
+                                     const std::string& column, const TestArgs& args) {
+  // A value as Python's str() prints what dbt's YAML loader made of it.
+  auto text = [](const YAML::Node& v) -> std::string {
+    if (!v.IsScalar()) return YAML::Dump(v);
+    const std::string& s = v.Scalar();
+    if (v.Tag() != "!" && (s == "true" || s == "True")) return "True";
+    if (v.Tag() != "!" && (s == "false" || s == "False")) return "False";
+    return s;
+  };
+  std::map<std::string, std::vector<std::string>> sorted;
+  if (!column.empty()) sorted["column_name"] = {column};
+  for (const auto& [key, value] : args.entries()) {
+    std::vector<std::string>& parts = sorted[key];
+    parts.clear();
+    if (value.IsMap()) {
+      for (const auto& kv : value) parts.push_back(text(kv.second));
+    } else if (value.IsSequence()) {
+      for (const auto& v : value) parts.push_back(text(v));
+    } else {
+      parts.push_back(text(value));
+    }
+  }
+  std::vector<std::string> flat;
+  for (const auto& [key, parts] : sorted) {
+    if (key == "model") continue;  // already in the name
+    for (const auto& part : parts) flat.push_back(Sanitize(part));
+  }
+  const std::string identifier = kind + "_" + target;
+  GenericTestNames names;
+  names.full = identifier + "_" + Join(flat, "__");
+  names.short_name = names.full.size() >= 64
+                         ? identifier.substr(0, 30) + "_" + Md5Hex(names.full)
+                         : names.full;
+  return names;
+}
+
 // Adds the generic tests in `tests` (a list of names or one-key maps) for `column` (empty
 // for model-level tests) of the node `attached`. A test's arguments are the keys of its map
 // that are not configs, or (dbt 1.8+) the map under `arguments:`.
@@ -227,19 +284,17 @@ void AddTests(Project& project, const std::string& file, const YAML::Node& tests
       }
     }
     const std::string where = ConfigString(node, "where");
-    std::string suffix;
-    if (kind == "accepted_values" && args.Get("values")) {
-      for (const auto& v : args.Get("values")) suffix += "__" + Sanitize(v.Scalar());
-    } else if (kind == "relationships" && args.Get("to")) {
-      suffix = "__" + Sanitize(args.Get("field").Scalar()) + "__" + Sanitize(args.Get("to").Scalar());
+    if (spec && spec.IsMap() && spec["name"]) {
+      node.name = spec["name"].Scalar();
     } else {
-      for (const auto& [key, value] : args.entries()) {
-        suffix += "__" + Sanitize(value.IsScalar() ? value.Scalar() : key);
-      }
+      // A source's tests are named source_<kind>_<source>_<table>_...
+      const bool source = attached.type == ResourceType::kSource;
+      const std::string target = source ? attached.source_name + "_" + attached.name : attached.name;
+      const GenericTestNames names =
+          SynthesizeTestNames(source ? "source_" + kind : kind, target, test_column, args);
+      node.name = names.full;
+      if (names.short_name != names.full) node.alias = names.short_name;
     }
-    node.name = kind + "_" + attached.name + (test_column.empty() ? "" : "_" + test_column) + suffix;
-    if (spec && spec.IsMap() && spec["name"]) node.name = spec["name"].Scalar();
-    if (node.name.size() > 80) node.name = node.name.substr(0, 80);
     node.unique_id = "test." + project.name + "." + node.name;
     node.fqn = {project.name, node.name};
     // A project's own `{% test unique(...) %}` overrides the built-in one, as in dbt.

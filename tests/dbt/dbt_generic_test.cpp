@@ -172,5 +172,45 @@ TEST_F(GenericTestTest, BadThresholdIsAnErrorOfTheTest) {
   EXPECT_NE(r->message.find("warn_if 'lots' is not a comparison"), std::string::npos) << r->message;
 }
 
+// dbt's names: <kind>_<model>_<argument values sorted by argument name>, cleaned; a name of
+// 64 characters or more keeps it, and its compiled file and manifest alias use the short
+// name (jaffle_shop's accepted_values test on orders.status is dbt's own example).
+TEST_F(GenericTestTest, NamesAndShortNamesAsDbtMakesThem) {
+  project_.Write("seeds/orders.csv", "id,status,n\n1,placed,1\n2,shipped,2\n");
+  const DbtReport report = Build(R"yml(version: 2
+seeds:
+  - name: orders
+    columns:
+      - name: status
+        tests:
+          - accepted_values:
+              values: ['placed', 'shipped', 'completed', 'return_pending', 'returned']
+      - name: n
+        tests:
+          - relationships:
+              to: ref('nums')
+              field: n
+          - accepted_values:
+              values: [1, 2]
+              quote: false
+)yml");
+  const std::string long_name =
+      "accepted_values_orders_status__placed__shipped__completed__return_pending__returned";
+  EXPECT_EQ(Outcome(report, long_name), "pass 0");
+  EXPECT_EQ(Outcome(report, "relationships_orders_n__n__ref_nums_"), "pass 0");
+  EXPECT_EQ(Outcome(report, "accepted_values_orders_n__False__1__2"), "pass 0");
+  const std::string compiled = project_.Sub("target") +
+                               "/compiled/p/seeds/properties.yml/"
+                               "accepted_values_orders_1ce6ab157c285f7cd2ac656013faf758.sql";
+  EXPECT_TRUE(std::filesystem::exists(compiled)) << compiled;
+  EXPECT_TRUE(std::filesystem::exists(project_.Sub("target") +
+                                      "/compiled/p/seeds/properties.yml/"
+                                      "relationships_orders_n__n__ref_nums_.sql"));
+  std::ifstream in(project_.Sub("target") + "/manifest.json");
+  const std::string manifest((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(manifest.find("\"alias\":\"accepted_values_orders_1ce6ab157c285f7cd2ac656013faf758\""),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace sluice::dbt

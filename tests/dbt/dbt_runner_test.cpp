@@ -233,7 +233,7 @@ TEST_F(SmallProjectTest, RunQueryAndSources) {
   EXPECT_EQ(QueryCsv(session_, "select id, max_id from ids order by id"), "id,max_id\n1,2\n2,2\n");
   report = Run(DbtCommand::kList, {"source:raw+"});
   EXPECT_EQ(report.listed, (std::vector<std::string>{"source.p.raw.events", "model.p.ids",
-                                                     "test.p.not_null_events_id"}));
+                                                     "test.p.source_not_null_raw_events_id"}));
 }
 
 }  // namespace

@@ -63,7 +63,7 @@ TEST_F(SelectionTest, TestsFollowTheirModels) {
   EXPECT_NE(std::find(ids.begin(), ids.end(), "test.jaffle.unique_stg_customers_customer_id"), ids.end());
   // The relationships test from stg_orders to stg_customers is selected too (eager).
   EXPECT_NE(std::find(ids.begin(), ids.end(),
-                      "test.jaffle.relationships_stg_orders_customer_id__customer_id__ref__stg_customers__"),
+                      "test.jaffle.relationships_stg_orders_customer_id__customer_id__ref_stg_customers_"),
             ids.end());
 }
 
