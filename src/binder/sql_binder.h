@@ -118,6 +118,11 @@ class SqlBinder {
   BoundRelation BindTableRef(const sql::TableRef& ref, const BindScope* outer);
   BoundRelation BindJoin(const sql::TableRef& ref, const BindScope* outer);
   BoundRelation BindTableFunction(const sql::TableRef& ref);
+  // bind_time_travel.cpp: `t FOR VERSION AS OF v` (REQUIRES: ref.time_travel set), and the
+  // metadata tables `t$snapshots`, `t$history`, `t$refs`, `t$files` (null when `qualified`
+  // names none).
+  LogicalPlanPtr BindTimeTravel(const sql::TableRef& ref, const std::string& qualified);
+  LogicalPlanPtr BindMetadataTable(const sql::TableRef& ref, const std::string& qualified);
 
   // sql_bind_expr.cpp
   ExprPtr ResolveColumn(const sql::ColumnRefExpr& ref, const BindScope& scope);

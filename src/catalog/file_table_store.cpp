@@ -359,9 +359,14 @@ void FileTableStore::CollectGarbage() {
   }
   // Metadata files are written only under the flock this caller holds: any not kept is
   // garbage (an interrupted commit's, or an expired snapshot's).
+  // With write.metadata.delete-after-commit.enabled false, metadata files stay (Iceberg's
+  // rule); remove_orphan_files takes them.
+  const bool keep_metadata_files =
+      current.metadata.property("write.metadata.delete-after-commit.enabled", "true") == "false";
   for (const auto& entry : fs::directory_iterator(fs::path(dir_) / kMetadataDir, ec)) {
     const std::string file = entry.path().filename().string();
     const std::string relative = std::string(kMetadataDir) + "/" + file;
+    if (keep_metadata_files && file.ends_with(".metadata.json")) continue;
     if (file != "version-hint.text" && !keep.count(relative)) fs::remove(entry.path(), ec);
   }
 }

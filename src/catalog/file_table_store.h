@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -68,6 +69,21 @@ class FileTableStore : public TableStore {
   static bool IsTable(const std::string& dir);
   // The current metadata file (nullopt before the first commit).
   std::optional<std::string> MetadataLocation() const;
+
+  // The committed state this process knows: the metadata, the current snapshot's files.
+  CommittedTable Committed() const;
+  // Commits a change of the table's metadata alone (its refs, properties, current snapshot,
+  // the snapshots it keeps; file_table_metadata.cpp): `change` edits the latest committed
+  // metadata and may throw (InvalidInputError: nothing is committed); the result becomes the
+  // next metadata file through the same compare-and-swap as a write (retried when a writer
+  // outside the flock won), then files no snapshot kept needs any more are collected.
+  // Returns the state before and after the change. Throws WriteConflictError when the
+  // compare-and-swap keeps failing.
+  std::pair<CommittedTable, CommittedTable> CommitMetadata(
+      const std::function<void(iceberg::TableMetadata&)>& change);
+  // The files the committed state needs (ReferencedFiles), relative to the directory.
+  std::set<std::string> NeededFiles() const;
+  const std::string& dir() const { return dir_; }
 
   Snapshot Current() const override;
   std::shared_ptr<const DataSource> Source() const override;

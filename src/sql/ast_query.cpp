@@ -73,8 +73,15 @@ std::string QualifiedName::ToString() const {
 
 std::string TableRef::ToString() const {
   switch (kind) {
-    case TableRefKind::kBaseTable:
-      return name.ToString() + AliasSuffix(alias, column_aliases);
+    case TableRefKind::kBaseTable: {
+      std::string out = name.ToString();
+      if (time_travel != TimeTravelKind::kNone) {
+        out += time_travel == TimeTravelKind::kVersion ? " FOR VERSION AS OF "
+                                                       : " FOR TIMESTAMP AS OF ";
+        out += time_travel_at->ToString();
+      }
+      return out + AliasSuffix(alias, column_aliases);
+    }
     case TableRefKind::kSubquery:
       return "(" + query->ToString() + ")" + AliasSuffix(alias, column_aliases);
     case TableRefKind::kFilePath:
