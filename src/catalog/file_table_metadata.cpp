@@ -24,7 +24,11 @@ CommittedTable FileTableStore::Committed() const {
 }
 
 std::set<std::string> FileTableStore::NeededFiles() const {
-  return sluice::ReferencedFiles(dir_, Committed());
+  // The latest commit's (another process's may be newer than this store's).
+  CommittedTable latest = Committed();
+  const std::optional<std::string> location = pointer_->Load();
+  if (location && location != latest.location) latest = LoadCommittedTable(dir_, *location);
+  return sluice::ReferencedFiles(dir_, latest);
 }
 
 std::pair<CommittedTable, CommittedTable> FileTableStore::CommitMetadata(

@@ -467,7 +467,36 @@ std::unique_ptr<DataWriter> FileTableStore::BeginRewrite(const TableRewrite& rew
     next.files.push_back(f);
     next.row_count += f.rows;
   }
-  return std::make_unique<Writer>(*this, std::move(next), rewrite.version, /*append=*/false);
+  next.operation = rewrite.operation;
+  auto writer = std::make_unique<Writer>(*this, std::move(next), rewrite.version, /*append=*/false);
+  if (rewrite.target_file_rows > 0) writer->SetTargetFileRows(rewrite.target_file_rows);
+  return writer;
+}
+
+TableRewrite FileTableStore::PlanFileRewrite(const std::vector<std::string>& paths) const {
+  Snapshot snapshot;
+  std::shared_ptr<const SnapshotFiles> files;
+  {
+    std::lock_guard lock(mutex_);
+    snapshot = published_;
+    files = current_files_;
+  }
+  const std::set<std::string> wanted(paths.begin(), paths.end());
+  TableRewrite rewrite;
+  rewrite.version = snapshot.version;
+  rewrite.whole = false;
+  std::vector<int> chosen;
+  int64_t rows = 0;
+  for (size_t f = 0; f < snapshot.files.size(); f++) {
+    if (!wanted.count(snapshot.files[f].path)) continue;
+    chosen.push_back(static_cast<int>(f));
+    rewrite.files.push_back(snapshot.files[f].path);
+    rows += snapshot.files[f].rows;
+  }
+  auto source = std::make_shared<TableSource>(name_, snapshot.schema);
+  source->Publish(chosen.empty() || files == nullptr ? nullptr : files->Subset(chosen), rows);
+  rewrite.source = std::move(source);
+  return rewrite;
 }
 
 }  // namespace sluice

@@ -81,7 +81,8 @@ class FileTableStore : public TableStore {
   // compare-and-swap keeps failing.
   std::pair<CommittedTable, CommittedTable> CommitMetadata(
       const std::function<void(iceberg::TableMetadata&)>& change);
-  // The files the committed state needs (ReferencedFiles), relative to the directory.
+  // The files the latest committed state needs (ReferencedFiles: metadata, manifests and
+  // data files of every snapshot kept), relative to the directory.
   std::set<std::string> NeededFiles() const;
   const std::string& dir() const { return dir_; }
 
@@ -94,6 +95,10 @@ class FileTableStore : public TableStore {
   void ChangeSchema(const Schema& schema, const TableConstraints& constraints) override;
   TableRewrite PlanRewrite(const std::vector<ExprPtr>& conjuncts) const override;
   std::unique_ptr<DataWriter> BeginRewrite(const TableRewrite& rewrite) override;
+  // The rewrite of the data files `paths` of the published snapshot (those it lists; others
+  // are ignored): rewrite_data_files' compaction. The caller sets target_file_rows and
+  // operation.
+  TableRewrite PlanFileRewrite(const std::vector<std::string>& paths) const;
   void SetTargetFileRows(int64_t rows) override;
 
   // Rows per Parquet row group (a scan split).

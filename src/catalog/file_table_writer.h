@@ -31,6 +31,8 @@ class FileTableStore::Writer : public DataWriter {
   std::unique_ptr<DataSink> OpenSink(int index) override;
   void Commit() override;
   int64_t rows_written() const override { return rows_.load(); }
+  // Rows per data file of sinks opened from now on (instead of the store's setting).
+  void SetTargetFileRows(int64_t rows) { target_file_rows_ = rows; }
 
  private:
   class Sink;
@@ -39,6 +41,7 @@ class FileTableStore::Writer : public DataWriter {
   Snapshot next_;
   const int64_t base_;
   const bool append_;
+  int64_t target_file_rows_;
   std::atomic<int64_t> rows_{0};
   std::mutex mutex_;  // guards what follows
   PendingWrite write_;

@@ -403,7 +403,10 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
   snap.sequence_number = sequence;
   snap.timestamp_ms = now_ms;
   snap.schema_id = m.current_schema_id;
-  const char* operation = removed.empty() ? "append" : added.empty() ? "delete" : "overwrite";
+  const std::string operation = !next.operation.empty() ? next.operation
+                                : removed.empty()       ? "append"
+                                : added.empty()         ? "delete"
+                                                        : "overwrite";
   snap.summary = {{"operation", operation},
                   {"added-data-files", std::to_string(added.size())},
                   {"added-records", std::to_string(added_rows)},

@@ -83,7 +83,9 @@ StatementPtr Parser::ParseCall() {
   if (!AcceptOperator(")")) {
     do {
       std::string arg_name;
-      if (IsNameToken(Peek()) && (PeekOperator("=>", 1) || PeekOperator(":=", 1))) {
+      // Any word names a parameter, reserved ones too (Spark's `table => 't'`).
+      const bool word = IsNameToken(Peek()) || Peek().type == TokenType::kIdentifier;
+      if (word && (PeekOperator("=>", 1) || PeekOperator(":=", 1))) {
         arg_name = Next().text;
         Next();
       }
