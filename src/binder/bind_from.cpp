@@ -197,6 +197,7 @@ BoundRelation SqlBinder::BindTableFunction(const TableRef& ref) {
       positional.push_back(EvaluateConstantExpr(arg));
     }
   }
+  if (ref.time_travel != sql::TimeTravelKind::kNone) BindTableFunctionTimeTravel(ref, call);
   // The Iceberg functions take a warehouse table's name for its metadata file.
   if (name.starts_with("iceberg_") && !positional.empty() && !positional[0].is_null() &&
       positional[0].type().id() == TypeId::kVarchar) {

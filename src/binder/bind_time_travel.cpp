@@ -72,6 +72,31 @@ LogicalPlanPtr SqlBinder::BindTimeTravel(const sql::TableRef& ref, const std::st
   }
 }
 
+void SqlBinder::BindTableFunctionTimeTravel(const sql::TableRef& ref, TableFunctionCall& call) {
+  const sql::Expr& at = *ref.time_travel_at;
+  const Value v = EvaluateConstantExpr(at);
+  if (v.is_null()) ThrowBind(at, "AS OF takes a value, not NULL");
+  std::string option;
+  Value value = v;
+  if (ref.time_travel == sql::TimeTravelKind::kTimestamp) {
+    option = "snapshot_from_timestamp";
+    value = Value::Varchar(v.ToString());
+  } else if (v.type().IsInteger()) {
+    option = "snapshot_from_id";
+  } else if (v.type().id() == TypeId::kVarchar) {
+    option = "ref";
+  } else {
+    ThrowBind(at, fmt::format("VERSION AS OF takes a snapshot id or a branch or tag name, not {}",
+                              v.type().ToString()));
+  }
+  if (call.named.Has(option)) ThrowBind(at, fmt::format("{} is given twice", option));
+  try {
+    call.named.Set(option, value);
+  } catch (const UserError&) {
+    ThrowBind(at, fmt::format("{} does not read a table at a snapshot (AS OF)", call.name));
+  }
+}
+
 LogicalPlanPtr SqlBinder::BindMetadataTable(const sql::TableRef& ref,
                                             const std::string& qualified) {
   const size_t dollar = qualified.rfind('$');

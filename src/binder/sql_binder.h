@@ -16,6 +16,8 @@
 
 namespace sluice {
 
+struct TableFunctionCall;
+
 // A relation of a FROM clause while it is being bound: its plan and output schema plus the
 // columns hidden from `*` and from unqualified references (the right copy of a USING or
 // NATURAL join column).
@@ -123,6 +125,9 @@ class SqlBinder {
   // names none).
   LogicalPlanPtr BindTimeTravel(const sql::TableRef& ref, const std::string& qualified);
   LogicalPlanPtr BindMetadataTable(const sql::TableRef& ref, const std::string& qualified);
+  // `f(...) FOR VERSION AS OF v` as f's named snapshot argument (snapshot_from_id, ref,
+  // snapshot_from_timestamp), for the table functions that take them.
+  void BindTableFunctionTimeTravel(const sql::TableRef& ref, TableFunctionCall& call);
 
   // sql_bind_expr.cpp
   ExprPtr ResolveColumn(const sql::ColumnRefExpr& ref, const BindScope& scope);

@@ -7,6 +7,7 @@
 #include "api/session.h"
 #include "api/sql_runner.h"
 #include "catalog/commit_lock.h"
+#include "catalog/table_store.h"
 #include "cli/cli.h"
 #include "cli/progress_bar.h"
 #include "cli/sql_options.h"
@@ -27,7 +28,8 @@ three commits as Spark's procedures do them:
   3. CALL remove_orphan_files: removes files of the table's directory that no metadata
      needs, last changed before --older-than
 Prints one line per table. A failed or interrupted step leaves the table at its snapshot
-before or after that step; the next run carries on.
+before or after that step; the next run carries on. A table another writer changed during
+its compaction is reported and left as that writer made it (exit code 1).
 
 Options:
       --db DIR                 the warehouse directory (required)
@@ -153,26 +155,37 @@ int MaintainCommand(const std::vector<std::string>& args) {
   ProgressBar bar(o.progress && settings.progress_bar(), "maintain");
   bar.StageStarted(1, static_cast<int>(tables.size()) * 3);
   std::vector<std::string> lines;
+  bool conflicts = false;
   for (const auto& t : tables) {
     const std::string table = Quote(t);
-    const auto compacted = Row(RunSqlScript(session, "CALL rewrite_data_files(" + table + compact_args + ")").back());
-    bar.TaskFinished(1);
-    const int64_t snapshots = SnapshotCount(session, t);
-    const auto expired = Row(RunSqlScript(session, "CALL expire_snapshots(" + table + expire_args + ")").back());
-    const int64_t expired_snapshots = snapshots - SnapshotCount(session, t);
-    bar.TaskFinished(1);
-    const int64_t orphans = Rows(RunSqlScript(session, "CALL remove_orphan_files(" + table + orphan_args + ")").back());
-    bar.TaskFinished(1);
-    lines.push_back(fmt::format(
-        "{}: compacted {} data files into {}; expired {} snapshots (removed {} data files, {} "
-        "manifests, {} manifest lists); removed {} orphan files",
-        t, compacted.at(0).GetInt(), compacted.at(1).GetInt(), expired_snapshots,
-        expired.at(0).GetInt(), expired.at(3).GetInt(), expired.at(4).GetInt(), orphans));
+    try {
+      const auto compacted =
+          Row(RunSqlScript(session, "CALL rewrite_data_files(" + table + compact_args + ")").back());
+      bar.TaskFinished(1);
+      const int64_t snapshots = SnapshotCount(session, t);
+      const auto expired =
+          Row(RunSqlScript(session, "CALL expire_snapshots(" + table + expire_args + ")").back());
+      const int64_t expired_snapshots = snapshots - SnapshotCount(session, t);
+      bar.TaskFinished(1);
+      const int64_t orphans =
+          Rows(RunSqlScript(session, "CALL remove_orphan_files(" + table + orphan_args + ")").back());
+      bar.TaskFinished(1);
+      lines.push_back(fmt::format(
+          "{}: compacted {} data files into {}; expired {} snapshots (removed {} data files, {} "
+          "manifests, {} manifest lists); removed {} orphan files",
+          t, compacted.at(0).GetInt(), compacted.at(1).GetInt(), expired_snapshots,
+          expired.at(0).GetInt(), expired.at(3).GetInt(), expired.at(4).GetInt(), orphans));
+    } catch (const WriteConflictError& e) {
+      // Another writer committed meanwhile: the table is as that writer left it; the next
+      // run picks it up. The other tables are still maintained.
+      conflicts = true;
+      lines.push_back(fmt::format("{}: not finished: {}", t, e.message()));
+    }
   }
   bar.Finish();
   for (const auto& line : lines) fmt::print("{}\n", line);
   fmt::print("maintained {} table{}\n", tables.size(), tables.size() == 1 ? "" : "s");
-  return 0;
+  return conflicts ? 1 : 0;
 }
 
 }  // namespace sluice

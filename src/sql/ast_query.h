@@ -31,6 +31,8 @@ enum class TimeTravelKind : uint8_t { kNone, kVersion, kTimestamp };
 struct TableRef : AstNode {
   explicit TableRef(TableRefKind k) : kind(k) {}
   std::string ToString() const;
+  // " FOR VERSION AS OF v" / " FOR TIMESTAMP AS OF t", or "".
+  std::string TimeTravelSuffix() const;
 
   TableRefKind kind;
   std::string alias;                        // empty when none
@@ -41,7 +43,7 @@ struct TableRef : AstNode {
   std::string path;                    // kFilePath
   std::vector<ExprPtr> args;           // kTableFunction
   std::vector<std::string> arg_names;  // parallel to args; empty string = positional
-  TimeTravelKind time_travel = TimeTravelKind::kNone;  // kBaseTable
+  TimeTravelKind time_travel = TimeTravelKind::kNone;  // kBaseTable, kTableFunction
   ExprPtr time_travel_at;  // the snapshot id, branch or tag name, or time; null for kNone
 
   // kJoin fields.

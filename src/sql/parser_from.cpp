@@ -164,6 +164,7 @@ std::unique_ptr<TableRef> Parser::ParseNamedTable(const Token& at) {
     } while (AcceptOperator(","));
     ExpectOperator(")");
   }
+  ParseTimeTravel(*ref);  // iceberg_scan('path') FOR VERSION AS OF ...
   ParseTableAlias(*ref);
   return ref;
 }
