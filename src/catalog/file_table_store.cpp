@@ -197,7 +197,8 @@ std::string FileTableStore::NewDataFile(PendingWrite* write, int bucket) {
 }
 
 void FileTableStore::Commit(Snapshot next, int64_t base,
-                            const std::vector<Snapshot::DataFile>* appended, PendingWrite* write) {
+                            const std::vector<Snapshot::DataFile>* appended, PendingWrite* write,
+                            const std::vector<std::string>* replaced) {
   std::lock_guard commit_guard(commit_mutex_);
   try {
     CommitLock lock(dir_);
@@ -222,8 +223,24 @@ void FileTableStore::Commit(Snapshot next, int64_t base,
             !(other.constraints == next.constraints)) {
           throw ConflictError(name_, committed, base);
         }
-        // A blind append commutes with the other commit: rebase it.
+        // A blind append commutes with the other commit: rebase it. So does a compaction
+        // whose input files the other commit kept.
         to_commit = other;
+        to_commit.operation = next.operation;
+        if (replaced != nullptr) {
+          const std::set<std::string> gone(replaced->begin(), replaced->end());
+          size_t found = 0;
+          std::vector<Snapshot::DataFile> kept;
+          for (auto& f : to_commit.files) {
+            if (gone.count(f.path)) {
+              found++;
+            } else {
+              kept.push_back(std::move(f));
+            }
+          }
+          if (found != gone.size()) throw ConflictError(name_, committed, base);
+          to_commit.files = std::move(kept);
+        }
         for (const auto& f : *appended) to_commit.files.push_back(f);
       }
       PreparedCommit prepared = WriteCommit(dir_, latest, std::move(to_commit), NowMs());
@@ -470,6 +487,8 @@ std::unique_ptr<DataWriter> FileTableStore::BeginRewrite(const TableRewrite& rew
   next.operation = rewrite.operation;
   auto writer = std::make_unique<Writer>(*this, std::move(next), rewrite.version, /*append=*/false);
   if (rewrite.target_file_rows > 0) writer->SetTargetFileRows(rewrite.target_file_rows);
+  // A compaction changes no row: it commutes with appends and with changes to other files.
+  if (rewrite.operation == "replace") writer->SetReplaced(rewrite.files);
   return writer;
 }
 

@@ -126,9 +126,11 @@ class FileTableStore : public TableStore {
   // Commits `next` as the successor of snapshot `base` and makes it visible to readers. When
   // another writer committed since `base`, rebases onto its snapshot if `appended` (the
   // files `next` adds) is given, else throws WriteConflictError; on any failure the files
-  // of `write` are removed.
+  // of `write` are removed. With `replaced` too (a compaction: the files its rows came
+  // from), the rebase drops those files from the other snapshot, and conflicts when one of
+  // them is no longer there (another writer rewrote or deleted its rows).
   void Commit(Snapshot next, int64_t base, const std::vector<Snapshot::DataFile>* appended,
-              PendingWrite* write);
+              PendingWrite* write, const std::vector<std::string>* replaced = nullptr);
   // Removes the data files (and pending markers) of `write`.
   static void DiscardWrites(PendingWrite* write);
   void PublishCurrent();

@@ -172,7 +172,8 @@ void FileTableStore::Writer::Commit() {
     next.row_count += f.rows;
     next.files.push_back(f);
   }
-  store_.Commit(std::move(next), base_, append_ ? &added : nullptr, &write_);
+  store_.Commit(std::move(next), base_, append_ || replaced_ ? &added : nullptr, &write_,
+                replaced_ ? &*replaced_ : nullptr);
   committed_ = true;
 }
 
