@@ -51,15 +51,19 @@ Procedure RewriteDataFilesProcedure() {
   p.description =
       "compaction: rewrites the data files far from target_file_size into files near it, as "
       "one snapshot of operation \"replace\" (the rows do not change)";
-  p.parameters = {kTable,
-                  {"target_file_size", false, "bytes per data file written (512MB)"},
-                  {"min_input_files", false, "rewrite only when at least this many files qualify (5)"}};
+  p.parameters = {
+      kTable,
+      {"target_file_size", false, "bytes per data file written (512MB)"},
+      {"min_input_files", false, "rewrite only when at least this many files qualify (5)"}};
   p.run = [](Session& session, const ProcedureArgs& args) {
     const std::string name = args.String("table");
     auto table = IcebergTableOf(session, name);
-    const int64_t target = args.Has("target_file_size") ? args.Bytes("target_file_size") : kDefaultTargetFileBytes;
-    const int64_t min_files = args.Has("min_input_files") ? args.Int("min_input_files") : kDefaultMinInputFiles;
-    if (min_files < 1) throw InvalidInputError("rewrite_data_files: min_input_files must be at least 1");
+    const int64_t target =
+        args.Has("target_file_size") ? args.Bytes("target_file_size") : kDefaultTargetFileBytes;
+    const int64_t min_files =
+        args.Has("min_input_files") ? args.Int("min_input_files") : kDefaultMinInputFiles;
+    if (min_files < 1)
+      throw InvalidInputError("rewrite_data_files: min_input_files must be at least 1");
     const Snapshot before = table->Current();
     std::vector<std::string> paths;
     int64_t bytes = 0, rows = 0;
@@ -79,11 +83,14 @@ Procedure RewriteDataFilesProcedure() {
     if (worth && rows > 0) {
       TableRewrite rewrite = table->PlanFileRewrite(paths);
       rewrite.operation = "replace";
-      rewrite.target_file_rows = std::max<int64_t>(1, static_cast<int64_t>(
-          static_cast<double>(target) * static_cast<double>(rows) / static_cast<double>(std::max<int64_t>(bytes, 1))));
+      rewrite.target_file_rows = std::max<int64_t>(
+          1, static_cast<int64_t>(static_cast<double>(target) * static_cast<double>(rows) /
+                                  static_cast<double>(std::max<int64_t>(bytes, 1))));
       // One writer task per target-sized share of the rows, so that each writes full files.
-      const int64_t files = std::max<int64_t>(1, (rows + rewrite.target_file_rows - 1) / rewrite.target_file_rows);
-      LogicalPlanPtr rows_plan = MakeCoalesce(MakeScan(rewrite.source), static_cast<int>(std::min<int64_t>(files, 64)));
+      const int64_t files =
+          std::max<int64_t>(1, (rows + rewrite.target_file_rows - 1) / rewrite.target_file_rows);
+      LogicalPlanPtr rows_plan =
+          MakeCoalesce(MakeScan(rewrite.source), static_cast<int>(std::min<int64_t>(files, 64)));
       auto target_write = std::make_shared<RewriteTarget>(table, rewrite, "rewrite_data_files");
       session.RunWrite(*MakeWrite(rows_plan, target_write), name);
       std::set<std::string> old;
@@ -93,10 +100,11 @@ Procedure RewriteDataFilesProcedure() {
       paths.clear();
       bytes = 0;
     }
-    return MakeRowsResult(Schema({BigIntField("rewritten_data_files_count"), BigIntField("added_data_files_count"),
-                                  BigIntField("rewritten_bytes_count"), BigIntField("failed_data_files_count")}),
-                          {{Value::BigInt(static_cast<int64_t>(paths.size())), Value::BigInt(added),
-                            Value::BigInt(bytes), Value::BigInt(0)}});
+    return MakeRowsResult(
+        Schema({BigIntField("rewritten_data_files_count"), BigIntField("added_data_files_count"),
+                BigIntField("rewritten_bytes_count"), BigIntField("failed_data_files_count")}),
+        {{Value::BigInt(static_cast<int64_t>(paths.size())), Value::BigInt(added),
+          Value::BigInt(bytes), Value::BigInt(0)}});
   };
   return p;
 }
@@ -112,7 +120,8 @@ Procedure RemoveOrphanFilesProcedure() {
                   {"dry_run", false, "list the files without removing them"}};
   p.run = [](Session& session, const ProcedureArgs& args) {
     auto table = IcebergTableOf(session, args.String("table"));
-    const int64_t older_than = args.Has("older_than") ? args.TimeMs("older_than") : NowMs() - kDefaultOrphanAgeMs;
+    const int64_t older_than =
+        args.Has("older_than") ? args.TimeMs("older_than") : NowMs() - kDefaultOrphanAgeMs;
     const bool dry_run = args.Has("dry_run") && args.Bool("dry_run");
     const fs::path dir = table->dir();
     std::vector<std::string> orphans;
@@ -124,8 +133,8 @@ Procedure RemoveOrphanFilesProcedure() {
       std::set<std::string> pending;
       std::vector<fs::path> files;
       std::error_code ec;
-      for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-           it.increment(ec)) {
+      for (auto it = fs::recursive_directory_iterator(dir, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (!it->is_regular_file(ec)) continue;
         const std::string file = it->path().filename().string();
         if (file.ends_with(".pending")) {
@@ -148,7 +157,8 @@ Procedure RemoveOrphanFilesProcedure() {
     }
     std::vector<std::vector<Value>> rows;
     for (const auto& path : orphans) rows.push_back({Value::Varchar(path)});
-    return MakeRowsResult(Schema({Field{"orphan_file_location", TypeId::kVarchar, true, ""}}), rows);
+    return MakeRowsResult(Schema({Field{"orphan_file_location", TypeId::kVarchar, true, ""}}),
+                          rows);
   };
   return p;
 }

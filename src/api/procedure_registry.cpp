@@ -16,7 +16,8 @@ bool ProcedureArgs::Has(const std::string& name) const {
 
 const Value& ProcedureArgs::Get(const std::string& name) const {
   auto it = values_.find(name);
-  SLUICE_CHECK(it != values_.end() && !it->second.is_null(), "{}: no argument {}", procedure_, name);
+  SLUICE_CHECK(it != values_.end() && !it->second.is_null(), "{}: no argument {}", procedure_,
+               name);
   return it->second;
 }
 
@@ -54,12 +55,15 @@ bool ProcedureArgs::Bool(const std::string& name) const {
 int64_t ProcedureArgs::TimeMs(const std::string& name) const {
   const Value& v = Get(name);
   switch (v.type().id()) {
-    case TypeId::kTimestamp: return v.GetInt() / 1000;
-    case TypeId::kDate: return v.GetInt() * 86400000;
+    case TypeId::kTimestamp:
+      return v.GetInt() / 1000;
+    case TypeId::kDate:
+      return v.GetInt() * 86400000;
     case TypeId::kVarchar:
       if (auto micros = ParseTimestamp(v.GetString())) return *micros / 1000;
       break;
-    default: break;
+    default:
+      break;
   }
   Fail(name, "a timestamp");
 }
@@ -83,7 +87,8 @@ int64_t ProcedureArgs::Bytes(const std::string& name) const {
 }
 
 void ProcedureRegistry::Register(Procedure procedure) {
-  SLUICE_CHECK(procedures_.count(procedure.name) == 0, "procedure {} registered twice", procedure.name);
+  SLUICE_CHECK(procedures_.count(procedure.name) == 0, "procedure {} registered twice",
+               procedure.name);
   std::string name = procedure.name;
   procedures_.emplace(std::move(name), std::move(procedure));
 }
@@ -124,7 +129,8 @@ std::shared_ptr<FileTableStore> IcebergTableOf(Session& session, const std::stri
   auto table = std::dynamic_pointer_cast<FileTableStore>(store);
   if (table == nullptr) {
     throw InvalidInputError(fmt::format(
-        "table {} is not an Iceberg table: procedures work on the tables of a --db warehouse", name));
+        "table {} is not an Iceberg table: procedures work on the tables of a --db warehouse",
+        name));
   }
   return table;
 }

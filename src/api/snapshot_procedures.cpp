@@ -30,7 +30,8 @@ Value CurrentId(const ib::TableMetadata& m) {
 std::vector<int64_t> Ancestors(const ib::TableMetadata& m) {
   std::vector<int64_t> out;
   std::set<int64_t> seen;
-  for (const ib::Snapshot* s = m.current_snapshot(); s != nullptr && seen.insert(s->snapshot_id).second;
+  for (const ib::Snapshot* s = m.current_snapshot();
+       s != nullptr && seen.insert(s->snapshot_id).second;
        s = s->parent_snapshot_id ? m.FindSnapshot(*s->parent_snapshot_id) : nullptr) {
     out.push_back(s->snapshot_id);
   }
@@ -48,9 +49,11 @@ void SetMain(ib::TableMetadata& m, int64_t snapshot_id) {
 StatementResult MoveMain(Session& session, const ProcedureArgs& args,
                          const std::function<int64_t(const ib::TableMetadata&)>& choose) {
   auto table = IcebergTableOf(session, args.String("table"));
-  auto [before, after] = table->CommitMetadata([&](ib::TableMetadata& m) { SetMain(m, choose(m)); });
-  return MakeRowsResult(Schema({BigIntField("previous_snapshot_id"), BigIntField("current_snapshot_id")}),
-                        {{CurrentId(before.metadata), CurrentId(after.metadata)}});
+  auto [before, after] =
+      table->CommitMetadata([&](ib::TableMetadata& m) { SetMain(m, choose(m)); });
+  return MakeRowsResult(
+      Schema({BigIntField("previous_snapshot_id"), BigIntField("current_snapshot_id")}),
+      {{CurrentId(before.metadata), CurrentId(after.metadata)}});
 }
 
 }  // namespace
@@ -63,11 +66,14 @@ Procedure RollbackToSnapshotProcedure() {
   p.run = [](Session& session, const ProcedureArgs& args) {
     const int64_t id = args.Int("snapshot_id");
     return MoveMain(session, args, [&](const ib::TableMetadata& m) {
-      if (m.FindSnapshot(id) == nullptr) throw InvalidInputError(fmt::format("the table has no snapshot {}", id));
+      if (m.FindSnapshot(id) == nullptr)
+        throw InvalidInputError(fmt::format("the table has no snapshot {}", id));
       const std::vector<int64_t> ancestors = Ancestors(m);
       if (std::find(ancestors.begin(), ancestors.end(), id) == ancestors.end()) {
-        throw InvalidInputError(fmt::format(
-            "snapshot {} is not an ancestor of the current snapshot (set_current_snapshot makes any snapshot current)", id));
+        throw InvalidInputError(
+            fmt::format("snapshot {} is not an ancestor of the current snapshot "
+                        "(set_current_snapshot makes any snapshot current)",
+                        id));
       }
       return id;
     });
@@ -96,7 +102,8 @@ Procedure SetCurrentSnapshotProcedure() {
   Procedure p;
   p.name = "set_current_snapshot";
   p.description = "makes a snapshot (by id, or a branch's or tag's) current";
-  p.parameters = {kTable, {"snapshot_id", false, "the snapshot"}, {"ref", false, "a branch or tag"}};
+  p.parameters = {
+      kTable, {"snapshot_id", false, "the snapshot"}, {"ref", false, "a branch or tag"}};
   p.run = [](Session& session, const ProcedureArgs& args) {
     if (args.Has("snapshot_id") == args.Has("ref")) {
       throw InvalidInputError("set_current_snapshot takes either snapshot_id or ref");
@@ -105,11 +112,13 @@ Procedure SetCurrentSnapshotProcedure() {
       if (args.Has("ref")) {
         const std::string ref = args.String("ref");
         auto it = m.refs.find(ref);
-        if (it == m.refs.end()) throw InvalidInputError(fmt::format("the table has no branch or tag '{}'", ref));
+        if (it == m.refs.end())
+          throw InvalidInputError(fmt::format("the table has no branch or tag '{}'", ref));
         return it->second.snapshot_id;
       }
       const int64_t id = args.Int("snapshot_id");
-      if (m.FindSnapshot(id) == nullptr) throw InvalidInputError(fmt::format("the table has no snapshot {}", id));
+      if (m.FindSnapshot(id) == nullptr)
+        throw InvalidInputError(fmt::format("the table has no snapshot {}", id));
       return id;
     });
   };
@@ -129,9 +138,11 @@ Procedure ExpireSnapshotsProcedure() {
   p.run = [](Session& session, const ProcedureArgs& args) {
     auto table = IcebergTableOf(session, args.String("table"));
     const int64_t now = NowMs();
-    const int64_t older_than = args.Has("older_than") ? args.TimeMs("older_than") : now - int64_t{5} * 86400000;
+    const int64_t older_than =
+        args.Has("older_than") ? args.TimeMs("older_than") : now - int64_t{5} * 86400000;
     const int64_t retain_last = args.Has("retain_last") ? args.Int("retain_last") : 1;
-    if (retain_last < 1) throw InvalidInputError("expire_snapshots: retain_last must be at least 1");
+    if (retain_last < 1)
+      throw InvalidInputError("expire_snapshots: retain_last must be at least 1");
     const std::set<std::string> needed_before = table->NeededFiles();
     table->CommitMetadata([&](ib::TableMetadata& m) {
       // Tags and branches whose own retention has passed go first (never main).
@@ -144,7 +155,8 @@ Procedure ExpireSnapshotsProcedure() {
       std::set<int64_t> keep;
       for (const auto& [name, ref] : m.refs) keep.insert(ref.snapshot_id);
       const std::vector<int64_t> ancestors = Ancestors(m);
-      for (size_t i = 0; i < ancestors.size() && i < static_cast<size_t>(retain_last); i++) keep.insert(ancestors[i]);
+      for (size_t i = 0; i < ancestors.size() && i < static_cast<size_t>(retain_last); i++)
+        keep.insert(ancestors[i]);
       std::erase_if(m.snapshots, [&](const ib::Snapshot& s) {
         return !keep.count(s.snapshot_id) && s.timestamp_ms < older_than;
       });
@@ -162,12 +174,14 @@ Procedure ExpireSnapshotsProcedure() {
         manifests++;
       }
     }
-    return MakeRowsResult(
-        Schema({BigIntField("deleted_data_files_count"), BigIntField("deleted_position_delete_files_count"),
-                BigIntField("deleted_equality_delete_files_count"), BigIntField("deleted_manifest_files_count"),
-                BigIntField("deleted_manifest_lists_count"), BigIntField("deleted_statistics_files_count")}),
-        {{Value::BigInt(data), Value::BigInt(0), Value::BigInt(0), Value::BigInt(manifests),
-          Value::BigInt(lists), Value::BigInt(0)}});
+    return MakeRowsResult(Schema({BigIntField("deleted_data_files_count"),
+                                  BigIntField("deleted_position_delete_files_count"),
+                                  BigIntField("deleted_equality_delete_files_count"),
+                                  BigIntField("deleted_manifest_files_count"),
+                                  BigIntField("deleted_manifest_lists_count"),
+                                  BigIntField("deleted_statistics_files_count")}),
+                          {{Value::BigInt(data), Value::BigInt(0), Value::BigInt(0),
+                            Value::BigInt(manifests), Value::BigInt(lists), Value::BigInt(0)}});
   };
   return p;
 }

@@ -23,7 +23,8 @@ void CreateRef(const sql::AlterTableStatement& alter, std::optional<int64_t> ver
   if (existing != m.refs.end()) {
     if (alter.if_column_exists && !alter.ref_replace) throw NothingToChange{};
     if (!alter.ref_replace) {
-      throw InvalidInputError(fmt::format("{} '{}' already exists", RefKind(existing->second.is_tag), name));
+      throw InvalidInputError(
+          fmt::format("{} '{}' already exists", RefKind(existing->second.is_tag), name));
     }
     if (existing->second.is_tag != alter.ref_is_tag) {
       throw InvalidInputError(fmt::format("'{}' is a {}, not a {}", name,
@@ -64,7 +65,8 @@ void DropRef(const sql::AlterTableStatement& alter, iceberg::TableMetadata& m) {
                                         existing->second.is_tag ? "tag" : "branch",
                                         alter.ref_is_tag ? "tag" : "branch"));
   }
-  if (name == "main") throw InvalidInputError("cannot drop branch 'main': it is the table's current state");
+  if (name == "main")
+    throw InvalidInputError("cannot drop branch 'main': it is the table's current state");
   m.refs.erase(existing);
 }
 
@@ -72,7 +74,8 @@ void ChangeProperties(const sql::AlterTableStatement& alter, iceberg::TableMetad
   bool changed = false;
   for (const auto& [key, value] : alter.properties) {
     if (key.starts_with("sluice.")) {
-      throw InvalidInputError(fmt::format("table property '{}' is Sluice's own and cannot be changed", key));
+      throw InvalidInputError(
+          fmt::format("table property '{}' is Sluice's own and cannot be changed", key));
     }
     if (alter.action == sql::AlterAction::kSetProperties) {
       changed |= m.properties[key] != value;
@@ -111,9 +114,12 @@ StatementResult RunAlterIceberg(SqlBinder& binder, const sql::AlterTableStatemen
   try {
     table->CommitMetadata([&](iceberg::TableMetadata& m) {
       switch (alter.action) {
-        case sql::AlterAction::kCreateRef: return CreateRef(alter, version, m);
-        case sql::AlterAction::kDropRef: return DropRef(alter, m);
-        default: return ChangeProperties(alter, m);
+        case sql::AlterAction::kCreateRef:
+          return CreateRef(alter, version, m);
+        case sql::AlterAction::kDropRef:
+          return DropRef(alter, m);
+        default:
+          return ChangeProperties(alter, m);
       }
     });
   } catch (const NothingToChange&) {

@@ -42,8 +42,8 @@ StatementResult RunCall(Session& session, SqlBinder& binder, const sql::CallStat
       }
     } else {
       if (next_positional >= procedure->parameters.size()) {
-        binder.ThrowBind(arg, fmt::format("{} takes at most {} arguments", name,
-                                          procedure->parameters.size()));
+        binder.ThrowBind(
+            arg, fmt::format("{} takes at most {} arguments", name, procedure->parameters.size()));
       }
       parameter = procedure->parameters[next_positional++].name;
     }
@@ -54,14 +54,15 @@ StatementResult RunCall(Session& session, SqlBinder& binder, const sql::CallStat
   }
   for (const auto& p : procedure->parameters) {
     if (p.required && values.count(p.name) == 0) {
-      binder.ThrowBind(call, fmt::format("{}: missing argument {} ({})", name, p.name, p.description));
+      binder.ThrowBind(call,
+                       fmt::format("{}: missing argument {} ({})", name, p.name, p.description));
     }
   }
   try {
     return procedure->run(session, ProcedureArgs(name, std::move(values)));
   } catch (const InvalidInputError& e) {
-    throw UserError("Catalog",
-                    sql::FormatErrorWithCaret(binder.script(), call.line, call.column, e.message()));
+    throw UserError(
+        "Catalog", sql::FormatErrorWithCaret(binder.script(), call.line, call.column, e.message()));
   }
 }
 

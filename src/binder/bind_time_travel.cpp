@@ -28,8 +28,10 @@ std::string MetadataFunction(const std::string& kind) {
 // The time a FOR TIMESTAMP AS OF value names, in UTC milliseconds.
 int64_t TimeOf(const Value& v) {
   switch (v.type().id()) {
-    case TypeId::kTimestamp: return v.GetInt() / 1000;
-    case TypeId::kDate: return v.GetInt() * 86400000;
+    case TypeId::kTimestamp:
+      return v.GetInt() / 1000;
+    case TypeId::kDate:
+      return v.GetInt() * 86400000;
     case TypeId::kVarchar: {
       const std::optional<int64_t> micros = ParseTimestamp(v.GetString());
       if (!micros) throw InvalidInputError(fmt::format("'{}' is not a timestamp", v.GetString()));
@@ -56,8 +58,9 @@ LogicalPlanPtr SqlBinder::BindTimeTravel(const sql::TableRef& ref, const std::st
     } else if (v.type().id() == TypeId::kVarchar) {
       choice.ref = v.GetString();
     } else {
-      throw InvalidInputError(fmt::format(
-          "VERSION AS OF takes a snapshot id or a branch or tag name, not {}", v.type().ToString()));
+      throw InvalidInputError(
+          fmt::format("VERSION AS OF takes a snapshot id or a branch or tag name, not {}",
+                      v.type().ToString()));
     }
     LogicalPlanPtr plan = catalog_.FindRelationAt(qualified, choice);
     if (plan == nullptr) {
@@ -108,11 +111,13 @@ LogicalPlanPtr SqlBinder::BindMetadataTable(const sql::TableRef& ref,
   if (!location) return nullptr;
   const TableFunction function = At(ref, [&] { return TableFunctions().Get(function_name); });
   const Settings settings = catalog_.settings();
-  TableFunctionCall call{function_name, {},
-                         OptionValues(&function.named, "function " + function_name,
-                                      "Invalid named parameter"),
-                         TableFunctionContext{&settings}};
-  call.positional = At(ref, [&] { return function.ConvertPositional({Value::Varchar(*location)}); });
+  TableFunctionCall call{
+      function_name,
+      {},
+      OptionValues(&function.named, "function " + function_name, "Invalid named parameter"),
+      TableFunctionContext{&settings}};
+  call.positional =
+      At(ref, [&] { return function.ConvertPositional({Value::Varchar(*location)}); });
   try {
     return MakeScan(function.bind(call).source);
   } catch (const InvalidInputError& e) {

@@ -68,7 +68,8 @@ std::string OlderThan(const std::string& text) {
   const int64_t unit_ms = unit == "d" ? 86400000 : unit == "h" ? 3600000 : unit == "m" ? 60000 : 0;
   if (unit_ms == 0) {
     throw UsageError(fmt::format(
-        "--older-than needs a time ('2024-01-02 03:04:05') or an age (7d, 12h, 30m), got '{}'", text));
+        "--older-than needs a time ('2024-01-02 03:04:05') or an age (7d, 12h, 30m), got '{}'",
+        text));
   }
   return Value::Timestamp((NowMs() - n * unit_ms) * 1000).ToString();
 }
@@ -95,7 +96,8 @@ MaintainOptions ParseOptions(const std::vector<std::string>& args) {
       throw UsageError(fmt::format("unknown option '{}' (see sluice maintain --help)", a));
     }
   }
-  if (o.db_dir.empty()) throw UsageError("sluice maintain needs --db DIR (see sluice maintain --help)");
+  if (o.db_dir.empty())
+    throw UsageError("sluice maintain needs --db DIR (see sluice maintain --help)");
   return o;
 }
 
@@ -120,7 +122,8 @@ int64_t Rows(const StatementResult& r) {
 }
 
 int64_t SnapshotCount(Session& session, const std::string& table) {
-  const auto r = RunSqlScript(session, "SELECT count(*) FROM iceberg_snapshots(" + Quote(table) + ")");
+  const auto r =
+      RunSqlScript(session, "SELECT count(*) FROM iceberg_snapshots(" + Quote(table) + ")");
   return Row(r.back()).at(0).GetInt();
 }
 
@@ -141,7 +144,8 @@ int MaintainCommand(const std::vector<std::string>& args) {
     }
   }
   for (const auto& t : tables) {
-    if (!session.IsTable(t)) throw InvalidInputError(fmt::format("the warehouse has no table {}", t));
+    if (!session.IsTable(t))
+      throw InvalidInputError(fmt::format("the warehouse has no table {}", t));
   }
   std::string compact_args, expire_args, orphan_args;
   if (o.target_file_size) compact_args += ", target_file_size => " + Quote(*o.target_file_size);
@@ -159,16 +163,16 @@ int MaintainCommand(const std::vector<std::string>& args) {
   for (const auto& t : tables) {
     const std::string table = Quote(t);
     try {
-      const auto compacted =
-          Row(RunSqlScript(session, "CALL rewrite_data_files(" + table + compact_args + ")").back());
+      const auto compacted = Row(
+          RunSqlScript(session, "CALL rewrite_data_files(" + table + compact_args + ")").back());
       bar.TaskFinished(1);
       const int64_t snapshots = SnapshotCount(session, t);
       const auto expired =
           Row(RunSqlScript(session, "CALL expire_snapshots(" + table + expire_args + ")").back());
       const int64_t expired_snapshots = snapshots - SnapshotCount(session, t);
       bar.TaskFinished(1);
-      const int64_t orphans =
-          Rows(RunSqlScript(session, "CALL remove_orphan_files(" + table + orphan_args + ")").back());
+      const int64_t orphans = Rows(
+          RunSqlScript(session, "CALL remove_orphan_files(" + table + orphan_args + ")").back());
       bar.TaskFinished(1);
       lines.push_back(fmt::format(
           "{}: compacted {} data files into {}; expired {} snapshots (removed {} data files, {} "

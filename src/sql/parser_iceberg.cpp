@@ -42,7 +42,8 @@ void Parser::ParseAlterRef(AlterTableStatement& statement) {
   if (AcceptKeyword("retain")) {
     const Token& count = Peek();
     int64_t n = 0;
-    auto [end, error] = std::from_chars(count.text.data(), count.text.data() + count.text.size(), n);
+    auto [end, error] =
+        std::from_chars(count.text.data(), count.text.data() + count.text.size(), n);
     if (count.type != TokenType::kInteger || error != std::errc()) FailAt(count);
     Next();
     const Token& unit = Peek();

@@ -74,8 +74,9 @@ TEST_F(IcebergMaintenanceTest, VersionAsOfSnapshotId) {
   // A quoted id that names no branch or tag is the snapshot of that id (Spark's rule).
   EXPECT_EQ(Sql(*session_, "SELECT count(*) FROM t FOR VERSION AS OF '" + ids_[1] + "'"), "1|\n");
   EXPECT_EQ(Sql(*session_, "SELECT count(*) FROM t FOR VERSION AS OF " + ids_[0]), "0|\n");
-  EXPECT_EQ(Sql(*session_, "SELECT sum(a) FROM iceberg_scan('t', snapshot_from_id => " + ids_[2] + ")"),
-            "3|\n");
+  EXPECT_EQ(
+      Sql(*session_, "SELECT sum(a) FROM iceberg_scan('t', snapshot_from_id => " + ids_[2] + ")"),
+      "3|\n");
 }
 
 TEST_F(IcebergMaintenanceTest, RollbackAndSetCurrentSnapshot) {
@@ -83,8 +84,10 @@ TEST_F(IcebergMaintenanceTest, RollbackAndSetCurrentSnapshot) {
             ids_[3] + "|" + ids_[1] + "|\n");
   EXPECT_EQ(Sql(*session_, "SELECT sum(a) FROM t"), "1|\n");
   // Snapshot 3 is no longer an ancestor: rollback refuses it, set_current_snapshot takes it.
-  EXPECT_THROW(RunSqlScript(*session_, "CALL rollback_to_snapshot('t', " + ids_[3] + ")"), UserError);
-  EXPECT_EQ(Sql(*session_, "CALL system.set_current_snapshot(table => 't', snapshot_id => " + ids_[3] + ")"),
+  EXPECT_THROW(RunSqlScript(*session_, "CALL rollback_to_snapshot('t', " + ids_[3] + ")"),
+               UserError);
+  EXPECT_EQ(Sql(*session_,
+                "CALL system.set_current_snapshot(table => 't', snapshot_id => " + ids_[3] + ")"),
             ids_[1] + "|" + ids_[3] + "|\n");
   EXPECT_EQ(Sql(*session_, "SELECT sum(a) FROM t"), "6|\n");
   // Another process sees the same.
@@ -100,9 +103,10 @@ TEST_F(IcebergMaintenanceTest, PreviousVersionsMaxBoundsMetadataFiles) {
                "INSERT INTO t VALUES (4); INSERT INTO t VALUES (5); INSERT INTO t VALUES (6)");
   // The current file and the three the metadata log keeps.
   EXPECT_EQ(MetadataJsonFiles(table_dir()), 4u);
-  RunSqlScript(*session_,
-               "ALTER TABLE t SET TBLPROPERTIES ('write.metadata.delete-after-commit.enabled' = 'false');"
-               "INSERT INTO t VALUES (7); INSERT INTO t VALUES (8)");
+  RunSqlScript(
+      *session_,
+      "ALTER TABLE t SET TBLPROPERTIES ('write.metadata.delete-after-commit.enabled' = 'false');"
+      "INSERT INTO t VALUES (7); INSERT INTO t VALUES (8)");
   EXPECT_EQ(MetadataJsonFiles(table_dir()), 7u);
   // The ones the log dropped are orphans.
   const std::string orphans =
@@ -156,7 +160,8 @@ TEST_F(IcebergMaintenanceTest, CompactionRebasesOverAnAppend) {
   EXPECT_EQ(Sql(*session_, "SELECT count(*), sum(a) FROM t"), "4|16|\n");
   EXPECT_EQ(Sql(*session_, "SELECT count(*) FROM t$files"), "2|\n");
   EXPECT_EQ(Sql(*session_, "SELECT operation FROM t$snapshots WHERE is_current"), "replace|\n");
-  EXPECT_EQ(testing::DataFiles(table_dir()), 2u + 3u);  // the replaced files stay for older snapshots
+  EXPECT_EQ(testing::DataFiles(table_dir()),
+            2u + 3u);  // the replaced files stay for older snapshots
 }
 
 // A compaction whose input another writer changed meanwhile fails and changes nothing: the
@@ -171,20 +176,23 @@ TEST_F(IcebergMaintenanceTest, CompactionThatLosesARaceLeavesTheTableWhole) {
   EXPECT_EQ(Sql(*session_, "SELECT count(*), sum(a) FROM t"), "2|4|\n");
   EXPECT_EQ(Sql(*session_, "SELECT count(*) FROM t$files"), "2|\n");
   // Run again, it compacts.
-  EXPECT_EQ(Sql(*session_, "CALL rewrite_data_files('t', min_input_files => 2)").substr(0, 4), "2|1|");
+  EXPECT_EQ(Sql(*session_, "CALL rewrite_data_files('t', min_input_files => 2)").substr(0, 4),
+            "2|1|");
   EXPECT_EQ(Sql(*session_, "SELECT count(*), sum(a) FROM t"), "2|4|\n");
   EXPECT_EQ(Sql(*session_, "SELECT count(*) FROM t$files"), "1|\n");
 }
 
 TEST_F(IcebergMaintenanceTest, CompactionRespectsTheTargetSize) {
   RunSqlScript(*session_, "INSERT INTO t SELECT range FROM range(0, 200000)");
-  for (int i = 0; i < 6; i++) RunSqlScript(*session_, "INSERT INTO t VALUES (" + std::to_string(i) + ")");
+  for (int i = 0; i < 6; i++)
+    RunSqlScript(*session_, "INSERT INTO t VALUES (" + std::to_string(i) + ")");
   const std::string before = Sql(*session_, "SELECT count(*), sum(a) FROM t");
   // Target 64 KiB: the big file is split, the small ones merged.
-  const std::string result =
-      Sql(*session_, "CALL rewrite_data_files('t', target_file_size => 65536, min_input_files => 2)");
+  const std::string result = Sql(
+      *session_, "CALL rewrite_data_files('t', target_file_size => 65536, min_input_files => 2)");
   EXPECT_EQ(Sql(*session_, "SELECT count(*), sum(a) FROM t"), before);
-  const std::string files = Sql(*session_, "SELECT count(*) FROM t$files WHERE file_size_in_bytes > 2 * 65536");
+  const std::string files =
+      Sql(*session_, "SELECT count(*) FROM t$files WHERE file_size_in_bytes > 2 * 65536");
   EXPECT_EQ(files, "0|\n") << result;
 }
 

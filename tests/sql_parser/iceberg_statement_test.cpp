@@ -20,7 +20,8 @@ TEST(IcebergStatementTest, TimeTravel) {
             "SELECT * FROM t FOR TIMESTAMP AS OF CAST('2024-01-01' AS TIMESTAMP) AS y");
   EXPECT_EQ(StatementText("select * from iceberg_scan('p') for version as of 7"),
             "SELECT * FROM iceberg_scan('p') FOR VERSION AS OF 7");
-  EXPECT_TRUE(RoundTrips("select a from t for timestamp as of now() - interval 1 day join u on true"));
+  EXPECT_TRUE(
+      RoundTrips("select a from t for timestamp as of now() - interval 1 day join u on true"));
   // An alias named like the keywords still works without AS OF after it.
   EXPECT_EQ(StatementText("select version.a from t version"), "SELECT version.a FROM t AS version");
   EXPECT_NE(ParseErrorText("select * from t for update").find("expected VERSION AS OF"),
@@ -32,8 +33,9 @@ TEST(IcebergStatementTest, TimeTravel) {
 
 TEST(IcebergStatementTest, AlterRefsAndProperties) {
   EXPECT_EQ(StatementText("alter table t create tag v1"), "ALTER TABLE t CREATE TAG v1");
-  EXPECT_EQ(StatementText("alter table t create or replace branch b as of version 12 retain 7 days"),
-            "ALTER TABLE t CREATE OR REPLACE BRANCH b AS OF VERSION 12 RETAIN 10080 MINUTES");
+  EXPECT_EQ(
+      StatementText("alter table t create or replace branch b as of version 12 retain 7 days"),
+      "ALTER TABLE t CREATE OR REPLACE BRANCH b AS OF VERSION 12 RETAIN 10080 MINUTES");
   EXPECT_EQ(StatementText("alter table t create tag if not exists v1 retain 2 hours"),
             "ALTER TABLE t CREATE TAG IF NOT EXISTS v1 RETAIN 120 MINUTES");
   EXPECT_EQ(StatementText("alter table t replace tag v1 as of version 3"),
@@ -54,10 +56,12 @@ TEST(IcebergStatementTest, AlterRefsAndProperties) {
 }
 
 TEST(IcebergStatementTest, Call) {
-  const auto statement = ParseStatement("call catalog.system.expire_snapshots('t', retain_last => 2)");
+  const auto statement =
+      ParseStatement("call catalog.system.expire_snapshots('t', retain_last => 2)");
   ASSERT_EQ(statement->kind, StatementKind::kCall);
   const auto& call = statement->As<CallStatement>();
-  EXPECT_EQ(call.procedure.parts, (std::vector<std::string>{"catalog", "system", "expire_snapshots"}));
+  EXPECT_EQ(call.procedure.parts,
+            (std::vector<std::string>{"catalog", "system", "expire_snapshots"}));
   EXPECT_EQ(call.arg_names, (std::vector<std::string>{"", "retain_last"}));
   EXPECT_EQ(statement->ToString(), "CALL catalog.system.expire_snapshots('t', retain_last => 2)");
   EXPECT_EQ(StatementText("call rollback_to_snapshot(table => 't', snapshot_id => 1)"),
