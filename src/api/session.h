@@ -146,6 +146,9 @@ class Session : public CatalogReader {
   bool HasTable(const std::string& name) const;
   // CatalogReader: the plan of Table(name), or null when HasTable(name) is false.
   LogicalPlanPtr FindRelation(const std::string& name) override;
+  // CatalogReader, for the Iceberg tables of the warehouse (session_iceberg.cpp).
+  LogicalPlanPtr FindRelationAt(const std::string& name, const SnapshotChoice& at) override;
+  std::optional<std::string> IcebergMetadataLocation(const std::string& name) const override;
   // A stored table (not a view): the target of INSERT, UPDATE, DELETE, MERGE.
   bool IsTable(const std::string& name) const;
   DataFrame Table(const std::string& name);

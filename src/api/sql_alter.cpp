@@ -71,6 +71,10 @@ class TableAlteration {
       case sql::AlterAction::kDropDefault: return ChangeDefault();
       case sql::AlterAction::kSetNotNull:
       case sql::AlterAction::kDropNotNull: return ChangeNotNull();
+      case sql::AlterAction::kCreateRef:
+      case sql::AlterAction::kDropRef:
+      case sql::AlterAction::kSetProperties:
+      case sql::AlterAction::kUnsetProperties: return RunAlterIceberg(binder_, alter_, *store_);
     }
     return Done();
   }

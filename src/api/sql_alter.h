@@ -17,4 +17,12 @@ class SqlBinder;
 StatementResult RunAlterTable(Session& session, SqlBinder& binder,
                               const sql::AlterTableStatement& alter);
 
+// ALTER TABLE ... CREATE/REPLACE/DROP TAG|BRANCH, SET/UNSET TBLPROPERTIES on the Iceberg
+// table `store` (sql_alter_iceberg.cpp): a commit of the table's metadata alone. A tag or
+// branch keeps its snapshot (and files) until dropped; properties named "sluice.*" are
+// refused (they hold what Sluice needs to read the table).
+class TableStore;
+StatementResult RunAlterIceberg(SqlBinder& binder, const sql::AlterTableStatement& alter,
+                                TableStore& store);
+
 }  // namespace sluice

@@ -15,6 +15,7 @@
 #include "binder/sql_binder.h"
 #include "api/sql_dml.h"
 #include "api/sql_alter.h"
+#include "api/sql_call.h"
 #include "api/sql_inspect.h"
 #include "api/table_constraints.h"
 #include "common/strings.h"
@@ -104,6 +105,7 @@ class StatementRunner {
       case StatementKind::kAlterTable:
         return RunAlterTable(session_, binder_, s.As<sql::AlterTableStatement>());
       case StatementKind::kCopy: return Copy(s.As<sql::CopyStatement>());
+      case StatementKind::kCall: return RunCall(session_, binder_, s.As<sql::CallStatement>());
       case StatementKind::kCache: return Cache(s.As<sql::CacheStatement>());
       case StatementKind::kUncache: {
         const auto& u = s.As<sql::UncacheStatement>();

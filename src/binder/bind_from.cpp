@@ -143,7 +143,10 @@ BoundRelation SqlBinder::BindTableRef(const TableRef& ref, const BindScope* oute
                                      "has schemata, tables, columns and views)",
                                      name));
         }
-      } else if ((plan = catalog_.FindRelation(qualified)) == nullptr) {
+      } else if (ref.time_travel != sql::TimeTravelKind::kNone) {
+        plan = BindTimeTravel(ref, qualified);
+      } else if ((plan = catalog_.FindRelation(qualified)) == nullptr &&
+                 (plan = BindMetadataTable(ref, qualified)) == nullptr) {
         std::vector<std::string> names = catalog_.TableNames();
         for (const auto& [n, p] : ctes_) names.push_back(n);
         ThrowBind(ref, fmt::format("Table with name {} does not exist!{}", name,
@@ -192,6 +195,14 @@ BoundRelation SqlBinder::BindTableFunction(const TableRef& ref) {
       At(arg, [&] { call.named.Set(ref.arg_names[i], v); });
     } else {
       positional.push_back(EvaluateConstantExpr(arg));
+    }
+  }
+  if (ref.time_travel != sql::TimeTravelKind::kNone) BindTableFunctionTimeTravel(ref, call);
+  // The Iceberg functions take a warehouse table's name for its metadata file.
+  if (name.starts_with("iceberg_") && !positional.empty() && !positional[0].is_null() &&
+      positional[0].type().id() == TypeId::kVarchar) {
+    if (auto location = catalog_.IcebergMetadataLocation(positional[0].GetString())) {
+      positional[0] = Value::Varchar(*location);
     }
   }
   call.positional = At(ref, [&] { return function.ConvertPositional(positional); });

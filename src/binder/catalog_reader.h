@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,16 @@ struct RelationInfo {
   bool view = false;       // a view (its SQL in `sql`), else a table
   bool temporary = false;  // a temporary view or a cached relation of this session
   std::string sql;         // a view's defining query, when known
+};
+
+// Which snapshot of an Iceberg table a query reads (FOR VERSION / TIMESTAMP AS OF): exactly
+// one member is set.
+struct SnapshotChoice {
+  std::optional<int64_t> snapshot_id;
+  // A branch or tag; when the table has none of that name and `ref` is all digits, the
+  // snapshot of that id (Spark's VERSION AS OF '123').
+  std::optional<std::string> ref;
+  std::optional<int64_t> as_of_ms;  // the snapshot current at this time (UTC milliseconds)
 };
 
 // What the SQL binder may read of the catalog: named relations as bound plans. The binder
@@ -42,6 +54,16 @@ class CatalogReader {
   // The settings the statement is bound under (current_setting(), duckdb_settings(), the
   // table functions' context).
   virtual Settings settings() const { return Settings(); }
+  // The plan of stored table `name` as of snapshot `at`, or null when there is no table of
+  // that name. Throws InvalidInputError when the table is not an Iceberg table (of a --db
+  // warehouse) or has no such snapshot.
+  virtual LogicalPlanPtr FindRelationAt(const std::string& name, const SnapshotChoice& at);
+  // The current metadata file of the Iceberg table `name` (a table of a --db warehouse), or
+  // nullopt when there is none (iceberg_snapshots('t'), t$snapshots).
+  virtual std::optional<std::string> IcebergMetadataLocation(const std::string& name) const {
+    (void)name;
+    return std::nullopt;
+  }
 };
 
 }  // namespace sluice

@@ -116,6 +116,12 @@ LogicalPlanPtr Views(CatalogReader& catalog) {
 
 }  // namespace
 
+LogicalPlanPtr CatalogReader::FindRelationAt(const std::string& name, const SnapshotChoice&) {
+  if (FindRelation(name) == nullptr) return nullptr;
+  throw InvalidInputError(
+      "time travel (AS OF) reads Iceberg tables only: the tables of a --db warehouse");
+}
+
 std::vector<RelationInfo> CatalogReader::Relations() const {
   std::vector<RelationInfo> out;
   for (const auto& name : TableNames()) {

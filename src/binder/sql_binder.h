@@ -16,6 +16,8 @@
 
 namespace sluice {
 
+struct TableFunctionCall;
+
 // A relation of a FROM clause while it is being bound: its plan and output schema plus the
 // columns hidden from `*` and from unqualified references (the right copy of a USING or
 // NATURAL join column).
@@ -118,6 +120,14 @@ class SqlBinder {
   BoundRelation BindTableRef(const sql::TableRef& ref, const BindScope* outer);
   BoundRelation BindJoin(const sql::TableRef& ref, const BindScope* outer);
   BoundRelation BindTableFunction(const sql::TableRef& ref);
+  // bind_time_travel.cpp: `t FOR VERSION AS OF v` (REQUIRES: ref.time_travel set), and the
+  // metadata tables `t$snapshots`, `t$history`, `t$refs`, `t$files` (null when `qualified`
+  // names none).
+  LogicalPlanPtr BindTimeTravel(const sql::TableRef& ref, const std::string& qualified);
+  LogicalPlanPtr BindMetadataTable(const sql::TableRef& ref, const std::string& qualified);
+  // `f(...) FOR VERSION AS OF v` as f's named snapshot argument (snapshot_from_id, ref,
+  // snapshot_from_timestamp), for the table functions that take them.
+  void BindTableFunctionTimeTravel(const sql::TableRef& ref, TableFunctionCall& call);
 
   // sql_bind_expr.cpp
   ExprPtr ResolveColumn(const sql::ColumnRefExpr& ref, const BindScope& scope);

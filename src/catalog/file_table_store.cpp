@@ -197,7 +197,8 @@ std::string FileTableStore::NewDataFile(PendingWrite* write, int bucket) {
 }
 
 void FileTableStore::Commit(Snapshot next, int64_t base,
-                            const std::vector<Snapshot::DataFile>* appended, PendingWrite* write) {
+                            const std::vector<Snapshot::DataFile>* appended, PendingWrite* write,
+                            const std::vector<std::string>* replaced) {
   std::lock_guard commit_guard(commit_mutex_);
   try {
     CommitLock lock(dir_);
@@ -223,8 +224,24 @@ void FileTableStore::Commit(Snapshot next, int64_t base,
             !(other.constraints == next.constraints)) {
           throw ConflictError(name_, committed, base);
         }
-        // A blind append commutes with the other commit: rebase it.
+        // A blind append commutes with the other commit: rebase it. So does a compaction
+        // whose input files the other commit kept.
         to_commit = other;
+        to_commit.operation = next.operation;
+        if (replaced != nullptr) {
+          const std::set<std::string> gone(replaced->begin(), replaced->end());
+          size_t found = 0;
+          std::vector<Snapshot::DataFile> kept;
+          for (auto& f : to_commit.files) {
+            if (gone.count(f.path)) {
+              found++;
+            } else {
+              kept.push_back(std::move(f));
+            }
+          }
+          if (found != gone.size()) throw ConflictError(name_, committed, base);
+          to_commit.files = std::move(kept);
+        }
         for (const auto& f : *appended) to_commit.files.push_back(f);
       }
       PreparedCommit prepared = WriteCommit(dir_, latest, std::move(to_commit), NowMs());
@@ -361,9 +378,14 @@ void FileTableStore::CollectGarbage(const CommittedTable* known) {
   }
   // Metadata files are written only under the flock this caller holds: any not kept is
   // garbage (an interrupted commit's, or an expired snapshot's).
+  // With write.metadata.delete-after-commit.enabled false, metadata files stay (Iceberg's
+  // rule); remove_orphan_files takes them.
+  const bool keep_metadata_files =
+      current.metadata.property("write.metadata.delete-after-commit.enabled", "true") == "false";
   for (const auto& entry : fs::directory_iterator(fs::path(dir_) / kMetadataDir, ec)) {
     const std::string file = entry.path().filename().string();
     const std::string relative = std::string(kMetadataDir) + "/" + file;
+    if (keep_metadata_files && file.ends_with(".metadata.json")) continue;
     if (file != "version-hint.text" && !keep.count(relative)) fs::remove(entry.path(), ec);
   }
 }
@@ -478,7 +500,38 @@ std::unique_ptr<DataWriter> FileTableStore::BeginRewrite(const TableRewrite& rew
     next.files.push_back(f);
     next.row_count += f.rows;
   }
-  return std::make_unique<Writer>(*this, std::move(next), rewrite.version, /*append=*/false);
+  next.operation = rewrite.operation;
+  auto writer = std::make_unique<Writer>(*this, std::move(next), rewrite.version, /*append=*/false);
+  if (rewrite.target_file_rows > 0) writer->SetTargetFileRows(rewrite.target_file_rows);
+  // A compaction changes no row: it commutes with appends and with changes to other files.
+  if (rewrite.operation == "replace") writer->SetReplaced(rewrite.files);
+  return writer;
+}
+
+TableRewrite FileTableStore::PlanFileRewrite(const std::vector<std::string>& paths) const {
+  Snapshot snapshot;
+  std::shared_ptr<const SnapshotFiles> files;
+  {
+    std::lock_guard lock(mutex_);
+    snapshot = published_;
+    files = current_files_;
+  }
+  const std::set<std::string> wanted(paths.begin(), paths.end());
+  TableRewrite rewrite;
+  rewrite.version = snapshot.version;
+  rewrite.whole = false;
+  std::vector<int> chosen;
+  int64_t rows = 0;
+  for (size_t f = 0; f < snapshot.files.size(); f++) {
+    if (!wanted.count(snapshot.files[f].path)) continue;
+    chosen.push_back(static_cast<int>(f));
+    rewrite.files.push_back(snapshot.files[f].path);
+    rows += snapshot.files[f].rows;
+  }
+  auto source = std::make_shared<TableSource>(name_, snapshot.schema);
+  source->Publish(chosen.empty() || files == nullptr ? nullptr : files->Subset(chosen), rows);
+  rewrite.source = std::move(source);
+  return rewrite;
 }
 
 }  // namespace sluice

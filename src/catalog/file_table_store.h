@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -69,6 +70,22 @@ class FileTableStore : public TableStore {
   // The current metadata file (nullopt before the first commit).
   std::optional<std::string> MetadataLocation() const;
 
+  // The committed state this process knows: the metadata, the current snapshot's files.
+  CommittedTable Committed() const;
+  // Commits a change of the table's metadata alone (its refs, properties, current snapshot,
+  // the snapshots it keeps; file_table_metadata.cpp): `change` edits the latest committed
+  // metadata and may throw (InvalidInputError: nothing is committed); the result becomes the
+  // next metadata file through the same compare-and-swap as a write (retried when a writer
+  // outside the flock won), then files no snapshot kept needs any more are collected.
+  // Returns the state before and after the change. Throws WriteConflictError when the
+  // compare-and-swap keeps failing.
+  std::pair<CommittedTable, CommittedTable> CommitMetadata(
+      const std::function<void(iceberg::TableMetadata&)>& change);
+  // The files the latest committed state needs (ReferencedFiles: metadata, manifests and
+  // data files of every snapshot kept), relative to the directory.
+  std::set<std::string> NeededFiles() const;
+  const std::string& dir() const { return dir_; }
+
   Snapshot Current() const override;
   std::shared_ptr<const DataSource> Source() const override;
   std::unique_ptr<DataWriter> BeginAppend() override;
@@ -78,6 +95,10 @@ class FileTableStore : public TableStore {
   void ChangeSchema(const Schema& schema, const TableConstraints& constraints) override;
   TableRewrite PlanRewrite(const std::vector<ExprPtr>& conjuncts) const override;
   std::unique_ptr<DataWriter> BeginRewrite(const TableRewrite& rewrite) override;
+  // The rewrite of the data files `paths` of the published snapshot (those it lists; others
+  // are ignored): rewrite_data_files' compaction. The caller sets target_file_rows and
+  // operation.
+  TableRewrite PlanFileRewrite(const std::vector<std::string>& paths) const;
   void SetTargetFileRows(int64_t rows) override;
 
   // Rows per Parquet row group (a scan split).
@@ -105,9 +126,11 @@ class FileTableStore : public TableStore {
   // Commits `next` as the successor of snapshot `base` and makes it visible to readers. When
   // another writer committed since `base`, rebases onto its snapshot if `appended` (the
   // files `next` adds) is given, else throws WriteConflictError; on any failure the files
-  // of `write` are removed.
+  // of `write` are removed. With `replaced` too (a compaction: the files its rows came
+  // from), the rebase drops those files from the other snapshot, and conflicts when one of
+  // them is no longer there (another writer rewrote or deleted its rows).
   void Commit(Snapshot next, int64_t base, const std::vector<Snapshot::DataFile>* appended,
-              PendingWrite* write);
+              PendingWrite* write, const std::vector<std::string>* replaced = nullptr);
   // Removes the data files (and pending markers) of `write`.
   static void DiscardWrites(PendingWrite* write);
   void PublishCurrent();

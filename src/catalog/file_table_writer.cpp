@@ -19,7 +19,7 @@ class FileTableStore::Writer::Sink : public DataSink {
   Sink(Writer& writer, int index)
       : writer_(writer),
         index_(index),
-        target_rows_(writer.store_.target_file_rows_),
+        target_rows_(writer.target_file_rows_),
         open_(static_cast<size_t>(
             writer.next_.buckets.bucketed() ? writer.next_.buckets.num_buckets : 1)) {
     options_.row_group_rows = std::min(kRowGroupRows, target_rows_);
@@ -125,7 +125,11 @@ class FileTableStore::Writer::Sink : public DataSink {
 };
 
 FileTableStore::Writer::Writer(FileTableStore& store, Snapshot next, int64_t base, bool append)
-    : store_(store), next_(std::move(next)), base_(base), append_(append) {}
+    : store_(store),
+      next_(std::move(next)),
+      base_(base),
+      append_(append),
+      target_file_rows_(store.target_file_rows_) {}
 
 FileTableStore::Writer::~Writer() {
   std::lock_guard lock(mutex_);
@@ -168,7 +172,8 @@ void FileTableStore::Writer::Commit() {
     next.row_count += f.rows;
     next.files.push_back(f);
   }
-  store_.Commit(std::move(next), base_, append_ ? &added : nullptr, &write_);
+  store_.Commit(std::move(next), base_, append_ || replaced_ ? &added : nullptr, &write_,
+                replaced_ ? &*replaced_ : nullptr);
   committed_ = true;
 }
 

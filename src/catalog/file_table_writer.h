@@ -4,6 +4,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "catalog/file_table_store.h"
@@ -31,6 +33,11 @@ class FileTableStore::Writer : public DataWriter {
   std::unique_ptr<DataSink> OpenSink(int index) override;
   void Commit() override;
   int64_t rows_written() const override { return rows_.load(); }
+  // Rows per data file of sinks opened from now on (instead of the store's setting).
+  void SetTargetFileRows(int64_t rows) { target_file_rows_ = rows; }
+  // Makes the write a compaction of the files `paths` (same rows, new files), which Commit
+  // rebases over other writers' commits that kept those files.
+  void SetReplaced(std::vector<std::string> paths) { replaced_ = std::move(paths); }
 
  private:
   class Sink;
@@ -39,6 +46,8 @@ class FileTableStore::Writer : public DataWriter {
   Snapshot next_;
   const int64_t base_;
   const bool append_;
+  int64_t target_file_rows_;
+  std::optional<std::vector<std::string>> replaced_;
   std::atomic<int64_t> rows_{0};
   std::mutex mutex_;  // guards what follows
   PendingWrite write_;

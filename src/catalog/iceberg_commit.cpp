@@ -399,7 +399,10 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
   snap.sequence_number = sequence;
   snap.timestamp_ms = now_ms;
   snap.schema_id = m.current_schema_id;
-  const char* operation = removed.empty() ? "append" : added.empty() ? "delete" : "overwrite";
+  const std::string operation = !next.operation.empty() ? next.operation
+                                : removed.empty()       ? "append"
+                                : added.empty()         ? "delete"
+                                                        : "overwrite";
   snap.summary = {{"operation", operation},
                   {"added-data-files", std::to_string(added.size())},
                   {"added-records", std::to_string(added_rows)},
@@ -453,6 +456,32 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
   out.table.metadata = std::move(m);
   out.table.snapshot = std::move(next);
   out.table.manifests = std::move(manifests);
+  return out;
+}
+
+PreparedCommit WriteMetadataCommit(const std::string& table_dir, const CommittedTable& base,
+                                   ib::TableMetadata m, int64_t now_ms) {
+  SLUICE_CHECK(base.location.has_value(), "table {} has no metadata to change", table_dir);
+  PreparedCommit out;
+  const ib::Snapshot* before = base.metadata.current_snapshot();
+  auto main = m.refs.find("main");
+  m.current_snapshot_id.reset();
+  if (main != m.refs.end()) m.current_snapshot_id = main->second.snapshot_id;
+  if (m.current_snapshot_id && (before == nullptr || before->snapshot_id != *m.current_snapshot_id)) {
+    m.snapshot_log.push_back({*m.current_snapshot_id, now_ms});
+  }
+  std::erase_if(m.snapshot_log, [&](const ib::SnapshotLogEntry& e) { return m.FindSnapshot(e.snapshot_id) == nullptr; });
+  m.metadata_log.push_back({*base.location, base.metadata.last_updated_ms});
+  const size_t versions = static_cast<size_t>(std::max<int64_t>(0, PropertyInt(m, kPreviousVersionsMax, kDefaultPreviousVersions)));
+  if (m.metadata_log.size() > versions) {
+    m.metadata_log.erase(m.metadata_log.begin(), m.metadata_log.end() - static_cast<std::ptrdiff_t>(versions));
+  }
+  m.last_updated_ms = now_ms;
+  const std::string metadata_file = WriteMetadataFile(
+      table_dir, fmt::format("v{}.metadata.json", base.snapshot.version + 1),
+      ib::MetadataToJson(m).dump(2) + "\n", &out.written);
+  SyncDirectory(Absolute(table_dir) + "/metadata");
+  out.table = LoadCommittedTable(table_dir, metadata_file);
   return out;
 }
 

@@ -57,6 +57,15 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
                            Snapshot next, int64_t now_ms,
                            const std::map<std::string, std::string>& properties = {});
 
+// The commit of a change to `base`'s metadata alone (refs, properties, the snapshots kept, the
+// current snapshot: `metadata`, edited from base.metadata), written but not yet made current:
+// metadata/v<base version + 1>.metadata.json. When `main` moved, current-snapshot-id and the
+// snapshot log follow it. Base's file joins the metadata log (trimmed to
+// write.metadata.previous-versions-max). The caller makes it current or removes `written`.
+// REQUIRES: base.location; every ref names a snapshot of `metadata`.
+PreparedCommit WriteMetadataCommit(const std::string& table_dir, const CommittedTable& base,
+                                   iceberg::TableMetadata metadata, int64_t now_ms);
+
 // The files of the table directory that the committed state still needs: its metadata file
 // and the previous ones its metadata log keeps, the manifest lists and manifests of the
 // snapshots it keeps, and their data files (paths relative to `table_dir`). The files of a

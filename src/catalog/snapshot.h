@@ -72,6 +72,9 @@ struct Snapshot {
   int64_t row_count = 0;
   BucketSpec buckets;  // kept by every write to the table
   TableConstraints constraints;  // kept by every write but a replace, which sets them
+  // The Iceberg operation of the commit that makes this snapshot ("replace": a compaction,
+  // same rows in other files); empty: judged from the files added and removed.
+  std::string operation;
 };
 
 // The part of a table that an UPDATE, DELETE or MERGE rewrites (copy-on-write per data file):
@@ -86,6 +89,10 @@ struct TableRewrite {
   // The rows of the files kept (null when none is, or `whole`): what a key check compares
   // the rows written with.
   std::shared_ptr<const DataSource> kept;
+  // Compaction (rewrite_data_files): rows per new data file (0: the store's setting), and
+  // the commit's operation (Snapshot::operation).
+  int64_t target_file_rows = 0;
+  std::string operation;
 };
 
 // The snapshot as JSON text (the `_snapshots/v<N>.json` format of warehouses before Iceberg,

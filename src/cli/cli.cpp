@@ -23,6 +23,7 @@ Commands:
   demo          generate raw data and run the end-to-end example job
   gen           generate a benchmark data set (gen tpch --sf 1 --out DIR)
   sqllogictest  run sqllogictest (.test) files and report failures
+  maintain      compact, expire snapshots and remove orphan files of a --db warehouse
 dbt projects (--project DIR --db DIR):
   run           build the models
   test          run the data tests
@@ -85,6 +86,7 @@ int RunCli(int argc, char** argv) {
     if (command == "demo") return DemoCommand(args);
     if (command == "gen") return GenCommand(args);
     if (command == "sqllogictest") return SqllogictestCommand(args);
+    if (command == "maintain") return MaintainCommand(args);
     if (command == "run" || command == "test" || command == "build" || command == "seed" ||
         command == "compile" || command == "ls" || command == "list" || command == "snapshot" ||
         command == "docs" || command == "debug") {
@@ -96,7 +98,7 @@ int RunCli(int argc, char** argv) {
     }
     fmt::print(
         stderr, "sluice: unknown command '{}'{}\n\n{}", command,
-        DidYouMean(command, {"sql", "shell", "demo", "gen", "sqllogictest", "run", "test", "build",
+        DidYouMean(command, {"sql", "shell", "demo", "gen", "sqllogictest", "maintain", "run", "test", "build",
                              "seed", "snapshot", "compile", "ls", "docs", "debug", "version", "help"}),
         kUsage);
     return 2;

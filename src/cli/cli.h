@@ -26,6 +26,8 @@ int ShellCommand(const std::vector<std::string>& args);
 int DemoCommand(const std::vector<std::string>& args);
 // Generates benchmark data sets: `sluice gen tpch` (src/cli/gen_command.cpp).
 int GenCommand(const std::vector<std::string>& args);
+// Iceberg table maintenance of a warehouse: `sluice maintain` (maintain_command.cpp).
+int MaintainCommand(const std::vector<std::string>& args);
 // Runs sqllogictest files (src/cli/sqllogictest_command.cpp).
 int SqllogictestCommand(const std::vector<std::string>& args);
 // Runs a dbt project: `command` is run, test, build, seed, compile or ls (dbt_command.cpp).

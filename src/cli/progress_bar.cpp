@@ -9,8 +9,10 @@
 
 namespace sluice {
 
-ProgressBar::ProgressBar(bool enabled)
-    : enabled_(enabled && isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()) {
+ProgressBar::ProgressBar(bool enabled, std::string what)
+    : enabled_(enabled && isatty(STDERR_FILENO) != 0),
+      what_(std::move(what)),
+      start_(std::chrono::steady_clock::now()) {
   if (enabled_) thread_ = std::thread([this] { Loop(); });
 }
 
@@ -34,8 +36,13 @@ void ProgressBar::Loop() {
     const int done = std::min(done_.load(), tasks);
     const int width = 30;
     const int filled = tasks > 0 ? done * width / tasks : 0;
-    fmt::print(stderr, "\r[{}{}] stage {}: {}/{} tasks", std::string(filled, '#'),
-               std::string(width - filled, '.'), stage_.load(), done, tasks);
+    if (what_.empty()) {
+      fmt::print(stderr, "\r[{}{}] stage {}: {}/{} tasks", std::string(filled, '#'),
+                 std::string(width - filled, '.'), stage_.load(), done, tasks);
+    } else {
+      fmt::print(stderr, "\r[{}{}] {}: {}/{} steps", std::string(filled, '#'),
+                 std::string(width - filled, '.'), what_, done, tasks);
+    }
     std::fflush(stderr);
     drawn_ = true;
   }

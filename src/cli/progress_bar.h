@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "exec/exec_context.h"
@@ -15,7 +16,8 @@ namespace sluice {
 // terminal (so pipes and logs stay clean) or when disabled.
 class ProgressBar : public ProgressListener {
  public:
-  explicit ProgressBar(bool enabled);
+  // `what`: the work counted, drawn as "<what>: 4/9 steps" (default: a query's stages).
+  explicit ProgressBar(bool enabled, std::string what = "");
   ~ProgressBar() override;
 
   void StageStarted(int stage, int tasks) override;
@@ -27,6 +29,7 @@ class ProgressBar : public ProgressListener {
   void Loop();
 
   bool enabled_;
+  const std::string what_;
   std::chrono::steady_clock::time_point start_;
   std::atomic<int> stage_{0};
   std::atomic<int> tasks_{0};

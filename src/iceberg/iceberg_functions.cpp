@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <functional>
+#include <set>
+
 #include "common/error.h"
 #include "iceberg/iceberg_source.h"
 #include "io/memory_table.h"
@@ -58,6 +61,64 @@ TableFunctionOutput Snapshots(const TableFunctionCall& call) {
                     Value::Varchar(s.manifest_list), Value::Varchar(s.summary.count("operation") ? s.summary.at("operation") : ""),
                     s.parent_snapshot_id ? Value::BigInt(*s.parent_snapshot_id) : Value::Null(TypeId::kBigInt),
                     Value::Boolean(current != nullptr && current->snapshot_id == s.snapshot_id)});
+  }
+  return {Table(schema, rows), ""};
+}
+
+Value OptionalInt(const std::optional<int64_t>& v) { return v ? Value::BigInt(*v) : Value::Null(TypeId::kBigInt); }
+
+// Spark's `t.history`: when each snapshot became current (the snapshot log).
+TableFunctionOutput History(const TableFunctionCall& call) {
+  const TableMetadata m = LoadTableMetadata(FindMetadataFile(call.positional[0].GetString()));
+  Schema schema({F("made_current_at", TypeId::kTimestamp), F("snapshot_id", TypeId::kBigInt),
+                 F("parent_id", TypeId::kBigInt), F("is_current_ancestor", TypeId::kBoolean)});
+  std::set<int64_t> ancestors;
+  for (const Snapshot* s = m.current_snapshot(); s != nullptr && ancestors.insert(s->snapshot_id).second;
+       s = s->parent_snapshot_id ? m.FindSnapshot(*s->parent_snapshot_id) : nullptr) {
+  }
+  std::vector<std::vector<Value>> rows;
+  for (const auto& e : m.snapshot_log) {
+    const Snapshot* s = m.FindSnapshot(e.snapshot_id);
+    rows.push_back({Value::Timestamp(e.timestamp_ms * 1000), Value::BigInt(e.snapshot_id),
+                    OptionalInt(s != nullptr ? s->parent_snapshot_id : std::nullopt),
+                    Value::Boolean(ancestors.count(e.snapshot_id) > 0)});
+  }
+  return {Table(schema, rows), ""};
+}
+
+// Spark's `t.refs`: the branches and tags.
+TableFunctionOutput Refs(const TableFunctionCall& call) {
+  const TableMetadata m = LoadTableMetadata(FindMetadataFile(call.positional[0].GetString()));
+  Schema schema({F("name", TypeId::kVarchar), F("type", TypeId::kVarchar), F("snapshot_id", TypeId::kBigInt),
+                 F("max_reference_age_in_ms", TypeId::kBigInt), F("min_snapshots_to_keep", TypeId::kInteger),
+                 F("max_snapshot_age_in_ms", TypeId::kBigInt)});
+  std::vector<std::vector<Value>> rows;
+  for (const auto& [name, ref] : m.refs) {
+    rows.push_back({Value::Varchar(name), Value::Varchar(ref.is_tag ? "TAG" : "BRANCH"), Value::BigInt(ref.snapshot_id),
+                    OptionalInt(ref.max_ref_age_ms),
+                    ref.min_snapshots_to_keep ? Value::Integer(*ref.min_snapshots_to_keep) : Value::Null(TypeId::kInteger),
+                    OptionalInt(ref.max_snapshot_age_ms)});
+  }
+  return {Table(schema, rows), ""};
+}
+
+// Spark's `t.files`: the live data and delete files of the current (or chosen) snapshot.
+TableFunctionOutput Files(const TableFunctionCall& call) {
+  const TableMetadata m = LoadTableMetadata(FindMetadataFile(call.positional[0].GetString()));
+  Schema schema({F("content", TypeId::kInteger), F("file_path", TypeId::kVarchar), F("file_format", TypeId::kVarchar),
+                 F("record_count", TypeId::kBigInt),
+                 F("file_size_in_bytes", TypeId::kBigInt)});
+  std::vector<std::vector<Value>> rows;
+  if (const Snapshot* snapshot = SelectSnapshot(m, SelectorOf(call))) {
+    const SnapshotFiles files = ReadSnapshotFiles(m, *snapshot);
+    for (const auto* list : {&files.data, &files.deletes}) {
+      for (const auto& e : *list) {
+        const DataFile& f = e.data_file;
+        rows.push_back({Value::Integer(static_cast<int32_t>(f.content)), Value::Varchar(f.file_path),
+                        Value::Varchar(f.file_format), Value::BigInt(f.record_count),
+                        Value::BigInt(f.file_size_in_bytes)});
+      }
+    }
   }
   return {Table(schema, rows), ""};
 }
@@ -136,6 +197,23 @@ void RegisterIcebergTableFunctions(TableFunctionRegistry& registry) {
   metadata.named = SnapshotOptions();
   metadata.bind = Metadata;
   registry.Register(std::move(metadata));
+
+  const std::pair<const char*, const char*> kListings[] = {
+      {"iceberg_history", "when each snapshot of an Iceberg table became current (t$history)"},
+      {"iceberg_refs", "the branches and tags of an Iceberg table (t$refs)"},
+      {"iceberg_files", "the live data and delete files of an Iceberg table's snapshot (t$files)"},
+  };
+  const std::function<TableFunctionOutput(const TableFunctionCall&)> kBinds[] = {History, Refs, Files};
+  for (size_t i = 0; i < std::size(kListings); i++) {
+    TableFunction listing;
+    listing.name = kListings[i].first;
+    listing.description = kListings[i].second;
+    listing.positional = {kPath};
+    listing.required_positional = 1;
+    if (std::string(listing.name) == "iceberg_files") listing.named = SnapshotOptions();
+    listing.bind = kBinds[i];
+    registry.Register(std::move(listing));
+  }
 }
 
 }  // namespace sluice::iceberg

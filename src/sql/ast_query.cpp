@@ -71,10 +71,19 @@ std::string QualifiedName::ToString() const {
   return out;
 }
 
+std::string TableRef::TimeTravelSuffix() const {
+  switch (time_travel) {
+    case TimeTravelKind::kNone: return "";
+    case TimeTravelKind::kVersion: return " FOR VERSION AS OF " + time_travel_at->ToString();
+    case TimeTravelKind::kTimestamp: return " FOR TIMESTAMP AS OF " + time_travel_at->ToString();
+  }
+  return "";
+}
+
 std::string TableRef::ToString() const {
   switch (kind) {
     case TableRefKind::kBaseTable:
-      return name.ToString() + AliasSuffix(alias, column_aliases);
+      return name.ToString() + TimeTravelSuffix() + AliasSuffix(alias, column_aliases);
     case TableRefKind::kSubquery:
       return "(" + query->ToString() + ")" + AliasSuffix(alias, column_aliases);
     case TableRefKind::kFilePath:
@@ -88,7 +97,7 @@ std::string TableRef::ToString() const {
         }
         out += args[i]->ToString();
       }
-      return out + ")" + AliasSuffix(alias, column_aliases);
+      return out + ")" + TimeTravelSuffix() + AliasSuffix(alias, column_aliases);
     }
     case TableRefKind::kJoin:
       break;

@@ -22,11 +22,17 @@ enum class TableRefKind : uint8_t {
   kJoin,
 };
 
+// FOR VERSION AS OF / FOR TIMESTAMP AS OF after a table name: which snapshot of an Iceberg
+// table a query reads (kNone: the current one).
+enum class TimeTravelKind : uint8_t { kNone, kVersion, kTimestamp };
+
 // A FROM-clause item. One struct with a kind (rather than a hierarchy) because table refs are
 // few and the binder walks them in one place; fields not used by a kind stay empty.
 struct TableRef : AstNode {
   explicit TableRef(TableRefKind k) : kind(k) {}
   std::string ToString() const;
+  // " FOR VERSION AS OF v" / " FOR TIMESTAMP AS OF t", or "".
+  std::string TimeTravelSuffix() const;
 
   TableRefKind kind;
   std::string alias;                        // empty when none
@@ -37,6 +43,8 @@ struct TableRef : AstNode {
   std::string path;                    // kFilePath
   std::vector<ExprPtr> args;           // kTableFunction
   std::vector<std::string> arg_names;  // parallel to args; empty string = positional
+  TimeTravelKind time_travel = TimeTravelKind::kNone;  // kBaseTable, kTableFunction
+  ExprPtr time_travel_at;  // the snapshot id, branch or tag name, or time; null for kNone
 
   // kJoin fields.
   enum class JoinType : uint8_t { kInner, kLeft, kRight, kFull, kCross, kSemi, kAnti };

@@ -135,8 +135,42 @@ std::string AlterTableStatement::ToString() const {
     case AlterAction::kDropDefault: return out + " ALTER COLUMN " + target + " DROP DEFAULT";
     case AlterAction::kSetNotNull: return out + " ALTER COLUMN " + target + " SET NOT NULL";
     case AlterAction::kDropNotNull: return out + " ALTER COLUMN " + target + " DROP NOT NULL";
+    case AlterAction::kCreateRef: {
+      out += ref_create ? (ref_replace ? " CREATE OR REPLACE " : " CREATE ") : " REPLACE ";
+      out += ref_is_tag ? "TAG " : "BRANCH ";
+      if (if_column_exists) out += "IF NOT EXISTS ";
+      out += QuoteIdentifier(ref_name);
+      if (expr) out += " AS OF VERSION " + expr->ToString();
+      if (retain_ms >= 0) out += " RETAIN " + std::to_string(retain_ms / 60000) + " MINUTES";
+      return out;
+    }
+    case AlterAction::kDropRef:
+      return out + (ref_is_tag ? " DROP TAG " : " DROP BRANCH ") +
+             (if_column_exists ? "IF EXISTS " : "") + QuoteIdentifier(ref_name);
+    case AlterAction::kSetProperties:
+    case AlterAction::kUnsetProperties: {
+      const bool set = action == AlterAction::kSetProperties;
+      out += set ? " SET TBLPROPERTIES (" : " UNSET TBLPROPERTIES ";
+      if (!set) out += std::string(if_column_exists ? "IF EXISTS " : "") + "(";
+      for (size_t i = 0; i < properties.size(); i++) {
+        if (i > 0) out += ", ";
+        out += QuoteString(properties[i].first);
+        if (set) out += " = " + QuoteString(properties[i].second);
+      }
+      return out + ")";
+    }
   }
   return out;
+}
+
+std::string CallStatement::ToString() const {
+  std::string out = "CALL " + procedure.ToString() + "(";
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (i > 0) out += ", ";
+    if (i < arg_names.size() && !arg_names[i].empty()) out += QuoteIdentifier(arg_names[i]) + " => ";
+    out += args[i]->ToString();
+  }
+  return out + ")";
 }
 
 std::string DeleteStatement::ToString() const {

@@ -30,6 +30,7 @@ enum class StatementKind : uint8_t {
   kUncache,
   kPragma,
   kAlterTable,
+  kCall,
 };
 
 // A top-level statement. As with Expr, `kind` names the concrete struct and As<T>() casts.
@@ -309,6 +310,12 @@ enum class AlterAction : uint8_t {
   kDropDefault,   // ALTER [COLUMN] c DROP DEFAULT
   kSetNotNull,    // ALTER [COLUMN] c SET NOT NULL
   kDropNotNull,   // ALTER [COLUMN] c DROP NOT NULL
+  // Iceberg's (Spark SQL extensions):
+  kCreateRef,        // CREATE [OR REPLACE] TAG|BRANCH [IF NOT EXISTS] r [AS OF VERSION v]
+                     // [RETAIN n DAYS|HOURS|MINUTES]; REPLACE TAG|BRANCH r ...
+  kDropRef,          // DROP TAG|BRANCH [IF EXISTS] r
+  kSetProperties,    // SET TBLPROPERTIES ('k' = 'v', ...)
+  kUnsetProperties,  // UNSET TBLPROPERTIES [IF EXISTS] ('k', ...)
 };
 
 // ALTER TABLE [IF EXISTS] t <action>.
@@ -325,7 +332,26 @@ struct AlterTableStatement : Statement {
   AstNode column_at;        // where column_name is written
   std::string new_name;  // kRenameColumn, kRenameTable
   TypeName type;         // kAlterType
-  ExprPtr expr;          // kAlterType's USING, kSetDefault's value
+  ExprPtr expr;          // kAlterType's USING, kSetDefault's value, kCreateRef's AS OF VERSION
+  // kCreateRef, kDropRef: the tag or branch (if_column_exists holds IF [NOT] EXISTS).
+  std::string ref_name;
+  bool ref_is_tag = true;
+  bool ref_create = true;   // CREATE (else REPLACE)
+  bool ref_replace = false;  // CREATE OR REPLACE, REPLACE
+  int64_t retain_ms = -1;    // RETAIN n DAYS; -1 when absent
+  // kSetProperties (key, value); kUnsetProperties (key, "").
+  std::vector<std::pair<std::string, std::string>> properties;
+};
+
+// CALL [catalog.][system.]procedure(arg, name => arg, ...): a stored procedure (Iceberg's
+// table maintenance), run by the procedure registry.
+struct CallStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kCall;
+  CallStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  QualifiedName procedure;
+  std::vector<ExprPtr> args;
+  std::vector<std::string> arg_names;  // parallel to args; empty string = positional
 };
 
 }  // namespace sluice::sql

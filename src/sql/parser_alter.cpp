@@ -24,7 +24,30 @@ StatementPtr Parser::ParseAlter() {
   ExpectKeyword("table");
   statement->if_exists = ParseIfExists();
   statement->table = ParseQualifiedName();
-  if (AcceptKeyword("add")) {
+  if ((PeekKeyword("create") || PeekKeyword("replace")) &&
+      (PeekRefKeyword(1) || (PeekKeyword("or", 1) && PeekKeyword("replace", 2)))) {
+    statement->action = AlterAction::kCreateRef;
+    statement->ref_create = Next().text == "create";
+    if (AcceptKeyword("or")) {
+      ExpectKeyword("replace");
+      statement->ref_replace = true;
+    }
+    if (!statement->ref_create) statement->ref_replace = true;
+    if (!PeekKeyword("tag") && !PeekKeyword("branch")) FailAt(Peek(), "expected TAG or BRANCH");
+    ParseAlterRef(*statement);
+  } else if (PeekKeyword("drop") && PeekRefKeyword(1)) {
+    Next();
+    statement->action = AlterAction::kDropRef;
+    ParseAlterRef(*statement);
+  } else if (PeekKeyword("set") && PeekKeyword("tblproperties", 1)) {
+    Next();
+    statement->action = AlterAction::kSetProperties;
+    ParseTblProperties(*statement);
+  } else if (PeekKeyword("unset") && PeekKeyword("tblproperties", 1)) {
+    Next();
+    statement->action = AlterAction::kUnsetProperties;
+    ParseTblProperties(*statement);
+  } else if (AcceptKeyword("add")) {
     AcceptKeyword("column");
     statement->action = AlterAction::kAddColumn;
     statement->if_column_exists = ParseIfNotExists();

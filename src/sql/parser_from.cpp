@@ -141,6 +141,7 @@ std::unique_ptr<TableRef> Parser::ParseNamedTable(const Token& at) {
     ref->line = at.line;
     ref->column = at.column;
     ref->name = std::move(name);
+    ParseTimeTravel(*ref);
     ParseTableAlias(*ref);
     return ref;
   }
@@ -163,8 +164,33 @@ std::unique_ptr<TableRef> Parser::ParseNamedTable(const Token& at) {
     } while (AcceptOperator(","));
     ExpectOperator(")");
   }
+  ParseTimeTravel(*ref);  // iceberg_scan('path') FOR VERSION AS OF ...
   ParseTableAlias(*ref);
   return ref;
+}
+
+void Parser::ParseTimeTravel(TableRef& ref) {
+  // FOR VERSION AS OF (SQL:2011's FOR SYSTEM_VERSION / SYSTEM_TIME too) and Spark's
+  // VERSION AS OF / TIMESTAMP AS OF without FOR.
+  const size_t start = pos_;
+  const bool has_for = AcceptKeyword("for");
+  const Token& what = Peek();
+  if (what.type != TokenType::kIdentifier || !PeekKeyword("as", 1) || !PeekKeyword("of", 2)) {
+    if (has_for) FailAt(what, "expected VERSION AS OF or TIMESTAMP AS OF");
+    pos_ = start;
+    return;
+  }
+  if (what.text == "version" || what.text == "system_version") {
+    ref.time_travel = TimeTravelKind::kVersion;
+  } else if (what.text == "timestamp" || what.text == "system_time") {
+    ref.time_travel = TimeTravelKind::kTimestamp;
+  } else {
+    if (has_for) FailAt(what, "expected VERSION AS OF or TIMESTAMP AS OF");
+    pos_ = start;
+    return;
+  }
+  pos_ += 3;
+  ref.time_travel_at = ParseConcat();
 }
 
 ExprPtr Parser::ParseColumnTypesStruct() {

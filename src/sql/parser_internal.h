@@ -146,6 +146,8 @@ class Parser {
   ExprPtr ParseColumnTypesStruct();
   bool ParseJoinType(TableRef::JoinType& type, bool& natural);
   void ParseTableAlias(TableRef& ref, std::initializer_list<std::string_view> stop_words = {});
+  // FOR VERSION AS OF v / FOR TIMESTAMP AS OF t after a table name, when present.
+  void ParseTimeTravel(TableRef& ref);
 
   // --- Statements (parser_statement.cpp, parser_dml.cpp, parser_utility.cpp) ---
   StatementPtr ParseStatement();
@@ -175,6 +177,12 @@ class Parser {
   // ALTER TABLE (parser_alter.cpp).
   StatementPtr ParseAlter();
   void ParseColumnName(AlterTableStatement& statement);
+  // Iceberg's statements (parser_iceberg.cpp): TAG / BRANCH and what follows, TBLPROPERTIES
+  // and its list, CALL.
+  bool PeekRefKeyword(size_t ahead = 0) const;
+  void ParseAlterRef(AlterTableStatement& statement);
+  void ParseTblProperties(AlterTableStatement& statement);
+  StatementPtr ParseCall();
   // CHECK '(' expr ')' after the CHECK keyword.
   ExprPtr ParseCheckBody();
 

@@ -32,6 +32,7 @@ StatementPtr Parser::ParseStatement() {
   if (word == "copy") return ParseCopy();
   if (word == "cache") return ParseCache();
   if (word == "uncache") return ParseUncache();
+  if (word == "call") return ParseCall();
   FailAt(token);
 }
 
