@@ -11,12 +11,13 @@ namespace sluice {
 
 namespace {
 
-// list(x): the state is the group's values in arrival order.
+// list(x): the state is a column of the group's values in arrival order (copied from the
+// input batches, no per-value allocation).
 class ListAggregate : public AggregateFunction {
-  using State = std::unique_ptr<std::vector<Value>>;
+  using State = std::unique_ptr<Column>;
 
  public:
-  explicit ListAggregate(LogicalType input) : result_(LogicalType::List(input)) {}
+  explicit ListAggregate(LogicalType input) : input_(input), result_(LogicalType::List(input)) {}
   LogicalType result_type() const override { return result_; }
   std::vector<LogicalType> state_types() const override { return {result_}; }
   size_t state_size() const override { return sizeof(State); }
@@ -30,8 +31,8 @@ class ListAggregate : public AggregateFunction {
     const Column& in = *args[0];
     for (size_t i = 0; i < n; i++) {
       State& s = StateAt<State>(states, i);
-      if (!s) s = std::make_unique<std::vector<Value>>();
-      s->push_back(in.GetValue(i));
+      if (!s) s = std::make_unique<Column>(input_, 4);
+      s->Append(in, in.is_constant() ? 0 : i, 1);
     }
   }
   void Merge(uint8_t* const*, const std::vector<ColumnPtr>&, size_t) const override {
@@ -40,15 +41,26 @@ class ListAggregate : public AggregateFunction {
   void Serialize(const uint8_t* const*, size_t, const std::vector<Column*>&) const override {
     SLUICE_CHECK(false, "list() is not decomposable; Serialize must not be called");
   }
+  // REQUIRES: rows are finalized in increasing order (elements are appended to the child).
   void Finalize(const uint8_t* const* states, size_t n, Column* out,
                 size_t first_row) const override {
+    Column& elements = out->mutable_child(0);
     for (size_t i = 0; i < n; i++) {
       const State& s = StateAt<State>(states, i);
-      out->SetValue(first_row + i, s ? Value::List(result_, *s) : Value::Null(result_));
+      const size_t row = first_row + i;
+      if (!s) {
+        out->SetValue(row, Value::Null(result_));
+        continue;
+      }
+      const size_t offset = elements.size();
+      elements.Append(*s, 0, s->size());
+      out->list_entries()[row] = ListEntry{offset, s->size()};
+      out->SetValid(row);
     }
   }
 
  private:
+  LogicalType input_;
   LogicalType result_;
 };
 

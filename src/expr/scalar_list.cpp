@@ -3,6 +3,7 @@
 // Kernels work on the child column through selection vectors where they can (extract, sort,
 // distinct copy elements with one Gather); element comparisons go through Values.
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <numeric>
 
@@ -13,6 +14,7 @@
 #include "expr/binder.h"
 #include "expr/kernel_util.h"
 #include "expr/scalar_functions.h"
+#include "types/physical_dispatch.h"
 
 namespace sluice {
 
@@ -189,6 +191,37 @@ std::optional<BoundScalar> ResolveContains(const std::vector<ExprPtr>& args) {
     return std::nullopt;
   }
   const LogicalType list_type = LogicalType::List(element);
+  if (!element.IsNested() && element.id() != TypeId::kNull) {
+    // Scalar elements: compared in place, as CompareValues would (NaN equals NaN, intervals
+    // by their length).
+    ScalarKernel k;
+    VisitPhysicalType(element, [&]<typename T>() {
+      k = [](const std::vector<ColumnPtr>& cols, size_t n) {
+        return ListRowExec(TypeId::kBoolean, cols, n, true, [&](size_t i, Column& out) {
+          const T needle = cols[1]->data<T>()[cols[1]->is_constant() ? 0 : i];
+          const ListEntry e = EntryAt(*cols[0], i);
+          const Column& child = cols[0]->child(0);
+          const T* values = child.data<T>();
+          bool found = false;
+          for (uint64_t j = e.offset; j < e.offset + e.length && !found; j++) {
+            if (!child.IsValid(j)) continue;
+            if constexpr (std::is_same_v<T, double>) {
+              found = values[j] == needle || (std::isnan(values[j]) && std::isnan(needle));
+            } else if constexpr (std::is_same_v<T, StringView>) {
+              found = values[j].Compare(needle) == 0;
+            } else if constexpr (std::is_same_v<T, Interval>) {
+              found = values[j].NormalizedMicros128() == needle.NormalizedMicros128();
+            } else {
+              found = values[j] == needle;
+            }
+          }
+          out.data<uint8_t>()[i] = found ? 1 : 0;
+          return true;
+        });
+      };
+    });
+    return BoundScalar{TypeId::kBoolean, {list_type, element}, std::move(k)};
+  }
   ScalarKernel k = [](const std::vector<ColumnPtr>& cols, size_t n) {
     return ListRowExec(TypeId::kBoolean, cols, n, true, [&](size_t i, Column& out) {
       const Value needle = cols[1]->GetValue(i);
