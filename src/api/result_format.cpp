@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <functional>
 
+#include "io/json_writer.h"
+
 namespace sluice {
 
 namespace {
@@ -184,6 +186,8 @@ std::string FormatJson(const Schema& schema, const std::vector<Batch>& batches) 
         const TypeId id = schema.field(c).type.id();
         if (v.is_null()) {
           out += "null";
+        } else if (schema.field(c).type.IsNested()) {
+          AppendJsonValue(*b.column(c), r, &out);  // arrays and objects
         } else if (id == TypeId::kBoolean ||
                    (schema.field(c).type.IsNumeric() && id != TypeId::kDouble)) {
           out += v.ToString();
@@ -255,3 +259,4 @@ std::string FormatList(const Schema& schema, const std::vector<Batch>& batches,
 }
 
 }  // namespace sluice
+

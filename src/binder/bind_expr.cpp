@@ -107,7 +107,6 @@ const sql::AstNode* SqlBinder::OriginOf(const Expr* e) const {
 }
 
 LogicalType SqlBinder::TranslateType(const sql::TypeName& type) {
-  if (type.array_depth > 0) ThrowNotImplemented(type, "LIST types are not supported yet");
   try {
     return ParseTypeName(type.ToString());
   } catch (const UserError& e) {
@@ -222,6 +221,36 @@ ExprPtr SqlBinder::TranslateExpr(const sql::Expr& e, const BindScope& scope) {
   ThrowNotImplemented(e, "unsupported expression");
 }
 
+namespace {
+
+ExprPtr ResolveStructField(const sql::ColumnRefExpr& ref, const BoundRelation& rel) {
+  // s.a.b or t.s.a: the longest prefix naming a STRUCT column, then struct_extract per part.
+  if (ref.parts.size() < 2) return nullptr;
+  for (size_t take : {size_t{2}, size_t{1}}) {
+    if (take >= ref.parts.size()) continue;
+    const std::string name = ref.parts[take - 1];
+    const std::string qualifier = take == 2 ? ref.parts[0] : "";
+    int found = -1;
+    for (size_t i = 0; i < rel.schema.size(); i++) {
+      const Field& f = rel.schema.field(i);
+      if (!EqualsIgnoreCase(f.name, name) || f.type.id() != TypeId::kStruct) continue;
+      if (qualifier.empty() ? rel.hidden[i] : !EqualsIgnoreCase(f.qualifier, qualifier)) continue;
+      if (found >= 0) return nullptr;
+      found = static_cast<int>(i);
+    }
+    if (found < 0) continue;
+    const Field& f = rel.schema.field(found);
+    ExprPtr e = Col(f.name, f.qualifier);
+    for (size_t p = take; p < ref.parts.size(); p++) {
+      e = Call("struct_extract", {e, Lit(Value::Varchar(ref.parts[p]))});
+    }
+    return Alias(e, ref.parts.back());
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 ExprPtr SqlBinder::ResolveColumn(const sql::ColumnRefExpr& ref, const BindScope& scope) {
   const std::string name = ref.parts.back();
   const std::string qualifier = ref.parts.size() >= 2 ? ref.parts[ref.parts.size() - 2] : "";
@@ -252,6 +281,7 @@ ExprPtr SqlBinder::ResolveColumn(const sql::ColumnRefExpr& ref, const BindScope&
     ThrowBind(ref, fmt::format("Ambiguous reference to column name \"{}\" (use: {})", shown,
                                Join(options, " or ")));
   }
+  if (ExprPtr field = ResolveStructField(ref, rel)) return field;
   if (correlation_ != nullptr && scope.outer != nullptr && scope.outer == correlation_->outer &&
       scope.outer->relation->schema.Find(name, qualifier) != -1) {
     // A correlated reference of the subquery being decorrelated: resolved in the outer scope
@@ -329,6 +359,8 @@ ExprPtr SqlBinder::TranslateFunction(const sql::FunctionExpr& f, const BindScope
   if (name == "coalesce") return Coalesce(std::move(args));
   // GROUPING(...) is resolved against the GROUP BY keys by the SELECT binder.
   if (name == "grouping" || name == "grouping_id") return Call(name, std::move(args));
+  // unnest(list) becomes an Unnest node under the SELECT list (sql_binder.cpp).
+  if (name == "unnest") return Call(name, std::move(args));
   if (!registry.HasScalar(name)) {
     std::vector<std::string> names = registry.ScalarNames();
     for (const char* agg : {"count", "sum", "avg", "min", "max", "stddev", "variance", "bool_and",

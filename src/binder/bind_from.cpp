@@ -181,6 +181,29 @@ BoundRelation SqlBinder::BindTableFunction(const TableRef& ref) {
   // The function and its parameters come from the registry (io/table_function.h): it checks
   // the arguments against them, then the function makes the source.
   const std::string name = ToLower(ref.name.parts.back());
+  if (name == "unnest" && ref.name.parts.size() == 1) {
+    // FROM unnest(list): a column "unnest" with a row per element of a constant list.
+    if (ref.args.size() != 1) ThrowBind(ref, "unnest() takes exactly one argument");
+    const Value list = EvaluateConstantExpr(*ref.args[0]);
+    if (list.type().id() != TypeId::kList && list.type().id() != TypeId::kNull) {
+      ThrowBind(*ref.args[0], fmt::format("UNNEST requires a LIST argument, not {}",
+                                          list.type().ToString()));
+    }
+    const LogicalType element =
+        list.type().id() == TypeId::kList ? list.type().ListChild() : LogicalType(TypeId::kInteger);
+    const std::vector<Value>& elements = list.GetChildren();
+    std::vector<Batch> batches;
+    if (!elements.empty()) {
+      auto column = Column::Make(element, elements.size());
+      for (size_t i = 0; i < elements.size(); i++) column->SetValue(i, elements[i]);
+      column->set_size(elements.size());
+      batches.emplace_back(std::vector<ColumnPtr>{column}, elements.size());
+    }
+    Schema schema;
+    schema.Add(Field{"unnest", element, true, ""});
+    return Requalify(MakeValues(std::move(schema), std::move(batches)),
+                     ref.alias.empty() ? name : ref.alias, ref.column_aliases);
+  }
   const TableFunction function = At(ref, [&] { return TableFunctions().Get(name); });
   const Settings settings = catalog_.settings();
   TableFunctionCall call{name, {},

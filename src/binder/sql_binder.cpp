@@ -32,6 +32,30 @@ std::string KeyOf(const Expr& e, const Schema& schema) {
   return key + ")";
 }
 
+bool IsUnnestCall(const Expr& e) { return e.kind == ExprKind::kCall && e.name == "unnest"; }
+
+bool ContainsUnnest(const Expr& e) {
+  if (IsUnnestCall(e)) return true;
+  for (const auto& a : e.args) {
+    if (ContainsUnnest(*a)) return true;
+  }
+  return false;
+}
+
+// Replaces each unnest(x) of a SELECT item by a reference to the element column "#u<k>" of
+// an Unnest node and collects x (aliased "#u<k>") into `lists`.
+ExprPtr ExtractUnnests(const ExprPtr& e, std::vector<ExprPtr>& lists) {
+  if (!IsUnnestCall(*e)) {
+    return sql_bind::MapChildren(e, [&](const ExprPtr& c) { return ExtractUnnests(c, lists); });
+  }
+  if (e->args.size() != 1) throw BindError("unnest() takes exactly one argument");
+  if (ContainsUnnest(*e->args[0])) throw BindError("nested UNNEST calls are not supported");
+  const std::string column = fmt::format("#u{}", lists.size());
+  lists.push_back(Alias(e->args[0], column));
+  ExprPtr ref = Col(column);
+  return e->alias.empty() ? ref : Alias(ref, e->alias);
+}
+
 bool IsIntegerConstant(const sql::Expr& e) {
   return e.kind == sql::ExprKind::kConstant &&
          e.As<sql::ConstantExpr>().type == sql::ConstantType::kInteger;
@@ -392,6 +416,15 @@ LogicalPlanPtr SqlBinder::BindSelect(const sql::SelectNode& node, const BindScop
   }
   if (!windows.empty()) base = At(node, [&] { return MakeWindow(base, windows); });
   if (qualify) base = At(*node.qualify, [&] { return MakeFilter(base, qualify); });
+
+  // unnest(list) in the SELECT list: an Unnest node multiplies the rows; the items read its
+  // element columns.
+  std::vector<ExprPtr> unnests;
+  At(node, [&] {
+    for (auto& i : items) i.expr = ExtractUnnests(i.expr, unnests);
+    return 0;
+  });
+  if (!unnests.empty()) base = At(node, [&] { return MakeUnnest(base, unnests); });
 
   std::vector<ExprPtr> projection;
   for (const auto& i : items) {

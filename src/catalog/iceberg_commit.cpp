@@ -70,7 +70,8 @@ int64_t NewSnapshotId() {
 }
 
 // The Iceberg type a Sluice column is stored as (the exact type goes to kColumnTypes).
-ib::TypePtr StoredType(const LogicalType& type) {
+// Fields and elements of LIST and STRUCT columns are numbered *next_id, ...
+ib::TypePtr StoredType(const LogicalType& type, int* next_id) {
   switch (type.id()) {
     case TypeId::kInterval: {
       auto fixed = std::make_shared<ib::Type>();
@@ -79,7 +80,7 @@ ib::TypePtr StoredType(const LogicalType& type) {
       return fixed;
     }
     case TypeId::kNull: return ib::PrimitiveType(ib::TypeKind::kString);
-    default: return ib::FromLogicalType(type);
+    default: return ib::FromLogicalType(type, next_id);
   }
 }
 
@@ -88,9 +89,12 @@ ib::IcebergSchema IcebergSchemaOf(const Snapshot& s, int schema_id) {
                s.field_ids.size(), s.schema.size());
   ib::IcebergSchema out;
   out.schema_id = schema_id;
+  int next_id = 1;
+  for (int id : s.field_ids) next_id = std::max(next_id, id + 1);
   for (size_t i = 0; i < s.schema.size(); i++) {
     const Field& f = s.schema.field(i);
-    out.fields.push_back(ib::NestedField{s.field_ids[i], f.name, !f.nullable, StoredType(f.type), ""});
+    out.fields.push_back(
+        ib::NestedField{s.field_ids[i], f.name, !f.nullable, StoredType(f.type, &next_id), ""});
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #include "exec/hash_table.h"
 
 #include "types/physical_dispatch.h"
+#include "vector/nested_key.h"
 
 #include <algorithm>
 #include <bit>
@@ -79,6 +80,24 @@ void* Grow(void* p, size_t bytes) {
   return grown;
 }
 
+// LIST and STRUCT keys are compared and stored as their order-preserving byte keys
+// (vector/nested_key.h); other columns pass through.
+ColumnPtr StorageKey(const ColumnPtr& c) {
+  if (!c->type().IsNested()) return c;
+  if (c->is_constant()) {
+    auto one = EncodeNestedKeys(*c, 1);
+    return Column::MakeConstant(TypeId::kVarchar, one->GetValue(0), c->size());
+  }
+  return EncodeNestedKeys(*c, c->size());
+}
+
+std::vector<ColumnPtr> StorageKeys(const std::vector<ColumnPtr>& keys) {
+  std::vector<ColumnPtr> out;
+  out.reserve(keys.size());
+  for (const auto& k : keys) out.push_back(StorageKey(k));
+  return out;
+}
+
 }  // namespace
 
 void HashKeyColumns(const std::vector<ColumnPtr>& keys, const uint32_t* sel, size_t n,
@@ -88,6 +107,10 @@ void HashKeyColumns(const std::vector<ColumnPtr>& keys, const uint32_t* sel, siz
     return;
   }
   for (size_t k = 0; k < keys.size(); k++) {
+    if (keys[k]->type().IsNested()) [[unlikely]] {
+      HashColumn<StringView>(*StorageKey(keys[k]), sel, n, k == 0, hashes);
+      continue;
+    }
     VisitPhysicalType(keys[k]->type(), [&]<typename T>() {
       HashColumn<T>(*keys[k], sel, n, k == 0, hashes);
     });
@@ -111,8 +134,9 @@ KeyHashTable::KeyHashTable(std::vector<LogicalType> key_types, MemoryManager* me
       reservation_(memory, "hash table") {
   for (const auto& t : key_types_) {
     KeyColumn c;
-    c.type = t;
-    c.width = t.PhysicalSize();
+    c.type = t.IsNested() ? LogicalType(TypeId::kVarchar) : t;
+    c.width = c.type.PhysicalSize();
+    has_nested_ |= t.IsNested();
     key_columns_.push_back(c);
   }
   Reserve(expected_groups, 0, false);
@@ -188,14 +212,23 @@ void KeyHashTable::Rehash(size_t slot_count) {
 void KeyHashTable::FindOrInsert(const std::vector<ColumnPtr>& keys, const uint32_t* sel,
                                 size_t n, const uint64_t* hashes, uint32_t* groups) {
   Reserve(num_groups_ + n, 0, false);  // a no-op after a sufficient TryReserve
-  Lookup<true>(keys, sel, n, hashes, groups, &scratch_);
+  if (has_nested_) [[unlikely]] {
+    Lookup<true>(StorageKeys(keys), sel, n, hashes, groups, &scratch_);
+  } else {
+    Lookup<true>(keys, sel, n, hashes, groups, &scratch_);
+  }
   reservation_.Resize(static_cast<int64_t>(MemoryBytes()));
 }
 
 void KeyHashTable::Find(const std::vector<ColumnPtr>& keys, const uint32_t* sel, size_t n,
                         const uint64_t* hashes, uint32_t* groups, Scratch* scratch) const {
   // Lookup<false> writes only to `scratch` and `groups`, never to the table.
-  const_cast<KeyHashTable*>(this)->Lookup<false>(keys, sel, n, hashes, groups, scratch);
+  auto* self = const_cast<KeyHashTable*>(this);
+  if (has_nested_) [[unlikely]] {
+    self->Lookup<false>(StorageKeys(keys), sel, n, hashes, groups, scratch);
+  } else {
+    self->Lookup<false>(keys, sel, n, hashes, groups, scratch);
+  }
 }
 
 template <bool kInsert>
@@ -346,6 +379,7 @@ std::shared_ptr<Column> KeyHashTable::GetKeys(size_t key, size_t first, size_t n
     if (src.nulls[first + i] != 0) out->SetNull(i);
   }
   if (src.type.id() == TypeId::kVarchar) out->ShareHeapsOf(*string_arena_);
+  if (key_types_[key].IsNested()) [[unlikely]] return DecodeNestedKeys(*out, key_types_[key], n);
   return out;
 }
 

@@ -109,6 +109,7 @@ class KeyHashTable {
 
   std::vector<LogicalType> key_types_;
   std::vector<KeyColumn> key_columns_;
+  bool has_nested_ = false;  // some key is a LIST or STRUCT, stored as its byte key
   std::vector<Slot> slots_;
   uint64_t mask_ = 0;
   int shift_ = 64;

@@ -10,6 +10,8 @@
 #include "common/thread_pool.h"
 #include "types/interval.h"
 #include "types/string_view.h"
+#include "types/value.h"
+#include "vector/nested_key.h"
 
 namespace sluice {
 
@@ -145,17 +147,41 @@ int CompareKeyAcross(const Column& ca, size_t a, const Column& cb, size_t b, con
   return key.ascending ? c : -c;
 }
 
+// LIST and STRUCT values (merging spilled runs): compared as Values, the order of their
+// byte keys.
+int CompareNestedAcross(const Column& ca, size_t a, const Column& cb, size_t b,
+                        const SortKey& key) {
+  const bool null_a = !ca.IsValid(a);
+  const bool null_b = !cb.IsValid(b);
+  if (null_a || null_b) {
+    if (null_a == null_b) return 0;
+    return (null_a == key.nulls_first) ? -1 : 1;
+  }
+  const int c = CompareValues(ca.GetValue(a), cb.GetValue(b));
+  return key.ascending ? c : -c;
+}
+
 }  // namespace
 
 SortKeyComparator GetSortKeyComparator(const LogicalType& type) {
+  if (type.IsNested()) return &CompareNestedAcross;
   SortKeyComparator out = nullptr;
   VisitPhysicalType(type, [&]<typename T>() { out = &CompareKeyAcross<T>; });
   return out;
 }
 
-std::vector<uint32_t> ComputeSortOrder(const std::vector<ColumnPtr>& columns,
+std::vector<uint32_t> ComputeSortOrder(const std::vector<ColumnPtr>& input,
                                        const std::vector<SortKey>& keys, size_t num_rows,
                                        std::optional<int64_t> limit, ThreadPool* pool) {
+  // LIST and STRUCT keys sort by their order-preserving byte keys.
+  std::vector<ColumnPtr> encoded;
+  for (const SortKey& k : keys) {
+    if (input[k.column]->type().IsNested()) [[unlikely]] {
+      if (encoded.empty()) encoded = input;
+      encoded[k.column] = EncodeNestedKeys(*input[k.column], num_rows);
+    }
+  }
+  const std::vector<ColumnPtr>& columns = encoded.empty() ? input : encoded;
   std::vector<SortEntry> entries(num_rows);
   bool exact = true;
   if (keys.empty()) {

@@ -273,6 +273,17 @@ std::shared_ptr<const AggregateFunction> MakeAggregateFunction(
   if (name == "count_star" || (name == "count" && arg_types.empty())) {
     return arg_types.empty() ? std::make_shared<CountStarAggregate>() : nullptr;
   }
+  if (name == "list" || name == "array_agg") {
+    return arg_types.size() == 1 && !distinct ? MakeListAggregate(arg_types[0]) : nullptr;
+  }
+  // LIST and STRUCT values are counted (below), collected, or kept whole by min / max /
+  // any_value; other aggregates work on scalar physical types.
+  if (arg_types.size() == 1 && arg_types[0].IsNested() && !(name == "count" && !distinct)) {
+    return MakeNestedValueAggregate(name, arg_types[0]);
+  }
+  for (const auto& t : arg_types) {
+    if (t.IsNested() && !(name == "count" && !distinct)) return nullptr;
+  }
   if (!distinct) {
     if (auto holistic = MakeHolistic(name, arg_types)) return holistic;
     if (name == "arg_min" || name == "argmin" || name == "min_by") return MakeArgMinMax(arg_types, false);
@@ -349,6 +360,8 @@ void RegisterAggregateFunctions() {
       {"argmax", "argmax(ANY, ANY orderable)"},
       {"max_by", "max_by(ANY, ANY orderable)"},
       {"approx_count_distinct", "approx_count_distinct(ANY)"},
+      {"list", "list(ANY)"},
+      {"array_agg", "array_agg(ANY)"},
   };
   auto& registry = FunctionRegistry::Global();
   for (const Entry& e : kEntries) {

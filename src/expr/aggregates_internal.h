@@ -45,6 +45,11 @@ std::shared_ptr<const AggregateFunction> MakeHolistic(const std::string& name,
 std::shared_ptr<const AggregateFunction> MakeArgMinMax(const std::vector<LogicalType>& arg_types,
                                                        bool is_max);
 std::shared_ptr<const AggregateFunction> MakeBooleanSum(bool average);
+// list(x) / array_agg(x), and min / max / any_value of LIST and STRUCT values (nullptr for
+// another name) (aggregates_list.cpp).
+std::shared_ptr<const AggregateFunction> MakeListAggregate(const LogicalType& type);
+std::shared_ptr<const AggregateFunction> MakeNestedValueAggregate(const std::string& name,
+                                                                  const LogicalType& type);
 
 // Calls fn(i, value) for every non-NULL row i < n of `col` (flat or constant).
 template <typename T, typename F>

@@ -284,6 +284,20 @@ LogicalType CommonSuperType(const LogicalType& a, const LogicalType& b) {
     return (a.id() == x && b.id() == y) || (a.id() == y && b.id() == x);
   };
   if (is(TypeId::kDate, TypeId::kTimestamp)) return TypeId::kTimestamp;
+  if (a.id() == TypeId::kList && b.id() == TypeId::kList) {
+    return LogicalType::List(CommonSuperType(a.ListChild(), b.ListChild()));
+  }
+  if (a.id() == TypeId::kStruct && b.id() == TypeId::kStruct &&
+      a.StructFields().size() == b.StructFields().size()) {
+    std::vector<StructField> fields;
+    for (size_t i = 0; i < a.StructFields().size(); i++) {
+      const StructField& x = a.StructFields()[i];
+      const StructField& y = b.StructFields()[i];
+      if (ToLower(x.name) != ToLower(y.name)) break;
+      fields.push_back({x.name, CommonSuperType(x.type, y.type)});
+    }
+    if (fields.size() == a.StructFields().size()) return LogicalType::Struct(fields);
+  }
   // Everything has a text form, so VARCHAR absorbs any other type (UNION, CASE).
   if (a.id() == TypeId::kVarchar || b.id() == TypeId::kVarchar) return TypeId::kVarchar;
   throw BindError(fmt::format("Cannot mix values of type {} and {} - an explicit cast is required",

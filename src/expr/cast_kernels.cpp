@@ -341,6 +341,26 @@ ScalarKernel ToStringKernel(const LogicalType& from) {
   throw BindError(fmt::format("Unimplemented type for cast ({} -> VARCHAR)", from.ToString()));
 }
 
+// Casts to or from LIST and STRUCT go value by value (Value::CastTo casts each element).
+ScalarKernel NestedCastKernel(const LogicalType& to, bool try_cast) {
+  return [to, try_cast](const std::vector<ColumnPtr>& args, size_t n) -> ColumnPtr {
+    const Column& in = *args[0];
+    const size_t m = in.is_constant() ? 1 : n;
+    auto out = Column::Make(to, m);
+    for (size_t i = 0; i < m; i++) {
+      try {
+        out->SetValue(i, in.GetValue(i).CastTo(to));
+      } catch (const ConversionError&) {
+        if (!try_cast) throw;
+        out->SetValue(i, Value::Null(to));
+      }
+    }
+    out->set_size(m);
+    if (in.is_constant()) return kernel::ToConstant(*out, n);
+    return out;
+  };
+}
+
 }  // namespace
 
 ScalarKernel MakeCastKernel(const LogicalType& from, const LogicalType& to, bool try_cast) {
@@ -350,6 +370,7 @@ ScalarKernel MakeCastKernel(const LogicalType& from, const LogicalType& to, bool
   if (from.id() == TypeId::kNull) {
     return [to](const std::vector<ColumnPtr>&, size_t n) { return kernel::NullConstant(to, n); };
   }
+  if (from.IsNested() || to.IsNested()) return NestedCastKernel(to, try_cast);
   if (to.id() == TypeId::kVarchar) return ToStringKernel(from);
   if (from.id() == TypeId::kVarchar) return FromStringKernel(to, try_cast);
   const bool from_num = from.IsNumeric() || from.id() == TypeId::kBoolean;

@@ -131,6 +131,12 @@ ColumnPtr EvalIsNull(const Expr& expr, const Batch& batch, bool want_null) {
 // Writes row k of `src` to row rows[k] of `out` for k < n; rows of `out` start NULL and
 // become valid where `src` is.
 void Scatter(const Column& src, const uint32_t* rows, size_t n, Column& out) {
+  if (out.type().IsNested()) [[unlikely]] {  // elements are copied, not entries
+    for (size_t k = 0; k < n; k++) {
+      if (src.IsValid(k)) out.SetValue(rows[k], src.GetValue(k));
+    }
+    return;
+  }
   const int width = out.type().PhysicalSize();
   const uint8_t* s = src.raw_data();
   uint8_t* d = out.raw_data();

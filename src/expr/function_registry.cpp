@@ -124,6 +124,8 @@ void RegisterBuiltinFunctions() {
   static std::once_flag once;
   std::call_once(once, [] {
     FunctionRegistry& r = FunctionRegistry::Global();
+    RegisterListFunctions(r);  // first: its overloads take only LIST arguments (||, length)
+    RegisterStructFunctions(r);
     RegisterArithmeticFunctions(r);
     RegisterComparisonFunctions(r);
     RegisterStringFunctions(r);

@@ -105,12 +105,42 @@ std::optional<LogicalType> ComparisonType(const Expr& a, const Expr& b) {
   }
 }
 
+// Comparisons of LIST and STRUCT values, row by row through Values (lexicographic order).
+ScalarKernel NestedCompareKernel(CmpOp op, bool null_is_value, bool distinct) {
+  return [=](const std::vector<ColumnPtr>& args, size_t n) {
+    const Column& a = *args[0];
+    const Column& b = *args[1];
+    auto apply = [&](size_t i, Column& out) {
+      const Value va = a.GetValue(i), vb = b.GetValue(i);
+      bool r;
+      if (null_is_value) {
+        r = (CompareValues(va, vb) == 0) != distinct;
+      } else {
+        const int c = CompareValues(va, vb);
+        switch (op) {
+          case CmpOp::kEq: r = c == 0; break;
+          case CmpOp::kNe: r = c != 0; break;
+          case CmpOp::kLt: r = c < 0; break;
+          case CmpOp::kLe: r = c <= 0; break;
+          case CmpOp::kGt: r = c > 0; break;
+          default: r = c >= 0; break;
+        }
+      }
+      out.data<uint8_t>()[i] = r ? 1 : 0;
+      return true;
+    };
+    if (null_is_value) return kernel::RowExecAll(TypeId::kBoolean, args, n, apply);
+    return kernel::RowExec(TypeId::kBoolean, args, n, apply);
+  };
+}
+
 std::optional<BoundScalar> ResolveCompare(CmpOp op, const std::vector<ExprPtr>& args) {
   if (args.size() != 2) return std::nullopt;
   auto type = ComparisonType(*args[0], *args[1]);
   if (!type) return std::nullopt;
   LogicalType t = *type;
   if (t.id() == TypeId::kNull) t = TypeId::kBoolean;
+  if (t.IsNested()) return BoundScalar{TypeId::kBoolean, {t, t}, NestedCompareKernel(op, false, false)};
   ScalarKernel k =
       kernel::DispatchPhysical(t, [&](auto tag) { return CompareKernel<decltype(tag)>(op); });
   return BoundScalar{TypeId::kBoolean, {t, t}, std::move(k)};
@@ -140,6 +170,9 @@ std::optional<BoundScalar> ResolveDistinct(bool distinct, const std::vector<Expr
   auto type = ComparisonType(*args[0], *args[1]);
   if (!type) return std::nullopt;
   LogicalType t = type->id() == TypeId::kNull ? LogicalType(TypeId::kBoolean) : *type;
+  if (t.IsNested()) {
+    return BoundScalar{TypeId::kBoolean, {t, t}, NestedCompareKernel(CmpOp::kEq, true, distinct)};
+  }
   ScalarKernel k = kernel::DispatchPhysical(
       t, [&](auto tag) { return DistinctKernel<decltype(tag)>(distinct); });
   return BoundScalar{TypeId::kBoolean, {t, t}, std::move(k)};

@@ -6,6 +6,8 @@
 // scalar_*.cpp). Called once from RegisterBuiltinFunctions.
 namespace sluice {
 
+void RegisterListFunctions(FunctionRegistry& registry);        // list_value len list_sort ...
+void RegisterStructFunctions(FunctionRegistry& registry);      // struct_pack struct_extract
 void RegisterArithmeticFunctions(FunctionRegistry& registry);  // + - * / // % negate
 void RegisterComparisonFunctions(FunctionRegistry& registry);  // = <> < <= > >= distinct
 void RegisterStringFunctions(FunctionRegistry& registry);      // || length lower substring ...

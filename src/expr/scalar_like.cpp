@@ -341,6 +341,72 @@ std::optional<BoundScalar> ResolveRegexpExtract(const std::vector<ExprPtr>& args
   return BoundScalar{kVarchar, std::move(types), std::move(k)};
 }
 
+// regexp_extract_all(s, pattern[, group[, options]]): group `group` of every non-overlapping
+// match, as a VARCHAR[] (an empty match advances by one character).
+std::optional<BoundScalar> ResolveRegexpExtractAll(const std::vector<ExprPtr>& args) {
+  if (args.size() < 2 || args.size() > 4) return std::nullopt;
+  if (!kernel::ImplicitlyCastable(*args[0], kVarchar) ||
+      !kernel::ImplicitlyCastable(*args[1], kVarchar) ||
+      (args.size() > 2 && !kernel::ImplicitlyCastable(*args[2], TypeId::kBigInt)) ||
+      (args.size() > 3 && !kernel::ImplicitlyCastable(*args[3], kVarchar))) {
+    return std::nullopt;
+  }
+  const RegexOptions options = OptionsArg(args, 3, "regexp_extract_all", false);
+  auto compiled = PrecompiledRegex(args, 1, options.re2);
+  const LogicalType type = LogicalType::List(kVarchar);
+  ScalarKernel k = [compiled, type, re2_options = options.re2](const std::vector<ColumnPtr>& cols,
+                                                               size_t n) -> ColumnPtr {
+    const bool all_const = kernel::AllConstant(cols);
+    const size_t m = all_const ? 1 : n;
+    auto out = Column::Make(type, std::max<size_t>(m, 1));
+    out->set_size(m);
+    Column& child = out->mutable_child(0);
+    kernel::ArgReader s(*cols[0]), p(*cols[1]);
+    std::optional<kernel::ArgReader> group;
+    if (cols.size() > 2) group.emplace(*cols[2]);
+    RegexSource source(compiled, re2_options);
+    std::vector<re2::StringPiece> groups;
+    for (size_t i = 0; i < m; i++) {
+      const size_t offset = child.size();
+      bool null = false;
+      for (const auto& c : cols) null |= !c->IsValid(i);
+      if (!null) {
+        const std::string_view text = s.Get<StringView>(i).view();
+        const RE2& re = source.Get(p.Get<StringView>(i).view());
+        const int64_t g = group ? group->Get<int64_t>(i) : 0;
+        if (g < 0 || g > 9) throw InvalidInputError("Group index must be between 0 and 9!");
+        if (g > re.NumberOfCapturingGroups()) {
+          throw InvalidInputError("Pattern has fewer groups than the group index");
+        }
+        groups.assign(static_cast<size_t>(g) + 1, re2::StringPiece());
+        const re2::StringPiece piece(text.data(), text.size());
+        size_t pos = 0;
+        while (pos <= text.size() &&
+               re.Match(piece, pos, piece.size(), RE2::UNANCHORED, groups.data(),
+                        static_cast<int>(groups.size()))) {
+          const std::string_view found =
+              groups[g].data() == nullptr ? std::string_view()
+                                          : std::string_view(groups[g].data(), groups[g].size());
+          child.Reserve(child.size() + 1);
+          child.data<StringView>()[child.size()] = child.AddString(found);
+          child.SetValid(child.size());
+          child.set_size(child.size() + 1);
+          const size_t end = static_cast<size_t>(groups[0].data() - text.data()) + groups[0].size();
+          pos = groups[0].empty() ? end + 1 : end;
+        }
+      }
+      out->list_entries()[i] = ListEntry{offset, child.size() - offset};
+      if (null) out->SetNull(i);
+    }
+    if (all_const) return kernel::ToConstant(*out, n);
+    return out;
+  };
+  std::vector<LogicalType> types = {kVarchar, kVarchar};
+  if (args.size() > 2) types.push_back(TypeId::kBigInt);
+  if (args.size() > 3) types.push_back(kVarchar);
+  return BoundScalar{type, std::move(types), std::move(k)};
+}
+
 std::optional<BoundScalar> ResolveRegexpReplace(const std::vector<ExprPtr>& args) {
   if ((args.size() != 3 && args.size() != 4) || !AllVarchar(args)) return std::nullopt;
   const RegexOptions options = OptionsArg(args, 3, "regexp_replace", true);
@@ -394,6 +460,8 @@ void RegisterLikeFunctions(FunctionRegistry& r) {
       "regexp_full_match(VARCHAR, VARCHAR[, VARCHAR options])");
   r.AddScalar("regexp_extract", ResolveRegexpExtract,
               "regexp_extract(VARCHAR, VARCHAR[, BIGINT group[, VARCHAR options]])");
+  r.AddScalar("regexp_extract_all", ResolveRegexpExtractAll,
+              "regexp_extract_all(VARCHAR, VARCHAR[, BIGINT group[, VARCHAR options]])");
   r.AddScalar("regexp_replace", ResolveRegexpReplace,
               "regexp_replace(VARCHAR, VARCHAR, VARCHAR[, VARCHAR options])");
 }

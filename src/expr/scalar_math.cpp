@@ -227,6 +227,7 @@ std::optional<BoundScalar> ResolveNullIf(const std::vector<ExprPtr>& args) {
   if (args.size() != 2) return std::nullopt;
   BoundScalar eq = FunctionRegistry::Global().ResolveScalar("=", args);
   const LogicalType t = eq.arg_types[0];
+  if (t.IsNested()) return std::nullopt;  // the kernel copies fixed-width values
   ScalarKernel k = [t, eq = eq.kernel](const std::vector<ColumnPtr>& cols, size_t n) {
     ColumnPtr same = eq(cols, n);
     kernel::ArgReader a(*cols[0]), s(*same);

@@ -231,13 +231,62 @@ LogicalType ToLogicalType(const Type& type, const std::string& column) {
     case TypeKind::kTimestamp: return TypeId::kTimestamp;
     case TypeKind::kTime: return TypeId::kTime;
     case TypeKind::kString: return TypeId::kVarchar;
+    case TypeKind::kList:
+      return LogicalType::List(ToLogicalType(*type.children.at(0).type, column));
+    case TypeKind::kStruct: {
+      std::vector<StructField> fields;
+      for (const auto& f : type.fields) fields.push_back({f.name, ToLogicalType(*f.type, column)});
+      return LogicalType::Struct(fields);
+    }
     default:
       throw NotImplementedError(fmt::format("column {} has Iceberg type {}, which Sluice cannot read yet",
                                             column, type.ToString()));
   }
 }
 
+namespace {
+
+// As FromLogicalType; the fields and elements of nested types take ids *next_id, ... (a
+// list's element id first, then what lies beneath it; a struct's fields in order, then
+// what lies beneath each).
+TypePtr FromLogicalTypeWithIds(const LogicalType& type, int* next_id) {
+  if (type.id() == TypeId::kList) {
+    auto list = std::make_shared<Type>();
+    list->kind = TypeKind::kList;
+    NestedField element;
+    element.id = (*next_id)++;
+    element.type = FromLogicalTypeWithIds(type.ListChild(), next_id);
+    list->children.push_back(std::move(element));
+    return list;
+  }
+  if (type.id() == TypeId::kStruct) {
+    auto st = std::make_shared<Type>();
+    st->kind = TypeKind::kStruct;
+    for (const auto& f : type.StructFields()) {
+      NestedField field;
+      field.id = (*next_id)++;
+      field.name = f.name;
+      st->fields.push_back(std::move(field));
+    }
+    for (size_t i = 0; i < type.StructFields().size(); i++) {
+      st->fields[i].type = FromLogicalTypeWithIds(type.StructFields()[i].type, next_id);
+    }
+    return st;
+  }
+  return FromLogicalType(type);
+}
+
+}  // namespace
+
+TypePtr FromLogicalType(const LogicalType& type, int* next_id) {
+  return FromLogicalTypeWithIds(type, next_id);
+}
+
 TypePtr FromLogicalType(const LogicalType& type) {
+  if (type.IsNested()) {
+    int next_id = 1;
+    return FromLogicalTypeWithIds(type, &next_id);
+  }
   switch (type.id()) {
     case TypeId::kBoolean: return PrimitiveType(TypeKind::kBoolean);
     case TypeId::kTinyInt:
@@ -258,13 +307,15 @@ TypePtr FromLogicalType(const LogicalType& type) {
 IcebergSchema FromSluiceSchema(const Schema& schema, int schema_id) {
   IcebergSchema out;
   out.schema_id = schema_id;
+  // Top-level columns take 1..n; the fields and elements of nested columns follow.
+  int next_id = static_cast<int>(schema.size()) + 1;
   for (size_t i = 0; i < schema.size(); i++) {
     const Field& f = schema.field(i);
     NestedField n;
     n.id = static_cast<int>(i) + 1;
     n.name = f.name;
     n.required = !f.nullable;
-    n.type = FromLogicalType(f.type);
+    n.type = FromLogicalTypeWithIds(f.type, &next_id);
     out.fields.push_back(std::move(n));
   }
   return out;

@@ -74,6 +74,9 @@ LogicalType ToLogicalType(const Type& type, const std::string& column);
 // The Iceberg type for a Sluice type (TINYINT and SMALLINT widen to int, as Iceberg has no
 // smaller integers).
 TypePtr FromLogicalType(const LogicalType& type);
+// The same, numbering the fields and elements of LIST and STRUCT types *next_id, ... (ids
+// must be unique in a schema, so callers start past the top-level ids).
+TypePtr FromLogicalType(const LogicalType& type, int* next_id);
 // An Iceberg schema for a Sluice schema: ids 1..n in column order, nullable columns optional.
 IcebergSchema FromSluiceSchema(const Schema& schema, int schema_id = 0);
 // The Sluice schema of an Iceberg schema's top-level columns.

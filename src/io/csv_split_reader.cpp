@@ -309,6 +309,25 @@ size_t CsvSplitReader::ConvertRange(Column* column, int c, size_t from, size_t t
     case TypeId::kNull:
       for (size_t i = from; i < to; i++) column->SetNull(batch_rows_ + i);
       return to;
+    case TypeId::kList:
+    case TypeId::kStruct:
+      // Nested values as DuckDB writes them ("[1, 2]"), through the text cast.
+      for (size_t i = from; i < to; i++) {
+        const CsvField field = a.fields[i * a.stride + a.c];
+        const std::string_view text = a.tokenizer->FieldText(a.data, field, a.scratch);
+        const size_t row = batch_rows_ + i;
+        if (field.size() == 0 || (!field.quoted() && IsNullString(text, *a.nulls))) {
+          column->SetValue(row, Value::Null(type));
+          continue;
+        }
+        try {
+          column->SetValue(row, Value::Varchar(std::string(text)).CastTo(type));
+        } catch (const ConversionError&) {
+          column->SetValue(row, Value::Null(type));
+          return i;
+        }
+      }
+      return to;
   }
   return to;
 }

@@ -10,6 +10,7 @@
 #include "common/strings.h"
 #include "io/csv_convert.h"
 #include "io/json_lines.h"
+#include "io/json_nested.h"
 #include "io/json_split_reader.h"
 #include "io/json_tokenizer.h"
 #include "io/json_value_reader.h"
@@ -27,6 +28,8 @@ struct KeyEvidence {
   bool floating = false;
   bool string = false;
   bool nested = false;
+  bool typed_nested = true;                 // every nested value had a LIST or STRUCT type
+  LogicalType nested_type = TypeId::kNull;  // their merged type (typed_nested)
   bool all_dates = true;       // every string parsed as a date
   bool all_timestamps = true;  // every string parsed as a timestamp (dates included)
   bool all_times = true;       // every string parsed as a time of day ("12:30:00")
@@ -42,7 +45,18 @@ struct KeyEvidence {
         break;
       }
       case JsonKind::kFloat: floating = true; break;
-      case JsonKind::kNested: nested = true; break;
+      case JsonKind::kNested: {
+        nested = true;
+        JsonNode node;
+        JsonParseError error;
+        if (typed_nested && ParseJson(m.text, &node, &error)) {
+          nested_type = MergeJsonTypes(nested_type, JsonValueType(node));
+          typed_nested = nested_type.IsNested();
+        } else {
+          typed_nested = false;
+        }
+        break;
+      }
       case JsonKind::kString: {
         string = true;
         if (!all_dates && !all_timestamps && !all_times) break;
@@ -65,7 +79,12 @@ struct KeyEvidence {
   }
 
   LogicalType Type() const {
-    if (nested) return TypeId::kVarchar;
+    if (nested) {
+      // Arrays read as LISTs and objects as STRUCTs, as DuckDB's read_json does.
+      const bool scalars = string || boolean || integer || floating;
+      if (typed_nested && !scalars) return nested_type;
+      return TypeId::kVarchar;
+    }
     if (string) {
       if (boolean || integer || floating) return TypeId::kVarchar;
       if (all_dates) return TypeId::kDate;

@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "io/csv_convert.h"
+#include "io/json_nested.h"
 #include "types/date_time.h"
 
 namespace sluice {
@@ -60,6 +61,7 @@ void JsonSplitReader::ConvertMember(const JsonMember& m, int column, size_t row,
   Column& out = *batch_[output_of_[column]];
   if (m.kind == JsonKind::kNull) {
     if (out.type().id() == TypeId::kVarchar) out.data<StringView>()[row] = StringView();
+    if (out.type().IsNested()) out.SetValue(row, Value::Null(out.type()));
     out.SetNull(row);
     return;
   }
@@ -104,6 +106,18 @@ void JsonSplitReader::ConvertMember(const JsonMember& m, int column, size_t row,
           m.kind == JsonKind::kString ? ParseTime(text) : std::nullopt;
       ok = micros.has_value();
       if (ok) out.data<int64_t>()[row] = *micros;
+      break;
+    }
+    case TypeId::kList:
+    case TypeId::kStruct: {
+      JsonNode node;
+      JsonParseError error;
+      std::optional<Value> v;
+      if (m.kind == JsonKind::kNested && ParseJson(m.text, &node, &error)) {
+        v = JsonToValue(node, out.type());
+      }
+      ok = v.has_value();
+      if (ok) out.SetValue(row, *v);
       break;
     }
     default:
@@ -173,6 +187,7 @@ bool JsonSplitReader::Next(Batch* out) {
       if (batch_[o]->type().id() == TypeId::kVarchar) {
         batch_[o]->data<StringView>()[rows] = StringView();
       }
+      if (batch_[o]->type().IsNested()) batch_[o]->SetValue(rows, Value::Null(batch_[o]->type()));
       batch_[o]->SetNull(rows);
     }
     rows++;

@@ -117,6 +117,28 @@ void AppendJsonValue(const Column& column, size_t row, std::string* out) {
       AppendJsonString(FormatInterval(column.data<Interval>()[row]), &buf);
       break;
     case TypeId::kTime: AppendJsonString(FormatTime(column.data<int64_t>()[row]), &buf); break;
+    case TypeId::kList: {  // a JSON array
+      const ListEntry e = column.list_entries()[row];
+      buf.push_back('[');
+      for (uint64_t j = 0; j < e.length; j++) {
+        if (j > 0) buf.push_back(',');
+        AppendJsonValue(column.child(0), e.offset + j, out);
+      }
+      buf.push_back(']');
+      break;
+    }
+    case TypeId::kStruct: {  // a JSON object
+      buf.push_back('{');
+      const auto& fields = type.StructFields();
+      for (size_t f = 0; f < fields.size(); f++) {
+        if (f > 0) buf.push_back(',');
+        AppendJsonString(fields[f].name, out);
+        buf.push_back(':');
+        AppendJsonValue(column.child(f), row, out);
+      }
+      buf.push_back('}');
+      break;
+    }
   }
 }
 

@@ -140,8 +140,22 @@ class ChunkWriter {
     meta_.codec = options.codec;
   }
 
+  // Writes a nested leaf: Collect's 0/1 definition levels become the leaf's levels (a value
+  // is present exactly where its level is the maximum).
+  parquet::ColumnMetaData WriteLeaf(const ParquetShreddedLeaf& leaf) {
+    leaf_ = &leaf;
+    meta_.path_in_schema = leaf.path;
+    const size_t n = leaf.values->size();
+    Collect({Batch({leaf.values}, n)}, 0);
+    SLUICE_CHECK(defs_.size() == leaf.defs.size(), "levels {} values {}", leaf.defs.size(),
+                 defs_.size());
+    defs_.assign(leaf.defs.begin(), leaf.defs.end());
+    max_def_ = static_cast<uint32_t>(leaf.max_def);
+    return Write({}, -1);
+  }
+
   parquet::ColumnMetaData Write(const std::vector<Batch>& batches, int column) {
-    Collect(batches, column);
+    if (column >= 0) Collect(batches, column);
     const bool dictionary = options_.dictionary && type_ != Type::kBoolean && BuildDictionary();
     if (dictionary) {
       meta_.dictionary_page_offset = Position();
@@ -161,9 +175,10 @@ class ChunkWriter {
     size_t row = 0, value = 0;
     while (row < defs_.size() || (row == 0 && defs_.empty())) {
       size_t end_row = row, end_value = value, bytes = 0;
-      while (end_row < defs_.size() && end_row - row < kMaxPageRows &&
-             bytes < static_cast<size_t>(options_.page_bytes)) {
-        if (defs_[end_row++]) {
+      while (end_row < defs_.size() &&
+             ((end_row - row < kMaxPageRows && bytes < static_cast<size_t>(options_.page_bytes)) ||
+              (leaf_ != nullptr && leaf_->reps[end_row] != 0))) {
+        if (defs_[end_row++] == max_def_) {
           bytes += offsets_[end_value + 1] - offsets_[end_value];
           end_value++;
         }
@@ -340,7 +355,14 @@ class ChunkWriter {
   void WriteDataPage(size_t row, size_t end_row, size_t value, size_t end_value, bool dictionary) {
     body_.clear();
     levels_.clear();
-    RleBitPackedEncode(defs_.data() + row, end_row - row, 1, &levels_);
+    if (leaf_ != nullptr && leaf_->max_rep > 0) {
+      RleBitPackedEncode(leaf_->reps.data() + row, end_row - row,
+                         BitWidth(static_cast<uint64_t>(leaf_->max_rep)), &levels_);
+      Put<uint32_t>(&body_, static_cast<uint32_t>(levels_.size()));
+      body_.append(levels_);
+      levels_.clear();
+    }
+    RleBitPackedEncode(defs_.data() + row, end_row - row, BitWidth(max_def_), &levels_);
     Put<uint32_t>(&body_, static_cast<uint32_t>(levels_.size()));
     body_.append(levels_);
     if (dictionary) {
@@ -409,6 +431,8 @@ class ChunkWriter {
   std::vector<uint32_t>& indices_;
   std::string &body_, &levels_, &compressed_, &header_bytes_;
   int64_t null_count_ = 0;
+  const ParquetShreddedLeaf* leaf_ = nullptr;  // a nested leaf's levels, or null
+  uint32_t max_def_ = 1;
   bool has_stats_ = false;
   size_t min_ = 0, max_ = 0;
 };
@@ -423,6 +447,15 @@ parquet::ColumnMetaData WriteParquetColumnChunk(const std::vector<Batch>& batche
   ParquetChunkBuffers local;
   ChunkWriter writer(element, options, file_offset, out, buffers != nullptr ? buffers : &local);
   return writer.Write(batches, column);
+}
+
+parquet::ColumnMetaData WriteParquetLeafChunk(const ParquetShreddedLeaf& leaf,
+                                              const ParquetWriteOptions& options,
+                                              int64_t file_offset, std::string* out,
+                                              ParquetChunkBuffers* buffers) {
+  ParquetChunkBuffers local;
+  ChunkWriter writer(leaf.element, options, file_offset, out, buffers != nullptr ? buffers : &local);
+  return writer.WriteLeaf(leaf);
 }
 
 }  // namespace sluice

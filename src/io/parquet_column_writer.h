@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "io/parquet_metadata.h"
+#include "io/parquet_nested_writer.h"
 #include "io/parquet_options.h"
 #include "vector/batch.h"
 
@@ -32,5 +33,12 @@ parquet::ColumnMetaData WriteParquetColumnChunk(const std::vector<Batch>& batche
                                                 const ParquetWriteOptions& options,
                                                 int64_t file_offset, std::string* out,
                                                 ParquetChunkBuffers* buffers = nullptr);
+
+// The same for one leaf of a LIST or STRUCT column: its values and its repetition and
+// definition levels (pages end at row boundaries).
+parquet::ColumnMetaData WriteParquetLeafChunk(const ParquetShreddedLeaf& leaf,
+                                              const ParquetWriteOptions& options,
+                                              int64_t file_offset, std::string* out,
+                                              ParquetChunkBuffers* buffers = nullptr);
 
 }  // namespace sluice

@@ -54,6 +54,15 @@ void ParquetNestedReader::Buffer(LeafEntries& e, size_t count) {
   e.reps.resize(at + count);
   e.defs.resize(at + count);
   e.reader->ReadLevels(count, values.get(), e.reps.data() + at, e.defs.data() + at);
+  if (column_.type.IsNested()) {
+    for (size_t i = 0; i < count; i++) {
+      e.values.push_back(e.defs[at + i] == e.leaf->max_def ? values->GetValue(i)
+                                                           : Value::Null(e.leaf->type));
+      e.ends.push_back(0);
+    }
+    e.unread -= static_cast<int64_t>(count);
+    return;
+  }
   for (size_t i = 0; i < count; i++) {
     if (e.defs[at + i] == e.leaf->max_def) AppendJsonValue(*values, i, &e.text);
     if (e.text.size() > UINT32_MAX) Fail("a row group's nested values exceed 4 GiB");
@@ -79,6 +88,7 @@ void ParquetNestedReader::Compact(LeafEntries& e) {
   e.reps.erase(e.reps.begin(), e.reps.begin() + n);
   e.defs.erase(e.defs.begin(), e.defs.begin() + n);
   e.ends.erase(e.ends.begin(), e.ends.begin() + n);
+  if (!e.values.empty()) e.values.erase(e.values.begin(), e.values.begin() + n);
   for (uint32_t& end : e.ends) end -= consumed;
   e.text.erase(0, consumed);
   e.cursor = 0;
@@ -163,11 +173,50 @@ void ParquetNestedReader::Emit(const ParquetNestedNode& node, std::string* out) 
   out->push_back(map ? '}' : ']');
 }
 
+Value ParquetNestedReader::EmitValue(const ParquetNestedNode& node, const LogicalType& type) {
+  LeafEntries& first = First(node);
+  const int def = first.defs[first.cursor];
+  if (def < node.def) {
+    Skip(node);
+    return Value::Null(type);
+  }
+  switch (node.kind) {
+    case Kind::kLeaf: {
+      Value v = std::move(first.values[first.cursor]);
+      if (v.is_null() && def == first.leaf->max_def) {
+        Fail(fmt::format("leaf '{}' has a value missing", first.leaf->name));
+      }
+      first.cursor++;
+      return v;
+    }
+    case Kind::kStruct: {
+      std::vector<Value> fields;
+      for (size_t i = 0; i < node.children.size(); i++) {
+        fields.push_back(EmitValue(node.children[i], type.StructFields()[i].type));
+      }
+      return Value::Struct(type, std::move(fields));
+    }
+    case Kind::kList:
+      break;
+    case Kind::kMap:
+      Fail("a MAP cannot be read as a LIST or STRUCT");
+  }
+  if (def < node.elements_def) {
+    Skip(node);
+    return Value::List(type, {});
+  }
+  std::vector<Value> elements;
+  do {
+    elements.push_back(EmitValue(node.children[0], type.ListChild()));
+  } while (first.cursor < first.reps.size() && first.reps[first.cursor] == node.rep);
+  return Value::List(type, std::move(elements));
+}
+
 void ParquetNestedReader::Read(size_t n, Column* out) {
   SLUICE_CHECK(static_cast<int64_t>(n) <= rows_left_, "n={} rows_left={}", n, rows_left_);
   for (LeafEntries& e : entries_) Fill(e, n);
   const ParquetNestedNode& root = *column_.nested;
-  auto* dst = out->data<StringView>();
+  auto* dst = out->type().IsNested() ? nullptr : out->data<StringView>();
   for (size_t r = 0; r < n; r++) {
     for (const LeafEntries& e : entries_) {
       if (e.cursor >= e.reps.size()) {
@@ -179,6 +228,10 @@ void ParquetNestedReader::Read(size_t n, Column* out) {
       }
     }
     LeafEntries& first = First(root);
+    if (out->type().IsNested()) {
+      out->SetValue(r, EmitValue(root, out->type()));
+      continue;
+    }
     if (first.defs[first.cursor] < root.def) {
       dst[r] = StringView();
       out->SetNull(r);

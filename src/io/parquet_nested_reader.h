@@ -14,7 +14,8 @@
 namespace sluice {
 
 // Reads one nested column (a struct, list or map with everything beneath it) of one row
-// group as VARCHAR JSON text per row: '[1,null]', '{"a":1,"b":"x"}', NULL for a NULL value
+// group: as LIST / STRUCT values when the column has that type, else as VARCHAR JSON text per
+// row (columns with a map): '[1,null]', '{"a":1,"b":"x"}', NULL for a NULL value
 // and '[]' for an empty list. Each leaf's level entries are buffered a page-sized chunk at
 // a time (values already rendered as JSON), and rows are assembled from the repetition and
 // definition levels of all leaves (Dremel record assembly).
@@ -42,6 +43,7 @@ class ParquetNestedReader {
     std::vector<uint8_t> defs;
     std::string text;            // JSON of the buffered values, concatenated
     std::vector<uint32_t> ends;  // end of each entry's JSON in `text` (empty: no value)
+    std::vector<Value> values;   // typed columns: each entry's value (NULL: none)
     size_t cursor = 0;
     size_t rows_ahead = 0;  // row starts (rep 0) at or after `cursor`
   };
@@ -52,6 +54,8 @@ class ParquetNestedReader {
   void Buffer(LeafEntries& e, size_t count);
   void Compact(LeafEntries& e);
   void Emit(const ParquetNestedNode& node, std::string* out);
+  // The same as a value of `type` (LIST and STRUCT columns).
+  Value EmitValue(const ParquetNestedNode& node, const LogicalType& type);
   // Consumes the one entry each leaf under `node` has for a NULL or empty value.
   void Skip(const ParquetNestedNode& node);
   LeafEntries& First(const ParquetNestedNode& node);

@@ -1,5 +1,7 @@
 #include "io/parquet_schema.h"
 
+#include "io/parquet_nested_writer.h"
+
 #include <fmt/format.h>
 
 #include "common/error.h"
@@ -271,8 +273,37 @@ struct Walker {
       out.leaves[l].name = out.leaves[l].name.substr(1);
     }
     Rebase(node.get(), first);
-    out.columns.push_back({node->name, LogicalType(TypeId::kVarchar), first,
+    const LogicalType type = NestedType(*node, first).value_or(LogicalType(TypeId::kVarchar));
+    out.columns.push_back({node->name, type, first,
                            static_cast<int>(out.leaves.size()) - first, std::move(node), field_id});
+  }
+
+  // LIST and STRUCT columns read as those types; a column with a MAP anywhere reads as JSON
+  // text (nullopt).
+  std::optional<LogicalType> NestedType(const ParquetNestedNode& node, int first) const {
+    switch (node.kind) {
+      case ParquetNestedNode::Kind::kLeaf:
+        return out.leaves[static_cast<size_t>(first + node.leaf_begin)].type;
+      case ParquetNestedNode::Kind::kList: {
+        auto element = NestedType(node.children[0], first);
+        if (!element) return std::nullopt;
+        return LogicalType::List(*element);
+      }
+      case ParquetNestedNode::Kind::kStruct: {
+        std::vector<StructField> fields;
+        for (const auto& c : node.children) {
+          auto t = NestedType(c, first);
+          if (!t) return std::nullopt;
+          for (const auto& f : fields) {
+            if (f.name == c.name) return std::nullopt;
+          }
+          fields.push_back(StructField{c.name, *t});
+        }
+        return LogicalType::Struct(fields);
+      }
+      case ParquetNestedNode::Kind::kMap: return std::nullopt;
+    }
+    return std::nullopt;
   }
 
   static void Rebase(ParquetNestedNode* node, int first) {
@@ -304,6 +335,12 @@ std::vector<parquet::SchemaElement> ParquetSchemaFor(const Schema& schema,
   out[0].name = "schema";
   out[0].num_children = static_cast<int32_t>(schema.size());
   for (const Field& f : schema.fields()) {
+    if (f.type.IsNested()) {
+      std::optional<int32_t> id;
+      if (!field_ids.empty()) id = field_ids.at(static_cast<size_t>(&f - schema.fields().data()));
+      AppendNestedSchemaElements(f.name, f.type, id, &out);
+      continue;
+    }
     parquet::SchemaElement e;
     e.name = f.name;
     if (!field_ids.empty()) e.field_id = field_ids.at(static_cast<size_t>(&f - schema.fields().data()));

@@ -54,6 +54,16 @@ ParquetWriter::ParquetWriter(std::string path, Schema schema, ParquetWriteOption
   if (options_.row_group_rows < 1) throw InvalidInputError("Parquet row group size must be positive");
   if (options_.page_bytes < 1) options_.page_bytes = 1;
   elements_ = ParquetSchemaFor(schema_, options_.field_ids);
+  // The element of each top-level column (nested ones span several elements).
+  for (size_t e = 1; e < elements_.size();) {
+    element_of_.push_back(static_cast<int>(e));
+    size_t subtree = 1;  // elements left in this column's subtree
+    while (subtree > 0) {
+      subtree += static_cast<size_t>(elements_[e].type ? 0 : elements_[e].num_children);
+      subtree--;
+      e++;
+    }
+  }
   file_ = std::make_unique<AtomicFileWriter>(std::move(path));
   file_->Write("PAR1");
   offset_ = 4;
@@ -127,13 +137,27 @@ void ParquetWriter::EncodeRowGroups() {
   // where it lands in the file, so chunks can be encoded independently (task g * columns +
   // c is column c of group g) and are written in file order after.
   column_buffers_.resize(static_cast<size_t>(groups) * columns);
-  std::vector<parquet::ColumnMetaData> metas(column_buffers_.size());
+  // A LIST or STRUCT column is several leaf chunks, one after the other in its buffer.
+  std::vector<std::vector<parquet::ColumnMetaData>> metas(column_buffers_.size());
+  std::vector<std::vector<int64_t>> starts(column_buffers_.size());
   auto encode = [&](int task) {
     const int g = task / columns, c = task % columns;
-    column_buffers_[task].clear();
+    std::string& buffer = column_buffers_[task];
+    buffer.clear();
+    metas[task].clear();
+    starts[task].clear();
     std::unique_ptr<ParquetChunkBuffers> scratch = TakeScratch();
-    metas[task] = WriteParquetColumnChunk(full_groups_[g], c, elements_[c + 1], options_, 0,
-                                          &column_buffers_[task], scratch.get());
+    if (schema_.field(c).type.IsNested()) {
+      for (const ParquetShreddedLeaf& leaf :
+           ShredNestedColumn(full_groups_[g], c, schema_.field(c).name)) {
+        starts[task].push_back(static_cast<int64_t>(buffer.size()));
+        metas[task].push_back(WriteParquetLeafChunk(leaf, options_, 0, &buffer, scratch.get()));
+      }
+    } else {
+      starts[task].push_back(0);
+      metas[task].push_back(WriteParquetColumnChunk(full_groups_[g], c, elements_[element_of_[c]],
+                                                    options_, 0, &buffer, scratch.get()));
+    }
     GiveBackScratch(std::move(scratch));
   };
   const int tasks = groups * columns;
@@ -147,16 +171,18 @@ void ParquetWriter::EncodeRowGroups() {
     group.num_rows = full_group_rows_[g];
     for (int c = 0; c < columns; c++) {
       const int task = g * columns + c;
-      parquet::ColumnMetaData& meta = metas[task];
-      meta.data_page_offset += offset_;
-      if (meta.dictionary_page_offset) *meta.dictionary_page_offset += offset_;
-      parquet::ColumnChunk chunk;
-      chunk.file_offset = offset_;
-      group.total_byte_size += meta.total_uncompressed_size;
-      chunk.meta_data = std::move(meta);
+      for (size_t l = 0; l < metas[task].size(); l++) {
+        parquet::ColumnMetaData& meta = metas[task][l];
+        meta.data_page_offset += offset_;
+        if (meta.dictionary_page_offset) *meta.dictionary_page_offset += offset_;
+        parquet::ColumnChunk chunk;
+        chunk.file_offset = offset_ + starts[task][l];
+        group.total_byte_size += meta.total_uncompressed_size;
+        chunk.meta_data = std::move(meta);
+        group.columns.push_back(std::move(chunk));
+      }
       file_->Write(column_buffers_[task]);
       offset_ += static_cast<int64_t>(column_buffers_[task].size());
-      group.columns.push_back(std::move(chunk));
     }
     metadata_.row_groups.push_back(std::move(group));
     rows_ += full_group_rows_[g];

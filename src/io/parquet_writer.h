@@ -70,6 +70,7 @@ class ParquetWriter : public DataSink {
   ParquetWriteOptions options_;
   std::unique_ptr<AtomicFileWriter> file_;
   std::vector<parquet::SchemaElement> elements_;
+  std::vector<int> element_of_;  // schema element of each top-level column
   parquet::FileMetaData metadata_;
   std::unique_ptr<BatchBuilder> small_;  // small batches not yet added, or null
   int64_t small_bytes_ = 0;              // small_'s allocation plus the batches copied in

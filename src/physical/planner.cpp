@@ -6,6 +6,7 @@
 #include "common/strings.h"
 #include "exec/exchange.h"
 #include "exec/filter_project.h"
+#include "exec/unnest.h"
 #include "exec/hash_aggregate.h"
 #include "exec/hash_join.h"
 #include "exec/limit_union.h"
@@ -285,6 +286,8 @@ PhysicalOperatorPtr PhysicalPlanner::PlanNode(const LogicalPlan& plan) {
       return PlanCache(plan);
     case LogicalKind::kWindow:
       return PlanWindow(PlanNode(plan.child()), plan, settings_.shuffle_partitions());
+    case LogicalKind::kUnnest:
+      return std::make_unique<Unnest>(PlanNode(plan.child()), plan.exprs, plan.schema);
     case LogicalKind::kWrite:
       if (plan.write_changes) {
         return std::make_unique<ChangeSink>(PlanNode(plan.child()), plan.target);

@@ -234,6 +234,27 @@ LogicalPlanPtr MakeCache(LogicalPlanPtr child) {
   return node;
 }
 
+LogicalPlanPtr MakeUnnest(LogicalPlanPtr child, const std::vector<ExprPtr>& lists) {
+  auto node = NewNode(LogicalKind::kUnnest, {child});
+  node->schema = child->schema;
+  for (const auto& l : lists) {
+    auto bound = BindExpression(l, child->schema);
+    if (bound->type.id() == TypeId::kNull) {
+      bound = CastIfNeeded(bound, LogicalType::List(TypeId::kNull));
+    }
+    if (bound->type.id() != TypeId::kList) {
+      throw BindError(fmt::format("UNNEST requires a LIST argument, not {} ({})",
+                                  bound->type.ToString(), l->ToString()));
+    }
+    Field f = FieldOf(*bound);
+    f.type = bound->type.ListChild();
+    f.nullable = true;
+    node->schema.Add(f);
+    node->exprs.push_back(std::move(bound));
+  }
+  return node;
+}
+
 LogicalPlanPtr MakeWindow(LogicalPlanPtr child, const std::vector<ExprPtr>& window_exprs) {
   auto node = NewNode(LogicalKind::kWindow, {child});
   node->schema = child->schema;
@@ -280,6 +301,7 @@ std::string LogicalPlan::ToString(int indent) const {
     case LogicalKind::kCoalesce: line = fmt::format("Coalesce {}", num_partitions); break;
     case LogicalKind::kCache: line = "Cache"; break;
     case LogicalKind::kWindow: line = "Window " + list(exprs); break;
+    case LogicalKind::kUnnest: line = "Unnest " + list(exprs); break;
     case LogicalKind::kWrite: line = "Write " + target->Describe(); break;
   }
   std::string out = pad + line + "\n";

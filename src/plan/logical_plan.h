@@ -35,6 +35,8 @@ enum class LogicalKind {
   kCoalesce,     // num_partitions: merge partitions without a shuffle
   kCache,        // cache: materialized on first use, reused after
   kWindow,       // exprs = window calls (kWindow); output = child columns + one per call
+  kUnnest,       // exprs = LIST expressions; output = child columns + one element column per
+                 // expression, a row per element of the row's longest list
   kWrite,        // target: the child's rows are written there; output = BIGINT count per
                  // partition (rows written), the write committed once every task succeeded
 };
@@ -130,6 +132,9 @@ LogicalPlanPtr WithSkewKey(const LogicalPlanPtr& plan, const std::string& key, i
 // Window functions: each of `window_exprs` must be a window call (ExprKind::kWindow, possibly
 // aliased); the output is the child's columns followed by one column per call.
 LogicalPlanPtr MakeWindow(LogicalPlanPtr child, const std::vector<ExprPtr>& window_exprs);
+// SELECT unnest(x): `lists` (each with an alias naming its element column) are bound over the
+// child and must be LISTs (an untyped NULL unnests to no rows).
+LogicalPlanPtr MakeUnnest(LogicalPlanPtr child, const std::vector<ExprPtr>& lists);
 // Writes the rows of `child` to `target` (INSERT, CREATE TABLE AS, COPY TO). REQUIRES: the
 // child's columns have the target's types (the binder casts them).
 LogicalPlanPtr MakeWrite(LogicalPlanPtr child, std::shared_ptr<const DataTarget> target);

@@ -1,6 +1,7 @@
 #include "shuffle/batch_serde.h"
 
 #include <cstring>
+#include <vector>
 
 #include "common/error.h"
 
@@ -55,6 +56,26 @@ void SerializeColumn(const Column& col, size_t rows, std::string* out) {
     }
   }
   auto row_of = [&](size_t i) { return col.is_constant() ? 0 : i; };
+  if (type.id() == TypeId::kList) {
+    // Lengths, then the elements of every row in order as one child column.
+    std::vector<uint32_t> sel;
+    for (size_t i = 0; i < rows; i++) {
+      const ListEntry e = col.list_entries()[row_of(i)];
+      const uint64_t length = col.IsValid(row_of(i)) ? e.length : 0;
+      Put<uint64_t>(out, length);
+      for (uint64_t j = 0; j < length; j++) sel.push_back(static_cast<uint32_t>(e.offset + j));
+    }
+    SerializeColumn(*col.child(0).Gather(sel.data(), sel.size()), sel.size(), out);
+    return;
+  }
+  if (type.id() == TypeId::kStruct) {
+    std::vector<uint32_t> sel(rows);
+    for (size_t i = 0; i < rows; i++) sel[i] = static_cast<uint32_t>(row_of(i));
+    for (size_t f = 0; f < col.num_children(); f++) {
+      SerializeColumn(*col.child(f).Gather(sel.data(), rows), rows, out);
+    }
+    return;
+  }
   if (type.id() == TypeId::kVarchar) {
     const auto* views = col.data<StringView>();
     for (size_t i = 0; i < rows; i++) {
@@ -82,6 +103,24 @@ ColumnPtr DeserializeColumn(Reader* in, const LogicalType& type, size_t rows) {
   auto col = Column::Make(type, rows);
   col->set_size(rows);
   if (nulls) std::memcpy(col->MutableValidity(), in->Take(ValidityBytes(rows)), ValidityBytes(rows));
+  if (type.id() == TypeId::kList) {
+    uint64_t offset = 0;
+    for (size_t i = 0; i < rows; i++) {
+      const auto length = in->Get<uint64_t>();
+      col->list_entries()[i] = ListEntry{offset, length};
+      offset += length;
+    }
+    col->set_child(0, std::const_pointer_cast<Column>(
+                          DeserializeColumn(in, type.ListChild(), static_cast<size_t>(offset))));
+    return col;
+  }
+  if (type.id() == TypeId::kStruct) {
+    for (size_t f = 0; f < type.StructFields().size(); f++) {
+      col->set_child(f, std::const_pointer_cast<Column>(
+                            DeserializeColumn(in, type.StructFields()[f].type, rows)));
+    }
+    return col;
+  }
   if (type.id() == TypeId::kVarchar) {
     const uint8_t* lengths = in->Take(rows * sizeof(uint32_t));
     size_t long_bytes = 0;

@@ -22,6 +22,10 @@ int64_t DataBytes(const Batch& batch) {
     if (col.validity() != nullptr && (col.is_constant() ? !col.IsValid(0) : col.HasNulls())) {
       bytes += (rows + 7) / 8;
     }
+    if (col.type().IsNested()) {  // elements and fields included
+      bytes += static_cast<int64_t>(col.MemoryBytes());
+      continue;
+    }
     if (col.type().id() != TypeId::kVarchar) {
       bytes += rows * col.type().PhysicalSize();
       continue;

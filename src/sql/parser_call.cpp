@@ -196,7 +196,25 @@ ExprPtr Parser::ParseFunctionCall(std::vector<std::string> name, const Token& at
     } else {
       AcceptKeyword("all");
     }
-    call->args = ParseExprList();
+    if (call->name.size() == 1 && call->name[0] == "struct_pack") {
+      // struct_pack(a := 1, b := 'x'): the names become string arguments before each value.
+      do {
+        const Token& name_token = Peek();
+        if ((name_token.type != TokenType::kIdentifier &&
+             name_token.type != TokenType::kQuotedIdentifier) ||
+            !PeekOperator(":=", 1)) {
+          FailAt(name_token);
+        }
+        auto key = Make<ConstantExpr>(name_token);
+        key->type = ConstantType::kString;
+        key->value = Next().text;
+        Next();
+        call->args.push_back(std::move(key));
+        call->args.push_back(ParseExpr());
+      } while (AcceptOperator(","));
+    } else {
+      call->args = ParseExprList();
+    }
     if (AcceptKeyword("order")) {
       ExpectKeyword("by");
       call->order_by = ParseOrderByList();
@@ -346,7 +364,31 @@ TypeName Parser::ParseTypeName() {
   if ((first.text == "character" || first.text == "char") && AcceptKeyword("varying")) {
     type.name = "VARCHAR";
   }
-  if (PeekOperator("(")) {
+  if ((first.text == "list" || first.text == "struct") && first.type == TokenType::kIdentifier &&
+      PeekOperator("(")) {
+    // LIST(T) and STRUCT(name T, ...): the element and field types are written into the name
+    // ("LIST(INTEGER)", "STRUCT(\"a\" INTEGER)"), which the binder parses as a type.
+    Next();
+    std::string inner;
+    do {
+      if (!inner.empty()) inner += ", ";
+      if (first.text == "struct") {
+        const Token& field = Peek();
+        if (field.type != TokenType::kIdentifier && field.type != TokenType::kQuotedIdentifier) {
+          FailAt(field);
+        }
+        std::string quoted = "\"";
+        for (char c : Next().text) {
+          if (c == '"') quoted += '"';
+          quoted += c;
+        }
+        inner += quoted + "\" ";
+      }
+      inner += ParseTypeName().ToString();
+    } while (first.text == "struct" && AcceptOperator(","));
+    ExpectOperator(")");
+    type.name += "(" + inner + ")";
+  } else if (PeekOperator("(")) {
     Next();
     do {
       const Token& param = Peek();

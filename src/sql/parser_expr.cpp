@@ -286,7 +286,9 @@ ExprPtr Parser::ParsePostfix() {
   ExprPtr expr = ParsePrimary();
   int chain = 0;
   while (true) {
-    if (PeekOperator("::") || PeekOperator("[")) AddChainLevel(chain);
+    const bool field = PeekOperator(".") && (Peek(1).type == TokenType::kIdentifier ||
+                                             Peek(1).type == TokenType::kQuotedIdentifier);
+    if (PeekOperator("::") || PeekOperator("[") || field) AddChainLevel(chain);
     if (PeekOperator("::")) {
       const Token& op = Next();
       auto cast = Make<CastExpr>(op);
@@ -300,6 +302,16 @@ ExprPtr Parser::ParsePostfix() {
       args.push_back(ParseExpr());
       ExpectOperator("]");
       expr = MakeCall("array_extract", std::move(args), bracket.line, bracket.column);
+    } else if (field) {
+      // (expr).name, l[1].name: a STRUCT field.
+      const Token& dot = Next();
+      auto name = Make<ConstantExpr>(Peek());
+      name->type = ConstantType::kString;
+      name->value = Next().text;
+      std::vector<ExprPtr> args;
+      args.push_back(std::move(expr));
+      args.push_back(std::move(name));
+      expr = MakeCall("struct_extract", std::move(args), dot.line, dot.column);
     } else {
       ReleaseChain(chain);
       return expr;
@@ -333,6 +345,28 @@ ExprPtr Parser::ParsePrimary() {
         if (!PeekOperator("]")) items = ParseExprList();
         ExpectOperator("]");
         return MakeCall("list_value", std::move(items), token.line, token.column);
+      }
+      if (token.text == "{") {
+        // {'a': 1, b: 'x'}: struct_pack with each key before its value.
+        Next();
+        std::vector<ExprPtr> args;
+        if (!PeekOperator("}")) {
+          do {
+            const Token& key_token = Peek();
+            if (key_token.type != TokenType::kString && key_token.type != TokenType::kIdentifier &&
+                key_token.type != TokenType::kQuotedIdentifier) {
+              FailAt(key_token);
+            }
+            auto key = Make<ConstantExpr>(key_token);
+            key->type = ConstantType::kString;
+            key->value = Next().text;
+            ExpectOperator(":");
+            args.push_back(std::move(key));
+            args.push_back(ParseExpr());
+          } while (AcceptOperator(","));
+        }
+        ExpectOperator("}");
+        return MakeCall("struct_pack", std::move(args), token.line, token.column);
       }
       FailAt(token);
     case TokenType::kEnd:

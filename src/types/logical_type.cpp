@@ -1,5 +1,10 @@
 #include "types/logical_type.h"
 
+#include <cctype>
+#include <map>
+#include <memory>
+#include <mutex>
+
 #include <fmt/format.h>
 
 #include "common/error.h"
@@ -31,8 +36,75 @@ int LogicalType::PhysicalSize() const {
       return sizeof(StringView);
     case TypeId::kInterval:
       return sizeof(Interval);
+    case TypeId::kList:
+      return 16;  // ListEntry (vector/column.h)
+    case TypeId::kStruct:
+      return 1;
   }
   return 8;
+}
+
+namespace {
+
+// A field name as written in STRUCT(...): bare when it is a plain identifier, as DuckDB
+// prints it.
+std::string FieldNameSql(const std::string& name) {
+  bool plain = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
+  for (char c : name) plain &= std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+  if (plain) return name;
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+const NestedTypeInfo* Intern(const std::string& key, std::vector<StructField> children) {
+  static std::mutex mu;
+  static auto* table = new std::map<std::string, std::unique_ptr<NestedTypeInfo>>();
+  std::lock_guard<std::mutex> lock(mu);
+  auto& slot = (*table)[key];
+  if (!slot) slot = std::make_unique<NestedTypeInfo>(std::move(children));
+  return slot.get();
+}
+
+}  // namespace
+
+LogicalType LogicalType::List(const LogicalType& child) {
+  LogicalType t(TypeId::kList);
+  t.nested_ = Intern("L" + child.ToString(), {StructField{"", child}});
+  return t;
+}
+
+LogicalType LogicalType::Struct(const std::vector<StructField>& fields) {
+  LogicalType t(TypeId::kStruct);
+  std::string key = "S";
+  for (const auto& f : fields) key += FieldNameSql(f.name) + " " + f.type.ToString() + ",";
+  t.nested_ = Intern(key, fields);
+  return t;
+}
+
+const LogicalType& LogicalType::ListChild() const {
+  SLUICE_CHECK(id_ == TypeId::kList && nested_ != nullptr, "ListChild of {}", ToString());
+  return nested_->children()[0].type;
+}
+
+const std::vector<StructField>& LogicalType::StructFields() const {
+  SLUICE_CHECK(id_ == TypeId::kStruct && nested_ != nullptr, "StructFields of {}", ToString());
+  return nested_->children();
+}
+
+int StructFieldIndex(const LogicalType& type, const std::string& name) {
+  const auto& fields = type.StructFields();
+  const std::string lower = ToLower(name);
+  for (size_t i = 0; i < fields.size(); i++) {
+    if (fields[i].name == name) return static_cast<int>(i);
+  }
+  for (size_t i = 0; i < fields.size(); i++) {
+    if (ToLower(fields[i].name) == lower) return static_cast<int>(i);
+  }
+  return -1;
 }
 
 std::string LogicalType::ToString() const {
@@ -50,11 +122,24 @@ std::string LogicalType::ToString() const {
     case TypeId::kTimestamp: return "TIMESTAMP";
     case TypeId::kInterval: return "INTERVAL";
     case TypeId::kTime: return "TIME";
+    case TypeId::kList: return nested_ ? ListChild().ToString() + "[]" : "LIST";
+    case TypeId::kStruct: {
+      if (!nested_) return "STRUCT";
+      std::string out = "STRUCT(";
+      const auto& fields = StructFields();
+      for (size_t i = 0; i < fields.size(); i++) {
+        if (i > 0) out += ", ";
+        out += FieldNameSql(fields[i].name) + " " + fields[i].type.ToString();
+      }
+      return out + ")";
+    }
   }
   return "?";
 }
 
-LogicalType ParseTypeName(const std::string& text) {
+namespace {
+
+LogicalType ParseScalarTypeName(const std::string& text) {
   std::string t = ToLower(text);
   while (!t.empty() && t.back() == ' ') t.pop_back();
   while (!t.empty() && t.front() == ' ') t.erase(t.begin());
@@ -105,7 +190,96 @@ LogicalType ParseTypeName(const std::string& text) {
   throw InvalidInputError(fmt::format(
       "unknown type '{}'{}", text,
       DidYouMean(base, {"boolean", "tinyint", "smallint", "integer", "bigint", "double",
-                        "decimal", "varchar", "date", "time", "timestamp", "interval"})));
+                        "decimal", "varchar", "date", "time", "timestamp", "interval",
+                        "list", "struct"})));
+}
+
+std::string Trim(const std::string& s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) b++;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) e--;
+  return s.substr(b, e - b);
+}
+
+// Splits `s` at commas outside parentheses and double quotes.
+std::vector<std::string> SplitTopLevel(const std::string& s) {
+  std::vector<std::string> parts;
+  std::string cur;
+  int depth = 0;
+  bool quoted = false;
+  for (char c : s) {
+    if (c == '"') quoted = !quoted;
+    if (!quoted && c == '(') depth++;
+    if (!quoted && c == ')') depth--;
+    if (!quoted && depth == 0 && c == ',') {
+      parts.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  parts.push_back(cur);
+  return parts;
+}
+
+// "name TYPE" or "\"a name\" TYPE" of a STRUCT(...) field.
+StructField ParseStructField(const std::string& text, const std::string& whole) {
+  const std::string t = Trim(text);
+  std::string name;
+  size_t rest = 0;
+  if (!t.empty() && t[0] == '"') {
+    size_t i = 1;
+    for (; i < t.size(); i++) {
+      if (t[i] == '"') {
+        if (i + 1 < t.size() && t[i + 1] == '"') {
+          name += '"';
+          i++;
+          continue;
+        }
+        break;
+      }
+      name += t[i];
+    }
+    rest = i + 1;
+  } else {
+    const size_t space = t.find_first_of(" \t");
+    if (space == std::string::npos) {
+      throw InvalidInputError(fmt::format("invalid type '{}': a STRUCT field needs a type", whole));
+    }
+    name = ToLower(t.substr(0, space));
+    rest = space;
+  }
+  if (rest > t.size()) throw InvalidInputError(fmt::format("invalid type '{}'", whole));
+  return StructField{name, ParseTypeName(t.substr(rest))};
+}
+
+}  // namespace
+
+LogicalType ParseTypeName(const std::string& text) {
+  const std::string t = Trim(text);
+  if (t.size() > 2 && t.compare(t.size() - 2, 2, "[]") == 0) {
+    return LogicalType::List(ParseTypeName(t.substr(0, t.size() - 2)));
+  }
+  const size_t paren = t.find('(');
+  if (paren != std::string::npos && t.back() == ')') {
+    const std::string base = ToLower(Trim(t.substr(0, paren)));
+    const std::string inner = t.substr(paren + 1, t.size() - paren - 2);
+    if (base == "list") return LogicalType::List(ParseTypeName(inner));
+    if (base == "struct" || base == "row") {
+      std::vector<StructField> fields;
+      for (const auto& part : SplitTopLevel(inner)) fields.push_back(ParseStructField(part, text));
+      for (size_t i = 0; i < fields.size(); i++) {
+        for (size_t j = 0; j < i; j++) {
+          if (ToLower(fields[i].name) == ToLower(fields[j].name)) {
+            throw InvalidInputError(
+                fmt::format("invalid type '{}': duplicate field name '{}'", text, fields[i].name));
+          }
+        }
+      }
+      return LogicalType::Struct(fields);
+    }
+  }
+  return ParseScalarTypeName(t);
 }
 
 namespace {

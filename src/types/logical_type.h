@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace sluice {
 
@@ -12,6 +13,8 @@ namespace sluice {
 //   TIMESTAMP int64 microseconds since 1970-01-01 00:00:00 (no time zone)
 //   INTERVAL Interval {months, days, micros}
 //   TIME int64 microseconds since midnight, 0 .. 24:00:00 inclusive (no time zone)
+//   LIST(T) ListEntry {offset, length} into the column's one child column of T
+//   STRUCT(a T, ...) no data of its own (a validity bitmap); one child column per field
 // SQLNULL is the type of an untyped NULL literal; it becomes another type on binding.
 enum class TypeId : uint8_t {
   kNull,
@@ -27,10 +30,18 @@ enum class TypeId : uint8_t {
   kTimestamp,
   kInterval,
   kTime,
+  kList,
+  kStruct,
 };
 
 using int128_t = __int128;
 
+class NestedTypeInfo;
+struct StructField;
+
+// A SQL type: an id plus DECIMAL's precision and scale, or for LIST and STRUCT a pointer to
+// an interned, immutable NestedTypeInfo. A trivially copyable value; scalar types carry no
+// pointer, and equal nested types share one descriptor, so equality stays a few compares.
 class LogicalType {
  public:
   constexpr LogicalType() = default;
@@ -43,7 +54,17 @@ class LogicalType {
     return t;
   }
 
+  // LIST(child) and STRUCT(fields). Descriptors are interned for the life of the process
+  // (a handful per distinct type spelled in a query or file); thread-safe.
+  static LogicalType List(const LogicalType& child);
+  static LogicalType Struct(const std::vector<StructField>& fields);
+
   constexpr TypeId id() const { return id_; }
+  bool IsNested() const { return nested_ != nullptr; }
+  // REQUIRES: id() == kList.
+  const LogicalType& ListChild() const;
+  // REQUIRES: id() == kStruct.
+  const std::vector<StructField>& StructFields() const;
   constexpr int precision() const { return precision_; }
   constexpr int scale() const { return scale_; }
 
@@ -67,21 +88,42 @@ class LogicalType {
   std::string ToString() const;
 
   friend bool operator==(const LogicalType& a, const LogicalType& b) {
-    return a.id_ == b.id_ && (a.id_ != TypeId::kDecimal ||
-                              (a.precision_ == b.precision_ && a.scale_ == b.scale_));
+    return a.id_ == b.id_ && a.nested_ == b.nested_ &&
+           (a.id_ != TypeId::kDecimal || (a.precision_ == b.precision_ && a.scale_ == b.scale_));
   }
 
  private:
   TypeId id_ = TypeId::kNull;
   uint8_t precision_ = 0;
   uint8_t scale_ = 0;
+  const NestedTypeInfo* nested_ = nullptr;
 };
+
+// One field of a STRUCT type.
+struct StructField {
+  std::string name;
+  LogicalType type;
+};
+
+// The children of a nested type (see LogicalType::List / Struct); never destroyed.
+class NestedTypeInfo {
+ public:
+  explicit NestedTypeInfo(std::vector<StructField> children) : children_(std::move(children)) {}
+  // LIST: one unnamed child; STRUCT: the fields in order.
+  const std::vector<StructField>& children() const { return children_; }
+
+ private:
+  std::vector<StructField> children_;
+};
+
+// The field of a STRUCT type named `name` (case-insensitive), or -1.
+int StructFieldIndex(const LogicalType& type, const std::string& name);
 
 // The largest decimal precision Sluice supports.
 inline constexpr int kMaxDecimalPrecision = 38;
 
 // Parses a type name as written in SQL or a schema override ("int", "decimal(10,2)",
-// "varchar"). Throws InvalidInputError naming the text when it is not a type.
+// "varchar", "integer[]", "list(varchar)", "struct(a int, \"b c\" varchar)"). Throws InvalidInputError naming the text when it is not a type.
 LogicalType ParseTypeName(const std::string& text);
 
 // The integer type of the smallest width that holds both (for BIGINT + INTEGER etc.).

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/error.h"
 #include "types/interval.h"
 #include "types/logical_type.h"
 #include "types/string_view.h"
@@ -7,7 +8,8 @@
 namespace sluice {
 
 // Calls fn.template operator()<T>() with T the C++ type a Column stores values of `type` as
-// (see LogicalType). SQLNULL columns are stored as uint8_t.
+// (see LogicalType). SQLNULL columns are stored as uint8_t. LIST and STRUCT have no single
+// physical type: callers handle them first (a NotImplementedError names the type if not).
 template <typename F>
 inline void VisitPhysicalType(const LogicalType& type, F&& fn) {
   switch (type.id()) {
@@ -30,6 +32,9 @@ inline void VisitPhysicalType(const LogicalType& type, F&& fn) {
       break;
     case TypeId::kVarchar: fn.template operator()<StringView>(); break;
     case TypeId::kInterval: fn.template operator()<Interval>(); break;
+    case TypeId::kList:
+    case TypeId::kStruct:
+      throw NotImplementedError("this operation on " + type.ToString() + " values");
   }
 }
 

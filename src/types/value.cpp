@@ -1,6 +1,8 @@
 #include "types/value.h"
 
+#include <cctype>
 #include <cmath>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -67,6 +69,51 @@ Value Value::IntervalValue(const Interval& interval) {
   return v;
 }
 
+Value Value::List(const LogicalType& type, std::vector<Value> elements) {
+  Value v;
+  v.type_ = type;
+  v.is_null_ = false;
+  v.children_ = std::move(elements);
+  return v;
+}
+
+Value Value::Struct(const LogicalType& type, std::vector<Value> fields) {
+  Value v;
+  v.type_ = type;
+  v.is_null_ = false;
+  v.children_ = std::move(fields);
+  return v;
+}
+
+namespace {
+
+// A value inside a printed LIST or STRUCT, as DuckDB prints it: strings are bare unless
+// empty, edged with spaces, spelling NULL, or holding a character that delimits nested
+// values ('', 'a,b', 'NULL'); other values as ToString().
+std::string NestedString(const Value& v) {
+  if (v.is_null() || v.type().id() != TypeId::kVarchar) return v.ToString();
+  const std::string& s = v.GetString();
+  bool quote = s.empty() || std::isspace(static_cast<unsigned char>(s.front())) ||
+               std::isspace(static_cast<unsigned char>(s.back()));
+  if (s.size() == 4) {
+    std::string lower;
+    for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    quote |= lower == "null";
+  }
+  for (char c : s) {
+    if (std::string_view("'\"(),:=[]{}").find(c) != std::string_view::npos) quote = true;
+  }
+  if (!quote) return s;
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace
+
 std::string Value::ToString() const {
   if (is_null_) return "NULL";
   switch (type_.id()) {
@@ -83,6 +130,24 @@ std::string Value::ToString() const {
     case TypeId::kTimestamp: return FormatTimestamp(static_cast<int64_t>(int_));
     case TypeId::kInterval: return FormatInterval(interval_);
     case TypeId::kTime: return FormatTime(static_cast<int64_t>(int_));
+    case TypeId::kList: {
+      std::string out = "[";
+      for (size_t i = 0; i < children_.size(); i++) {
+        if (i > 0) out += ", ";
+        out += NestedString(children_[i]);
+      }
+      return out + "]";
+    }
+    case TypeId::kStruct: {
+      std::string out = "{";
+      const auto& fields = type_.StructFields();
+      for (size_t i = 0; i < children_.size() && i < fields.size(); i++) {
+        if (i > 0) out += ", ";
+        out += Value::Varchar(fields[i].name).ToSqlLiteral() + ": " +
+               NestedString(children_[i]);
+      }
+      return out + "}";
+    }
   }
   return "?";
 }
@@ -107,6 +172,23 @@ std::string Value::ToSqlLiteral() const {
       if (std::isfinite(double_)) return s;
       return "'" + s + "'::DOUBLE";
     }
+    case TypeId::kList: {
+      std::string out = "[";
+      for (size_t i = 0; i < children_.size(); i++) {
+        if (i > 0) out += ", ";
+        out += children_[i].ToSqlLiteral();
+      }
+      return out + "]::" + type_.ToString();
+    }
+    case TypeId::kStruct: {
+      std::string out = "{";
+      const auto& fields = type_.StructFields();
+      for (size_t i = 0; i < children_.size() && i < fields.size(); i++) {
+        if (i > 0) out += ", ";
+        out += Value::Varchar(fields[i].name).ToSqlLiteral() + ": " + children_[i].ToSqlLiteral();
+      }
+      return out + "}::" + type_.ToString();
+    }
     default: return ToString();
   }
 }
@@ -118,7 +200,40 @@ bool operator==(const Value& a, const Value& b) {
     case TypeId::kDouble: return a.double_ == b.double_ || (std::isnan(a.double_) && std::isnan(b.double_));
     case TypeId::kVarchar: return a.string_ == b.string_;
     case TypeId::kInterval: return a.interval_ == b.interval_;
+    case TypeId::kList:
+    case TypeId::kStruct: return a.children_ == b.children_;
     default: return a.int_ == b.int_;
+  }
+}
+
+namespace {
+template <typename T>
+int Cmp(const T& a, const T& b) {
+  return a < b ? -1 : (b < a ? 1 : 0);
+}
+}  // namespace
+
+int CompareValues(const Value& a, const Value& b) {
+  if (a.is_null_ || b.is_null_) return Cmp(a.is_null_, b.is_null_);
+  switch (a.type_.id()) {
+    case TypeId::kDouble: {
+      const bool an = std::isnan(a.double_), bn = std::isnan(b.double_);
+      if (an || bn) return Cmp(an, bn);
+      return Cmp(a.double_, b.double_);
+    }
+    case TypeId::kVarchar: return Cmp(a.string_.compare(b.string_), 0);
+    case TypeId::kInterval:
+      return Cmp(a.interval_.NormalizedMicros128(), b.interval_.NormalizedMicros128());
+    case TypeId::kList:
+    case TypeId::kStruct: {
+      const size_t n = std::min(a.children_.size(), b.children_.size());
+      for (size_t i = 0; i < n; i++) {
+        const int c = CompareValues(a.children_[i], b.children_[i]);
+        if (c != 0) return c;
+      }
+      return Cmp(a.children_.size(), b.children_.size());
+    }
+    default: return Cmp(a.int_, b.int_);
   }
 }
 

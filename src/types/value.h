@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "types/interval.h"
 #include "types/logical_type.h"
@@ -30,6 +31,10 @@ class Value {
   static Value Timestamp(int64_t micros);
   static Value Time(int64_t micros);  // since midnight
   static Value IntervalValue(const Interval& interval);
+  // A LIST of `type` (LIST(T)) with elements of type T (or NULL), or a STRUCT of `type` with
+  // one value per field.
+  static Value List(const LogicalType& type, std::vector<Value> elements);
+  static Value Struct(const LogicalType& type, std::vector<Value> fields);
 
   const LogicalType& type() const { return type_; }
   bool is_null() const { return is_null_; }
@@ -42,6 +47,8 @@ class Value {
   int128_t GetDecimal() const { return int_; }
   const std::string& GetString() const { return string_; }
   const Interval& GetInterval() const { return interval_; }
+  // LIST elements or STRUCT field values.
+  const std::vector<Value>& GetChildren() const { return children_; }
 
   // Converts to another type with SQL CAST rules; throws ConversionError when impossible.
   Value CastTo(const LogicalType& target) const;
@@ -55,6 +62,10 @@ class Value {
   // Equality with NULL equal to NULL (for tests and hashing), not SQL's three-valued '='.
   friend bool operator==(const Value& a, const Value& b);
 
+  // Total order for sorting values of one type (lists lexicographically, NULLs after every
+  // value, also inside lists): negative, zero or positive.
+  friend int CompareValues(const Value& a, const Value& b);
+
  private:
   LogicalType type_;
   bool is_null_ = true;
@@ -62,6 +73,9 @@ class Value {
   double double_ = 0;
   std::string string_;
   Interval interval_;
+  std::vector<Value> children_;
 };
+
+int CompareValues(const Value& a, const Value& b);
 
 }  // namespace sluice

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <optional>
+#include <vector>
 
 #include "common/error.h"
 #include "types/cast_ops.h"
@@ -140,6 +142,17 @@ std::string FormatDouble(double d) {
 
 bool CanCast(const LogicalType& from, const LogicalType& to) {
   const TypeId f = from.id(), t = to.id();
+  if (f == TypeId::kList && t == TypeId::kList) return CanCast(from.ListChild(), to.ListChild());
+  if (f == TypeId::kStruct && t == TypeId::kStruct) {
+    if (from.StructFields().size() != to.StructFields().size()) return false;
+    for (size_t i = 0; i < from.StructFields().size(); i++) {
+      if (!CanCast(from.StructFields()[i].type, to.StructFields()[i].type)) return false;
+    }
+    return true;
+  }
+  if (f == TypeId::kVarchar && t == TypeId::kStruct) return false;
+  if (to.IsNested() && f != TypeId::kNull && f != TypeId::kVarchar) return false;
+  if (from.IsNested() && t != TypeId::kVarchar) return false;
   if (f == t || f == TypeId::kNull || f == TypeId::kVarchar || t == TypeId::kVarchar) return true;
   const bool f_num = from.IsNumeric() || f == TypeId::kBoolean;
   const bool t_num = to.IsNumeric() || t == TypeId::kBoolean;
@@ -253,10 +266,94 @@ Value FromString(const std::string& s, const LogicalType& target) {
 
 }  // namespace
 
+namespace {
+
+// Splits the inside of "[a, 'b, c', [d]]" at top-level commas, dropping quotes around an
+// element. nullopt when the text is not bracketed.
+std::optional<std::vector<std::optional<std::string>>> SplitListText(std::string_view text) {
+  text = TrimSpaces(text);
+  if (text.size() < 2 || text.front() != '[' || text.back() != ']') return std::nullopt;
+  text = TrimSpaces(text.substr(1, text.size() - 2));
+  std::vector<std::optional<std::string>> out;
+  if (text.empty()) return out;
+  std::string cur;
+  bool was_quoted = false;
+  int depth = 0;
+  char quote = 0;
+  auto flush = [&] {
+    std::string_view item = was_quoted ? std::string_view(cur) : TrimSpaces(cur);
+    if (!was_quoted && EqualsNoCase(item, "null")) {
+      out.push_back(std::nullopt);
+    } else {
+      out.push_back(std::string(item));
+    }
+    cur.clear();
+    was_quoted = false;
+  };
+  for (size_t i = 0; i < text.size(); i++) {
+    const char c = text[i];
+    if (quote != 0) {
+      if (c == quote && i + 1 < text.size() && text[i + 1] == quote) {
+        cur += c;
+        i++;
+      } else if (c == quote) {
+        quote = 0;
+      } else {
+        cur += c;
+      }
+      continue;
+    }
+    if ((c == '\'' || c == '"') && depth == 0 && TrimSpaces(cur).empty()) {
+      quote = c;
+      was_quoted = true;
+      cur.clear();
+      continue;
+    }
+    if (c == '[' || c == '{') depth++;
+    if (c == ']' || c == '}') depth--;
+    if (c == ',' && depth == 0) {
+      flush();
+      continue;
+    }
+    if (!was_quoted) cur += c;
+  }
+  flush();
+  return out;
+}
+
+}  // namespace
+
 Value Value::CastTo(const LogicalType& target) const {
   if (type_ == target) return *this;
   if (is_null_) return Value::Null(target);
   if (target.id() == TypeId::kVarchar) return Value::Varchar(ToString());
+  if (target.id() == TypeId::kList) {
+    const LogicalType& child = target.ListChild();
+    std::vector<Value> elements;
+    if (type_.id() == TypeId::kList) {
+      for (const auto& e : children_) elements.push_back(e.CastTo(child));
+      return Value::List(target, std::move(elements));
+    }
+    if (type_.id() == TypeId::kVarchar) {
+      auto items = SplitListText(string_);
+      if (!items) {
+        throw ConversionError(fmt::format("Could not convert string '{}' to {}", string_,
+                                          target.ToString()));
+      }
+      for (const auto& item : *items) {
+        elements.push_back(item ? Value::Varchar(*item).CastTo(child) : Value::Null(child));
+      }
+      return Value::List(target, std::move(elements));
+    }
+  }
+  if (target.id() == TypeId::kStruct && type_.id() == TypeId::kStruct &&
+      target.StructFields().size() == children_.size()) {
+    std::vector<Value> fields;
+    for (size_t i = 0; i < children_.size(); i++) {
+      fields.push_back(children_[i].CastTo(target.StructFields()[i].type));
+    }
+    return Value::Struct(target, std::move(fields));
+  }
   const TypeId from = type_.id();
   auto unsupported = [&]() -> Value {
     throw ConversionError(

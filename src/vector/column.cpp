@@ -26,6 +26,58 @@ void* AllocateBytes(size_t bytes) {
 Column::Column(LogicalType type, size_t capacity)
     : type_(type), width_(type.PhysicalSize()), capacity_(capacity) {
   data_ = static_cast<uint8_t*>(AllocateBytes(capacity_ * width_));
+  if (type_.id() == TypeId::kList) {
+    children_.push_back(std::make_shared<Column>(type_.ListChild(), 0));
+  } else if (type_.id() == TypeId::kStruct) {
+    for (const auto& field : type_.StructFields()) {
+      children_.push_back(std::make_shared<Column>(field.type, capacity_));
+      children_.back()->ZeroData(0);
+    }
+  }
+}
+
+void Column::ZeroData(size_t from) {
+  if (from < capacity_) std::memset(data_ + from * width_, 0, (capacity_ - from) * width_);
+}
+
+void Column::SetFieldSizes() {
+  for (auto& c : children_) {
+    if (c->capacity_ < size_ && !constant_) c->Reserve(size_);
+    c->size_ = constant_ ? std::min<size_t>(size_, 1) : size_;
+    if (c->type_.id() == TypeId::kStruct) c->SetFieldSizes();
+  }
+}
+
+template <typename RowOf>
+void Column::AppendNested(const Column& other, size_t n, RowOf row_of) {
+  Reserve(size_ + n);
+  if (type_.id() == TypeId::kList) {
+    Column& elements = *children_[0];
+    const Column& from = *other.children_[0];
+    const ListEntry* src = other.list_entries();
+    ListEntry* dst = list_entries() + size_;
+    for (size_t i = 0; i < n; i++) {
+      const ListEntry e = src[row_of(i)];
+      dst[i] = ListEntry{elements.size(), e.length};
+      if (e.length > 0) elements.Append(from, e.offset, e.length);
+    }
+  } else {
+    std::vector<uint32_t> sel(n);
+    for (size_t i = 0; i < n; i++) sel[i] = static_cast<uint32_t>(row_of(i));
+    for (size_t f = 0; f < children_.size(); f++) {
+      Column& field = *children_[f];
+      field.size_ = size_;
+      field.AppendSelected(*other.children_[f], sel.data(), n);
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (other.IsValid(row_of(i))) {
+      SetValid(size_ + i);
+    } else {
+      SetNull(size_ + i);
+    }
+  }
+  size_ += n;
 }
 
 Column::~Column() {
@@ -39,12 +91,21 @@ std::shared_ptr<Column> Column::MakeConstant(const LogicalType& type, const Valu
   column->SetValue(0, value);
   column->constant_ = true;
   column->size_ = size;
+  if (type.id() == TypeId::kStruct) column->SetFieldSizes();
   return column;
 }
 
 void Column::Reserve(size_t capacity) {
   if (capacity <= capacity_) return;
   capacity = std::max(capacity, capacity_ * 2);
+  if (type_.id() == TypeId::kStruct) {
+    // Fields of rows not written yet read as zero (empty strings), never as garbage.
+    for (auto& c : children_) {
+      const size_t before = c->capacity_;
+      c->Reserve(capacity);
+      c->ZeroData(before);
+    }
+  }
   auto* grown = static_cast<uint8_t*>(std::realloc(data_, capacity * width_));
   if (grown == nullptr) throw OutOfMemoryError("could not grow a column");
   data_ = grown;
@@ -138,6 +199,18 @@ Value Column::GetValue(size_t row) const {
     case TypeId::kTimestamp: return Value::Timestamp(data<int64_t>()[row]);
     case TypeId::kTime: return Value::Time(data<int64_t>()[row]);
     case TypeId::kInterval: return Value::IntervalValue(data<Interval>()[row]);
+    case TypeId::kList: {
+      const ListEntry e = list_entries()[row];
+      std::vector<Value> elements;
+      elements.reserve(e.length);
+      for (uint64_t i = 0; i < e.length; i++) elements.push_back(children_[0]->GetValue(e.offset + i));
+      return Value::List(type_, std::move(elements));
+    }
+    case TypeId::kStruct: {
+      std::vector<Value> fields;
+      for (const auto& c : children_) fields.push_back(c->GetValue(row));
+      return Value::Struct(type_, std::move(fields));
+    }
   }
   return Value::Null(type_);
 }
@@ -147,6 +220,11 @@ void Column::SetValue(size_t row, const Value& value) {
   if (value.is_null()) {
     std::memset(data_ + row * width_, 0, width_);
     SetNull(row);
+    if (type_.id() == TypeId::kStruct) {
+      for (size_t f = 0; f < children_.size(); f++) {
+        children_[f]->SetValue(row, Value::Null(children_[f]->type_));
+      }
+    }
     return;
   }
   SetValid(row);
@@ -170,6 +248,23 @@ void Column::SetValue(size_t row, const Value& value) {
       break;
     case TypeId::kVarchar: data<StringView>()[row] = AddString(value.GetString()); break;
     case TypeId::kInterval: data<Interval>()[row] = value.GetInterval(); break;
+    case TypeId::kList: {
+      Column& elements = *children_[0];
+      const auto& values = value.GetChildren();
+      const size_t offset = elements.size();
+      elements.Reserve(offset + values.size());
+      for (size_t i = 0; i < values.size(); i++) elements.SetValue(offset + i, values[i]);
+      elements.size_ = offset + values.size();
+      list_entries()[row] = ListEntry{offset, values.size()};
+      break;
+    }
+    case TypeId::kStruct: {
+      const auto& values = value.GetChildren();
+      SLUICE_CHECK(values.size() == children_.size(), "struct value with {} fields for {}",
+                   values.size(), type_.ToString());
+      for (size_t f = 0; f < children_.size(); f++) children_[f]->SetValue(row, values[f]);
+      break;
+    }
   }
 }
 
@@ -181,6 +276,10 @@ std::shared_ptr<Column> Column::Gather(const uint32_t* sel, size_t n) const {
 
 void Column::AppendSelected(const Column& other, const uint32_t* sel, size_t n) {
   SLUICE_CHECK(!constant_, "append to a constant column");
+  if (type_.IsNested()) [[unlikely]] {
+    const bool c = other.constant_;
+    return AppendNested(other, n, [&](size_t i) -> size_t { return c ? 0 : sel[i]; });
+  }
   Reserve(size_ + n);
   uint8_t* base = data_ + size_ * width_;
   const uint8_t* src_data = other.data_;
@@ -253,6 +352,10 @@ ColumnPtr Column::Flatten(const ColumnPtr& self) const {
 
 void Column::Append(const Column& other, size_t offset, size_t n) {
   SLUICE_CHECK(!constant_, "append to a constant column");
+  if (type_.IsNested()) [[unlikely]] {
+    const bool c = other.constant_;
+    return AppendNested(other, n, [&](size_t i) -> size_t { return c ? 0 : offset + i; });
+  }
   Reserve(size_ + n);
   if (other.constant_) {
     for (size_t i = 0; i < n; i++) std::memcpy(data_ + (size_ + i) * width_, other.data_, width_);
@@ -282,6 +385,7 @@ size_t Column::MemoryBytes() const {
   size_t bytes = capacity_ * width_;
   if (validity_ != nullptr) bytes += ValidityWords(capacity_) * 8;
   if (own_heap_) bytes += own_heap_->bytes();
+  for (const auto& c : children_) bytes += c->MemoryBytes();
   return bytes;
 }
 

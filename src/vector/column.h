@@ -15,12 +15,23 @@
 namespace sluice {
 
 class Column;
+
+// One row of a LIST column: its elements are rows [offset, offset + length) of the child.
+struct ListEntry {
+  uint64_t offset = 0;
+  uint64_t length = 0;
+};
+
 // Columns are immutable once published in a Batch, so they are shared, not copied.
 using ColumnPtr = std::shared_ptr<const Column>;
 
 // One column of values of one LogicalType: a typed data buffer (see LogicalType for the
 // physical layout), a validity bitmap (bit set = valid; absent = no NULLs), and for VARCHAR
 // the heaps that long strings point into.
+//
+// Nested types have child columns: a LIST column's data is one ListEntry per row into its one
+// child column of elements; a STRUCT column has only validity and one child per field, each
+// as long as the struct column (a NULL struct has NULL fields).
 //
 // A *constant* column holds one value that stands for all size() rows (a literal, a
 // broadcast scalar); kernels treat it specially instead of expanding it.
@@ -48,6 +59,7 @@ class Column {
   void set_size(size_t size) {
     SLUICE_CHECK(constant_ || size <= capacity_, "size={} capacity={}", size, capacity_);
     size_ = size;
+    if (type_.id() == TypeId::kStruct) [[unlikely]] SetFieldSizes();
   }
   // Grows the buffers to hold at least `capacity` values (keeping contents).
   void Reserve(size_t capacity);
@@ -88,6 +100,18 @@ class Column {
   void ShareHeapsOf(const Column& other);
   StringHeap& OwnHeap();
 
+  // Child columns of LIST (one: the elements) and STRUCT (one per field).
+  size_t num_children() const { return children_.size(); }
+  const Column& child(size_t i) const { return *children_[i]; }
+  Column& mutable_child(size_t i) { return *children_[i]; }
+  const std::shared_ptr<Column>& child_ptr(size_t i) const { return children_[i]; }
+  // Replaces child i. REQUIRES: `column` has the child type (and for STRUCT, this size).
+  void set_child(size_t i, std::shared_ptr<Column> column) { children_[i] = std::move(column); }
+  // LIST: each row's entry into child(0). A builder appends elements to mutable_child(0) and
+  // then writes the row's entry.
+  ListEntry* list_entries() { return data<ListEntry>(); }
+  const ListEntry* list_entries() const { return data<ListEntry>(); }
+
   // Slow-path element access (tests, literals, show()).
   Value GetValue(size_t row) const;
   // Writes `value` (already of this column's type, or NULL) at `row`. REQUIRES row < capacity.
@@ -107,6 +131,13 @@ class Column {
   size_t MemoryBytes() const;
 
  private:
+  void SetFieldSizes();
+  // Zeroes the data of rows [from, capacity()).
+  void ZeroData(size_t from);
+  // Append and AppendSelected for LIST and STRUCT: rows row_of(0..n) of `other`.
+  template <typename RowOf>
+  void AppendNested(const Column& other, size_t n, RowOf row_of);
+
   LogicalType type_;
   int width_;
   size_t size_ = 0;
@@ -116,6 +147,7 @@ class Column {
   uint64_t* validity_ = nullptr;
   std::shared_ptr<StringHeap> own_heap_;
   std::vector<std::shared_ptr<StringHeap>> shared_heaps_;  // heaps of columns we point into
+  std::vector<std::shared_ptr<Column>> children_;          // LIST and STRUCT only
 };
 
 }  // namespace sluice

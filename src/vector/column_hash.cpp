@@ -1,6 +1,8 @@
 #include "vector/column_hash.h"
 
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "common/hash.h"
 #include "types/interval.h"
@@ -27,6 +29,35 @@ void HashValues(const Column& column, size_t n, uint64_t* hashes, bool combine, 
     for (size_t i = 0; i < n; i++) hashes[i] = hash(data[i]);
   } else {
     for (size_t i = 0; i < n; i++) hashes[i] = column.IsValid(i) ? hash(data[i]) : kNullHash;
+  }
+}
+
+void HashNested(const Column& column, size_t n, uint64_t* hashes, bool combine) {
+  const bool constant = column.is_constant();
+  const size_t m = constant ? 1 : n;
+  std::vector<uint64_t> row_hash(m);
+  if (column.type().id() == TypeId::kList) {
+    const Column& child = column.child(0);
+    std::vector<uint64_t> element_hash(child.size());
+    if (child.size() > 0) HashColumn(child, child.size(), element_hash.data(), false);
+    const ListEntry* entries = column.list_entries();
+    for (size_t i = 0; i < m; i++) {
+      uint64_t h = HashInt(entries[i].length ^ 0x6c697374ULL);
+      for (uint64_t j = 0; j < entries[i].length; j++) {
+        h = HashCombine(h, element_hash[entries[i].offset + j]);
+      }
+      row_hash[i] = h;
+    }
+  } else {
+    std::fill(row_hash.begin(), row_hash.end(), HashInt(0x73747275ULL));
+    for (size_t f = 0; f < column.num_children(); f++) {
+      HashColumn(column.child(f), m, row_hash.data(), true);
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    const size_t r = constant ? 0 : i;
+    const uint64_t h = column.IsValid(r) ? row_hash[r] : kNullHash;
+    hashes[i] = combine ? HashCombine(hashes[i], h) : h;
   }
 }
 
@@ -74,6 +105,9 @@ void HashColumn(const Column& column, size_t n, uint64_t* hashes, bool combine) 
         return HashCombine(HashInt(static_cast<uint64_t>(v.months) << 32 | static_cast<uint32_t>(v.days)),
                            HashInt(static_cast<uint64_t>(v.micros)));
       });
+    case TypeId::kList:
+    case TypeId::kStruct:
+      return HashNested(column, n, hashes, combine);
   }
 }
 

@@ -74,11 +74,12 @@ TEST(JsonSource, InfersTypesAndMissingKeys) {
   EXPECT_EQ(s.field(3).type.id(), TypeId::kVarchar);
   EXPECT_EQ(s.field(4).type.id(), TypeId::kDate);
   EXPECT_EQ(s.field(5).type.id(), TypeId::kTimestamp);
-  EXPECT_EQ(s.field(6).type.id(), TypeId::kVarchar);
+  EXPECT_EQ(s.field(6).type.ToString(), "STRUCT(k BIGINT[])");  // objects and arrays typed
   EXPECT_EQ(s.field(7).name, "extra");
   const auto rows = ReadAll(*source);
   ASSERT_EQ(rows.size(), 3u);
-  EXPECT_EQ(rows[0][6].ToString(), "{\"k\": [1,2]}");
+  EXPECT_EQ(rows[0][6].ToString(), "{'k': [1, 2]}");
+  EXPECT_TRUE(rows[1][6].is_null());
   EXPECT_TRUE(rows[1][3].is_null());
   EXPECT_EQ(rows[1][1].GetDouble(), 2.0);
   EXPECT_TRUE(rows[2][0].is_null());

@@ -5,7 +5,9 @@
 #      DuckDB's own CSV of the same data.
 #   2. Sluice writes every type with each codec; DuckDB must read the same types and rows.
 #   3. DuckDB writes nested columns (lists, structs, maps, nulls at every level) with several
-#      layouts; Sluice must read each as VARCHAR JSON equal to DuckDB's to_json of it.
+#      layouts; Sluice must read lists and structs as LIST and STRUCT values (maps as VARCHAR
+#      JSON) whose JSON equals DuckDB's to_json of them.
+#   4. Sluice writes LIST and STRUCT columns; DuckDB must read the same types and values.
 # Usage: parquet_interop.sh <sluice binary> <source dir>
 set -euo pipefail
 SLUICE=$1
@@ -141,9 +143,9 @@ done
 groups=$(node duck.mjs "SELECT count(DISTINCT row_group_id) FROM parquet_metadata('sluice_groups.parquet')")
 [ "$groups" = "14" ] || { echo "FAIL row groups: $groups"; failures=$((failures + 1)); }
 
-# --- 3. Nested columns: DuckDB writes, Sluice reads JSON text ------------------------------
+# --- 3. Nested columns: DuckDB writes, Sluice reads them ---------------------------------
 # Compares Sluice's JSON-lines output with DuckDB's to_json of the same file, row by row;
-# each text is parsed so that number formatting (1.0 vs 1) does not matter, key order does.
+# each value is parsed so that number formatting (1.0 vs 1) does not matter, key order does.
 cat >nested_check.mjs <<'JS'
 import { createRequire } from 'module';
 import { readFileSync } from 'fs';
@@ -160,7 +162,9 @@ let bad = 0;
 if (got.length !== want.length) { console.log(`rows: got ${got.length}, want ${want.length}`); bad++; }
 for (let r = 0; r < Math.min(got.length, want.length) && bad < 5; r++) {
   cols.forEach((c, i) => {
-    const w = norm(want[r][i + 1]), g = got[r][c] === null ? 'NULL' : norm(got[r][c]);
+    const v = got[r][c];
+    const w = norm(want[r][i + 1]);
+    const g = v === null ? 'NULL' : typeof v === 'string' ? norm(v) : JSON.stringify(v);
     if (w !== g) { console.log(`row ${r} ${c}: got ${g} want ${w}`); bad++; }
   });
 }
@@ -200,28 +204,42 @@ for v in "${NESTED_VARIANTS[@]}"; do
     echo "FAIL duckdb→sluice nested ${v%%|*}"; head -5 nested_diff.txt; failures=$((failures + 1))
   fi
 done
-# Nested columns are VARCHAR; a query that does not select them reads only its own columns.
+# Lists and structs have their types, maps are VARCHAR JSON; a query that does not select
+# them reads only its own columns.
 types=$("$SLUICE" sql --no-progress --format csv -c "DESCRIBE SELECT * FROM read_parquet('nested_default.parquet')" | tr '\n' ' ')
 case "$types" in
-  *"li,VARCHAR"*"mp,VARCHAR"*) echo "ok   nested columns are VARCHAR" ;;
+  *"li,INTEGER[]"*"st,\"STRUCT(a BIGINT, b VARCHAR, c BIGINT[], d DOUBLE)\""*"mp,VARCHAR"*"ll,BIGINT[][]"*) echo "ok   nested column types" ;;
   *) echo "FAIL nested column types: $types"; failures=$((failures + 1)) ;;
 esac
 got=$("$SLUICE" sql --no-progress --format csv -c "SELECT count(*) AS n, sum(id) AS s,
   count(li) AS nl, max(length(mp)) AS ml FROM read_parquet('nested_small_row_groups.parquet')
-  WHERE li IS NULL OR li = '[]'" | tail -n +2)
+  WHERE li IS NULL OR li = []" | tail -n +2)
 [ "$got" = "1000,2496500,500,23" ] && echo "ok   nested filter and aggregate" ||
   { echo "FAIL nested filter and aggregate: $got"; failures=$((failures + 1)); }
-# The JSON functions over the nested columns answer what DuckDB's nested functions answer.
-# DuckDB answers from a copy in memory: its Parquet scan's nested-field pushdown returned
-# other rows' values for lst[1].p (DuckDB 1.5).
+# Field access, subscripts and len() over the nested columns (and the JSON functions over the
+# map) answer what DuckDB answers. DuckDB answers from a copy in memory: its Parquet scan's
+# nested-field pushdown returned other rows' values for lst[1].p (DuckDB 1.5).
 node duck.mjs "CREATE TABLE m AS SELECT * FROM read_parquet('nested_default.parquet')" \
   "COPY (SELECT id, st.a, st.b, len(li), lst[1].p, lst[1].q[1], mp['k' || id], deep.inner.v,
   deep.inner.w[1], ll[4][1] FROM m ORDER BY id) TO 'nested_json_want.csv' (HEADER false)"
-"$SLUICE" sql --no-progress --format csv -c "SELECT id, st ->> 'a', st ->> 'b',
-  json_array_length(li), lst -> 0 ->> 'p', lst ->> '\$[0].q[0]', mp ->> ('k' || id),
-  deep -> 'inner' ->> 'v', deep ->> '\$.inner.w[0]', ll ->> '\$[3][0]'
+"$SLUICE" sql --no-progress --format csv -c "SELECT id, st.a, st.b, len(li), lst[1].p,
+  lst[1].q[1], mp ->> ('k' || id), deep.inner.v, deep.inner.w[1], ll[4][1]
   FROM read_parquet('nested_default.parquet') ORDER BY id" | tail -n +2 >nested_json_got.csv
-check "JSON functions over nested columns" nested_json_got.csv nested_json_want.csv
+check "nested functions over nested columns" nested_json_got.csv nested_json_want.csv
+
+# --- 4. Sluice writes LIST and STRUCT columns, DuckDB reads them ---------------------------
+"$SLUICE" sql --no-progress -c "COPY (SELECT id, li, ls, st, lst, ll, deep
+  FROM read_parquet('nested_default.parquet')) TO 'sluice_nested.parquet' (FORMAT parquet)" >/dev/null
+node duck.mjs "COPY (SELECT typeof(li), typeof(ls), typeof(st), typeof(lst), typeof(ll), typeof(deep)
+  FROM read_parquet('nested_default.parquet') LIMIT 1) TO 'nested_types_want.csv' (HEADER false)" \
+  "COPY (SELECT typeof(li), typeof(ls), typeof(st), typeof(lst), typeof(ll), typeof(deep)
+  FROM read_parquet('sluice_nested.parquet') LIMIT 1) TO 'nested_types_got.csv' (HEADER false)" \
+  "COPY (SELECT * EXCLUDE (mp) FROM read_parquet('nested_default.parquet') ORDER BY id)
+  TO 'nested_rows_want.csv' (HEADER false)" \
+  "COPY (SELECT * FROM read_parquet('sluice_nested.parquet') ORDER BY id)
+  TO 'nested_rows_got.csv' (HEADER false)"
+check "sluice→duckdb nested types" nested_types_got.csv nested_types_want.csv
+check "sluice→duckdb nested rows" nested_rows_got.csv nested_rows_want.csv
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures interop check(s) failed"
