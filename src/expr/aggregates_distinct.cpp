@@ -79,20 +79,14 @@ enum class DistinctKind { kCount, kSum, kAvg };
 // `In` is the physical input type; `Stored` what the set keeps (std::string for VARCHAR);
 // `Acc` the sum accumulator.
 template <typename In, typename Stored, typename Acc>
-class DistinctAggregate : public AggregateFunction {
+class DistinctAggregate : public HeapStateAggregate<DistinctSet<Stored>> {
   using Set = DistinctSet<Stored>;
   using State = std::unique_ptr<Set>;
 
  public:
   DistinctAggregate(DistinctKind kind, LogicalType result, double scale_divisor)
-      : kind_(kind), result_(result), scale_divisor_(scale_divisor) {}
-  LogicalType result_type() const override { return result_; }
-  std::vector<LogicalType> state_types() const override { return {result_}; }
-  size_t state_size() const override { return sizeof(State); }
+      : HeapStateAggregate<Set>(result), kind_(kind), scale_divisor_(scale_divisor) {}
   bool decomposable() const override { return false; }
-  bool needs_destroy() const override { return true; }
-  void Initialize(uint8_t* state) const override { new (state) State(); }
-  void Destroy(uint8_t* state) const override { reinterpret_cast<State*>(state)->~State(); }
   void Update(uint8_t* const* states, const std::vector<ColumnPtr>& args,
               size_t n) const override {
     ForEachValid<In>(*args[0], n, [&](size_t i, const In& v) {
@@ -151,7 +145,6 @@ class DistinctAggregate : public AggregateFunction {
 
  private:
   DistinctKind kind_;
-  LogicalType result_;
   double scale_divisor_;
 };
 

@@ -64,19 +64,17 @@ struct HolisticState {
 };
 
 template <typename T>
-class HolisticAggregate : public AggregateFunction {
+class HolisticAggregate : public HeapStateAggregate<HolisticState<T>> {
   using State = std::unique_ptr<HolisticState<T>>;
+  using HeapStateAggregate<HolisticState<T>>::result_;
 
  public:
   HolisticAggregate(HolisticKind kind, std::string name, LogicalType input, LogicalType result)
-      : kind_(kind), name_(std::move(name)), input_(input), result_(result) {}
-  LogicalType result_type() const override { return result_; }
-  std::vector<LogicalType> state_types() const override { return {result_}; }
-  size_t state_size() const override { return sizeof(State); }
+      : HeapStateAggregate<HolisticState<T>>(result),
+        kind_(kind),
+        name_(std::move(name)),
+        input_(input) {}
   bool decomposable() const override { return false; }
-  bool needs_destroy() const override { return true; }
-  void Initialize(uint8_t* state) const override { new (state) State(); }
-  void Destroy(uint8_t* state) const override { reinterpret_cast<State*>(state)->~State(); }
 
   void Update(uint8_t* const* states, const std::vector<ColumnPtr>& args, size_t n) const override {
     double fraction = 0.5;
@@ -198,7 +196,6 @@ class HolisticAggregate : public AggregateFunction {
   HolisticKind kind_;
   std::string name_;
   LogicalType input_;
-  LogicalType result_;
 };
 
 template <typename T>

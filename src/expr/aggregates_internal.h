@@ -17,6 +17,26 @@
 
 namespace sluice {
 
+// An aggregate whose state slot holds a std::unique_ptr<Object> (a set, the values kept, a
+// list being built): the slot's layout, construction and destruction, with `result_` the
+// result type and the one state type.
+template <typename Object>
+class HeapStateAggregate : public AggregateFunction {
+ public:
+  using State = std::unique_ptr<Object>;
+
+  explicit HeapStateAggregate(LogicalType result) : result_(result) {}
+  LogicalType result_type() const override { return result_; }
+  std::vector<LogicalType> state_types() const override { return {result_}; }
+  size_t state_size() const override { return sizeof(State); }
+  bool needs_destroy() const override { return true; }
+  void Initialize(uint8_t* state) const override { new (state) State(); }
+  void Destroy(uint8_t* state) const override { reinterpret_cast<State*>(state)->~State(); }
+
+ protected:
+  LogicalType result_;
+};
+
 // Registers every aggregate into FunctionRegistry::Global(); called by the registry.
 void RegisterAggregateFunctions();
 

@@ -13,18 +13,11 @@ namespace {
 
 // list(x): the state is a column of the group's values in arrival order (copied from the
 // input batches, no per-value allocation).
-class ListAggregate : public AggregateFunction {
-  using State = std::unique_ptr<Column>;
-
+class ListAggregate : public HeapStateAggregate<Column> {
  public:
-  explicit ListAggregate(LogicalType input) : input_(input), result_(LogicalType::List(input)) {}
-  LogicalType result_type() const override { return result_; }
-  std::vector<LogicalType> state_types() const override { return {result_}; }
-  size_t state_size() const override { return sizeof(State); }
+  explicit ListAggregate(LogicalType input)
+      : HeapStateAggregate<Column>(LogicalType::List(input)), input_(input) {}
   bool decomposable() const override { return false; }
-  bool needs_destroy() const override { return true; }
-  void Initialize(uint8_t* state) const override { new (state) State(); }
-  void Destroy(uint8_t* state) const override { reinterpret_cast<State*>(state)->~State(); }
 
   void Update(uint8_t* const* states, const std::vector<ColumnPtr>& args,
               size_t n) const override {
@@ -61,22 +54,13 @@ class ListAggregate : public AggregateFunction {
 
  private:
   LogicalType input_;
-  LogicalType result_;
 };
 
 // min / max (by CompareValues) and any_value (the first non-NULL value) of nested values.
-class NestedValueAggregate : public AggregateFunction {
-  using State = std::unique_ptr<Value>;
-
+class NestedValueAggregate : public HeapStateAggregate<Value> {
  public:
   enum class Kind { kMin, kMax, kAny };
-  NestedValueAggregate(Kind kind, LogicalType type) : kind_(kind), type_(type) {}
-  LogicalType result_type() const override { return type_; }
-  std::vector<LogicalType> state_types() const override { return {type_}; }
-  size_t state_size() const override { return sizeof(State); }
-  bool needs_destroy() const override { return true; }
-  void Initialize(uint8_t* state) const override { new (state) State(); }
-  void Destroy(uint8_t* state) const override { reinterpret_cast<State*>(state)->~State(); }
+  NestedValueAggregate(Kind kind, LogicalType type) : HeapStateAggregate<Value>(type), kind_(kind) {}
 
   void Update(uint8_t* const* states, const std::vector<ColumnPtr>& args,
               size_t n) const override {
@@ -94,7 +78,7 @@ class NestedValueAggregate : public AggregateFunction {
                 size_t first_row) const override {
     for (size_t i = 0; i < n; i++) {
       const State& s = StateAt<State>(states, i);
-      out->SetValue(first_row + i, s ? *s : Value::Null(type_));
+      out->SetValue(first_row + i, s ? *s : Value::Null(result_));
     }
   }
 
@@ -115,7 +99,6 @@ class NestedValueAggregate : public AggregateFunction {
   }
 
   Kind kind_;
-  LogicalType type_;
 };
 
 }  // namespace
