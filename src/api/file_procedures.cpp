@@ -126,28 +126,22 @@ Procedure RemoveOrphanFilesProcedure() {
     const fs::path dir = table->dir();
     std::vector<std::string> orphans;
     {
-      // Commits write metadata files under this lock; data files not committed yet carry a
-      // pending marker.
+      // Commits write metadata files under this lock; data files not committed yet are
+      // those of a write in flight, which holds the data directory's shared lock.
       CommitLock lock(table->dir());
+      const DataFilesLock no_writer((dir / "data").string(), DataFilesLock::Mode::kCollector);
       const std::set<std::string> needed = table->NeededFiles();
-      std::set<std::string> pending;
       std::vector<fs::path> files;
       std::error_code ec;
       for (auto it = fs::recursive_directory_iterator(dir, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (!it->is_regular_file(ec)) continue;
-        const std::string file = it->path().filename().string();
-        if (file.ends_with(".pending")) {
-          pending.insert(DataFileStem(file));
-          continue;
-        }
-        files.push_back(it->path());
+        if (it->is_regular_file(ec)) files.push_back(it->path());
       }
       for (const auto& path : files) {
         const std::string relative = path.lexically_relative(dir).generic_string();
-        const std::string file = path.filename().string();
         if (needed.count(relative) || relative == "metadata/version-hint.text") continue;
-        if (pending.count(DataFileStem(file)) || ModifiedMs(path) >= older_than) continue;
+        if (relative.starts_with("data/") && !no_writer.held()) continue;
+        if (ModifiedMs(path) >= older_than) continue;
         orphans.push_back(fs::absolute(path).lexically_normal().string());
       }
       std::sort(orphans.begin(), orphans.end());

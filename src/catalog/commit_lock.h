@@ -20,6 +20,29 @@ class CommitLock {
   int fd_;
 };
 
+// The writers in flight on a table, across processes. A write holds a shared flock on the
+// table's data directory from before its first data file until it commits or is discarded;
+// whoever removes data files no snapshot references (garbage collection, orphan removal)
+// holds the exclusive lock, and only tries for it: when a write is in flight, unreferenced
+// data files may be that write's, and stay. No file is created for it (a flock on the
+// directory itself), so a write costs no marker file.
+class DataFilesLock {
+ public:
+  enum class Mode {
+    kWriter,     // shared; blocks while a collector holds the lock
+    kCollector,  // exclusive, tried without blocking: held() says whether it was taken
+  };
+  DataFilesLock(const std::string& data_dir, Mode mode);
+  ~DataFilesLock();
+  DataFilesLock(const DataFilesLock&) = delete;
+  DataFilesLock& operator=(const DataFilesLock&) = delete;
+
+  bool held() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
 // "part-<id>" for "part-<id>.parquet" and its temporary "part-<id>.parquet.tmp-x".
 inline std::string DataFileStem(const std::string& file) { return file.substr(0, file.find('.')); }
 

@@ -28,11 +28,6 @@ constexpr const char* kDataDir = "data";
 // How often a commit whose compare-and-swap lost to a writer outside the flock (another
 // engine) is retried before it fails.
 constexpr int kCommitAttempts = 20;
-// `data/part-<id>.pending` marks the data files of a write not yet committed, so that the
-// garbage collection of another process leaves them alone; a marker older than this is
-// what a crashed writer left, and goes with its files.
-constexpr const char* kPendingSuffix = ".pending";
-constexpr auto kPendingLifetime = std::chrono::hours(1);
 
 
 std::string RandomId() {
@@ -182,14 +177,10 @@ std::string FileTableStore::NewDataFile(PendingWrite* write, int bucket) {
     committed = current_.location.has_value();
   }
   // A table never committed is in no catalog: no other process collects its garbage (a
-  // racing create of the same name fails its commit), so its files need no marker.
-  if (committed) {
-    const std::string marker =
-        fmt::format("{}/{}/part-{}{}", dir_, kDataDir, id, kPendingSuffix);
-    // Under the flock, so that a garbage collection sees the marker or none of the files.
-    CommitLock lock(dir_);
-    if (!std::ofstream(marker)) throw IOError(fmt::format("cannot create '{}'", marker));
-    write->pending.push_back(marker);
+  // racing create of the same name fails its commit), so its files need no lock.
+  if (committed && write->in_flight == nullptr) {
+    write->in_flight = std::make_unique<DataFilesLock>(fmt::format("{}/{}", dir_, kDataDir),
+                                                       DataFilesLock::Mode::kWriter);
   }
   const std::string relative = fmt::format("{}/part-{}.parquet", kDataDir, id);
   write->written.push_back(dir_ + "/" + relative);
@@ -265,9 +256,7 @@ void FileTableStore::Commit(Snapshot next, int64_t base,
       }
       break;
     }
-    std::error_code ec;
-    for (const auto& marker : write->pending) fs::remove(marker, ec);
-    write->pending.clear();
+    write->in_flight.reset();
     write->written.clear();
     CollectGarbage(&base_state);
   } catch (...) {
@@ -280,8 +269,7 @@ void FileTableStore::Commit(Snapshot next, int64_t base,
 void FileTableStore::DiscardWrites(PendingWrite* write) {
   std::error_code ec;
   for (const auto& file : write->written) fs::remove(file, ec);
-  for (const auto& marker : write->pending) fs::remove(marker, ec);
-  write->pending.clear();
+  write->in_flight.reset();
   write->written.clear();
 }
 
@@ -362,19 +350,14 @@ void FileTableStore::CollectGarbage(const CommittedTable* known) {
     return;
   }
   std::error_code ec;
-  // Stems of data files that a writer in another process has not committed yet.
-  std::set<std::string> in_flight;
-  const auto now = fs::file_time_type::clock::now();
-  for (const auto& entry : fs::directory_iterator(fs::path(dir_) / kDataDir, ec)) {
-    const std::string file = entry.path().filename().string();
-    if (!file.ends_with(kPendingSuffix)) continue;
-    const auto written = fs::last_write_time(entry.path(), ec);
-    if (!ec && now - written < kPendingLifetime) in_flight.insert(DataFileStem(file));
-  }
-  for (const auto& entry : fs::directory_iterator(fs::path(dir_) / kDataDir, ec)) {
-    const std::string file = entry.path().filename().string();
-    const std::string relative = std::string(kDataDir) + "/" + file;
-    if (!keep.count(relative) && !in_flight.count(DataFileStem(file))) fs::remove(entry.path(), ec);
+  // Unreferenced data files are garbage unless a write is in flight (in any process): they
+  // may be its. (Files `*.pending` are the markers of writers of earlier versions.)
+  const DataFilesLock no_writer(dir_ + "/" + kDataDir, DataFilesLock::Mode::kCollector);
+  if (no_writer.held()) {
+    for (const auto& entry : fs::directory_iterator(fs::path(dir_) / kDataDir, ec)) {
+      const std::string relative = std::string(kDataDir) + "/" + entry.path().filename().string();
+      if (!keep.count(relative)) fs::remove(entry.path(), ec);
+    }
   }
   // Metadata files are written only under the flock this caller holds: any not kept is
   // garbage (an interrupted commit's, or an expired snapshot's).

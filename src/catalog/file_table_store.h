@@ -7,6 +7,7 @@
 #include <string>
 
 #include "catalog/bucketed_source.h"
+#include "catalog/commit_lock.h"
 #include "catalog/iceberg_commit.h"
 #include "catalog/table_pointer.h"
 #include "catalog/table_source.h"
@@ -29,8 +30,8 @@ namespace sluice {
 // keeps listing the files a statement did not change. The snapshots kept (the current and the
 // previous one unless the table property history.expire.min-snapshots-to-keep says more) keep
 // their files; older files, and anything an interrupted write left behind, are removed on
-// commit and on open. Data files are written without any lock, marked
-// `data/part-<id>.pending` until committed so that no other process collects them.
+// commit and on open. Data files are written without the commit lock, each write holding a
+// shared DataFilesLock until it ends, so that no other process collects them meanwhile.
 class FileTableStore : public TableStore {
  public:
   // Opens the table at `dir` whose current metadata file `pointer` records (null: the
@@ -107,11 +108,12 @@ class FileTableStore : public TableStore {
   static constexpr int64_t kTargetFileRows = int64_t{1} << 20;
 
  private:
-  // The data files of one write not yet committed (absolute paths of the files and of
-  // their pending markers): removed unless the commit succeeds.
+  // The data files of one write not yet committed (absolute paths): removed unless the
+  // commit succeeds. `in_flight` is held from before the first file of a committed table
+  // until the write ends, so that no garbage collection takes them.
   struct PendingWrite {
     std::vector<std::string> written;
-    std::vector<std::string> pending;
+    std::unique_ptr<DataFilesLock> in_flight;
   };
 
   FileTableStore(std::string dir, std::string name, std::unique_ptr<TablePointer> pointer);
@@ -119,8 +121,8 @@ class FileTableStore : public TableStore {
   class Writer;  // file_table_writer.cpp
 
   // A new data file of `write` (relative path "data/part-<id>.parquet", "-b<bucket>" before
-  // the extension for a bucket >= 0), marked pending under the flock so that no garbage
-  // collection takes it (a table not committed yet needs no mark: no one else collects it).
+  // the extension for a bucket >= 0), under the write's DataFilesLock so that no garbage
+  // collection takes it (a table not committed yet needs none: no one else collects it).
   // The caller writes it.
   std::string NewDataFile(PendingWrite* write, int bucket);
   // Commits `next` as the successor of snapshot `base` and makes it visible to readers. When
@@ -131,7 +133,7 @@ class FileTableStore : public TableStore {
   // them is no longer there (another writer rewrote or deleted its rows).
   void Commit(Snapshot next, int64_t base, const std::vector<Snapshot::DataFile>* appended,
               PendingWrite* write, const std::vector<std::string>* replaced = nullptr);
-  // Removes the data files (and pending markers) of `write`.
+  // Removes the data files of `write` and ends it.
   static void DiscardWrites(PendingWrite* write);
   void PublishCurrent();
   // Publishes the files of each bucket of a bucketed current_ to bucketed_source_.

@@ -88,20 +88,43 @@ TEST(ConcurrentCommitTest, GarbageCollectionKeepsFilesOfWritesInFlight) {
   TempDir tmp;
   const std::string dir = tmp.path() + "/t";
   FileTableStore::Create(dir, "t", OneColumn(), Ids(0, 10));
-  // Another process is writing part-busy (marked pending); a crashed one left part-dead
-  // with a marker older than the pending lifetime.
-  for (const char* name : {"busy", "dead"}) {
-    std::ofstream(dir + "/data/part-" + std::string(name) + ".parquet") << "PAR1";
-    std::ofstream(dir + "/data/part-" + std::string(name) + ".pending");
+  // Another process is writing part-busy (it holds the data directory's shared lock); a
+  // crashed writer of an earlier version left part-dead and its marker.
+  std::ofstream(dir + "/data/part-busy.parquet") << "PAR1";
+  std::ofstream(dir + "/data/part-dead.parquet") << "PAR1";
+  std::ofstream(dir + "/data/part-dead.pending");
+  std::unique_ptr<FileTableStore> a;
+  {
+    DataFilesLock other_writer(dir + "/data", DataFilesLock::Mode::kWriter);
+    EXPECT_FALSE(DataFilesLock(dir + "/data", DataFilesLock::Mode::kCollector).held());
+    a = FileTableStore::Open(dir, "t");
+    a->Append(Ids(10, 11));
+    EXPECT_TRUE(fs::exists(dir + "/data/part-busy.parquet"));
+    EXPECT_TRUE(fs::exists(dir + "/data/part-dead.parquet"));
   }
-  fs::last_write_time(dir + "/data/part-dead.pending",
-                      fs::file_time_type::clock::now() - std::chrono::hours(2));
-  auto a = FileTableStore::Open(dir, "t");
-  a->Append(Ids(10, 11));
-  EXPECT_TRUE(fs::exists(dir + "/data/part-busy.parquet"));
-  EXPECT_TRUE(fs::exists(dir + "/data/part-busy.pending"));
+  // With no write in flight, the next commit collects what no snapshot references.
+  a->Append(Ids(11, 12));
+  EXPECT_FALSE(fs::exists(dir + "/data/part-busy.parquet"));
   EXPECT_FALSE(fs::exists(dir + "/data/part-dead.parquet"));
   EXPECT_FALSE(fs::exists(dir + "/data/part-dead.pending"));
+  EXPECT_EQ(a->Current().row_count, 12);
+}
+
+// A write holds the shared lock from its first data file until it commits, so that a
+// collector in another process (another descriptor) leaves its files alone meanwhile.
+TEST(ConcurrentCommitTest, AWriteInFlightHoldsTheDataFilesLock) {
+  TempDir tmp;
+  const std::string dir = tmp.path() + "/t";
+  auto store = FileTableStore::Create(dir, "t", OneColumn(), Ids(0, 10));
+  auto writer = store->BeginAppend();
+  auto sink = writer->OpenSink(0);
+  // More rows than a sink holds back: it writes its own file now.
+  for (const auto& b : Ids(10, 40010)) sink->Write(b);
+  EXPECT_FALSE(DataFilesLock(dir + "/data", DataFilesLock::Mode::kCollector).held());
+  sink->Close();
+  writer->Commit();
+  EXPECT_TRUE(DataFilesLock(dir + "/data", DataFilesLock::Mode::kCollector).held());
+  EXPECT_EQ(store->Current().row_count, 40010);
 }
 
 }  // namespace
