@@ -285,6 +285,21 @@ class StatementRunner {
     LogicalPlanPtr target = session_.Table(name).plan();
     const std::shared_ptr<TableStore> store = session_.FindStore(name);
     const Snapshot current = store != nullptr ? store->Current() : Snapshot{};
+    if (ins != nullptr && ins->query && ins->query->kind == sql::QueryKind::kValues) {
+      // DEFAULT in the VALUES rows: the default of the column the value goes to.
+      binder_.SetValuesDefaults([&](size_t c) -> ExprPtr {
+        const int i = columns.empty() ? static_cast<int>(c)
+                      : c < columns.size() ? target->schema.Find(columns[c])
+                                           : -1;
+        if (i < 0 || static_cast<size_t>(i) >= target->schema.size()) {
+          return Lit(Value::Null(TypeId::kNull));
+        }
+        const LogicalType& type = target->schema.field(static_cast<size_t>(i)).type;
+        return static_cast<size_t>(i) < current.schema.size()
+                   ? DefaultValueOf(session_, current, static_cast<size_t>(i))
+                   : Lit(Value::Null(type));
+      });
+    }
     LogicalPlanPtr source = bind_source();
     const bool default_values = source == nullptr;
     if (default_values) {

@@ -217,6 +217,8 @@ ExprPtr SqlBinder::TranslateExpr(const sql::Expr& e, const BindScope& scope) {
     }
     case ExprKind::kFunction: return Remember(TranslateFunction(e.As<sql::FunctionExpr>(), scope), e);
     case ExprKind::kSubquery: return Remember(TranslateSubquery(e.As<sql::SubqueryExpr>(), scope), e);
+    case ExprKind::kDefault:
+      ThrowBind(e, "DEFAULT is only allowed in the VALUES of an INSERT or the SET of an UPDATE");
   }
   ThrowNotImplemented(e, "unsupported expression");
 }

@@ -508,6 +508,8 @@ LogicalPlanPtr SqlBinder::ApplyModifiers(const sql::QueryNode& query, LogicalPla
 }
 
 LogicalPlanPtr SqlBinder::BindValues(const sql::ValuesNode& node) {
+  const std::function<ExprPtr(size_t)> defaults = std::move(values_defaults_);
+  values_defaults_ = nullptr;
   std::vector<std::vector<ExprPtr>> translated;
   bool has_subquery = false;
   for (const auto& row : node.rows) {
@@ -515,6 +517,10 @@ LogicalPlanPtr SqlBinder::BindValues(const sql::ValuesNode& node) {
     BindScope scope{&empty, nullptr};
     std::vector<ExprPtr> exprs;
     for (const auto& e : row) {
+      if (e->kind == sql::ExprKind::kDefault && defaults) {
+        exprs.push_back(At(*e, [&] { return defaults(exprs.size()); }));
+        continue;
+      }
       exprs.push_back(TranslateExpr(*e, scope));
       has_subquery |= ContainsSubquery(*exprs.back());
     }

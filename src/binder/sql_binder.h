@@ -73,6 +73,11 @@ class SqlBinder {
   SqlBinder(CatalogReader& catalog, std::string_view script) : catalog_(catalog), script_(script) {}
 
   LogicalPlanPtr BindQuery(const sql::QueryNode& query, const BindScope* outer = nullptr);
+  // For an INSERT's VALUES: the value a DEFAULT in column `c` of the VALUES rows stands for.
+  // Applies to the next VALUES bound (the INSERT's own), not to VALUES inside it.
+  void SetValuesDefaults(std::function<ExprPtr(size_t c)> defaults) {
+    values_defaults_ = std::move(defaults);
+  }
   // An AST expression as an unbound engine expression over `scope`.
   ExprPtr TranslateExpr(const sql::Expr& e, const BindScope& scope);
   // A constant expression (no columns, no subqueries) evaluated now.
@@ -178,6 +183,7 @@ class SqlBinder {
   const std::vector<sql::Hint>* join_hints_ = nullptr;
   std::unordered_map<const Expr*, const sql::AstNode*> origins_;
   SubqueryCorrelation* correlation_ = nullptr;       // the subquery being decorrelated
+  std::function<ExprPtr(size_t)> values_defaults_;    // SetValuesDefaults
   // While HAVING is bound: the select list's names and expressions, which a name not found
   // in FROM refers to (`SELECT count(*) AS c ... HAVING c > 1`, as DuckDB allows).
   const std::vector<std::pair<std::string, ExprPtr>>* select_aliases_ = nullptr;

@@ -43,6 +43,7 @@ enum class ExprKind : uint8_t {
   kCast,       // CAST(x AS t), TRY_CAST, x::t, DATE '...'
   kFunction,   // f(args), aggregates and window calls
   kSubquery,   // (SELECT ..), EXISTS (SELECT ..)
+  kDefault,    // DEFAULT in an INSERT's VALUES or an UPDATE's SET: the column's default
 };
 
 // An expression node. Concrete nodes are the structs below; `kind` says which one, and As<T>()
@@ -291,6 +292,13 @@ struct FunctionExpr : Expr {
   std::vector<OrderByItem> order_by;  // string_agg(x, ',' ORDER BY y)
   ExprPtr filter;                     // FILTER (WHERE ...)
   std::unique_ptr<WindowSpec> over;   // window call when set
+};
+
+// DEFAULT where a column's value goes (INSERT ... VALUES, UPDATE ... SET c = DEFAULT).
+struct DefaultExpr : Expr {
+  static constexpr ExprKind kKind = ExprKind::kDefault;
+  DefaultExpr() : Expr(kKind) {}
+  std::string ToString() const override { return "DEFAULT"; }
 };
 
 enum class SubqueryKind : uint8_t { kScalar, kExists };

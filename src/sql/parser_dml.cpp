@@ -71,7 +71,7 @@ std::vector<SetClause> Parser::ParseSetClauses() {
     // A target may be qualified by the table alias (SET t.a = 1); only the column matters.
     while (AcceptOperator(".")) clause.target = ParseName();
     ExpectOperator("=");
-    clause.value = ParseExpr();
+    clause.value = ParseExprOrDefault();
     clauses.push_back(std::move(clause));
   } while (AcceptOperator(","));
   return clauses;

@@ -467,6 +467,11 @@ ExprPtr Parser::ParseStar(std::vector<std::string> qualifier, const Token& at) {
   return star;
 }
 
+ExprPtr Parser::ParseExprOrDefault() {
+  if (PeekKeyword("default") && !PeekOperator("(", 1)) return Make<DefaultExpr>(Next());
+  return ParseExpr();
+}
+
 std::vector<ExprPtr> Parser::ParseExprList() {
   std::vector<ExprPtr> list;
   do {

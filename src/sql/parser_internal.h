@@ -84,6 +84,8 @@ class Parser {
 
   // --- Expressions (parser_expr.cpp) ---
   ExprPtr ParseExpr();
+  // An expression, or DEFAULT (where a column's value goes: VALUES rows, SET clauses).
+  ExprPtr ParseExprOrDefault();
   ExprPtr ParseOr();
   ExprPtr ParseLogicalChain(bool is_or);
   ExprPtr ParseAnd();

@@ -141,7 +141,11 @@ QueryPtr Parser::ParseValues() {
   auto node = Make<ValuesNode>(Next());
   do {
     ExpectOperator("(");
-    node->rows.push_back(ParseExprList());
+    std::vector<ExprPtr> row;
+    do {
+      row.push_back(ParseExprOrDefault());
+    } while (AcceptOperator(","));
+    node->rows.push_back(std::move(row));
     ExpectOperator(")");
   } while (AcceptOperator(","));
   return node;

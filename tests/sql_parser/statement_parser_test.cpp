@@ -87,6 +87,9 @@ TEST(StatementParserTest, InsertOnConflict) {
   EXPECT_EQ(ins.on_conflict, InsertConflict::kUpdate);
   EXPECT_EQ(ins.conflict_columns, (std::vector<std::string>{"a", "b"}));
   ASSERT_EQ(ins.conflict_set.size(), 1u);
+  EXPECT_EQ(StatementText("insert into t values (1, default), (default, 2)"),
+            "INSERT INTO t VALUES (1, DEFAULT), (DEFAULT, 2)");
+  EXPECT_EQ(StatementText("update t set a = default"), "UPDATE t SET a = DEFAULT");
   EXPECT_THROW(ParseStatement("insert or update into t values (1)"), ParseError);
   EXPECT_THROW(ParseStatement("insert into t values (1) on conflict do"), ParseError);
 }
