@@ -295,16 +295,20 @@ std::optional<BoundScalar> ResolveRegexpTest(const std::vector<ExprPtr>& args, b
   return BoundScalar{kBool, std::vector<LogicalType>(args.size(), kVarchar), std::move(k)};
 }
 
+// True when `args` fit regexp_extract / regexp_extract_all: (VARCHAR s, VARCHAR pattern
+// [, BIGINT group [, VARCHAR options]]).
+bool RegexpExtractArgsFit(const std::vector<ExprPtr>& args) {
+  return args.size() >= 2 && args.size() <= 4 &&
+         kernel::ImplicitlyCastable(*args[0], kVarchar) &&
+         kernel::ImplicitlyCastable(*args[1], kVarchar) &&
+         (args.size() <= 2 || kernel::ImplicitlyCastable(*args[2], TypeId::kBigInt)) &&
+         (args.size() <= 3 || kernel::ImplicitlyCastable(*args[3], kVarchar));
+}
+
 // regexp_extract(s, pattern[, group[, options]]): the first match's group (0: the whole
 // match), '' when nothing matches or the group did not take part.
 std::optional<BoundScalar> ResolveRegexpExtract(const std::vector<ExprPtr>& args) {
-  if (args.size() < 2 || args.size() > 4) return std::nullopt;
-  if (!kernel::ImplicitlyCastable(*args[0], kVarchar) ||
-      !kernel::ImplicitlyCastable(*args[1], kVarchar) ||
-      (args.size() > 2 && !kernel::ImplicitlyCastable(*args[2], TypeId::kBigInt)) ||
-      (args.size() > 3 && !kernel::ImplicitlyCastable(*args[3], kVarchar))) {
-    return std::nullopt;
-  }
+  if (!RegexpExtractArgsFit(args)) return std::nullopt;
   const RegexOptions options = OptionsArg(args, 3, "regexp_extract", false);
   auto compiled = PrecompiledRegex(args, 1, options.re2);
   ScalarKernel k = [compiled, re2_options = options.re2](const std::vector<ColumnPtr>& cols,
@@ -344,13 +348,7 @@ std::optional<BoundScalar> ResolveRegexpExtract(const std::vector<ExprPtr>& args
 // regexp_extract_all(s, pattern[, group[, options]]): group `group` of every non-overlapping
 // match, as a VARCHAR[] (an empty match advances by one character).
 std::optional<BoundScalar> ResolveRegexpExtractAll(const std::vector<ExprPtr>& args) {
-  if (args.size() < 2 || args.size() > 4) return std::nullopt;
-  if (!kernel::ImplicitlyCastable(*args[0], kVarchar) ||
-      !kernel::ImplicitlyCastable(*args[1], kVarchar) ||
-      (args.size() > 2 && !kernel::ImplicitlyCastable(*args[2], TypeId::kBigInt)) ||
-      (args.size() > 3 && !kernel::ImplicitlyCastable(*args[3], kVarchar))) {
-    return std::nullopt;
-  }
+  if (!RegexpExtractArgsFit(args)) return std::nullopt;
   const RegexOptions options = OptionsArg(args, 3, "regexp_extract_all", false);
   auto compiled = PrecompiledRegex(args, 1, options.re2);
   const LogicalType type = LogicalType::List(kVarchar);

@@ -9,6 +9,7 @@
 #include "catalog/file_table_store.h"
 #include "catalog/table_store.h"
 #include "catalog_test_util.h"
+#include "../api/sql_test_util.h"
 
 namespace sluice {
 namespace {
@@ -17,17 +18,7 @@ namespace fs = std::filesystem;
 using testing::TempDir;
 
 // The rows of the last statement of `sql`, "v1|v2|" per line.
-std::string Sql(Session& session, const std::string& sql) {
-  std::string out;
-  const StatementResult result = RunSqlScript(session, sql).back();
-  for (const auto& b : result.batches) {
-    for (size_t i = 0; i < b.num_rows(); i++) {
-      for (const auto& v : b.GetRow(i)) out += v.ToString() + "|";
-      out += "\n";
-    }
-  }
-  return out;
-}
+std::string Sql(Session& session, const std::string& sql) { return testing::ResultText(session, sql); }
 
 // The ids of the table's snapshots, oldest first.
 std::vector<std::string> SnapshotIds(Session& s, const std::string& table) {
