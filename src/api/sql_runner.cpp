@@ -348,6 +348,22 @@ class StatementRunner {
       exprs.push_back(Alias(CastTo(e, ts.field(i).type), ts.field(i).name));
     }
     LogicalPlanPtr projected = binder_.At(at, [&] { return MakeProject(renamed, exprs); });
+    if (ins != nullptr && !ins->returning.empty()) {
+      if (ins->on_conflict != sql::InsertConflict::kError) {
+        binder_.ThrowBind(*ins, "RETURNING with ON CONFLICT, OR IGNORE or OR REPLACE is not "
+                                "supported yet");
+      }
+      // The rows are computed once (a now() or random() returns what was inserted), then
+      // inserted and returned.
+      const LogicalPlanPtr rows = MakeValues(projected->schema, session_.Execute(*projected));
+      const LogicalPlanPtr returned = BindReturning(*ins, rows, table.parts.back());
+      session_.Insert(name, rows);
+      StatementResult r;
+      r.has_rows = true;
+      r.schema = returned->schema;
+      r.batches = session_.Execute(*returned);
+      return r;
+    }
     if (ins != nullptr && ins->on_conflict != sql::InsertConflict::kError) {
       std::vector<bool> given(ts.size());
       for (size_t i = 0; i < ts.size(); i++) given[i] = from[i] >= 0;
@@ -356,6 +372,33 @@ class StatementRunner {
       return Message(std::to_string(session_.RunWrite(*write.plan, write.table)));
     }
     return Message(std::to_string(session_.Insert(name, projected)));
+  }
+
+  // RETURNING's select list over `rows` (the rows written, their columns qualified by
+  // `qualifier`): `*`, `t.*` and expressions. Bound before anything is written.
+  LogicalPlanPtr BindReturning(const sql::InsertStatement& ins, const LogicalPlanPtr& rows,
+                               const std::string& qualifier) {
+    const BoundRelation rel = sql_bind::MakeRelation(
+        sql_bind::WithFields(rows, [&](Field& f, size_t) { f.qualifier = qualifier; }));
+    const BindScope scope{&rel, nullptr};
+    std::vector<ExprPtr> exprs;
+    for (const auto& item : ins.returning) {
+      if (item.expr->kind == sql::ExprKind::kStar) {
+        const auto& star = item.expr->As<sql::StarExpr>();
+        if (!star.exclude.empty() || !star.replace.empty() ||
+            (!star.qualifier.empty() && ToLower(star.qualifier.back()) != ToLower(qualifier))) {
+          binder_.ThrowBind(item, "RETURNING takes *, " + qualifier + ".* or expressions");
+        }
+        for (const auto& f : rel.schema.fields()) exprs.push_back(Alias(Col(f.name, f.qualifier), f.name));
+        continue;
+      }
+      const bool is_ref = item.expr->kind == sql::ExprKind::kColumnRef;
+      const std::string name = !item.alias.empty() ? item.alias
+                               : is_ref ? item.expr->As<sql::ColumnRefExpr>().parts.back()
+                                        : item.source_text;
+      exprs.push_back(Alias(binder_.TranslateExpr(*item.expr, scope), name));
+    }
+    return binder_.At(ins, [&] { return MakeProject(rel.plan, exprs); });
   }
 
   StatementResult Explain(const sql::ExplainStatement& e) {

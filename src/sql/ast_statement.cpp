@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/strings.h"
+
 namespace sluice::sql {
 namespace {
 
@@ -106,13 +108,23 @@ std::string InsertStatement::ToString() const {
   if (by_name) out += " BY NAME";
   if (!columns.empty()) out += " (" + JoinNames(columns) + ")";
   out += " " + (query ? query->ToString() : "DEFAULT VALUES");
-  if (or_form || on_conflict == InsertConflict::kError) return out;
-  out += " ON CONFLICT";
-  if (!conflict_columns.empty()) out += " (" + JoinNames(conflict_columns) + ")";
-  if (on_conflict == InsertConflict::kNothing) return out + " DO NOTHING";
-  out += " DO UPDATE SET " + SetClausesToString(conflict_set);
-  if (conflict_where) out += " WHERE " + conflict_where->ToString();
-  return out;
+  if (!or_form && on_conflict != InsertConflict::kError) {
+    out += " ON CONFLICT";
+    if (!conflict_columns.empty()) out += " (" + JoinNames(conflict_columns) + ")";
+    if (on_conflict == InsertConflict::kNothing) {
+      out += " DO NOTHING";
+    } else {
+      out += " DO UPDATE SET " + SetClausesToString(conflict_set);
+      if (conflict_where) out += " WHERE " + conflict_where->ToString();
+    }
+  }
+  if (returning.empty()) return out;
+  std::vector<std::string> items;
+  for (const auto& item : returning) {
+    items.push_back(item.expr->ToString() +
+                    (item.alias.empty() ? "" : " AS " + QuoteIdentifier(item.alias)));
+  }
+  return out + " RETURNING " + Join(items, ", ");
 }
 
 std::string AlterTableStatement::ToString() const {

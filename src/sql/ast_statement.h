@@ -170,6 +170,7 @@ struct InsertStatement : Statement {
   std::vector<std::string> conflict_columns;  // ON CONFLICT (cols); empty: any key
   std::vector<SetClause> conflict_set;  // DO UPDATE SET
   ExprPtr conflict_where;                                // DO UPDATE ... WHERE
+  std::vector<SelectItem> returning;  // RETURNING: the rows inserted, as a result
 };
 
 struct DeleteStatement : Statement {

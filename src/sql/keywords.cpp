@@ -8,14 +8,15 @@ namespace sluice::sql {
 namespace {
 
 // Sorted, for binary search.
-constexpr std::array<std::string_view, 64> kReservedKeywords = {
+constexpr std::array<std::string_view, 65> kReservedKeywords = {
     "all",     "and",     "anti",      "any",     "as",     "asc",        "between", "both",
     "case",    "cast",    "check",     "collate", "column", "constraint", "create",  "cross",
     "default", "desc",    "distinct",  "else",    "end",    "except",     "false",   "fetch",
     "for",     "foreign", "from",      "full",    "grant",  "group",      "having",  "ilike",
     "in",      "inner",   "intersect", "into",    "is",     "join",       "lateral", "left",
     "like",    "limit",   "natural",   "not",     "null",   "offset",     "on",      "or",
-    "order",   "outer",   "qualify",   "right",   "select", "semi",       "table",   "then",
+    "order",   "outer",   "qualify",   "returning", "right", "select",   "semi",    "table",
+    "then",
     "true",    "union",   "using",     "values",  "when",   "where",      "window",  "with",
 };
 

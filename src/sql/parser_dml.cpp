@@ -49,6 +49,11 @@ StatementPtr Parser::ParseInsert() {
       if (AcceptKeyword("where")) statement->conflict_where = ParseExpr();
     }
   }
+  if (AcceptKeyword("returning")) {
+    do {
+      statement->returning.push_back(ParseSelectItem());
+    } while (AcceptOperator(","));
+  }
   return statement;
 }
 

@@ -90,6 +90,8 @@ TEST(StatementParserTest, InsertOnConflict) {
   EXPECT_EQ(StatementText("insert into t values (1, default), (default, 2)"),
             "INSERT INTO t VALUES (1, DEFAULT), (DEFAULT, 2)");
   EXPECT_EQ(StatementText("update t set a = default"), "UPDATE t SET a = DEFAULT");
+  EXPECT_EQ(StatementText("insert into t values (1) returning *, k + 1 as n"),
+            "INSERT INTO t VALUES (1) RETURNING *, (k + 1) AS n");
   EXPECT_THROW(ParseStatement("insert or update into t values (1)"), ParseError);
   EXPECT_THROW(ParseStatement("insert into t values (1) on conflict do"), ParseError);
 }
