@@ -119,10 +119,8 @@ std::vector<ExprPtr> BindSet(Context& ctx, const Target& target,
                        fmt::format("Multiple assignments to same column \"{}\"", clause.target));
     }
     if (clause.value->kind == sql::ExprKind::kDefault) {
-      const Snapshot table = target.store->Current();
-      values[i] = static_cast<size_t>(i) < table.schema.size()
-                      ? DefaultValueOf(ctx.session, table, static_cast<size_t>(i))
-                      : Lit(Value::Null(target.schema.field(static_cast<size_t>(i)).type));
+      values[i] = DefaultValueOrNull(ctx.session, target.store->Current(), static_cast<size_t>(i),
+                                     target.schema.field(static_cast<size_t>(i)).type);
       continue;
     }
     values[i] = Translate(ctx, *clause.value, scope);

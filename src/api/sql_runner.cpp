@@ -294,10 +294,8 @@ class StatementRunner {
         if (i < 0 || static_cast<size_t>(i) >= target->schema.size()) {
           return Lit(Value::Null(TypeId::kNull));
         }
-        const LogicalType& type = target->schema.field(static_cast<size_t>(i)).type;
-        return static_cast<size_t>(i) < current.schema.size()
-                   ? DefaultValueOf(session_, current, static_cast<size_t>(i))
-                   : Lit(Value::Null(type));
+        return DefaultValueOrNull(session_, current, static_cast<size_t>(i),
+                                  target->schema.field(static_cast<size_t>(i)).type);
       });
     }
     LogicalPlanPtr source = bind_source();
@@ -342,9 +340,9 @@ class StatementRunner {
     });
     for (size_t i = 0; i < ts.size(); i++) {
       ExprPtr e = from[i] >= 0 ? Col(fmt::format("#s{}", from[i]))
-                  : i < current.schema.size()
-                      ? binder_.At(at, [&] { return DefaultValueOf(session_, current, i); })
-                      : Lit(Value::Null(ts.field(i).type));
+                               : binder_.At(at, [&] {
+                                   return DefaultValueOrNull(session_, current, i, ts.field(i).type);
+                                 });
       exprs.push_back(Alias(CastTo(e, ts.field(i).type), ts.field(i).name));
     }
     LogicalPlanPtr projected = binder_.At(at, [&] { return MakeProject(renamed, exprs); });

@@ -81,6 +81,11 @@ std::shared_ptr<const DataTarget> WithConstraints(Session& session, const std::s
                                             std::move(existing), key_check == KeyCheck::kRewrite);
 }
 
+ExprPtr DefaultValueOrNull(Session& session, const Snapshot& table, size_t i,
+                           const LogicalType& type) {
+  return i < table.schema.size() ? DefaultValueOf(session, table, i) : Lit(Value::Null(type));
+}
+
 ExprPtr DefaultValueOf(Session& session, const Snapshot& table, size_t i) {
   const LogicalType& type = table.schema.field(i).type;
   const std::string& sql = table.constraints.DefaultOf(i);

@@ -36,5 +36,9 @@ std::shared_ptr<const DataTarget> WithConstraints(
 // The value column `i` of `table` takes when an INSERT does not give one: its DEFAULT
 // (bound now; it may call functions such as now()), else NULL; cast to the column's type.
 ExprPtr DefaultValueOf(Session& session, const Snapshot& table, size_t i);
+// DefaultValueOf, or NULL of `type` for a column `table` does not have (a store whose
+// snapshot has no schema: an in-memory table).
+ExprPtr DefaultValueOrNull(Session& session, const Snapshot& table, size_t i,
+                           const LogicalType& type);
 
 }  // namespace sluice

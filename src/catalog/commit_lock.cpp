@@ -12,32 +12,40 @@
 
 namespace sluice {
 
-CommitLock::CommitLock(const std::string& dir) : fd_(::open(dir.c_str(), O_RDONLY | O_DIRECTORY)) {
-  if (fd_ < 0) throw IOError(fmt::format("cannot open table directory '{}' to lock it", dir));
-  while (::flock(fd_, LOCK_EX) != 0) {
-    if (errno != EINTR) {
-      ::close(fd_);
-      throw IOError(fmt::format("cannot lock table directory '{}'", dir));
-    }
+namespace {
+
+// A descriptor of directory `dir` holding flock `operation` (retried when interrupted), or -1
+// when the directory cannot be opened (*opened false) or the lock is not taken.
+int LockDirectory(const std::string& dir, int operation, bool* opened) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  *opened = fd >= 0;
+  if (fd < 0) return -1;
+  while (::flock(fd, operation) != 0) {
+    if (errno == EINTR) continue;
+    ::close(fd);
+    return -1;
   }
+  return fd;
+}
+
+}  // namespace
+
+CommitLock::CommitLock(const std::string& dir) {
+  bool opened = false;
+  fd_ = LockDirectory(dir, LOCK_EX, &opened);
+  if (!opened) throw IOError(fmt::format("cannot open table directory '{}' to lock it", dir));
+  if (fd_ < 0) throw IOError(fmt::format("cannot lock table directory '{}'", dir));
 }
 
 CommitLock::~CommitLock() { ::close(fd_); }  // closing the descriptor releases the lock
 
-DataFilesLock::DataFilesLock(const std::string& data_dir, Mode mode)
-    : fd_(::open(data_dir.c_str(), O_RDONLY | O_DIRECTORY)) {
-  if (fd_ < 0) {
-    if (mode == Mode::kCollector) return;
-    throw IOError(fmt::format("cannot open data directory '{}' to lock it", data_dir));
-  }
-  const int operation = mode == Mode::kWriter ? LOCK_SH : LOCK_EX | LOCK_NB;
-  while (::flock(fd_, operation) != 0) {
-    if (errno == EINTR) continue;
-    ::close(fd_);
-    fd_ = -1;
-    if (mode == Mode::kCollector) return;  // a write is in flight (EWOULDBLOCK)
-    throw IOError(fmt::format("cannot lock data directory '{}'", data_dir));
-  }
+DataFilesLock::DataFilesLock(const std::string& data_dir, Mode mode) {
+  bool opened = false;
+  fd_ = LockDirectory(data_dir, mode == Mode::kWriter ? LOCK_SH : LOCK_EX | LOCK_NB, &opened);
+  // A collector that does not get the lock (a write is in flight) simply does not hold it.
+  if (mode == Mode::kCollector) return;
+  if (!opened) throw IOError(fmt::format("cannot open data directory '{}' to lock it", data_dir));
+  if (fd_ < 0) throw IOError(fmt::format("cannot lock data directory '{}'", data_dir));
 }
 
 DataFilesLock::~DataFilesLock() {

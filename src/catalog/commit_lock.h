@@ -17,7 +17,7 @@ class CommitLock {
   CommitLock& operator=(const CommitLock&) = delete;
 
  private:
-  int fd_;
+  int fd_ = -1;
 };
 
 // The writers in flight on a table, across processes. A write holds a shared flock on the

@@ -78,11 +78,8 @@ Value Value::List(const LogicalType& type, std::vector<Value> elements) {
 }
 
 Value Value::Struct(const LogicalType& type, std::vector<Value> fields) {
-  Value v;
-  v.type_ = type;
-  v.is_null_ = false;
-  v.children_ = std::move(fields);
-  return v;
+  // Both nested kinds keep their parts as children; `type` says which it is.
+  return List(type, std::move(fields));
 }
 
 namespace {
