@@ -15,6 +15,8 @@ PACKAGES=(
   python3-avro python3-snappy
   libsqlite3-dev sqlite3
   python3-dev pybind11-dev python3-numpy python3-pandas python3-pytest
+  libopenmpi-dev openmpi-bin
+  libxgboost-dev python3-xgboost libhiredis-dev redis-server libcpp-httplib-dev
 )
 
 missing=()
