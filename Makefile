@@ -19,18 +19,15 @@ configure: $(BUILD_DIR)/build.ninja
 build: deps configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# The Python module (a build of its own: the engine compiled as position-independent code)
-# and its pytest files. Joins `make build`/`make test` once it has passed in CI.
-PYTHON_DIR ?= build-python
-python: deps
-	cmake -S . -B $(PYTHON_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DSLUICE_PYTHON=ON
-	cmake --build $(PYTHON_DIR) -j $(JOBS)
-	cd $(PYTHON_DIR) && ctest --output-on-failure -j $(JOBS) -R '^python/'
+# The Python module is part of `make build` (build/python/sluice); this builds it and runs
+# only its pytest files.
+python: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -R '^python/'
 
 # The Python module into Debian's python3 site directory for local installs
 # (/usr/local/lib/python3.X/dist-packages).
-install: python
-	cmake --install $(PYTHON_DIR)
+install: build
+	cmake --install $(BUILD_DIR)
 
 demo: build
 	bash demo/run.sh demo-data
@@ -72,4 +69,4 @@ sanitize-all: sanitize-configure
 	$(MAKE) test BUILD_DIR=$(SANITIZE_DIR) BUILD_TYPE=RelWithDebInfo CMAKE_FLAGS=-DSLUICE_SANITIZE=ON
 
 clean:
-	rm -rf $(BUILD_DIR) build-sanitize $(PYTHON_DIR)
+	rm -rf $(BUILD_DIR) build-sanitize
