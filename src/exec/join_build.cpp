@@ -83,8 +83,9 @@ void JoinBuildTable::Build(BatchStream* input) {
     if (g != KeyHashTable::kNoGroup) rows_[cursor[g]++] = static_cast<uint32_t>(r);
   }
   if (direct) ComposeDirectRows();
-  reservation_.Resize(column_bytes + static_cast<int64_t>(
-                                         (rows_.size() + offsets_.size() + direct_.size()) * 4));
+  reservation_.Resize(column_bytes +
+                      static_cast<int64_t>((rows_.size() + offsets_.size() + direct_.size()) * 4 +
+                                           key_bits_.size() * 8));
 }
 
 void JoinBuildTable::AssignHashedGroups(std::vector<uint32_t>& row_group) {
@@ -171,6 +172,7 @@ bool JoinBuildTable::AssignDirect(const Column& keys, std::vector<uint32_t>& row
   // Dense enough that the index costs at most a few words per row, and not huge.
   const unsigned __int128 range = static_cast<unsigned __int128>(static_cast<__int128>(hi) - lo) + 1;
   if (range > 4 * static_cast<unsigned __int128>(n) + 1024 || range > (uint64_t{1} << 26)) {
+    if (range <= kMaxKeyBits) SetKeyBits<T>(keys, lo, static_cast<uint64_t>(range));
     return false;
   }
   direct_.assign(static_cast<size_t>(range), KeyHashTable::kNoGroup);
@@ -185,6 +187,52 @@ bool JoinBuildTable::AssignDirect(const Column& keys, std::vector<uint32_t>& row
   }
   num_direct_groups_ = groups;
   return true;
+}
+
+template <typename T>
+void JoinBuildTable::SetKeyBits(const Column& keys, int64_t lo, uint64_t range) {
+  const T* data = keys.data<T>();
+  const bool nulls = keys.validity() != nullptr;
+  key_bits_.assign((range + 63) / 64, 0);
+  bits_min_ = lo;
+  for (size_t i = 0; i < num_rows_; i++) {
+    if (nulls && !keys.IsValid(i)) continue;
+    const auto bit = static_cast<uint64_t>(static_cast<int64_t>(data[i]) - lo);
+    key_bits_[bit / 64] |= uint64_t{1} << (bit % 64);
+  }
+}
+
+template <typename T>
+size_t JoinBuildTable::SelectKeyBits(const Column& keys, size_t n, uint32_t* sel) const {
+  const T* data = keys.data<T>();
+  const uint64_t range = key_bits_.size() * 64;
+  const uint64_t* bits = key_bits_.data();
+  const bool nulls = keys.validity() != nullptr;
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    const auto bit = static_cast<uint64_t>(static_cast<int64_t>(data[i]) - bits_min_);
+    const bool hit = bit < range && ((bits[bit / 64] >> (bit % 64)) & 1) != 0 &&
+                     (!nulls || keys.IsValid(i));
+    sel[m] = static_cast<uint32_t>(i);
+    m += hit ? 1 : 0;
+  }
+  return m;
+}
+
+// The probe rows that may match: non-NULL keys, and keys whose bit is set when the build
+// has a key filter.
+size_t JoinBuildTable::SelectProbeRows(const std::vector<ColumnPtr>& probe_keys, size_t n,
+                                       uint32_t* sel) const {
+  if (key_bits_.empty() || probe_keys[0]->is_constant()) {
+    return SelectNonNullKeys(probe_keys, n, sel);
+  }
+  const Column& keys = *probe_keys[0];
+  switch (keys.type().PhysicalSize()) {
+    case 1: return SelectKeyBits<int8_t>(keys, n, sel);
+    case 2: return SelectKeyBits<int16_t>(keys, n, sel);
+    case 4: return SelectKeyBits<int32_t>(keys, n, sel);
+    default: return SelectKeyBits<int64_t>(keys, n, sel);
+  }
 }
 
 void JoinBuildTable::ComposeDirectRows() {
@@ -237,7 +285,7 @@ void JoinBuildTable::Probe(const std::vector<ColumnPtr>& probe_keys, size_t n,
   scratch->sel.resize(n);
   scratch->hashes.resize(n);
   uint32_t* sel = scratch->sel.data();
-  const size_t m = SelectNonNullKeys(probe_keys, n, sel);
+  const size_t m = SelectProbeRows(probe_keys, n, sel);
   for (size_t i = 0; i < n; i++) groups[i] = KeyHashTable::kNoGroup;
   if (m == 0 || table_->num_groups() == 0) return;
   HashKeyColumns(probe_keys, sel, m, scratch->hashes.data());

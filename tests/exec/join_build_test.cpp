@@ -80,6 +80,27 @@ TEST(JoinBuildTableTest, SparseKeysUseTheHashTable) {
   // sizes the hash table, with duplicates.
   const auto rows = Rows(100000, [](size_t i) { return static_cast<int64_t>((i % 30000) << 20); });
   ExpectMatchesReference(rows, {0, 1 << 20, int64_t{29999} << 20, int64_t{30000} << 20, 5});
+  EXPECT_FALSE(Build(rows)->has_key_filter());
+}
+
+TEST(JoinBuildTableTest, SparseKeysInANarrowRangeAreFilteredByABitmap) {
+  // 2000 rows over 700 keys spread across -50000..159999 (a filtered dimension's keys): too
+  // sparse for the index, narrow enough for the key bitmap in front of the hash table.
+  const auto rows = Rows(2000, [](size_t i) { return static_cast<int64_t>((i % 700) * 300) - 50000; });
+  ASSERT_TRUE(Build(rows)->has_key_filter());
+  ExpectMatchesReference(rows, {-50000, -49999, -49700, -50001, 0, 63, 64, 65, 159700, 159701,
+                                160000, int64_t{1} << 40, -(int64_t{1} << 40), 100});
+  // NULL probe keys never match, beside keys that do.
+  auto table = Build(rows);
+  auto keys = Column::Make(TypeId::kBigInt, 3);
+  keys->SetValue(0, Value::BigInt(-50000));
+  keys->SetValue(1, Value::Null(TypeId::kBigInt));
+  keys->SetValue(2, Value::BigInt(-49700));
+  keys->set_size(3);
+  const auto got = Matches(*table, keys, 3);
+  EXPECT_FALSE(got[0].empty());
+  EXPECT_TRUE(got[1].empty());
+  EXPECT_FALSE(got[2].empty());
 }
 
 TEST(JoinBuildTableTest, UniqueDenseKeysProbeRowsDirectly) {
