@@ -23,6 +23,21 @@ bool HasColumnEquality(const Expr& predicate, int nleft) {
   return false;
 }
 
+bool IsRangeComparison(const Expr& c) {
+  return c.kind == ExprKind::kCall && c.args.size() == 2 &&
+         (c.name == "<" || c.name == "<=" || c.name == ">" || c.name == ">=");
+}
+
+// The column a comparison bounds against a constant, or -1.
+int RangeColumn(const Expr& c) {
+  if (!IsRangeComparison(c)) return -1;
+  const Expr& a = *c.args[0];
+  const Expr& b = *c.args[1];
+  if (a.kind == ExprKind::kColumnRef && b.kind == ExprKind::kLiteral) return a.column_index;
+  if (b.kind == ExprKind::kColumnRef && a.kind == ExprKind::kLiteral) return b.column_index;
+  return -1;
+}
+
 }  // namespace
 
 double Selectivity(const Expr& c) {
@@ -34,8 +49,21 @@ double Selectivity(const Expr& c) {
   if (c.kind == ExprKind::kIsNull) return 0.1;
   if (c.kind == ExprKind::kIn && !c.negated) return std::min(1.0, 0.1 * (c.args.size() - 1));
   if (c.kind == ExprKind::kAnd) {
+    // Bounds on one column (`d >= x AND d < y`, BETWEEN) are one range, estimated as one
+    // comparison rather than as independent ones.
+    std::vector<const Expr*> conjuncts;
+    auto flatten = [&](auto& self, const Expr& e) -> void {
+      if (e.kind != ExprKind::kAnd) return conjuncts.push_back(&e);
+      for (const auto& a : e.args) self(self, *a);
+    };
+    flatten(flatten, c);
     double s = 1;
-    for (const auto& a : c.args) s *= Selectivity(*a);
+    std::set<int> bounded;
+    for (const Expr* a : conjuncts) {
+      const int column = RangeColumn(*a);
+      if (column >= 0 && !bounded.insert(column).second) continue;
+      s *= Selectivity(*a);
+    }
     return s;
   }
   if (c.kind == ExprKind::kOr) {

@@ -1,7 +1,10 @@
 // Join ordering: a region is a maximal tree of inner/cross joins. Its inputs (leaves) and
 // the conjuncts of its join conditions are collected, then rebuilt left-deep: the largest
-// input first (it probes), then repeatedly the smallest input connected to what is joined
-// (it is the hash join's build side), a cross product only when nothing is connected.
+// input first (it probes), then repeatedly the connected input that keeps the fewest of the
+// joined rows (the smallest share of its table left by its filters: a key join keeps that
+// share of the probe rows), the smaller input on a tie (it is the hash join's build side),
+// and a cross product only when nothing is connected. TPC-H q8 then joins lineitem with
+// its few filtered parts before the unfiltered suppliers and nations.
 // Column equalities are grouped into equivalence classes, so a.x = b.y AND b.y = c.z also
 // joins a and c on a.x = c.z when that order is chosen.
 #include <algorithm>
@@ -65,6 +68,14 @@ struct EquivalenceClasses {
   }
 };
 
+// Rows of `plan` before the filters on it: the rows a key of its table matches.
+double UnfilteredRows(const LogicalPlan& plan) {
+  if (plan.kind == LogicalKind::kFilter || plan.kind == LogicalKind::kProject) {
+    return UnfilteredRows(plan.child());
+  }
+  return EstimateRows(plan);
+}
+
 bool IsColumnEquality(const Expr& c) {
   return c.kind == ExprKind::kCall && c.name == "=" && c.args.size() == 2 &&
          c.args[0]->kind == ExprKind::kColumnRef && c.args[1]->kind == ExprKind::kColumnRef &&
@@ -103,7 +114,11 @@ LogicalPlanPtr ReorderRegion(const LogicalPlanPtr& root) {
   }
 
   std::vector<double> rows;
-  for (const auto& leaf : region.leaves) rows.push_back(EstimateRows(*leaf));
+  std::vector<double> kept;  // the share of its table a leaf's filters keep
+  for (const auto& leaf : region.leaves) {
+    rows.push_back(EstimateRows(*leaf));
+    kept.push_back(std::min(1.0, rows.back() / std::max(1.0, UnfilteredRows(*leaf))));
+  }
   std::vector<bool> joined(nleaves, false);
   std::vector<bool> used(others.size(), false);
   std::vector<int> position(region.width, -1);  // region column -> column of the built plan
@@ -189,7 +204,10 @@ LogicalPlanPtr ReorderRegion(const LogicalPlanPtr& root) {
     for (int l = 0; l < nleaves; l++) {
       if (joined[l]) continue;
       const bool c = conditions(l, nullptr, nullptr);
-      if (pick < 0 || (c && !connected) || (c == connected && rows[l] < rows[pick])) {
+      const bool fewer = c && connected ? kept[l] < kept[pick] ||
+                                              (kept[l] == kept[pick] && rows[l] < rows[pick])
+                                        : rows[l] < rows[pick];
+      if (pick < 0 || (c && !connected) || (c == connected && fewer)) {
         pick = l;
         connected = c;
       }
