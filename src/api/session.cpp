@@ -524,6 +524,7 @@ std::vector<std::vector<Batch>> Session::Materialize(const LogicalPlan& plan, co
   LogicalPlanPtr ready = RunPrerequisites(plan, env, jobs);
   PhysicalOperatorPtr root = PlanPhysical(*ready, env);
   ExecContext ctx(env.settings, &memory_, env.pool.get());
+  ctx.set_cluster(cluster_);
   ctx.set_cancel_flag(env.interrupted.get());
   ctx.set_stage_replanner(&AdaptivePass());
   std::vector<std::vector<Batch>> result = Scheduler::CollectPartitions(root, ctx);
@@ -557,6 +558,7 @@ std::vector<Batch> Session::Execute(const LogicalPlan& plan, QueryProfile* profi
   LogicalPlanPtr ready = RunPrerequisites(*query, env, profile != nullptr ? &jobs : nullptr);
   PhysicalOperatorPtr root = PlanPhysical(*ready, env);
   ExecContext ctx(env.settings, &memory_, env.pool.get());
+  ctx.set_cluster(cluster_);
   ctx.set_cancel_flag(env.interrupted.get());
   ctx.set_progress(progress_.load());
   ctx.set_stage_replanner(&AdaptivePass());
@@ -576,6 +578,7 @@ void Session::ExecuteParallel(const LogicalPlan& plan,
   const QueryEnv env = CurrentEnv();
   PhysicalOperatorPtr root = PlanPhysical(*RunPrerequisites(plan, env, nullptr), env);
   ExecContext ctx(env.settings, &memory_, env.pool.get());
+  ctx.set_cluster(cluster_);
   ctx.set_cancel_flag(env.interrupted.get());
   ctx.set_progress(progress_.load());
   ctx.set_stage_replanner(&AdaptivePass());
