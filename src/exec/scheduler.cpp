@@ -11,6 +11,7 @@
 #include "exec/stage_replanner.h"
 #include "exec/task_retry.h"
 #include "exec/task_stats.h"
+#include "exec/write_sink.h"
 #include "shuffle/batch_serde.h"
 #include "shuffle/map_output_writer.h"
 
@@ -117,12 +118,32 @@ void RunInputStages(PhysicalOperator& op, ExecContext& ctx, int& next_stage) {
   }
 }
 
+// Where the final stage of a query on a cluster runs when it writes (a WriteSink at the top):
+// a write into process memory (an in-memory table) is made by every process, whole, so that
+// each holds the table; any other write (files, a --db warehouse) by rank 0 alone, which
+// reads every partition through the exchanges and commits once. Not a write: each process
+// runs its block of tasks.
+enum class WritePlacement { kNone, kEveryProcess, kRankZero };
+
+WritePlacement PlaceWrite(const PhysicalOperator& root, ExecContext& ctx) {
+  if (ctx.cluster() == nullptr) return WritePlacement::kNone;
+  const auto* sink = dynamic_cast<const WriteSink*>(&root);
+  if (sink == nullptr) return WritePlacement::kNone;
+  return sink->target().InProcessMemory() ? WritePlacement::kEveryProcess
+                                          : WritePlacement::kRankZero;
+}
+
 // After a run on `cluster`, where each process holds the result of its own final tasks:
 // every process gets every partition's batches, in partition order (the result is the same
 // bytes as one process's). Collective.
-void GatherPartitions(Cluster& cluster, const Schema& schema,
+void GatherPartitions(Cluster& cluster, const Schema& schema, WritePlacement placement,
                       std::vector<std::vector<Batch>>& per_partition) {
-  const Cluster::TaskRange owned = cluster.OwnedTasks(static_cast<int>(per_partition.size()));
+  // A write into process memory ran whole in every process: each has the whole result.
+  if (placement == WritePlacement::kEveryProcess) return;
+  Cluster::TaskRange owned = cluster.OwnedTasks(static_cast<int>(per_partition.size()));
+  if (placement == WritePlacement::kRankZero) {
+    owned = {0, cluster.rank() == 0 ? static_cast<int>(per_partition.size()) : 0};
+  }
   std::string local;
   for (int p = owned.first; p < owned.end; p++) {
     for (const Batch& b : per_partition[p]) {
@@ -224,7 +245,8 @@ void Scheduler::RunStages(PhysicalOperatorPtr& plan, ExecContext& ctx,
   const FaultInjector faults = FaultInjector::ForQuery(ctx.settings());
   if (ctx.progress()) ctx.progress()->StageStarted(final_stage, tasks);
   if (ctx.cluster() != nullptr) ctx.cluster()->SetStage(final_stage);
-  ForEachOwnedTask(ctx, tasks, [&](int partition) {
+  const WritePlacement placement = PlaceWrite(root, ctx);
+  const auto run_task = [&](int partition) {
     const auto attempt = [&](int n) {
       auto stream = MeasureTask(ctx, root, partition, ctx.Execute(root, partition));
       task(partition, *stream);
@@ -242,13 +264,28 @@ void Scheduler::RunStages(PhysicalOperatorPtr& plan, ExecContext& ctx,
       }
     }
     if (ctx.progress()) ctx.progress()->TaskFinished(final_stage);
-  });
-  if (ctx.cluster() != nullptr) {
-    // The other processes may still read this one's exchange output.
-    ctx.cluster()->Barrier();
-    ctx.cluster()->SetStage(0);
+  };
+  switch (placement) {
+    case WritePlacement::kNone:
+      ForEachOwnedTask(ctx, tasks, run_task);
+      break;
+    case WritePlacement::kEveryProcess:
+      ctx.pool().ParallelFor(tasks, run_task);
+      break;
+    case WritePlacement::kRankZero:
+      if (ctx.cluster()->rank() == 0) ctx.pool().ParallelFor(tasks, run_task);
+      break;
   }
-  FinalizeTree(root, ctx);
+  if (ctx.cluster() == nullptr) {
+    FinalizeTree(root, ctx);
+    return;
+  }
+  // The other processes may still read this one's exchange output.
+  ctx.cluster()->Barrier();
+  if (placement != WritePlacement::kRankZero || ctx.cluster()->rank() == 0) FinalizeTree(root, ctx);
+  // Nobody goes on before the one commit of a rank 0 write is visible.
+  if (placement == WritePlacement::kRankZero) ctx.cluster()->Barrier();
+  ctx.cluster()->SetStage(0);
 }
 
 std::vector<std::vector<Batch>> Scheduler::CollectPartitions(PhysicalOperatorPtr& root,
@@ -263,7 +300,9 @@ std::vector<std::vector<Batch>> Scheduler::CollectPartitions(PhysicalOperatorPtr
       },
       [&](int partition) { per_partition[partition].clear(); });
   per_partition.resize(root->num_partitions());
-  if (ctx.cluster() != nullptr) GatherPartitions(*ctx.cluster(), root->schema(), per_partition);
+  if (ctx.cluster() != nullptr) {
+    GatherPartitions(*ctx.cluster(), root->schema(), PlaceWrite(*root, ctx), per_partition);
+  }
   return per_partition;
 }
 

@@ -110,6 +110,11 @@ MpiCluster::MpiCluster(int error_fd)
 
 MpiCluster::~MpiCluster() {
   server_.reset();
+  if (const char* stats = std::getenv("SLUICE_MPI_STATS"); stats != nullptr && *stats == '1') {
+    const std::string line = fmt::format("sluice: rank {} of {} sent {} bytes, received {} bytes\n",
+                                         rank_, size_, bytes_sent(), bytes_received());
+    [[maybe_unused]] const ssize_t written = write(error_fd_, line.data(), line.size());
+  }
   MPI_Comm_free(&reply_comm_);
   MPI_Comm_free(&fetch_comm_);
   MPI_Comm_free(&collective_comm_);
@@ -123,8 +128,8 @@ void MpiCluster::SetStage(int stage) {
 void MpiCluster::Abort(const std::string& message) {
   const int stage = stage_.load();
   const std::string line =
-      stage > 0 ? fmt::format("sluice: rank {} of {} failed in stage {}: {}\n", rank_, size_,
-                              stage, message)
+      stage > 0 ? fmt::format("sluice: rank {} of {} failed in stage {}: {}\n", rank_, size_, stage,
+                              message)
                 : fmt::format("sluice: rank {} of {} failed: {}\n", rank_, size_, message);
   [[maybe_unused]] const ssize_t written = write(error_fd_, line.data(), line.size());
   MPI_Abort(MPI_COMM_WORLD, 1);
@@ -159,9 +164,10 @@ void MpiCluster::Wait(std::vector<MPI_Request>& requests, const std::vector<int>
         if (ranks.find(name) != std::string::npos) continue;
         ranks += (ranks.empty() ? "" : ", ") + name;
       }
-      Abort(fmt::format("timed out after {:.0f} s waiting for rank {} ({}); set "
-                        "SLUICE_MPI_TIMEOUT to wait longer",
-                        waited, ranks, what));
+      Abort(
+          fmt::format("timed out after {:.0f} s waiting for rank {} ({}); set "
+                      "SLUICE_MPI_TIMEOUT to wait longer",
+                      waited, ranks, what));
     }
     // Spin briefly (a reply is often on its way), then sleep up to 1 ms so that ranks
     // sharing cores leave them to the ranks that work.
@@ -191,8 +197,10 @@ std::string MpiCluster::ReceiveBytes(MPI_Comm comm, int peer, int tag, std::stri
   MPI_Irecv(&length, 1, MPI_UINT64_T, peer, tag, comm, &requests[0]);
   Wait(requests, {peer}, what);
   if (length == ~uint64_t{0}) {
-    throw InternalError(fmt::format("rank {} has no such data ({}): did the ranks plan "
-                                    "different queries?", peer, what));
+    throw InternalError(
+        fmt::format("rank {} has no such data ({}): did the ranks plan "
+                    "different queries?",
+                    peer, what));
   }
   std::string data(length, '\0');
   requests.clear();

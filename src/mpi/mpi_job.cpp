@@ -19,19 +19,14 @@ bool EnvSet(const char* name) {
   return value != nullptr && *value != '\0';
 }
 
-// Sends this process's standard output and error to /dev/null; returns a descriptor of the
-// original standard error (for failure messages).
-int SilenceOutput() {
-  const int error_fd = dup(STDERR_FILENO);
+// Sends this process's standard output to /dev/null.
+void SilenceOutput() {
   std::fflush(stdout);
-  std::fflush(stderr);
   const int null_fd = open("/dev/null", O_WRONLY);
   if (null_fd >= 0) {
     dup2(null_fd, STDOUT_FILENO);
-    dup2(null_fd, STDERR_FILENO);
     close(null_fd);
   }
-  return error_fd >= 0 ? error_fd : STDERR_FILENO;
 }
 
 }  // namespace
@@ -62,9 +57,9 @@ std::unique_ptr<MpiJob> MpiJob::JoinIfLaunched() {
     MPI_Abort(MPI_COMM_WORLD, 1);
   }
   if (size == 1) return std::unique_ptr<MpiJob>(new MpiJob(rank, size, nullptr));
-  const bool all_output = EnvSet("SLUICE_MPI_ALL_OUTPUT");
-  const int error_fd = rank > 0 && !all_output ? SilenceOutput() : STDERR_FILENO;
-  return std::unique_ptr<MpiJob>(new MpiJob(rank, size, std::make_unique<MpiCluster>(error_fd)));
+  if (rank > 0 && !EnvSet("SLUICE_MPI_ALL_OUTPUT")) SilenceOutput();
+  return std::unique_ptr<MpiJob>(
+      new MpiJob(rank, size, std::make_unique<MpiCluster>(STDERR_FILENO)));
 }
 
 MpiJob::~MpiJob() {

@@ -14,8 +14,8 @@ class MpiJob {
   // Joins the job when the environment shows an MPI launch (OMPI_COMM_WORLD_SIZE, PMIX_RANK,
   // PMI_SIZE, ...; SLUICE_MPI=0 never joins, SLUICE_MPI=1 always does), else returns null
   // without initializing MPI. In a job of more than one rank, ranks other than 0 send their
-  // standard output and error to /dev/null (SLUICE_MPI_ALL_OUTPUT=1 keeps them): rank 0
-  // prints results, and failures reach the job's error output through Cluster::Abort.
+  // standard output to /dev/null (SLUICE_MPI_ALL_OUTPUT=1 keeps it): rank 0 prints results;
+  // every rank keeps its error output, so an error that every rank meets is printed by each.
   // Exits the process with a message when MPI cannot give MPI_THREAD_MULTIPLE.
   static std::unique_ptr<MpiJob> JoinIfLaunched();
   // True when the environment shows that an MPI launcher started this process.

@@ -62,12 +62,11 @@ class RemotePieceStream : public BatchStream {
       const int64_t fields[5] = {request_.shuffle, request_.partition, request_.row_begin,
                                  request_.row_end, request_.reply_tag};
       const std::string what = fmt::format("partition {} of exchange #{} in stage {}",
-                                           request_.partition, request_.shuffle,
-                                           cluster_->stage());
+                                           request_.partition, request_.shuffle, cluster_->stage());
       // One message of five integers, as the server's probe expects.
       std::vector<MPI_Request> sent(1);
-      MPI_Isend(fields, 5, MPI_INT64_T, rank_, ShuffleServer::kRequestTag,
-                cluster_->fetch_comm(), &sent[0]);
+      MPI_Isend(fields, 5, MPI_INT64_T, rank_, ShuffleServer::kRequestTag, cluster_->fetch_comm(),
+                &sent[0]);
       cluster_->Wait(sent, {rank_}, what);
       frames_ = std::make_unique<FrameStream>(
           cluster_->ReceiveBytes(cluster_->reply_comm(), rank_,
@@ -143,8 +142,8 @@ class MpiShuffle::Writer : public ShuffleWriter {
   std::unique_ptr<ShuffleWriter> local_;
 };
 
-MpiShuffle::MpiShuffle(MpiCluster* cluster, int64_t id, MemoryManager* memory,
-                       TempDirectory* temp, const ShuffleSpec& spec)
+MpiShuffle::MpiShuffle(MpiCluster* cluster, int64_t id, MemoryManager* memory, TempDirectory* temp,
+                       const ShuffleSpec& spec)
     : cluster_(cluster),
       id_(id),
       types_(spec.types),
@@ -226,7 +225,8 @@ void MpiShuffle::FinishMapStage() {
   stats_.rows.assign(partitions_, 0);
   stats_.bytes.assign(partitions_, 0);
   std::vector<std::optional<HeavyHitters>> keys(map_tasks_);
-  for (int rank = 0; rank < static_cast<int>(all.size()); rank++) DecodeStats(rank, all[rank], &keys);
+  for (int rank = 0; rank < static_cast<int>(all.size()); rank++)
+    DecodeStats(rank, all[rank], &keys);
   // Merged in task order, as LocalShuffle does: the same summary as one process's.
   std::optional<HeavyHitters> merged;
   for (const auto& summary : keys) {
@@ -250,7 +250,7 @@ std::vector<MpiShuffle::Piece> MpiShuffle::PiecesOf(const ShuffleRead& read) con
   std::vector<Piece> pieces;
   for (int p = read.first; p < read.end; p++) {
     std::vector<int64_t> held(cluster_->size(), 0);  // rows of p before task t, per rank
-    int64_t row = 0;  // rows of p before task t, all ranks
+    int64_t row = 0;                                 // rows of p before task t, all ranks
     for (int t = 0; t < map_tasks_; t++) {
       const int rank = holder_[t];
       const int64_t n = all_rows_[static_cast<size_t>(t) * partitions_ + p];
@@ -321,8 +321,8 @@ void MpiShuffle::ReleaseAll() {
 }
 
 std::unique_ptr<Shuffle> MpiShuffleTransport::Create(const ShuffleSpec& spec) {
-  return std::make_unique<MpiShuffle>(cluster_, cluster_->server().NextShuffleId(), memory_,
-                                      temp_, spec);
+  return std::make_unique<MpiShuffle>(cluster_, cluster_->server().NextShuffleId(), memory_, temp_,
+                                      spec);
 }
 
 }  // namespace sluice

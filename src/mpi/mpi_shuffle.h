@@ -63,7 +63,8 @@ class MpiShuffle : public Shuffle {
   std::vector<Piece> PiecesOf(const ShuffleRead& read) const;
   // This rank's committed tasks, their counts and key summaries, as bytes for the gather.
   std::string EncodeLocalStats() const;
-  void DecodeStats(int rank, const std::string& bytes, std::vector<std::optional<HeavyHitters>>* keys);
+  void DecodeStats(int rank, const std::string& bytes,
+                   std::vector<std::optional<HeavyHitters>>* keys);
 
   MpiCluster* cluster_;
   int64_t id_;

@@ -1,8 +1,7 @@
 #include "mpi/shuffle_server.h"
 
-#include <mpi.h>
-
 #include <fmt/format.h>
+#include <mpi.h>
 
 #include <chrono>
 #include <string>
@@ -68,9 +67,8 @@ void ShuffleServer::Serve() {
 }
 
 void ShuffleServer::Answer(const Request& request, int source) {
-  const std::string what =
-      fmt::format("rank {} reading partition {} of exchange #{}", source, request.partition,
-                  request.shuffle);
+  const std::string what = fmt::format("rank {} reading partition {} of exchange #{}", source,
+                                       request.partition, request.shuffle);
   std::string rows;
   {
     std::lock_guard lock(mutex_);
@@ -81,8 +79,8 @@ void ShuffleServer::Answer(const Request& request, int source) {
                cluster_->reply_comm());
       return;
     }
-    rows = it->second->Serve(static_cast<int>(request.partition), request.row_begin,
-                             request.row_end);
+    rows =
+        it->second->Serve(static_cast<int>(request.partition), request.row_begin, request.row_end);
   }
   cluster_->SendBytes(cluster_->reply_comm(), source, static_cast<int>(request.reply_tag), rows,
                       what);
