@@ -118,16 +118,26 @@ void RunInputStages(PhysicalOperator& op, ExecContext& ctx, int& next_stage) {
   }
 }
 
-// Where the final stage of a query on a cluster runs when it writes (a WriteSink at the top):
+// Where the final stage of a query on a cluster runs when it writes (holds a WriteSink):
 // a write into process memory (an in-memory table) is made by every process, whole, so that
 // each holds the table; any other write (files, a --db warehouse) by rank 0 alone, which
 // reads every partition through the exchanges and commits once. Not a write: each process
 // runs its block of tasks.
 enum class WritePlacement { kNone, kEveryProcess, kRankZero };
 
+// The WriteSink of the stage topped by `op` (not below an exchange), or null.
+const WriteSink* StageSink(const PhysicalOperator& op) {
+  if (const auto* sink = dynamic_cast<const WriteSink*>(&op)) return sink;
+  if (op.is_exchange()) return nullptr;
+  for (const auto& child : op.children()) {
+    if (const WriteSink* sink = StageSink(*child)) return sink;
+  }
+  return nullptr;
+}
+
 WritePlacement PlaceWrite(const PhysicalOperator& root, ExecContext& ctx) {
   if (ctx.cluster() == nullptr) return WritePlacement::kNone;
-  const auto* sink = dynamic_cast<const WriteSink*>(&root);
+  const WriteSink* sink = StageSink(root);
   if (sink == nullptr) return WritePlacement::kNone;
   return sink->target().InProcessMemory() ? WritePlacement::kEveryProcess
                                           : WritePlacement::kRankZero;

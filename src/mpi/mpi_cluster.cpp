@@ -217,7 +217,10 @@ std::string MpiCluster::ReceiveBytes(MPI_Comm comm, int peer, int tag, std::stri
 std::vector<std::string> MpiCluster::AllGather(const std::string& local) {
   // Lengths first (so that every receive is posted with its size), then the chunks; every
   // message to and from every peer is in flight at once.
-  const std::string what = fmt::format("an exchange of statistics or results in stage {}", stage());
+  const int stage = this->stage();
+  const std::string what =
+      stage > 0 ? fmt::format("an exchange of statistics or results in stage {}", stage)
+                : std::string("an exchange of results or plans between stages");
   std::vector<uint64_t> lengths(size_, 0);
   lengths[rank_] = local.size();
   const uint64_t my_length = local.size();
