@@ -6,7 +6,9 @@
 # (alltoall_bandwidth), with the time the moved bytes take at that bandwidth.
 #   bench/mpi/run.sh [SF] [RANKS...]          (defaults: SF 1, ranks 1 2)
 # Environment: RUNS (default 1), SLUICE (default build/sluice), QUERIES (e.g. "q01 q06").
-# Times include mpirun's start (measured alone as "startup").
+# Times include mpirun's start (measured alone as "startup"). Ranks are not bound to cores
+# (--bind-to none): OpenMPI binds each rank to one core by default, which would leave a rank's
+# other threads no core of their own.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source bench/lib.sh
@@ -61,7 +63,8 @@ if [ -x build/alltoall_bandwidth ]; then
   BANDWIDTH=$(mpirun -n 2 --oversubscribe build/alltoall_bandwidth 64 5 |
     sed -n 's/.*"bytes_per_second_per_rank": \([0-9]*\).*/\1/p')
 fi
-STARTUP=$(time_best mpirun -n 2 --oversubscribe "$SLUICE" sql -c "SELECT 1")
+STARTUP=$(time_best mpirun -n 2 --oversubscribe --bind-to none "$SLUICE" sql -c "SELECT 1")
+{
 printf "TPC-H SF %s on %s cores; MPI all-to-all, 2 ranks: %s MB/s per rank; mpirun startup %.2f s\n" \
   "$SF" "$CORES" "$(awk -v b="${BANDWIDTH:-0}" 'BEGIN { printf "%.0f", b / 1e6 }')" "$STARTUP"
 header="query  1 process"
@@ -75,7 +78,7 @@ for q in "${QUERY_LIST[@]}"; do
   same=yes
   for n in "${RANK_COUNTS[@]}"; do
     threads=$(( CORES / n > 0 ? CORES / n : 1 ))
-    tn=$(SLUICE_MPI_STATS=1 time_best mpirun -n "$n" --oversubscribe "$SLUICE" sql \
+    tn=$(SLUICE_MPI_STATS=1 time_best mpirun -n "$n" --oversubscribe --bind-to none "$SLUICE" sql \
       --db "$WAREHOUSE" --threads "$threads" -f "$query")
     cmp -s "$RESULTS/out" "$RESULTS/$q.expected" || same=no
     moved=$(sed -n 's/.* sent \([0-9]*\) bytes.*/\1/p' "$RESULTS/err" | awk '{ s += $1 } END { print s + 0 }')
@@ -84,4 +87,5 @@ for q in "${QUERY_LIST[@]}"; do
     line+=$(printf "  %7.2f  %9.1f  %12s" "$tn" "$(awk -v m="$moved" 'BEGIN { print m / 1e6 }')" "$at_bw")
   done
   echo "$line  $same"
-done | tee "$RESULTS/report.txt"
+done
+} | tee "$RESULTS/report.txt"
