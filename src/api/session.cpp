@@ -494,11 +494,29 @@ void FillCaches(const LogicalPlan& plan,
   for (const auto& c : plan.children) FillCaches(*c, fill);
 }
 
+// On a cluster, every rank must have planned the same physical plan (the exchanges are matched
+// up by the order they are made in): compares a hash of each rank's plan. Collective; throws
+// the same error on every rank when they differ (different settings, data or statements).
+void CheckSamePlanOnEveryRank(Cluster& cluster, const PhysicalOperator& root) {
+  const std::string mine = std::to_string(std::hash<std::string>()(ExplainPlan(root)));
+  const std::vector<std::string> all = cluster.AllGather(mine);
+  for (size_t rank = 1; rank < all.size(); rank++) {
+    if (all[rank] != all[0]) {
+      throw InternalError(fmt::format(
+          "rank {} planned a different physical plan than rank 0: every rank must run the same "
+          "statements with the same settings and data (docs/scale-out.md)",
+          rank));
+    }
+  }
+}
+
 }  // namespace
 
 PhysicalOperatorPtr Session::PlanPhysical(const LogicalPlan& plan, const QueryEnv& env) {
   PhysicalPlanner planner(env.settings);
-  return planner.Plan(*Optimized(plan, env.settings));
+  PhysicalOperatorPtr root = planner.Plan(*Optimized(plan, env.settings));
+  if (cluster_ != nullptr) CheckSamePlanOnEveryRank(*cluster_, *root);
+  return root;
 }
 
 LogicalPlanPtr Session::RunPrerequisites(const LogicalPlan& plan, const QueryEnv& env,
@@ -524,6 +542,7 @@ std::vector<std::vector<Batch>> Session::Materialize(const LogicalPlan& plan, co
   LogicalPlanPtr ready = RunPrerequisites(plan, env, jobs);
   PhysicalOperatorPtr root = PlanPhysical(*ready, env);
   ExecContext ctx(env.settings, &memory_, env.pool.get());
+  ctx.set_cluster(cluster_);
   ctx.set_cancel_flag(env.interrupted.get());
   ctx.set_stage_replanner(&AdaptivePass());
   std::vector<std::vector<Batch>> result = Scheduler::CollectPartitions(root, ctx);
@@ -557,6 +576,7 @@ std::vector<Batch> Session::Execute(const LogicalPlan& plan, QueryProfile* profi
   LogicalPlanPtr ready = RunPrerequisites(*query, env, profile != nullptr ? &jobs : nullptr);
   PhysicalOperatorPtr root = PlanPhysical(*ready, env);
   ExecContext ctx(env.settings, &memory_, env.pool.get());
+  ctx.set_cluster(cluster_);
   ctx.set_cancel_flag(env.interrupted.get());
   ctx.set_progress(progress_.load());
   ctx.set_stage_replanner(&AdaptivePass());
@@ -576,6 +596,7 @@ void Session::ExecuteParallel(const LogicalPlan& plan,
   const QueryEnv env = CurrentEnv();
   PhysicalOperatorPtr root = PlanPhysical(*RunPrerequisites(plan, env, nullptr), env);
   ExecContext ctx(env.settings, &memory_, env.pool.get());
+  ctx.set_cluster(cluster_);
   ctx.set_cancel_flag(env.interrupted.get());
   ctx.set_progress(progress_.load());
   ctx.set_stage_replanner(&AdaptivePass());

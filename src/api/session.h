@@ -192,6 +192,13 @@ class Session : public CatalogReader {
   // call run as usual. Thread-safe.
   void Interrupt();
 
+  // The processes this session's queries run on (docs/scale-out.md): ProcessCluster() when
+  // the session is made, null for one process. On a cluster, every process runs the same
+  // statements in the same order on one thread; each runs its share of every stage and gets
+  // every query's whole result. REQUIRES: no query running; `cluster` outlives the session.
+  void set_cluster(Cluster* cluster) { cluster_ = cluster; }
+  Cluster* cluster() const { return cluster_; }
+
   // Receives the stage progress of queries started after the call (null: none).
   void set_progress(ProgressListener* listener) { progress_.store(listener); }
   MemoryManager& memory() { return memory_; }
@@ -246,6 +253,7 @@ class Session : public CatalogReader {
   MemoryManager memory_;
   std::shared_ptr<ThreadPool> pool_;
   std::atomic<ProgressListener*> progress_{nullptr};
+  Cluster* cluster_ = ProcessCluster();
   std::unique_ptr<Warehouse> warehouse_;
   // CREATE TEMP TABLE / VIEW: in memory, for this session only; searched first.
   std::unique_ptr<Warehouse> temporary_;

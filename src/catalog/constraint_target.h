@@ -46,6 +46,7 @@ class ConstraintTarget : public DataTarget {
 
   std::unique_ptr<DataWriter> Begin() const override;
   std::string Describe() const override { return inner_->Describe(); }
+  bool InProcessMemory() const override { return inner_->InProcessMemory(); }
 
   // Throws ConstraintError naming the first NOT NULL or CHECK constraint `batch` (of the
   // table's columns) breaks.

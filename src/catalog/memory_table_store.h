@@ -14,6 +14,7 @@ namespace sluice {
 // also keeps one MemoryTable per bucket, read through a BucketedSource.
 class InMemoryTableStore : public TableStore {
  public:
+  bool InProcessMemory() const override { return true; }
   explicit InMemoryTableStore(const Schema& schema);
 
   Snapshot Current() const override;

@@ -26,6 +26,8 @@ class TableStore {
 
   // The latest committed snapshot (version 0 before the first commit).
   virtual Snapshot Current() const = 0;
+  // True for a table held in this process's memory (no files).
+  virtual bool InProcessMemory() const { return false; }
   // A scan of the table by reference: each scan reads the snapshot that is current when it
   // starts, so plans bound earlier (views, prepared DataFrames) see later commits. The source
   // has the schema of the latest snapshot; after Overwrite with another schema, Source()

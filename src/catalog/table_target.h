@@ -18,6 +18,7 @@ class AppendTarget : public DataTarget {
       : store_(std::move(store)), display_(std::move(display)) {}
   std::unique_ptr<DataWriter> Begin() const override { return store_->BeginAppend(); }
   std::string Describe() const override { return "INSERT INTO " + display_; }
+  bool InProcessMemory() const override { return store_->InProcessMemory(); }
 
  private:
   std::shared_ptr<TableStore> store_;
@@ -40,6 +41,7 @@ class CreateTableTarget : public DataTarget {
     return warehouse_.BeginCreateTable(name_, schema_, buckets_, constraints_);
   }
   std::string Describe() const override { return "CREATE TABLE " + name_.Display() + " AS"; }
+  bool InProcessMemory() const override { return !warehouse_.persistent(); }
 
  private:
   Warehouse& warehouse_;
@@ -62,6 +64,7 @@ class RewriteTarget : public DataTarget {
     return rewrite_ ? store_->BeginRewrite(*rewrite_) : store_->BeginAppend();
   }
   std::string Describe() const override { return statement_; }
+  bool InProcessMemory() const override { return store_->InProcessMemory(); }
 
  private:
   std::shared_ptr<TableStore> store_;

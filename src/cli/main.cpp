@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 #include "cli/interrupt_cleanup.h"
+#include "mpi/mpi_job.h"
 
 // jemalloc's options. A query frees and allocates again the same amounts (shuffle batches,
 // hash tables), so freed pages are kept for reuse instead of being handed back to the OS and
@@ -20,6 +21,16 @@ const char* malloc_conf =
 }
 
 int main(int argc, char** argv) {
+  // Before MPI starts its threads, so that they too leave the signals to the cleanup thread.
   sluice::InstallInterruptCleanup();
-  return sluice::RunCli(argc, argv);
+  // Under mpirun / srun, this process is one rank of an SPMD job (docs/scale-out.md); else
+  // MPI is never initialized.
+  std::unique_ptr<sluice::MpiJob> job = sluice::MpiJob::JoinIfLaunched();
+  if (job == nullptr) return sluice::RunCli(argc, argv);
+  sluice::SetProcessCluster(job->cluster());
+  const int code = sluice::RunCli(argc, argv);
+  sluice::SetProcessCluster(nullptr);
+  // A rank that ended with an error alone would wait in MPI_Finalize for the others forever.
+  if (code != 0 && job->size() > 1) job->Exit(code);
+  return code;
 }

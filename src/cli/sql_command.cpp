@@ -14,6 +14,7 @@
 #include "cli/shell.h"
 #include "cli/sql_options.h"
 #include "common/error.h"
+#include "shuffle/cluster.h"
 #include "sql/parser.h"
 
 namespace sluice {
@@ -67,15 +68,21 @@ int SqlCommand(const std::vector<std::string>& args) {
     return 0;
   }
   SqlOptions options = ParseSqlOptions(args, "sql", /*accept_sql=*/true);
-  if (!options.sql && isatty(STDIN_FILENO) != 0) return Shell(std::move(options)).Run();
+  Cluster* cluster = ProcessCluster();
+  if (!options.sql && isatty(STDIN_FILENO) != 0 && cluster == nullptr) {
+    return Shell(std::move(options)).Run();
+  }
   std::string sql;
   if (options.sql) {
     sql = *options.sql;
-  } else {
+  } else if (cluster == nullptr || cluster->rank() == 0) {
     std::stringstream buffer;
     buffer << std::cin.rdbuf();
     sql = buffer.str();
   }
+  // Under MPI, every rank runs rank 0's script (mpirun gives standard input to rank 0 only;
+  // -f FILE is read there).
+  if (cluster != nullptr) sql = cluster->Broadcast(sql);
   const Settings settings = WarehouseSettings(options.settings, options.db_dir);
   Session session(settings, options.db_dir);
   ProgressBar bar(options.progress && settings.progress_bar());

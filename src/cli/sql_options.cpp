@@ -9,6 +9,7 @@
 #include "cli/setting_flags.h"
 #include "cli/cli.h"
 #include "common/error.h"
+#include "shuffle/cluster.h"
 
 namespace sluice {
 
@@ -24,7 +25,10 @@ SqlOptions ParseSqlOptions(const std::vector<std::string>& args, const std::stri
     if (accept_sql && (a == "-c" || a == "--command")) {
       options.sql = NeedValue(args, i);
     } else if (accept_sql && (a == "-f" || a == "--file")) {
-      options.sql = ReadSqlFile(NeedValue(args, i));
+      // Under MPI only rank 0 reads the file (SqlCommand sends its text to the others).
+      const std::string path = NeedValue(args, i);
+      const Cluster* cluster = ProcessCluster();
+      options.sql = cluster == nullptr || cluster->rank() == 0 ? ReadSqlFile(path) : "";
     } else if (a == "--db") {
       options.db_dir = NeedValue(args, i);
     } else if (ParseSettingFlag(args, i, options.settings)) {

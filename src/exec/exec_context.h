@@ -13,6 +13,7 @@
 #include "common/settings.h"
 #include "common/thread_pool.h"
 #include "exec/operator.h"
+#include "shuffle/cluster.h"
 #include "shuffle/local_shuffle.h"
 #include "shuffle/temp_directory.h"
 
@@ -63,6 +64,16 @@ class ExecContext {
   ShuffleTransport& shuffle_transport() { return *transport_; }
   // REQUIRES: before any stage runs; `transport` outlives this context.
   void set_shuffle_transport(ShuffleTransport* transport) { transport_ = transport; }
+  // Runs the query as one process of `cluster` (null: alone): the scheduler runs this
+  // process's share of each stage's tasks and the exchanges span the processes.
+  // REQUIRES: before any stage runs; `cluster` outlives this context.
+  void set_cluster(Cluster* cluster) {
+    cluster_ = cluster;
+    if (cluster == nullptr) return;
+    cluster_transport_ = cluster->NewTransport(memory_, &temp_directory_);
+    transport_ = cluster_transport_.get();
+  }
+  Cluster* cluster() const { return cluster_; }
 
   // Opens partition `partition` of `op`, recording its metrics. Operators open their
   // children through this, never through child.Execute directly.
@@ -141,6 +152,8 @@ class ExecContext {
   ThreadPool* pool_;
   TempDirectory temp_directory_;  // declared before the shared state whose files it holds
   LocalShuffleTransport local_transport_;
+  Cluster* cluster_ = nullptr;
+  std::unique_ptr<ShuffleTransport> cluster_transport_;
   ShuffleTransport* transport_ = &local_transport_;
   std::mutex mutex_;
   std::map<int, Slot> shared_;

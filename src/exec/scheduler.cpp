@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 
 #include "common/error.h"
 #include "exec/exchange.h"
 #include "exec/stage_replanner.h"
 #include "exec/task_retry.h"
 #include "exec/task_stats.h"
+#include "exec/write_sink.h"
+#include "shuffle/batch_serde.h"
 #include "shuffle/map_output_writer.h"
 
 namespace sluice {
@@ -36,6 +39,17 @@ void Replan(PhysicalOperatorPtr& stage_top, bool map_stage, ExecContext& ctx) {
 
 void RunInputStages(PhysicalOperator& op, ExecContext& ctx, int& next_stage);
 
+// Calls `run(task)` in parallel for the tasks of a stage of `tasks` tasks that this process
+// runs: all of them, or its block when the query runs on a cluster.
+void ForEachOwnedTask(ExecContext& ctx, int tasks, const std::function<void(int)>& run) {
+  if (ctx.cluster() == nullptr) {
+    ctx.pool().ParallelFor(tasks, run);
+    return;
+  }
+  const Cluster::TaskRange owned = ctx.cluster()->OwnedTasks(tasks);
+  ctx.pool().ParallelFor(owned.end - owned.first, [&](int i) { run(owned.first + i); });
+}
+
 // Runs the map stage of `exchange`, numbered from `next_stage`: one task per partition of
 // its (re-planned) child, each writing its rows through a ShuffleWriter. Exchanges the
 // re-planning added to the stage (hot-key salting) run first, as stages of their own. A task
@@ -59,7 +73,8 @@ void RunMapStage(Exchange& exchange, ExecContext& ctx, int& next_stage) {
   const FaultInjector faults = FaultInjector::ForQuery(ctx.settings());
   const bool track_keys =
       exchange.track_keys() && ctx.settings().adaptive() && ctx.settings().auto_salting();
-  ctx.pool().ParallelFor(tasks, [&](int task) {
+  if (ctx.cluster() != nullptr) ctx.cluster()->SetStage(stage);
+  ForEachOwnedTask(ctx, tasks, [&](int task) {
     std::unique_ptr<ShuffleWriter> writer;
     RunTaskWithRetries(
         ctx, exchange, stage, task,
@@ -79,6 +94,7 @@ void RunMapStage(Exchange& exchange, ExecContext& ctx, int& next_stage) {
         [&] { writer->Abort(); });
     if (ctx.progress()) ctx.progress()->TaskFinished(stage);
   });
+  shuffle.FinishMapStage();
   state.map_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   state.complete = true;
@@ -98,6 +114,77 @@ void RunInputStages(PhysicalOperator& op, ExecContext& ctx, int& next_stage) {
       RunMapStage(exchange, ctx, next_stage);
     } else {
       RunInputStages(child, ctx, next_stage);
+    }
+  }
+}
+
+// Where the final stage of a query on a cluster runs when it writes (holds a WriteSink):
+// a write into process memory (an in-memory table) is made by every process, whole, so that
+// each holds the table; any other write (files, a --db warehouse) by rank 0 alone, which
+// reads every partition through the exchanges and commits once. Not a write: each process
+// runs its block of tasks.
+enum class WritePlacement { kNone, kEveryProcess, kRankZero };
+
+// The WriteSink of the stage topped by `op` (not below an exchange), or null.
+const WriteSink* StageSink(const PhysicalOperator& op) {
+  if (const auto* sink = dynamic_cast<const WriteSink*>(&op)) return sink;
+  if (op.is_exchange()) return nullptr;
+  for (const auto& child : op.children()) {
+    if (const WriteSink* sink = StageSink(*child)) return sink;
+  }
+  return nullptr;
+}
+
+WritePlacement PlaceWrite(const PhysicalOperator& root, ExecContext& ctx) {
+  if (ctx.cluster() == nullptr) return WritePlacement::kNone;
+  const WriteSink* sink = StageSink(root);
+  if (sink == nullptr) return WritePlacement::kNone;
+  return sink->target().InProcessMemory() ? WritePlacement::kEveryProcess
+                                          : WritePlacement::kRankZero;
+}
+
+// After a run on `cluster`, where each process holds the result of its own final tasks:
+// every process gets every partition's batches, in partition order (the result is the same
+// bytes as one process's). Collective.
+void GatherPartitions(Cluster& cluster, const Schema& schema, WritePlacement placement,
+                      std::vector<std::vector<Batch>>& per_partition) {
+  // A write into process memory ran whole in every process: each has the whole result.
+  if (placement == WritePlacement::kEveryProcess) return;
+  Cluster::TaskRange owned = cluster.OwnedTasks(static_cast<int>(per_partition.size()));
+  if (placement == WritePlacement::kRankZero) {
+    owned = {0, cluster.rank() == 0 ? static_cast<int>(per_partition.size()) : 0};
+  }
+  std::string local;
+  for (int p = owned.first; p < owned.end; p++) {
+    for (const Batch& b : per_partition[p]) {
+      std::string frame;
+      SerializeBatch(b, &frame);
+      const uint64_t size = frame.size();
+      const int32_t partition = p;
+      local.append(reinterpret_cast<const char*>(&partition), sizeof(partition));
+      local.append(reinterpret_cast<const char*>(&size), sizeof(size));
+      local += frame;
+    }
+  }
+  std::vector<LogicalType> types;
+  for (const auto& f : schema.fields()) types.push_back(f.type);
+  const std::vector<std::string> all = cluster.AllGather(local);
+  for (auto& batches : per_partition) batches.clear();
+  for (const std::string& from : all) {
+    size_t at = 0;
+    while (at < from.size()) {
+      int32_t partition = 0;
+      uint64_t size = 0;
+      SLUICE_CHECK(at + sizeof(partition) + sizeof(size) <= from.size(), "truncated result frame");
+      std::memcpy(&partition, from.data() + at, sizeof(partition));
+      std::memcpy(&size, from.data() + at + sizeof(partition), sizeof(size));
+      at += sizeof(partition) + sizeof(size);
+      SLUICE_CHECK(partition >= 0 && static_cast<size_t>(partition) < per_partition.size() &&
+                       at + size <= from.size(),
+                   "bad result frame: partition {} of {} bytes", partition, size);
+      per_partition[partition].push_back(
+          DeserializeBatch(reinterpret_cast<const uint8_t*>(from.data() + at), size, types));
+      at += size;
     }
   }
 }
@@ -139,6 +226,22 @@ void Scheduler::RunStagesBelow(PhysicalOperator& root, ExecContext& ctx, int& ne
 void Scheduler::Run(PhysicalOperatorPtr& plan, ExecContext& ctx,
                     const std::function<void(int, BatchStream&)>& task,
                     const std::function<void(int)>& discard) {
+  if (ctx.cluster() == nullptr) {
+    RunStages(plan, ctx, task, discard);
+    return;
+  }
+  // A failure in one process must end the job in all: the others would wait for this one
+  // at the next exchange.
+  try {
+    RunStages(plan, ctx, task, discard);
+  } catch (const std::exception& e) {
+    ctx.cluster()->Abort(e.what());
+  }
+}
+
+void Scheduler::RunStages(PhysicalOperatorPtr& plan, ExecContext& ctx,
+                          const std::function<void(int, BatchStream&)>& task,
+                          const std::function<void(int)>& discard) {
   int next_stage = 1;
   RunStagesBelow(*plan, ctx, next_stage);
   const int planned_tasks = plan->num_partitions();
@@ -151,7 +254,9 @@ void Scheduler::Run(PhysicalOperatorPtr& plan, ExecContext& ctx,
   const int final_stage = next_stage;
   const FaultInjector faults = FaultInjector::ForQuery(ctx.settings());
   if (ctx.progress()) ctx.progress()->StageStarted(final_stage, tasks);
-  ctx.pool().ParallelFor(tasks, [&](int partition) {
+  if (ctx.cluster() != nullptr) ctx.cluster()->SetStage(final_stage);
+  const WritePlacement placement = PlaceWrite(root, ctx);
+  const auto run_task = [&](int partition) {
     const auto attempt = [&](int n) {
       auto stream = MeasureTask(ctx, root, partition, ctx.Execute(root, partition));
       task(partition, *stream);
@@ -169,8 +274,28 @@ void Scheduler::Run(PhysicalOperatorPtr& plan, ExecContext& ctx,
       }
     }
     if (ctx.progress()) ctx.progress()->TaskFinished(final_stage);
-  });
-  FinalizeTree(root, ctx);
+  };
+  switch (placement) {
+    case WritePlacement::kNone:
+      ForEachOwnedTask(ctx, tasks, run_task);
+      break;
+    case WritePlacement::kEveryProcess:
+      ctx.pool().ParallelFor(tasks, run_task);
+      break;
+    case WritePlacement::kRankZero:
+      if (ctx.cluster()->rank() == 0) ctx.pool().ParallelFor(tasks, run_task);
+      break;
+  }
+  if (ctx.cluster() == nullptr) {
+    FinalizeTree(root, ctx);
+    return;
+  }
+  // The other processes may still read this one's exchange output.
+  ctx.cluster()->Barrier();
+  if (placement != WritePlacement::kRankZero || ctx.cluster()->rank() == 0) FinalizeTree(root, ctx);
+  // Nobody goes on before the one commit of a rank 0 write is visible.
+  if (placement == WritePlacement::kRankZero) ctx.cluster()->Barrier();
+  ctx.cluster()->SetStage(0);
 }
 
 std::vector<std::vector<Batch>> Scheduler::CollectPartitions(PhysicalOperatorPtr& root,
@@ -185,6 +310,9 @@ std::vector<std::vector<Batch>> Scheduler::CollectPartitions(PhysicalOperatorPtr
       },
       [&](int partition) { per_partition[partition].clear(); });
   per_partition.resize(root->num_partitions());
+  if (ctx.cluster() != nullptr) {
+    GatherPartitions(*ctx.cluster(), root->schema(), PlaceWrite(*root, ctx), per_partition);
+  }
   return per_partition;
 }
 

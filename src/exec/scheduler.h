@@ -45,6 +45,16 @@ class Scheduler {
 
   // Numbers the operators of a plan (ids for metrics and shared state) in pre-order.
   static void AssignIds(PhysicalOperator& root);
+
+  // On a cluster (ExecContext::cluster), every process calls Run with the same plan: each runs
+  // its block of every stage's tasks (Cluster::TaskBlock), so `task` sees only this process's
+  // final partitions; CollectPartitions and Collect return the whole result on every process.
+  // A failure in any process ends the job on all (Cluster::Abort) instead of throwing.
+
+ private:
+  static void RunStages(PhysicalOperatorPtr& root, ExecContext& ctx,
+                        const std::function<void(int, BatchStream&)>& task,
+                        const std::function<void(int)>& discard);
 };
 
 }  // namespace sluice

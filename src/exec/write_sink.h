@@ -20,6 +20,7 @@ class WriteSink : public PhysicalOperator {
 
   std::string name() const override { return "WriteSink"; }
   std::string details() const override { return target_->Describe(); }
+  const DataTarget& target() const { return *target_; }
   std::unique_ptr<BatchStream> Execute(int partition, ExecContext& ctx) const override;
   void Finalize(ExecContext& ctx) const override;
 

@@ -66,6 +66,10 @@ class DataTarget {
   virtual std::unique_ptr<DataWriter> Begin() const = 0;
   // What the write does, for EXPLAIN: "INSERT INTO t", "CREATE TABLE t AS".
   virtual std::string Describe() const = 0;
+  // True when the rows land in this process's memory (a table of an in-memory warehouse):
+  // then every process of a cluster makes the write, else one process does
+  // (docs/scale-out.md).
+  virtual bool InProcessMemory() const { return false; }
 };
 
 // Writes `rows` through one sink of `writer` and commits.

@@ -23,6 +23,16 @@ HeavyHitters::HeavyHitters(int capacity) : capacity_(capacity) {
   mask_ = slots - 1;
 }
 
+HeavyHitters HeavyHitters::FromEntries(int capacity, std::vector<Entry> entries, int64_t total) {
+  HeavyHitters summary(capacity);
+  SLUICE_CHECK(entries.size() <= static_cast<size_t>(capacity), "{} counters for capacity {}",
+               entries.size(), capacity);
+  summary.entries_ = std::move(entries);
+  summary.total_ = total;
+  summary.Reindex();
+  return summary;
+}
+
 size_t HeavyHitters::Find(uint64_t hash) const {
   size_t i = static_cast<size_t>((hash * 0x9e3779b97f4a7c15ULL) >> 40) & mask_;
   while (index_[i] >= 0 && entries_[static_cast<size_t>(index_[i])].hash != hash) {

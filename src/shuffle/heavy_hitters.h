@@ -24,6 +24,9 @@ class HeavyHitters {
   };
 
   explicit HeavyHitters(int capacity = kDefaultCapacity);
+  // A summary with the counters `entries` (as Top() returned them) over `total` rows: how a
+  // summary shipped from another process is rebuilt. REQUIRES: entries.size() <= capacity.
+  static HeavyHitters FromEntries(int capacity, std::vector<Entry> entries, int64_t total);
 
   // Counts one row per hash.
   void Add(const uint64_t* hashes, size_t n);

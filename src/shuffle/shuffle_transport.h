@@ -22,7 +22,12 @@ class Shuffle : public ShuffleReader {
   // Retained mode (task retries, skew splits): reading keeps the data, so a partition can
   // be read again. REQUIRES: set before any read.
   virtual void set_retained(bool retained) = 0;
-  // Drops all data (statistics stay); no read may follow.
+  // Called once by the scheduler when every map task this process runs has committed, before
+  // any read or Stats: a transport spanning processes makes every process's output readable
+  // and its statistics global here (collective: every process calls it, in the same order).
+  virtual void FinishMapStage() {}
+  // Drops all data (statistics stay); no read may follow. Across processes, collective: it
+  // returns once no process reads the data any more.
   virtual void ReleaseAll() = 0;
   // Bytes written to spill files so far.
   virtual int64_t spilled_bytes() const = 0;
@@ -36,8 +41,8 @@ struct ShuffleSpec {
   std::atomic<int64_t>* spilled_metric = nullptr;  // also counts spilled bytes; may be null
 };
 
-// Creates the shuffles of a query: in process (LocalShuffleTransport) or, later, across MPI
-// ranks. Thread-safe.
+// Creates the shuffles of a query: in process (LocalShuffleTransport) or across the
+// processes of a Cluster (mpi/mpi_shuffle.h). Thread-safe.
 class ShuffleTransport {
  public:
   virtual ~ShuffleTransport() = default;
