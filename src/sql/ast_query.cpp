@@ -106,7 +106,8 @@ std::string TableRef::ToString() const {
   std::string right_text =
       right->kind == TableRefKind::kJoin ? "(" + right->ToString() + ")" : right->ToString();
   std::string out =
-      left->ToString() + (natural ? " NATURAL " : " ") + JoinKeyword(join_type) + " " + right_text;
+      left->ToString() + (natural ? " NATURAL " : " ") + (asof ? "ASOF " : "") +
+                    JoinKeyword(join_type) + " " + right_text;
   if (condition) out += " ON " + condition->ToString();
   if (!using_columns.empty()) out += " USING (" + JoinNames(using_columns) + ")";
   return out;

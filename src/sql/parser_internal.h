@@ -147,6 +147,8 @@ class Parser {
   // '"name" TYPE, ...' that the option takes.
   ExprPtr ParseColumnTypesStruct();
   bool ParseJoinType(TableRef::JoinType& type, bool& natural);
+  bool AcceptAsof();
+  bool IsAsofJoinAhead() const;
   void ParseTableAlias(TableRef& ref, std::initializer_list<std::string_view> stop_words = {});
   // FOR VERSION AS OF v / FOR TIMESTAMP AS OF t after a table name, when present.
   void ParseTimeTravel(TableRef& ref);
