@@ -92,7 +92,12 @@ std::string TableRef::ToString() const {
       std::string out = name.ToString() + "(";
       for (size_t i = 0; i < args.size(); ++i) {
         if (i > 0) out += ", ";
-        if (i < arg_names.size() && !arg_names[i].empty()) {
+        const bool model_or_table = i < arg_names.size() &&
+                                    (arg_names[i] == "model" || arg_names[i] == "table") &&
+                                    args[i]->kind == ExprKind::kColumnRef;
+        if (model_or_table) {
+          out += arg_names[i] == "model" ? "MODEL " : "TABLE ";  // ML.PREDICT(MODEL m, TABLE t)
+        } else if (i < arg_names.size() && !arg_names[i].empty()) {
           out += QuoteIdentifier(arg_names[i]) + " := ";
         }
         out += args[i]->ToString();

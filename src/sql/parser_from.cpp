@@ -180,6 +180,12 @@ std::unique_ptr<TableRef> Parser::ParseNamedTable(const Token& at) {
     do {
       // Named arguments: name = value, name := value or name => value.
       std::string arg_name;
+      ExprPtr special;
+      if (ParseModelOrTableArgument(arg_name, special)) {
+        ref->arg_names.push_back(std::move(arg_name));
+        ref->args.push_back(std::move(special));
+        continue;
+      }
       if (IsNameToken(Peek()) &&
           (PeekOperator("=", 1) || PeekOperator(":=", 1) || PeekOperator("=>", 1))) {
         arg_name = Next().text;
