@@ -73,6 +73,27 @@ std::pair<double, double> ParseEval(const std::string& text) {
   return {value_of("train-"), value_of("eval-")};
 }
 
+// The leakage check of one row: no feature time later than the label time.
+void CheckFeatureTimes(const Schema& schema, const Batch& batch, size_t row, int64_t input_row,
+                       int label_time, const std::vector<int>& feature_times) {
+  const Column& label = *batch.column(label_time);
+  const double at = NumericValue(label, row);
+  if (std::isnan(at)) return;
+  for (int c : feature_times) {
+    const Column& feature = *batch.column(c);
+    const double t = NumericValue(feature, row);
+    if (std::isnan(t) || t <= at) continue;
+    const size_t i = feature.is_constant() ? 0 : row;
+    throw InvalidInputError(fmt::format(
+        "CREATE MODEL refuses to train: feature time \"{}\" is later than the label time \"{}\" "
+        "in row {} of the query ({} = {}, {} = {}): the feature was not known when the label was "
+        "(temporal leakage)",
+        schema.field(c).name, schema.field(label_time).name, input_row + 1, schema.field(c).name,
+        feature.GetValue(i).ToString(), schema.field(label_time).name,
+        label.GetValue(label.is_constant() ? 0 : row).ToString()));
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& options,
@@ -85,6 +106,25 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
   const int split = options.split_column.empty()
                         ? -1
                         : FindColumn(schema, options.split_column, "data_split_col column");
+  const int label_time = options.label_time_column.empty()
+                             ? -1
+                             : FindColumn(schema, options.label_time_column, "label_time_col column");
+  std::vector<int> feature_times;
+  for (const std::string& c : options.feature_time_columns) {
+    feature_times.push_back(FindColumn(schema, c, "feature_time_cols column"));
+    const LogicalType& t = schema.field(feature_times.back()).type;
+    if (!(t == schema.field(label_time).type)) {
+      throw InvalidInputError(fmt::format(
+          "CREATE MODEL feature_time_cols column \"{}\" is {}, label_time_col \"{}\" is {}: they "
+          "must have the same type",
+          c, t.ToString(), schema.field(label_time).name,
+          schema.field(label_time).type.ToString()));
+    }
+  }
+  auto is_time_column = [&](int i) {
+    return i == label_time || std::find(feature_times.begin(), feature_times.end(), i) !=
+                                  feature_times.end();
+  };
   model->label = schema.field(label).name;
   model->label_type = schema.field(label).type;
   std::vector<int> feature_columns;
@@ -92,7 +132,10 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
   for (size_t i = 0; i < schema.size(); i++) {
     const Field& f = schema.field(i);
     event_time |= IsEventTime(f.type);
-    if (static_cast<int>(i) == label || static_cast<int>(i) == split) continue;
+    if (static_cast<int>(i) == label || static_cast<int>(i) == split ||
+        is_time_column(static_cast<int>(i))) {
+      continue;
+    }
     if (!FeatureEncoder::Supported(f.type)) {
       throw InvalidInputError(fmt::format(
           "CREATE MODEL feature \"{}\" has type {}: features must be numbers, BOOLEAN, DATE, "
@@ -125,10 +168,12 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
                                         model->label, model->label_type.ToString()));
   }
   size_t rows = 0;
+  int64_t input_row = 0;
   for (const Batch& b : batches) {
     const Column& y = *b.column(label);
-    for (size_t r = 0; r < b.num_rows(); r++) {
+    for (size_t r = 0; r < b.num_rows(); r++, input_row++) {
       if (y.IsNull(r)) continue;
+      if (label_time >= 0) CheckFeatureTimes(schema, b, r, input_row, label_time, feature_times);
       rows++;
       if (options.kind == Model::Kind::kClassifier) {
         const Value v = y.GetValue(y.is_constant() ? 0 : r);

@@ -26,6 +26,10 @@ struct TrainingOptions {
   int early_stop_rounds = 3;
   int seed = 0;
   bool force_random_split = false;
+  // The leakage check: the label's event time, and the event times of the features (as of
+  // when each feature value was known). Not features themselves.
+  std::string label_time_column;
+  std::vector<std::string> feature_time_columns;
   std::vector<std::pair<std::string, std::string>> written;  // as given, for the model
 
   // Throws InvalidInputError naming the option on an unknown name or a bad value.
@@ -37,7 +41,9 @@ struct TrainingOptions {
 // rows at or after the time where the last `eval_fraction` starts in the eval set (so no
 // training row is later than an eval row); CUSTOM reads a BOOLEAN column (TRUE = eval);
 // RANDOM is refused when a row carries an event time (a DATE or TIMESTAMP column) unless
-// force_random_split. Rows whose label is NULL are skipped. Deterministic: same rows, same
+// force_random_split. With label_time_col, training refuses rows where a feature time
+// (feature_time_cols) is later than the label time, naming the column and the first such row
+// (the feature was not known when the label was). Rows whose label is NULL are skipped. Deterministic: same rows, same
 // options, same model bytes (seeded; one XGBoost thread).
 std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& options,
                              const Schema& schema, const std::vector<Batch>& batches);

@@ -91,6 +91,10 @@ TrainingOptions TrainingOptions::Parse(
       out.early_stop_rounds = ToInt(key, value, 1, 10000);
     } else if (key == "seed") {
       out.seed = ToInt(key, value, 0, 1 << 30);
+    } else if (key == "label_time_col") {
+      out.label_time_column = value;
+    } else if (key == "feature_time_cols") {
+      out.feature_time_columns = Split(value, ',');
     } else if (key == "force_random_split") {
       out.force_random_split = ToBool(key, value);
     } else {
@@ -100,6 +104,9 @@ TrainingOptions TrainingOptions::Parse(
   if (!have_type) throw InvalidInputError("CREATE MODEL needs OPTIONS (model_type = ...)");
   if (out.label.empty()) {
     throw InvalidInputError("CREATE MODEL needs OPTIONS (input_label_cols = ['column'])");
+  }
+  if (!out.feature_time_columns.empty() && out.label_time_column.empty()) {
+    throw InvalidInputError("CREATE MODEL option feature_time_cols needs label_time_col");
   }
   if ((out.split_method == "SEQ" || out.split_method == "CUSTOM") && out.split_column.empty()) {
     throw InvalidInputError(fmt::format("CREATE MODEL data_split_method '{}' needs data_split_col",
