@@ -47,13 +47,16 @@ LogicalPlanPtr Optimized(const LogicalPlan& plan, const Settings& settings) {
 
 Session::Session(Settings settings) : Session(std::move(settings), std::string()) {}
 
+ml::ModelPtr Session::FindModel(const std::string& name) const { return models_->Find(name); }
+
 Session::Session(Settings settings, const std::string& db_dir)
     : settings_(std::move(settings)),
       memory_(settings_.memory_limit()),
       pool_(std::make_shared<ThreadPool>(settings_.threads())),
       warehouse_(db_dir.empty() ? std::make_unique<Warehouse>()
                                 : std::make_unique<Warehouse>(db_dir)),
-      temporary_(std::make_unique<Warehouse>()) {
+      temporary_(std::make_unique<Warehouse>()),
+      models_(std::make_unique<ModelStore>(warehouse_->root())) {
   RegisterBuiltinFunctions();
   static std::once_flag iceberg_functions;
   std::call_once(iceberg_functions, [] { iceberg::RegisterIcebergTableFunctions(TableFunctions()); });

@@ -11,6 +11,7 @@
 
 #include "binder/catalog_reader.h"
 #include "catalog/snapshot.h"
+#include "api/model_store.h"
 #include "catalog/warehouse.h"
 #include "common/memory.h"
 #include "common/settings.h"
@@ -149,6 +150,10 @@ class Session : public CatalogReader {
   // CatalogReader, for the Iceberg tables of the warehouse (session_iceberg.cpp).
   LogicalPlanPtr FindRelationAt(const std::string& name, const SnapshotChoice& at) override;
   std::optional<std::string> IcebergMetadataLocation(const std::string& name) const override;
+  // CatalogReader: the latest version of model `name` (CREATE MODEL), or null.
+  ml::ModelPtr FindModel(const std::string& name) const override;
+  // The session's models: in memory, or under the warehouse directory (api/model_store.h).
+  ModelStore& models() { return *models_; }
   // A stored table (not a view): the target of INSERT, UPDATE, DELETE, MERGE.
   bool IsTable(const std::string& name) const;
   DataFrame Table(const std::string& name);
@@ -257,6 +262,7 @@ class Session : public CatalogReader {
   std::unique_ptr<Warehouse> warehouse_;
   // CREATE TEMP TABLE / VIEW: in memory, for this session only; searched first.
   std::unique_ptr<Warehouse> temporary_;
+  std::unique_ptr<ModelStore> models_;
   mutable std::mutex temp_views_mutex_;
   std::map<std::string, LogicalPlanPtr> temp_views_;  // display name -> plan
   // CACHE TABLE results: display name -> kCache plan. Guarded by temp_views_mutex_.

@@ -16,6 +16,7 @@
 #include "api/sql_dml.h"
 #include "api/sql_alter.h"
 #include "api/sql_call.h"
+#include "api/sql_model.h"
 #include "api/sql_inspect.h"
 #include "api/table_constraints.h"
 #include "common/strings.h"
@@ -106,6 +107,8 @@ class StatementRunner {
         return RunAlterTable(session_, binder_, s.As<sql::AlterTableStatement>());
       case StatementKind::kCopy: return Copy(s.As<sql::CopyStatement>());
       case StatementKind::kCall: return RunCall(session_, binder_, s.As<sql::CallStatement>());
+      case StatementKind::kCreateModel:
+        return RunCreateModel(session_, binder_, s.As<sql::CreateModelStatement>());
       case StatementKind::kCache: return Cache(s.As<sql::CacheStatement>());
       case StatementKind::kUncache: {
         const auto& u = s.As<sql::UncacheStatement>();

@@ -181,6 +181,7 @@ BoundRelation SqlBinder::BindTableFunction(const TableRef& ref) {
   // The function and its parameters come from the registry (io/table_function.h): it checks
   // the arguments against them, then the function makes the source.
   const std::string name = ToLower(ref.name.parts.back());
+  if (ref.name.parts.size() == 2 && ToLower(ref.name.parts[0]) == "ml") return BindMlFunction(ref);
   if (name == "unnest" && ref.name.parts.size() == 1) {
     // FROM unnest(list): a column "unnest" with a row per element of a constant list.
     if (ref.args.size() != 1) ThrowBind(ref, "unnest() takes exactly one argument");
@@ -240,6 +241,7 @@ BoundRelation SqlBinder::BindJoin(const TableRef& ref, const BindScope* outer) {
   BoundRelation right = WithJoinHint(join_hints_, *ref.right, BindTableRef(*ref.right, outer));
   JoinKind kind = ToJoinKind(ref.join_type);
   if (ref.comma) kind = JoinKind::kCross;
+  if (ref.asof) kind = kind == JoinKind::kLeft ? JoinKind::kAsofLeft : JoinKind::kAsof;
   BoundRelation combined = Concat(left, right);
   const int nleft = static_cast<int>(left.schema.size());
   ExprPtr condition;
@@ -272,7 +274,12 @@ BoundRelation SqlBinder::BindJoin(const TableRef& ref, const BindScope* outer) {
       const int l = find(left), r = find(right);
       const Field& lf = left.schema.field(l);
       const Field& rf = right.schema.field(r);
-      equalities.push_back(Call("=", {Col(lf.name, lf.qualifier), Col(rf.name, rf.qualifier)}));
+      // ASOF ... USING (k, t): the last column is the inequality left.t >= right.t.
+      const bool time = kind == JoinKind::kAsof || kind == JoinKind::kAsofLeft
+                            ? &column == &using_columns.back()
+                            : false;
+      equalities.push_back(Call(time ? ">=" : "=",
+                                {Col(lf.name, lf.qualifier), Col(rf.name, rf.qualifier)}));
       if (kind != JoinKind::kSemi && kind != JoinKind::kAnti) {
         combined.hidden[nleft + r] = true;
         if (kind == JoinKind::kRight || kind == JoinKind::kFull) combined.coalesce_with[l] = nleft + r;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/settings.h"
+#include "ml/model.h"
 #include "plan/logical_plan.h"
 
 namespace sluice {
@@ -60,6 +61,11 @@ class CatalogReader {
   virtual LogicalPlanPtr FindRelationAt(const std::string& name, const SnapshotChoice& at);
   // The current metadata file of the Iceberg table `name` (a table of a --db warehouse), or
   // nullopt when there is none (iceberg_snapshots('t'), t$snapshots).
+  // The latest version of model `name` (CREATE MODEL; case-insensitive), or null.
+  virtual ml::ModelPtr FindModel(const std::string& name) const {
+    (void)name;
+    return nullptr;
+  }
   virtual std::optional<std::string> IcebergMetadataLocation(const std::string& name) const {
     (void)name;
     return std::nullopt;

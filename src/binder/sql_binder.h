@@ -125,6 +125,12 @@ class SqlBinder {
   BoundRelation BindTableRef(const sql::TableRef& ref, const BindScope* outer);
   BoundRelation BindJoin(const sql::TableRef& ref, const BindScope* outer);
   BoundRelation BindTableFunction(const sql::TableRef& ref);
+  // bind_ml.cpp: ML.PREDICT, ML.EVALUATE, ML.FEATURE_IMPORTANCE, ML.TRAINING_INFO.
+  BoundRelation BindMlFunction(const sql::TableRef& ref);
+  LogicalPlanPtr BindMlInput(const sql::TableRef& ref, const sql::Expr& arg,
+                             const std::string& arg_name);
+  LogicalPlanPtr BindMlEvaluate(const sql::TableRef& ref, const ml::Model& model,
+                                const std::string& input_sql);
   // bind_time_travel.cpp: `t FOR VERSION AS OF v` (REQUIRES: ref.time_travel set), and the
   // metadata tables `t$snapshots`, `t$history`, `t$refs`, `t$files` (null when `qualified`
   // names none).

@@ -1,57 +1,17 @@
 #include "exec/sort_merge_join.h"
 
 #include <algorithm>
-#include <bit>
-#include <cmath>
 #include <deque>
-#include <limits>
 
 #include "common/memory.h"
 #include "exec/exec_context.h"
 #include "exec/join_build.h"
+#include "exec/key_compare.h"
 #include "expr/evaluator.h"
-#include "types/interval.h"
-#include "types/physical_dispatch.h"
-#include "types/string_view.h"
 
 namespace sluice {
 
 namespace {
-
-
-// Three-way comparison of two non-NULL key values. It must order values exactly as
-// ComputeSortOrder (sort_order.cpp) does, since the merge relies on the Sort children's
-// order: doubles with -0 = 0 and all NaNs equal and last, intervals by normalized micros.
-template <typename T>
-int CompareValue(const T& a, const T& b) {
-  if constexpr (std::is_same_v<T, StringView>) {
-    return a.Compare(b);
-  } else if constexpr (std::is_same_v<T, double>) {
-    auto norm = [](double d) {
-      d = d == 0.0 ? 0.0 : d;
-      if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
-      const uint64_t bits = std::bit_cast<uint64_t>(d);
-      constexpr uint64_t kSign = uint64_t{1} << 63;
-      return (bits & kSign) != 0 ? ~bits : bits | kSign;
-    };
-    const uint64_t x = norm(a);
-    const uint64_t y = norm(b);
-    return x < y ? -1 : (x > y ? 1 : 0);
-  } else if constexpr (std::is_same_v<T, Interval>) {
-    const int64_t x = a.NormalizedMicros();
-    const int64_t y = b.NormalizedMicros();
-    return x < y ? -1 : (x > y ? 1 : 0);
-  } else {
-    return a < b ? -1 : (a > b ? 1 : 0);
-  }
-}
-
-using RowCompare = int (*)(const Column&, size_t, const Column&, size_t);
-
-template <typename T>
-int CompareRows(const Column& a, size_t i, const Column& b, size_t j) {
-  return CompareValue(a.data<T>()[i], b.data<T>()[j]);
-}
 
 // One task: merges the sorted left partition with the sorted right partition.
 //
@@ -70,10 +30,7 @@ class SortMergeJoinStream : public BatchStream {
     const Schema& right_schema = op.child(1).schema();
     for (const auto& f : right_schema.fields()) right_cols_.push_back(Column::Make(f.type, 0));
     for (int k : op.left_keys()) {
-      RowCompare compare = nullptr;
-      VisitPhysicalType(op.child(0).schema().field(k).type,
-                        [&]<typename T>() { compare = &CompareRows<T>; });
-      compare_.push_back(compare);
+      compare_.push_back(MakeRowCompare(op.child(0).schema().field(k).type));
     }
     RefreshRightKeys();
     track_right_ = type_ == JoinType::kRight || type_ == JoinType::kFull;

@@ -122,6 +122,8 @@ double EstimateRows(const LogicalPlan& plan) {
         case JoinKind::kFull: return l + r;
         case JoinKind::kSemi:
         case JoinKind::kAnti: return l * 0.5;
+        case JoinKind::kAsof:
+        case JoinKind::kAsofLeft: return l;  // at most one right row per left row
       }
       return l;
     }

@@ -99,6 +99,13 @@ LogicalPlanPtr PushJoin(const LogicalPlan& join, std::vector<ExprPtr> preds) {
       for (const auto& p : own) route(p, false, true, on);
       for (const auto& p : preds) route(p, true, false, above);
       break;
+    case JoinKind::kAsof:
+    case JoinKind::kAsofLeft:
+      // Each left row is matched on its own, so a left filter commutes with the join; a
+      // right filter would change which right row is the closest, and the condition stays.
+      on = own;
+      for (const auto& p : preds) route(p, true, false, above);
+      break;
   }
   JoinKind new_kind = kind;
   if (kind == JoinKind::kCross && !on.empty()) new_kind = JoinKind::kInner;

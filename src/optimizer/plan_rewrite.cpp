@@ -128,7 +128,8 @@ LogicalPlanPtr NewJoin(LogicalPlanPtr left, LogicalPlanPtr right, JoinKind kind,
   for (size_t i = 0; i < fields.size(); i++) {
     const bool left_side = i < nleft;
     if ((left_side && (kind == JoinKind::kRight || kind == JoinKind::kFull)) ||
-        (!left_side && (kind == JoinKind::kLeft || kind == JoinKind::kFull))) {
+        (!left_side && (kind == JoinKind::kLeft || kind == JoinKind::kFull ||
+                        kind == JoinKind::kAsofLeft))) {
       fields[i].nullable = true;
     }
   }

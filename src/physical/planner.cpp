@@ -19,6 +19,7 @@
 #include "expr/aggregate_function.h"
 #include "expr/binder.h"
 #include "physical/join_strategy.h"
+#include "physical/plan_asof_join.h"
 #include "physical/plan_salted_aggregate.h"
 #include "physical/plan_salted_join.h"
 #include "physical/plan_util.h"
@@ -163,6 +164,8 @@ JoinType ToJoinType(JoinKind kind) {
     case JoinKind::kFull: return JoinType::kFull;
     case JoinKind::kSemi: return JoinType::kSemi;
     case JoinKind::kAnti: return JoinType::kAnti;
+    case JoinKind::kAsof: return JoinType::kInner;
+    case JoinKind::kAsofLeft: return JoinType::kLeft;
   }
   return JoinType::kInner;
 }
@@ -411,6 +414,9 @@ PhysicalOperatorPtr PhysicalPlanner::PlanAggregate(const LogicalPlan& plan) {
 PhysicalOperatorPtr PhysicalPlanner::PlanJoin(const LogicalPlan& plan) {
   PhysicalOperatorPtr left = PlanNode(plan.child(0));
   PhysicalOperatorPtr right = PlanNode(plan.child(1));
+  if (plan.join_kind == JoinKind::kAsof || plan.join_kind == JoinKind::kAsofLeft) {
+    return PlanAsofJoin(plan, std::move(left), std::move(right), settings_.shuffle_partitions());
+  }
   const int nleft = static_cast<int>(left->schema().size());
   const int nright = static_cast<int>(right->schema().size());
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "plan/asof_condition.h"
 #include "common/strings.h"
 #include "expr/binder.h"
 
@@ -17,6 +18,8 @@ const char* JoinKindName(JoinKind kind) {
     case JoinKind::kSemi: return "semi";
     case JoinKind::kAnti: return "anti";
     case JoinKind::kCross: return "cross";
+    case JoinKind::kAsof: return "asof";
+    case JoinKind::kAsofLeft: return "asof_left";
   }
   return "?";
 }
@@ -30,9 +33,12 @@ JoinKind ParseJoinKind(const std::string& how) {
   if (h == "semi" || h == "left_semi" || h == "leftsemi") return JoinKind::kSemi;
   if (h == "anti" || h == "left_anti" || h == "leftanti") return JoinKind::kAnti;
   if (h == "cross") return JoinKind::kCross;
+  if (h == "asof") return JoinKind::kAsof;
+  if (h == "asof_left" || h == "asof_left_outer") return JoinKind::kAsofLeft;
   throw InvalidInputError(fmt::format(
       "unknown join type '{}'{}", how,
-      DidYouMean(h, {"inner", "left", "right", "full", "semi", "anti", "cross"})));
+      DidYouMean(h, {"inner", "left", "right", "full", "semi", "anti", "cross", "asof",
+                     "asof_left"})));
 }
 
 namespace {
@@ -135,6 +141,9 @@ LogicalPlanPtr MakeJoin(LogicalPlanPtr left, LogicalPlanPtr right, JoinKind kind
   } else if (kind != JoinKind::kCross && kind != JoinKind::kInner) {
     throw BindError(fmt::format("a {} join needs a join condition", JoinKindName(kind)));
   }
+  if (kind == JoinKind::kAsof || kind == JoinKind::kAsofLeft) {
+    SplitAsofCondition(node->predicate, static_cast<int>(left->schema.size()));  // validates
+  }
   if (kind == JoinKind::kSemi || kind == JoinKind::kAnti) {
     node->schema = left->schema;
   } else {
@@ -144,7 +153,8 @@ LogicalPlanPtr MakeJoin(LogicalPlanPtr left, LogicalPlanPtr right, JoinKind kind
     for (size_t i = 0; i < fields.size(); i++) {
       const bool left_side = i < nleft;
       if ((left_side && (kind == JoinKind::kRight || kind == JoinKind::kFull)) ||
-          (!left_side && (kind == JoinKind::kLeft || kind == JoinKind::kFull))) {
+          (!left_side && (kind == JoinKind::kLeft || kind == JoinKind::kFull ||
+                          kind == JoinKind::kAsofLeft))) {
         fields[i].nullable = true;
       }
     }

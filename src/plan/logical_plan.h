@@ -41,10 +41,14 @@ enum class LogicalKind {
                  // partition (rows written), the write committed once every task succeeded
 };
 
-enum class JoinKind { kInner, kLeft, kRight, kFull, kSemi, kAnti, kCross };
+// kAsof / kAsofLeft: ASOF [LEFT] JOIN. The predicate is equalities between the sides (the
+// keys) AND one inequality between a left and a right expression (the time); each left row
+// meets at most one right row, the closest that satisfies the inequality
+// (physical/plan_asof_join.h); kAsofLeft keeps the left rows without one.
+enum class JoinKind { kInner, kLeft, kRight, kFull, kSemi, kAnti, kCross, kAsof, kAsofLeft };
 const char* JoinKindName(JoinKind kind);
 // Parses "inner", "left", "left_outer", "right", "full", "outer", "semi", "left_semi",
-// "anti", "left_anti", "cross"; throws InvalidInputError.
+// "anti", "left_anti", "cross", "asof", "asof_left"; throws InvalidInputError.
 JoinKind ParseJoinKind(const std::string& how);
 
 struct SortSpec {

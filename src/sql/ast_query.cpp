@@ -92,7 +92,12 @@ std::string TableRef::ToString() const {
       std::string out = name.ToString() + "(";
       for (size_t i = 0; i < args.size(); ++i) {
         if (i > 0) out += ", ";
-        if (i < arg_names.size() && !arg_names[i].empty()) {
+        const bool model_or_table = i < arg_names.size() &&
+                                    (arg_names[i] == "model" || arg_names[i] == "table") &&
+                                    args[i]->kind == ExprKind::kColumnRef;
+        if (model_or_table) {
+          out += arg_names[i] == "model" ? "MODEL " : "TABLE ";  // ML.PREDICT(MODEL m, TABLE t)
+        } else if (i < arg_names.size() && !arg_names[i].empty()) {
           out += QuoteIdentifier(arg_names[i]) + " := ";
         }
         out += args[i]->ToString();
@@ -106,7 +111,8 @@ std::string TableRef::ToString() const {
   std::string right_text =
       right->kind == TableRefKind::kJoin ? "(" + right->ToString() + ")" : right->ToString();
   std::string out =
-      left->ToString() + (natural ? " NATURAL " : " ") + JoinKeyword(join_type) + " " + right_text;
+      left->ToString() + (natural ? " NATURAL " : " ") + (asof ? "ASOF " : "") +
+                    JoinKeyword(join_type) + " " + right_text;
   if (condition) out += " ON " + condition->ToString();
   if (!using_columns.empty()) out += " USING (" + JoinNames(using_columns) + ")";
   return out;

@@ -54,6 +54,7 @@ struct TableRef : AstNode {
   ExprPtr condition;                       // ON
   std::vector<std::string> using_columns;  // USING (...)
   bool natural = false;
+  bool asof = false;   // ASOF [LEFT] JOIN: each left row meets its closest right row
   bool comma = false;  // came from `FROM a, b`; printed back the same way
 };
 

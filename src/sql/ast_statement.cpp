@@ -88,6 +88,15 @@ std::string CreateViewStatement::ToString() const {
   return out + " AS " + query->ToString();
 }
 
+std::string CreateModelStatement::ToString() const {
+  std::string out = fmt::format("CREATE {}MODEL {}{} OPTIONS (", or_replace ? "OR REPLACE " : "",
+                                if_not_exists ? "IF NOT EXISTS " : "", name.ToString());
+  for (size_t i = 0; i < options.size(); i++) {
+    out += (i > 0 ? ", " : "") + options[i].first + " = " + options[i].second->ToString();
+  }
+  return out + ") AS " + query->ToString();
+}
+
 std::string CreateSchemaStatement::ToString() const {
   return fmt::format("CREATE SCHEMA {}{}", if_not_exists ? "IF NOT EXISTS " : "", name.ToString());
 }

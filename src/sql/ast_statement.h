@@ -31,6 +31,7 @@ enum class StatementKind : uint8_t {
   kPragma,
   kAlterTable,
   kCall,
+  kCreateModel,
 };
 
 // A top-level statement. As with Expr, `kind` names the concrete struct and As<T>() casts.
@@ -117,6 +118,20 @@ struct CreateViewStatement : Statement {
   bool temporary = false;
   bool if_not_exists = false;
   std::vector<std::string> column_aliases;
+  QueryPtr query;
+};
+
+// CREATE [OR REPLACE] MODEL [IF NOT EXISTS] name OPTIONS (key = value, ...) AS query
+// (BigQuery ML's shape). Option values are constant expressions (strings, numbers, booleans,
+// lists such as ['label']).
+struct CreateModelStatement : Statement {
+  static constexpr StatementKind kKind = StatementKind::kCreateModel;
+  CreateModelStatement() : Statement(kKind) {}
+  std::string ToString() const override;
+  QualifiedName name;
+  bool or_replace = false;
+  bool if_not_exists = false;
+  std::vector<std::pair<std::string, ExprPtr>> options;
   QueryPtr query;
 };
 

@@ -36,9 +36,19 @@ std::unique_ptr<TableRef> Parser::ParseJoins(std::unique_ptr<TableRef> left) {
     const Token& at = Peek();
     TableRef::JoinType type = TableRef::JoinType::kInner;
     bool natural = false;
-    if (!ParseJoinType(type, natural)) return left;
+    const bool asof = AcceptAsof();
+    const Token& type_at = Peek();
+    if (!ParseJoinType(type, natural)) {
+      if (asof) FailAt(Peek());
+      return left;
+    }
+    if (asof && (natural || (type != TableRef::JoinType::kInner &&
+                             type != TableRef::JoinType::kLeft))) {
+      FailAt(type_at, "only ASOF JOIN and ASOF LEFT JOIN are supported, not");
+    }
     auto join = MakeJoin(type, std::move(left), at);
     join->natural = natural;
+    join->asof = asof;
     join->right = ParseTablePrimary();
     if (type != TableRef::JoinType::kCross && !natural) {
       if (AcceptKeyword("on")) {
@@ -52,6 +62,22 @@ std::unique_ptr<TableRef> Parser::ParseJoins(std::unique_ptr<TableRef> left) {
     }
     left = std::move(join);
   }
+}
+
+// `ASOF` before a join type (DuckDB's ASOF [LEFT] JOIN). ASOF is not a reserved word: it is
+// one here only when a join type follows, so a column or table may still be named asof.
+bool Parser::AcceptAsof() {
+  if (!IsAsofJoinAhead()) return false;
+  Next();
+  return true;
+}
+
+bool Parser::IsAsofJoinAhead() const {
+  const Token& word = Peek();
+  if (word.type != TokenType::kIdentifier || word.text != "asof") return false;
+  return PeekKeyword("join", 1) || PeekKeyword("left", 1) || PeekKeyword("inner", 1) ||
+         PeekKeyword("right", 1) || PeekKeyword("full", 1) || PeekKeyword("natural", 1) ||
+         PeekKeyword("cross", 1) || PeekKeyword("semi", 1) || PeekKeyword("anti", 1);
 }
 
 // Consumes a join operator such as `LEFT OUTER JOIN` and reports whether there was one.
@@ -154,6 +180,12 @@ std::unique_ptr<TableRef> Parser::ParseNamedTable(const Token& at) {
     do {
       // Named arguments: name = value, name := value or name => value.
       std::string arg_name;
+      ExprPtr special;
+      if (ParseModelOrTableArgument(arg_name, special)) {
+        ref->arg_names.push_back(std::move(arg_name));
+        ref->args.push_back(std::move(special));
+        continue;
+      }
       if (IsNameToken(Peek()) &&
           (PeekOperator("=", 1) || PeekOperator(":=", 1) || PeekOperator("=>", 1))) {
         arg_name = Next().text;
@@ -215,6 +247,7 @@ ExprPtr Parser::ParseColumnTypesStruct() {
 }
 
 void Parser::ParseTableAlias(TableRef& ref, std::initializer_list<std::string_view> stop_words) {
+  if (IsAsofJoinAhead()) return;  // `FROM a ASOF JOIN b`: asof is not a's alias
   ref.alias = ParseOptionalAlias(stop_words);
   if (!ref.alias.empty() && PeekOperator("(")) ref.column_aliases = ParseParenthesizedNames();
 }

@@ -147,6 +147,12 @@ class Parser {
   // '"name" TYPE, ...' that the option takes.
   ExprPtr ParseColumnTypesStruct();
   bool ParseJoinType(TableRef::JoinType& type, bool& natural);
+  bool AcceptAsof();
+  StatementPtr ParseCreateModel(bool or_replace);
+  // `MODEL name` or `TABLE name` as an argument of ML.PREDICT and its siblings: sets the
+  // argument's name ("model" or "table") and a column reference holding the name.
+  bool ParseModelOrTableArgument(std::string& arg_name, ExprPtr& arg);
+  bool IsAsofJoinAhead() const;
   void ParseTableAlias(TableRef& ref, std::initializer_list<std::string_view> stop_words = {});
   // FOR VERSION AS OF v / FOR TIMESTAMP AS OF t after a table name, when present.
   void ParseTimeTravel(TableRef& ref);

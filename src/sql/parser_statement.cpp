@@ -61,6 +61,7 @@ StatementPtr Parser::ParseCreate() {
   bool temporary = AcceptKeyword("temp") || AcceptKeyword("temporary");
   if (PeekKeyword("table")) return ParseCreateTable(or_replace, temporary);
   if (PeekKeyword("view")) return ParseCreateView(or_replace, temporary);
+  if (PeekKeyword("model") && !temporary) return ParseCreateModel(or_replace);
   if (PeekKeyword("schema") && !or_replace && !temporary) {
     Next();
     auto statement = Make<CreateSchemaStatement>(create);

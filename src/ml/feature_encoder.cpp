@@ -1,0 +1,75 @@
+#include "ml/feature_encoder.h"
+
+#include <cmath>
+#include <limits>
+
+#include "types/physical_dispatch.h"
+#include "types/string_view.h"
+
+namespace sluice::ml {
+
+FeatureEncoder::FeatureEncoder(const std::vector<Feature>& features) : features_(features) {
+  for (const Feature& f : features_) {
+    std::unordered_map<std::string, int> codes;
+    for (size_t i = 0; i < f.categories.size(); i++) codes.emplace(f.categories[i], static_cast<int>(i));
+    codes_.push_back(std::move(codes));
+  }
+}
+
+bool FeatureEncoder::Supported(const LogicalType& type) {
+  switch (type.id()) {
+    case TypeId::kBoolean:
+    case TypeId::kTinyInt:
+    case TypeId::kSmallInt:
+    case TypeId::kInteger:
+    case TypeId::kBigInt:
+    case TypeId::kDouble:
+    case TypeId::kDecimal:
+    case TypeId::kDate:
+    case TypeId::kTimestamp:
+    case TypeId::kVarchar: return true;
+    default: return false;
+  }
+}
+
+double NumericValue(const Column& column, size_t row) {
+  if (column.IsNull(row)) return std::numeric_limits<double>::quiet_NaN();
+  const size_t i = column.is_constant() ? 0 : row;
+  double value = 0;
+  VisitPhysicalType(column.type(), [&]<typename T>() {
+    if constexpr (std::is_arithmetic_v<T>) {
+      value = static_cast<double>(column.data<T>()[i]);
+    } else if constexpr (std::is_same_v<T, int128_t>) {
+      value = static_cast<double>(column.data<T>()[i]);
+    } else {
+      value = std::numeric_limits<double>::quiet_NaN();
+    }
+  });
+  if (column.type().id() == TypeId::kDecimal) value /= std::pow(10.0, column.type().scale());
+  return value;
+}
+
+void FeatureEncoder::Encode(const std::vector<ColumnPtr>& columns, size_t rows, size_t first_row,
+                            std::vector<float>& out) const {
+  const size_t width = features_.size();
+  for (size_t f = 0; f < width; f++) {
+    const Column& column = *columns[f];
+    float* dest = out.data() + first_row * width + f;
+    if (features_[f].categorical()) {
+      for (size_t r = 0; r < rows; r++) {
+        const size_t i = column.is_constant() ? 0 : r;
+        float code = std::numeric_limits<float>::quiet_NaN();
+        if (!column.IsNull(r)) {
+          const StringView s = column.data<StringView>()[i];
+          auto it = codes_[f].find(std::string(s.data(), s.size()));
+          if (it != codes_[f].end()) code = static_cast<float>(it->second);
+        }
+        dest[r * width] = code;
+      }
+      continue;
+    }
+    for (size_t r = 0; r < rows; r++) dest[r * width] = static_cast<float>(NumericValue(column, r));
+  }
+}
+
+}  // namespace sluice::ml
