@@ -47,29 +47,47 @@ void HeavyHitters::Reindex() {
 }
 
 void HeavyHitters::Add(const uint64_t* hashes, size_t n) {
-  for (size_t i = 0; i < n; i++) AddOne(hashes[i]);
+  size_t i = 0;
+  for (; i < n && added_ + static_cast<int64_t>(i) < kExactRows; i++) AddOne(hashes[i], 1);
+  // Sampled: gaps drawn uniformly from 1 .. 2 x kSampleEvery - 1 (mean kSampleEvery).
+  const int64_t end = added_ + static_cast<int64_t>(n);
+  while (next_sample_ < end) {
+    AddOne(hashes[next_sample_ - added_], kSampleEvery);
+    gap_state_ ^= gap_state_ << 13;
+    gap_state_ ^= gap_state_ >> 7;
+    gap_state_ ^= gap_state_ << 17;
+    next_sample_ += 1 + static_cast<int64_t>(gap_state_ % (2 * kSampleEvery - 1));
+  }
+  added_ = end;
   total_ += static_cast<int64_t>(n);
 }
 
-void HeavyHitters::AddOne(uint64_t hash) {
+void HeavyHitters::AddOne(uint64_t hash, int64_t weight) {
   const size_t slot = Find(hash);
   if (index_[slot] >= 0) {
-    entries_[static_cast<size_t>(index_[slot])].count++;
+    entries_[static_cast<size_t>(index_[slot])].count += weight;
     return;
   }
   if (entries_.size() < static_cast<size_t>(capacity_)) {
     index_[slot] = static_cast<int16_t>(entries_.size());
-    entries_.push_back(Entry{hash, 1});
+    entries_.push_back(Entry{hash, weight});
     return;
   }
-  // Every counter is taken: this row and one row of each counted key cancel out. Each such
-  // step removes capacity + 1 rows of mass, so it runs at most total / (capacity + 1) times.
+  // Every counter is taken: `cut` rows of this key and as many of each counted key cancel
+  // out (one row of each when weights are 1). Each such step removes (capacity + 1) x cut
+  // rows of mass, so it runs at most total / (capacity + 1) times.
+  int64_t cut = weight;
+  for (const Entry& e : entries_) cut = std::min(cut, e.count);
   size_t kept = 0;
   for (const Entry& e : entries_) {
-    if (e.count > 1) entries_[kept++] = Entry{e.hash, e.count - 1};
+    if (e.count > cut) entries_[kept++] = Entry{e.hash, e.count - cut};
   }
   entries_.resize(kept);
   Reindex();
+  if (weight > cut) {
+    index_[Find(hash)] = static_cast<int16_t>(entries_.size());
+    entries_.push_back(Entry{hash, weight - cut});
+  }
 }
 
 void HeavyHitters::Merge(const HeavyHitters& other) {

@@ -8,7 +8,13 @@ namespace sluice {
 
 // The heaviest keys of a stream of key hashes, in bounded space (a Misra-Gries summary with
 // `capacity` counters): every key seen more than total() / (capacity + 1) times keeps a
-// counter, and a counter underestimates its key's count by at most that much. A map task
+// counter, and a counter underestimates its key's count by at most that much. Past the
+// first kExactRows rows of a stream, one row in kSampleEvery on average is counted, with
+// that weight (the weighted form of the same summary); the gaps between counted rows are
+// pseudo-random (seeded: the same stream gives the same summary), so a key that recurs with
+// a period cannot alias with them. Counters past that point are estimates: a
+// hot key (at least 7% of the rows) stays far above the sampling error, and counting costs
+// a sixteenth as much on the 6M rows of a TPC-H lineitem exchange. A map task
 // keeps one over the rows it writes to a hash exchange (shuffle/map_output_writer.h); the
 // shuffle merges the tasks' summaries in task order, so the merged summary, like the rows, is
 // the same whatever the thread count. The basis of hot-key salting
@@ -16,10 +22,12 @@ namespace sluice {
 class HeavyHitters {
  public:
   static constexpr int kDefaultCapacity = 16;
+  static constexpr int64_t kExactRows = 16384;
+  static constexpr int64_t kSampleEvery = 16;
 
   struct Entry {
     uint64_t hash = 0;
-    int64_t count = 0;  // a lower bound of the key's rows
+    int64_t count = 0;  // the key's rows (a lower bound while every row is counted)
     bool operator==(const Entry&) const = default;
   };
 
@@ -28,7 +36,7 @@ class HeavyHitters {
   // summary shipped from another process is rebuilt. REQUIRES: entries.size() <= capacity.
   static HeavyHitters FromEntries(int capacity, std::vector<Entry> entries, int64_t total);
 
-  // Counts one row per hash.
+  // Counts one row per hash (sampled past kExactRows rows added).
   void Add(const uint64_t* hashes, size_t n);
   // Folds `other` in (Agarwal et al.'s merge: add the counters, then subtract the
   // (capacity + 1)-th largest count from all and drop those left at zero). The result depends
@@ -42,7 +50,8 @@ class HeavyHitters {
   std::vector<Entry> Top() const;
 
  private:
-  void AddOne(uint64_t hash);
+  // Adds `weight` rows of `hash`.
+  void AddOne(uint64_t hash, int64_t weight);
   // The slot of index_ that holds `hash`'s counter, or the empty slot where it would go.
   size_t Find(uint64_t hash) const;
   // Rebuilds index_ from entries_ (after counters were dropped).
@@ -55,6 +64,9 @@ class HeavyHitters {
   std::vector<int16_t> index_;
   uint64_t mask_ = 0;
   int64_t total_ = 0;
+  int64_t added_ = 0;        // rows passed to Add (not merged)
+  int64_t next_sample_ = kExactRows;  // the stream position counted next once sampling
+  uint64_t gap_state_ = 0x2545f4914f6cdd1dULL;  // xorshift state of the sampling gaps
 };
 
 }  // namespace sluice

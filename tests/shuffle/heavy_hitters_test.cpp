@@ -74,6 +74,37 @@ TEST(HeavyHittersTest, MergedSummaryFindsAKeyHotOverall) {
   EXPECT_GT(merged.Top()[0].count, 80000 * 3 / 10 - 80000 / 17);
 }
 
+// Past kExactRows rows, rows are sampled: a hot key's estimate stays near its true count,
+// including for keys that recur with a period (the gaps are pseudo-random, so no period
+// aliases with them), and the summary does not depend on how the stream was cut into Adds.
+TEST(HeavyHittersTest, SampledCountsEstimateHotKeysWhateverTheirPeriod) {
+  const int n = 400000;
+  for (int period : {4, 5, 8, 10, 12}) {  // 25% .. 8%: hot keys (skew_hot_key_fraction >= 7%)
+    for (int offset : {0, 1}) {
+      std::vector<uint64_t> hashes;
+      for (int i = 0; i < n; i++) {
+        hashes.push_back(i % period == offset ? 42 : 1000 + static_cast<uint64_t>(i));
+      }
+      HeavyHitters whole;
+      whole.Add(hashes.data(), hashes.size());
+      HeavyHitters pieces;
+      for (size_t at = 0; at < hashes.size(); at += 2048) {
+        pieces.Add(hashes.data() + at, std::min<size_t>(2048, hashes.size() - at));
+      }
+      EXPECT_EQ(whole.Top(), pieces.Top()) << "period " << period;
+      EXPECT_EQ(whole.total(), n);
+      ASSERT_FALSE(whole.Top().empty()) << "period " << period;
+      EXPECT_EQ(whole.Top()[0].hash, 42u) << "period " << period;
+      const double truth = static_cast<double>(n) / period;
+      // Misra-Gries subtracts at most n / (capacity + 1); sampling adds a few percent.
+      EXPECT_GT(static_cast<double>(whole.Top()[0].count), truth - n / 17.0 - 0.05 * truth)
+          << "period " << period << " offset " << offset;
+      EXPECT_LT(static_cast<double>(whole.Top()[0].count), truth * 1.05)
+          << "period " << period << " offset " << offset;
+    }
+  }
+}
+
 class KeySummaryTest : public ::testing::Test {
  protected:
   void SetUp() override {
