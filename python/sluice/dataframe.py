@@ -406,15 +406,14 @@ class DataFrame:
 
     # --- Python functions over rows (slow; for completeness) -------------------------------
     def mapInPandas(self, func, schema):
-        """Runs func over an iterator of pandas DataFrames (the rows, in batches) and makes a
-        DataFrame of what it yields, typed by `schema`. The rows cross into this process."""
-        import pandas as pd
-        pdf = self.toPandas()
-        step = 65536
-        parts = [pdf.iloc[i:i + step] for i in range(0, len(pdf), step)] or [pdf]
-        out = list(func(iter(parts)))
-        result = pd.concat(out, ignore_index=True) if out else pd.DataFrame()
-        return self._session.createDataFrame(result, schema=schema)
+        """A DataFrame, typed by `schema`, of the pandas DataFrames func yields: the engine's
+        tasks call func(iterator) once per batch of rows (up to 2048), the iterator holding
+        that batch as one pandas DataFrame, from its worker threads (the GIL taken per
+        batch). Output columns are matched to `schema` by name (by position when the names
+        differ but the count matches). Errors raise PythonUdfError with the traceback and
+        the batch's rows within its partition."""
+        from sluice.udf import map_in_pandas
+        return self._derive(map_in_pandas(self, func, schema))
 
     def flatMap(self, func, schema):
         """Calls func(row) for every Row and makes a DataFrame, typed by `schema`, of the

@@ -152,3 +152,58 @@ def udf(f=None, returnType="string", useNumPy=False):
 
 
 pandas_udf = udf
+
+
+def map_in_pandas(df, func, schema):
+    """The engine DataFrame of df.mapInPandas(func, schema): a MapBatches plan node whose
+    tasks call `func` once per batch, from the engine's worker threads."""
+    import pandas as pd
+    from sluice.types import parse_schema
+    fields = parse_schema(schema)
+    if not fields or any(t is None for _, t in fields):
+        raise TypeError("mapInPandas needs a schema with a type for every column")
+    names = [n for n, _ in fields]
+    types = [_type_of(t).sql for _, t in fields]
+    fname = getattr(func, "__name__", "function")
+    label = "mapInPandas function '%s'" % fname
+    input_names = df.columns
+    rows_before = {}  # partition -> rows it received before this batch (under the GIL)
+
+    def run(columns, rows, partition):
+        first = rows_before.get(partition, 0)
+        rows_before[partition] = first + rows
+        where = "rows %d..%d of partition %d" % (first, first + rows - 1, partition)
+        try:
+            pdf = pd.DataFrame({i: convert._pandas_column(t, v, m)
+                                for i, (_, t, v, m) in enumerate(columns)},
+                               index=pd.RangeIndex(rows), copy=False)
+            pdf.columns = input_names
+            out = list(func(iter([pdf])))
+        except Exception as e:
+            raise PythonUdfError("%s raised %s: %s on %s\nPython traceback:\n%s" % (
+                label, type(e).__name__, e, where, traceback.format_exc())) from None
+        for o in out:
+            if not isinstance(o, pd.DataFrame):
+                raise PythonUdfError("%s yielded %s, not a pandas DataFrame (on %s)"
+                                     % (label, type(o).__name__, where))
+        specs = []
+        for i, (n, t) in enumerate(zip(names, types)):
+            parts = []
+            for o in out:
+                if n in o.columns:
+                    parts.append(o[n])
+                elif len(o.columns) == len(names):
+                    parts.append(o.iloc[:, i])
+                else:
+                    raise PythonUdfError("%s yielded a DataFrame without column %r (it has %s; "
+                                         "on %s)" % (label, n, list(o.columns), where))
+            data = pd.concat(parts, ignore_index=True) if parts else pd.Series([], dtype=object)
+            _check_values(label, t, data)
+            try:
+                specs.append(convert._from_array(n, data, t))
+            except (TypeError, ValueError, OverflowError) as e:
+                raise PythonUdfError("%s yielded values of column %s that are not %s: %s (on %s)"
+                                     % (label, n, t, e, where)) from None
+        return specs
+
+    return df._jdf.map_batches(fname, list(zip(names, types)), run)
