@@ -39,9 +39,9 @@ std::string PythonErrorMessage(pybind11::error_already_set& e, const std::string
 // batches. The runner is called as
 //   runner(columns, rows, first_row, batch)
 // where `columns` is a list of (type, values, nulls): the SQL type's name and the pair
-// ColumnToPython makes (numeric values are read-only views of the engine's buffers), `first_row` the number of rows the
-// function received before this batch and `batch` this batch's number (both counted over
-// all tasks, in the order batches reach the function). It returns a column spec
+// ColumnToPython makes (numeric values are read-only views of the engine's buffers);
+// `first_row` is the number of rows the function received before this batch and `batch`
+// this batch's number (both counted over all tasks, in the order batches reach it). It returns a column spec
 // (name, type, values, nulls) of `result_type` as ColumnFromPython reads it, with `rows`
 // values. A Python exception from the runner fails the query with a PythonUdfError holding
 // its message. REQUIRES: the GIL is held (the runner is kept as a Python reference).

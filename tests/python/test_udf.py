@@ -128,7 +128,8 @@ def _answer(threads):
     s = sluice.connect(threads=threads, shuffle_partitions=4)
     scale = sluice.udf(lambda x: x * 3 + 1, "bigint")
     df = s.range(200_000).repartition(4).select(scale("id").alias("v"))
-    return df.agg(F.sum("v"), F.count("v")).collect()[0], [r.v for r in df.orderBy("v").limit(10).collect()]
+    first = [r.v for r in df.orderBy("v").limit(10).collect()]
+    return df.agg(F.sum("v"), F.count("v")).collect()[0], first
 
 
 def test_same_answer_with_one_and_two_threads():
