@@ -15,9 +15,11 @@ from sluice.window import Window
 from sluice.dataframe import DataFrame, GroupedData
 from sluice.readwriter import DataFrameReader, DataFrameWriter
 from sluice.session import Session, SparkSession, connect
+from sluice.udf import UserDefinedFunction, pandas_udf, udf
 from sluice import functions, types
 
 __all__ = [
     "connect", "Session", "SparkSession", "DataFrame", "GroupedData", "Column", "Row",
-    "Window", "DataFrameReader", "DataFrameWriter", "functions", "types",
+    "Window", "DataFrameReader", "DataFrameWriter", "functions", "types", "udf", "pandas_udf",
+    "UserDefinedFunction",
 ] + list(_error_names)

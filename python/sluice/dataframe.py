@@ -10,6 +10,7 @@ until an action: count, show, collect, toPandas, to_numpy, to_dict, write.
 import itertools
 
 from sluice import convert
+from sluice.row import Row
 from sluice.column import Column, ColumnRef, _as_column, col_column, quote
 from sluice.types import StructField, StructType, from_sql_type
 
@@ -53,7 +54,7 @@ class DataFrame:
     def _query(self, select_sql, tail=""):
         """Binds SELECT <select_sql> FROM this DataFrame <tail>."""
         text = "SELECT %s\nFROM %s %s" % (select_sql, self._rel, tail)
-        return self._derive(self._session._s.bind(text, {self._rel: self._jdf}))
+        return self._derive(self._session._bind(text, {self._rel: self._jdf}))
 
     def _columns_of(self, cols):
         return [c if isinstance(c, Column) else col_column(c) for c in _flatten(cols)]
@@ -244,7 +245,7 @@ class DataFrame:
         text = "SELECT *\nFROM %s AS %s %s %s AS %s ON %s" % (
             self._rel, quote(left_name), _JOIN_SQL[how], other._rel, quote(right_name),
             condition._render(resolve))
-        jdf = self._session._s.bind(text, {self._rel: self._jdf, other._rel: other._jdf})
+        jdf = self._session._bind(text, {self._rel: self._jdf, other._rel: other._jdf})
         return DataFrame(self._session, jdf, self._lineage | other._lineage)
 
     def crossJoin(self, other):
@@ -405,15 +406,44 @@ class DataFrame:
 
     # --- Python functions over rows (slow; for completeness) -------------------------------
     def mapInPandas(self, func, schema):
-        """Runs func over an iterator of pandas DataFrames (the rows, in batches) and makes a
-        DataFrame of what it yields, typed by `schema`. The rows cross into this process."""
-        import pandas as pd
-        pdf = self.toPandas()
-        step = 65536
-        parts = [pdf.iloc[i:i + step] for i in range(0, len(pdf), step)] or [pdf]
-        out = list(func(iter(parts)))
-        result = pd.concat(out, ignore_index=True) if out else pd.DataFrame()
-        return self._session.createDataFrame(result, schema=schema)
+        """A DataFrame, typed by `schema`, of the pandas DataFrames func yields: the engine's
+        tasks call func(iterator) once per batch of rows (up to 2048), the iterator holding
+        that batch as one pandas DataFrame, from its worker threads (the GIL taken per
+        batch). Output columns are matched to `schema` by name (by position when the names
+        differ but the count matches). Errors raise PythonUdfError with the traceback and
+        the batch's rows within its partition."""
+        from sluice.udf import map_in_pandas
+        return self._derive(map_in_pandas(self, func, schema))
+
+    def flatMap(self, func, schema):
+        """Calls func(row) for every Row and makes a DataFrame, typed by `schema`, of the
+        rows (tuples, lists or Rows) of the iterables it returns.
+
+        Slow, for completeness: every row becomes a Python object and crosses into this
+        process (built on mapInPandas). Prefer column expressions or a vectorized UDF."""
+        from sluice.types import parse_schema
+        names = [n for n, _ in parse_schema(schema)]
+
+        def batches(frames):
+            import pandas as pd
+            for pdf in frames:
+                cols = list(pdf.columns)
+                out = []
+                for values in pdf.itertuples(index=False, name=None):
+                    row = Row._make_row(cols, [None if _is_missing(v) else v for v in values])
+                    out.extend(tuple(r) for r in func(row))
+                yield pd.DataFrame(out, columns=names) if out else \
+                    pd.DataFrame({n: [] for n in names})
+
+        return self.mapInPandas(batches, schema)
+
+    def map(self, func, schema):
+        """Calls func(row) for every Row and makes a DataFrame, typed by `schema`, of the
+        rows (tuples, lists or Rows) it returns.
+
+        Slow, for completeness: every row becomes a Python object and crosses into this
+        process (built on mapInPandas). Prefer column expressions or a vectorized UDF."""
+        return self.flatMap(lambda row: [func(row)], schema)
 
 
 class GroupedData:
@@ -452,6 +482,14 @@ class GroupedData:
     def mean(self, *cols): return self._each("avg", cols)
     def min(self, *cols): return self._each("min", cols)
     def max(self, *cols): return self._each("max", cols)
+
+
+def _is_missing(v):
+    try:
+        import pandas as pd
+        return v is None or v is pd.NA or (isinstance(v, float) and v != v) or v is pd.NaT
+    except TypeError:
+        return False
 
 
 def _as_expr(col):

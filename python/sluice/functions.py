@@ -314,5 +314,14 @@ def broadcast(df):
     return df.hint("broadcast")
 
 
+def udf(f=None, returnType="string", useNumPy=False):
+    """A vectorized Python UDF over pandas Series (see sluice.udf)."""
+    from sluice.udf import udf as make
+    return make(f, returnType, useNumPy)
+
+
+pandas_udf = udf
+
+
 __all__ = [n for n in dir() if not n.startswith("_") and n not in (
     "Column", "ColumnRef", "quote", "sql_literal", "col_column", "lit_column")]

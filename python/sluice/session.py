@@ -3,6 +3,7 @@
 from sluice import _sluice
 from sluice.convert import to_columns
 from sluice.dataframe import DataFrame
+from sluice.udf import UDFRegistration, register_used
 
 
 def _setting_text(value):
@@ -85,9 +86,16 @@ class Session:
         self.conf = RuntimeConfig(self._s)
         self.dbt = Dbt(self._s)
         self.catalog = Catalog(self._s)
+        self.udf = UDFRegistration(self._s)
 
     def _wrap(self, jdf):
         return DataFrame(self, jdf)
+
+    def _bind(self, text, relations):
+        """The engine DataFrame of query `text` over `relations` (name -> engine DataFrame),
+        with the Python UDFs it calls registered first."""
+        register_used(self._s, text)
+        return self._s.bind(text, relations)
 
     def sql(self, query):
         """A query becomes a lazy DataFrame; other statements (CREATE, INSERT, SET, ...) run

@@ -88,6 +88,11 @@ ColumnPtr Chunk(const InputColumn& c, size_t offset, size_t n) {
 
 }  // namespace
 
+ColumnPtr ColumnFromPython(const py::handle& spec) {
+  InputColumn c = CheckColumn(spec);
+  return Chunk(c, 0, c.rows);
+}
+
 LogicalPlanPtr MakeValuesFromPython(const py::list& columns) {
   std::vector<InputColumn> inputs;
   Schema schema;

@@ -18,4 +18,9 @@ namespace sluice::python {
 // REQUIRES: the GIL is held.
 LogicalPlanPtr MakeValuesFromPython(const pybind11::list& columns);
 
+// One column spec of MakeValuesFromPython, (name, type, values, nulls), as one engine
+// Column of all its rows. Throws InvalidInputError when the values are not of the type.
+// REQUIRES: the GIL is held.
+ColumnPtr ColumnFromPython(const pybind11::handle& spec);
+
 }  // namespace sluice::python

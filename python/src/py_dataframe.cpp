@@ -4,6 +4,7 @@
 
 #include "api/dataframe_sql.h"
 #include "interruptible.h"
+#include "py_map.h"
 #include "result_columns.h"
 
 namespace py = pybind11;
@@ -83,6 +84,20 @@ void RegisterDataFrame(py::module_& m) {
            })
       .def("coalesce", [](const PyDataFrame& s, int n) { return With(s, s.df.Coalesce(n)); })
       .def("cache", [](const PyDataFrame& s) { return With(s, s.df.Cache()); })
+      .def("map_batches",
+           [](const PyDataFrame& s, const std::string& name,
+              const std::vector<std::pair<std::string, std::string>>& fields, py::object runner) {
+             Schema schema;
+             for (const auto& [field, type] : fields) {
+               Field f;
+               f.name = field;
+               f.type = ParseTypeName(type);
+               schema.Add(f);
+             }
+             std::shared_ptr<const BatchMapper> mapper =
+                 MakePythonMapper(name, schema, std::move(runner));
+             return With(s, s.session->FromPlan(MakeMapBatches(s.df.plan(), schema, mapper)));
+           })
       .def("hint", [](const PyDataFrame& s, const std::string& name) { return With(s, s.df.Hint(name)); })
       .def("count",
            [](const PyDataFrame& s) {

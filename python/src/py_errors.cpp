@@ -25,6 +25,8 @@ void RegisterErrorTranslator() {
       if (p) std::rethrow_exception(p);
     } catch (const CollectTooLargeError& e) {
       Raise("CollectTooLargeError", e.what());
+    } catch (const PythonUdfError& e) {
+      Raise("PythonUdfError", e.what());
     } catch (const ParseError& e) {
       Raise("ParseError", e.what());
     } catch (const BindError& e) {

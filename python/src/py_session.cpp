@@ -10,6 +10,7 @@
 #include "input_columns.h"
 #include "interruptible.h"
 #include "py_dataframe.h"
+#include "py_udf.h"
 #include "sql/parser.h"
 
 namespace py = pybind11;
@@ -182,6 +183,14 @@ void RegisterSession(py::module_& m) {
            [](const PySession& s, const py::list& columns) {
              return s.Wrap(s.session->FromPlan(MakeValuesFromPython(columns)));
            })
+      .def("register_udf",
+           [](const PySession& s, const std::string& name, const std::string& type,
+              py::object runner) {
+             s.session->RegisterScalarUdf(MakePythonUdf(name, ParseTypeName(type), std::move(runner)));
+           })
+      .def("drop_udf", [](const PySession& s, const std::string& name) {
+        return s.session->DropScalarUdf(name);
+      })
       .def("interrupt", [](const PySession& s) { s.session->Interrupt(); })
       .def("dbt", &Dbt);
 }

@@ -104,9 +104,10 @@ ResultColumns GatherResult(Session& session, const LogicalPlanPtr& plan, int64_t
 }
 
 py::tuple ColumnToPython(const ResultColumns& result, size_t i) {
-  const ColumnPtr& column = result.columns[i];
-  const size_t rows = result.rows;
-  const LogicalType& type = result.schema.field(i).type;
+  return ColumnToPython(result.columns[i], result.schema.field(i).type, result.rows);
+}
+
+py::tuple ColumnToPython(const ColumnPtr& column, const LogicalType& type, size_t rows) {
   py::object nulls = NullMask(*column, rows);
   py::object values;
   switch (type.id()) {

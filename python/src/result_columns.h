@@ -40,6 +40,8 @@ ResultColumns GatherResult(Session& session, const LogicalPlanPtr& plan, int64_t
 //   nulls   a NumPy bool array (True: NULL), or None when the column has no NULLs.
 // REQUIRES: the GIL is held.
 pybind11::tuple ColumnToPython(const ResultColumns& result, size_t i);
+// The same for a flat `column` (not constant) of `type` with `rows` rows.
+pybind11::tuple ColumnToPython(const ColumnPtr& column, const LogicalType& type, size_t rows);
 
 // Registers sluice._EngineBuffer, the owner object NumPy views keep alive.
 void RegisterEngineBuffer(pybind11::module_& m);

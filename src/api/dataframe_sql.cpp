@@ -32,6 +32,9 @@ class OverlayCatalog : public CatalogReader {
     return names;
   }
   Settings settings() const override { return session_.settings(); }
+  std::optional<ScalarUdf> FindScalarUdf(const std::string& name) const override {
+    return session_.FindScalarUdf(name);
+  }
 
  private:
   Session& session_;

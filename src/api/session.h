@@ -152,6 +152,14 @@ class Session : public CatalogReader {
   std::optional<std::string> IcebergMetadataLocation(const std::string& name) const override;
   // CatalogReader: the latest version of model `name` (CREATE MODEL), or null.
   ml::ModelPtr FindModel(const std::string& name) const override;
+  // CatalogReader: the scalar function `name` registered with RegisterScalarUdf, or nullopt.
+  std::optional<ScalarUdf> FindScalarUdf(const std::string& name) const override;
+  // Registers `udf` as a scalar function of this session only (SQL and DataFrames bound by
+  // it see it; plans bound before keep what they bound), replacing one of the same name.
+  // Throws InvalidInputError for an empty name or a missing kernel.
+  void RegisterScalarUdf(ScalarUdf udf);
+  // Forgets the session's function `name`; false when there was none.
+  bool DropScalarUdf(const std::string& name);
   // The session's models: in memory, or under the warehouse directory (api/model_store.h).
   ModelStore& models() { return *models_; }
   // A stored table (not a view): the target of INSERT, UPDATE, DELETE, MERGE.
@@ -267,6 +275,8 @@ class Session : public CatalogReader {
   std::map<std::string, LogicalPlanPtr> temp_views_;  // display name -> plan
   // CACHE TABLE results: display name -> kCache plan. Guarded by temp_views_mutex_.
   std::map<std::string, LogicalPlanPtr> cached_;
+  mutable std::mutex udfs_mutex_;
+  std::map<std::string, ScalarUdf> udfs_;  // lower-case name -> function
 };
 
 }  // namespace sluice

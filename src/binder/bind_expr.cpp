@@ -335,6 +335,17 @@ ExprPtr SqlBinder::TranslateFunction(const sql::FunctionExpr& f, const BindScope
       ThrowBind(f, e.message());
     }
   }
+  if (std::optional<ScalarUdf> udf = catalog_.FindScalarUdf(name)) {
+    if (f.filter) {
+      ThrowBind(*f.filter, fmt::format("FILTER is only allowed on aggregates, not {}()", name));
+    }
+    if (f.distinct) {
+      ThrowBind(f, fmt::format("DISTINCT is only allowed in aggregates, not {}()", name));
+    }
+    std::vector<ExprPtr> args;
+    for (const auto& a : f.args) args.push_back(TranslateExpr(*a, scope));
+    return At(f, [&] { return UdfCall(*udf, std::move(args)); });
+  }
   RegisterBuiltinFunctions();
   const FunctionRegistry& registry = FunctionRegistry::Global();
   // agg(x) FILTER (WHERE p) is agg(CASE WHEN p THEN x END): every aggregate skips the rows

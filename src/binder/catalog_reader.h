@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/settings.h"
+#include "expr/scalar_udf.h"
 #include "ml/model.h"
 #include "plan/logical_plan.h"
 
@@ -67,6 +68,12 @@ class CatalogReader {
     return nullptr;
   }
   virtual std::optional<std::string> IcebergMetadataLocation(const std::string& name) const {
+    (void)name;
+    return std::nullopt;
+  }
+  // The scalar function `name` the session registered (a Python UDF; case-insensitive), or
+  // nullopt. Such a function is found before a built-in of the same name.
+  virtual std::optional<ScalarUdf> FindScalarUdf(const std::string& name) const {
     (void)name;
     return std::nullopt;
   }

@@ -152,6 +152,13 @@ class ExpressionBinder {
   }
 
   ExprPtr BindCall(const Expr& e) {
+    if (e.kernel) {
+      // A session's function (expr/scalar_udf.h, UdfCall): kernel and result type chosen
+      // by the SQL binder; the arguments pass as they are.
+      auto out = Finish(e, BindAll(e.args), e.type);
+      out->kernel = e.kernel;
+      return out;
+    }
     const FunctionRegistry& registry = FunctionRegistry::Global();
     if (e.name == "coalesce") {
       auto as_coalesce = std::make_shared<Expr>(e);

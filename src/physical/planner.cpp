@@ -6,6 +6,7 @@
 #include "common/strings.h"
 #include "exec/exchange.h"
 #include "exec/filter_project.h"
+#include "exec/map_batches.h"
 #include "exec/unnest.h"
 #include "exec/hash_aggregate.h"
 #include "exec/hash_join.h"
@@ -297,6 +298,8 @@ PhysicalOperatorPtr PhysicalPlanner::PlanNode(const LogicalPlan& plan) {
       return PlanWindow(PlanNode(plan.child()), plan, settings_.shuffle_partitions());
     case LogicalKind::kUnnest:
       return std::make_unique<Unnest>(PlanNode(plan.child()), plan.exprs, plan.schema);
+    case LogicalKind::kMapBatches:
+      return std::make_unique<MapBatches>(PlanNode(plan.child()), plan.mapper, plan.schema);
     case LogicalKind::kWrite:
       if (plan.write_changes) {
         return std::make_unique<ChangeSink>(PlanNode(plan.child()), plan.target);

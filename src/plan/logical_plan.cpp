@@ -244,6 +244,15 @@ LogicalPlanPtr MakeCache(LogicalPlanPtr child) {
   return node;
 }
 
+LogicalPlanPtr MakeMapBatches(LogicalPlanPtr child, Schema schema,
+                              std::shared_ptr<const BatchMapper> mapper) {
+  if (!mapper || !mapper->map) throw InvalidInputError("MapBatches needs a function");
+  auto node = NewNode(LogicalKind::kMapBatches, {std::move(child)});
+  node->schema = std::move(schema);
+  node->mapper = std::move(mapper);
+  return node;
+}
+
 LogicalPlanPtr MakeUnnest(LogicalPlanPtr child, const std::vector<ExprPtr>& lists) {
   auto node = NewNode(LogicalKind::kUnnest, {child});
   node->schema = child->schema;
@@ -313,6 +322,7 @@ std::string LogicalPlan::ToString(int indent) const {
     case LogicalKind::kWindow: line = "Window " + list(exprs); break;
     case LogicalKind::kUnnest: line = "Unnest " + list(exprs); break;
     case LogicalKind::kWrite: line = "Write " + target->Describe(); break;
+    case LogicalKind::kMapBatches: line = "MapBatches " + mapper->name; break;
   }
   std::string out = pad + line + "\n";
   for (const auto& c : children) out += c->ToString(indent + 1);

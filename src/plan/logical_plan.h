@@ -12,6 +12,7 @@
 #include "io/data_source.h"
 #include "io/data_writer.h"
 #include "vector/batch.h"
+#include "vector/batch_mapper.h"
 #include "vector/schema.h"
 
 namespace sluice {
@@ -39,6 +40,7 @@ enum class LogicalKind {
                  // expression, a row per element of the row's longest list
   kWrite,        // target: the child's rows are written there; output = BIGINT count per
                  // partition (rows written), the write committed once every task succeeded
+  kMapBatches,   // mapper: each input batch becomes the batches it returns (of `schema`)
 };
 
 // kAsof / kAsofLeft: ASOF [LEFT] JOIN. The predicate is equalities between the sides (the
@@ -88,6 +90,7 @@ struct LogicalPlan {
   int num_partitions = 0;                     // kRepartition, kCoalesce
   std::shared_ptr<CacheStore> cache;          // kCache
   std::shared_ptr<const DataTarget> target;   // kWrite
+  std::shared_ptr<const BatchMapper> mapper;  // kMapBatches
   // kWrite of a DELETE, UPDATE or MERGE: the child's last two columns are BOOLEAN `#keep`
   // (the row is written) and `#hit` (the statement changed the row: it is counted); the
   // output counts the rows hit instead of the rows written.
@@ -126,6 +129,10 @@ LogicalPlanPtr MakeRepartition(LogicalPlanPtr child, int num_partitions,
                                const std::vector<ExprPtr>& keys);
 LogicalPlanPtr MakeCoalesce(LogicalPlanPtr child, int num_partitions);
 LogicalPlanPtr MakeCache(LogicalPlanPtr child);
+// Each batch of `child` becomes the batches `mapper` returns for it, of `schema` (Python's
+// mapInPandas). Narrow: runs in the child's tasks. Throws InvalidInputError without a mapper.
+LogicalPlanPtr MakeMapBatches(LogicalPlanPtr child, Schema schema,
+                              std::shared_ptr<const BatchMapper> mapper);
 // `plan` with join strategy hint `hint` ("broadcast", "merge", "shuffle_hash"). The filters
 // and projections on top of the relation are tagged too, down to the relation itself, so the
 // hint survives optimizer rules that replace the top node.
