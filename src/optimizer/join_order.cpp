@@ -2,7 +2,8 @@
 // the conjuncts of its join conditions are collected, then rebuilt left-deep: the largest
 // input first (it probes), then repeatedly the connected input that keeps the fewest of the
 // joined rows (the smallest share of its table left by its filters: a key join keeps that
-// share of the probe rows), the smaller input on a tie (it is the hash join's build side),
+// share of the probe rows; looking one join ahead, times the smallest share of a neighbour
+// it connects), the smaller input on a tie (it is the hash join's build side),
 // and a cross product only when nothing is connected. TPC-H q8 then joins lineitem with
 // its few filtered parts before the unfiltered suppliers and nations.
 // Column equalities are grouped into equivalence classes, so a.x = b.y AND b.y = c.z also
@@ -197,19 +198,40 @@ LogicalPlanPtr ReorderRegion(const LogicalPlanPtr& root) {
     for (auto& e : own) e = RemapColumns(e, [&](int i) { return position[i]; });
     if (!own.empty()) plan = NewFilter(plan, Conjunction(own));
   }
+  // Leaves joined by an equality class, for one step of lookahead: an unfiltered input
+  // that leads to a filtered one (TPC-H q21's supplier, then nation = 'SAUDI ARABIA') keeps
+  // the share its neighbour would keep once joined.
+  std::vector<std::set<int>> neighbours(nleaves);
+  for (const auto& [root_col, cols] : members) {
+    for (int a : cols) {
+      for (int b : cols) {
+        if (leaf_of[a] != leaf_of[b]) neighbours[leaf_of[a]].insert(leaf_of[b]);
+      }
+    }
+  }
+  auto share = [&](int leaf) {
+    double next = 1;
+    for (int m : neighbours[leaf]) {
+      if (!joined[m]) next = std::min(next, kept[m]);
+    }
+    return kept[leaf] * next;
+  };
   double built_rows = rows[start];
   for (int step = 1; step < nleaves; step++) {
     int pick = -1;
     bool connected = false;
+    double pick_share = 1;
     for (int l = 0; l < nleaves; l++) {
       if (joined[l]) continue;
       const bool c = conditions(l, nullptr, nullptr);
-      const bool fewer = c && connected ? kept[l] < kept[pick] ||
-                                              (kept[l] == kept[pick] && rows[l] < rows[pick])
+      const double l_share = c ? share(l) : 1;
+      const bool fewer = c && connected ? l_share < pick_share ||
+                                              (l_share == pick_share && rows[l] < rows[pick])
                                         : rows[l] < rows[pick];
       if (pick < 0 || (c && !connected) || (c == connected && fewer)) {
         pick = l;
         connected = c;
+        pick_share = l_share;
       }
     }
     std::vector<ExprPtr> on;
