@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -126,7 +127,12 @@ void Warehouse::Load() {
         for (const auto& view : fs::directory_iterator(entry.path())) {
           const std::string file = view.path().filename().string();
           if (!file.ends_with(".json")) {
-            fs::remove(view.path(), ignored);  // a temporary file of an interrupted write
+            // A temporary file: of an interrupted write when it is old, else possibly of a
+            // write in flight in another process (or MPI rank) on this warehouse.
+            const auto written = fs::last_write_time(view.path(), ignored);
+            if (!ignored && fs::file_time_type::clock::now() - written > std::chrono::hours(1)) {
+              fs::remove(view.path(), ignored);
+            }
             continue;
           }
           const std::string path = view.path().string();

@@ -1,6 +1,10 @@
 // A Session over a warehouse directory: what one session writes, the next one reads.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
 #include "api/dataframe.h"
 #include "catalog/warehouse.h"
 #include "catalog_test_util.h"
@@ -44,6 +48,25 @@ TEST(SessionWarehouseTest, PersistsAcrossSessions) {
   // The view is bound again on use: it sees rows committed after it was created.
   RunSqlScript(s, "INSERT INTO staging.items VALUES (20, 'twenty')");
   EXPECT_EQ(Query(s, "SELECT count(*) FROM big_items"), std::vector<std::string>{"4"});
+}
+
+// Opening a warehouse removes a view's temporary file only when it is old (an interrupted
+// write): a fresh one may belong to a write in flight in another process or MPI rank, whose
+// rename must still find it.
+TEST(SessionWarehouseTest, OpeningKeepsAnotherProcessesViewWriteInFlight) {
+  TempDir tmp;
+  const std::string db = tmp.path() + "/db";
+  { Session s(TestSettings(), db); RunSqlScript(s, "CREATE VIEW v AS SELECT 1 AS x"); }
+  const std::filesystem::path views = std::filesystem::path(db) / "main" / "_views";
+  const auto fresh = views / "w.json.tmp-inflight";
+  const auto stale = views / "u.json.tmp-interrupted";
+  for (const auto& p : {fresh, stale}) std::ofstream(p) << "{";
+  std::filesystem::last_write_time(
+      stale, std::filesystem::file_time_type::clock::now() - std::chrono::hours(2));
+  Session s(TestSettings(), db);
+  EXPECT_EQ(Query(s, "SELECT x FROM v"), std::vector<std::string>{"1"});
+  EXPECT_TRUE(std::filesystem::exists(fresh));
+  EXPECT_FALSE(std::filesystem::exists(stale));
 }
 
 TEST(SessionWarehouseTest, FailingStatementKeepsTheOldSnapshot) {
