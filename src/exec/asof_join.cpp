@@ -173,16 +173,8 @@ class AsofJoinStream : public BatchStream {
 
   // Turns the pending pairs of the current left batch into an output batch.
   void FlushPairs() {
-    const size_t count = pair_left_.size();
-    if (count == 0) return;
-    std::vector<ColumnPtr> columns;
-    bool identity = count == left_batch_.num_rows();
-    for (size_t t = 0; identity && t < count; t++) identity = pair_left_[t] == t;
-    for (const auto& c : left_batch_.columns()) {
-      columns.push_back(identity ? c : ColumnPtr(c->Gather(pair_left_.data(), count)));
-    }
-    for (const auto& c : right_cols_) columns.push_back(c->Gather(pair_right_.data(), count));
-    ready_.emplace_back(std::move(columns), count);
+    if (pair_left_.empty()) return;
+    ready_.push_back(GatherPairs(left_batch_, right_cols_, pair_left_, pair_right_));
     pair_left_.clear();
     pair_right_.clear();
   }

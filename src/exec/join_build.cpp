@@ -25,6 +25,19 @@ size_t SelectNonNullKeys(const std::vector<ColumnPtr>& keys, size_t n, uint32_t*
   return count;
 }
 
+Batch GatherPairs(const Batch& left, const std::vector<std::shared_ptr<Column>>& right,
+                  const std::vector<uint32_t>& left_rows, const std::vector<uint32_t>& right_rows) {
+  const size_t count = left_rows.size();
+  std::vector<ColumnPtr> columns;
+  bool identity = count == left.num_rows();
+  for (size_t t = 0; identity && t < count; t++) identity = left_rows[t] == t;
+  for (const auto& c : left.columns()) {
+    columns.push_back(identity ? c : ColumnPtr(c->Gather(left_rows.data(), count)));
+  }
+  for (const auto& c : right) columns.push_back(c->Gather(right_rows.data(), count));
+  return Batch(std::move(columns), count);
+}
+
 std::shared_ptr<Column> MakeNullColumn(const LogicalType& type, size_t n) {
   auto col = Column::Make(type, n);
   col->set_size(n);

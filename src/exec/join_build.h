@@ -102,6 +102,12 @@ class JoinBuildTable : public SharedState {
 // Writes into sel the rows i < n where no column of `keys` is NULL; returns how many.
 size_t SelectNonNullKeys(const std::vector<ColumnPtr>& keys, size_t n, uint32_t* sel);
 
+// The joined rows (left_rows[i] of `left`, right_rows[i] of `right`) as one batch of the
+// left columns then the right ones; `left` passes whole when left_rows is 0, 1, ..., n-1.
+// REQUIRES: left_rows and right_rows of one size.
+Batch GatherPairs(const Batch& left, const std::vector<std::shared_ptr<Column>>& right,
+                  const std::vector<uint32_t>& left_rows, const std::vector<uint32_t>& right_rows);
+
 // A flat column of n NULLs.
 std::shared_ptr<Column> MakeNullColumn(const LogicalType& type, size_t n);
 

@@ -251,14 +251,7 @@ class SortMergeJoinStream : public BatchStream {
   void FlushPairs() {
     const size_t count = pair_left_.size();
     if (count > 0) {
-      std::vector<ColumnPtr> columns;
-      bool identity = count == left_batch_.num_rows();
-      for (size_t t = 0; identity && t < count; t++) identity = pair_left_[t] == t;
-      for (const auto& c : left_batch_.columns()) {
-        columns.push_back(identity ? c : ColumnPtr(c->Gather(pair_left_.data(), count)));
-      }
-      for (const auto& c : right_cols_) columns.push_back(c->Gather(pair_right_.data(), count));
-      Batch pairs(std::move(columns), count);
+      Batch pairs = GatherPairs(left_batch_, right_cols_, pair_left_, pair_right_);
       size_t passing = count;
       const uint32_t* sel = nullptr;
       if (op_.residual() != nullptr) {
