@@ -14,8 +14,15 @@ sed "s#@DIR@#$WORK_DIR/data#g" "$REPO/bench/tpch/load.sql" > "$WORK_DIR/load.sql
 "$SLUICE" sql --db "$WORK_DIR/wh" --target_file_rows "$FILE_ROWS" -f "$WORK_DIR/load.sql" ||
   fail "loading TPC-H"
 
+# q15's view is a temporary one here: every rank runs a statement's DDL itself, and ranks
+# creating and dropping one view in a shared --db warehouse race each other (not yet
+# coordinated: docs/scale-out.md).
+sed 's/^CREATE VIEW revenue0/CREATE TEMP VIEW revenue0/' "$REPO/bench/tpch/q15.sql" > "$WORK_DIR/q15.sql"
+grep -q "^CREATE TEMP VIEW revenue0" "$WORK_DIR/q15.sql" || fail "q15 has no view to make temporary"
+
 for q in $(seq -w 1 22); do
   query="$REPO/bench/tpch/q$q.sql"
+  [ "$q" = 15 ] && query="$WORK_DIR/q15.sql"
   # One rank (mpirun without a cluster: the plain path) on a few, 2 and 4 ranks on all.
   case "$q" in 01 | 09 | 18) rank_counts="1 2 4" ;; *) rank_counts="2 4" ;; esac
   for ranks in $rank_counts; do
