@@ -16,7 +16,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3
   python3-dev pybind11-dev python3-numpy python3-pandas python3-pytest
   libopenmpi-dev openmpi-bin
-  libxgboost-dev python3-xgboost libhiredis-dev redis-server libcpp-httplib-dev
+  libxgboost-dev python3-xgboost libhiredis-dev redis-server libcpp-httplib-dev librdkafka-dev
 )
 
 missing=()
