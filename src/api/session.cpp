@@ -528,11 +528,20 @@ LogicalPlanPtr Session::RunPrerequisites(const LogicalPlan& plan, const QueryEnv
              [&](const LogicalPlan& child) { return Materialize(child, env, jobs, "Cache"); });
   LogicalPlanPtr borrowed(LogicalPlanPtr(), &plan);
   if (!ContainsSubquery(plan)) return borrowed;
+  // A dependent subquery runs once per outer value set: EXPLAIN ANALYZE shows the first run.
+  std::set<const SubqueryRef*> shown;
   SubqueryResolver resolver([&](const LogicalPlan& subquery, const SubqueryRef& ref) {
-    const std::string title =
-        fmt::format("Subquery {} ({})", ref.label, SubqueryKindName(ref.kind));
+    std::string title = fmt::format("Subquery {} ({})", ref.label, SubqueryKindName(ref.kind));
+    if (ref.kind == SubqueryKind::kParameter) {
+      title = fmt::format("Outer value sets of subquery {}", ref.label);
+    } else if (ref.correlated()) {
+      title = fmt::format("Subquery {} ({}), the first of its runs per outer value set",
+                          ref.label, SubqueryKindName(ref.kind));
+    }
+    EarlierJobs* record = jobs;
+    if (ref.correlated() && !shown.insert(&ref).second) record = nullptr;
     std::vector<Batch> rows;
-    for (auto& partition : Materialize(subquery, env, jobs, title)) {
+    for (auto& partition : Materialize(subquery, env, record, title)) {
       for (auto& b : partition) rows.push_back(std::move(b));
     }
     return rows;
@@ -649,7 +658,8 @@ std::string Session::Explain(const LogicalPlan& plan, ExplainFormat format) {
   LogicalPlanPtr labelled = LabelSubqueries(LogicalPlanPtr(LogicalPlanPtr(), &plan), &subqueries);
   std::vector<ExplainSection> earlier;
   for (const auto& s : subqueries) {
-    earlier.push_back({fmt::format("Subquery {} ({})", s.label, SubqueryKindName(s.kind)),
+    earlier.push_back({fmt::format("Subquery {} ({}{})", s.label, SubqueryKindName(s.kind),
+                                   s.correlated ? ", once per distinct outer value set" : ""),
                        ExplainPlan(*PlanPhysical(*s.plan, env), nullptr, format)});
   }
   PhysicalOperatorPtr root = PlanPhysical(*labelled, env);

@@ -302,6 +302,9 @@ ExprPtr SqlBinder::ResolveColumn(const sql::ColumnRefExpr& ref, const BindScope&
   for (const BindScope* outer = scope.outer; outer != nullptr; outer = outer->outer) {
     const Schema& s = outer->relation->schema;
     if (s.Find(name, qualifier) != -1) {
+      for (SubqueryParameters* p = parameters_; p != nullptr; p = p->parent) {
+        if (p->outer == outer) return ParameterFor(*p, ref);
+      }
       ThrowNotImplemented(ref, fmt::format("correlated subqueries are not supported yet: column "
                                            "\"{}\" refers to the enclosing query",
                                            shown));
@@ -406,17 +409,26 @@ ExprPtr SqlBinder::TranslateSubquery(const sql::SubqueryExpr& s, const BindScope
     return PlanScalarSubquery(s, scope);
   }
   sql_bind::ScopedValue<std::vector<SubqueryJoin>*> no_joins(scalar_joins_, nullptr);
-  LogicalPlanPtr plan = BindQuery(*s.query, &scope);
-  if (s.subquery_kind == sql::SubqueryKind::kExists) {
-    return SubqueryValue(SubqueryKind::kExists, std::move(plan), s);
+  const SubqueryKind kind = s.subquery_kind == sql::SubqueryKind::kExists ? SubqueryKind::kExists
+                                                                           : SubqueryKind::kScalar;
+  LogicalPlanPtr plan;
+  try {
+    plan = BindQuery(*s.query, &scope);
+  } catch (const NotImplementedError&) {
+    return TranslateDependentSubquery(*s.query, kind, scope, s);  // correlated
   }
-  return SubqueryValue(SubqueryKind::kScalar, std::move(plan), s);
+  return SubqueryValue(kind, std::move(plan), s);
 }
 
 ExprPtr SqlBinder::TranslateInSubquery(const sql::InExpr& in, const BindScope& scope) {
   sql_bind::ScopedValue<std::vector<SubqueryJoin>*> no_joins(scalar_joins_, nullptr);
   ExprPtr x = TranslateExpr(*in.operand, scope);
-  LogicalPlanPtr plan = BindQuery(*in.subquery, &scope);
+  LogicalPlanPtr plan;
+  try {
+    plan = BindQuery(*in.subquery, &scope);
+  } catch (const NotImplementedError&) {
+    return TranslateDependentQuantified(in, x, scope);  // correlated
+  }
   using Op = sql::BinaryOp;
   // IN is `= ANY`, NOT IN is `<> ALL`.
   const bool is_in = !in.quantified || (in.op == Op::kEqual && !in.all);

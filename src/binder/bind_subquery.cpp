@@ -176,8 +176,19 @@ BoundRelation SqlBinder::BindSubqueryConjunct(BoundRelation rel, const sql::Expr
   auto join = [&](LogicalPlanPtr left, LogicalPlanPtr right, JoinKind kind, ExprPtr condition) {
     return At(conjunct, [&] { return MakeJoin(left, right, kind, condition); });
   };
+  auto dependent = [&](ExprPtr predicate) {
+    if (negated) predicate = Not(predicate);
+    rel.plan = At(conjunct, [&] { return MakeFilter(rel.plan, predicate); });
+    return rel;
+  };
   if (e->kind == sql::ExprKind::kSubquery) {
-    BoundSubquery sq = BindSubquery(*e->As<sql::SubqueryExpr>().query, scope);
+    const sql::QueryNode& query = *e->As<sql::SubqueryExpr>().query;
+    BoundSubquery sq;
+    try {
+      sq = BindSubquery(query, scope);
+    } catch (const NotImplementedError&) {
+      return dependent(TranslateDependentSubquery(query, SubqueryKind::kExists, scope, *e));
+    }
     const JoinKind kind = negated ? JoinKind::kAnti : JoinKind::kSemi;
     if (sq.conditions.empty()) {
       // Uncorrelated: against at most one row of the subquery, whatever it holds.
@@ -189,7 +200,13 @@ BoundRelation SqlBinder::BindSubqueryConjunct(BoundRelation rel, const sql::Expr
   }
   const auto& in = e->As<sql::InExpr>();
   ExprPtr x = TranslateExpr(*in.operand, scope);
-  BoundSubquery sq = BindSubquery(*in.subquery, scope);
+  BoundSubquery sq;
+  try {
+    sq = BindSubquery(*in.subquery, scope);
+  } catch (const NotImplementedError&) {
+    negated = false;  // TranslateDependentQuantified applies NOT IN itself
+    return dependent(TranslateDependentQuantified(in, x, scope));
+  }
   if (sq.visible != 1) {
     ThrowBind(in, fmt::format("Subquery returns {} columns - expected 1", sq.visible));
   }
@@ -228,16 +245,20 @@ BoundRelation SqlBinder::BindSubqueryConjunct(BoundRelation rel, const sql::Expr
 
 ExprPtr SqlBinder::PlanScalarSubquery(const sql::SubqueryExpr& s, const BindScope& scope) {
   std::vector<SubqueryJoin>* sink = scalar_joins_;
-  BoundSubquery sq = BindSubquery(*s.query, scope);
+  BoundSubquery sq;
+  try {
+    sq = BindSubquery(*s.query, scope);
+    if (!sq.conditions.empty() && !sq.single_row) {
+      ThrowNotImplemented(s, "correlated scalar subqueries need an aggregate without GROUP BY");
+    }
+  } catch (const NotImplementedError&) {
+    return TranslateDependentSubquery(*s.query, SubqueryKind::kScalar, scope, s);
+  }
   if (sq.visible != 1) {
     ThrowBind(s, fmt::format("Subquery returns {} columns - expected 1", sq.visible));
   }
   const ExprPtr v = Col("#v0", sq.qualifier);
   if (!sq.conditions.empty()) {
-    if (!sq.single_row) {
-      ThrowNotImplemented(s, "correlated scalar subqueries need an aggregate without GROUP BY "
-                             "(one value per outer row); others are not supported yet");
-    }
     // One row per correlation key; outer rows without one get NULL (count: 0).
     sink->push_back({sq.plan, JoinKind::kLeft, Conjunction(sq.conditions)});
     return sq.bare_count ? Coalesce({v, Lit(Value::BigInt(0))}) : v;

@@ -55,6 +55,16 @@ struct SubqueryCorrelation {
   bool bare_count = false;  // its only column is count(...): 0, not NULL, for no rows
 };
 
+// A dependent subquery being bound (bind_dependent.cpp): its references to `outer` become
+// parameters, whose values in `outer` the expression left there carries.
+struct SubqueryParameters {
+  const BindScope* outer = nullptr;
+  SubqueryParameters* parent = nullptr;  // the enclosing dependent subquery's, if any
+  std::vector<ExprPtr> values;           // in `outer`
+  std::vector<ExprPtr> parameters;       // kParameter expressions, parallel to `values`
+  std::map<std::string, size_t> index;   // value's ToString() -> position
+};
+
 // A subquery joined to the relation of the clause it appears in.
 struct SubqueryJoin {
   LogicalPlanPtr plan;
@@ -175,6 +185,20 @@ class SqlBinder {
   BoundRelation ApplySubqueryJoins(BoundRelation rel, const std::vector<SubqueryJoin>& joins,
                                    const std::vector<ExprPtr>& predicates, const sql::AstNode& at);
 
+  // bind_dependent.cpp: correlated subqueries evaluated per outer value set.
+  ExprPtr ParameterFor(SubqueryParameters& scope, const sql::ColumnRefExpr& ref);
+  ExprPtr AddParameter(SubqueryParameters& scope, const ExprPtr& value);
+  LogicalPlanPtr BindDependentQuery(const sql::QueryNode& query, const BindScope& scope,
+                                    SubqueryParameters& parameters);
+  ExprPtr DependentValue(SubqueryKind kind, LogicalPlanPtr plan,
+                         const SubqueryParameters& parameters, const sql::AstNode& at);
+  // A scalar or EXISTS subquery of an expression, correlated in a way no join replaces.
+  ExprPtr TranslateDependentSubquery(const sql::QueryNode& query, SubqueryKind kind,
+                                     const BindScope& scope, const sql::AstNode& at);
+  // x [NOT] IN (S) or x op ANY|ALL (S), S correlated; x already translated.
+  ExprPtr TranslateDependentQuantified(const sql::InExpr& in, const ExprPtr& x,
+                                       const BindScope& scope);
+
   // sql_bind_window.cpp: `f` has an OVER clause; named windows come from named_windows_.
   ExprPtr TranslateWindowCall(const sql::FunctionExpr& f, const BindScope& scope);
 
@@ -189,6 +213,7 @@ class SqlBinder {
   const std::vector<sql::Hint>* join_hints_ = nullptr;
   std::unordered_map<const Expr*, const sql::AstNode*> origins_;
   SubqueryCorrelation* correlation_ = nullptr;       // the subquery being decorrelated
+  SubqueryParameters* parameters_ = nullptr;         // the dependent subquery being bound
   std::function<ExprPtr(size_t)> values_defaults_;    // SetValuesDefaults
   // While HAVING is bound: the select list's names and expressions, which a name not found
   // in FROM refers to (`SELECT count(*) AS c ... HAVING c > 1`, as DuckDB allows).

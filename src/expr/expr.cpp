@@ -120,7 +120,8 @@ std::string Expr::ToString() const {
       return name + "(" + (distinct ? "DISTINCT " : "") + JoinArgs(args) + ") OVER (" +
              (window ? window->ToString() : "") + ")";
     case ExprKind::kSubquery:
-      if (args.empty()) return name;
+      // A dependent subquery's name already shows its arguments: "$1(t.a)".
+      if (args.empty() || name.back() == ')') return name;
       return "(" + args[0]->ToString() + (negated ? " NOT IN " : " IN ") + name + ")";
   }
   return "?";

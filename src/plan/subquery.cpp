@@ -1,9 +1,11 @@
 #include "plan/subquery.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "common/error.h"
 #include "expr/binder.h"
+#include "plan/correlated_subquery.h"
 
 namespace sluice {
 
@@ -38,7 +40,8 @@ bool SkipsChildren(const LogicalPlan& node) {
   return node.kind == LogicalKind::kCache && node.cache->filled;
 }
 
-// A bound literal standing where `e` was (same type and alias).
+}  // namespace
+
 ExprPtr LiteralFor(const Expr& e, const Value& value) {
   auto lit = std::make_shared<Expr>();
   lit->kind = ExprKind::kLiteral;
@@ -49,8 +52,6 @@ ExprPtr LiteralFor(const Expr& e, const Value& value) {
   return lit;
 }
 
-}  // namespace
-
 const char* SubqueryKindName(SubqueryKind kind) {
   switch (kind) {
     case SubqueryKind::kScalar:
@@ -59,8 +60,48 @@ const char* SubqueryKindName(SubqueryKind kind) {
       return "exists";
     case SubqueryKind::kIn:
       return "in";
+    case SubqueryKind::kParameter:
+      return "parameter";
   }
   return "?";
+}
+
+ExprPtr MakeParameterExpr(LogicalType type, std::string label) {
+  auto ref = std::make_shared<SubqueryRef>();
+  ref->kind = SubqueryKind::kParameter;
+  ref->label = label;
+  auto e = std::make_shared<Expr>();
+  e->kind = ExprKind::kSubquery;
+  e->type = std::move(type);
+  e->name = std::move(label);
+  e->bound = true;
+  e->subquery = std::move(ref);
+  return e;
+}
+
+std::string CorrelatedName(SubqueryKind kind, const std::string& label,
+                           const std::vector<ExprPtr>* values) {
+  std::string name = label;
+  if (values != nullptr) {
+    std::vector<std::string> shown;
+    for (const auto& v : *values) shown.push_back(v->ToString());
+    name += "(" + fmt::format("{}", fmt::join(shown, ", ")) + ")";
+  }
+  return kind == SubqueryKind::kExists ? "EXISTS(" + name + ")" : name;
+}
+
+ExprPtr MakeCorrelatedSubqueryExpr(SubqueryKind kind, LogicalPlanPtr plan, std::string label,
+                                   std::vector<std::shared_ptr<const SubqueryRef>> parameters,
+                                   std::vector<ExprPtr> values, std::string too_many_rows) {
+  ExprPtr e = MakeSubqueryExpr(kind, std::move(plan), std::move(label), nullptr, false,
+                               std::move(too_many_rows));
+  auto ref = std::make_shared<SubqueryRef>(*e->subquery);
+  ref->parameters = std::move(parameters);
+  auto out = std::make_shared<Expr>(*e);
+  out->name = CorrelatedName(kind, ref->label, &values);
+  out->subquery = std::move(ref);
+  out->args = std::move(values);
+  return out;
 }
 
 ExprPtr MakeSubqueryExpr(SubqueryKind kind, LogicalPlanPtr plan, std::string label, ExprPtr operand,
@@ -130,6 +171,9 @@ LogicalPlanPtr MapSubqueries(const LogicalPlanPtr& plan,
 
 const SubqueryResolver::Result& SubqueryResolver::Run(
     const std::shared_ptr<const SubqueryRef>& ref) {
+  if (ref->kind == SubqueryKind::kParameter || ref->correlated()) {
+    throw NotImplementedError("a correlated subquery is not supported in this statement yet");
+  }
   auto found = results_.find(ref.get());
   if (found != results_.end()) return found->second;
   Result result;
@@ -159,6 +203,8 @@ const SubqueryResolver::Result& SubqueryResolver::Run(
         for (size_t r = 0; r < b.num_rows(); r++) result.values.push_back(b.column(0)->GetValue(r));
       }
       break;
+    case SubqueryKind::kParameter:  // refused above
+      break;
   }
   return results_.emplace(ref.get(), std::move(result)).first->second;
 }
@@ -180,12 +226,15 @@ ExprPtr SubqueryResolver::Replace(const ExprPtr& e) {
       // A bound operand (the subquery sat in a plan node) makes a bound IN.
       return e->args[0]->bound ? BindExpression(in, Schema()) : in;
     }
+    case SubqueryKind::kParameter:  // refused by Run
+      break;
   }
   return e;
 }
 
 LogicalPlanPtr SubqueryResolver::Resolve(const LogicalPlanPtr& plan) {
-  return MapSubqueries(plan, [this](const ExprPtr& e) { return Replace(e); });
+  LogicalPlanPtr applied = ApplyCorrelatedSubqueries(plan, run_);
+  return MapSubqueries(applied, [this](const ExprPtr& e) { return Replace(e); });
 }
 
 ExprPtr SubqueryResolver::Resolve(const ExprPtr& e) {
@@ -196,19 +245,20 @@ LogicalPlanPtr LabelSubqueries(const LogicalPlanPtr& plan, std::vector<LabelledS
   // Old ref -> its labelled copy, shared by every use of one subquery.
   std::map<const SubqueryRef*, std::pair<std::shared_ptr<const SubqueryRef>, std::string>> done;
   std::function<ExprPtr(const ExprPtr&)> label = [&](const ExprPtr& e) -> ExprPtr {
+    if (e->subquery->kind == SubqueryKind::kParameter) return e;
     auto it = done.find(e->subquery.get());
     if (it == done.end()) {
       auto ref = std::make_shared<SubqueryRef>(*e->subquery);
       ref->plan = MapSubqueries(ref->plan, label);  // nested ones first: they run first
       const std::string name = fmt::format("${}", out->size() + 1);
       ref->label = name;
-      out->push_back({name, ref->kind, ref->plan});
+      out->push_back({name, ref->kind, ref->plan, ref->correlated()});
       it = done.emplace(e->subquery.get(), std::make_pair(std::move(ref), name)).first;
     }
     auto copy = std::make_shared<Expr>(*e);
     copy->subquery = it->second.first;
     const std::string& name = it->second.second;
-    copy->name = copy->subquery->kind == SubqueryKind::kExists ? "EXISTS(" + name + ")" : name;
+    copy->name = CorrelatedName(copy->subquery->kind, name, copy->subquery->correlated() ? &copy->args : nullptr);
     return copy;
   };
   return MapSubqueries(plan, label);

@@ -17,25 +17,52 @@ namespace sluice {
 // planned with constants, so `ts > (select max(ts) from t)` prunes files and row groups by
 // their statistics like `ts > 42`.
 
+//
+// Correlated subqueries that the binder could not turn into joins (a correlation that is not
+// an equality, one in the select list, under GROUP BY, LIMIT, ...) are dependent: their plan
+// reads kParameter expressions standing for values of the enclosing query's row. Before the
+// query runs, each is evaluated once per distinct set of those values and joined back
+// (plan/correlated_subquery.h).
+
 enum class SubqueryKind {
-  kScalar,  // the value of its one column in its one row (NULL for no rows)
-  kExists,  // TRUE when it has a row
-  kIn,      // operand [NOT] IN (its one column's values)
+  kScalar,     // the value of its one column in its one row (NULL for no rows)
+  kExists,     // TRUE when it has a row
+  kIn,         // operand [NOT] IN (its one column's values)
+  kParameter,  // a value of the enclosing query's row, inside a dependent subquery's plan
 };
 
 // What a kSubquery expression stands for. Immutable; shared by the copies of the expression.
 struct SubqueryRef {
   SubqueryKind kind = SubqueryKind::kScalar;
-  LogicalPlanPtr plan;  // one column for kScalar and kIn
+  LogicalPlanPtr plan;  // one column for kScalar and kIn; null for kParameter
   std::string label;    // "$1": how EXPLAIN names it
   // kScalar: the error (with the SQL position) thrown when it returns a second row.
   std::string too_many_rows;
+  // A dependent kScalar or kExists subquery: the parameters its plan reads; the expression's
+  // args are their values in the enclosing query, in the same order.
+  std::vector<std::shared_ptr<const SubqueryRef>> parameters;
+
+  bool correlated() const { return !parameters.empty(); }
 };
 
 // An unbound kSubquery expression labelled `label` ("$1"); `operand` for kIn only.
 ExprPtr MakeSubqueryExpr(SubqueryKind kind, LogicalPlanPtr plan, std::string label,
                          ExprPtr operand = nullptr, bool negated = false,
                          std::string too_many_rows = "");
+
+// A kParameter expression of `type` named `label` in EXPLAIN ("outer(t.a)").
+ExprPtr MakeParameterExpr(LogicalType type, std::string label);
+// A dependent subquery expression (kScalar or kExists) whose `plan` reads `parameters`, their
+// values in the enclosing query being `values` (unbound or bound there).
+ExprPtr MakeCorrelatedSubqueryExpr(SubqueryKind kind, LogicalPlanPtr plan, std::string label,
+                                   std::vector<std::shared_ptr<const SubqueryRef>> parameters,
+                                   std::vector<ExprPtr> values, std::string too_many_rows = "");
+// How EXPLAIN names a subquery labelled `label`: "EXISTS($1)"; a dependent one shows its
+// `values` too: "$1(t.a)".
+std::string CorrelatedName(SubqueryKind kind, const std::string& label,
+                           const std::vector<ExprPtr>* values);
+// A bound literal of `value` standing where `e` was (same type and alias).
+ExprPtr LiteralFor(const Expr& e, const Value& value);
 
 bool ContainsSubquery(const Expr& e);
 bool ContainsSubquery(const LogicalPlan& plan);
@@ -60,6 +87,7 @@ class SubqueryResolver {
 
   // Throws InvalidInputError when a scalar subquery returns more than one row.
   LogicalPlanPtr Resolve(const LogicalPlanPtr& plan);
+  // Throws NotImplementedError for a dependent subquery (it needs the rows of a plan).
   ExprPtr Resolve(const ExprPtr& e);
 
  private:
@@ -81,6 +109,7 @@ struct LabelledSubquery {
   std::string label;  // "$1"
   SubqueryKind kind;
   LogicalPlanPtr plan;
+  bool correlated = false;  // runs once per distinct set of outer values
 };
 
 // `plan` with its subqueries (and theirs, recursively) labelled $1, $2, ... in the order

@@ -1,0 +1,243 @@
+#include "plan/correlated_subquery.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "common/error.h"
+#include "expr/binder.h"
+#include "vector/value_rows.h"
+
+namespace sluice {
+
+namespace {
+
+bool IsDependent(const Expr& e) { return e.kind == ExprKind::kSubquery && e.subquery->correlated(); }
+
+bool HoldsDependent(const Expr& e) {
+  if (IsDependent(e)) return true;
+  return std::any_of(e.args.begin(), e.args.end(), [](const ExprPtr& a) { return HoldsDependent(*a); });
+}
+
+template <typename F>
+void ForEachExpr(const LogicalPlan& node, F&& f) {
+  if (node.predicate) f(node.predicate);
+  for (const auto& e : node.exprs) f(e);
+  for (const auto& e : node.aggregates) f(e);
+  for (const auto& k : node.sort_keys) f(k.expr);
+}
+
+bool NodeHoldsDependent(const LogicalPlan& node) {
+  bool found = false;
+  ForEachExpr(node, [&](const ExprPtr& e) { found |= HoldsDependent(*e); });
+  return found;
+}
+
+bool PlanHoldsDependent(const LogicalPlan& plan) {
+  if (NodeHoldsDependent(plan)) return true;
+  if (plan.kind == LogicalKind::kCache && plan.cache->filled) return false;
+  return std::any_of(plan.children.begin(), plan.children.end(),
+                     [](const LogicalPlanPtr& c) { return PlanHoldsDependent(*c); });
+}
+
+// The dependent subquery expressions of `e`, each subquery once.
+void CollectDependent(const ExprPtr& e, std::vector<ExprPtr>& out) {
+  if (IsDependent(*e)) {
+    for (const auto& a : e->args) {
+      if (HoldsDependent(*a)) {
+        throw NotImplementedError("a correlated subquery whose outer values hold another "
+                                  "correlated subquery is not supported yet");
+      }
+    }
+    const bool seen = std::any_of(out.begin(), out.end(), [&](const ExprPtr& o) {
+      return o->subquery == e->subquery;
+    });
+    if (!seen) out.push_back(e);
+    return;
+  }
+  for (const auto& a : e->args) CollectDependent(a, out);
+}
+
+ExprPtr ReplaceDependent(const ExprPtr& e, const SubqueryRef* ref, const ExprPtr& column) {
+  if (e->kind == ExprKind::kSubquery && e->subquery.get() == ref) {
+    auto c = std::make_shared<Expr>(*column);
+    c->alias = e->alias;
+    return c;
+  }
+  if (!HoldsDependent(*e)) return e;
+  std::vector<ExprPtr> args;
+  for (const auto& a : e->args) args.push_back(ReplaceDependent(a, ref, column));
+  return WithArgs(*e, std::move(args));
+}
+
+std::vector<std::vector<Value>> Rows(const std::vector<Batch>& batches) {
+  std::vector<std::vector<Value>> rows;
+  for (const auto& b : batches) {
+    for (size_t r = 0; r < b.num_rows(); r++) {
+      std::vector<Value> row;
+      for (size_t c = 0; c < b.num_columns(); c++) row.push_back(b.column(c)->GetValue(r));
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
+// The result of dependent subquery `e` for each distinct set of its outer values over
+// `input`: columns #b0..#b<k-1> (the values) and #value.
+LogicalPlanPtr DependentValues(const Expr& e, const LogicalPlanPtr& input,
+                               const SubqueryRunner& run) {
+  const SubqueryRef& ref = *e.subquery;
+  std::vector<ExprPtr> values;
+  Schema schema;
+  for (size_t i = 0; i < e.args.size(); i++) {
+    values.push_back(Alias(e.args[i], fmt::format("#b{}", i)));
+    schema.Add(Field{fmt::format("#b{}", i), e.args[i]->type, true, ""});
+  }
+  schema.Add(Field{"#value", e.type, true, ""});
+  // Run under a kParameter ref of the same label: the runner tells the two apart.
+  SubqueryRef outer_values;
+  outer_values.kind = SubqueryKind::kParameter;
+  outer_values.label = ref.label;
+  std::vector<std::vector<Value>> rows =
+      Rows(run(*MakeDistinct(MakeProject(input, values)), outer_values));
+  for (auto& row : rows) {
+    ParameterValues parameters;
+    for (size_t i = 0; i < ref.parameters.size(); i++) parameters[ref.parameters[i].get()] = row[i];
+    LogicalPlanPtr plan = SubstituteParameters(ref.plan, parameters);
+    if (ref.kind == SubqueryKind::kExists) {
+      bool exists = false;
+      for (const auto& b : run(*MakeLimit(plan, 1, 0), ref)) exists |= b.num_rows() > 0;
+      row.push_back(Value::Boolean(exists));
+      continue;
+    }
+    Value value = Value::Null(e.type);
+    size_t count = 0;
+    for (const auto& b : run(*MakeLimit(plan, 2, 0), ref)) {
+      if (b.num_rows() > 0 && count == 0) value = b.column(0)->GetValue(0);
+      count += b.num_rows();
+    }
+    if (count > 1) {
+      throw InvalidInputError(ref.too_many_rows.empty()
+                                  ? "More than one row returned by a subquery used as an "
+                                    "expression"
+                                  : ref.too_many_rows);
+    }
+    row.push_back(std::move(value));
+  }
+  return MakeValues(schema, BatchesFromRows(schema, rows));
+}
+
+// input LEFT JOIN values ON each outer value equals its #b column, NULL equal to NULL.
+LogicalPlanPtr JoinValues(const LogicalPlanPtr& input, const LogicalPlanPtr& values,
+                          const std::vector<ExprPtr>& outer) {
+  Schema combined = input->schema;
+  for (const auto& f : values->schema.fields()) combined.Add(f);
+  const int width = static_cast<int>(input->schema.size());
+  std::vector<ExprPtr> on;
+  for (size_t i = 0; i < outer.size(); i++) {
+    const ExprPtr inner = BoundColumnRef(combined, width + static_cast<int>(i));
+    on.push_back(Call("=", {IsNull(outer[i]), IsNull(inner)}));
+    // Non-NULL values compare as themselves; a NULL one as any value of its column (it is
+    // told apart by the IS NULL key above).
+    const auto& rows = *values->rows;
+    Value sample;
+    bool found = false;
+    for (size_t b = 0; b < rows.size() && !found; b++) {
+      for (size_t r = 0; r < rows[b].num_rows() && !found; r++) {
+        Value v = rows[b].column(i)->GetValue(r);
+        if (!v.is_null()) sample = std::move(v), found = true;
+      }
+    }
+    if (found) on.push_back(Call("=", {Coalesce({outer[i], Lit(sample)}),
+                                       Coalesce({inner, Lit(sample)})}));
+  }
+  return MakeJoin(input, values, JoinKind::kLeft, on.size() == 1 ? on[0] : And(on));
+}
+
+// A node whose expressions hold dependent subqueries, its children already applied.
+LogicalPlanPtr ApplyNode(std::shared_ptr<LogicalPlan> node, const SubqueryRunner& run) {
+  if (node->kind == LogicalKind::kJoin) {
+    if (node->join_kind != JoinKind::kInner && node->join_kind != JoinKind::kCross) {
+      throw NotImplementedError("a correlated subquery in the condition of an outer, semi or "
+                                "anti join is not supported yet");
+    }
+    // The conjuncts holding them filter the join's output instead.
+    std::vector<ExprPtr> conjuncts, kept, moved;
+    std::function<void(const ExprPtr&)> split = [&](const ExprPtr& e) {
+      if (e->kind == ExprKind::kAnd) {
+        for (const auto& a : e->args) split(a);
+      } else {
+        conjuncts.push_back(e);
+      }
+    };
+    split(node->predicate);
+    for (const auto& c : conjuncts) (HoldsDependent(*c) ? moved : kept).push_back(c);
+    node->predicate = kept.empty() ? nullptr : kept.size() == 1 ? kept[0] : And(kept);
+    if (kept.empty()) node->join_kind = JoinKind::kCross;
+    auto filter = std::make_shared<LogicalPlan>(*MakeFilter(node, moved.size() == 1 ? moved[0] : And(moved)));
+    return ApplyNode(filter, run);
+  }
+  switch (node->kind) {
+    case LogicalKind::kFilter:
+    case LogicalKind::kProject:
+    case LogicalKind::kAggregate:
+    case LogicalKind::kSort:
+      break;
+    default:
+      throw NotImplementedError("a correlated subquery here is not supported yet");
+  }
+  std::vector<ExprPtr> dependent;
+  ForEachExpr(*node, [&](const ExprPtr& e) { CollectDependent(e, dependent); });
+  const Schema output = node->schema;
+  for (const auto& e : dependent) {
+    const LogicalPlanPtr input = node->children[0];
+    const ExprPtr bound = BindExpression(e, input->schema);
+    LogicalPlanPtr joined = JoinValues(input, DependentValues(*bound, input, run), bound->args);
+    const ExprPtr column =
+        BoundColumnRef(joined->schema, static_cast<int>(joined->schema.size()) - 1);
+    const SubqueryRef* ref = e->subquery.get();
+    if (node->predicate) node->predicate = ReplaceDependent(node->predicate, ref, column);
+    for (auto& x : node->exprs) x = ReplaceDependent(x, ref, column);
+    for (auto& x : node->aggregates) x = ReplaceDependent(x, ref, column);
+    for (auto& k : node->sort_keys) k.expr = ReplaceDependent(k.expr, ref, column);
+    node->children[0] = joined;
+  }
+  if (node->kind != LogicalKind::kFilter && node->kind != LogicalKind::kSort) return node;
+  // They pass their input's columns through: keep only the original ones.
+  node->schema = node->children[0]->schema;
+  std::vector<ExprPtr> keep;
+  for (size_t i = 0; i < output.size(); i++) keep.push_back(BoundColumnRef(node->schema, static_cast<int>(i)));
+  auto project = std::make_shared<LogicalPlan>(*MakeProject(node, keep));
+  project->schema = output;
+  return project;
+}
+
+}  // namespace
+
+LogicalPlanPtr ApplyCorrelatedSubqueries(const LogicalPlanPtr& plan, const SubqueryRunner& run) {
+  if (!PlanHoldsDependent(*plan)) return plan;
+  auto copy = std::make_shared<LogicalPlan>(*plan);
+  if (!(plan->kind == LogicalKind::kCache && plan->cache->filled)) {
+    for (auto& c : copy->children) c = ApplyCorrelatedSubqueries(c, run);
+  }
+  if (!NodeHoldsDependent(*copy)) return copy;
+  return ApplyNode(std::move(copy), run);
+}
+
+LogicalPlanPtr SubstituteParameters(const LogicalPlanPtr& plan, const ParameterValues& values) {
+  std::function<ExprPtr(const ExprPtr&)> substitute = [&](const ExprPtr& e) -> ExprPtr {
+    const SubqueryRef& ref = *e->subquery;
+    if (ref.kind == SubqueryKind::kParameter) {
+      auto found = values.find(&ref);
+      return found == values.end() ? e : LiteralFor(*e, found->second);
+    }
+    auto copy_ref = std::make_shared<SubqueryRef>(ref);
+    copy_ref->plan = SubstituteParameters(ref.plan, values);
+    auto copy = std::make_shared<Expr>(*e);
+    copy->subquery = std::move(copy_ref);
+    return copy;
+  };
+  return MapSubqueries(plan, substitute);
+}
+
+}  // namespace sluice
