@@ -24,6 +24,7 @@
 #include "physical/adaptive_planner.h"
 #include "physical/explain.h"
 #include "physical/planner.h"
+#include "plan/recursive_cte.h"
 #include "plan/subquery.h"
 
 namespace sluice {
@@ -533,7 +534,7 @@ LogicalPlanPtr Session::RunPrerequisites(const LogicalPlan& plan, const QueryEnv
   SubqueryResolver resolver([&](const LogicalPlan& subquery, const SubqueryRef& ref) {
     std::string title = fmt::format("Subquery {} ({})", ref.label, SubqueryKindName(ref.kind));
     if (ref.kind == SubqueryKind::kParameter) {
-      title = fmt::format("Outer value sets of subquery {}", ref.label);
+      title = ref.label;
     } else if (ref.correlated()) {
       title = fmt::format("Subquery {} ({}), the first of its runs per outer value set",
                           ref.label, SubqueryKindName(ref.kind));
@@ -657,6 +658,14 @@ std::string Session::Explain(const LogicalPlan& plan, ExplainFormat format) {
   std::vector<LabelledSubquery> subqueries;
   LogicalPlanPtr labelled = LabelSubqueries(LogicalPlanPtr(LogicalPlanPtr(), &plan), &subqueries);
   std::vector<ExplainSection> earlier;
+  for (const auto& cte : RecursiveCtesOf(*labelled)) {
+    earlier.push_back({fmt::format("Recursive CTE {}: anchor", cte->name),
+                       ExplainPlan(*PlanPhysical(*cte->anchor, env), nullptr, format)});
+    earlier.push_back({fmt::format("Recursive CTE {}: step, repeated on the previous step's rows "
+                                   "until it adds none",
+                                   cte->name),
+                       ExplainPlan(*PlanPhysical(*cte->recursive, env), nullptr, format)});
+  }
   for (const auto& s : subqueries) {
     earlier.push_back({fmt::format("Subquery {} ({}{})", s.label, SubqueryKindName(s.kind),
                                    s.correlated ? ", once per distinct outer value set" : ""),

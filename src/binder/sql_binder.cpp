@@ -1,5 +1,7 @@
 // Queries: SELECT (with aggregation, ORDER BY, LIMIT), set operations, VALUES, CTEs.
 #include "binder/sql_binder.h"
+#include "plan/recursive_cte.h"
+#include "expr/binder.h"
 
 #include <fmt/format.h>
 
@@ -175,14 +177,14 @@ class AggregateRewriter {
 }  // namespace
 
 LogicalPlanPtr SqlBinder::BindQuery(const sql::QueryNode& query, const BindScope* outer) {
-  if (query.recursive) ThrowNotImplemented(query, "WITH RECURSIVE is not supported yet");
   struct Restore {
     std::map<std::string, LogicalPlanPtr>& target;
     std::map<std::string, LogicalPlanPtr> saved;
     ~Restore() { target = std::move(saved); }
   } restore{ctes_, ctes_};
   for (const auto& cte : query.ctes) {
-    LogicalPlanPtr plan = BindQuery(*cte.query, outer);
+    LogicalPlanPtr plan = query.recursive ? BindRecursiveCte(cte, outer) : nullptr;
+    if (!plan) plan = BindQuery(*cte.query, outer);
     if (!cte.column_aliases.empty()) {
       plan = sql_bind::WithFields(plan, [&](Field& f, size_t i) {
         if (i < cte.column_aliases.size()) f.name = cte.column_aliases[i];
@@ -198,6 +200,56 @@ LogicalPlanPtr SqlBinder::BindQuery(const sql::QueryNode& query, const BindScope
       return ApplyModifiers(query, BindValues(query.As<sql::ValuesNode>()));
   }
   ThrowNotImplemented(query, "unsupported query");
+}
+
+LogicalPlanPtr SqlBinder::BindRecursiveCte(const sql::CommonTableExpr& cte, const BindScope* outer) {
+  if (cte.query->kind != sql::QueryKind::kSetOperation) return nullptr;
+  const auto& body = cte.query->As<sql::SetOperationNode>();
+  if (body.op != sql::SetOpType::kUnion) return nullptr;
+  LogicalPlanPtr anchor = BindQuery(*body.left, outer);
+  if (!cte.column_aliases.empty()) {
+    if (cte.column_aliases.size() > anchor->schema.size()) {
+      ThrowBind(cte, fmt::format("table \"{}\" has {} columns available but {} columns specified",
+                                 cte.name, anchor->schema.size(), cte.column_aliases.size()));
+    }
+    anchor = sql_bind::WithFields(anchor, [&](Field& f, size_t i) {
+      if (i < cte.column_aliases.size()) f.name = cte.column_aliases[i];
+    });
+  }
+  anchor = sql_bind::WithFields(anchor, [&](Field& f, size_t) { f.qualifier = cte.name; });
+  LogicalPlanPtr working = MakeWorkingTable(anchor->schema);
+  LogicalPlanPtr recursive;
+  {
+    struct Restore {
+      std::map<std::string, LogicalPlanPtr>& target;
+      std::map<std::string, LogicalPlanPtr> saved;
+      ~Restore() { target = std::move(saved); }
+    } restore{ctes_, ctes_};
+    ctes_[ToLower(cte.name)] = working;
+    recursive = BindQuery(*body.right, outer);
+  }
+  if (!ReadsWorkingTable(*recursive, working->rows.get())) return nullptr;  // not recursive
+  if (recursive->schema.size() != anchor->schema.size()) {
+    ThrowBind(*body.right, fmt::format("the recursive term of \"{}\" has {} columns, its anchor {}",
+                                       cte.name, recursive->schema.size(), anchor->schema.size()));
+  }
+  if (body.order_by.size() > 0 || body.limit || body.offset) {
+    ThrowNotImplemented(body, "ORDER BY, LIMIT and OFFSET on a recursive CTE are not supported yet");
+  }
+  // The recursive term's rows take the anchor's column types.
+  std::vector<ExprPtr> casts;
+  for (size_t i = 0; i < anchor->schema.size(); i++) {
+    const Field& f = anchor->schema.field(i);
+    casts.push_back(Alias(CastIfNeeded(BoundColumnRef(recursive->schema, static_cast<int>(i)), f.type), f.name));
+  }
+  recursive = At(*body.right, [&] { return MakeProject(recursive, casts); });
+  auto definition = std::make_shared<RecursiveCte>();
+  definition->name = cte.name;
+  definition->anchor = anchor;
+  definition->recursive = recursive;
+  definition->working = working->rows.get();
+  definition->union_all = body.all;
+  return MakeRecursiveCte(anchor->schema, std::move(definition));
 }
 
 LogicalPlanPtr SqlBinder::BindSelect(const sql::SelectNode& node, const BindScope* outer) {

@@ -121,6 +121,9 @@ class SqlBinder {
 
   // sql_binder.cpp
   LogicalPlanPtr BindSelect(const sql::SelectNode& node, const BindScope* outer);
+  // A WITH RECURSIVE CTE whose body is `anchor UNION [ALL] step` with the step reading the
+  // CTE (plan/recursive_cte.h); null when the body is not of that form (bound as usual).
+  LogicalPlanPtr BindRecursiveCte(const sql::CommonTableExpr& cte, const BindScope* outer);
   LogicalPlanPtr BindValues(const sql::ValuesNode& node);
   // VALUES whose rows hold subqueries (translated `rows`), as a UNION ALL of projections.
   LogicalPlanPtr BindValuesWithSubqueries(const sql::ValuesNode& node,

@@ -94,10 +94,9 @@ LogicalPlanPtr DependentValues(const Expr& e, const LogicalPlanPtr& input,
     schema.Add(Field{fmt::format("#b{}", i), e.args[i]->type, true, ""});
   }
   schema.Add(Field{"#value", e.type, true, ""});
-  // Run under a kParameter ref of the same label: the runner tells the two apart.
   SubqueryRef outer_values;
   outer_values.kind = SubqueryKind::kParameter;
-  outer_values.label = ref.label;
+  outer_values.label = "Outer value sets of subquery " + ref.label;
   std::vector<std::vector<Value>> rows =
       Rows(run(*MakeDistinct(MakeProject(input, values)), outer_values));
   for (auto& row : rows) {

@@ -62,6 +62,8 @@ struct SortSpec {
 // A query result kept for reuse (DataFrame.cache(), CACHE TABLE). Filled on first use,
 // under `mutex`; `partitions` never changes once `filled` is set, so readers that see
 // `filled` (acquire) may read it without the lock.
+struct RecursiveCte;  // plan/recursive_cte.h
+
 struct CacheStore {
   std::mutex mutex;
   std::atomic<bool> filled{false};
@@ -91,6 +93,9 @@ struct LogicalPlan {
   std::shared_ptr<CacheStore> cache;          // kCache
   std::shared_ptr<const DataTarget> target;   // kWrite
   std::shared_ptr<const BatchMapper> mapper;  // kMapBatches
+  // kValues of a WITH RECURSIVE CTE: its rows are computed before the query runs
+  // (plan/recursive_cte.h); `rows` is empty until then.
+  std::shared_ptr<const RecursiveCte> recursive;
   // kWrite of a DELETE, UPDATE or MERGE: the child's last two columns are BOOLEAN `#keep`
   // (the row is written) and `#hit` (the statement changed the row: it is counted); the
   // output counts the rows hit instead of the rows written.

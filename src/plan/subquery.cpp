@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "expr/binder.h"
 #include "plan/correlated_subquery.h"
+#include "plan/recursive_cte.h"
 
 namespace sluice {
 
@@ -23,6 +24,7 @@ bool WindowContainsSubquery(const WindowSpec& w) {
 }
 
 bool NodeContainsSubquery(const LogicalPlan& node) {
+  if (node.recursive) return true;  // computed before the query, like a subquery
   if (node.predicate && ContainsSubquery(*node.predicate)) return true;
   for (const auto& e : node.exprs) {
     if (ContainsSubquery(*e)) return true;
@@ -233,7 +235,13 @@ ExprPtr SubqueryResolver::Replace(const ExprPtr& e) {
 }
 
 LogicalPlanPtr SubqueryResolver::Resolve(const LogicalPlanPtr& plan) {
-  LogicalPlanPtr applied = ApplyCorrelatedSubqueries(plan, run_);
+  LogicalPlanPtr computed = ComputeRecursiveCtes(plan, [this](const LogicalPlan& p, const std::string& title) {
+    SubqueryRef ref;  // a kParameter ref passed to the runner carries its title
+    ref.kind = SubqueryKind::kParameter;
+    ref.label = title;
+    return run_(p, ref);
+  });
+  LogicalPlanPtr applied = ApplyCorrelatedSubqueries(computed, run_);
   return MapSubqueries(applied, [this](const ExprPtr& e) { return Replace(e); });
 }
 

@@ -76,6 +76,8 @@ LogicalPlanPtr MapSubqueries(const LogicalPlanPtr& plan,
 ExprPtr MapSubqueries(const ExprPtr& e, const std::function<ExprPtr(const ExprPtr&)>& map);
 
 // Runs `plan` (subquery `ref`'s plan, maybe under a LIMIT) to completion and returns its rows.
+// A plan run for another purpose (a recursive CTE's step, a dependent subquery's outer values)
+// comes with a kParameter ref whose label is the title to show in EXPLAIN ANALYZE.
 using SubqueryRunner =
     std::function<std::vector<Batch>(const LogicalPlan& plan, const SubqueryRef& ref)>;
 
