@@ -541,6 +541,7 @@ LogicalPlanPtr Session::RunPrerequisites(const LogicalPlan& plan, const QueryEnv
     }
     EarlierJobs* record = jobs;
     if (ref.correlated() && !shown.insert(&ref).second) record = nullptr;
+    if (ref.kind == SubqueryKind::kParameter && ref.label.empty()) record = nullptr;
     std::vector<Batch> rows;
     for (auto& partition : Materialize(subquery, env, record, title)) {
       for (auto& b : partition) rows.push_back(std::move(b));

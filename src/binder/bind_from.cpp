@@ -8,6 +8,7 @@
 
 #include "binder/information_schema.h"
 #include "binder/sql_binder.h"
+#include "plan/correlated_subquery.h"
 #include "binder/table_sources.h"
 #include "common/strings.h"
 #include "io/file_format_registry.h"
@@ -22,7 +23,7 @@ using sql::TableRef;
 // A FROM list `a, b CROSS JOIN c` is flattened into units that the WHERE clause joins.
 void CollectUnits(const TableRef& ref, std::vector<const TableRef*>& units) {
   if (ref.kind == sql::TableRefKind::kJoin && ref.alias.empty() &&
-      (ref.comma || ref.join_type == TableRef::JoinType::kCross)) {
+      (ref.comma || ref.join_type == TableRef::JoinType::kCross) && !ref.right->lateral) {
     CollectUnits(*ref.left, units);
     CollectUnits(*ref.right, units);
     return;
@@ -236,10 +237,32 @@ BoundRelation SqlBinder::BindTableFunction(const TableRef& ref) {
   return Requalify(MakeScan(output.source), qualifier, ref.column_aliases);
 }
 
+BoundRelation SqlBinder::BindLateral(const sql::TableRef& ref, const BoundRelation& left,
+                                     const BindScope* outer) {
+  const BindScope scope{&left, outer};
+  SubqueryParameters parameters;
+  LogicalPlanPtr plan = BindDependentQuery(*ref.query, scope, parameters);
+  BoundRelation rel = Requalify(plan, ref.alias.empty() ? "unnamed_subquery" : ref.alias,
+                                ref.column_aliases);
+  if (parameters.parameters.empty()) return rel;  // reads nothing of the left side
+  auto lateral = std::make_shared<LateralSubquery>();
+  lateral->plan = rel.plan;
+  for (const auto& p : parameters.parameters) lateral->parameters.push_back(p->subquery);
+  lateral->values = parameters.values;
+  rel.plan = MakeLateralLeaf(std::move(lateral));
+  return rel;
+}
+
 BoundRelation SqlBinder::BindJoin(const TableRef& ref, const BindScope* outer) {
   BoundRelation left = WithJoinHint(join_hints_, *ref.left, BindTableRef(*ref.left, outer));
-  BoundRelation right = WithJoinHint(join_hints_, *ref.right, BindTableRef(*ref.right, outer));
+  BoundRelation right = ref.right->lateral ? BindLateral(*ref.right, left, outer)
+                                           : WithJoinHint(join_hints_, *ref.right,
+                                                          BindTableRef(*ref.right, outer));
   JoinKind kind = ToJoinKind(ref.join_type);
+  if (right.plan->lateral && ref.join_type != TableRef::JoinType::kInner &&
+      ref.join_type != TableRef::JoinType::kLeft && ref.join_type != TableRef::JoinType::kCross) {
+    ThrowBind(ref, "LATERAL joins are INNER, CROSS or LEFT joins");
+  }
   if (ref.comma) kind = JoinKind::kCross;
   if (ref.asof) kind = kind == JoinKind::kLeft ? JoinKind::kAsofLeft : JoinKind::kAsof;
   BoundRelation combined = Concat(left, right);

@@ -198,6 +198,9 @@ class SqlBinder {
   // A scalar or EXISTS subquery of an expression, correlated in a way no join replaces.
   ExprPtr TranslateDependentSubquery(const sql::QueryNode& query, SubqueryKind kind,
                                      const BindScope& scope, const sql::AstNode& at);
+  // LATERAL (subquery) on the right of a join with `left`: a lateral leaf when it reads left.
+  BoundRelation BindLateral(const sql::TableRef& ref, const BoundRelation& left,
+                            const BindScope* outer);
   // x [NOT] IN (S) or x op ANY|ALL (S), S correlated; x already translated.
   ExprPtr TranslateDependentQuantified(const sql::InExpr& in, const ExprPtr& x,
                                        const BindScope& scope);

@@ -34,7 +34,7 @@ bool NodeHoldsDependent(const LogicalPlan& node) {
 }
 
 bool PlanHoldsDependent(const LogicalPlan& plan) {
-  if (NodeHoldsDependent(plan)) return true;
+  if (plan.lateral || NodeHoldsDependent(plan)) return true;
   if (plan.kind == LogicalKind::kCache && plan.cache->filled) return false;
   return std::any_of(plan.children.begin(), plan.children.end(),
                      [](const LogicalPlanPtr& c) { return PlanHoldsDependent(*c); });
@@ -82,23 +82,23 @@ std::vector<std::vector<Value>> Rows(const std::vector<Batch>& batches) {
   return rows;
 }
 
+std::vector<std::vector<Value>> OuterValueSets(const LogicalPlanPtr& input,
+                                               const std::vector<ExprPtr>& outer,
+                                               const std::string& label,
+                                               const SubqueryRunner& run);
+
 // The result of dependent subquery `e` for each distinct set of its outer values over
 // `input`: columns #b0..#b<k-1> (the values) and #value.
 LogicalPlanPtr DependentValues(const Expr& e, const LogicalPlanPtr& input,
                                const SubqueryRunner& run) {
   const SubqueryRef& ref = *e.subquery;
-  std::vector<ExprPtr> values;
   Schema schema;
   for (size_t i = 0; i < e.args.size(); i++) {
-    values.push_back(Alias(e.args[i], fmt::format("#b{}", i)));
     schema.Add(Field{fmt::format("#b{}", i), e.args[i]->type, true, ""});
   }
   schema.Add(Field{"#value", e.type, true, ""});
-  SubqueryRef outer_values;
-  outer_values.kind = SubqueryKind::kParameter;
-  outer_values.label = "Outer value sets of subquery " + ref.label;
   std::vector<std::vector<Value>> rows =
-      Rows(run(*MakeDistinct(MakeProject(input, values)), outer_values));
+      OuterValueSets(input, e.args, "subquery " + ref.label, run);
   for (auto& row : rows) {
     ParameterValues parameters;
     for (size_t i = 0; i < ref.parameters.size(); i++) parameters[ref.parameters[i].get()] = row[i];
@@ -126,9 +126,10 @@ LogicalPlanPtr DependentValues(const Expr& e, const LogicalPlanPtr& input,
   return MakeValues(schema, BatchesFromRows(schema, rows));
 }
 
-// input LEFT JOIN values ON each outer value equals its #b column, NULL equal to NULL.
-LogicalPlanPtr JoinValues(const LogicalPlanPtr& input, const LogicalPlanPtr& values,
-                          const std::vector<ExprPtr>& outer) {
+// Conditions over input ++ values matching each outer value with its #b column (the first
+// ones of `values`), NULL equal to NULL.
+std::vector<ExprPtr> MatchValues(const LogicalPlanPtr& input, const LogicalPlanPtr& values,
+                                 const std::vector<ExprPtr>& outer) {
   Schema combined = input->schema;
   for (const auto& f : values->schema.fields()) combined.Add(f);
   const int width = static_cast<int>(input->schema.size());
@@ -150,7 +151,70 @@ LogicalPlanPtr JoinValues(const LogicalPlanPtr& input, const LogicalPlanPtr& val
     if (found) on.push_back(Call("=", {Coalesce({outer[i], Lit(sample)}),
                                        Coalesce({inner, Lit(sample)})}));
   }
+  return on;
+}
+
+// input LEFT JOIN values ON each outer value equals its #b column.
+LogicalPlanPtr JoinValues(const LogicalPlanPtr& input, const LogicalPlanPtr& values,
+                          const std::vector<ExprPtr>& outer) {
+  std::vector<ExprPtr> on = MatchValues(input, values, outer);
   return MakeJoin(input, values, JoinKind::kLeft, on.size() == 1 ? on[0] : And(on));
+}
+
+// The distinct rows of `outer` (bound over `input`) as rows of Values.
+std::vector<std::vector<Value>> OuterValueSets(const LogicalPlanPtr& input,
+                                               const std::vector<ExprPtr>& outer,
+                                               const std::string& label,
+                                               const SubqueryRunner& run) {
+  std::vector<ExprPtr> values;
+  for (size_t i = 0; i < outer.size(); i++) values.push_back(Alias(outer[i], fmt::format("#b{}", i)));
+  SubqueryRef title;
+  title.kind = SubqueryKind::kParameter;
+  title.label = "Outer value sets of " + label;
+  return Rows(run(*MakeDistinct(MakeProject(input, values)), title));
+}
+
+// A LATERAL join (its right child a lateral leaf), its left child already applied.
+LogicalPlanPtr ApplyLateral(const std::shared_ptr<LogicalPlan>& join, const SubqueryRunner& run) {
+  const LogicalPlanPtr left = join->children[0];
+  const LateralSubquery& lateral = *join->children[1]->lateral;
+  std::vector<ExprPtr> outer;
+  for (const auto& v : lateral.values) outer.push_back(BindExpression(v, left->schema));
+  Schema schema;
+  for (size_t i = 0; i < outer.size(); i++) schema.Add(Field{fmt::format("#b{}", i), outer[i]->type, true, ""});
+  for (const auto& f : join->children[1]->schema.fields()) schema.Add(f);
+  std::vector<std::vector<Value>> rows;
+  SubqueryRef title;
+  title.kind = SubqueryKind::kParameter;
+  title.label = "LATERAL subquery, the first of its runs per left value set";
+  bool first = true;
+  for (const auto& set : OuterValueSets(left, outer, "a LATERAL subquery", run)) {
+    ParameterValues parameters;
+    for (size_t i = 0; i < lateral.parameters.size(); i++) parameters[lateral.parameters[i].get()] = set[i];
+    title.label = first ? "LATERAL subquery, the first of its runs per left value set" : "";
+    first = false;
+    for (auto& row : Rows(run(*SubstituteParameters(lateral.plan, parameters), title))) {
+      std::vector<Value> full = set;
+      full.insert(full.end(), row.begin(), row.end());
+      rows.push_back(std::move(full));
+    }
+  }
+  const LogicalPlanPtr values = MakeValues(schema, BatchesFromRows(schema, rows));
+  std::vector<ExprPtr> on = MatchValues(left, values, outer);
+  const int nleft = static_cast<int>(left->schema.size());
+  const int k = static_cast<int>(outer.size());
+  if (join->predicate) {
+    on.push_back(RemapColumns(join->predicate, [&](int i) { return i < nleft ? i : i + k; }));
+  }
+  const JoinKind kind = join->join_kind == JoinKind::kCross ? JoinKind::kInner : join->join_kind;
+  LogicalPlanPtr joined = MakeJoin(left, values, kind, on.size() == 1 ? on[0] : And(on));
+  std::vector<ExprPtr> keep;
+  for (int i = 0; i < static_cast<int>(joined->schema.size()); i++) {
+    if (i < nleft || i >= nleft + k) keep.push_back(BoundColumnRef(joined->schema, i));
+  }
+  auto project = std::make_shared<LogicalPlan>(*MakeProject(joined, keep));
+  project->schema = join->schema;
+  return project;
 }
 
 // A node whose expressions hold dependent subqueries, its children already applied.
@@ -219,8 +283,21 @@ LogicalPlanPtr ApplyCorrelatedSubqueries(const LogicalPlanPtr& plan, const Subqu
   if (!(plan->kind == LogicalKind::kCache && plan->cache->filled)) {
     for (auto& c : copy->children) c = ApplyCorrelatedSubqueries(c, run);
   }
+  if (copy->kind == LogicalKind::kJoin && copy->children[1]->lateral) {
+    LogicalPlanPtr joined = ApplyLateral(copy, run);
+    if (!NodeHoldsDependent(*copy)) return joined;
+    throw NotImplementedError("a correlated subquery in the condition of a LATERAL join is not "
+                              "supported yet");
+  }
+  if (copy->lateral) return copy;  // applied by its join
   if (!NodeHoldsDependent(*copy)) return copy;
   return ApplyNode(std::move(copy), run);
+}
+
+LogicalPlanPtr MakeLateralLeaf(std::shared_ptr<const LateralSubquery> lateral) {
+  auto node = std::make_shared<LogicalPlan>(*MakeValues(lateral->plan->schema, {}));
+  node->lateral = std::move(lateral);
+  return node;
 }
 
 LogicalPlanPtr SubstituteParameters(const LogicalPlanPtr& plan, const ParameterValues& values) {

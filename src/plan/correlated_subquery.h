@@ -22,6 +22,17 @@ namespace sluice {
 // join; elsewhere throws NotImplementedError.
 LogicalPlanPtr ApplyCorrelatedSubqueries(const LogicalPlanPtr& plan, const SubqueryRunner& run);
 
+// The right side of a LATERAL join (a kValues leaf holding it): `plan` reads `parameters`,
+// whose values are `values` over the join's left input (unbound: by name). Before the query
+// runs, the join becomes left JOIN B, B holding for each distinct left value set its values
+// and each row `plan` gives for them (none: the left row has no partner, or NULLs for LEFT).
+struct LateralSubquery {
+  LogicalPlanPtr plan;
+  std::vector<std::shared_ptr<const SubqueryRef>> parameters;
+  std::vector<ExprPtr> values;
+};
+LogicalPlanPtr MakeLateralLeaf(std::shared_ptr<const LateralSubquery> lateral);
+
 // `plan` with the parameters in `values` replaced by literals, in the plans of the
 // subqueries it holds too.
 using ParameterValues = std::map<const SubqueryRef*, Value>;

@@ -62,7 +62,8 @@ struct SortSpec {
 // A query result kept for reuse (DataFrame.cache(), CACHE TABLE). Filled on first use,
 // under `mutex`; `partitions` never changes once `filled` is set, so readers that see
 // `filled` (acquire) may read it without the lock.
-struct RecursiveCte;  // plan/recursive_cte.h
+struct RecursiveCte;     // plan/recursive_cte.h
+struct LateralSubquery;  // plan/correlated_subquery.h
 
 struct CacheStore {
   std::mutex mutex;
@@ -96,6 +97,9 @@ struct LogicalPlan {
   // kValues of a WITH RECURSIVE CTE: its rows are computed before the query runs
   // (plan/recursive_cte.h); `rows` is empty until then.
   std::shared_ptr<const RecursiveCte> recursive;
+  // kValues on the right of a LATERAL join: computed per left value set before the query
+  // runs (plan/correlated_subquery.h); `rows` is empty until then.
+  std::shared_ptr<const LateralSubquery> lateral;
   // kWrite of a DELETE, UPDATE or MERGE: the child's last two columns are BOOLEAN `#keep`
   // (the row is written) and `#hit` (the statement changed the row: it is counted); the
   // output counts the rows hit instead of the rows written.

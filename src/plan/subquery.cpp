@@ -24,7 +24,7 @@ bool WindowContainsSubquery(const WindowSpec& w) {
 }
 
 bool NodeContainsSubquery(const LogicalPlan& node) {
-  if (node.recursive) return true;  // computed before the query, like a subquery
+  if (node.recursive || node.lateral) return true;  // computed before the query, like a subquery
   if (node.predicate && ContainsSubquery(*node.predicate)) return true;
   for (const auto& e : node.exprs) {
     if (ContainsSubquery(*e)) return true;

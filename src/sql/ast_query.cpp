@@ -85,7 +85,8 @@ std::string TableRef::ToString() const {
     case TableRefKind::kBaseTable:
       return name.ToString() + TimeTravelSuffix() + AliasSuffix(alias, column_aliases);
     case TableRefKind::kSubquery:
-      return "(" + query->ToString() + ")" + AliasSuffix(alias, column_aliases);
+      return std::string(lateral ? "LATERAL " : "") + "(" + query->ToString() + ")" +
+             AliasSuffix(alias, column_aliases);
     case TableRefKind::kFilePath:
       return QuoteString(path) + AliasSuffix(alias, column_aliases);
     case TableRefKind::kTableFunction: {

@@ -56,6 +56,8 @@ struct TableRef : AstNode {
   bool natural = false;
   bool asof = false;   // ASOF [LEFT] JOIN: each left row meets its closest right row
   bool comma = false;  // came from `FROM a, b`; printed back the same way
+  // LATERAL (subquery): may read the columns of the FROM items before it (kSubquery).
+  bool lateral = false;
 };
 
 enum class GroupingKind : uint8_t { kExpr, kRollup, kCube, kGroupingSets };

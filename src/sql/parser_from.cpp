@@ -121,6 +121,15 @@ std::unique_ptr<TableRef> Parser::ParseTablePrimary() {
   DepthGuard guard(*this);
   const Token& at = Peek();
   if (at.IsOperator("(")) return ParseParenthesizedTable(at);
+  if (PeekKeyword("lateral") && PeekOperator("(", 1)) {
+    // LATERAL (subquery).
+    Next();
+    const Token& open = Peek();
+    std::unique_ptr<TableRef> ref = ParseParenthesizedTable(open);
+    if (ref->kind != TableRefKind::kSubquery) FailAt(open);
+    ref->lateral = true;
+    return ref;
+  }
   if (at.type == TokenType::kString) {
     auto ref = std::make_unique<TableRef>(TableRefKind::kFilePath);
     ref->line = at.line;
