@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 #include "binder/sql_binder.h"
 #include "common/strings.h"
 #include "expr/binder.h"
@@ -328,7 +330,6 @@ ExprPtr SqlBinder::ResolveColumn(const sql::ColumnRefExpr& ref, const BindScope&
 ExprPtr SqlBinder::TranslateFunction(const sql::FunctionExpr& f, const BindScope& scope) {
   const std::string name = ToLower(f.name.back());
   if (f.over) return TranslateWindowCall(f, scope);
-  if (!f.order_by.empty()) ThrowNotImplemented(f, "ordered aggregates are not supported yet");
   if (name == "current_setting") {  // a constant of the session's settings
     if (f.args.size() != 1) ThrowBind(f, "current_setting() takes the name of a setting");
     const std::string setting = EvaluateConstantExpr(*f.args[0]).ToString();
@@ -365,11 +366,45 @@ ExprPtr SqlBinder::TranslateFunction(const sql::FunctionExpr& f, const BindScope
   }
   std::vector<ExprPtr> args;
   for (const auto& a : f.args) args.push_back(TranslateExpr(*a, scope));
-  const bool is_aggregate = registry.HasAggregate(name) && !registry.HasScalar(name);
+  std::string aggregate_name = name;
+  bool reversed = false;
+  if (name == "last" && !registry.HasScalar(name)) {
+    // last(x ORDER BY k) is first(x ORDER BY k reversed).
+    aggregate_name = "first";
+    reversed = true;
+  }
+  const bool is_aggregate =
+      registry.HasAggregate(aggregate_name) && !registry.HasScalar(aggregate_name);
   if (filter && !is_aggregate) ThrowBind(*f.filter, fmt::format("FILTER is only allowed on aggregates, not {}()", name));
+  static const std::set<std::string> kOrderInsensitive = {"count", "sum", "avg", "min", "max",
+                                                          "bool_and", "bool_or"};
+  if (!f.order_by.empty() && !is_aggregate) {
+    ThrowBind(f, fmt::format("ORDER BY is only allowed in aggregates, not {}()", name));
+  }
   if (is_aggregate) {
-    if (filter && !args.empty()) args[0] = Case({filter, args[0]});
-    return Aggregate(name, std::move(args), f.distinct);
+    // Aggregates that keep NULL inputs (list, first) skip filtered-out rows in the ordered
+    // wrapper; the others skip the NULL that CASE gives them.
+    const bool keeps_nulls = aggregate_name == "list" || aggregate_name == "array_agg" ||
+                             aggregate_name == "first";
+    const bool ordered = !f.order_by.empty() && !kOrderInsensitive.count(aggregate_name);
+    if (!ordered && !(filter && keeps_nulls)) {
+      if (filter && !args.empty()) args[0] = Case({filter, args[0]});
+      return Aggregate(aggregate_name, std::move(args), f.distinct);
+    }
+    // string_agg(x, ',' ORDER BY y): the sort keys, then the filter, follow the arguments
+    // (expr/aggregate_function.h).
+    std::vector<AggregateOrder> order;
+    for (const auto& o : f.order_by) {
+      if (!ordered) break;
+      args.push_back(TranslateExpr(*o.expr, scope));
+      const bool nulls_first = o.nulls == sql::NullOrder::kFirst;
+      order.push_back({o.descending == reversed, nulls_first == !reversed});
+    }
+    if (filter) args.push_back(filter);
+    auto call = std::make_shared<Expr>(*Aggregate(aggregate_name, std::move(args), f.distinct));
+    call->order = std::move(order);
+    call->filtered = filter != nullptr;
+    return call;
   }
   if (f.distinct) ThrowBind(f, fmt::format("DISTINCT is only allowed in aggregates, not {}()", name));
   if (name == "coalesce") return Coalesce(std::move(args));

@@ -31,6 +31,8 @@ std::string KeyOf(const Expr& e, const Schema& schema) {
                                 e.kind == ExprKind::kCast ? e.type.ToString() : "");
   for (const auto& a : e.args) key += KeyOf(*a, schema) + ",";
   if (e.window) key += " OVER (" + e.window->ToString() + ")";
+  for (const auto& o : e.order) key += o.ascending ? (o.nulls_first ? "+f" : "+l") : (o.nulls_first ? "-f" : "-l");
+  if (e.filtered) key += "F";
   return key + ")";
 }
 

@@ -101,6 +101,27 @@ std::unique_ptr<TablePointer> Warehouse::Pointer(const CatalogName& name) const 
   return std::make_unique<SqlCatalogPointer>(catalog_, name.schema, name.name);
 }
 
+namespace {
+
+// Whether nothing under `path` was written in the last hour: what an interrupted write left,
+// not another process's write in flight.
+bool LeftOverLongAgo(const fs::path& path) {
+  std::error_code error;
+  const auto now = fs::file_time_type::clock::now();
+  auto recent = [&](const fs::path& p) {
+    const auto written = fs::last_write_time(p, error);
+    return error || now - written < std::chrono::hours(1);
+  };
+  if (recent(path)) return false;
+  if (!fs::is_directory(path, error)) return true;
+  for (fs::recursive_directory_iterator it(path, error), end; !error && it != end; it.increment(error)) {
+    if (recent(it->path())) return false;
+  }
+  return !error;
+}
+
+}  // namespace
+
 void Warehouse::Load() {
   std::error_code ignored;
   std::map<CatalogName, std::string> catalogued;
@@ -129,10 +150,7 @@ void Warehouse::Load() {
           if (!file.ends_with(".json")) {
             // A temporary file: of an interrupted write when it is old, else possibly of a
             // write in flight in another process (or MPI rank) on this warehouse.
-            const auto written = fs::last_write_time(view.path(), ignored);
-            if (!ignored && fs::file_time_type::clock::now() - written > std::chrono::hours(1)) {
-              fs::remove(view.path(), ignored);
-            }
+            if (LeftOverLongAgo(view.path())) fs::remove(view.path(), ignored);
             continue;
           }
           const std::string path = view.path().string();
@@ -155,8 +173,9 @@ void Warehouse::Load() {
           // A table of a warehouse written before tables were Iceberg tables.
           tables_[table] =
               FileTableStore::ConvertLegacy(dir, name, kTargetFileRowsDefault, Pointer(table));
-        } else {
-          // A table whose first commit never happened: nobody can have seen it.
+        } else if (LeftOverLongAgo(entry.path())) {
+          // A table whose first commit never happened: nobody can have seen it. A recent one
+          // may be another process's create in flight (a stream job, an MPI rank): kept.
           fs::remove_all(entry.path(), ignored);
         }
       }

@@ -10,6 +10,12 @@
 
 namespace sluice {
 
+// One sort key of an ordered aggregate call (string_agg(x, ',' ORDER BY y DESC)).
+struct AggregateOrder {
+  bool ascending = true;
+  bool nulls_first = false;
+};
+
 // An aggregate function (sum, count, avg, ...) bound to argument types, vectorized over
 // groups. Immutable and shared by all tasks of a query.
 //
@@ -59,5 +65,12 @@ class AggregateFunction {
   virtual void Finalize(const uint8_t* const* states, size_t n, Column* out,
                         size_t first_row) const = 0;
 };
+
+// `inner` fed its rows sorted by `order` (the keys follow the arguments of `arg_types` in
+// each row it receives); DISTINCT keeps one row per distinct argument values; `filtered`:
+// each row ends with a BOOLEAN, and rows where it is not TRUE are skipped (FILTER).
+std::shared_ptr<const AggregateFunction> MakeOrderedAggregate(
+    std::shared_ptr<const AggregateFunction> inner, std::vector<LogicalType> arg_types,
+    std::vector<AggregateOrder> order, bool distinct, bool filtered);
 
 }  // namespace sluice

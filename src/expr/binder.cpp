@@ -246,6 +246,17 @@ class ExpressionBinder {
     out->args = BindAll(out->args);
     std::vector<LogicalType> types;
     for (const auto& a : out->args) types.push_back(a->type);
+    if (!out->order.empty() || out->filtered) {
+      // The sort keys and the filter follow the arguments: the plain aggregate sees the
+      // arguments only.
+      types.resize(types.size() - out->order.size() - (out->filtered ? 1 : 0));
+      auto inner = FunctionRegistry::Global().ResolveAggregate(out->name, types, false);
+      out->aggregate = MakeOrderedAggregate(std::move(inner), types, out->order, out->distinct,
+                                            out->filtered);
+      out->type = out->aggregate->result_type();
+      out->bound = true;
+      return out;
+    }
     out->aggregate = FunctionRegistry::Global().ResolveAggregate(out->name, types, out->distinct);
     out->type = out->aggregate->result_type();
     out->bound = true;

@@ -112,8 +112,21 @@ std::string Expr::ToString() const {
     }
     case ExprKind::kCoalesce:
       return "COALESCE(" + JoinArgs(args) + ")";
-    case ExprKind::kAggregate:
-      return name + "(" + (distinct ? "DISTINCT " : "") + JoinArgs(args) + ")";
+    case ExprKind::kAggregate: {
+      if (order.empty() && !filtered) {
+        return name + "(" + (distinct ? "DISTINCT " : "") + JoinArgs(args) + ")";
+      }
+      const size_t nargs = args.size() - order.size() - (filtered ? 1 : 0);
+      std::string out = name + "(" + (distinct ? "DISTINCT " : "");
+      for (size_t i = 0; i < nargs; i++) out += (i > 0 ? ", " : "") + args[i]->ToString();
+      if (!order.empty()) out += " ORDER BY ";
+      for (size_t k = 0; k < order.size(); k++) {
+        out += (k > 0 ? ", " : "") + args[nargs + k]->ToString() + (order[k].ascending ? "" : " DESC");
+      }
+      out += ")";
+      if (filtered) out += " FILTER (WHERE " + args.back()->ToString() + ")";
+      return out;
+    }
     case ExprKind::kStar:
       return qualifier.empty() ? "*" : qualifier + ".*";
     case ExprKind::kWindow:

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "expr/aggregate_function.h"
 #include "types/logical_type.h"
 #include "types/value.h"
 #include "vector/column.h"
@@ -94,6 +95,12 @@ struct Expr {
   bool distinct = false;  // kAggregate: count(DISTINCT x)
   bool negated = false;   // kIn: NOT IN
   bool try_cast = false;  // kCast: NULL instead of an error
+  // kAggregate with ORDER BY (string_agg(x, ',' ORDER BY y)): the last order.size() args are
+  // its sort keys, one direction each.
+  std::vector<AggregateOrder> order;
+  // kAggregate fed through the ordered wrapper: its last arg (after the sort keys) is the
+  // FILTER (WHERE ...) condition, and rows where it is not TRUE are skipped.
+  bool filtered = false;
 
   // Set by binding.
   bool bound = false;

@@ -1,4 +1,5 @@
 // Snapshots, atomic commits and crash recovery of warehouse tables.
+#include <chrono>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -158,6 +159,15 @@ TEST(WarehouseTest, CrashMidWriteKeepsOldTableAndCleansOrphans) {
   WriteFile(dir + "/metadata/version-hint.text.tmp-abcd", "2\n");
   fs::create_directories(root + "/main/half_created/data");
   WriteFile(root + "/main/half_created/data/part-x.parquet", "x");
+  // Interrupted over an hour ago; a create that started a minute ago may still be in flight
+  // in another process, so it stays (not visible as a table either way).
+  const auto long_ago = fs::file_time_type::clock::now() - std::chrono::hours(2);
+  for (const char* p : {"/main/half_created/data/part-x.parquet", "/main/half_created/data",
+                        "/main/half_created"}) {
+    fs::last_write_time(root + p, long_ago);
+  }
+  fs::create_directories(root + "/main/in_flight/data");
+  WriteFile(root + "/main/in_flight/data/part-y.parquet", "y");
   fs::create_directories(root + "/main/_dropped-0001/data");
 
   Warehouse reopened(root);
@@ -170,7 +180,8 @@ TEST(WarehouseTest, CrashMidWriteKeepsOldTableAndCleansOrphans) {
   EXPECT_EQ(MetadataFiles(dir), std::vector<std::string>{"v1.metadata.json"});
   EXPECT_EQ(FilesIn(dir), (std::vector<std::string>{"data", "metadata"}));
   EXPECT_FALSE(reopened.HasTable({"main", "half_created"}));
-  EXPECT_EQ(FilesIn(root + "/main"), std::vector<std::string>{"t"});
+  EXPECT_FALSE(reopened.HasTable({"main", "in_flight"}));
+  EXPECT_EQ(FilesIn(root + "/main"), (std::vector<std::string>{"in_flight", "t"}));
 }
 
 TEST(WarehouseTest, TablesOpenWhenFirstUsedSoOneCorruptTableSparesTheOthers) {
