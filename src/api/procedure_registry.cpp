@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "api/score_to_redis.h"
 #include "catalog/file_table_store.h"
 #include "common/error.h"
 #include "common/memory.h"
@@ -113,6 +114,7 @@ const ProcedureRegistry& Procedures() {
     r.Register(ExpireSnapshotsProcedure());
     r.Register(RemoveOrphanFilesProcedure());
     r.Register(RewriteDataFilesProcedure());
+    r.Register(ScoreToRedisProcedure());
     return r;
   }();
   return registry;

@@ -24,6 +24,7 @@ Commands:
   gen           generate a benchmark data set (gen tpch --sf 1 --out DIR)
   sqllogictest  run sqllogictest (.test) files and report failures
   maintain      compact, expire snapshots and remove orphan files of a --db warehouse
+  ml score      score a table with a model into Redis (versioned atomic swap)
 dbt projects (--project DIR --db DIR):
   run           build the models
   test          run the data tests
@@ -87,6 +88,7 @@ int RunCli(int argc, char** argv) {
     if (command == "gen") return GenCommand(args);
     if (command == "sqllogictest") return SqllogictestCommand(args);
     if (command == "maintain") return MaintainCommand(args);
+    if (command == "ml") return MlCommand(args);
     if (command == "run" || command == "test" || command == "build" || command == "seed" ||
         command == "compile" || command == "ls" || command == "list" || command == "snapshot" ||
         command == "docs" || command == "debug") {
@@ -98,7 +100,7 @@ int RunCli(int argc, char** argv) {
     }
     fmt::print(
         stderr, "sluice: unknown command '{}'{}\n\n{}", command,
-        DidYouMean(command, {"sql", "shell", "demo", "gen", "sqllogictest", "maintain", "run", "test", "build",
+        DidYouMean(command, {"sql", "shell", "demo", "gen", "sqllogictest", "maintain", "ml", "run", "test", "build",
                              "seed", "snapshot", "compile", "ls", "docs", "debug", "version", "help"}),
         kUsage);
     return 2;
