@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "api/feature_materialize.h"
 #include "api/score_to_redis.h"
 #include "catalog/file_table_store.h"
 #include "common/error.h"
@@ -115,6 +116,7 @@ const ProcedureRegistry& Procedures() {
     r.Register(RemoveOrphanFilesProcedure());
     r.Register(RewriteDataFilesProcedure());
     r.Register(ScoreToRedisProcedure());
+    r.Register(ApplyFeatureViewsProcedure());
     return r;
   }();
   return registry;

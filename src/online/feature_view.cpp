@@ -79,22 +79,28 @@ const FeatureView* FeatureRegistry::Find(const std::string& name) const {
 }
 
 FeatureRegistry FeatureRegistry::LoadProject(const std::string& dir) {
-  std::vector<std::filesystem::path> files;
+  std::vector<std::filesystem::path> paths;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     const std::string ext = entry.path().extension().string();
-    if (ext == ".yaml" || ext == ".yml") files.push_back(entry.path());
+    if (ext == ".yaml" || ext == ".yml") paths.push_back(entry.path());
   }
   if (ec) throw IOError(fmt::format("cannot read the feature project {}: {}", dir, ec.message()));
-  std::sort(files.begin(), files.end());
+  std::sort(paths.begin(), paths.end());
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& path : paths) files.emplace_back(path.string(), ReadFile(path));
+  return FromYaml(files, dir);
+}
+
+FeatureRegistry FeatureRegistry::FromYaml(
+    const std::vector<std::pair<std::string, std::string>>& files, const std::string& where) {
   FeatureRegistry registry;
   std::map<std::string, std::vector<std::string>> entities;  // name -> join keys
   std::vector<std::pair<std::string, YAML::Node>> view_nodes;
-  for (const auto& path : files) {
-    const std::string file = path.string();
+  for (const auto& [file, text] : files) {
     YAML::Node root;
     try {
-      root = YAML::Load(ReadFile(path));
+      root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
       throw InvalidInputError(fmt::format("{}:{}:{}: {}", file, e.mark.line + 1,
                                           e.mark.column + 1, e.msg));
@@ -116,7 +122,8 @@ FeatureRegistry FeatureRegistry::LoadProject(const std::string& dir) {
     }
   }
   if (registry.project.empty()) {
-    throw InvalidInputError(fmt::format("the feature project {} names no project (project: NAME)", dir));
+    throw InvalidInputError(
+        fmt::format("the feature project {} names no project (project: NAME)", where));
   }
   for (const auto& [file, node] : view_nodes) {
     FeatureView view;
@@ -155,9 +162,13 @@ FeatureRegistry FeatureRegistry::LoadProject(const std::string& dir) {
     if (node["features"]) {
       view.features = TextList(file, node["features"], "features");
     } else if (node["schema"] && node["schema"].IsSequence()) {
-      for (const YAML::Node& f : node["schema"]) view.features.push_back(Text(file, f["name"], "a feature's name"));
+      for (const YAML::Node& f : node["schema"]) {
+        view.features.push_back(Text(file, f["name"], "a feature's name"));
+      }
     }
-    if (view.features.empty()) Fail(file, node, fmt::format("feature view {} has no features", view.name));
+    if (view.features.empty()) {
+      Fail(file, node, fmt::format("feature view {} has no features", view.name));
+    }
     registry.views.push_back(std::move(view));
   }
   return registry;

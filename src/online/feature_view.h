@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sluice::online {
@@ -43,6 +44,9 @@ struct FeatureRegistry {
   //        features: [clicks, spend]}      # or schema: [{name: clicks, dtype: Int64}]
   // Throws InvalidInputError naming the file and the YAML line:column of a mistake.
   static FeatureRegistry LoadProject(const std::string& dir);
+  // The same from YAML texts: (file name for messages, text) pairs; `where` names them all.
+  static FeatureRegistry FromYaml(const std::vector<std::pair<std::string, std::string>>& files,
+                                  const std::string& where);
   std::string ToJson() const;
   // Throws InvalidInputError when `json` is not a registry.
   static FeatureRegistry FromJson(const std::string& json);
