@@ -32,6 +32,8 @@ int MaintainCommand(const std::vector<std::string>& args);
 int MlCommand(const std::vector<std::string>& args);
 // The online model server: `sluice serve` (serve_command.cpp).
 int ServeCommand(const std::vector<std::string>& args);
+// The feature store: `sluice features` (features_command.cpp).
+int FeaturesCommand(const std::vector<std::string>& args);
 // Runs sqllogictest files (src/cli/sqllogictest_command.cpp).
 int SqllogictestCommand(const std::vector<std::string>& args);
 // Runs a dbt project: `command` is run, test, build, seed, compile or ls (dbt_command.cpp).
