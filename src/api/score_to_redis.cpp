@@ -57,6 +57,12 @@ ScoreToRedisResult ScoreToRedis(Session& session, const ScoreToRedisRequest& req
   if (request.table.empty() == request.query.empty()) {
     throw InvalidInputError("ml_score_to_redis: give the input as a table or as a query");
   }
+  if (request.expire_seconds < 1) {
+    throw InvalidInputError(fmt::format(
+        "ml_score_to_redis: expire_seconds must be at least 1, not {} (older versions must stay "
+        "readable for the readers that read the pointer before the swap)",
+        request.expire_seconds));
+  }
   ml::ModelPtr model = session.FindModel(request.model);
   if (model == nullptr) {
     throw InvalidInputError(fmt::format("Model with name {} does not exist!", request.model));
@@ -144,7 +150,8 @@ Procedure ScoreToRedisProcedure() {
     ScoreToRedisRequest request;
     request.model = args.String("model");
     const std::string input = args.String("input");
-    const std::string head = ToLower(input.substr(0, std::min<size_t>(input.size(), 7)));
+    const size_t first = std::min(input.find_first_not_of(" \t\r\n"), input.size());
+    const std::string head = ToLower(input.substr(first, 7));
     if (head.rfind("select", 0) == 0 || head.rfind("with", 0) == 0 || head.rfind("(", 0) == 0) {
       request.query = input;
     } else {

@@ -275,8 +275,10 @@ void ModelServer::Run(const std::function<void(int)>& on_listening) {
                  try {
                    if (name == "probabilities") {
                      out[name] = Json::parse(value);
-                   } else if (name == "probability" || name == "model_version") {
+                   } else if (name == "probability") {
                      out[name] = std::stod(value);
+                   } else if (name == "model_version") {
+                     out[name] = std::stoll(value);
                    } else {
                      out[name] = value;
                    }
