@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Issue 14's serving figures, each beside its peer measured in the same run on this machine:
-#  1. batch scoring of N users into Redis (sluice ml score: ML.PREDICT + pipelined HSETs of a
-#     new version + the atomic flip) vs `redis-benchmark -P 64 -t set` with as many requests;
+#  1. batch scoring of N users into Redis (sluice ml score: ML.PREDICT + pipelined SETs of a
+#     new version + the atomic flip; the whole process, start to end) vs
+#     `redis-benchmark -P 64 -t set` with as many requests (3-byte values, and values as long
+#     as the scores');
 #  2. online latency of `sluice serve --threads 2`: p50/p99 and requests/s of POST
 #     /v1/predict and GET /v1/scores/{key} from a python3 client with 2 threads (the
 #     client's own time is included: the figures are an upper bound).
@@ -36,11 +38,17 @@ t0=$(date +%s.%N)
 t1=$(date +%s.%N)
 SCORE_S=$(python3 -c "print(f'{$t1 - $t0:.2f}')")
 SCORE_RATE=$(python3 -c "print(int($N / ($t1 - $t0)))")
-BENCH=$(redis-benchmark -p "$PORT" -P 64 -t set -n "$N" -r "$N" -q | tr '\r' '\n' | grep -m1 "SET:")
+BENCH=$(redis-benchmark -p "$PORT" -P 64 -t set -n "$N" -r "$N" -q | tr "\r" "\n" | grep "requests per second" | tail -1)
 SET_RATE=$(echo "$BENCH" | sed -n 's/^SET: \([0-9.]*\) requests per second.*/\1/p' | cut -d. -f1)
-echo "sluice ml score: $N rows in ${SCORE_S}s = $SCORE_RATE rows/s (one HSET of 4 fields per row, plus ML.PREDICT)"
+# The same command shape as the scores (SET of a value as long as a score's JSON, random
+# keys): what Redis itself does per row of the scoring run.
+VALUE_BYTES=$(redis-cli -p "$PORT" STRLEN churn:v1:12345)
+DBENCH=$(redis-benchmark -p "$PORT" -P 64 -t set -n "$N" -r "$N" -d "$VALUE_BYTES" -q | tr "\r" "\n" | grep "requests per second" | tail -1)
+DSET_RATE=$(echo "$DBENCH" | sed -n 's/^SET: \([0-9.]*\) requests per second.*/\1/p' | cut -d. -f1)
+echo "sluice ml score: $N rows in ${SCORE_S}s = $SCORE_RATE rows/s (ML.PREDICT, then one SET of a $VALUE_BYTES-byte JSON value per row)"
 echo "redis-benchmark -P 64 -t set: $SET_RATE SET/s"
-python3 -c "print(f'ratio: redis-benchmark SET rate / sluice scoring rate = {$SET_RATE / $SCORE_RATE:.2f}x (aim: within 2x)')"
+echo "redis-benchmark -P 64 -t set -d $VALUE_BYTES: $DSET_RATE SET/s"
+python3 -c "print(f'ratio: redis-benchmark SET rate / sluice scoring rate = {$SET_RATE / $SCORE_RATE:.2f}x (aim: within 2x); SET of $VALUE_BYTES bytes / sluice = {$DSET_RATE / $SCORE_RATE:.2f}x')"
 echo "memory of Redis: $(redis-cli -p "$PORT" info memory | grep '^used_memory_human' | tr -d '\r')"
 
 echo

@@ -38,8 +38,6 @@ std::string JsonString(std::string_view text) {
   return out + "\"";
 }
 
-std::string DoubleText(double v) { return fmt::format("{}", v); }
-
 int FindColumn(const Schema& schema, const std::string& name) {
   for (size_t i = 0; i < schema.size(); i++) {
     if (ToLower(schema.field(i).name) == ToLower(name)) return static_cast<int>(i);
@@ -94,9 +92,12 @@ ScoreToRedisResult ScoreToRedis(Session& session, const ScoreToRedisRequest& req
   ScoreToRedisResult result;
   result.prefix = request.prefix.empty() ? model->name : request.prefix;
   result.model_version = model->version;
-  online::ScorePublisher publisher(*client, {result.prefix, request.expire_seconds, 512});
+  online::ScorePublisher publisher(*client, {result.prefix, request.expire_seconds, 1024});
   result.version = publisher.Begin();
   const std::string model_version = std::to_string(model->version);
+  const std::string model_version_json = ", \"model_version\": " + model_version + "}";
+  const std::string negative = classifier ? JsonString(model->classes[0]) : "";
+  const std::string positive = classifier ? JsonString(model->classes[1]) : "";
   int64_t row_number = 0;
   session.ExecuteInOrder(*rows.plan(), [&](const Batch& batch) {
     const Column& keys = *batch.column(0);
@@ -107,22 +108,28 @@ ScoreToRedisResult ScoreToRedis(Session& session, const ScoreToRedisRequest& req
             "ml_score_to_redis: row {} has a NULL key ({}); nothing was published",
             row_number + 1, key_name));
       }
-      online::HashFields fields;
-      fields.emplace_back("prediction",
-                          labels.IsNull(r) ? std::string() : std::string(StringAt(labels, r)));
+      std::string value = "{\"prediction\": ";
+      if (labels.IsNull(r)) {
+        value += "null";
+      } else if (classifier) {
+        value += JsonString(StringAt(labels, r));
+      } else {
+        value += StringAt(labels, r);
+      }
       if (classifier) {
         const Column& probabilities = *batch.column(2);
         const size_t at = probabilities.is_constant() ? 0 : r;
         const double p =
             probabilities.IsNull(r) ? std::nan("") : probabilities.data<double>()[at];
-        fields.emplace_back("probability", DoubleText(p));
-        fields.emplace_back("probabilities",
-                            fmt::format("{{{}: {}, {}: {}}}", JsonString(model->classes[0]),
-                                        DoubleText(1 - p), JsonString(model->classes[1]),
-                                        DoubleText(p)));
+        if (std::isnan(p)) {
+          value += ", \"probability\": null, \"probabilities\": null";
+        } else {
+          value += fmt::format(", \"probability\": {}, \"probabilities\": {{{}: {}, {}: {}}}",
+                               p, negative, 1 - p, positive, p);
+        }
       }
-      fields.emplace_back("model_version", model_version);
-      publisher.Add(std::string(StringAt(keys, r)), fields);
+      value += model_version_json;
+      publisher.Add(std::string(StringAt(keys, r)), value);
     }
   });
   publisher.Commit({{"model", model->name},

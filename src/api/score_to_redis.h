@@ -30,10 +30,10 @@ struct ScoreToRedisResult {
 };
 
 // Scores the input with ML.PREDICT and publishes every row to Redis as a new version
-// (online/score_publisher.h): hash P:v<N>:<key> with `prediction` (the predicted label or
-// value), for classifiers `probability` (of the positive class) and `probabilities` (JSON,
-// per class), and `model_version`; then one atomic flip of P:current, then older versions
-// expire. The query streams: rows are written as batches arrive. Throws, leaving the
+// (online/score_publisher.h): P:v<N>:<key> is a JSON object with `prediction` (the
+// predicted label as a string, or the value), for classifiers `probability` (of the positive
+// class) and `probabilities` (per class), and `model_version`; then one atomic flip of
+// P:current, then older versions expire. The query streams: rows are written as batches arrive. Throws, leaving the
 // previous version current, on a bad input, a NULL key, a key that two rows share, or a
 // Redis failure.
 ScoreToRedisResult ScoreToRedis(Session& session, const ScoreToRedisRequest& request);

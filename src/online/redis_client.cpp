@@ -133,11 +133,11 @@ RedisValue RedisClient::ReadReply() {
   return v;
 }
 
-std::vector<RedisValue> RedisClient::Flush() {
+std::vector<RedisValue> RedisClient::Drain(size_t count) {
   std::vector<RedisValue> out;
-  out.reserve(pending_);
+  out.reserve(count);
   std::string first_error;
-  while (pending_ > 0) {
+  for (size_t i = 0; i < count && pending_ > 0; i++) {
     RedisValue v = ReadReply();
     if (v.kind == RedisValue::Kind::kError && first_error.empty()) first_error = v.str;
     out.push_back(std::move(v));

@@ -51,7 +51,11 @@ class RedisClient {
   void Append(const std::vector<std::string>& words);
   // Reads the replies of every queued command, in order. Throws IOError at the first error
   // reply, after reading the rest (the connection stays usable).
-  std::vector<RedisValue> Flush();
+  std::vector<RedisValue> Flush() { return Drain(pending_); }
+  // Reads the replies of the `count` oldest queued commands (sending every queued command
+  // first), so a caller can keep later commands in flight while Redis works on them. Throws
+  // as Flush. REQUIRES: count <= pending().
+  std::vector<RedisValue> Drain(size_t count);
   size_t pending() const { return pending_; }
   const RedisUrl& url() const { return url_; }
 

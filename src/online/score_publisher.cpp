@@ -18,12 +18,12 @@ redis.call('SET', KEYS[1], ARGV[1])
 return version
 )";
 
-// Returns {version, HGETALL of P:v<version>:<key>} read atomically, or {} before the first
-// version.
+// Returns {version, GET of P:v<version>:<key>} read atomically ({version} when the key is
+// missing), or {} before the first version.
 constexpr const char* kReadScript = R"(
 local version = redis.call('GET', KEYS[1])
 if not version then return {} end
-return {version, redis.call('HGETALL', ARGV[1] .. ':v' .. version .. ':' .. ARGV[2])}
+return {version, redis.call('GET', ARGV[1] .. ':v' .. version .. ':' .. ARGV[2])}
 )";
 
 // `text` with Redis's glob characters escaped (for SCAN MATCH).
@@ -68,33 +68,25 @@ int64_t ScorePublisher::Begin() {
   return version_;
 }
 
-void ScorePublisher::Add(const std::string& key, const HashFields& fields) {
+void ScorePublisher::Add(const std::string& key, const std::string& value) {
   SLUICE_CHECK(version_ > 0, "ScorePublisher::Add before Begin");
-  std::vector<std::string> words;
-  words.reserve(2 + 2 * fields.size());
-  words.push_back("HSET");
-  words.push_back(VersionKey(options_.prefix, version_, key));
-  for (const auto& [name, value] : fields) {
-    words.push_back(name);
-    words.push_back(value);
-  }
-  client_.Append(words);
+  client_.Append({"SET", VersionKey(options_.prefix, version_, key), value, "NX"});
   pending_keys_.push_back(key);
   rows_++;
-  if (client_.pending() >= options_.pipeline_depth) FlushEntities();
+  if (client_.pending() >= 2 * options_.pipeline_depth) DrainEntities(options_.pipeline_depth);
 }
 
-void ScorePublisher::FlushEntities() {
-  const std::vector<RedisValue> replies = client_.Flush();
-  for (size_t i = 0; i < replies.size() && i < pending_keys_.size(); i++) {
-    if (replies[i].integer == 0 && duplicate_key_.empty()) duplicate_key_ = pending_keys_[i];
+void ScorePublisher::DrainEntities(size_t count) {
+  const std::vector<RedisValue> replies = client_.Drain(count);
+  for (const RedisValue& reply : replies) {
+    if (reply.is_nil() && duplicate_key_.empty()) duplicate_key_ = pending_keys_.front();
+    pending_keys_.pop_front();
   }
-  pending_keys_.clear();
 }
 
 void ScorePublisher::Commit(HashFields manifest) {
   SLUICE_CHECK(version_ > 0, "ScorePublisher::Commit before Begin");
-  FlushEntities();
+  DrainEntities(client_.pending());
   if (!duplicate_key_.empty()) {
     throw InvalidInputError(fmt::format(
         "scores for {} not published: key '{}' appears in more than one row (the key must "
@@ -144,11 +136,12 @@ ScoreReader::Entry ScoreReader::Read(const std::string& key) {
   const RedisValue r =
       client_.Command({"EVAL", kReadScript, "1", prefix_ + ":current", prefix_, key});
   Entry entry;
-  if (r.elements.size() != 2) return entry;
+  if (r.elements.empty()) return entry;
   entry.version = std::stoll(r.elements[0].str);
-  const auto& flat = r.elements[1].elements;
-  for (size_t i = 0; i + 1 < flat.size(); i += 2) {
-    entry.fields.emplace_back(flat[i].str, flat[i + 1].str);
+  // Lua turns a nil GET into false, which ends the array: one element means no key.
+  if (r.elements.size() == 2 && r.elements[1].kind == RedisValue::Kind::kString) {
+    entry.found = true;
+    entry.value = r.elements[1].str;
   }
   return entry;
 }

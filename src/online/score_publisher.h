@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,7 +16,8 @@ using HashFields = std::vector<std::pair<std::string, std::string>>;
 // Publishes batch scores to Redis as versions, so that readers never see a mix of two
 // versions or a half-written one. Keys, for a prefix P (the model's name by default):
 //   P:seq          the last version number handed out (INCR)
-//   P:v<N>:<key>   one hash per entity of version N (written pipelined)
+//   P:v<N>:<key>   one string per entity of version N (the caller's value, e.g. JSON;
+//                  written pipelined with SET NX)
 //   P:v<N>         version N's manifest hash (rows, and what the caller adds)
 //   P:current      N, the version readers follow
 // Commit flips P:current in one atomic step (a Lua script that also refuses to go back to
@@ -28,7 +30,9 @@ class ScorePublisher {
   struct Options {
     std::string prefix;
     int64_t expire_seconds = 300;  // how long an old version stays readable after the flip
-    size_t pipeline_depth = 512;   // commands queued before their replies are read
+    // Commands per pipelined chunk: the replies of a chunk are read once the next chunk is
+    // queued, so Redis works on one chunk while the caller makes the next.
+    size_t pipeline_depth = 1024;
   };
 
   // REQUIRES: `client` outlives the publisher; options.prefix is not empty.
@@ -36,9 +40,9 @@ class ScorePublisher {
 
   // Starts a version: takes its number from P:seq. REQUIRES: called once, before Add.
   int64_t Begin();
-  // Writes entity `key`'s hash into the new version (pipelined: errors, and a key written
+  // Writes entity `key`'s value into the new version (pipelined: errors, and a key written
   // twice, surface on a later call or at Commit). REQUIRES: Begin was called.
-  void Add(const std::string& key, const HashFields& fields);
+  void Add(const std::string& key, const std::string& value);
   // Writes the manifest (`manifest` plus rows and the version), flips P:current to the new
   // version and expires the older versions. Throws IOError when Redis refused a write or a
   // later version is already current, InvalidInputError when a key was added twice; then
@@ -52,28 +56,30 @@ class ScorePublisher {
 
  private:
   void ExpireOlderVersions();
-  // Reads the queued replies; a HSET that added no field wrote a key a second time.
-  void FlushEntities();
+  // Reads the replies of the `count` oldest queued SETs; a nil reply (NX refused) means a
+  // key written a second time.
+  void DrainEntities(size_t count);
 
   RedisClient& client_;
   Options options_;
   int64_t version_ = 0;
   int64_t rows_ = 0;
   int64_t expired_keys_ = 0;
-  std::vector<std::string> pending_keys_;  // the entity keys of the queued HSETs
+  std::deque<std::string> pending_keys_;  // the entity keys of the queued SETs
   std::string duplicate_key_;              // the first key added twice
 };
 
 // A version's entity key: P:v<N>:<key>.
 std::string VersionKey(const std::string& prefix, int64_t version, const std::string& key);
 
-// Reads published scores the way readers must: the pointer and the entity's hash in one
-// atomic step (a Lua script), so the hash always belongs to the version that was current.
+// Reads published scores the way readers must: the pointer and the entity's value in one
+// atomic step (a Lua script), so the value always belongs to the version that was current.
 class ScoreReader {
  public:
   struct Entry {
     int64_t version = 0;  // 0: nothing published yet
-    HashFields fields;    // empty: no such key in the current version
+    bool found = false;   // false: no such key in the current version
+    std::string value;
   };
 
   // REQUIRES: `client` outlives the reader.

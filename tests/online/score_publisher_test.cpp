@@ -16,20 +16,13 @@ namespace {
 
 constexpr int kKeys = 200;
 
-std::string Field(const HashFields& fields, const std::string& name) {
-  for (const auto& [n, v] : fields) {
-    if (n == name) return v;
-  }
-  return "";
-}
-
-// Publishes kKeys entities whose `gen` field is `gen`; commits unless `commit` is false.
+// Publishes kKeys entities whose value is `gen`; commits unless `commit` is false.
 int64_t Publish(RedisClient& client, const std::string& gen, bool commit = true,
                 int keys = kKeys) {
   ScorePublisher publisher(client, {"m", 60, 64});
   const int64_t version = publisher.Begin();
   for (int k = 0; k < keys; k++) {
-    publisher.Add("u" + std::to_string(k), {{"gen", gen}, {"score", std::to_string(k)}});
+    publisher.Add("u" + std::to_string(k), gen);
   }
   if (commit) publisher.Commit({{"model", "m"}});
   return version;
@@ -49,9 +42,10 @@ TEST_F(ScorePublisherTest, PublishesAndFlipsTheCurrentVersion) {
   EXPECT_EQ(reader.CurrentVersion(), v1);
   ScoreReader::Entry e = reader.Read("u7");
   EXPECT_EQ(e.version, v1);
-  EXPECT_EQ(Field(e.fields, "gen"), "a");
-  EXPECT_EQ(Field(e.fields, "score"), "7");
-  EXPECT_TRUE(reader.Read("nobody").fields.empty());
+  EXPECT_TRUE(e.found);
+  EXPECT_EQ(e.value, "a");
+  EXPECT_FALSE(reader.Read("nobody").found);
+  EXPECT_EQ(reader.Read("nobody").version, v1);
   // The manifest and the database of the URL.
   EXPECT_EQ(client->Command({"HGET", "m:v1", "rows"}).str, std::to_string(kKeys));
   auto db0 = RedisClient::Connect(server_.parsed(0));
@@ -59,9 +53,9 @@ TEST_F(ScorePublisherTest, PublishesAndFlipsTheCurrentVersion) {
 
   const int64_t v2 = Publish(*client, "b");
   EXPECT_EQ(v2, v1 + 1);
-  EXPECT_EQ(Field(reader.Read("u7").fields, "gen"), "b");
+  EXPECT_EQ(reader.Read("u7").value, "b");
   // The old version still reads whole until it expires; the new one does not expire.
-  EXPECT_EQ(client->Command({"HGET", "m:v1:u7", "gen"}).str, "a");
+  EXPECT_EQ(client->Command({"GET", "m:v1:u7"}).str, "a");
   const int64_t ttl = client->Command({"TTL", "m:v1:u7"}).integer;
   EXPECT_GT(ttl, 0);
   EXPECT_LE(ttl, 60);
@@ -79,7 +73,7 @@ TEST_F(ScorePublisherTest, AnUnfinishedRunLeavesThePreviousVersionServing) {
   EXPECT_EQ(client->Command({"EXISTS", VersionKey("m", v2, "u1")}).integer, 1);
   EXPECT_EQ(reader.CurrentVersion(), v1);
   for (int k = 0; k < kKeys; k++) {
-    EXPECT_EQ(Field(reader.Read("u" + std::to_string(k)).fields, "gen"), "a");
+    EXPECT_EQ(reader.Read("u" + std::to_string(k)).value, "a");
   }
   // The next run that succeeds expires the failed run's keys with the old version's.
   const int64_t v3 = Publish(*client, "c");
@@ -99,7 +93,7 @@ TEST_F(ScorePublisherTest, RefusedWritesAndAKilledConnectionLeaveThePreviousVers
   EXPECT_THROW(Publish(*client, "big"), IOError);
   admin->Command({"CONFIG", "SET", "maxmemory", "0"});
   EXPECT_EQ(reader.CurrentVersion(), v1);
-  EXPECT_EQ(Field(reader.Read("u3").fields, "gen"), "a");
+  EXPECT_EQ(reader.Read("u3").value, "a");
 
   // The connection is killed while the run writes.
   {
@@ -107,21 +101,21 @@ TEST_F(ScorePublisherTest, RefusedWritesAndAKilledConnectionLeaveThePreviousVers
     victim->Command({"CLIENT", "SETNAME", "victim"});
     ScorePublisher publisher(*victim, {"m", 60, 16});
     publisher.Begin();
-    for (int k = 0; k < 50; k++) publisher.Add("u" + std::to_string(k), {{"gen", "killed"}});
+    for (int k = 0; k < 50; k++) publisher.Add("u" + std::to_string(k), "killed");
     victim->Flush();
     const int64_t killed =
         admin->Command({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"}).integer;
     EXPECT_GE(killed, 1);
     auto rest = [&] {
       for (int k = 50; k < kKeys; k++) {
-        publisher.Add("u" + std::to_string(k), {{"gen", "killed"}});
+        publisher.Add("u" + std::to_string(k), "killed");
       }
       publisher.Commit({});
     };
     EXPECT_THROW(rest(), IOError);
   }
   EXPECT_EQ(reader.CurrentVersion(), v1);
-  EXPECT_EQ(Field(reader.Read("u3").fields, "gen"), "a");
+  EXPECT_EQ(reader.Read("u3").value, "a");
 }
 
 TEST_F(ScorePublisherTest, AStaleRunNeverReplacesALaterVersion) {
@@ -129,7 +123,7 @@ TEST_F(ScorePublisherTest, AStaleRunNeverReplacesALaterVersion) {
   auto b = RedisClient::Connect(server_.parsed());
   ScorePublisher early(*a, {"m", 60, 64});
   early.Begin();
-  early.Add("u1", {{"gen", "early"}});
+  early.Add("u1", "early");
   const int64_t later = Publish(*b, "later");
   try {
     early.Commit({});
@@ -139,7 +133,7 @@ TEST_F(ScorePublisherTest, AStaleRunNeverReplacesALaterVersion) {
   }
   ScoreReader reader(*b, "m");
   EXPECT_EQ(reader.CurrentVersion(), later);
-  EXPECT_EQ(Field(reader.Read("u1").fields, "gen"), "later");
+  EXPECT_EQ(reader.Read("u1").value, "later");
 }
 
 // A reader that follows the pointer in two steps (GET, then every key of that version
@@ -158,10 +152,10 @@ TEST_F(ScorePublisherTest, AConcurrentReaderSeesOneWholeVersionPerRead) {
     while (!done.load()) {
       const int64_t version = std::stoll(client->Command({"GET", "m:current"}).str);
       for (int k = 0; k < kKeys; k++) {
-        client->Append({"HGET", VersionKey("m", version, "u" + std::to_string(k)), "gen"});
+        client->Append({"GET", VersionKey("m", version, "u" + std::to_string(k))});
       }
       const std::vector<RedisValue> gens = client->Flush();
-      // Each run writes its sequence number (1-based, as the versions are) as `gen`.
+      // Each run writes its sequence number (1-based, as the versions are) as the value.
       for (const RedisValue& g : gens) {
         if (g.is_nil() || g.str != std::to_string(version) || version < last) {
           if (bad++ == 0) {
@@ -171,7 +165,7 @@ TEST_F(ScorePublisherTest, AConcurrentReaderSeesOneWholeVersionPerRead) {
       }
       ScoreReader atomic_reader(*client, "m");
       const ScoreReader::Entry e = atomic_reader.Read("u5");
-      if (Field(e.fields, "gen") != std::to_string(e.version) && bad++ == 0) {
+      if (e.value != std::to_string(e.version) && bad++ == 0) {
         first_bad = "atomic read of version " + std::to_string(e.version);
       }
       last = version;
@@ -191,6 +185,23 @@ TEST_F(ScorePublisherTest, AConcurrentReaderSeesOneWholeVersionPerRead) {
   reader_thread.join();
   EXPECT_EQ(bad.load(), 0) << first_bad;
   EXPECT_GE(versions_seen.size(), 12u);
+}
+
+TEST_F(ScorePublisherTest, AKeyInTwoRowsIsRefused) {
+  auto client = RedisClient::Connect(server_.parsed());
+  const int64_t v1 = Publish(*client, "a");
+  ScorePublisher publisher(*client, {"m", 60, 4});
+  publisher.Begin();
+  for (int k = 0; k < 20; k++) publisher.Add("u" + std::to_string(k % 15), "dup");
+  try {
+    publisher.Commit({});
+    FAIL() << "a duplicate key was published";
+  } catch (const InvalidInputError& e) {
+    EXPECT_NE(std::string(e.what()).find("key 'u0' appears in more than one row"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(ScoreReader(*client, "m").CurrentVersion(), v1);
 }
 
 TEST(RedisUrlTest, ParsesAndRefuses) {
