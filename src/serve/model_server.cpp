@@ -109,6 +109,9 @@ ModelServer::~ModelServer() = default;
 
 std::shared_ptr<const Predictor> ModelServer::CurrentPredictor() {
   ml::ModelPtr latest = store_.Find(options_.model);
+  if (latest == nullptr) {
+    throw HttpError{503, fmt::format("model {} no longer exists (DROP MODEL)", options_.model)};
+  }
   std::lock_guard lock(predictor_mutex_);
   if (predictor_ == nullptr || predictor_->model().version != latest->version) {
     predictor_ = std::make_shared<const Predictor>(std::move(latest));
