@@ -55,6 +55,11 @@ ml::ModelPtr ModelStore::Find(const std::string& name) const {
   const std::string key = ToLower(name);
   std::lock_guard lock(mutex_);
   const int on_disk = LatestVersionOnDisk(key);
+  if (!root_.empty() && on_disk == 0) {
+    // Dropped, perhaps by another process (a warehouse keeps every model it has on disk).
+    models_.erase(key);
+    return nullptr;
+  }
   auto it = models_.find(key);
   if (it != models_.end() && it->second->version >= on_disk) return it->second;
   if (on_disk == 0) return nullptr;

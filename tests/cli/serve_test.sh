@@ -147,6 +147,20 @@ req = urllib.request.Request(base + "/v1/predict", data=b'{"features": {"x1": 1}
 assert json.loads(urllib.request.urlopen(req).read())["model_version"] == 2
 PY
 
+# A dropped model: predictions answer 503 with a message, until it exists again.
+run sql --no-progress --db "$DB" -c "drop model churn"
+expect_code 0 "drop model"
+python3 - "$PORT" <<'PY' || fail "dropped model"
+import json, sys, urllib.request, urllib.error
+req = urllib.request.Request(f"http://127.0.0.1:{sys.argv[1]}/v1/predict", data=b'{"features": {"x1": 1}}', method="POST")
+try:
+    urllib.request.urlopen(req)
+    raise SystemExit("no error for a dropped model")
+except urllib.error.HTTPError as e:
+    body = json.loads(e.read())
+    assert e.code == 503 and "model churn no longer exists" in body["error"], (e.code, body)
+PY
+
 # Redis gone: the batch score answers 503 with a message; /health says degraded.
 kill "$REDIS_PID"; wait "$REDIS_PID" 2>/dev/null
 python3 - "$PORT" <<'PY' || fail "redis down"
