@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "common/error.h"
 #include "common/strings.h"
 
@@ -53,6 +55,11 @@ ml::ModelPtr ModelStore::Find(const std::string& name) const {
   const std::string key = ToLower(name);
   std::lock_guard lock(mutex_);
   const int on_disk = LatestVersionOnDisk(key);
+  if (!root_.empty() && on_disk == 0) {
+    // Dropped, perhaps by another process (a warehouse keeps every model it has on disk).
+    models_.erase(key);
+    return nullptr;
+  }
   auto it = models_.find(key);
   if (it != models_.end() && it->second->version >= on_disk) return it->second;
   if (on_disk == 0) return nullptr;
@@ -63,6 +70,20 @@ ml::ModelPtr ModelStore::Find(const std::string& name) const {
                                            ReadFile(dir / (prefix + ".model.json")));
   models_[key] = model;
   return model;
+}
+
+bool ModelStore::Drop(const std::string& name) {
+  const std::string key = ToLower(name);
+  std::lock_guard lock(mutex_);
+  bool found = models_.erase(key) > 0;
+  const std::string dir = DirectoryOf(key);
+  std::error_code ec;
+  if (!dir.empty() && std::filesystem::exists(dir, ec)) {
+    found = found || LatestVersionOnDisk(key) > 0;
+    std::filesystem::remove_all(dir, ec);
+    if (ec) throw IOError(fmt::format("cannot remove model {}: {}", name, ec.message()));
+  }
+  return found;
 }
 
 ml::ModelPtr ModelStore::Save(std::unique_ptr<ml::Model> model) {

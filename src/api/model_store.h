@@ -24,6 +24,9 @@ class ModelStore {
   // Stores `model` as the next version of its name (setting model->version) and returns it.
   // Throws IOError when the files cannot be written.
   ml::ModelPtr Save(std::unique_ptr<ml::Model> model);
+  // DROP MODEL: forgets every version of `name` (removing its directory). False when there
+  // was no such model. Throws IOError when the files cannot be removed.
+  bool Drop(const std::string& name);
   // The directory of model `name`'s files (empty in memory).
   std::string DirectoryOf(const std::string& name) const;
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "api/feature_materialize.h"
+#include "api/score_to_redis.h"
 #include "catalog/file_table_store.h"
 #include "common/error.h"
 #include "common/memory.h"
@@ -113,6 +115,8 @@ const ProcedureRegistry& Procedures() {
     r.Register(ExpireSnapshotsProcedure());
     r.Register(RemoveOrphanFilesProcedure());
     r.Register(RewriteDataFilesProcedure());
+    r.Register(ScoreToRedisProcedure());
+    r.Register(ApplyFeatureViewsProcedure());
     return r;
   }();
   return registry;

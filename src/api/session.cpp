@@ -50,6 +50,10 @@ Session::Session(Settings settings) : Session(std::move(settings), std::string()
 
 ml::ModelPtr Session::FindModel(const std::string& name) const { return models_->Find(name); }
 
+std::optional<online::FeatureRegistry> Session::FeatureViews() const {
+  return feature_views_->Get();
+}
+
 Session::Session(Settings settings, const std::string& db_dir)
     : settings_(std::move(settings)),
       memory_(settings_.memory_limit()),
@@ -57,7 +61,8 @@ Session::Session(Settings settings, const std::string& db_dir)
       warehouse_(db_dir.empty() ? std::make_unique<Warehouse>()
                                 : std::make_unique<Warehouse>(db_dir)),
       temporary_(std::make_unique<Warehouse>()),
-      models_(std::make_unique<ModelStore>(warehouse_->root())) {
+      models_(std::make_unique<ModelStore>(warehouse_->root())),
+      feature_views_(std::make_unique<FeatureViewStore>(warehouse_->root())) {
   RegisterBuiltinFunctions();
   static std::once_flag iceberg_functions;
   std::call_once(iceberg_functions, [] { iceberg::RegisterIcebergTableFunctions(TableFunctions()); });

@@ -11,6 +11,7 @@
 
 #include "binder/catalog_reader.h"
 #include "catalog/snapshot.h"
+#include "api/feature_view_store.h"
 #include "api/model_store.h"
 #include "catalog/warehouse.h"
 #include "common/memory.h"
@@ -162,6 +163,10 @@ class Session : public CatalogReader {
   bool DropScalarUdf(const std::string& name);
   // The session's models: in memory, or under the warehouse directory (api/model_store.h).
   ModelStore& models() { return *models_; }
+  // CatalogReader: the feature views applied (get_historical_features), or nullopt.
+  std::optional<online::FeatureRegistry> FeatureViews() const override;
+  // The session's feature views: in memory, or the warehouse's registry.
+  FeatureViewStore& feature_views() { return *feature_views_; }
   // A stored table (not a view): the target of INSERT, UPDATE, DELETE, MERGE.
   bool IsTable(const std::string& name) const;
   DataFrame Table(const std::string& name);
@@ -271,6 +276,7 @@ class Session : public CatalogReader {
   // CREATE TEMP TABLE / VIEW: in memory, for this session only; searched first.
   std::unique_ptr<Warehouse> temporary_;
   std::unique_ptr<ModelStore> models_;
+  std::unique_ptr<FeatureViewStore> feature_views_;
   mutable std::mutex temp_views_mutex_;
   std::map<std::string, LogicalPlanPtr> temp_views_;  // display name -> plan
   // CACHE TABLE results: display name -> kCache plan. Guarded by temp_views_mutex_.

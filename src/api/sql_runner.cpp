@@ -244,6 +244,13 @@ class StatementRunner {
       Guard(d.name, [&] { session_.DropSchema(d.name.parts.back(), d.if_exists, d.cascade); });
       return Message("DROP");
     }
+    if (d.object_type == sql::ObjectType::kModel) {
+      const std::string model = NameOf(d.name);
+      if (!session_.models().Drop(model) && !d.if_exists) {
+        binder_.ThrowBind(d.name, fmt::format("Model with name {} does not exist!", model));
+      }
+      return Message("DROP");
+    }
     const std::string name = NameOf(d.name);
     if (!session_.HasTable(name)) {
       if (d.if_exists) return Message("DROP");

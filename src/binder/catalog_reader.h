@@ -8,6 +8,7 @@
 #include "common/settings.h"
 #include "expr/scalar_udf.h"
 #include "ml/model.h"
+#include "online/feature_view.h"
 #include "plan/logical_plan.h"
 
 namespace sluice {
@@ -77,6 +78,9 @@ class CatalogReader {
     (void)name;
     return std::nullopt;
   }
+  // The feature views applied to this session or warehouse (get_historical_features), or
+  // nullopt when none were.
+  virtual std::optional<online::FeatureRegistry> FeatureViews() const { return std::nullopt; }
 };
 
 }  // namespace sluice

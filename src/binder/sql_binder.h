@@ -140,6 +140,9 @@ class SqlBinder {
   BoundRelation BindTableFunction(const sql::TableRef& ref);
   // bind_ml.cpp: ML.PREDICT, ML.EVALUATE, ML.FEATURE_IMPORTANCE, ML.TRAINING_INFO.
   BoundRelation BindMlFunction(const sql::TableRef& ref);
+  // get_historical_features(entities, ['view:feature', ...]): point-in-time feature
+  // retrieval as ASOF joins (bind_features.cpp).
+  BoundRelation BindHistoricalFeatures(const sql::TableRef& ref);
   LogicalPlanPtr BindMlInput(const sql::TableRef& ref, const sql::Expr& arg,
                              const std::string& arg_name);
   LogicalPlanPtr BindMlEvaluate(const sql::TableRef& ref, const ml::Model& model,

@@ -24,6 +24,9 @@ Commands:
   gen           generate a benchmark data set (gen tpch --sf 1 --out DIR)
   sqllogictest  run sqllogictest (.test) files and report failures
   maintain      compact, expire snapshots and remove orphan files of a --db warehouse
+  ml score      score a table with a model into Redis (versioned atomic swap)
+  serve         serve a model over HTTP (predictions, batch scores, metrics)
+  features      the feature store: apply, list, materialize into Redis
 dbt projects (--project DIR --db DIR):
   run           build the models
   test          run the data tests
@@ -87,6 +90,9 @@ int RunCli(int argc, char** argv) {
     if (command == "gen") return GenCommand(args);
     if (command == "sqllogictest") return SqllogictestCommand(args);
     if (command == "maintain") return MaintainCommand(args);
+    if (command == "ml") return MlCommand(args);
+    if (command == "serve") return ServeCommand(args);
+    if (command == "features") return FeaturesCommand(args);
     if (command == "run" || command == "test" || command == "build" || command == "seed" ||
         command == "compile" || command == "ls" || command == "list" || command == "snapshot" ||
         command == "docs" || command == "debug") {
@@ -98,7 +104,7 @@ int RunCli(int argc, char** argv) {
     }
     fmt::print(
         stderr, "sluice: unknown command '{}'{}\n\n{}", command,
-        DidYouMean(command, {"sql", "shell", "demo", "gen", "sqllogictest", "maintain", "run", "test", "build",
+        DidYouMean(command, {"sql", "shell", "demo", "gen", "sqllogictest", "maintain", "ml", "serve", "features", "run", "test", "build",
                              "seed", "snapshot", "compile", "ls", "docs", "debug", "version", "help"}),
         kUsage);
     return 2;

@@ -28,6 +28,12 @@ int DemoCommand(const std::vector<std::string>& args);
 int GenCommand(const std::vector<std::string>& args);
 // Iceberg table maintenance of a warehouse: `sluice maintain` (maintain_command.cpp).
 int MaintainCommand(const std::vector<std::string>& args);
+// Batch scoring into Redis: `sluice ml score` (ml_command.cpp).
+int MlCommand(const std::vector<std::string>& args);
+// The online model server: `sluice serve` (serve_command.cpp).
+int ServeCommand(const std::vector<std::string>& args);
+// The feature store: `sluice features` (features_command.cpp).
+int FeaturesCommand(const std::vector<std::string>& args);
 // Runs sqllogictest files (src/cli/sqllogictest_command.cpp).
 int SqllogictestCommand(const std::vector<std::string>& args);
 // Runs a dbt project: `command` is run, test, build, seed, compile or ls (dbt_command.cpp).

@@ -103,8 +103,9 @@ std::string CreateSchemaStatement::ToString() const {
 
 std::string DropStatement::ToString() const {
   const char* type = object_type == ObjectType::kTable  ? "TABLE"
-                     : object_type == ObjectType::kView ? "VIEW"
-                                                        : "SCHEMA";
+                     : object_type == ObjectType::kView  ? "VIEW"
+                     : object_type == ObjectType::kModel ? "MODEL"
+                                                         : "SCHEMA";
   return fmt::format("DROP {} {}{}{}", type, if_exists ? "IF EXISTS " : "", name.ToString(),
                      cascade ? " CASCADE" : "");
 }

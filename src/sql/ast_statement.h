@@ -143,7 +143,7 @@ struct CreateSchemaStatement : Statement {
   bool if_not_exists = false;
 };
 
-enum class ObjectType : uint8_t { kTable, kView, kSchema };
+enum class ObjectType : uint8_t { kTable, kView, kSchema, kModel };
 
 struct DropStatement : Statement {
   static constexpr StatementKind kKind = StatementKind::kDrop;

@@ -173,6 +173,8 @@ StatementPtr Parser::ParseDrop() {
     statement->object_type = ObjectType::kView;
   } else if (AcceptKeyword("schema")) {
     statement->object_type = ObjectType::kSchema;
+  } else if (AcceptKeyword("model")) {
+    statement->object_type = ObjectType::kModel;
   } else {
     FailAt(Peek());
   }

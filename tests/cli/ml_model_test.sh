@@ -96,4 +96,12 @@ cmp -s "$DB/_models/clf/v1.model.json" "$DB/_models/clf/v2.model.json" || fail "
 grep -q '"lineage":\[{"table":"ev","snapshot_id":[1-9]' "$DB/_models/clf/v2.meta.json" || fail "no lineage: $(cat "$DB/_models/clf/v2.meta.json")"
 grep -q '"categories":\["blue","green","red"\]' "$DB/_models/clf/v2.meta.json" || fail "no encoder categories"
 
+# DROP MODEL removes every version's files from the warehouse.
+run sql --no-progress --db "$DB" -c "drop model reg"
+expect_code 0 "drop model"
+[ ! -e "$DB/_models/reg" ] || fail "drop model left $DB/_models/reg"
+run sql --no-progress --db "$DB" -c "select * from ml.feature_importance(model reg)"
+expect_code 1 "a dropped model"
+expect_err_contains "Model with name reg does not exist!" "a dropped model's error"
+
 finish

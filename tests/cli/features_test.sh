@@ -1,0 +1,132 @@
+# The feature store end to end against a real redis-server: `sluice features apply` checks a
+# YAML project against the warehouse and stores it; materialize writes each entity's latest
+# values of a window (only when not older than what is online); materialize-incremental
+# writes only the rows after the high-water mark; `sluice serve --features` scores an entity
+# from its online features (a missing entity is a 404).
+source "$(dirname "$0")/cli_test_lib.sh"
+source "$(dirname "$0")/redis_test_lib.sh"
+SERVE_PID=""
+trap '[ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null; kill "$REDIS_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK_DIR"' EXIT
+
+DB="$WORK_DIR/warehouse"
+PROJECT="$WORK_DIR/project"
+mkdir -p "$PROJECT"
+cat >"$PROJECT/feature_store.yaml" <<'YAML'
+project: shop
+entities:
+  - name: user
+    join_keys: [user_id]
+YAML
+cat >"$PROJECT/views.yaml" <<'YAML'
+feature_views:
+  - name: user_stats
+    entities: [user]
+    source:
+      table: events
+      timestamp_field: event_timestamp
+      created_timestamp_column: created
+    ttl: 7d
+    online: true
+    schema:
+      - {name: clicks, dtype: Int64}
+      - {name: spend, dtype: Float64}
+YAML
+
+run sql --no-progress --db "$DB" -c "
+  create table events as select range % 100 as user_id,
+    timestamp '2024-01-01' + interval (range) hour as event_timestamp,
+    timestamp '2024-01-01' + interval (range) hour as created,
+    (range * 7) % 13 as clicks, ((range * 11) % 17) / 2.0 as spend
+  from range(1000)"
+expect_code 0 "events"
+
+run features apply --db "$DB" --project "$PROJECT"
+expect_code 0 "apply"
+expect_out "applied project shop: 1 feature view" "apply output"
+run features list --db "$DB"
+expect_code 0 "list"
+expect_out_contains "user_stats	keys: user_id	source: events	ttl: 604800s	online: yes	features: clicks,spend" "list output"
+
+# Window [2024-01-01, 2024-01-11): hours 0..239, so users 0..99 each have rows; the latest of
+# user 7 is hour 207.
+run features materialize 2024-01-01 2024-01-11 --db "$DB" --redis "$REDIS_URL"
+expect_code 0 "materialize"
+expect_out "user_stats: [2024-01-01 00:00:00, 2024-01-11 00:00:00): 100 entities, 100 written" "materialize output"
+[ "$(rcli HGET shop:user_stats:7 clicks)" == "$(( (207 * 7) % 13 ))" ] || fail "user 7 clicks: $(rcli HGETALL shop:user_stats:7)"
+[ "$(rcli HGET shop:user_stats:7 _event_timestamp)" == "2024-01-09 15:00:00" ] || fail "user 7 time"
+
+# An earlier window never replaces newer online values.
+run features materialize 2024-01-01 2024-01-02 --db "$DB" --redis "$REDIS_URL"
+expect_code 0 "materialize an older window"
+expect_out_contains "24 entities, 0 written" "older window writes nothing"
+[ "$(rcli HGET shop:user_stats:7 _event_timestamp)" == "2024-01-09 15:00:00" ] || fail "an older row replaced a newer one"
+
+# Incremental: the first run starts at the beginning; the second only reads what is after
+# the mark.
+run features materialize-incremental 2024-01-11 --db "$DB" --redis "$REDIS_URL"
+expect_code 0 "first incremental"
+expect_out_contains "[1970-01-01 00:00:00, 2024-01-11 00:00:00): 100 entities, 100 written" "first incremental"
+run features materialize-incremental 2024-01-11 06:00:00 --db "$DB" --redis "$REDIS_URL"
+expect_code 2 "two time words"
+run features materialize-incremental "2024-01-11 06:00:00" --db "$DB" --redis "$REDIS_URL"
+expect_code 0 "second incremental"
+expect_out "user_stats: [2024-01-11 00:00:00, 2024-01-11 06:00:00): 6 entities, 6 written" "incremental reads only the new rows"
+[ "$(rcli GET shop:_materialized:user_stats)" == "1704952800000000" ] || fail "high-water mark: $(rcli GET shop:_materialized:user_stats)"
+[ "$(rcli HGET shop:user_stats:44 _event_timestamp)" == "2024-01-11 04:00:00" ] || fail "user 44 not updated"
+[ "$(rcli HGET shop:user_stats:7 _event_timestamp)" == "2024-01-09 15:00:00" ] || fail "user 7 changed"
+
+# Errors.
+run features apply --db "$DB" --project "$WORK_DIR/nowhere"
+expect_code 1 "apply a missing project"
+run features materialize 2024-01-01 2024-01-02 --db "$DB" --redis "$REDIS_URL" --view nope
+expect_code 1 "unknown view"
+expect_err_contains "no feature view nope" "unknown view message"
+run features materialize 2024-01-01 --db "$DB" --redis "$REDIS_URL"
+expect_code 2 "materialize without END"
+printf 'project: shop\nfeature_views: [{name: v, entities: [user], source: events, features: [x]}]\n' >"$WORK_DIR/bad.yaml"
+mkdir -p "$WORK_DIR/badproject" && mv "$WORK_DIR/bad.yaml" "$WORK_DIR/badproject/"
+run features apply --db "$DB" --project "$WORK_DIR/badproject"
+expect_code 1 "a bad project"
+expect_err_contains "bad.yaml:2:" "the error names the file and line"
+
+# Online scoring from the online features.
+run sql --no-progress --db "$DB" -c "
+  create model buyer options (model_type = 'boosted_tree_classifier', input_label_cols = ['big'],
+    max_iterations = 8, max_tree_depth = 3)
+    as select clicks, spend, spend > 4 as big from events"
+expect_code 0 "create model"
+run sql --no-progress --db "$DB" --format csv -c \
+  "select predicted_big_probability from ml.predict(model buyer, (select clicks, spend from events where user_id = 44 and event_timestamp = timestamp '2024-01-11 04:00:00'))"
+expect_code 0 "ML.PREDICT"
+P44="$(echo "$OUT" | sed -n 2p)"
+"$SLUICE" serve --db "$DB" --model buyer --features user_stats --redis "$REDIS_URL" --port 0 \
+  >"$WORK_DIR/serve.out" 2>"$WORK_DIR/serve.err" &
+SERVE_PID=$!
+for _ in $(seq 1 200); do
+  grep -q "listening on" "$WORK_DIR/serve.out" 2>/dev/null && break
+  sleep 0.05
+done
+PORT="$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$WORK_DIR/serve.out")"
+[ -n "$PORT" ] || { fail "the server did not start: $(cat "$WORK_DIR/serve.err")"; finish; }
+python3 - "$PORT" "$P44" <<'PY' || fail "online predictions"
+import json, sys, urllib.request, urllib.error
+base, p44 = f"http://127.0.0.1:{sys.argv[1]}", float(sys.argv[2])
+def post(body):
+    req = urllib.request.Request(base + "/v1/predict", data=json.dumps(body).encode(), method="POST")
+    try:
+        with urllib.request.urlopen(req) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+status, out = post({"entity": {"user_id": 44}})
+assert status == 200 and abs(out["probability"] - p44) < 1e-6, (status, out, p44)
+assert out["feature_timestamps"]["user_stats"] == "2024-01-11 04:00:00", out
+# A request feature overrides the online one.
+status, out2 = post({"entity": {"user_id": 44}, "features": {"spend": 0}})
+assert status == 200 and out2["probability"] != out["probability"], out2
+status, out = post({"entity": {"user_id": 12345}})
+assert status == 404 and "user_id=12345 has no online features" in out["error"], out
+status, out = post({"entity": {"customer": 1}})
+assert status == 400 and "missing entity key 'user_id'" in out["error"], out
+PY
+finish
