@@ -182,6 +182,7 @@ BoundRelation SqlBinder::BindTableFunction(const TableRef& ref) {
   // the arguments against them, then the function makes the source.
   const std::string name = ToLower(ref.name.parts.back());
   if (ref.name.parts.size() == 2 && ToLower(ref.name.parts[0]) == "ml") return BindMlFunction(ref);
+  if (IsWindowTvf(ref)) return BindWindowTvf(ref);
   if (name == "unnest" && ref.name.parts.size() == 1) {
     // FROM unnest(list): a column "unnest" with a row per element of a constant list.
     if (ref.args.size() != 1) ThrowBind(ref, "unnest() takes exactly one argument");
