@@ -11,6 +11,7 @@
 
 #include "binder/catalog_reader.h"
 #include "catalog/snapshot.h"
+#include "catalog/source_definition.h"
 #include "api/model_store.h"
 #include "catalog/warehouse.h"
 #include "common/memory.h"
@@ -162,6 +163,13 @@ class Session : public CatalogReader {
   bool DropScalarUdf(const std::string& name);
   // The session's models: in memory, or under the warehouse directory (api/model_store.h).
   ModelStore& models() { return *models_; }
+  // CREATE TABLE ... WITH ('connector' = ...): stores `def` (a table over a stream) in the
+  // warehouse; `sql` is the statement, shown where views show their query. A batch query of
+  // the name reads what the stream holds now (the connector's open_bounded).
+  void CreateSource(const std::string& name, const SourceDefinition& def, const std::string& sql,
+                    bool replace);
+  // The definition of `name` when it is a table over a stream.
+  std::optional<SourceDefinition> FindSource(const std::string& name) const;
   // A stored table (not a view): the target of INSERT, UPDATE, DELETE, MERGE.
   bool IsTable(const std::string& name) const;
   DataFrame Table(const std::string& name);
@@ -220,6 +228,8 @@ class Session : public CatalogReader {
   std::shared_ptr<ThreadPool> pool() const;
 
  private:
+  // The bounded read of a table over a stream (session_source.cpp).
+  LogicalPlanPtr SourcePlan(const ViewDefinition& view, const std::string& name) const;
   // What one query runs with, taken when it starts.
   struct QueryEnv {
     Settings settings;

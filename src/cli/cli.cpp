@@ -1,3 +1,4 @@
+#include "stream/stream_source.h"
 #include "cli/cli.h"
 
 #include <fmt/format.h>
@@ -24,6 +25,7 @@ Commands:
   gen           generate a benchmark data set (gen tpch --sf 1 --out DIR)
   sqllogictest  run sqllogictest (.test) files and report failures
   maintain      compact, expire snapshots and remove orphan files of a --db warehouse
+  stream        run a streaming job (stream run -f job.sql --db DIR), list, status, stop
 dbt projects (--project DIR --db DIR):
   run           build the models
   test          run the data tests
@@ -80,8 +82,10 @@ int RunCli(int argc, char** argv) {
   }
   const std::string command = args[0];
   args.erase(args.begin());
+  stream::RegisterConnectors();
   try {
     if (command == "sql") return SqlCommand(args);
+    if (command == "stream") return StreamCommand(args);
     if (command == "shell") return ShellCommand(args);
     if (command == "demo") return DemoCommand(args);
     if (command == "gen") return GenCommand(args);
@@ -98,7 +102,7 @@ int RunCli(int argc, char** argv) {
     }
     fmt::print(
         stderr, "sluice: unknown command '{}'{}\n\n{}", command,
-        DidYouMean(command, {"sql", "shell", "demo", "gen", "sqllogictest", "maintain", "run", "test", "build",
+        DidYouMean(command, {"sql", "shell", "demo", "gen", "sqllogictest", "maintain", "stream", "run", "test", "build",
                              "seed", "snapshot", "compile", "ls", "docs", "debug", "version", "help"}),
         kUsage);
     return 2;

@@ -28,6 +28,8 @@ int DemoCommand(const std::vector<std::string>& args);
 int GenCommand(const std::vector<std::string>& args);
 // Iceberg table maintenance of a warehouse: `sluice maintain` (maintain_command.cpp).
 int MaintainCommand(const std::vector<std::string>& args);
+// Streaming jobs: `sluice stream run|list|status|stop` (stream_command.cpp).
+int StreamCommand(const std::vector<std::string>& args);
 // Runs sqllogictest files (src/cli/sqllogictest_command.cpp).
 int SqllogictestCommand(const std::vector<std::string>& args);
 // Runs a dbt project: `command` is run, test, build, seed, compile or ls (dbt_command.cpp).

@@ -157,6 +157,9 @@ class Parser {
   // `PARTITION BY k, ...` after a TABLE argument (SESSION(TABLE t PARTITION BY k, ...)):
   // each key is appended to ref.args with the name "partition by".
   void ParseTablePartitionBy(TableRef& ref);
+  // Connector DDL (parser_connector.cpp): WATERMARK FOR c AS expr, WITH ('k' = 'v', ...).
+  void ParseWatermark(CreateTableStatement& statement);
+  void ParseTableOptions(CreateTableStatement& statement);
   bool IsAsofJoinAhead() const;
   void ParseTableAlias(TableRef& ref, std::initializer_list<std::string_view> stop_words = {});
   // FOR VERSION AS OF v / FOR TIMESTAMP AS OF t after a table name, when present.
