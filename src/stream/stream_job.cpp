@@ -123,6 +123,12 @@ void StreamJob::Prepare() {
     } else if (insert_ != nullptr) {
       throw InvalidInputError("a streaming job's INSERT comes last");
     } else {
+      // A job declares its source each time it starts (as Flink jobs do): the declaration
+      // replaces the stored one.
+      if (statement->kind == sql::StatementKind::kCreateTable) {
+        auto& create = statement->As<sql::CreateTableStatement>();
+        if (!create.with_options.empty() && !create.if_not_exists) create.or_replace = true;
+      }
       RunSqlScript(session_, statement->ToString());
     }
   }
