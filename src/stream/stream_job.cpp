@@ -194,9 +194,11 @@ void StreamJob::Prepare() {
         "a streaming aggregate without a window (a changelog of updates) is not built yet: "
         "group by window_start, window_end of TUMBLE, HOP or CUMULATE");
   }
-  if (windowed_ && plan->schema.Find("window_end") < 0) {
-    throw InvalidInputError("a windowed streaming job selects window_end (GROUP BY window_start, "
-                            "window_end, ...), which says when a result is complete");
+  const bool fixed_length = window_.kind != WindowTvf::Kind::kCumulate;
+  if (windowed_ && plan->schema.Find("window_end") < 0 &&
+      !(fixed_length && plan->schema.Find("window_start") >= 0)) {
+    throw InvalidInputError("a windowed streaming job selects window_end (or, for TUMBLE and "
+                            "HOP, window_start), which says when a result is complete");
   }
   EnsureTable(sink_, Unqualified(plan->schema));
   sink_schema_ = session_.FindStore(sink_)->Current().schema;
@@ -224,20 +226,25 @@ void StreamJob::Restore() {
 
 int64_t StreamJob::Watermark(int64_t now_ms) const {
   int64_t low = INT64_MAX;
+  int64_t idle_high = INT64_MIN;
   bool active = false;
   for (const auto& [partition, offset] : state_.offsets) {
-    auto seen = last_seen_ms_.find(partition);
-    const int64_t since = seen == last_seen_ms_.end() ? started_ms_ : seen->second;
-    if (idle_timeout_ms_ > 0 && now_ms - since > idle_timeout_ms_) continue;
-    active = true;
     auto it = state_.max_event_time.find(partition);
     const int64_t mark = it == state_.max_event_time.end() || it->second == INT64_MIN
                              ? INT64_MIN
                              : it->second - source_.watermark_delay_us;
+    auto seen = last_seen_ms_.find(partition);
+    const int64_t since = seen == last_seen_ms_.end() ? started_ms_ : seen->second;
+    if (idle_timeout_ms_ > 0 && now_ms - since > idle_timeout_ms_) {
+      idle_high = std::max(idle_high, mark);
+      continue;
+    }
+    active = true;
     low = std::min(low, mark);
   }
-  // Every partition idle: the watermark holds (Flink's rule).
-  if (!active) return state_.watermark;
+  // Every partition idle: the stream is caught up, so the watermark moves to the furthest
+  // partition's (records a lagging partition sends later may then be late).
+  if (!active) low = idle_high;
   return std::max(state_.watermark, low);
 }
 
@@ -316,7 +323,14 @@ std::vector<std::vector<Value>> StreamJob::RunQuery(const std::vector<std::vecto
   SqlBinder binder(session_, options_.job_sql);
   LogicalPlanPtr plan = binder.BindQuery(*insert_->query);
   if (windowed) {
-    const ExprPtr end = BoundColumnRef(plan->schema, plan->schema.Find("window_end"));
+    // A window is complete when its end is at or below the watermark; a job that selects
+    // only window_start (fixed-length windows) has end = start + size.
+    const int end_index = plan->schema.Find("window_end");
+    const ExprPtr end =
+        end_index >= 0
+            ? BoundColumnRef(plan->schema, end_index)
+            : Call("+", {BoundColumnRef(plan->schema, plan->schema.Find("window_start")),
+                         Call("to_microseconds", {Lit(Value::BigInt(window_.size))})});
     std::vector<ExprPtr> conjuncts;
     if (after != INT64_MIN) conjuncts.push_back(Call(">", {end, Lit(Value::Timestamp(after))}));
     if (upto != INT64_MAX) conjuncts.push_back(Call("<=", {end, Lit(Value::Timestamp(upto))}));
