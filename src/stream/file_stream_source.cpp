@@ -15,24 +15,32 @@ namespace fs = std::filesystem;
 void FileStreamSource::Poll(SourceOffsets& offsets, size_t max_records,
                             std::vector<RawRecord>& out) {
   std::error_code ec;
-  if (!fs::is_directory(directory_, ec)) {
-    throw IOError(fmt::format("filesystem source: '{}' is not a directory", directory_));
-  }
   std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(directory_, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.empty() || name[0] == '.' || name[0] == '_' || !entry.is_regular_file(ec)) continue;
-    names.push_back(name);
+  std::string directory = directory_;
+  if (fs::is_regular_file(directory_, ec)) {
+    // One file: the only partition.
+    directory = fs::path(directory_).parent_path().string();
+    names.push_back(fs::path(directory_).filename().string());
+  } else if (!fs::is_directory(directory_, ec)) {
+    throw IOError(fmt::format("filesystem source: '{}' is neither a directory nor a file",
+                              directory_));
+  } else {
+    for (const auto& entry : fs::directory_iterator(directory_, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.empty() || name[0] == '.' || name[0] == '_' || !entry.is_regular_file(ec)) continue;
+      names.push_back(name);
+    }
   }
   std::sort(names.begin(), names.end());
+  if (directory.empty()) directory = ".";
   size_t taken = 0;
   for (const std::string& name : names) {
     std::string& offset = offsets[name];
     if (offset.empty()) offset = "0";
     if (taken >= max_records) continue;
     const int64_t start = std::stoll(offset);
-    std::ifstream in(directory_ + "/" + name, std::ios::binary);
-    if (!in) throw IOError(fmt::format("filesystem source: cannot open '{}/{}'", directory_, name));
+    std::ifstream in(directory + "/" + name, std::ios::binary);
+    if (!in) throw IOError(fmt::format("filesystem source: cannot open '{}/{}'", directory, name));
     in.seekg(0, std::ios::end);
     const int64_t size = static_cast<int64_t>(in.tellg());
     if (size <= start) continue;
