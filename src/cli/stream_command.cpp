@@ -109,6 +109,12 @@ int List(const std::string& db) {
       const std::string text = ReadText(status);
       const size_t at = text.find("\"state\": \"");
       if (at != std::string::npos) state = text.substr(at + 10, text.find('"', at + 10) - at - 10);
+      // A job killed without a last status (kill -9, a crash) still says "running".
+      const size_t pid_at = text.find("\"pid\": ");
+      if (state == "running" && pid_at != std::string::npos &&
+          kill(static_cast<pid_t>(std::atoll(text.c_str() + pid_at + 7)), 0) != 0) {
+        state = "gone (resumes from its last checkpoint when run again)";
+      }
     }
     fmt::print("{}\t{}\n", job, state);
   }

@@ -12,7 +12,6 @@
 #include "common/error.h"
 #include "io/parquet_reader.h"
 #include "io/parquet_writer.h"
-#include "vector/value_rows.h"
 
 namespace sluice::stream {
 
@@ -36,29 +35,22 @@ std::string ReadText(const std::string& path) {
   return text.str();
 }
 
-void WriteRows(const std::string& path, const Schema& schema,
-               const std::vector<std::vector<Value>>& rows) {
+void WriteRows(const std::string& path, const Schema& schema, const std::vector<Batch>& rows) {
   ParquetWriter writer(path, schema);
-  for (const Batch& batch : BatchesFromRows(schema, rows)) writer.Write(batch);
+  for (const Batch& batch : rows) writer.Write(batch);
   writer.Close();
   SyncPath(path);
 }
 
-std::vector<std::vector<Value>> ReadRows(const std::string& path) {
+std::vector<Batch> ReadRows(const std::string& path) {
   std::unique_ptr<ParquetSource> source = ParquetSource::Open(path);
   std::vector<int> columns;
   for (size_t c = 0; c < source->schema().size(); c++) columns.push_back(static_cast<int>(c));
-  std::vector<std::vector<Value>> rows;
+  std::vector<Batch> rows;
   for (int split = 0; split < source->num_splits(); split++) {
     std::unique_ptr<BatchStream> stream = source->Open(split, columns);
     Batch batch;
-    while (stream->Next(&batch)) {
-      for (size_t r = 0; r < batch.num_rows(); r++) {
-        std::vector<Value> row;
-        for (size_t c = 0; c < columns.size(); c++) row.push_back(batch.column(c)->GetValue(r));
-        rows.push_back(std::move(row));
-      }
-    }
+    while (stream->Next(&batch)) rows.push_back(batch);
   }
   return rows;
 }

@@ -8,6 +8,7 @@
 
 #include "stream/stream_source.h"
 #include "types/value.h"
+#include "vector/batch.h"
 #include "vector/schema.h"
 
 namespace sluice::stream {
@@ -20,10 +21,10 @@ struct Checkpoint {
   int64_t fired_watermark = INT64_MIN;  // windows ending at or before it were emitted
   int64_t watermark = INT64_MIN;        // the job's watermark (never moves back)
   // The rows of windows still open (the keyed state), of the source's schema.
-  std::vector<std::vector<Value>> buffer;
+  std::vector<Batch> buffer;
   // Rows to commit per table name at this checkpoint: committed after the checkpoint is
   // durable, and again after a restart unless the table's snapshots record the id.
-  std::map<std::string, std::vector<std::vector<Value>>> pending;
+  std::map<std::string, std::vector<Batch>> pending;
 };
 
 // The checkpoints of one job under DIR/_streams/<job>/: checkpoint.json names the latest,

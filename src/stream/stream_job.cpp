@@ -141,7 +141,10 @@ void StreamJob::Prepare() {
   ScanFrom(insert_->query->As<sql::SelectNode>().from.get(), scan);
   std::vector<std::string> sources;
   for (const std::string& table : scan.tables) {
-    if (session_.FindSource(table)) sources.push_back(table);
+    if (session_.FindSource(table) &&
+        std::find(sources.begin(), sources.end(), table) == sources.end()) {
+      sources.push_back(table);
+    }
   }
   if (sources.size() != 1) {
     throw InvalidInputError(fmt::format(
@@ -252,15 +255,14 @@ bool StreamJob::Step(bool drained) {
   std::vector<RawRecord> records;
   reader_->Poll(state_.offsets, options_.max_records_per_step, records);
   const int64_t now = NowMs();
-  std::vector<std::vector<Value>> fresh;
+  std::vector<std::vector<Value>> fresh, late, dead;
   std::vector<Value> row;
   std::string error;
   for (const RawRecord& r : records) {
     stats_.records++;
     if (!decoder_->Decode(r.payload, row, error)) {
-      state_.pending[dead_table_].push_back({Value::Varchar(r.partition), Value::Varchar(r.offset),
-                                             Value::Varchar(r.payload), Value::Varchar(error)});
-      stats_.dead_letters++;
+      dead.push_back({Value::Varchar(r.partition), Value::Varchar(r.offset),
+                      Value::Varchar(r.payload), Value::Varchar(error)});
       continue;
     }
     if (time_index_ >= 0 && !row[time_index_].is_null()) {
@@ -270,8 +272,7 @@ bool StreamJob::Step(bool drained) {
         // however the records were split into polls.
         state_.watermark = Watermark(now);
         if (window_.LastWindowEnd(ts) <= state_.watermark) {
-          state_.pending[late_table_].push_back(row);
-          stats_.late_rows++;
+          late.push_back(row);
           continue;
         }
       }
@@ -283,42 +284,57 @@ bool StreamJob::Step(bool drained) {
     last_seen_ms_[r.partition] = now;
     fresh.push_back(row);
   }
+  stats_.dead_letters += static_cast<int64_t>(dead.size());
+  stats_.late_rows += static_cast<int64_t>(late.size());
+  auto append = [&](const std::string& table, const Schema& schema,
+                    const std::vector<std::vector<Value>>& rows) {
+    if (rows.empty()) return;
+    for (Batch& b : BatchesFromRows(schema, rows)) state_.pending[table].push_back(std::move(b));
+  };
+  append(dead_table_, dead_schema_, dead);
+  append(late_table_, late_schema_, late);
+  std::vector<Batch> batches = BatchesFromRows(source_.schema, fresh);
   if (windowed_) {
-    for (auto& r : fresh) state_.buffer.push_back(std::move(r));
+    for (Batch& b : batches) state_.buffer.push_back(std::move(b));
     state_.watermark = drained ? INT64_MAX : Watermark(now);
     if (state_.watermark > state_.fired_watermark) Fire(state_.watermark);
-  } else if (!fresh.empty()) {
-    RunStateless(fresh);
+  } else if (!batches.empty()) {
+    auto& pending = state_.pending[sink_];
+    for (Batch& b : RunQuery(batches, 0, 0, false)) pending.push_back(std::move(b));
   }
   return !records.empty();
 }
 
 void StreamJob::Fire(int64_t watermark) {
-  std::vector<std::vector<Value>> out =
-      RunQuery(state_.buffer, state_.fired_watermark, watermark, true);
   auto& pending = state_.pending[sink_];
-  for (auto& r : out) pending.push_back(std::move(r));
+  for (Batch& b : RunQuery(state_.buffer, state_.fired_watermark, watermark, true)) {
+    pending.push_back(std::move(b));
+  }
   state_.fired_watermark = watermark;
   // Rows whose every window has been emitted are no longer needed.
-  std::vector<std::vector<Value>> kept;
-  for (auto& r : state_.buffer) {
-    if (window_.LastWindowEnd(r[time_index_].GetInt()) > watermark) kept.push_back(std::move(r));
+  std::vector<Batch> kept;
+  std::vector<uint32_t> keep;
+  for (Batch& batch : state_.buffer) {
+    const Column& time = *batch.column(static_cast<size_t>(time_index_));
+    keep.clear();
+    for (size_t r = 0; r < batch.num_rows(); r++) {
+      if (window_.LastWindowEnd(time.GetValue(r).GetInt()) > watermark) {
+        keep.push_back(static_cast<uint32_t>(r));
+      }
+    }
+    if (keep.size() == batch.num_rows()) {
+      kept.push_back(std::move(batch));
+    } else if (!keep.empty()) {
+      kept.push_back(batch.Gather(keep.data(), keep.size()));
+    }
   }
   state_.buffer = std::move(kept);
 }
 
-void StreamJob::RunStateless(const std::vector<std::vector<Value>>& rows) {
-  auto& pending = state_.pending[sink_];
-  for (auto& r : RunQuery(rows, 0, 0, false)) pending.push_back(std::move(r));
-}
-
-std::vector<std::vector<Value>> StreamJob::RunQuery(const std::vector<std::vector<Value>>& rows,
-                                                    int64_t after, int64_t upto, bool windowed) {
-  std::vector<std::vector<Value>> out;
-  if (rows.empty()) return out;
-  session_.RegisterView(source_.name,
-                        DataFrame(&session_, MakeValues(source_.schema,
-                                                        BatchesFromRows(source_.schema, rows))),
+std::vector<Batch> StreamJob::RunQuery(const std::vector<Batch>& rows, int64_t after,
+                                       int64_t upto, bool windowed) {
+  if (rows.empty()) return {};
+  session_.RegisterView(source_.name, DataFrame(&session_, MakeValues(source_.schema, rows)),
                         true);
   SqlBinder binder(session_, options_.job_sql);
   LogicalPlanPtr plan = binder.BindQuery(*insert_->query);
@@ -344,16 +360,14 @@ std::vector<std::vector<Value>> StreamJob::RunQuery(const std::vector<std::vecto
                          sink_schema_.field(c).name));
   }
   plan = MakeProject(plan, cast);
+  // Sorted by every column: a replay commits the same rows in the same order.
   for (size_t c = 0; c < sink_schema_.size(); c++) {
     order.push_back(SortSpec{BoundColumnRef(plan->schema, static_cast<int>(c)), true, false});
   }
   plan = MakeSort(plan, order);
-  for (const Batch& batch : session_.Execute(*plan)) {
-    for (size_t r = 0; r < batch.num_rows(); r++) {
-      std::vector<Value> values;
-      for (size_t c = 0; c < batch.num_columns(); c++) values.push_back(batch.column(c)->GetValue(r));
-      out.push_back(std::move(values));
-    }
+  std::vector<Batch> out;
+  for (Batch& batch : session_.Execute(*plan)) {
+    if (batch.num_rows() > 0) out.push_back(std::move(batch));
   }
   return out;
 }
@@ -386,10 +400,14 @@ void StreamJob::CommitPending() {
     std::unique_ptr<DataWriter> writer = store->BeginAppendWithSummary(
         {{kJobIdKey, options_.job_id}, {kCheckpointKey, std::to_string(state_.id)}});
     std::unique_ptr<DataSink> sink = writer->OpenSink(0);
-    for (const Batch& batch : BatchesFromRows(store->Current().schema, rows)) sink->Write(batch);
+    int64_t count = 0;
+    for (const Batch& batch : rows) {
+      sink->Write(batch);
+      count += static_cast<int64_t>(batch.num_rows());
+    }
     sink->Close();
     writer->Commit();
-    if (table == sink_) stats_.rows_out += static_cast<int64_t>(rows.size());
+    if (table == sink_) stats_.rows_out += count;
   }
 }
 
@@ -403,6 +421,12 @@ void StreamJob::TakeCheckpoint() {
   CommitPending();
   state_.pending.clear();
   stats_.checkpoint_id = state_.id;
+}
+
+int64_t StreamJob::BufferedRows() const {
+  int64_t n = 0;
+  for (const Batch& b : state_.buffer) n += static_cast<int64_t>(b.num_rows());
+  return n;
 }
 
 void StreamJob::WriteStatus(const std::string& state) {
@@ -419,7 +443,7 @@ void StreamJob::WriteStatus(const std::string& state) {
                         {"rows_out", stats_.rows_out},
                         {"late_rows", stats_.late_rows},
                         {"dead_letters", stats_.dead_letters},
-                        {"buffered_rows", state_.buffer.size()},
+                        {"buffered_rows", BufferedRows()},
                         {"offsets", state_.offsets}};
   WriteFileAtomically(directory_ + "/status.json", doc.dump(2) + "\n");
 }
@@ -431,25 +455,31 @@ StreamJobStats StreamJob::Run() {
   const std::string stop_file = directory_ + "/STOP";
   int64_t last_checkpoint = NowMs();
   bool stopped = false;
-  while (true) {
-    if (stop_ || fs::exists(stop_file)) {
-      stopped = true;
-      break;
+  try {
+    while (true) {
+      if (stop_ || fs::exists(stop_file)) {
+        stopped = true;
+        break;
+      }
+      const bool got = Step(false);
+      if (options_.until_idle && !got) {
+        // Drained: the end of a bounded replay moves the watermark to +infinity.
+        if (windowed_) Step(true);
+        break;
+      }
+      if (NowMs() - last_checkpoint >= options_.checkpoint_interval_ms) {
+        TakeCheckpoint();
+        WriteStatus("running");
+        last_checkpoint = NowMs();
+      }
+      if (!got) std::this_thread::sleep_for(std::chrono::milliseconds(options_.poll_interval_ms));
     }
-    const bool got = Step(false);
-    if (options_.until_idle && !got) {
-      // Drained: the end of a bounded replay moves the watermark to +infinity.
-      if (windowed_) Step(true);
-      break;
-    }
-    if (NowMs() - last_checkpoint >= options_.checkpoint_interval_ms) {
-      TakeCheckpoint();
-      WriteStatus("running");
-      last_checkpoint = NowMs();
-    }
-    if (!got) std::this_thread::sleep_for(std::chrono::milliseconds(options_.poll_interval_ms));
+    TakeCheckpoint();
+  } catch (const std::exception& e) {
+    // The last checkpoint stays; a restart resumes from it.
+    WriteStatus(std::string("failed: ") + e.what());
+    throw;
   }
-  TakeCheckpoint();
   std::error_code ec;
   fs::remove(stop_file, ec);
   WriteStatus(stopped ? "stopped" : "finished");

@@ -68,9 +68,10 @@ class StreamJob {
   // One poll of the source; false when it returned nothing.
   bool Step(bool drained);
   void Fire(int64_t watermark);
-  void RunStateless(const std::vector<std::vector<Value>>& rows);
-  std::vector<std::vector<Value>> RunQuery(const std::vector<std::vector<Value>>& rows,
-                                           int64_t after, int64_t upto, bool windowed);
+  // The job's SELECT over `rows` (the source's), cast to the sink's columns and sorted; with
+  // `windowed`, only windows ending in (after, upto].
+  std::vector<Batch> RunQuery(const std::vector<Batch>& rows, int64_t after, int64_t upto,
+                              bool windowed);
   int64_t Watermark(int64_t now_ms) const;
   void TakeCheckpoint();
   void CommitPending();
@@ -78,6 +79,7 @@ class StreamJob {
   int64_t CommittedCheckpoint(const std::string& name);
   void EnsureTable(const std::string& name, const Schema& schema);
   void WriteStatus(const std::string& state);
+  int64_t BufferedRows() const;
 
   Session& session_;
   StreamJobOptions options_;

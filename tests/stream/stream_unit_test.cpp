@@ -10,6 +10,7 @@
 #include "stream/file_stream_source.h"
 #include "stream/record_decoder.h"
 #include "stream/stream_job.h"
+#include "vector/value_rows.h"
 
 namespace sluice::stream {
 namespace {
@@ -135,10 +136,10 @@ TEST(CheckpointStoreTest, RoundTripKeepsOnlyTheLatest) {
   cp.max_event_time = {{"p0", 123}};
   cp.fired_watermark = 100;
   cp.watermark = 110;
-  cp.buffer = {{Value::BigInt(1), Value::Varchar("x"), Value::Timestamp(5)}};
-  cp.pending["sink"] = {{Value::BigInt(2)}};
   Schema one;
   one.Add(Field{"n", LogicalType(TypeId::kBigInt), true, ""});
+  cp.buffer = BatchesFromRows(BidSchema(), {{Value::BigInt(1), Value::Varchar("x"), Value::Timestamp(5)}});
+  cp.pending["sink"] = BatchesFromRows(one, {{Value::BigInt(2)}});
   store.Save(cp, {{"", BidSchema()}, {"sink", one}});
   cp.id = 4;
   store.Save(cp, {{"", BidSchema()}, {"sink", one}});
@@ -151,9 +152,10 @@ TEST(CheckpointStoreTest, RoundTripKeepsOnlyTheLatest) {
   EXPECT_EQ(loaded->fired_watermark, 100);
   EXPECT_EQ(loaded->watermark, 110);
   ASSERT_EQ(loaded->buffer.size(), 1u);
-  EXPECT_EQ(loaded->buffer[0][1], Value::Varchar("x"));
-  EXPECT_EQ(loaded->buffer[0][2], Value::Timestamp(5));
-  EXPECT_EQ(loaded->pending.at("sink")[0][0], Value::BigInt(2));
+  ASSERT_EQ(loaded->buffer[0].num_rows(), 1u);
+  EXPECT_EQ(loaded->buffer[0].column(1)->GetValue(0), Value::Varchar("x"));
+  EXPECT_EQ(loaded->buffer[0].column(2)->GetValue(0), Value::Timestamp(5));
+  EXPECT_EQ(loaded->pending.at("sink")[0].column(0)->GetValue(0), Value::BigInt(2));
   fs::remove_all(dir);
 }
 
