@@ -36,13 +36,9 @@ constexpr std::array<const char*, 6> kStates = {"AZ", "CA", "ID", "OR", "WA", "W
 // SplitMix64 of (seed, event): each event's draws depend on its number alone.
 class EventRandom {
  public:
-  explicit EventRandom(int64_t event) : state_(static_cast<uint64_t>(event) * 0x9E3779B97F4A7C15ULL + 7) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
+  // The seed is mixed so that neighbouring events' sequences do not overlap.
+  explicit EventRandom(int64_t event) : state_(Mix(static_cast<uint64_t>(event) + 7)) {}
+  uint64_t Next() { return Mix(state_ += 0x9E3779B97F4A7C15ULL); }
   int64_t Below(int64_t n) { return static_cast<int64_t>(Next() % static_cast<uint64_t>(n)); }
   double Unit() { return static_cast<double>(Next() >> 11) / 9007199254740992.0; }
   std::string Letters(int n) {
@@ -52,6 +48,12 @@ class EventRandom {
   }
 
  private:
+  static uint64_t Mix(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+
   uint64_t state_;
 };
 

@@ -55,6 +55,10 @@ std::vector<std::string> SplitCsv(const std::string& line, std::vector<bool>& qu
 
 RecordDecoder::RecordDecoder(Schema schema, const std::string& format)
     : schema_(std::move(schema)) {
+  for (size_t c = 0; c < schema_.size(); c++) {
+    exact_.emplace(schema_.field(c).name, c);
+    folded_.emplace(ToLower(schema_.field(c).name), c);
+  }
   const std::string f = ToLower(format);
   if (f == "json") {
     json_ = true;
@@ -84,11 +88,22 @@ bool RecordDecoder::DecodeJson(const std::string& payload, std::vector<Value>& r
     error = "not a JSON object";
     return false;
   }
-  for (const Field& field : schema_.fields()) {
-    auto it = doc.find(field.name);
+  // Fields by column name: exactly, else ignoring case (unquoted SQL names are lower case,
+  // JSON keys often camelCase: dateTime).
+  std::vector<const nlohmann::json*> found(schema_.size(), nullptr);
+  for (const auto& [key, value] : doc.items()) {
+    if (auto exact = exact_.find(key); exact != exact_.end()) {
+      found[exact->second] = &value;  // an exact match wins over a folded one
+    } else if (auto folded = folded_.find(ToLower(key));
+               folded != folded_.end() && found[folded->second] == nullptr) {
+      found[folded->second] = &value;
+    }
+  }
+  for (size_t c = 0; c < schema_.size(); c++) {
+    const Field& field = schema_.field(c);
     Value v = Value::Null(field.type);
-    if (it != doc.end()) {
-      const nlohmann::json& j = *it;
+    if (const nlohmann::json* found_value = found[c]) {
+      const nlohmann::json& j = *found_value;
       if (j.is_null()) {
         v = Value::Null(field.type);
       } else if (j.is_boolean()) {

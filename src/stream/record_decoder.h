@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "types/value.h"
@@ -9,7 +10,7 @@
 namespace sluice::stream {
 
 // Turns records ('format' = 'json' objects or 'csv' lines) into rows of a source's columns.
-// JSON: fields by column name (a missing one is NULL); numbers, strings and booleans cast
+// JSON: fields by column name, exact or else ignoring case (a missing one is NULL); numbers, strings and booleans cast
 // to the column type; a number for a TIMESTAMP column is epoch milliseconds. CSV: the
 // columns in declared order, RFC 4180 quoting, an empty field is NULL. Thread-compatible.
 class RecordDecoder {
@@ -25,6 +26,8 @@ class RecordDecoder {
   bool DecodeCsv(const std::string& payload, std::vector<Value>& row, std::string& error) const;
 
   Schema schema_;
+  std::unordered_map<std::string, size_t> exact_;   // column name -> index
+  std::unordered_map<std::string, size_t> folded_;  // lower-case column name -> index
   bool json_ = true;
 };
 

@@ -33,8 +33,10 @@ TEST(RecordDecoderTest, JsonFieldsByNameMissingIsNullEpochMillis) {
   EXPECT_EQ(row[0], Value::BigInt(7));
   EXPECT_TRUE(row[1].is_null());
   EXPECT_EQ(row[2], Value::Timestamp(1000000));
-  ASSERT_TRUE(decoder.Decode(R"({"ts": "2024-01-01 00:00:01.5"})", row, error)) << error;
-  EXPECT_EQ(row[2].ToString(), "2024-01-01 00:00:01.5");
+  ASSERT_TRUE(decoder.Decode(R"({"TS": "2024-01-01 00:00:01.5"})", row, error)) << error;
+  EXPECT_EQ(row[2].ToString(), "2024-01-01 00:00:01.5");  // names match ignoring case
+  ASSERT_TRUE(decoder.Decode(R"({"Name": "folded", "name": "exact"})", row, error)) << error;
+  EXPECT_EQ(row[1], Value::Varchar("exact"));
 }
 
 TEST(RecordDecoderTest, BadRecordsSayWhy) {
