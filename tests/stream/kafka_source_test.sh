@@ -68,12 +68,23 @@ live_rows() {
   echo "${n:-0}"
 }
 
+# started JOB: waits until the job has created its tables and written its status. (Another
+# process opening the warehouse while a table's first commit is in flight would take the
+# table's directory for the leftover of an interrupted create.)
+started() {
+  for _ in $(seq 1 100); do
+    [ -f "$DB/_streams/$1/status.json" ] && return
+    sleep 0.1
+  done
+}
 # Without an idle timeout the empty partition holds the watermark back: nothing closes.
 "$SLUICE" stream run -f "$(job stalled)" --db "$DB" --checkpoint-interval 100ms > "$WORK_DIR/stalled.out" 2>&1 &
 STALLED=$!
+started stalled
 # With one, the empty partition leaves the watermark (00:00:20): two windows close live.
 "$SLUICE" stream run -f "$(job flowing)" --db "$DB" --checkpoint-interval 100ms --idle-timeout 300ms > "$WORK_DIR/flowing.out" 2>&1 &
 FLOWING=$!
+started flowing
 [ "$(live_rows flowing)" == "2" ] || fail "an idle partition does not stall the watermark"
 run stream stop flowing --db "$DB"
 wait $FLOWING || fail "the flowing job exits 0 after stop: $(cat "$WORK_DIR/flowing.out")"
@@ -82,6 +93,7 @@ expect_out_contains '"records": 7' "the stalled job has read every record"
 run stream stop stalled --db "$DB"
 wait $STALLED || fail "the stalled job exits 0 after stop: $(cat "$WORK_DIR/stalled.out")"
 run sql --db "$DB" --format csv -c "SELECT count(*) FROM stalled"
+[ -z "$ERR" ] || fail "reading stalled: $ERR"
 expect_out "count(*)
 0" "a partition without records stalls the watermark without an idle timeout"
 run sql --db "$DB" --format csv -c "SELECT window_start, n FROM flowing ORDER BY 1"

@@ -32,6 +32,11 @@ add page cart ts '2024-01-01 10:00:40'
 add page home ts '2024-01-01 10:01:10'
 "$SLUICE" stream run -f "$WORK_DIR/job.sql" --db "$DB" --checkpoint-interval 100ms > "$WORK_DIR/job.out" 2>&1 &
 JOB=$!
+# The job creates its tables before anything else opens the warehouse (see kafka_source_test).
+for _ in $(seq 1 100); do
+  [ -f "$DB/_streams/page_counts/status.json" ] && break
+  sleep 0.1
+done
 for _ in $(seq 1 100); do
   n="$("$SLUICE" sql --db "$DB" --format csv -c "SELECT count(*) FROM page_counts" 2>/dev/null | tail -1)"
   [ "$n" == "2" ] && break
