@@ -14,7 +14,7 @@ import sys
 
 SLUICE = sys.argv[1] if len(sys.argv) > 1 else "build/sluice"
 OUT = sys.argv[2] if len(sys.argv) > 2 else "docs/reference"
-COMMANDS = ["sql", "shell", "demo", "gen", "sqllogictest", "maintain", "run", "test", "build", "seed", "debug",
+COMMANDS = ["sql", "shell", "demo", "gen", "sqllogictest", "maintain", "stream", "run", "test", "build", "seed", "debug",
             "snapshot", "compile", "ls", "docs"]
 
 

@@ -389,6 +389,7 @@ DataFrame Session::Table(const std::string& name) {
   }
   if (holder.HasView(catalog_name)) {
     const ViewDefinition view = holder.View(catalog_name);
+    if (!view.source.empty()) return DataFrame(this, SourcePlan(view, name));
     if (t_view_depth >= kMaxViewDepth) {
       throw BindError(fmt::format("view \"{}\" refers to itself", name));
     }

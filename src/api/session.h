@@ -12,6 +12,7 @@
 #include "binder/catalog_reader.h"
 #include "catalog/snapshot.h"
 #include "api/feature_view_store.h"
+#include "catalog/source_definition.h"
 #include "api/model_store.h"
 #include "catalog/warehouse.h"
 #include "common/memory.h"
@@ -167,6 +168,13 @@ class Session : public CatalogReader {
   std::optional<online::FeatureRegistry> FeatureViews() const override;
   // The session's feature views: in memory, or the warehouse's registry.
   FeatureViewStore& feature_views() { return *feature_views_; }
+  // CREATE TABLE ... WITH ('connector' = ...): stores `def` (a table over a stream) in the
+  // warehouse; `sql` is the statement, shown where views show their query. A batch query of
+  // the name reads what the stream holds now (the connector's open_bounded).
+  void CreateSource(const std::string& name, const SourceDefinition& def, const std::string& sql,
+                    bool replace);
+  // The definition of `name` when it is a table over a stream.
+  std::optional<SourceDefinition> FindSource(const std::string& name) const;
   // A stored table (not a view): the target of INSERT, UPDATE, DELETE, MERGE.
   bool IsTable(const std::string& name) const;
   DataFrame Table(const std::string& name);
@@ -225,6 +233,8 @@ class Session : public CatalogReader {
   std::shared_ptr<ThreadPool> pool() const;
 
  private:
+  // The bounded read of a table over a stream (session_source.cpp).
+  LogicalPlanPtr SourcePlan(const ViewDefinition& view, const std::string& name) const;
   // What one query runs with, taken when it starts.
   struct QueryEnv {
     Settings settings;

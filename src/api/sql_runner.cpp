@@ -17,6 +17,7 @@
 #include "api/sql_alter.h"
 #include "api/sql_call.h"
 #include "api/sql_model.h"
+#include "api/sql_source.h"
 #include "api/sql_inspect.h"
 #include "api/table_constraints.h"
 #include "common/strings.h"
@@ -138,6 +139,7 @@ class StatementRunner {
   }
 
   StatementResult CreateTable(const sql::CreateTableStatement& c) {
+    if (!c.with_options.empty() || c.watermark) return RunCreateSource(session_, binder_, c);
     const std::string name = NameOf(c.name);
     if ((c.temporary ? session_.HasTemporary(name) : session_.HasTable(name)) && !c.or_replace) {
       if (c.if_not_exists) return Message("CREATE TABLE");

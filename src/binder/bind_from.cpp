@@ -186,6 +186,7 @@ BoundRelation SqlBinder::BindTableFunction(const TableRef& ref) {
   if (name == "get_historical_features" && ref.name.parts.size() == 1) {
     return BindHistoricalFeatures(ref);
   }
+  if (IsWindowTvf(ref)) return BindWindowTvf(ref);
   if (name == "unnest" && ref.name.parts.size() == 1) {
     // FROM unnest(list): a column "unnest" with a row per element of a constant list.
     if (ref.args.size() != 1) ThrowBind(ref, "unnest() takes exactly one argument");

@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "plan/logical_plan.h"
 #include "plan/subquery.h"
+#include "plan/window_tvf.h"
 #include "sql/ast.h"
 
 namespace sluice {
@@ -96,6 +97,10 @@ class SqlBinder {
   // A FROM item (table, subquery, table function, join) with its columns qualified by its
   // name or alias (the target and source of UPDATE, DELETE and MERGE).
   BoundRelation BindRelation(const sql::TableRef& ref) { return BindTableRef(ref, nullptr); }
+  // The window a TUMBLE / HOP / CUMULATE / SESSION call assigns (bind_window_tvf.cpp);
+  // REQUIRES: IsWindowTvf(ref). A streaming job reads it to close windows by watermark.
+  WindowTvf BindWindowTvfSpec(const sql::TableRef& ref);
+  static bool IsWindowTvf(const sql::TableRef& ref);
 
   [[noreturn]] void ThrowBind(const sql::AstNode& at, const std::string& message) const;
   [[noreturn]] void ThrowNotImplemented(const sql::AstNode& at, const std::string& message) const;
@@ -138,6 +143,10 @@ class SqlBinder {
   BoundRelation BindTableRef(const sql::TableRef& ref, const BindScope* outer);
   BoundRelation BindJoin(const sql::TableRef& ref, const BindScope* outer);
   BoundRelation BindTableFunction(const sql::TableRef& ref);
+  // bind_window_tvf.cpp: TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL ...)) and HOP,
+  // CUMULATE, SESSION.
+  BoundRelation BindWindowTvf(const sql::TableRef& ref);
+  int64_t WindowTvfDuration(const sql::TableRef& ref, const sql::Expr& arg, const char* what);
   // bind_ml.cpp: ML.PREDICT, ML.EVALUATE, ML.FEATURE_IMPORTANCE, ML.TRAINING_INFO.
   BoundRelation BindMlFunction(const sql::TableRef& ref);
   // get_historical_features(entities, ['view:feature', ...]): point-in-time feature

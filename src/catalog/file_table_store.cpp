@@ -219,6 +219,7 @@ void FileTableStore::Commit(Snapshot next, int64_t base,
         // whose input files the other commit kept.
         to_commit = other;
         to_commit.operation = next.operation;
+        to_commit.summary = next.summary;
         if (replaced != nullptr) {
           const std::set<std::string> gone(replaced->begin(), replaced->end());
           size_t found = 0;
@@ -373,8 +374,12 @@ void FileTableStore::CollectGarbage(const CommittedTable* known) {
   }
 }
 
-std::unique_ptr<DataWriter> FileTableStore::BeginAppend() {
+std::unique_ptr<DataWriter> FileTableStore::BeginAppend() { return BeginAppendWithSummary({}); }
+
+std::unique_ptr<DataWriter> FileTableStore::BeginAppendWithSummary(
+    std::map<std::string, std::string> summary) {
   Snapshot next = Current();
+  next.summary = std::move(summary);
   const int64_t base = next.version;
   return std::make_unique<Writer>(*this, std::move(next), base, /*append=*/true);
 }

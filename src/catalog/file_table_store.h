@@ -90,6 +90,8 @@ class FileTableStore : public TableStore {
   Snapshot Current() const override;
   std::shared_ptr<const DataSource> Source() const override;
   std::unique_ptr<DataWriter> BeginAppend() override;
+  std::unique_ptr<DataWriter> BeginAppendWithSummary(
+      std::map<std::string, std::string> summary) override;
   using TableStore::BeginReplace;
   std::unique_ptr<DataWriter> BeginReplace(const Schema& schema, const BucketSpec& buckets,
                                             const TableConstraints& constraints) override;

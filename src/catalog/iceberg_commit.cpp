@@ -420,6 +420,8 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
                   {"total-delete-files", "0"},
                   {"total-position-deletes", "0"},
                   {"total-equality-deletes", "0"}};
+  for (const auto& [key, value] : next.summary) snap.summary[key] = value;
+  next.summary.clear();
   const std::string list = ib::WriteManifestList(snapshot_id, snap.parent_snapshot_id, sequence, manifests);
   snap.manifest_list = WriteMetadataFile(
       table_dir, fmt::format("snap-{}-1-{}.avro", snapshot_id, uuid), list, &out.written);

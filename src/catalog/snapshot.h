@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -75,6 +76,10 @@ struct Snapshot {
   // The Iceberg operation of the commit that makes this snapshot ("replace": a compaction,
   // same rows in other files); empty: judged from the files added and removed.
   std::string operation;
+  // Entries the commit making this snapshot adds to its Iceberg snapshot summary (a
+  // streaming job's sluice.job-id and sluice.checkpoint-id); cleared once committed, never
+  // read back from metadata.
+  std::map<std::string, std::string> summary;
 };
 
 // The part of a table that an UPDATE, DELETE or MERGE rewrites (copy-on-write per data file):

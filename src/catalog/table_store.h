@@ -1,6 +1,8 @@
 #pragma once
 
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "catalog/snapshot.h"
@@ -39,6 +41,13 @@ class TableStore {
   // blind append: when another process committed meanwhile, the rows are appended to its
   // snapshot instead (WriteConflictError only if it changed the schema).
   virtual std::unique_ptr<DataWriter> BeginAppend() = 0;
+  // BeginAppend whose commit records `summary` in its Iceberg snapshot summary (stores
+  // without Iceberg metadata ignore it).
+  virtual std::unique_ptr<DataWriter> BeginAppendWithSummary(
+      std::map<std::string, std::string> summary) {
+    (void)summary;
+    return BeginAppend();
+  }
   // A snapshot holding exactly the rows written, under `schema` (qualifiers are dropped),
   // bucket layout `buckets` (none when !buckets.bucketed()) and `constraints`: CREATE OR
   // REPLACE, and ALTER TABLE changes that rewrite the rows (a column that keeps its name

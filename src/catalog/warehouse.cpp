@@ -158,6 +158,7 @@ void Warehouse::Load() {
             const nlohmann::json doc = nlohmann::json::parse(ReadText(path));
             ViewDefinition v{doc.at("sql").get<std::string>(),
                              doc.at("columns").get<std::vector<std::string>>()};
+            if (doc.contains("source")) v.source = doc.at("source").get<std::string>();
             views_[{schema, file.substr(0, file.size() - 5)}] = std::move(v);
           } catch (const nlohmann::json::exception& e) {
             throw IOError(fmt::format("corrupt view definition '{}': {}", path, e.what()));
@@ -416,7 +417,8 @@ void Warehouse::CreateView(const CatalogName& name, const ViewDefinition& view) 
   }
   if (persistent()) {
     fs::create_directories(fs::path(SchemaDir(name.schema)) / kViewsDir);
-    const nlohmann::json doc = {{"sql", view.sql}, {"columns", view.column_aliases}};
+    nlohmann::json doc = {{"sql", view.sql}, {"columns", view.column_aliases}};
+    if (!view.source.empty()) doc["source"] = view.source;
     WriteTextAtomically(ViewPath(name), doc.dump(2) + "\n");
   }
   views_[name] = view;

@@ -37,6 +37,9 @@ inline constexpr const char* kDefaultSchema = "main";
 struct ViewDefinition {
   std::string sql;
   std::vector<std::string> column_aliases;  // renames the first output columns
+  // A table over a stream (connector DDL): its SourceDefinition as JSON
+  // (catalog/source_definition.h); `sql` is then the CREATE TABLE statement, for display.
+  std::string source;
 };
 
 // The schemas, tables and views of one database, in memory or persisted under a root

@@ -1,3 +1,4 @@
+#include "stream/stream_source.h"
 #include "cli/cli.h"
 
 #include <fmt/format.h>
@@ -27,6 +28,7 @@ Commands:
   ml score      score a table with a model into Redis (versioned atomic swap)
   serve         serve a model over HTTP (predictions, batch scores, metrics)
   features      the feature store: apply, list, materialize into Redis
+  stream        run a streaming job (stream run -f job.sql --db DIR), list, status, stop
 dbt projects (--project DIR --db DIR):
   run           build the models
   test          run the data tests
@@ -83,8 +85,10 @@ int RunCli(int argc, char** argv) {
   }
   const std::string command = args[0];
   args.erase(args.begin());
+  stream::RegisterConnectors();
   try {
     if (command == "sql") return SqlCommand(args);
+    if (command == "stream") return StreamCommand(args);
     if (command == "shell") return ShellCommand(args);
     if (command == "demo") return DemoCommand(args);
     if (command == "gen") return GenCommand(args);
@@ -104,7 +108,7 @@ int RunCli(int argc, char** argv) {
     }
     fmt::print(
         stderr, "sluice: unknown command '{}'{}\n\n{}", command,
-        DidYouMean(command, {"sql", "shell", "demo", "gen", "sqllogictest", "maintain", "ml", "serve", "features", "run", "test", "build",
+        DidYouMean(command, {"sql", "shell", "demo", "gen", "sqllogictest", "maintain", "ml", "serve", "features", "stream", "run", "test", "build",
                              "seed", "snapshot", "compile", "ls", "docs", "debug", "version", "help"}),
         kUsage);
     return 2;

@@ -34,6 +34,8 @@ int MlCommand(const std::vector<std::string>& args);
 int ServeCommand(const std::vector<std::string>& args);
 // The feature store: `sluice features` (features_command.cpp).
 int FeaturesCommand(const std::vector<std::string>& args);
+// Streaming jobs: `sluice stream run|list|status|stop` (stream_command.cpp).
+int StreamCommand(const std::vector<std::string>& args);
 // Runs sqllogictest files (src/cli/sqllogictest_command.cpp).
 int SqllogictestCommand(const std::vector<std::string>& args);
 // Runs a dbt project: `command` is run, test, build, seed, compile or ls (dbt_command.cpp).

@@ -92,6 +92,13 @@ std::string TableRef::ToString() const {
     case TableRefKind::kTableFunction: {
       std::string out = name.ToString() + "(";
       for (size_t i = 0; i < args.size(); ++i) {
+        if (i < arg_names.size() && arg_names[i] == "partition by") {
+          // SESSION(TABLE t PARTITION BY (k1, k2), ...): the keys follow their TABLE argument.
+          const bool first = arg_names[i - 1] != "partition by";
+          const bool last = i + 1 == args.size() || arg_names[i + 1] != "partition by";
+          out += (first ? " PARTITION BY (" : ", ") + args[i]->ToString() + (last ? ")" : "");
+          continue;
+        }
         if (i > 0) out += ", ";
         const bool model_or_table = i < arg_names.size() &&
                                     (arg_names[i] == "model" || arg_names[i] == "table") &&

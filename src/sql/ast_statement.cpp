@@ -71,7 +71,18 @@ std::string CreateTableStatement::ToString() const {
     for (const ExprPtr& check : checks) parts.push_back("CHECK (" + check->ToString() + ")");
     if (!primary_key.empty()) parts.push_back("PRIMARY KEY (" + JoinNames(primary_key) + ")");
     for (const auto& key : uniques) parts.push_back("UNIQUE (" + JoinNames(key) + ")");
+    if (watermark) {
+      parts.push_back("WATERMARK FOR " + QuoteIdentifier(watermark_column) + " AS " +
+                      watermark->ToString());
+    }
     out += fmt::format(" ({})", fmt::join(parts, ", "));
+  }
+  if (!with_options.empty()) {
+    std::vector<std::string> parts;
+    for (const TableOption& o : with_options) {
+      parts.push_back(QuoteString(o.key) + " = " + QuoteString(o.value));
+    }
+    out += fmt::format(" WITH ({})", fmt::join(parts, ", "));
   }
   if (!cluster_by.empty()) {
     out += fmt::format(" CLUSTERED BY ({}) INTO {} BUCKETS", JoinNames(cluster_by), num_buckets);

@@ -107,6 +107,15 @@ struct CreateTableStatement : Statement {
   // it. n is not range-checked here: binding refuses a count out of range, naming the table.
   std::vector<std::string> cluster_by;
   int64_t num_buckets = 0;
+  // Connector DDL (parser_connector.cpp): WATERMARK FOR column AS expr among the columns,
+  // and WITH ('key' = 'value', ...) after them (a table over a stream).
+  struct TableOption : AstNode {
+    std::string key;  // lower case
+    std::string value;
+  };
+  std::string watermark_column;  // empty without WATERMARK
+  ExprPtr watermark;
+  std::vector<TableOption> with_options;
 };
 
 struct CreateViewStatement : Statement {

@@ -138,6 +138,8 @@ std::unique_ptr<TableRef> Parser::ParseTablePrimary() {
     ParseTableAlias(*ref);
     return ref;
   }
+  // Flink's window table functions: TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), size)).
+  if (PeekKeyword("table") && PeekOperator("(", 1)) return ParseTableCall(at);
   if (!IsNameToken(at)) FailAt(at);
   return ParseNamedTable(at);
 }
@@ -191,8 +193,10 @@ std::unique_ptr<TableRef> Parser::ParseNamedTable(const Token& at) {
       std::string arg_name;
       ExprPtr special;
       if (ParseModelOrTableArgument(arg_name, special)) {
+        const bool table = arg_name == "table";
         ref->arg_names.push_back(std::move(arg_name));
         ref->args.push_back(std::move(special));
+        if (table) ParseTablePartitionBy(*ref);
         continue;
       }
       if (IsNameToken(Peek()) &&
@@ -202,6 +206,7 @@ std::unique_ptr<TableRef> Parser::ParseNamedTable(const Token& at) {
       }
       ref->arg_names.push_back(std::move(arg_name));
       ref->args.push_back(PeekOperator("{") ? ParseColumnTypesStruct() : ParseExpr());
+      if (ref->args.back()->kind == ExprKind::kSubquery) ParseTablePartitionBy(*ref);
     } while (AcceptOperator(","));
     ExpectOperator(")");
   }

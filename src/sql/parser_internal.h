@@ -152,6 +152,14 @@ class Parser {
   // `MODEL name` or `TABLE name` as an argument of ML.PREDICT and its siblings: sets the
   // argument's name ("model" or "table") and a column reference holding the name.
   bool ParseModelOrTableArgument(std::string& arg_name, ExprPtr& arg);
+  // TABLE(fn(...)) in FROM (parser_window.cpp): the table function call inside.
+  std::unique_ptr<TableRef> ParseTableCall(const Token& at);
+  // `PARTITION BY k, ...` after a TABLE argument (SESSION(TABLE t PARTITION BY k, ...)):
+  // each key is appended to ref.args with the name "partition by".
+  void ParseTablePartitionBy(TableRef& ref);
+  // Connector DDL (parser_connector.cpp): WATERMARK FOR c AS expr, WITH ('k' = 'v', ...).
+  void ParseWatermark(CreateTableStatement& statement);
+  void ParseTableOptions(CreateTableStatement& statement);
   bool IsAsofJoinAhead() const;
   void ParseTableAlias(TableRef& ref, std::initializer_list<std::string_view> stop_words = {});
   // FOR VERSION AS OF v / FOR TIMESTAMP AS OF t after a table name, when present.

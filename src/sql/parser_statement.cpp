@@ -90,6 +90,8 @@ StatementPtr Parser::ParseCreateTable(bool or_replace, bool temporary) {
         statement->primary_key = ParseParenthesizedNames();
       } else if (AcceptKeyword("unique")) {
         statement->uniques.push_back(ParseParenthesizedNames());
+      } else if (PeekKeyword("watermark") && PeekKeyword("for", 1)) {
+        ParseWatermark(*statement);
       } else {
         statement->columns.push_back(ParseColumnDefinition());
       }
@@ -110,8 +112,9 @@ StatementPtr Parser::ParseCreateTable(bool or_replace, bool temporary) {
     statement->num_buckets = buckets;
     ExpectKeyword("buckets");
   }
+  if (PeekKeyword("with") && PeekOperator("(", 1)) ParseTableOptions(*statement);
   if (AcceptKeyword("as")) {
-    if (!statement->columns.empty()) FailAt(Peek());
+    if (!statement->columns.empty() || !statement->with_options.empty()) FailAt(Peek());
     statement->as_query = ParseQueryExpr();
   } else if (statement->columns.empty()) {
     FailAt(Peek());

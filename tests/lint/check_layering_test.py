@@ -65,15 +65,15 @@ class CheckLayeringTest(unittest.TestCase):
                       "it", out)
 
     def test_undeclared_module_fails(self):
-        (self.tmp / "src" / "stream").mkdir()
-        (self.tmp / "src" / "stream" / "CMakeLists.txt").write_text(
-            "add_library(sluice_stream STATIC writer.cpp)\n")
+        (self.tmp / "src" / "undeclared").mkdir()
+        (self.tmp / "src" / "undeclared" / "CMakeLists.txt").write_text(
+            "add_library(sluice_undeclared STATIC writer.cpp)\n")
         self.edit("CMakeLists.txt", "add_subdirectory(src/exec)",
-                  "add_subdirectory(src/stream)\nadd_subdirectory(src/exec)")
+                  "add_subdirectory(src/undeclared)\nadd_subdirectory(src/exec)")
         code, out = run_check(self.tmp)
         self.assertEqual(code, 1)
-        self.assertIn("src/stream/CMakeLists.txt: declare the module with "
-                      "sluice_module(stream DEPENDS ...)", out)
+        self.assertIn("src/undeclared/CMakeLists.txt: declare the module with "
+                      "sluice_module(undeclared DEPENDS ...)", out)
 
     def test_include_not_by_path_fails(self):
         self.edit("src/io/file.cpp", "#include", "#include \"file.h\"\n#include")

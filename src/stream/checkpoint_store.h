@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stream/stream_source.h"
+#include "types/value.h"
+#include "vector/batch.h"
+#include "vector/schema.h"
+
+namespace sluice::stream {
+
+// What a streaming job needs to resume exactly where a checkpoint left it.
+struct Checkpoint {
+  int64_t id = 0;  // 0: none yet
+  SourceOffsets offsets;
+  std::map<std::string, int64_t> max_event_time;  // per partition, microseconds
+  int64_t fired_watermark = INT64_MIN;  // windows ending at or before it were emitted
+  int64_t watermark = INT64_MIN;        // the job's watermark (never moves back)
+  // The rows of windows still open (the keyed state), of the source's schema.
+  std::vector<Batch> buffer;
+  // Rows to commit per table name at this checkpoint: committed after the checkpoint is
+  // durable, and again after a restart unless the table's snapshots record the id.
+  std::map<std::string, std::vector<Batch>> pending;
+};
+
+// The checkpoints of one job under DIR/_streams/<job>/: checkpoint.json names the latest,
+// whose rows sit in Parquet files under cp-<id>/. A checkpoint becomes current by the atomic
+// rename of checkpoint.json, after its files are written and synced, so a crash at any
+// moment leaves the previous or the new checkpoint whole. Not thread-safe.
+class CheckpointStore {
+ public:
+  explicit CheckpointStore(std::string directory) : directory_(std::move(directory)) {}
+  const std::string& directory() const { return directory_; }
+
+  // `schemas` gives the schema of the buffer ("" key) and of each pending table.
+  void Save(const Checkpoint& checkpoint, const std::map<std::string, Schema>& schemas);
+  // The latest checkpoint, or nullopt when the job never completed one. Throws IOError for
+  // unreadable files, naming them.
+  std::optional<Checkpoint> Load() const;
+
+ private:
+  std::string directory_;
+};
+
+// Writes `text` to `path` through a synced temporary file and an atomic rename.
+void WriteFileAtomically(const std::string& path, const std::string& text);
+
+}  // namespace sluice::stream

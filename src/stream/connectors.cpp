@@ -1,0 +1,68 @@
+// The connectors of the stream module, and the bounded read a batch query of a table over a
+// stream uses: every record there now, decoded (a bad record fails the query, naming it).
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "io/memory_table.h"
+#include "stream/file_stream_source.h"
+#include "stream/kafka_stream_source.h"
+#include "stream/record_decoder.h"
+#include "stream/redis_stream_source.h"
+#include "stream/stream_source.h"
+#include "vector/value_rows.h"
+
+namespace sluice::stream {
+
+namespace {
+
+constexpr size_t kPollRecords = 100000;
+
+std::shared_ptr<const DataSource> OpenBounded(const SourceDefinition& def) {
+  std::unique_ptr<StreamSource> source = OpenStreamSource(def);
+  const RecordDecoder decoder(def.schema, def.Option("format", "json"));
+  SourceOffsets offsets;
+  std::vector<std::vector<Value>> rows;
+  std::vector<Value> row;
+  std::string error;
+  while (true) {
+    std::vector<RawRecord> records;
+    source->Poll(offsets, kPollRecords, records);
+    if (records.empty()) break;
+    for (const RawRecord& r : records) {
+      if (!decoder.Decode(r.payload, row, error)) {
+        throw InvalidInputError(fmt::format(
+            "table {}: bad record in partition {} at offset {}: {} (a streaming job sends such "
+            "records to {}_dead_letter)",
+            def.name, r.partition, r.offset, error, def.name));
+      }
+      rows.push_back(row);
+    }
+  }
+  return std::make_shared<MemoryTable>(def.schema, BatchesFromRows(def.schema, rows));
+}
+
+}  // namespace
+
+std::unique_ptr<StreamSource> OpenStreamSource(const SourceDefinition& def) {
+  const std::string& connector = def.connector();
+  if (connector == "filesystem") return std::make_unique<FileStreamSource>(def.Option("path"));
+  if (connector == "kafka") return std::make_unique<KafkaStreamSource>(def);
+  if (connector == "redis-stream") return std::make_unique<RedisStreamSource>(def);
+  throw InvalidInputError(fmt::format("connector '{}' cannot be streamed", connector));
+}
+
+void RegisterConnectors() {
+  const std::vector<std::string> common = {"format", "scan.startup.mode", "scan.idle-timeout"};
+  auto with = [&](std::vector<std::string> extra) {
+    extra.insert(extra.end(), common.begin(), common.end());
+    return extra;
+  };
+  Connectors().Register(Connector{"filesystem", {"path"}, with({}), OpenBounded});
+  Connectors().Register(Connector{"kafka",
+                                  {"topic", "properties.bootstrap.servers"},
+                                  with({"properties.*"}),
+                                  OpenBounded});
+  Connectors().Register(Connector{"redis-stream", {"stream"}, with({"address"}), OpenBounded});
+}
+
+}  // namespace sluice::stream
