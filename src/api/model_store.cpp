@@ -7,19 +7,12 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "common/file_text.h"
 #include "common/strings.h"
 
 namespace sluice {
 
 namespace {
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IOError("cannot read " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 void WriteFile(const std::filesystem::path& path, const std::string& text) {
   const std::filesystem::path tmp = path.string() + ".tmp";
@@ -66,8 +59,8 @@ ml::ModelPtr ModelStore::Find(const std::string& name) const {
   // Written by another process (or an earlier session): load it.
   const std::filesystem::path dir = DirectoryOf(key);
   const std::string prefix = "v" + std::to_string(on_disk);
-  ml::ModelPtr model = ml::Model::FromJson(ReadFile(dir / (prefix + ".meta.json")),
-                                           ReadFile(dir / (prefix + ".model.json")));
+  ml::ModelPtr model = ml::Model::FromJson(ReadFileText((dir / (prefix + ".meta.json")).string()),
+                                           ReadFileText((dir / (prefix + ".model.json")).string()));
   models_[key] = model;
   return model;
 }

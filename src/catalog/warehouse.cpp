@@ -13,6 +13,7 @@
 #include "catalog/memory_table_store.h"
 #include "catalog/table_pointer.h"
 #include "common/error.h"
+#include "common/file_text.h"
 #include "common/strings.h"
 #include "io/file.h"
 
@@ -33,14 +34,6 @@ void CheckName(const std::string& name, const char* what) {
       name.find_first_of("/\\") != std::string::npos || name.find('\0') != std::string::npos) {
     throw InvalidInputError(fmt::format("invalid {} name \"{}\"", what, name));
   }
-}
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IOError(fmt::format("cannot read '{}'", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 void WriteTextAtomically(const std::string& path, const std::string& text) {
@@ -155,7 +148,7 @@ void Warehouse::Load() {
           }
           const std::string path = view.path().string();
           try {
-            const nlohmann::json doc = nlohmann::json::parse(ReadText(path));
+            const nlohmann::json doc = nlohmann::json::parse(ReadFileText(path));
             ViewDefinition v{doc.at("sql").get<std::string>(),
                              doc.at("columns").get<std::vector<std::string>>()};
             if (doc.contains("source")) v.source = doc.at("source").get<std::string>();

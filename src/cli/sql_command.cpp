@@ -23,7 +23,8 @@ namespace {
 
 constexpr const char* kSqlUsage = R"(Usage: sluice sql [-c SQL | -f FILE] [options]
 
-Runs SQL statements and prints the result of the last statement that returns rows.
+Runs SQL statements and prints the result of each statement that returns rows, in order
+(as DuckDB's -c does).
 Reads standard input when neither -c nor -f is given; when that is a terminal, opens the
 interactive shell instead (see sluice shell --help).
 
@@ -100,21 +101,19 @@ int SqlCommand(const std::vector<std::string>& args) {
     results = RunSqlScript(session, sql);
   }
   bar.Finish();
-  const StatementResult* last_rows = nullptr;
   for (const auto& r : results) {
-    if (r.has_rows) last_rows = &r;
-  }
-  if (last_rows == nullptr) return 0;
-  if (options.format == "csv") {
-    fmt::print("{}", FormatCsv(last_rows->schema, last_rows->batches));
-  } else if (options.format == "json") {
-    fmt::print("{}", FormatJson(last_rows->schema, last_rows->batches));
-  } else if (last_rows->is_text) {
-    std::string text = last_rows->batches.at(0).column(0)->GetValue(0).ToString();
-    if (!text.empty() && text.back() != '\n') text += '\n';
-    fmt::print("{}", text);
-  } else {
-    fmt::print("{}", FormatTable(last_rows->schema, last_rows->batches, 10000));
+    if (!r.has_rows) continue;
+    if (options.format == "csv") {
+      fmt::print("{}", FormatCsv(r.schema, r.batches));
+    } else if (options.format == "json") {
+      fmt::print("{}", FormatJson(r.schema, r.batches));
+    } else if (r.is_text) {
+      std::string text = r.batches.at(0).column(0)->GetValue(0).ToString();
+      if (!text.empty() && text.back() != '\n') text += '\n';
+      fmt::print("{}", text);
+    } else {
+      fmt::print("{}", FormatTable(r.schema, r.batches, 10000));
+    }
   }
   return 0;
 }

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/sql_options.h"
 #include "common/error.h"
+#include "common/file_text.h"
 #include "stream/stream_job.h"
 
 namespace sluice {
@@ -42,14 +43,6 @@ list: every job of the warehouse with its state. status: a job's status (JSON). 
 running job to take a last checkpoint and exit.
 )";
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IOError(fmt::format("cannot read '{}'", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::atomic<stream::StreamJob*> g_running_job = nullptr;
 
 void OnStopSignal(int) {
@@ -78,7 +71,7 @@ int Run(const std::vector<std::string>& args) {
     }
   }
   if (file.empty() || db.empty()) throw UsageError("stream run needs -f JOB.sql and --db DIR");
-  options.job_sql = ReadText(file);
+  options.job_sql = ReadFileText(file);
   const Settings settings = WarehouseSettings(Settings(), db);
   Session session(settings, db);
   stream::StreamJob job(session, options);
@@ -106,7 +99,7 @@ int List(const std::string& db) {
     const std::string status = JobsDirectory(db) + "/" + job + "/status.json";
     std::string state = "unknown";
     if (fs::exists(status)) {
-      const std::string text = ReadText(status);
+      const std::string text = ReadFileText(status);
       const size_t at = text.find("\"state\": \"");
       if (at != std::string::npos) state = text.substr(at + 10, text.find('"', at + 10) - at - 10);
       // A job killed without a last status (kill -9, a crash) still says "running".
@@ -150,7 +143,7 @@ int StreamCommand(const std::vector<std::string>& args) {
   const std::string dir = stream::StreamJob::JobDirectory(db, job);
   if (!fs::is_directory(dir)) throw InvalidInputError(fmt::format("no stream job '{}' in {}", job, db));
   if (what == "status") {
-    fmt::print("{}", ReadText(dir + "/status.json"));
+    fmt::print("{}", ReadFileText(dir + "/status.json"));
     return 0;
   }
   std::ofstream(dir + "/STOP") << "stop\n";

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/file_text.h"
 
 namespace sluice::online {
 
@@ -38,14 +39,6 @@ std::vector<std::string> TextList(const std::string& file, const YAML::Node& nod
   std::vector<std::string> out;
   for (const YAML::Node& item : node) out.push_back(Text(file, item, what));
   return out;
-}
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IOError("cannot read " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace
@@ -88,7 +81,7 @@ FeatureRegistry FeatureRegistry::LoadProject(const std::string& dir) {
   if (ec) throw IOError(fmt::format("cannot read the feature project {}: {}", dir, ec.message()));
   std::sort(paths.begin(), paths.end());
   std::vector<std::pair<std::string, std::string>> files;
-  for (const auto& path : paths) files.emplace_back(path.string(), ReadFile(path));
+  for (const auto& path : paths) files.emplace_back(path.string(), ReadFileText(path.string()));
   return FromYaml(files, dir);
 }
 
@@ -222,7 +215,7 @@ std::optional<FeatureRegistry> FeatureRegistry::ReadFrom(const std::string& db_d
   const std::string path = PathIn(db_dir);
   std::error_code ec;
   if (db_dir.empty() || !std::filesystem::exists(path, ec)) return std::nullopt;
-  return FromJson(ReadFile(path));
+  return FromJson(ReadFileText(path));
 }
 
 void FeatureRegistry::WriteTo(const std::string& db_dir) const {

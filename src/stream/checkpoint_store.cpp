@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/file_text.h"
 #include "io/parquet_reader.h"
 #include "io/parquet_writer.h"
 
@@ -25,14 +26,6 @@ void SyncPath(const std::string& path) {
     ::fsync(fd);
     ::close(fd);
   }
-}
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IOError(fmt::format("cannot read '{}'", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 void WriteRows(const std::string& path, const Schema& schema, const std::vector<Batch>& rows) {
@@ -107,7 +100,7 @@ std::optional<Checkpoint> CheckpointStore::Load() const {
   if (!fs::exists(path)) return std::nullopt;
   Checkpoint cp;
   try {
-    const nlohmann::json doc = nlohmann::json::parse(ReadText(path));
+    const nlohmann::json doc = nlohmann::json::parse(ReadFileText(path));
     cp.id = doc.at("checkpoint_id").get<int64_t>();
     cp.offsets = doc.at("offsets").get<SourceOffsets>();
     cp.max_event_time = doc.at("max_event_time").get<std::map<std::string, int64_t>>();
