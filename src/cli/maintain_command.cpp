@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/progress_bar.h"
 #include "cli/sql_options.h"
+#include "common/duration.h"
 #include "common/error.h"
 #include "types/date_time.h"
 
@@ -57,21 +58,13 @@ struct MaintainOptions {
 // `text` ("7d", "12h", "30m" before now, or a timestamp) as a timestamp's text.
 std::string OlderThan(const std::string& text) {
   if (ParseTimestamp(text)) return text;
-  size_t used = 0;
-  int64_t n = -1;
-  try {
-    n = std::stoll(text, &used);
-  } catch (const std::exception&) {
-    n = -1;
-  }
-  const std::string unit = n >= 0 ? text.substr(used) : "";
-  const int64_t unit_ms = unit == "d" ? 86400000 : unit == "h" ? 3600000 : unit == "m" ? 60000 : 0;
-  if (unit_ms == 0) {
+  const std::optional<int64_t> age_ms = ParseDurationMs(text, nullptr);
+  if (!age_ms) {
     throw UsageError(fmt::format(
         "--older-than needs a time ('2024-01-02 03:04:05') or an age (7d, 12h, 30m), got '{}'",
         text));
   }
-  return Value::Timestamp((NowMs() - n * unit_ms) * 1000).ToString();
+  return Value::Timestamp((NowMs() - *age_ms) * 1000).ToString();
 }
 
 MaintainOptions ParseOptions(const std::vector<std::string>& args) {

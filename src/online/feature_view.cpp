@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "common/duration.h"
 #include "common/error.h"
 #include "common/file_text.h"
 
@@ -44,24 +45,12 @@ std::vector<std::string> TextList(const std::string& file, const YAML::Node& nod
 }  // namespace
 
 int64_t ParseTtlSeconds(const std::string& text) {
-  size_t used = 0;
-  int64_t n = -1;
-  try {
-    n = std::stoll(text, &used);
-  } catch (const std::exception&) {
-    n = -1;
-  }
-  const std::string unit = n >= 0 ? text.substr(used) : "";
-  const int64_t scale = unit.empty() || unit == "s" ? 1
-                        : unit == "m"               ? 60
-                        : unit == "h"               ? 3600
-                        : unit == "d"               ? 86400
-                                                    : 0;
-  if (n < 0 || scale == 0) {
+  const std::optional<int64_t> ms = ParseDurationMs(text, "s");
+  if (!ms) {
     throw InvalidInputError(
         fmt::format("invalid ttl '{}': expected seconds or a number with s, m, h or d", text));
   }
-  return n * scale;
+  return *ms / 1000;
 }
 
 const FeatureView* FeatureRegistry::Find(const std::string& name) const {

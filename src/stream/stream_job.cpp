@@ -10,6 +10,7 @@
 
 #include "api/dataframe.h"
 #include "api/sql_runner.h"
+#include "common/duration.h"
 #include "binder/sql_binder.h"
 #include "common/error.h"
 #include "common/strings.h"
@@ -82,25 +83,9 @@ Schema Unqualified(const Schema& schema) {
 }  // namespace
 
 int64_t ParseDurationMs(const std::string& text) {
-  size_t used = 0;
-  double amount = 0;
-  try {
-    amount = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  std::string unit = ToLower(text.substr(used));
-  while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
-  const double factor = unit.empty() || unit == "ms"                    ? 1
-                        : unit == "s" || unit == "sec" || unit == "second" ||
-                                  unit == "seconds"                     ? 1000
-                        : unit == "min" || unit == "minute" || unit == "minutes" ? 60000
-                        : unit == "h" || unit == "hour" || unit == "hours"       ? 3600000
-                                                                                 : -1;
-  if (used == 0 || factor < 0 || amount < 0) {
-    throw InvalidInputError(fmt::format("'{}' is not a duration (10s, 500ms, 2min, 1h)", text));
-  }
-  return static_cast<int64_t>(amount * factor);
+  const std::optional<int64_t> ms = sluice::ParseDurationMs(text, "ms");
+  if (!ms) throw InvalidInputError(fmt::format("'{}' is not a duration (10s, 500ms, 2min, 1h)", text));
+  return *ms;
 }
 
 StreamJob::StreamJob(Session& session, StreamJobOptions options)

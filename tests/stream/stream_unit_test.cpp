@@ -102,8 +102,10 @@ TEST(StreamDurationTest, Units) {
   EXPECT_EQ(ParseDurationMs("2min"), 120000);
   EXPECT_EQ(ParseDurationMs("1 h"), 3600000);
   EXPECT_EQ(ParseDurationMs("250"), 250);
+  EXPECT_EQ(ParseDurationMs("5 days"), 5 * 86400000LL);
   EXPECT_THROW(ParseDurationMs("soon"), InvalidInputError);
-  EXPECT_THROW(ParseDurationMs("5 days"), InvalidInputError);
+  EXPECT_THROW(ParseDurationMs("5 fortnights"), InvalidInputError);
+  EXPECT_THROW(ParseDurationMs("-1s"), InvalidInputError);
 }
 
 TEST(WindowTvfTest, LastWindowEnd) {
