@@ -20,17 +20,20 @@ run sql --no-progress --format json -c "select 42 as answer, 'hi' as s, NULL as 
 expect_code 0 "sql --format json"
 expect_out '{"answer":42,"s":"hi","n":null}' "sql --format json"
 
-# -f FILE: every statement runs; the last result with rows is printed.
+# -f FILE: every statement runs; each result with rows is printed, in order.
 cat >"$WORK_DIR/job.sql" <<'SQL'
 create table t as select range as x from range(5);
 insert into t values (10);
 select count(*) as n, sum(x) as s from t;
 create view v as select x from t where x > 2;
+select count(*) as above from v;
 SQL
 run sql --no-progress --format csv -f "$WORK_DIR/job.sql"
 expect_code 0 "sql -f"
 expect_out 'n,s
-6,20' "sql -f prints the last result with rows"
+6,20
+above
+3' "sql -f prints every result with rows"
 
 # Standard input.
 run_stdin "select 'a' as letter union all select 'b' order by letter;" sql --no-progress --format csv
