@@ -54,15 +54,17 @@ bool ProcedureArgs::Bool(const std::string& name) const {
   return v.GetBool();
 }
 
-int64_t ProcedureArgs::TimeMs(const std::string& name) const {
+int64_t ProcedureArgs::TimeMs(const std::string& name) const { return TimeMicros(name) / 1000; }
+
+int64_t ProcedureArgs::TimeMicros(const std::string& name) const {
   const Value& v = Get(name);
   switch (v.type().id()) {
     case TypeId::kTimestamp:
-      return v.GetInt() / 1000;
+      return v.GetInt();
     case TypeId::kDate:
-      return v.GetInt() * 86400000;
+      return v.GetInt() * int64_t{86400000000};
     case TypeId::kVarchar:
-      if (auto micros = ParseTimestamp(v.GetString())) return *micros / 1000;
+      if (auto micros = ParseTimestamp(v.GetString())) return *micros;
       break;
     default:
       break;
@@ -117,6 +119,7 @@ const ProcedureRegistry& Procedures() {
     r.Register(RewriteDataFilesProcedure());
     r.Register(ScoreToRedisProcedure());
     r.Register(ApplyFeatureViewsProcedure());
+    r.Register(SetHighWaterMarkProcedure());
     return r;
   }();
   return registry;

@@ -35,6 +35,8 @@ class ProcedureArgs {
   bool Bool(const std::string& name) const;
   // A TIMESTAMP, DATE or timestamp text, in UTC milliseconds.
   int64_t TimeMs(const std::string& name) const;
+  // The same in UTC microseconds.
+  int64_t TimeMicros(const std::string& name) const;
   // A byte count: an integer or a size text ('512MB', '1GiB').
   int64_t Bytes(const std::string& name) const;
 
@@ -84,5 +86,6 @@ Procedure SetCurrentSnapshotProcedure();
 Procedure ExpireSnapshotsProcedure();
 Procedure RemoveOrphanFilesProcedure();
 Procedure RewriteDataFilesProcedure();
+Procedure SetHighWaterMarkProcedure();  // lambda_view.cpp
 
 }  // namespace sluice

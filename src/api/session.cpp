@@ -397,6 +397,7 @@ DataFrame Session::Table(const std::string& name) {
     struct DepthGuard {
       ~DepthGuard() { t_view_depth--; }
     } guard;
+    if (!view.lambda.empty()) return DataFrame(this, LambdaPlan(view, name));
     LogicalPlanPtr plan = SqlQuery(*this, view.sql).plan();
     if (!view.column_aliases.empty()) {
       plan = sql_bind::WithFields(plan, [&](Field& f, size_t i) {

@@ -31,6 +31,14 @@ class PhysicalOperator;
 class Warehouse;
 struct CatalogName;
 
+// A Lambda serving view's parts (CREATE LAMBDA VIEW v AS BATCH batch SPEED speed ON
+// time_column; api/lambda_view.cpp).
+struct LambdaViewSpec {
+  std::string batch;
+  std::string speed;
+  std::string time_column;
+};
+
 // Per-query statistics handed back by Session::Execute (EXPLAIN ANALYZE, benchmarks).
 struct QueryProfile {
   std::string explain;  // the executed stage graph with metrics
@@ -123,6 +131,12 @@ class Session : public CatalogReader {
   void CreateView(const std::string& name, const std::string& sql,
                   const std::vector<std::string>& column_aliases, bool replace = true,
                   bool temporary = false);
+  // Stores a Lambda serving view: each query of it reads `spec.batch` (an Iceberg table of
+  // the warehouse) as of its current snapshot where time < that snapshot's high-water mark,
+  // and `spec.speed` where time >= the mark (all of it with no mark yet). `sql` is the
+  // statement, for display. Binds it once first (errors are thrown before storing).
+  void CreateLambdaView(const std::string& name, const LambdaViewSpec& spec,
+                        const std::string& sql, bool replace);
   // Materializes `df` now and commits the result as a table (replacing an existing table's
   // rows, schema and bucket layout in one commit when `replace`). With `buckets`, the table
   // is bucketed (CLUSTERED BY ... INTO n BUCKETS): checked against df's columns before
@@ -235,6 +249,8 @@ class Session : public CatalogReader {
  private:
   // The bounded read of a table over a stream (session_source.cpp).
   LogicalPlanPtr SourcePlan(const ViewDefinition& view, const std::string& name) const;
+  // The plan of one query of a Lambda serving view (lambda_view.cpp).
+  LogicalPlanPtr LambdaPlan(const ViewDefinition& view, const std::string& name);
   // What one query runs with, taken when it starts.
   struct QueryEnv {
     Settings settings;

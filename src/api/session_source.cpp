@@ -33,7 +33,7 @@ LogicalPlanPtr Session::SourcePlan(const ViewDefinition& view, const std::string
   if (connector == nullptr) {
     throw InvalidInputError(fmt::format(
         "table {} reads connector '{}', which this program does not have (the sluice command "
-        "registers filesystem, kafka and redis-stream)",
+        "registers filesystem, kafka, nexmark and redis-stream)",
         name, def.connector()));
   }
   return MakeScan(connector->open_bounded(def));

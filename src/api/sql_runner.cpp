@@ -228,6 +228,11 @@ class StatementRunner {
       if (v.if_not_exists) return Message("CREATE VIEW");
       binder_.ThrowBind(v.name, fmt::format("View with name \"{}\" already exists!", name));
     }
+    if (v.lambda) {
+      const LambdaViewSpec spec{NameOf(v.batch), NameOf(v.speed), v.time_column};
+      Guard(v.name, [&] { session_.CreateLambdaView(name, spec, v.ToString(), true); });
+      return Message("CREATE VIEW");
+    }
     LogicalPlanPtr plan = binder_.BindQuery(*v.query);
     if (!v.column_aliases.empty()) {
       plan = sql_bind::WithFields(plan, [&](Field& f, size_t i) {

@@ -420,6 +420,12 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
                   {"total-delete-files", "0"},
                   {"total-position-deletes", "0"},
                   {"total-equality-deletes", "0"}};
+  // A high-water mark stays with the table until a commit records another, so expiring the
+  // snapshot that set it does not lose it.
+  if (const ib::Snapshot* parent = m.current_snapshot()) {
+    auto mark = parent->summary.find(kHighWaterMarkKey);
+    if (mark != parent->summary.end()) snap.summary[kHighWaterMarkKey] = mark->second;
+  }
   for (const auto& [key, value] : next.summary) snap.summary[key] = value;
   next.summary.clear();
   const std::string list = ib::WriteManifestList(snapshot_id, snap.parent_snapshot_id, sequence, manifests);

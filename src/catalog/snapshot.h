@@ -82,6 +82,11 @@ struct Snapshot {
   std::map<std::string, std::string> summary;
 };
 
+// The Iceberg snapshot summary entry holding a table's high-water mark (the batch table of a
+// Lambda view, api/lambda_view.cpp): every row with an earlier time is in the snapshot. Each
+// commit keeps its parent's mark unless it records its own.
+inline constexpr const char* kHighWaterMarkKey = "sluice.high-water-mark";
+
 // The part of a table that an UPDATE, DELETE or MERGE rewrites (copy-on-write per data file):
 // the data files of snapshot `version` that may hold a row the statement changes, and a scan
 // of every row of those files. Committing it (TableStore::Rewrite) replaces those files by

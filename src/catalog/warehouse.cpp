@@ -152,6 +152,7 @@ void Warehouse::Load() {
             ViewDefinition v{doc.at("sql").get<std::string>(),
                              doc.at("columns").get<std::vector<std::string>>()};
             if (doc.contains("source")) v.source = doc.at("source").get<std::string>();
+            if (doc.contains("lambda")) v.lambda = doc.at("lambda").get<std::string>();
             views_[{schema, file.substr(0, file.size() - 5)}] = std::move(v);
           } catch (const nlohmann::json::exception& e) {
             throw IOError(fmt::format("corrupt view definition '{}': {}", path, e.what()));
@@ -412,6 +413,7 @@ void Warehouse::CreateView(const CatalogName& name, const ViewDefinition& view) 
     fs::create_directories(fs::path(SchemaDir(name.schema)) / kViewsDir);
     nlohmann::json doc = {{"sql", view.sql}, {"columns", view.column_aliases}};
     if (!view.source.empty()) doc["source"] = view.source;
+    if (!view.lambda.empty()) doc["lambda"] = view.lambda;
     WriteTextAtomically(ViewPath(name), doc.dump(2) + "\n");
   }
   views_[name] = view;

@@ -39,7 +39,10 @@ struct ViewDefinition {
   std::vector<std::string> column_aliases;  // renames the first output columns
   // A table over a stream (connector DDL): its SourceDefinition as JSON
   // (catalog/source_definition.h); `sql` is then the CREATE TABLE statement, for display.
-  std::string source;
+  std::string source = {};
+  // A Lambda serving view (CREATE LAMBDA VIEW): its batch table, speed table and time column
+  // as JSON ({"batch", "speed", "time"}); `sql` is then the CREATE statement, for display.
+  std::string lambda = {};
 };
 
 // The schemas, tables and views of one database, in memory or persisted under a root

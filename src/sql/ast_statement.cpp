@@ -93,8 +93,13 @@ std::string CreateTableStatement::ToString() const {
 
 std::string CreateViewStatement::ToString() const {
   std::string out =
-      fmt::format("CREATE {}{}VIEW {}{}", or_replace ? "OR REPLACE " : "", temporary ? "TEMP " : "",
+      fmt::format("CREATE {}{}{}VIEW {}{}", or_replace ? "OR REPLACE " : "",
+                  temporary ? "TEMP " : "", lambda ? "LAMBDA " : "",
                   if_not_exists ? "IF NOT EXISTS " : "", name.ToString());
+  if (lambda) {
+    return out + fmt::format(" AS BATCH {} SPEED {} ON {}", batch.ToString(), speed.ToString(),
+                             QuoteIdentifier(time_column));
+  }
   if (!column_aliases.empty()) out += " (" + JoinNames(column_aliases) + ")";
   return out + " AS " + query->ToString();
 }

@@ -127,7 +127,13 @@ struct CreateViewStatement : Statement {
   bool temporary = false;
   bool if_not_exists = false;
   std::vector<std::string> column_aliases;
-  QueryPtr query;
+  QueryPtr query;  // null for a LAMBDA view
+  // CREATE LAMBDA VIEW name AS BATCH t_batch SPEED t_speed ON ts: a Lambda serving view
+  // (docs/streaming.md) instead of `query`.
+  bool lambda = false;
+  QualifiedName batch;
+  QualifiedName speed;
+  std::string time_column;
 };
 
 // CREATE [OR REPLACE] MODEL [IF NOT EXISTS] name OPTIONS (key = value, ...) AS query

@@ -169,7 +169,7 @@ class Parser {
   StatementPtr ParseStatement();
   StatementPtr ParseCreate();
   StatementPtr ParseCreateTable(bool or_replace, bool temporary);
-  StatementPtr ParseCreateView(bool or_replace, bool temporary);
+  StatementPtr ParseCreateView(bool or_replace, bool temporary, bool lambda = false);
   ColumnDefinition ParseColumnDefinition();
   StatementPtr ParseDrop();
   StatementPtr ParseInsert();

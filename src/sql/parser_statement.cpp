@@ -61,6 +61,10 @@ StatementPtr Parser::ParseCreate() {
   bool temporary = AcceptKeyword("temp") || AcceptKeyword("temporary");
   if (PeekKeyword("table")) return ParseCreateTable(or_replace, temporary);
   if (PeekKeyword("view")) return ParseCreateView(or_replace, temporary);
+  if (PeekKeyword("lambda") && PeekKeyword("view", 1) && !temporary) {
+    Next();
+    return ParseCreateView(or_replace, temporary, /*lambda=*/true);
+  }
   if (PeekKeyword("model") && !temporary) return ParseCreateModel(or_replace);
   if (PeekKeyword("schema") && !or_replace && !temporary) {
     Next();
@@ -156,12 +160,23 @@ ExprPtr Parser::ParseCheckBody() {
   return check;
 }
 
-StatementPtr Parser::ParseCreateView(bool or_replace, bool temporary) {
+StatementPtr Parser::ParseCreateView(bool or_replace, bool temporary, bool lambda) {
   auto statement = Make<CreateViewStatement>(Next());
   statement->or_replace = or_replace;
   statement->temporary = temporary;
   statement->if_not_exists = ParseIfNotExists();
   statement->name = ParseQualifiedName();
+  if (lambda) {
+    statement->lambda = true;
+    ExpectKeyword("as");
+    ExpectKeyword("batch");
+    statement->batch = ParseQualifiedName();
+    ExpectKeyword("speed");
+    statement->speed = ParseQualifiedName();
+    ExpectKeyword("on");
+    statement->time_column = ParseName();
+    return statement;
+  }
   if (PeekOperator("(")) statement->column_aliases = ParseParenthesizedNames();
   ExpectKeyword("as");
   statement->query = ParseQueryExpr();

@@ -6,6 +6,7 @@
 #include "io/memory_table.h"
 #include "stream/file_stream_source.h"
 #include "stream/kafka_stream_source.h"
+#include "stream/nexmark_stream_source.h"
 #include "stream/record_decoder.h"
 #include "stream/redis_stream_source.h"
 #include "stream/stream_source.h"
@@ -41,6 +42,16 @@ std::shared_ptr<const DataSource> OpenBounded(const SourceDefinition& def) {
   return std::make_shared<MemoryTable>(def.schema, BatchesFromRows(def.schema, rows));
 }
 
+// A batch read of a Nexmark table reads a bounded number of events.
+std::shared_ptr<const DataSource> OpenBoundedNexmark(const SourceDefinition& def) {
+  if (def.Option("events").empty() || def.Option("events") == "0") {
+    throw InvalidInputError(fmt::format(
+        "table {} is an unbounded Nexmark stream: a batch query needs its 'events' option",
+        def.name));
+  }
+  return OpenBounded(def);
+}
+
 }  // namespace
 
 std::unique_ptr<StreamSource> OpenStreamSource(const SourceDefinition& def) {
@@ -48,6 +59,7 @@ std::unique_ptr<StreamSource> OpenStreamSource(const SourceDefinition& def) {
   if (connector == "filesystem") return std::make_unique<FileStreamSource>(def.Option("path"));
   if (connector == "kafka") return std::make_unique<KafkaStreamSource>(def);
   if (connector == "redis-stream") return std::make_unique<RedisStreamSource>(def);
+  if (connector == "nexmark") return std::make_unique<NexmarkStreamSource>(def);
   throw InvalidInputError(fmt::format("connector '{}' cannot be streamed", connector));
 }
 
@@ -63,6 +75,8 @@ void RegisterConnectors() {
                                   with({"properties.*"}),
                                   OpenBounded});
   Connectors().Register(Connector{"redis-stream", {"stream"}, with({"address"}), OpenBounded});
+  Connectors().Register(
+      Connector{"nexmark", {}, with({"table", "events", "events-per-second"}), OpenBoundedNexmark});
 }
 
 }  // namespace sluice::stream

@@ -67,6 +67,52 @@ int64_t Price(EventRandom& r) { return std::llround(std::pow(10.0, r.Unit() * 6.
 
 }  // namespace
 
+int NexmarkEvent(int64_t n, int64_t first_event_us, int64_t step_us, fmt::memory_buffer& line) {
+  EventRandom r(n);
+  const int64_t offset = n % kProportionTotal;
+  const std::string time = Value::Timestamp(first_event_us + n * step_us).ToString();
+  int table = 2;
+  if (offset == 0) {
+    table = 0;
+          const int64_t id = kFirstId + LastPerson(n);
+    const int64_t state = r.Below(kStates.size());
+    fmt::format_to(std::back_inserter(line),
+                   R"({{"id": {}, "name": "{} {}", "emailAddress": "{}@{}.com", "creditCard": "{:04} {:04} {:04} {:04}", "city": "{}", "state": "{}", "dateTime": "{}", "extra": ""}})",
+                   id, kFirstNames[r.Below(kFirstNames.size())],
+                   kLastNames[r.Below(kLastNames.size())], r.Letters(7), r.Letters(5),
+                   r.Below(10000), r.Below(10000), r.Below(10000), r.Below(10000),
+                   kCities[r.Below(kCities.size())], kStates[state], time);
+  } else if (offset <= 3) {
+    table = 1;
+          const int64_t id = kFirstId + LastAuction(n);
+    const int64_t initial = Price(r);
+    const int64_t people = LastPerson(n) + 1;
+    const int64_t seller =
+        kFirstId + (r.Below(4) == 0 ? (people - 1) / kHotBidderRatio * kHotBidderRatio
+                                    : std::max<int64_t>(0, people - 1 - r.Below(std::min(people, kRecentPeople))));
+    const std::string expires =
+        Value::Timestamp(first_event_us + n * step_us + (1 + r.Below(20)) * 1000000).ToString();
+    fmt::format_to(std::back_inserter(line),
+                   R"({{"id": {}, "itemName": "{}", "description": "{}", "initialBid": {}, "reserve": {}, "dateTime": "{}", "expires": "{}", "seller": {}, "category": {}, "extra": ""}})",
+                   id, r.Letters(10), r.Letters(20), initial, initial + Price(r), time, expires,
+                   seller, kFirstCategory + r.Below(kCategories));
+  } else {
+          const int64_t auctions = LastAuction(n) + 1;
+    const int64_t people = LastPerson(n) + 1;
+    const int64_t auction =
+        kFirstId + (r.Below(2) == 0 ? (auctions - 1) / kHotAuctionRatio * kHotAuctionRatio
+                                    : std::max<int64_t>(0, auctions - 1 - r.Below(std::min(auctions, kRecentAuctions))));
+    const int64_t bidder =
+        kFirstId + (r.Below(4) == 0 ? (people - 1) / kHotBidderRatio * kHotBidderRatio
+                                    : std::max<int64_t>(0, people - 1 - r.Below(std::min(people, kRecentPeople))));
+    const int64_t channel = r.Below(10000);
+    fmt::format_to(std::back_inserter(line),
+                   R"({{"auction": {}, "bidder": {}, "price": {}, "channel": "channel-{}", "url": "https://www.nexmark.com/{}/item.htm?query=1&channel_id={}", "dateTime": "{}", "extra": ""}})",
+                   auction, bidder, Price(r), channel, r.Letters(5), channel, time);
+  }
+  return table;
+}
+
 NexmarkCounts GenerateNexmark(const NexmarkOptions& o) {
   namespace fs = std::filesystem;
   struct FileCloser {
@@ -83,55 +129,12 @@ NexmarkCounts GenerateNexmark(const NexmarkOptions& o) {
     }
   }
   NexmarkCounts counts;
-  const int64_t step_us = std::max<int64_t>(1, 1000000 / o.events_per_second);
+  const int64_t step_us = NexmarkStepUs(o.events_per_second);
   fmt::memory_buffer line;
   for (int64_t n = 0; n < o.events; n++) {
-    EventRandom r(n);
-    const int64_t offset = n % kProportionTotal;
-    const std::string time = Value::Timestamp(o.first_event_us + n * step_us).ToString();
     line.clear();
-    int table = 2;
-    if (offset == 0) {
-      table = 0;
-      counts.persons++;
-      const int64_t id = kFirstId + LastPerson(n);
-      const int64_t state = r.Below(kStates.size());
-      fmt::format_to(std::back_inserter(line),
-                     R"({{"id": {}, "name": "{} {}", "emailAddress": "{}@{}.com", "creditCard": "{:04} {:04} {:04} {:04}", "city": "{}", "state": "{}", "dateTime": "{}", "extra": ""}})",
-                     id, kFirstNames[r.Below(kFirstNames.size())],
-                     kLastNames[r.Below(kLastNames.size())], r.Letters(7), r.Letters(5),
-                     r.Below(10000), r.Below(10000), r.Below(10000), r.Below(10000),
-                     kCities[r.Below(kCities.size())], kStates[state], time);
-    } else if (offset <= 3) {
-      table = 1;
-      counts.auctions++;
-      const int64_t id = kFirstId + LastAuction(n);
-      const int64_t initial = Price(r);
-      const int64_t people = LastPerson(n) + 1;
-      const int64_t seller =
-          kFirstId + (r.Below(4) == 0 ? (people - 1) / kHotBidderRatio * kHotBidderRatio
-                                      : std::max<int64_t>(0, people - 1 - r.Below(std::min(people, kRecentPeople))));
-      const std::string expires =
-          Value::Timestamp(o.first_event_us + n * step_us + (1 + r.Below(20)) * 1000000).ToString();
-      fmt::format_to(std::back_inserter(line),
-                     R"({{"id": {}, "itemName": "{}", "description": "{}", "initialBid": {}, "reserve": {}, "dateTime": "{}", "expires": "{}", "seller": {}, "category": {}, "extra": ""}})",
-                     id, r.Letters(10), r.Letters(20), initial, initial + Price(r), time, expires,
-                     seller, kFirstCategory + r.Below(kCategories));
-    } else {
-      counts.bids++;
-      const int64_t auctions = LastAuction(n) + 1;
-      const int64_t people = LastPerson(n) + 1;
-      const int64_t auction =
-          kFirstId + (r.Below(2) == 0 ? (auctions - 1) / kHotAuctionRatio * kHotAuctionRatio
-                                      : std::max<int64_t>(0, auctions - 1 - r.Below(std::min(auctions, kRecentAuctions))));
-      const int64_t bidder =
-          kFirstId + (r.Below(4) == 0 ? (people - 1) / kHotBidderRatio * kHotBidderRatio
-                                      : std::max<int64_t>(0, people - 1 - r.Below(std::min(people, kRecentPeople))));
-      const int64_t channel = r.Below(10000);
-      fmt::format_to(std::back_inserter(line),
-                     R"({{"auction": {}, "bidder": {}, "price": {}, "channel": "channel-{}", "url": "https://www.nexmark.com/{}/item.htm?query=1&channel_id={}", "dateTime": "{}", "extra": ""}})",
-                     auction, bidder, Price(r), channel, r.Letters(5), channel, time);
-    }
+    const int table = NexmarkEvent(n, o.first_event_us, step_us, line);
+    (table == 0 ? counts.persons : table == 1 ? counts.auctions : counts.bids)++;
     line.push_back('\n');
     FILE* f = files[static_cast<size_t>(table * o.partitions + n % o.partitions)].get();
     if (std::fwrite(line.data(), 1, line.size(), f) != line.size()) {

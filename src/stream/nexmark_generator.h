@@ -1,7 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
 #include <string>
+
+#include <fmt/format.h>
 
 namespace sluice::stream {
 
@@ -25,6 +28,14 @@ struct NexmarkCounts {
 // with the Flink Nexmark column names. Deterministic: the same options give the same bytes.
 // Throws IOError when a file cannot be written.
 NexmarkCounts GenerateNexmark(const NexmarkOptions& options);
+
+// Event n as one JSON object (no newline) appended to `line`; returns its table: 0 person,
+// 1 auction, 2 bid. Its time is first_event_us + n * step_us.
+int NexmarkEvent(int64_t n, int64_t first_event_us, int64_t step_us, fmt::memory_buffer& line);
+// The microseconds between events at `events_per_second` (at least 1).
+inline int64_t NexmarkStepUs(int64_t events_per_second) {
+  return events_per_second >= 1000000 ? 1 : 1000000 / std::max<int64_t>(1, events_per_second);
+}
 
 // CREATE TABLE statements (connector 'filesystem') for the three tables written to `dir`,
 // with a watermark 4 s behind dateTime as Flink's Nexmark declares it.

@@ -177,6 +177,9 @@ void StreamJob::Prepare() {
     SqlBinder binder(session_, options_.job_sql);
     return binder.BindQuery(*insert_->query);
   }();
+  if (!windowed_) {
+    ranked_ = RankedQuery::Analyze(insert_->query->As<sql::SelectNode>(), *plan, source_);
+  }
   if (!windowed_ && HasAggregate(*plan)) {
     throw NotImplementedError(
         "a streaming aggregate without a window (a changelog of updates) is not built yet: "
@@ -252,11 +255,11 @@ bool StreamJob::Step(bool drained) {
     }
     if (time_index_ >= 0 && !row[time_index_].is_null()) {
       const int64_t ts = row[time_index_].GetInt();
-      if (windowed_) {
+      if (windowed_ || ranked_) {
         // Late against the watermark as it stood before this record: the same rows are late
         // however the records were split into polls.
         state_.watermark = Watermark(now);
-        if (window_.LastWindowEnd(ts) <= state_.watermark) {
+        if ((windowed_ ? window_.LastWindowEnd(ts) : ts) <= state_.watermark) {
           late.push_back(row);
           continue;
         }
@@ -265,6 +268,9 @@ bool StreamJob::Step(bool drained) {
       if (!inserted) it->second = std::max(it->second, ts);
     } else if (windowed_) {
       continue;  // a NULL time is in no window (as in a batch query of the window function)
+    } else if (ranked_) {
+      late.push_back(row);  // a row without a time is never final: the side table keeps it
+      continue;
     }
     last_seen_ms_[r.partition] = now;
     fresh.push_back(row);
@@ -279,10 +285,16 @@ bool StreamJob::Step(bool drained) {
   append(dead_table_, dead_schema_, dead);
   append(late_table_, late_schema_, late);
   std::vector<Batch> batches = BatchesFromRows(source_.schema, fresh);
-  if (windowed_) {
+  if (windowed_ || ranked_) {
     for (Batch& b : batches) state_.buffer.push_back(std::move(b));
     state_.watermark = drained ? INT64_MAX : Watermark(now);
-    if (state_.watermark > state_.fired_watermark) Fire(state_.watermark);
+    if (state_.watermark > state_.fired_watermark) {
+      if (ranked_) {
+        FireRanked(state_.watermark);
+      } else {
+        Fire(state_.watermark);
+      }
+    }
   } else if (!batches.empty()) {
     auto& pending = state_.pending[sink_];
     for (Batch& b : RunQuery(batches, 0, 0, false)) pending.push_back(std::move(b));
@@ -316,17 +328,43 @@ void StreamJob::Fire(int64_t watermark) {
   state_.buffer = std::move(kept);
 }
 
+void StreamJob::FireRanked(int64_t watermark) {
+  // Rows at or before the watermark are final: their ranks no longer change.
+  std::vector<Batch> final_rows, open_rows;
+  std::vector<uint32_t> done, open;
+  for (Batch& batch : state_.buffer) {
+    const Column& time = *batch.column(static_cast<size_t>(time_index_));
+    done.clear();
+    open.clear();
+    for (size_t r = 0; r < batch.num_rows(); r++) {
+      (time.GetValue(r).GetInt() <= watermark ? done : open).push_back(static_cast<uint32_t>(r));
+    }
+    if (!done.empty()) final_rows.push_back(batch.Gather(done.data(), done.size()));
+    if (!open.empty()) open_rows.push_back(batch.Gather(open.data(), open.size()));
+  }
+  auto& pending = state_.pending[sink_];
+  for (Batch& b : RunQuery(final_rows, state_.fired_watermark, watermark, true)) {
+    pending.push_back(std::move(b));
+  }
+  state_.fired_watermark = watermark;
+  // Of the final rows, the first ranks of each partition decide the ranks of later rows.
+  state_.buffer = ranked_->Keep(session_, options_.job_sql, final_rows);
+  for (Batch& b : open_rows) state_.buffer.push_back(std::move(b));
+}
+
 std::vector<Batch> StreamJob::RunQuery(const std::vector<Batch>& rows, int64_t after,
-                                       int64_t upto, bool windowed) {
+                                       int64_t upto, bool bounded) {
   if (rows.empty()) return {};
   session_.RegisterView(source_.name, DataFrame(&session_, MakeValues(source_.schema, rows)),
                         true);
   SqlBinder binder(session_, options_.job_sql);
   LogicalPlanPtr plan = binder.BindQuery(*insert_->query);
-  if (windowed) {
+  if (bounded) {
     // A window is complete when its end is at or below the watermark; a job that selects
-    // only window_start (fixed-length windows) has end = start + size.
-    const int end_index = plan->schema.Find("window_end");
+    // only window_start (fixed-length windows) has end = start + size. A ranked job's row is
+    // final when its time is.
+    const int end_index =
+        plan->schema.Find(ranked_ ? source_.watermark_column : std::string("window_end"));
     const ExprPtr end =
         end_index >= 0
             ? BoundColumnRef(plan->schema, end_index)
@@ -449,7 +487,7 @@ StreamJobStats StreamJob::Run() {
       const bool got = Step(false);
       if (options_.until_idle && !got) {
         // Drained: the end of a bounded replay moves the watermark to +infinity.
-        if (windowed_) Step(true);
+        if (windowed_ || ranked_) Step(true);
         break;
       }
       if (NowMs() - last_checkpoint >= options_.checkpoint_interval_ms) {

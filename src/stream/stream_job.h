@@ -9,6 +9,7 @@
 #include "plan/window_tvf.h"
 #include "sql/ast.h"
 #include "stream/checkpoint_store.h"
+#include "stream/ranked_query.h"
 #include "stream/record_decoder.h"
 #include "stream/stream_source.h"
 
@@ -70,8 +71,11 @@ class StreamJob {
   void Fire(int64_t watermark);
   // The job's SELECT over `rows` (the source's), cast to the sink's columns and sorted; with
   // `windowed`, only windows ending in (after, upto].
+  // The job's query over `rows`; with `bounded`, only the results complete in (after, upto]
+  // (window_end, or a ranked job's time column).
   std::vector<Batch> RunQuery(const std::vector<Batch>& rows, int64_t after, int64_t upto,
-                              bool windowed);
+                              bool bounded);
+  void FireRanked(int64_t watermark);
   int64_t Watermark(int64_t now_ms) const;
   void TakeCheckpoint();
   void CommitPending();
@@ -94,6 +98,7 @@ class StreamJob {
   std::unique_ptr<RecordDecoder> decoder_;
   bool windowed_ = false;
   WindowTvf window_;
+  std::optional<RankedQuery> ranked_;  // a deduplicating or Top-N job (ranked by event time)
   int time_index_ = -1;  // the source's watermark column
   Schema sink_schema_, late_schema_, dead_schema_;
   Checkpoint state_;  // offsets, event times, buffer and pending rows since the last checkpoint

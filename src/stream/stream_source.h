@@ -36,7 +36,7 @@ class StreamSource {
   virtual std::string Describe() const = 0;
 };
 
-// The source for `def`'s connector (filesystem, kafka, redis-stream). Throws
+// The source for `def`'s connector (filesystem, kafka, redis-stream, nexmark). Throws
 // InvalidInputError for a connector this module does not read.
 std::unique_ptr<StreamSource> OpenStreamSource(const SourceDefinition& def);
 
