@@ -1,0 +1,22 @@
+# Shared by the stream end-to-end tests (after cli/cli_test_lib.sh): a live job killed
+# mid-run, and the check that two tables hold the same rows.
+
+# Runs `sluice stream run -f $WORK_DIR/live.sql --db $DB` with checkpoints every INTERVAL in
+# the background and kills it with SIGKILL after SECONDS: a crash at an arbitrary point.
+kill_live_job_after() {
+  local interval="$1" seconds="$2"
+  "$SLUICE" stream run -f "$WORK_DIR/live.sql" --db "$DB" --checkpoint-interval "$interval" \
+    > /dev/null 2>&1 &
+  local job=$!
+  sleep "$seconds"
+  kill -9 "$job"
+  wait "$job" 2>/dev/null
+}
+
+# Tables A and B of $DB hold the same rows, each as many times (multiset equality).
+expect_same_rows() {
+  local a="$1" b="$2" label="$3"
+  run sql --db "$DB" --format csv -c "SELECT count(*) FROM (SELECT * FROM $a EXCEPT ALL SELECT * FROM $b UNION ALL (SELECT * FROM $b EXCEPT ALL SELECT * FROM $a))"
+  expect_out "count(*)
+0" "$label"
+}
