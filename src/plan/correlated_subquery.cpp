@@ -70,18 +70,6 @@ ExprPtr ReplaceDependent(const ExprPtr& e, const SubqueryRef* ref, const ExprPtr
   return WithArgs(*e, std::move(args));
 }
 
-std::vector<std::vector<Value>> Rows(const std::vector<Batch>& batches) {
-  std::vector<std::vector<Value>> rows;
-  for (const auto& b : batches) {
-    for (size_t r = 0; r < b.num_rows(); r++) {
-      std::vector<Value> row;
-      for (size_t c = 0; c < b.num_columns(); c++) row.push_back(b.column(c)->GetValue(r));
-      rows.push_back(std::move(row));
-    }
-  }
-  return rows;
-}
-
 std::vector<std::vector<Value>> OuterValueSets(const LogicalPlanPtr& input,
                                                const std::vector<ExprPtr>& outer,
                                                const std::string& label,
@@ -102,26 +90,9 @@ LogicalPlanPtr DependentValues(const Expr& e, const LogicalPlanPtr& input,
   for (auto& row : rows) {
     ParameterValues parameters;
     for (size_t i = 0; i < ref.parameters.size(); i++) parameters[ref.parameters[i].get()] = row[i];
-    LogicalPlanPtr plan = SubstituteParameters(ref.plan, parameters);
-    if (ref.kind == SubqueryKind::kExists) {
-      bool exists = false;
-      for (const auto& b : run(*MakeLimit(plan, 1, 0), ref)) exists |= b.num_rows() > 0;
-      row.push_back(Value::Boolean(exists));
-      continue;
-    }
-    Value value = Value::Null(e.type);
-    size_t count = 0;
-    for (const auto& b : run(*MakeLimit(plan, 2, 0), ref)) {
-      if (b.num_rows() > 0 && count == 0) value = b.column(0)->GetValue(0);
-      count += b.num_rows();
-    }
-    if (count > 1) {
-      throw InvalidInputError(ref.too_many_rows.empty()
-                                  ? "More than one row returned by a subquery used as an "
-                                    "expression"
-                                  : ref.too_many_rows);
-    }
-    row.push_back(std::move(value));
+    const LogicalPlanPtr plan = SubstituteParameters(ref.plan, parameters);
+    row.push_back(ref.kind == SubqueryKind::kExists ? Value::Boolean(RunExists(run, *plan, ref))
+                                                    : RunScalar(run, *plan, ref));
   }
   return MakeValues(schema, BatchesFromRows(schema, rows));
 }
@@ -171,7 +142,7 @@ std::vector<std::vector<Value>> OuterValueSets(const LogicalPlanPtr& input,
   SubqueryRef title;
   title.kind = SubqueryKind::kParameter;
   title.label = "Outer value sets of " + label;
-  return Rows(run(*MakeDistinct(MakeProject(input, values)), title));
+  return RowsFromBatches(run(*MakeDistinct(MakeProject(input, values)), title));
 }
 
 // A LATERAL join (its right child a lateral leaf), its left child already applied.
@@ -186,14 +157,13 @@ LogicalPlanPtr ApplyLateral(const std::shared_ptr<LogicalPlan>& join, const Subq
   std::vector<std::vector<Value>> rows;
   SubqueryRef title;
   title.kind = SubqueryKind::kParameter;
-  title.label = "LATERAL subquery, the first of its runs per left value set";
   bool first = true;
   for (const auto& set : OuterValueSets(left, outer, "a LATERAL subquery", run)) {
     ParameterValues parameters;
     for (size_t i = 0; i < lateral.parameters.size(); i++) parameters[lateral.parameters[i].get()] = set[i];
     title.label = first ? "LATERAL subquery, the first of its runs per left value set" : "";
     first = false;
-    for (auto& row : Rows(run(*SubstituteParameters(lateral.plan, parameters), title))) {
+    for (auto& row : RowsFromBatches(run(*SubstituteParameters(lateral.plan, parameters), title))) {
       std::vector<Value> full = set;
       full.insert(full.end(), row.begin(), row.end());
       rows.push_back(std::move(full));

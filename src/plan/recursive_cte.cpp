@@ -49,12 +49,8 @@ struct RowLess {
 std::vector<Batch> NewRows(const Schema& schema, const std::vector<Batch>& batches,
                            std::set<std::vector<Value>, RowLess>& seen) {
   std::vector<std::vector<Value>> rows;
-  for (const auto& b : batches) {
-    for (size_t r = 0; r < b.num_rows(); r++) {
-      std::vector<Value> row;
-      for (size_t c = 0; c < b.num_columns(); c++) row.push_back(b.column(c)->GetValue(r));
-      if (seen.insert(row).second) rows.push_back(std::move(row));
-    }
+  for (auto& row : RowsFromBatches(batches)) {
+    if (seen.insert(row).second) rows.push_back(std::move(row));
   }
   return BatchesFromRows(schema, rows);
 }

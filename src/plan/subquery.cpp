@@ -171,6 +171,29 @@ LogicalPlanPtr MapSubqueries(const LogicalPlanPtr& plan,
   return copy;
 }
 
+Value RunScalar(const SubqueryRunner& run, const LogicalPlan& plan, const SubqueryRef& ref) {
+  LogicalPlanPtr borrowed(LogicalPlanPtr(), &plan);
+  Value value = Value::Null(plan.schema.field(0).type);
+  size_t count = 0;
+  for (const auto& b : run(*MakeLimit(borrowed, 2, 0), ref)) {
+    if (b.num_rows() > 0 && count == 0) value = b.column(0)->GetValue(0);
+    count += b.num_rows();
+  }
+  if (count > 1) {
+    throw InvalidInputError(ref.too_many_rows.empty()
+                                ? "More than one row returned by a subquery used as an expression"
+                                : ref.too_many_rows);
+  }
+  return value;
+}
+
+bool RunExists(const SubqueryRunner& run, const LogicalPlan& plan, const SubqueryRef& ref) {
+  LogicalPlanPtr borrowed(LogicalPlanPtr(), &plan);
+  bool exists = false;
+  for (const auto& b : run(*MakeLimit(borrowed, 1, 0), ref)) exists |= b.num_rows() > 0;
+  return exists;
+}
+
 const SubqueryResolver::Result& SubqueryResolver::Run(
     const std::shared_ptr<const SubqueryRef>& ref) {
   if (ref->kind == SubqueryKind::kParameter || ref->correlated()) {
@@ -183,23 +206,11 @@ const SubqueryResolver::Result& SubqueryResolver::Run(
   const SubqueryRef& sq = *ref;
   switch (sq.kind) {
     case SubqueryKind::kExists:
-      for (const auto& b : run_(*MakeLimit(sq.plan, 1, 0), sq)) result.exists |= b.num_rows() > 0;
+      result.exists = RunExists(run_, *sq.plan, sq);
       break;
-    case SubqueryKind::kScalar: {
-      result.scalar = Value::Null(sq.plan->schema.field(0).type);
-      size_t count = 0;
-      for (const auto& b : run_(*MakeLimit(sq.plan, 2, 0), sq)) {
-        if (b.num_rows() > 0 && count == 0) result.scalar = b.column(0)->GetValue(0);
-        count += b.num_rows();
-      }
-      if (count > 1) {
-        throw InvalidInputError(sq.too_many_rows.empty()
-                                    ? "More than one row returned by a subquery used as an "
-                                      "expression"
-                                    : sq.too_many_rows);
-      }
+    case SubqueryKind::kScalar:
+      result.scalar = RunScalar(run_, *sq.plan, sq);
       break;
-    }
     case SubqueryKind::kIn:
       for (const auto& b : run_(*sq.plan, sq)) {
         for (size_t r = 0; r < b.num_rows(); r++) result.values.push_back(b.column(0)->GetValue(r));

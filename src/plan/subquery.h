@@ -81,6 +81,13 @@ ExprPtr MapSubqueries(const ExprPtr& e, const std::function<ExprPtr(const ExprPt
 using SubqueryRunner =
     std::function<std::vector<Batch>(const LogicalPlan& plan, const SubqueryRef& ref)>;
 
+// The value of scalar subquery `ref` whose plan (parameters replaced, for a dependent one) is
+// `plan`: its one row's value, NULL without a row. Throws InvalidInputError (ref's
+// too_many_rows) for a second row.
+Value RunScalar(const SubqueryRunner& run, const LogicalPlan& plan, const SubqueryRef& ref);
+// Whether `plan` (of EXISTS subquery `ref`) has a row; reads at most one.
+bool RunExists(const SubqueryRunner& run, const LogicalPlan& plan, const SubqueryRef& ref);
+
 // Replaces subqueries by their values, running each subquery once (the runner resolves the
 // subqueries nested in it). Not thread-safe: one per query.
 class SubqueryResolver {

@@ -20,4 +20,17 @@ std::vector<Batch> BatchesFromRows(const Schema& schema, const std::vector<std::
   return batches;
 }
 
+std::vector<std::vector<Value>> RowsFromBatches(const std::vector<Batch>& batches) {
+  std::vector<std::vector<Value>> rows;
+  for (const auto& b : batches) {
+    for (size_t r = 0; r < b.num_rows(); r++) {
+      std::vector<Value> row;
+      row.reserve(b.num_columns());
+      for (size_t c = 0; c < b.num_columns(); c++) row.push_back(b.column(c)->GetValue(r));
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
 }  // namespace sluice

@@ -13,4 +13,7 @@ namespace sluice {
 // (or NULL).
 std::vector<Batch> BatchesFromRows(const Schema& schema, const std::vector<std::vector<Value>>& rows);
 
+// The rows of `batches` as Values, in order (the inverse of BatchesFromRows).
+std::vector<std::vector<Value>> RowsFromBatches(const std::vector<Batch>& batches);
+
 }  // namespace sluice
