@@ -48,7 +48,14 @@ function(sluice_module name)
   set(include_root ${PROJECT_BINARY_DIR}/include/${name})
   file(MAKE_DIRECTORY ${include_root})
   file(CREATE_LINK ${module_dir} ${include_root}/${name} SYMBOLIC)
-  target_include_directories(sluice_${name} PUBLIC ${include_root})
+  target_include_directories(sluice_${name} PUBLIC $<BUILD_INTERFACE:${include_root}>
+                                                   $<INSTALL_INTERFACE:include/sluice>)
+  # cmake --install: the library and its headers (include/sluice/<name>/*.h), exported as
+  # Sluice::<name> for find_package(Sluice) (cmake/SluiceInstall.cmake).
+  install(TARGETS sluice_${name} EXPORT SluiceTargets ARCHIVE DESTINATION lib COMPONENT library)
+  install(DIRECTORY ${module_dir}/ DESTINATION include/sluice/${name} COMPONENT library
+          FILES_MATCHING PATTERN "*.h")
+  set_target_properties(sluice_${name} PROPERTIES EXPORT_NAME ${name})
 
   list(TRANSFORM arg_DEPENDS PREPEND sluice_ OUTPUT_VARIABLE dep_targets)
   target_link_libraries(sluice_${name} PUBLIC ${dep_targets})

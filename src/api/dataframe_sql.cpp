@@ -35,6 +35,7 @@ class OverlayCatalog : public CatalogReader {
   std::optional<ScalarUdf> FindScalarUdf(const std::string& name) const override {
     return session_.FindScalarUdf(name);
   }
+  std::vector<Batch> RunQuery(const LogicalPlan& plan) override { return session_.RunQuery(plan); }
 
  private:
   Session& session_;

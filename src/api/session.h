@@ -165,6 +165,7 @@ class Session : public CatalogReader {
   LogicalPlanPtr FindRelation(const std::string& name) override;
   // CatalogReader, for the Iceberg tables of the warehouse (session_iceberg.cpp).
   LogicalPlanPtr FindRelationAt(const std::string& name, const SnapshotChoice& at) override;
+  std::vector<Batch> RunQuery(const LogicalPlan& plan) override { return Execute(plan); }
   std::optional<std::string> IcebergMetadataLocation(const std::string& name) const override;
   // CatalogReader: the latest version of model `name` (CREATE MODEL), or null.
   ml::ModelPtr FindModel(const std::string& name) const override;

@@ -130,8 +130,7 @@ ExprPtr SqlBinder::TranslateExpr(const sql::Expr& e, const BindScope& scope) {
   using sql::ExprKind;
   switch (e.kind) {
     case ExprKind::kColumnRef: return Remember(ResolveColumn(e.As<sql::ColumnRefExpr>(), scope), e);
-    case ExprKind::kStar:
-      ThrowBind(e, "* is only allowed in a SELECT list or as the argument of count(*)");
+    case ExprKind::kStar: return TranslateStar(e.As<sql::StarExpr>());
     case ExprKind::kConstant: return Remember(Lit(ConstantValue(e.As<sql::ConstantExpr>())), e);
     case ExprKind::kInterval: {
       const auto& iv = e.As<sql::IntervalExpr>();
@@ -258,6 +257,10 @@ ExprPtr ResolveStructField(const sql::ColumnRefExpr& ref, const BoundRelation& r
 ExprPtr SqlBinder::ResolveColumn(const sql::ColumnRefExpr& ref, const BindScope& scope) {
   const std::string name = ref.parts.back();
   const std::string qualifier = ref.parts.size() >= 2 ? ref.parts[ref.parts.size() - 2] : "";
+  if (lambda_parameter_ != nullptr && ref.parts.size() == 1 &&
+      EqualsIgnoreCase(name, lambda_parameter_->first)) {
+    return Lit(lambda_parameter_->second);
+  }
   const BoundRelation& rel = *scope.relation;
   std::vector<int> matches;
   for (size_t i = 0; i < rel.schema.size(); i++) {
@@ -346,8 +349,7 @@ ExprPtr SqlBinder::TranslateFunction(const sql::FunctionExpr& f, const BindScope
     if (f.distinct) {
       ThrowBind(f, fmt::format("DISTINCT is only allowed in aggregates, not {}()", name));
     }
-    std::vector<ExprPtr> args;
-    for (const auto& a : f.args) args.push_back(TranslateExpr(*a, scope));
+    std::vector<ExprPtr> args = TranslateArgs(f.args, scope);
     return At(f, [&] { return UdfCall(*udf, std::move(args)); });
   }
   RegisterBuiltinFunctions();
@@ -360,12 +362,17 @@ ExprPtr SqlBinder::TranslateFunction(const sql::FunctionExpr& f, const BindScope
     if (sql_bind::ContainsAggregate(*filter)) ThrowBind(*f.filter, "FILTER clause cannot contain aggregates!");
   }
   const bool count_star = name == "count_star" || (name == "count" && f.args.size() == 1 &&
-                                                   f.args[0]->kind == sql::ExprKind::kStar);
+                                                   f.args[0]->kind == sql::ExprKind::kStar &&
+                                                   !f.args[0]->As<sql::StarExpr>().columns);
+  if (pivot_filter_ && (count_star || (registry.HasAggregate(name == "last" ? "first" : name) &&
+                                       !registry.HasScalar(name)))) {
+    // PIVOT: each aggregate of a column reads the rows of that column's values only.
+    filter = filter ? And({filter, pivot_filter_}) : pivot_filter_;
+  }
   if (count_star) {
     return filter ? Aggregate("count", {Case({filter, Lit(Value::Integer(1))})}) : Aggregate("count_star", {});
   }
-  std::vector<ExprPtr> args;
-  for (const auto& a : f.args) args.push_back(TranslateExpr(*a, scope));
+  std::vector<ExprPtr> args = TranslateArgs(f.args, scope);
   std::string aggregate_name = name;
   bool reversed = false;
   if (name == "last" && !registry.HasScalar(name)) {

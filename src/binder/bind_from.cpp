@@ -174,6 +174,8 @@ BoundRelation SqlBinder::BindTableRef(const TableRef& ref, const BindScope* oute
       return Requalify(plan, ref.alias.empty() ? stem : ref.alias, ref.column_aliases);
     }
     case sql::TableRefKind::kJoin: return BindJoin(ref, outer);
+    case sql::TableRefKind::kPivot: return BindPivot(ref, outer);
+    case sql::TableRefKind::kUnpivot: return BindUnpivot(ref, outer);
   }
   ThrowNotImplemented(ref, "unsupported FROM item");
 }
@@ -381,7 +383,7 @@ BoundRelation SqlBinder::BindFromWhere(const sql::SelectNode& node, const BindSc
     ExprPtr p;
     {
       sql_bind::ScopedValue<std::vector<SubqueryJoin>*> sink(scalar_joins_, &joins);
-      p = TranslateExpr(*c, scope);
+      p = TranslateCondition(*c, scope);
     }
     if (correlation_ != nullptr && !correlation_->outer_refs.empty()) {
       std::vector<const Expr*> refs;

@@ -61,6 +61,10 @@ class CatalogReader {
   // that name. Throws InvalidInputError when the table is not an Iceberg table (of a --db
   // warehouse) or has no such snapshot.
   virtual LogicalPlanPtr FindRelationAt(const std::string& name, const SnapshotChoice& at);
+  // Runs `plan` now and returns its rows. Binding executes nothing but for one thing: a PIVOT
+  // without IN lists reads the distinct values of its ON columns, because they name the
+  // output's columns (as in DuckDB). By default throws NotImplementedError.
+  virtual std::vector<Batch> RunQuery(const LogicalPlan& plan);
   // The current metadata file of the Iceberg table `name` (a table of a --db warehouse), or
   // nullopt when there is none (iceberg_snapshots('t'), t$snapshots).
   // The latest version of model `name` (CREATE MODEL; case-insensitive), or null.

@@ -122,6 +122,10 @@ LogicalPlanPtr CatalogReader::FindRelationAt(const std::string& name, const Snap
       "time travel (AS OF) reads Iceberg tables only: the tables of a --db warehouse");
 }
 
+std::vector<Batch> CatalogReader::RunQuery(const LogicalPlan&) {
+  throw NotImplementedError("PIVOT without an IN list needs a session to read its values");
+}
+
 std::vector<RelationInfo> CatalogReader::Relations() const {
   std::vector<RelationInfo> out;
   for (const auto& name : TableNames()) {

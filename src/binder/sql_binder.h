@@ -217,6 +217,36 @@ class SqlBinder {
   ExprPtr TranslateDependentQuantified(const sql::InExpr& in, const ExprPtr& x,
                                        const BindScope& scope);
 
+  // bind_columns.cpp: COLUMNS(...).
+  // The COLUMNS(...) in `e` (not an unpacked one), or null; throws when `e` holds two
+  // different ones.
+  const sql::StarExpr* FindColumns(const sql::Expr& e);
+  // The columns of `rel` that a star or COLUMNS(...) selects, in order; throws when a regex
+  // matches none.
+  std::vector<int> ColumnsMatches(const sql::StarExpr& star, const BoundRelation& rel);
+  // `e` translated once per column its COLUMNS(...) selects, with each copy's name (the
+  // column's, or `alias` rewritten by the regex's groups); empty when `e` has no COLUMNS.
+  std::vector<std::pair<ExprPtr, std::string>> ExpandColumns(const sql::Expr& e,
+                                                             const BindScope& scope,
+                                                             const std::string& alias);
+  // A WHERE condition: with COLUMNS(...), the copies ANDed.
+  ExprPtr TranslateCondition(const sql::Expr& e, const BindScope& scope);
+  // Function arguments, *COLUMNS(...) unpacked into one argument per column.
+  std::vector<ExprPtr> TranslateArgs(const std::vector<sql::ExprPtr>& args, const BindScope& scope);
+  // A star in an expression: the current column of an expanding COLUMNS(...), else an error.
+  ExprPtr TranslateStar(const sql::StarExpr& star);
+
+  // bind_pivot.cpp
+  struct PivotValues {
+    ExprPtr expr;  // the ON expression over the source
+    std::vector<Value> values;
+    std::vector<std::string> names;  // parallel to values: their columns' names
+  };
+  std::vector<PivotValues> BindPivotValues(const sql::PivotSpec& p, const BoundRelation& src,
+                                           const BindScope& scope);
+  BoundRelation BindPivot(const sql::TableRef& ref, const BindScope* outer);
+  BoundRelation BindUnpivot(const sql::TableRef& ref, const BindScope* outer);
+
   // sql_bind_window.cpp: `f` has an OVER clause; named windows come from named_windows_.
   ExprPtr TranslateWindowCall(const sql::FunctionExpr& f, const BindScope& scope);
 
@@ -239,6 +269,17 @@ class SqlBinder {
   std::vector<SubqueryJoin>* scalar_joins_ = nullptr;  // set while binding a WHERE conjunct
   int next_subquery_ = 0;
   int next_subquery_value_ = 0;  // labels of kSubquery expressions ("$1")
+  // While COLUMNS(...) is expanded: the column the current copy reads.
+  struct ColumnsChoice {
+    const sql::StarExpr* star;
+    ExprPtr column;
+  };
+  const ColumnsChoice* columns_choice_ = nullptr;
+  // While COLUMNS(c -> condition) is evaluated: c and its value (a column name).
+  const std::pair<std::string, Value>* lambda_parameter_ = nullptr;
+  // While PIVOT's USING aggregates are bound: the condition every aggregate is filtered by
+  // (the rows of one combination of ON values).
+  ExprPtr pivot_filter_;
   // The WINDOW clause of the SELECT being bound (null outside one).
   const std::vector<sql::NamedWindow>* named_windows_ = nullptr;
 };

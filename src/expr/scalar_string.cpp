@@ -211,6 +211,36 @@ ScalarKernel ConcatKernel(bool skip_nulls) {
   };
 }
 
+// concat_ws(separator, x, ...): the non-NULL arguments joined by the separator; NULL when
+// the separator is.
+ScalarKernel ConcatWsKernel() {
+  return [](const std::vector<ColumnPtr>& args, size_t n) {
+    std::vector<ArgReader> in;
+    for (const auto& a : args) in.emplace_back(*a);
+    std::string buf;
+    auto row = [&](size_t i, Column& out) {
+      if (!in[0].IsValid(i)) return false;
+      const std::string_view separator = in[0].Get<StringView>(i).view();
+      uint64_t total = 0;
+      for (size_t a = 1; a < in.size(); a++) {
+        if (in[a].IsValid(i)) total += in[a].Get<StringView>(i).size() + separator.size();
+      }
+      kernel::CheckStringSize(total, "concat_ws");
+      buf.clear();
+      bool first = true;
+      for (size_t a = 1; a < in.size(); a++) {
+        if (!in[a].IsValid(i)) continue;
+        if (!first) buf.append(separator);
+        first = false;
+        buf.append(in[a].Get<StringView>(i).view());
+      }
+      SetCopy(out, i, buf);
+      return true;
+    };
+    return kernel::RowExecAll(kVarchar, args, n, row);
+  };
+}
+
 std::optional<BoundScalar> ResolveConcat(const std::vector<ExprPtr>& args, bool skip_nulls) {
   if (args.empty() || (!skip_nulls && args.size() != 2)) return std::nullopt;
   return BoundScalar{kVarchar, std::vector<LogicalType>(args.size(), kVarchar),
@@ -226,6 +256,13 @@ void RegisterStringFunctions(FunctionRegistry& r) {
   r.AddScalar(
       "concat", [](const std::vector<ExprPtr>& a) { return ResolveConcat(a, true); },
       "concat(ANY, ...)");
+  r.AddScalar(
+      "concat_ws",
+      [](const std::vector<ExprPtr>& a) -> std::optional<BoundScalar> {
+        if (a.size() < 2) return std::nullopt;
+        return BoundScalar{kVarchar, std::vector<LogicalType>(a.size(), kVarchar), ConcatWsKernel()};
+      },
+      "concat_ws(VARCHAR, ANY, ...)");
   const auto length =
       StringsToValue<int64_t>(kBigInt, [](In in, size_t i) { return CharLength(Str(in, 0, i)); });
   for (const char* name : {"length", "char_length", "character_length", "len"}) {

@@ -90,10 +90,19 @@ std::string ColumnRefExpr::ToString() const { return JoinNames(parts); }
 bool IsOrderByAll(const Expr& e) {
   if (e.kind != ExprKind::kStar) return false;
   const auto& star = e.As<StarExpr>();
-  return star.qualifier.empty() && star.exclude.empty() && star.replace.empty();
+  return !star.columns && star.qualifier.empty() && star.exclude.empty() && star.replace.empty();
 }
 
 std::string StarExpr::ToString() const {
+  if (!columns) return StarToString();
+  std::string inner = !pattern ? StarToString()
+                      : !lambda_parameter.empty()
+                          ? QuoteIdentifier(lambda_parameter) + " -> " + pattern->ToString()
+                          : pattern->ToString();
+  return std::string(unpacked ? "*" : "") + "COLUMNS(" + inner + ")";
+}
+
+std::string StarExpr::StarToString() const {
   std::string out = qualifier.empty() ? "*" : JoinNames(qualifier) + ".*";
   if (!exclude.empty()) {
     out += " EXCLUDE (";
@@ -291,6 +300,69 @@ SubqueryExpr::~SubqueryExpr() = default;
 std::string SubqueryExpr::ToString() const {
   std::string body = "(" + query->ToString() + ")";
   return subquery_kind == SubqueryKind::kExists ? "EXISTS " + body : body;
+}
+
+void ForEachChild(const Expr& e, const std::function<void(const Expr&)>& fn) {
+  const auto visit = [&](const ExprPtr& child) {
+    if (child) fn(*child);
+  };
+  switch (e.kind) {
+    case ExprKind::kColumnRef:
+    case ExprKind::kConstant:
+    case ExprKind::kSubquery:
+    case ExprKind::kDefault: return;
+    case ExprKind::kStar: {
+      const auto& star = e.As<StarExpr>();
+      for (const auto& [r, name] : star.replace) visit(r);
+      if (star.lambda_parameter.empty()) visit(star.pattern);
+      return;
+    }
+    case ExprKind::kInterval: return visit(e.As<IntervalExpr>().value);
+    case ExprKind::kUnary: return visit(e.As<UnaryExpr>().operand);
+    case ExprKind::kBinary:
+      visit(e.As<BinaryExpr>().left);
+      return visit(e.As<BinaryExpr>().right);
+    case ExprKind::kIsNull: return visit(e.As<IsNullExpr>().operand);
+    case ExprKind::kBetween: {
+      const auto& b = e.As<BetweenExpr>();
+      visit(b.operand);
+      visit(b.low);
+      return visit(b.high);
+    }
+    case ExprKind::kIn: {
+      const auto& in = e.As<InExpr>();
+      visit(in.operand);
+      for (const auto& x : in.list) visit(x);
+      return;
+    }
+    case ExprKind::kLike: {
+      const auto& l = e.As<LikeExpr>();
+      visit(l.operand);
+      visit(l.pattern);
+      return visit(l.escape);
+    }
+    case ExprKind::kCase: {
+      const auto& c = e.As<CaseExpr>();
+      visit(c.operand);
+      for (const auto& w : c.whens) {
+        visit(w.when);
+        visit(w.then);
+      }
+      return visit(c.else_result);
+    }
+    case ExprKind::kCast: return visit(e.As<CastExpr>().operand);
+    case ExprKind::kFunction: {
+      const auto& f = e.As<FunctionExpr>();
+      for (const auto& a : f.args) visit(a);
+      for (const auto& o : f.order_by) visit(o.expr);
+      visit(f.filter);
+      if (f.over) {
+        for (const auto& p : f.over->partition_by) visit(p);
+        for (const auto& o : f.over->order_by) visit(o.expr);
+      }
+      return;
+    }
+  }
 }
 
 }  // namespace sluice::sql

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -96,6 +97,18 @@ struct StarExpr : Expr {
   std::vector<std::string> exclude;    // * EXCLUDE (a, b)
   // * REPLACE (expr AS a, ...): column a is replaced by expr, in place.
   std::vector<std::pair<ExprPtr, std::string>> replace;
+  // COLUMNS(...): the expression around it is repeated once per matching column. The columns
+  // are those of the star (COLUMNS(*), COLUMNS(t.* EXCLUDE (a))) when `pattern` is null, else
+  // those whose name `pattern` matches: a regular expression string, a list of names, or with
+  // `lambda_parameter` set a condition on the name (COLUMNS(c -> c LIKE 'a%')).
+  bool columns = false;
+  bool unpacked = false;  // *COLUMNS(...): one function argument per matching column
+  ExprPtr pattern;
+  std::string lambda_parameter;
+
+ private:
+  // `*`, `t.*` with EXCLUDE and REPLACE.
+  std::string StarToString() const;
 };
 
 // ORDER BY ALL is parsed as an OrderByItem whose expression is an unqualified star.
@@ -311,5 +324,9 @@ struct SubqueryExpr : Expr {
   SubqueryKind subquery_kind = SubqueryKind::kScalar;
   std::unique_ptr<QueryNode> query;
 };
+
+// Calls `fn` on each direct child expression of `e` (arguments, operands, CASE arms, FILTER,
+// window PARTITION BY / ORDER BY, a star's REPLACE expressions); not into subqueries.
+void ForEachChild(const Expr& e, const std::function<void(const Expr&)>& fn);
 
 }  // namespace sluice::sql

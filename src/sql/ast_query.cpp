@@ -112,6 +112,12 @@ std::string TableRef::ToString() const {
       }
       return out + ")" + TimeTravelSuffix() + AliasSuffix(alias, column_aliases);
     }
+    case TableRefKind::kPivot:
+    case TableRefKind::kUnpivot:
+      if (pivot->statement_form) {
+        return "(" + PivotToString(*this) + ")" + AliasSuffix(alias, column_aliases);
+      }
+      return PivotToString(*this) + AliasSuffix(alias, column_aliases);
     case TableRefKind::kJoin:
       break;
   }
@@ -179,7 +185,14 @@ std::string QueryNode::ToString() const {
   return out;
 }
 
+bool SelectNode::IsPivotStatement() const {
+  return from && from->pivot && from->pivot->statement_form && select_list.size() == 1 &&
+         select_list[0].alias.empty() && IsOrderByAll(*select_list[0].expr) && !distinct &&
+         hints.empty() && !where && group_by.empty() && !having && !qualify && windows.empty();
+}
+
 std::string SelectNode::BodyToString() const {
+  if (IsPivotStatement()) return PivotToString(*from);
   std::string out = "SELECT ";
   if (!hints.empty()) out += HintsToString(hints);
   if (distinct) {

@@ -20,6 +20,52 @@ enum class TableRefKind : uint8_t {
   kTableFunction,  // FROM read_csv('x', header = true)
   kFilePath,       // FROM 'data/*.csv'
   kJoin,
+  kPivot,    // FROM t PIVOT (sum(x) FOR k IN (1, 2)), PIVOT t ON k USING sum(x)
+  kUnpivot,  // FROM t UNPIVOT (v FOR n IN (a, b)), UNPIVOT t ON a, b INTO NAME n VALUE v
+};
+
+// One value of a PIVOT IN list, with the name of its columns (the value's text when empty).
+struct PivotValue {
+  ExprPtr value;
+  std::string alias;
+};
+
+// One ON column (expression) of PIVOT and the values that get columns; `has_in` false:
+// every distinct non-NULL value, read from the data when the query is bound, sorted.
+struct PivotOn {
+  ExprPtr expr;
+  bool has_in = false;
+  std::vector<PivotValue> in;
+};
+
+// One aggregate of PIVOT's USING (count(*) when there are none).
+struct PivotAggregate {
+  ExprPtr expr;
+  std::string alias;
+  std::string source_text;  // as written: DuckDB names the columns of unaliased aggregates so
+};
+
+// The columns UNPIVOT folds into rows: one column per VALUE column, and the name of its rows
+// (the column's own name when `alias` is empty). A COLUMNS(...) or star entry stands for
+// one entry per matching column.
+struct UnpivotEntry {
+  std::vector<ExprPtr> columns;
+  std::string alias;
+};
+
+// PIVOT / UNPIVOT of a TableRef's `left`. `statement_form`: written as DuckDB's PIVOT and
+// UNPIVOT statements (printed back that way).
+struct PivotSpec {
+  bool statement_form = false;
+  // PIVOT
+  std::vector<PivotOn> on;
+  std::vector<PivotAggregate> aggregates;
+  std::vector<ExprPtr> group_by;
+  // UNPIVOT
+  bool include_nulls = false;
+  std::vector<UnpivotEntry> entries;
+  std::string name_column = "name";
+  std::vector<std::string> value_columns = {"value"};
 };
 
 // FOR VERSION AS OF / FOR TIMESTAMP AS OF after a table name: which snapshot of an Iceberg
@@ -58,6 +104,8 @@ struct TableRef : AstNode {
   bool comma = false;  // came from `FROM a, b`; printed back the same way
   // LATERAL (subquery): may read the columns of the FROM items before it (kSubquery).
   bool lateral = false;
+  // kPivot, kUnpivot: what is done to `left`.
+  std::unique_ptr<PivotSpec> pivot;
 };
 
 enum class GroupingKind : uint8_t { kExpr, kRollup, kCube, kGroupingSets };
@@ -156,10 +204,16 @@ struct SelectNode : QueryNode {
   ExprPtr having;
   std::vector<NamedWindow> windows;
   ExprPtr qualify;
+  // `SELECT * FROM <PIVOT or UNPIVOT statement>`: what the statements parse to.
+  bool IsPivotStatement() const;
 
  protected:
   std::string BodyToString() const override;
 };
+
+// The SQL of a kPivot or kUnpivot TableRef without its alias: DuckDB's statement form when
+// the reference was written so, else the SQL-standard FROM-clause form (ast_pivot.cpp).
+std::string PivotToString(const TableRef& ref);
 
 enum class SetOpType : uint8_t { kUnion, kIntersect, kExcept };
 

@@ -126,7 +126,11 @@ QualifiedName Parser::ParseQualifiedName() {
 }
 
 std::string Parser::ParseOptionalAlias(std::initializer_list<std::string_view> stop_words) {
-  if (AcceptKeyword("as")) return ParseName();
+  if (AcceptKeyword("as")) {
+    // AS 'text' names a column too, as in DuckDB (COLUMNS('a_(.*)') AS 'b_\1').
+    if (Peek().type == TokenType::kString) return Next().text;
+    return ParseName();
+  }
   if (!IsNameToken(Peek())) return {};
   if (Peek().type == TokenType::kIdentifier) {
     for (std::string_view stop : stop_words) {

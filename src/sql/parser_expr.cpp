@@ -337,6 +337,12 @@ ExprPtr Parser::ParsePrimary() {
       if (token.text == "(") return ParseParenthesized();
       if (token.text == "*") {
         Next();
+        if (IsColumnsCallAhead()) {
+          // *COLUMNS(...): unpacked into one function argument per column.
+          ExprPtr columns = ParseColumns(Next());
+          columns->As<StarExpr>().unpacked = true;
+          return columns;
+        }
         return ParseStar({}, token);
       }
       if (token.text == "[") {
@@ -436,6 +442,10 @@ ExprPtr Parser::ParseNameOrCall() {
     pos_ += 2;
     parts.push_back(after.text);
   }
+  if (parts.size() == 1 && first.type == TokenType::kIdentifier && first.text == "columns" &&
+      PeekOperator("(")) {
+    return ParseColumns(first);
+  }
   if (PeekOperator("(")) return ParseFunctionCall(std::move(parts), first);
   if (first.type == TokenType::kIdentifier && parts.size() == 1 && IsReservedKeyword(first.text)) {
     FailAt(first);
@@ -464,6 +474,38 @@ ExprPtr Parser::ParseStar(std::vector<std::string> qualifier, const Token& at) {
     } while (parenthesized && AcceptOperator(","));
     if (parenthesized) ExpectOperator(")");
   }
+  return star;
+}
+
+bool Parser::IsColumnsCallAhead() const {
+  const Token& word = Peek();
+  return word.type == TokenType::kIdentifier && word.text == "columns" && PeekOperator("(", 1);
+}
+
+// COLUMNS(*), COLUMNS(t.* EXCLUDE (a)), COLUMNS('regex'), COLUMNS(['a', 'b']),
+// COLUMNS(c -> condition); `at` is the COLUMNS token, already consumed.
+ExprPtr Parser::ParseColumns(const Token& at) {
+  ExpectOperator("(");
+  std::unique_ptr<StarExpr> star;
+  if (IsNameToken(Peek()) && PeekOperator("->", 1)) {
+    star = Make<StarExpr>(at);
+    star->lambda_parameter = Next().text;
+    Next();
+    star->pattern = ParseExpr();
+  } else {
+    ExprPtr inner = ParseExpr();
+    if (inner->kind == ExprKind::kStar) {
+      star.reset(&inner.release()->As<StarExpr>());
+      if (star->columns) FailAt(at, "COLUMNS cannot be nested in");
+      star->line = at.line;
+      star->column = at.column;
+    } else {
+      star = Make<StarExpr>(at);
+      star->pattern = std::move(inner);
+    }
+  }
+  star->columns = true;
+  ExpectOperator(")");
   return star;
 }
 

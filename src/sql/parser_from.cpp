@@ -118,6 +118,15 @@ bool Parser::ParseJoinType(TableRef::JoinType& type, bool& natural) {
 }
 
 std::unique_ptr<TableRef> Parser::ParseTablePrimary() {
+  std::unique_ptr<TableRef> ref = ParseTableItem();
+  while (IsPivotSuffixAhead()) {
+    ref = ParsePivotSuffix(std::move(ref));
+    ParseTableAlias(*ref);
+  }
+  return ref;
+}
+
+std::unique_ptr<TableRef> Parser::ParseTableItem() {
   DepthGuard guard(*this);
   const Token& at = Peek();
   if (at.IsOperator("(")) return ParseParenthesizedTable(at);
@@ -262,6 +271,7 @@ ExprPtr Parser::ParseColumnTypesStruct() {
 
 void Parser::ParseTableAlias(TableRef& ref, std::initializer_list<std::string_view> stop_words) {
   if (IsAsofJoinAhead()) return;  // `FROM a ASOF JOIN b`: asof is not a's alias
+  if (IsPivotSuffixAhead()) return;  // `FROM a PIVOT (...)`
   ref.alias = ParseOptionalAlias(stop_words);
   if (!ref.alias.empty() && PeekOperator("(")) ref.column_aliases = ParseParenthesizedNames();
 }

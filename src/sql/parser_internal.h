@@ -102,6 +102,8 @@ class Parser {
   ExprPtr ParseParenthesized();
   ExprPtr ParseNameOrCall();
   ExprPtr ParseStar(std::vector<std::string> qualifier, const Token& at);
+  bool IsColumnsCallAhead() const;
+  ExprPtr ParseColumns(const Token& at);
   std::vector<ExprPtr> ParseExprList();
   ExprPtr ParseInTail(ExprPtr operand, bool negated, const Token& at);
   // The right side of `left op ...`: an operand, or ANY/SOME/ALL (subquery).
@@ -140,7 +142,17 @@ class Parser {
   std::unique_ptr<TableRef> ParseFromList();
   std::unique_ptr<TableRef> ParseTableRef();
   std::unique_ptr<TableRef> ParseJoins(std::unique_ptr<TableRef> left);
+  // A FROM item with its PIVOT / UNPIVOT suffixes.
   std::unique_ptr<TableRef> ParseTablePrimary();
+  std::unique_ptr<TableRef> ParseTableItem();
+  // parser_pivot.cpp
+  bool StartsPivotStatement(size_t ahead = 0) const;
+  bool IsPivotSuffixAhead() const;
+  void ExpectWord(std::string_view word);
+  QueryPtr ParsePivotStatement();
+  std::vector<PivotAggregate> ParsePivotAggregates();
+  std::vector<UnpivotEntry> ParseUnpivotEntries();
+  std::unique_ptr<TableRef> ParsePivotSuffix(std::unique_ptr<TableRef> source);
   std::unique_ptr<TableRef> ParseParenthesizedTable(const Token& at);
   std::unique_ptr<TableRef> ParseNamedTable(const Token& at);
   // {'name': 'TYPE', ...} (DuckDB's struct form of read_csv's types / columns) as the text

@@ -34,7 +34,8 @@ QueryPtr WrapInSelect(QueryPtr query) {
 }  // namespace
 
 bool Parser::StartsQuery(size_t ahead) const {
-  return PeekKeyword("select", ahead) || PeekKeyword("with", ahead) || PeekKeyword("values", ahead);
+  return PeekKeyword("select", ahead) || PeekKeyword("with", ahead) ||
+         PeekKeyword("values", ahead) || StartsPivotStatement(ahead);
 }
 
 QueryPtr Parser::ParseQueryExpr() {
@@ -128,6 +129,7 @@ QueryPtr Parser::ParseIntersect() {
 QueryPtr Parser::ParseQueryPrimary() {
   if (PeekKeyword("select")) return ParseSelectCore();
   if (PeekKeyword("values")) return ParseValues();
+  if (StartsPivotStatement()) return ParsePivotStatement();
   if (PeekOperator("(")) {
     Next();
     QueryPtr query = ParseQueryExpr();

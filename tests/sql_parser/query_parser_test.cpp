@@ -169,6 +169,13 @@ TEST(QueryParserTest, RoundTrips) {
       "select 1 intersect select 2 except (select 3 union select 4)",
       "select a from t where a is distinct from b or a is not null",
       "select [1, 2][1], a || b || 'c' from t",
+      "pivot cities on year in (2000, 2010), country using sum(p) as s, max(p) group by c",
+      "pivot (select 1 as a) on a order by all limit 2",
+      "select * from t pivot (sum(x) as s for k in (1 as one, 2) g in ('a') group by y) p",
+      "unpivot t on a, (b, c) as bc, columns('x.*') into name n value v1, v2",
+      "select * from t unpivot include nulls ((v1, v2) for n in ((a, b) as ab, (c, d)))",
+      "select columns('a.*') as 'b_\\1', min(columns(* exclude (b))), f(*columns(t.*)) from t",
+      "select columns(c -> c like 'a%') from t where columns(['a', 'b']) > 1",
   };
   for (const char* sql : queries) EXPECT_TRUE(RoundTrips(sql)) << sql;
 }
