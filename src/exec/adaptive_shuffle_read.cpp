@@ -1,6 +1,7 @@
 #include "exec/adaptive_shuffle_read.h"
 
 #include "common/error.h"
+#include "exec/input_progress.h"
 
 namespace sluice {
 
@@ -16,7 +17,7 @@ AdaptiveShuffleRead::AdaptiveShuffleRead(PhysicalOperatorPtr exchange, Kind kind
 std::unique_ptr<BatchStream> AdaptiveShuffleRead::Execute(int partition, ExecContext& ctx) const {
   ExchangeState& state = exchange().State(ctx);
   SLUICE_CHECK(state.complete, "exchange {} read before its map stage ran", child().id());
-  return state.shuffle->Open(reads_[partition]);
+  return ReportInputRows(state.shuffle->Open(reads_[partition]), ctx);
 }
 
 }  // namespace sluice

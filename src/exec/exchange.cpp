@@ -1,5 +1,7 @@
 #include "exec/exchange.h"
 
+#include "exec/input_progress.h"
+
 #include <algorithm>
 
 #include "shuffle/partitioner.h"
@@ -40,7 +42,12 @@ bool Exchange::HasRun(ExecContext& ctx) const {
 std::unique_ptr<BatchStream> Exchange::Execute(int partition, ExecContext& ctx) const {
   ExchangeState& state = State(ctx);
   SLUICE_CHECK(state.complete, "exchange {} read before its map stage ran", id());
-  return state.shuffle->Open(ShuffleRead::Partition(partition));
+  return ReportInputRows(state.shuffle->Open(ShuffleRead::Partition(partition)), ctx);
+}
+
+int64_t Exchange::ExpectedInputRows(ExecContext& ctx) const {
+  if (!HasRun(ctx)) return -1;
+  return State(ctx).shuffle->Stats().total_rows();
 }
 
 }  // namespace sluice

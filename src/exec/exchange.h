@@ -34,6 +34,8 @@ class Exchange : public PhysicalOperator {
   Partitioning output_partitioning() const override;
   // Streams output partition `partition` of the shuffle. REQUIRES: state complete.
   std::unique_ptr<BatchStream> Execute(int partition, ExecContext& ctx) const override;
+  // The rows the map stage wrote (-1 before it ran).
+  int64_t ExpectedInputRows(ExecContext& ctx) const override;
 
   const Partitioning& target() const { return target_; }
   // A hash exchange on GROUP BY or join keys: its map tasks summarize the heaviest keys

@@ -37,11 +37,19 @@ class SharedState {
 };
 
 // Receives progress from the scheduler (the CLI draws a bar from it). Thread-safe calls.
+// Within a stage, the stage's leaves (scans, shuffle reads) report the rows they read as
+// they read them, against the rows the stage is expected to read (0: unknown), so progress
+// moves inside long tasks too.
 class ProgressListener {
  public:
   virtual ~ProgressListener() = default;
   virtual void StageStarted(int stage, int tasks) = 0;
   virtual void TaskFinished(int stage) = 0;
+  virtual void StageInputExpected(int stage, int64_t rows) {
+    (void)stage;
+    (void)rows;
+  }
+  virtual void InputRead(int64_t rows) { (void)rows; }
 };
 
 // Everything a query needs at run time: settings, the memory budget, the worker pool,

@@ -65,6 +65,12 @@ class PhysicalOperator {
   int num_partitions() const { return output_partitioning().num_partitions; }
 
   virtual std::unique_ptr<BatchStream> Execute(int partition, ExecContext& ctx) const = 0;
+  // For a leaf of a stage (a scan, a shuffle read): the rows it reads over all its
+  // partitions, or -1 when unknown (progress; see ProgressListener).
+  virtual int64_t ExpectedInputRows(ExecContext& ctx) const {
+    (void)ctx;
+    return -1;
+  }
   // Called once per query after every task of the final stage has succeeded, children
   // first; not called when the query fails. A sink commits here (WriteSink).
   virtual void Finalize(ExecContext& ctx) const { (void)ctx; }

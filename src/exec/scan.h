@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include "exec/input_progress.h"
 #include "exec/operator.h"
 #include "io/data_source.h"
 
@@ -33,8 +34,10 @@ class Scan : public PhysicalOperator {
   }
   std::unique_ptr<BatchStream> Execute(int partition, ExecContext& ctx) const override {
     if (source_->num_splits() == 0) return std::make_unique<EmptyStream>();
-    return source_->Open(partition, columns_);
+    return ReportInputRows(source_->Open(partition, columns_), ctx);
   }
+  // The source's row count, else its bytes over a guess of a row's bytes (text files).
+  int64_t ExpectedInputRows(ExecContext& ctx) const override;
 
  private:
   std::shared_ptr<const DataSource> source_;
@@ -55,8 +58,9 @@ class InMemoryScan : public PhysicalOperator {
   }
   std::unique_ptr<BatchStream> Execute(int partition, ExecContext& ctx) const override {
     if (partitions_->empty()) return std::make_unique<EmptyStream>();
-    return std::make_unique<VectorStream>((*partitions_)[partition]);
+    return ReportInputRows(std::make_unique<VectorStream>((*partitions_)[partition]), ctx);
   }
+  int64_t ExpectedInputRows(ExecContext& ctx) const override;
 
  private:
   std::shared_ptr<const std::vector<std::vector<Batch>>> partitions_;

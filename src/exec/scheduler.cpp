@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "exec/exchange.h"
+#include "exec/input_progress.h"
 #include "exec/stage_replanner.h"
 #include "exec/task_retry.h"
 #include "exec/task_stats.h"
@@ -69,7 +70,10 @@ void RunMapStage(Exchange& exchange, ExecContext& ctx, int& next_stage) {
   SLUICE_CHECK(shuffle.map_tasks() >= tasks, "exchange {}: {} map tasks for {} writers",
                exchange.id(), tasks, shuffle.map_tasks());
   const auto start = std::chrono::steady_clock::now();
-  if (ctx.progress()) ctx.progress()->StageStarted(stage, tasks);
+  if (ctx.progress()) {
+    ctx.progress()->StageStarted(stage, tasks);
+    ctx.progress()->StageInputExpected(stage, ExpectedStageInputRows(input, ctx));
+  }
   const FaultInjector faults = FaultInjector::ForQuery(ctx.settings());
   const bool track_keys =
       exchange.track_keys() && ctx.settings().adaptive() && ctx.settings().auto_salting();
@@ -253,7 +257,10 @@ void Scheduler::RunStages(PhysicalOperatorPtr& plan, ExecContext& ctx,
                planned_tasks, tasks);
   const int final_stage = next_stage;
   const FaultInjector faults = FaultInjector::ForQuery(ctx.settings());
-  if (ctx.progress()) ctx.progress()->StageStarted(final_stage, tasks);
+  if (ctx.progress()) {
+    ctx.progress()->StageStarted(final_stage, tasks);
+    ctx.progress()->StageInputExpected(final_stage, ExpectedStageInputRows(root, ctx));
+  }
   if (ctx.cluster() != nullptr) ctx.cluster()->SetStage(final_stage);
   const WritePlacement placement = PlaceWrite(root, ctx);
   const auto run_task = [&](int partition) {
