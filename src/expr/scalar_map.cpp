@@ -3,6 +3,7 @@
 // cardinality, map_contains(_value, _entry) and map_concat. A MAP column is laid out as a
 // LIST of STRUCT(key, value) entries, so keys, values and entries are shared child columns.
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include "expr/binder.h"
 #include "expr/kernel_util.h"
 #include "expr/scalar_functions.h"
+#include "types/physical_dispatch.h"
 
 namespace sluice {
 
@@ -147,16 +149,44 @@ std::optional<BoundScalar> ResolveFromEntries(const std::vector<ExprPtr>& args) 
   return BoundScalar{type, {args[0]->type}, std::move(k)};
 }
 
-// The position in the entries column of the key equal to needle in row i, or -1.
-int64_t FindKey(const Column& map, size_t i, const Value& needle) {
+// Scalar keys equal as CompareValues has them (NaN equals NaN, intervals by length).
+template <typename T>
+bool KeyEquals(const T& a, const T& b) {
+  if constexpr (std::is_same_v<T, double>) {
+    return a == b || (std::isnan(a) && std::isnan(b));
+  } else if constexpr (std::is_same_v<T, StringView>) {
+    return a.Compare(b) == 0;
+  } else if constexpr (std::is_same_v<T, Interval>) {
+    return a.NormalizedMicros128() == b.NormalizedMicros128();
+  } else {
+    return a == b;
+  }
+}
+
+// The position in the entries column of the key equal to row `at` of `needle` (a column of
+// the key type) in map row i, or -1. Scalar keys compare in place, nested ones as Values.
+int64_t FindKey(const Column& map, size_t i, const Column& needle, size_t at) {
   const ListEntry e = EntryAt(map, i);
   const Column& keys = map.child(0).child(0);
-  for (uint64_t j = e.offset; j < e.offset + e.length; j++) {
-    if (keys.IsValid(j) && CompareValues(keys.GetValue(j), needle) == 0) {
-      return static_cast<int64_t>(j);
+  if (needle.is_constant()) at = 0;
+  int64_t found = -1;
+  if (!keys.type().IsNested() && keys.type().id() != TypeId::kNull) {
+    VisitPhysicalType(keys.type(), [&]<typename T>() {
+      const T& want = needle.data<T>()[at];
+      const T* have = keys.data<T>();
+      for (uint64_t j = e.offset; j < e.offset + e.length && found < 0; j++) {
+        if (keys.IsValid(j) && KeyEquals(have[j], want)) found = static_cast<int64_t>(j);
+      }
+    });
+    return found;
+  }
+  const Value want = needle.GetValue(at);
+  for (uint64_t j = e.offset; j < e.offset + e.length && found < 0; j++) {
+    if (keys.IsValid(j) && CompareValues(keys.GetValue(j), want) == 0) {
+      found = static_cast<int64_t>(j);
     }
   }
-  return -1;
+  return found;
 }
 
 bool KeyArgFits(const ExprPtr& arg, const LogicalType& key) {
@@ -183,7 +213,7 @@ std::optional<BoundScalar> ResolveExtract(const std::vector<ExprPtr>& args, bool
     for (size_t i = 0; i < m; i++) {
       if (map.IsValid(i) && key.IsValid(i)) {
         null[i] = 0;
-        const int64_t at = FindKey(map, i, key.GetValue(key.is_constant() ? 0 : i));
+        const int64_t at = FindKey(map, i, key, i);
         if (at >= 0) sel.push_back(static_cast<uint32_t>(at));
       }
       begin.push_back(sel.size());
@@ -266,9 +296,9 @@ std::optional<BoundScalar> ResolveContains(const std::vector<ExprPtr>& args, int
   ScalarKernel k = [what](const std::vector<ColumnPtr>& cols, size_t n) -> ColumnPtr {
     return kernel::RowExec(TypeId::kBoolean, cols, n, [&](size_t i, Column& out) {
       const Column& map = *cols[0];
-      const Value first = cols[1]->GetValue(i);
       bool found = false;
       if (what == 1) {
+        const Value first = cols[1]->GetValue(i);
         const ListEntry e = EntryAt(map, i);
         const Column& values = map.child(0).child(1);
         for (uint64_t j = e.offset; j < e.offset + e.length && !found; j++) {
@@ -276,7 +306,7 @@ std::optional<BoundScalar> ResolveContains(const std::vector<ExprPtr>& args, int
           found = !v.is_null() && CompareValues(v, first) == 0;
         }
       } else {
-        const int64_t at = FindKey(map, i, first);
+        const int64_t at = FindKey(map, i, *cols[1], i);
         found = at >= 0;
         if (found && what == 2) {
           const Value v = map.child(0).child(1).GetValue(static_cast<size_t>(at));
