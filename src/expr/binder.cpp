@@ -305,6 +305,10 @@ LogicalType CommonSuperType(const LogicalType& a, const LogicalType& b) {
   if (a.id() == TypeId::kList && b.id() == TypeId::kList) {
     return LogicalType::List(CommonSuperType(a.ListChild(), b.ListChild()));
   }
+  if (a.id() == TypeId::kMap && b.id() == TypeId::kMap) {
+    return LogicalType::Map(CommonSuperType(a.MapKey(), b.MapKey()),
+                            CommonSuperType(a.MapValue(), b.MapValue()));
+  }
   if (a.id() == TypeId::kStruct && b.id() == TypeId::kStruct &&
       a.StructFields().size() == b.StructFields().size()) {
     std::vector<StructField> fields;

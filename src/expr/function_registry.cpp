@@ -126,6 +126,7 @@ void RegisterBuiltinFunctions() {
     FunctionRegistry& r = FunctionRegistry::Global();
     RegisterListFunctions(r);  // first: its overloads take only LIST arguments (||, length)
     RegisterStructFunctions(r);
+    RegisterMapFunctions(r);
     RegisterArithmeticFunctions(r);
     RegisterComparisonFunctions(r);
     RegisterStringFunctions(r);

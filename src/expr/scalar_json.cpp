@@ -225,6 +225,30 @@ void AppendValueJson(const Value& v, std::string* out) {
     case TypeId::kBigInt: out->append(std::to_string(v.GetInt())); break;
     case TypeId::kDouble: AppendJsonDouble(v.GetDouble(), out); break;
     case TypeId::kDecimal: AppendJsonDouble(v.CastTo(TypeId::kDouble).GetDouble(), out); break;
+    case TypeId::kList: {  // an array
+      out->push_back('[');
+      for (size_t i = 0; i < v.GetChildren().size(); i++) {
+        if (i > 0) out->push_back(',');
+        AppendValueJson(v.GetChildren()[i], out);
+      }
+      out->push_back(']');
+      break;
+    }
+    case TypeId::kStruct:
+    case TypeId::kMap: {  // an object; a map's keys as their text (as DuckDB)
+      out->push_back('{');
+      const auto& parts = v.GetChildren();
+      for (size_t i = 0; i < parts.size(); i++) {
+        if (i > 0) out->push_back(',');
+        const bool map = v.type().id() == TypeId::kMap;
+        AppendJsonQuoted(map ? parts[i].GetChildren()[0].ToString() : v.type().StructFields()[i].name,
+                         out);
+        out->push_back(':');
+        AppendValueJson(map ? parts[i].GetChildren()[1] : parts[i], out);
+      }
+      out->push_back('}');
+      break;
+    }
     default: AppendJsonQuoted(v.ToString(), out);
   }
 }

@@ -233,6 +233,9 @@ LogicalType ToLogicalType(const Type& type, const std::string& column) {
     case TypeKind::kString: return TypeId::kVarchar;
     case TypeKind::kList:
       return LogicalType::List(ToLogicalType(*type.children.at(0).type, column));
+    case TypeKind::kMap:
+      return LogicalType::Map(ToLogicalType(*type.children.at(0).type, column),
+                              ToLogicalType(*type.children.at(1).type, column));
     case TypeKind::kStruct: {
       std::vector<StructField> fields;
       for (const auto& f : type.fields) fields.push_back({f.name, ToLogicalType(*f.type, column)});
@@ -258,6 +261,18 @@ TypePtr FromLogicalTypeWithIds(const LogicalType& type, int* next_id) {
     element.type = FromLogicalTypeWithIds(type.ListChild(), next_id);
     list->children.push_back(std::move(element));
     return list;
+  }
+  if (type.id() == TypeId::kMap) {  // the key's id, the value's id, then what lies beneath
+    auto map = std::make_shared<Type>();
+    map->kind = TypeKind::kMap;
+    NestedField key, value;
+    key.id = (*next_id)++;
+    key.required = true;
+    value.id = (*next_id)++;
+    key.type = FromLogicalTypeWithIds(type.MapKey(), next_id);
+    value.type = FromLogicalTypeWithIds(type.MapValue(), next_id);
+    map->children = {std::move(key), std::move(value)};
+    return map;
   }
   if (type.id() == TypeId::kStruct) {
     auto st = std::make_shared<Type>();

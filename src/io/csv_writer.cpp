@@ -183,7 +183,8 @@ void CsvWriter::AppendValue(const Column& column, size_t row) {
     case TypeId::kInterval: AppendString(FormatInterval(column.data<Interval>()[row])); break;
     case TypeId::kTime: buffer_.append(FormatTime(column.data<int64_t>()[row])); break;
     case TypeId::kList:
-    case TypeId::kStruct: AppendString(column.GetValue(row).ToString()); break;  // as DuckDB
+    case TypeId::kStruct:
+    case TypeId::kMap: AppendString(column.GetValue(row).ToString()); break;  // as DuckDB
   }
 }
 

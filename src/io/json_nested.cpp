@@ -91,6 +91,21 @@ std::optional<Value> JsonToValue(const JsonNode& node, const LogicalType& type) 
       }
       return Value::List(type, std::move(elements));
     }
+    case TypeId::kMap: {  // an object: its keys are cast from their text
+      if (node.kind != JsonNode::Kind::kObject) return std::nullopt;
+      std::vector<Value> keys, values;
+      for (const auto& m : node.members) {
+        auto v = JsonToValue(m.value, type.MapValue());
+        if (!v) return std::nullopt;
+        try {
+          keys.push_back(Value::Varchar(m.key).CastTo(type.MapKey()));
+        } catch (const ConversionError&) {
+          return std::nullopt;
+        }
+        values.push_back(std::move(*v));
+      }
+      return Value::Map(type, keys, values);
+    }
     case TypeId::kStruct: {
       if (node.kind != JsonNode::Kind::kObject) return std::nullopt;
       std::vector<Value> fields;

@@ -109,7 +109,8 @@ void JsonSplitReader::ConvertMember(const JsonMember& m, int column, size_t row,
       break;
     }
     case TypeId::kList:
-    case TypeId::kStruct: {
+    case TypeId::kStruct:
+    case TypeId::kMap: {
       JsonNode node;
       JsonParseError error;
       std::optional<Value> v;

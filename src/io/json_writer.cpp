@@ -127,6 +127,19 @@ void AppendJsonValue(const Column& column, size_t row, std::string* out) {
       buf.push_back(']');
       break;
     }
+    case TypeId::kMap: {  // a JSON object keyed by the keys' text, as DuckDB's to_json
+      const ListEntry e = column.list_entries()[row];
+      const Column& entries = column.child(0);
+      buf.push_back('{');
+      for (uint64_t j = 0; j < e.length; j++) {
+        if (j > 0) buf.push_back(',');
+        AppendJsonString(entries.child(0).GetValue(e.offset + j).ToString(), out);
+        buf.push_back(':');
+        AppendJsonValue(entries.child(1), e.offset + j, out);
+      }
+      buf.push_back('}');
+      break;
+    }
     case TypeId::kStruct: {  // a JSON object
       buf.push_back('{');
       const auto& fields = type.StructFields();

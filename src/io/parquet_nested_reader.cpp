@@ -197,9 +197,8 @@ Value ParquetNestedReader::EmitValue(const ParquetNestedNode& node, const Logica
       return Value::Struct(type, std::move(fields));
     }
     case Kind::kList:
-      break;
     case Kind::kMap:
-      Fail("a MAP cannot be read as a LIST or STRUCT");
+      break;
   }
   if (def < node.elements_def) {
     Skip(node);
@@ -207,7 +206,13 @@ Value ParquetNestedReader::EmitValue(const ParquetNestedNode& node, const Logica
   }
   std::vector<Value> elements;
   do {
-    elements.push_back(EmitValue(node.children[0], type.ListChild()));
+    if (node.kind == Kind::kMap) {  // an entry: the key and value fields of the repeated group
+      elements.push_back(Value::Struct(type.ListChild(),
+                                       {EmitValue(node.children[0], type.MapKey()),
+                                        EmitValue(node.children[1], type.MapValue())}));
+    } else {
+      elements.push_back(EmitValue(node.children[0], type.ListChild()));
+    }
   } while (first.cursor < first.reps.size() && first.reps[first.cursor] == node.rep);
   return Value::List(type, std::move(elements));
 }

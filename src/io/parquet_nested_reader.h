@@ -14,8 +14,8 @@
 namespace sluice {
 
 // Reads one nested column (a struct, list or map with everything beneath it) of one row
-// group: as LIST / STRUCT values when the column has that type, else as VARCHAR JSON text per
-// row (columns with a map): '[1,null]', '{"a":1,"b":"x"}', NULL for a NULL value
+// group: as LIST / STRUCT / MAP values when the column has that type, else as VARCHAR JSON
+// text per row (a map without a value field): '[1,null]', '{"a":1,"b":"x"}', NULL for a NULL value
 // and '[]' for an empty list. Each leaf's level entries are buffered a page-sized chunk at
 // a time (values already rendered as JSON), and rows are assembled from the repetition and
 // definition levels of all leaves (Dremel record assembly).
@@ -54,7 +54,7 @@ class ParquetNestedReader {
   void Buffer(LeafEntries& e, size_t count);
   void Compact(LeafEntries& e);
   void Emit(const ParquetNestedNode& node, std::string* out);
-  // The same as a value of `type` (LIST and STRUCT columns).
+  // The same as a value of `type` (LIST, STRUCT and MAP columns).
   Value EmitValue(const ParquetNestedNode& node, const LogicalType& type);
   // Consumes the one entry each leaf under `node` has for a NULL or empty value.
   void Skip(const ParquetNestedNode& node);

@@ -18,6 +18,7 @@ parquet::SchemaElement LeafElement(const std::string& name, const LogicalType& t
 
 int LeafCount(const LogicalType& type) {
   if (type.id() == TypeId::kList) return LeafCount(type.ListChild());
+  if (type.id() == TypeId::kMap) return LeafCount(type.MapKey()) + LeafCount(type.MapValue());
   if (type.id() == TypeId::kStruct) {
     int n = 0;
     for (const auto& f : type.StructFields()) n += LeafCount(f.type);
@@ -27,9 +28,21 @@ int LeafCount(const LogicalType& type) {
 }
 
 // Makes the leaves of `type` (a column or a field at `path`) with their level maxima.
+// Every node is optional but a map's key (`required`).
 void MakeLeaves(const LogicalType& type, std::vector<std::string> path, int16_t def,
-                int16_t rep, std::vector<ParquetShreddedLeaf>* out) {
-  const int16_t d = static_cast<int16_t>(def + 1);  // every node is optional
+                int16_t rep, std::vector<ParquetShreddedLeaf>* out, bool required = false) {
+  const int16_t d = static_cast<int16_t>(required ? def : def + 1);
+  if (type.id() == TypeId::kMap) {  // group (MAP) / repeated group key_value / key, value
+    path.push_back("key_value");
+    const auto d1 = static_cast<int16_t>(d + 1);
+    const auto r1 = static_cast<int16_t>(rep + 1);
+    std::vector<std::string> key = path, value = path;
+    key.push_back("key");
+    value.push_back("value");
+    MakeLeaves(type.MapKey(), key, d1, r1, out, true);
+    MakeLeaves(type.MapValue(), value, d1, r1, out);
+    return;
+  }
   if (type.id() == TypeId::kList) {
     path.push_back("list");
     path.push_back("element");
@@ -62,12 +75,25 @@ class Shredder {
 
   // Row `row` of `c`, whose ancestors are present up to definition level `def`; `rep` is
   // the repetition level of this entry, `depth` the number of repeated ancestors.
+  // A `required` node (a map's key) adds no definition level.
   void Emit(const Column& c, size_t row, uint32_t rep, uint32_t def, uint32_t depth,
-            size_t first_leaf) {
+            size_t first_leaf, bool required = false) {
     const LogicalType& type = c.type();
     if (!c.IsValid(row)) return Absent(type, rep, def, first_leaf);
-    const uint32_t d = def + 1;
+    const uint32_t d = required ? def : def + 1;
     switch (type.id()) {
+      case TypeId::kMap: {
+        const ListEntry e = c.list_entries()[row];
+        if (e.length == 0) return Absent(type, rep, d, first_leaf);
+        const Column& entries = c.child(0);
+        const size_t value_leaf = first_leaf + static_cast<size_t>(LeafCount(type.MapKey()));
+        for (uint64_t j = 0; j < e.length; j++) {
+          const uint32_t r = j == 0 ? rep : depth + 1;
+          Emit(entries.child(0), e.offset + j, r, d + 1, depth + 1, first_leaf, true);
+          Emit(entries.child(1), e.offset + j, r, d + 1, depth + 1, value_leaf);
+        }
+        return;
+      }
       case TypeId::kList: {
         const ListEntry e = c.list_entries()[row];
         if (e.length == 0) return Absent(type, rep, d, first_leaf);
@@ -138,6 +164,22 @@ void AppendNestedSchemaElements(const std::string& name, const LogicalType& type
     repeated.num_children = 1;
     out->push_back(std::move(repeated));
     AppendNestedSchemaElements("element", type.ListChild(), std::nullopt, out);
+    return;
+  }
+  if (type.id() == TypeId::kMap) {  // the standard layout DuckDB, Spark and Arrow write
+    group.num_children = 1;
+    group.converted_type = parquet::ConvertedType::kMap;
+    group.logical_type.kind = parquet::LogicalTypeInfo::kMap;
+    out->push_back(std::move(group));
+    parquet::SchemaElement key_value;
+    key_value.name = "key_value";
+    key_value.repetition = Repetition::kRepeated;
+    key_value.num_children = 2;
+    out->push_back(std::move(key_value));
+    const size_t key_at = out->size();
+    AppendNestedSchemaElements("key", type.MapKey(), std::nullopt, out);
+    (*out)[key_at].repetition = Repetition::kRequired;
+    AppendNestedSchemaElements("value", type.MapValue(), std::nullopt, out);
     return;
   }
   group.num_children = static_cast<int32_t>(type.StructFields().size());

@@ -278,8 +278,8 @@ struct Walker {
                            static_cast<int>(out.leaves.size()) - first, std::move(node), field_id});
   }
 
-  // LIST and STRUCT columns read as those types; a column with a MAP anywhere reads as JSON
-  // text (nullopt).
+  // LIST, STRUCT and MAP columns read as those types; a column with a map that has no value
+  // field reads as JSON text (nullopt).
   std::optional<LogicalType> NestedType(const ParquetNestedNode& node, int first) const {
     switch (node.kind) {
       case ParquetNestedNode::Kind::kLeaf:
@@ -301,7 +301,13 @@ struct Walker {
         }
         return LogicalType::Struct(fields);
       }
-      case ParquetNestedNode::Kind::kMap: return std::nullopt;
+      case ParquetNestedNode::Kind::kMap: {
+        if (node.children.size() != 2) return std::nullopt;
+        auto key = NestedType(node.children[0], first);
+        auto value = NestedType(node.children[1], first);
+        if (!key || !value) return std::nullopt;
+        return LogicalType::Map(*key, *value);
+      }
     }
     return std::nullopt;
   }

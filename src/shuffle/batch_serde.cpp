@@ -56,7 +56,7 @@ void SerializeColumn(const Column& col, size_t rows, std::string* out) {
     }
   }
   auto row_of = [&](size_t i) { return col.is_constant() ? 0 : i; };
-  if (type.id() == TypeId::kList) {
+  if (type.HasListLayout()) {
     // Lengths, then the elements of every row in order as one child column.
     std::vector<uint32_t> sel;
     for (size_t i = 0; i < rows; i++) {
@@ -103,7 +103,7 @@ ColumnPtr DeserializeColumn(Reader* in, const LogicalType& type, size_t rows) {
   auto col = Column::Make(type, rows);
   col->set_size(rows);
   if (nulls) std::memcpy(col->MutableValidity(), in->Take(ValidityBytes(rows)), ValidityBytes(rows));
-  if (type.id() == TypeId::kList) {
+  if (type.HasListLayout()) {
     uint64_t offset = 0;
     for (size_t i = 0; i < rows; i++) {
       const auto length = in->Get<uint64_t>();

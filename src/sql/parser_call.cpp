@@ -364,10 +364,10 @@ TypeName Parser::ParseTypeName() {
   if ((first.text == "character" || first.text == "char") && AcceptKeyword("varying")) {
     type.name = "VARCHAR";
   }
-  if ((first.text == "list" || first.text == "struct") && first.type == TokenType::kIdentifier &&
-      PeekOperator("(")) {
-    // LIST(T) and STRUCT(name T, ...): the element and field types are written into the name
-    // ("LIST(INTEGER)", "STRUCT(\"a\" INTEGER)"), which the binder parses as a type.
+  if ((first.text == "list" || first.text == "struct" || first.text == "map") &&
+      first.type == TokenType::kIdentifier && PeekOperator("(")) {
+    // LIST(T), STRUCT(name T, ...) and MAP(K, V): the element and field types are written into
+    // the name ("LIST(INTEGER)", "STRUCT(\"a\" INTEGER)"), which the binder parses as a type.
     Next();
     std::string inner;
     do {
@@ -385,7 +385,7 @@ TypeName Parser::ParseTypeName() {
         inner += quoted + "\" ";
       }
       inner += ParseTypeName().ToString();
-    } while (first.text == "struct" && AcceptOperator(","));
+    } while (first.text != "list" && AcceptOperator(","));
     ExpectOperator(")");
     type.name += "(" + inner + ")";
   } else if (PeekOperator("(")) {

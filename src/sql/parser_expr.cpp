@@ -391,6 +391,7 @@ ExprPtr Parser::ParsePrimary() {
     return constant;
   }
   if (word == "case") return ParseCase();
+  if (word == "map" && PeekOperator("{", 1)) return ParseMapLiteral();
   if (call_follows && (word == "cast" || word == "try_cast")) return ParseCast(word == "try_cast");
   if (call_follows && word == "extract") return ParseExtract();
   if (call_follows && word == "substring") return ParseSubstring();
@@ -411,6 +412,27 @@ ExprPtr Parser::ParsePrimary() {
   if (Peek(1).type == TokenType::kString && StartsTypeName(token)) return ParseTypedLiteral();
   if (IsReservedKeyword(word) && !(call_follows && CanBeFunctionName(token))) FailAt(token);
   return ParseNameOrCall();
+}
+
+ExprPtr Parser::ParseMapLiteral() {
+  // MAP {k: v, ...}: map([k, ...], [v, ...]); MAP {} is map().
+  const Token& token = Next();
+  Next();
+  std::vector<ExprPtr> keys, values;
+  if (!PeekOperator("}")) {
+    do {
+      keys.push_back(ParseExpr());
+      ExpectOperator(":");
+      values.push_back(ParseExpr());
+    } while (AcceptOperator(","));
+  }
+  ExpectOperator("}");
+  std::vector<ExprPtr> args;
+  if (!keys.empty()) {
+    args.push_back(MakeCall("list_value", std::move(keys), token.line, token.column));
+    args.push_back(MakeCall("list_value", std::move(values), token.line, token.column));
+  }
+  return MakeCall("map", std::move(args), token.line, token.column);
 }
 
 ExprPtr Parser::ParseParenthesized() {

@@ -100,6 +100,7 @@ class Parser {
   ExprPtr ParsePostfix();
   ExprPtr ParsePrimary();
   ExprPtr ParseParenthesized();
+  ExprPtr ParseMapLiteral();  // MAP {k: v, ...}; the current token is MAP
   ExprPtr ParseNameOrCall();
   ExprPtr ParseStar(std::vector<std::string> qualifier, const Token& at);
   bool IsColumnsCallAhead() const;

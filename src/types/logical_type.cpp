@@ -37,6 +37,7 @@ int LogicalType::PhysicalSize() const {
     case TypeId::kInterval:
       return sizeof(Interval);
     case TypeId::kList:
+    case TypeId::kMap:
       return 16;  // ListEntry (vector/column.h)
     case TypeId::kStruct:
       return 1;
@@ -85,9 +86,26 @@ LogicalType LogicalType::Struct(const std::vector<StructField>& fields) {
   return t;
 }
 
+LogicalType LogicalType::Map(const LogicalType& key, const LogicalType& value) {
+  LogicalType t(TypeId::kMap);
+  const LogicalType entry = Struct({StructField{"key", key}, StructField{"value", value}});
+  t.nested_ = Intern("M" + entry.ToString(), {StructField{"", entry}});
+  return t;
+}
+
 const LogicalType& LogicalType::ListChild() const {
-  SLUICE_CHECK(id_ == TypeId::kList && nested_ != nullptr, "ListChild of {}", ToString());
+  SLUICE_CHECK(HasListLayout() && nested_ != nullptr, "ListChild of {}", ToString());
   return nested_->children()[0].type;
+}
+
+const LogicalType& LogicalType::MapKey() const {
+  SLUICE_CHECK(id_ == TypeId::kMap && nested_ != nullptr, "MapKey of {}", ToString());
+  return ListChild().StructFields()[0].type;
+}
+
+const LogicalType& LogicalType::MapValue() const {
+  SLUICE_CHECK(id_ == TypeId::kMap && nested_ != nullptr, "MapValue of {}", ToString());
+  return ListChild().StructFields()[1].type;
 }
 
 const std::vector<StructField>& LogicalType::StructFields() const {
@@ -132,6 +150,14 @@ std::string LogicalType::ToString() const {
         out += FieldNameSql(fields[i].name) + " " + fields[i].type.ToString();
       }
       return out + ")";
+    }
+    case TypeId::kMap: {
+      if (!nested_) return "MAP";
+      // DuckDB quotes the NULL type here: MAP("NULL", "NULL") for MAP {}.
+      auto part = [](const LogicalType& p) {
+        return p.id() == TypeId::kNull ? std::string("\"NULL\"") : p.ToString();
+      };
+      return "MAP(" + part(MapKey()) + ", " + part(MapValue()) + ")";
     }
   }
   return "?";
@@ -191,7 +217,7 @@ LogicalType ParseScalarTypeName(const std::string& text) {
       "unknown type '{}'{}", text,
       DidYouMean(base, {"boolean", "tinyint", "smallint", "integer", "bigint", "double",
                         "decimal", "varchar", "date", "time", "timestamp", "interval",
-                        "list", "struct"})));
+                        "list", "struct", "map"})));
 }
 
 std::string Trim(const std::string& s) {
@@ -265,6 +291,13 @@ LogicalType ParseTypeName(const std::string& text) {
     const std::string base = ToLower(Trim(t.substr(0, paren)));
     const std::string inner = t.substr(paren + 1, t.size() - paren - 2);
     if (base == "list") return LogicalType::List(ParseTypeName(inner));
+    if (base == "map") {
+      const auto parts = SplitTopLevel(inner);
+      if (parts.size() != 2) {
+        throw InvalidInputError(fmt::format("invalid type '{}': MAP needs a key and a value type", text));
+      }
+      return LogicalType::Map(ParseTypeName(parts[0]), ParseTypeName(parts[1]));
+    }
     if (base == "struct" || base == "row") {
       std::vector<StructField> fields;
       for (const auto& part : SplitTopLevel(inner)) fields.push_back(ParseStructField(part, text));

@@ -15,6 +15,8 @@ namespace sluice {
 //   TIME int64 microseconds since midnight, 0 .. 24:00:00 inclusive (no time zone)
 //   LIST(T) ListEntry {offset, length} into the column's one child column of T
 //   STRUCT(a T, ...) no data of its own (a validity bitmap); one child column per field
+//   MAP(K, V) laid out as LIST(STRUCT(key K, value V)), as in DuckDB: ListEntry per row into
+//     one child STRUCT column of the entries (keys unique and not NULL)
 // SQLNULL is the type of an untyped NULL literal; it becomes another type on binding.
 enum class TypeId : uint8_t {
   kNull,
@@ -32,6 +34,7 @@ enum class TypeId : uint8_t {
   kTime,
   kList,
   kStruct,
+  kMap,
 };
 
 using int128_t = __int128;
@@ -40,7 +43,7 @@ class NestedTypeInfo;
 struct StructField;
 
 // A SQL type: an id plus DECIMAL's precision and scale, or for LIST and STRUCT a pointer to
-// an interned, immutable NestedTypeInfo. A trivially copyable value; scalar types carry no
+// an interned, immutable NestedTypeInfo (MAP too). A trivially copyable value; scalar types carry no
 // pointer, and equal nested types share one descriptor, so equality stays a few compares.
 class LogicalType {
  public:
@@ -58,11 +61,18 @@ class LogicalType {
   // (a handful per distinct type spelled in a query or file); thread-safe.
   static LogicalType List(const LogicalType& child);
   static LogicalType Struct(const std::vector<StructField>& fields);
+  // MAP(key, value): physically LIST(STRUCT(key, value)), but a type of its own.
+  static LogicalType Map(const LogicalType& key, const LogicalType& value);
 
   constexpr TypeId id() const { return id_; }
   bool IsNested() const { return nested_ != nullptr; }
-  // REQUIRES: id() == kList.
+  // True for LIST and MAP: a ListEntry per row into one child column.
+  constexpr bool HasListLayout() const { return id_ == TypeId::kList || id_ == TypeId::kMap; }
+  // The element type. REQUIRES: HasListLayout() (a MAP's elements are its entry STRUCTs).
   const LogicalType& ListChild() const;
+  // REQUIRES: id() == kMap.
+  const LogicalType& MapKey() const;
+  const LogicalType& MapValue() const;
   // REQUIRES: id() == kStruct.
   const std::vector<StructField>& StructFields() const;
   constexpr int precision() const { return precision_; }
@@ -123,7 +133,8 @@ int StructFieldIndex(const LogicalType& type, const std::string& name);
 inline constexpr int kMaxDecimalPrecision = 38;
 
 // Parses a type name as written in SQL or a schema override ("int", "decimal(10,2)",
-// "varchar", "integer[]", "list(varchar)", "struct(a int, \"b c\" varchar)"). Throws InvalidInputError naming the text when it is not a type.
+// "varchar", "integer[]", "list(varchar)", "struct(a int, \"b c\" varchar)",
+// "map(varchar, int)"). Throws InvalidInputError naming the text when it is not a type.
 LogicalType ParseTypeName(const std::string& text);
 
 // The integer type of the smallest width that holds both (for BIGINT + INTEGER etc.).

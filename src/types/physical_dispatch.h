@@ -8,7 +8,7 @@
 namespace sluice {
 
 // Calls fn.template operator()<T>() with T the C++ type a Column stores values of `type` as
-// (see LogicalType). SQLNULL columns are stored as uint8_t. LIST and STRUCT have no single
+// (see LogicalType). SQLNULL columns are stored as uint8_t. LIST, STRUCT and MAP have no single
 // physical type: callers handle them first (a NotImplementedError names the type if not).
 template <typename F>
 inline void VisitPhysicalType(const LogicalType& type, F&& fn) {
@@ -34,6 +34,7 @@ inline void VisitPhysicalType(const LogicalType& type, F&& fn) {
     case TypeId::kInterval: fn.template operator()<Interval>(); break;
     case TypeId::kList:
     case TypeId::kStruct:
+    case TypeId::kMap:
       throw NotImplementedError("this operation on " + type.ToString() + " values");
   }
 }

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "common/error.h"
 #include "types/cast_ops.h"
 #include "types/date_time.h"
 #include "types/decimal.h"
@@ -82,6 +83,23 @@ Value Value::Struct(const LogicalType& type, std::vector<Value> fields) {
   return List(type, std::move(fields));
 }
 
+Value Value::Map(const LogicalType& type, const std::vector<Value>& keys,
+                 const std::vector<Value>& values) {
+  if (keys.size() != values.size()) {
+    throw InvalidInputError("The map key list does not align with the map value list.");
+  }
+  std::vector<Value> entries;
+  entries.reserve(keys.size());
+  for (size_t i = 0; i < keys.size(); i++) {
+    if (keys[i].is_null()) throw InvalidInputError("Map keys can not be NULL.");
+    for (size_t j = 0; j < i; j++) {
+      if (CompareValues(keys[i], keys[j]) == 0) throw InvalidInputError("Map keys must be unique.");
+    }
+    entries.push_back(Struct(type.ListChild(), {keys[i], values[i]}));
+  }
+  return List(type, std::move(entries));
+}
+
 namespace {
 
 // A value inside a printed LIST or STRUCT, as DuckDB prints it: strings are bare unless
@@ -145,6 +163,15 @@ std::string Value::ToString() const {
       }
       return out + "}";
     }
+    case TypeId::kMap: {  // {a=1, b=2}, as DuckDB prints maps
+      std::string out = "{";
+      for (size_t i = 0; i < children_.size(); i++) {
+        if (i > 0) out += ", ";
+        const auto& kv = children_[i].children_;
+        out += NestedString(kv[0]) + "=" + NestedString(kv[1]);
+      }
+      return out + "}";
+    }
   }
   return "?";
 }
@@ -186,6 +213,15 @@ std::string Value::ToSqlLiteral() const {
       }
       return out + "}::" + type_.ToString();
     }
+    case TypeId::kMap: {
+      std::string out = "MAP {";
+      for (size_t i = 0; i < children_.size(); i++) {
+        if (i > 0) out += ", ";
+        const auto& kv = children_[i].children_;
+        out += kv[0].ToSqlLiteral() + ": " + kv[1].ToSqlLiteral();
+      }
+      return out + "}::" + type_.ToString();
+    }
     default: return ToString();
   }
 }
@@ -198,7 +234,8 @@ bool operator==(const Value& a, const Value& b) {
     case TypeId::kVarchar: return a.string_ == b.string_;
     case TypeId::kInterval: return a.interval_ == b.interval_;
     case TypeId::kList:
-    case TypeId::kStruct: return a.children_ == b.children_;
+    case TypeId::kStruct:
+    case TypeId::kMap: return a.children_ == b.children_;
     default: return a.int_ == b.int_;
   }
 }
@@ -222,7 +259,8 @@ int CompareValues(const Value& a, const Value& b) {
     case TypeId::kInterval:
       return Cmp(a.interval_.NormalizedMicros128(), b.interval_.NormalizedMicros128());
     case TypeId::kList:
-    case TypeId::kStruct: {
+    case TypeId::kStruct:
+    case TypeId::kMap: {  // a map compares as its list of entries, as in DuckDB
       const size_t n = std::min(a.children_.size(), b.children_.size());
       for (size_t i = 0; i < n; i++) {
         const int c = CompareValues(a.children_[i], b.children_[i]);

@@ -35,6 +35,10 @@ class Value {
   // one value per field.
   static Value List(const LogicalType& type, std::vector<Value> elements);
   static Value Struct(const LogicalType& type, std::vector<Value> fields);
+  // A MAP of `type` from parallel keys and values (already of its key and value types).
+  // Throws InvalidInputError, as DuckDB, when a key is NULL or repeated, or the counts differ.
+  static Value Map(const LogicalType& type, const std::vector<Value>& keys,
+                   const std::vector<Value>& values);
 
   const LogicalType& type() const { return type_; }
   bool is_null() const { return is_null_; }
@@ -47,7 +51,7 @@ class Value {
   int128_t GetDecimal() const { return int_; }
   const std::string& GetString() const { return string_; }
   const Interval& GetInterval() const { return interval_; }
-  // LIST elements or STRUCT field values.
+  // LIST elements, STRUCT field values or MAP entries (STRUCTs of key and value).
   const std::vector<Value>& GetChildren() const { return children_; }
 
   // Converts to another type with SQL CAST rules; throws ConversionError when impossible.

@@ -150,6 +150,7 @@ bool CanCast(const LogicalType& from, const LogicalType& to) {
     }
     return true;
   }
+  if (f == TypeId::kMap && t == TypeId::kMap) return CanCast(from.ListChild(), to.ListChild());
   if (f == TypeId::kVarchar && t == TypeId::kStruct) return false;
   if (to.IsNested() && f != TypeId::kNull && f != TypeId::kVarchar) return false;
   if (from.IsNested() && t != TypeId::kVarchar) return false;
@@ -269,13 +270,17 @@ Value FromString(const std::string& s, const LogicalType& target) {
 namespace {
 
 // Splits the inside of "[a, 'b, c', [d]]" at top-level commas, dropping quotes around an
-// element. nullopt when the text is not bracketed.
-std::optional<std::vector<std::optional<std::string>>> SplitListText(std::string_view text) {
+// element. nullopt when the text is not bracketed. With `map`, splits "{k=v, 'k 2'=w}" into
+// k, v, k 2, w instead (nullopt unless keys and values alternate).
+std::optional<std::vector<std::optional<std::string>>> SplitListText(std::string_view text,
+                                                                     bool map = false) {
   text = TrimSpaces(text);
-  if (text.size() < 2 || text.front() != '[' || text.back() != ']') return std::nullopt;
+  const char open = map ? '{' : '[', close = map ? '}' : ']';
+  if (text.size() < 2 || text.front() != open || text.back() != close) return std::nullopt;
   text = TrimSpaces(text.substr(1, text.size() - 2));
   std::vector<std::optional<std::string>> out;
   if (text.empty()) return out;
+  bool alternates = true;
   std::string cur;
   bool was_quoted = false;
   int depth = 0;
@@ -311,13 +316,15 @@ std::optional<std::vector<std::optional<std::string>>> SplitListText(std::string
     }
     if (c == '[' || c == '{') depth++;
     if (c == ']' || c == '}') depth--;
-    if (c == ',' && depth == 0) {
+    if ((c == ',' || (map && c == '=')) && depth == 0) {
+      alternates &= !map || (c == '=') == (out.size() % 2 == 0);
       flush();
       continue;
     }
     if (!was_quoted) cur += c;
   }
   flush();
+  if (map && (!alternates || out.size() % 2 != 0)) return std::nullopt;
   return out;
 }
 
@@ -344,6 +351,31 @@ Value Value::CastTo(const LogicalType& target) const {
         elements.push_back(item ? Value::Varchar(*item).CastTo(child) : Value::Null(child));
       }
       return Value::List(target, std::move(elements));
+    }
+  }
+  if (target.id() == TypeId::kMap) {
+    if (type_.id() == TypeId::kMap) {
+      std::vector<Value> entries;
+      for (const auto& e : children_) entries.push_back(e.CastTo(target.ListChild()));
+      return Value::List(target, std::move(entries));
+    }
+    if (type_.id() == TypeId::kVarchar) {
+      // '{a=1, b=NULL}', the text form maps print as.
+      auto items = SplitListText(string_, true);
+      if (!items) {
+        throw ConversionError(fmt::format(
+            "Type VARCHAR with value '{}' can't be cast to the destination type {}", string_,
+            target.ToString()));
+      }
+      std::vector<Value> keys, values;
+      for (size_t i = 0; i < items->size(); i += 2) {
+        const auto& k = (*items)[i];
+        const auto& v = (*items)[i + 1];
+        keys.push_back(k ? Value::Varchar(*k).CastTo(target.MapKey()) : Value::Null(target.MapKey()));
+        values.push_back(v ? Value::Varchar(*v).CastTo(target.MapValue())
+                           : Value::Null(target.MapValue()));
+      }
+      return Value::Map(target, keys, values);
     }
   }
   if (target.id() == TypeId::kStruct && type_.id() == TypeId::kStruct &&

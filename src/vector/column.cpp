@@ -26,7 +26,7 @@ void* AllocateBytes(size_t bytes) {
 Column::Column(LogicalType type, size_t capacity)
     : type_(type), width_(type.PhysicalSize()), capacity_(capacity) {
   data_ = static_cast<uint8_t*>(AllocateBytes(capacity_ * width_));
-  if (type_.id() == TypeId::kList) {
+  if (type_.HasListLayout()) {
     children_.push_back(std::make_shared<Column>(type_.ListChild(), 0));
   } else if (type_.id() == TypeId::kStruct) {
     for (const auto& field : type_.StructFields()) {
@@ -51,7 +51,7 @@ void Column::SetFieldSizes() {
 template <typename RowOf>
 void Column::AppendNested(const Column& other, size_t n, RowOf row_of) {
   Reserve(size_ + n);
-  if (type_.id() == TypeId::kList) {
+  if (type_.HasListLayout()) {
     Column& elements = *children_[0];
     const Column& from = *other.children_[0];
     const ListEntry* src = other.list_entries();
@@ -199,7 +199,8 @@ Value Column::GetValue(size_t row) const {
     case TypeId::kTimestamp: return Value::Timestamp(data<int64_t>()[row]);
     case TypeId::kTime: return Value::Time(data<int64_t>()[row]);
     case TypeId::kInterval: return Value::IntervalValue(data<Interval>()[row]);
-    case TypeId::kList: {
+    case TypeId::kList:
+    case TypeId::kMap: {
       const ListEntry e = list_entries()[row];
       std::vector<Value> elements;
       elements.reserve(e.length);
@@ -248,13 +249,14 @@ void Column::SetValue(size_t row, const Value& value) {
       break;
     case TypeId::kVarchar: data<StringView>()[row] = AddString(value.GetString()); break;
     case TypeId::kInterval: data<Interval>()[row] = value.GetInterval(); break;
-    case TypeId::kList: {
+    case TypeId::kList:
+    case TypeId::kMap: {
       Column& elements = *children_[0];
       const auto& values = value.GetChildren();
       const size_t offset = elements.size();
       elements.Reserve(offset + values.size());
       for (size_t i = 0; i < values.size(); i++) elements.SetValue(offset + i, values[i]);
-      elements.size_ = offset + values.size();
+      elements.set_size(offset + values.size());  // a STRUCT child sizes its fields too
       list_entries()[row] = ListEntry{offset, values.size()};
       break;
     }

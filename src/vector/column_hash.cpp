@@ -36,7 +36,7 @@ void HashNested(const Column& column, size_t n, uint64_t* hashes, bool combine) 
   const bool constant = column.is_constant();
   const size_t m = constant ? 1 : n;
   std::vector<uint64_t> row_hash(m);
-  if (column.type().id() == TypeId::kList) {
+  if (column.type().HasListLayout()) {
     const Column& child = column.child(0);
     std::vector<uint64_t> element_hash(child.size());
     if (child.size() > 0) HashColumn(child, child.size(), element_hash.data(), false);
@@ -107,6 +107,7 @@ void HashColumn(const Column& column, size_t n, uint64_t* hashes, bool combine) 
       });
     case TypeId::kList:
     case TypeId::kStruct:
+    case TypeId::kMap:
       return HashNested(column, n, hashes, combine);
   }
 }

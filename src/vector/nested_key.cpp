@@ -101,7 +101,8 @@ void EncodeValue(const Column& c, size_t row, std::string& out) {
       PutInt(out, v.micros);
       return;
     }
-    case TypeId::kList: {
+    case TypeId::kList:
+    case TypeId::kMap: {
       const ListEntry e = c.list_entries()[row];
       for (uint64_t j = 0; j < e.length; j++) EncodeSlot(c.child(0), e.offset + j, out);
       out += kEnd;
@@ -172,7 +173,8 @@ Value DecodeValue(std::string_view& in, const LogicalType& t) {
       v.micros = GetInt(in);
       return Value::IntervalValue(v);
     }
-    case TypeId::kList: {
+    case TypeId::kList:
+    case TypeId::kMap: {
       std::vector<Value> elements;
       while (true) {
         SLUICE_CHECK(!in.empty(), "truncated nested key");

@@ -62,6 +62,23 @@ TEST(IcebergTypeTest, SluiceSchemasGetIdsInColumnOrder) {
   EXPECT_TRUE(back.field(2).nullable);
 }
 
+// A MAP column becomes an Iceberg map with a required key: the key's id, the value's id,
+// then the ids beneath them (creating one used to recurse without end).
+TEST(IcebergTypeTest, SluiceMapsBecomeIcebergMaps) {
+  const LogicalType map = LogicalType::Map(TypeId::kVarchar, LogicalType::List(TypeId::kInteger));
+  IcebergSchema s = FromSluiceSchema(Schema({Field{"id", TypeId::kBigInt, true, ""},
+                                             Field{"m", map, true, ""}}));
+  const Type& t = *s.fields[1].type;
+  ASSERT_EQ(t.kind, TypeKind::kMap);
+  ASSERT_EQ(t.children.size(), 2u);
+  EXPECT_EQ(t.children[0].id, 3);
+  EXPECT_TRUE(t.children[0].required);
+  EXPECT_EQ(t.children[1].id, 4);
+  EXPECT_EQ(t.children[1].type->children.at(0).id, 5);
+  EXPECT_EQ(SchemaToJson(s)["fields"][1]["type"]["type"], "map");
+  EXPECT_TRUE(ToSluiceSchema(s).field(1).type == map);
+}
+
 TEST(IcebergTypeTest, TypesSluiceCannotHoldNameTheColumn) {
   try {
     ToLogicalType(*PrimitiveType(TypeKind::kUuid), "session_id");

@@ -1,6 +1,7 @@
-// LIST and STRUCT columns written by Sluice's Parquet writer (3-level lists, optional
-// groups, repetition and definition levels) and read back as the same values: NULLs and
-// empty lists at every level, lists of structs, lists of lists, small pages and row groups.
+// LIST, STRUCT and MAP columns written by Sluice's Parquet writer (3-level lists, optional
+// groups, MAP key_value groups, repetition and definition levels) and read back as the same
+// values: NULLs and empty lists at every level, lists of structs, lists of lists, maps of
+// lists, small pages and row groups.
 #include <gtest/gtest.h>
 
 #include "csv_test_util.h"
@@ -18,11 +19,13 @@ const LogicalType kInt = TypeId::kInteger;
 const LogicalType kText = TypeId::kVarchar;
 const LogicalType kIntList = LogicalType::List(kInt);
 const LogicalType kPair = LogicalType::Struct({{"k", kText}, {"v", kIntList}});
+const LogicalType kMapType = LogicalType::Map(kText, kIntList);
 
 Schema NestedSchema() {
   return Schema({Field{"id", TypeId::kBigInt, true, ""}, Field{"li", kIntList, true, ""},
                  Field{"st", kPair, true, ""}, Field{"lst", LogicalType::List(kPair), true, ""},
-                 Field{"ll", LogicalType::List(kIntList), true, ""}});
+                 Field{"ll", LogicalType::List(kIntList), true, ""},
+                 Field{"mp", kMapType, true, ""}});
 }
 
 Value Ints(std::vector<std::optional<int>> xs) {
@@ -49,7 +52,12 @@ std::vector<Value> Row(int64_t i) {
   const Value ll = i % 7 == 0 ? Value::List(LogicalType::List(kIntList), {})
                               : Value::List(LogicalType::List(kIntList),
                                             {Ints({1, 2}), Value::Null(kIntList), Ints({}), li});
-  return {Value::BigInt(i), li, pair, lst, ll};
+  const Value mp = i % 8 == 0   ? Value::Null(kMapType)
+                   : i % 8 == 1 ? Value::Map(kMapType, {}, {})
+                                : Value::Map(kMapType, {Value::Varchar("k" + std::to_string(n)),
+                                                        Value::Varchar("z")},
+                                             {li, Value::Null(kIntList)});
+  return {Value::BigInt(i), li, pair, lst, ll, mp};
 }
 
 std::string WriteRows(const TempDir& dir, const std::string& name, int64_t rows,
@@ -86,7 +94,7 @@ void ExpectRows(const std::string& path, int64_t count) {
   }
 }
 
-TEST(ParquetNestedRoundTripTest, ListsAndStructsWithNullsAtEveryLevel) {
+TEST(ParquetNestedRoundTripTest, ListsStructsAndMapsWithNullsAtEveryLevel) {
   TempDir dir;
   for (const char* codec : {"uncompressed", "zstd"}) {
     ParquetWriteOptions options;
@@ -104,14 +112,20 @@ TEST(ParquetNestedRoundTripTest, SmallPagesRowGroupsAndNoDictionary) {
   ExpectRows(WriteRows(dir, "small.parquet", 2500, options), 2500);
 }
 
-TEST(ParquetNestedRoundTripTest, SchemaUsesThreeLevelLists) {
+TEST(ParquetNestedRoundTripTest, SchemaUsesThreeLevelListsAndKeyValueMaps) {
   TempDir dir;
   const ParquetSource::File file = ReadParquetFooter(WriteRows(dir, "s.parquet", 10, {}));
-  ASSERT_EQ(file.columns.size(), 5u);
+  ASSERT_EQ(file.columns.size(), 6u);
   EXPECT_EQ(file.leaves[1].name, "li.list.element");
   EXPECT_EQ(file.leaves[1].max_def, 3);
   EXPECT_EQ(file.leaves[1].max_rep, 1);
-  EXPECT_EQ(file.leaves.size(), 1u + 1u + 2u + 2u + 1u);
+  EXPECT_EQ(file.leaves.size(), 1u + 1u + 2u + 2u + 1u + 2u);
+  // A map's key is required: its definition level counts only the map and its entries.
+  EXPECT_EQ(file.leaves[7].name, "mp.key_value.key");
+  EXPECT_EQ(file.leaves[7].max_def, 2);
+  EXPECT_EQ(file.leaves[7].max_rep, 1);
+  EXPECT_EQ(file.leaves[8].name, "mp.key_value.value.list.element");
+  EXPECT_EQ(file.leaves[8].max_def, 5);
 }
 
 }  // namespace
