@@ -229,6 +229,7 @@ LogicalType ToLogicalType(const Type& type, const std::string& column) {
     case TypeKind::kDecimal: return LogicalType::Decimal(type.precision, type.scale);
     case TypeKind::kDate: return TypeId::kDate;
     case TypeKind::kTimestamp: return TypeId::kTimestamp;
+    case TypeKind::kTimestampTz: return TypeId::kTimestampTz;
     case TypeKind::kTime: return TypeId::kTime;
     case TypeKind::kString: return TypeId::kVarchar;
     case TypeKind::kList:
@@ -298,6 +299,7 @@ TypePtr FromLogicalType(const LogicalType& type) {
     case TypeId::kVarchar: return PrimitiveType(TypeKind::kString);
     case TypeId::kDate: return PrimitiveType(TypeKind::kDate);
     case TypeId::kTimestamp: return PrimitiveType(TypeKind::kTimestamp);
+    case TypeId::kTimestampTz: return PrimitiveType(TypeKind::kTimestampTz);
     case TypeId::kTime: return PrimitiveType(TypeKind::kTime);
     default:
       throw NotImplementedError(fmt::format("type {} cannot be stored in an Iceberg table yet", type.ToString()));

@@ -15,6 +15,8 @@ namespace sluice {
 //   TIME int64 microseconds since midnight, 0 .. 24:00:00 inclusive (no time zone)
 //   LIST(T) ListEntry {offset, length} into the column's one child column of T
 //   STRUCT(a T, ...) no data of its own (a validity bitmap); one child column per field
+//   BLOB StringView like VARCHAR (bytes, any values) · TIMESTAMPTZ int64 microseconds since
+//   1970-01-01 00:00:00 UTC (an instant; shown in the session's TimeZone)
 // SQLNULL is the type of an untyped NULL literal; it becomes another type on binding.
 enum class TypeId : uint8_t {
   kNull,
@@ -32,6 +34,8 @@ enum class TypeId : uint8_t {
   kTime,
   kList,
   kStruct,
+  kBlob,
+  kTimestampTz,
 };
 
 using int128_t = __int128;
@@ -77,8 +81,10 @@ class LogicalType {
   }
   bool IsTemporal() const {
     return id_ == TypeId::kDate || id_ == TypeId::kTimestamp || id_ == TypeId::kInterval ||
-           id_ == TypeId::kTime;
+           id_ == TypeId::kTime || id_ == TypeId::kTimestampTz;
   }
+  // VARCHAR or BLOB: values are StringViews into the column's string heaps.
+  bool IsStringLike() const { return id_ == TypeId::kVarchar || id_ == TypeId::kBlob; }
   // True for DECIMAL with precision > 18, stored as __int128.
   bool IsWideDecimal() const { return id_ == TypeId::kDecimal && precision_ > 18; }
 
