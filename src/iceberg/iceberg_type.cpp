@@ -232,6 +232,7 @@ LogicalType ToLogicalType(const Type& type, const std::string& column) {
     case TypeKind::kTimestampTz: return TypeId::kTimestampTz;
     case TypeKind::kTime: return TypeId::kTime;
     case TypeKind::kString: return TypeId::kVarchar;
+    case TypeKind::kBinary: return TypeId::kBlob;
     case TypeKind::kList:
       return LogicalType::List(ToLogicalType(*type.children.at(0).type, column));
     case TypeKind::kStruct: {
@@ -297,6 +298,7 @@ TypePtr FromLogicalType(const LogicalType& type) {
     case TypeId::kDouble: return PrimitiveType(TypeKind::kDouble);
     case TypeId::kDecimal: return DecimalType(type.precision(), type.scale());
     case TypeId::kVarchar: return PrimitiveType(TypeKind::kString);
+    case TypeId::kBlob: return PrimitiveType(TypeKind::kBinary);
     case TypeId::kDate: return PrimitiveType(TypeKind::kDate);
     case TypeId::kTimestamp: return PrimitiveType(TypeKind::kTimestamp);
     case TypeId::kTimestampTz: return PrimitiveType(TypeKind::kTimestampTz);
