@@ -28,6 +28,10 @@ def _interval(t):
     return relativedelta(months=months, days=days, microseconds=micros)
 
 
+# TIMESTAMPTZ comes back as its UTC time (naive datetimes, like TIMESTAMP).
+_TIMESTAMPS = ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE")
+
+
 def _numpy_column(sql_type, values, nulls):
     """The to_dict() array of one column."""
     if sql_type == "DATE":
@@ -35,7 +39,7 @@ def _numpy_column(sql_type, values, nulls):
         if nulls is not None:
             arr[nulls] = np.datetime64("NaT")
         return arr
-    if sql_type == "TIMESTAMP":
+    if sql_type in _TIMESTAMPS:
         if nulls is None:
             return values.view("datetime64[us]")
         arr = values.astype("datetime64[us]")
@@ -60,7 +64,7 @@ def _pandas_column(sql_type, values, nulls):
         if nulls is not None:
             out[nulls] = None
         return out
-    if sql_type == "TIMESTAMP":
+    if sql_type in _TIMESTAMPS:
         valid = values if nulls is None else values[~nulls]
         # pandas keeps nanoseconds in an int64: years 1677 to 2262; others stay datetimes.
         if len(valid) == 0 or (valid.min() > -(2 ** 63) // 1000 and valid.max() < 2 ** 63 // 1000):
@@ -100,7 +104,7 @@ def to_pandas(df):
 def _python_list(sql_type, values, nulls):
     if sql_type == "DATE":
         out = values.astype("datetime64[D]").astype(object).tolist()
-    elif sql_type == "TIMESTAMP":
+    elif sql_type in _TIMESTAMPS:
         out = values.view("datetime64[us]").astype(object).tolist()
     elif sql_type == "INTERVAL":
         out = [None if v is None else _interval(v) for v in values]

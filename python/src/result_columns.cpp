@@ -117,7 +117,17 @@ py::tuple ColumnToPython(const ColumnPtr& column, const LogicalType& type, size_
     case TypeId::kInteger:
     case TypeId::kDate: values = ViewOf(column, py::dtype::of<int32_t>(), rows); break;
     case TypeId::kBigInt:
-    case TypeId::kTimestamp: values = ViewOf(column, py::dtype::of<int64_t>(), rows); break;
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz: values = ViewOf(column, py::dtype::of<int64_t>(), rows); break;
+    case TypeId::kBlob: {
+      const auto* views = column->data<StringView>();
+      values = ObjectArray(*column, rows, [&](size_t r) {
+        std::string_view s = views[r].view();
+        return py::reinterpret_steal<py::object>(
+            PyBytes_FromStringAndSize(s.data(), static_cast<py::ssize_t>(s.size())));
+      });
+      break;
+    }
     case TypeId::kDouble: values = ViewOf(column, py::dtype::of<double>(), rows); break;
     case TypeId::kVarchar: {
       const auto* views = column->data<StringView>();

@@ -60,6 +60,7 @@ int64_t ProcedureArgs::TimeMicros(const std::string& name) const {
   const Value& v = Get(name);
   switch (v.type().id()) {
     case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:  // now() - INTERVAL ...
       return v.GetInt();
     case TypeId::kDate:
       return v.GetInt() * int64_t{86400000000};

@@ -26,6 +26,7 @@
 #include "physical/planner.h"
 #include "plan/recursive_cte.h"
 #include "plan/subquery.h"
+#include "types/timestamp_tz.h"
 
 namespace sluice {
 
@@ -67,6 +68,7 @@ Session::Session(Settings settings, const std::string& db_dir)
   static std::once_flag iceberg_functions;
   std::call_once(iceberg_functions, [] { iceberg::RegisterIcebergTableFunctions(TableFunctions()); });
   warehouse_->SetTargetFileRows(settings_.target_file_rows());  // a kGlobal setting
+  SetCurrentTimeZone(TimeZone::Find(settings_.time_zone()));   // process-wide, see TimeZone
 }
 
 Session::~Session() = default;
@@ -142,6 +144,8 @@ void Session::Update(const std::string& name, const std::function<void(Settings&
   std::shared_ptr<ThreadPool>& pool = in_scope ? scope->pool_ : pool_;
   Settings updated = target;
   change(updated);
+  // The zone is looked up before anything changes: an unknown name is an error naming it.
+  const TimeZone& zone = TimeZone::Find(updated.time_zone());
   // A new pool for new queries; running ones keep the old one alive until they finish.
   if (updated.threads() != target.threads()) pool = std::make_shared<ThreadPool>(updated.threads());
   if (updated.memory_limit() != target.memory_limit()) memory_.set_limit(updated.memory_limit());
@@ -149,6 +153,7 @@ void Session::Update(const std::string& name, const std::function<void(Settings&
     warehouse_->SetTargetFileRows(updated.target_file_rows());
   }
   target = std::move(updated);
+  SetCurrentTimeZone(zone);
 }
 
 DataFrame Session::ReadCsv(const std::string& path, const CsvOptions& options) {

@@ -29,6 +29,7 @@ std::string MetadataFunction(const std::string& kind) {
 int64_t TimeOf(const Value& v) {
   switch (v.type().id()) {
     case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:  // now() - INTERVAL 1 DAY
       return v.GetInt() / 1000;
     case TypeId::kDate:
       return v.GetInt() * 86400000;

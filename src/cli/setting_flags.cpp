@@ -1,5 +1,7 @@
 #include "cli/setting_flags.h"
 
+#include "common/strings.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,10 +14,11 @@ namespace sluice {
 
 namespace {
 
-// "memory_limit" -> "memory-limit": settings are spelled with dashes on the command line.
+// "memory_limit" -> "memory-limit", "TimeZone" -> "timezone": settings are spelled in lower
+// case with dashes on the command line.
 std::string FlagName(std::string name) {
   std::replace(name.begin(), name.end(), '_', '-');
-  return name;
+  return ToLower(name);
 }
 
 const char* ValueHint(SettingType type) {

@@ -199,6 +199,12 @@ std::vector<SettingEntry> BuildTable() {
        .scope = local,
        .description = "whether / between integers is integer division (//) instead of DOUBLE",
        .default_value = false},
+      {.id = SettingId::kTimeZone,
+       .name = "TimeZone",
+       .type = kString,
+       .scope = SettingScope::kGlobal,
+       .description = "the time zone TIMESTAMPTZ values are shown and computed in (an IANA name)",
+       .default_value = std::string("UTC")},
   };
   for (size_t i = 0; i < t.size(); i++) {
     SLUICE_CHECK(static_cast<size_t>(t[i].id) == i, "settings table out of SettingId order");
@@ -268,7 +274,7 @@ const std::vector<SettingEntry>& SettingTable() {
 const SettingEntry* LookupSetting(const std::string& name) {
   const std::string lower = ToLower(name);
   for (const SettingEntry& entry : SettingTable()) {
-    if (entry.name == lower) return &entry;
+    if (ToLower(entry.name) == lower) return &entry;
     for (const std::string& alias : entry.aliases) {
       if (alias == lower) return &entry;
     }

@@ -34,8 +34,9 @@ enum class SettingId : uint8_t {
   kMaxExpressionDepth,
   kMaxCollectBytes,
   kIntegerDivision,
+  kTimeZone,
 };
-inline constexpr size_t kSettingCount = static_cast<size_t>(SettingId::kIntegerDivision) + 1;
+inline constexpr size_t kSettingCount = static_cast<size_t>(SettingId::kTimeZone) + 1;
 
 // How a setting's text is parsed and shown. A size is bytes, written "500MB", "2GiB", "1024".
 enum class SettingType : uint8_t { kInteger, kSize, kBoolean, kDouble, kString };

@@ -48,6 +48,8 @@ class Settings {
   }
   int64_t max_collect_bytes() const { return Integer(SettingId::kMaxCollectBytes); }
   bool integer_division() const { return Bool(SettingId::kIntegerDivision); }
+  // An IANA zone name; "UTC" by default.
+  const std::string& time_zone() const { return String(SettingId::kTimeZone); }
 
   // Typed setters for C++ callers; validated like SET (InvalidInputError when out of range).
   Settings& set_threads(int v) { return Assign(SettingId::kThreads, int64_t{v}); }

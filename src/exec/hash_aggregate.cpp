@@ -43,7 +43,7 @@ std::string JoinExprs(const std::vector<ExprPtr>& exprs) {
 size_t LongStringBytes(const std::vector<ColumnPtr>& keys, size_t n) {
   size_t bytes = 0;
   for (const auto& k : keys) {
-    if (k->type().id() != TypeId::kVarchar) continue;
+    if (!k->type().IsStringLike()) continue;
     const StringView* views = k->data<StringView>();
     const size_t rows = k->is_constant() ? 1 : n;
     for (size_t i = 0; i < rows; i++) {

@@ -225,7 +225,7 @@ class HashJoinStream : public BatchStream {
       const LogicalType& t = op_.child(0).schema().field(probe).type;
       if (!(t == op_.child(1).schema().field(build_column).type)) return -1;
       if (t.IsInteger() || t.id() == TypeId::kDate || t.id() == TypeId::kTimestamp ||
-          t.id() == TypeId::kVarchar || t.id() == TypeId::kBoolean) {
+          t.IsStringLike() || t.id() == TypeId::kBoolean) {
         return probe;
       }
       return -1;

@@ -378,7 +378,7 @@ std::shared_ptr<Column> KeyHashTable::GetKeys(size_t key, size_t first, size_t n
   for (size_t i = 0; i < n; i++) {
     if (src.nulls[first + i] != 0) out->SetNull(i);
   }
-  if (src.type.id() == TypeId::kVarchar) out->ShareHeapsOf(*string_arena_);
+  if (src.type.IsStringLike()) out->ShareHeapsOf(*string_arena_);
   if (key_types_[key].IsNested()) [[unlikely]] return DecodeNestedKeys(*out, key_types_[key], n);
   return out;
 }

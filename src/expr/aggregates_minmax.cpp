@@ -73,13 +73,14 @@ class PickAggregate : public AggregateFunction {
   LogicalType type_;
 };
 
-// The VARCHAR variant: the state owns a copy of a long string's bytes (malloc'd), because
-// the input batch that held them goes away.
+// The VARCHAR (and BLOB) variant: the state owns a copy of a long string's bytes (malloc'd),
+// because the input batch that held them goes away.
 template <Pick kPick>
 class StringPickAggregate : public AggregateFunction {
  public:
-  LogicalType result_type() const override { return TypeId::kVarchar; }
-  std::vector<LogicalType> state_types() const override { return {TypeId::kVarchar}; }
+  explicit StringPickAggregate(LogicalType type) : type_(type) {}
+  LogicalType result_type() const override { return type_; }
+  std::vector<LogicalType> state_types() const override { return {type_}; }
   size_t state_size() const override { return sizeof(ValueState<StringView>); }
   bool needs_destroy() const override { return true; }
   void Initialize(uint8_t* state) const override {
@@ -127,6 +128,9 @@ class StringPickAggregate : public AggregateFunction {
       }
     }
   }
+
+ private:
+  LogicalType type_;
 };
 
 // bool_and / bool_or; the state is ValueState<uint8_t>.
@@ -151,7 +155,7 @@ class BoolAggregate : public PickAggregate<uint8_t, Pick::kFirst> {
 
 template <Pick kPick>
 std::shared_ptr<const AggregateFunction> MakePick(const LogicalType& type) {
-  if (type.id() == TypeId::kVarchar) return std::make_shared<StringPickAggregate<kPick>>();
+  if (type.IsStringLike()) return std::make_shared<StringPickAggregate<kPick>>(type);
   std::shared_ptr<const AggregateFunction> result;
   DispatchPhysicalType(type, [&]<typename T>() {
     if constexpr (!std::is_same_v<T, StringView>) {

@@ -302,6 +302,9 @@ LogicalType CommonSuperType(const LogicalType& a, const LogicalType& b) {
     return (a.id() == x && b.id() == y) || (a.id() == y && b.id() == x);
   };
   if (is(TypeId::kDate, TypeId::kTimestamp)) return TypeId::kTimestamp;
+  if (is(TypeId::kDate, TypeId::kTimestampTz) || is(TypeId::kTimestamp, TypeId::kTimestampTz)) {
+    return TypeId::kTimestampTz;
+  }
   if (a.id() == TypeId::kList && b.id() == TypeId::kList) {
     return LogicalType::List(CommonSuperType(a.ListChild(), b.ListChild()));
   }

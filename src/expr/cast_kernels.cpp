@@ -9,10 +9,12 @@
 #include "common/error.h"
 #include "expr/kernel_util.h"
 #include "expr/scalar_functions.h"
+#include "types/blob.h"
 #include "types/cast_ops.h"
 #include "types/date_time.h"
 #include "types/decimal.h"
 #include "types/interval.h"
+#include "types/timestamp_tz.h"
 
 namespace sluice {
 
@@ -31,6 +33,9 @@ std::string ShowRaw(const A& a, const LogicalType& from) {
     if (from.id() == TypeId::kDecimal) return FormatDecimal(a, from.scale());
     if (from.id() == TypeId::kDate) return FormatDate(static_cast<int32_t>(a));
     if (from.id() == TypeId::kTimestamp) return FormatTimestamp(static_cast<int64_t>(a));
+    if (from.id() == TypeId::kTimestampTz) {
+      return FormatTimestampTz(static_cast<int64_t>(a), CurrentTimeZone());
+    }
     if (from.id() == TypeId::kTime) return FormatTime(static_cast<int64_t>(a));
     if (from.id() == TypeId::kBoolean) return a ? "true" : "false";
     return Int128ToString(a);
@@ -248,6 +253,25 @@ ScalarKernel FromStringKernel(const LogicalType& to, bool try_cast) {
         r = v.value_or(0);
         return v.has_value();
       });
+    case TypeId::kTimestampTz:
+      return CastLoop<StringView, int64_t>(from, to, try_cast, [](const StringView& s, int64_t& r) {
+        auto v = ParseTimestampTz(s.view(), CurrentTimeZone());
+        r = v.value_or(0);
+        return v.has_value();
+      });
+    case TypeId::kBlob:
+      return [try_cast](const std::vector<ColumnPtr>& args, size_t n) {
+        kernel::ArgReader in(*args[0]);
+        std::string bytes, error;
+        return kernel::RowExec(TypeId::kBlob, args, n, [&](size_t i, Column& out) {
+          if (!ParseBlob(in.Get<StringView>(i).view(), bytes, try_cast ? nullptr : &error)) {
+            if (!try_cast) throw ConversionError(error);
+            return false;
+          }
+          out.data<StringView>()[i] = out.AddString(bytes);
+          return true;
+        });
+      };
     case TypeId::kTime:
       return CastLoop<StringView, int64_t>(from, to, try_cast, [](const StringView& s, int64_t& r) {
         auto v = ParseTime(s.view());
@@ -330,6 +354,16 @@ ScalarKernel ToStringKernel(const LogicalType& from) {
         buf = FormatTime(v);
         return std::string_view(buf);
       });
+    case TypeId::kTimestampTz:
+      return ToStringLoop<int64_t>([](int64_t v, std::string& buf) {
+        buf = FormatTimestampTz(v, CurrentTimeZone());
+        return std::string_view(buf);
+      });
+    case TypeId::kBlob:
+      return ToStringLoop<StringView>([](const StringView& v, std::string& buf) {
+        buf = FormatBlob(v.view());
+        return std::string_view(buf);
+      });
     case TypeId::kInterval:
       return ToStringLoop<Interval>([](const Interval& v, std::string& buf) {
         buf = FormatInterval(v);
@@ -359,6 +393,33 @@ ScalarKernel NestedCastKernel(const LogicalType& to, bool try_cast) {
     if (in.is_constant()) return kernel::ToConstant(*out, n);
     return out;
   };
+}
+
+// Casts between TIMESTAMPTZ and DATE, TIMESTAMP, TIME in the session zone.
+ScalarKernel TimestampTzCastKernel(const LogicalType& from, const LogicalType& to,
+                                   bool try_cast) {
+  auto tz_to = [&](auto convert) -> ScalarKernel {
+    using R = typename decltype(convert(int64_t{}))::value_type;
+    return CastLoop<int64_t, R>(from, to, try_cast, [convert](int64_t t, R& r) {
+      const auto v = convert(t);
+      r = v.value_or(0);
+      return v.has_value();
+    });
+  };
+  if (from.id() == TypeId::kTimestampTz) {
+    if (to.id() == TypeId::kTimestamp) return tz_to(TzToTimestamp);
+    if (to.id() == TypeId::kDate) return tz_to(TzToDate);
+  } else if (from.id() == TypeId::kTimestamp) {
+    return tz_to(TimestampToTz);
+  } else if (from.id() == TypeId::kDate) {
+    return CastLoop<int32_t, int64_t>(from, to, try_cast, [](int32_t d, int64_t& r) {
+      const std::optional<int64_t> v = DateToTz(d);
+      r = v.value_or(0);
+      return v.has_value();
+    });
+  }
+  throw BindError(
+      fmt::format("Unimplemented type for cast ({} -> {})", from.ToString(), to.ToString()));
 }
 
 }  // namespace
@@ -394,6 +455,9 @@ ScalarKernel MakeCastKernel(const LogicalType& from, const LogicalType& to, bool
       r = static_cast<int32_t>(FloorDiv(t, kMicrosPerDay));
       return true;
     });
+  }
+  if (from.id() == TypeId::kTimestampTz || to.id() == TypeId::kTimestampTz) {
+    return TimestampTzCastKernel(from, to, try_cast);
   }
   throw BindError(
       fmt::format("Unimplemented type for cast ({} -> {})", from.ToString(), to.ToString()));

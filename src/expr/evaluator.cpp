@@ -146,7 +146,7 @@ void Scatter(const Column& src, const uint32_t* rows, size_t n, Column& out) {
     std::memcpy(d + static_cast<size_t>(rows[k]) * width, s + (constant ? 0 : k * width), width);
     out.SetValid(rows[k]);
   }
-  if (out.type().id() == TypeId::kVarchar) out.ShareHeapsOf(src);
+  if (out.type().IsStringLike()) out.ShareHeapsOf(src);
 }
 
 std::shared_ptr<Column> NewAllNull(const LogicalType& type, size_t n) {

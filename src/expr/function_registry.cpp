@@ -129,10 +129,12 @@ void RegisterBuiltinFunctions() {
     RegisterMapFunctions(r);
     RegisterArithmeticFunctions(r);
     RegisterComparisonFunctions(r);
+    RegisterBlobFunctions(r);  // before the string functions: BLOB || BLOB is a BLOB
     RegisterStringFunctions(r);
     RegisterStringCodeFunctions(r);
     RegisterLikeFunctions(r);
     RegisterMathFunctions(r);
+    RegisterTimestampTzFunctions(r);  // before the TIMESTAMP overloads it rebinds to
     RegisterDateTimeFunctions(r);
     RegisterJsonFunctions(r);
     RegisterTypeofFunction(r);

@@ -65,6 +65,9 @@ bool ImplicitlyCastable(const Expr& arg, const LogicalType& to) {
     return to.id() == TypeId::kDouble || to.id() == TypeId::kDecimal;
   }
   if (from.id() == TypeId::kDecimal) return to.id() == TypeId::kDouble;
+  if (to.id() == TypeId::kTimestampTz) {
+    return from.id() == TypeId::kDate || from.id() == TypeId::kTimestamp;  // as in DuckDB
+  }
   if (from.id() == TypeId::kDate) return to.id() == TypeId::kTimestamp;
   return false;
 }

@@ -64,6 +64,7 @@ decltype(auto) DispatchPhysical(const LogicalType& type, Fn&& fn) {
       return fn(int32_t{});
     case TypeId::kBigInt:
     case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
     case TypeId::kTime:
       return fn(int64_t{});
     case TypeId::kDouble:
@@ -72,6 +73,7 @@ decltype(auto) DispatchPhysical(const LogicalType& type, Fn&& fn) {
       if (type.IsWideDecimal()) return fn(int128_t{});
       return fn(int64_t{});
     case TypeId::kVarchar:
+    case TypeId::kBlob:
       return fn(StringView{});
     case TypeId::kInterval:
       return fn(Interval{});
@@ -174,7 +176,7 @@ struct NullOnFail {
 // Empties the first n views of a VARCHAR column, so rows a row kernel leaves NULL hold a
 // readable view (later kernels read NULL rows' inputs and ignore the results).
 inline void ClearStringRows(Column& out, size_t n) {
-  if (out.type().id() == TypeId::kVarchar) std::memset(out.raw_data(), 0, n * sizeof(StringView));
+  if (out.type().IsStringLike()) std::memset(out.raw_data(), 0, n * sizeof(StringView));
 }
 
 // Row-at-a-time kernel for functions that are not simple loops (string functions, dates).
@@ -190,7 +192,7 @@ ColumnPtr RowExec(const LogicalType& rtype, const std::vector<ColumnPtr>& args, 
   ClearStringRows(*out, m);
   for (const auto& a : args) {
     MergeValidity(*a, *out, m);
-    if (rtype.id() == TypeId::kVarchar && a->type().id() == TypeId::kVarchar) {
+    if (rtype.IsStringLike() && a->type().IsStringLike()) {
       out->ShareHeapsOf(*a);
     }
   }
@@ -216,7 +218,7 @@ ColumnPtr RowExecAll(const LogicalType& rtype, const std::vector<ColumnPtr>& arg
   auto out = NewColumn(rtype, m);
   ClearStringRows(*out, m);
   for (const auto& a : args) {
-    if (rtype.id() == TypeId::kVarchar && a->type().id() == TypeId::kVarchar) {
+    if (rtype.IsStringLike() && a->type().IsStringLike()) {
       out->ShareHeapsOf(*a);
     }
   }

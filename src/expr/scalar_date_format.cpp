@@ -43,11 +43,22 @@ std::optional<BoundScalar> ResolveStrptime(const std::vector<ExprPtr>& args, boo
     return std::nullopt;
   }
   std::optional<StrptimeFormat> fixed;
-  if (const Value* v = kernel::LiteralArg(args, 1)) fixed = StrptimeFormat::Compile(v->ToString());
-  ScalarKernel k = [fixed, try_parse](const std::vector<ColumnPtr>& cols, size_t n) {
+  // A constant format with a zone (%z, %Z) gives the instant, a TIMESTAMPTZ, as in DuckDB.
+  bool zoned = false;
+  if (const Value* v = kernel::LiteralArg(args, 1)) {
+    const std::string text = v->ToString();
+    fixed = StrptimeFormat::Compile(text);
+    for (size_t i = 0; i + 1 < text.size(); i++) {
+      if (text[i] != '%') continue;
+      zoned |= text[i + 1] == 'z' || text[i + 1] == 'Z';
+      i++;
+    }
+  }
+  const LogicalType result = zoned ? LogicalType(TypeId::kTimestampTz) : kTimestamp;
+  ScalarKernel k = [fixed, try_parse, result](const std::vector<ColumnPtr>& cols, size_t n) {
     kernel::ArgReader s(*cols[0]), f(*cols[1]);
     std::string error;
-    return kernel::RowExec(kTimestamp, cols, n, [&](size_t i, Column& out) {
+    return kernel::RowExec(result, cols, n, [&](size_t i, Column& out) {
       std::optional<StrptimeFormat> row_format;
       if (!fixed) row_format = StrptimeFormat::Compile(f.Get<StringView>(i).view());
       const StrptimeFormat& format = fixed ? *fixed : *row_format;
@@ -63,7 +74,7 @@ std::optional<BoundScalar> ResolveStrptime(const std::vector<ExprPtr>& args, boo
       throw InvalidInputError(error);
     });
   };
-  return BoundScalar{kTimestamp, {kVarchar, kVarchar}, std::move(k)};
+  return BoundScalar{result, {kVarchar, kVarchar}, std::move(k)};
 }
 
 }  // namespace

@@ -287,10 +287,10 @@ void RegisterDateMakeFunctions(FunctionRegistry& r) {
   }
   for (const char* name : {"now", "current_timestamp", "get_current_timestamp"}) {
     r.AddScalar(name,
-                kernel::FixedSignature({}, kTimestamp,
+                kernel::FixedSignature({}, TypeId::kTimestampTz,
                                        [](const std::vector<ColumnPtr>&, size_t n) {
                                          return Column::MakeConstant(
-                                             kTimestamp, Value::Timestamp(NowMicros()), n);
+                                             TypeId::kTimestampTz, Value::TimestampTz(NowMicros()), n);
                                        }),
                 std::string(name) + "()");
   }

@@ -229,8 +229,10 @@ LogicalType ToLogicalType(const Type& type, const std::string& column) {
     case TypeKind::kDecimal: return LogicalType::Decimal(type.precision, type.scale);
     case TypeKind::kDate: return TypeId::kDate;
     case TypeKind::kTimestamp: return TypeId::kTimestamp;
+    case TypeKind::kTimestampTz: return TypeId::kTimestampTz;
     case TypeKind::kTime: return TypeId::kTime;
     case TypeKind::kString: return TypeId::kVarchar;
+    case TypeKind::kBinary: return TypeId::kBlob;
     case TypeKind::kList:
       return LogicalType::List(ToLogicalType(*type.children.at(0).type, column));
     case TypeKind::kMap:
@@ -311,8 +313,10 @@ TypePtr FromLogicalType(const LogicalType& type) {
     case TypeId::kDouble: return PrimitiveType(TypeKind::kDouble);
     case TypeId::kDecimal: return DecimalType(type.precision(), type.scale());
     case TypeId::kVarchar: return PrimitiveType(TypeKind::kString);
+    case TypeId::kBlob: return PrimitiveType(TypeKind::kBinary);
     case TypeId::kDate: return PrimitiveType(TypeKind::kDate);
     case TypeId::kTimestamp: return PrimitiveType(TypeKind::kTimestamp);
+    case TypeId::kTimestampTz: return PrimitiveType(TypeKind::kTimestampTz);
     case TypeId::kTime: return PrimitiveType(TypeKind::kTime);
     default:
       throw NotImplementedError(fmt::format("type {} cannot be stored in an Iceberg table yet", type.ToString()));

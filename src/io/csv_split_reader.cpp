@@ -312,7 +312,10 @@ size_t CsvSplitReader::ConvertRange(Column* column, int c, size_t from, size_t t
     case TypeId::kList:
     case TypeId::kStruct:
     case TypeId::kMap:
-      // Nested values as DuckDB writes them ("[1, 2]", "{a=1}"), through the text cast.
+    case TypeId::kBlob:
+    case TypeId::kTimestampTz:
+      // Nested values as DuckDB writes them ("[1, 2]", "{a=1}"), BLOBs (\xAA) and TIMESTAMPTZs,
+      // through the text cast.
       for (size_t i = from; i < to; i++) {
         const CsvField field = a.fields[i * a.stride + a.c];
         const std::string_view text = a.tokenizer->FieldText(a.data, field, a.scratch);

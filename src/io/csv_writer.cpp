@@ -6,9 +6,11 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "types/blob.h"
 #include "types/date_time.h"
 #include "types/decimal.h"
 #include "types/interval.h"
+#include "types/timestamp_tz.h"
 
 namespace sluice {
 
@@ -182,6 +184,10 @@ void CsvWriter::AppendValue(const Column& column, size_t row) {
     case TypeId::kTimestamp: AppendTimestamp(&buffer_, column.data<int64_t>()[row]); break;
     case TypeId::kInterval: AppendString(FormatInterval(column.data<Interval>()[row])); break;
     case TypeId::kTime: buffer_.append(FormatTime(column.data<int64_t>()[row])); break;
+    case TypeId::kBlob: AppendString(FormatBlob(column.data<StringView>()[row].view())); break;
+    case TypeId::kTimestampTz:
+      buffer_.append(FormatTimestampTz(column.data<int64_t>()[row], CurrentTimeZone()));
+      break;
     case TypeId::kList:
     case TypeId::kStruct:
     case TypeId::kMap: AppendString(column.GetValue(row).ToString()); break;  // as DuckDB

@@ -8,9 +8,11 @@
 
 #include "common/error.h"
 #include "io/json_tokenizer.h"
+#include "types/blob.h"
 #include "types/date_time.h"
 #include "types/decimal.h"
 #include "types/interval.h"
+#include "types/timestamp_tz.h"
 
 namespace sluice {
 
@@ -117,6 +119,12 @@ void AppendJsonValue(const Column& column, size_t row, std::string* out) {
       AppendJsonString(FormatInterval(column.data<Interval>()[row]), &buf);
       break;
     case TypeId::kTime: AppendJsonString(FormatTime(column.data<int64_t>()[row]), &buf); break;
+    case TypeId::kBlob:
+      AppendJsonString(FormatBlob(column.data<StringView>()[row].view()), &buf);
+      break;
+    case TypeId::kTimestampTz:
+      AppendJsonString(FormatTimestampTz(column.data<int64_t>()[row], CurrentTimeZone()), &buf);
+      break;
     case TypeId::kList: {  // a JSON array
       const ListEntry e = column.list_entries()[row];
       buf.push_back('[');

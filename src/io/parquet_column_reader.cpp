@@ -226,7 +226,7 @@ void ParquetColumnReader::GatherDictionary(size_t rows, const uint8_t* defs, siz
     throw ParquetCorruption{
         fmt::format("dictionary index {} out of range (dictionary has {} values)", largest, size)};
   }
-  if (out->type().id() == TypeId::kVarchar && shared_dictionary_with_ != out) {
+  if (out->type().IsStringLike() && shared_dictionary_with_ != out) {
     out->ShareHeapsOf(*dictionary_);
     shared_dictionary_with_ = out;
   }

@@ -49,6 +49,7 @@ void AppendPlain(const Column& col, size_t row, Type type, std::string* out) {
     case TypeId::kDate: Put<int32_t>(out, col.data<int32_t>()[row]); return;
     case TypeId::kBigInt:
     case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
     case TypeId::kTime: Put<int64_t>(out, col.data<int64_t>()[row]); return;
     case TypeId::kDouble: Put<double>(out, col.data<double>()[row]); return;
     case TypeId::kDecimal:
@@ -60,7 +61,8 @@ void AppendPlain(const Column& col, size_t row, Type type, std::string* out) {
         Put<int64_t>(out, col.data<int64_t>()[row]);
       }
       return;
-    case TypeId::kVarchar: {
+    case TypeId::kVarchar:
+    case TypeId::kBlob: {
       const StringView& s = col.data<StringView>()[row];
       Put<uint32_t>(out, s.size());
       out->append(s.data(), s.size());
@@ -252,6 +254,7 @@ class ChunkWriter {
       case TypeId::kDate: return type_ == Type::kInt32 && (CollectValues<int32_t>(col, rows), true);
       case TypeId::kBigInt:
       case TypeId::kTimestamp:
+      case TypeId::kTimestampTz:
       case TypeId::kTime: return type_ == Type::kInt64 && (CollectValues<int64_t>(col, rows), true);
       case TypeId::kDecimal:
         return !col.type().IsWideDecimal() && type_ == Type::kInt64 &&

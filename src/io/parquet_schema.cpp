@@ -95,10 +95,15 @@ LeafMapping MapLeaf(const parquet::SchemaElement& e, const std::string& where) {
       if (ct == ConvertedType::kTimestampMicros && unit == parquet::TimeUnit::kNone) {
         unit = parquet::TimeUnit::kMicros;
       }
+      // TIMESTAMP(isAdjustedToUTC=true) is an instant, as in DuckDB; the legacy converted types
+      // stay TIMESTAMP.
+      const TypeId ts = lt.kind == LogicalTypeInfo::kTimestamp && lt.utc_adjusted
+                            ? TypeId::kTimestampTz
+                            : TypeId::kTimestamp;
       switch (unit) {
-        case parquet::TimeUnit::kMillis: return {TypeId::kTimestamp, ParquetConversion::kTimestampMillis};
-        case parquet::TimeUnit::kMicros: return {TypeId::kTimestamp, ParquetConversion::kInt64};
-        case parquet::TimeUnit::kNanos: return {TypeId::kTimestamp, ParquetConversion::kTimestampNanos};
+        case parquet::TimeUnit::kMillis: return {ts, ParquetConversion::kTimestampMillis};
+        case parquet::TimeUnit::kMicros: return {ts, ParquetConversion::kInt64};
+        case parquet::TimeUnit::kNanos: return {ts, ParquetConversion::kTimestampNanos};
         case parquet::TimeUnit::kNone: break;
       }
       const bool is_unsigned = (lt.kind == LogicalTypeInfo::kInteger && !lt.is_signed) ||
@@ -125,7 +130,11 @@ LeafMapping MapLeaf(const parquet::SchemaElement& e, const std::string& where) {
       }
       if (lt.kind == LogicalTypeInfo::kFloat16) return not_supported("FLOAT16");
       if (lt.kind == LogicalTypeInfo::kUuid) return not_supported("UUID");
-      return {TypeId::kVarchar, ParquetConversion::kString, true};
+      // Text only when annotated as such; other byte arrays are BLOBs, as DuckDB reads them.
+      const bool text = lt.kind == LogicalTypeInfo::kString || lt.kind == LogicalTypeInfo::kEnum ||
+                        lt.kind == LogicalTypeInfo::kJson || ct == ConvertedType::kUtf8 ||
+                        ct == ConvertedType::kEnum || ct == ConvertedType::kJson;
+      return {text ? TypeId::kVarchar : TypeId::kBlob, ParquetConversion::kString, true};
     }
   }
   throw IOError(fmt::format("{}: unknown physical type {}", where, static_cast<int>(*e.type)));
@@ -396,6 +405,14 @@ std::vector<parquet::SchemaElement> ParquetSchemaFor(const Schema& schema,
         lt.unit = parquet::TimeUnit::kMicros;
         lt.utc_adjusted = false;
         break;
+      case TypeId::kTimestampTz:
+        e.type = Type::kInt64;
+        e.converted_type = ConvertedType::kTimestampMicros;
+        lt.kind = LogicalTypeInfo::kTimestamp;
+        lt.unit = parquet::TimeUnit::kMicros;
+        lt.utc_adjusted = true;
+        break;
+      case TypeId::kBlob: e.type = Type::kByteArray; break;
       case TypeId::kTime:
         // Like TIMESTAMP, no converted type: TIME_MICROS would claim UTC-adjusted values.
         e.type = Type::kInt64;

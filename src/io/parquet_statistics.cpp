@@ -57,7 +57,8 @@ int Compare(const Value& a, const Value& b) {
   switch (a.type().id()) {
     case TypeId::kDouble: return sign(a.GetDouble(), b.GetDouble());
     case TypeId::kDecimal: return sign(a.GetDecimal(), b.GetDecimal());
-    case TypeId::kVarchar: {
+    case TypeId::kVarchar:
+    case TypeId::kBlob: {
       const int c = a.GetString().compare(b.GetString());
       return c < 0 ? -1 : (c > 0 ? 1 : 0);
     }

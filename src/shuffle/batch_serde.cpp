@@ -76,7 +76,7 @@ void SerializeColumn(const Column& col, size_t rows, std::string* out) {
     }
     return;
   }
-  if (type.id() == TypeId::kVarchar) {
+  if (type.IsStringLike()) {
     const auto* views = col.data<StringView>();
     for (size_t i = 0; i < rows; i++) {
       Put<uint32_t>(out, col.IsValid(row_of(i)) ? views[row_of(i)].size() : 0);
@@ -121,7 +121,7 @@ ColumnPtr DeserializeColumn(Reader* in, const LogicalType& type, size_t rows) {
     }
     return col;
   }
-  if (type.id() == TypeId::kVarchar) {
+  if (type.IsStringLike()) {
     const uint8_t* lengths = in->Take(rows * sizeof(uint32_t));
     size_t long_bytes = 0;
     for (size_t i = 0; i < rows; i++) {

@@ -26,7 +26,7 @@ int64_t DataBytes(const Batch& batch) {
       bytes += static_cast<int64_t>(col.MemoryBytes());
       continue;
     }
-    if (col.type().id() != TypeId::kVarchar) {
+    if (!col.type().IsStringLike()) {
       bytes += rows * col.type().PhysicalSize();
       continue;
     }

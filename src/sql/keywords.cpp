@@ -20,7 +20,7 @@ constexpr std::array<std::string_view, 65> kReservedKeywords = {
     "true",    "union",   "using",     "values",  "when",   "where",      "window",  "with",
 };
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 36> kTypeNames = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 39> kTypeNames = {{
     {"bigint", "BIGINT"},     {"blob", "BLOB"},         {"bool", "BOOLEAN"},
     {"boolean", "BOOLEAN"},   {"bpchar", "VARCHAR"},    {"char", "VARCHAR"},
     {"character", "VARCHAR"}, {"date", "DATE"},         {"datetime", "TIMESTAMP"},
@@ -33,6 +33,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 36> kTypeNam
     {"text", "VARCHAR"},      {"time", "TIME"},         {"timestamp", "TIMESTAMP"},
     {"tinyint", "TINYINT"},   {"varchar", "VARCHAR"},   {"long", "BIGINT"},
     {"short", "SMALLINT"},    {"bytea", "BLOB"},        {"uuid", "UUID"},
+    {"binary", "BLOB"},       {"varbinary", "BLOB"},    {"timestamptz", "TIMESTAMPTZ"},
 }};
 
 }  // namespace

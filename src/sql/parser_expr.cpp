@@ -302,6 +302,15 @@ ExprPtr Parser::ParsePostfix() {
       args.push_back(ParseExpr());
       ExpectOperator("]");
       expr = MakeCall("array_extract", std::move(args), bracket.line, bracket.column);
+    } else if (PeekKeyword("at") && PeekKeyword("time", 1) && PeekKeyword("zone", 2)) {
+      // ts AT TIME ZONE zone: timezone(zone, ts), as in PostgreSQL and DuckDB.
+      AddChainLevel(chain);
+      const Token& at = Next();
+      pos_ += 2;
+      std::vector<ExprPtr> args;
+      args.push_back(ParsePrimary());
+      args.push_back(std::move(expr));
+      expr = MakeCall("timezone", std::move(args), at.line, at.column);
     } else if (field) {
       // (expr).name, l[1].name: a STRUCT field.
       const Token& dot = Next();

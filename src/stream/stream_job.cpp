@@ -59,6 +59,8 @@ void ScanFrom(const sql::TableRef* ref, FromScan& out) {
       ScanFrom(ref->left.get(), out);
       ScanFrom(ref->right.get(), out);
       break;
+    case sql::TableRefKind::kPivot:
+    case sql::TableRefKind::kUnpivot: ScanFrom(ref->left.get(), out); break;
     case sql::TableRefKind::kFilePath: break;
   }
 }

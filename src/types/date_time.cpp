@@ -143,6 +143,23 @@ std::optional<int32_t> ParseDate(std::string_view text) {
   return days;
 }
 
+std::optional<int64_t> ParseTimestampPrefix(std::string_view text, size_t& pos) {
+  int32_t days;
+  if (!ParseDatePart(text, pos, days)) return std::nullopt;
+  const __int128 micros = static_cast<__int128>(days) * kMicrosPerDay;
+  TimeFields t;
+  if (pos < text.size() && (text[pos] == ' ' || text[pos] == 'T')) {
+    size_t p = pos + 1;
+    if (ParseTimeFields(text, p, t)) {
+      if (t.hour > 24 || t.minute > 59 || t.second > 60) return std::nullopt;
+      pos = p;
+    }
+  }
+  const __int128 result = micros + t.Micros();
+  if (!IsValidTimestamp(result)) return std::nullopt;
+  return static_cast<int64_t>(result);
+}
+
 std::optional<int64_t> ParseTimestamp(std::string_view text) {
   text = Trim(text);
   size_t pos = 0;

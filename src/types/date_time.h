@@ -43,6 +43,9 @@ int32_t DaysInMonth(int32_t year, int32_t month);
 // date alone as midnight). Return nullopt when the text is not a valid date/timestamp.
 std::optional<int32_t> ParseDate(std::string_view text);
 std::optional<int64_t> ParseTimestamp(std::string_view text);
+// Reads "date[( |T)time]" from text[pos] (no zone), advancing pos past it; nullopt when there
+// is no valid date there or the result is out of the TIMESTAMP range.
+std::optional<int64_t> ParseTimestampPrefix(std::string_view text, size_t& pos);
 
 // TIME: "12:30:00[.123456]", hours 0..24 (24:00:00 is the end of the day), an optional
 // leading date and a trailing zone offset ignored, as DuckDB reads it; micros since midnight.

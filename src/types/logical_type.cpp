@@ -29,10 +29,12 @@ int LogicalType::PhysicalSize() const {
     case TypeId::kDouble:
     case TypeId::kTimestamp:
     case TypeId::kTime:
+    case TypeId::kTimestampTz:
       return 8;
     case TypeId::kDecimal:
       return precision_ > 18 ? 16 : 8;
     case TypeId::kVarchar:
+    case TypeId::kBlob:
       return sizeof(StringView);
     case TypeId::kInterval:
       return sizeof(Interval);
@@ -140,6 +142,8 @@ std::string LogicalType::ToString() const {
     case TypeId::kTimestamp: return "TIMESTAMP";
     case TypeId::kInterval: return "INTERVAL";
     case TypeId::kTime: return "TIME";
+    case TypeId::kBlob: return "BLOB";
+    case TypeId::kTimestampTz: return "TIMESTAMP WITH TIME ZONE";
     case TypeId::kList: return nested_ ? ListChild().ToString() + "[]" : "LIST";
     case TypeId::kStruct: {
       if (!nested_) return "STRUCT";
@@ -211,12 +215,17 @@ LogicalType ParseScalarTypeName(const std::string& text) {
   if (base == "timestamp" || base == "datetime" || base == "timestamp without time zone") {
     return TypeId::kTimestamp;
   }
+  if (base == "timestamptz" || base == "timestamp with time zone") return TypeId::kTimestampTz;
+  if (base == "blob" || base == "bytea" || base == "binary" || base == "varbinary") {
+    return TypeId::kBlob;
+  }
   if (base == "interval") return TypeId::kInterval;
   if (base == "time" || base == "time without time zone") return TypeId::kTime;
   throw InvalidInputError(fmt::format(
       "unknown type '{}'{}", text,
       DidYouMean(base, {"boolean", "tinyint", "smallint", "integer", "bigint", "double",
                         "decimal", "varchar", "date", "time", "timestamp", "interval",
+                        "blob", "timestamptz",
                         "list", "struct", "map"})));
 }
 

@@ -17,6 +17,8 @@ namespace sluice {
 //   STRUCT(a T, ...) no data of its own (a validity bitmap); one child column per field
 //   MAP(K, V) laid out as LIST(STRUCT(key K, value V)), as in DuckDB: ListEntry per row into
 //     one child STRUCT column of the entries (keys unique and not NULL)
+//   BLOB StringView like VARCHAR (bytes, any values) · TIMESTAMPTZ int64 microseconds since
+//   1970-01-01 00:00:00 UTC (an instant; shown in the session's TimeZone)
 // SQLNULL is the type of an untyped NULL literal; it becomes another type on binding.
 enum class TypeId : uint8_t {
   kNull,
@@ -35,6 +37,8 @@ enum class TypeId : uint8_t {
   kList,
   kStruct,
   kMap,
+  kBlob,
+  kTimestampTz,
 };
 
 using int128_t = __int128;
@@ -87,8 +91,10 @@ class LogicalType {
   }
   bool IsTemporal() const {
     return id_ == TypeId::kDate || id_ == TypeId::kTimestamp || id_ == TypeId::kInterval ||
-           id_ == TypeId::kTime;
+           id_ == TypeId::kTime || id_ == TypeId::kTimestampTz;
   }
+  // VARCHAR or BLOB: values are StringViews into the column's string heaps.
+  bool IsStringLike() const { return id_ == TypeId::kVarchar || id_ == TypeId::kBlob; }
   // True for DECIMAL with precision > 18, stored as __int128.
   bool IsWideDecimal() const { return id_ == TypeId::kDecimal && precision_ > 18; }
 

@@ -21,6 +21,7 @@ inline void VisitPhysicalType(const LogicalType& type, F&& fn) {
     case TypeId::kDate: fn.template operator()<int32_t>(); break;
     case TypeId::kBigInt:
     case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
     case TypeId::kTime: fn.template operator()<int64_t>(); break;
     case TypeId::kDouble: fn.template operator()<double>(); break;
     case TypeId::kDecimal:
@@ -30,7 +31,8 @@ inline void VisitPhysicalType(const LogicalType& type, F&& fn) {
         fn.template operator()<int64_t>();
       }
       break;
-    case TypeId::kVarchar: fn.template operator()<StringView>(); break;
+    case TypeId::kVarchar:
+    case TypeId::kBlob: fn.template operator()<StringView>(); break;
     case TypeId::kInterval: fn.template operator()<Interval>(); break;
     case TypeId::kList:
     case TypeId::kStruct:

@@ -7,9 +7,11 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "types/blob.h"
 #include "types/cast_ops.h"
 #include "types/date_time.h"
 #include "types/decimal.h"
+#include "types/timestamp_tz.h"
 
 namespace sluice {
 
@@ -36,6 +38,7 @@ SLUICE_INT_VALUE(BigInt, int64_t, kBigInt)
 SLUICE_INT_VALUE(Date, int32_t, kDate)
 SLUICE_INT_VALUE(Timestamp, int64_t, kTimestamp)
 SLUICE_INT_VALUE(Time, int64_t, kTime)
+SLUICE_INT_VALUE(TimestampTz, int64_t, kTimestampTz)
 #undef SLUICE_INT_VALUE
 
 Value Value::Double(double x) {
@@ -59,6 +62,12 @@ Value Value::Varchar(std::string s) {
   v.type_ = TypeId::kVarchar;
   v.is_null_ = false;
   v.string_ = std::move(s);
+  return v;
+}
+
+Value Value::Blob(std::string bytes) {
+  Value v = Varchar(std::move(bytes));
+  v.type_ = TypeId::kBlob;
   return v;
 }
 
@@ -145,6 +154,9 @@ std::string Value::ToString() const {
     case TypeId::kTimestamp: return FormatTimestamp(static_cast<int64_t>(int_));
     case TypeId::kInterval: return FormatInterval(interval_);
     case TypeId::kTime: return FormatTime(static_cast<int64_t>(int_));
+    case TypeId::kBlob: return FormatBlob(string_);
+    case TypeId::kTimestampTz:
+      return FormatTimestampTz(static_cast<int64_t>(int_), CurrentTimeZone());
     case TypeId::kList: {
       std::string out = "[";
       for (size_t i = 0; i < children_.size(); i++) {
@@ -190,6 +202,8 @@ std::string Value::ToSqlLiteral() const {
     case TypeId::kDate: return "DATE '" + ToString() + "'";
     case TypeId::kTimestamp: return "TIMESTAMP '" + ToString() + "'";
     case TypeId::kTime: return "TIME '" + ToString() + "'";
+    case TypeId::kBlob: return "'" + ToString() + "'::BLOB";
+    case TypeId::kTimestampTz: return "TIMESTAMPTZ '" + ToString() + "'";
     case TypeId::kInterval: return "INTERVAL '" + ToString() + "'";
     case TypeId::kDouble: {
       std::string s = ToString();
@@ -231,7 +245,8 @@ bool operator==(const Value& a, const Value& b) {
   if (!(a.type_ == b.type_)) return false;
   switch (a.type_.id()) {
     case TypeId::kDouble: return a.double_ == b.double_ || (std::isnan(a.double_) && std::isnan(b.double_));
-    case TypeId::kVarchar: return a.string_ == b.string_;
+    case TypeId::kVarchar:
+    case TypeId::kBlob: return a.string_ == b.string_;
     case TypeId::kInterval: return a.interval_ == b.interval_;
     case TypeId::kList:
     case TypeId::kStruct:
@@ -255,7 +270,8 @@ int CompareValues(const Value& a, const Value& b) {
       if (an || bn) return Cmp(an, bn);
       return Cmp(a.double_, b.double_);
     }
-    case TypeId::kVarchar: return Cmp(a.string_.compare(b.string_), 0);
+    case TypeId::kVarchar:
+    case TypeId::kBlob: return Cmp(a.string_.compare(b.string_), 0);
     case TypeId::kInterval:
       return Cmp(a.interval_.NormalizedMicros128(), b.interval_.NormalizedMicros128());
     case TypeId::kList:

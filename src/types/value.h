@@ -29,6 +29,8 @@ class Value {
   static Value Varchar(std::string s);
   static Value Date(int32_t days);
   static Value Timestamp(int64_t micros);
+  static Value TimestampTz(int64_t utc_micros);
+  static Value Blob(std::string bytes);
   static Value Time(int64_t micros);  // since midnight
   static Value IntervalValue(const Interval& interval);
   // A LIST of `type` (LIST(T)) with elements of type T (or NULL), or a STRUCT of `type` with
@@ -58,7 +60,7 @@ class Value {
   Value CastTo(const LogicalType& target) const;
 
   // The text form used by `show` and CSV output: NULL prints as "NULL" here; ISO dates,
-  // plain-notation decimals.
+  // plain-notation decimals; BLOBs escaped (\xAA); TIMESTAMPTZ in CurrentTimeZone().
   std::string ToString() const;
   // A SQL literal that parses back to this value ('it''s', DATE '2024-01-01', 1.50).
   std::string ToSqlLiteral() const;

@@ -7,10 +7,12 @@
 #include <vector>
 
 #include "common/error.h"
+#include "types/blob.h"
 #include "types/cast_ops.h"
 #include "types/date_time.h"
 #include "types/decimal.h"
 #include "types/interval.h"
+#include "types/timestamp_tz.h"
 #include "types/value.h"
 
 namespace sluice {
@@ -152,16 +154,19 @@ bool CanCast(const LogicalType& from, const LogicalType& to) {
   }
   if (f == TypeId::kMap && t == TypeId::kMap) return CanCast(from.ListChild(), to.ListChild());
   if (f == TypeId::kVarchar && t == TypeId::kStruct) return false;
+  if (f == TypeId::kBlob || t == TypeId::kBlob) {
+    return f == t || f == TypeId::kNull || f == TypeId::kVarchar || t == TypeId::kVarchar;
+  }
   if (to.IsNested() && f != TypeId::kNull && f != TypeId::kVarchar) return false;
   if (from.IsNested() && t != TypeId::kVarchar) return false;
   if (f == t || f == TypeId::kNull || f == TypeId::kVarchar || t == TypeId::kVarchar) return true;
   const bool f_num = from.IsNumeric() || f == TypeId::kBoolean;
   const bool t_num = to.IsNumeric() || t == TypeId::kBoolean;
   if (f_num && t_num) return true;
-  if ((f == TypeId::kDate || f == TypeId::kTimestamp) &&
-      (t == TypeId::kDate || t == TypeId::kTimestamp)) {
-    return true;
-  }
+  const auto date_or_timestamp = [](TypeId id) {
+    return id == TypeId::kDate || id == TypeId::kTimestamp || id == TypeId::kTimestampTz;
+  };
+  if (date_or_timestamp(f) && date_or_timestamp(t)) return true;
   if (f == TypeId::kTimestamp && t == TypeId::kTime) return true;
   return false;
 }
@@ -255,6 +260,15 @@ Value FromString(const std::string& s, const LogicalType& target) {
     case TypeId::kTime: {
       auto t = ParseTime(s);
       return t ? Value::Time(*t) : fail();
+    }
+    case TypeId::kTimestampTz: {
+      auto t = ParseTimestampTz(s, CurrentTimeZone());
+      return t ? Value::TimestampTz(*t) : fail();
+    }
+    case TypeId::kBlob: {
+      std::string bytes, error;
+      if (!ParseBlob(s, bytes, &error)) throw ConversionError(error);
+      return Value::Blob(std::move(bytes));
     }
     case TypeId::kInterval: {
       auto i = ParseInterval(s);
@@ -439,12 +453,27 @@ Value Value::CastTo(const LogicalType& target) const {
         if (!v) throw ConversionError(OutOfRangeCastMessage(ToString(), type_, target));
         return Value::Timestamp(*v);
       }
+      if (target.id() == TypeId::kTimestampTz) {
+        const std::optional<int64_t> v = DateToTz(static_cast<int32_t>(GetInt()));
+        if (!v) throw ConversionError(OutOfRangeCastMessage(ToString(), type_, target));
+        return Value::TimestampTz(*v);
+      }
       return unsupported();
+    case TypeId::kTimestampTz: {
+      const std::optional<int64_t> local = TzToTimestamp(GetInt());
+      if (!local) throw ConversionError(OutOfRangeCastMessage(ToString(), type_, target));
+      return Value::Timestamp(*local).CastTo(target);
+    }
     case TypeId::kTimestamp:
       if (target.id() == TypeId::kDate) {
         return Value::Date(static_cast<int32_t>(FloorDiv(GetInt(), kMicrosPerDay)));
       }
       if (target.id() == TypeId::kTime) return Value::Time(FloorMod(GetInt(), kMicrosPerDay));
+      if (target.id() == TypeId::kTimestampTz) {
+        const std::optional<int64_t> v = TimestampToTz(GetInt());
+        if (!v) throw ConversionError(OutOfRangeCastMessage(ToString(), type_, target));
+        return Value::TimestampTz(*v);
+      }
       return unsupported();
     default:
       return unsupported();

@@ -195,9 +195,11 @@ Value Column::GetValue(size_t row) const {
       }
       return Value::Decimal(data<int64_t>()[row], type_.precision(), type_.scale());
     case TypeId::kVarchar: return Value::Varchar(data<StringView>()[row].str());
+    case TypeId::kBlob: return Value::Blob(data<StringView>()[row].str());
     case TypeId::kDate: return Value::Date(data<int32_t>()[row]);
     case TypeId::kTimestamp: return Value::Timestamp(data<int64_t>()[row]);
     case TypeId::kTime: return Value::Time(data<int64_t>()[row]);
+    case TypeId::kTimestampTz: return Value::TimestampTz(data<int64_t>()[row]);
     case TypeId::kInterval: return Value::IntervalValue(data<Interval>()[row]);
     case TypeId::kList:
     case TypeId::kMap: {
@@ -238,6 +240,7 @@ void Column::SetValue(size_t row, const Value& value) {
     case TypeId::kDate: data<int32_t>()[row] = static_cast<int32_t>(value.GetInt()); break;
     case TypeId::kBigInt:
     case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
     case TypeId::kTime: data<int64_t>()[row] = value.GetInt(); break;
     case TypeId::kDouble: data<double>()[row] = value.GetDouble(); break;
     case TypeId::kDecimal:
@@ -247,7 +250,8 @@ void Column::SetValue(size_t row, const Value& value) {
         data<int64_t>()[row] = static_cast<int64_t>(value.GetDecimal());
       }
       break;
-    case TypeId::kVarchar: data<StringView>()[row] = AddString(value.GetString()); break;
+    case TypeId::kVarchar:
+    case TypeId::kBlob: data<StringView>()[row] = AddString(value.GetString()); break;
     case TypeId::kInterval: data<Interval>()[row] = value.GetInterval(); break;
     case TypeId::kList:
     case TypeId::kMap: {
@@ -336,7 +340,7 @@ void Column::AppendSelected(const Column& other, const uint32_t* sel, size_t n) 
   } else if (validity_ != nullptr) {
     for (size_t i = 0; i < n; i++) SetValid(size_ + i);
   }
-  if (type_.id() == TypeId::kVarchar) ShareHeapsOf(other);
+  if (type_.IsStringLike()) ShareHeapsOf(other);
   size_ += n;
 }
 
@@ -379,7 +383,7 @@ void Column::Append(const Column& other, size_t offset, size_t n) {
   if (validity_ != nullptr && (other.validity_ == nullptr)) {
     for (size_t i = 0; i < n; i++) SetValid(size_ + i);
   }
-  if (type_.id() == TypeId::kVarchar) ShareHeapsOf(other);
+  if (type_.IsStringLike()) ShareHeapsOf(other);
   size_ += n;
 }
 

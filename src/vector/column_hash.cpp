@@ -80,6 +80,7 @@ void HashColumn(const Column& column, size_t n, uint64_t* hashes, bool combine) 
       return HashValues<int32_t>(column, n, hashes, combine, int_hash);
     case TypeId::kBigInt:
     case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
     case TypeId::kTime:
       return HashValues<int64_t>(column, n, hashes, combine, int_hash);
     case TypeId::kDouble:
@@ -98,6 +99,7 @@ void HashColumn(const Column& column, size_t n, uint64_t* hashes, bool combine) 
       }
       return HashValues<int64_t>(column, n, hashes, combine, int_hash);
     case TypeId::kVarchar:
+    case TypeId::kBlob:
       return HashValues<StringView>(column, n, hashes, combine,
                                     [](const StringView& s) { return HashBytes(s.data(), s.size()); });
     case TypeId::kInterval:

@@ -70,6 +70,7 @@ void EncodeValue(const Column& c, size_t row, std::string& out) {
     case TypeId::kDate: return PutInt(out, c.data<int32_t>()[row]);
     case TypeId::kBigInt:
     case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
     case TypeId::kTime: return PutInt(out, c.data<int64_t>()[row]);
     case TypeId::kDouble: return PutDouble(out, c.data<double>()[row]);
     case TypeId::kDecimal:
@@ -80,7 +81,8 @@ void EncodeValue(const Column& c, size_t row, std::string& out) {
         return;
       }
       return PutInt(out, c.data<int64_t>()[row]);
-    case TypeId::kVarchar: {
+    case TypeId::kVarchar:
+    case TypeId::kBlob: {
       // 0x00 is escaped as 0x00 0x01 and the string ends with 0x00 0x00, so a prefix sorts
       // first.
       for (char ch : c.data<StringView>()[row].view()) {
@@ -139,6 +141,7 @@ Value DecodeValue(std::string_view& in, const LogicalType& t) {
     case TypeId::kBigInt: return Value::BigInt(GetInt(in));
     case TypeId::kTimestamp: return Value::Timestamp(GetInt(in));
     case TypeId::kTime: return Value::Time(GetInt(in));
+    case TypeId::kTimestampTz: return Value::TimestampTz(GetInt(in));
     case TypeId::kDouble: return Value::Double(GetDouble(in));
     case TypeId::kDecimal: {
       if (t.IsWideDecimal()) {
@@ -148,7 +151,8 @@ Value DecodeValue(std::string_view& in, const LogicalType& t) {
       }
       return Value::Decimal(GetInt(in), t.precision(), t.scale());
     }
-    case TypeId::kVarchar: {
+    case TypeId::kVarchar:
+    case TypeId::kBlob: {
       std::string s;
       size_t i = 0;
       while (true) {
@@ -162,7 +166,7 @@ Value DecodeValue(std::string_view& in, const LogicalType& t) {
         s += in[i++];
       }
       in.remove_prefix(i + 2);
-      return Value::Varchar(std::move(s));
+      return t.id() == TypeId::kBlob ? Value::Blob(std::move(s)) : Value::Varchar(std::move(s));
     }
     case TypeId::kInterval: {
       GetInt(in);

@@ -31,7 +31,8 @@ SETTING_NAMES="$(printf '%s\n' "$OUT" | tail -n +2)"
 [ "$(printf '%s\n' "$SETTING_NAMES" | wc -l)" -ge 17 ] || fail "too few settings: $SETTING_NAMES"
 run sql --help
 for name in $SETTING_NAMES; do
-  expect_out_contains "      --${name//_/-} " "sluice sql --help lists the setting $name"
+  flag="${name//_/-}"  # flags are lower case with dashes (TimeZone: --timezone)
+  expect_out_contains "      --${flag,,} " "sluice sql --help lists the setting $name"
 done
 expect_out_contains "--memory-limit SIZE" "sluice sql --help: memory_limit is a size"
 expect_out_contains "--memory-limit SIZE  (default: 80% of RAM)" "sluice sql --help: memory_limit's default"
