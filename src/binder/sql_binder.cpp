@@ -492,6 +492,12 @@ LogicalPlanPtr SqlBinder::BindValues(const sql::ValuesNode& node) {
     for (const auto& r : rows) {
       if (!r[c].is_null()) type = At(node, [&] { return CommonSuperType(type, r[c].type()); });
     }
+    if (type.id() == TypeId::kNull && defaults) {
+      // An INSERT's column of NULLs takes the type of the column it goes to (the type of
+      // that column's default), so `INSERT INTO t VALUES (1, NULL)` fills a LIST column.
+      const ExprPtr d = defaults(c);
+      type = d->kind == ExprKind::kLiteral ? d->value.type() : BindExpression(d, Schema())->type;
+    }
     if (type.id() == TypeId::kNull) type = TypeId::kInteger;
     schema.Add(Field{fmt::format("col{}", c), type, true, "valueslist"});
   }
