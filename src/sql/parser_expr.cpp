@@ -478,6 +478,13 @@ ExprPtr Parser::ParseNameOrCall() {
     return ParseColumns(first);
   }
   if (PeekOperator("(")) return ParseFunctionCall(std::move(parts), first);
+  if (parts.size() == 1 && first.type == TokenType::kIdentifier &&
+      (first.text == "current_date" || first.text == "current_timestamp")) {
+    // SQL's niladic functions, written without parentheses.
+    auto call = Make<FunctionExpr>(first);
+    call->name = std::move(parts);
+    return call;
+  }
   if (first.type == TokenType::kIdentifier && parts.size() == 1 && IsReservedKeyword(first.text)) {
     FailAt(first);
   }
