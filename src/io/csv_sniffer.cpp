@@ -1,6 +1,7 @@
 #include "io/csv_sniffer.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <map>
 
@@ -11,6 +12,7 @@
 #include "io/csv_convert.h"
 #include "io/file.h"
 #include "types/date_time.h"
+#include "types/timestamp_tz.h"
 
 namespace sluice {
 
@@ -103,8 +105,24 @@ enum TypeBit : uint32_t {
   kDateBit = 8,
   kTimestampBit = 16,
   kTimeBit = 32,
-  kAllBits = 63,
+  kTimestampTzBit = 64,
+  kAllBits = 127,
 };
+
+// "2024-01-01 10:00:00+02" (a date, a time and a zone): TIMESTAMPTZ, as DuckDB sniffs it.
+bool IsTimestampWithZone(std::string_view text) {
+  try {
+    return text.size() > 10 && text[4] == '-' && ParseTimestampTz(text, CurrentTimeZone());
+  } catch (const InvalidInputError&) {
+    return false;  // an unknown zone name: not a timestamp
+  }
+}
+
+// "9:30", "12:30:00": a time of day, not a timestamp that ParseTime would take the time of.
+bool StartsWithTimeOfDay(std::string_view text) {
+  const size_t colon = text.find(':');
+  return (colon == 1 || colon == 2) && std::isdigit(static_cast<unsigned char>(text[0]));
+}
 
 // The candidate types (bits) that `text` can be; a zero-padded number is not a number
 // (HasCsvLeadingZero).
@@ -123,8 +141,12 @@ uint32_t ValueTypes(std::string_view text, uint32_t candidates, const TemporalFo
   if ((candidates & kTimestampBit) && timestamp.ParseTimestamp(text, &micros)) {
     out |= kTimestampBit;
   }
-  // "12:30:00" (DuckDB sniffs TIME too); a value with a date is a TIMESTAMP first.
-  if ((candidates & kTimeBit) && ParseTime(TrimCsvSpaces(text))) out |= kTimeBit;
+  const std::string_view trimmed = TrimCsvSpaces(text);
+  if ((candidates & kTimestampTzBit) && IsTimestampWithZone(trimmed)) out |= kTimestampTzBit;
+  // "12:30:00" (DuckDB sniffs TIME too).
+  if ((candidates & kTimeBit) && StartsWithTimeOfDay(trimmed) && ParseTime(trimmed)) {
+    out |= kTimeBit;
+  }
   return out;
 }
 
@@ -135,6 +157,7 @@ LogicalType TypeFromBits(uint32_t bits, bool saw_value) {
   if (bits & kDoubleBit) return TypeId::kDouble;
   if (bits & kDateBit) return TypeId::kDate;
   if (bits & kTimestampBit) return TypeId::kTimestamp;
+  if (bits & kTimestampTzBit) return TypeId::kTimestampTz;
   if (bits & kTimeBit) return TypeId::kTime;
   return TypeId::kVarchar;
 }
