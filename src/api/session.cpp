@@ -18,6 +18,7 @@
 #include "common/strings.h"
 #include "exec/scheduler.h"
 #include "expr/function_registry.h"
+#include "expr/statement_time.h"
 #include "iceberg/iceberg_functions.h"
 #include "io/table_function.h"
 #include "optimizer/optimizer.h"
@@ -577,6 +578,7 @@ std::vector<std::vector<Batch>> Session::Materialize(const LogicalPlan& plan, co
 }
 
 ExprPtr Session::ResolveSubqueries(const ExprPtr& e) {
+  const StatementTimeScope statement_time;
   if (!ContainsSubquery(*e)) return e;
   const QueryEnv env = CurrentEnv();
   SubqueryResolver resolver([&](const LogicalPlan& subquery, const SubqueryRef&) {
@@ -590,6 +592,7 @@ ExprPtr Session::ResolveSubqueries(const ExprPtr& e) {
 }
 
 std::vector<Batch> Session::Execute(const LogicalPlan& plan, QueryProfile* profile) {
+  const StatementTimeScope statement_time;  // one now() for the whole query
   const auto start = std::chrono::steady_clock::now();
   const QueryEnv env = CurrentEnv();
   EarlierJobs jobs;
@@ -619,6 +622,7 @@ std::vector<Batch> Session::Execute(const LogicalPlan& plan, QueryProfile* profi
 
 void Session::ExecuteParallel(const LogicalPlan& plan,
                               const std::function<void(int, BatchStream&)>& task) {
+  const StatementTimeScope statement_time;  // one now() for the whole query
   const QueryEnv env = CurrentEnv();
   PhysicalOperatorPtr root = PlanPhysical(*RunPrerequisites(plan, env, nullptr), env);
   ExecContext ctx(env.settings, &memory_, env.pool.get());

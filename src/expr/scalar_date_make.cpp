@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "expr/datetime_kernels.h"
 #include "expr/scalar_functions.h"
+#include "expr/statement_time.h"
 
 namespace sluice::datetime {
 
@@ -22,11 +23,7 @@ const char* const kMonthNames[] = {"January", "February", "March",     "April",
                                    "May",     "June",     "July",      "August",
                                    "September", "October", "November", "December"};
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t NowMicros() { return StatementNowMicros(); }
 
 // The day number of y-m-d; throws ConversionError "Date out of range: y-m-d".
 int64_t CheckedDate(int64_t y, int64_t m, int64_t d) {
