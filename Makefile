@@ -70,7 +70,11 @@ sanitize: sanitize-configure
 sanitize-units: sanitize-configure
 	cmake --build $(SANITIZE_DIR) -j $(JOBS) --target expr_test sql_parser_test
 	$(SANITIZE_DIR)/tests/expr/expr_test --gtest_brief=1
-	$(SANITIZE_DIR)/tests/sql_parser/sql_parser_test --gtest_brief=1
+	@# AddressSanitizer's stack frames are several times larger: the deep-nesting parser test
+	@# gets a bigger stack (skipped, and said so, where the limit cannot be raised).
+	if ulimit -s 524288 2>/dev/null; then filter='*'; else filter='-*DeepNesting*'; \
+	  echo "stack limit not raised: DeepNesting tests skipped"; fi; \
+	$(SANITIZE_DIR)/tests/sql_parser/sql_parser_test --gtest_brief=1 --gtest_filter="$$filter"
 
 sanitize-all: sanitize-configure
 	$(MAKE) test BUILD_DIR=$(SANITIZE_DIR) BUILD_TYPE=RelWithDebInfo CMAKE_FLAGS=-DSLUICE_SANITIZE=ON
