@@ -40,11 +40,7 @@ write_events &
 WRITER=$!
 kill_live_job_after 100ms 1
 wait $WRITER
-run stream run -f "$WORK_DIR/live.sql" --db "$DB" --until-idle --checkpoint-interval 100ms
-expect_code 0 "live job restarted after kill -9"
-run stream run -f "$WORK_DIR/replay.sql" --db "$DB" --until-idle
-expect_code 0 "replay"
-expect_out_contains "1000 records" "the replay reads every event"
+restart_live_and_replay 1000
 run sql --db "$DB" --format csv -c "SELECT count(*), count(DISTINCT k) FROM live_first"
 expect_out "count(*),count(DISTINCT k)
 21,21" "one row per key"

@@ -110,11 +110,7 @@ WRITER=$!
 kill_live_job_after 150ms 1
 kill_live_job_after 100ms 1.3
 wait $WRITER
-run stream run -f "$WORK_DIR/live.sql" --db "$DB" --until-idle --checkpoint-interval 100ms
-expect_code 0 "live job restarted after kill -9"
-run stream run -f "$WORK_DIR/replay.sql" --db "$DB" --until-idle
-expect_code 0 "replay"
-expect_out_contains "3600 records" "the replay reads every event"
+restart_live_and_replay 3600
 # Each event is in 2 hopping windows (starts -2 s .. 28 s: 16, times 3 keys): 7200 = every
 # event counted exactly once per window.
 run sql --db "$DB" --format csv -c "SELECT sum(n), count(*), count(DISTINCT window_start) FROM live_counts"

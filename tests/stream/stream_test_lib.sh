@@ -1,5 +1,5 @@
 # Shared by the stream end-to-end tests (after cli/cli_test_lib.sh): a live job killed
-# mid-run, and the check that two tables hold the same rows.
+# mid-run, its restart and the replay job, and the check that two tables hold the same rows.
 
 # Runs `sluice stream run -f $WORK_DIR/live.sql --db $DB` with checkpoints every INTERVAL in
 # the background and kills it with SIGKILL after SECONDS: a crash at an arbitrary point.
@@ -19,4 +19,15 @@ expect_same_rows() {
   run sql --db "$DB" --format csv -c "SELECT count(*) FROM (SELECT * FROM $a EXCEPT ALL SELECT * FROM $b UNION ALL (SELECT * FROM $b EXCEPT ALL SELECT * FROM $a))"
   expect_out "count(*)
 0" "$label"
+}
+
+# After the killed live job: restarts it until its input is idle, then runs the replay job
+# ($WORK_DIR/replay.sql) over the same input, which must read RECORDS records.
+restart_live_and_replay() {
+  local records="$1"
+  run stream run -f "$WORK_DIR/live.sql" --db "$DB" --until-idle --checkpoint-interval 100ms
+  expect_code 0 "live job restarted after kill -9"
+  run stream run -f "$WORK_DIR/replay.sql" --db "$DB" --until-idle
+  expect_code 0 "replay"
+  expect_out_contains "$records records" "the replay reads every event"
 }

@@ -39,11 +39,7 @@ write_events &
 WRITER=$!
 kill_live_job_after 100ms 1
 wait $WRITER
-run stream run -f "$WORK_DIR/live.sql" --db "$DB" --until-idle --checkpoint-interval 100ms
-expect_code 0 "live job restarted after kill -9"
-run stream run -f "$WORK_DIR/replay.sql" --db "$DB" --until-idle
-expect_code 0 "replay"
-expect_out_contains "1200 records" "the replay reads every event"
+restart_live_and_replay 1200
 # Windows of 3 s over 20 s of events: 7 windows, 3 rows each, ranked 1..3.
 run sql --db "$DB" --format csv -c "SELECT count(*), count(DISTINCT window_start), sum(rn) FROM live_top"
 expect_out "count(*),count(DISTINCT window_start),sum(rn)
