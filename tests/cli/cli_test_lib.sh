@@ -22,6 +22,20 @@ run_stdin() {
   ERR="$(cat "$WORK_DIR/stderr")"
 }
 
+# start_serve ARGS...: starts `sluice serve ARGS --port 0` in the background and waits until
+# it listens; sets SERVE_PID and PORT (the test's EXIT trap stops it). Stops the test when
+# the server does not start.
+start_serve() {
+  "$SLUICE" serve "$@" --port 0 >"$WORK_DIR/serve.out" 2>"$WORK_DIR/serve.err" &
+  SERVE_PID=$!
+  for _ in $(seq 1 200); do
+    grep -q "listening on" "$WORK_DIR/serve.out" 2>/dev/null && break
+    sleep 0.05
+  done
+  PORT="$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$WORK_DIR/serve.out")"
+  [ -n "$PORT" ] || { fail "the server did not start: $(cat "$WORK_DIR/serve.err")"; finish; }
+}
+
 fail() {
   echo "FAIL: $1" >&2
   FAILURES=$((FAILURES + 1))

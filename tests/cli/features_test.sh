@@ -99,15 +99,7 @@ run sql --no-progress --db "$DB" --format csv -c \
   "select predicted_big_probability from ml.predict(model buyer, (select clicks, spend from events where user_id = 44 and event_timestamp = timestamp '2024-01-11 04:00:00'))"
 expect_code 0 "ML.PREDICT"
 P44="$(echo "$OUT" | sed -n 2p)"
-"$SLUICE" serve --db "$DB" --model buyer --features user_stats --redis "$REDIS_URL" --port 0 \
-  >"$WORK_DIR/serve.out" 2>"$WORK_DIR/serve.err" &
-SERVE_PID=$!
-for _ in $(seq 1 200); do
-  grep -q "listening on" "$WORK_DIR/serve.out" 2>/dev/null && break
-  sleep 0.05
-done
-PORT="$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$WORK_DIR/serve.out")"
-[ -n "$PORT" ] || { fail "the server did not start: $(cat "$WORK_DIR/serve.err")"; finish; }
+start_serve --db "$DB" --model buyer --features user_stats --redis "$REDIS_URL"
 python3 - "$PORT" "$P44" <<'PY' || fail "online predictions"
 import json, sys, urllib.request, urllib.error
 base, p44 = f"http://127.0.0.1:{sys.argv[1]}", float(sys.argv[2])

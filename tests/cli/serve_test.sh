@@ -24,15 +24,7 @@ run sql --no-progress --db "$DB" --format csv -c \
 expect_code 0 "ML.PREDICT one row"
 ROW="$(echo "$OUT" | sed -n 2p)"
 
-"$SLUICE" serve --db "$DB" --model churn --redis "$REDIS_URL" --port 0 --threads 2 \
-  >"$WORK_DIR/serve.out" 2>"$WORK_DIR/serve.err" &
-SERVE_PID=$!
-for _ in $(seq 1 200); do
-  grep -q "listening on" "$WORK_DIR/serve.out" 2>/dev/null && break
-  sleep 0.05
-done
-PORT="$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$WORK_DIR/serve.out")"
-[ -n "$PORT" ] || { fail "the server did not start: $(cat "$WORK_DIR/serve.err")"; finish; }
+start_serve --db "$DB" --model churn --redis "$REDIS_URL" --threads 2
 
 python3 - "$PORT" "$ROW" <<'PY' || fail "HTTP checks"
 import json, sys, threading, urllib.request, urllib.error
