@@ -58,7 +58,7 @@ class ColumnRef:
 class Column:
     """A column expression (PySpark's pyspark.sql.Column)."""
 
-    __slots__ = ("_parts", "_name", "_alias", "_case", "_sort")
+    __slots__ = ("_parts", "_name", "_alias", "_case", "_sort", "_expands")
 
     def __init__(self, parts, name):
         self._parts = tuple(parts)
@@ -66,6 +66,7 @@ class Column:
         self._alias = None
         self._case = None  # [(condition, value), ...] and else, for when().otherwise()
         self._sort = None  # "ASC NULLS FIRST" etc. for orderBy
+        self._expands = False  # a generator (explode, sliding window): rows become several
 
     # --- rendering -------------------------------------------------------------------
     def _pieces(self):
@@ -177,6 +178,7 @@ class Column:
         c = Column(self._parts, self._name)
         c._case = self._case
         c._alias = names[0]
+        c._expands = self._expands
         return c
 
     name = alias

@@ -453,16 +453,27 @@ class GroupedData:
         self._df = df
         self._keys = keys
 
+    def _expanded(self):
+        """The DataFrame and keys to group: keys that make several rows of one (a sliding
+        window, explode) become columns of a projection first, as Spark expands before it
+        aggregates."""
+        if not any(k._expands for k in self._keys):
+            return self._df, self._keys
+        items = ["*"] + [k._select_item() for k in self._keys if k._expands]
+        df = self._df._query(", ".join(items))
+        return df, [col_column(k._output_name()) if k._expands else k for k in self._keys]
+
     def agg(self, *exprs):
         if len(exprs) == 1 and isinstance(exprs[0], dict):
             from sluice import functions as F
             exprs = [getattr(F, {"mean": "avg"}.get(f, f))(c) for c, f in exprs[0].items()]
         exprs = _flatten(exprs)
-        items = [k._select_item() for k in self._keys] + [e._select_item() for e in exprs]
+        df, keys = self._expanded()
+        items = [k._select_item() for k in keys] + [e._select_item() for e in exprs]
         tail = ""
-        if self._keys:
-            tail = "GROUP BY " + ", ".join(k._render() for k in self._keys)
-        return self._df._query(", ".join(items), tail)
+        if keys:
+            tail = "GROUP BY " + ", ".join(k._render() for k in keys)
+        return df._query(", ".join(items), tail)
 
     def count(self):
         from sluice import functions as F

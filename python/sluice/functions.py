@@ -70,10 +70,19 @@ def count(c):
 
 
 def countDistinct(c, *cols):
-    """Distinct values of one column (several columns: not supported by the engine yet)."""
-    if cols:
-        raise NotImplementedError("countDistinct over several columns")
-    return _call("count", "count", _as_column(c), distinct=True)
+    """The number of distinct values of a column, or of distinct combinations of several
+    columns (as PySpark: a combination with a NULL in any column is not counted)."""
+    if not cols:
+        return _call("count", "count", _as_column(c), distinct=True)
+    args = [_as_column(a) for a in (c,) + cols]
+    parts = ("count(DISTINCT CASE WHEN ",)
+    for i, a in enumerate(args):
+        parts += ((" AND ",) if i else ()) + ("(",) + a._pieces() + (") IS NOT NULL",)
+    parts += (" THEN {",)
+    for i, a in enumerate(args):
+        parts += ((", ",) if i else ()) + ("'c%d': " % i,) + a._pieces()
+    names = [a._output_name() if a._alias is None else a._alias for a in args]
+    return Column(parts + ("} END)",), "count(DISTINCT %s)" % ", ".join(names))
 
 
 count_distinct = countDistinct
@@ -186,6 +195,21 @@ def regexp_extract(c, pattern, idx):
     return _call("regexp_extract", "regexp_extract", _as_column(c), *_lits(pattern, idx))
 
 
+def split(c, pattern, limit=-1):
+    """The LIST of the parts of a string around matches of the regular expression
+    `pattern` (Spark's split; limit -1 only)."""
+    if limit not in (-1, 0):
+        raise NotImplementedError("split with a limit")
+    x = _as_column(c)
+    if not any(ch in pattern for ch in ".^$*+?()[]{}|\\"):
+        return Column(("string_split(",) + x._pieces() + (", %s)" % sql_literal(pattern),),
+                      "split(%s, %s, -1)" % (x._name, pattern))
+    # A regular expression: its matches become a separator that text does not hold (U+001F).
+    return Column(("string_split(regexp_replace(",) + x._pieces() +
+                  (", %s, '\x1f', 'g'), '\x1f')" % sql_literal(pattern),),
+                  "split(%s, %s, -1)" % (x._name, pattern))
+
+
 def split_part(c, delimiter, part):
     return _call("split_part", "split_part", _as_column(c), *_lits(delimiter, part))
 
@@ -261,6 +285,130 @@ def add_months(c, months):
 
 
 def last_day(c): return _fn("last_day", c)
+
+
+_DURATION_UNITS = {"microsecond": 1, "millisecond": 1000, "second": 1000000,
+                   "minute": 60 * 1000000, "hour": 3600 * 1000000, "day": 86400 * 1000000,
+                   "week": 7 * 86400 * 1000000}
+
+
+def _duration_micros(text, what):
+    """Microseconds of a Spark duration string ("10 minutes", "1 hour 30 minutes")."""
+    words = str(text).lower().replace("interval", " ").split()
+    if not words or len(words) % 2:
+        raise ValueError("%s %r is not a duration like '10 minutes'" % (what, text))
+    total = 0
+    for number, unit in zip(words[::2], words[1::2]):
+        unit = unit.rstrip("s") if unit not in ("ms", "us") else unit
+        unit = {"ms": "millisecond", "us": "microsecond", "sec": "second",
+                "min": "minute"}.get(unit, unit)
+        if unit not in _DURATION_UNITS:
+            raise ValueError("%s %r: unknown unit %r (windows take weeks, days, hours, "
+                             "minutes, seconds, milliseconds, microseconds; not months)"
+                             % (what, text, unit))
+        try:
+            total += int(number) * _DURATION_UNITS[unit]
+        except ValueError:
+            raise ValueError("%s %r: %r is not a whole number" % (what, text, number)) from None
+    return total
+
+
+def window(timeColumn, windowDuration, slideDuration=None, startTime=None):
+    """The time window of each row, as Spark's window(): a struct `window` of `start` and
+    `end` TIMESTAMPs. Windows are aligned to the epoch (shifted by startTime) and half open,
+    [start, end). With a slideDuration shorter than the window a row falls in several
+    windows, and grouping by the window gives it to each of them (as Spark does). A NULL
+    time gives a NULL window."""
+    w = _duration_micros(windowDuration, "windowDuration")
+    slide = w if slideDuration is None else _duration_micros(slideDuration, "slideDuration")
+    offset = 0 if startTime is None else _duration_micros(startTime, "startTime")
+    if w <= 0 or slide <= 0 or slide > w:
+        raise ValueError("window needs 0 < slideDuration <= windowDuration (got %r, %r)"
+                         % (windowDuration, slideDuration))
+    t = _as_column(timeColumn)
+    us = ("epoch_us(",) + t._pieces() + (")",)
+    # The latest window start at or before the time: floor((us - offset) / slide) windows.
+    last = ("(",) + us + (" - (((",) + us + (" - %d) %% %d) + %d) %% %d)" % (offset, slide, slide, slide),)
+
+    def bounds(start):
+        return ("{'start': make_timestamp(",) + start + ("), 'end': make_timestamp(",) + \
+            start + (" + %d)}" % w,)
+
+    if slide == w:
+        c = Column(("CASE WHEN ",) + t._pieces() + (" IS NULL THEN NULL ELSE ",) +
+                   bounds(last) + (" END",), "window")
+        return c
+    count = -(-w // slide)  # windows a time can fall in
+    windows = []
+    for k in range(count):
+        start = ("(",) + last + (" - %d)" % (k * slide),)
+        if w % slide == 0:  # then every one of the windows holds the time
+            windows.append(bounds(start))
+        else:
+            windows.append(("CASE WHEN ",) + start + (" + %d > " % w,) + us + (" THEN ",) +
+                           bounds(start) + (" END",))
+    items = ()
+    for i, item in enumerate(windows):
+        items += ((", ",) if i else ()) + item
+    # list_distinct drops the NULLs of windows that do not hold the time, keeping the order.
+    listed = ("[",) + items + ("]",) if w % slide == 0 else ("list_distinct([",) + items + ("])",)
+    c = Column(("unnest(",) + listed + (")",), "window")
+    c._expands = True
+    return c
+
+
+def explode(c):
+    """A row per element of a LIST (rows with an empty or NULL list give none), as Spark's
+    explode(); its column is named `col`."""
+    x = _as_column(c)
+    out = Column(("unnest(",) + x._pieces() + (")",), "col")
+    out._expands = True
+    return out
+
+
+def explode_outer(c):
+    """explode, but an empty or NULL list gives one row with NULL."""
+    x = _as_column(c)
+    out = Column(("unnest(CASE WHEN len(",) + x._pieces() + (") > 0 THEN ",) + x._pieces() +
+                 (" ELSE [NULL] END)",), "col")
+    out._expands = True
+    return out
+
+
+def collect_set(c):
+    """The distinct non-NULL values of a group, as a LIST."""
+    x = _as_column(c)
+    return Column(("list_distinct(list(",) + x._pieces() + ("))",), "collect_set(%s)" % x._name)
+
+
+def size(c):
+    """The number of elements of a LIST (-1 for NULL, as Spark)."""
+    x = _as_column(c)
+    return Column(("coalesce(len(",) + x._pieces() + ("), -1)",), "size(%s)" % x._name)
+
+
+def array(*cols):
+    """A LIST of the columns' values."""
+    args = [_as_column(a) for a in _flatten_args(cols)]
+    parts = ("[",)
+    for i, a in enumerate(args):
+        parts += ((", ",) if i else ()) + a._pieces()
+    return Column(parts + ("]",), "array(%s)" % ", ".join(a._output_name() for a in args))
+
+
+def struct(*cols):
+    """A STRUCT of the columns, its fields named as the columns are."""
+    args = [_as_column(a) for a in _flatten_args(cols)]
+    parts = ("{",)
+    for i, a in enumerate(args):
+        parts += ((", ",) if i else ()) + (sql_literal(a._output_name()) + ": ",) + a._pieces()
+    return Column(parts + ("}",), "struct(%s)" % ", ".join(a._output_name() for a in args))
+
+
+def _flatten_args(cols):
+    if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
+        return list(cols[0])
+    return list(cols)
 
 
 def date_trunc(format, c):  # noqa: A002

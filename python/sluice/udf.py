@@ -66,10 +66,13 @@ def _check_values(label, sql_type, result):
 class UserDefinedFunction:
     """A vectorized Python function: call it with columns to get a Column."""
 
-    def __init__(self, func, returnType, name=None, useNumPy=False):
+    def __init__(self, func, returnType, name=None, useNumPy=False, argTypes=None):
         self.func = func
         self.returnType = _type_of(returnType)
         self.useNumPy = bool(useNumPy)
+        # The arguments' types, when declared: the engine casts each argument to its type
+        # (and refuses a call with another number of arguments) before the function sees it.
+        self.argTypes = None if argTypes is None else [_type_of(t) for t in argTypes]
         self.__name__ = name or getattr(func, "__name__", "udf")
         self._sql_name = "__udf_%d_%s" % (next(_ids), re.sub(r"\W", "_", self.__name__))
         self._sessions = weakref.WeakSet()
@@ -110,7 +113,8 @@ class UserDefinedFunction:
     def _register(self, session, name=None):
         """Registers this function in `session` (the engine Session) under `name`."""
         session.register_udf(name or self._sql_name, self.returnType.sql,
-                             self._runner(name or self.__name__))
+                             self._runner(name or self.__name__),
+                             None if self.argTypes is None else [t.sql for t in self.argTypes])
 
 
 def register_used(session, text):
@@ -133,22 +137,24 @@ class UDFRegistration:
         Series (returnType required; default string)."""
         if isinstance(f, UserDefinedFunction):
             u = f if returnType is None else UserDefinedFunction(f.func, returnType, name,
-                                                                 f.useNumPy)
+                                                                 f.useNumPy, f.argTypes)
         else:
             u = UserDefinedFunction(f, returnType or "string", name)
         u._register(self._s, name)
         return u
 
 
-def udf(f=None, returnType="string", useNumPy=False):
+def udf(f=None, returnType="string", useNumPy=False, argTypes=None):
     """A vectorized UDF (PySpark's pandas_udf): ``@udf("double")``, ``@udf(returnType=...)``
     or ``udf(f, "double")``. The function takes one pandas Series per argument (NumPy arrays
-    with useNumPy=True: masked arrays where there are NULLs) and returns as many values."""
+    with useNumPy=True: masked arrays where there are NULLs) and returns as many values.
+    ``argTypes`` (a type per argument, e.g. ``["double", "string"]``) has the engine cast the
+    arguments before the call, so the function always sees those types."""
     if f is not None and not callable(f):
-        return lambda g: UserDefinedFunction(g, f, useNumPy=useNumPy)
+        return lambda g: UserDefinedFunction(g, f, useNumPy=useNumPy, argTypes=argTypes)
     if f is None:
-        return lambda g: UserDefinedFunction(g, returnType, useNumPy=useNumPy)
-    return UserDefinedFunction(f, returnType, useNumPy=useNumPy)
+        return lambda g: UserDefinedFunction(g, returnType, useNumPy=useNumPy, argTypes=argTypes)
+    return UserDefinedFunction(f, returnType, useNumPy=useNumPy, argTypes=argTypes)
 
 
 pandas_udf = udf
@@ -156,7 +162,8 @@ pandas_udf = udf
 
 def map_in_pandas(df, func, schema):
     """The engine DataFrame of df.mapInPandas(func, schema): a MapBatches plan node whose
-    tasks call `func` once per batch, from the engine's worker threads."""
+    tasks each call `func` once, from the engine's worker threads, with an iterator over the
+    task's input as pandas DataFrames (one per engine batch, pulled as func asks for it)."""
     import pandas as pd
     from sluice.types import parse_schema
     fields = parse_schema(schema)
@@ -167,43 +174,62 @@ def map_in_pandas(df, func, schema):
     fname = getattr(func, "__name__", "function")
     label = "mapInPandas function '%s'" % fname
     input_names = df.columns
-    rows_before = {}  # partition -> rows it received before this batch (under the GIL)
 
-    def run(columns, rows, partition):
-        first = rows_before.get(partition, 0)
-        rows_before[partition] = first + rows
-        where = "rows %d..%d of partition %d" % (first, first + rows - 1, partition)
+    def run(source, partition):
+        given = [0]  # rows of the partition handed to func so far
+
+        def where():
+            if given[0] == 0:
+                return "partition %d, before its first row" % partition
+            return "partition %d, after func had been given its rows 0..%d" % (
+                partition, given[0] - 1)
+
+        def frames():
+            for columns, rows in source:
+                pdf = pd.DataFrame({i: convert._pandas_column(t, v, m)
+                                    for i, (_, t, v, m) in enumerate(columns)},
+                                   index=pd.RangeIndex(rows), copy=False)
+                pdf.columns = input_names
+                given[0] += rows
+                yield pdf
+
         try:
-            pdf = pd.DataFrame({i: convert._pandas_column(t, v, m)
-                                for i, (_, t, v, m) in enumerate(columns)},
-                               index=pd.RangeIndex(rows), copy=False)
-            pdf.columns = input_names
-            out = list(func(iter([pdf])))
+            outputs = iter(func(frames()))
         except Exception as e:
             raise PythonUdfError("%s raised %s: %s on %s\nPython traceback:\n%s" % (
-                label, type(e).__name__, e, where, traceback.format_exc())) from None
-        for o in out:
+                label, type(e).__name__, e, where(), traceback.format_exc())) from None
+        while True:
+            try:
+                o = next(outputs)
+            except StopIteration:
+                return
+            except Exception as e:
+                raise PythonUdfError("%s raised %s: %s on %s\nPython traceback:\n%s" % (
+                    label, type(e).__name__, e, where(), traceback.format_exc())) from None
             if not isinstance(o, pd.DataFrame):
                 raise PythonUdfError("%s yielded %s, not a pandas DataFrame (on %s)"
-                                     % (label, type(o).__name__, where))
-        specs = []
-        for i, (n, t) in enumerate(zip(names, types)):
-            parts = []
-            for o in out:
-                if n in o.columns:
-                    parts.append(o[n])
-                elif len(o.columns) == len(names):
-                    parts.append(o.iloc[:, i])
-                else:
-                    raise PythonUdfError("%s yielded a DataFrame without column %r (it has %s; "
-                                         "on %s)" % (label, n, list(o.columns), where))
-            data = pd.concat(parts, ignore_index=True) if parts else pd.Series([], dtype=object)
-            _check_values(label, t, data)
-            try:
-                specs.append(convert._from_array(n, data, t))
-            except (TypeError, ValueError, OverflowError) as e:
-                raise PythonUdfError("%s yielded values of column %s that are not %s: %s (on %s)"
-                                     % (label, n, t, e, where)) from None
-        return specs
+                                     % (label, type(o).__name__, where()))
+            yield _output_specs(label, o, names, types, where())
 
     return df._jdf.map_batches(fname, list(zip(names, types)), run)
+
+
+def _output_specs(label, frame, names, types, where):
+    """The column specs of one DataFrame mapInPandas' function yielded: its columns matched to
+    the schema by name, or by position when the names differ but the count matches."""
+    specs = []
+    for i, (n, t) in enumerate(zip(names, types)):
+        if n in frame.columns:
+            data = frame[n]
+        elif len(frame.columns) == len(names):
+            data = frame.iloc[:, i]
+        else:
+            raise PythonUdfError("%s yielded a DataFrame without column %r (it has %s; on %s)"
+                                 % (label, n, list(frame.columns), where))
+        _check_values(label, t, data)
+        try:
+            specs.append(convert._from_array(n, data, t))
+        except (TypeError, ValueError, OverflowError) as e:
+            raise PythonUdfError("%s yielded values of column %s that are not %s: %s (on %s)"
+                                 % (label, n, t, e, where)) from None
+    return specs

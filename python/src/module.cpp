@@ -4,6 +4,7 @@
 
 #include "py_dataframe.h"
 #include "py_errors.h"
+#include "py_map.h"
 #include "result_columns.h"
 
 PYBIND11_MODULE(_sluice, m) {
@@ -11,5 +12,6 @@ PYBIND11_MODULE(_sluice, m) {
   sluice::python::RegisterErrorTranslator();
   sluice::python::RegisterEngineBuffer(m);
   sluice::python::RegisterDataFrame(m);
+  sluice::python::RegisterPartitionSource(m);
   sluice::python::RegisterSession(m);
 }

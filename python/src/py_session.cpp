@@ -1,5 +1,9 @@
 // The engine Session for Python (sluice._sluice.Session): settings, SQL, readers, tables,
 // createDataFrame, interrupts and the dbt runner.
+#include <optional>
+#include <string>
+#include <vector>
+
 #include <pybind11/stl.h>
 
 #include <fmt/format.h>
@@ -185,9 +189,15 @@ void RegisterSession(py::module_& m) {
            })
       .def("register_udf",
            [](const PySession& s, const std::string& name, const std::string& type,
-              py::object runner) {
-             s.session->RegisterScalarUdf(MakePythonUdf(name, ParseTypeName(type), std::move(runner)));
-           })
+              py::object runner, std::optional<std::vector<std::string>> arg_types) {
+             ScalarUdf udf = MakePythonUdf(name, ParseTypeName(type), std::move(runner));
+             if (arg_types) {
+               udf.arg_types.emplace();
+               for (const std::string& t : *arg_types) udf.arg_types->push_back(ParseTypeName(t));
+             }
+             s.session->RegisterScalarUdf(std::move(udf));
+           },
+           py::arg("name"), py::arg("type"), py::arg("runner"), py::arg("arg_types") = py::none())
       .def("drop_udf", [](const PySession& s, const std::string& name) {
         return s.session->DropScalarUdf(name);
       })

@@ -7,6 +7,7 @@
 #include "api/dataframe_sql.h"
 #include "api/session.h"
 #include "interruptible.h"
+#include "nested_values.h"
 #include "py_errors.h"
 #include "types/decimal.h"
 #include "vector/batch.h"
@@ -150,6 +151,14 @@ py::tuple ColumnToPython(const ColumnPtr& column, const LogicalType& type, size_
       values = ObjectArray(*column, rows, [&](size_t r) {
         return py::make_tuple(intervals[r].months, intervals[r].days, intervals[r].micros);
       });
+      break;
+    }
+    case TypeId::kTime:
+    case TypeId::kList:
+    case TypeId::kStruct:
+    case TypeId::kMap: {
+      PythonValues convert;
+      values = ObjectArray(*column, rows, [&](size_t r) { return convert(column->GetValue(r)); });
       break;
     }
     case TypeId::kNull:

@@ -7,8 +7,9 @@
 
 namespace sluice {
 
-// Runs a BatchMapper over each input batch of a task and streams the batches it returns
-// (split to at most kBatchSize rows), in order. Narrow; keeps the child's partitioning.
+// Runs a BatchMapper over a task's input, per batch or once per task (see BatchMapper), and
+// streams the batches it returns (split to at most kBatchSize rows), in order. Narrow; keeps
+// the child's partitioning.
 class MapBatches : public PhysicalOperator {
  public:
   MapBatches(PhysicalOperatorPtr child, std::shared_ptr<const BatchMapper> mapper, Schema schema);

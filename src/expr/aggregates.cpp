@@ -276,8 +276,11 @@ std::shared_ptr<const AggregateFunction> MakeAggregateFunction(
   if (name == "list" || name == "array_agg") {
     return arg_types.size() == 1 && !distinct ? MakeListAggregate(arg_types[0]) : nullptr;
   }
-  // LIST and STRUCT values are counted (below), collected, or kept whole by min / max /
-  // any_value; other aggregates work on scalar physical types.
+  // LIST, STRUCT and MAP values are counted (below), counted distinct, collected, or kept
+  // whole by min / max / any_value; other aggregates work on scalar physical types.
+  if (distinct && name == "count" && arg_types.size() == 1 && arg_types[0].IsNested()) {
+    return MakeDistinct(arg_types[0], "count");
+  }
   if (arg_types.size() == 1 && arg_types[0].IsNested() && !(name == "count" && !distinct)) {
     return MakeNestedValueAggregate(name, arg_types[0]);
   }

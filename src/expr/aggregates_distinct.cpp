@@ -1,4 +1,4 @@
-// count(DISTINCT x), sum(DISTINCT x), avg(DISTINCT x).
+// count(DISTINCT x) (x of any type), sum(DISTINCT x), avg(DISTINCT x).
 //
 // Each group's state owns a hash set of the values seen. These aggregates are not
 // decomposable: the planner runs them in one phase after repartitioning by the group keys,
@@ -12,6 +12,7 @@
 #include "common/hash.h"
 #include "expr/aggregates_internal.h"
 #include "types/decimal.h"
+#include "vector/nested_key.h"
 
 namespace sluice {
 
@@ -148,6 +149,20 @@ class DistinctAggregate : public HeapStateAggregate<DistinctSet<Stored>> {
   double scale_divisor_;
 };
 
+// count(DISTINCT x) of LIST, STRUCT and MAP values: the distinct count of their byte keys
+// (equal keys mean equal values).
+class NestedDistinctCount : public DistinctAggregate<StringView, std::string, int64_t> {
+ public:
+  NestedDistinctCount()
+      : DistinctAggregate<StringView, std::string, int64_t>(DistinctKind::kCount,
+                                                            TypeId::kBigInt, 1) {}
+  void Update(uint8_t* const* states, const std::vector<ColumnPtr>& args,
+              size_t n) const override {
+    std::vector<ColumnPtr> keys{EncodeNestedKeys(*args[0], n)};
+    DistinctAggregate<StringView, std::string, int64_t>::Update(states, keys, n);
+  }
+};
+
 template <typename In, typename Acc>
 std::shared_ptr<const AggregateFunction> MakeNumeric(DistinctKind kind, LogicalType sum_type,
                                                      double divisor) {
@@ -159,6 +174,7 @@ std::shared_ptr<const AggregateFunction> MakeNumeric(DistinctKind kind, LogicalT
 
 std::shared_ptr<const AggregateFunction> MakeDistinct(const LogicalType& type,
                                                       const std::string& kind_name) {
+  if (kind_name == "count" && type.IsNested()) return std::make_shared<NestedDistinctCount>();
   if (kind_name == "count") {
     std::shared_ptr<const AggregateFunction> result;
     DispatchPhysicalType(type, [&]<typename T>() {

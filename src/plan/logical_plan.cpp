@@ -246,7 +246,9 @@ LogicalPlanPtr MakeCache(LogicalPlanPtr child) {
 
 LogicalPlanPtr MakeMapBatches(LogicalPlanPtr child, Schema schema,
                               std::shared_ptr<const BatchMapper> mapper) {
-  if (!mapper || !mapper->map) throw InvalidInputError("MapBatches needs a function");
+  if (!mapper || !mapper->map == !mapper->map_partition) {
+    throw InvalidInputError("MapBatches needs one function: per batch or per partition");
+  }
   auto node = NewNode(LogicalKind::kMapBatches, {std::move(child)});
   node->schema = std::move(schema);
   node->mapper = std::move(mapper);

@@ -110,6 +110,59 @@ TEST(MapBatches, EachBatchBecomesWhatTheMapperReturns) {
   EXPECT_EQ(df.Count(), 10000);
   EXPECT_NE(df.Explain().find("MapBatches"), std::string::npos);
   EXPECT_THROW(MakeMapBatches(s.Range(0, 1).plan(), schema, nullptr), InvalidInputError);
+  auto both = std::make_shared<BatchMapper>(*mapper);
+  both->map_partition = [](std::unique_ptr<BatchStream> input, int) { return input; };
+  EXPECT_THROW(MakeMapBatches(s.Range(0, 1).plan(), schema, both), InvalidInputError);
+}
+
+// A task's stream that pulls its whole input before answering: one row per task, its count
+// and partition, then the rows of one big batch (more than kBatchSize, split by the operator).
+class CountThenRepeat : public BatchStream {
+ public:
+  CountThenRepeat(std::unique_ptr<BatchStream> input, int partition)
+      : input_(std::move(input)), partition_(partition) {}
+
+  bool Next(Batch* out) override {
+    if (step_ == 2) return false;
+    int64_t rows = 0;
+    Batch in;
+    while (step_ == 0 && input_->Next(&in)) rows += static_cast<int64_t>(in.num_rows());
+    const size_t n = step_ == 0 ? 1 : 3 * kBatchSize + 5;
+    auto count = Column::MakeConstant(LogicalType(TypeId::kBigInt),
+                                      Value::BigInt(step_ == 0 ? rows : 0), n);
+    auto part = Column::MakeConstant(LogicalType(TypeId::kBigInt), Value::BigInt(partition_), n);
+    *out = Batch({count, part}, n);
+    step_++;
+    return true;
+  }
+
+ private:
+  std::unique_ptr<BatchStream> input_;
+  int partition_;
+  int step_ = 0;
+};
+
+TEST(MapBatches, PartitionMapperRunsOncePerTaskOverItsWholeInput) {
+  Session s(Small());
+  Schema schema;
+  schema.Add(Field{"n", LogicalType(TypeId::kBigInt)});
+  schema.Add(Field{"p", LogicalType(TypeId::kBigInt)});
+  auto mapper = std::make_shared<BatchMapper>();
+  mapper->name = "count_per_task";
+  mapper->map_partition = [](std::unique_ptr<BatchStream> input, int partition) {
+    return std::make_unique<CountThenRepeat>(std::move(input), partition);
+  };
+  DataFrame input = s.FromPlan(s.Range(0, 10000).Repartition(3).plan());
+  DataFrame df = s.FromPlan(MakeMapBatches(input.plan(), schema, mapper));
+  s.RegisterView("m", df);
+  // Per task: one row holding the task's row count, then 3 * kBatchSize + 5 zero rows.
+  auto row = SqlQuery(s, "SELECT count(*), sum(n), count(DISTINCT p), max(n) < 10000 FROM m")
+                 .CollectRows()
+                 .at(0);
+  EXPECT_EQ(row[0].GetInt(), static_cast<int64_t>(3 * (3 * kBatchSize + 6)));
+  EXPECT_EQ(row[1].GetInt(), 10000);
+  EXPECT_EQ(row[2].GetInt(), 3);
+  EXPECT_TRUE(row[3].GetBool());
 }
 
 }  // namespace

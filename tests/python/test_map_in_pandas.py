@@ -1,4 +1,5 @@
-"""df.mapInPandas(fn, schema) run by the engine's tasks, batch by batch."""
+"""df.mapInPandas(fn, schema) run by the engine's tasks: fn called once per partition with an
+iterator over the partition's batches."""
 
 import re
 import threading
@@ -62,7 +63,8 @@ def test_map_in_pandas_errors_name_the_function_and_rows():
         spark.range(5000).mapInPandas(boom, "id bigint").collect()
     message = str(e.value)
     assert "mapInPandas function 'boom' raised KeyError" in message
-    assert re.search(r"on rows 2048\.\.4095 of partition 0", message), message
+    assert re.search(r"on partition 0, after func had been given its rows 0\.\.4095", message), \
+        message
     assert "Traceback" in message
 
     def wrong(frames):
@@ -73,6 +75,53 @@ def test_map_in_pandas_errors_name_the_function_and_rows():
         spark.range(3).mapInPandas(wrong, "id bigint").collect()
     with pytest.raises(sluice.PythonUdfError, match="without column 'x'"):
         spark.range(3).mapInPandas(lambda it: (p.assign(y=1) for p in it), "x bigint").collect()
+
+
+def test_map_in_pandas_calls_func_once_per_partition_over_all_its_batches(spark):
+    calls = []
+    lock = threading.Lock()
+
+    def totals(frames):
+        batches = rows = total = 0
+        for pdf in frames:
+            assert list(pdf.index) == list(range(len(pdf)))  # each batch indexed from 0
+            batches += 1
+            rows += len(pdf)
+            total += int(pdf.id.sum())
+        with lock:
+            calls.append(batches)
+        yield pd.DataFrame({"rows": [rows], "total": [total], "batches": [batches]})
+
+    df = spark.range(30_000).repartition(3).mapInPandas(
+        totals, "rows bigint, total bigint, batches bigint")
+    out = df.collect()
+    assert len(out) == 3 and len(calls) == 3  # one call, one output row per partition
+    assert sum(r.rows for r in out) == 30_000
+    assert sum(r.total for r in out) == sum(range(30_000))
+    assert all(r.batches >= 2 for r in out)  # 10,000 rows arrive in several batches
+
+
+def test_map_in_pandas_func_may_stop_early_or_yield_nothing(spark):
+    def first_batch(frames):
+        yield next(frames)
+
+    df = spark.range(100_000).repartition(2).mapInPandas(first_batch, "id bigint")
+    assert 0 < df.count() <= 2 * 2048
+    assert spark.range(1000).mapInPandas(lambda it: iter(()), "id bigint").count() == 0
+
+
+def test_map_in_pandas_engine_error_below_wins_over_what_func_does(spark):
+    bad = spark.sql("SELECT CAST(x AS INTEGER) AS x FROM (VALUES ('1'), ('two')) t(x)")
+
+    def swallow(frames):
+        try:
+            for pdf in frames:
+                yield pdf
+        except Exception:
+            yield pd.DataFrame({"x": [-1]})
+
+    with pytest.raises(sluice.ConversionError, match="two"):
+        bad.mapInPandas(swallow, "x int").collect()
 
 
 def _evens_answer(threads):

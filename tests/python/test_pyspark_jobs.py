@@ -1,5 +1,6 @@
 """Typical PySpark batch jobs, ported by changing only the import, each checked against the
-same question asked in SQL of the same session (and so the same engine)."""
+same question asked in SQL: of the same session, and of DuckDB over the same data (Parquet
+files the session wrote)."""
 
 import datetime
 import math
@@ -7,12 +8,15 @@ import random
 
 import pytest
 
+import duckdb_peer
 from sluice import SparkSession, Window
 from sluice import functions as F
 
+_VIEWS = {}  # table -> the Parquet files DuckDB reads it from
+
 
 @pytest.fixture(scope="module")
-def spark():
+def spark(tmp_path_factory):
     spark = (SparkSession.builder.appName("jobs").config("spark.sql.shuffle.partitions", 4)
              .config("threads", 2).getOrCreate())
     rng = random.Random(7)
@@ -30,12 +34,21 @@ def spark():
     spark.createDataFrame(orders, "order_id long, customer_id long, category string, price double, "
                                   "qty int, ts timestamp, status string") \
         .createOrReplaceTempView("orders")
+    events = [(e, rng.choice(["click", "view", "buy"]), rng.choice(["a b", "b c d", "", None]),
+               datetime.datetime(2024, 3, 1) + datetime.timedelta(seconds=rng.randrange(7200)))
+              for e in range(3000)]
+    spark.createDataFrame(events, "event_id long, kind string, tags string, ts timestamp") \
+        .createOrReplaceTempView("events")
+    base = tmp_path_factory.mktemp("peer")
+    for table in ("customers", "orders", "events"):
+        spark.table(table).write.parquet(str(base / table), mode="overwrite")
+        _VIEWS[table] = str(base / table / "*.parquet")
     return spark
 
 
 def _key(row):
     # NULLs sort first; doubles compare after rounding (sums may add in another order).
-    return tuple((v is not None, round(v, 6) if isinstance(v, float) else v) for v in row)
+    return tuple((v is not None, round(v, 6) if isinstance(v, float) else str(v)) for v in row)
 
 
 def _equal(a, b):
@@ -44,12 +57,19 @@ def _equal(a, b):
     return a == b
 
 
-def same(df, sql, spark):
-    got = sorted((tuple(r) for r in df.collect()), key=_key)
-    want = sorted((tuple(r) for r in spark.sql(sql).collect()), key=_key)
-    assert len(got) == len(want) > 0
-    for g, w in zip(got, want):
-        assert len(g) == len(w) and all(_equal(x, y) for x, y in zip(g, w)), (g, w)
+def _sorted(rows):
+    return sorted((tuple(duckdb_peer.normalize(v) for v in r) for r in rows), key=_key)
+
+
+def same(df, sql, spark, duckdb_sql=None):
+    """df's rows equal those of `sql` in the session and in DuckDB (`duckdb_sql` where
+    DuckDB spells the question differently), in any order."""
+    got = _sorted(df.collect())
+    for name, want in (("sluice sql", _sorted(spark.sql(sql).collect())),
+                       ("duckdb", _sorted(duckdb_peer.rows(duckdb_sql or sql, _VIEWS)))):
+        assert len(got) == len(want) > 0, (name, len(got), len(want))
+        for g, w in zip(got, want):
+            assert len(g) == len(w) and all(_equal(x, y) for x, y in zip(g, w)), (name, g, w)
 
 
 def test_revenue_per_country(spark):
@@ -118,11 +138,11 @@ def test_top_categories_ordered(spark):
           .agg(F.sum(F.col("price") * F.col("qty")).alias("total"))
           .orderBy(F.col("total").desc()).limit(2))
     got = [tuple(r) for r in df.collect()]
-    want = [tuple(r) for r in spark.sql(
-        "SELECT category, sum(price * qty) AS total FROM orders GROUP BY category "
-        "ORDER BY total DESC LIMIT 2").collect()]
-    assert [g[0] for g in got] == [w[0] for w in want]
-    assert all(math.isclose(g[1], w[1], rel_tol=1e-9) for g, w in zip(got, want))
+    sql = ("SELECT category, sum(price * qty) AS total FROM orders GROUP BY category "
+           "ORDER BY total DESC LIMIT 2")
+    for want in ([tuple(r) for r in spark.sql(sql).collect()], duckdb_peer.rows(sql, _VIEWS)):
+        assert [g[0] for g in got] == [w[0] for w in want]
+        assert all(math.isclose(g[1], w[1], rel_tol=1e-9) for g, w in zip(got, want))
 
 
 def test_string_cleanup_job(spark):
@@ -139,3 +159,48 @@ def test_broadcast_join_same_answer(spark):
     df = orders.join(F.broadcast(customers), "customer_id").groupBy("country").agg(F.sum("qty"))
     same(df, """SELECT country, sum(qty) FROM orders JOIN customers USING (customer_id)
                 GROUP BY country""", spark)
+
+
+def test_events_per_tumbling_window(spark):
+    df = (spark.table("events").groupBy(F.window("ts", "10 minutes"), "kind")
+          .agg(F.count("*").alias("n"))
+          .select(F.col("window.start"), F.col("window.end"), "kind", "n"))
+    same(df, """SELECT make_timestamp(b), make_timestamp(b + 600000000), kind, count(*)
+                FROM (SELECT epoch_us(ts) // 600000000 * 600000000 AS b, kind FROM events)
+                GROUP BY b, kind""", spark,
+         duckdb_sql="""SELECT time_bucket(INTERVAL 10 MINUTE, ts) AS s,
+                              time_bucket(INTERVAL 10 MINUTE, ts) + INTERVAL 10 MINUTE, kind,
+                              count(*) FROM events GROUP BY s, kind""")
+
+
+def test_events_per_sliding_window(spark):
+    # Windows of 15 minutes every 5: each event counts in the three windows that hold it.
+    df = (spark.table("events").groupBy(F.window("ts", "15 minutes", "5 minutes"))
+          .agg(F.count("*").alias("n"), F.countDistinct("kind").alias("kinds")))
+    rows = df.collect()
+    assert sum(r.n for r in rows) == 3 * 3000 and all(r.kinds <= 3 for r in rows)
+    assert all(r.window.end - r.window.start == datetime.timedelta(minutes=15) for r in rows)
+    same(df.select("window.start", "window.end", "n", "kinds"), """
+        SELECT make_timestamp(s), make_timestamp(s + 900000000), count(*), count(DISTINCT kind)
+        FROM (SELECT kind, epoch_us(ts) // 300000000 * 300000000 - k * 300000000 AS s
+              FROM events, range(3) r(k)) GROUP BY s""", spark, duckdb_sql="""
+        SELECT s, s + INTERVAL 15 MINUTE, count(*), count(DISTINCT kind) FROM (
+          SELECT kind, time_bucket(INTERVAL 5 MINUTE, ts) - k * INTERVAL 5 MINUTE AS s
+          FROM events, range(3) r(k)) GROUP BY s""")
+
+
+def test_tag_counts_with_explode(spark):
+    df = (spark.table("events").withColumn("tag", F.explode(F.split(F.col("tags"), " ")))
+          .filter(F.col("tag") != "").groupBy("tag").count())
+    same(df, """SELECT tag, count(*) FROM (SELECT unnest(string_split(tags, ' ')) AS tag
+                FROM events) WHERE tag <> '' GROUP BY tag""", spark)
+
+
+def test_distinct_pairs_and_sets_per_customer(spark):
+    df = (spark.table("orders").groupBy("customer_id")
+          .agg(F.countDistinct("category", "status").alias("pairs"),
+               F.size(F.collect_set("category")).alias("categories")))
+    same(df, """SELECT customer_id,
+                       count(DISTINCT CASE WHEN status IS NOT NULL THEN category || '/' || status END),
+                       len(list_distinct(list(category)))
+                FROM orders GROUP BY customer_id""", spark)

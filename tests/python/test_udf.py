@@ -85,6 +85,25 @@ def test_register_keeps_a_udf_return_type(spark):
     assert spark.sql("SELECT label(range) AS l FROM range(3)").collect()[2].l == "2x"
 
 
+def test_declared_argument_types_are_cast_before_the_call(spark):
+    seen = []
+
+    @sluice.udf("double", argTypes=["double", "string"])
+    def scaled(x, unit):
+        seen.append((x.dtype.kind, unit.dtype.kind))
+        return x * 1.5
+
+    out = spark.range(3).select(scaled(F.col("id"), F.col("id")).alias("v")).collect()
+    assert [r.v for r in out] == [0.0, 1.5, 3.0]
+    assert set(seen) == {("f", "O")}  # BIGINT ids arrive as doubles, and as strings
+    spark.udf.register("scaled", scaled)
+    assert spark.sql("SELECT scaled('2', 7) AS v").collect()[0].v == 3.0
+    with pytest.raises(sluice.BindError, match="scaled"):
+        spark.sql("SELECT scaled(1)").collect()
+    with pytest.raises(sluice.ConversionError):
+        spark.sql("SELECT scaled('two', 'x')").collect()
+
+
 def test_a_udf_that_raises_carries_traceback_and_rows():
     spark = sluice.connect(threads=1)
     @sluice.udf("bigint")
