@@ -1,5 +1,7 @@
 #include "result_columns.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include <pybind11/numpy.h>
@@ -82,24 +84,27 @@ ResultColumns GatherResult(Session& session, const LogicalPlanPtr& plan, int64_t
   ResultColumns result;
   result.schema = plan->schema;
   const size_t ncols = plan->schema.size();
+  // The batches are kept as they stream, then copied once into columns of the exact size
+  // (growing columns by doubling copied every value about twice, into fresh memory).
   // Always a private Column, even for a one-batch result: a batch may belong to a cache or
   // to createDataFrame's rows, and the arrays handed out are writable.
-  std::vector<std::shared_ptr<Column>> gathered;
-  for (size_t c = 0; c < ncols; c++) {
-    gathered.push_back(Column::Make(plan->schema.field(c).type, kBatchSize));
-  }
+  std::vector<Batch> batches;
   int64_t bytes = 0;
   RunInterruptible(session, [&] {
     session.ExecuteInOrder(*plan, [&](const Batch& batch) {
       if (batch.num_rows() == 0) return;
       bytes += static_cast<int64_t>(batch.MemoryBytes());
       if (max_bytes > 0 && bytes > max_bytes) ThrowTooLarge("over", bytes, max_bytes);
-      for (size_t c = 0; c < ncols; c++) {
-        gathered[c]->Append(*batch.column(c), 0, batch.num_rows());
-      }
       result.rows += batch.num_rows();
+      batches.push_back(batch);
     });
   });
+  std::vector<std::shared_ptr<Column>> gathered;
+  for (size_t c = 0; c < ncols; c++) {
+    auto column = Column::Make(plan->schema.field(c).type, std::max<size_t>(result.rows, 1));
+    for (Batch& batch : batches) column->Append(*batch.column(c), 0, batch.num_rows());
+    gathered.push_back(std::move(column));
+  }
   for (auto& c : gathered) result.columns.push_back(std::move(c));
   return result;
 }
