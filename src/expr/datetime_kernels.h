@@ -57,5 +57,6 @@ ScalarKernel DayTimeKernel(const LogicalType& arg_type, const LogicalType& resul
 void RegisterDatePartFunctions(FunctionRegistry& r);  // date_part, date_trunc, date_diff, age
 void RegisterDateMakeFunctions(FunctionRegistry& r);  // make_*, epoch*, to_*, names, now
 void RegisterDateFormatFunctions(FunctionRegistry& r);  // strftime, strptime
+void RegisterTimeBucketFunctions(FunctionRegistry& r);  // time_bucket
 
 }  // namespace sluice::datetime

@@ -317,6 +317,7 @@ void RegisterDateTimeFunctions(FunctionRegistry& r) {
   datetime::RegisterDatePartFunctions(r);
   datetime::RegisterDateMakeFunctions(r);
   datetime::RegisterDateFormatFunctions(r);
+  datetime::RegisterTimeBucketFunctions(r);
 }
 
 }  // namespace sluice

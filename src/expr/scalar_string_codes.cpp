@@ -1,11 +1,14 @@
 // String functions that recode a whole string character by character or byte by byte:
-// the md5/sha1/sha256 hex digests (common/digest.h) and translate.
+// the md5/sha1/sha256 hex digests (common/digest.h), translate and initcap; and between
+// characters and their code points: chr, ascii, unicode.
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "common/digest.h"
+#include "common/error.h"
+#include "expr/case_mapping.h"
 #include "expr/kernel_util.h"
 #include "expr/scalar_functions.h"
 
@@ -103,9 +106,109 @@ ScalarKernel DigestKernel() {
   };
 }
 
+// The code point of the UTF-8 character at the start of `c` (its first byte when `c` is
+// not valid UTF-8).
+int32_t CodePoint(std::string_view c) {
+  const auto b = [&](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(c[i])); };
+  if (c.size() == 2) return static_cast<int32_t>(((b(0) & 0x1F) << 6) | (b(1) & 0x3F));
+  if (c.size() == 3) {
+    return static_cast<int32_t>(((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F));
+  }
+  if (c.size() == 4) {
+    return static_cast<int32_t>(((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) |
+                                ((b(2) & 0x3F) << 6) | (b(3) & 0x3F));
+  }
+  return static_cast<int32_t>(b(0));
+}
+
+// ascii / unicode: the code point of the first character; `empty` for ''.
+ScalarKernel FirstCodePointKernel(int32_t empty) {
+  return [empty](const std::vector<ColumnPtr>& args, size_t n) {
+    ArgReader s(*args[0]);
+    return kernel::RowExec(TypeId::kInteger, args, n, [&](size_t i, Column& out) {
+      const std::string_view text = s.Get<StringView>(i).view();
+      out.data<int32_t>()[i] = text.empty() ? empty : CodePoint(CharAt(text, 0));
+      return true;
+    });
+  };
+}
+
+// chr(code): the character of a Unicode code point, as UTF-8.
+ScalarKernel ChrKernel() {
+  return [](const std::vector<ColumnPtr>& args, size_t n) {
+    ArgReader code(*args[0]);
+    std::string buf;
+    return kernel::RowExec(kVarchar, args, n, [&](size_t i, Column& out) {
+      const int32_t c = code.Get<int32_t>(i);
+      if (c < 0 || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
+        throw InvalidInputError("Invalid UTF8 Codepoint " + std::to_string(c));
+      }
+      const auto u = static_cast<uint32_t>(c);
+      buf.clear();
+      if (u < 0x80) {
+        buf += static_cast<char>(u);
+      } else if (u < 0x800) {
+        buf += static_cast<char>(0xC0 | (u >> 6));
+        buf += static_cast<char>(0x80 | (u & 0x3F));
+      } else if (u < 0x10000) {
+        buf += static_cast<char>(0xE0 | (u >> 12));
+        buf += static_cast<char>(0x80 | ((u >> 6) & 0x3F));
+        buf += static_cast<char>(0x80 | (u & 0x3F));
+      } else {
+        buf += static_cast<char>(0xF0 | (u >> 18));
+        buf += static_cast<char>(0x80 | ((u >> 12) & 0x3F));
+        buf += static_cast<char>(0x80 | ((u >> 6) & 0x3F));
+        buf += static_cast<char>(0x80 | (u & 0x3F));
+      }
+      out.data<StringView>()[i] = out.AddString(buf);
+      return true;
+    });
+  };
+}
+
+// initcap(text): the first letter of each word upper case, the others lower case, words
+// being separated by white space (Spark's and Hive's initcap).
+ScalarKernel InitcapKernel() {
+  return [](const std::vector<ColumnPtr>& args, size_t n) {
+    ArgReader s(*args[0]);
+    std::string buf, mapped;
+    return kernel::RowExec(kVarchar, args, n, [&](size_t i, Column& out) {
+      const std::string_view text = s.Get<StringView>(i).view();
+      buf.clear();
+      bool word_start = true;
+      for (size_t k = 0; k < text.size();) {
+        const std::string_view c = CharAt(text, k);
+        k += c.size();
+        const bool space = c.size() == 1 && (c[0] == ' ' || (c[0] >= '\t' && c[0] <= '\r'));
+        mapped.clear();
+        if (space) {
+          mapped.append(c);
+        } else if (word_start) {
+          Utf8ToUpper(c, mapped);
+        } else {
+          Utf8ToLower(c, mapped);
+        }
+        buf.append(mapped);
+        word_start = space;
+      }
+      out.data<StringView>()[i] = out.AddString(buf);
+      return true;
+    });
+  };
+}
+
 }  // namespace
 
 void RegisterStringCodeFunctions(FunctionRegistry& r) {
+  r.AddScalar("chr", kernel::FixedSignature({TypeId::kInteger}, kVarchar, ChrKernel()),
+              "chr(INTEGER)");
+  r.AddScalar("ascii", kernel::FixedSignature({kVarchar}, TypeId::kInteger, FirstCodePointKernel(0)),
+              "ascii(VARCHAR)");
+  r.AddScalar("unicode",
+              kernel::FixedSignature({kVarchar}, TypeId::kInteger, FirstCodePointKernel(-1)),
+              "unicode(VARCHAR)");
+  r.AddScalar("initcap", kernel::FixedSignature({kVarchar}, kVarchar, InitcapKernel()),
+              "initcap(VARCHAR)");
   r.AddScalar("md5", kernel::FixedSignature({kVarchar}, kVarchar, DigestKernel<Md5Hex>()),
               "md5(VARCHAR)");
   r.AddScalar("sha1", kernel::FixedSignature({kVarchar}, kVarchar, DigestKernel<Sha1Hex>()),

@@ -85,3 +85,9 @@ def test_count_distinct_of_several_columns_skips_rows_with_a_null(spark):
     assert tuple(out.collect()[0]) == (2, 2, 2)
     grouped = df.groupBy("x").agg(F.countDistinct("x", "y").alias("n")).orderBy("x").collect()
     assert [(r.x, r.n) for r in grouped] == [(None, 0), (1, 2), (2, 0)]
+
+
+def test_initcap_as_spark(spark):
+    df = spark.createDataFrame([("hello WORLD",), ("élan  vital",), (None,)], "s string")
+    assert [r[0] for r in df.select(F.initcap("s")).collect()] == \
+        ["Hello World", "Élan  Vital", None]
