@@ -85,6 +85,9 @@ MpiCluster::MpiCluster(int error_fd)
       chunk_bytes_(static_cast<int64_t>(EnvSeconds("SLUICE_MPI_CHUNK_BYTES", 1 << 30))) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  if (const char* codec = std::getenv("SLUICE_MPI_COMPRESSION"); codec != nullptr && *codec) {
+    compress_shuffle_ = std::string_view(codec) != "none";
+  }
   MPI_Comm_dup(MPI_COMM_WORLD, &collective_comm_);
   MPI_Comm_dup(MPI_COMM_WORLD, &fetch_comm_);
   MPI_Comm_dup(MPI_COMM_WORLD, &reply_comm_);
@@ -111,8 +114,11 @@ MpiCluster::MpiCluster(int error_fd)
 MpiCluster::~MpiCluster() {
   server_.reset();
   if (const char* stats = std::getenv("SLUICE_MPI_STATS"); stats != nullptr && *stats == '1') {
-    const std::string line = fmt::format("sluice: rank {} of {} sent {} bytes, received {} bytes\n",
-                                         rank_, size_, bytes_sent(), bytes_received());
+    const std::string line = fmt::format(
+        "sluice: rank {} of {} sent {} bytes, received {} bytes; served exchange rows of {} "
+        "bytes as {} bytes ({})\n",
+        rank_, size_, bytes_sent(), bytes_received(), served_raw_.load(), served_sent_.load(),
+        compress_shuffle_ ? "lz4" : "uncompressed");
     [[maybe_unused]] const ssize_t written = write(error_fd_, line.data(), line.size());
   }
   MPI_Comm_free(&reply_comm_);

@@ -66,6 +66,15 @@ class MpiCluster : public Cluster {
   int64_t bytes_sent() const { return bytes_sent_.load(); }
   int64_t bytes_received() const { return bytes_received_.load(); }
 
+  // Whether exchange rows travel LZ4-compressed where that pays (SLUICE_MPI_COMPRESSION:
+  // "lz4", the default, or "none"), and the serialized bytes of the rows this rank served
+  // before and after compression.
+  bool compress_shuffle() const { return compress_shuffle_; }
+  void CountServed(int64_t raw, int64_t sent) {
+    served_raw_ += raw;
+    served_sent_ += sent;
+  }
+
  private:
   int rank_ = 0;
   int size_ = 1;
@@ -80,6 +89,9 @@ class MpiCluster : public Cluster {
   std::atomic<int> stage_{0};
   std::atomic<int64_t> bytes_sent_{0};
   std::atomic<int64_t> bytes_received_{0};
+  bool compress_shuffle_ = true;
+  std::atomic<int64_t> served_raw_{0};
+  std::atomic<int64_t> served_sent_{0};
   std::string fault_;  // the test hook's kind ("abort", "hang") when it targets this rank
   int fault_stage_ = -1;
   std::unique_ptr<ShuffleServer> server_;

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <functional>
 
+#include <lz4.h>
+
 #include "common/error.h"
 #include "mpi/mpi_cluster.h"
 #include "mpi/shuffle_server.h"
@@ -30,6 +32,37 @@ T Take(const std::string& in, size_t* at) {
   return value;
 }
 
+// A frame's length word: the bytes that follow, with this bit set when they are an LZ4 block
+// (preceded by the batch's serialized size) rather than the serialized batch itself.
+constexpr uint64_t kCompressedFrame = uint64_t{1} << 63;
+// Batches smaller than this travel as they are (LZ4 gains little on them), as do batches
+// that do not shrink by a tenth.
+constexpr size_t kMinCompressBytes = 4096;
+
+// Appends `raw` (one serialized batch) to `frames` as a frame, LZ4-compressed when `compress`
+// and that pays. Returns the frame's size.
+size_t AppendFrame(std::string_view raw, bool compress, std::string* frames) {
+  const size_t at = frames->size();
+  if (compress && raw.size() >= kMinCompressBytes && raw.size() < (size_t{1} << 31)) {
+    const int bound = LZ4_compressBound(static_cast<int>(raw.size()));
+    frames->resize(at + 2 * sizeof(uint64_t) + static_cast<size_t>(bound));
+    char* block = frames->data() + at + 2 * sizeof(uint64_t);
+    const int n = LZ4_compress_default(raw.data(), block, static_cast<int>(raw.size()), bound);
+    if (n > 0 && static_cast<size_t>(n) < raw.size() - raw.size() / 10) {
+      const uint64_t length = (sizeof(uint64_t) + static_cast<uint64_t>(n)) | kCompressedFrame;
+      const uint64_t raw_size = raw.size();
+      std::memcpy(frames->data() + at, &length, sizeof(length));
+      std::memcpy(frames->data() + at + sizeof(uint64_t), &raw_size, sizeof(raw_size));
+      frames->resize(at + 2 * sizeof(uint64_t) + static_cast<size_t>(n));
+      return frames->size() - at;
+    }
+    frames->resize(at);
+  }
+  Put<uint64_t>(frames, raw.size());
+  frames->append(raw);
+  return frames->size() - at;
+}
+
 // Batches framed as Serve writes them, decoded one at a time.
 class FrameStream : public BatchStream {
  public:
@@ -37,9 +70,23 @@ class FrameStream : public BatchStream {
       : frames_(std::move(frames)), types_(types) {}
   bool Next(Batch* out) override {
     if (at_ >= frames_.size()) return false;
-    const auto size = Take<uint64_t>(frames_, &at_);
+    const uint64_t length = Take<uint64_t>(frames_, &at_);
+    const uint64_t size = length & ~kCompressedFrame;
     SLUICE_CHECK(at_ + size <= frames_.size(), "truncated exchange frame");
-    *out = DeserializeBatch(reinterpret_cast<const uint8_t*>(frames_.data() + at_), size, *types_);
+    const char* data = frames_.data() + at_;
+    if ((length & kCompressedFrame) == 0) {
+      *out = DeserializeBatch(reinterpret_cast<const uint8_t*>(data), size, *types_);
+    } else {
+      size_t header = at_;
+      const auto raw_size = Take<uint64_t>(frames_, &header);
+      SLUICE_CHECK(raw_size < (uint64_t{1} << 31), "exchange frame of {} bytes", raw_size);
+      raw_.resize(raw_size);
+      const int n = LZ4_decompress_safe(data + sizeof(uint64_t), raw_.data(),
+                                        static_cast<int>(size - sizeof(uint64_t)),
+                                        static_cast<int>(raw_size));
+      SLUICE_CHECK(n == static_cast<int>(raw_size), "corrupt LZ4 exchange frame");
+      *out = DeserializeBatch(reinterpret_cast<const uint8_t*>(raw_.data()), raw_size, *types_);
+    }
     at_ += size;
     return true;
   }
@@ -48,6 +95,7 @@ class FrameStream : public BatchStream {
   std::string frames_;
   const std::vector<LogicalType>* types_;
   size_t at_ = 0;
+  std::string raw_;  // a decompressed batch
 };
 
 // Rows of one piece held by another rank: asked for on the first Next, then decoded.
@@ -302,15 +350,17 @@ std::string MpiShuffle::Serve(int partition, int64_t row_begin, int64_t row_end)
   SLUICE_CHECK(partition >= 0 && partition < partitions_, "partition {} of {}", partition,
                partitions_);
   std::string frames;
+  std::string raw;
   auto stream = local_.Open(ShuffleRead::Slice(partition, row_begin, row_end));
   Batch batch;
+  int64_t raw_bytes = 0;
   while (stream->Next(&batch)) {
-    const size_t at = frames.size();
-    Put<uint64_t>(&frames, 0);
-    SerializeBatch(batch, &frames);
-    const uint64_t size = frames.size() - at - sizeof(uint64_t);
-    std::memcpy(frames.data() + at, &size, sizeof(size));
+    raw.clear();
+    SerializeBatch(batch, &raw);
+    raw_bytes += static_cast<int64_t>(raw.size());
+    AppendFrame(raw, cluster_->compress_shuffle(), &frames);
   }
+  cluster_->CountServed(raw_bytes, static_cast<int64_t>(frames.size()));
   return frames;
 }
 

@@ -46,7 +46,8 @@ class MpiShuffle : public Shuffle {
   int64_t spilled_bytes() const override { return local_.spilled_bytes(); }
 
   // The server's side of a read: rows [row_begin, row_end) (row_end < 0: to the end) of this
-  // rank's output for `partition`, as frames (a 64-bit length, then a batch_serde batch).
+  // rank's output for `partition`, as frames (a 64-bit length, then a batch_serde batch, or
+  // with the length's top bit set, its size and the batch as an LZ4 block).
   std::string Serve(int partition, int64_t row_begin, int64_t row_end);
 
  private:
