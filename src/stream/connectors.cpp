@@ -56,7 +56,9 @@ std::shared_ptr<const DataSource> OpenBoundedNexmark(const SourceDefinition& def
 
 std::unique_ptr<StreamSource> OpenStreamSource(const SourceDefinition& def) {
   const std::string& connector = def.connector();
-  if (connector == "filesystem") return std::make_unique<FileStreamSource>(def.Option("path"));
+  if (connector == "filesystem") {
+    return std::make_unique<FileStreamSource>(def.Option("path"), def.Option("format", "json"));
+  }
   if (connector == "kafka") return std::make_unique<KafkaStreamSource>(def);
   if (connector == "redis-stream") return std::make_unique<RedisStreamSource>(def);
   if (connector == "nexmark") return std::make_unique<NexmarkStreamSource>(def);

@@ -60,12 +60,12 @@ RecordDecoder::RecordDecoder(Schema schema, const std::string& format)
     folded_.emplace(ToLower(schema_.field(c).name), c);
   }
   const std::string f = ToLower(format);
-  if (f == "json") {
+  if (f == "json" || f == "parquet") {  // a Parquet segment's rows travel as JSON objects
     json_ = true;
   } else if (f == "csv") {
     json_ = false;
   } else {
-    throw InvalidInputError(fmt::format("unknown 'format' = '{}' (json or csv)", format));
+    throw InvalidInputError(fmt::format("unknown 'format' = '{}' (json, csv or parquet)", format));
   }
 }
 

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "api/session.h"
+#include "api/sql_runner.h"
 #include "plan/window_tvf.h"
 #include "stream/checkpoint_store.h"
 #include "stream/file_stream_source.h"
@@ -71,7 +73,7 @@ TEST(FileStreamSourceTest, ReadsCompleteLinesAndResumesFromOffsets) {
   fs::create_directories(dir);
   std::ofstream(dir / "a.jsonl") << "one\ntwo\npart";
   std::ofstream(dir / "_hidden") << "skipped\n";
-  FileStreamSource source(dir.string());
+  FileStreamSource source(dir.string(), "json");
   SourceOffsets offsets;
   std::vector<RawRecord> records;
   source.Poll(offsets, 100, records);
@@ -93,6 +95,51 @@ TEST(FileStreamSourceTest, ReadsCompleteLinesAndResumesFromOffsets) {
   source.Poll(saved, 1, records);
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].payload, "two");
+  fs::remove_all(dir);
+}
+
+TEST(FileStreamSourceTest, ParquetSegmentsReadOnceCompleteRowByRow) {
+  const fs::path dir = fs::temp_directory_path() / ("sluice_stream_segments_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  Session session;
+  RunSqlScript(session, "COPY (SELECT range AS auction, 'n' || CAST(range AS VARCHAR) AS name, "
+                        "TIMESTAMP '2024-01-01' + INTERVAL (range) SECOND AS ts FROM range(5)) "
+                        "TO '" + (dir / "_seg1").string() + "' (FORMAT parquet)");
+  // A segment still being written (no footer yet) waits.
+  std::string bytes;
+  {
+    std::ifstream in(dir / "_seg1", std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::ofstream(dir / "seg1.parquet", std::ios::binary) << bytes.substr(0, bytes.size() - 4);
+  FileStreamSource source(dir.string(), "parquet");
+  SourceOffsets offsets;
+  std::vector<RawRecord> records;
+  source.Poll(offsets, 100, records);
+  EXPECT_TRUE(records.empty());
+  EXPECT_EQ(offsets.at("seg1.parquet"), "0");
+  fs::rename(dir / "_seg1", dir / "seg1.parquet");
+  source.Poll(offsets, 3, records);
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[2].offset, "2");
+  EXPECT_EQ(offsets.at("seg1.parquet"), "3");
+  const RecordDecoder decoder(BidSchema(), "parquet");
+  std::vector<Value> row;
+  std::string error;
+  ASSERT_TRUE(decoder.Decode(records[1].payload, row, error)) << error;
+  EXPECT_EQ(row[0], Value::BigInt(1));
+  EXPECT_EQ(row[1], Value::Varchar("n1"));
+  EXPECT_EQ(row[2].GetInt(), Value::Timestamp(1704067201000000).GetInt());
+  records.clear();
+  source.Poll(offsets, 100, records);  // the rest, from the saved offset
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].offset, "3");
+  EXPECT_EQ(offsets.at("seg1.parquet"), "5");
+  records.clear();
+  source.Poll(offsets, 100, records);
+  EXPECT_TRUE(records.empty());
+  EXPECT_THROW(FileStreamSource(dir.string(), "avro"), InvalidInputError);
   fs::remove_all(dir);
 }
 
