@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdlib>
 #include <cstring>
+#include <string_view>
 
 #include <sys/mman.h>
 
@@ -19,11 +21,21 @@ size_t ValidityWords(size_t capacity) { return (capacity + 63) / 64; }
 
 constexpr size_t kHugePage = size_t{2} << 20;
 
+// Whether large buffers ask for transparent huge pages (SLUICE_HUGE_PAGES=0 turns it off,
+// for a system where THP compaction stalls).
+bool HugePages() {
+  static const bool enabled = [] {
+    const char* value = std::getenv("SLUICE_HUGE_PAGES");
+    return value == nullptr || std::string_view(value) != "0";
+  }();
+  return enabled;
+}
+
 // malloc-compatible memory (freed and grown with free / realloc). Large buffers are aligned
 // to 2 MiB and marked for transparent huge pages: their first touch then faults once per
 // 2 MiB instead of once per 4 KiB, which is most of the cost of filling fresh memory here.
 void* AllocateBytes(size_t bytes) {
-  if (bytes >= 4 * kHugePage) {
+  if (bytes >= 4 * kHugePage && HugePages()) {
     void* p = nullptr;
     if (posix_memalign(&p, kHugePage, bytes) != 0) {
       throw OutOfMemoryError(fmt::format("could not allocate {} bytes", bytes));
