@@ -255,7 +255,11 @@ void ModelServer::Run(const std::function<void(int)>& on_listening) {
     if (model.kind == ml::Model::Kind::kClassifier) {
       out["prediction"] = p.label;
       out["probability"] = p.value;
-      out["probabilities"] = {{model.classes[0], 1 - p.value}, {model.classes[1], p.value}};
+      Json probabilities = Json::object();
+      for (size_t c = 0; c < model.classes.size(); c++) {
+        probabilities[model.classes[c]] = p.probabilities[c];
+      }
+      out["probabilities"] = probabilities;
     } else {
       out["prediction"] = p.value;
     }
