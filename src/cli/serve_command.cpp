@@ -22,7 +22,8 @@ Serves model M of the warehouse DIR over HTTP on 127.0.0.1 (docs/ml.md):
   GET  /metrics           request counts by route and status, latency histogram (Prometheus)
 A newer model version (CREATE OR REPLACE MODEL) and a new batch score version are picked up
 without a restart. An online value older than its view's TTL at the request time is missing
-(feature_statuses: OUTSIDE_MAX_AGE). Prints "listening on 127.0.0.1:PORT" once ready; Ctrl-C stops it.
+(feature_statuses: OUTSIDE_MAX_AGE). Prints "listening on 127.0.0.1:PORT" once ready;
+Ctrl-C stops it.
 
 Options:
       --db DIR              the warehouse (required)
@@ -64,7 +65,8 @@ int ServeCommand(const std::vector<std::string>& args) {
       const std::string v = NeedValue(args, i);
       const std::optional<int64_t> us = ParseTimestamp(v);
       if (!us) {
-        throw UsageError(fmt::format("--as-of expects a time ('2024-01-02 03:04:05'), got '{}'", v));
+        throw UsageError(
+            fmt::format("--as-of expects a time ('2024-01-02 03:04:05'), got '{}'", v));
       }
       o.as_of_us = *us;
     } else if (a == "--threads") {

@@ -9,7 +9,9 @@ namespace {
 // The classes as values of the label's type, in class order.
 std::vector<Value> ClassValues(const Model& model) {
   std::vector<Value> out;
-  for (const std::string& c : model.classes) out.push_back(Value::Varchar(c).CastTo(model.label_type));
+  for (const std::string& c : model.classes) {
+    out.push_back(Value::Varchar(c).CastTo(model.label_type));
+  }
   return out;
 }
 

@@ -213,7 +213,8 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
   FeatureEncoder encoder(model->features);
   const size_t width = encoder.width();
   if (width == 0) {
-    throw InvalidInputError("CREATE MODEL: the one-hot features have no categories (every value is NULL)");
+    throw InvalidInputError(
+        "CREATE MODEL: the one-hot features have no categories (every value is NULL)");
   }
   std::map<std::string, float> class_index;
   for (size_t c = 0; c < model->classes.size(); c++) {
@@ -304,7 +305,9 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
   const bool classifier = options.kind == Model::Kind::kClassifier;
   const bool multiclass = model->multiclass();
   std::vector<std::pair<std::string, std::string>> params = {
-      {"objective", multiclass ? "multi:softprob" : classifier ? "binary:logistic" : "reg:squarederror"},
+      {"objective", multiclass   ? "multi:softprob"
+                    : classifier ? "binary:logistic"
+                                 : "reg:squarederror"},
       {"eval_metric", multiclass ? "mlogloss" : classifier ? "logloss" : "rmse"},
       {"tree_method", "hist"},
       {"eta", fmt::format("{}", options.learn_rate)},
