@@ -19,7 +19,9 @@ class Predictor {
 
   struct Prediction {
     std::string label;  // classifier: the predicted class; regressor: the value
-    double value = 0;   // classifier: the predicted class's probability; regressor: the value
+    // Binary classifier: the positive class's probability; multiclass: the predicted
+    // class's probability; regressor: the value.
+    double value = 0;
     // Classifier: each class's probability, in the model's class order.
     std::vector<double> probabilities;
   };
