@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "api/dataframe.h"
@@ -123,8 +124,14 @@ std::vector<MaterializeResult> MaterializeFeatures(Session& session, const std::
     const std::string mark_key = fmt::format("{}:_materialized:{}", registry->project, view->name);
     int64_t start = start_us.value_or(0);
     if (!start_us) {
+      // Incremental: from the mark; the first run from END - TTL (Feast starts its first
+      // incremental run at now - TTL): older rows would be past their TTL at END.
       const online::RedisValue mark = redis->Command({"GET", mark_key});
-      if (!mark.is_nil()) start = std::stoll(mark.str);
+      if (!mark.is_nil()) {
+        start = std::stoll(mark.str);
+      } else if (view->ttl_seconds > 0) {
+        start = std::max<int64_t>(0, end_us - view->ttl_seconds * 1000000);
+      }
     }
     if (start >= end_us) {
       out.push_back({view->name, start, end_us, 0, 0});

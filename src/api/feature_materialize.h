@@ -28,7 +28,8 @@ struct MaterializeResult {
 // `_event_timestamp` and `_event_us`. A hash is replaced only when the new row is not older
 // than the one online (one Lua script per entity, so readers see whole hashes). Without
 // `start_us` (materialize-incremental) each view starts at its high-water mark, the end of
-// its last run, kept in Redis at "<project>:_materialized:<view>" (none: from the start), and
+// its last run, kept in Redis at "<project>:_materialized:<view>" (none: from end - TTL, or
+// from the start for a view without TTL; rows older would be past their TTL at END), and
 // the mark moves to `end_us` once the view is written. Throws InvalidInputError for unknown
 // views, IOError for Redis failures.
 std::vector<MaterializeResult> MaterializeFeatures(Session& session, const std::string& url,

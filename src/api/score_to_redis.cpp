@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "api/dataframe.h"
@@ -49,6 +50,22 @@ std::string_view StringAt(const Column& column, size_t row) {
   return column.data<StringView>()[column.is_constant() ? 0 : row].view();
 }
 
+// A multiclass row's probabilities (a LIST(STRUCT(label, prob)) in class order) as the
+// JSON members ", \"probability\": <top>, \"probabilities\": {class: prob, ...}".
+std::string MulticlassProbabilities(const Column& lists, size_t row,
+                                    const std::vector<std::string>& class_names) {
+  if (lists.IsNull(row)) return ", \"probability\": null, \"probabilities\": null";
+  const ListEntry entry = lists.list_entries()[lists.is_constant() ? 0 : row];
+  const double* probs = lists.child(0).child(1).data<double>() + entry.offset;
+  std::string members;
+  double top = -1;
+  for (size_t c = 0; c < entry.length && c < class_names.size(); c++) {
+    members += fmt::format("{}{}: {}", c == 0 ? "" : ", ", class_names[c], probs[c]);
+    top = std::max(top, probs[c]);
+  }
+  return fmt::format(", \"probability\": {}, \"probabilities\": {{{}}}", top, members);
+}
+
 }  // namespace
 
 ScoreToRedisResult ScoreToRedis(Session& session, const ScoreToRedisRequest& request) {
@@ -81,7 +98,10 @@ ScoreToRedisResult ScoreToRedis(Session& session, const ScoreToRedisRequest& req
   const bool classifier = model->kind == ml::Model::Kind::kClassifier;
   std::string select = fmt::format("SELECT CAST({} AS VARCHAR), CAST({} AS VARCHAR)",
                                    QuoteIdentifier(key_name), QuoteIdentifier(predicted));
-  if (classifier) {
+  const bool multiclass = model->multiclass();
+  if (multiclass) {
+    select += fmt::format(", {}", QuoteIdentifier(predicted + "_probs"));
+  } else if (classifier) {
     select += fmt::format(", CAST({} AS DOUBLE)", QuoteIdentifier(predicted + "_probability"));
   }
   DataFrame rows = SqlQuery(
@@ -96,8 +116,8 @@ ScoreToRedisResult ScoreToRedis(Session& session, const ScoreToRedisRequest& req
   result.version = publisher.Begin();
   const std::string model_version = std::to_string(model->version);
   const std::string model_version_json = ", \"model_version\": " + model_version + "}";
-  const std::string negative = classifier ? JsonString(model->classes[0]) : "";
-  const std::string positive = classifier ? JsonString(model->classes[1]) : "";
+  std::vector<std::string> class_names;
+  for (const std::string& c : model->classes) class_names.push_back(JsonString(c));
   int64_t row_number = 0;
   session.ExecuteInOrder(*rows.plan(), [&](const Batch& batch) {
     const Column& keys = *batch.column(0);
@@ -116,7 +136,9 @@ ScoreToRedisResult ScoreToRedis(Session& session, const ScoreToRedisRequest& req
       } else {
         value += StringAt(labels, r);
       }
-      if (classifier) {
+      if (multiclass) {
+        value += MulticlassProbabilities(*batch.column(2), r, class_names);
+      } else if (classifier) {
         const Column& probabilities = *batch.column(2);
         const size_t at = probabilities.is_constant() ? 0 : r;
         const double p =
@@ -125,7 +147,7 @@ ScoreToRedisResult ScoreToRedis(Session& session, const ScoreToRedisRequest& req
           value += ", \"probability\": null, \"probabilities\": null";
         } else {
           value += fmt::format(", \"probability\": {}, \"probabilities\": {{{}: {}, {}: {}}}",
-                               p, negative, 1 - p, positive, p);
+                               p, class_names[0], 1 - p, class_names[1], p);
         }
       }
       value += model_version_json;

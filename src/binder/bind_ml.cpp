@@ -58,6 +58,32 @@ SELECT (n - fp - fn) / nullif(n, 0) AS accuracy, tp / nullif(tp + fp, 0) AS "pre
        (rank_sum - pos * (pos + 1) / 2) / nullif(pos * (n - pos), 0) AS roc_auc FROM "#c"
 )";
 
+// A multiclass classifier's metrics over ML.PREDICT's output (ml/metrics.h says how): one
+// row per (input row, class) from the probabilities, then per class its counts and its
+// one-vs-rest ROC AUC, averaged over the classes.
+constexpr const char* kMulticlassMetrics = R"(
+WITH "#p" AS (SELECT CAST({label} AS VARCHAR) AS y, CAST({predicted} AS VARCHAR) AS yhat,
+                     unnest({probs}) AS e FROM ML.PREDICT(MODEL {model}, {input}) WHERE {label} IS NOT NULL),
+     "#e" AS (SELECT y, yhat, CAST(e.label AS VARCHAR) AS c, e.prob AS p FROM "#p"),
+     "#r" AS (SELECT *, rank() OVER (PARTITION BY c ORDER BY p) + (count(*) OVER (PARTITION BY c, p) - 1) / 2.0 AS rk FROM "#e"),
+     "#k" AS (SELECT c, count(*)::DOUBLE AS n,
+                     sum(CASE WHEN y = c AND yhat = c THEN 1 ELSE 0 END)::DOUBLE AS tp,
+                     sum(CASE WHEN yhat = c THEN 1 ELSE 0 END)::DOUBLE AS pp,
+                     sum(CASE WHEN y = c THEN 1 ELSE 0 END)::DOUBLE AS ap,
+                     sum(CASE WHEN y = c THEN 1 ELSE 0 END) * 1.0 AS pos,
+                     sum(CASE WHEN y = c THEN rk ELSE 0 END) AS rank_sum,
+                     sum(CASE WHEN y = c THEN -ln(greatest(least(p, 1 - 1e-15), 1e-15)) ELSE 0 END) AS loss
+              FROM "#r" GROUP BY c),
+     "#m" AS (SELECT *, CASE WHEN pp > 0 THEN tp / pp ELSE 0 END AS pc,
+                     CASE WHEN ap > 0 THEN tp / ap ELSE 0 END AS rc FROM "#k")
+SELECT sum(tp) / nullif(max(n), 0) AS accuracy,
+       avg(CASE WHEN ap + pp > 0 THEN pc END) AS "precision",
+       avg(CASE WHEN ap + pp > 0 THEN rc END) AS recall,
+       avg(CASE WHEN ap + pp > 0 THEN CASE WHEN pc + rc > 0 THEN 2 * pc * rc / (pc + rc) ELSE 0 END END) AS f1_score,
+       sum(loss) / nullif(max(n), 0) AS log_loss,
+       avg((rank_sum - pos * (pos + 1) / 2) / nullif(pos * (n - pos), 0)) AS roc_auc FROM "#m"
+)";
+
 constexpr const char* kRegressorMetrics = R"(
 WITH "#s" AS (SELECT CAST({label} AS DOUBLE) AS y, {prediction} AS p
               FROM ML.PREDICT(MODEL {model}, {input}) WHERE {label} IS NOT NULL)
@@ -135,7 +161,10 @@ BoundRelation SqlBinder::BindMlFunction(const TableRef& ref) {
     }
     const ExprPtr score = BoundColumnRef(with_score->schema, static_cast<int>(input->schema.size()));
     const std::string predicted = "predicted_" + model->label;
-    if (model->kind == ml::Model::Kind::kClassifier) {
+    if (model->multiclass()) {
+      out.push_back(Alias(ml::TopClassExpr(model, score), predicted));
+      out.push_back(Alias(score, predicted + "_probs"));
+    } else if (model->kind == ml::Model::Kind::kClassifier) {
       auto class_value = [&](const std::string& text) {
         return CastTo(Lit(Value::Varchar(text)), model->label_type);
       };
@@ -208,7 +237,12 @@ LogicalPlanPtr SqlBinder::BindMlEvaluate(const TableRef& ref, const ml::Model& m
   const std::string model_name = sql::QuoteIdentifier(model.name);
   const std::string predicted = "predicted_" + model.label;
   std::string text;
-  if (model.kind == ml::Model::Kind::kClassifier) {
+  if (model.multiclass()) {
+    text = fmt::format(fmt::runtime(kMulticlassMetrics), fmt::arg("label", label),
+                       fmt::arg("predicted", sql::QuoteIdentifier(predicted)),
+                       fmt::arg("probs", sql::QuoteIdentifier(predicted + "_probs")),
+                       fmt::arg("model", model_name), fmt::arg("input", input_sql));
+  } else if (model.kind == ml::Model::Kind::kClassifier) {
     text = fmt::format(fmt::runtime(kClassifierMetrics), fmt::arg("label", label),
                        fmt::arg("positive", sql::QuoteString(model.classes[1])),
                        fmt::arg("probability", sql::QuoteIdentifier(predicted + "_probability")),

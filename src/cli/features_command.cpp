@@ -27,7 +27,8 @@ Commands:
                                       in [START, END) to Redis (all online views, or --view)
   materialize-incremental END --redis URL
                                       the same from each view's last END (its high-water
-                                      mark, kept in Redis), then move the mark to END
+                                      mark, kept in Redis; first run: END - the view's TTL),
+                                      then move the mark to END
 
 Options:
       --db DIR          the warehouse (required)

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "cli/interrupt_cleanup.h"
 #include "serve/model_server.h"
+#include "types/date_time.h"
 
 namespace sluice {
 
@@ -20,7 +21,9 @@ Serves model M of the warehouse DIR over HTTP on 127.0.0.1 (docs/ml.md):
   GET  /health            the model version and Redis's state
   GET  /metrics           request counts by route and status, latency histogram (Prometheus)
 A newer model version (CREATE OR REPLACE MODEL) and a new batch score version are picked up
-without a restart. Prints "listening on 127.0.0.1:PORT" once ready; Ctrl-C stops it.
+without a restart. An online value older than its view's TTL at the request time is missing
+(feature_statuses: OUTSIDE_MAX_AGE). Prints "listening on 127.0.0.1:PORT" once ready;
+Ctrl-C stops it.
 
 Options:
       --db DIR              the warehouse (required)
@@ -30,6 +33,8 @@ Options:
       --scores-prefix P     the batch scores' key prefix (default: the model's name)
       --port P              the port (default 8080; 0: any free port)
       --threads N           worker threads (default 2)
+      --as-of TIME          check online values' TTLs at TIME ('2024-01-02 03:04:05', UTC)
+                            instead of the wall clock at each request (replays, backtests)
   -h, --help                show this help
 )";
 
@@ -56,6 +61,14 @@ int ServeCommand(const std::vector<std::string>& args) {
     } else if (a == "--port") {
       const std::string v = NeedValue(args, i);
       o.port = v == "0" ? 0 : static_cast<int>(ParsePositiveInt(a, v));
+    } else if (a == "--as-of") {
+      const std::string v = NeedValue(args, i);
+      const std::optional<int64_t> us = ParseTimestamp(v);
+      if (!us) {
+        throw UsageError(
+            fmt::format("--as-of expects a time ('2024-01-02 03:04:05'), got '{}'", v));
+      }
+      o.as_of_us = *us;
     } else if (a == "--threads") {
       o.threads = static_cast<int>(ParsePositiveInt(a, NeedValue(args, i)));
     } else {

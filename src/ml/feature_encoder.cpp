@@ -1,5 +1,6 @@
 #include "ml/feature_encoder.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -13,6 +14,8 @@ FeatureEncoder::FeatureEncoder(const std::vector<Feature>& features) : features_
     std::unordered_map<std::string, int> codes;
     for (size_t i = 0; i < f.categories.size(); i++) codes.emplace(f.categories[i], static_cast<int>(i));
     codes_.push_back(std::move(codes));
+    offsets_.push_back(width_);
+    width_ += f.width();
   }
 }
 
@@ -51,10 +54,22 @@ double NumericValue(const Column& column, size_t row) {
 
 void FeatureEncoder::Encode(const std::vector<ColumnPtr>& columns, size_t rows, size_t first_row,
                             std::vector<float>& out) const {
-  const size_t width = features_.size();
-  for (size_t f = 0; f < width; f++) {
+  const size_t width = width_;
+  for (size_t f = 0; f < features_.size(); f++) {
     const Column& column = *columns[f];
-    float* dest = out.data() + first_row * width + f;
+    float* dest = out.data() + first_row * width + offsets_[f];
+    if (features_[f].categorical() && features_[f].one_hot) {
+      const size_t k = features_[f].categories.size();
+      for (size_t r = 0; r < rows; r++) {
+        float* row = dest + r * width;
+        std::fill(row, row + k, 0.0f);
+        if (column.IsNull(r)) continue;
+        const StringView s = column.data<StringView>()[column.is_constant() ? 0 : r];
+        auto it = codes_[f].find(std::string(s.data(), s.size()));
+        if (it != codes_[f].end()) row[it->second] = 1.0f;
+      }
+      continue;
+    }
     if (features_[f].categorical()) {
       for (size_t r = 0; r < rows; r++) {
         const size_t i = column.is_constant() ? 0 : r;

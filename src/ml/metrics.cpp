@@ -35,6 +35,52 @@ double RocAuc(const std::vector<double>& labels, const std::vector<double>& scor
 
 }  // namespace
 
+std::vector<std::pair<std::string, double>> ComputeMulticlassMetrics(
+    const std::vector<double>& labels, const std::vector<double>& probabilities, size_t classes) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const size_t n = labels.size();
+  std::vector<double> tp(classes, 0), predicted(classes, 0), actual(classes, 0);
+  double correct = 0, loss = 0;
+  for (size_t i = 0; i < n; i++) {
+    const double* p = probabilities.data() + i * classes;
+    const size_t top = static_cast<size_t>(std::max_element(p, p + classes) - p);
+    const size_t label = static_cast<size_t>(labels[i]);
+    predicted[top]++;
+    actual[label]++;
+    tp[label] += top == label;
+    correct += top == label;
+    loss -= std::log(std::clamp(p[label], 1e-15, 1 - 1e-15));
+  }
+  double precision = 0, recall = 0, f1 = 0, auc = 0;
+  int counted = 0, auc_counted = 0;
+  for (size_t c = 0; c < classes; c++) {
+    if (actual[c] + predicted[c] > 0) {
+      const double pc = predicted[c] > 0 ? tp[c] / predicted[c] : 0;
+      const double rc = actual[c] > 0 ? tp[c] / actual[c] : 0;
+      precision += pc;
+      recall += rc;
+      f1 += pc + rc > 0 ? 2 * pc * rc / (pc + rc) : 0;
+      counted++;
+    }
+    std::vector<double> is_c(n), score(n);
+    for (size_t i = 0; i < n; i++) {
+      is_c[i] = static_cast<size_t>(labels[i]) == c;
+      score[i] = probabilities[i * classes + c];
+    }
+    const double a = RocAuc(is_c, score);
+    if (!std::isnan(a)) {
+      auc += a;
+      auc_counted++;
+    }
+  }
+  return {{"accuracy", n > 0 ? correct / n : nan},
+          {"precision", counted > 0 ? precision / counted : nan},
+          {"recall", counted > 0 ? recall / counted : nan},
+          {"f1_score", counted > 0 ? f1 / counted : nan},
+          {"log_loss", n > 0 ? loss / n : nan},
+          {"roc_auc", auc_counted > 0 ? auc / auc_counted : nan}};
+}
+
 std::vector<std::pair<std::string, double>> ComputeMetrics(Model::Kind kind,
                                                            const std::vector<double>& labels,
                                                            const std::vector<double>& scores) {

@@ -16,4 +16,13 @@ std::vector<std::pair<std::string, double>> ComputeMetrics(Model::Kind kind,
                                                            const std::vector<double>& labels,
                                                            const std::vector<double>& scores);
 
+// The metrics of a multiclass classifier, BigQuery ML's names: `labels` are class indexes,
+// `probabilities` `classes` values per row (in class order). accuracy (the top class, ties
+// to the first, equals the label); precision, recall and f1_score macro-averaged over the
+// classes that occur as a label or a prediction (per class: 0 when undefined; f1 per class,
+// then averaged); log_loss the mean of -ln(probability of the label); roc_auc the mean of
+// the one-vs-rest AUCs of the classes that have both positive and negative rows.
+std::vector<std::pair<std::string, double>> ComputeMulticlassMetrics(
+    const std::vector<double>& labels, const std::vector<double>& probabilities, size_t classes);
+
 }  // namespace sluice::ml

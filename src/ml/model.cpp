@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -54,12 +55,37 @@ void* Model::Booster() const {
   return booster_;
 }
 
+size_t Model::input_width() const {
+  size_t width = 0;
+  for (const Feature& f : features) width += f.width();
+  return width;
+}
+
+std::vector<std::string> Model::InputNames() const {
+  std::vector<std::string> names;
+  for (const Feature& f : features) {
+    if (!(f.categorical() && f.one_hot)) {
+      names.push_back(f.name);
+      continue;
+    }
+    for (const std::string& c : f.categories) {
+      std::string name = f.name + "=" + c;
+      for (char& ch : name) {
+        if (ch == '[' || ch == ']' || ch == '<') ch = '_';
+      }
+      names.push_back(std::move(name));
+    }
+  }
+  return names;
+}
+
 std::vector<double> Model::Score(const std::vector<float>& matrix, size_t rows) const {
-  std::vector<double> out(rows);
+  const size_t per_row = outputs();
+  std::vector<double> out(rows * per_row);
   if (rows == 0) return out;
   std::lock_guard lock(mutex_);
   DMatrixHandle dmatrix = nullptr;
-  CheckXgboost(XGDMatrixCreateFromMat(matrix.data(), rows, features.size(),
+  CheckXgboost(XGDMatrixCreateFromMat(matrix.data(), rows, input_width(),
                                       std::numeric_limits<float>::quiet_NaN(), &dmatrix),
                "building a DMatrix");
   const char* config =
@@ -69,7 +95,7 @@ std::vector<double> Model::Score(const std::vector<float>& matrix, size_t rows) 
   const float* result = nullptr;
   const int rc = XGBoosterPredictFromDMatrix(Booster(), dmatrix, config, &shape, &dim, &result);
   if (rc == 0) {
-    for (size_t i = 0; i < rows; i++) out[i] = result[i];
+    for (size_t i = 0; i < rows * per_row; i++) out[i] = result[i];
   }
   XGDMatrixFree(dmatrix);
   CheckXgboost(rc, "predicting with model " + name);
@@ -79,6 +105,18 @@ std::vector<double> Model::Score(const std::vector<float>& matrix, size_t rows) 
 std::vector<std::vector<double>> Model::Importance() const {
   std::lock_guard lock(mutex_);
   std::vector<std::vector<double>> out(features.size(), std::vector<double>(3, 0.0));
+  // Each matrix column's feature, by the column's name and by XGBoost's default name f<i>.
+  std::unordered_map<std::string, size_t> feature_of;
+  {
+    const std::vector<std::string> names = InputNames();
+    size_t column = 0;
+    for (size_t f = 0; f < features.size(); f++) {
+      for (size_t k = 0; k < features[f].width(); k++, column++) {
+        feature_of.emplace(names[column], f);
+        feature_of.emplace(fmt::format("f{}", column), f);
+      }
+    }
+  }
   const char* types[] = {"weight", "total_gain", "total_cover"};
   for (int t = 0; t < 3; t++) {
     const std::string config = fmt::format(R"({{"importance_type": "{}"}})", types[t]);
@@ -91,11 +129,8 @@ std::vector<std::vector<double>> Model::Importance() const {
                                        &scores),
                  "feature importance");
     for (bst_ulong i = 0; i < n; i++) {
-      for (size_t f = 0; f < features.size(); f++) {
-        if (features[f].name == names[i] || fmt::format("f{}", f) == names[i]) {
-          out[f][t] = scores[i];
-        }
-      }
+      auto it = feature_of.find(names[i]);
+      if (it != feature_of.end()) out[it->second][t] += scores[i];
     }
   }
   return out;
@@ -129,7 +164,10 @@ std::string Model::MetadataJson() const {
     AppendKey(&out, "type");
     AppendJsonQuoted(features[i].type.ToString(), &out);
     out += ",\"encoding\":";
-    AppendJsonQuoted(features[i].categorical() ? "ordinal" : "numeric", &out);
+    AppendJsonQuoted(!features[i].categorical() ? "numeric"
+                     : features[i].one_hot       ? "one_hot"
+                                                 : "ordinal",
+                     &out);
     out += ",\"categories\":[";
     for (size_t c = 0; c < features[i].categories.size(); c++) {
       if (c > 0) out += ",";
@@ -194,6 +232,7 @@ std::unique_ptr<Model> Model::FromJson(const std::string& metadata, std::string 
   if (const JsonNode* f = root.Find("features")) {
     for (const auto& e : f->elements) {
       Feature feature{Text(e.Find("name")), ParseTypeName(Text(e.Find("type"))), {}};
+      feature.one_hot = Text(e.Find("encoding")) == "one_hot";
       if (const JsonNode* cats = e.Find("categories")) {
         for (const auto& c : cats->elements) feature.categories.push_back(c.text);
       }

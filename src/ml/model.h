@@ -11,14 +11,18 @@
 
 namespace sluice::ml {
 
-// How a feature column becomes an XGBoost input: numbers (and booleans, dates, timestamps)
-// as their numeric value, VARCHAR as the ordinal of its value among the categories seen in
-// training (sorted), an unseen value or NULL as missing.
+// How a feature column becomes XGBoost inputs: numbers (and booleans, dates, timestamps) as
+// their numeric value; VARCHAR by the categories seen in training (sorted): ordinal (one
+// input, the category's index; an unseen value or NULL is missing) or one-hot (one 0/1 input
+// per category; an unseen value or NULL is all zeros).
 struct Feature {
   std::string name;
   LogicalType type;
   std::vector<std::string> categories;  // VARCHAR features only: index = code
+  bool one_hot = false;                 // VARCHAR features only
   bool categorical() const { return type.id() == TypeId::kVarchar; }
+  // How many matrix columns the feature takes.
+  size_t width() const { return categorical() && one_hot ? categories.size() : 1; }
 };
 
 // One boosting round's losses (the objective's default metric).
@@ -45,8 +49,10 @@ class Model {
   Kind kind = Kind::kRegressor;
   std::string label;
   LogicalType label_type;
-  // Classifier: the two label values as text, [negative, positive] (sorted); the positive
-  // class is the one whose probability the booster predicts.
+  // Classifier: the label values seen in training, as text, sorted (numerically for numeric
+  // labels). Binary: [negative, positive], the booster predicts the positive class's
+  // probability (binary:logistic). More than two: the booster predicts one probability per
+  // class in this order (multi:softprob).
   std::vector<std::string> classes;
   std::vector<Feature> features;
   std::vector<std::pair<std::string, std::string>> options;  // as written in OPTIONS
@@ -58,10 +64,23 @@ class Model {
   int64_t eval_rows = 0;
   std::string booster_json;  // XGBoost's JSON model
 
-  // Scores a dense row-major matrix (rows x features.size(), NaN = missing): the positive
-  // class's probability for a classifier, the value for a regressor. Thread-safe.
+  // A classifier of more than two classes.
+  bool multiclass() const { return kind == Kind::kClassifier && classes.size() > 2; }
+  // Scores per row: the class count for a multiclass model, else 1.
+  size_t outputs() const { return multiclass() ? classes.size() : 1; }
+  // The matrix width: the features' widths summed.
+  size_t input_width() const;
+  // The names of the matrix columns (a feature's name; "name=category" for a one-hot
+  // feature's columns, '[', ']' and '<' replaced by '_' as XGBoost refuses them).
+  std::vector<std::string> InputNames() const;
+
+  // Scores a dense row-major matrix (rows x input_width(), NaN = missing): per row the
+  // positive class's probability (binary classifier), the probability of each class in
+  // `classes` order (multiclass, outputs() values per row) or the value (regressor).
+  // Thread-safe.
   std::vector<double> Score(const std::vector<float>& matrix, size_t rows) const;
-  // Feature importance by XGBoost: per feature (in `features` order) weight, gain, cover.
+  // Feature importance by XGBoost: per feature (in `features` order) weight, gain, cover; a
+  // one-hot feature's columns summed.
   std::vector<std::vector<double>> Importance() const;
 
   // The metadata (everything but the booster) as JSON, and back.

@@ -50,14 +50,14 @@ struct BoosterOwner {
 };
 
 void MakeDMatrix(const std::vector<float>& matrix, const std::vector<float>& labels,
-                 const std::vector<Feature>& features, DMatrix& out) {
-  CheckXgboost(XGDMatrixCreateFromMat(matrix.data(), labels.size(), features.size(),
+                 const std::vector<std::string>& input_names, DMatrix& out) {
+  CheckXgboost(XGDMatrixCreateFromMat(matrix.data(), labels.size(), input_names.size(),
                                       std::numeric_limits<float>::quiet_NaN(), &out.handle),
                "building a DMatrix");
   CheckXgboost(XGDMatrixSetFloatInfo(out.handle, "label", labels.data(), labels.size()),
                "setting labels");
   std::vector<const char*> names;
-  for (const Feature& f : features) names.push_back(f.name.c_str());
+  for (const std::string& name : input_names) names.push_back(name.c_str());
   CheckXgboost(XGDMatrixSetStrFeatureInfo(out.handle, "feature_name", names.data(), names.size()),
                "naming features");
 }
@@ -143,7 +143,7 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
           f.name, f.type.ToString()));
     }
     feature_columns.push_back(static_cast<int>(i));
-    model->features.push_back(Feature{f.name, f.type, {}});
+    model->features.push_back(Feature{f.name, f.type, {}, options.one_hot});
   }
   if (feature_columns.empty()) throw InvalidInputError("CREATE MODEL needs at least one feature column");
   if (options.split_method == "RANDOM" && event_time && !options.force_random_split) {
@@ -194,11 +194,11 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
     model->features[f].categories.assign(categories[f].begin(), categories[f].end());
   }
   if (options.kind == Model::Kind::kClassifier) {
-    if (class_order.size() != 2) {
+    if (class_order.size() < 2) {
       throw InvalidInputError(fmt::format(
-          "boosted_tree_classifier label \"{}\" has {} distinct values: only binary "
-          "classification (2 values) is supported yet",
-          model->label, class_order.size()));
+          "boosted_tree_classifier label \"{}\" has {} distinct value{}: a classifier needs at "
+          "least 2",
+          model->label, class_order.size(), class_order.size() == 1 ? "" : "s"));
     }
     std::vector<std::pair<std::string, double>> classes(class_order.begin(), class_order.end());
     if (numeric_label) {
@@ -208,12 +208,21 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
     for (const auto& c : classes) model->classes.push_back(c.first);
   }
 
-  // The matrix, labels and split keys of every labelled row.
-  const size_t width = feature_columns.size();
+  // The matrix, labels and split keys of every labelled row. Classifier labels are the
+  // class's index in model->classes (binary: 0 negative, 1 positive).
+  FeatureEncoder encoder(model->features);
+  const size_t width = encoder.width();
+  if (width == 0) {
+    throw InvalidInputError(
+        "CREATE MODEL: the one-hot features have no categories (every value is NULL)");
+  }
+  std::map<std::string, float> class_index;
+  for (size_t c = 0; c < model->classes.size(); c++) {
+    class_index.emplace(model->classes[c], static_cast<float>(c));
+  }
   std::vector<float> matrix(rows * width);
   std::vector<float> labels(rows);
   std::vector<double> split_key(rows, 0.0);
-  FeatureEncoder encoder(model->features);
   size_t at = 0;
   for (const Batch& b : batches) {
     const Column& y = *b.column(label);
@@ -229,7 +238,7 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
     const Column& ky = *kept.column(label);
     for (size_t r = 0; r < kept.num_rows(); r++) {
       if (options.kind == Model::Kind::kClassifier) {
-        labels[at + r] = ky.GetValue(ky.is_constant() ? 0 : r).ToString() == model->classes[1];
+        labels[at + r] = class_index.at(ky.GetValue(ky.is_constant() ? 0 : r).ToString());
       } else {
         labels[at + r] = static_cast<float>(NumericValue(ky, r));
       }
@@ -274,17 +283,18 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
   model->eval_rows = static_cast<int64_t>(eval_labels.size());
 
   DMatrix train, test;
-  MakeDMatrix(train_matrix, train_labels, model->features, train);
+  const std::vector<std::string> input_names = model->InputNames();
+  MakeDMatrix(train_matrix, train_labels, input_names, train);
   const bool have_eval = !eval_labels.empty();
-  if (have_eval) MakeDMatrix(eval_matrix, eval_labels, model->features, test);
+  if (have_eval) MakeDMatrix(eval_matrix, eval_labels, input_names, test);
   BoosterOwner booster;
   DMatrixHandle cache[2] = {train.handle, test.handle};
   CheckXgboost(XGBoosterCreate(cache, have_eval ? 2 : 1, &booster.handle), "creating a booster");
   {
     // Named on the booster too, so the saved model carries them (python3-xgboost reads them).
     std::vector<const char*> names, types;
-    for (const Feature& f : model->features) {
-      names.push_back(f.name.c_str());
+    for (const std::string& name : input_names) {
+      names.push_back(name.c_str());
       types.push_back("q");
     }
     CheckXgboost(XGBoosterSetStrFeatureInfo(booster.handle, "feature_name", names.data(), names.size()),
@@ -293,15 +303,19 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
                  "typing features");
   }
   const bool classifier = options.kind == Model::Kind::kClassifier;
-  const std::vector<std::pair<std::string, std::string>> params = {
-      {"objective", classifier ? "binary:logistic" : "reg:squarederror"},
-      {"eval_metric", classifier ? "logloss" : "rmse"},
+  const bool multiclass = model->multiclass();
+  std::vector<std::pair<std::string, std::string>> params = {
+      {"objective", multiclass   ? "multi:softprob"
+                    : classifier ? "binary:logistic"
+                                 : "reg:squarederror"},
+      {"eval_metric", multiclass ? "mlogloss" : classifier ? "logloss" : "rmse"},
       {"tree_method", "hist"},
       {"eta", fmt::format("{}", options.learn_rate)},
       {"max_depth", std::to_string(options.max_tree_depth)},
       {"seed", std::to_string(options.seed)},
       {"nthread", "1"},
       {"verbosity", "0"}};
+  if (multiclass) params.emplace_back("num_class", std::to_string(model->classes.size()));
   for (const auto& [k, v] : params) {
     CheckXgboost(XGBoosterSetParam(booster.handle, k.c_str(), v.c_str()), "setting " + k);
   }
@@ -341,7 +355,9 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
   const std::vector<float>& m = have_eval ? eval_matrix : train_matrix;
   const std::vector<float>& y = have_eval ? eval_labels : train_labels;
   const std::vector<double> scores = model->Score(m, y.size());
-  model->metrics = ComputeMetrics(options.kind, std::vector<double>(y.begin(), y.end()), scores);
+  const std::vector<double> actual(y.begin(), y.end());
+  model->metrics = multiclass ? ComputeMulticlassMetrics(actual, scores, model->classes.size())
+                              : ComputeMetrics(options.kind, actual, scores);
   model->created_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();

@@ -26,6 +26,9 @@ struct TrainingOptions {
   int early_stop_rounds = 3;
   int seed = 0;
   bool force_random_split = false;
+  // category_encoding_method: VARCHAR features one-hot ('ONE_HOT_ENCODING') or ordinal
+  // ('LABEL_ENCODING', the default).
+  bool one_hot = false;
   // The leakage check: the label's event time, and the event times of the features (as of
   // when each feature value was known). Not features themselves.
   std::string label_time_column;

@@ -95,6 +95,18 @@ TrainingOptions TrainingOptions::Parse(
       out.label_time_column = value;
     } else if (key == "feature_time_cols") {
       out.feature_time_columns = Split(value, ',');
+    } else if (key == "category_encoding_method") {
+      const std::string method = ToUpper(value);
+      if (method == "ONE_HOT_ENCODING") {
+        out.one_hot = true;
+      } else if (method == "LABEL_ENCODING") {
+        out.one_hot = false;
+      } else {
+        throw InvalidInputError(fmt::format(
+            "CREATE MODEL category_encoding_method '{}' is not supported: use "
+            "'ONE_HOT_ENCODING' or 'LABEL_ENCODING'",
+            value));
+      }
     } else if (key == "force_random_split") {
       out.force_random_split = ToBool(key, value);
     } else {

@@ -68,6 +68,24 @@ Value ValueOf(const Json& v, const LogicalType& type, const std::string& feature
   }
 }
 
+// A feature value as JSON (null when NULL).
+Json JsonOf(const Value& v) {
+  if (v.is_null()) return nullptr;
+  switch (v.type().id()) {
+    case TypeId::kBoolean: return v.GetBool();
+    case TypeId::kVarchar:
+    case TypeId::kDate:
+    case TypeId::kTimestamp: return v.ToString();
+    default: return v.CastTo(LogicalType(TypeId::kDouble)).GetDouble();
+  }
+}
+
+int64_t WallClockUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 // An entity key value as the online store's text.
 std::string KeyText(const Json& v) {
   if (v.is_string()) return v.get<std::string>();
@@ -202,6 +220,8 @@ void ModelServer::Run(const std::function<void(int)>& on_listening) {
       values.push_back(Value::Null(model.features[i].type));
     }
     std::vector<bool> given(values.size(), false);
+    // Per feature: PRESENT, NOT_FOUND or OUTSIDE_MAX_AGE (an online value past its TTL).
+    std::vector<const char*> status(values.size(), "NOT_FOUND");
     for (const auto& [name, v] : features.items()) {
       auto it = index.find(ToLower(name));
       if (it == index.end()) {
@@ -212,10 +232,12 @@ void ModelServer::Run(const std::function<void(int)>& on_listening) {
       }
       values[it->second] = ValueOf(v, model.features[it->second].type, name);
       given[it->second] = true;
+      if (!v.is_null()) status[it->second] = "PRESENT";
     }
 
     Json timestamps = Json::object();
     bool found_any = views_.empty();
+    const int64_t now_us = options_.as_of_us.value_or(WallClockUs());
     std::string entity_text;
     for (const online::FeatureView* view : views_) {
       std::vector<std::string> parts;
@@ -233,6 +255,13 @@ void ModelServer::Run(const std::function<void(int)>& on_listening) {
           {"HGETALL", online::OnlineFeatureKey(registry_.project, view->name, Join(parts, "|"))});
       if (hash.elements.empty()) continue;
       found_any = true;
+      // Past the TTL: the values are missing (inclusive bound, as offline).
+      bool expired = false;
+      for (size_t i = 0; i + 1 < hash.elements.size(); i += 2) {
+        if (hash.elements[i].str != "_event_us" || view->ttl_seconds <= 0) continue;
+        const int64_t event_us = std::stoll(hash.elements[i + 1].str);
+        expired = event_us < now_us - view->ttl_seconds * 1000000;
+      }
       for (size_t i = 0; i + 1 < hash.elements.size(); i += 2) {
         const std::string& field = hash.elements[i].str;
         if (field == "_event_timestamp") {
@@ -241,8 +270,13 @@ void ModelServer::Run(const std::function<void(int)>& on_listening) {
         }
         auto it = index.find(ToLower(field));
         if (it == index.end() || given[it->second]) continue;
+        if (expired) {
+          status[it->second] = "OUTSIDE_MAX_AGE";
+          continue;
+        }
         values[it->second] = ValueOf(Json(hash.elements[i + 1].str),
                                      model.features[it->second].type, field);
+        status[it->second] = "PRESENT";
       }
     }
     if (!found_any) {
@@ -255,11 +289,23 @@ void ModelServer::Run(const std::function<void(int)>& on_listening) {
     if (model.kind == ml::Model::Kind::kClassifier) {
       out["prediction"] = p.label;
       out["probability"] = p.value;
-      out["probabilities"] = {{model.classes[0], 1 - p.value}, {model.classes[1], p.value}};
+      Json probabilities = Json::object();
+      for (size_t c = 0; c < model.classes.size(); c++) {
+        probabilities[model.classes[c]] = p.probabilities[c];
+      }
+      out["probabilities"] = probabilities;
     } else {
       out["prediction"] = p.value;
     }
     if (!timestamps.empty()) out["feature_timestamps"] = timestamps;
+    Json used = Json::object();
+    Json statuses = Json::object();
+    for (size_t i = 0; i < values.size(); i++) {
+      used[model.features[i].name] = JsonOf(values[i]);
+      statuses[model.features[i].name] = status[i];
+    }
+    out["features"] = used;
+    out["feature_statuses"] = statuses;
     Reply(res, 200, out);
   }));
 

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,10 +30,16 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   int threads = 2;
+  // The time online values are checked against their view's TTL (microseconds since the
+  // epoch, UTC); unset: the wall clock at each request. Set for replays and backtests.
+  std::optional<int64_t> as_of_us;
 };
 
 // The online model server (docs/ml.md): POST /v1/predict scores one entity with the latest
 // model version (features from the request and from the online store in Redis);
+// An online value older than its view's TTL at the request time (event time < now - ttl) is
+// missing, as get_historical_features treats it offline; the answer's feature_statuses say
+// OUTSIDE_MAX_AGE (Feast's status name).
 // GET /v1/scores/{key} returns the batch score of the current published version; /health;
 // /metrics (Prometheus). Each request looks for a newer model version, so a model trained
 // meanwhile is used without a restart; batch scores always follow the current version

@@ -1,5 +1,7 @@
 #include "serve/predictor.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "vector/column.h"
@@ -15,13 +17,22 @@ Predictor::Prediction Predictor::Predict(const std::vector<Value>& values) const
     column->set_size(1);
     columns.push_back(std::move(column));
   }
-  std::vector<float> matrix(model_->features.size());
+  std::vector<float> matrix(encoder_.width());
   encoder_.Encode(columns, 1, 0, matrix);
   Prediction p;
-  p.value = model_->Score(matrix, 1).at(0);
-  if (model_->kind == ml::Model::Kind::kClassifier) {
+  const std::vector<double> scores = model_->Score(matrix, 1);
+  if (model_->multiclass()) {
+    p.probabilities = scores;
+    const size_t top = static_cast<size_t>(std::max_element(scores.begin(), scores.end()) -
+                                           scores.begin());
+    p.label = model_->classes.at(top);
+    p.value = scores[top];
+  } else if (model_->kind == ml::Model::Kind::kClassifier) {
+    p.value = scores.at(0);
     p.label = model_->classes.at(p.value >= 0.5 ? 1 : 0);
+    p.probabilities = {1 - p.value, p.value};
   } else {
+    p.value = scores.at(0);
     p.label = fmt::format("{}", p.value);
   }
   return p;

@@ -18,8 +18,12 @@ class Predictor {
       : model_(std::move(model)), encoder_(model_->features) {}
 
   struct Prediction {
-    std::string label;         // classifier: the predicted class; regressor: the value
-    double value = 0;          // classifier: the positive class's probability
+    std::string label;  // classifier: the predicted class; regressor: the value
+    // Binary classifier: the positive class's probability; multiclass: the predicted
+    // class's probability; regressor: the value.
+    double value = 0;
+    // Classifier: each class's probability, in the model's class order.
+    std::vector<double> probabilities;
   };
 
   // Scores one row: `values` holds one value per model feature, in order (NULL: missing),

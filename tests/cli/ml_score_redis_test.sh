@@ -87,4 +87,35 @@ python3 -c "import sys; sys.exit(abs(float('$pred') - float('$(echo "$OUT" | sed
   || fail "regressor prediction $pred vs $(echo "$OUT" | sed -n 2p)"
 [ "$(field nightly:v1:7 probability)" == "" ] || fail "a regressor has no probability"
 
+# A multiclass classifier (an integer label of three values): the predicted class and every
+# class's probability, equal to ML.PREDICT's, for every row.
+run sql --no-progress --db "$DB" -c "
+  create model tier options (model_type = 'boosted_tree_classifier', input_label_cols = ['tier'],
+    max_iterations = 8, max_tree_depth = 3)
+    as select x1, x2, case when x1 > 7 then 30 when x1 + x2 / 10.0 > 5 then 20 else 10 end as tier from users"
+expect_code 0 "create multiclass model"
+run ml score --db "$DB" --model tier --input users --key id --to "$REDIS_URL"
+expect_code 0 "ml score multiclass"
+run sql --no-progress --db "$DB" --format csv -c \
+  "select id, predicted_tier, e.label, e.prob from (select id, predicted_tier, unnest(predicted_tier_probs) as e
+   from ml.predict(model tier, table users)) t order by id, e.label"
+expect_code 0 "ML.PREDICT multiclass"
+echo "$OUT" > "$WORK_DIR/tier.csv"
+for id in 0 7 1234 2999; do rcli GET "tier:v1:$id"; done > "$WORK_DIR/tier_redis.json"
+python3 - "$WORK_DIR/tier.csv" "$WORK_DIR/tier_redis.json" <<'PY' || fail "multiclass batch scores differ from ML.PREDICT"
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+stored = [json.loads(line) for line in open(sys.argv[2])]
+for id, score in zip([0, 7, 1234, 2999], stored):
+    mine = [r for r in rows if int(r["id"]) == id]
+    assert [r["label"] for r in mine] == ["10", "20", "30"], mine
+    assert score["prediction"] == mine[0]["predicted_tier"], (score, mine)
+    assert list(score["probabilities"]) == ["10", "20", "30"], score
+    for r in mine:
+        assert abs(score["probabilities"][r["label"]] - float(r["prob"])) < 1e-9, (score, r)
+    assert abs(sum(score["probabilities"].values()) - 1) < 1e-6, score
+    assert score["probability"] == max(score["probabilities"].values()), score
+    assert score["model_version"] == 1, score
+PY
+
 finish

@@ -166,6 +166,35 @@ for path in ["/v1/scores/5", "/health"]:
         assert e.code == 503, (path, e.code)
 PY
 
+# A multiclass model with one-hot features (no Redis: request features only): the answer has
+# the most probable class and every class's probability, equal to ML.PREDICT's.
+kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null
+run sql --no-progress --db "$DB" -c "
+  create model segment options (model_type = 'boosted_tree_classifier', input_label_cols = ['segment'],
+    category_encoding_method = 'ONE_HOT_ENCODING', max_iterations = 6, max_tree_depth = 3)
+    as select x1, color, case when x1 > 6 then 'gold' when color = 'red' then 'red-ish' else 'basic' end as segment from users"
+expect_code 0 "create a multiclass model"
+run sql --no-progress --db "$DB" --format csv -c \
+  "select predicted_segment, e.label, e.prob from (select predicted_segment, unnest(predicted_segment_probs) as e
+   from ml.predict(model segment, (select 2.5 as x1, 'red' as color))) t order by e.label"
+expect_code 0 "ML.PREDICT multiclass"
+echo "$OUT" > "$WORK_DIR/segment.csv"
+start_serve --db "$DB" --model segment
+python3 - "$PORT" "$WORK_DIR/segment.csv" <<'PY' || fail "multiclass predict"
+import csv, json, sys, urllib.request
+rows = list(csv.DictReader(open(sys.argv[2])))
+req = urllib.request.Request(f"http://127.0.0.1:{sys.argv[1]}/v1/predict",
+                             data=json.dumps({"features": {"x1": 2.5, "color": "red"}}).encode(), method="POST")
+out = json.loads(urllib.request.urlopen(req).read())
+assert [r["label"] for r in rows] == ["basic", "gold", "red-ish"], rows
+assert out["prediction"] == rows[0]["predicted_segment"] == "red-ish", (out, rows)
+assert sorted(out["probabilities"]) == ["basic", "gold", "red-ish"], out
+for r in rows:
+    assert abs(out["probabilities"][r["label"]] - float(r["prob"])) < 1e-9, (out, r)
+assert out["probability"] == out["probabilities"]["red-ish"], out
+assert out["features"] == {"x1": 2.5, "color": "red"}, out
+PY
+
 run serve --db "$DB" --model nope --port 0
 expect_code 1 "unknown model"
 expect_err_contains "Model with name nope does not exist" "unknown model message"
