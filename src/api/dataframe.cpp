@@ -48,7 +48,7 @@ DataFrame DataFrame::WithColumn(const std::string& name, const ExprPtr& expr) co
   std::vector<ExprPtr> exprs;
   bool replaced = false;
   for (size_t i = 0; i < schema().size(); i++) {
-    if (ToLower(schema().field(i).name) == ToLower(name)) {
+    if (EqualsIgnoreCase(schema().field(i).name, name)) {
       exprs.push_back(sluice::Alias(expr, name));
       replaced = true;
     } else {
@@ -116,7 +116,7 @@ DataFrame DataFrame::Join(const DataFrame& other, const std::vector<std::string>
     bool is_key = false;
     int r_index = -1;
     for (const auto& name : on) {
-      if (ToLower(name) == ToLower(schema().field(i).name)) {
+      if (EqualsIgnoreCase(name, schema().field(i).name)) {
         is_key = true;
         r_index = nleft + other.schema().IndexOf(name);
       }
@@ -157,7 +157,7 @@ DataFrame DataFrame::DropDuplicates(const std::vector<std::string>& subset) cons
   for (size_t i = 0; i < schema().size(); i++) {
     const std::string& name = schema().field(i).name;
     bool is_key = false;
-    for (const auto& s : subset) is_key |= ToLower(s) == ToLower(name);
+    for (const auto& s : subset) is_key |= EqualsIgnoreCase(s, name);
     if (!is_key) aggs.push_back(sluice::Alias(Aggregate("any_value", {RefAt(schema(), static_cast<int>(i))}), name));
   }
   DataFrame grouped(session_, MakeAggregate(plan_, keys, aggs));

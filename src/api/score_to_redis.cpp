@@ -41,7 +41,7 @@ std::string JsonString(std::string_view text) {
 
 int FindColumn(const Schema& schema, const std::string& name) {
   for (size_t i = 0; i < schema.size(); i++) {
-    if (ToLower(schema.field(i).name) == ToLower(name)) return static_cast<int>(i);
+    if (EqualsIgnoreCase(schema.field(i).name, name)) return static_cast<int>(i);
   }
   return -1;
 }

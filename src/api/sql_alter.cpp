@@ -228,7 +228,7 @@ class TableAlteration {
     }
     for (auto& key : constraints_.keys) {
       for (auto& column : key.columns) {
-        if (ToLower(column) == ToLower(before)) column = alter_.new_name;
+        if (EqualsIgnoreCase(column, before)) column = alter_.new_name;
       }
     }
     ChangeSchema();

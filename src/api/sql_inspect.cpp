@@ -174,7 +174,7 @@ StatementResult RunDescribe(Session& session, SqlBinder& binder, const sql::Desc
     Value key = null;
     for (const auto& k : constraints.keys) {
       for (const auto& column : k.columns) {
-        if (ToLower(column) == ToLower(f.name) && key.is_null()) {
+        if (EqualsIgnoreCase(column, f.name) && key.is_null()) {
           key = Value::Varchar(k.primary ? "PRI" : "UNI");
         }
       }

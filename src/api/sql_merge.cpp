@@ -67,8 +67,8 @@ std::vector<int> KeyColumns(const Schema& source, const ExprPtr& condition) {
     const Field& f = source.field(i);
     if (!f.name.empty() && f.name[0] == '#') continue;
     for (const Expr* r : refs) {
-      if (ToLower(r->name) == ToLower(f.name) &&
-          (r->qualifier.empty() || ToLower(r->qualifier) == ToLower(f.qualifier))) {
+      if (EqualsIgnoreCase(r->name, f.name) &&
+          (r->qualifier.empty() || EqualsIgnoreCase(r->qualifier, f.qualifier))) {
         keys.push_back(static_cast<int>(i));
         break;
       }
@@ -159,7 +159,7 @@ MergeClauses BindClauses(dml::Context& ctx, const sql::MergeStatement& m,
   // A source column of each target column's name, for UPDATE SET * and INSERT *.
   auto source_column = [&](const sql::AstNode& at, const Field& f) {
     for (const auto& s : source_schema.fields()) {
-      if (s.name != kSourceMark && ToLower(s.name) == ToLower(f.name)) {
+      if (s.name != kSourceMark && EqualsIgnoreCase(s.name, f.name)) {
         return Col(s.name, s.qualifier);
       }
     }

@@ -10,14 +10,13 @@ namespace sluice {
 
 namespace {
 
-bool SameName(const std::string& a, const std::string& b) { return ToLower(a) == ToLower(b); }
 
 // True when `e` is computed from target columns and constants only, without functions whose
 // value changes between evaluations (a filter evaluated once per target row must agree with
 // the condition evaluated per pair).
 bool ReadsOnlyTarget(const Expr& e, const std::string& target) {
   switch (e.kind) {
-    case ExprKind::kColumnRef: return SameName(e.qualifier, target);
+    case ExprKind::kColumnRef: return EqualsIgnoreCase(e.qualifier, target);
     case ExprKind::kLiteral: return true;
     case ExprKind::kCall:
       if (opt::IsVolatile(e)) return false;
@@ -40,7 +39,7 @@ bool ReadsOnlyTarget(const Expr& e, const std::string& target) {
 }
 
 bool IsColumnOf(const Expr& e, const std::string& qualifier) {
-  return e.kind == ExprKind::kColumnRef && SameName(e.qualifier, qualifier);
+  return e.kind == ExprKind::kColumnRef && EqualsIgnoreCase(e.qualifier, qualifier);
 }
 
 // A source key column whose min and max bound every value equal to it: not floating point
@@ -60,7 +59,7 @@ ExprPtr MergeTargetFilter(Session& session, const ExprPtr& condition,
   const Schema& source_schema = source->schema;
   if (condition == nullptr || source_schema.size() == 0) return nullptr;
   const std::string& source_qualifier = source_schema.field(0).qualifier;
-  if (SameName(source_qualifier, target_qualifier)) return nullptr;
+  if (EqualsIgnoreCase(source_qualifier, target_qualifier)) return nullptr;
   std::vector<ExprPtr> conjuncts, filter;
   opt::SplitConjuncts(condition, conjuncts);
   // Equalities target.k = source.k: (target column, source column).

@@ -13,7 +13,6 @@
 namespace sluice {
 namespace {
 
-bool SameName(const std::string& a, const std::string& b) { return ToLower(a) == ToLower(b); }
 
 }  // namespace
 
@@ -41,7 +40,7 @@ std::vector<int> SqlBinder::ColumnsMatches(const sql::StarExpr& star, const Boun
   std::vector<std::string> names;
   for (size_t i = 0; i < rel.schema.size(); i++) {
     const Field& f = rel.schema.field(i);
-    if (qualifier.empty() ? rel.hidden[i] : !SameName(f.qualifier, qualifier)) continue;
+    if (qualifier.empty() ? rel.hidden[i] : !EqualsIgnoreCase(f.qualifier, qualifier)) continue;
     candidates.push_back(static_cast<int>(i));
     names.push_back(f.name);
   }
@@ -54,7 +53,7 @@ std::vector<int> SqlBinder::ColumnsMatches(const sql::StarExpr& star, const Boun
     for (int i : candidates) {
       bool excluded = false;
       for (size_t x = 0; x < star.exclude.size(); x++) {
-        if (SameName(star.exclude[x], rel.schema.field(i).name)) excluded = used[x] = true;
+        if (EqualsIgnoreCase(star.exclude[x], rel.schema.field(i).name)) excluded = used[x] = true;
       }
       if (!excluded) out.push_back(i);
     }
@@ -88,7 +87,7 @@ std::vector<int> SqlBinder::ColumnsMatches(const sql::StarExpr& star, const Boun
     for (const Value& name : pattern.GetChildren()) {
       int found = -1;
       for (int i : candidates) {
-        if (SameName(rel.schema.field(i).name, name.ToString())) found = i;
+        if (EqualsIgnoreCase(rel.schema.field(i).name, name.ToString())) found = i;
       }
       if (found < 0) {
         ThrowBind(star, fmt::format("Column \"{}\" not found in FROM clause{}", name.ToString(),
@@ -134,7 +133,7 @@ std::vector<std::pair<ExprPtr, std::string>> SqlBinder::ExpandColumns(const sql:
     const Field& f = rel.schema.field(i);
     ColumnsChoice choice{star, Col(f.name, f.qualifier)};
     for (const auto& [replacement, name] : star->replace) {
-      if (SameName(name, f.name)) choice.column = TranslateExpr(*replacement, scope);
+      if (EqualsIgnoreCase(name, f.name)) choice.column = TranslateExpr(*replacement, scope);
     }
     sql_bind::ScopedValue<const ColumnsChoice*> chosen(columns_choice_, &choice);
     std::string name = alias.empty() ? f.name : alias;

@@ -19,7 +19,6 @@ namespace sluice {
 
 namespace {
 
-bool EqualsIgnoreCase(const std::string& a, const std::string& b) { return ToLower(a) == ToLower(b); }
 
 // The function making an interval of `unit` (as the parser spells it: DAY, SECOND, ...).
 std::string IntervalFunctionFor(const std::string& unit) {

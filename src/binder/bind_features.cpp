@@ -95,7 +95,7 @@ BoundRelation SqlBinder::BindHistoricalFeatures(const sql::TableRef& ref) {
                                           Join(names, ", ")));
     }
     bool known = false;
-    for (const std::string& f : view->features) known |= ToLower(f) == ToLower(feature);
+    for (const std::string& f : view->features) known |= EqualsIgnoreCase(f, feature);
     if (!known) {
       ThrowBind(*ref.args[1], fmt::format("feature view {} has no feature {} (it has: {})",
                                           view->name, feature, Join(view->features, ", ")));

@@ -279,7 +279,7 @@ BoundRelation SqlBinder::BindJoin(const TableRef& ref, const BindScope* outer) {
     for (size_t i = 0; i < left.schema.size(); i++) {
       if (left.hidden[i]) continue;
       for (size_t j = 0; j < right.schema.size(); j++) {
-        if (!right.hidden[j] && ToLower(left.schema.field(i).name) == ToLower(right.schema.field(j).name)) {
+        if (!right.hidden[j] && EqualsIgnoreCase(left.schema.field(i).name, right.schema.field(j).name)) {
           using_columns.push_back(left.schema.field(i).name);
         }
       }
@@ -291,7 +291,7 @@ BoundRelation SqlBinder::BindJoin(const TableRef& ref, const BindScope* outer) {
       auto find = [&](const BoundRelation& side) {
         int found = -1;
         for (size_t i = 0; i < side.schema.size(); i++) {
-          if (!side.hidden[i] && ToLower(side.schema.field(i).name) == ToLower(column)) {
+          if (!side.hidden[i] && EqualsIgnoreCase(side.schema.field(i).name, column)) {
             found = static_cast<int>(i);
           }
         }

@@ -70,7 +70,7 @@ ExprPtr SqlBinder::TranslateWindowCall(const sql::FunctionExpr& f, const BindSco
     if (named_windows_ != nullptr) {
       for (const auto& w : *named_windows_) {
         names.push_back(w.name);
-        if (ToLower(w.name) == ToLower(spec->base_name)) base = &w.spec;
+        if (EqualsIgnoreCase(w.name, spec->base_name)) base = &w.spec;
       }
     }
     if (base == nullptr) {
@@ -187,7 +187,7 @@ ExprPtr TranslateWithAliases(SqlBinder& binder, const sql::Expr& expr, const Bou
   std::function<ExprPtr(const ExprPtr&)> substitute = [&](const ExprPtr& e) -> ExprPtr {
     if (e->kind == ExprKind::kColumnRef && e->qualifier == "#alias") {
       for (const auto& [name, aliased] : aliases) {
-        if (ToLower(name) == ToLower(e->name)) return aliased;
+        if (EqualsIgnoreCase(name, e->name)) return aliased;
       }
     }
     return MapChildren(e, substitute);

@@ -9,6 +9,8 @@ namespace sluice {
 
 std::string ToLower(std::string_view s);
 std::string ToUpper(std::string_view s);
+// Equal when ASCII letters are compared without case (SQL names: `Foo` is `foo`).
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 // Levenshtein distance, for "did you mean" suggestions.
 size_t EditDistance(std::string_view a, std::string_view b);
 // ", did you mean \"x\"?" for the closest candidate within a small distance, or "".

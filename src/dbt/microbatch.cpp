@@ -103,7 +103,7 @@ NodeOutcome BuildMicrobatch(Materializer& materializer, const Node& node, const 
   for (const auto& c : materializer.Columns(node.relation)) {
     target_list += (target_list.empty() ? "" : ", ") + c.name;
     bool has = false;
-    for (const auto& w : written) has = has || ToLower(w) == ToLower(c.name);
+    for (const auto& w : written) has = has || EqualsIgnoreCase(w, c.name);
     source_list += (source_list.empty() ? "" : ", ") +
                    (has ? c.name : fmt::format("cast(null as {}) as {}", c.type, c.name));
   }

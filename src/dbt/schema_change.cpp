@@ -13,7 +13,7 @@ namespace {
 const RelationColumn* FindColumn(const std::vector<RelationColumn>& columns,
                                  const std::string& name) {
   for (const auto& c : columns) {
-    if (ToLower(c.name) == ToLower(name)) return &c;
+    if (EqualsIgnoreCase(c.name, name)) return &c;
   }
   return nullptr;
 }

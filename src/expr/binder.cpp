@@ -128,7 +128,7 @@ class ExpressionBinder {
     if (index == -2) {
       std::vector<std::string> options;
       for (const auto& f : schema_.fields()) {
-        if (ToLower(f.name) == ToLower(e.name) && !f.qualifier.empty()) {
+        if (EqualsIgnoreCase(f.name, e.name) && !f.qualifier.empty()) {
           options.push_back("\"" + f.qualifier + "." + f.name + "\"");
         }
       }

@@ -8,6 +8,7 @@
 
 #include "common/digest.h"
 #include "common/error.h"
+#include "common/strings.h"
 #include "expr/case_mapping.h"
 #include "expr/kernel_util.h"
 #include "expr/scalar_functions.h"
@@ -143,23 +144,8 @@ ScalarKernel ChrKernel() {
       if (c < 0 || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
         throw InvalidInputError("Invalid UTF8 Codepoint " + std::to_string(c));
       }
-      const auto u = static_cast<uint32_t>(c);
       buf.clear();
-      if (u < 0x80) {
-        buf += static_cast<char>(u);
-      } else if (u < 0x800) {
-        buf += static_cast<char>(0xC0 | (u >> 6));
-        buf += static_cast<char>(0x80 | (u & 0x3F));
-      } else if (u < 0x10000) {
-        buf += static_cast<char>(0xE0 | (u >> 12));
-        buf += static_cast<char>(0x80 | ((u >> 6) & 0x3F));
-        buf += static_cast<char>(0x80 | (u & 0x3F));
-      } else {
-        buf += static_cast<char>(0xF0 | (u >> 18));
-        buf += static_cast<char>(0x80 | ((u >> 12) & 0x3F));
-        buf += static_cast<char>(0x80 | ((u >> 6) & 0x3F));
-        buf += static_cast<char>(0x80 | (u & 0x3F));
-      }
+      AppendUtf8(static_cast<uint32_t>(c), &buf);
       out.data<StringView>()[i] = out.AddString(buf);
       return true;
     });

@@ -197,7 +197,7 @@ std::unique_ptr<HiveDataset> HiveDataset::Open(const std::string& pattern,
     } else {
       bool same = s.size() == first_schema.size();
       for (size_t c = 0; same && c < s.size(); c++) {
-        same = ToLower(s.field(c).name) == ToLower(first_schema.field(c).name);
+        same = EqualsIgnoreCase(s.field(c).name, first_schema.field(c).name);
       }
       if (!same) {
         throw InvalidInputError(fmt::format("File '{}' has columns ({}) different from '{}' ({})",

@@ -25,7 +25,7 @@ namespace {
 
 int FindColumn(const Schema& schema, const std::string& name, const char* what) {
   for (size_t i = 0; i < schema.size(); i++) {
-    if (ToLower(schema.field(i).name) == ToLower(name)) return static_cast<int>(i);
+    if (EqualsIgnoreCase(schema.field(i).name, name)) return static_cast<int>(i);
   }
   throw InvalidInputError(fmt::format("CREATE MODEL {} \"{}\" is not a column of the query", what,
                                       name));

@@ -84,7 +84,7 @@ PhysicalOperatorPtr PlanSaltedAggregate(PhysicalOperatorPtr& child, const SkewKe
   bool keyed = false;
   for (const auto& g : groups) {
     keyed |= g->kind == ExprKind::kColumnRef &&
-             ToLower(child->schema().field(g->column_index).name) == ToLower(skew.key);
+             EqualsIgnoreCase(child->schema().field(g->column_index).name, skew.key);
   }
   if (!keyed || skew.buckets < 2) return nullptr;
   PhysicalOperatorPtr salted = std::make_unique<SaltColumn>(std::move(child), skew.buckets);

@@ -7,19 +7,6 @@
 
 namespace sluice {
 
-namespace {
-bool EqualsIgnoreCase(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); i++) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-}  // namespace
-
 int Schema::Find(const std::string& name, const std::string& qualifier) const {
   int found = -1;
   for (size_t i = 0; i < fields_.size(); i++) {
