@@ -13,6 +13,7 @@
 #include <random>
 
 #include "common/error.h"
+#include "catalog/partitioning.h"
 #include "common/uuid.h"
 #include "iceberg/table_files.h"
 
@@ -140,8 +141,73 @@ ib::DataFile IcebergDataFile(const std::string& table_root, const Snapshot::Data
   out.file_path = !f.path.empty() && f.path[0] == '/' ? f.path : table_root + "/" + f.path;
   out.record_count = f.rows;
   out.file_size_in_bytes = f.bytes;
+  out.partition = f.partition;
+  out.spec_id = f.spec_id;
   return out;
 }
+
+// The partition spec of `fields` over the Iceberg schema `schema` (Sluice schema `columns`):
+// `spec_id`, field ids from `*last_partition_id` up, or the id an equal field (same source
+// and transform) has in one of `specs`, as Iceberg v2 keeps them.
+ib::PartitionSpec SpecOf(const std::vector<PartitionColumn>& fields, const Schema& columns,
+                         const std::vector<int32_t>& field_ids, int spec_id,
+                         const std::vector<ib::PartitionSpec>& specs, int* last_partition_id) {
+  ib::PartitionSpec spec;
+  spec.spec_id = spec_id;
+  for (const auto& f : fields) {
+    const int i = columns.Find(f.column);
+    SLUICE_CHECK(i >= 0, "partition column {} is not in {}", f.column, columns.ToString());
+    ib::PartitionField field;
+    field.source_id = field_ids.at(static_cast<size_t>(i));
+    field.transform = ib::Transform::Parse(f.transform);
+    field.name = PartitionFieldName(columns.field(static_cast<size_t>(i)).name, field.transform);
+    // Names are unique within a spec: bucket(4, id) beside bucket(8, id) is id_bucket_8.
+    for (const auto& other : spec.fields) {
+      if (other.name == field.name) field.name += "_" + std::to_string(field.transform.param());
+    }
+    for (const auto& s : specs) {
+      for (const auto& old : s.fields) {
+        if (old.source_id == field.source_id && old.transform == field.transform) field.field_id = old.field_id;
+      }
+    }
+    if (field.field_id == 0) field.field_id = ++*last_partition_id;
+    spec.fields.push_back(std::move(field));
+  }
+  return spec;
+}
+
+bool SameFields(const ib::PartitionSpec& a, const ib::PartitionSpec& b) {
+  if (a.fields.size() != b.fields.size()) return false;
+  for (size_t i = 0; i < a.fields.size(); i++) {
+    if (a.fields[i].source_id != b.fields[i].source_id || !(a.fields[i].transform == b.fields[i].transform)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+void SetDefaultPartitionSpec(ib::TableMetadata& m, const Snapshot& next) {
+  int last = m.last_partition_id;
+  ib::PartitionSpec wanted = SpecOf(next.buckets.partition_by, next.schema, next.field_ids, 0,
+                                    m.partition_specs, &last);
+  if (SameFields(wanted, m.default_spec())) return;
+  for (const auto& spec : m.partition_specs) {
+    if (SameFields(wanted, spec)) {
+      m.default_spec_id = spec.spec_id;
+      return;
+    }
+  }
+  int highest = 0;
+  for (const auto& spec : m.partition_specs) highest = std::max(highest, spec.spec_id);
+  wanted.spec_id = highest + 1;
+  m.last_partition_id = last;
+  m.default_spec_id = wanted.spec_id;
+  m.partition_specs.push_back(std::move(wanted));
+}
+
+namespace {
 
 // Writes `bytes` as the file `name` of the table's metadata directory, synced to disk. No
 // rename is needed: nothing reads the file before the commit names it (a file of that name
@@ -202,6 +268,15 @@ int BucketOfDataFile(const std::string& path) {
   return std::stoi(stem.substr(b + 2));
 }
 
+std::vector<PartitionColumn> PartitionColumnsOf(const ib::TableMetadata& m, const ib::PartitionSpec& spec) {
+  std::vector<PartitionColumn> out;
+  for (const auto& f : spec.fields) {
+    const ib::NestedField* source = m.current_schema().FindField(f.source_id);
+    out.push_back({source != nullptr ? source->name : "", f.transform.ToString()});
+  }
+  return out;
+}
+
 CommittedTable LoadCommittedTable(const std::string& table_dir, const std::string& location) {
   CommittedTable t;
   t.location = location;
@@ -215,6 +290,7 @@ CommittedTable LoadCommittedTable(const std::string& table_dir, const std::strin
     s.buckets.columns = nlohmann::json::parse(columns).get<std::vector<std::string>>();
     s.buckets.num_buckets = static_cast<int>(PropertyInt(m, kBucketCount, 0));
   }
+  s.buckets.partition_by = PartitionColumnsOf(m, m.default_spec());
   try {
     if (const std::string defaults = m.property(kColumnDefaults); !defaults.empty()) {
       s.constraints.defaults = nlohmann::json::parse(defaults).get<std::vector<std::string>>();
@@ -255,6 +331,8 @@ CommittedTable LoadCommittedTable(const std::string& table_dir, const std::strin
     }
     f.snapshot_id = e.snapshot_id.value_or(0);
     f.sequence_number = e.sequence_number.value_or(0);
+    f.spec_id = e.data_file.spec_id;
+    f.partition = e.data_file.partition;
     s.row_count += f.rows;
     s.files.push_back(std::move(f));
   }
@@ -294,8 +372,11 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
       m.schemas.push_back(std::move(schema));
     }
   } else {
-    m = ib::NewTableMetadata(IcebergSchemaOf(next, 0), ib::PartitionSpec{}, ib::SortOrder{},
-                             location, NewUuid(), {}, now_ms);
+    int last_partition_id = 999;
+    m = ib::NewTableMetadata(IcebergSchemaOf(next, 0),
+                             SpecOf(next.buckets.partition_by, next.schema, next.field_ids, 0, {},
+                                    &last_partition_id),
+                             ib::SortOrder{}, location, NewUuid(), {}, now_ms);
     m.properties[kKeepSnapshots] = std::to_string(kDefaultKeepSnapshots);
     m.properties[kPreviousVersionsMax] = std::to_string(kDefaultPreviousVersions);
     m.properties["write.metadata.delete-after-commit.enabled"] = "true";
@@ -321,6 +402,7 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
     m.properties.erase(kChecks);
     m.properties.erase(kKeys);
   }
+  if (base.location) SetDefaultPartitionSpec(m, next);
   if (next.buckets.bucketed()) {
     m.properties[kBucketColumns] = nlohmann::json(next.buckets.columns).dump();
     m.properties[kBucketCount] = std::to_string(next.buckets.num_buckets);
@@ -347,6 +429,12 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
       kept.insert(f.path);
       f.snapshot_id = it->second->snapshot_id;
       f.sequence_number = it->second->sequence_number;
+      if (f.spec_id < 0) {
+        f.spec_id = it->second->spec_id;
+        f.partition = it->second->partition;
+      }
+      e.data_file.spec_id = f.spec_id;
+      e.data_file.partition = f.partition;
       e.status = ib::EntryStatus::kExisting;
       e.snapshot_id = f.snapshot_id;
       e.sequence_number = f.sequence_number;
@@ -355,6 +443,8 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
     } else {
       f.snapshot_id = snapshot_id;
       f.sequence_number = sequence;
+      f.spec_id = m.default_spec_id;
+      e.data_file.spec_id = f.spec_id;
       e.status = ib::EntryStatus::kAdded;
       added_rows += f.rows;
       added_bytes += f.bytes;
@@ -375,15 +465,23 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
   }
 
   const ib::IcebergSchema& schema = m.current_schema();
-  const ib::ManifestContext context{&schema, &m.default_spec(), snapshot_id, sequence};
   std::vector<ib::ManifestFile> manifests;
+  // One manifest per partition spec: a manifest's files share its spec.
   auto write_manifest = [&](const std::vector<ib::ManifestEntry>& entries) {
-    ib::ManifestFile summary;
-    const std::string bytes = ib::WriteManifest(context, false, entries, &summary);
-    summary.manifest_path = WriteMetadataFile(
-        table_dir, fmt::format("{}-m{}.avro", uuid, manifests.size()), bytes, &out.written);
-    summary.manifest_length = static_cast<int64_t>(bytes.size());
-    manifests.push_back(std::move(summary));
+    std::map<int, std::vector<ib::ManifestEntry>> by_spec;
+    for (const auto& e : entries) by_spec[e.data_file.spec_id].push_back(e);
+    for (const auto& [spec_id, group] : by_spec) {
+      const ib::PartitionSpec* spec = m.FindSpec(spec_id);
+      SLUICE_CHECK(spec != nullptr, "table {}: a data file has partition spec {}, which the metadata lacks",
+                   table_dir, spec_id);
+      const ib::ManifestContext context{&schema, spec, snapshot_id, sequence};
+      ib::ManifestFile summary;
+      const std::string bytes = ib::WriteManifest(context, false, group, &summary);
+      summary.manifest_path = WriteMetadataFile(
+          table_dir, fmt::format("{}-m{}.avro", uuid, manifests.size()), bytes, &out.written);
+      summary.manifest_length = static_cast<int64_t>(bytes.size());
+      manifests.push_back(std::move(summary));
+    }
   };
   const bool schema_kept = base.location && base.metadata.current_schema_id == m.current_schema_id;
   if (removed.empty() && schema_kept && base.manifests.size() < kMaxManifests) {
