@@ -285,7 +285,7 @@ std::vector<FilePartition> FileTableStore::PartitionsOf(const Snapshot& current)
   for (const auto& spec : metadata.partition_specs) {
     if (spec.unpartitioned()) continue;
     layouts[spec.spec_id] = std::make_shared<const PartitionLayout>(
-        PartitionLayout::Of(current.schema, PartitionColumnsOf(metadata, spec)));
+        PartitionLayoutOf(current.schema, PartitionColumnsOf(metadata, spec)));
   }
   if (layouts.empty()) return {};
   std::vector<FilePartition> out;

@@ -23,7 +23,7 @@ class FileTableStore::Writer::Sink : public DataSink {
         target_rows_(writer.target_file_rows_),
         open_(static_cast<size_t>(
             writer.next_.buckets.bucketed() ? writer.next_.buckets.num_buckets : 1)),
-        layout_(PartitionLayout::Of(writer.next_.schema, writer.next_.buckets.partition_by)) {
+        layout_(PartitionLayoutOf(writer.next_.schema, writer.next_.buckets.partition_by)) {
     options_.row_group_rows = std::min(kRowGroupRows, target_rows_);
     // Iceberg data files: each column carries its field id.
     options_.field_ids = writer.next_.field_ids;

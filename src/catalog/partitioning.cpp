@@ -68,46 +68,6 @@ std::string SqlOf(const PartitionColumn& f) {
   }
 }
 
-// An integer literal as a value of the integer column type `type`, when it fits.
-std::optional<Value> IntegerOfType(const LogicalType& type, int64_t x) {
-  auto fits = [&](int64_t lo, int64_t hi) { return x >= lo && x <= hi; };
-  switch (type.id()) {
-    case TypeId::kTinyInt:
-      if (fits(INT8_MIN, INT8_MAX)) return Value::TinyInt(static_cast<int8_t>(x));
-      return std::nullopt;
-    case TypeId::kSmallInt:
-      if (fits(INT16_MIN, INT16_MAX)) return Value::SmallInt(static_cast<int16_t>(x));
-      return std::nullopt;
-    case TypeId::kInteger:
-      if (fits(INT32_MIN, INT32_MAX)) return Value::Integer(static_cast<int32_t>(x));
-      return std::nullopt;
-    case TypeId::kBigInt: return Value::BigInt(x);
-    default: return std::nullopt;
-  }
-}
-
-// `literal` as a value of the column's type: itself when the types agree, an integer
-// converted to the column's integer type when it fits; nullopt otherwise.
-std::optional<Value> LiteralFor(const LogicalType& column, const Expr& literal) {
-  if (literal.kind != ExprKind::kLiteral || literal.value.is_null()) return std::nullopt;
-  if (literal.value.type() == column) return literal.value;
-  if (column.IsInteger() && literal.value.type().IsInteger()) {
-    return IntegerOfType(column, literal.value.GetInt());
-  }
-  return std::nullopt;
-}
-
-// The column a (possibly integer-widened) column reference names, or nullptr.
-const Expr* ColumnOf(const Expr& e) {
-  if (e.kind == ExprKind::kColumnRef && e.bound) return &e;
-  if (e.kind == ExprKind::kCast && !e.try_cast && e.args.size() == 1 &&
-      e.args[0]->kind == ExprKind::kColumnRef && e.args[0]->bound &&
-      e.args[0]->type.IsInteger() && e.type.IsInteger()) {
-    return e.args[0].get();
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 std::string PartitionKey(const std::vector<Value>& tuple) {
@@ -186,8 +146,7 @@ std::string DescribePartitioning(const std::vector<PartitionColumn>& fields) {
   return Join(parts, ", ");
 }
 
-PartitionLayout PartitionLayout::Of(const Schema& schema,
-                                    const std::vector<PartitionColumn>& fields) {
+PartitionLayout PartitionLayoutOf(const Schema& schema, const std::vector<PartitionColumn>& fields) {
   PartitionLayout layout;
   for (const auto& f : fields) {
     layout.columns.push_back(schema.Find(f.column));
@@ -222,88 +181,6 @@ std::vector<PartitionedRows> SplitIntoPartitions(const Schema& schema,
     out[p].rows = builder.Finish();
   }
   return out;
-}
-
-bool ColumnPredicateOf(const Expr& e, const Schema& schema, int* column,
-                       ib::ColumnPredicate* predicate) {
-  using Op = ib::ColumnPredicate::Op;
-  auto column_of = [&](const Expr& x) -> const Expr* {
-    const Expr* c = ColumnOf(x);
-    if (c == nullptr || c->column_index < 0 || c->column_index >= static_cast<int>(schema.size())) {
-      return nullptr;
-    }
-    return c;
-  };
-  *predicate = ib::ColumnPredicate{};
-  if ((e.kind == ExprKind::kIsNull || e.kind == ExprKind::kIsNotNull) && e.args.size() == 1) {
-    // Not through a cast: IS NULL of a column is exact.
-    if (e.args[0]->kind != ExprKind::kColumnRef) return false;
-    const Expr* c = column_of(*e.args[0]);
-    if (c == nullptr) return false;
-    *column = c->column_index;
-    predicate->op = e.kind == ExprKind::kIsNull ? Op::kIsNull : Op::kNotNull;
-    return true;
-  }
-  if (e.kind == ExprKind::kIn && !e.negated && e.args.size() >= 2) {
-    const Expr* c = column_of(*e.args[0]);
-    if (c == nullptr) return false;
-    const LogicalType& type = schema.field(static_cast<size_t>(c->column_index)).type;
-    predicate->op = Op::kIn;
-    for (size_t i = 1; i < e.args.size(); i++) {
-      const Expr& l = *e.args[i];
-      if (l.kind == ExprKind::kLiteral && l.value.is_null()) continue;  // never equal
-      std::optional<Value> v = LiteralFor(type, l);
-      if (!v) return false;
-      predicate->literals.push_back(std::move(*v));
-    }
-    *column = c->column_index;
-    return true;
-  }
-  if (e.kind != ExprKind::kCall || e.args.size() != 2) return false;
-  const Expr* c = column_of(*e.args[0]);
-  const Expr* literal = e.args[1].get();
-  bool flipped = false;
-  if (c == nullptr) {
-    c = column_of(*e.args[1]);
-    literal = e.args[0].get();
-    flipped = true;
-  }
-  if (c == nullptr) return false;
-  const std::string& n = e.name;
-  if (n == "=" || n == "==") {
-    predicate->op = Op::kEq;
-  } else if (n == "<") {
-    predicate->op = flipped ? Op::kGt : Op::kLt;
-  } else if (n == "<=") {
-    predicate->op = flipped ? Op::kGtEq : Op::kLtEq;
-  } else if (n == ">") {
-    predicate->op = flipped ? Op::kLt : Op::kGt;
-  } else if (n == ">=") {
-    predicate->op = flipped ? Op::kLtEq : Op::kGtEq;
-  } else {
-    return false;
-  }
-  std::optional<Value> v = LiteralFor(schema.field(static_cast<size_t>(c->column_index)).type, *literal);
-  if (!v) return false;
-  predicate->literals = {std::move(*v)};
-  *column = c->column_index;
-  return true;
-}
-
-bool PartitionMayMatch(const PartitionLayout& layout, const std::vector<Value>& values,
-                       const std::vector<ExprPtr>& conjuncts, const Schema& schema) {
-  if (layout.empty() || values.size() != layout.columns.size()) return true;
-  for (const auto& conjunct : conjuncts) {
-    int column = -1;
-    ib::ColumnPredicate predicate;
-    if (!ColumnPredicateOf(*conjunct, schema, &column, &predicate)) continue;
-    for (size_t f = 0; f < layout.columns.size(); f++) {
-      if (layout.columns[f] != column) continue;
-      const auto projected = ib::ProjectInclusive(layout.transforms[f], predicate);
-      if (projected && !ib::MayMatch(*projected, values[f])) return false;
-    }
-  }
-  return true;
 }
 
 }  // namespace sluice

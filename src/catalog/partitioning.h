@@ -7,7 +7,7 @@
 
 #include "catalog/snapshot.h"
 #include "expr/expr.h"
-#include "iceberg/partition_projection.h"
+#include "iceberg/partition_filter.h"
 #include "iceberg/transform.h"
 #include "vector/batch.h"
 
@@ -37,15 +37,14 @@ std::string PartitionFieldName(const std::string& column, const iceberg::Transfo
 // "day(ts), bucket(16, id)": the SQL spelling of a partitioning, for DESCRIBE and EXPLAIN.
 std::string DescribePartitioning(const std::vector<PartitionColumn>& fields);
 
-// A partitioning bound to a schema: the source column and transform of each field.
-struct PartitionLayout {
-  std::vector<int> columns;  // index in the schema; -1 when the column was dropped
-  std::vector<iceberg::Transform> transforms;
+// A partitioning bound to a schema (iceberg/partition_filter.h).
+using iceberg::ColumnPredicateOf;
+using iceberg::PartitionLayout;
+using iceberg::PartitionMayMatch;
 
-  // REQUIRES: fields resolved against schema.
-  static PartitionLayout Of(const Schema& schema, const std::vector<PartitionColumn>& fields);
-  bool empty() const { return columns.empty(); }
-};
+// `fields` bound to `schema` (a column no longer in it gets -1). REQUIRES: fields' transforms
+// parse.
+PartitionLayout PartitionLayoutOf(const Schema& schema, const std::vector<PartitionColumn>& fields);
 
 // A string equal for equal partition tuples and different otherwise (a map key).
 std::string PartitionKey(const std::vector<Value>& tuple);
@@ -68,16 +67,5 @@ struct PartitionedRows {
 std::vector<PartitionedRows> SplitIntoPartitions(const Schema& schema,
                                                  const PartitionLayout& layout,
                                                  const Batch& batch);
-
-// A scan conjunct (bound over `schema`) as a predicate on one column: `column op literal`
-// (either side; through a widening integer cast), `column IN (literals)`, `column IS [NOT]
-// NULL`; the literals get the column's type. Sets *column; false for any other shape.
-bool ColumnPredicateOf(const Expr& conjunct, const Schema& schema, int* column,
-                       iceberg::ColumnPredicate* predicate);
-
-// Whether a data file with partition tuple `values` under `layout` may hold a row
-// satisfying every conjunct (inclusive projection of each through its field's transform).
-bool PartitionMayMatch(const PartitionLayout& layout, const std::vector<Value>& values,
-                       const std::vector<ExprPtr>& conjuncts, const Schema& schema);
 
 }  // namespace sluice
