@@ -291,6 +291,9 @@ CommittedTable LoadCommittedTable(const std::string& table_dir, const std::strin
     s.buckets.num_buckets = static_cast<int>(PropertyInt(m, kBucketCount, 0));
   }
   s.buckets.partition_by = PartitionColumnsOf(m, m.default_spec());
+  // A field whose source column another engine dropped partitions nothing Sluice writes: the
+  // next write commits a spec without it.
+  std::erase_if(s.buckets.partition_by, [](const PartitionColumn& f) { return f.column.empty(); });
   try {
     if (const std::string defaults = m.property(kColumnDefaults); !defaults.empty()) {
       s.constraints.defaults = nlohmann::json::parse(defaults).get<std::vector<std::string>>();
