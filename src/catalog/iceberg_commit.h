@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/partition_spec.h"
 #include "catalog/snapshot.h"
 #include "iceberg/manifest.h"
 #include "iceberg/table_metadata.h"
@@ -73,16 +74,6 @@ PreparedCommit WriteMetadataCommit(const std::string& table_dir, const Committed
 // committed before, e.g. the base of a commit) instead of its manifests (null: read them all).
 std::set<std::string> ReferencedFiles(const std::string& table_dir, const CommittedTable& table,
                                       const CommittedTable* known = nullptr);
-
-// The partitioning `spec` of table `m` describes, its source columns named as in the current
-// schema ("" for a column no longer in it).
-std::vector<PartitionColumn> PartitionColumnsOf(const iceberg::TableMetadata& m,
-                                                const iceberg::PartitionSpec& spec);
-
-// Makes the spec of `next`'s partitioning (next.buckets.partition_by over next.schema and
-// next.field_ids) the default spec of `m`: an existing spec with the same fields, or a new one
-// with the next spec id (partition evolution: the files written under older specs keep theirs).
-void SetDefaultPartitionSpec(iceberg::TableMetadata& m, const Snapshot& next);
 
 // The bucket of a data file named "part-<id>-b<bucket>.parquet", or -1.
 int BucketOfDataFile(const std::string& path);
