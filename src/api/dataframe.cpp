@@ -283,7 +283,7 @@ void DataFrameWriter::SaveAsTable(const std::string& name, bool replace) const {
   }
   const bool bucketed = num_buckets_ != 0 || !bucket_by_.empty();
   session_->CreateTable(name, DataFrame(session_, plan_), replace,
-                        bucketed ? BucketSpec{bucket_by_, num_buckets_} : BucketSpec{});
+                        bucketed ? BucketSpec{bucket_by_, num_buckets_, {}} : BucketSpec{});
 }
 
 void DataFrameWriter::Json(const std::string& path) const { Format("json").Save(path); }

@@ -258,10 +258,19 @@ void Session::CreateTable(const std::string& name, const DataFrame& df, bool rep
   if (!target.HasSchema(catalog_name.schema)) {
     throw BindError(fmt::format("Schema with name {} does not exist!", catalog_name.schema));
   }
-  const BucketSpec layout =
+  BucketSpec layout =
       buckets.bucketed() || !buckets.columns.empty()
           ? ResolveBucketSpec(UnqualifiedSchema(df.schema()), buckets, catalog_name.Display())
           : BucketSpec{};
+  if (buckets.partitioned()) {
+    // Hidden partitioning is the Iceberg table's partition spec: warehouse tables only.
+    if (!target.persistent()) {
+      throw InvalidInputError(fmt::format(
+          "table \"{}\": PARTITIONED BY needs a warehouse table (sluice sql --db DIR)",
+          catalog_name.Display()));
+    }
+    layout.partition_by = buckets.partition_by;
+  }
   if (target.HasView(catalog_name)) {
     // Rows first: a failing query leaves the view in place.
     std::vector<Batch> rows = Execute(*df.plan());

@@ -74,7 +74,11 @@ class TableAlteration {
       case sql::AlterAction::kCreateRef:
       case sql::AlterAction::kDropRef:
       case sql::AlterAction::kSetProperties:
-      case sql::AlterAction::kUnsetProperties: return RunAlterIceberg(binder_, alter_, *store_);
+      case sql::AlterAction::kUnsetProperties:
+      case sql::AlterAction::kAddPartitionField:
+      case sql::AlterAction::kDropPartitionField:
+      case sql::AlterAction::kReplacePartitionField:
+        return RunAlterIceberg(binder_, alter_, *store_);
     }
     return Done();
   }

@@ -2,9 +2,13 @@
 // table properties. Each is a commit of the metadata alone.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <limits>
+
 #include "api/sql_alter.h"
 #include "binder/sql_binder.h"
 #include "catalog/file_table_store.h"
+#include "catalog/partitioning.h"
 #include "sql/error_context.h"
 
 namespace sluice {
@@ -89,6 +93,64 @@ void ChangeProperties(const sql::AlterTableStatement& alter, iceberg::TableMetad
   if (!changed) throw NothingToChange{};
 }
 
+// The partition field an ALTER names, checked against the table's columns.
+PartitionColumn FieldOf(SqlBinder& binder, const sql::CreateTableStatement::PartitionItem& item,
+                        const Schema& schema) {
+  PartitionColumn field{item.source, item.transform};
+  if (item.transform == "bucket" || item.transform == "truncate") {
+    if (item.param < 1 || item.param > std::numeric_limits<int32_t>::max()) {
+      binder.ThrowBind(item, fmt::format("{} needs a count in [1, {}], got {}", item.transform,
+                                         std::numeric_limits<int32_t>::max(), item.param));
+    }
+    field.transform = fmt::format("{}[{}]", item.transform, item.param);
+  }
+  if (const std::string error = PartitionFieldError(schema, field); !error.empty()) {
+    binder.ThrowBind(item, error);
+  }
+  return ResolvePartitioning(schema, {field})[0];
+}
+
+// The table's partitioning after ADD, DROP or REPLACE PARTITION FIELD (Spark's Iceberg SQL
+// extensions): the new spec's fields, in order.
+std::vector<PartitionColumn> EvolvedPartitioning(SqlBinder& binder,
+                                                 const sql::AlterTableStatement& alter,
+                                                 const Snapshot& current) {
+  std::vector<PartitionColumn> fields = current.buckets.partition_by;
+  if (current.buckets.bucketed()) {
+    binder.ThrowBind(alter.partition_fields[0],
+                     "a table is either CLUSTERED BY (bucketed) or PARTITIONED BY, not both");
+  }
+  const PartitionColumn named = FieldOf(binder, alter.partition_fields[0], current.schema);
+  auto it = std::find(fields.begin(), fields.end(), named);
+  if (alter.action == sql::AlterAction::kAddPartitionField) {
+    if (it != fields.end()) {
+      binder.ThrowBind(alter.partition_fields[0],
+                       fmt::format("the table is already partitioned by {}",
+                                   alter.partition_fields[0].ToString()));
+    }
+    fields.push_back(named);
+    return fields;
+  }
+  if (it == fields.end()) {
+    binder.ThrowBind(alter.partition_fields[0],
+                     fmt::format("the table is not partitioned by {}; its partitioning is ({})",
+                                 alter.partition_fields[0].ToString(),
+                                 DescribePartitioning(fields)));
+  }
+  if (alter.action == sql::AlterAction::kDropPartitionField) {
+    fields.erase(it);
+    return fields;
+  }
+  const PartitionColumn with = FieldOf(binder, alter.partition_fields[1], current.schema);
+  if (std::find(fields.begin(), fields.end(), with) != fields.end()) {
+    binder.ThrowBind(alter.partition_fields[1],
+                     fmt::format("the table is already partitioned by {}",
+                                 alter.partition_fields[1].ToString()));
+  }
+  *it = with;
+  return fields;
+}
+
 }  // namespace
 
 StatementResult RunAlterIceberg(SqlBinder& binder, const sql::AlterTableStatement& alter,
@@ -111,9 +173,23 @@ StatementResult RunAlterIceberg(SqlBinder& binder, const sql::AlterTableStatemen
     }
     version = v.GetInt();
   }
+  std::vector<PartitionColumn> partitioning;
+  if (!alter.partition_fields.empty()) {
+    partitioning = EvolvedPartitioning(binder, alter, table->Current());
+  }
   try {
     table->CommitMetadata([&](iceberg::TableMetadata& m) {
       switch (alter.action) {
+        case sql::AlterAction::kAddPartitionField:
+        case sql::AlterAction::kDropPartitionField:
+        case sql::AlterAction::kReplacePartitionField: {
+          const int before = m.default_spec_id;
+          Snapshot next = table->Current();
+          next.buckets.partition_by = partitioning;
+          SetDefaultPartitionSpec(m, next);
+          if (m.default_spec_id == before) throw NothingToChange{};
+          return;
+        }
         case sql::AlterAction::kCreateRef:
           return CreateRef(alter, version, m);
         case sql::AlterAction::kDropRef:

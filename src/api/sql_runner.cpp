@@ -20,6 +20,7 @@
 #include "api/sql_source.h"
 #include "api/sql_inspect.h"
 #include "api/table_constraints.h"
+#include "catalog/partitioning.h"
 #include "common/strings.h"
 #include "expr/binder.h"
 #include "io/copy_function.h"
@@ -146,10 +147,12 @@ class StatementRunner {
       binder_.ThrowBind(c.name, fmt::format("Table with name \"{}\" already exists!", name));
     }
     // CLUSTERED BY (k) INTO n BUCKETS; ResolveBucketSpec refuses a count out of range.
-    const BucketSpec buckets{c.cluster_by, static_cast<int>(std::min<int64_t>(
-                                               c.num_buckets, std::numeric_limits<int>::max()))};
+    BucketSpec buckets{c.cluster_by,
+                       static_cast<int>(std::min<int64_t>(c.num_buckets, std::numeric_limits<int>::max())),
+                       {}};
     if (c.as_query) {
       LogicalPlanPtr plan = binder_.BindQuery(*c.as_query);
+      buckets.partition_by = PartitionFieldsOf(c, UnqualifiedSchema(plan->schema));
       Guard(c.name,
             [&] { session_.CreateTable(name, DataFrame(&session_, plan), true, buckets, c.temporary); });
       return Message("CREATE TABLE");
@@ -177,6 +180,7 @@ class StatementRunner {
         }
       }
     }
+    buckets.partition_by = PartitionFieldsOf(c, schema);
     Snapshot table;
     table.schema = schema;
     table.constraints = ConstraintsOf(c);
@@ -198,6 +202,43 @@ class StatementRunner {
                            c.temporary, table.constraints);
     });
     return Message("CREATE TABLE");
+  }
+
+  // PARTITIONED BY's fields, checked against the table's columns `schema` (errors point at
+  // the field). Only warehouse tables (--db) are partitioned: their data files are Iceberg's.
+  std::vector<PartitionColumn> PartitionFieldsOf(const sql::CreateTableStatement& c,
+                                                 const Schema& schema) {
+    if (c.partition_by.empty()) return {};
+    if (c.temporary || !session_.warehouse().persistent()) {
+      binder_.ThrowBind(c.partition_by[0],
+                        "PARTITIONED BY needs a warehouse table (sluice sql --db DIR): it is "
+                        "Iceberg hidden partitioning of the table's data files");
+    }
+    if (!c.cluster_by.empty()) {
+      binder_.ThrowBind(c.partition_by[0],
+                        "a table is either CLUSTERED BY (bucketed) or PARTITIONED BY, not both");
+    }
+    std::vector<PartitionColumn> fields;
+    for (const auto& item : c.partition_by) {
+      PartitionColumn field{item.source, item.transform};
+      if (item.transform == "bucket" || item.transform == "truncate") {
+        if (item.param < 1 || item.param > std::numeric_limits<int32_t>::max()) {
+          binder_.ThrowBind(item, fmt::format("{} needs a count in [1, {}], got {}", item.transform,
+                                              std::numeric_limits<int32_t>::max(), item.param));
+        }
+        field.transform = fmt::format("{}[{}]", item.transform, item.param);
+      }
+      if (const std::string error = PartitionFieldError(schema, field); !error.empty()) {
+        binder_.ThrowBind(item, error);
+      }
+      for (const auto& seen : fields) {
+        if (seen == ResolvePartitioning(schema, {field})[0]) {
+          binder_.ThrowBind(item, fmt::format("partition field {} is listed twice", item.ToString()));
+        }
+      }
+      fields.push_back(ResolvePartitioning(schema, {field})[0]);
+    }
+    return fields;
   }
 
   // CACHE TABLE t: t's current rows are kept in memory; CACHE TABLE t AS query: the query's

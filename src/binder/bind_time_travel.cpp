@@ -18,6 +18,7 @@ std::string MetadataFunction(const std::string& kind) {
       {"history", "iceberg_history"},
       {"refs", "iceberg_refs"},
       {"files", "iceberg_files"},
+      {"partitions", "iceberg_partitions"},
   };
   for (const auto& [k, function] : kTables) {
     if (k == kind) return std::string(function);

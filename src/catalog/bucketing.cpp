@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "catalog/partitioning.h"
 #include "common/error.h"
 #include "common/strings.h"
 #include "vector/column_hash.h"
@@ -79,10 +80,15 @@ std::vector<std::vector<Batch>> SplitIntoBuckets(const Schema& schema, const Buc
 }
 
 BucketSpec KeptBuckets(const BucketSpec& current, const Schema& schema) {
+  BucketSpec out = current;
   for (const auto& c : current.columns) {
-    if (schema.Find(c) < 0) return BucketSpec{};
+    if (schema.Find(c) < 0) {
+      out.columns.clear();
+      out.num_buckets = 0;
+    }
   }
-  return current;
+  out.partition_by = KeptPartitioning(current.partition_by, schema);
+  return out;
 }
 
 std::string DescribeBuckets(const BucketSpec& spec) {

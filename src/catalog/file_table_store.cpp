@@ -14,6 +14,7 @@
 #include "catalog/bucketing.h"
 #include "catalog/commit_lock.h"
 #include "catalog/file_table_writer.h"
+#include "catalog/partitioning.h"
 #include "common/error.h"
 #include "io/file.h"
 
@@ -274,6 +275,31 @@ void FileTableStore::DiscardWrites(PendingWrite* write) {
   write->written.clear();
 }
 
+std::vector<FilePartition> FileTableStore::PartitionsOf(const Snapshot& current) const {
+  iceberg::TableMetadata metadata;
+  {
+    std::lock_guard lock(mutex_);
+    metadata = current_.metadata;
+  }
+  std::map<int, std::shared_ptr<const PartitionLayout>> layouts;
+  for (const auto& spec : metadata.partition_specs) {
+    if (spec.unpartitioned()) continue;
+    layouts[spec.spec_id] = std::make_shared<const PartitionLayout>(
+        PartitionLayoutOf(current.schema, PartitionColumnsOf(metadata, spec)));
+  }
+  if (layouts.empty()) return {};
+  std::vector<FilePartition> out;
+  for (const auto& f : current.files) {
+    auto it = layouts.find(f.spec_id);
+    if (it == layouts.end() || f.partition.size() != it->second->columns.size()) {
+      out.push_back({});
+    } else {
+      out.push_back({it->second, f.partition});
+    }
+  }
+  return out;
+}
+
 void FileTableStore::PublishCurrent() {
   const Snapshot current = Current();
   std::shared_ptr<const SnapshotFiles> previous;
@@ -283,8 +309,14 @@ void FileTableStore::PublishCurrent() {
   }
   std::vector<std::string> paths;
   for (const auto& f : current.files) paths.push_back(PathOf(f.path));
-  auto files =
-      paths.empty() ? nullptr : std::make_shared<const SnapshotFiles>(paths, previous.get());
+  std::shared_ptr<const SnapshotFiles> files;
+  if (!paths.empty()) {
+    auto opened = std::make_shared<SnapshotFiles>(paths, previous.get());
+    if (std::vector<FilePartition> partitions = PartitionsOf(current); !partitions.empty()) {
+      opened->SetPartitions(current.schema, std::move(partitions));
+    }
+    files = std::move(opened);
+  }
   {
     std::lock_guard lock(mutex_);
     if (source_ == nullptr || !(source_->schema() == current.schema)) {

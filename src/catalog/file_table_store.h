@@ -140,6 +140,9 @@ class FileTableStore : public TableStore {
   void PublishCurrent();
   // Publishes the files of each bucket of a bucketed current_ to bucketed_source_.
   void PublishBuckets();
+  // Each file of `current` (this store's committed snapshot) with its partition spec's
+  // layout and its tuple; empty when the table has no partitioned spec.
+  std::vector<FilePartition> PartitionsOf(const Snapshot& current) const;
   // Removes data and metadata files that no snapshot kept needs, and temporary files of
   // interrupted writes; the files of `known`'s snapshot (a state read before) are not read
   // again. REQUIRES: the CommitLock is held.

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "catalog/bucketing.h"
+#include "catalog/partitioning.h"
 #include "common/error.h"
 #include "io/parquet_writer.h"
 
@@ -21,7 +22,8 @@ class FileTableStore::Writer::Sink : public DataSink {
         index_(index),
         target_rows_(writer.target_file_rows_),
         open_(static_cast<size_t>(
-            writer.next_.buckets.bucketed() ? writer.next_.buckets.num_buckets : 1)) {
+            writer.next_.buckets.bucketed() ? writer.next_.buckets.num_buckets : 1)),
+        layout_(PartitionLayoutOf(writer.next_.schema, writer.next_.buckets.partition_by)) {
     options_.row_group_rows = std::min(kRowGroupRows, target_rows_);
     // Iceberg data files: each column carries its field id.
     options_.field_ids = writer.next_.field_ids;
@@ -69,10 +71,23 @@ class FileTableStore::Writer::Sink : public DataSink {
   struct OpenFile {
     std::unique_ptr<ParquetWriter> writer;
     std::string relative;
+    std::vector<Value> partition;  // partitioned tables: the tuple of the file's rows
   };
 
   void WriteRows(const Batch& batch) {
     const Snapshot& next = writer_.next_;
+    if (!layout_.empty()) {
+      // One file per partition tuple (open_[0] is left unused).
+      for (auto& part : SplitIntoPartitions(next.schema, layout_, batch)) {
+        auto [it, added] = partitions_.emplace(PartitionKey(part.partition), open_.size());
+        if (added) {
+          open_.emplace_back();
+          open_.back().partition = std::move(part.partition);
+        }
+        WriteTo(it->second, part.rows);
+      }
+      return;
+    }
     if (!next.buckets.bucketed()) {
       WriteTo(0, batch);
       return;
@@ -109,6 +124,7 @@ class FileTableStore::Writer::Sink : public DataSink {
     file.bytes = static_cast<int64_t>(
         std::filesystem::file_size(writer_.store_.dir_ + "/" + f.relative, ec));
     if (writer_.next_.buckets.bucketed()) file.bucket = static_cast<int>(bucket);
+    file.partition = f.partition;
     files_.push_back(std::move(file));
     f.writer.reset();
   }
@@ -117,7 +133,9 @@ class FileTableStore::Writer::Sink : public DataSink {
   const int index_;
   const int64_t target_rows_;
   ParquetWriteOptions options_;
-  std::vector<OpenFile> open_;  // per bucket (one when not bucketed)
+  std::vector<OpenFile> open_;  // per bucket (one when not bucketed), then per partition
+  const PartitionLayout layout_;
+  std::map<std::string, size_t> partitions_;  // PartitionKey -> index in open_
   std::vector<Snapshot::DataFile> files_;
   bool streaming_ = false;   // files are written as rows come
   std::vector<Batch> held_;  // the first rows, until streaming_

@@ -140,6 +140,8 @@ ib::DataFile IcebergDataFile(const std::string& table_root, const Snapshot::Data
   out.file_path = !f.path.empty() && f.path[0] == '/' ? f.path : table_root + "/" + f.path;
   out.record_count = f.rows;
   out.file_size_in_bytes = f.bytes;
+  out.partition = f.partition;
+  out.spec_id = f.spec_id;
   return out;
 }
 
@@ -215,6 +217,10 @@ CommittedTable LoadCommittedTable(const std::string& table_dir, const std::strin
     s.buckets.columns = nlohmann::json::parse(columns).get<std::vector<std::string>>();
     s.buckets.num_buckets = static_cast<int>(PropertyInt(m, kBucketCount, 0));
   }
+  s.buckets.partition_by = PartitionColumnsOf(m, m.default_spec());
+  // A field whose source column another engine dropped partitions nothing Sluice writes: the
+  // next write commits a spec without it.
+  std::erase_if(s.buckets.partition_by, [](const PartitionColumn& f) { return f.column.empty(); });
   try {
     if (const std::string defaults = m.property(kColumnDefaults); !defaults.empty()) {
       s.constraints.defaults = nlohmann::json::parse(defaults).get<std::vector<std::string>>();
@@ -255,6 +261,8 @@ CommittedTable LoadCommittedTable(const std::string& table_dir, const std::strin
     }
     f.snapshot_id = e.snapshot_id.value_or(0);
     f.sequence_number = e.sequence_number.value_or(0);
+    f.spec_id = e.data_file.spec_id;
+    f.partition = e.data_file.partition;
     s.row_count += f.rows;
     s.files.push_back(std::move(f));
   }
@@ -294,8 +302,11 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
       m.schemas.push_back(std::move(schema));
     }
   } else {
-    m = ib::NewTableMetadata(IcebergSchemaOf(next, 0), ib::PartitionSpec{}, ib::SortOrder{},
-                             location, NewUuid(), {}, now_ms);
+    int last_partition_id = 999;
+    m = ib::NewTableMetadata(IcebergSchemaOf(next, 0),
+                             PartitionSpecOf(next.buckets.partition_by, next.schema,
+                                             next.field_ids, 0, {}, &last_partition_id),
+                             ib::SortOrder{}, location, NewUuid(), {}, now_ms);
     m.properties[kKeepSnapshots] = std::to_string(kDefaultKeepSnapshots);
     m.properties[kPreviousVersionsMax] = std::to_string(kDefaultPreviousVersions);
     m.properties["write.metadata.delete-after-commit.enabled"] = "true";
@@ -321,6 +332,7 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
     m.properties.erase(kChecks);
     m.properties.erase(kKeys);
   }
+  if (base.location) SetDefaultPartitionSpec(m, next);
   if (next.buckets.bucketed()) {
     m.properties[kBucketColumns] = nlohmann::json(next.buckets.columns).dump();
     m.properties[kBucketCount] = std::to_string(next.buckets.num_buckets);
@@ -347,6 +359,12 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
       kept.insert(f.path);
       f.snapshot_id = it->second->snapshot_id;
       f.sequence_number = it->second->sequence_number;
+      if (f.spec_id < 0) {
+        f.spec_id = it->second->spec_id;
+        f.partition = it->second->partition;
+      }
+      e.data_file.spec_id = f.spec_id;
+      e.data_file.partition = f.partition;
       e.status = ib::EntryStatus::kExisting;
       e.snapshot_id = f.snapshot_id;
       e.sequence_number = f.sequence_number;
@@ -355,6 +373,8 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
     } else {
       f.snapshot_id = snapshot_id;
       f.sequence_number = sequence;
+      f.spec_id = m.default_spec_id;
+      e.data_file.spec_id = f.spec_id;
       e.status = ib::EntryStatus::kAdded;
       added_rows += f.rows;
       added_bytes += f.bytes;
@@ -375,15 +395,23 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
   }
 
   const ib::IcebergSchema& schema = m.current_schema();
-  const ib::ManifestContext context{&schema, &m.default_spec(), snapshot_id, sequence};
   std::vector<ib::ManifestFile> manifests;
+  // One manifest per partition spec: a manifest's files share its spec.
   auto write_manifest = [&](const std::vector<ib::ManifestEntry>& entries) {
-    ib::ManifestFile summary;
-    const std::string bytes = ib::WriteManifest(context, false, entries, &summary);
-    summary.manifest_path = WriteMetadataFile(
-        table_dir, fmt::format("{}-m{}.avro", uuid, manifests.size()), bytes, &out.written);
-    summary.manifest_length = static_cast<int64_t>(bytes.size());
-    manifests.push_back(std::move(summary));
+    std::map<int, std::vector<ib::ManifestEntry>> by_spec;
+    for (const auto& e : entries) by_spec[e.data_file.spec_id].push_back(e);
+    for (const auto& [spec_id, group] : by_spec) {
+      const ib::PartitionSpec* spec = m.FindSpec(spec_id);
+      SLUICE_CHECK(spec != nullptr, "table {}: a data file has partition spec {}, which the metadata lacks",
+                   table_dir, spec_id);
+      const ib::ManifestContext context{&schema, spec, snapshot_id, sequence};
+      ib::ManifestFile summary;
+      const std::string bytes = ib::WriteManifest(context, false, group, &summary);
+      summary.manifest_path = WriteMetadataFile(
+          table_dir, fmt::format("{}-m{}.avro", uuid, manifests.size()), bytes, &out.written);
+      summary.manifest_length = static_cast<int64_t>(bytes.size());
+      manifests.push_back(std::move(summary));
+    }
   };
   const bool schema_kept = base.location && base.metadata.current_schema_id == m.current_schema_id;
   if (removed.empty() && schema_kept && base.manifests.size() < kMaxManifests) {

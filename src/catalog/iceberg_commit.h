@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/partition_spec.h"
 #include "catalog/snapshot.h"
 #include "iceberg/manifest.h"
 #include "iceberg/table_metadata.h"

@@ -6,20 +6,33 @@
 #include <string>
 #include <vector>
 
+#include "types/value.h"
 #include "vector/schema.h"
 
 namespace sluice {
 
 class DataSource;
 
-// How a bucketed table spreads its rows: a row goes to bucket HashPartitionOf(hash of
-// `columns`, num_buckets), the partition a hash Exchange on those columns would give it,
-// so a scan of the table is already hash-partitioned on them (one task per bucket).
+// One field of a table's hidden partitioning (PARTITIONED BY): an Iceberg partition transform
+// ("identity", "bucket[16]", "truncate[4]", "year", "month", "day", "hour") of a column.
+struct PartitionColumn {
+  std::string column;     // unqualified column name, as the schema spells it
+  std::string transform;  // the Iceberg spec's name (iceberg::Transform::Parse)
+  friend bool operator==(const PartitionColumn&, const PartitionColumn&) = default;
+};
+
+// How a table lays out its rows. A bucketed table spreads its rows by HashPartitionOf(hash
+// of `columns`, num_buckets), the partition a hash Exchange on those columns would give it,
+// so a scan of the table is already hash-partitioned on them (one task per bucket). A
+// partitioned table (`partition_by`, warehouse tables only) writes each partition tuple's
+// rows to their own data files, recorded as the Iceberg table's partition spec.
 struct BucketSpec {
   std::vector<std::string> columns;  // unqualified column names, in hashing order
   int num_buckets = 0;               // 0: not bucketed
+  std::vector<PartitionColumn> partition_by = {};  // empty: not partitioned
 
   bool bucketed() const { return num_buckets > 0; }
+  bool partitioned() const { return !partition_by.empty(); }
   friend bool operator==(const BucketSpec&, const BucketSpec&) = default;
 };
 
@@ -60,6 +73,11 @@ struct Snapshot {
     // committed).
     int64_t snapshot_id = 0;
     int64_t sequence_number = 0;
+    // Partitioned tables: the Iceberg partition spec the file was written under (-1: the
+    // table's current one, for a file not yet committed) and its partition tuple (one value
+    // per field of that spec).
+    int spec_id = -1;
+    std::vector<Value> partition = {};
   };
 
   // The version of the table's metadata file (metadata/v<N>.metadata.json); 0: the table has

@@ -4,6 +4,8 @@
 
 #include <unordered_map>
 
+#include "common/error.h"
+
 namespace sluice {
 
 namespace {
@@ -37,7 +39,24 @@ SnapshotFiles::SnapshotFiles(const std::vector<std::string>& paths, const Snapsh
   }
 }
 
-void SnapshotFiles::AddFile(std::shared_ptr<const ParquetSource> file) {
+void SnapshotFiles::SetPartitions(Schema schema, std::vector<FilePartition> partitions) {
+  SLUICE_CHECK(partitions.size() == files_.size(), "{} partitions for {} files", partitions.size(),
+               files_.size());
+  schema_ = std::make_shared<const Schema>(std::move(schema));
+  partitions_ = std::move(partitions);
+}
+
+bool SnapshotFiles::PartitionMayMatch(size_t f, const std::vector<ExprPtr>& conjuncts) const {
+  if (partitions_.empty() || partitions_[f].layout == nullptr) return true;
+  return sluice::PartitionMayMatch(*partitions_[f].layout, partitions_[f].values, conjuncts,
+                                   *schema_);
+}
+
+void SnapshotFiles::AddFile(std::shared_ptr<const ParquetSource> file, FilePartition partition) {
+  if (partition.layout != nullptr || !partitions_.empty()) {
+    partitions_.resize(files_.size());
+    partitions_.push_back(std::move(partition));
+  }
   const int f = static_cast<int>(files_.size());
   for (int s = 0; s < file->num_splits(); s++) splits_.emplace_back(f, s);
   bytes_ += file->EstimatedBytes();
@@ -49,17 +68,30 @@ void SnapshotFiles::AddFile(std::shared_ptr<const ParquetSource> file) {
 std::shared_ptr<const SnapshotFiles> SnapshotFiles::WithFilters(
     const std::vector<ExprPtr>& conjuncts) const {
   std::shared_ptr<SnapshotFiles> pruned(new SnapshotFiles());
-  for (const auto& file : files_) {
+  pruned->schema_ = schema_;
+  pruned->partition_files_skipped_ = partition_files_skipped_;
+  for (size_t f = 0; f < files_.size(); f++) {
+    const auto& file = files_[f];
+    FilePartition partition = partitions_.empty() ? FilePartition{} : partitions_[f];
+    // Partition values first (the manifest's), then the footer's statistics.
+    if (!PartitionMayMatch(f, conjuncts)) {
+      pruned->partition_files_skipped_++;
+      continue;
+    }
     auto filtered = std::static_pointer_cast<const ParquetSource>(file->WithFilters(conjuncts));
-    pruned->AddFile(filtered != nullptr ? std::move(filtered) : file);
+    pruned->AddFile(filtered != nullptr ? std::move(filtered) : file, std::move(partition));
   }
-  if (pruned->num_splits() == num_splits()) return nullptr;
+  if (pruned->num_splits() == num_splits() &&
+      pruned->partition_files_skipped_ == partition_files_skipped_) {
+    return nullptr;
+  }
   return pruned;
 }
 
 std::vector<int> SnapshotFiles::FilesMaybeMatching(const std::vector<ExprPtr>& conjuncts) const {
   std::vector<int> out;
   for (int f = 0; f < num_files(); f++) {
+    if (!PartitionMayMatch(static_cast<size_t>(f), conjuncts)) continue;
     // nullptr: no conjunct can be checked against the footer, so any row may match.
     const auto filtered = files_[static_cast<size_t>(f)]->WithFilters(conjuncts);
     if (filtered == nullptr || filtered->num_splits() > 0) out.push_back(f);
@@ -69,7 +101,11 @@ std::vector<int> SnapshotFiles::FilesMaybeMatching(const std::vector<ExprPtr>& c
 
 std::shared_ptr<const SnapshotFiles> SnapshotFiles::Subset(const std::vector<int>& indices) const {
   std::shared_ptr<SnapshotFiles> subset(new SnapshotFiles());
-  for (const int f : indices) subset->AddFile(files_.at(static_cast<size_t>(f)));
+  subset->schema_ = schema_;
+  for (const int f : indices) {
+    subset->AddFile(files_.at(static_cast<size_t>(f)),
+                    partitions_.empty() ? FilePartition{} : partitions_[static_cast<size_t>(f)]);
+  }
   return subset;
 }
 
@@ -118,6 +154,10 @@ std::string TableSource::Describe() const {
   std::string pruned;
   if (files->row_groups_pruned() > 0) {
     pruned = fmt::format(", {} pruned by statistics", files->row_groups_pruned());
+  }
+  if (files->partition_files_skipped() > 0) {
+    pruned += fmt::format(", {} file{} skipped by partition", files->partition_files_skipped(),
+                          files->partition_files_skipped() == 1 ? "" : "s");
   }
   if (files->files_skipped() > 0) {
     pruned += fmt::format(", {} file{} skipped", files->files_skipped(),

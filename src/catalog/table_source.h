@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/partitioning.h"
 #include "io/data_source.h"
 #include "io/parquet_reader.h"
 
@@ -18,6 +19,11 @@ class SnapshotFiles {
   // (data files are immutable). Throws IOError when a file is missing or corrupt.
   explicit SnapshotFiles(const std::vector<std::string>& paths,
                          const SnapshotFiles* reuse = nullptr);
+
+  // Sets each file's partition (parallel to the paths; conjuncts are bound over `schema`),
+  // so WithFilters and FilesMaybeMatching skip the files whose partition values no row
+  // satisfying the conjuncts can have. REQUIRES: called before the object is shared.
+  void SetPartitions(Schema schema, std::vector<FilePartition> partitions);
 
   int num_splits() const { return static_cast<int>(splits_.size()); }
   std::unique_ptr<BatchStream> Open(int split, const std::vector<int>& columns) const;
@@ -34,16 +40,23 @@ class SnapshotFiles {
   int64_t row_groups_total() const { return row_groups_total_; }
   int64_t row_groups_pruned() const { return row_groups_total_ - num_splits(); }
   int64_t files_skipped() const { return files_skipped_; }
+  // Files left out by their partition values (WithFilters).
+  int64_t partition_files_skipped() const { return partition_files_skipped_; }
 
  private:
   SnapshotFiles() = default;
-  void AddFile(std::shared_ptr<const ParquetSource> file);
+  void AddFile(std::shared_ptr<const ParquetSource> file, FilePartition partition = {});
+  // Whether file `f`'s partition values may satisfy every conjunct.
+  bool PartitionMayMatch(size_t f, const std::vector<ExprPtr>& conjuncts) const;
 
   std::vector<std::shared_ptr<const ParquetSource>> files_;
   std::vector<std::pair<int, int>> splits_;  // (file, split of that file)
   int64_t bytes_ = 0;
   int64_t row_groups_total_ = 0;
   int64_t files_skipped_ = 0;
+  int64_t partition_files_skipped_ = 0;
+  std::shared_ptr<const Schema> schema_;  // set with partitions_
+  std::vector<FilePartition> partitions_;  // per file; empty: none partitioned
 };
 
 // A warehouse table as a DataSource, by reference: each scan reads the snapshot published

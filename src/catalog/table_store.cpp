@@ -15,6 +15,10 @@ BucketSpec RenamedBuckets(const BucketSpec& buckets, const Schema& before, const
     const int i = before.Find(column);
     if (i >= 0 && static_cast<size_t>(i) < after.size()) column = after.field(i).name;
   }
+  for (auto& field : out.partition_by) {
+    const int i = before.Find(field.column);
+    if (i >= 0 && static_cast<size_t>(i) < after.size()) field.column = after.field(i).name;
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <functional>
+#include <map>
 #include <set>
 
 #include "common/error.h"
@@ -102,12 +103,26 @@ TableFunctionOutput Refs(const TableFunctionCall& call) {
   return {Table(schema, rows), ""};
 }
 
+// A data file's partition as "{ts_day=2024-01-01, id_bucket=3}" (its spec's field names;
+// "{}" for an unpartitioned file).
+std::string PartitionText(const TableMetadata& m, const DataFile& f) {
+  const PartitionSpec* spec = m.FindSpec(f.spec_id);
+  std::string out = "{";
+  for (size_t i = 0; i < f.partition.size(); i++) {
+    if (i > 0) out += ", ";
+    out += spec != nullptr && i < spec->fields.size() ? spec->fields[i].name : std::to_string(i);
+    out += "=" + f.partition[i].ToString();
+  }
+  return out + "}";
+}
+
 // Spark's `t.files`: the live data and delete files of the current (or chosen) snapshot.
 TableFunctionOutput Files(const TableFunctionCall& call) {
   const TableMetadata m = LoadTableMetadata(FindMetadataFile(call.positional[0].GetString()));
   Schema schema({F("content", TypeId::kInteger), F("file_path", TypeId::kVarchar), F("file_format", TypeId::kVarchar),
                  F("record_count", TypeId::kBigInt),
-                 F("file_size_in_bytes", TypeId::kBigInt)});
+                 F("file_size_in_bytes", TypeId::kBigInt), F("spec_id", TypeId::kInteger),
+                 F("partition", TypeId::kVarchar)});
   std::vector<std::vector<Value>> rows;
   if (const Snapshot* snapshot = SelectSnapshot(m, SelectorOf(call))) {
     const SnapshotFiles files = ReadSnapshotFiles(m, *snapshot);
@@ -116,9 +131,32 @@ TableFunctionOutput Files(const TableFunctionCall& call) {
         const DataFile& f = e.data_file;
         rows.push_back({Value::Integer(static_cast<int32_t>(f.content)), Value::Varchar(f.file_path),
                         Value::Varchar(f.file_format), Value::BigInt(f.record_count),
-                        Value::BigInt(f.file_size_in_bytes)});
+                        Value::BigInt(f.file_size_in_bytes), Value::Integer(f.spec_id),
+                        Value::Varchar(PartitionText(m, f))});
       }
     }
+  }
+  return {Table(schema, rows), ""};
+}
+
+// Spark's `t.partitions`: the partitions of the live data files, with their row and file
+// counts (files of different specs are different partitions).
+TableFunctionOutput Partitions(const TableFunctionCall& call) {
+  const TableMetadata m = LoadTableMetadata(FindMetadataFile(call.positional[0].GetString()));
+  Schema schema({F("partition", TypeId::kVarchar), F("spec_id", TypeId::kInteger),
+                 F("record_count", TypeId::kBigInt), F("file_count", TypeId::kInteger)});
+  std::map<std::pair<int, std::string>, std::pair<int64_t, int32_t>> partitions;
+  if (const Snapshot* snapshot = SelectSnapshot(m, SelectorOf(call))) {
+    for (const auto& e : ReadSnapshotFiles(m, *snapshot).data) {
+      auto& [records, count] = partitions[{e.data_file.spec_id, PartitionText(m, e.data_file)}];
+      records += e.data_file.record_count;
+      count++;
+    }
+  }
+  std::vector<std::vector<Value>> rows;
+  for (const auto& [key, counts] : partitions) {
+    rows.push_back({Value::Varchar(key.second), Value::Integer(key.first), Value::BigInt(counts.first),
+                    Value::Integer(counts.second)});
   }
   return {Table(schema, rows), ""};
 }
@@ -202,15 +240,20 @@ void RegisterIcebergTableFunctions(TableFunctionRegistry& registry) {
       {"iceberg_history", "when each snapshot of an Iceberg table became current (t$history)"},
       {"iceberg_refs", "the branches and tags of an Iceberg table (t$refs)"},
       {"iceberg_files", "the live data and delete files of an Iceberg table's snapshot (t$files)"},
+      {"iceberg_partitions",
+       "the partitions of an Iceberg table's live data files, with row and file counts (t$partitions)"},
   };
-  const std::function<TableFunctionOutput(const TableFunctionCall&)> kBinds[] = {History, Refs, Files};
+  const std::function<TableFunctionOutput(const TableFunctionCall&)> kBinds[] = {History, Refs, Files,
+                                                                                 Partitions};
   for (size_t i = 0; i < std::size(kListings); i++) {
     TableFunction listing;
     listing.name = kListings[i].first;
     listing.description = kListings[i].second;
     listing.positional = {kPath};
     listing.required_positional = 1;
-    if (std::string(listing.name) == "iceberg_files") listing.named = SnapshotOptions();
+    if (std::string(listing.name) == "iceberg_files" || std::string(listing.name) == "iceberg_partitions") {
+      listing.named = SnapshotOptions();
+    }
     listing.bind = kBinds[i];
     registry.Register(std::move(listing));
   }

@@ -1,5 +1,7 @@
 #include "iceberg/iceberg_source.h"
 
+#include "iceberg/partition_filter.h"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -129,11 +131,35 @@ class DataFileStream : public BatchStream {
 }  // namespace
 
 std::unique_ptr<IcebergSource> IcebergSource::Open(const std::string& path, const SnapshotSelector& selector) {
+  return Plan(path, selector, std::nullopt, {});
+}
+
+std::shared_ptr<const DataSource> IcebergSource::WithFilters(const std::vector<ExprPtr>& conjuncts) const {
+  if (conjuncts.empty() || !partitioned_ || snapshot_id_ < 0) return nullptr;
+  std::shared_ptr<IcebergSource> pruned;
+  try {
+    pruned = Plan(table_path_, selector_, snapshot_id_, conjuncts);
+  } catch (const UserError&) {
+    return nullptr;  // the snapshot expired meanwhile: the unpruned plan stands
+  }
+  if (pruned->manifests_skipped_ == 0 && pruned->files_skipped_ == 0) return nullptr;
+  return pruned;
+}
+
+std::unique_ptr<IcebergSource> IcebergSource::Plan(const std::string& path, const SnapshotSelector& selector,
+                                                   std::optional<int64_t> pin,
+                                                   const std::vector<ExprPtr>& conjuncts) {
   const std::string metadata_file = FindMetadataFile(path);
   const TableMetadata m = LoadTableMetadata(metadata_file);
   std::unique_ptr<IcebergSource> source(new IcebergSource());
   source->table_path_ = path;
+  source->selector_ = selector;
+  for (const auto& spec : m.partition_specs) source->partitioned_ |= !spec.unpartitioned();
   const Snapshot* snapshot = SelectSnapshot(m, selector);
+  if (pin) {
+    snapshot = m.FindSnapshot(*pin);
+    if (snapshot == nullptr) throw InvalidInputError(fmt::format("the table has no snapshot {}", *pin));
+  }
   const IcebergSchema* schema = &m.current_schema();
   // Time travel reads with the schema of the snapshot's time, as Spark and DuckDB do.
   if (snapshot != nullptr && (selector.snapshot_id || selector.as_of_ms || selector.ref) && snapshot->schema_id) {
@@ -143,8 +169,27 @@ std::unique_ptr<IcebergSource> IcebergSource::Open(const std::string& path, cons
   source->schema_ = ToSluiceSchema(*schema);
   if (snapshot == nullptr) return source;
   source->snapshot_id_ = snapshot->snapshot_id;
-  const SnapshotFiles files = ReadSnapshotFiles(m, *snapshot);
+  // Partition pruning: manifests by the manifest list's summaries, then data files by their
+  // partition values. Delete manifests are always read.
+  const IcebergSchema& fields = source->table_schema_;
+  auto keep = [&](const ManifestFile& manifest) {
+    if (conjuncts.empty() || manifest.deletes) return true;
+    const PartitionSpec* spec = m.FindSpec(manifest.partition_spec_id);
+    if (spec == nullptr || ManifestMayMatch(manifest, *spec, fields, conjuncts, source->schema_)) return true;
+    source->manifests_skipped_++;
+    return false;
+  };
+  const SnapshotFiles files = ReadSnapshotFiles(m, *snapshot, keep);
   source->delete_files_ = files.deletes.size();
+  std::map<int, PartitionLayout> layouts;
+  auto file_may_match = [&](const DataFile& f) {
+    if (conjuncts.empty()) return true;
+    const PartitionSpec* spec = m.FindSpec(f.spec_id);
+    if (spec == nullptr || spec->unpartitioned()) return true;
+    auto it = layouts.find(f.spec_id);
+    if (it == layouts.end()) it = layouts.emplace(f.spec_id, PartitionLayout::Of(*spec, fields)).first;
+    return PartitionMayMatch(it->second, f.partition, conjuncts, source->schema_);
+  };
 
   // Position deletes by data file path, with the sequence number of the delete file.
   std::map<std::string, std::vector<std::pair<int64_t, int64_t>>> positions;  // path -> (seq, pos)
@@ -177,6 +222,10 @@ std::unique_ptr<IcebergSource> IcebergSource::Open(const std::string& path, cons
     }
   }
   for (const auto& e : files.data) {
+    if (!file_may_match(e.data_file)) {
+      source->files_skipped_++;
+      continue;
+    }
     DataFileRef ref;
     ref.path = LocalPath(e.data_file.file_path);
     ref.sequence_number = e.sequence_number.value_or(0);
@@ -250,8 +299,16 @@ std::unique_ptr<BatchStream> IcebergSource::Open(int split, const std::vector<in
 }
 
 std::string IcebergSource::Describe() const {
-  return fmt::format("iceberg '{}' (snapshot {}, {} data files, {} delete files)", table_path_, snapshot_id_,
-                     files_.size(), delete_files_);
+  std::string pruned;
+  if (manifests_skipped_ > 0) {
+    pruned += fmt::format(", {} manifest{} skipped by partition summaries", manifests_skipped_,
+                          manifests_skipped_ == 1 ? "" : "s");
+  }
+  if (files_skipped_ > 0) {
+    pruned += fmt::format(", {} file{} skipped by partition", files_skipped_, files_skipped_ == 1 ? "" : "s");
+  }
+  return fmt::format("iceberg '{}' (snapshot {}, {} data files, {} delete files{})", table_path_, snapshot_id_,
+                     files_.size(), delete_files_, pruned);
 }
 
 }  // namespace sluice::iceberg

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "iceberg/table_files.h"
+#include "expr/expr.h"
 #include "io/data_source.h"
 
 namespace sluice::iceberg {
@@ -28,6 +29,10 @@ class IcebergSource : public DataSource {
   std::string Describe() const override;
   int64_t EstimatedBytes() const override { return bytes_; }
   std::optional<int64_t> EstimatedRows() const override { return rows_; }
+  // The same snapshot planned again with partition pruning (iceberg/partition_filter.h): the
+  // manifests whose partition summaries, then the data files whose partition values, no row
+  // satisfying `conjuncts` can have are left out. nullptr when nothing is left out.
+  std::shared_ptr<const DataSource> WithFilters(const std::vector<ExprPtr>& conjuncts) const override;
 
   int64_t snapshot_id() const { return snapshot_id_; }
   size_t delete_files() const { return delete_files_; }
@@ -41,6 +46,10 @@ class IcebergSource : public DataSource {
 
  private:
   IcebergSource() = default;
+  // Open's work: `pin` (when set) is the snapshot read, with the schema `selector` chooses.
+  static std::unique_ptr<IcebergSource> Plan(const std::string& path, const SnapshotSelector& selector,
+                                             std::optional<int64_t> pin,
+                                             const std::vector<ExprPtr>& conjuncts);
 
   struct DataFileRef {
     std::string path;
@@ -49,6 +58,10 @@ class IcebergSource : public DataSource {
   };
 
   std::string table_path_;
+  SnapshotSelector selector_;
+  bool partitioned_ = false;  // some partition spec of the table has fields
+  int64_t manifests_skipped_ = 0;
+  int64_t files_skipped_ = 0;
   IcebergSchema table_schema_;
   Schema schema_;
   std::vector<DataFileRef> files_;

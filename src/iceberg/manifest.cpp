@@ -259,6 +259,7 @@ std::vector<ManifestEntry> ReadManifest(const std::string& bytes, const std::str
     f.file_format = file.Get(df, 101, "file_format").str();
     f.record_count = file.Get(df, 103, "record_count").int64();
     f.file_size_in_bytes = file.Get(df, 104, "file_size_in_bytes").int64();
+    f.spec_id = manifest.partition_spec_id;
     if (partition_fields) {
       const avro::Value& p = file.Get(df, 102, "partition");
       for (const auto& pf : partition_type->fields) {

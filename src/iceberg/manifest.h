@@ -32,6 +32,9 @@ struct DataFile {
   std::vector<int64_t> split_offsets;
   std::vector<int> equality_ids;
   std::optional<int> sort_order_id;
+  // The partition spec of the manifest the file was read from (not a field of the file's
+  // entry: a manifest's files share its spec).
+  int spec_id = 0;
 };
 
 struct ManifestEntry {

@@ -108,10 +108,12 @@ const Snapshot* SelectSnapshot(const TableMetadata& m, const SnapshotSelector& s
   return m.current_snapshot();
 }
 
-SnapshotFiles ReadSnapshotFiles(const TableMetadata& m, const Snapshot& snapshot) {
+SnapshotFiles ReadSnapshotFiles(const TableMetadata& m, const Snapshot& snapshot,
+                                const std::function<bool(const ManifestFile&)>& keep) {
   SnapshotFiles out;
   const std::string list_path = LocalPath(snapshot.manifest_list);
   out.manifests = ReadManifestList(ReadWholeFile(list_path), list_path);
+  if (keep) std::erase_if(out.manifests, [&](const ManifestFile& f) { return !keep(f); });
   const IcebergSchema& schema = m.current_schema();
   for (const auto& manifest : out.manifests) {
     const PartitionSpec* spec = m.FindSpec(manifest.partition_spec_id);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,9 @@ struct SnapshotFiles {
   std::vector<ManifestEntry> deletes;
   std::vector<ManifestFile> manifests;
 };
-SnapshotFiles ReadSnapshotFiles(const TableMetadata& metadata, const Snapshot& snapshot);
+// `keep` (null: every one) chooses the manifests read; the others are left out of `manifests`
+// too.
+SnapshotFiles ReadSnapshotFiles(const TableMetadata& metadata, const Snapshot& snapshot,
+                                const std::function<bool(const ManifestFile&)>& keep = nullptr);
 
 }  // namespace sluice::iceberg

@@ -87,8 +87,21 @@ std::string CreateTableStatement::ToString() const {
   if (!cluster_by.empty()) {
     out += fmt::format(" CLUSTERED BY ({}) INTO {} BUCKETS", JoinNames(cluster_by), num_buckets);
   }
+  if (!partition_by.empty()) {
+    std::vector<std::string> items;
+    for (const auto& item : partition_by) items.push_back(item.ToString());
+    out += fmt::format(" PARTITIONED BY ({})", fmt::join(items, ", "));
+  }
   if (as_query) out += " AS " + as_query->ToString();
   return out;
+}
+
+std::string CreateTableStatement::PartitionItem::ToString() const {
+  if (transform == "identity") return QuoteIdentifier(source);
+  if (transform == "bucket" || transform == "truncate") {
+    return fmt::format("{}({}, {})", transform, param, QuoteIdentifier(source));
+  }
+  return fmt::format("{}({})", transform, QuoteIdentifier(source));
 }
 
 std::string CreateViewStatement::ToString() const {
@@ -197,6 +210,13 @@ std::string AlterTableStatement::ToString() const {
       }
       return out + ")";
     }
+    case AlterAction::kAddPartitionField:
+      return out + " ADD PARTITION FIELD " + partition_fields.at(0).ToString();
+    case AlterAction::kDropPartitionField:
+      return out + " DROP PARTITION FIELD " + partition_fields.at(0).ToString();
+    case AlterAction::kReplacePartitionField:
+      return out + " REPLACE PARTITION FIELD " + partition_fields.at(0).ToString() + " WITH " +
+             partition_fields.at(1).ToString();
   }
   return out;
 }

@@ -107,6 +107,16 @@ struct CreateTableStatement : Statement {
   // it. n is not range-checked here: binding refuses a count out of range, naming the table.
   std::vector<std::string> cluster_by;
   int64_t num_buckets = 0;
+  // PARTITIONED BY (col | identity(col) | bucket(N, col) | truncate(W, col) | year(col) |
+  // month(col) | day(col) | hour(col), ...): Iceberg hidden partitioning. `transform` is the
+  // canonical singular name (years -> year); `param` is N or W (not range-checked here).
+  struct PartitionItem : AstNode {
+    std::string transform;
+    int64_t param = 0;
+    std::string source;  // the column
+    std::string ToString() const;
+  };
+  std::vector<PartitionItem> partition_by;
   // Connector DDL (parser_connector.cpp): WATERMARK FOR column AS expr among the columns,
   // and WITH ('key' = 'value', ...) after them (a table over a stream).
   struct TableOption : AstNode {
@@ -347,6 +357,9 @@ enum class AlterAction : uint8_t {
   kDropRef,          // DROP TAG|BRANCH [IF EXISTS] r
   kSetProperties,    // SET TBLPROPERTIES ('k' = 'v', ...)
   kUnsetProperties,  // UNSET TBLPROPERTIES [IF EXISTS] ('k', ...)
+  kAddPartitionField,      // ADD PARTITION FIELD day(ts)
+  kDropPartitionField,     // DROP PARTITION FIELD day(ts)
+  kReplacePartitionField,  // REPLACE PARTITION FIELD day(ts) WITH hour(ts)
 };
 
 // ALTER TABLE [IF EXISTS] t <action>.
@@ -372,6 +385,9 @@ struct AlterTableStatement : Statement {
   int64_t retain_ms = -1;    // RETAIN n DAYS; -1 when absent
   // kSetProperties (key, value); kUnsetProperties (key, "").
   std::vector<std::pair<std::string, std::string>> properties;
+  // k*PartitionField: the field added, dropped or replaced; kReplacePartitionField's new one
+  // second.
+  std::vector<CreateTableStatement::PartitionItem> partition_fields;
 };
 
 // CALL [catalog.][system.]procedure(arg, name => arg, ...): a stored procedure (Iceberg's

@@ -47,6 +47,18 @@ StatementPtr Parser::ParseAlter() {
     Next();
     statement->action = AlterAction::kUnsetProperties;
     ParseTblProperties(*statement);
+  } else if ((PeekKeyword("add") || PeekKeyword("drop") || PeekKeyword("replace")) &&
+             PeekKeyword("partition", 1) && PeekKeyword("field", 2)) {
+    const std::string verb = Next().text;
+    pos_ += 2;
+    statement->action = verb == "add"    ? AlterAction::kAddPartitionField
+                        : verb == "drop" ? AlterAction::kDropPartitionField
+                                         : AlterAction::kReplacePartitionField;
+    statement->partition_fields.push_back(ParsePartitionItem());
+    if (statement->action == AlterAction::kReplacePartitionField) {
+      ExpectKeyword("with");
+      statement->partition_fields.push_back(ParsePartitionItem());
+    }
   } else if (AcceptKeyword("add")) {
     AcceptKeyword("column");
     statement->action = AlterAction::kAddColumn;

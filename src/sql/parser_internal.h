@@ -184,6 +184,7 @@ class Parser {
   StatementPtr ParseCreateTable(bool or_replace, bool temporary);
   StatementPtr ParseCreateView(bool or_replace, bool temporary, bool lambda = false);
   ColumnDefinition ParseColumnDefinition();
+  CreateTableStatement::PartitionItem ParsePartitionItem();
   StatementPtr ParseDrop();
   StatementPtr ParseInsert();
   StatementPtr ParseDelete();

@@ -1,6 +1,7 @@
 // Statement dispatch and DDL: CREATE TABLE / VIEW / SCHEMA and DROP.
 
 #include <charconv>
+#include <map>
 
 #include "sql/parser_internal.h"
 
@@ -116,6 +117,14 @@ StatementPtr Parser::ParseCreateTable(bool or_replace, bool temporary) {
     statement->num_buckets = buckets;
     ExpectKeyword("buckets");
   }
+  if (PeekKeyword("partitioned") && PeekKeyword("by", 1)) {
+    pos_ += 2;
+    ExpectOperator("(");
+    do {
+      statement->partition_by.push_back(ParsePartitionItem());
+    } while (AcceptOperator(","));
+    ExpectOperator(")");
+  }
   if (PeekKeyword("with") && PeekOperator("(", 1)) ParseTableOptions(*statement);
   if (AcceptKeyword("as")) {
     if (!statement->columns.empty() || !statement->with_options.empty()) FailAt(Peek());
@@ -124,6 +133,46 @@ StatementPtr Parser::ParseCreateTable(bool or_replace, bool temporary) {
     FailAt(Peek());
   }
   return statement;
+}
+
+CreateTableStatement::PartitionItem Parser::ParsePartitionItem() {
+  CreateTableStatement::PartitionItem item;
+  item.line = Peek().line;
+  item.column = Peek().column;
+  const Token& first = Peek();
+  const std::string name = ParseName();
+  if (!AcceptOperator("(")) {
+    item.transform = "identity";
+    item.source = name;
+    return item;
+  }
+  // Spark's and Iceberg's spellings: years(ts) is year(ts), and so on.
+  static const std::map<std::string, std::string> kTransforms = {
+      {"identity", "identity"}, {"bucket", "bucket"}, {"truncate", "truncate"},
+      {"year", "year"},         {"years", "year"},    {"month", "month"},
+      {"months", "month"},      {"day", "day"},       {"days", "day"},
+      {"hour", "hour"},         {"hours", "hour"}};
+  auto it = kTransforms.find(name);
+  if (it == kTransforms.end()) {
+    FailAt(first,
+           "unknown partition transform: expected identity, bucket, truncate, year(s), month(s), "
+           "day(s) or hour(s), got");
+  }
+  item.transform = it->second;
+  if (item.transform == "bucket" || item.transform == "truncate") {
+    const Token& count = Peek();
+    auto [end, error] =
+        std::from_chars(count.text.data(), count.text.data() + count.text.size(), item.param);
+    if (count.type != TokenType::kInteger || error != std::errc()) {
+      FailAt(count, fmt::format("{} needs a positive integer first ({}(16, column))",
+                                item.transform, item.transform));
+    }
+    Next();
+    ExpectOperator(",");
+  }
+  item.source = ParseName();
+  ExpectOperator(")");
+  return item;
 }
 
 ColumnDefinition Parser::ParseColumnDefinition() {

@@ -79,7 +79,7 @@ TEST(BucketedTableTest, LayoutSurvivesReopeningTheWarehouse) {
   }
   Session s(TestSettings(), db);
   const Snapshot snapshot = s.warehouse().FindTable(ParseCatalogName("a"))->Current();
-  EXPECT_EQ(snapshot.buckets, (BucketSpec{{"k"}, 4}));
+  EXPECT_EQ(snapshot.buckets, (BucketSpec{{"k"}, 4, {}}));
   EXPECT_GE(snapshot.files.size(), 4u);
   // Every data file holds one bucket, and its rows really hash to that bucket.
   for (const auto& f : snapshot.files) {
@@ -151,7 +151,7 @@ TEST(BucketedTableTest, WritesKeepTheLayout) {
     RunSqlScript(s, sql);
   }
   EXPECT_EQ(s.warehouse().FindTable(ParseCatalogName("a"))->Current().buckets,
-            (BucketSpec{{"k"}, 4}));
+            (BucketSpec{{"k"}, 4, {}}));
   EXPECT_EQ(RowsPerPartition(s, s.Table("a")),
             RowsPerPartition(s, s.Table("a0").Repartition(4, {Col("k")})));
   EXPECT_EQ(Query(s, "SELECT a.k, v, w FROM a JOIN b ON a.k = b.k"),
@@ -173,7 +173,7 @@ TEST(BucketedTableTest, DataFrameWriterSavesABucketedTable) {
   }
   Session s(TestSettings(), db);
   EXPECT_EQ(s.warehouse().FindTable(ParseCatalogName("fb"))->Current().buckets,
-            (BucketSpec{{"k"}, 4}));
+            (BucketSpec{{"k"}, 4, {}}));
   const DataFrame joined = s.Table("fa").Join(s.Table("fb"), std::vector<std::string>{"k"});
   const std::string plan = joined.Explain();
   EXPECT_TRUE(Has(plan, "co-partitioned hash join")) << plan;
@@ -239,7 +239,7 @@ TEST(BucketedTableTest, SnapshotRoundTripsTheLayout) {
   Snapshot s;
   s.version = 3;
   s.schema.Add(Field{"k", TypeId::kBigInt, true, ""});
-  s.buckets = BucketSpec{{"k"}, 8};
+  s.buckets = BucketSpec{{"k"}, 8, {}};
   s.files = {{"data/part-1.parquet", 10, 0}, {"data/part-2.parquet", 5, 7}};
   s.row_count = 15;
   const Snapshot back = ParseSnapshot(SnapshotToJson(s), "test");

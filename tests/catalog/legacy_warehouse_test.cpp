@@ -83,7 +83,7 @@ TEST(LegacyWarehouseTest, TablesBecomeIcebergTablesWithEveryRow) {
   Snapshot bs;
   bs.version = 1;
   bs.schema = Columns();
-  bs.buckets = BucketSpec{{"id"}, 3};
+  bs.buckets = BucketSpec{{"id"}, 3, {}};
   const auto split = SplitIntoBuckets(Columns(), bs.buckets, Rows(0, 60));
   for (size_t i = 0; i < split.size(); i++) {
     bs.files.push_back(WriteDataFile(b, fmt::format("data/part-{}.parquet", i), Columns(),

@@ -45,6 +45,53 @@ def read_avro(path):
         return list(avro.datafile.DataFileReader(f, avro.io.DatumReader()))
 
 
+def partition_fields(path):
+    """The fields of a manifest's data_file.partition record: [(name, field-id)]."""
+    with open(path, "rb") as f:
+        schema = json.loads(avro.datafile.DataFileReader(f, avro.io.DatumReader()).schema)
+    data_file = next(f["type"] for f in schema["fields"] if f["name"] == "data_file")
+    partition = next(f["type"] for f in data_file["fields"] if f["name"] == "partition")
+    return [(f["name"], f.get("field-id")) for f in partition.get("fields", [])]
+
+
+def int_bound(b):
+    """A single-value serialized int or date (4 bytes, little-endian)."""
+    return None if b is None else int.from_bytes(b, "little", signed=True)
+
+
+def check_partitions(location, m, manifest, entries):
+    """The manifest's partition struct against its spec (names, field ids), each entry's
+    partition tuple, and the manifest list's field summaries against the entries' values.
+    Returns the partition tuples of the live entries."""
+    spec = next((s for s in m["partition-specs"] if s["spec-id"] == manifest["partition_spec_id"]), None)
+    if spec is None:
+        fail(f"{location}: manifest {manifest['manifest_path']} has spec {manifest['partition_spec_id']}, "
+             "which the metadata lacks")
+    expected = [(f["name"], f["field-id"]) for f in spec["fields"]]
+    if partition_fields(manifest["manifest_path"]) != expected:
+        fail(f"{manifest['manifest_path']}: partition struct {partition_fields(manifest['manifest_path'])} "
+             f"is not spec {expected}")
+    names = [n for n, _ in expected]
+    summaries = manifest["partitions"] or []
+    if expected and len(summaries) != len(expected):
+        fail(f"{manifest['manifest_path']}: {len(summaries)} partition summaries for {len(expected)} fields")
+    tuples = []
+    for i, (name, _) in enumerate(expected):
+        values = [e["data_file"]["partition"][name] for e in entries]
+        if summaries[i]["contains_null"] != any(v is None for v in values):
+            fail(f"{manifest['manifest_path']}: contains_null of {name} is wrong")
+        ints = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+        if ints and len(ints) == len(values):
+            if (int_bound(summaries[i]["lower_bound"]), int_bound(summaries[i]["upper_bound"])) != (min(ints), max(ints)):
+                fail(f"{manifest['manifest_path']}: bounds of {name} are not [{min(ints)}, {max(ints)}]")
+    for e in entries:
+        if e["status"] != 2:
+            if sorted(e["data_file"]["partition"].keys()) != sorted(names):
+                fail(f"{manifest['manifest_path']}: partition {e['data_file']['partition']} lacks fields {names}")
+            tuples.append(tuple(e["data_file"]["partition"][n] for n in names))
+    return tuples
+
+
 def check_table(ns, name, location, previous):
     with open(location) as f:
         m = json.load(f)
@@ -81,9 +128,12 @@ def check_table(ns, name, location, previous):
     snap = snapshots[current]
     check_ids("list", snap["manifest-list"])
     rows = files = 0
+    tuples = set()
     for manifest in read_avro(snap["manifest-list"]):
         check_ids("manifest", manifest["manifest_path"])
-        for entry in read_avro(manifest["manifest_path"]):
+        entries = read_avro(manifest["manifest_path"])
+        tuples.update((manifest["partition_spec_id"],) + t for t in check_partitions(location, m, manifest, entries))
+        for entry in entries:
             if entry["status"] == 2:
                 continue
             df = entry["data_file"]
@@ -95,7 +145,12 @@ def check_table(ns, name, location, previous):
             files += 1
     if str(rows) != snap["summary"].get("total-records"):
         fail(f"{location}: total-records {snap['summary'].get('total-records')} but {rows} rows")
-    print(f"{ns}.{name} rows={rows} files={files}")
+    partitioned = [s for s in m["partition-specs"] if s["fields"]]
+    if partitioned:
+        print(f"{ns}.{name} rows={rows} files={files} specs={len(m['partition-specs'])} "
+              f"partitions={len(tuples)}")
+    else:
+        print(f"{ns}.{name} rows={rows} files={files}")
 
 
 def main(root):

@@ -44,6 +44,43 @@ TEST(StatementParserTest, CreateTable) {
                ParseError);
 }
 
+TEST(StatementParserTest, CreateTablePartitionedBy) {
+  StatementPtr statement = ParseStatement(
+      "create table t (ts timestamp, id bigint, name varchar) "
+      "partitioned by (days(ts), bucket(16, id), truncate(4, name), name, identity(id), hours(ts))");
+  const auto& create = statement->As<CreateTableStatement>();
+  ASSERT_EQ(create.partition_by.size(), 6u);
+  EXPECT_EQ(create.partition_by[0].transform, "day");  // plural spellings are Spark's
+  EXPECT_EQ(create.partition_by[0].source, "ts");
+  EXPECT_EQ(create.partition_by[1].transform, "bucket");
+  EXPECT_EQ(create.partition_by[1].param, 16);
+  EXPECT_EQ(create.partition_by[2].param, 4);
+  EXPECT_EQ(create.partition_by[3].transform, "identity");
+  EXPECT_EQ(create.partition_by[4].transform, "identity");
+  EXPECT_EQ(create.partition_by[5].transform, "hour");
+  // Each field keeps where it is written (binding errors point at it).
+  EXPECT_EQ(create.partition_by[1].line, 1);
+  EXPECT_EQ(create.partition_by[1].column, 82);
+  EXPECT_EQ(statement->ToString(),
+            "CREATE TABLE t (ts TIMESTAMP, id BIGINT, name VARCHAR) PARTITIONED BY (day(ts), "
+            "bucket(16, id), truncate(4, name), name, id, hour(ts))");
+  EXPECT_EQ(StatementText("create table t partitioned by (months(d)) as select 1 as d"),
+            "CREATE TABLE t PARTITIONED BY (month(d)) AS SELECT 1 AS d");
+  EXPECT_THROW(ParseStatement("create table t (a int) partitioned by (weeks(a))"), ParseError);
+  EXPECT_THROW(ParseStatement("create table t (a int) partitioned by (bucket(a))"), ParseError);
+  EXPECT_THROW(ParseStatement("create table t (a int) partitioned by ()"), ParseError);
+}
+
+TEST(StatementParserTest, AlterTablePartitionFields) {
+  EXPECT_EQ(StatementText("alter table t add partition field days(ts)"),
+            "ALTER TABLE t ADD PARTITION FIELD day(ts)");
+  EXPECT_EQ(StatementText("alter table t drop partition field bucket(8, id)"),
+            "ALTER TABLE t DROP PARTITION FIELD bucket(8, id)");
+  EXPECT_EQ(StatementText("alter table t replace partition field day(ts) with hours(ts)"),
+            "ALTER TABLE t REPLACE PARTITION FIELD day(ts) WITH hour(ts)");
+  EXPECT_THROW(ParseStatement("alter table t replace partition field day(ts) hour(ts)"), ParseError);
+}
+
 TEST(StatementParserTest, CreateViewAndSchema) {
   EXPECT_EQ(StatementText("create or replace view v (a, b) as select 1, 2"),
             "CREATE OR REPLACE VIEW v (a, b) AS SELECT 1, 2");
