@@ -1,7 +1,9 @@
 #include "exec/hash_aggregate.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include "exec/aggregate_states.h"
 #include "exec/exec_context.h"
@@ -28,6 +30,11 @@ namespace {
 // fraction of distinct groups.
 constexpr size_t kPassThroughSampleRows = 16384;
 constexpr double kPassThroughGroupRatio = 0.5;
+
+// How long an aggregate holding no groups waits for other tasks to free memory before its
+// batch must fit or fail: up to 50 x 20 ms.
+constexpr int kMemoryWaitAttempts = 50;
+constexpr std::chrono::milliseconds kMemoryWaitStep{20};
 
 std::string JoinExprs(const std::vector<ExprPtr>& exprs) {
   std::string out;
@@ -157,7 +164,16 @@ class HashAggregateStream : public BatchStream {
       }
       if (!ConsumeBatch(batch, /*force=*/false)) {
         if (states_->num_groups() == 0) {
-          ConsumeBatch(batch, /*force=*/true);  // nothing to give back: fits or fails
+          // Nothing of ours to give back: other tasks hold the budget. They spill when
+          // refused and release what they hold as they finish, so wait a little for room
+          // before the batch must fit or fail.
+          bool consumed = false;
+          for (int attempt = 0; attempt < kMemoryWaitAttempts && !consumed; attempt++) {
+            if (ctx_.cancelled()) break;
+            std::this_thread::sleep_for(kMemoryWaitStep);
+            consumed = ConsumeBatch(batch, /*force=*/false);
+          }
+          if (!consumed) ConsumeBatch(batch, /*force=*/true);
         } else if (op_.mode() == AggregateMode::kPartial) {
           // Emit what we have and start over with this batch.
           pending_batch_ = std::move(batch);
