@@ -101,7 +101,11 @@ def count_if(condition):
                   "count_if(%s)" % cond._name)
 
 
-def collect_list(c): return _fn("list", c, spark="collect_list")
+def collect_list(c):
+    """The non-NULL values of a group, as a LIST ([] when there are none), as Spark."""
+    x = _as_column(c)
+    return Column(("coalesce(list(",) + x._pieces() + (") FILTER (WHERE ",) + x._pieces() +
+                  (" IS NOT NULL), [])",), "collect_list(%s)" % x._name)
 
 
 # --- window functions ------------------------------------------------------------------

@@ -91,3 +91,11 @@ def test_initcap_as_spark(spark):
     df = spark.createDataFrame([("hello WORLD",), ("élan  vital",), (None,)], "s string")
     assert [r[0] for r in df.select(F.initcap("s")).collect()] == \
         ["Hello World", "Élan  Vital", None]
+
+
+def test_collect_list_and_set_skip_nulls_as_spark(spark):
+    df = spark.createDataFrame([(1, 3), (1, None), (1, 3), (2, None)], "g int, x int")
+    out = df.groupBy("g").agg(F.collect_list("x").alias("l"), F.collect_set("x").alias("s")) \
+        .orderBy("g").collect()
+    assert [(r.g, r.l, r.s) for r in out] == [(1, [3, 3], [3]), (2, [], [])]
+    assert df.agg(F.collect_list("x")).columns == ["collect_list(x)"]
