@@ -131,9 +131,13 @@ bool ColumnPredicateOf(const Expr& e, const Schema& schema, int* column,
   return true;
 }
 
-bool PartitionMayMatch(const PartitionLayout& layout, const std::vector<Value>& values,
-                       const std::vector<ExprPtr>& conjuncts, const Schema& schema) {
-  if (layout.empty() || values.size() != layout.columns.size()) return true;
+namespace {
+
+// Calls may_match(field, projected) for each conjunct on a partition field's source column,
+// projected through that field's transform; false as soon as one call is false.
+template <typename MayMatchField>
+bool EveryProjectionMayMatch(const PartitionLayout& layout, const std::vector<ExprPtr>& conjuncts,
+                             const Schema& schema, MayMatchField may_match) {
   for (const auto& conjunct : conjuncts) {
     int column = -1;
     ColumnPredicate predicate;
@@ -141,10 +145,21 @@ bool PartitionMayMatch(const PartitionLayout& layout, const std::vector<Value>& 
     for (size_t f = 0; f < layout.columns.size(); f++) {
       if (layout.columns[f] != column) continue;
       const auto projected = ProjectInclusive(layout.transforms[f], predicate);
-      if (projected && !MayMatch(*projected, values[f])) return false;
+      if (projected && !may_match(f, *projected)) return false;
     }
   }
   return true;
+}
+
+}  // namespace
+
+bool PartitionMayMatch(const PartitionLayout& layout, const std::vector<Value>& values,
+                       const std::vector<ExprPtr>& conjuncts, const Schema& schema) {
+  if (layout.empty() || values.size() != layout.columns.size()) return true;
+  return EveryProjectionMayMatch(layout, conjuncts, schema,
+                                 [&](size_t f, const ColumnPredicate& projected) {
+                                   return MayMatch(projected, values[f]);
+                                 });
 }
 
 bool ManifestMayMatch(const ManifestFile& manifest, const PartitionSpec& spec,
@@ -153,33 +168,23 @@ bool ManifestMayMatch(const ManifestFile& manifest, const PartitionSpec& spec,
   if (manifest.partitions.size() != spec.fields.size() || spec.fields.empty()) return true;
   const PartitionLayout layout = PartitionLayout::Of(spec, fields);
   const TypePtr partition_type = spec.PartitionType(fields);
-  for (const auto& conjunct : conjuncts) {
-    int column = -1;
-    ColumnPredicate predicate;
-    if (!ColumnPredicateOf(*conjunct, schema, &column, &predicate)) continue;
-    for (size_t f = 0; f < layout.columns.size(); f++) {
-      if (layout.columns[f] != column) continue;
-      const auto projected = ProjectInclusive(layout.transforms[f], predicate);
-      if (!projected) continue;
-      const FieldSummary& summary = manifest.partitions[f];
-      const Type& type = *partition_type->fields[f].type;
-      std::optional<Value> lower, upper;
-      try {
-        if (summary.lower_bound) lower = DeserializeValue(type, *summary.lower_bound, manifest.manifest_path);
-        if (summary.upper_bound) upper = DeserializeValue(type, *summary.upper_bound, manifest.manifest_path);
-      } catch (const UserError&) {
-        continue;  // a bound this reader cannot decode prunes nothing
-      }
-      // A summary without bounds but with values that are neither NULL nor NaN (a writer that
-      // leaves bounds out) says nothing.
-      if ((!lower || !upper) && !summary.contains_null) continue;
-      if (!MayMatchRange(*projected, lower, upper, summary.contains_null,
-                         summary.contains_nan.value_or(false))) {
-        return false;
-      }
+  return EveryProjectionMayMatch(layout, conjuncts, schema, [&](size_t f,
+                                                                const ColumnPredicate& projected) {
+    const FieldSummary& summary = manifest.partitions[f];
+    const Type& type = *partition_type->fields[f].type;
+    std::optional<Value> lower, upper;
+    try {
+      if (summary.lower_bound) lower = DeserializeValue(type, *summary.lower_bound, manifest.manifest_path);
+      if (summary.upper_bound) upper = DeserializeValue(type, *summary.upper_bound, manifest.manifest_path);
+    } catch (const UserError&) {
+      return true;  // a bound this reader cannot decode prunes nothing
     }
-  }
-  return true;
+    // A summary without bounds but with values that are neither NULL nor NaN (a writer that
+    // leaves bounds out) says nothing.
+    if ((!lower || !upper) && !summary.contains_null) return true;
+    return MayMatchRange(projected, lower, upper, summary.contains_null,
+                         summary.contains_nan.value_or(false));
+  });
 }
 
 }  // namespace sluice::iceberg

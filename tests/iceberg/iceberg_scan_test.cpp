@@ -13,7 +13,7 @@
 #include "common/error.h"
 #include "iceberg/manifest.h"
 #include "io/parquet_writer.h"
-#include "tests/support/row_batches.h"
+#include "tests/support/sql_rows.h"
 
 namespace sluice::iceberg {
 namespace {
@@ -114,14 +114,7 @@ class IcebergScanTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  std::string Query(const std::string& sql) {
-    std::string out;
-    const std::vector<StatementResult> results = RunSqlScript(session_, sql);
-    for (const auto& b : results.back().batches) {
-      for (size_t r = 0; r < b.num_rows(); r++) out += test_support::RowString(b.GetRow(r)) + "\n";
-    }
-    return out;
-  }
+  std::string Query(const std::string& sql) { return test_support::SqlRows(session_, sql); }
 
   fs::path dir_;
   Session session_;

@@ -16,7 +16,7 @@
 #include "iceberg/manifest.h"
 #include "iceberg/transform.h"
 #include "io/parquet_writer.h"
-#include "tests/support/row_batches.h"
+#include "tests/support/sql_rows.h"
 
 namespace sluice::iceberg {
 namespace {
@@ -101,14 +101,7 @@ class PartitionedScanTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  std::string Query(const std::string& sql) {
-    std::string out;
-    const std::vector<StatementResult> results = RunSqlScript(session_, sql);
-    for (const auto& b : results.back().batches) {
-      for (size_t r = 0; r < b.num_rows(); r++) out += test_support::RowString(b.GetRow(r)) + "\n";
-    }
-    return out;
-  }
+  std::string Query(const std::string& sql) { return test_support::SqlRows(session_, sql); }
 
   std::string Scan() const { return "iceberg_scan('" + dir_.string() + "')"; }
 
