@@ -6,23 +6,10 @@ namespace {
 
 using Op = ColumnPredicate::Op;
 
-bool IntegerLike(TypeId id) {
-  switch (id) {
-    case TypeId::kTinyInt:
-    case TypeId::kSmallInt:
-    case TypeId::kInteger:
-    case TypeId::kBigInt:
-    case TypeId::kDate:
-    case TypeId::kTimestamp:
-    case TypeId::kTime: return true;
-    default: return false;
-  }
-}
-
 // Orders two non-NULL values of one partition field: integer-like values by their number
 // (a manifest reads an identity partition of a SMALLINT column back as INTEGER).
 int Compare(const Value& a, const Value& b) {
-  if (IntegerLike(a.type().id()) && IntegerLike(b.type().id())) {
+  if (Transform::IntegerLike(a.type().id()) && Transform::IntegerLike(b.type().id())) {
     return a.GetInt() < b.GetInt() ? -1 : a.GetInt() > b.GetInt() ? 1 : 0;
   }
   return CompareValues(a, b);

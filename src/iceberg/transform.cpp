@@ -106,18 +106,25 @@ TypePtr Transform::ResultType(const TypePtr& source) const {
   }
 }
 
-int32_t Transform::Hash(const Value& v) {
-  switch (v.type().id()) {
+bool Transform::IntegerLike(TypeId id) {
+  switch (id) {
     case TypeId::kTinyInt:
     case TypeId::kSmallInt:
     case TypeId::kInteger:
     case TypeId::kBigInt:
     case TypeId::kDate:
     case TypeId::kTimestamp:
-    case TypeId::kTime: {
-      const int64_t x = v.GetInt();
-      return Murmur3_32(&x, sizeof(x));  // little-endian 8 bytes, as the spec requires
-    }
+    case TypeId::kTime: return true;
+    default: return false;
+  }
+}
+
+int32_t Transform::Hash(const Value& v) {
+  if (IntegerLike(v.type().id())) {
+    const int64_t x = v.GetInt();
+    return Murmur3_32(&x, sizeof(x));  // little-endian 8 bytes, as the spec requires
+  }
+  switch (v.type().id()) {
     case TypeId::kVarchar: return Murmur3_32(v.GetString().data(), v.GetString().size());
     case TypeId::kDecimal: {
       const std::string bytes = DecimalBytes(v.GetDecimal());
