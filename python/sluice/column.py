@@ -284,11 +284,24 @@ def _as_column(value):
     return value if isinstance(value, Column) else col_column(value)
 
 
+def _flatten(cols):
+    """The arguments of f(a, b) or f([a, b]) as one list."""
+    if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
+        return list(cols[0])
+    return list(cols)
+
+
+def _joined(pieces, sep=", "):
+    """Sequences of SQL pieces joined by `sep`, as one sequence."""
+    out = ()
+    for i, p in enumerate(pieces):
+        out += ((sep,) if i else ()) + tuple(p)
+    return out
+
+
 def _call(sql_name, spark_name, *args, distinct=False):
-    parts = (sql_name + "(" + ("DISTINCT " if distinct else ""),)
-    names = []
-    for i, a in enumerate(args):
-        parts += ((", ",) if i else ()) + a._pieces()
-        names.append(a._output_name() if a._alias is None else a._alias)
+    parts = (sql_name + "(" + ("DISTINCT " if distinct else ""),) + \
+        _joined(a._pieces() for a in args)
+    names = [a._output_name() for a in args]
     name = "%s(%s%s)" % (spark_name or sql_name, "DISTINCT " if distinct else "", ", ".join(names))
     return Column(parts + (")",), name)

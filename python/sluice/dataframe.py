@@ -11,7 +11,7 @@ import itertools
 
 from sluice import convert
 from sluice.row import Row
-from sluice.column import Column, ColumnRef, _as_column, col_column, quote
+from sluice.column import Column, ColumnRef, _as_column, _flatten, col_column, quote
 from sluice.types import StructField, StructType, from_sql_type
 
 _ids = itertools.count(1)
@@ -24,12 +24,6 @@ _JOIN_SQL = {
     "semi": "SEMI JOIN", "leftsemi": "SEMI JOIN", "left_semi": "SEMI JOIN",
     "anti": "ANTI JOIN", "leftanti": "ANTI JOIN", "left_anti": "ANTI JOIN",
 }
-
-
-def _flatten(cols):
-    if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
-        return list(cols[0])
-    return list(cols)
 
 
 class DataFrame:

@@ -5,8 +5,8 @@ count of days, a format) are Python values. A function the engine does not have 
 when the DataFrame call is made, with the binder's message.
 """
 
-from sluice.column import (Column, ColumnRef, _as_column, _call, _to_column, col_column,
-                           lit_column, quote, sql_literal)
+from sluice.column import (Column, ColumnRef, _as_column, _call, _flatten, _joined, _to_column,
+                           col_column, lit_column, quote, sql_literal)
 
 
 def col(name):
@@ -75,13 +75,10 @@ def countDistinct(c, *cols):
     if not cols:
         return _call("count", "count", _as_column(c), distinct=True)
     args = [_as_column(a) for a in (c,) + cols]
-    parts = ("count(DISTINCT CASE WHEN ",)
-    for i, a in enumerate(args):
-        parts += ((" AND ",) if i else ()) + ("(",) + a._pieces() + (") IS NOT NULL",)
-    parts += (" THEN {",)
-    for i, a in enumerate(args):
-        parts += ((", ",) if i else ()) + ("'c%d': " % i,) + a._pieces()
-    names = [a._output_name() if a._alias is None else a._alias for a in args]
+    parts = ("count(DISTINCT CASE WHEN ",) + \
+        _joined((("(",) + a._pieces() + (") IS NOT NULL",) for a in args), " AND ") + \
+        (" THEN {",) + _joined(("'c%d': " % i,) + a._pieces() for i, a in enumerate(args))
+    names = [a._output_name() for a in args]
     return Column(parts + ("} END)",), "count(DISTINCT %s)" % ", ".join(names))
 
 
@@ -339,9 +336,8 @@ def window(timeColumn, windowDuration, slideDuration=None, startTime=None):
             start + (" + %d)}" % w,)
 
     if slide == w:
-        c = Column(("CASE WHEN ",) + t._pieces() + (" IS NULL THEN NULL ELSE ",) +
-                   bounds(last) + (" END",), "window")
-        return c
+        return Column(("CASE WHEN ",) + t._pieces() + (" IS NULL THEN NULL ELSE ",) +
+                      bounds(last) + (" END",), "window")
     count = -(-w // slide)  # windows a time can fall in
     windows = []
     for k in range(count):
@@ -351,9 +347,7 @@ def window(timeColumn, windowDuration, slideDuration=None, startTime=None):
         else:
             windows.append(("CASE WHEN ",) + start + (" + %d > " % w,) + us + (" THEN ",) +
                            bounds(start) + (" END",))
-    items = ()
-    for i, item in enumerate(windows):
-        items += ((", ",) if i else ()) + item
+    items = _joined(windows)
     # list_distinct drops the NULLs of windows that do not hold the time, keeping the order.
     listed = ("[",) + items + ("]",) if w % slide == 0 else ("list_distinct([",) + items + ("])",)
     c = Column(("unnest(",) + listed + (")",), "window")
@@ -393,26 +387,15 @@ def size(c):
 
 def array(*cols):
     """A LIST of the columns' values."""
-    args = [_as_column(a) for a in _flatten_args(cols)]
-    parts = ("[",)
-    for i, a in enumerate(args):
-        parts += ((", ",) if i else ()) + a._pieces()
-    return Column(parts + ("]",), "array(%s)" % ", ".join(a._output_name() for a in args))
+    args = [_as_column(a) for a in _flatten(cols)]
+    return Column(("[",) + _joined(a._pieces() for a in args) + ("]",), "array(%s)" % ", ".join(a._output_name() for a in args))
 
 
 def struct(*cols):
     """A STRUCT of the columns, its fields named as the columns are."""
-    args = [_as_column(a) for a in _flatten_args(cols)]
-    parts = ("{",)
-    for i, a in enumerate(args):
-        parts += ((", ",) if i else ()) + (sql_literal(a._output_name()) + ": ",) + a._pieces()
-    return Column(parts + ("}",), "struct(%s)" % ", ".join(a._output_name() for a in args))
-
-
-def _flatten_args(cols):
-    if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
-        return list(cols[0])
-    return list(cols)
+    args = [_as_column(a) for a in _flatten(cols)]
+    fields = _joined((sql_literal(a._output_name()) + ": ",) + a._pieces() for a in args)
+    return Column(("{",) + fields + ("}",), "struct(%s)" % ", ".join(a._output_name() for a in args))
 
 
 def date_trunc(format, c):  # noqa: A002

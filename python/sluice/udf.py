@@ -187,25 +187,27 @@ def map_in_pandas(df, func, schema):
         def frames():
             for columns, rows in source:
                 pdf = pd.DataFrame({i: convert._pandas_column(t, v, m)
-                                    for i, (_, t, v, m) in enumerate(columns)},
+                                    for i, (t, v, m) in enumerate(columns)},
                                    index=pd.RangeIndex(rows), copy=False)
                 pdf.columns = input_names
                 given[0] += rows
                 yield pdf
 
+        def raised(e):
+            return PythonUdfError("%s raised %s: %s on %s\nPython traceback:\n%s" % (
+                label, type(e).__name__, e, where(), traceback.format_exc()))
+
         try:
             outputs = iter(func(frames()))
         except Exception as e:
-            raise PythonUdfError("%s raised %s: %s on %s\nPython traceback:\n%s" % (
-                label, type(e).__name__, e, where(), traceback.format_exc())) from None
+            raise raised(e) from None
         while True:
             try:
                 o = next(outputs)
             except StopIteration:
                 return
             except Exception as e:
-                raise PythonUdfError("%s raised %s: %s on %s\nPython traceback:\n%s" % (
-                    label, type(e).__name__, e, where(), traceback.format_exc())) from None
+                raise raised(e) from None
             if not isinstance(o, pd.DataFrame):
                 raise PythonUdfError("%s yielded %s, not a pandas DataFrame (on %s)"
                                      % (label, type(o).__name__, where()))

@@ -8,7 +8,6 @@
 #include "input_columns.h"
 #include "py_errors.h"
 #include "py_udf.h"
-#include "result_columns.h"
 
 namespace py = pybind11;
 
@@ -54,10 +53,7 @@ py::object NextInput(PartitionSource& source) {
   if (!more) throw py::stop_iteration();
   py::list columns;
   for (size_t c = 0; c < batch.num_columns(); c++) {
-    const ColumnPtr& column = batch.column(c);
-    ColumnPtr flat = column->Flatten(column);
-    py::tuple pair = ColumnToPython(flat, flat->type(), batch.num_rows());
-    columns.append(py::make_tuple(py::none(), flat->type().ToString(), ReadOnly(pair[0]), pair[1]));
+    columns.append(ArgumentToPython(batch.column(c), batch.num_rows()));
   }
   return py::make_tuple(std::move(columns), batch.num_rows());
 }

@@ -15,9 +15,8 @@ namespace sluice::python {
 //   runner(source, partition)
 // once, and iterates what it returns. `source` is an iterator over the task's input: its
 // __next__ releases the GIL, pulls the next input batch from the engine and returns
-// (columns, rows), `columns` a list of (None, type, values, nulls) in the input's column
-// order (values and nulls as ColumnToPython makes them; numeric values are read-only views
-// of the engine's buffers). Each item the runner's iterator yields is a list of column specs
+// (columns, rows), `columns` a list of ArgumentToPython's (type, values, nulls) in the
+// input's column order. Each item the runner's iterator yields is a list of column specs
 // (name, type, values, nulls) as ColumnFromPython reads them, one per field of `schema`, all
 // of one length: an output batch. The GIL is held only while Python runs: never while the
 // input is pulled, nor between the task's batches.

@@ -29,6 +29,12 @@ py::object ReadOnly(py::object values) {
   return values;
 }
 
+py::tuple ArgumentToPython(const ColumnPtr& column, size_t rows) {
+  ColumnPtr flat = column->Flatten(column);
+  py::tuple pair = ColumnToPython(flat, flat->type(), rows);
+  return py::make_tuple(flat->type().ToString(), ReadOnly(pair[0]), pair[1]);
+}
+
 std::string PythonErrorMessage(py::error_already_set& e, const std::string& name) {
   if (e.matches(py::module_::import("sluice.errors").attr("PythonUdfError"))) {
     return py::str(e.value()).cast<std::string>();
@@ -43,11 +49,7 @@ ColumnPtr RunBatch(PythonCallable& callable, const std::string& name,
                    const LogicalType& result_type, const std::vector<ColumnPtr>& args,
                    size_t rows, int64_t first_row, int64_t batch) {
   py::list columns;
-  for (const ColumnPtr& arg : args) {
-    ColumnPtr flat = arg->Flatten(arg);
-    py::tuple pair = ColumnToPython(flat, flat->type(), rows);
-    columns.append(py::make_tuple(flat->type().ToString(), ReadOnly(pair[0]), pair[1]));
-  }
+  for (const ColumnPtr& arg : args) columns.append(ArgumentToPython(arg, rows));
   py::object spec = callable.function(columns, rows, first_row, batch);
   ColumnPtr out = ColumnFromPython(spec);
   if (out->size() != rows || out->type() != result_type) {

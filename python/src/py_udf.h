@@ -29,6 +29,12 @@ struct PythonCallable {
 // REQUIRES: the GIL is held.
 pybind11::object ReadOnly(pybind11::object values);
 
+// An engine column handed to Python code (a UDF's argument, a mapInPandas batch's column) as
+// (type, values, nulls): the SQL type's name and the pair ColumnToPython makes, the values
+// read-only (numeric ones view the engine's buffer); constant columns are expanded first.
+// REQUIRES: the GIL is held.
+pybind11::tuple ArgumentToPython(const ColumnPtr& column, size_t rows);
+
 // The message of a Python exception a runner raised: a sluice.PythonUdfError's own text
 // (which holds the traceback), else the exception with `name`. REQUIRES: the GIL is held.
 std::string PythonErrorMessage(pybind11::error_already_set& e, const std::string& name);
@@ -38,8 +44,7 @@ std::string PythonErrorMessage(pybind11::error_already_set& e, const std::string
 // columns to `runner` and releases the GIL again, so no engine thread holds it between
 // batches. The runner is called as
 //   runner(columns, rows, first_row, batch)
-// where `columns` is a list of (type, values, nulls): the SQL type's name and the pair
-// ColumnToPython makes (numeric values are read-only views of the engine's buffers);
+// where `columns` is a list of ArgumentToPython's (type, values, nulls);
 // `first_row` is the number of rows the function received before this batch and `batch`
 // this batch's number (both counted over all tasks, in the order batches reach it). It returns a column spec
 // (name, type, values, nulls) of `result_type` as ColumnFromPython reads it, with `rows`
