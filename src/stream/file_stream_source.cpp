@@ -112,9 +112,13 @@ int64_t FileStreamSource::ReadLines(const std::string& name, const std::string& 
 
 int64_t FileStreamSource::ReadSegment(const std::string& name, const std::string& path,
                                       int64_t start, size_t max_records, size_t& taken,
-                                      std::vector<RawRecord>& out) const {
+                                      std::vector<RawRecord>& out) {
+  if (auto known = segment_rows_.find(name); known != segment_rows_.end() && start >= known->second) {
+    return start;
+  }
   if (!SegmentComplete(path)) return start;
   std::unique_ptr<ParquetSource> segment = ParquetSource::Open(path);
+  segment_rows_[name] = segment->EstimatedRows().value_or(INT64_MAX);
   const Schema& schema = segment->schema();
   std::vector<std::string> keys;
   std::vector<int> columns;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,10 +33,13 @@ class FileStreamSource : public StreamSource {
                     size_t max_records, size_t& taken, std::vector<RawRecord>& out) const;
   // Appends rows of segment `path` after row `offset`; returns the new offset.
   int64_t ReadSegment(const std::string& name, const std::string& path, int64_t offset,
-                      size_t max_records, size_t& taken, std::vector<RawRecord>& out) const;
+                      size_t max_records, size_t& taken, std::vector<RawRecord>& out);
 
   std::string directory_;
   bool parquet_;
+  // Rows of each complete segment seen (segments are immutable): one read to the end is not
+  // opened again on later polls.
+  std::map<std::string, int64_t> segment_rows_;
 };
 
 }  // namespace sluice::stream
