@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include <utf8proc.h>
+
 #include "common/digest.h"
 #include "common/error.h"
 #include "common/strings.h"
@@ -107,19 +109,13 @@ ScalarKernel DigestKernel() {
   };
 }
 
-// The code point of the UTF-8 character at the start of `c` (its first byte when `c` is
-// not valid UTF-8).
-int32_t CodePoint(std::string_view c) {
-  const auto b = [&](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(c[i])); };
-  if (c.size() == 2) return static_cast<int32_t>(((b(0) & 0x1F) << 6) | (b(1) & 0x3F));
-  if (c.size() == 3) {
-    return static_cast<int32_t>(((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F));
-  }
-  if (c.size() == 4) {
-    return static_cast<int32_t>(((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) |
-                                ((b(2) & 0x3F) << 6) | (b(3) & 0x3F));
-  }
-  return static_cast<int32_t>(b(0));
+// The code point of the UTF-8 character at the start of non-empty `text` (its first byte
+// when the text is not valid UTF-8 there).
+int32_t FirstCodePoint(std::string_view text) {
+  utf8proc_int32_t cp = 0;
+  const utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                                              static_cast<utf8proc_ssize_t>(text.size()), &cp);
+  return n > 0 ? cp : static_cast<unsigned char>(text[0]);
 }
 
 // ascii / unicode: the code point of the first character; `empty` for ''.
@@ -128,7 +124,7 @@ ScalarKernel FirstCodePointKernel(int32_t empty) {
     ArgReader s(*args[0]);
     return kernel::RowExec(TypeId::kInteger, args, n, [&](size_t i, Column& out) {
       const std::string_view text = s.Get<StringView>(i).view();
-      out.data<int32_t>()[i] = text.empty() ? empty : CodePoint(CharAt(text, 0));
+      out.data<int32_t>()[i] = text.empty() ? empty : FirstCodePoint(text);
       return true;
     });
   };
