@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/sql_runner.h"
+#include "catalog/snapshot.h"
 #include "sql/ast.h"
 
 namespace sluice {
@@ -24,5 +25,13 @@ StatementResult RunAlterTable(Session& session, SqlBinder& binder,
 class TableStore;
 StatementResult RunAlterIceberg(SqlBinder& binder, const sql::AlterTableStatement& alter,
                                 TableStore& store);
+
+// The partition field a PARTITIONED BY item or an ALTER ... PARTITION FIELD names, resolved
+// against `schema` (sql_alter_iceberg.cpp). Throws BindError at the item (line:col, caret)
+// for a bucket or truncate count out of [1, 2^31-1], an unknown column or a transform that
+// does not apply to the column's type.
+PartitionColumn CheckedPartitionField(SqlBinder& binder,
+                                      const sql::CreateTableStatement::PartitionItem& item,
+                                      const Schema& schema);
 
 }  // namespace sluice

@@ -93,22 +93,6 @@ void ChangeProperties(const sql::AlterTableStatement& alter, iceberg::TableMetad
   if (!changed) throw NothingToChange{};
 }
 
-// The partition field an ALTER names, checked against the table's columns.
-PartitionColumn FieldOf(SqlBinder& binder, const sql::CreateTableStatement::PartitionItem& item,
-                        const Schema& schema) {
-  PartitionColumn field{item.source, item.transform};
-  if (item.transform == "bucket" || item.transform == "truncate") {
-    if (item.param < 1 || item.param > std::numeric_limits<int32_t>::max()) {
-      binder.ThrowBind(item, fmt::format("{} needs a count in [1, {}], got {}", item.transform,
-                                         std::numeric_limits<int32_t>::max(), item.param));
-    }
-    field.transform = fmt::format("{}[{}]", item.transform, item.param);
-  }
-  if (const std::string error = PartitionFieldError(schema, field); !error.empty()) {
-    binder.ThrowBind(item, error);
-  }
-  return ResolvePartitioning(schema, {field})[0];
-}
 
 // The table's partitioning after ADD, DROP or REPLACE PARTITION FIELD (Spark's Iceberg SQL
 // extensions): the new spec's fields, in order.
@@ -120,7 +104,7 @@ std::vector<PartitionColumn> EvolvedPartitioning(SqlBinder& binder,
     binder.ThrowBind(alter.partition_fields[0],
                      "a table is either CLUSTERED BY (bucketed) or PARTITIONED BY, not both");
   }
-  const PartitionColumn named = FieldOf(binder, alter.partition_fields[0], current.schema);
+  const PartitionColumn named = CheckedPartitionField(binder, alter.partition_fields[0], current.schema);
   auto it = std::find(fields.begin(), fields.end(), named);
   if (alter.action == sql::AlterAction::kAddPartitionField) {
     if (it != fields.end()) {
@@ -141,7 +125,7 @@ std::vector<PartitionColumn> EvolvedPartitioning(SqlBinder& binder,
     fields.erase(it);
     return fields;
   }
-  const PartitionColumn with = FieldOf(binder, alter.partition_fields[1], current.schema);
+  const PartitionColumn with = CheckedPartitionField(binder, alter.partition_fields[1], current.schema);
   if (std::find(fields.begin(), fields.end(), with) != fields.end()) {
     binder.ThrowBind(alter.partition_fields[1],
                      fmt::format("the table is already partitioned by {}",
@@ -206,6 +190,23 @@ StatementResult RunAlterIceberg(SqlBinder& binder, const sql::AlterTableStatemen
   StatementResult r;
   r.message = "ALTER TABLE";
   return r;
+}
+
+PartitionColumn CheckedPartitionField(SqlBinder& binder,
+                                      const sql::CreateTableStatement::PartitionItem& item,
+                                      const Schema& schema) {
+  PartitionColumn field{item.source, item.transform};
+  if (item.transform == "bucket" || item.transform == "truncate") {
+    if (item.param < 1 || item.param > std::numeric_limits<int32_t>::max()) {
+      binder.ThrowBind(item, fmt::format("{} needs a count in [1, {}], got {}", item.transform,
+                                         std::numeric_limits<int32_t>::max(), item.param));
+    }
+    field.transform = fmt::format("{}[{}]", item.transform, item.param);
+  }
+  if (const std::string error = PartitionFieldError(schema, field); !error.empty()) {
+    binder.ThrowBind(item, error);
+  }
+  return ResolvePartitioning(schema, {field})[0];
 }
 
 }  // namespace sluice

@@ -220,23 +220,11 @@ class StatementRunner {
     }
     std::vector<PartitionColumn> fields;
     for (const auto& item : c.partition_by) {
-      PartitionColumn field{item.source, item.transform};
-      if (item.transform == "bucket" || item.transform == "truncate") {
-        if (item.param < 1 || item.param > std::numeric_limits<int32_t>::max()) {
-          binder_.ThrowBind(item, fmt::format("{} needs a count in [1, {}], got {}", item.transform,
-                                              std::numeric_limits<int32_t>::max(), item.param));
-        }
-        field.transform = fmt::format("{}[{}]", item.transform, item.param);
+      const PartitionColumn field = CheckedPartitionField(binder_, item, schema);
+      if (std::find(fields.begin(), fields.end(), field) != fields.end()) {
+        binder_.ThrowBind(item, fmt::format("partition field {} is listed twice", item.ToString()));
       }
-      if (const std::string error = PartitionFieldError(schema, field); !error.empty()) {
-        binder_.ThrowBind(item, error);
-      }
-      for (const auto& seen : fields) {
-        if (seen == ResolvePartitioning(schema, {field})[0]) {
-          binder_.ThrowBind(item, fmt::format("partition field {} is listed twice", item.ToString()));
-        }
-      }
-      fields.push_back(ResolvePartitioning(schema, {field})[0]);
+      fields.push_back(field);
     }
     return fields;
   }
