@@ -41,10 +41,13 @@ const geomean = xs => (xs.length ? Math.exp(xs.reduce((a, x) => a + Math.log(x),
 const fmt = x => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(3));
 
 if (title) console.log(title);
-console.log('query'.padEnd(7) + 'sluice s'.padStart(10) + 'duckdb s'.padStart(10) + 'ratio'.padStart(8) + '  status');
+console.log('query'.padEnd(7) + 'sluice s'.padStart(10) + 'duckdb s'.padStart(10) + 'ratio'.padStart(8) +
+  'peak MB'.padStart(9) + '  status');
 const ratios = [], sluiceTimes = [], duckdbTimes = [];
 let ok = 0;
+let sluicePeak = null, sluiceTotal = 0, duckdbTotal = 0;
 for (const [name, s] of sluice) {
+  if (s.peak_rss_mb) sluicePeak = Math.max(sluicePeak ?? 0, s.peak_rss_mb);
   const d = duckdb.get(name);
   let status;
   if (!d) status = 'no DuckDB result';
@@ -57,12 +60,19 @@ for (const [name, s] of sluice) {
     ratios.push(ratio);
     sluiceTimes.push(s.seconds);
     duckdbTimes.push(d.seconds);
+    sluiceTotal += s.seconds;
+    duckdbTotal += d.seconds;
   }
   console.log(name.padEnd(7) + fmt(s.seconds).padStart(10) + fmt(d?.seconds).padStart(10) +
-    (ratio === null ? '-' : ratio.toFixed(2)).padStart(8) + '  ' + status.slice(0, 160));
+    (ratio === null ? '-' : ratio.toFixed(2)).padStart(8) +
+    (s.peak_rss_mb ? s.peak_rss_mb.toFixed(0) : '-').padStart(9) + '  ' + status.slice(0, 160));
 }
 console.log(`geomean over the ${ok} queries that agree:` +
   ` sluice ${fmt(geomean(sluiceTimes))} s, duckdb ${fmt(geomean(duckdbTimes))} s,` +
   ` ratio ${geomean(ratios).toFixed(2)}`);
+console.log(`total over those queries: sluice ${fmt(sluiceTotal)} s, duckdb ${fmt(duckdbTotal)} s`);
+const duckdbPeak = duckdb.get('peak');
+console.log(`peak RSS: sluice ${sluicePeak === null ? '-' : sluicePeak.toFixed(0)} MB (highest query process),` +
+  ` duckdb ${duckdbPeak ? duckdbPeak.peak_rss_mb.toFixed(0) : '-'} MB (its one process, all queries)`);
 const load = duckdb.get('load');
 if (load) console.log(`DuckDB load (all tables): ${fmt(load.seconds)} s`);

@@ -4,7 +4,9 @@
 # this run, checks that the answers agree and prints per-query times, the ratio Sluice/DuckDB
 # and the geometric mean. A failing query is reported (error / wrong answer) and the run goes on.
 #   bench/tpch/run.sh [SF] [THREADS]        (defaults: SF 1, all cores)
-# Environment: RUNS (runs per query, best kept; default 1), QUERY_TIMEOUT (s, default 600),
+# Environment: FORMAT (parquet, default: both engines read views over the Parquet files in every
+#   query, as the issue's measurements; memory: CREATE TABLE ... AS read_csv, tables held in
+#   memory and their load not timed), RUNS (runs per query, best kept; default 1), QUERY_TIMEOUT (s, default 600),
 #   SLUICE (binary, default build/sluice), QUERIES (e.g. "q01 q06"; default all 22).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -12,11 +14,15 @@ source bench/lib.sh
 SF=${1:-1}
 THREADS=${2:-$(nproc)}
 RUNS=${RUNS:-1}
+FORMAT=${FORMAT:-parquet}
+case "$FORMAT" in parquet|memory) ;; *) echo "tpch: FORMAT must be parquet or memory" >&2; exit 2 ;; esac
+export TPCH_FORMAT=$FORMAT
 QUERY_TIMEOUT=${QUERY_TIMEOUT:-600}
 SLUICE=${SLUICE:-build/sluice}
 read -r -a QUERY_LIST <<< "${QUERIES:-}"
-DATA=bench/data/tpch-sf$SF
-RESULTS=bench/data/tpch-sf$SF-results
+if [ "$FORMAT" = parquet ]; then DATA=bench/data/tpch-sf$SF-parquet; GEN_FORMAT=parquet
+else DATA=bench/data/tpch-sf$SF; GEN_FORMAT=csv; fi
+RESULTS=$DATA-results
 mkdir -p "$RESULTS"
 
 require_sluice "tpch"
@@ -25,12 +31,12 @@ ensure_duckdb "tpch"
 # The data set is written once; .complete marks a finished generation.
 if [ ! -f "$DATA/.complete" ]; then
   echo "tpch: generating SF $SF into $DATA ..." >&2
-  "$SLUICE" gen tpch --sf "$SF" --out "$DATA" --threads "$THREADS" >&2 || exit 1
+  "$SLUICE" gen tpch --sf "$SF" --format "$GEN_FORMAT" --out "$DATA" --threads "$THREADS" >&2 || exit 1
   touch "$DATA/.complete"
 fi
 DATA_ABS=$(realpath "$DATA")
 
-echo "tpch: Sluice, one process per query (SF $SF, $THREADS threads, $RUNS run(s)) ..." >&2
+echo "tpch: Sluice, one process per query (SF $SF, $FORMAT, $THREADS threads, $RUNS run(s)) ..." >&2
 node bench/tpch/sluice_tpch.mjs "$SLUICE" "$DATA_ABS" "$THREADS" "$SF" "$RUNS" "$QUERY_TIMEOUT" \
   "${QUERY_LIST[@]}" > "$RESULTS/sluice.jsonl"
 if [ -d bench/duckdb/node_modules/@duckdb/node-api ]; then
@@ -41,4 +47,4 @@ else
   : > "$RESULTS/duckdb.jsonl"
 fi
 node bench/tpch/report.mjs "$RESULTS/sluice.jsonl" "$RESULTS/duckdb.jsonl" \
-  "TPC-H SF $SF, $THREADS threads, best of $RUNS run(s); Sluice time excludes its per-query load"
+  "TPC-H SF $SF ($FORMAT), $THREADS threads, best of $RUNS run(s); Sluice time excludes its per-query load"

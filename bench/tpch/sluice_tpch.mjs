@@ -3,14 +3,17 @@
 // `--timer` prints "Run Time: X s" per statement on stderr; a query's time is the sum over
 // its statements, load statements excluded. A separate process per query means a crash,
 // hang (killed after TIMEOUT seconds) or error in one query cannot affect the others.
-// Prints one JSON line per query, like duckdb_tpch.mjs.
+// Prints one JSON line per query, like duckdb_tpch.mjs, with the process's peak RSS (GNU time's
+// %M) where /usr/bin/time exists. TPCH_FORMAT: memory (default) or parquet (loadStatements).
 //   node sluice_tpch.mjs SLUICE DATA_DIR THREADS SF RUNS TIMEOUT [QUERIES...]
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { allQueries, loadStatements, queryStatements, tablesOf } from './tpch_queries.mjs';
 
 const [sluice, dataDir, threads = '2', sf = '1', runs = '1', timeout = '600', ...only] = process.argv.slice(2);
 const queries = only.length ? only : allQueries;
-const loads = loadStatements(dataDir);
+const loads = loadStatements(dataDir, process.env.TPCH_FORMAT ?? 'memory');
+const timeBinary = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 // RFC 4180 CSV (Sluice --format csv): a header line, then rows.
 function parseCsv(text) {
@@ -36,14 +39,20 @@ for (const name of queries) {
   const tables = tablesOf(query, loads.keys());
   const script = [...tables.map(t => loads.get(t))];
   for (let run = 0; run < Number(runs); run++) script.push(...query);
-  const result = spawnSync(sluice, ['sql', '--timer', '--no-progress', '--format', 'csv',
-    '--threads', String(threads), '-c', script.join(';\n') + ';'],
-  { encoding: 'utf8', timeout: Number(timeout) * 1000, maxBuffer: 1 << 30 });
+  const args = ['sql', '--timer', '--no-progress', '--format', 'csv',
+    '--threads', String(threads), '-c', script.join(';\n') + ';'];
+  const result = timeBinary
+    ? spawnSync(timeBinary, ['-f', 'PEAK_RSS_KB %M', sluice, ...args],
+      { encoding: 'utf8', timeout: Number(timeout) * 1000, maxBuffer: 1 << 30 })
+    : spawnSync(sluice, args, { encoding: 'utf8', timeout: Number(timeout) * 1000, maxBuffer: 1 << 30 });
+  const peak = result.stderr?.match(/^PEAK_RSS_KB (\d+)$/m);
   const times = [...result.stderr.matchAll(/^Run Time: ([0-9.]+) s$/gm)].map(m => Number(m[1]));
-  const out = { query: name, status: 'ok', seconds: null, tables };
+  const out = { query: name, status: 'ok', seconds: null, tables,
+    peak_rss_mb: peak ? Number(peak[1]) / 1024 : null };
   if (result.status !== 0) {
     out.status = 'error';
-    const message = result.stderr.split('\n').filter(l => l && !l.startsWith('Run Time:'));
+    const message = (result.stderr ?? '').split('\n')
+      .filter(l => l && !l.startsWith('Run Time:') && !l.startsWith('PEAK_RSS_KB') && !l.startsWith('Command exited'));
     out.error = result.error?.code === 'ETIMEDOUT' ? `timeout after ${timeout} s`
       : result.signal ? `killed by ${result.signal}` : (message[0] ?? `exit code ${result.status}`);
   } else {

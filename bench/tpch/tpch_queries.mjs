@@ -21,9 +21,20 @@ export function queryStatements(name, sf) {
   return statements(sql);
 }
 
-// CREATE TABLE ... AS SELECT ... FROM read_csv('<dataDir>/<table>/*.csv'), keyed by table.
-export function loadStatements(dataDir) {
+export const tpchTables = ['region', 'nation', 'supplier', 'customer', 'part', 'partsupp', 'orders', 'lineitem'];
+
+// The statements that make the tables, keyed by table. `format` 'memory': CREATE TABLE ... AS
+// SELECT ... FROM read_csv('<dataDir>/<table>/*.csv') (load.sql; the tables are held in memory).
+// 'parquet': CREATE VIEW <table> AS SELECT * FROM read_parquet('<dataDir>/<table>/*.parquet'),
+// so every query reads the files (sluice gen tpch --format parquet writes the spec's types).
+export function loadStatements(dataDir, format = 'memory') {
   const out = new Map();
+  if (format === 'parquet') {
+    for (const t of tpchTables) {
+      out.set(t, `CREATE VIEW ${t} AS SELECT * FROM read_parquet('${dataDir}/${t}/*.parquet')`);
+    }
+    return out;
+  }
   for (const s of statements(readFileSync(join(here, 'load.sql'), 'utf8').replaceAll('@DIR@', dataDir))) {
     out.set(s.match(/^CREATE TABLE (\w+)/i)[1], s);
   }

@@ -21,11 +21,13 @@
 #include "expr/statement_time.h"
 #include "iceberg/iceberg_functions.h"
 #include "io/table_function.h"
+#include "optimizer/cardinality.h"
 #include "optimizer/optimizer.h"
 #include "physical/adaptive_planner.h"
 #include "physical/explain.h"
 #include "physical/planner.h"
 #include "plan/recursive_cte.h"
+#include "plan/shared_subplans.h"
 #include "plan/subquery.h"
 #include "types/timestamp_tz.h"
 
@@ -536,6 +538,16 @@ void CheckSamePlanOnEveryRank(Cluster& cluster, const PhysicalOperator& root) {
   }
 }
 
+// plan/shared_subplans.h with this session's budget: a subplan read twice is held in memory
+// only when its estimated rows take at most a quarter of memory_limit.
+LogicalPlanPtr WithSharedSubplansCached(const LogicalPlan& plan, const Settings& settings) {
+  const double budget = static_cast<double>(settings.memory_limit()) / 4;
+  return CacheSharedSubplans(LogicalPlanPtr(LogicalPlanPtr(), &plan), [&](const LogicalPlan& p) {
+    const double width = 16.0 * static_cast<double>(std::max<size_t>(1, p.schema.size()));
+    return opt::EstimateRows(p) * width <= budget;
+  });
+}
+
 }  // namespace
 
 PhysicalOperatorPtr Session::PlanPhysical(const LogicalPlan& plan, const QueryEnv& env) {
@@ -605,7 +617,7 @@ std::vector<Batch> Session::Execute(const LogicalPlan& plan, QueryProfile* profi
   const auto start = std::chrono::steady_clock::now();
   const QueryEnv env = CurrentEnv();
   EarlierJobs jobs;
-  LogicalPlanPtr query(LogicalPlanPtr(), &plan);
+  LogicalPlanPtr query = WithSharedSubplansCached(plan, env.settings);
   if (profile != nullptr) {
     jobs.format = profile->explain_format;
     std::vector<LabelledSubquery> labelled;  // numbered as EXPLAIN numbers them
@@ -633,7 +645,8 @@ void Session::ExecuteParallel(const LogicalPlan& plan,
                               const std::function<void(int, BatchStream&)>& task) {
   const StatementTimeScope statement_time;  // one now() for the whole query
   const QueryEnv env = CurrentEnv();
-  PhysicalOperatorPtr root = PlanPhysical(*RunPrerequisites(plan, env, nullptr), env);
+  const LogicalPlanPtr query = WithSharedSubplansCached(plan, env.settings);
+  PhysicalOperatorPtr root = PlanPhysical(*RunPrerequisites(*query, env, nullptr), env);
   ExecContext ctx(env.settings, &memory_, env.pool.get());
   ctx.set_cluster(cluster_);
   ctx.set_cancel_flag(env.interrupted.get());
@@ -682,7 +695,7 @@ void Session::ExecuteInOrder(const LogicalPlan& plan,
 std::string Session::Explain(const LogicalPlan& plan, ExplainFormat format) {
   const QueryEnv env = CurrentEnv();
   std::vector<LabelledSubquery> subqueries;
-  LogicalPlanPtr labelled = LabelSubqueries(LogicalPlanPtr(LogicalPlanPtr(), &plan), &subqueries);
+  LogicalPlanPtr labelled = LabelSubqueries(WithSharedSubplansCached(plan, env.settings), &subqueries);
   std::vector<ExplainSection> earlier;
   for (const auto& cte : RecursiveCtesOf(*labelled)) {
     earlier.push_back({fmt::format("Recursive CTE {}: anchor", cte->name),

@@ -146,12 +146,16 @@ BoundRelation SqlBinder::BindTableRef(const TableRef& ref, const BindScope* oute
         }
       } else if (ref.time_travel != sql::TimeTravelKind::kNone) {
         plan = BindTimeTravel(ref, qualified);
+      } else if (auto view = views_.find(ToLower(qualified)); view != views_.end()) {
+        plan = view->second;
       } else if ((plan = catalog_.FindRelation(qualified)) == nullptr &&
                  (plan = BindMetadataTable(ref, qualified)) == nullptr) {
         std::vector<std::string> names = catalog_.TableNames();
         for (const auto& [n, p] : ctes_) names.push_back(n);
         ThrowBind(ref, fmt::format("Table with name {} does not exist!{}", name,
                                    sql_bind::Suggest(name, names)));
+      } else if (query_depth_ > 0 && plan->kind != LogicalKind::kScan) {
+        views_.emplace(ToLower(qualified), plan);
       }
       return At(ref, [&] {
         return Requalify(plan, ref.alias.empty() ? name : ref.alias, ref.column_aliases);

@@ -66,6 +66,15 @@ LogicalPlanPtr SqlBinder::BindQuery(const sql::QueryNode& query, const BindScope
     std::map<std::string, LogicalPlanPtr> saved;
     ~Restore() { target = std::move(saved); }
   } restore{ctes_, ctes_};
+  struct Depth {
+    SqlBinder& binder;
+    explicit Depth(SqlBinder& b) : binder(b) {
+      if (binder.query_depth_++ == 0) binder.views_.clear();
+    }
+    ~Depth() {
+      if (--binder.query_depth_ == 0) binder.views_.clear();
+    }
+  } depth{*this};
   for (const auto& cte : query.ctes) {
     LogicalPlanPtr plan = query.recursive ? BindRecursiveCte(cte, outer) : nullptr;
     if (!plan) plan = BindQuery(*cte.query, outer);

@@ -257,6 +257,10 @@ class SqlBinder {
   CatalogReader& catalog_;
   std::string_view script_;
   std::map<std::string, LogicalPlanPtr> ctes_;  // lower-case name -> bound plan
+  // Within one query (the outermost BindQuery), each view named is bound once and its plan
+  // shared by every reference, so that plan/shared_subplans.h can run it once.
+  std::map<std::string, LogicalPlanPtr> views_;
+  int query_depth_ = 0;
   // Join strategy hints of the SELECT whose FROM is being bound (/*+ BROADCAST(t) */), or null.
   const std::vector<sql::Hint>* join_hints_ = nullptr;
   std::unordered_map<const Expr*, const sql::AstNode*> origins_;
