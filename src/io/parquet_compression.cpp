@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "common/error.h"
+#include "io/snappy_decode.h"
 
 namespace sluice {
 
@@ -75,12 +76,7 @@ bool ParquetDecompress(parquet::Codec codec, const uint8_t* src, size_t src_size
       if (src_size != dst_size) return false;
       if (dst_size > 0) std::memcpy(dst, src, dst_size);
       return true;
-    case Codec::kSnappy: {
-      size_t n = 0;
-      const char* s = reinterpret_cast<const char*>(src);
-      if (!snappy::GetUncompressedLength(s, src_size, &n) || n != dst_size) return false;
-      return snappy::RawUncompress(s, src_size, reinterpret_cast<char*>(dst));
-    }
+    case Codec::kSnappy: return SnappyDecode(src, src_size, dst, dst_size);
     case Codec::kGzip: return GzipDecompress(src, src_size, dst, dst_size);
     case Codec::kZstd: {
       const size_t n = ZSTD_decompressDCtx(Zstd().dctx, dst, dst_size, src, src_size);
