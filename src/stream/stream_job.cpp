@@ -197,6 +197,7 @@ void StreamJob::Prepare() {
   fs::create_directories(directory_);
   checkpoints_ = std::make_unique<CheckpointStore>(directory_);
 
+  lookups_ = std::make_unique<LookupTables>(session_, LookupTables::Find(select.from.get()));
   // The sink takes the query's columns when the job creates it.
   const LogicalPlanPtr plan = BindOver(*insert_->query, Inputs(sources_.size(), nullptr));
   if (join_) {
@@ -444,6 +445,7 @@ void StreamJob::FireRanked(int64_t watermark) {
 
 LogicalPlanPtr StreamJob::BindOver(const sql::QueryNode& query, const Inputs& inputs) {
   static const std::vector<Batch> kNone;
+  lookups_->Refresh();
   for (size_t i = 0; i < sources_.size(); i++) {
     const std::vector<Batch>& rows = inputs[i] != nullptr ? *inputs[i] : kNone;
     session_.RegisterView(sources_[i].def.name,

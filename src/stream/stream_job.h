@@ -11,6 +11,7 @@
 #include "sql/ast.h"
 #include "stream/checkpoint_store.h"
 #include "stream/interval_join.h"
+#include "stream/lookup_tables.h"
 #include "stream/ranked_query.h"
 #include "stream/record_decoder.h"
 #include "stream/stream_source.h"
@@ -141,6 +142,7 @@ class StreamJob {
   // Per side: SELECT side.* FROM side ANTI JOIN other ON <the join's condition>.
   sql::QueryPtr anti_query_[2];
   std::string anti_sql_[2];
+  std::unique_ptr<LookupTables> lookups_;  // the tables of temporal joins
   bool windowed_ = false;
   WindowTvf window_;
   std::optional<RankedQuery> ranked_;  // a deduplicating or Top-N job (ranked by event time)
