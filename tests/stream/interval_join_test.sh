@@ -1,5 +1,5 @@
 # Jobs of two sources and interval joins in `sluice stream run` (issue 13): inner (WHERE ...
-# BETWEEN), LEFT and FULL (JOIN ... ON with strict bounds) replays equal the batch query of
+# BETWEEN), LEFT, RIGHT and FULL (JOIN ... ON, strict bounds too) replays equal the batch query of
 # the same SQL; rows outside the interval are never joined, rows on its bounds are; the
 # watermark waits for the slower source; rows that can no longer match leave the state and
 # late rows go to each source's side table; kill -9 mid-run then restart commits the same
@@ -23,6 +23,8 @@ INNER="SELECT o.id, o.customer, o.ts, s.ship_ts FROM orders o, shipments s
 WHERE o.id = s.order_id AND s.ship_ts BETWEEN o.ts - INTERVAL '2' SECOND AND o.ts + INTERVAL '5' SECOND"
 LEFT="SELECT o.id, o.ts, s.order_id, s.ship_ts FROM orders o LEFT JOIN shipments s
 ON o.id = s.order_id AND s.ship_ts >= o.ts - INTERVAL '2' SECOND AND s.ship_ts < o.ts + INTERVAL '5' SECOND"
+RIGHT="SELECT o.id, o.ts, s.order_id, s.ship_ts FROM orders o RIGHT JOIN shipments s
+ON o.id = s.order_id AND s.ship_ts BETWEEN o.ts - INTERVAL '2' SECOND AND o.ts + INTERVAL '5' SECOND"
 FULL="SELECT o.id, o.ts, s.order_id, s.ship_ts FROM orders o FULL JOIN shipments s
 ON o.id = s.order_id AND o.ts > s.ship_ts - INTERVAL '5' SECOND AND o.ts <= s.ship_ts + INTERVAL '2' SECOND"
 
@@ -73,7 +75,7 @@ ORD="$WORK_DIR/orders"
 SHIP="$WORK_DIR/shipments"
 mkdir -p "$ORD" "$SHIP"
 write_orders "$ORD" "$SHIP" 0
-for kind in INNER LEFT FULL; do
+for kind in INNER LEFT RIGHT FULL; do
   { ddl "$ORD" "$SHIP" 2; echo "INSERT INTO replay_${kind,,} ${!kind};"; } > "$WORK_DIR/$kind.sql"
   run stream run -f "$WORK_DIR/$kind.sql" --db "$DB" --until-idle
   expect_code 0 "$kind interval join replay"
@@ -87,6 +89,8 @@ true,true,0" "inner join: bounds inclusive, nothing outside"
 run sql --db "$DB" --format csv -c "SELECT count(*) FILTER (WHERE ship_ts >= ts + INTERVAL '5' SECOND OR ship_ts < ts - INTERVAL '2' SECOND) AS outside, count(*) FILTER (WHERE order_id IS NULL) > 0 AS unmatched FROM replay_left"
 expect_out "outside,unmatched
 0,true" "LEFT join: strict upper bound, unmatched orders kept"
+run sql --db "$DB" --format csv -c "SELECT count(*) FILTER (WHERE id IS NULL) > 0, count(*) FILTER (WHERE order_id IS NULL) = 0 FROM replay_right"
+expect_out_contains "true,true" "RIGHT join: unmatched shipments kept"
 run sql --db "$DB" --format csv -c "SELECT count(*) FILTER (WHERE id IS NULL) > 0, count(*) FILTER (WHERE order_id IS NULL) > 0 FROM replay_full"
 expect_out_contains "true,true" "FULL join: unmatched rows of both sides"
 run stream status replay_inner --db "$DB"
