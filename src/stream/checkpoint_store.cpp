@@ -65,7 +65,8 @@ void WriteFileAtomically(const std::string& path, const std::string& text) {
 
 void CheckpointStore::Save(const Checkpoint& cp,
                            const std::map<std::string, Schema>& source_schemas,
-                           const std::map<std::string, Schema>& table_schemas) {
+                           const std::map<std::string, Schema>& table_schemas,
+                           const Schema& joined_schema) {
   const std::string dir = fmt::format("{}/cp-{}", directory_, cp.id);
   fs::remove_all(dir);
   fs::create_directories(dir);
@@ -86,6 +87,10 @@ void CheckpointStore::Save(const Checkpoint& cp,
     sources[name] = entry;
   }
   doc["sources"] = sources;
+  if (!cp.joined.empty()) {
+    WriteRows(dir + "/joined.parquet", joined_schema, cp.joined);
+    doc["joined"] = "joined.parquet";
+  }
   nlohmann::json pending = nlohmann::json::object();
   n = 0;
   for (const auto& [table, rows] : cp.pending) {
@@ -128,6 +133,7 @@ std::optional<Checkpoint> CheckpointStore::Load() const {
     } else {
       cp.sources[""] = load_source(doc);  // one source, before jobs read several
     }
+    if (doc.contains("joined")) cp.joined = ReadRows(dir + "/" + doc.at("joined").get<std::string>());
     for (const auto& [table, file] : doc.at("pending").items()) {
       cp.pending[table] = ReadRows(dir + "/" + file.get<std::string>());
     }

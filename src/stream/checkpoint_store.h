@@ -28,6 +28,8 @@ struct Checkpoint {
   std::map<std::string, SourceCheckpoint> sources;  // by the source table's name
   int64_t fired_watermark = INT64_MIN;  // results complete at or before it were emitted
   int64_t watermark = INT64_MIN;        // the job's watermark (never moves back)
+  // An interval join's rows whose windows are still open (a job windowing the join).
+  std::vector<Batch> joined;
   // Rows to commit per table name at this checkpoint: committed after the checkpoint is
   // durable, and again after a restart unless the table's snapshots record the id.
   std::map<std::string, std::vector<Batch>> pending;
@@ -43,9 +45,10 @@ class CheckpointStore {
   const std::string& directory() const { return directory_; }
 
   // `source_schemas` gives the schema of each source's buffer, `table_schemas` that of each
-  // pending table.
+  // pending table, `joined_schema` that of the joined rows.
   void Save(const Checkpoint& checkpoint, const std::map<std::string, Schema>& source_schemas,
-            const std::map<std::string, Schema>& table_schemas);
+            const std::map<std::string, Schema>& table_schemas,
+            const Schema& joined_schema = Schema());
   // The latest checkpoint, or nullopt when the job never completed one. Throws IOError for
   // unreadable files, naming them. A checkpoint of a single-source job written before jobs
   // read several sources comes back with its source under the name "".

@@ -176,6 +176,27 @@ int64_t IntervalBounds::RightKeepUntil(int64_t ts) const {
   return left_outer ? std::max(RightExpiry(ts), Add(Add(ts, -lower), upper)) : RightExpiry(ts);
 }
 
+int IntervalJoin::TimeSide(const sql::ColumnRefExpr& ref) const {
+  const std::string column = ToLower(ref.parts.back());
+  const std::string time[2] = {ToLower(left_time), ToLower(right_time)};
+  const std::string alias[2] = {ToLower(left_alias), ToLower(right_alias)};
+  for (int s = 0; s < 2; s++) {
+    if (column != time[s]) continue;
+    if (ref.parts.size() >= 2 ? ToLower(ref.parts[ref.parts.size() - 2]) == alias[s]
+                              : time[0] != time[1]) {
+      return s;
+    }
+  }
+  return -1;
+}
+
+int64_t IntervalJoin::OutputDelay(int side) const {
+  // A pair is emitted once both rows came: with left time t, the right one has time at most
+  // t + upper (with right time t, the left one at most t - lower). An unmatched outer row is
+  // emitted when the watermark reaches the same bound.
+  return std::max<int64_t>(0, side == 0 ? bounds.upper : -bounds.lower);
+}
+
 IntervalJoin IntervalJoin::Analyze(const sql::SelectNode& select,
                                    const std::map<std::string, SourceDefinition>& sources,
                                    SqlBinder& binder) {
@@ -229,6 +250,8 @@ IntervalJoin IntervalJoin::Analyze(const sql::SelectNode& select,
   }
   out.left_alias = sides.alias[0];
   out.right_alias = sides.alias[1];
+  out.left_time = sides.time_column[0];
+  out.right_time = sides.time_column[1];
   if (ToLower(out.left_source) == ToLower(out.right_source)) {
     binder.ThrowNotImplemented(*join,
                                "a streaming job joining a stream with itself is not "

@@ -48,7 +48,15 @@ struct IntervalJoin {
   const sql::TableRef* join = nullptr;    // the JOIN node of the two sources
   std::string left_source, right_source;  // the sources' names, as declared
   std::string left_alias, right_alias;    // how the query names them (alias or table name)
+  std::string left_time, right_time;      // their WATERMARK columns
   IntervalBounds bounds;
+
+  // The side (0 left, 1 right) whose time column `ref` names (t.ts, or ts when only one
+  // side's time column has that name), else -1.
+  int TimeSide(const sql::ColumnRefExpr& ref) const;
+  // How far the join's rows with that side's time trail the watermark of its inputs: a
+  // watermark W of the inputs means every joined row with time <= W - this was emitted.
+  int64_t OutputDelay(int side) const;
 
   // Finds the join of the two sources in `select`'s FROM clause and its time bounds among
   // the conjuncts of ON (and of WHERE for inner joins). `sources` maps lower-case names to

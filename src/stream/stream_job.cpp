@@ -34,19 +34,30 @@ int64_t NowMs() {
       .count();
 }
 
+// The name an interval join's rows are bound to while the window over them runs.
+constexpr const char* kJoinedView = "_interval_join_rows";
+
 // The source tables a FROM item reads, and the window table function over one, if any.
+// (Pointers into the AST: a job's own copies are changed through them.)
 struct FromScan {
   std::vector<std::string> tables;
-  const sql::TableRef* window = nullptr;
+  sql::TableRef* window = nullptr;
+  sql::SelectNode* window_input = nullptr;  // the window's input when it is a (subquery)
 };
 
-void ScanFrom(const sql::TableRef* ref, FromScan& out) {
+void ScanFrom(sql::TableRef* ref, FromScan& out) {
   if (ref == nullptr) return;
   switch (ref->kind) {
     case sql::TableRefKind::kBaseTable: out.tables.push_back(ref->name.ToString()); break;
     case sql::TableRefKind::kTableFunction:
-      if (SqlBinder::IsWindowTvf(*ref) && !ref->args.empty() && ref->arg_names[0] == "table") {
+      if (!SqlBinder::IsWindowTvf(*ref) || ref->args.empty()) break;
+      if (ref->arg_names[0] == "table") {
         out.tables.push_back(Join(ref->args[0]->As<sql::ColumnRefExpr>().parts, "."));
+        out.window = ref;
+      } else if (ref->args[0]->kind == sql::ExprKind::kSubquery &&
+                 ref->args[0]->As<sql::SubqueryExpr>().query->kind == sql::QueryKind::kSelect) {
+        out.window_input = &ref->args[0]->As<sql::SubqueryExpr>().query->As<sql::SelectNode>();
+        ScanFrom(out.window_input->from.get(), out);
         out.window = ref;
       }
       break;
@@ -83,7 +94,8 @@ std::vector<Batch> StreamJob::RowsWhere(const std::vector<Batch>& batches, int t
     const Column& time = *batch.column(static_cast<size_t>(time_index));
     selected.clear();
     for (size_t r = 0; r < batch.num_rows(); r++) {
-      if (keep(time.GetValue(r).GetInt())) selected.push_back(static_cast<uint32_t>(r));
+      const Value v = time.GetValue(r);
+      if (!v.is_null() && keep(v.GetInt())) selected.push_back(static_cast<uint32_t>(r));
     }
     if (selected.size() == batch.num_rows()) {
       out.push_back(batch);
@@ -164,13 +176,14 @@ void StreamJob::Prepare() {
         names.empty() ? "none" : Join(names, ", ")));
   }
   if (names.size() == 2) {
+    // The streams are joined in the job's SELECT, or in the (query) its window reads.
     SqlBinder binder(session_, options_.job_sql);
-    join_ = IntervalJoin::Analyze(select, definitions, binder);
+    join_ = IntervalJoin::Analyze(scan.window_input ? *scan.window_input : select, definitions,
+                                  binder);
     names = {join_->left_source, join_->right_source};
-    if (scan.window != nullptr) {
-      throw NotImplementedError("windows over an interval join's result are not built yet: a "
-                                "job of two streams selects the joined rows");
-    }
+  } else if (scan.window_input != nullptr) {
+    throw NotImplementedError("a streaming window over a (query) of one stream is not built "
+                              "yet: TUMBLE(TABLE source, ...)");
   }
   for (const char* name : {"partition", "offset", "raw", "error"}) {
     dead_schema_.Add(Field{name, LogicalType(TypeId::kVarchar), true, ""});
@@ -184,8 +197,10 @@ void StreamJob::Prepare() {
     if (window_.kind == WindowTvf::Kind::kSession) {
       throw NotImplementedError("SESSION windows in streaming jobs are not built yet");
     }
-    if (first.watermark_column.empty() ||
-        ToLower(first.watermark_column) != ToLower(window_.time_column)) {
+    if (join_) {
+      PrepareJoinWindow(*scan.window_input);
+    } else if (first.watermark_column.empty() ||
+               ToLower(first.watermark_column) != ToLower(window_.time_column)) {
       throw InvalidInputError(fmt::format(
           "the window's time column {} must be the source's WATERMARK column{}",
           window_.time_column,
@@ -201,11 +216,19 @@ void StreamJob::Prepare() {
   // The sink takes the query's columns when the job creates it.
   const LogicalPlanPtr plan = BindOver(*insert_->query, Inputs(sources_.size(), nullptr));
   if (join_) {
-    if (HasKind(*plan, LogicalKind::kAggregate) || HasKind(*plan, LogicalKind::kWindow) ||
-        HasKind(*plan, LogicalKind::kDistinct) || HasKind(*plan, LogicalKind::kLimit)) {
+    // What the join produces (the job's rows, or the input of its window) is each pair once.
+    const LogicalPlanPtr pairs =
+        windowed_ ? BindOver(*scan.window_input, Inputs(sources_.size(), nullptr)) : plan;
+    if (HasKind(*pairs, LogicalKind::kAggregate) || HasKind(*pairs, LogicalKind::kWindow) ||
+        HasKind(*pairs, LogicalKind::kDistinct) || HasKind(*pairs, LogicalKind::kLimit)) {
       throw NotImplementedError(
-          "an interval join's job selects and filters the joined rows; aggregates, window "
-          "functions, DISTINCT and LIMIT over them are not built yet");
+          "an interval join's rows are selected and filtered (then, in a job's window, "
+          "aggregated); aggregates, window functions, DISTINCT and LIMIT over the join itself "
+          "are not built yet");
+    }
+    if (windowed_) {
+      joined_schema_ = Unqualified(pairs->schema);
+      joined_time_index_ = joined_schema_.Find(window_.time_column);
     }
     PrepareJoin();
   } else if (!windowed_) {
@@ -255,13 +278,31 @@ void StreamJob::PrepareSources(const std::vector<std::string>& names) {
 void StreamJob::PrepareJoin() {
   std::map<std::string, SourceDefinition> definitions;
   for (const Source& s : sources_) definitions.emplace(ToLower(s.def.name), s.def);
+  // The query producing the joined rows: the job's, or its window's input.
+  auto joining = [&](const sql::InsertStatement& insert) -> sql::SelectNode& {
+    auto& top = insert.query->As<sql::SelectNode>();
+    FromScan scan;
+    ScanFrom(top.from.get(), scan);
+    return scan.window_input != nullptr ? *scan.window_input : top;
+  };
+  unmatched_query_ = &joining(*insert_);
   // A second copy of the job whose join is inner finds the new pairs of each step.
   inner_statements_ = sql::ParseScript(options_.job_sql);
-  const auto& inner_insert = inner_statements_.back()->As<sql::InsertStatement>();
-  auto& inner_select = inner_insert.query->As<sql::SelectNode>();
-  IntervalJoin::FindJoin(inner_select.from.get(), definitions)->join_type =
-      sql::TableRef::JoinType::kInner;
-  inner_query_ = inner_insert.query.get();
+  sql::SelectNode& pairs = joining(inner_statements_.back()->As<sql::InsertStatement>());
+  IntervalJoin::FindJoin(pairs.from.get(), definitions)->join_type = sql::TableRef::JoinType::kInner;
+  pairs_query_ = &pairs;
+  if (windowed_) {
+    // A third copy windows the joined rows, bound to kJoinedView: TUMBLE(TABLE <them>, ...).
+    window_statements_ = sql::ParseScript(options_.job_sql);
+    const auto& insert = window_statements_.back()->As<sql::InsertStatement>();
+    FromScan scan;
+    ScanFrom(insert.query->As<sql::SelectNode>().from.get(), scan);
+    auto table = std::make_unique<sql::ColumnRefExpr>();
+    table->parts = {kJoinedView};
+    scan.window->args[0] = std::move(table);
+    scan.window->arg_names[0] = "table";
+    window_query_ = insert.query.get();
+  }
   const sql::TableRef* refs[2] = {join_->join->left.get(), join_->join->right.get()};
   const std::string aliases[2] = {join_->left_alias, join_->right_alias};
   for (int side = 0; side < 2; side++) {
@@ -271,6 +312,25 @@ void StreamJob::PrepareJoin() {
                                   refs[1 - side]->ToString(), join_->join->condition->ToString());
     anti_query_[side] = sql::ParseQuery(anti_sql_[side]);
   }
+}
+
+void StreamJob::PrepareJoinWindow(const sql::SelectNode& input) {
+  // The window's time is one of the join's time columns, selected by name in its input.
+  int side = -1;
+  for (const sql::SelectItem& item : input.select_list) {
+    if (item.expr->kind != sql::ExprKind::kColumnRef) continue;
+    const auto& ref = item.expr->As<sql::ColumnRefExpr>();
+    const std::string& name = item.alias.empty() ? ref.parts.back() : item.alias;
+    if (ToLower(name) == ToLower(window_.time_column)) side = join_->TimeSide(ref);
+  }
+  if (side < 0) {
+    throw InvalidInputError(fmt::format(
+        "the window's time column {} must be one of the interval join's time columns ({}.{} "
+        "or {}.{}), selected by name in the window's input",
+        window_.time_column, join_->left_alias, join_->left_time, join_->right_alias,
+        join_->right_time));
+  }
+  joined_delay_ = join_->OutputDelay(side);
 }
 
 void StreamJob::EnsureTable(const std::string& name, const Schema& schema) {
@@ -369,6 +429,7 @@ std::vector<Batch> StreamJob::Ingest(size_t i, const std::vector<RawRecord>& rec
   // watermark: a ranked job's row, or an interval join's, at or before it could miss rows
   // already emitted or dropped from the state.
   const bool judged = windowed_ || ranked_ || join_;
+  const bool by_window = windowed_ && !join_;  // a join's window reads the joined rows
   std::vector<std::vector<Value>> fresh, late, dead;
   std::vector<Value> row;
   std::string error;
@@ -385,14 +446,14 @@ std::vector<Batch> StreamJob::Ingest(size_t i, const std::vector<RawRecord>& rec
         // Late against the watermark as it stood before this record: the same rows are late
         // however the records were split into polls.
         state_.watermark = Watermark(now);
-        if ((windowed_ ? window_.LastWindowEnd(ts) : ts) <= state_.watermark) {
+        if ((by_window ? window_.LastWindowEnd(ts) : ts) <= state_.watermark) {
           late.push_back(row);
           continue;
         }
       }
       auto [it, inserted] = state.max_event_time.try_emplace(r.partition, ts);
       if (!inserted) it->second = std::max(it->second, ts);
-    } else if (windowed_) {
+    } else if (by_window) {
       continue;  // a NULL time is in no window (as in a batch query of the window function)
     } else if (judged) {
       late.push_back(row);  // a row without a time is never final: the side table keeps it
@@ -451,10 +512,22 @@ LogicalPlanPtr StreamJob::BindOver(const sql::QueryNode& query, const Inputs& in
     session_.RegisterView(sources_[i].def.name,
                           DataFrame(&session_, MakeValues(sources_[i].def.schema, rows)), true);
   }
+  if (inputs.size() > sources_.size() && inputs.back() != nullptr) {
+    session_.RegisterView(kJoinedView,
+                          DataFrame(&session_, MakeValues(joined_schema_, *inputs.back())), true);
+  }
   SqlBinder binder(session_, &query == anti_query_[0].get()   ? anti_sql_[0]
                              : &query == anti_query_[1].get() ? anti_sql_[1]
                                                               : options_.job_sql);
   return binder.BindQuery(query);
+}
+
+std::vector<Batch> StreamJob::ExecuteOver(const sql::QueryNode& query, const Inputs& inputs) {
+  std::vector<Batch> out;
+  for (Batch& batch : session_.Execute(*BindOver(query, inputs))) {
+    if (batch.num_rows() > 0) out.push_back(std::move(batch));
+  }
+  return out;
 }
 
 std::vector<Batch> StreamJob::RunQuery(const sql::QueryNode& query, const Inputs& inputs,
@@ -539,7 +612,7 @@ void StreamJob::TakeCheckpoint() {
   state_.id++;
   std::map<std::string, Schema> source_schemas;
   for (const Source& s : sources_) source_schemas[s.def.name] = s.def.schema;
-  checkpoints_->Save(state_, source_schemas, table_schemas_);
+  checkpoints_->Save(state_, source_schemas, table_schemas_, joined_schema_);
   CommitPending();
   state_.pending.clear();
   stats_.checkpoint_id = state_.id;
@@ -584,6 +657,11 @@ void StreamJob::WriteStatus(const std::string& state) {
                         {"dead_letters", stats_.dead_letters},
                         {"buffered_rows", BufferedRows()},
                         {"buffered_rows_by_source", buffered},
+                        {"joined_rows", [&] {
+                           int64_t n = 0;
+                           for (const Batch& b : state_.joined) n += static_cast<int64_t>(b.num_rows());
+                           return n;
+                         }()},
                         {"offsets", offsets}};
   WriteFileAtomically(directory_ + "/status.json", doc.dump(2) + "\n");
 }

@@ -79,12 +79,15 @@ class StreamJob {
     std::string dead_table;  // <source>_dead_letter
     std::map<std::string, int64_t> last_seen_ms;  // per partition: when it last had a record
   };
-  // Rows bound to each source's name while a query runs, parallel to sources_ (null: none).
+  // Rows bound to each source's name while a query runs, parallel to sources_ (null: none),
+  // then, for a job windowing an interval join, the join's rows.
   using Inputs = std::vector<const std::vector<Batch>*>;
 
   void Prepare();
   void PrepareSources(const std::vector<std::string>& names);
   void PrepareJoin();
+  // A window over the join's rows: TUMBLE((SELECT ... FROM a JOIN b ...), DESCRIPTOR(t), ...).
+  void PrepareJoinWindow(const sql::SelectNode& input);
   void Restore();
   // One poll of every source; false when none returned anything.
   bool Step(bool drained);
@@ -97,11 +100,16 @@ class StreamJob {
   // side's rows, unmatched rows of an outer join are emitted once they expire, and rows that
   // can no longer match leave the state.
   void StepJoin(std::vector<std::vector<Batch>>& fresh, bool drained, int64_t now);
+  // Emits the windows over the join's rows that the inputs' watermark moving from `before`
+  // to `watermark` completed, and drops the rows no open window needs.
+  void FireJoined(int64_t before, int64_t watermark);
   // Of `side`'s (0 left, 1 right) `rows`, those no row of `other` matches.
   std::vector<Batch> Unmatched(int side, const std::vector<Batch>& rows,
                                const std::vector<Batch>& other);
   // `query` bound over `inputs` (each source's name bound to its rows).
   LogicalPlanPtr BindOver(const sql::QueryNode& query, const Inputs& inputs);
+  // The rows of `query` over `inputs`, as its plan returns them.
+  std::vector<Batch> ExecuteOver(const sql::QueryNode& query, const Inputs& inputs);
   // The job's query over `inputs`, cast to the sink's columns and sorted; with `bounded`, only
   // the results complete in (after, upto] (window_end, or a ranked job's time column).
   std::vector<Batch> RunQuery(const sql::QueryNode& query, const Inputs& inputs, int64_t after,
@@ -112,7 +120,7 @@ class StreamJob {
     return RunQuery(*insert_->query, {&rows}, after, upto, bounded);
   }
   int64_t Watermark(int64_t now_ms) const;
-  // The rows of `batches` whose time (column `time_index`, never NULL) `keep` accepts.
+  // The rows of `batches` whose time (column `time_index`) is not NULL and `keep` accepts.
   static std::vector<Batch> RowsWhere(const std::vector<Batch>& batches, int time_index,
                                       const std::function<bool(int64_t)>& keep);
   SourceCheckpoint& StateOf(size_t i) { return state_.sources[sources_[i].def.name]; }
@@ -138,7 +146,16 @@ class StreamJob {
   // The job parsed again with the interval join made inner: new pairs are found with it, and
   // an outer join's unmatched rows are added when they expire.
   std::vector<sql::StatementPtr> inner_statements_;
-  const sql::QueryNode* inner_query_ = nullptr;
+  const sql::QueryNode* pairs_query_ = nullptr;
+  // The query of the joined rows as written (outer): unmatched rows go through it.
+  const sql::QueryNode* unmatched_query_ = nullptr;
+  // A job windowing the join: its query with the window reading kJoinedView, the joined
+  // rows' columns, the window's time among them, and how far it trails the watermark.
+  std::vector<sql::StatementPtr> window_statements_;
+  const sql::QueryNode* window_query_ = nullptr;
+  Schema joined_schema_;
+  int joined_time_index_ = -1;
+  int64_t joined_delay_ = 0;
   // Per side: SELECT side.* FROM side ANTI JOIN other ON <the join's condition>.
   sql::QueryPtr anti_query_[2];
   std::string anti_sql_[2];

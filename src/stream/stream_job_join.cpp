@@ -13,9 +13,17 @@ void StreamJob::StepJoin(std::vector<std::vector<Batch>>& fresh, bool drained, i
   std::vector<Batch>& new_right = fresh[1];
   const int left_time = sources_[0].time_index;
   const int right_time = sources_[1].time_index;
-  auto& pending = state_.pending[sink_];
-  auto emit = [&](std::vector<Batch> rows) {
-    for (Batch& b : rows) pending.push_back(std::move(b));
+  // The joined rows go to the sink through the job's query, or wait for their windows.
+  auto emit = [&](const sql::QueryNode& query, const Inputs& inputs) {
+    if (windowed_) {
+      for (Batch& b : RowsWhere(ExecuteOver(query, inputs), joined_time_index_,
+                                [](int64_t) { return true; })) {
+        state_.joined.push_back(std::move(b));  // a NULL time is in no window
+      }
+      return;
+    }
+    auto& pending = state_.pending[sink_];
+    for (Batch& b : RunQuery(query, inputs, 0, 0, false)) pending.push_back(std::move(b));
   };
   // Each pair is found once, in the step where its later row arrives: the new left rows
   // meet every right row, the old left rows meet the new right rows. Both rows are on time,
@@ -23,12 +31,8 @@ void StreamJob::StepJoin(std::vector<std::vector<Batch>>& fresh, bool drained, i
   // the last time a partner may have; a partner arriving after that is late).
   std::vector<Batch> all_right = right;
   for (const Batch& b : new_right) all_right.push_back(b);
-  if (!new_left.empty() && !all_right.empty()) {
-    emit(RunQuery(*inner_query_, {&new_left, &all_right}, 0, 0, false));
-  }
-  if (!new_right.empty() && !left.empty()) {
-    emit(RunQuery(*inner_query_, {&left, &new_right}, 0, 0, false));
-  }
+  if (!new_left.empty() && !all_right.empty()) emit(*pairs_query_, {&new_left, &all_right});
+  if (!new_right.empty() && !left.empty()) emit(*pairs_query_, {&left, &new_right});
   const int64_t watermark = drained ? INT64_MAX : Watermark(now);
   state_.watermark = watermark;
   const int64_t fired = state_.fired_watermark;
@@ -58,11 +62,11 @@ void StreamJob::StepJoin(std::vector<std::vector<Batch>>& fresh, bool drained, i
   std::vector<Batch> none;
   if (!final_left.empty()) {
     std::vector<Batch> unmatched = Unmatched(0, final_left, right);
-    if (!unmatched.empty()) emit(RunQuery(*insert_->query, {&unmatched, &none}, 0, 0, false));
+    if (!unmatched.empty()) emit(*unmatched_query_, {&unmatched, &none});
   }
   if (!final_right.empty()) {
     std::vector<Batch> unmatched = Unmatched(1, final_right, left);
-    if (!unmatched.empty()) emit(RunQuery(*insert_->query, {&none, &unmatched}, 0, 0, false));
+    if (!unmatched.empty()) emit(*unmatched_query_, {&none, &unmatched});
   }
   state_.fired_watermark = std::max(fired, watermark);
   // The state keeps only rows that may still match (or, in an outer join, that a row of
@@ -71,17 +75,31 @@ void StreamJob::StepJoin(std::vector<std::vector<Batch>>& fresh, bool drained, i
       RowsWhere(left, left_time, [&](int64_t ts) { return bounds.LeftKeepUntil(ts) > watermark; });
   right = RowsWhere(right, right_time,
                     [&](int64_t ts) { return bounds.RightKeepUntil(ts) > watermark; });
+  if (windowed_) FireJoined(fired, watermark);
+}
+
+void StreamJob::FireJoined(int64_t before, int64_t watermark) {
+  auto trailing = [&](int64_t w) {
+    return w == INT64_MIN || w == INT64_MAX ? w : w - joined_delay_;
+  };
+  const int64_t after = trailing(before), upto = trailing(watermark);
+  if (upto <= after) return;
+  Inputs inputs(sources_.size(), nullptr);
+  inputs.push_back(&state_.joined);
+  auto& pending = state_.pending[sink_];
+  for (Batch& b : RunQuery(*window_query_, inputs, after, upto, true)) {
+    pending.push_back(std::move(b));
+  }
+  // Joined rows whose every window has been emitted are no longer needed.
+  state_.joined = RowsWhere(state_.joined, joined_time_index_,
+                            [&](int64_t ts) { return window_.LastWindowEnd(ts) > upto; });
 }
 
 std::vector<Batch> StreamJob::Unmatched(int side, const std::vector<Batch>& rows,
                                         const std::vector<Batch>& other) {
   if (other.empty()) return rows;
   const Inputs inputs = side == 0 ? Inputs{&rows, &other} : Inputs{&other, &rows};
-  std::vector<Batch> out;
-  for (Batch& batch : session_.Execute(*BindOver(*anti_query_[side], inputs))) {
-    if (batch.num_rows() > 0) out.push_back(std::move(batch));
-  }
-  return out;
+  return ExecuteOver(*anti_query_[side], inputs);
 }
 
 }  // namespace sluice::stream
