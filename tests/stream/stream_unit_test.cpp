@@ -314,6 +314,31 @@ TEST(IntervalJoinTest, BoundsOfBetweenAndComparisons) {
   EXPECT_TRUE(j.bounds.left_outer && j.bounds.right_outer);
 }
 
+TEST(IntervalJoinTest, TimeSidesAndHowFarTheJoinedRowsTrail) {
+  const IntervalJoin j = AnalyzeJoin(
+      "FROM a x JOIN b y ON x.k = y.k AND y.b_ts BETWEEN x.a_ts - INTERVAL '5' MINUTE AND "
+      "x.a_ts + INTERVAL '10' MINUTE");
+  auto side = [&](std::vector<std::string> parts) {
+    sql::ColumnRefExpr ref;
+    ref.parts = std::move(parts);
+    return j.TimeSide(ref);
+  };
+  EXPECT_EQ(side({"x", "a_ts"}), 0);
+  EXPECT_EQ(side({"Y", "B_TS"}), 1);
+  EXPECT_EQ(side({"b_ts"}), 1);
+  EXPECT_EQ(side({"y", "a_ts"}), -1);
+  EXPECT_EQ(side({"k"}), -1);
+  // A pair with left time t is complete when its right row (time <= t + 10 min) came; with
+  // right time t, when its left row (time <= t + 5 min) came.
+  EXPECT_EQ(j.OutputDelay(0), 10 * kMinute);
+  EXPECT_EQ(j.OutputDelay(1), 5 * kMinute);
+  // Bounds entirely before: the partner is never later.
+  const IntervalJoin before = AnalyzeJoin("FROM a, b WHERE b.b_ts BETWEEN a.a_ts - INTERVAL "
+                                          "'2' MINUTE AND a.a_ts - INTERVAL '1' MINUTE");
+  EXPECT_EQ(before.OutputDelay(0), 0);
+  EXPECT_EQ(before.OutputDelay(1), 2 * kMinute);
+}
+
 TEST(IntervalJoinTest, RefusesUnboundedJoins) {
   auto expect_error = [](const std::string& from_where, const std::string& text) {
     std::string message = "no error";
