@@ -52,8 +52,9 @@ void StreamJob::StepJoin(std::vector<std::vector<Batch>>& fresh, bool drained, i
     return out;
   };
   std::vector<Batch> final_left, final_right;
-  if (bounds.left_outer)
+  if (bounds.left_outer) {
     final_left = expired(left, new_left, left_time, &IntervalBounds::LeftExpiry);
+  }
   if (bounds.right_outer) {
     final_right = expired(right, new_right, right_time, &IntervalBounds::RightExpiry);
   }
