@@ -347,6 +347,11 @@ void StreamJob::Restore() {
       state_.sources[sources_[0].def.name] = std::move(unnamed->second);
       state_.sources.erase("");
     }
+    // A source the job no longer reads (its SQL changed) has nothing to resume.
+    std::erase_if(state_.sources, [&](const auto& entry) {
+      return std::none_of(sources_.begin(), sources_.end(),
+                          [&](const Source& s) { return s.def.name == entry.first; });
+    });
     stats_.checkpoint_id = state_.id;
     // A crash between the checkpoint and its commits: commit what is missing now.
     CommitPending();
