@@ -27,7 +27,8 @@ constexpr const char* kStreamUsage = R"(Usage: sluice stream run -f JOB.sql --db
 
 run: runs a streaming job: the statements of JOB.sql (CREATE TABLE ... WITH ('connector' =
 ...) for its sources), then its INSERT INTO sink SELECT ... FROM source (or an interval
-join of two sources), as micro-batches until stopped (stop, SIGINT or SIGTERM: a last checkpoint, then exit 0).
+join of two sources), as micro-batches until stopped (stop, SIGINT or SIGTERM: a last
+checkpoint, then exit 0).
 A job restarted with the same id resumes from its last checkpoint; every record is counted
 once in the sink (docs/streaming.md).
 Options of run:
