@@ -2,7 +2,8 @@
 # BETWEEN), LEFT, RIGHT and FULL (JOIN ... ON, strict bounds too) replays equal the batch query of
 # the same SQL; rows outside the interval are never joined, rows on its bounds are; the
 # watermark waits for the slower source; rows that can no longer match leave the state and
-# late rows go to each source's side table; kill -9 mid-run then restart commits the same
+# late rows go to each source's side table; an idle source leaves the watermark's minimum;
+# kill -9 mid-run then restart commits the same
 # rows as an uninterrupted run.
 source "$(dirname "$0")/../cli/cli_test_lib.sh"
 source "$(dirname "$0")/stream_test_lib.sh"
@@ -162,6 +163,25 @@ expect_out "id,ts
 run sql --db "$DB" --format csv -c "SELECT order_id, ship_ts FROM state_join_shipments_late"
 expect_out "order_id,ship_ts
 1,2024-01-01 10:08:00" "late shipments go to theirs"
+
+# With an idle timeout, a source without new records leaves the minimum: the watermark
+# follows the other one.
+O3="$WORK_DIR/o3"
+S3="$WORK_DIR/s3"
+mkdir -p "$O3" "$S3"
+sed -e "s|$O2|$O3|" -e "s|$S2|$S3|" -e 's/state_join/idle_join/' "$WORK_DIR/state.sql" > "$WORK_DIR/idle.sql"
+printf '%s\n' '{"id": 1, "ts": "2024-01-01 10:00:00"}' '{"id": 2, "ts": "2024-01-01 10:30:00"}' > "$O3/a.jsonl"
+printf '%s\n' '{"order_id": 1, "ship_ts": "2024-01-01 10:01:00"}' > "$S3/a.jsonl"
+"$SLUICE" stream run -f "$WORK_DIR/idle.sql" --db "$DB" --checkpoint-interval 50ms --idle-timeout 300ms > /dev/null 2>&1 &
+JOB=$!
+for _ in $(seq 1 300); do
+  run stream status idle_join --db "$DB"
+  [[ "$OUT" == *'"watermark": "2024-01-01 10:29:55"'* ]] && break
+  sleep 0.1
+done
+expect_out_contains '"watermark": "2024-01-01 10:29:55"' "idle sources leave the watermark's minimum"
+run stream stop idle_join --db "$DB"
+wait $JOB
 
 # --- kill -9 twice during a live LEFT join, restart: same rows as the replay and batch ----
 LO="$WORK_DIR/live_orders"
