@@ -1,10 +1,10 @@
 # Jobs of two sources and interval joins in `sluice stream run` (issue 13): inner (WHERE ...
-# BETWEEN), LEFT, RIGHT and FULL (JOIN ... ON, strict bounds too) replays equal the batch query of
-# the same SQL; rows outside the interval are never joined, rows on its bounds are; the
-# watermark waits for the slower source; rows that can no longer match leave the state and
-# late rows go to each source's side table; an idle source leaves the watermark's minimum;
-# kill -9 mid-run then restart commits the same
-# rows as an uninterrupted run.
+# BETWEEN), LEFT, RIGHT and FULL (JOIN ... ON, strict bounds too) and windows over them:
+# replays equal the batch query of the same SQL; rows outside the interval are never
+# joined, rows on its bounds are; the watermark waits for the slower source, and an idle
+# source leaves its minimum; rows that can no longer match leave the state and late rows go
+# to each source's side table; kill -9 mid-run then restart commits the same rows as an
+# uninterrupted run.
 source "$(dirname "$0")/../cli/cli_test_lib.sh"
 source "$(dirname "$0")/stream_test_lib.sh"
 DB="$WORK_DIR/db"
