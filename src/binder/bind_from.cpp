@@ -11,6 +11,7 @@
 #include "plan/correlated_subquery.h"
 #include "binder/table_sources.h"
 #include "common/strings.h"
+#include "expr/binder.h"
 #include "io/file_format_registry.h"
 #include "io/table_function.h"
 
@@ -121,6 +122,14 @@ JoinKind ToJoinKind(TableRef::JoinType t) {
   return JoinKind::kInner;
 }
 
+// `t FOR SYSTEM_TIME AS OF o.ts`: a time travel to a column of another table, Flink's
+// temporal join syntax (a constant time is ordinary time travel).
+bool IsTemporalJoinTable(const TableRef& ref) {
+  return ref.kind == sql::TableRefKind::kBaseTable &&
+         ref.time_travel == sql::TimeTravelKind::kTimestamp && ref.time_travel_at &&
+         ref.time_travel_at->kind == sql::ExprKind::kColumnRef;
+}
+
 ExprPtr Conjunction(const std::vector<ExprPtr>& parts) {
   if (parts.empty()) return nullptr;
   return parts.size() == 1 ? parts[0] : And(parts);
@@ -144,7 +153,12 @@ BoundRelation SqlBinder::BindTableRef(const TableRef& ref, const BindScope* oute
                                      "has schemata, tables, columns and views)",
                                      name));
         }
-      } else if (ref.time_travel != sql::TimeTravelKind::kNone) {
+      } else if (IsTemporalJoinTable(ref) && lookup_table_ != &ref) {
+        ThrowBind(*ref.time_travel_at,
+                  fmt::format("FOR SYSTEM_TIME AS OF a column makes a temporal join: FROM o "
+                              "[LEFT] JOIN {} FOR SYSTEM_TIME AS OF o.ts ON ...",
+                              qualified));
+      } else if (ref.time_travel != sql::TimeTravelKind::kNone && lookup_table_ != &ref) {
         plan = BindTimeTravel(ref, qualified);
       } else if (auto view = views_.find(ToLower(qualified)); view != views_.end()) {
         plan = view->second;
@@ -263,8 +277,31 @@ BoundRelation SqlBinder::BindLateral(const sql::TableRef& ref, const BoundRelati
   return rel;
 }
 
+void SqlBinder::CheckTemporalJoin(const TableRef& ref, const BoundRelation& left,
+                                  const BindScope* outer) {
+  const sql::Expr& at = *ref.right->time_travel_at;
+  if (ref.comma || (ref.join_type != TableRef::JoinType::kInner &&
+                    ref.join_type != TableRef::JoinType::kLeft)) {
+    ThrowBind(at, "a temporal join (FOR SYSTEM_TIME AS OF) is a JOIN or LEFT JOIN with ON");
+  }
+  // The time names a column of the left side (the probe rows), as in Flink.
+  BindScope scope{&left, outer};
+  const ExprPtr time = BindExpression(TranslateExpr(at, scope), left.schema);
+  const TypeId type = time->type.id();
+  if (type != TypeId::kTimestamp && type != TypeId::kTimestampTz && type != TypeId::kDate) {
+    ThrowBind(at, fmt::format("FOR SYSTEM_TIME AS OF takes a time column of the joined rows, "
+                              "not {}",
+                              time->type.ToString()));
+  }
+}
+
 BoundRelation SqlBinder::BindJoin(const TableRef& ref, const BindScope* outer) {
   BoundRelation left = WithJoinHint(join_hints_, *ref.left, BindTableRef(*ref.left, outer));
+  const bool temporal = IsTemporalJoinTable(*ref.right);
+  if (temporal) CheckTemporalJoin(ref, left, outer);
+  // A temporal join reads the table's current snapshot (a lookup join, docs/streaming.md).
+  sql_bind::ScopedValue<const TableRef*> lookup(lookup_table_,
+                                                temporal ? ref.right.get() : nullptr);
   BoundRelation right = ref.right->lateral ? BindLateral(*ref.right, left, outer)
                                            : WithJoinHint(join_hints_, *ref.right,
                                                           BindTableRef(*ref.right, outer));

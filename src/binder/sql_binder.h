@@ -160,6 +160,9 @@ class SqlBinder {
   // metadata tables `t$snapshots`, `t$history`, `t$refs`, `t$files` (null when `qualified`
   // names none).
   LogicalPlanPtr BindTimeTravel(const sql::TableRef& ref, const std::string& qualified);
+  // Checks `left JOIN t FOR SYSTEM_TIME AS OF <column of left> ON ...` (ref: the join).
+  void CheckTemporalJoin(const sql::TableRef& ref, const BoundRelation& left,
+                         const BindScope* outer);
   LogicalPlanPtr BindMetadataTable(const sql::TableRef& ref, const std::string& qualified);
   // `f(...) FOR VERSION AS OF v` as f's named snapshot argument (snapshot_from_id, ref,
   // snapshot_from_timestamp), for the table functions that take them.
@@ -263,6 +266,9 @@ class SqlBinder {
   int query_depth_ = 0;
   // Join strategy hints of the SELECT whose FROM is being bound (/*+ BROADCAST(t) */), or null.
   const std::vector<sql::Hint>* join_hints_ = nullptr;
+  // The right side of the JOIN being bound when it is a temporal (lookup) join's table,
+  // `JOIN t FOR SYSTEM_TIME AS OF o.ts` (bind_from.cpp), else null.
+  const sql::TableRef* lookup_table_ = nullptr;
   std::unordered_map<const Expr*, const sql::AstNode*> origins_;
   SubqueryCorrelation* correlation_ = nullptr;       // the subquery being decorrelated
   SubqueryParameters* parameters_ = nullptr;         // the dependent subquery being bound

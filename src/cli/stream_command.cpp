@@ -26,15 +26,16 @@ constexpr const char* kStreamUsage = R"(Usage: sluice stream run -f JOB.sql --db
        sluice stream stop JOB --db DIR
 
 run: runs a streaming job: the statements of JOB.sql (CREATE TABLE ... WITH ('connector' =
-...) for its source, if not declared yet), then its INSERT INTO sink SELECT ... FROM source,
-as micro-batches until stopped (stop, SIGINT or SIGTERM: a last checkpoint, then exit 0).
+...) for its sources), then its INSERT INTO sink SELECT ... FROM source (or an interval
+join of two sources), as micro-batches until stopped (stop, SIGINT or SIGTERM: a last
+checkpoint, then exit 0).
 A job restarted with the same id resumes from its last checkpoint; every record is counted
 once in the sink (docs/streaming.md).
 Options of run:
   -f, --file FILE              the job's SQL (required)
       --db DIR                 the warehouse (required)
       --job ID                 the job's id (default: the sink table's name)
-      --until-idle             stop when the source is drained; windows still open close
+      --until-idle             stop when the sources are drained; windows still open close
                                (the watermark goes to +infinity at the end of a replay)
       --checkpoint-interval T  time between checkpoints/commits (default 10s; 500ms, 1min)
       --idle-timeout T         a partition without records for T leaves the watermark

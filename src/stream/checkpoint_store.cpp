@@ -63,26 +63,40 @@ void WriteFileAtomically(const std::string& path, const std::string& text) {
   SyncPath(fs::path(path).parent_path().string());
 }
 
-void CheckpointStore::Save(const Checkpoint& cp, const std::map<std::string, Schema>& schemas) {
+void CheckpointStore::Save(const Checkpoint& cp,
+                           const std::map<std::string, Schema>& source_schemas,
+                           const std::map<std::string, Schema>& table_schemas,
+                           const Schema& joined_schema) {
   const std::string dir = fmt::format("{}/cp-{}", directory_, cp.id);
   fs::remove_all(dir);
   fs::create_directories(dir);
   nlohmann::json doc;
   doc["checkpoint_id"] = cp.id;
-  doc["offsets"] = cp.offsets;
-  doc["max_event_time"] = cp.max_event_time;
   doc["fired_watermark"] = cp.fired_watermark;
   doc["watermark"] = cp.watermark;
-  if (!cp.buffer.empty()) {
-    WriteRows(dir + "/state.parquet", schemas.at(""), cp.buffer);
-    doc["state"] = "state.parquet";
+  nlohmann::json sources = nlohmann::json::object();
+  int n = 0;
+  for (const auto& [name, source] : cp.sources) {
+    nlohmann::json entry = {{"offsets", source.offsets},
+                            {"max_event_time", source.max_event_time}};
+    if (!source.buffer.empty()) {
+      const std::string file = fmt::format("state-{}.parquet", n++);
+      WriteRows(dir + "/" + file, source_schemas.at(name), source.buffer);
+      entry["state"] = file;
+    }
+    sources[name] = entry;
+  }
+  doc["sources"] = sources;
+  if (!cp.joined.empty()) {
+    WriteRows(dir + "/joined.parquet", joined_schema, cp.joined);
+    doc["joined"] = "joined.parquet";
   }
   nlohmann::json pending = nlohmann::json::object();
-  int n = 0;
+  n = 0;
   for (const auto& [table, rows] : cp.pending) {
     if (rows.empty()) continue;
     const std::string file = fmt::format("pending-{}.parquet", n++);
-    WriteRows(dir + "/" + file, schemas.at(table), rows);
+    WriteRows(dir + "/" + file, table_schemas.at(table), rows);
     pending[table] = file;
   }
   doc["pending"] = pending;
@@ -102,12 +116,24 @@ std::optional<Checkpoint> CheckpointStore::Load() const {
   try {
     const nlohmann::json doc = nlohmann::json::parse(ReadFileText(path));
     cp.id = doc.at("checkpoint_id").get<int64_t>();
-    cp.offsets = doc.at("offsets").get<SourceOffsets>();
-    cp.max_event_time = doc.at("max_event_time").get<std::map<std::string, int64_t>>();
     cp.fired_watermark = doc.at("fired_watermark").get<int64_t>();
     cp.watermark = doc.at("watermark").get<int64_t>();
     const std::string dir = fmt::format("{}/cp-{}", directory_, cp.id);
-    if (doc.contains("state")) cp.buffer = ReadRows(dir + "/" + doc.at("state").get<std::string>());
+    auto load_source = [&](const nlohmann::json& entry) {
+      SourceCheckpoint source;
+      source.offsets = entry.at("offsets").get<SourceOffsets>();
+      source.max_event_time = entry.at("max_event_time").get<std::map<std::string, int64_t>>();
+      if (entry.contains("state")) {
+        source.buffer = ReadRows(dir + "/" + entry.at("state").get<std::string>());
+      }
+      return source;
+    };
+    if (doc.contains("sources")) {
+      for (const auto& [name, entry] : doc.at("sources").items()) cp.sources[name] = load_source(entry);
+    } else {
+      cp.sources[""] = load_source(doc);  // one source, before jobs read several
+    }
+    if (doc.contains("joined")) cp.joined = ReadRows(dir + "/" + doc.at("joined").get<std::string>());
     for (const auto& [table, file] : doc.at("pending").items()) {
       cp.pending[table] = ReadRows(dir + "/" + file.get<std::string>());
     }
