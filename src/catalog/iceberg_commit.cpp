@@ -13,6 +13,7 @@
 #include <random>
 
 #include "common/error.h"
+#include "catalog/bucketing.h"
 #include "common/uuid.h"
 #include "iceberg/table_files.h"
 
@@ -145,6 +146,27 @@ ib::DataFile IcebergDataFile(const std::string& table_root, const Snapshot::Data
   return out;
 }
 
+// A table partitioned by one bucket[n] field (IcebergBucketsOf): each file of a spec that is
+// that same field alone gets the bucket of its partition tuple (a NULL bucket: 0, where the
+// exchange sends NULL keys too); the other files keep -1, and the table is read unbucketed.
+void SetIcebergBuckets(const ib::TableMetadata& m, Snapshot& s) {
+  if (s.buckets.bucketed() || !IcebergBucketsOf(s.schema, s.buckets.partition_by).bucketed()) {
+    return;
+  }
+  const ib::PartitionSpec& current = m.default_spec();
+  if (current.fields.size() != 1) return;
+  for (auto& f : s.files) {
+    f.bucket = -1;
+    const ib::PartitionSpec* spec = m.FindSpec(f.spec_id);
+    if (spec == nullptr || spec->fields.size() != 1 || f.partition.size() != 1 ||
+        spec->fields[0].source_id != current.fields[0].source_id ||
+        !(spec->fields[0].transform == current.fields[0].transform)) {
+      continue;
+    }
+    f.bucket = f.partition[0].is_null() ? 0 : static_cast<int>(f.partition[0].GetInt());
+  }
+}
+
 // Writes `bytes` as the file `name` of the table's metadata directory, synced to disk. No
 // rename is needed: nothing reads the file before the commit names it (a file of that name
 // is what an interrupted commit left). The caller syncs the directory once for all.
@@ -266,6 +288,7 @@ CommittedTable LoadCommittedTable(const std::string& table_dir, const std::strin
     s.row_count += f.rows;
     s.files.push_back(std::move(f));
   }
+  SetIcebergBuckets(m, s);
   return t;
 }
 
@@ -488,6 +511,7 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
 
   next.version = base.snapshot.version + 1;
   next.snapshot_id = snapshot_id;
+  SetIcebergBuckets(m, next);
   const std::string metadata_file = WriteMetadataFile(
       table_dir, fmt::format("v{}.metadata.json", next.version), ib::MetadataToJson(m).dump(2) + "\n",
       &out.written);
