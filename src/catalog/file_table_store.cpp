@@ -287,16 +287,24 @@ std::vector<FilePartition> FileTableStore::PartitionsOf(const Snapshot& current)
     layouts[spec.spec_id] = std::make_shared<const PartitionLayout>(
         PartitionLayoutOf(current.schema, PartitionColumnsOf(metadata, spec)));
   }
-  if (layouts.empty()) return {};
   std::vector<FilePartition> out;
+  bool any = false;
   for (const auto& f : current.files) {
+    FilePartition p;
     auto it = layouts.find(f.spec_id);
-    if (it == layouts.end() || f.partition.size() != it->second->columns.size()) {
-      out.push_back({});
-    } else {
-      out.push_back({it->second, f.partition});
+    if (it != layouts.end() && f.partition.size() == it->second->columns.size()) {
+      p.layout = it->second;
+      p.values = f.partition;
     }
+    if (!metadata.schemas.empty()) {
+      FileBounds bounds =
+          FileBounds::Of(f.metrics, current.schema, current.field_ids, metadata.current_schema());
+      if (!bounds.empty()) p.bounds = std::make_shared<const FileBounds>(std::move(bounds));
+    }
+    any |= p.layout != nullptr || p.bounds != nullptr;
+    out.push_back(std::move(p));
   }
+  if (!any) return {};
   return out;
 }
 
@@ -373,8 +381,8 @@ void FileTableStore::PublishBuckets() {
       bucket_sources_.push_back(std::make_shared<TableSource>(name_, current.schema));
       sources.push_back(bucket_sources_.back());
     }
-    bucketed_source_ = std::make_shared<BucketedSource>(name_, current.schema, spec,
-                                                        std::move(sources), hash);
+    bucketed_source_ =
+        std::make_shared<BucketedSource>(name_, current.schema, spec, std::move(sources), hash);
   }
   for (size_t b = 0; b < files.size(); b++) bucket_sources_[b]->Publish(files[b], rows[b]);
 }

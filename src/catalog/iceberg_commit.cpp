@@ -12,9 +12,10 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "common/error.h"
 #include "catalog/bucketing.h"
+#include "common/error.h"
 #include "common/uuid.h"
+#include "iceberg/single_value.h"
 #include "iceberg/table_files.h"
 
 namespace sluice {
@@ -143,6 +144,11 @@ ib::DataFile IcebergDataFile(const std::string& table_root, const Snapshot::Data
   out.file_size_in_bytes = f.bytes;
   out.partition = f.partition;
   out.spec_id = f.spec_id;
+  out.value_counts = f.metrics.value_counts;
+  out.null_value_counts = f.metrics.null_value_counts;
+  out.nan_value_counts = f.metrics.nan_value_counts;
+  out.lower_bounds = f.metrics.lower_bounds;
+  out.upper_bounds = f.metrics.upper_bounds;
   return out;
 }
 
@@ -215,6 +221,31 @@ int64_t MetadataVersionOf(const std::optional<std::string>& location) {
   return std::stoll(name.substr(i, end - i));
 }
 
+FileMetrics MetricsOf(const Schema& schema, const std::vector<int32_t>& field_ids,
+                      const std::vector<ParquetColumnStats>& stats, int64_t rows) {
+  FileMetrics out;
+  for (size_t i = 0; i < schema.size() && i < field_ids.size() && i < stats.size(); i++) {
+    const LogicalType& type = schema.field(i).type;
+    if (type.IsNested() || type.id() == TypeId::kNull) continue;
+    const int id = field_ids[i];
+    out.value_counts[id] = rows;
+    if (stats[i].null_count) out.null_value_counts[id] = *stats[i].null_count;
+    if (type.id() == TypeId::kDouble || type.id() == TypeId::kInterval || !stats[i].min ||
+        !stats[i].max) {
+      continue;
+    }
+    int next_id = 0;
+    const ib::TypePtr stored = StoredType(type, &next_id);
+    try {
+      out.lower_bounds[id] = ib::SerializeValue(*stored, *stats[i].min);
+      out.upper_bounds[id] = ib::SerializeValue(*stored, *stats[i].max);
+    } catch (const NotImplementedError&) {
+      out.lower_bounds.erase(id);
+    }
+  }
+  return out;
+}
+
 int BucketOfDataFile(const std::string& path) {
   const std::string name = fs::path(path).filename().string();
   const std::string stem = name.substr(0, name.find('.'));
@@ -285,6 +316,11 @@ CommittedTable LoadCommittedTable(const std::string& table_dir, const std::strin
     f.sequence_number = e.sequence_number.value_or(0);
     f.spec_id = e.data_file.spec_id;
     f.partition = e.data_file.partition;
+    f.metrics.value_counts = e.data_file.value_counts;
+    f.metrics.null_value_counts = e.data_file.null_value_counts;
+    f.metrics.nan_value_counts = e.data_file.nan_value_counts;
+    f.metrics.lower_bounds = e.data_file.lower_bounds;
+    f.metrics.upper_bounds = e.data_file.upper_bounds;
     s.row_count += f.rows;
     s.files.push_back(std::move(f));
   }

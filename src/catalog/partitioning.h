@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "catalog/file_bounds.h"
 #include "catalog/snapshot.h"
 #include "expr/expr.h"
 #include "iceberg/partition_filter.h"
@@ -50,10 +51,11 @@ PartitionLayout PartitionLayoutOf(const Schema& schema, const std::vector<Partit
 std::string PartitionKey(const std::vector<Value>& tuple);
 
 // One data file's partition, for pruning: its spec's layout over the table schema (shared by
-// the files of one spec) and its tuple.
+// the files of one spec) and its tuple, and its column bounds.
 struct FilePartition {
   std::shared_ptr<const PartitionLayout> layout;  // null: the file is not partitioned
   std::vector<Value> values;
+  std::shared_ptr<const FileBounds> bounds;  // null: none known
 };
 
 // The rows of one partition tuple.

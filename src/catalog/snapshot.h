@@ -61,6 +61,18 @@ struct TableConstraints {
   friend bool operator==(const TableConstraints& a, const TableConstraints& b);
 };
 
+// A data file's column metrics as its Iceberg manifest entry holds them (spec: data_file's
+// value_counts ... upper_bounds), keyed by field id, bounds in the single-value binary form
+// of the column's Iceberg type. Written for Sluice's files, read from any writer's; scans
+// skip the files whose bounds no row matching their predicates can lie within.
+struct FileMetrics {
+  std::map<int, int64_t> value_counts;
+  std::map<int, int64_t> null_value_counts;
+  std::map<int, int64_t> nan_value_counts;
+  std::map<int, std::string> lower_bounds;
+  std::map<int, std::string> upper_bounds;
+};
+
 // One committed state of a table: its schema and the data files that hold its rows.
 // Immutable once committed; a write produces the next version.
 struct Snapshot {
@@ -78,6 +90,7 @@ struct Snapshot {
     // per field of that spec).
     int spec_id = -1;
     std::vector<Value> partition = {};
+    FileMetrics metrics = {};
   };
 
   // The version of the table's metadata file (metadata/v<N>.metadata.json); 0: the table has
