@@ -5,9 +5,9 @@
 #include <utility>
 #include <vector>
 
-#include "catalog/file_bounds.h"
 #include "catalog/snapshot.h"
 #include "expr/expr.h"
+#include "iceberg/file_bounds.h"
 #include "iceberg/partition_filter.h"
 #include "iceberg/transform.h"
 #include "vector/batch.h"
@@ -39,7 +39,9 @@ std::string PartitionFieldName(const std::string& column, const iceberg::Transfo
 std::string DescribePartitioning(const std::vector<PartitionColumn>& fields);
 
 // A partitioning bound to a schema (iceberg/partition_filter.h).
+using iceberg::BoundsMayMatch;
 using iceberg::ColumnPredicateOf;
+using iceberg::FileBounds;
 using iceberg::PartitionLayout;
 using iceberg::PartitionMayMatch;
 

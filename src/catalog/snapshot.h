@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "iceberg/file_bounds.h"
 #include "types/value.h"
 #include "vector/schema.h"
 
@@ -61,17 +62,10 @@ struct TableConstraints {
   friend bool operator==(const TableConstraints& a, const TableConstraints& b);
 };
 
-// A data file's column metrics as its Iceberg manifest entry holds them (spec: data_file's
-// value_counts ... upper_bounds), keyed by field id, bounds in the single-value binary form
-// of the column's Iceberg type. Written for Sluice's files, read from any writer's; scans
-// skip the files whose bounds no row matching their predicates can lie within.
-struct FileMetrics {
-  std::map<int, int64_t> value_counts;
-  std::map<int, int64_t> null_value_counts;
-  std::map<int, int64_t> nan_value_counts;
-  std::map<int, std::string> lower_bounds;
-  std::map<int, std::string> upper_bounds;
-};
+// A data file's column metrics as its Iceberg manifest entry holds them: written for Sluice's
+// files, read from any writer's; scans skip the files whose bounds no row matching their
+// predicates can lie within (iceberg/file_bounds.h).
+using FileMetrics = iceberg::ColumnMetrics;
 
 // One committed state of a table: its schema and the data files that hold its rows.
 // Immutable once committed; a write produces the next version.

@@ -1,13 +1,12 @@
-#include "catalog/file_bounds.h"
+#include "iceberg/file_bounds.h"
 
 #include "common/error.h"
+#include "iceberg/manifest.h"
 #include "iceberg/partition_filter.h"
 #include "iceberg/partition_projection.h"
 #include "iceberg/single_value.h"
 
-namespace sluice {
-
-namespace ib = iceberg;
+namespace sluice::iceberg {
 
 namespace {
 
@@ -20,9 +19,13 @@ std::optional<T> Lookup(const std::map<int, T>& map, int id) {
 
 }  // namespace
 
-FileBounds FileBounds::Of(const FileMetrics& metrics, const Schema& schema,
-                          const std::vector<int32_t>& field_ids,
-                          const ib::IcebergSchema& fields) {
+ColumnMetrics MetricsOf(const DataFile& file) {
+  return ColumnMetrics{file.value_counts, file.null_value_counts, file.nan_value_counts,
+                       file.lower_bounds, file.upper_bounds};
+}
+
+FileBounds FileBounds::Of(const ColumnMetrics& metrics, const Schema& schema,
+                          const std::vector<int32_t>& field_ids, const IcebergSchema& fields) {
   FileBounds out;
   out.columns.resize(schema.size());
   for (size_t i = 0; i < schema.size() && i < field_ids.size(); i++) {
@@ -33,11 +36,11 @@ FileBounds FileBounds::Of(const FileMetrics& metrics, const Schema& schema,
     c.nans = Lookup(metrics.nan_value_counts, id);
     const auto lower = Lookup(metrics.lower_bounds, id);
     const auto upper = Lookup(metrics.upper_bounds, id);
-    const ib::NestedField* field = fields.FindField(id);
+    const NestedField* field = fields.FindField(id);
     if (!lower || !upper || field == nullptr || !field->type->is_primitive()) continue;
     try {
-      Value lo = ib::DeserializeValue(*field->type, *lower, "a column bound");
-      Value hi = ib::DeserializeValue(*field->type, *upper, "a column bound");
+      Value lo = DeserializeValue(*field->type, *lower, "a column bound");
+      Value hi = DeserializeValue(*field->type, *upper, "a column bound");
       const LogicalType& type = schema.field(i).type;
       if (lo.type() == type && hi.type() == type) {
         c.lower = std::move(lo);
@@ -59,11 +62,11 @@ bool FileBounds::empty() const {
 
 bool BoundsMayMatch(const FileBounds& bounds, const std::vector<ExprPtr>& conjuncts,
                     const Schema& schema) {
-  using Op = ib::ColumnPredicate::Op;
+  using Op = ColumnPredicate::Op;
   for (const auto& conjunct : conjuncts) {
     int column = -1;
-    ib::ColumnPredicate predicate;
-    if (!ib::ColumnPredicateOf(*conjunct, schema, &column, &predicate)) continue;
+    ColumnPredicate predicate;
+    if (!ColumnPredicateOf(*conjunct, schema, &column, &predicate)) continue;
     if (column < 0 || static_cast<size_t>(column) >= bounds.columns.size()) continue;
     const FileBounds::Column& c = bounds.columns[static_cast<size_t>(column)];
     if (predicate.op == Op::kIsNull) {
@@ -77,11 +80,11 @@ bool BoundsMayMatch(const FileBounds& bounds, const std::vector<ExprPtr>& conjun
     const bool contains_nan =
         schema.field(static_cast<size_t>(column)).type.id() == TypeId::kDouble &&
         (!c.nans || *c.nans > 0);
-    if (!ib::MayMatchRange(predicate, c.lower, c.upper, contains_null, contains_nan)) {
+    if (!MayMatchRange(predicate, c.lower, c.upper, contains_null, contains_nan)) {
       return false;
     }
   }
   return true;
 }
 
-}  // namespace sluice
+}  // namespace sluice::iceberg

@@ -1,14 +1,15 @@
-// Pruning a data file by the column metrics of its manifest entry (catalog/file_bounds.h),
+// Pruning a data file by the column metrics of its manifest entry (iceberg/file_bounds.h),
 // with metrics as engines other than Sluice write them: bounds of a column promoted from int
 // to long since (4-byte bounds, which prune nothing rather than wrongly), truncated string
 // bounds (Spark keeps 16 characters), missing metrics, all-NULL columns, NaN counts.
+#include "iceberg/file_bounds.h"
+
 #include <gtest/gtest.h>
 
-#include "catalog/file_bounds.h"
 #include "expr/binder.h"
 #include "iceberg/single_value.h"
 
-namespace sluice {
+namespace sluice::iceberg {
 namespace {
 
 namespace ib = iceberg;
@@ -34,8 +35,8 @@ std::string Long(int64_t v) {
 }
 
 // A file of 100 rows: id in [100, 199], no NULLs; name in ["apple", "pear"].
-FileMetrics Metrics() {
-  FileMetrics m;
+ColumnMetrics Metrics() {
+  ColumnMetrics m;
   m.value_counts = {{1, 100}, {2, 100}, {3, 100}};
   m.null_value_counts = {{1, 0}, {2, 0}, {3, 0}};
   m.lower_bounds = {{1, Long(100)}, {2, "apple"}};
@@ -43,14 +44,14 @@ FileMetrics Metrics() {
   return m;
 }
 
-bool MayMatch(const FileMetrics& m, const ExprPtr& predicate) {
+bool MayMatch(const ColumnMetrics& m, const ExprPtr& predicate) {
   const Schema schema = TestSchema();
   const FileBounds bounds = FileBounds::Of(m, schema, {1, 2, 3}, IcebergFields());
   return BoundsMayMatch(bounds, {BindExpression(predicate, schema)}, schema);
 }
 
 TEST(FileBoundsTest, ComparisonsAndInAgainstTheBounds) {
-  const FileMetrics m = Metrics();
+  const ColumnMetrics m = Metrics();
   EXPECT_TRUE(MayMatch(m, Call("=", {Col("id"), Lit(Value::BigInt(150))})));
   EXPECT_FALSE(MayMatch(m, Call("=", {Col("id"), Lit(Value::BigInt(99))})));
   EXPECT_FALSE(MayMatch(m, Call("=", {Col("id"), Lit(Value::BigInt(200))})));
@@ -69,7 +70,7 @@ TEST(FileBoundsTest, ComparisonsAndInAgainstTheBounds) {
 }
 
 TEST(FileBoundsTest, NullCounts) {
-  FileMetrics m = Metrics();
+  ColumnMetrics m = Metrics();
   EXPECT_FALSE(MayMatch(m, IsNull(Col("id"))));
   EXPECT_TRUE(MayMatch(m, IsNotNull(Col("id"))));
   m.null_value_counts.erase(1);  // unknown: a NULL may be there
@@ -84,18 +85,20 @@ TEST(FileBoundsTest, NullCounts) {
 }
 
 TEST(FileBoundsTest, UnknownOrUndecodableBoundsPruneNothing) {
-  FileMetrics m;  // a writer that keeps no metrics
+  ColumnMetrics m;  // a writer that keeps no metrics
   EXPECT_TRUE(MayMatch(m, Call("=", {Col("id"), Lit(Value::BigInt(-5))})));
   EXPECT_TRUE(MayMatch(m, IsNull(Col("id"))));
   // Written when the column was an int (4-byte bounds), read as a long now.
   m = Metrics();
-  m.lower_bounds[1] = ib::SerializeValue(*ib::PrimitiveType(ib::TypeKind::kInt), Value::Integer(100));
-  m.upper_bounds[1] = ib::SerializeValue(*ib::PrimitiveType(ib::TypeKind::kInt), Value::Integer(199));
+  m.lower_bounds[1] =
+      ib::SerializeValue(*ib::PrimitiveType(ib::TypeKind::kInt), Value::Integer(100));
+  m.upper_bounds[1] =
+      ib::SerializeValue(*ib::PrimitiveType(ib::TypeKind::kInt), Value::Integer(199));
   EXPECT_TRUE(MayMatch(m, Call("=", {Col("id"), Lit(Value::BigInt(5))})));
 }
 
 TEST(FileBoundsTest, DoubleBoundsCountOnlyWithoutNaN) {
-  FileMetrics m = Metrics();
+  ColumnMetrics m = Metrics();
   const ib::Type dbl = *ib::PrimitiveType(ib::TypeKind::kDouble);
   m.lower_bounds[3] = ib::SerializeValue(dbl, Value::Double(1.0));
   m.upper_bounds[3] = ib::SerializeValue(dbl, Value::Double(2.0));
@@ -107,4 +110,4 @@ TEST(FileBoundsTest, DoubleBoundsCountOnlyWithoutNaN) {
 }
 
 }  // namespace
-}  // namespace sluice
+}  // namespace sluice::iceberg
