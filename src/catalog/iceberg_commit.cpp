@@ -221,6 +221,76 @@ int64_t MetadataVersionOf(const std::optional<std::string>& location) {
   return std::stoll(name.substr(i, end - i));
 }
 
+namespace {
+
+// Bounds of strings and binaries keep their first kBoundPrefix characters (bytes), as
+// Iceberg's default metrics mode truncate(16) does, so long values do not bloat manifests.
+constexpr size_t kBoundPrefix = 16;
+
+// The length of the first kBoundPrefix code points of UTF-8 `s` (bytes when `binary`).
+size_t PrefixLength(const std::string& s, bool binary) {
+  if (binary) return std::min(s.size(), kBoundPrefix);
+  size_t i = 0;
+  for (size_t n = 0; n < kBoundPrefix && i < s.size(); n++) {
+    i++;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xc0) == 0x80) i++;
+  }
+  return i;
+}
+
+// A lower bound of every value starting with `lower`: its prefix.
+std::string TruncatedLower(const std::string& lower, bool binary) {
+  return lower.substr(0, PrefixLength(lower, binary));
+}
+
+// An upper bound of every value at most `upper`, no longer than the prefix: the prefix with
+// its last byte (binary) or code point (UTF-8, whose byte order is code point order)
+// incremented, dropping those that cannot be; nullopt when none can.
+std::optional<std::string> TruncatedUpper(const std::string& upper, bool binary) {
+  std::string s = upper.substr(0, PrefixLength(upper, binary));
+  if (s.size() == upper.size()) return s;
+  while (!s.empty()) {
+    if (binary) {
+      if (static_cast<unsigned char>(s.back()) != 0xff) {
+        s.back() = static_cast<char>(static_cast<unsigned char>(s.back()) + 1);
+        return s;
+      }
+      s.pop_back();
+      continue;
+    }
+    size_t start = s.size() - 1;
+    while (start > 0 && (static_cast<unsigned char>(s[start]) & 0xc0) == 0x80) start--;
+    char32_t cp = 0;
+    const auto lead = static_cast<unsigned char>(s[start]);
+    const size_t len = s.size() - start;
+    cp = len == 1 ? lead : len == 2 ? lead & 0x1f : len == 3 ? lead & 0x0f : lead & 0x07;
+    for (size_t i = start + 1; i < s.size(); i++) cp = (cp << 6) | (s[i] & 0x3f);
+    s.resize(start);
+    cp++;
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xe000;  // past the surrogates
+    if (cp > 0x10ffff) continue;
+    if (cp < 0x80) {
+      s.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      s.push_back(static_cast<char>(0xc0 | (cp >> 6)));
+      s.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+    } else if (cp < 0x10000) {
+      s.push_back(static_cast<char>(0xe0 | (cp >> 12)));
+      s.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+      s.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+    } else {
+      s.push_back(static_cast<char>(0xf0 | (cp >> 18)));
+      s.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
+      s.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+      s.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+    }
+    return s;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 FileMetrics MetricsOf(const Schema& schema, const std::vector<int32_t>& field_ids,
                       const std::vector<ParquetColumnStats>& stats, int64_t rows) {
   FileMetrics out;
@@ -236,12 +306,22 @@ FileMetrics MetricsOf(const Schema& schema, const std::vector<int32_t>& field_id
     }
     int next_id = 0;
     const ib::TypePtr stored = StoredType(type, &next_id);
+    std::string lower, upper;
     try {
-      out.lower_bounds[id] = ib::SerializeValue(*stored, *stats[i].min);
-      out.upper_bounds[id] = ib::SerializeValue(*stored, *stats[i].max);
+      lower = ib::SerializeValue(*stored, *stats[i].min);
+      upper = ib::SerializeValue(*stored, *stats[i].max);
     } catch (const NotImplementedError&) {
-      out.lower_bounds.erase(id);
+      continue;
     }
+    if (type.IsStringLike()) {
+      const bool binary = type.id() == TypeId::kBlob;
+      const std::optional<std::string> truncated = TruncatedUpper(upper, binary);
+      if (!truncated) continue;
+      lower = TruncatedLower(lower, binary);
+      upper = *truncated;
+    }
+    out.lower_bounds[id] = std::move(lower);
+    out.upper_bounds[id] = std::move(upper);
   }
   return out;
 }
@@ -316,11 +396,7 @@ CommittedTable LoadCommittedTable(const std::string& table_dir, const std::strin
     f.sequence_number = e.sequence_number.value_or(0);
     f.spec_id = e.data_file.spec_id;
     f.partition = e.data_file.partition;
-    f.metrics.value_counts = e.data_file.value_counts;
-    f.metrics.null_value_counts = e.data_file.null_value_counts;
-    f.metrics.nan_value_counts = e.data_file.nan_value_counts;
-    f.metrics.lower_bounds = e.data_file.lower_bounds;
-    f.metrics.upper_bounds = e.data_file.upper_bounds;
+    f.metrics = ib::MetricsOf(e.data_file);
     s.row_count += f.rows;
     s.files.push_back(std::move(f));
   }

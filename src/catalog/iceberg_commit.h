@@ -80,7 +80,8 @@ std::set<std::string> ReferencedFiles(const std::string& table_dir, const Commit
 // `field_ids`) whose Parquet footer gave `stats` per column (io/parquet_statistics.h): value
 // and null counts of every primitive column, and bounds where the footer knows them, but
 // none for DOUBLE (a NaN lies outside Parquet's min and max, and Sluice orders it above every
-// number) nor for types without an Iceberg single-value form (INTERVAL).
+// number) nor for types without an Iceberg single-value form (INTERVAL). String and binary
+// bounds keep 16 characters (bytes), the upper one incremented, as Iceberg's truncate(16).
 FileMetrics MetricsOf(const Schema& schema, const std::vector<int32_t>& field_ids,
                       const std::vector<ParquetColumnStats>& stats, int64_t rows);
 
