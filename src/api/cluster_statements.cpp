@@ -46,8 +46,9 @@ CatalogChange CatalogChangeOf(const sql::Statement& s, Session& session) {
     }
     case StatementKind::kCreateView:
       return s.As<sql::CreateViewStatement>().temporary ? CatalogChange::kNone
-                                                         : CatalogChange::kDdl;
-    case StatementKind::kCreateSchema: return CatalogChange::kDdl;
+                                                        : CatalogChange::kDdl;
+    case StatementKind::kCreateSchema:
+      return CatalogChange::kDdl;
     case StatementKind::kDrop: {
       const auto& d = s.As<sql::DropStatement>();
       if (d.object_type == sql::ObjectType::kSchema) return CatalogChange::kDdl;
@@ -64,8 +65,10 @@ CatalogChange CatalogChangeOf(const sql::Statement& s, Session& session) {
     case StatementKind::kDelete:
     case StatementKind::kUpdate:
     case StatementKind::kMerge:
-    case StatementKind::kCall: return CatalogChange::kWrite;
-    default: return CatalogChange::kNone;
+    case StatementKind::kCall:
+      return CatalogChange::kWrite;
+    default:
+      return CatalogChange::kNone;
   }
 }
 

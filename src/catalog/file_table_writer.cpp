@@ -166,7 +166,8 @@ std::string FileTableStore::Writer::ExportSinks() {
   for (const auto& [index, files] : files_) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& f : files) {
-      list.push_back({{"path", f.path}, {"rows", f.rows}, {"bucket", f.bucket}, {"bytes", f.bytes}});
+      list.push_back(
+          {{"path", f.path}, {"rows", f.rows}, {"bucket", f.bucket}, {"bytes", f.bytes}});
     }
     sinks.push_back({{"index", index}, {"files", std::move(list)}});
   }

@@ -320,8 +320,8 @@ void Scheduler::RunStages(PhysicalOperatorPtr& plan, ExecContext& ctx,
     // (a COPY: the next write to its path) removes.
     ctx.cluster()->MaybeInjectFault();
     const WriteSink& sink = *StageSink(root);
-    const std::vector<std::string> exported =
-        ctx.cluster()->AllGather(ctx.cluster()->rank() == 0 ? std::string() : sink.ExportSinks(ctx));
+    const std::vector<std::string> exported = ctx.cluster()->AllGather(
+        ctx.cluster()->rank() == 0 ? std::string() : sink.ExportSinks(ctx));
     if (ctx.cluster()->rank() == 0) {
       for (size_t r = 1; r < exported.size(); r++) sink.ImportSinks(ctx, exported[r]);
     }

@@ -63,8 +63,8 @@ class DataWriter {
   // writer neither commits nor removes those files: the importing writer owns them (removes
   // them unless it commits). REQUIRES: every sink is closed; called once, never with Commit.
   virtual std::string ExportSinks();
-  // Adds the sinks another process exported, as if they had been closed here (an index
-  // closed here too keeps the imported one). REQUIRES: before Commit.
+  // Adds the sinks another process exported, as if they had been closed here.
+  // REQUIRES: before Commit; no sink index closed by both processes.
   virtual void ImportSinks(const std::string& exported);
 };
 
