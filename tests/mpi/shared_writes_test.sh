@@ -5,11 +5,11 @@
 source "$(dirname "$0")/../cli/cli_test_lib.sh"
 source "$(dirname "$0")/mpi_test_lib.sh"
 
-# One process's output of a script (run twice with other directories must agree).
 # script DIR: a table of 8 files (written by one task), then CTAS over it (8 tasks) of a big
 # table (3 files per task) and of a small one (every task's rows held, written together at
-# commit), each read back in the same job; their
-# snapshots' file lists (row counts in list order); a COPY of both to Parquet, read back.
+# commit), each read back in the same job; their snapshots' file lists (row counts in list
+# order); an INSERT; COPYs to a Parquet file, a partitioned directory and a CSV file, read
+# back. On N ranks it must print what one process prints and write the same files.
 script() {
   echo "SET target_file_rows = 50000;
 CREATE TABLE src AS SELECT range AS v, range % 13 AS k, 'n' || (range % 101) AS s
@@ -28,7 +28,9 @@ SELECT count(*), sum(w) FROM small;
 SELECT count(*) FROM iceberg_snapshots('small');
 COPY (SELECT * FROM big) TO '$1/big.parquet' (FORMAT parquet);
 COPY (SELECT k, count(*) AS n FROM big GROUP BY k ORDER BY k) TO '$1/agg.csv';
+COPY big TO '$1/by_k' (FORMAT parquet, PARTITION_BY (k));
 SELECT count(*), sum(v), sum(k) FROM read_parquet('$1/big.parquet');
+SELECT count(*), sum(v) FROM read_parquet('$1/by_k/k=3/*.parquet');
 SELECT sum(n) FROM read_csv('$1/agg.csv');"
 }
 
@@ -50,6 +52,9 @@ for ranks in 2 4; do
 $(diff <(echo "$expected") <(echo "$OUT") | head -20)"
   cmp -s "$WORK_DIR/one/big.parquet" "$WORK_DIR/n/big.parquet" ||
     fail "COPY TO parquet on $ranks ranks wrote other bytes than one process"
+  diff -r "$WORK_DIR/one/by_k" "$WORK_DIR/n/by_k" > /dev/null ||
+    fail "COPY TO a partitioned directory on $ranks ranks: other files than one process"
+  [ "$(ls "$WORK_DIR/n/by_k" | wc -l)" -eq 13 ] || fail "$ranks ranks: by_k: $(ls "$WORK_DIR/n/by_k")"
   cmp -s "$WORK_DIR/one/agg.csv" "$WORK_DIR/n/agg.csv" ||
     fail "COPY TO csv on $ranks ranks wrote other bytes than one process"
   # The big table's one snapshot lists files of rank 0 and of the other ranks.
