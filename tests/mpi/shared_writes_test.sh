@@ -84,6 +84,17 @@ expect_code 0 "the table after the fault"
 expect_out "$(printf 'count(*),max(v)\n1000,999\ncount(*)\n1')" "the table after the fault"
 [ "$(ls "$WORK_DIR/f/main/t/data")" == "$before" ] ||
   fail "files of the failed write were not collected: $(ls "$WORK_DIR/f/main/t/data")"
+# An error in a task of rank 1 (its rows alone fail a cast) commits nothing either.
+run_ranks 2 sql --threads 1 --db "$WORK_DIR/f" -c \
+  "INSERT INTO t SELECT CAST(CASE WHEN v = 99999 THEN 'x' ELSE '1' END AS INTEGER) FROM src"
+[ "$CODE" -ne 0 ] && [ "$CODE" -ne 124 ] || fail "a failing write task: exit code $CODE"
+expect_err_contains "sluice: rank 1 of 2 failed in stage 1" "the failing writer names itself"
+run sql --threads 1 --format csv --db "$WORK_DIR/f" -c \
+  "SELECT count(*), max(v) FROM t; SELECT count(*) FROM iceberg_snapshots('t');"
+expect_out "$(printf 'count(*),max(v)\n1000,999\ncount(*)\n1')" "the table after a task failed"
+[ "$(ls "$WORK_DIR/f/main/t/data")" == "$before" ] ||
+  fail "files of the failed write were not collected: $(ls "$WORK_DIR/f/main/t/data")"
+
 # The same write without the fault commits one snapshot.
 run_ranks 2 sql --threads 1 --format csv --db "$WORK_DIR/f" -c \
   "$insert; SELECT count(*), max(v) FROM t; SELECT count(*) FROM iceberg_snapshots('t');"
