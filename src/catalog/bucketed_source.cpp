@@ -37,12 +37,14 @@ class BucketStream : public BatchStream {
 }  // namespace
 
 BucketedSource::BucketedSource(std::string name, Schema schema, BucketSpec spec,
-                               std::vector<std::shared_ptr<const DataSource>> buckets)
+                               std::vector<std::shared_ptr<const DataSource>> buckets,
+                               PartitionHash hash)
     : name_(std::move(name)),
       schema_(std::move(schema)),
       spec_(std::move(spec)),
       columns_(BucketColumnIndices(schema_, spec_)),
-      buckets_(std::move(buckets)) {
+      buckets_(std::move(buckets)),
+      hash_(hash) {
   SLUICE_CHECK(static_cast<int>(buckets_.size()) == spec_.num_buckets,
                "table {}: {} bucket sources for {} buckets", name_, buckets_.size(),
                spec_.num_buckets);
@@ -55,8 +57,13 @@ std::unique_ptr<BatchStream> BucketedSource::Open(int split,
 
 std::string BucketedSource::Describe() const {
   const int64_t rows = EstimatedRows().value_or(0);
-  if (name_.empty()) return fmt::format("memory table ({} rows, {})", rows, DescribeBuckets(spec_));
-  return fmt::format("table {} ({} rows, {})", name_, rows, DescribeBuckets(spec_));
+  std::string layout = DescribeBuckets(spec_, hash_);
+  if (skipped_buckets_ > 0) {
+    layout +=
+        fmt::format(", {} bucket{} skipped", skipped_buckets_, skipped_buckets_ == 1 ? "" : "s");
+  }
+  if (name_.empty()) return fmt::format("memory table ({} rows, {})", rows, layout);
+  return fmt::format("table {} ({} rows, {})", name_, rows, layout);
 }
 
 int64_t BucketedSource::EstimatedBytes() const {
@@ -75,13 +82,18 @@ std::shared_ptr<const DataSource> BucketedSource::WithFilters(
     const std::vector<ExprPtr>& conjuncts) const {
   std::vector<std::shared_ptr<const DataSource>> pruned;
   bool any = false;
+  int skipped = skipped_buckets_;
   for (const auto& b : buckets_) {
     auto filtered = b->WithFilters(conjuncts);
     any |= filtered != nullptr;
+    // A bucket left with no bytes to read was skipped whole (its split reads nothing).
+    skipped += filtered != nullptr && filtered->EstimatedBytes() == 0 && b->EstimatedBytes() > 0;
     pruned.push_back(filtered != nullptr ? std::move(filtered) : b);
   }
   if (!any) return nullptr;
-  return std::make_shared<BucketedSource>(name_, schema_, spec_, std::move(pruned));
+  auto out = std::make_shared<BucketedSource>(name_, schema_, spec_, std::move(pruned), hash_);
+  out->skipped_buckets_ = skipped;
+  return out;
 }
 
 }  // namespace sluice

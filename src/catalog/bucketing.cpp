@@ -5,7 +5,9 @@
 #include "catalog/partitioning.h"
 #include "common/error.h"
 #include "common/strings.h"
+#include "iceberg/transform.h"
 #include "vector/column_hash.h"
+#include "vector/iceberg_hash.h"
 
 namespace sluice {
 
@@ -91,9 +93,35 @@ BucketSpec KeptBuckets(const BucketSpec& current, const Schema& schema) {
   return out;
 }
 
-std::string DescribeBuckets(const BucketSpec& spec) {
-  return fmt::format("{} bucket{} by ({})", spec.num_buckets, spec.num_buckets == 1 ? "" : "s",
-                     Join(spec.columns, ", "));
+BucketSpec WarehouseLayout(const Schema& schema, const BucketSpec& spec) {
+  if (!spec.bucketed() || spec.columns.size() != 1) return spec;
+  const int i = schema.Find(spec.columns[0]);
+  if (i < 0 || !IcebergHashable(schema.field(static_cast<size_t>(i)).type.id())) return spec;
+  BucketSpec out;
+  out.partition_by = {{spec.columns[0], iceberg::Transform::Bucket(spec.num_buckets).ToString()}};
+  return out;
+}
+
+BucketSpec IcebergBucketsOf(const Schema& schema,
+                            const std::vector<PartitionColumn>& partition_by) {
+  if (partition_by.size() != 1) return {};
+  const iceberg::Transform transform = iceberg::Transform::Parse(partition_by[0].transform);
+  // More buckets than a table may have would be as many scan tasks: read it unbucketed.
+  if (transform.kind() != iceberg::Transform::Kind::kBucket || transform.param() > kMaxBuckets) {
+    return {};
+  }
+  const int i = schema.Find(partition_by[0].column);
+  if (i < 0 || !IcebergHashable(schema.field(static_cast<size_t>(i)).type.id())) return {};
+  BucketSpec out;
+  out.columns = {schema.field(static_cast<size_t>(i)).name};
+  out.num_buckets = transform.param();
+  return out;
+}
+
+std::string DescribeBuckets(const BucketSpec& spec, PartitionHash hash) {
+  return fmt::format("{} {}bucket{} by ({})", spec.num_buckets,
+                     hash == PartitionHash::kIcebergBucket ? "Iceberg " : "",
+                     spec.num_buckets == 1 ? "" : "s", Join(spec.columns, ", "));
 }
 
 }  // namespace sluice

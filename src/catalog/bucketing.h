@@ -5,6 +5,7 @@
 
 #include "catalog/snapshot.h"
 #include "vector/batch.h"
+#include "vector/column_hash.h"
 
 namespace sluice {
 
@@ -31,7 +32,22 @@ std::vector<std::vector<Batch>> SplitIntoBuckets(const Schema& schema, const Buc
 // schema, else none.
 BucketSpec KeptBuckets(const BucketSpec& current, const Schema& schema);
 
-// "8 buckets by (k, d)" for EXPLAIN.
-std::string DescribeBuckets(const BucketSpec& spec);
+// The layout a warehouse (Iceberg) table keeps for `spec` (resolved against `schema`):
+// bucketing by one column that Iceberg can bucket (vector/iceberg_hash.h IcebergHashable)
+// becomes the partition field bucket[n](column), Iceberg's own bucketing, which other engines
+// read and write too; bucketing by several columns, or by a column of another type, stays
+// Sluice's layout (its hash, kept in the sluice.bucket-* table properties), because Iceberg
+// has no bucket transform of several columns. Anything else is returned as it is.
+BucketSpec WarehouseLayout(const Schema& schema, const BucketSpec& spec);
+
+// The Iceberg bucketing of a table partitioned by `partition_by` (columns of `schema`): its
+// column and bucket count when the partitioning is exactly one bucket[n] field of a column
+// Iceberg can bucket, whoever wrote the table (CLUSTERED BY (k) INTO n BUCKETS, PARTITIONED
+// BY (bucket(n, k)), another engine); not bucketed otherwise. Its rows are placed by
+// Iceberg's bucket hash (PartitionHash::kIcebergBucket).
+BucketSpec IcebergBucketsOf(const Schema& schema, const std::vector<PartitionColumn>& partition_by);
+
+// "8 buckets by (k, d)" for EXPLAIN; "8 Iceberg buckets by (k)" for kIcebergBucket.
+std::string DescribeBuckets(const BucketSpec& spec, PartitionHash hash = PartitionHash::kSluice);
 
 }  // namespace sluice

@@ -135,7 +135,7 @@ std::unique_ptr<FileTableStore> FileTableStore::Prepare(const std::string& dir,
   Snapshot& s = store->current_.snapshot;
   s.schema = UnqualifiedSchema(schema);
   s.field_ids = AssignFieldIds(s.schema, store->current_);
-  s.buckets = buckets;
+  s.buckets = WarehouseLayout(s.schema, buckets);
   return store;
 }
 
@@ -292,16 +292,24 @@ std::vector<FilePartition> FileTableStore::PartitionsOf(const Snapshot& current)
     layouts[spec.spec_id] = std::make_shared<const PartitionLayout>(
         PartitionLayoutOf(current.schema, PartitionColumnsOf(metadata, spec)));
   }
-  if (layouts.empty()) return {};
   std::vector<FilePartition> out;
+  bool any = false;
   for (const auto& f : current.files) {
+    FilePartition p;
     auto it = layouts.find(f.spec_id);
-    if (it == layouts.end() || f.partition.size() != it->second->columns.size()) {
-      out.push_back({});
-    } else {
-      out.push_back({it->second, f.partition});
+    if (it != layouts.end() && f.partition.size() == it->second->columns.size()) {
+      p.layout = it->second;
+      p.values = f.partition;
     }
+    if (!metadata.schemas.empty()) {
+      FileBounds bounds =
+          FileBounds::Of(f.metrics, current.schema, current.field_ids, metadata.current_schema());
+      if (!bounds.empty()) p.bounds = std::make_shared<const FileBounds>(std::move(bounds));
+    }
+    any |= p.layout != nullptr || p.bounds != nullptr;
+    out.push_back(std::move(p));
   }
+  if (!any) return {};
   return out;
 }
 
@@ -336,18 +344,30 @@ void FileTableStore::PublishCurrent() {
 
 void FileTableStore::PublishBuckets() {
   const Snapshot current = Current();
-  const BucketSpec& spec = current.buckets;
+  // Sluice's own layout (bucketing by several columns, warehouses written before Iceberg
+  // bucketing), else the Iceberg bucketing of a table partitioned by one bucket[n] field
+  // when every file is of that field (a file of an earlier spec has no bucket).
+  BucketSpec spec = current.buckets;
+  PartitionHash hash = PartitionHash::kSluice;
+  if (!spec.bucketed()) {
+    spec = IcebergBucketsOf(current.schema, current.buckets.partition_by);
+    hash = PartitionHash::kIcebergBucket;
+    for (const auto& f : current.files) {
+      if (f.bucket < 0 || f.bucket >= spec.num_buckets) spec = BucketSpec{};
+    }
+  }
   if (!spec.bucketed()) {
     std::lock_guard lock(mutex_);
     bucketed_source_.reset();
     bucket_sources_.clear();
     return;
   }
-  std::vector<std::vector<std::string>> paths(static_cast<size_t>(spec.num_buckets));
-  std::vector<int64_t> rows(paths.size(), 0);
-  for (const auto& f : current.files) {
-    paths.at(static_cast<size_t>(f.bucket)).push_back(PathOf(f.path));
-    rows[static_cast<size_t>(f.bucket)] += f.rows;
+  std::vector<std::vector<int>> indices(static_cast<size_t>(spec.num_buckets));
+  std::vector<int64_t> rows(indices.size(), 0);
+  for (size_t f = 0; f < current.files.size(); f++) {
+    const size_t b = static_cast<size_t>(current.files[f].bucket);
+    indices.at(b).push_back(static_cast<int>(f));
+    rows[b] += current.files[f].rows;
   }
   std::shared_ptr<const SnapshotFiles> all;
   {
@@ -355,12 +375,10 @@ void FileTableStore::PublishBuckets() {
     all = current_files_;
   }
   std::vector<std::shared_ptr<const SnapshotFiles>> files;
-  for (const auto& p : paths) {
-    files.push_back(p.empty() ? nullptr : std::make_shared<const SnapshotFiles>(p, all.get()));
-  }
+  for (const auto& i : indices) files.push_back(i.empty() ? nullptr : all->Subset(i));
   std::lock_guard lock(mutex_);
   if (bucketed_source_ == nullptr || !(bucketed_source_->schema() == current.schema) ||
-      !(bucketed_source_->spec() == spec)) {
+      !(bucketed_source_->spec() == spec) || bucketed_source_->hash_partition_function() != hash) {
     // Plans bound to the previous layout keep reading its last snapshot.
     bucket_sources_.clear();
     std::vector<std::shared_ptr<const DataSource>> sources;
@@ -369,7 +387,7 @@ void FileTableStore::PublishBuckets() {
       sources.push_back(bucket_sources_.back());
     }
     bucketed_source_ =
-        std::make_shared<BucketedSource>(name_, current.schema, spec, std::move(sources));
+        std::make_shared<BucketedSource>(name_, current.schema, spec, std::move(sources), hash);
   }
   for (size_t b = 0; b < files.size(); b++) bucket_sources_[b]->Publish(files[b], rows[b]);
 }
@@ -427,7 +445,7 @@ std::unique_ptr<DataWriter> FileTableStore::BeginReplace(const Schema& schema,
   // The rows are computed from the snapshot this store sees now.
   Snapshot next;
   next.schema = UnqualifiedSchema(schema);
-  next.buckets = buckets;
+  next.buckets = WarehouseLayout(next.schema, buckets);
   next.constraints = constraints;
   int64_t base = 0;
   {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog/bucketing.h"
+#include "catalog/iceberg_commit.h"
 #include "catalog/partitioning.h"
 #include "common/error.h"
 #include "io/parquet_reader.h"
@@ -124,10 +125,12 @@ class FileTableStore::Writer::Sink : public DataSink {
     file.path = f.relative;
     file.rows = f.writer->rows_written();
     std::error_code ec;
-    file.bytes = static_cast<int64_t>(
-        std::filesystem::file_size(writer_.store_.dir_ + "/" + f.relative, ec));
+    const std::string path = writer_.store_.dir_ + "/" + f.relative;
+    file.bytes = static_cast<int64_t>(std::filesystem::file_size(path, ec));
     if (writer_.next_.buckets.bucketed()) file.bucket = static_cast<int>(bucket);
     file.partition = f.partition;
+    file.metrics = MetricsOf(writer_.next_.schema, writer_.next_.field_ids,
+                             ParquetFileStats(f.writer->metadata(), path), file.rows);
     files_.push_back(std::move(file));
     f.writer.reset();
   }

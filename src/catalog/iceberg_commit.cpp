@@ -12,8 +12,10 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "catalog/bucketing.h"
 #include "common/error.h"
 #include "common/uuid.h"
+#include "iceberg/single_value.h"
 #include "iceberg/table_files.h"
 
 namespace sluice {
@@ -142,7 +144,33 @@ ib::DataFile IcebergDataFile(const std::string& table_root, const Snapshot::Data
   out.file_size_in_bytes = f.bytes;
   out.partition = f.partition;
   out.spec_id = f.spec_id;
+  out.value_counts = f.metrics.value_counts;
+  out.null_value_counts = f.metrics.null_value_counts;
+  out.nan_value_counts = f.metrics.nan_value_counts;
+  out.lower_bounds = f.metrics.lower_bounds;
+  out.upper_bounds = f.metrics.upper_bounds;
   return out;
+}
+
+// A table partitioned by one bucket[n] field (IcebergBucketsOf): each file of a spec that is
+// that same field alone gets the bucket of its partition tuple (a NULL bucket: 0, where the
+// exchange sends NULL keys too); the other files keep -1, and the table is read unbucketed.
+void SetIcebergBuckets(const ib::TableMetadata& m, Snapshot& s) {
+  if (s.buckets.bucketed() || !IcebergBucketsOf(s.schema, s.buckets.partition_by).bucketed()) {
+    return;
+  }
+  const ib::PartitionSpec& current = m.default_spec();
+  if (current.fields.size() != 1) return;
+  for (auto& f : s.files) {
+    f.bucket = -1;
+    const ib::PartitionSpec* spec = m.FindSpec(f.spec_id);
+    if (spec == nullptr || spec->fields.size() != 1 || f.partition.size() != 1 ||
+        spec->fields[0].source_id != current.fields[0].source_id ||
+        !(spec->fields[0].transform == current.fields[0].transform)) {
+      continue;
+    }
+    f.bucket = f.partition[0].is_null() ? 0 : static_cast<int>(f.partition[0].GetInt());
+  }
 }
 
 // Writes `bytes` as the file `name` of the table's metadata directory, synced to disk. No
@@ -191,6 +219,111 @@ int64_t MetadataVersionOf(const std::optional<std::string>& location) {
   while (end < name.size() && std::isdigit(static_cast<unsigned char>(name[end]))) end++;
   if (end == i) throw IOError(fmt::format("'{}' is not a versioned Iceberg metadata file", *location));
   return std::stoll(name.substr(i, end - i));
+}
+
+namespace {
+
+// Bounds of strings and binaries keep their first kBoundPrefix characters (bytes), as
+// Iceberg's default metrics mode truncate(16) does, so long values do not bloat manifests.
+constexpr size_t kBoundPrefix = 16;
+
+// The length of the first kBoundPrefix code points of UTF-8 `s` (bytes when `binary`).
+size_t PrefixLength(const std::string& s, bool binary) {
+  if (binary) return std::min(s.size(), kBoundPrefix);
+  size_t i = 0;
+  for (size_t n = 0; n < kBoundPrefix && i < s.size(); n++) {
+    i++;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xc0) == 0x80) i++;
+  }
+  return i;
+}
+
+// A lower bound of every value starting with `lower`: its prefix.
+std::string TruncatedLower(const std::string& lower, bool binary) {
+  return lower.substr(0, PrefixLength(lower, binary));
+}
+
+// An upper bound of every value at most `upper`, no longer than the prefix: the prefix with
+// its last byte (binary) or code point (UTF-8, whose byte order is code point order)
+// incremented, dropping those that cannot be; nullopt when none can.
+std::optional<std::string> TruncatedUpper(const std::string& upper, bool binary) {
+  std::string s = upper.substr(0, PrefixLength(upper, binary));
+  if (s.size() == upper.size()) return s;
+  while (!s.empty()) {
+    if (binary) {
+      if (static_cast<unsigned char>(s.back()) != 0xff) {
+        s.back() = static_cast<char>(static_cast<unsigned char>(s.back()) + 1);
+        return s;
+      }
+      s.pop_back();
+      continue;
+    }
+    size_t start = s.size() - 1;
+    while (start > 0 && (static_cast<unsigned char>(s[start]) & 0xc0) == 0x80) start--;
+    char32_t cp = 0;
+    const auto lead = static_cast<unsigned char>(s[start]);
+    const size_t len = s.size() - start;
+    cp = len == 1 ? lead : len == 2 ? lead & 0x1f : len == 3 ? lead & 0x0f : lead & 0x07;
+    for (size_t i = start + 1; i < s.size(); i++) cp = (cp << 6) | (s[i] & 0x3f);
+    s.resize(start);
+    cp++;
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xe000;  // past the surrogates
+    if (cp > 0x10ffff) continue;
+    if (cp < 0x80) {
+      s.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      s.push_back(static_cast<char>(0xc0 | (cp >> 6)));
+      s.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+    } else if (cp < 0x10000) {
+      s.push_back(static_cast<char>(0xe0 | (cp >> 12)));
+      s.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+      s.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+    } else {
+      s.push_back(static_cast<char>(0xf0 | (cp >> 18)));
+      s.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
+      s.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+      s.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+    }
+    return s;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+FileMetrics MetricsOf(const Schema& schema, const std::vector<int32_t>& field_ids,
+                      const std::vector<ParquetColumnStats>& stats, int64_t rows) {
+  FileMetrics out;
+  for (size_t i = 0; i < schema.size() && i < field_ids.size() && i < stats.size(); i++) {
+    const LogicalType& type = schema.field(i).type;
+    if (type.IsNested() || type.id() == TypeId::kNull) continue;
+    const int id = field_ids[i];
+    out.value_counts[id] = rows;
+    if (stats[i].null_count) out.null_value_counts[id] = *stats[i].null_count;
+    if (type.id() == TypeId::kDouble || type.id() == TypeId::kInterval || !stats[i].min ||
+        !stats[i].max) {
+      continue;
+    }
+    int next_id = 0;
+    const ib::TypePtr stored = StoredType(type, &next_id);
+    std::string lower, upper;
+    try {
+      lower = ib::SerializeValue(*stored, *stats[i].min);
+      upper = ib::SerializeValue(*stored, *stats[i].max);
+    } catch (const NotImplementedError&) {
+      continue;
+    }
+    if (type.IsStringLike()) {
+      const bool binary = type.id() == TypeId::kBlob;
+      const std::optional<std::string> truncated = TruncatedUpper(upper, binary);
+      if (!truncated) continue;
+      lower = TruncatedLower(lower, binary);
+      upper = *truncated;
+    }
+    out.lower_bounds[id] = std::move(lower);
+    out.upper_bounds[id] = std::move(upper);
+  }
+  return out;
 }
 
 int BucketOfDataFile(const std::string& path) {
@@ -263,9 +396,11 @@ CommittedTable LoadCommittedTable(const std::string& table_dir, const std::strin
     f.sequence_number = e.sequence_number.value_or(0);
     f.spec_id = e.data_file.spec_id;
     f.partition = e.data_file.partition;
+    f.metrics = ib::MetricsOf(e.data_file);
     s.row_count += f.rows;
     s.files.push_back(std::move(f));
   }
+  SetIcebergBuckets(m, s);
   return t;
 }
 
@@ -488,6 +623,7 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
 
   next.version = base.snapshot.version + 1;
   next.snapshot_id = snapshot_id;
+  SetIcebergBuckets(m, next);
   const std::string metadata_file = WriteMetadataFile(
       table_dir, fmt::format("v{}.metadata.json", next.version), ib::MetadataToJson(m).dump(2) + "\n",
       &out.written);

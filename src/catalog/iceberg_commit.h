@@ -11,6 +11,7 @@
 #include "catalog/snapshot.h"
 #include "iceberg/manifest.h"
 #include "iceberg/table_metadata.h"
+#include "io/parquet_statistics.h"
 
 namespace sluice {
 
@@ -74,6 +75,15 @@ PreparedCommit WriteMetadataCommit(const std::string& table_dir, const Committed
 // committed before, e.g. the base of a commit) instead of its manifests (null: read them all).
 std::set<std::string> ReferencedFiles(const std::string& table_dir, const CommittedTable& table,
                                       const CommittedTable* known = nullptr);
+
+// The manifest metrics of a data file of `rows` rows with columns `schema` (Iceberg field ids
+// `field_ids`) whose Parquet footer gave `stats` per column (io/parquet_statistics.h): value
+// and null counts of every primitive column, and bounds where the footer knows them, but
+// none for DOUBLE (a NaN lies outside Parquet's min and max, and Sluice orders it above every
+// number) nor for types without an Iceberg single-value form (INTERVAL). String and binary
+// bounds keep 16 characters (bytes), the upper one incremented, as Iceberg's truncate(16).
+FileMetrics MetricsOf(const Schema& schema, const std::vector<int32_t>& field_ids,
+                      const std::vector<ParquetColumnStats>& stats, int64_t rows);
 
 // The bucket of a data file named "part-<id>-b<bucket>.parquet", or -1.
 int BucketOfDataFile(const std::string& path);

@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "common/strings.h"
+#include "vector/iceberg_hash.h"
 
 namespace sluice {
 
@@ -160,9 +161,33 @@ std::vector<PartitionedRows> SplitIntoPartitions(const Schema& schema,
                                                  const Batch& batch) {
   std::vector<PartitionedRows> out;
   std::vector<std::vector<uint32_t>> selections;
+  const bool one_bucket_field = layout.columns.size() == 1 && layout.columns[0] >= 0 &&
+                                layout.transforms[0].kind() == iceberg::Transform::Kind::kBucket;
+  const Column* bucketed =
+      one_bucket_field ? batch.column(static_cast<size_t>(layout.columns[0])).get() : nullptr;
+  const bool fast = bucketed != nullptr && IcebergHashable(bucketed->type().id());
+  if (fast) {
+    // A bucketed table's layout: the buckets of a whole column at once, the same values
+    // Transform::Apply gives (vector/iceberg_hash.h).
+    const int n = layout.transforms[0].param();
+    std::vector<int32_t> buckets;
+    IcebergBuckets(*bucketed, batch.num_rows(), n, &buckets);
+    std::vector<int> slot(static_cast<size_t>(n) + 1, -1);  // by bucket + 1 (NULL first)
+    for (size_t r = 0; r < batch.num_rows(); r++) {
+      int& s = slot[static_cast<size_t>(buckets[r] + 1)];
+      if (s < 0) {
+        s = static_cast<int>(out.size());
+        out.push_back(
+            {{buckets[r] < 0 ? Value::Null(TypeId::kInteger) : Value::Integer(buckets[r])},
+             Batch{}});
+        selections.emplace_back();
+      }
+      selections[static_cast<size_t>(s)].push_back(static_cast<uint32_t>(r));
+    }
+  }
   std::map<std::string, size_t> index;
   std::vector<Value> tuple(layout.columns.size());
-  for (size_t r = 0; r < batch.num_rows(); r++) {
+  for (size_t r = 0; !fast && r < batch.num_rows(); r++) {
     for (size_t f = 0; f < layout.columns.size(); f++) {
       const int c = layout.columns[f];
       SLUICE_CHECK(c >= 0, "partition field {} has no column", f);

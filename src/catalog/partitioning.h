@@ -7,6 +7,7 @@
 
 #include "catalog/snapshot.h"
 #include "expr/expr.h"
+#include "iceberg/file_bounds.h"
 #include "iceberg/partition_filter.h"
 #include "iceberg/transform.h"
 #include "vector/batch.h"
@@ -38,7 +39,9 @@ std::string PartitionFieldName(const std::string& column, const iceberg::Transfo
 std::string DescribePartitioning(const std::vector<PartitionColumn>& fields);
 
 // A partitioning bound to a schema (iceberg/partition_filter.h).
+using iceberg::BoundsMayMatch;
 using iceberg::ColumnPredicateOf;
+using iceberg::FileBounds;
 using iceberg::PartitionLayout;
 using iceberg::PartitionMayMatch;
 
@@ -50,10 +53,11 @@ PartitionLayout PartitionLayoutOf(const Schema& schema, const std::vector<Partit
 std::string PartitionKey(const std::vector<Value>& tuple);
 
 // One data file's partition, for pruning: its spec's layout over the table schema (shared by
-// the files of one spec) and its tuple.
+// the files of one spec) and its tuple, and its column bounds.
 struct FilePartition {
   std::shared_ptr<const PartitionLayout> layout;  // null: the file is not partitioned
   std::vector<Value> values;
+  std::shared_ptr<const FileBounds> bounds;  // null: none known
 };
 
 // The rows of one partition tuple.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "iceberg/file_bounds.h"
 #include "types/value.h"
 #include "vector/schema.h"
 
@@ -61,6 +62,11 @@ struct TableConstraints {
   friend bool operator==(const TableConstraints& a, const TableConstraints& b);
 };
 
+// A data file's column metrics as its Iceberg manifest entry holds them: written for Sluice's
+// files, read from any writer's; scans skip the files whose bounds no row matching their
+// predicates can lie within (iceberg/file_bounds.h).
+using FileMetrics = iceberg::ColumnMetrics;
+
 // One committed state of a table: its schema and the data files that hold its rows.
 // Immutable once committed; a write produces the next version.
 struct Snapshot {
@@ -78,6 +84,7 @@ struct Snapshot {
     // per field of that spec).
     int spec_id = -1;
     std::vector<Value> partition = {};
+    FileMetrics metrics = {};
   };
 
   // The version of the table's metadata file (metadata/v<N>.metadata.json); 0: the table has

@@ -52,8 +52,13 @@ bool SnapshotFiles::PartitionMayMatch(size_t f, const std::vector<ExprPtr>& conj
                                    *schema_);
 }
 
+bool SnapshotFiles::BoundsMayMatch(size_t f, const std::vector<ExprPtr>& conjuncts) const {
+  if (partitions_.empty() || partitions_[f].bounds == nullptr) return true;
+  return sluice::BoundsMayMatch(*partitions_[f].bounds, conjuncts, *schema_);
+}
+
 void SnapshotFiles::AddFile(std::shared_ptr<const ParquetSource> file, FilePartition partition) {
-  if (partition.layout != nullptr || !partitions_.empty()) {
+  if (partition.layout != nullptr || partition.bounds != nullptr || !partitions_.empty()) {
     partitions_.resize(files_.size());
     partitions_.push_back(std::move(partition));
   }
@@ -70,19 +75,26 @@ std::shared_ptr<const SnapshotFiles> SnapshotFiles::WithFilters(
   std::shared_ptr<SnapshotFiles> pruned(new SnapshotFiles());
   pruned->schema_ = schema_;
   pruned->partition_files_skipped_ = partition_files_skipped_;
+  pruned->bounds_files_skipped_ = bounds_files_skipped_;
   for (size_t f = 0; f < files_.size(); f++) {
     const auto& file = files_[f];
     FilePartition partition = partitions_.empty() ? FilePartition{} : partitions_[f];
-    // Partition values first (the manifest's), then the footer's statistics.
+    // Partition values first, then column bounds (both the manifest's), then the footer's
+    // statistics.
     if (!PartitionMayMatch(f, conjuncts)) {
       pruned->partition_files_skipped_++;
+      continue;
+    }
+    if (!BoundsMayMatch(f, conjuncts)) {
+      pruned->bounds_files_skipped_++;
       continue;
     }
     auto filtered = std::static_pointer_cast<const ParquetSource>(file->WithFilters(conjuncts));
     pruned->AddFile(filtered != nullptr ? std::move(filtered) : file, std::move(partition));
   }
   if (pruned->num_splits() == num_splits() &&
-      pruned->partition_files_skipped_ == partition_files_skipped_) {
+      pruned->partition_files_skipped_ == partition_files_skipped_ &&
+      pruned->bounds_files_skipped_ == bounds_files_skipped_) {
     return nullptr;
   }
   return pruned;
@@ -91,7 +103,10 @@ std::shared_ptr<const SnapshotFiles> SnapshotFiles::WithFilters(
 std::vector<int> SnapshotFiles::FilesMaybeMatching(const std::vector<ExprPtr>& conjuncts) const {
   std::vector<int> out;
   for (int f = 0; f < num_files(); f++) {
-    if (!PartitionMayMatch(static_cast<size_t>(f), conjuncts)) continue;
+    if (!PartitionMayMatch(static_cast<size_t>(f), conjuncts) ||
+        !BoundsMayMatch(static_cast<size_t>(f), conjuncts)) {
+      continue;
+    }
     // nullptr: no conjunct can be checked against the footer, so any row may match.
     const auto filtered = files_[static_cast<size_t>(f)]->WithFilters(conjuncts);
     if (filtered == nullptr || filtered->num_splits() > 0) out.push_back(f);
@@ -158,6 +173,10 @@ std::string TableSource::Describe() const {
   if (files->partition_files_skipped() > 0) {
     pruned += fmt::format(", {} file{} skipped by partition", files->partition_files_skipped(),
                           files->partition_files_skipped() == 1 ? "" : "s");
+  }
+  if (files->bounds_files_skipped() > 0) {
+    pruned += fmt::format(", {} file{} skipped by bounds", files->bounds_files_skipped(),
+                          files->bounds_files_skipped() == 1 ? "" : "s");
   }
   if (files->files_skipped() > 0) {
     pruned += fmt::format(", {} file{} skipped", files->files_skipped(),

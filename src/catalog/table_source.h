@@ -20,9 +20,10 @@ class SnapshotFiles {
   explicit SnapshotFiles(const std::vector<std::string>& paths,
                          const SnapshotFiles* reuse = nullptr);
 
-  // Sets each file's partition (parallel to the paths; conjuncts are bound over `schema`),
-  // so WithFilters and FilesMaybeMatching skip the files whose partition values no row
-  // satisfying the conjuncts can have. REQUIRES: called before the object is shared.
+  // Sets each file's partition and column bounds (parallel to the paths; conjuncts are bound
+  // over `schema`), so WithFilters and FilesMaybeMatching skip the files whose partition
+  // values, then bounds, no row satisfying the conjuncts can have. REQUIRES: called before
+  // the object is shared.
   void SetPartitions(Schema schema, std::vector<FilePartition> partitions);
 
   int num_splits() const { return static_cast<int>(splits_.size()); }
@@ -40,14 +41,17 @@ class SnapshotFiles {
   int64_t row_groups_total() const { return row_groups_total_; }
   int64_t row_groups_pruned() const { return row_groups_total_ - num_splits(); }
   int64_t files_skipped() const { return files_skipped_; }
-  // Files left out by their partition values (WithFilters).
+  // Files left out by their partition values, and by their column bounds (WithFilters).
   int64_t partition_files_skipped() const { return partition_files_skipped_; }
+  int64_t bounds_files_skipped() const { return bounds_files_skipped_; }
 
  private:
   SnapshotFiles() = default;
   void AddFile(std::shared_ptr<const ParquetSource> file, FilePartition partition = {});
   // Whether file `f`'s partition values may satisfy every conjunct.
   bool PartitionMayMatch(size_t f, const std::vector<ExprPtr>& conjuncts) const;
+  // Whether file `f`'s column bounds may.
+  bool BoundsMayMatch(size_t f, const std::vector<ExprPtr>& conjuncts) const;
 
   std::vector<std::shared_ptr<const ParquetSource>> files_;
   std::vector<std::pair<int, int>> splits_;  // (file, split of that file)
@@ -55,6 +59,7 @@ class SnapshotFiles {
   int64_t row_groups_total_ = 0;
   int64_t files_skipped_ = 0;
   int64_t partition_files_skipped_ = 0;
+  int64_t bounds_files_skipped_ = 0;
   std::shared_ptr<const Schema> schema_;  // set with partitions_
   std::vector<FilePartition> partitions_;  // per file; empty: none partitioned
 };

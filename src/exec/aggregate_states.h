@@ -32,6 +32,8 @@ class AggregateStates {
   // out[i] = state of aggregate `aggregate` for group groups[i], i < n.
   void Pointers(const uint32_t* groups, size_t n, size_t aggregate,
                 std::vector<uint8_t*>* out) const;
+  // The state of aggregate `aggregate` for group `group`.
+  uint8_t* State(size_t group, size_t aggregate) const { return Row(group) + offsets_[aggregate]; }
   // out[i] = state of aggregate `aggregate` for group first + i, i < n.
   void RangePointers(size_t first, size_t n, size_t aggregate, std::vector<uint8_t*>* out) const;
 

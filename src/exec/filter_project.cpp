@@ -71,23 +71,48 @@ std::string Project::details() const {
   return Join(parts, ", ");
 }
 
+namespace {
+
+int IntegerWidth(TypeId id) {
+  switch (id) {
+    case TypeId::kTinyInt: return 1;
+    case TypeId::kSmallInt: return 2;
+    case TypeId::kInteger: return 4;
+    case TypeId::kBigInt: return 8;
+    default: return 0;
+  }
+}
+
+// Whether `e` is column `key` itself, or that column widened from one integer type to a
+// wider one: both hash functions hash every integer as its 64-bit value, so the widened
+// column places rows exactly as the column does.
+bool PassesThrough(const Expr& e, int key) {
+  if (e.kind == ExprKind::kColumnRef) return e.column_index == key;
+  if (e.kind != ExprKind::kCast || e.args.size() != 1) return false;
+  const Expr& from = *e.args[0];
+  const int from_width = IntegerWidth(from.type.id());
+  return from.kind == ExprKind::kColumnRef && from.column_index == key && from_width > 0 &&
+         IntegerWidth(e.type.id()) >= from_width;
+}
+
+}  // namespace
+
 Partitioning Project::output_partitioning() const {
   Partitioning p = child().output_partitioning();
   if (p.kind != Partitioning::Kind::kHash) return p;
-  // Hash keys survive when every key column is passed through; renumber them.
+  // Hash keys survive when every key column is passed through; renumber them. The last
+  // column passing a key through names it: a join appends its keys cast to their common type
+  // after the columns (plan_util.h EnsureColumns), and those are the keys it asks about.
   std::vector<int> keys;
   for (int key : p.keys) {
     int found = -1;
     for (size_t i = 0; i < exprs_.size(); i++) {
-      if (exprs_[i]->kind == ExprKind::kColumnRef && exprs_[i]->column_index == key) {
-        found = static_cast<int>(i);
-        break;
-      }
+      if (PassesThrough(*exprs_[i], key)) found = static_cast<int>(i);
     }
     if (found < 0) return Partitioning::Unknown(p.num_partitions);
     keys.push_back(found);
   }
-  return Partitioning::Hash(std::move(keys), p.num_partitions);
+  return Partitioning::Hash(std::move(keys), p.num_partitions, p.hash);
 }
 
 std::unique_ptr<BatchStream> Project::Execute(int partition, ExecContext& ctx) const {

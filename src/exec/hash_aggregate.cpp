@@ -29,6 +29,9 @@ namespace {
 // Partial aggregation is abandoned when, after this many rows, there are more than this
 // fraction of distinct groups.
 constexpr size_t kPassThroughSampleRows = 16384;
+// Up to this many groups in a table, a batch's rows are sorted by group and each aggregate
+// folds a group's rows in one call (AggregateFunction::UpdateOne).
+constexpr size_t kFewGroups = 32;
 constexpr double kPassThroughGroupRatio = 0.5;
 
 // How long an aggregate holding no groups waits for other tasks to free memory before its
@@ -291,9 +294,18 @@ class HashAggregateStream : public BatchStream {
     }
     if (source_ == input_.get()) rows_seen_ += n;
 
+    const bool few_groups = !merge_ && SortByGroup(n);
     size_t next_input = num_keys;
     for (size_t a = 0; a < op_.aggregates().size(); a++) {
       const AggregateFunction& fn = *op_.aggregates()[a]->aggregate;
+      if (few_groups) {
+        args_.clear();
+        for (const auto& arg : aggregate_args_[a]) args_.push_back(Evaluate(*arg, batch));
+        if (UpdateByGroup(fn, a, n)) continue;
+        states_->Pointers(group_ids_.data(), n, a, &pointers_);
+        fn.Update(pointers_.data(), args_, n);
+        continue;
+      }
       states_->Pointers(group_ids_.data(), n, a, &pointers_);
       args_.clear();
       if (merge_) {
@@ -305,6 +317,44 @@ class HashAggregateStream : public BatchStream {
         for (const auto& arg : aggregate_args_[a]) args_.push_back(Evaluate(*arg, batch));
         fn.Update(pointers_.data(), args_, n);
       }
+    }
+    return true;
+  }
+
+  // With at most kFewGroups groups in the table, the rows of the batch by group:
+  // group_rows_[group_starts_[g] .. group_starts_[g + 1]) are group g's (in row order);
+  // false with more groups. Without group keys, all rows are group 0 and nothing is sorted.
+  bool SortByGroup(size_t n) {
+    const size_t groups = table_ != nullptr ? states_->num_groups() : 1;
+    if (groups > kFewGroups) return false;
+    group_starts_.assign(groups + 1, 0);
+    if (table_ == nullptr) {
+      group_starts_[1] = n;
+      return true;
+    }
+    for (size_t i = 0; i < n; i++) group_starts_[group_ids_[i] + 1]++;
+    for (size_t g = 0; g < groups; g++) group_starts_[g + 1] += group_starts_[g];
+    group_rows_.resize(n);
+    fill_.assign(group_starts_.begin(), group_starts_.end() - 1);
+    for (size_t i = 0; i < n; i++) group_rows_[fill_[group_ids_[i]]++] = static_cast<uint32_t>(i);
+    return true;
+  }
+
+  // args_ of aggregate `a` folded into each group's state in one call per group
+  // (AggregateFunction::UpdateOne); false when `fn` has no such path.
+  bool UpdateByGroup(const AggregateFunction& fn, size_t a, size_t n) {
+    const size_t groups = group_starts_.size() - 1;
+    bool updated = false;
+    for (size_t g = 0; g < groups; g++) {
+      const size_t first = group_starts_[g], count = group_starts_[g + 1] - first;
+      if (count == 0) continue;
+      const uint32_t* sel = table_ != nullptr && count < n ? group_rows_.data() + first : nullptr;
+      if (!fn.UpdateOne(states_->State(g, a), args_, sel, count)) {
+        // Whether a function has the path does not depend on the rows.
+        SLUICE_CHECK(!updated, "UpdateOne refused a group after updating another");
+        return false;
+      }
+      updated = true;
     }
     return true;
   }
@@ -434,6 +484,9 @@ class HashAggregateStream : public BatchStream {
   std::vector<uint64_t> hashes_;
   std::vector<uint32_t> group_ids_;
   std::vector<uint8_t*> pointers_;
+  // SortByGroup's result and scratch.
+  std::vector<size_t> group_starts_, fill_;
+  std::vector<uint32_t> group_rows_;
 };
 
 }  // namespace

@@ -63,7 +63,7 @@ class HashAggregate : public PhysicalOperator {
       if (found < 0) return Partitioning::Unknown(in.num_partitions);
       keys.push_back(found);
     }
-    return Partitioning::Hash(std::move(keys), in.num_partitions);
+    return Partitioning::Hash(std::move(keys), in.num_partitions, in.hash);
   }
   std::unique_ptr<BatchStream> Execute(int partition, ExecContext& ctx) const override;
 

@@ -37,7 +37,7 @@ uint64_t HashValue(const T& v) {
       // hashes with each other, never with column_hash.h's partitioning hash.
       uint64_t words[2];
       std::memcpy(words, &v, sizeof(words));
-      return HashCombine(HashInt(words[0]), words[1]);
+      return HashMix(words[0] ^ (words[1] * 0x9e3779b97f4a7c15ULL));
     }
     return HashBytes(v.data(), v.size());
   } else if constexpr (std::is_same_v<T, Interval>) {
@@ -66,11 +66,32 @@ void HashColumn(const Column& col, const uint32_t* sel, size_t n, bool first, ui
     for (size_t i = 0; i < n; i++) hashes[i] = first ? h : HashCombine(hashes[i], h);
     return;
   }
-  const bool nulls = col.validity() != nullptr;
-  for (size_t i = 0; i < n; i++) {
-    const size_t row = sel != nullptr ? sel[i] : i;
-    const uint64_t h = (nulls && !col.IsValid(row)) ? kNullHash : HashValue(data[row]);
-    hashes[i] = first ? h : HashCombine(hashes[i], h);
+  // One loop per case, so that the common one (no selection, no NULLs) has no branches.
+  auto loop = [&]<bool kSel, bool kNulls, bool kFirst>() {
+    for (size_t i = 0; i < n; i++) {
+      const size_t row = kSel ? sel[i] : i;
+      const uint64_t h = (kNulls && !col.IsValid(row)) ? kNullHash : HashValue(data[row]);
+      hashes[i] = kFirst ? h : HashCombine(hashes[i], h);
+    }
+  };
+  auto with_first = [&]<bool kSel, bool kNulls>() {
+    if (first) {
+      loop.template operator()<kSel, kNulls, true>();
+    } else {
+      loop.template operator()<kSel, kNulls, false>();
+    }
+  };
+  auto with_nulls = [&]<bool kSel>() {
+    if (col.validity() != nullptr) {
+      with_first.template operator()<kSel, true>();
+    } else {
+      with_first.template operator()<kSel, false>();
+    }
+  };
+  if (sel != nullptr) {
+    with_nulls.template operator()<true>();
+  } else {
+    with_nulls.template operator()<false>();
   }
 }
 

@@ -30,7 +30,7 @@ class Scan : public PhysicalOperator {
       if (it == columns_.end()) return Partitioning::Unknown(splits);
       keys.push_back(static_cast<int>(it - columns_.begin()));
     }
-    return Partitioning::Hash(std::move(keys), splits);
+    return Partitioning::Hash(std::move(keys), splits, source_->hash_partition_function());
   }
   std::unique_ptr<BatchStream> Execute(int partition, ExecContext& ctx) const override {
     if (source_->num_splits() == 0) return std::make_unique<EmptyStream>();

@@ -46,6 +46,15 @@ class AggregateFunction {
   // `args` may be constant columns; for count(*) `args` is empty.
   virtual void Update(uint8_t* const* states, const std::vector<ColumnPtr>& args,
                       size_t n) const = 0;
+  // Folds rows sel[0..n) of `args` (rows 0..n when `sel` is null) into the one state
+  // `state`, as Update would with every states[i] = `state`. Returns false, doing nothing,
+  // when the function has no such path (the caller uses Update). A batch of a few groups
+  // (TPC-H q1's four, an aggregate without GROUP BY) then sums in registers instead of
+  // through a state pointer per row.
+  virtual bool UpdateOne(uint8_t* state, const std::vector<ColumnPtr>& args, const uint32_t* sel,
+                         size_t n) const {
+    return false;
+  }
   // Folds row i of the intermediate columns `partial` (one per state_types()) into states[i].
   virtual void Merge(uint8_t* const* states, const std::vector<ColumnPtr>& partial,
                      size_t n) const = 0;

@@ -11,6 +11,51 @@ namespace sluice {
 
 namespace {
 
+// Adds the valid values among rows sel[0..n) of `col` (0..n when `sel` is null) to *sum
+// (when not null) and their number to *count. An int128 sum of 64-bit values cannot
+// overflow within a batch, so only the total is checked when it reaches *sum.
+template <typename In, typename Acc>
+void SumRows(const Column& col, const uint32_t* sel, size_t n, Acc* sum, int64_t* count) {
+  constexpr bool kExact = std::is_same_v<Acc, int128_t> && sizeof(In) <= 8;
+  const In* data = sum != nullptr ? col.data<In>() : nullptr;  // count(x) reads validity only
+  Acc local{};
+  int64_t valid = 0;
+  auto add = [&](In v) {
+    if constexpr (kExact) {
+      local += static_cast<Acc>(v);
+    } else if (__builtin_add_overflow(local, static_cast<Acc>(v), &local)) {
+      throw OutOfRangeError("Overflow in SUM");
+    }
+  };
+  if (col.is_constant()) {
+    if (!col.IsValid(0)) return;
+    if (sum != nullptr) {
+      for (size_t i = 0; i < n; i++) add(data[0]);
+    }
+    valid = static_cast<int64_t>(n);
+  } else if (col.validity() == nullptr) {
+    if (sum != nullptr) {
+      if (sel != nullptr) {
+        for (size_t i = 0; i < n; i++) add(data[sel[i]]);
+      } else {
+        for (size_t i = 0; i < n; i++) add(data[i]);
+      }
+    }
+    valid = static_cast<int64_t>(n);
+  } else {
+    for (size_t i = 0; i < n; i++) {
+      const size_t row = sel != nullptr ? sel[i] : i;
+      if (!col.IsValid(row)) continue;
+      if (sum != nullptr) add(data[row]);
+      valid++;
+    }
+  }
+  if (sum != nullptr && __builtin_add_overflow(*sum, local, sum)) {
+    throw OutOfRangeError("Overflow in SUM");
+  }
+  *count += valid;
+}
+
 // count(*): counts rows; its args are empty.
 class CountStarAggregate : public AggregateFunction {
  public:
@@ -21,6 +66,17 @@ class CountStarAggregate : public AggregateFunction {
   void Update(uint8_t* const* states, const std::vector<ColumnPtr>& args,
               size_t n) const override {
     for (size_t i = 0; i < n; i++) StateAt<int64_t>(states, i)++;
+  }
+  bool UpdateOne(uint8_t* state, const std::vector<ColumnPtr>& args, const uint32_t* sel,
+                 size_t n) const override {
+    int64_t valid = 0;
+    if (args.empty()) {
+      valid = static_cast<int64_t>(n);
+    } else {
+      SumRows<int64_t, int64_t>(*args[0], sel, n, nullptr, &valid);
+    }
+    *reinterpret_cast<int64_t*>(state) += valid;
+    return true;
   }
   void Merge(uint8_t* const* states, const std::vector<ColumnPtr>& partial,
              size_t n) const override {
@@ -100,6 +156,14 @@ class SumAggregate : public AggregateFunction {
       s.has_value = true;
     });
   }
+  bool UpdateOne(uint8_t* state, const std::vector<ColumnPtr>& args, const uint32_t* sel,
+                 size_t n) const override {
+    auto& s = *reinterpret_cast<SumState<Acc>*>(state);
+    int64_t valid = 0;
+    SumRows<In, Acc>(*args[0], sel, n, &s.sum, &valid);
+    s.has_value |= valid > 0;
+    return true;
+  }
   void Merge(uint8_t* const* states, const std::vector<ColumnPtr>& partial,
              size_t n) const override {
     ForEachValid<Acc>(*partial[0], n, [&](size_t i, Acc v) {
@@ -174,6 +238,12 @@ class AvgAggregate : public AggregateFunction {
       CheckedAdd<Acc>(s.sum, static_cast<Acc>(v));
       s.count++;
     });
+  }
+  bool UpdateOne(uint8_t* state, const std::vector<ColumnPtr>& args, const uint32_t* sel,
+                 size_t n) const override {
+    auto& s = *reinterpret_cast<AvgState<Acc>*>(state);
+    SumRows<In, Acc>(*args[0], sel, n, &s.sum, &s.count);
+    return true;
   }
   void Merge(uint8_t* const* states, const std::vector<ColumnPtr>& partial,
              size_t n) const override {

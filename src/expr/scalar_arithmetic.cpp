@@ -238,6 +238,19 @@ std::optional<BoundScalar> DecimalArith(ArithOp op, LogicalType a, LogicalType b
     const LogicalType t =
         LogicalType::Decimal(std::min(kMaxDecimalPrecision, a.precision() + b.precision()), s);
     if (!t.IsWideDecimal()) return BoundScalar{t, {a, b}, DecimalSameTypeKernel(op, t)};
+    if (!a.IsWideDecimal() && !b.IsWideDecimal()) {
+      // Two 64-bit operands: one 64 x 64 -> 128-bit multiply, no casts before it and no
+      // overflow check (|a| < 10^pa and |b| < 10^pb, so |a * b| < 10^(pa + pb) and t holds
+      // pa + pb <= 36 digits). TPC-H q1's l_extendedprice * (1 - l_discount).
+      return BoundScalar{t, {a, b},
+                         MakeBinary<int64_t, int64_t, int128_t>(
+                             t,
+                             [](int64_t x, int64_t y, int128_t& r) {
+                               r = static_cast<int128_t>(x) * y;
+                               return true;
+                             },
+                             ArithFail{op, t})};
+    }
     // Widen both operands to the 128-bit layout so one kernel multiplies them.
     auto widen = [](const LogicalType& x) {
       return x.IsWideDecimal() ? x : LogicalType::Decimal(19, x.scale());

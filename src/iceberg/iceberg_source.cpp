@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "expr/binder.h"
 #include "expr/evaluator.h"
+#include "iceberg/file_bounds.h"
 #include "io/parquet_reader.h"
 
 namespace sluice::iceberg {
@@ -135,14 +136,17 @@ std::unique_ptr<IcebergSource> IcebergSource::Open(const std::string& path, cons
 }
 
 std::shared_ptr<const DataSource> IcebergSource::WithFilters(const std::vector<ExprPtr>& conjuncts) const {
-  if (conjuncts.empty() || !partitioned_ || snapshot_id_ < 0) return nullptr;
+  if (conjuncts.empty() || snapshot_id_ < 0) return nullptr;
   std::shared_ptr<IcebergSource> pruned;
   try {
     pruned = Plan(table_path_, selector_, snapshot_id_, conjuncts);
   } catch (const UserError&) {
     return nullptr;  // the snapshot expired meanwhile: the unpruned plan stands
   }
-  if (pruned->manifests_skipped_ == 0 && pruned->files_skipped_ == 0) return nullptr;
+  if (pruned->manifests_skipped_ == 0 && pruned->files_skipped_ == 0 &&
+      pruned->bounds_files_skipped_ == 0) {
+    return nullptr;
+  }
   return pruned;
 }
 
@@ -154,7 +158,6 @@ std::unique_ptr<IcebergSource> IcebergSource::Plan(const std::string& path, cons
   std::unique_ptr<IcebergSource> source(new IcebergSource());
   source->table_path_ = path;
   source->selector_ = selector;
-  for (const auto& spec : m.partition_specs) source->partitioned_ |= !spec.unpartitioned();
   const Snapshot* snapshot = SelectSnapshot(m, selector);
   if (pin) {
     snapshot = m.FindSnapshot(*pin);
@@ -182,6 +185,14 @@ std::unique_ptr<IcebergSource> IcebergSource::Plan(const std::string& path, cons
   const SnapshotFiles files = ReadSnapshotFiles(m, *snapshot, keep);
   source->delete_files_ = files.deletes.size();
   std::map<int, PartitionLayout> layouts;
+  std::vector<int32_t> field_ids;
+  for (const auto& f : fields.fields) field_ids.push_back(f.id);
+  // Then by the column bounds of their manifest entries.
+  auto bounds_may_match = [&](const DataFile& f) {
+    if (conjuncts.empty()) return true;
+    const FileBounds bounds = FileBounds::Of(MetricsOf(f), source->schema_, field_ids, fields);
+    return BoundsMayMatch(bounds, conjuncts, source->schema_);
+  };
   auto file_may_match = [&](const DataFile& f) {
     if (conjuncts.empty()) return true;
     const PartitionSpec* spec = m.FindSpec(f.spec_id);
@@ -224,6 +235,10 @@ std::unique_ptr<IcebergSource> IcebergSource::Plan(const std::string& path, cons
   for (const auto& e : files.data) {
     if (!file_may_match(e.data_file)) {
       source->files_skipped_++;
+      continue;
+    }
+    if (!bounds_may_match(e.data_file)) {
+      source->bounds_files_skipped_++;
       continue;
     }
     DataFileRef ref;
@@ -306,6 +321,10 @@ std::string IcebergSource::Describe() const {
   }
   if (files_skipped_ > 0) {
     pruned += fmt::format(", {} file{} skipped by partition", files_skipped_, files_skipped_ == 1 ? "" : "s");
+  }
+  if (bounds_files_skipped_ > 0) {
+    pruned += fmt::format(", {} file{} skipped by bounds", bounds_files_skipped_,
+                          bounds_files_skipped_ == 1 ? "" : "s");
   }
   return fmt::format("iceberg '{}' (snapshot {}, {} data files, {} delete files{})", table_path_, snapshot_id_,
                      files_.size(), delete_files_, pruned);

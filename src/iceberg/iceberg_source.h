@@ -29,9 +29,10 @@ class IcebergSource : public DataSource {
   std::string Describe() const override;
   int64_t EstimatedBytes() const override { return bytes_; }
   std::optional<int64_t> EstimatedRows() const override { return rows_; }
-  // The same snapshot planned again with partition pruning (iceberg/partition_filter.h): the
-  // manifests whose partition summaries, then the data files whose partition values, no row
-  // satisfying `conjuncts` can have are left out. nullptr when nothing is left out.
+  // The same snapshot planned again with pruning (iceberg/partition_filter.h, file_bounds.h):
+  // the manifests whose partition summaries, then the data files whose partition values or
+  // column bounds, no row satisfying `conjuncts` can have are left out. nullptr when nothing
+  // is left out.
   std::shared_ptr<const DataSource> WithFilters(const std::vector<ExprPtr>& conjuncts) const override;
 
   int64_t snapshot_id() const { return snapshot_id_; }
@@ -59,9 +60,9 @@ class IcebergSource : public DataSource {
 
   std::string table_path_;
   SnapshotSelector selector_;
-  bool partitioned_ = false;  // some partition spec of the table has fields
   int64_t manifests_skipped_ = 0;
-  int64_t files_skipped_ = 0;
+  int64_t files_skipped_ = 0;         // by partition values
+  int64_t bounds_files_skipped_ = 0;  // by column bounds
   IcebergSchema table_schema_;
   Schema schema_;
   std::vector<DataFileRef> files_;

@@ -30,23 +30,6 @@ T FromLittleEndian(const std::string& bytes, const Type& type, const std::string
 
 }  // namespace
 
-std::string DecimalBytes(int128_t unscaled) {
-  std::string be;
-  for (int i = 15; i >= 0; i--) be.push_back(static_cast<char>((unscaled >> (8 * i)) & 0xff));
-  // Drop leading bytes that only repeat the sign of the next one.
-  size_t start = 0;
-  while (start + 1 < be.size()) {
-    const auto b = static_cast<unsigned char>(be[start]);
-    const auto next = static_cast<unsigned char>(be[start + 1]);
-    if ((b == 0x00 && (next & 0x80) == 0) || (b == 0xff && (next & 0x80) != 0)) {
-      start++;
-    } else {
-      break;
-    }
-  }
-  return be.substr(start);
-}
-
 std::string SerializeValue(const Type& type, const Value& v) {
   switch (type.kind) {
     case TypeKind::kBoolean: return std::string(1, v.GetBool() ? '\1' : '\0');

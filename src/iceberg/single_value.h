@@ -4,6 +4,7 @@
 
 #include "iceberg/iceberg_type.h"
 #include "types/value.h"
+#include "vector/iceberg_hash.h"  // DecimalBytes
 
 namespace sluice::iceberg {
 
@@ -16,8 +17,5 @@ std::string SerializeValue(const Type& type, const Value& v);
 // The Sluice value of `bytes` stored as `type`; throws InvalidInputError (naming `where`) on
 // a wrong length.
 Value DeserializeValue(const Type& type, const std::string& bytes, const std::string& where);
-
-// An unscaled decimal as the fewest big-endian two's complement bytes that hold it.
-std::string DecimalBytes(int128_t unscaled);
 
 }  // namespace sluice::iceberg

@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
-#include "iceberg/murmur3.h"
 #include "iceberg/single_value.h"
+#include "vector/iceberg_hash.h"
 
 namespace sluice::iceberg {
 
@@ -120,16 +120,13 @@ bool Transform::IntegerLike(TypeId id) {
 }
 
 int32_t Transform::Hash(const Value& v) {
-  if (IntegerLike(v.type().id())) {
-    const int64_t x = v.GetInt();
-    return Murmur3_32(&x, sizeof(x));  // little-endian 8 bytes, as the spec requires
+  if (IntegerLike(v.type().id()) || v.type().id() == TypeId::kTimestampTz) {
+    return IcebergHashLong(v.GetInt());
   }
   switch (v.type().id()) {
-    case TypeId::kVarchar: return Murmur3_32(v.GetString().data(), v.GetString().size());
-    case TypeId::kDecimal: {
-      const std::string bytes = DecimalBytes(v.GetDecimal());
-      return Murmur3_32(bytes.data(), bytes.size());
-    }
+    case TypeId::kVarchar:
+    case TypeId::kBlob: return IcebergHashBytes(v.GetString());
+    case TypeId::kDecimal: return IcebergHashDecimal(v.GetDecimal());
     default:
       throw NotImplementedError(fmt::format("bucket of a {} value", v.type().ToString()));
   }
@@ -143,7 +140,7 @@ Value Transform::Apply(const Value& v) const {
   }
   switch (kind_) {
     case Kind::kIdentity: return v;
-    case Kind::kBucket: return Value::Integer(BucketOf(Hash(v), param_));
+    case Kind::kBucket: return Value::Integer(IcebergBucketOf(Hash(v), param_));
     case Kind::kTruncate: {
       const int64_t w = param_;
       switch (v.type().id()) {

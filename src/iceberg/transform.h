@@ -35,14 +35,12 @@ class Transform {
   // does everything under void). REQUIRES: CanApply to the source's Iceberg type.
   Value Apply(const Value& v) const;
 
-  // The bucket of an already-hashed value: (hash & INT_MAX) % n.
-  static int32_t BucketOf(int32_t hash, int n) { return (hash & 0x7fffffff) % n; }
   // Whether values of `id` are held as one integer (Value::GetInt): the integers, DATE,
   // TIMESTAMP and TIME. Such values hash, compare and truncate as that integer.
   static bool IntegerLike(TypeId id);
   // Iceberg's hash of a value for bucketing (int and long hash as a long; date as its day
   // count; timestamp as micros; string as UTF-8; decimal as its minimal two's complement
-  // big-endian unscaled bytes).
+  // big-endian unscaled bytes): vector/iceberg_hash.h, which the bucket exchange uses too.
   static int32_t Hash(const Value& v);
 
   friend bool operator==(const Transform& a, const Transform& b) {

@@ -8,6 +8,7 @@
 
 #include "expr/expr.h"
 #include "vector/batch_stream.h"
+#include "vector/column_hash.h"
 #include "vector/schema.h"
 
 namespace sluice {
@@ -38,6 +39,10 @@ class DataSource {
   // num_splits() partitions would send to partition i (HashPartitionOf in
   // vector/column_hash.h), so a scan is already hash-partitioned on them. Empty otherwise.
   virtual std::vector<int> hash_partition_columns() const { return {}; }
+  // The function that placed the rows of a bucketed source: Sluice's hash, or Iceberg's
+  // bucket transform of its one bucket column (then split i holds the rows whose Iceberg
+  // bucket is i, and the rows whose column is NULL are in split 0).
+  virtual PartitionHash hash_partition_function() const { return PartitionHash::kSluice; }
 
   // Pruning pushdown: a source that reads only what may satisfy `conjuncts` (AND-ed BOOLEAN
   // predicates bound over schema(), column indices into it), skipping the files, partitions

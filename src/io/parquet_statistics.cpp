@@ -88,6 +88,41 @@ ParquetColumnStats DecodeParquetStats(const ParquetLeaf& leaf, const parquet::Co
   return out;
 }
 
+std::vector<ParquetColumnStats> ParquetFileStats(const parquet::FileMetaData& metadata,
+                                                 const std::string& path) {
+  const ParquetFileSchema schema = ReadParquetSchema(metadata, path);
+  std::vector<ParquetColumnStats> out(schema.columns.size());
+  for (size_t c = 0; c < schema.columns.size(); c++) {
+    const ParquetColumn& column = schema.columns[c];
+    if (column.is_nested()) continue;
+    const ParquetLeaf& leaf = schema.leaves[static_cast<size_t>(column.first_leaf)];
+    ParquetColumnStats file;
+    file.null_count = 0;
+    bool bounds_known = true;
+    for (const auto& group : metadata.row_groups) {
+      const auto& chunk = group.columns.at(static_cast<size_t>(column.first_leaf));
+      const ParquetColumnStats s =
+          chunk.meta_data ? DecodeParquetStats(leaf, *chunk.meta_data) : ParquetColumnStats{};
+      if (!s.null_count || !file.null_count) {
+        file.null_count = std::nullopt;
+      } else {
+        *file.null_count += *s.null_count;
+      }
+      const bool all_null = s.null_count && *s.null_count >= group.num_rows;
+      if (all_null) continue;
+      if (!s.min || !s.max) {
+        bounds_known = false;
+        continue;
+      }
+      if (!file.min || Compare(*s.min, *file.min) < 0) file.min = s.min;
+      if (!file.max || Compare(*s.max, *file.max) > 0) file.max = s.max;
+    }
+    if (!bounds_known) file.min = file.max = std::nullopt;
+    out[c] = std::move(file);
+  }
+  return out;
+}
+
 bool ParquetStatsExclude(const ParquetColumnStats& stats, int64_t num_rows,
                          const ParquetPredicate& predicate, const LogicalType& type) {
   using Op = ParquetPredicate::Op;

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "io/parquet_metadata.h"
 #include "io/parquet_schema.h"
@@ -28,6 +29,13 @@ struct ParquetColumnStats {
 };
 
 ParquetColumnStats DecodeParquetStats(const ParquetLeaf& leaf, const parquet::ColumnMetaData& meta);
+
+// The statistics of each top-level column of a whole file (`metadata` its footer, `path` for
+// errors): the smallest min and largest max of its row groups (unknown when a row group that
+// holds a non-NULL value has none) and the sum of their null counts. A nested column's are
+// unknown.
+std::vector<ParquetColumnStats> ParquetFileStats(const parquet::FileMetaData& metadata,
+                                                 const std::string& path);
 
 // True when the statistics prove that no row of a chunk with `num_rows` rows satisfies
 // `predicate` (false when they do not, or cannot be compared).

@@ -46,6 +46,8 @@ class ParquetWriter : public DataSink {
   // Encodes the full row groups held; with none, ends the row group being filled early.
   void Flush() override;
   int64_t rows_written() const { return rows_; }
+  // The footer written. REQUIRES: Close() was called.
+  const parquet::FileMetaData& metadata() const { return metadata_; }
 
   // Joins Parquet files of one schema into one file at `path` (atomically): their row
   // groups in order, the bytes copied as they are and the footer's offsets moved.

@@ -24,6 +24,9 @@ class RowIdSource : public DataSource {
   std::string Describe() const override { return inner_->Describe() + " with row ids"; }
   int64_t EstimatedBytes() const override { return inner_->EstimatedBytes(); }
   std::optional<int64_t> EstimatedRows() const override { return inner_->EstimatedRows(); }
+  PartitionHash hash_partition_function() const override {
+    return inner_->hash_partition_function();
+  }
   std::vector<int> hash_partition_columns() const override {
     return inner_->hash_partition_columns();
   }

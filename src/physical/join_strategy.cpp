@@ -86,7 +86,8 @@ JoinStrategy ChooseJoinStrategy(JoinType type, const JoinInputInfo& left,
 
   // 1b. Already partitioned alike on the keys (bucketed tables): nothing moves.
   if (HashPartitionedOn(left) && HashPartitionedOn(right) &&
-      left.partitioning.num_partitions == right.partitioning.num_partitions) {
+      left.partitioning.num_partitions == right.partitioning.num_partitions &&
+      left.partitioning.hash == right.partitioning.hash) {
     return Make(JoinStrategyKind::kCoPartitionedHash, false,
                 note + fmt::format("both inputs hash-partitioned on the keys ({} partitions): "
                                    "no exchange",
@@ -137,13 +138,19 @@ JoinStrategy ChooseJoinStrategy(JoinType type, const JoinInputInfo& left,
   // 4. One input already partitioned on its keys: shuffle only the other, into as many
   // partitions.
   int partitions = std::max(1, settings.shuffle_partitions());
+  PartitionHash hash = PartitionHash::kSluice;
   if (HashPartitionedOn(left) != HashPartitionedOn(right)) {
     const bool left_ready = HashPartitionedOn(left);
-    partitions = (left_ready ? left : right).partitioning.num_partitions;
-    note += fmt::format("{} input hash-partitioned on the keys ({} partitions): only the {} is "
-                        "shuffled, into {}; ",
-                        left_ready ? "left" : "right", partitions, left_ready ? "right" : "left",
-                        partitions);
+    const Partitioning& ready = (left_ready ? left : right).partitioning;
+    partitions = ready.num_partitions;
+    hash = ready.hash;
+    note += fmt::format(
+        "{} input {} on the keys ({} partitions): only the {} is "
+        "shuffled, into {}{}; ",
+        left_ready ? "left" : "right",
+        hash == PartitionHash::kIcebergBucket ? "Iceberg-bucketed" : "hash-partitioned", partitions,
+        left_ready ? "right" : "left", partitions,
+        hash == PartitionHash::kIcebergBucket ? " by Iceberg's bucket hash" : "");
   }
 
   // 5. Shuffle: hash if the build side of a partition fits, else sort-merge.
@@ -160,6 +167,7 @@ JoinStrategy ChooseJoinStrategy(JoinType type, const JoinInputInfo& left,
                                        FormatBytes(budget)));
   }
   shuffled.partitions = partitions;
+  shuffled.hash = hash;
   return shuffled;
 }
 

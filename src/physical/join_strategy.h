@@ -37,15 +37,18 @@ struct JoinStrategy {
   std::string reason;  // one line for EXPLAIN: the branch of the tree taken and why
   // kShuffledHash / kSortMerge: the partition count to shuffle into; 0 = shuffle_partitions.
   int partitions = 0;
+  // kShuffledHash / kSortMerge: the function rows are shuffled by (that of the input already
+  // partitioned on its keys, so rows meet its partitions).
+  PartitionHash hash = PartitionHash::kSluice;
 };
 
 // The join decision tree, first match wins:
 //  0. no equi-join keys: broadcast the side the join type allows (FULL: one partition);
 //  1. a hint (BROADCAST > MERGE > SHUFFLE_HASH) when the join type allows it; otherwise the
 //     reason says why it was ignored and the tree goes on;
-//  1b. both inputs hash-partitioned on their keys with the same partition count (bucketed
-//     tables with the same bucket count, an earlier join or aggregate on the same keys):
-//     co-partitioned hash join. Nothing moves, so this beats broadcasting;
+//  1b. both inputs hash-partitioned on their keys with the same partition count and hash
+//     function (bucketed tables with the same bucket count, an earlier join or aggregate on
+//     the same keys): co-partitioned hash join. Nothing moves, so this beats broadcasting;
 //  2. broadcast_threshold >= 0 and a side that may be built is at most the threshold:
 //     broadcast the smaller such side. INNER may build either side, LEFT/SEMI/ANTI the right,
 //     RIGHT the left (as a swapped LEFT join), FULL never broadcasts;
@@ -54,7 +57,8 @@ struct JoinStrategy {
 //     process a broadcast ships nothing: every task reads one shared table and the big side
 //     streams instead of being shuffled and materialized;
 //  4. one input hash-partitioned on its keys into n partitions (a bucketed table), the other
-//     not: only the other is shuffled, into n partitions by the same hash (n comes from the
+//     not: only the other is shuffled, into n partitions by the same hash function (Sluice's
+//     or Iceberg's bucket transform, JoinStrategy::hash; n comes from the
 //     table, not the thread count, so results stay deterministic); hash or sort-merge as in 5;
 //  5. shuffle both sides; shuffled hash join when the build side per partition is at most
 //     memory_limit / (2 x threads) (every worker holds one table and there is headroom),

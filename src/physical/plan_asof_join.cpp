@@ -22,11 +22,9 @@ PhysicalOperatorPtr PartitionedOn(PhysicalOperatorPtr op, const std::vector<int>
     if (op->num_partitions() == 1) return op;
     return std::make_unique<Exchange>(std::move(op), Partitioning::Single());
   }
-  if (current.kind == Partitioning::Kind::kHash && current.keys == keys &&
-      current.num_partitions == n) {
-    return op;
-  }
-  return std::make_unique<Exchange>(std::move(op), Partitioning::Hash(keys, n));
+  Partitioning target = Partitioning::Hash(keys, n);
+  if (current.SameHash(target)) return op;
+  return std::make_unique<Exchange>(std::move(op), std::move(target));
 }
 
 }  // namespace

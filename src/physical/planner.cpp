@@ -37,17 +37,15 @@ PhysicalOperatorPtr ToSingle(PhysicalOperatorPtr op) {
   return std::make_unique<Exchange>(std::move(op), Partitioning::Single());
 }
 
-// Hash-partitions `op` on `keys` into n partitions unless it already is. With
+// Hash-partitions `op` on `keys` into n partitions by `hash` unless it already is. With
 // `track_keys`, the exchange summarizes its heaviest keys for hot-key salting.
 PhysicalOperatorPtr HashPartitioned(PhysicalOperatorPtr op, const std::vector<int>& keys, int n,
-                                    bool track_keys = false) {
-  const Partitioning current = op->output_partitioning();
-  if (current.kind == Partitioning::Kind::kHash && current.keys == keys &&
-      current.num_partitions == n) {
-    return op;
-  }
+                                    bool track_keys = false,
+                                    PartitionHash hash = PartitionHash::kSluice) {
+  Partitioning target = Partitioning::Hash(keys, n, hash);
+  if (op->output_partitioning().SameHash(target)) return op;
   if (keys.empty()) return ToSingle(std::move(op));
-  auto exchange = std::make_unique<Exchange>(std::move(op), Partitioning::Hash(keys, n));
+  auto exchange = std::make_unique<Exchange>(std::move(op), std::move(target));
   exchange->set_track_keys(track_keys);
   return exchange;
 }
@@ -117,8 +115,10 @@ PhysicalOperatorPtr MakeJoinOperator(PhysicalOperatorPtr left, PhysicalOperatorP
     case JoinStrategyKind::kCoPartitionedHash:
     case JoinStrategyKind::kShuffledHash: {
       if (strategy.kind == JoinStrategyKind::kShuffledHash) {
-        left = HashPartitioned(std::move(left), lk, shuffle_partitions, /*track_keys=*/true);
-        right = HashPartitioned(std::move(right), rk, shuffle_partitions, /*track_keys=*/true);
+        left = HashPartitioned(std::move(left), lk, shuffle_partitions, /*track_keys=*/true,
+                               strategy.hash);
+        right = HashPartitioned(std::move(right), rk, shuffle_partitions, /*track_keys=*/true,
+                                strategy.hash);
       }
       if (strategy.build_left) {  // inner only: probe with the right input
         const int probe_width = static_cast<int>(right->schema().size());
@@ -138,8 +138,10 @@ PhysicalOperatorPtr MakeJoinOperator(PhysicalOperatorPtr left, PhysicalOperatorP
                                         JoinDistribution::kPartitioned, std::move(out));
     }
     case JoinStrategyKind::kSortMerge: {
-      left = HashPartitioned(std::move(left), lk, shuffle_partitions, /*track_keys=*/true);
-      right = HashPartitioned(std::move(right), rk, shuffle_partitions, /*track_keys=*/true);
+      left = HashPartitioned(std::move(left), lk, shuffle_partitions, /*track_keys=*/true,
+                             strategy.hash);
+      right = HashPartitioned(std::move(right), rk, shuffle_partitions, /*track_keys=*/true,
+                              strategy.hash);
       auto sort_keys = [](const std::vector<int>& keys) {
         std::vector<SortKey> out;
         for (int k : keys) out.push_back(SortKey{k, true, false});

@@ -2,11 +2,17 @@
 
 #include "common/error.h"
 #include "vector/column_hash.h"
+#include "vector/iceberg_hash.h"
 
 namespace sluice {
 
 void HashPartitioner::Assign(const Batch& batch, std::vector<std::vector<uint32_t>>* selections) {
   SelectHashPartitions(batch, keys_, &hashes_, selections);
+}
+
+void IcebergBucketPartitioner::Assign(const Batch& batch,
+                                      std::vector<std::vector<uint32_t>>* selections) {
+  SelectIcebergBuckets(batch, key_, selections);
 }
 
 void RoundRobinPartitioner::Assign(const Batch& batch,
@@ -26,6 +32,11 @@ void SinglePartitioner::Assign(const Batch& batch, std::vector<std::vector<uint3
 std::unique_ptr<Partitioner> MakePartitioner(const Partitioning& target) {
   switch (target.kind) {
     case Partitioning::Kind::kHash:
+      if (target.hash == PartitionHash::kIcebergBucket) {
+        SLUICE_CHECK(target.keys.size() == 1, "an Iceberg bucket exchange on {} keys",
+                     target.keys.size());
+        return std::make_unique<IcebergBucketPartitioner>(target.keys[0], target.num_partitions);
+      }
       return std::make_unique<HashPartitioner>(target.keys, target.num_partitions);
     case Partitioning::Kind::kRoundRobin:
       return std::make_unique<RoundRobinPartitioner>(target.num_partitions);

@@ -40,6 +40,20 @@ class HashPartitioner : public Partitioner {
   std::vector<uint64_t> hashes_;  // scratch
 };
 
+// Partition IcebergBucketOf(Iceberg bucket hash of the one key column), NULL keys to 0
+// (vector/iceberg_hash.h): the bucket an Iceberg table partitioned by bucket[n](key) keeps
+// the row in, so rows meet the buckets of such a table.
+class IcebergBucketPartitioner : public Partitioner {
+ public:
+  IcebergBucketPartitioner(int key, int partitions) : key_(key), partitions_(partitions) {}
+  int num_partitions() const override { return partitions_; }
+  void Assign(const Batch& batch, std::vector<std::vector<uint32_t>>* selections) override;
+
+ private:
+  int key_;
+  int partitions_;
+};
+
 // Rows dealt out in turn, continuing across batches of the same map task.
 class RoundRobinPartitioner : public Partitioner {
  public:

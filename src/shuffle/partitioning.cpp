@@ -11,7 +11,8 @@ std::string Partitioning::ToString(const Schema& schema) const {
     case Kind::kUnknown: return fmt::format("unknown({})", num_partitions);
     case Kind::kSingle: return "single";
     case Kind::kHash: {
-      return fmt::format("hash({}; {})", schema.ColumnLabels(keys), num_partitions);
+      const char* name = hash == PartitionHash::kIcebergBucket ? "iceberg_bucket" : "hash";
+      return fmt::format("{}({}; {})", name, schema.ColumnLabels(keys), num_partitions);
     }
     case Kind::kRoundRobin: return fmt::format("round_robin({})", num_partitions);
     case Kind::kBroadcast: return fmt::format("broadcast({})", num_partitions);

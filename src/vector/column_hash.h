@@ -9,6 +9,13 @@
 
 namespace sluice {
 
+// The function that places the rows of a hash-partitioned relation (an exchange's target, a
+// bucketed table): Sluice's own (HashPartitionOf of the key columns' HashColumn), or Iceberg's
+// bucket transform of one key column (vector/iceberg_hash.h: a NULL key in partition 0), the
+// layout of an Iceberg table partitioned by bucket[N](key), whoever wrote it. Two relations
+// are partitioned alike only when their functions are the same too.
+enum class PartitionHash : uint8_t { kSluice, kIcebergBucket };
+
 // Hashes rows [0, n) of `column` into `hashes`: when `combine`, mixes into the existing
 // values (for multi-column keys), else overwrites. NULLs hash to kNullHash. Equal values
 // of the same type hash equally; DECIMALs of one type hash by their unscaled value.

@@ -1,7 +1,9 @@
-// Bucketed tables: the layout is stored with the table (snapshot metadata under --db) and
-// survives reopening; every bucket holds exactly the rows a hash Exchange on the bucket
-// columns would send to that partition; writes keep the layout; the DataFrame writer saves
-// bucketed tables; answers do not depend on the thread count.
+// Bucketed tables: the layout is stored with the table (snapshot metadata under --db, where
+// bucketing by one column is the Iceberg partition field bucket[n](k)) and survives
+// reopening; every bucket holds exactly the rows a hash Exchange on the bucket columns would
+// send to that partition (Iceberg's bucket transform for warehouse tables); writes keep the
+// layout; the DataFrame writer saves bucketed tables; answers do not depend on the thread
+// count.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -14,6 +16,7 @@
 #include "catalog_test_util.h"
 #include "common/error.h"
 #include "io/parquet_reader.h"
+#include "vector/iceberg_hash.h"
 
 namespace sluice {
 namespace {
@@ -59,6 +62,29 @@ std::vector<std::vector<std::string>> RowsPerPartition(Session& s, const DataFra
   return parts;
 }
 
+// The rows of `df` in each of n Iceberg buckets of column 0 (NULLs in bucket 0), sorted
+// within the bucket: the partitions of a warehouse table bucketed by that column.
+std::vector<std::vector<std::string>> RowsPerIcebergBucket(const DataFrame& df, int n) {
+  const Schema schema = df.schema();
+  std::vector<std::vector<Batch>> buckets(static_cast<size_t>(n));
+  for (const Batch& batch : df.Collect()) {
+    std::vector<std::vector<uint32_t>> selections(static_cast<size_t>(n));
+    SelectIcebergBuckets(batch, 0, &selections);
+    for (int b = 0; b < n; b++) {
+      const auto& sel = selections[static_cast<size_t>(b)];
+      BatchBuilder builder(schema);
+      builder.AppendSelected(batch, sel.data(), sel.size());
+      buckets[static_cast<size_t>(b)].push_back(builder.Finish());
+    }
+  }
+  std::vector<std::vector<std::string>> out;
+  for (const auto& rows : buckets) out.push_back(SortedRows(rows));
+  return out;
+}
+
+// The layout of a warehouse table CLUSTERED BY (k) INTO 4 BUCKETS.
+const BucketSpec kIcebergBuckets{{}, 0, {{"k", "bucket[4]"}}};
+
 const char* kCreateTables =
     "CREATE TABLE a CLUSTERED BY (k) INTO 4 BUCKETS AS SELECT CASE WHEN range % 31 = 0 THEN "
     "NULL ELSE range % 200 END AS k, range AS v FROM range(5000);"
@@ -79,9 +105,9 @@ TEST(BucketedTableTest, LayoutSurvivesReopeningTheWarehouse) {
   }
   Session s(TestSettings(), db);
   const Snapshot snapshot = s.warehouse().FindTable(ParseCatalogName("a"))->Current();
-  EXPECT_EQ(snapshot.buckets, (BucketSpec{{"k"}, 4, {}}));
+  EXPECT_EQ(snapshot.buckets, kIcebergBuckets);
   EXPECT_GE(snapshot.files.size(), 4u);
-  // Every data file holds one bucket, and its rows really hash to that bucket.
+  // Every data file holds one bucket, and its rows really are in that Iceberg bucket.
   for (const auto& f : snapshot.files) {
     ASSERT_GE(f.bucket, 0);
     ASSERT_LT(f.bucket, 4);
@@ -92,15 +118,15 @@ TEST(BucketedTableTest, LayoutSurvivesReopeningTheWarehouse) {
       Batch b;
       while (stream->Next(&b)) rows.push_back(b);
     }
-    const auto split = SplitIntoBuckets(snapshot.schema, snapshot.buckets, rows);
     int64_t in_own_bucket = 0;
-    for (size_t b = 0; b < split.size(); b++) {
-      for (const auto& batch : split[b]) {
-        EXPECT_EQ(static_cast<int>(b), f.bucket) << f.path;
-        in_own_bucket += static_cast<int64_t>(batch.num_rows());
-      }
+    for (const auto& batch : rows) {
+      std::vector<std::vector<uint32_t>> selections(4);
+      SelectIcebergBuckets(batch, 0, &selections);
+      in_own_bucket += static_cast<int64_t>(selections[static_cast<size_t>(f.bucket)].size());
     }
     EXPECT_EQ(in_own_bucket, f.rows) << f.path;
+    ASSERT_EQ(f.partition.size(), 1u);
+    EXPECT_EQ(f.partition[0].is_null() ? 0 : f.partition[0].GetInt(), f.bucket) << f.path;
   }
   const std::string plan = Explain(s, "SELECT a.k, v, w FROM a JOIN b ON a.k = b.k");
   EXPECT_TRUE(Has(plan,
@@ -108,7 +134,7 @@ TEST(BucketedTableTest, LayoutSurvivesReopeningTheWarehouse) {
                   "partitions): no exchange"))
       << plan;
   EXPECT_FALSE(Has(plan, "Exchange")) << plan;
-  EXPECT_TRUE(Has(plan, "table a (5300 rows, 4 buckets by (k))")) << plan;
+  EXPECT_TRUE(Has(plan, "table a (5300 rows, 4 Iceberg buckets by (k))")) << plan;
   EXPECT_EQ(Query(s, "SELECT a.k, v, w FROM a JOIN b ON a.k = b.k"),
             Query(s, "SELECT a0.k, v, w FROM a0 JOIN b0 ON a0.k = b0.k"));
   EXPECT_EQ(Query(s, "SELECT count(*) FROM a JOIN b ON a.k = b.k"),
@@ -123,7 +149,9 @@ TEST(BucketedTableTest, BucketsAreTheHashExchangePartitions) {
     Session& s = *session;
     RunSqlScript(s, kCreateTables);
     const auto buckets = RowsPerPartition(s, s.Table("a"));
-    const auto exchanged = RowsPerPartition(s, s.Table("a0").Repartition(4, {Col("k")}));
+    const auto exchanged = persistent
+                               ? RowsPerIcebergBucket(s.Table("a0"), 4)
+                               : RowsPerPartition(s, s.Table("a0").Repartition(4, {Col("k")}));
     ASSERT_EQ(buckets.size(), 4u);
     EXPECT_EQ(buckets, exchanged) << (persistent ? "file store" : "memory store");
     size_t rows = 0;
@@ -150,10 +178,8 @@ TEST(BucketedTableTest, WritesKeepTheLayout) {
     }
     RunSqlScript(s, sql);
   }
-  EXPECT_EQ(s.warehouse().FindTable(ParseCatalogName("a"))->Current().buckets,
-            (BucketSpec{{"k"}, 4, {}}));
-  EXPECT_EQ(RowsPerPartition(s, s.Table("a")),
-            RowsPerPartition(s, s.Table("a0").Repartition(4, {Col("k")})));
+  EXPECT_EQ(s.warehouse().FindTable(ParseCatalogName("a"))->Current().buckets, kIcebergBuckets);
+  EXPECT_EQ(RowsPerPartition(s, s.Table("a")), RowsPerIcebergBucket(s.Table("a0"), 4));
   EXPECT_EQ(Query(s, "SELECT a.k, v, w FROM a JOIN b ON a.k = b.k"),
             Query(s, "SELECT a0.k, v, w FROM a0 JOIN b0 ON a0.k = b0.k"));
   EXPECT_EQ(Query(s, "SELECT k, count(*), sum(v) FROM a GROUP BY k"),
@@ -172,8 +198,7 @@ TEST(BucketedTableTest, DataFrameWriterSavesABucketedTable) {
     s.Table("b0").Write().BucketBy(4, {"k"}).SaveAsTable("fb", /*replace=*/true);
   }
   Session s(TestSettings(), db);
-  EXPECT_EQ(s.warehouse().FindTable(ParseCatalogName("fb"))->Current().buckets,
-            (BucketSpec{{"k"}, 4, {}}));
+  EXPECT_EQ(s.warehouse().FindTable(ParseCatalogName("fb"))->Current().buckets, kIcebergBuckets);
   const DataFrame joined = s.Table("fa").Join(s.Table("fb"), std::vector<std::string>{"k"});
   const std::string plan = joined.Explain();
   EXPECT_TRUE(Has(plan, "co-partitioned hash join")) << plan;

@@ -1,6 +1,7 @@
 # Bucketed tables in a warehouse: the layout written by one process (CLUSTERED BY ... INTO n
-# BUCKETS) is used by the next one: its join on the bucket key has no exchange, an INSERT from
-# a third process keeps the layout, and the answers equal those of an unbucketed copy.
+# BUCKETS, stored as the Iceberg partition field bucket[n](k)) is used by the next one: its
+# join on the bucket key has no exchange, an INSERT from a third process keeps the layout,
+# and the answers equal those of an unbucketed copy.
 source "$(dirname "$0")/cli_test_lib.sh"
 
 DB="$WORK_DIR/warehouse"
@@ -12,13 +13,17 @@ run sql --no-progress --db "$DB" -c \
    create table f0 as select * from f;
    create table d0 as select * from d"
 expect_code 0 "create bucketed tables"
-grep -q '"sluice.bucket-count" *: *"6"' "$DB/main/f/metadata/"v*.metadata.json || fail "table metadata does not store the bucket layout"
+grep -q '"transform" *: *"bucket\[6\]"' "$DB/main/f/metadata/"v*.metadata.json || fail "table metadata has no bucket[6] partition field"
+grep -q '"name" *: *"k_bucket"' "$DB/main/f/metadata/"v*.metadata.json || fail "the partition field is not named k_bucket"
+if grep -q 'sluice.bucket-count' "$DB/main/f/metadata/"v*.metadata.json; then
+  fail "a one-column bucketing is kept in Sluice's own properties too"
+fi
 
 run sql --no-progress --format csv --db "$DB" -c \
   "explain select f.k, v, w from f join d on f.k = d.k"
 expect_code 0 "explain in a second process"
 expect_out_contains "co-partitioned hash join: both inputs hash-partitioned on the keys (6 partitions): no exchange" "join strategy"
-expect_out_contains "table f (20000 rows, 6 buckets by (k))" "bucketed scan"
+expect_out_contains "table f (20000 rows, 6 Iceberg buckets by (k))" "bucketed scan"
 case "$OUT" in *Exchange*) fail "a join of tables bucketed alike has an exchange: $OUT" ;; esac
 
 run sql --no-progress --db "$DB" -c \

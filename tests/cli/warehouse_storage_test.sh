@@ -1,5 +1,6 @@
 # Warehouse storage: filters prune the row groups and files of a table (EXPLAIN ANALYZE
-# shows it), and concurrent writer processes do not lose each other's commits.
+# shows it: files by their manifest bounds before their footers are read, then row groups by
+# their statistics), and concurrent writer processes do not lose each other's commits.
 source "$(dirname "$0")/cli_test_lib.sh"
 
 DB="$WORK_DIR/warehouse"
@@ -13,12 +14,12 @@ expect_code 0 "create and append"
 run sql --no-progress --format csv --db "$DB" -c \
   "explain analyze select count(*) as n from t where id >= 1000000"
 expect_code 0 "explain analyze on a warehouse table"
-expect_out_contains "table t (245775 rows, 4 row groups, 3 pruned by statistics, 1 file skipped)" \
+expect_out_contains "table t (245775 rows, 1 row groups, 1 file skipped by bounds)" \
   "filter on the appended range skips the first file"
 
 run sql --no-progress --format csv --db "$DB" -c \
   "explain analyze select count(*) as n from t where id between 130000 and 130010"
-expect_out_contains "4 row groups, 3 pruned by statistics, 1 file skipped)" \
+expect_out_contains "3 row groups, 2 pruned by statistics, 1 file skipped by bounds)" \
   "filter inside the second row group keeps only it"
 expect_out_contains "(rows=11 " "the filter still applies to the rows of the kept row group"
 
@@ -28,7 +29,7 @@ run sql --no-progress --format csv --db "$DB" -c \
   "explain analyze select count(*) as n from t where id > (select max(id) - 10 from t)"
 expect_code 0 "explain analyze with a subquery bound"
 expect_out_contains "Subquery \$1 (scalar), runs first:" "the subquery ran as an earlier job"
-expect_out_contains "table t (245775 rows, 4 row groups, 3 pruned by statistics, 1 file skipped)" \
+expect_out_contains "table t (245775 rows, 1 row groups, 1 file skipped by bounds)" \
   "the subquery's value prunes the scan"
 
 run sql --no-progress --format csv --db "$DB" -c \

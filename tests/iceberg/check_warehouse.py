@@ -92,6 +92,32 @@ def check_partitions(location, m, manifest, entries):
     return tuples
 
 
+def check_metrics(df, schema):
+    """The column metrics of a data file's entry: a value count of record_count for each
+    column that has one, NULL counts within it, and lower <= upper for int and long bounds."""
+    def as_dict(field):
+        # An Iceberg map of int keys is an Avro array of {key, value} records.
+        value = df.get(field) or []
+        return value if isinstance(value, dict) else {e["key"]: e["value"] for e in value}
+
+    types = {f["id"]: f["type"] for f in schema["fields"]}
+    for fid, count in as_dict("value_counts").items():
+        if count != df["record_count"]:
+            fail(f"{df['file_path']}: value_counts[{fid}] = {count} for {df['record_count']} rows")
+    for fid, nulls in as_dict("null_value_counts").items():
+        if nulls > df["record_count"]:
+            fail(f"{df['file_path']}: null_value_counts[{fid}] = {nulls} for {df['record_count']} rows")
+    lower, upper = as_dict("lower_bounds"), as_dict("upper_bounds")
+    if sorted(lower) != sorted(upper):
+        fail(f"{df['file_path']}: lower bounds for {sorted(lower)}, upper for {sorted(upper)}")
+    for fid in lower:
+        if types.get(fid) in ("int", "long", "date"):
+            lo = int.from_bytes(lower[fid], "little", signed=True)
+            hi = int.from_bytes(upper[fid], "little", signed=True)
+            if lo > hi:
+                fail(f"{df['file_path']}: bounds of field {fid} are [{lo}, {hi}]")
+
+
 def check_table(ns, name, location, previous):
     with open(location) as f:
         m = json.load(f)
@@ -141,6 +167,7 @@ def check_table(ns, name, location, previous):
                 fail(f"{location}: data file {df['file_path']} is missing")
             if os.path.getsize(df["file_path"]) != df["file_size_in_bytes"]:
                 fail(f"{df['file_path']}: file_size_in_bytes is wrong")
+            check_metrics(df, schema)
             rows += df["record_count"]
             files += 1
     if str(rows) != snap["summary"].get("total-records"):

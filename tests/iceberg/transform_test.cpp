@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include "common/error.h"
-#include "iceberg/murmur3.h"
+#include "common/murmur3.h"
 #include "iceberg/single_value.h"
 #include "iceberg/transform.h"
+#include "vector/batch.h"
+#include "vector/iceberg_hash.h"
 
 namespace sluice::iceberg {
 namespace {
@@ -30,6 +32,49 @@ TEST(IcebergTransformTest, BucketIsTheNonNegativeHashModN) {
   EXPECT_EQ(b.Apply(Value::Integer(34)).GetInt(), (2017239379 & 0x7fffffff) % 16);
   EXPECT_EQ(b.Apply(Value::Varchar("iceberg")).GetInt(), 1210000089 % 16);
   EXPECT_TRUE(b.Apply(Value::Null(TypeId::kInteger)).is_null());
+}
+
+// The exchange that moves rows to an Iceberg-bucketed table's buckets (SelectIcebergBuckets,
+// over columns) places every row where the partition transform (over values) put it, for
+// every type Iceberg buckets; NULL goes to bucket 0.
+TEST(IcebergTransformTest, ExchangeBucketsAreTheTransformsBuckets) {
+  const std::vector<Value> values = {
+      Value::TinyInt(-7),
+      Value::SmallInt(300),
+      Value::Integer(34),
+      Value::BigInt(-1234567890123),
+      Value::Date(kDay_2017_11_16),
+      Value::Timestamp(kTs_2017_11_16_223108),
+      Value::TimestampTz(kTs_2017_11_16_223108),
+      Value::Time(int64_t{81068} * 1000000),
+      Value::Decimal(1420, 9, 2),
+      Value::Decimal(-123456789, 18, 3),
+      Value::Decimal(static_cast<int128_t>(1) << 100, 38, 0),
+      Value::Varchar("iceberg"),
+      Value::Varchar("a string longer than twelve bytes, held in the heap"),
+      Value::Blob(std::string("\x00\x01\x02\x03", 4)),
+  };
+  for (const int n : {1, 7, 16}) {
+    for (const Value& v : values) {
+      auto column = Column::Make(v.type(), 2);
+      column->SetValue(0, v);
+      column->SetValue(1, Value::Null(v.type()));
+      column->set_size(2);
+      const Batch batch({column}, 2);
+      std::vector<std::vector<uint32_t>> selections(static_cast<size_t>(n));
+      SelectIcebergBuckets(batch, 0, &selections);
+      const auto expected = static_cast<size_t>(Transform::Bucket(n).Apply(v).GetInt());
+      // Row 1 (NULL) is in bucket 0, with row 0 when that is its bucket too.
+      const std::vector<uint32_t> want =
+          expected == 0 ? std::vector<uint32_t>{0, 1} : std::vector<uint32_t>{0};
+      EXPECT_EQ(selections[expected], want)
+          << v.ToString() << " of " << v.type().ToString() << " into " << n;
+      EXPECT_TRUE(IcebergHashable(v.type().id())) << v.type().ToString();
+      if (expected != 0) EXPECT_EQ(selections[0], std::vector<uint32_t>{1}) << v.ToString();
+    }
+  }
+  EXPECT_FALSE(IcebergHashable(TypeId::kDouble));
+  EXPECT_FALSE(IcebergHashable(TypeId::kBoolean));
 }
 
 TEST(IcebergTransformTest, TruncateMatchesTheSpecExamples) {

@@ -1,8 +1,8 @@
-#include "iceberg/murmur3.h"
+#include "common/murmur3.h"
 
 #include <cstring>
 
-namespace sluice::iceberg {
+namespace sluice {
 
 namespace {
 
@@ -47,4 +47,4 @@ int32_t Murmur3_32(const void* data, size_t size) {
   return static_cast<int32_t>(h);
 }
 
-}  // namespace sluice::iceberg
+}  // namespace sluice
