@@ -10,6 +10,7 @@
 #include "catalog/partitioning.h"
 #include "common/error.h"
 #include "io/parquet_reader.h"
+#include "io/parquet_statistics.h"
 #include "io/parquet_writer.h"
 
 namespace sluice {
@@ -205,6 +206,10 @@ void FileTableStore::Writer::ImportSinks(const std::string& exported) {
       file.rows = f.at("rows").get<int64_t>();
       file.bucket = f.at("bucket").get<int>();
       file.bytes = f.at("bytes").get<int64_t>();
+      // The manifest's column metrics, from the footer, as the writing sink computed them.
+      const std::string path = store_.dir_ + "/" + file.path;
+      file.metrics = MetricsOf(next_.schema, next_.field_ids,
+                               ParquetFileStats(ReadParquetFooter(path).metadata, path), file.rows);
       rows_ += file.rows;
       // Removed with this writer's own files unless the commit succeeds.
       write_.written.push_back(store_.dir_ + "/" + file.path);

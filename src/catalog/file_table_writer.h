@@ -35,7 +35,7 @@ class FileTableStore::Writer : public DataWriter {
   int64_t rows_written() const override { return rows_.load(); }
   // JSON: each closed sink's data files, and the rows of small sinks in Parquet files of
   // their own (read back and removed by the importer, which writes them at commit as one
-  // process would). Files of partitioned tables carry partition tuples, which do not
+  // process would). The importer reads each file's column metrics from its footer. Files of partitioned tables carry partition tuples, which do not
   // travel: REQUIRES an unpartitioned table (FileTableStore::WritableByEveryProcess).
   std::string ExportSinks() override;
   void ImportSinks(const std::string& exported) override;

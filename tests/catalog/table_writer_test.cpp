@@ -191,6 +191,18 @@ TEST(TableWriterTest, WriteSharedByTwoWritersCommitsWhatOneWriterWould) {
   EXPECT_EQ(ScanIds(*two), ScanIds(*one));
   EXPECT_EQ(FileRows(*two), FileRows(*one));
   EXPECT_EQ(FileRows(*two), (std::vector<int64_t>{25000, 25000, 30}));
+  // Each file's manifest metrics, imported ones too, are those one writer records.
+  const auto one_files = one->Current().files;
+  const auto two_files = two->Current().files;
+  ASSERT_EQ(two_files.size(), one_files.size());
+  for (size_t i = 0; i < two_files.size(); i++) {
+    EXPECT_EQ(two_files[i].bytes, one_files[i].bytes) << i;
+    EXPECT_EQ(two_files[i].metrics.value_counts, one_files[i].metrics.value_counts) << i;
+    EXPECT_EQ(two_files[i].metrics.null_value_counts, one_files[i].metrics.null_value_counts) << i;
+    EXPECT_EQ(two_files[i].metrics.lower_bounds, one_files[i].metrics.lower_bounds) << i;
+    EXPECT_EQ(two_files[i].metrics.upper_bounds, one_files[i].metrics.upper_bounds) << i;
+    EXPECT_FALSE(two_files[i].metrics.lower_bounds.empty()) << i;
+  }
   EXPECT_EQ(two->Current().row_count, 50030);
   // The small sinks' exported file was read back and removed.
   EXPECT_EQ(DataFiles(dir.path() + "/two"), 3u);
