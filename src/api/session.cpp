@@ -350,6 +350,8 @@ bool Session::IsCached(const std::string& name) const {
   return cached_.count(DisplayName(name)) > 0;
 }
 
+void Session::ReloadCatalog() { warehouse_->Reload(); }
+
 void Session::CreateSchema(const std::string& name, bool if_not_exists) {
   warehouse_->CreateSchema(name, if_not_exists);
 }

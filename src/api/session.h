@@ -238,6 +238,9 @@ class Session : public CatalogReader {
   // statements in the same order on one thread; each runs its share of every stage and gets
   // every query's whole result. REQUIRES: no query running; `cluster` outlives the session.
   void set_cluster(Cluster* cluster) { cluster_ = cluster; }
+  // Reads the --db warehouse's catalog again (Warehouse::Reload): after another process
+  // changed it. REQUIRES: no query running.
+  void ReloadCatalog();
   Cluster* cluster() const { return cluster_; }
 
   // Receives the stage progress of queries started after the call (null: none).

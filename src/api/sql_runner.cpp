@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "api/cluster_statements.h"
 #include "api/dataframe.h"
 #include "api/dml_plan.h"
 #include "api/file_write.h"
@@ -63,7 +64,14 @@ class StatementRunner {
   StatementRunner(Session& session, std::string_view script)
       : session_(session), binder_(session, script) {}
 
+  // On a cluster with a --db warehouse, DDL runs on rank 0 and the ranks reload the catalog
+  // after DDL and writes (cluster_statements.h).
   StatementResult Run(const sql::Statement& s) {
+    return RunOnCluster(session_, CatalogChangeOf(s, session_), [&] { return RunHere(s); });
+  }
+
+ private:
+  StatementResult RunHere(const sql::Statement& s) {
     using sql::StatementKind;
     switch (s.kind) {
       case StatementKind::kSelect: {
@@ -126,7 +134,6 @@ class StatementRunner {
     binder_.ThrowNotImplemented(s, fmt::format("{} statements are not supported yet", text));
   }
 
- private:
   // Catalog and setting errors get the statement's position.
   template <typename F>
   void Guard(const sql::AstNode& at, F&& f) {

@@ -92,6 +92,8 @@ class CheckedWriter : public DataWriter {
   }
   void Commit() override { inner_->Commit(); }
   int64_t rows_written() const override { return inner_->rows_written(); }
+  std::string ExportSinks() override { return inner_->ExportSinks(); }
+  void ImportSinks(const std::string& exported) override { inner_->ImportSinks(exported); }
 
  private:
   const ConstraintTarget& target_;
@@ -133,6 +135,11 @@ std::unique_ptr<DataWriter> ConstraintTarget::Begin() const {
     }
   }
   return std::make_unique<CheckedWriter>(*this, std::move(keys), inner_->Begin());
+}
+
+std::unique_ptr<DataWriter> ConstraintTarget::BeginJoined() const {
+  SLUICE_CHECK(keys_.empty(), "a write checking keys joined by another process");
+  return std::make_unique<CheckedWriter>(*this, nullptr, inner_->BeginJoined());
 }
 
 void ConstraintTarget::CheckRows(const Batch& batch) const {

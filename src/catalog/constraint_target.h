@@ -45,8 +45,14 @@ class ConstraintTarget : public DataTarget {
                    std::shared_ptr<const DataSource> existing = nullptr, bool rewrite = false);
 
   std::unique_ptr<DataWriter> Begin() const override;
+  // Only without keys (WritableByEveryProcess): CHECK and NOT NULL need no state.
+  std::unique_ptr<DataWriter> BeginJoined() const override;
   std::string Describe() const override { return inner_->Describe(); }
   bool InProcessMemory() const override { return inner_->InProcessMemory(); }
+  // Keys are checked against the rows of one process's tasks only: such writes stay whole.
+  bool WritableByEveryProcess() const override {
+    return keys_.empty() && inner_->WritableByEveryProcess();
+  }
 
   // Throws ConstraintError naming the first NOT NULL or CHECK constraint `batch` (of the
   // table's columns) breaks.

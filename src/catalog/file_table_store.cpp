@@ -122,11 +122,12 @@ std::unique_ptr<FileTableStore> FileTableStore::Prepare(const std::string& dir,
                                                         const Schema& schema,
                                                         const BucketSpec& buckets,
                                                         int64_t target_file_rows,
-                                                        std::unique_ptr<TablePointer> pointer) {
+                                                        std::unique_ptr<TablePointer> pointer,
+                                                        bool joined) {
   SLUICE_CHECK(!IsTable(dir), "table directory {} exists", dir);
   // A directory left by a create that never committed holds nothing anyone reads.
   std::error_code ignored;
-  fs::remove_all(dir, ignored);
+  if (!joined) fs::remove_all(dir, ignored);
   fs::create_directories(fs::path(dir) / kDataDir);
   fs::create_directories(fs::path(dir) / kMetadataDir);
   std::unique_ptr<FileTableStore> store(new FileTableStore(dir, name, std::move(pointer)));
@@ -149,6 +150,10 @@ std::unique_ptr<FileTableStore> FileTableStore::Create(
 Snapshot FileTableStore::Current() const {
   std::lock_guard lock(mutex_);
   return current_.snapshot;
+}
+
+bool FileTableStore::WritableByEveryProcess() const {
+  return Current().buckets.partition_by.empty();
 }
 
 std::optional<std::string> FileTableStore::MetadataLocation() const {

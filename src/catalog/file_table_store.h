@@ -40,13 +40,15 @@ class FileTableStore : public TableStore {
   static std::unique_ptr<FileTableStore> Open(const std::string& dir, const std::string& name,
                                               int64_t target_file_rows = kTargetFileRows,
                                               std::unique_ptr<TablePointer> pointer = nullptr);
-  // The table at `dir` (which must not hold a table; anything there is removed) with no
-  // snapshot yet: the first commit (a BeginReplace writer) creates it.
+  // The table at `dir` (which must not hold a table; anything there is removed unless
+  // `joined`: another process prepared it for the same write) with no snapshot yet: the first
+  // commit (a BeginReplace writer) creates it.
   static std::unique_ptr<FileTableStore> Prepare(const std::string& dir, const std::string& name,
                                                  const Schema& schema,
                                                  const BucketSpec& buckets = {},
                                                  int64_t target_file_rows = kTargetFileRows,
-                                                 std::unique_ptr<TablePointer> pointer = nullptr);
+                                                 std::unique_ptr<TablePointer> pointer = nullptr,
+                                                 bool joined = false);
   // Creates the table at `dir` (which must not hold a table) and commits `rows` as snapshot 1.
   static std::unique_ptr<FileTableStore> Create(const std::string& dir, const std::string& name,
                                                 const Schema& schema,
@@ -88,6 +90,8 @@ class FileTableStore : public TableStore {
   const std::string& dir() const { return dir_; }
 
   Snapshot Current() const override;
+  // Unpartitioned tables: partition tuples do not travel between processes.
+  bool WritableByEveryProcess() const override;
   std::shared_ptr<const DataSource> Source() const override;
   std::unique_ptr<DataWriter> BeginAppend() override;
   std::unique_ptr<DataWriter> BeginAppendWithSummary(

@@ -3,10 +3,14 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "catalog/bucketing.h"
 #include "catalog/iceberg_commit.h"
 #include "catalog/partitioning.h"
 #include "common/error.h"
+#include "io/parquet_reader.h"
+#include "io/parquet_statistics.h"
 #include "io/parquet_writer.h"
 
 namespace sluice {
@@ -154,7 +158,85 @@ FileTableStore::Writer::Writer(FileTableStore& store, Snapshot next, int64_t bas
 
 FileTableStore::Writer::~Writer() {
   std::lock_guard lock(mutex_);
-  if (!committed_) DiscardWrites(&write_);
+  if (!committed_ && !exported_) DiscardWrites(&write_);
+}
+
+std::string FileTableStore::Writer::ExportSinks() {
+  std::lock_guard lock(mutex_);
+  SLUICE_CHECK(!committed_ && !exported_, "table {}: a write exported twice", store_.name_);
+  SLUICE_CHECK(next_.buckets.partition_by.empty(),
+               "table {}: a partitioned table's write cannot be shared", store_.name_);
+  nlohmann::json sinks = nlohmann::json::array();
+  for (const auto& [index, files] : files_) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& f : files) {
+      list.push_back(
+          {{"path", f.path}, {"rows", f.rows}, {"bucket", f.bucket}, {"bytes", f.bytes}});
+    }
+    sinks.push_back({{"index", index}, {"files", std::move(list)}});
+  }
+  nlohmann::json small = nlohmann::json::array();
+  for (const auto& [index, rows] : small_) {
+    const std::string relative = store_.NewDataFile(&write_, -1);
+    ParquetWriteOptions options;
+    options.field_ids = next_.field_ids;
+    ParquetWriter file(store_.dir_ + "/" + relative, next_.schema, options);
+    for (const auto& b : rows) file.Write(b);
+    file.Close();
+    small.push_back({{"index", index}, {"path", relative}});
+  }
+  exported_ = true;
+  return nlohmann::json{{"sinks", std::move(sinks)}, {"small", std::move(small)}}.dump();
+}
+
+void FileTableStore::Writer::ImportSinks(const std::string& exported) {
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(exported);
+  } catch (const nlohmann::json::exception& e) {
+    SLUICE_CHECK(false, "table {}: bad exported sinks: {}", store_.name_, e.what());
+  }
+  std::lock_guard lock(mutex_);
+  SLUICE_CHECK(!committed_, "table {}: sinks imported after the commit", store_.name_);
+  for (const auto& sink : doc.at("sinks")) {
+    std::vector<Snapshot::DataFile> files;
+    for (const auto& f : sink.at("files")) {
+      Snapshot::DataFile file;
+      file.path = f.at("path").get<std::string>();
+      file.rows = f.at("rows").get<int64_t>();
+      file.bucket = f.at("bucket").get<int>();
+      file.bytes = f.at("bytes").get<int64_t>();
+      // The manifest's column metrics, from the footer, as the writing sink computed them.
+      const std::string path = store_.dir_ + "/" + file.path;
+      file.metrics = MetricsOf(next_.schema, next_.field_ids,
+                               ParquetFileStats(ReadParquetFooter(path).metadata, path), file.rows);
+      rows_ += file.rows;
+      // Removed with this writer's own files unless the commit succeeds.
+      write_.written.push_back(store_.dir_ + "/" + file.path);
+      files.push_back(std::move(file));
+    }
+    files_.emplace(sink.at("index").get<int>(), std::move(files));
+  }
+  for (const auto& entry : doc.at("small")) {
+    const std::string path = store_.dir_ + "/" + entry.at("path").get<std::string>();
+    std::vector<Batch> rows;
+    {
+      const auto source = ParquetSource::Open(path);
+      std::vector<int> columns(source->schema().size());
+      for (size_t c = 0; c < columns.size(); c++) columns[c] = static_cast<int>(c);
+      for (int split = 0; split < source->num_splits(); split++) {
+        auto stream = source->Open(split, columns);
+        Batch b;
+        while (stream->Next(&b)) {
+          rows_ += static_cast<int64_t>(b.num_rows());
+          rows.push_back(std::move(b));
+        }
+      }
+    }
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    small_.emplace(entry.at("index").get<int>(), std::move(rows));
+  }
 }
 
 std::unique_ptr<DataSink> FileTableStore::Writer::OpenSink(int index) {

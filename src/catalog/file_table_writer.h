@@ -33,6 +33,12 @@ class FileTableStore::Writer : public DataWriter {
   std::unique_ptr<DataSink> OpenSink(int index) override;
   void Commit() override;
   int64_t rows_written() const override { return rows_.load(); }
+  // JSON: each closed sink's data files, and the rows of small sinks in Parquet files of
+  // their own (read back and removed by the importer, which writes them at commit as one
+  // process would). The importer reads each file's column metrics from its footer. Files of partitioned tables carry partition tuples, which do not
+  // travel: REQUIRES an unpartitioned table (FileTableStore::WritableByEveryProcess).
+  std::string ExportSinks() override;
+  void ImportSinks(const std::string& exported) override;
   // Rows per data file of sinks opened from now on (instead of the store's setting).
   void SetTargetFileRows(int64_t rows) { target_file_rows_ = rows; }
   // Makes the write a compaction of the files `paths` (same rows, new files), which Commit
@@ -58,6 +64,7 @@ class FileTableStore::Writer : public DataWriter {
   // The sink index of those rows: after every task's.
   static constexpr int kSmallRowsIndex = 1 << 30;
   bool committed_ = false;
+  bool exported_ = false;  // another process's writer owns this one's files
 };
 
 }  // namespace sluice

@@ -30,6 +30,9 @@ class TableStore {
   virtual Snapshot Current() const = 0;
   // True for a table held in this process's memory (no files).
   virtual bool InProcessMemory() const { return false; }
+  // True when the processes of a cluster may each write data files of one write, one of
+  // them committing (DataWriter::ExportSinks).
+  virtual bool WritableByEveryProcess() const { return false; }
   // A scan of the table by reference: each scan reads the snapshot that is current when it
   // starts, so plans bound earlier (views, prepared DataFrames) see later commits. The source
   // has the schema of the latest snapshot; after Overwrite with another schema, Source()

@@ -19,6 +19,7 @@ class AppendTarget : public DataTarget {
   std::unique_ptr<DataWriter> Begin() const override { return store_->BeginAppend(); }
   std::string Describe() const override { return "INSERT INTO " + display_; }
   bool InProcessMemory() const override { return store_->InProcessMemory(); }
+  bool WritableByEveryProcess() const override { return store_->WritableByEveryProcess(); }
 
  private:
   std::shared_ptr<TableStore> store_;
@@ -40,8 +41,15 @@ class CreateTableTarget : public DataTarget {
   std::unique_ptr<DataWriter> Begin() const override {
     return warehouse_.BeginCreateTable(name_, schema_, buckets_, constraints_);
   }
+  std::unique_ptr<DataWriter> BeginJoined() const override {
+    return warehouse_.BeginCreateTable(name_, schema_, buckets_, constraints_, /*joined=*/true);
+  }
   std::string Describe() const override { return "CREATE TABLE " + name_.Display() + " AS"; }
   bool InProcessMemory() const override { return !warehouse_.persistent(); }
+  // A new table or one replaced: its data files (unpartitioned) are the store's.
+  bool WritableByEveryProcess() const override {
+    return warehouse_.persistent() && buckets_.partition_by.empty();
+  }
 
  private:
   Warehouse& warehouse_;

@@ -178,6 +178,27 @@ void Warehouse::Load() {
   }
 }
 
+void Warehouse::Reload() {
+  if (!persistent()) return;
+  std::map<CatalogName, std::string> catalogued;
+  for (const auto& [ns, table, location] : catalog_->Tables()) catalogued[{ns, table}] = location;
+  std::lock_guard lock(mutex_);
+  SLUICE_CHECK(creating_.empty(), "warehouse reloaded while {} tables are being created",
+               creating_.size());
+  const std::map<CatalogName, std::shared_ptr<TableStore>> opened = std::move(tables_);
+  tables_.clear();
+  schemas_.clear();
+  views_.clear();
+  Load();
+  for (auto& [name, store] : tables_) {
+    auto it = opened.find(name);
+    auto row = catalogued.find(name);
+    if (store != nullptr || it == opened.end() || row == catalogued.end()) continue;
+    const auto* file = dynamic_cast<const FileTableStore*>(it->second.get());
+    if (file != nullptr && file->MetadataLocation() == row->second) store = it->second;
+  }
+}
+
 void Warehouse::CheckSchema(const std::string& schema) const {
   if (!schemas_.count(schema)) {
     throw InvalidInputError(fmt::format("Schema with name {} does not exist!", schema));
@@ -248,7 +269,7 @@ bool Warehouse::HasView(const CatalogName& name) const {
 std::shared_ptr<TableStore> Warehouse::Opened(
     std::map<CatalogName, std::shared_ptr<TableStore>>::iterator it) const {
   if (it->second == nullptr) {
-    it->second = FileTableStore::Open(TableDir(it->first), it->first.name, target_file_rows_,
+    it->second = FileTableStore::Open(TableDir(it->first), it->first.Display(), target_file_rows_,
                                       Pointer(it->first));
   }
   return it->second;
@@ -299,6 +320,8 @@ class StoreWriter : public DataWriter {
   std::unique_ptr<DataSink> OpenSink(int index) override { return inner_->OpenSink(index); }
   void Commit() override { inner_->Commit(); }
   int64_t rows_written() const override { return inner_->rows_written(); }
+  std::string ExportSinks() override { return inner_->ExportSinks(); }
+  void ImportSinks(const std::string& exported) override { inner_->ImportSinks(exported); }
 
  private:
   std::shared_ptr<TableStore> store_;
@@ -318,9 +341,11 @@ class Warehouse::CreateWriter : public DataWriter {
         store_(std::move(store)),
         inner_(store_->BeginReplace(schema, buckets, constraints)) {}
   ~CreateWriter() override {
-    inner_.reset();  // removes its files unless committed
+    inner_.reset();  // removes its files unless committed or exported
     if (committed_) return;
-    if (warehouse_.persistent()) {
+    // Exported: another process commits the table (or the directory is left to the next
+    // create of the name, which clears it).
+    if (warehouse_.persistent() && !exported_) {
       std::error_code ignored;
       fs::remove_all(warehouse_.TableDir(name_), ignored);
     }
@@ -334,6 +359,11 @@ class Warehouse::CreateWriter : public DataWriter {
     warehouse_.FinishCreate(name_, store_);
   }
   int64_t rows_written() const override { return inner_->rows_written(); }
+  std::string ExportSinks() override {
+    exported_ = true;
+    return inner_->ExportSinks();
+  }
+  void ImportSinks(const std::string& exported) override { inner_->ImportSinks(exported); }
 
  private:
   Warehouse& warehouse_;
@@ -341,12 +371,14 @@ class Warehouse::CreateWriter : public DataWriter {
   std::shared_ptr<TableStore> store_;
   std::unique_ptr<DataWriter> inner_;
   bool committed_ = false;
+  bool exported_ = false;
 };
 
 std::unique_ptr<DataWriter> Warehouse::BeginCreateTable(const CatalogName& name,
                                                         const Schema& schema,
                                                         const BucketSpec& buckets,
-                                                        const TableConstraints& constraints) {
+                                                        const TableConstraints& constraints,
+                                                        bool joined) {
   CheckName(name.name, "table");
   std::shared_ptr<TableStore> existing;
   {
@@ -372,7 +404,7 @@ std::unique_ptr<DataWriter> Warehouse::BeginCreateTable(const CatalogName& name,
     std::shared_ptr<TableStore> store;
     if (persistent()) {
       store = FileTableStore::Prepare(TableDir(name), name.Display(), schema, buckets,
-                                      target_file_rows_, Pointer(name));
+                                      target_file_rows_, Pointer(name), joined);
     } else {
       store = std::make_shared<InMemoryTableStore>(schema);
     }

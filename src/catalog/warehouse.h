@@ -96,9 +96,12 @@ class Warehouse {
   // destroyed without Commit leaves no table. Throws InvalidInputError when the schema does
   // not exist or a view has the name. REQUIRES: `buckets` resolved against `schema`
   // (ResolveBucketSpec).
+  // `joined`: another process of a cluster began the same create first (its directory is
+  // prepared and may be written into).
   std::unique_ptr<DataWriter> BeginCreateTable(const CatalogName& name, const Schema& schema,
                                                const BucketSpec& buckets,
-                                               const TableConstraints& constraints = {});
+                                               const TableConstraints& constraints = {},
+                                               bool joined = false);
   // BeginCreateTable with `rows`, committed.
   void CreateTable(const CatalogName& name, const Schema& schema, const std::vector<Batch>& rows,
                    const BucketSpec& buckets = {}, const TableConstraints& constraints = {});
@@ -111,6 +114,13 @@ class Warehouse {
   void CreateView(const CatalogName& name, const ViewDefinition& view);
   // Drops a table or view; returns false when there is none.
   bool Drop(const CatalogName& name);
+
+  // Reads the catalog again from the root directory, for changes another process made (an
+  // MPI rank's DDL or commit): schemas, views, and tables; a table whose catalog row still
+  // names the metadata file its opened store knows keeps that store, the others are opened
+  // again when next used. Nothing to do in memory. REQUIRES: no write of this warehouse in
+  // flight in this process.
+  void Reload();
 
   // Every table and view, sorted.
   std::vector<CatalogName> Names() const;

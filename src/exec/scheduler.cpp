@@ -124,10 +124,13 @@ void RunInputStages(PhysicalOperator& op, ExecContext& ctx, int& next_stage) {
 
 // Where the final stage of a query on a cluster runs when it writes (holds a WriteSink):
 // a write into process memory (an in-memory table) is made by every process, whole, so that
-// each holds the table; any other write (files, a --db warehouse) by rank 0 alone, which
-// reads every partition through the exchanges and commits once. Not a write: each process
-// runs its block of tasks.
-enum class WritePlacement { kNone, kEveryProcess, kRankZero };
+// each holds the table (kEveryProcess). A write of files (COPY, an unpartitioned --db table)
+// is shared (kShared): each process writes the files of its block of tasks, then rank 0
+// gathers their descriptions in task order and commits once. Any other write (a partitioned
+// table, a table with keys to check) is made by rank 0 alone, which reads every partition
+// through the exchanges and commits once (kRankZero). Not a write: each process runs its
+// block of tasks (kNone).
+enum class WritePlacement { kNone, kEveryProcess, kShared, kRankZero };
 
 // The WriteSink of the stage topped by `op` (not below an exchange), or null.
 const WriteSink* StageSink(const PhysicalOperator& op) {
@@ -143,8 +146,9 @@ WritePlacement PlaceWrite(const PhysicalOperator& root, ExecContext& ctx) {
   if (ctx.cluster() == nullptr) return WritePlacement::kNone;
   const WriteSink* sink = StageSink(root);
   if (sink == nullptr) return WritePlacement::kNone;
-  return sink->target().InProcessMemory() ? WritePlacement::kEveryProcess
-                                          : WritePlacement::kRankZero;
+  if (sink->target().InProcessMemory()) return WritePlacement::kEveryProcess;
+  return sink->target().WritableByEveryProcess() ? WritePlacement::kShared
+                                                 : WritePlacement::kRankZero;
 }
 
 // After a run on `cluster`, where each process holds the result of its own final tasks:
@@ -289,6 +293,14 @@ void Scheduler::RunStages(PhysicalOperatorPtr& plan, ExecContext& ctx,
     case WritePlacement::kEveryProcess:
       ctx.pool().ParallelFor(tasks, run_task);
       break;
+    case WritePlacement::kShared:
+      // Beginning a write may clear the directory it writes into (a new table's, a COPY's
+      // staging directory): rank 0 begins first, the others join without clearing.
+      if (ctx.cluster()->rank() == 0) StageSink(root)->BeginWrite(ctx, /*joined=*/false);
+      ctx.cluster()->Barrier();
+      if (ctx.cluster()->rank() != 0) StageSink(root)->BeginWrite(ctx, /*joined=*/true);
+      ForEachOwnedTask(ctx, tasks, run_task);
+      break;
     case WritePlacement::kRankZero:
       if (ctx.cluster()->rank() == 0) ctx.pool().ParallelFor(tasks, run_task);
       break;
@@ -299,9 +311,24 @@ void Scheduler::RunStages(PhysicalOperatorPtr& plan, ExecContext& ctx,
   }
   // The other processes may still read this one's exchange output.
   ctx.cluster()->Barrier();
-  if (placement != WritePlacement::kRankZero || ctx.cluster()->rank() == 0) FinalizeTree(root, ctx);
-  // Nobody goes on before the one commit of a rank 0 write is visible.
-  if (placement == WritePlacement::kRankZero) ctx.cluster()->Barrier();
+  const bool one_commit =
+      placement == WritePlacement::kRankZero || placement == WritePlacement::kShared;
+  if (placement == WritePlacement::kShared) {
+    // Each process's files, described, to rank 0, which lists them in task order as one
+    // process would. A process that dies before this point ends the job: nothing is
+    // committed, and the files written are garbage that the table's next commit or open
+    // (a COPY: the next write to its path) removes.
+    ctx.cluster()->MaybeInjectFault();
+    const WriteSink& sink = *StageSink(root);
+    const std::vector<std::string> exported = ctx.cluster()->AllGather(
+        ctx.cluster()->rank() == 0 ? std::string() : sink.ExportSinks(ctx));
+    if (ctx.cluster()->rank() == 0) {
+      for (size_t r = 1; r < exported.size(); r++) sink.ImportSinks(ctx, exported[r]);
+    }
+  }
+  if (!one_commit || ctx.cluster()->rank() == 0) FinalizeTree(root, ctx);
+  // Nobody goes on before the one commit is visible.
+  if (one_commit) ctx.cluster()->Barrier();
   ctx.cluster()->SetStage(0);
 }
 

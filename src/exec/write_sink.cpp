@@ -61,14 +61,16 @@ struct WriterState : SharedState {
 WriteSink::WriteSink(PhysicalOperatorPtr child, std::shared_ptr<const DataTarget> target)
     : PhysicalOperator(WriteCountSchema(), std::move(child)), target_(std::move(target)) {}
 
-DataWriter& WriteSink::Writer(ExecContext& ctx) const {
+DataWriter& WriteSink::Writer(ExecContext& ctx, bool joined) const {
   auto& state = ctx.GetSharedState<WriterState>(id(), [&] {
     auto s = std::make_unique<WriterState>();
-    s->writer = target_->Begin();
+    s->writer = joined ? target_->BeginJoined() : target_->Begin();
     return s;
   });
   return *state.writer;
 }
+
+void WriteSink::BeginWrite(ExecContext& ctx, bool joined) const { Writer(ctx, joined); }
 
 std::unique_ptr<BatchStream> WriteSink::Execute(int partition, ExecContext& ctx) const {
   MemoryReservation reservation(&ctx.memory(), "write sink");

@@ -24,12 +24,24 @@ class WriteSink : public PhysicalOperator {
   std::unique_ptr<BatchStream> Execute(int partition, ExecContext& ctx) const override;
   void Finalize(ExecContext& ctx) const override;
 
+  // A write shared by the processes of a cluster (target().WritableByEveryProcess()): each
+  // begins the write before any task of any process writes (BeginWrite), runs its own tasks,
+  // then exports what they wrote (ExportSinks) to the process that imports it all
+  // (ImportSinks) and commits (Finalize).
+  // `joined`: another process began first (DataTarget::BeginJoined).
+  void BeginWrite(ExecContext& ctx, bool joined) const;
+  std::string ExportSinks(ExecContext& ctx) const { return Writer(ctx).ExportSinks(); }
+  void ImportSinks(ExecContext& ctx, const std::string& exported) const {
+    Writer(ctx).ImportSinks(exported);
+  }
+
   // Memory reserved per task for the rows an open file buffers before encoding them.
   static constexpr int64_t kSinkReservation = int64_t{16} << 20;
 
  protected:
-  // The statement's writer, begun once per query (shared state of this operator).
-  DataWriter& Writer(ExecContext& ctx) const;
+  // The statement's writer, begun once per query (shared state of this operator); `joined`:
+  // with BeginJoined, when this call begins it.
+  DataWriter& Writer(ExecContext& ctx, bool joined = false) const;
 
  private:
 

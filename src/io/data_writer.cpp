@@ -1,5 +1,7 @@
 #include "io/data_writer.h"
 
+#include "common/error.h"
+
 namespace sluice {
 
 void WriteAndCommit(DataWriter& writer, const std::vector<Batch>& rows) {
@@ -10,6 +12,16 @@ void WriteAndCommit(DataWriter& writer, const std::vector<Batch>& rows) {
   sink->Close();
   sink.reset();
   writer.Commit();
+}
+
+std::string DataWriter::ExportSinks() {
+  SLUICE_CHECK(false, "this write cannot be shared between processes");
+  return {};
+}
+
+void DataWriter::ImportSinks(const std::string& exported) {
+  (void)exported;
+  SLUICE_CHECK(false, "this write cannot be shared between processes");
 }
 
 }  // namespace sluice

@@ -53,6 +53,19 @@ class DataWriter {
   virtual void Commit() = 0;
   // Rows written through the sinks so far.
   virtual int64_t rows_written() const = 0;
+
+  // A write shared by the processes of an SPMD job (docs/scale-out.md), for targets whose
+  // WritableByEveryProcess(): each process begins its own writer on the same target and
+  // writes the sinks of its tasks; one process imports what the others exported and commits.
+  //
+  // What the closed sinks made (their files' descriptions, the rows of small sinks), as
+  // bytes for ImportSinks of another process's writer of the same target. From then on this
+  // writer neither commits nor removes those files: the importing writer owns them (removes
+  // them unless it commits). REQUIRES: every sink is closed; called once, never with Commit.
+  virtual std::string ExportSinks();
+  // Adds the sinks another process exported, as if they had been closed here.
+  // REQUIRES: before Commit; no sink index closed by both processes.
+  virtual void ImportSinks(const std::string& exported);
 };
 
 // Where a write goes: a table of the warehouse (append, replace, create), the files of a
@@ -64,12 +77,20 @@ class DataTarget {
   // Begins the write. May throw (a conflict, a table dropped meanwhile) before anything is
   // written.
   virtual std::unique_ptr<DataWriter> Begin() const = 0;
+  // Begins this process's part of a write that another process of a cluster began first
+  // (WritableByEveryProcess): as Begin, but clears nothing the first Begin prepared (a new
+  // table's directory, a COPY's staging directory), which other processes may be writing.
+  virtual std::unique_ptr<DataWriter> BeginJoined() const { return Begin(); }
   // What the write does, for EXPLAIN: "INSERT INTO t", "CREATE TABLE t AS".
   virtual std::string Describe() const = 0;
   // True when the rows land in this process's memory (a table of an in-memory warehouse):
   // then every process of a cluster makes the write, else one process does
   // (docs/scale-out.md).
   virtual bool InProcessMemory() const { return false; }
+  // True when the processes of a cluster may each write the sinks of their own tasks, one
+  // process committing them all (the writer's ExportSinks/ImportSinks). Otherwise one
+  // process makes the whole write.
+  virtual bool WritableByEveryProcess() const { return false; }
 };
 
 // Writes `rows` through one sink of `writer` and commits.

@@ -1,5 +1,6 @@
 #include "io/file_set_target.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -60,8 +61,9 @@ class TrackedSink : public DataSink {
 // One write of a FileSetTarget: part files under the staging directory until Commit.
 class FileSetWriter : public DataWriter {
  public:
+  // `joined`: another process began the write and cleared the staging directory.
   FileSetWriter(const FileFormat& format, OptionValues options, Schema schema, FileSetSpec spec,
-                ThreadPool* pool)
+                ThreadPool* pool, bool joined)
       : format_(format),
         options_(std::move(options)),
         schema_(std::move(schema)),
@@ -76,7 +78,7 @@ class FileSetWriter : public DataWriter {
       }
     }
     std::error_code ec;
-    fs::remove_all(staging_, ec);
+    if (!joined) fs::remove_all(staging_, ec);
     fs::create_directories(staging_, ec);
     if (ec) {
       throw IOError(
@@ -85,7 +87,7 @@ class FileSetWriter : public DataWriter {
   }
 
   ~FileSetWriter() override {
-    if (committed_) return;
+    if (committed_ || exported_) return;
     std::error_code ec;
     fs::remove_all(staging_, ec);
   }
@@ -140,6 +142,30 @@ class FileSetWriter : public DataWriter {
     return rows;
   }
 
+  // Lines "<sink index> <rows>": the part files are in the shared staging directory.
+  std::string ExportSinks() override {
+    std::lock_guard lock(mutex_);
+    std::string out;
+    for (const auto& [index, rows] : closed_) out += fmt::format("{} {}\n", index, rows);
+    exported_ = true;
+    return out;
+  }
+
+  void ImportSinks(const std::string& exported) override {
+    std::lock_guard lock(mutex_);
+    size_t at = 0;
+    while (at < exported.size()) {
+      const size_t end = exported.find('\n', at);
+      SLUICE_CHECK(end != std::string::npos, "truncated sink list of {}", spec_.path);
+      int index = 0;
+      long long rows = 0;
+      SLUICE_CHECK(std::sscanf(exported.c_str() + at, "%d %lld", &index, &rows) == 2,
+                   "bad sink list of {}", spec_.path);
+      closed_.emplace(index, rows);
+      at = end + 1;
+    }
+  }
+
   void Closed(int index, int64_t rows) {
     std::lock_guard lock(mutex_);
     closed_[index] = rows;
@@ -159,6 +185,7 @@ class FileSetWriter : public DataWriter {
   mutable std::mutex mutex_;
   std::map<int, int64_t> closed_;  // sink index -> rows of its last closed attempt
   bool committed_ = false;
+  bool exported_ = false;  // another process's writer commits (or removes) the parts
 };
 
 void TrackedSink::Close() {
@@ -183,7 +210,11 @@ FileSetTarget::FileSetTarget(const FileFormat& format, OptionValues options, Sch
 }
 
 std::unique_ptr<DataWriter> FileSetTarget::Begin() const {
-  return std::make_unique<FileSetWriter>(format_, options_, schema_, spec_, pool_);
+  return std::make_unique<FileSetWriter>(format_, options_, schema_, spec_, pool_, false);
+}
+
+std::unique_ptr<DataWriter> FileSetTarget::BeginJoined() const {
+  return std::make_unique<FileSetWriter>(format_, options_, schema_, spec_, pool_, true);
 }
 
 std::string FileSetTarget::Describe() const {

@@ -48,8 +48,12 @@ class FileSetTarget : public DataTarget {
                 ThreadPool* pool);
 
   std::unique_ptr<DataWriter> Begin() const override;
+  std::unique_ptr<DataWriter> BeginJoined() const override;
   // COPY TO 'path' (FORMAT parquet[, PARTITION_BY (a, b)])
   std::string Describe() const override;
+  // Every process writes its tasks' part files into the staging directory, which must then
+  // be on storage they all see (docs/scale-out.md).
+  bool WritableByEveryProcess() const override { return true; }
 
  private:
   const FileFormat& format_;

@@ -59,8 +59,10 @@ class MpiCluster : public Cluster {
   int stage() const { return stage_.load(); }
 
   // Test hooks (SLUICE_TEST_MPI_FAULT=abort:RANK:STAGE or hang:RANK:STAGE): this rank dies
-  // (std::abort) or stops answering at the end of map stage STAGE, before its exchange.
-  void MaybeInjectFault();
+  // (std::abort) or stops answering at the end of map stage STAGE, before its exchange, or
+  // when STAGE is a final stage writing files, after its tasks wrote theirs and before the
+  // commit.
+  void MaybeInjectFault() override;
 
   // Bytes this process sent to and received from other ranks (all traffic).
   int64_t bytes_sent() const { return bytes_sent_.load(); }

@@ -41,6 +41,10 @@ class Cluster {
   // Collective: returns once every process has called it.
   virtual void Barrier() = 0;
 
+  // Test hook (SLUICE_TEST_MPI_FAULT): this process dies or stops when the fault names it and
+  // the current stage. Called at the end of each map stage and of a shared write's tasks.
+  virtual void MaybeInjectFault() {}
+
   // The stage the scheduler runs now (0: none), named in failure and timeout messages.
   virtual void SetStage(int stage) = 0;
   // Ends the whole job because of a failure in this process: prints "sluice: rank R failed in

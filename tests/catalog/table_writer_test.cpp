@@ -1,6 +1,7 @@
 // Streaming writes to a table: sinks per task, one commit, nothing left by a failed write.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "catalog/file_table_store.h"
@@ -145,6 +146,85 @@ TEST(TableWriterTest, AppendsFromTwoWritersBothLand) {
   WriteAndCommit(*a, {Ids(5, 5)});
   WriteAndCommit(*b, {Ids(10, 5)});  // rebased onto a's snapshot
   EXPECT_EQ(ScanIds(*store), Iota(0, 15));
+}
+
+// Sink `index` of `writer`: `rows` ids from `from`, in batches of 5000.
+void WriteSink(DataWriter& writer, int index, int64_t from, int64_t rows) {
+  auto sink = writer.OpenSink(index);
+  for (int64_t at = 0; at < rows; at += 5000)
+    sink->Write(Ids(from + at, std::min<int64_t>(5000, rows - at)));
+  sink->Close();
+}
+
+// The rows of each data file of a store's current snapshot, in list order.
+std::vector<int64_t> FileRows(const TableStore& store) {
+  std::vector<int64_t> rows;
+  for (const auto& f : store.Current().files) rows.push_back(f.rows);
+  return rows;
+}
+
+// A write shared by two processes (MPI ranks): each writes the sinks of its tasks, the second
+// exports them to the first, which commits. The snapshot is the one a single writer makes: the
+// same files in sink order, and the rows of small sinks of both together in one file.
+TEST(TableWriterTest, WriteSharedByTwoWritersCommitsWhatOneWriterWould) {
+  TempDir dir;
+  // Sinks 0 and 3 stream files of their own (25,000 rows); 1 and 2 are small (held).
+  const std::vector<std::pair<int64_t, int64_t>> sinks = {
+      {0, 25000}, {100000, 10}, {200000, 20}, {300000, 25000}};
+  auto one = FileTableStore::Create(dir.path() + "/one", "one", OneColumn(), {});
+  {
+    auto writer = one->BeginAppend();
+    for (int i = 0; i < 4; i++) WriteSink(*writer, i, sinks[i].first, sinks[i].second);
+    writer->Commit();
+  }
+  auto two = FileTableStore::Create(dir.path() + "/two", "two", OneColumn(), {});
+  {
+    auto first = two->BeginAppend();
+    auto second = two->BeginAppend();
+    for (int i = 0; i < 2; i++) WriteSink(*first, i, sinks[i].first, sinks[i].second);
+    for (int i = 2; i < 4; i++) WriteSink(*second, i, sinks[i].first, sinks[i].second);
+    const std::string exported = second->ExportSinks();
+    second.reset();  // exported: its files are the first writer's now
+    first->ImportSinks(exported);
+    first->Commit();
+  }
+  EXPECT_EQ(ScanIds(*two), ScanIds(*one));
+  EXPECT_EQ(FileRows(*two), FileRows(*one));
+  EXPECT_EQ(FileRows(*two), (std::vector<int64_t>{25000, 25000, 30}));
+  // Each file's manifest metrics, imported ones too, are those one writer records.
+  const auto one_files = one->Current().files;
+  const auto two_files = two->Current().files;
+  ASSERT_EQ(two_files.size(), one_files.size());
+  for (size_t i = 0; i < two_files.size(); i++) {
+    EXPECT_EQ(two_files[i].bytes, one_files[i].bytes) << i;
+    EXPECT_EQ(two_files[i].metrics.value_counts, one_files[i].metrics.value_counts) << i;
+    EXPECT_EQ(two_files[i].metrics.null_value_counts, one_files[i].metrics.null_value_counts) << i;
+    EXPECT_EQ(two_files[i].metrics.lower_bounds, one_files[i].metrics.lower_bounds) << i;
+    EXPECT_EQ(two_files[i].metrics.upper_bounds, one_files[i].metrics.upper_bounds) << i;
+    EXPECT_FALSE(two_files[i].metrics.lower_bounds.empty()) << i;
+  }
+  EXPECT_EQ(two->Current().row_count, 50030);
+  // The small sinks' exported file was read back and removed.
+  EXPECT_EQ(DataFiles(dir.path() + "/two"), 3u);
+}
+
+// A shared write that is never committed: the writer that imported removes every file.
+TEST(TableWriterTest, SharedWriteNotCommittedLeavesNoFiles) {
+  TempDir dir;
+  auto store = FileTableStore::Create(dir.path() + "/t", "t", OneColumn(), {});
+  const size_t before = DataFiles(dir.path() + "/t");
+  {
+    auto first = store->BeginAppend();
+    auto second = store->BeginAppend();
+    WriteSink(*first, 0, 0, 25000);
+    WriteSink(*second, 1, 25000, 25000);
+    WriteSink(*second, 2, 50000, 10);
+    first->ImportSinks(second->ExportSinks());
+    second.reset();
+    EXPECT_EQ(DataFiles(dir.path() + "/t"), before + 2);
+  }
+  EXPECT_EQ(DataFiles(dir.path() + "/t"), before);
+  EXPECT_EQ(store->Current().row_count, 0);
 }
 
 }  // namespace

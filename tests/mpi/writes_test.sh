@@ -1,5 +1,6 @@
 # Writes on 2 ranks: a table in memory is made whole on every rank (the next statement reads
-# it everywhere), and a file is written once, by rank 0, with the bytes one process writes.
+# it everywhere), and a file is written once, with the bytes one process writes (each rank
+# writes its tasks' part, rank 0 joins them; shared_writes_test.sh tests more).
 source "$(dirname "$0")/../cli/cli_test_lib.sh"
 source "$(dirname "$0")/mpi_test_lib.sh"
 
