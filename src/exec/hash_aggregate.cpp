@@ -298,25 +298,19 @@ class HashAggregateStream : public BatchStream {
     size_t next_input = num_keys;
     for (size_t a = 0; a < op_.aggregates().size(); a++) {
       const AggregateFunction& fn = *op_.aggregates()[a]->aggregate;
-      if (few_groups) {
-        args_.clear();
-        for (const auto& arg : aggregate_args_[a]) args_.push_back(Evaluate(*arg, batch));
-        if (UpdateByGroup(fn, a, n)) continue;
-        states_->Pointers(group_ids_.data(), n, a, &pointers_);
-        fn.Update(pointers_.data(), args_, n);
-        continue;
-      }
-      states_->Pointers(group_ids_.data(), n, a, &pointers_);
       args_.clear();
       if (merge_) {
         const size_t width = fn.state_types().size();
         for (size_t c = 0; c < width; c++) args_.push_back(batch.column(next_input + c));
         next_input += width;
+        states_->Pointers(group_ids_.data(), n, a, &pointers_);
         fn.Merge(pointers_.data(), args_, n);
-      } else {
-        for (const auto& arg : aggregate_args_[a]) args_.push_back(Evaluate(*arg, batch));
-        fn.Update(pointers_.data(), args_, n);
+        continue;
       }
+      for (const auto& arg : aggregate_args_[a]) args_.push_back(Evaluate(*arg, batch));
+      if (few_groups && UpdateByGroup(fn, a, n)) continue;
+      states_->Pointers(group_ids_.data(), n, a, &pointers_);
+      fn.Update(pointers_.data(), args_, n);
     }
     return true;
   }

@@ -65,6 +65,24 @@ int EqualColumn(const Expr& conjunct, int column) {
   return -1;
 }
 
+// A join conjunct `l = r` equating a column of the left input (of `nleft` columns) with one
+// of the right, of one type: their indices (the right one within the right input).
+bool SideEquality(const Expr& conjunct, int nleft, int* left_column, int* right_column) {
+  if (conjunct.kind != ExprKind::kCall || conjunct.name != "=" || conjunct.args.size() != 2) {
+    return false;
+  }
+  const Expr& a = *conjunct.args[0];
+  const Expr& b = *conjunct.args[1];
+  if (a.kind != ExprKind::kColumnRef || b.kind != ExprKind::kColumnRef || !(a.type == b.type)) {
+    return false;
+  }
+  const bool a_left = a.column_index < nleft;
+  if (a_left == (b.column_index < nleft)) return false;
+  *left_column = a_left ? a.column_index : b.column_index;
+  *right_column = (a_left ? b.column_index : a.column_index) - nleft;
+  return true;
+}
+
 // A subtree whose `columns` hold every value tuple that `columns` of the node it was found
 // under can hold (NULLs aside), with its estimated rows.
 struct KeySource {
@@ -193,14 +211,8 @@ LogicalPlanPtr ReduceRightAggregate(const LogicalPlan& join, const LogicalPlanPt
   std::vector<int> keys;
   std::vector<ExprPtr> templates;  // the conjuncts, for their kernels
   for (const auto& c : conjuncts) {
-    if (c->kind != ExprKind::kCall || c->name != "=" || c->args.size() != 2) continue;
-    const Expr& a = *c->args[0];
-    const Expr& b = *c->args[1];
-    if (a.kind != ExprKind::kColumnRef || b.kind != ExprKind::kColumnRef || !(a.type == b.type)) continue;
-    const bool a_left = a.column_index < nleft;
-    if (a_left == (b.column_index < nleft)) continue;
-    const int outer = a_left ? a.column_index : b.column_index;
-    const int inner = (a_left ? b.column_index : a.column_index) - nleft;
+    int outer = -1, inner = -1;
+    if (!SideEquality(*c, nleft, &outer, &inner)) continue;
     int key = -1;
     std::vector<const LogicalPlan*> found_path;
     const LogicalPlan* found = GroupKeyOf(*right, inner, &key, &found_path);
@@ -254,15 +266,8 @@ LogicalPlanPtr WithDistinctRightKeys(const LogicalPlan& join, const LogicalPlanP
   node->children = {right};
   std::vector<ExprPtr> on;
   for (const auto& c : conjuncts) {
-    if (c->kind != ExprKind::kCall || c->name != "=" || c->args.size() != 2) return nullptr;
-    const Expr& a = *c->args[0];
-    const Expr& b = *c->args[1];
-    if (a.kind != ExprKind::kColumnRef || b.kind != ExprKind::kColumnRef || !(a.type == b.type) ||
-        (a.column_index < nleft) == (b.column_index < nleft)) {
-      return nullptr;
-    }
-    const int outer = std::min(a.column_index, b.column_index);
-    const int inner = std::max(a.column_index, b.column_index) - nleft;
+    int outer = -1, inner = -1;
+    if (!SideEquality(*c, nleft, &outer, &inner)) return nullptr;
     auto key = std::make_shared<Expr>(*BoundColumnRef(right->schema, inner));
     key->column_index = nleft + static_cast<int>(node->exprs.size());
     auto eq = std::make_shared<Expr>(*c);
@@ -297,4 +302,3 @@ LogicalPlanPtr Rewrite(const LogicalPlanPtr& node) {
 LogicalPlanPtr FilterAggregatesByJoinKeys(const LogicalPlanPtr& plan) { return Rewrite(plan); }
 
 }  // namespace sluice::opt
-
