@@ -89,16 +89,27 @@ struct KeySource {
   LogicalPlanPtr plan;
   std::vector<int> columns;
   double rows = 0;
+  double score = 0;  // rows, times 4 for an inner join (see SmallestKeySource)
 };
 
 // The key source with the fewest estimated rows reachable from `node`: the node itself, or
 // one found under a projection of plain columns, a filter, or a join child the columns come
-// from (through an inner or semi join's equalities, the other side's equal columns).
+// from (through an inner or semi join's equalities, the other side's equal columns). A
+// source below an inner join is cheaper to compute than the join, so the join is kept only
+// when it has under a quarter of the rows (TPC-H q2's filtered parts, not partsupp joined with
+// them and with the suppliers of one region).
 KeySource SmallestKeySource(const LogicalPlanPtr& node, const std::vector<int>& columns) {
   KeySource best{node, columns, EstimateRows(*node)};
+  const LogicalPlan* below = node.get();
+  while (below->kind == LogicalKind::kProject || below->kind == LogicalKind::kFilter) {
+    below = &below->child();
+  }
+  const bool inner_join = below->kind == LogicalKind::kJoin &&
+                          (below->join_kind == JoinKind::kInner || below->join_kind == JoinKind::kCross);
+  best.score = inner_join ? best.rows * 4 : best.rows;
   auto consider = [&](const LogicalPlanPtr& child, const std::vector<int>& cols) {
     KeySource found = SmallestKeySource(child, cols);
-    if (found.rows < best.rows) best = std::move(found);
+    if (found.score < best.score) best = std::move(found);
   };
   switch (node->kind) {
     case LogicalKind::kProject: {

@@ -74,6 +74,20 @@ double Selectivity(const Expr& c) {
   return 0.5;
 }
 
+double UnfilteredRows(const LogicalPlan& plan) {
+  switch (plan.kind) {
+    case LogicalKind::kFilter:
+    case LogicalKind::kProject: return UnfilteredRows(plan.child());
+    case LogicalKind::kJoin:
+      if (plan.join_kind == JoinKind::kInner &&
+          HasColumnEquality(*plan.predicate, static_cast<int>(plan.child(0).schema.size()))) {
+        return std::max(UnfilteredRows(plan.child(0)), UnfilteredRows(plan.child(1)));
+      }
+      return EstimateRows(plan);
+    default: return EstimateRows(plan);
+  }
+}
+
 double EstimateRows(const LogicalPlan& plan) {
   switch (plan.kind) {
     case LogicalKind::kScan: {
@@ -115,8 +129,15 @@ double EstimateRows(const LogicalPlan& plan) {
       const int nleft = static_cast<int>(plan.child(0).schema.size());
       switch (plan.join_kind) {
         case JoinKind::kCross: return l * r;
-        case JoinKind::kInner:
-          return HasColumnEquality(*plan.predicate, nleft) ? std::max(l, r) : l * r * 0.3;
+        case JoinKind::kInner: {
+          if (!HasColumnEquality(*plan.predicate, nleft)) return l * r * 0.3;
+          // Key/foreign key: the side with more rows before filters holds the foreign key,
+          // and keeps the share of rows that the filters on the other (the key's) side keep.
+          const double lu = UnfilteredRows(plan.child(0));
+          const double ru = UnfilteredRows(plan.child(1));
+          return lu >= ru ? l * std::min(1.0, r / std::max(1.0, ru))
+                          : r * std::min(1.0, l / std::max(1.0, lu));
+        }
         case JoinKind::kLeft: return std::max(l, r);
         case JoinKind::kRight: return std::max(l, r);
         case JoinKind::kFull: return l + r;

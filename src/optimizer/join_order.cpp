@@ -72,14 +72,6 @@ struct EquivalenceClasses {
   }
 };
 
-// Rows of `plan` before the filters on it: the rows a key of its table matches.
-double UnfilteredRows(const LogicalPlan& plan) {
-  if (plan.kind == LogicalKind::kFilter || plan.kind == LogicalKind::kProject) {
-    return UnfilteredRows(plan.child());
-  }
-  return EstimateRows(plan);
-}
-
 bool IsColumnEquality(const Expr& c) {
   return c.kind == ExprKind::kCall && c.name == "=" && c.args.size() == 2 &&
          c.args[0]->kind == ExprKind::kColumnRef && c.args[1]->kind == ExprKind::kColumnRef &&

@@ -220,7 +220,15 @@ int64_t PhysicalPlanner::EstimateBytes(const LogicalPlan& plan) {
         return static_cast<int64_t>(static_cast<double>(EstimateBytes(plan.child(0))) * kept);
       }
       if (plan.join_kind == JoinKind::kAnti) return EstimateBytes(plan.child(0));
-      return EstimateBytes(plan.child(0)) + EstimateBytes(plan.child(1));
+      {
+        // Each side's bytes per row, times the rows the join is expected to produce.
+        const double out = opt::EstimateRows(plan);
+        double bytes = 0;
+        for (const auto& c : plan.children) {
+          bytes += static_cast<double>(EstimateBytes(*c)) * out / std::max(1.0, opt::EstimateRows(*c));
+        }
+        return static_cast<int64_t>(bytes);
+      }
     case LogicalKind::kUnion: {
       int64_t bytes = 0;
       for (const auto& c : plan.children) bytes += EstimateBytes(*c);
