@@ -554,6 +554,7 @@ LogicalPlanPtr WithSharedSubplansCached(const LogicalPlan& plan, const Settings&
 
 PhysicalOperatorPtr Session::PlanPhysical(const LogicalPlan& plan, const QueryEnv& env) {
   PhysicalPlanner planner(env.settings);
+  planner.set_single_process(cluster_ == nullptr);
   PhysicalOperatorPtr root = planner.Plan(*Optimized(plan, env.settings));
   if (cluster_ != nullptr) CheckSamePlanOnEveryRank(*cluster_, *root);
   return root;

@@ -14,6 +14,7 @@ std::string ToString(JoinStrategyKind kind) {
     case JoinStrategyKind::kCoPartitionedHash: return "co-partitioned hash join";
     case JoinStrategyKind::kShuffledHash: return "shuffled hash join";
     case JoinStrategyKind::kSortMerge: return "sort-merge join";
+    case JoinStrategyKind::kMark: return "mark join";
   }
   return "?";
 }
@@ -46,7 +47,8 @@ bool HashPartitionedOn(const JoinInputInfo& in) {
 }  // namespace
 
 JoinStrategy ChooseJoinStrategy(JoinType type, const JoinInputInfo& left,
-                                const JoinInputInfo& right, const Settings& settings) {
+                                const JoinInputInfo& right, const Settings& settings,
+                                bool single_process) {
   const bool build_right_ok = MayBuildRight(type);
   const bool build_left_ok = MayBuildLeft(type);
   const std::string type_name = ToString(type);
@@ -133,6 +135,17 @@ JoinStrategy ChooseJoinStrategy(JoinType type, const JoinInputInfo& left,
                                      use_left ? "left" : "right", FormatBytes(build.bytes),
                                      FormatBytes(probe.bytes), FormatBytes(memory_limit / 8)));
     }
+  }
+
+  // 3b. Mark join.
+  if (threshold >= 0 && settings.prefer_in_process_broadcast() && single_process &&
+      (type == JoinType::kSemi || type == JoinType::kAnti) && left.bytes * 4 <= right.bytes &&
+      left.bytes <= memory_limit / 8) {
+    return Make(JoinStrategyKind::kMark, false,
+                note + fmt::format("left {} <= 1/4 of right {} and <= memory_limit/8 {}: the "
+                                   "left is built and marked while the right streams",
+                                   FormatBytes(left.bytes), FormatBytes(right.bytes),
+                                   FormatBytes(memory_limit / 8)));
   }
 
   // 4. One input already partitioned on its keys: shuffle only the other, into as many

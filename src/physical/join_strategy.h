@@ -16,9 +16,12 @@ enum class JoinStrategyKind {
   kCoPartitionedHash,  // both inputs already hash-partitioned alike on the keys: no exchange
   kShuffledHash,       // both inputs hash-partitioned on the keys; task p hashes build part p
   kSortMerge,          // both inputs hash-partitioned and sorted on the keys; merged
+  kMark,               // SEMI/ANTI: the small left built once, marked by the right where it
+                       // is read (exec/mark_join.h); one process only
 };
 
-// "broadcast hash join", "co-partitioned hash join", "shuffled hash join", "sort-merge join".
+// "broadcast hash join", "co-partitioned hash join", "shuffled hash join", "sort-merge join",
+// "mark join".
 std::string ToString(JoinStrategyKind kind);
 
 // What the planner knows about one join input when it picks a strategy.
@@ -56,6 +59,10 @@ struct JoinStrategy {
 //     that may be built, at most 1/4 of the other and at most memory_limit/8. Within one
 //     process a broadcast ships nothing: every task reads one shared table and the big side
 //     streams instead of being shuffled and materialized;
+//  3b. in one process (`single_process`), a SEMI or ANTI join whose left input is at most
+//     1/4 of its right and at most memory_limit/8 (TPC-H q21's 0.7M rows EXISTS in 60M): a
+//     mark join builds the left once and marks it while the right streams, so the large
+//     side is neither shuffled nor built;
 //  4. one input hash-partitioned on its keys into n partitions (a bucketed table), the other
 //     not: only the other is shuffled, into n partitions by the same hash function (Sluice's
 //     or Iceberg's bucket transform, JoinStrategy::hash; n comes from the
@@ -65,6 +72,7 @@ struct JoinStrategy {
 //     else sort-merge join, whose sorts stream and spill. prefer_sort_merge_join forces
 //     sort-merge here.
 JoinStrategy ChooseJoinStrategy(JoinType type, const JoinInputInfo& left,
-                                const JoinInputInfo& right, const Settings& settings);
+                                const JoinInputInfo& right, const Settings& settings,
+                                bool single_process = false);
 
 }  // namespace sluice

@@ -10,6 +10,7 @@
 #include "exec/unnest.h"
 #include "exec/hash_aggregate.h"
 #include "exec/hash_join.h"
+#include "exec/mark_join.h"
 #include "exec/limit_union.h"
 #include "exec/scan.h"
 #include "exec/scheduler.h"
@@ -137,6 +138,9 @@ PhysicalOperatorPtr MakeJoinOperator(PhysicalOperatorPtr left, PhysicalOperatorP
       return std::make_unique<HashJoin>(std::move(left), std::move(right), type, lk, rk, residual,
                                         JoinDistribution::kPartitioned, std::move(out));
     }
+    case JoinStrategyKind::kMark:
+      return MakeMarkJoin(std::move(left), std::move(right), type, lk, rk, std::move(residual),
+                          shuffle_partitions);
     case JoinStrategyKind::kSortMerge: {
       left = HashPartitioned(std::move(left), lk, shuffle_partitions, /*track_keys=*/true,
                              strategy.hash);
@@ -500,7 +504,9 @@ PhysicalOperatorPtr PhysicalPlanner::PlanJoin(const LogicalPlan& plan) {
                                      (salted.replicated_input == 1 ? salted.buckets : 1),
                                  right->output_partitioning(), rk,
                                  JoinHintOf(plan.child(1))};
-  const JoinStrategy strategy = ChooseJoinStrategy(type, left_info, right_info, settings_);
+  const JoinStrategy strategy =
+      ChooseJoinStrategy(type, left_info, right_info, settings_,
+                         single_process_ && salted.replicated_input < 0);
   const int left_width = static_cast<int>(left->schema().size());
   const int right_width = static_cast<int>(right->schema().size());
   const bool outputs_right = type != JoinType::kSemi && type != JoinType::kAnti;

@@ -21,6 +21,10 @@ class PhysicalPlanner {
 
   PhysicalOperatorPtr Plan(const LogicalPlan& plan);
 
+  // Plans for a query that runs in this process alone (not as one rank of a cluster):
+  // operators whose shared state must see every task may be chosen (mark joins).
+  void set_single_process(bool single) { single_process_ = single; }
+
   // Rough size in bytes of a logical plan's output, for join decisions.
   static int64_t EstimateBytes(const LogicalPlan& plan);
 
@@ -34,6 +38,7 @@ class PhysicalPlanner {
   // A Filter over a Scan whose source was given the filter's conjuncts to prune with.
   PhysicalOperatorPtr PlanFilteredScan(const LogicalPlan& filter);
 
+  bool single_process_ = false;
   Settings settings_;  // a copy: the caller's settings may change while the plan is built
 };
 
