@@ -240,8 +240,12 @@ class HashJoinStream : public BatchStream {
     groups_.resize(n);
     // With a perfect-hash index over unique keys the probe yields build rows directly.
     groups_are_rows_ = OutputsPairs() && build_->CanProbeRows();
+    all_matched_ = false;
     if (groups_are_rows_) {
       build_->ProbeRows(keys_, n, groups_.data());
+      size_t misses = 0;
+      for (size_t i = 0; i < n; i++) misses += groups_[i] == KeyHashTable::kNoGroup ? 1 : 0;
+      all_matched_ = misses == 0 && n <= kBatchSize;
     } else {
       build_->Probe(keys_, n, groups_.data(), &scratch_);
     }
@@ -265,7 +269,13 @@ class HashJoinStream : public BatchStream {
     const size_t n = batch_.num_rows();
     const bool skip_matched = !OutputsPairs();  // semi/anti need one passing pair per row
     size_t count = 0;
-    if (build_->unique_keys() && !skip_matched) {
+    // Every probe row of the batch has its one build row (a key/foreign-key join whose keys
+    // all match): the pairs are (i, groups_[i]), with no pair list to fill.
+    const bool identity_pairs = all_matched_ && row_ == 0;
+    if (identity_pairs) {
+      count = n;
+      row_ = n;
+    } else if (build_->unique_keys() && !skip_matched) {
       // One build row per key: rows[g] is the partner, no run to walk.
       while (row_ < n && count < kBatchSize) {
         const uint32_t g = groups_[row_];
@@ -305,7 +315,8 @@ class HashJoinStream : public BatchStream {
     // Common case (key-foreign key joins): every probe row of the batch matched exactly
     // once, in order, so the probe columns pass through without a copy.
     bool identity = count == n;
-    for (size_t t = 0; identity && t < count; t++) identity = pair_probe_[t] == t;
+    for (size_t t = 0; identity && !identity_pairs && t < count; t++) identity = pair_probe_[t] == t;
+    const uint32_t* build_rows = identity_pairs ? groups_.data() : pair_build_.data();
     for (const auto& c : batch_.columns()) {
       columns.push_back(identity ? c : ColumnPtr(c->Gather(pair_probe_.data(), count)));
     }
@@ -315,7 +326,7 @@ class HashJoinStream : public BatchStream {
       const int probe_column = ProbeColumnEqualTo(static_cast<int>(b));
       columns.push_back(probe_column >= 0
                             ? columns[probe_column]
-                            : ColumnPtr(build_columns[b]->Gather(pair_build_.data(), count)));
+                            : ColumnPtr(build_columns[b]->Gather(build_rows, count)));
     }
     Batch pairs(std::move(columns), count);
     size_t passing = count;
@@ -326,8 +337,8 @@ class HashJoinStream : public BatchStream {
     }
     for (size_t t = 0; t < passing; t++) {
       const uint32_t pair = sel != nullptr ? sel[t] : static_cast<uint32_t>(t);
-      probe_matched_[pair_probe_[pair]] = 1;
-      if (!build_matched_.empty()) build_matched_[pair_build_[pair]] = 1;
+      probe_matched_[identity_pairs ? pair : pair_probe_[pair]] = 1;
+      if (!build_matched_.empty()) build_matched_[build_rows[pair]] = 1;
     }
     if (!OutputsPairs() || passing == 0) return false;
     *out = passing == count ? std::move(pairs) : pairs.Gather(sel, passing);
@@ -398,6 +409,7 @@ class HashJoinStream : public BatchStream {
   Batch batch_;
   bool has_batch_ = false;
   bool groups_are_rows_ = false;  // groups_ holds build rows (ProbeRows), not key groups
+  bool all_matched_ = false;      // ... and every probe row of the batch found one
   bool probe_done_ = false;
   size_t row_ = 0;
   size_t match_ = 0;  // matches of row_ already emitted

@@ -95,7 +95,10 @@ void JoinBuildTable::Build(BatchStream* input) {
     const uint32_t g = row_group[r];
     if (g != KeyHashTable::kNoGroup) rows_[cursor[g]++] = static_cast<uint32_t>(r);
   }
-  if (direct) ComposeDirectRows();
+  if (direct) {
+    ComposeDirectRows();
+    OrderRowsByKey();
+  }
   reservation_.Resize(column_bytes +
                       static_cast<int64_t>((rows_.size() + offsets_.size() + direct_.size()) * 4 +
                                            key_bits_.size() * 8));
@@ -259,6 +262,38 @@ void JoinBuildTable::ComposeDirectRows() {
   }
 }
 
+void JoinBuildTable::OrderRowsByKey() {
+  // Unique keys, none NULL, filling their range: slot s of direct_rows() is the row of key
+  // min + s, for every s.
+  if (!unique_keys() || rows_.size() != num_rows_ || direct_.size() != num_rows_) return;
+  const std::vector<uint32_t>& by_key = direct_rows();
+  for (auto& c : columns_) c = c->Gather(by_key.data(), num_rows_);
+  // Group g's one row is now the slot of its key.
+  for (size_t slot = 0; slot < direct_.size(); slot++) rows_[direct_[slot]] = static_cast<uint32_t>(slot);
+  direct_rows_.clear();
+  direct_rows_.shrink_to_fit();
+  direct_is_rows_ = false;
+  rows_are_keys_ = true;
+}
+
+namespace {
+
+template <typename T>
+void ProbeOffsets(const Column& keys, size_t n, uint64_t range, int64_t min, uint32_t* rows) {
+  const T* data = keys.data<T>();
+  for (size_t i = 0; i < n; i++) {
+    const auto offset = static_cast<uint64_t>(static_cast<int64_t>(data[i]) - min);
+    rows[i] = offset < range ? static_cast<uint32_t>(offset) : KeyHashTable::kNoGroup;
+  }
+  if (keys.validity() != nullptr) {
+    for (size_t i = 0; i < n; i++) {
+      if (!keys.IsValid(i)) rows[i] = KeyHashTable::kNoGroup;
+    }
+  }
+}
+
+}  // namespace
+
 void JoinBuildTable::ProbeRows(const std::vector<ColumnPtr>& probe_keys, size_t n,
                                uint32_t* rows) const {
   const Column& keys = *probe_keys[0];
@@ -271,6 +306,15 @@ void JoinBuildTable::ProbeRows(const std::vector<ColumnPtr>& probe_keys, size_t 
     }() : KeyHashTable::kNoGroup;
     std::fill(rows, rows + n, r);
     return;
+  }
+  if (rows_are_keys_) {
+    const uint64_t range = num_rows_;
+    switch (keys.type().PhysicalSize()) {
+      case 1: return ProbeOffsets<int8_t>(keys, n, range, direct_min_, rows);
+      case 2: return ProbeOffsets<int16_t>(keys, n, range, direct_min_, rows);
+      case 4: return ProbeOffsets<int32_t>(keys, n, range, direct_min_, rows);
+      default: return ProbeOffsets<int64_t>(keys, n, range, direct_min_, rows);
+    }
   }
   switch (keys.type().PhysicalSize()) {
     case 1: return ProbeDirect<int8_t>(keys, n, direct_rows(), direct_min_, rows);

@@ -12,9 +12,10 @@
 
 namespace sluice {
 
-// The build side of a hash join: all build rows concatenated into flat columns, a
-// KeyHashTable over their distinct non-NULL keys, and for each key the build rows that
-// carry it (in input order, as one contiguous run of a row list sorted by key).
+// The build side of a hash join: all build rows concatenated into flat columns (in input
+// order, or in key order for dense unique integer keys), a KeyHashTable over their distinct
+// non-NULL keys, and for each key the build rows that carry it (in input order, as one
+// contiguous run of a row list sorted by key).
 //
 // Built once (Build), then immutable: a broadcast join shares one among all probe tasks
 // (a SharedState), so Probe is const and thread-safe with a caller-owned Scratch.
@@ -53,7 +54,7 @@ class JoinBuildTable : public SharedState {
   bool unique_keys() const { return rows_.size() == offsets_.size() - 1; }
   // With unique integer keys in a dense range, rows[i] = the build row of probe row i (or
   // KeyHashTable::kNoGroup) straight from the key: one array lookup per probe row.
-  bool CanProbeRows() const { return direct_is_rows_ || !direct_rows_.empty(); }
+  bool CanProbeRows() const { return rows_are_keys_ || direct_is_rows_ || !direct_rows_.empty(); }
   void ProbeRows(const std::vector<ColumnPtr>& probe_keys, size_t n, uint32_t* rows) const;
   // True when probes of the hash table first test a bitmap of the build keys (see key_bits_).
   bool has_key_filter() const { return !key_bits_.empty(); }
@@ -76,6 +77,11 @@ class JoinBuildTable : public SharedState {
   template <typename T>
   bool AssignDirect(const Column& keys, std::vector<uint32_t>& row_group);
   void ComposeDirectRows();
+  // Dense unique keys (a dimension's key 1..n, unfiltered): the rows are reordered by key,
+  // so that a key's row is its offset from the smallest key and ProbeRows needs no lookup
+  // (TPC-H's part, supplier, customer and nation by key). Build rows are then in key order.
+  void OrderRowsByKey();
+  bool rows_are_keys_ = false;
   size_t num_direct_groups_ = 0;
   std::vector<uint32_t> direct_;
   std::vector<uint32_t> direct_rows_;  // direct_ composed with rows_, when keys are unique

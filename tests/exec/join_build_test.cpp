@@ -123,6 +123,37 @@ TEST(JoinBuildTableTest, UniqueDenseKeysProbeRowsDirectly) {
   EXPECT_EQ(out[3], KeyHashTable::kNoGroup);
 }
 
+TEST(JoinBuildTableTest, DenseUniqueKeysOrderTheRowsByKey) {
+  // Keys 100..3099, each once, in a scrambled order: the rows are reordered so that key k is
+  // row k - 100, and both the row probe and the group probe still find each key's payload.
+  std::vector<Row> rows;
+  for (int i = 0; i < 3000; i++) {
+    rows.push_back({Value::BigInt(100 + (i * 7) % 3000), Value::Integer(i)});
+  }
+  auto table = Build(rows);
+  ASSERT_TRUE(table->CanProbeRows());
+  for (int r = 0; r < 3000; r++) {
+    ASSERT_EQ(table->columns()[0]->GetValue(r).GetInt(), 100 + r);
+  }
+  ExpectMatchesReference(rows, {99, 100, 101, 1500, 3099, 3100});
+  auto keys = Column::Make(TypeId::kBigInt, 3);
+  keys->SetValue(0, Value::BigInt(107));
+  keys->SetValue(1, Value::BigInt(3100));
+  keys->SetValue(2, Value::Null(TypeId::kBigInt));
+  keys->set_size(3);
+  std::vector<uint32_t> out(3);
+  table->ProbeRows({keys}, 3, out.data());
+  EXPECT_EQ(table->columns()[1]->GetValue(out[0]).GetInt(), 1);  // key 107 was input row 1
+  EXPECT_EQ(out[1], KeyHashTable::kNoGroup);
+  EXPECT_EQ(out[2], KeyHashTable::kNoGroup);
+  // One key missing from the range: rows keep their input order.
+  rows.erase(rows.begin() + 5);
+  auto gapped = Build(rows);
+  EXPECT_EQ(gapped->columns()[1]->GetValue(0).GetInt(), 0);
+  EXPECT_EQ(gapped->columns()[1]->GetValue(5).GetInt(), 6);
+  ExpectMatchesReference(rows, {100, 135, 3099});
+}
+
 TEST(JoinBuildTableTest, ConstantProbeKeyOnAnIndexedBuild) {
   const auto rows = Rows(3000, [](size_t i) { return static_cast<int64_t>(i % 100); });
   auto table = Build(rows);
