@@ -217,7 +217,7 @@ bool KeyHashTable::Reserve(size_t groups, size_t string_bytes, bool may_fail) {
 }
 
 void KeyHashTable::Rehash(size_t slot_count) {
-  std::vector<Slot> slots(slot_count, Slot{0, kNoGroup, 0});
+  std::vector<Slot> slots(slot_count, Slot{0, kNoGroup});
   slots_.swap(slots);
   mask_ = slot_count - 1;
   shift_ = 64 - std::countr_zero(slot_count);
@@ -226,7 +226,7 @@ void KeyHashTable::Rehash(size_t slot_count) {
     const uint64_t h = group_hashes_[g];
     uint64_t p = h >> shift_;
     while (slots_[p].group != kNoGroup) p = (p + 1) & mask_;
-    slots_[p] = Slot{h, g, 0};
+    slots_[p] = Slot{static_cast<uint32_t>(h), g};
   }
 }
 
@@ -286,7 +286,7 @@ void KeyHashTable::Lookup(const std::vector<ColumnPtr>& keys, const uint32_t* se
         if (slot.group == kNoGroup) {
           if constexpr (kInsert) {
             const auto g = static_cast<uint32_t>(num_groups_++);
-            slots_[p] = Slot{h, g, 0};
+            slots_[p] = Slot{static_cast<uint32_t>(h), g};
             group_hashes_.push_back(h);
             new_rows[num_new++] = i;
             groups[i] = g;
@@ -295,7 +295,7 @@ void KeyHashTable::Lookup(const std::vector<ColumnPtr>& keys, const uint32_t* se
           }
           break;
         }
-        if (slot.hash == h) {
+        if (slot.tag == static_cast<uint32_t>(h)) {
           cand_rows[num_cand] = i;
           cand_groups[num_cand++] = slot.group;
           break;

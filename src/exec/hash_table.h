@@ -79,10 +79,12 @@ class KeyHashTable {
   size_t MemoryBytes() const;
 
  private:
+  // 8 bytes: the low half of the group's hash (the slot position comes from the high bits,
+  // so the two are independent) and the group. A full hash match is checked by comparing
+  // keys anyway; group_hashes_ keeps the whole hash for rehashing.
   struct Slot {
-    uint64_t hash;
+    uint32_t tag;
     uint32_t group;
-    uint32_t unused;
   };
   // Group keys of one column: fixed-width values plus one NULL flag byte per group.
   struct KeyColumn {
