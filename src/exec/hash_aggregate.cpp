@@ -154,6 +154,18 @@ class HashAggregateStream : public BatchStream {
     emitted_ = 0;
   }
 
+  // With nothing of ours to give back, other tasks hold the budget. They spill when refused
+  // and release what they hold as they finish, so waits a little for room before the batch
+  // must fit or fail.
+  void ConsumeWhenRoom(const Batch& batch) {
+    for (int attempt = 0; attempt < kMemoryWaitAttempts; attempt++) {
+      if (ctx_.cancelled()) break;
+      std::this_thread::sleep_for(kMemoryWaitStep);
+      if (ConsumeBatch(batch, /*force=*/false)) return;
+    }
+    ConsumeBatch(batch, /*force=*/true);
+  }
+
   // Feeds the current source into the table until it ends, the table must be flushed
   // (partial), or the partial aggregate gives up grouping.
   void Consume() {
@@ -167,16 +179,7 @@ class HashAggregateStream : public BatchStream {
       }
       if (!ConsumeBatch(batch, /*force=*/false)) {
         if (states_->num_groups() == 0) {
-          // Nothing of ours to give back: other tasks hold the budget. They spill when
-          // refused and release what they hold as they finish, so wait a little for room
-          // before the batch must fit or fail.
-          bool consumed = false;
-          for (int attempt = 0; attempt < kMemoryWaitAttempts && !consumed; attempt++) {
-            if (ctx_.cancelled()) break;
-            std::this_thread::sleep_for(kMemoryWaitStep);
-            consumed = ConsumeBatch(batch, /*force=*/false);
-          }
-          if (!consumed) ConsumeBatch(batch, /*force=*/true);
+          ConsumeWhenRoom(batch);
         } else if (op_.mode() == AggregateMode::kPartial) {
           // Emit what we have and start over with this batch.
           pending_batch_ = std::move(batch);
@@ -186,7 +189,8 @@ class HashAggregateStream : public BatchStream {
           return;
         } else {
           SpillTable();
-          ConsumeBatch(batch, /*force=*/true);
+          // Another task may take what the spill gave back before this batch does.
+          if (!ConsumeBatch(batch, /*force=*/false)) ConsumeWhenRoom(batch);
         }
       }
       if (ShouldPassThrough()) {
