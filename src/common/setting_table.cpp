@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <initializer_list>
@@ -240,7 +241,8 @@ std::vector<SettingEntry> BuildTable() {
        .type = kString,
        .scope = global,
        .description = "'vhost' (bucket.endpoint/key) or 'path' (endpoint/bucket/key)",
-       .default_value = std::string("vhost")},
+       .default_value = std::string("vhost"),
+       .choices = {"vhost", "path"}},
       {.id = SettingId::kS3AccessKeyId,
        .name = "s3_access_key_id",
        .type = kString,
@@ -382,11 +384,11 @@ void ValidateSettingValue(const SettingEntry& entry, const SettingValue& value) 
       return;
     case SettingType::kString:
       SLUICE_CHECK(std::holds_alternative<std::string>(value), "setting {} holds text", entry.name);
-      if (entry.id == SettingId::kS3UrlStyle) {
-        const std::string& style = std::get<std::string>(value);
-        if (style != "vhost" && style != "path") {
-          throw InvalidInputError(
-              fmt::format("s3_url_style must be 'vhost' or 'path', got '{}'", style));
+      if (!entry.choices.empty()) {
+        const std::string& text = std::get<std::string>(value);
+        if (std::find(entry.choices.begin(), entry.choices.end(), text) == entry.choices.end()) {
+          throw InvalidInputError(fmt::format("{} must be one of '{}', got '{}'", entry.name,
+                                              Join(entry.choices, "', '"), text));
         }
       }
       return;

@@ -76,6 +76,8 @@ struct SettingEntry {
   bool minus_one_is_off = false;
   // A credential: SHOW, current_setting() and duckdb_settings() print it masked.
   bool secret = false;
+  // The values a kString accepts; empty: any text.
+  std::vector<std::string> choices = {};
 };
 
 // The table, indexed by SettingId. Machine-dependent defaults (threads, memory_limit) are

@@ -141,8 +141,8 @@ void PooledBuffer::Grow(size_t size, size_t keep) {
 AtomicFileWriter::AtomicFileWriter(std::string path) : path_(std::move(path)) {
   if (IsS3Path(path_)) {
     ParseS3Url(path_);  // a bad URL fails now, not after the bytes are written
-    temp_path_ = (std::filesystem::temp_directory_path() / ("sluice-upload-" + RandomSuffix()))
-                     .string();
+    temp_path_ =
+        (std::filesystem::temp_directory_path() / ("sluice-upload-" + RandomSuffix())).string();
   } else {
     temp_path_ = path_ + ".tmp-" + RandomSuffix();
   }

@@ -1,9 +1,9 @@
 #include "io/file_publish.h"
 
+#include <fmt/format.h>
+
 #include <random>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "common/error.h"
 #include "objstore/s3_client.h"
@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 fs::path StagingDirectoryFor(const std::string& target) {
   if (!IsS3Path(target)) return target + ".tmp-write";
   std::random_device device;
-  return fs::temp_directory_path() / fmt::format("sluice-s3-write-{:08x}{:08x}", device(), device());
+  return fs::temp_directory_path() /
+         fmt::format("sluice-s3-write-{:08x}{:08x}", device(), device());
 }
 
 void PublishFile(const std::string& from, const std::string& target) {

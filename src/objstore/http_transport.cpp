@@ -1,12 +1,11 @@
 #include "objstore/http_transport.h"
 
 #include <curl/curl.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cstring>
 #include <mutex>
-
-#include <fmt/format.h>
 
 #include "common/error.h"
 #include "common/strings.h"
@@ -134,7 +133,8 @@ HttpResponse PerformHttp(const HttpRequest& request, const std::string& what) {
   Transfer transfer{curl, &request, &response};
 
   curl_slist* headers = nullptr;
-  for (const std::string& header : request.headers) headers = curl_slist_append(headers, header.c_str());
+  for (const std::string& header : request.headers)
+    headers = curl_slist_append(headers, header.c_str());
   // No "Expect: 100-continue" round trip before a body.
   headers = curl_slist_append(headers, "Expect:");
 
@@ -155,8 +155,7 @@ HttpResponse PerformHttp(const HttpRequest& request, const std::string& what) {
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, OnUpload);
     curl_easy_setopt(curl, CURLOPT_READDATA, &transfer);
-    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
-                     static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     if (request.method == "POST") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "POST");
   } else if (request.method != "GET") {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());

@@ -23,7 +23,7 @@ struct HttpRequest {
 struct HttpResponse {
   long status = 0;
   std::string body;
-  size_t into_bytes = 0;  // bytes written to HttpRequest::into
+  size_t into_bytes = 0;                                     // bytes written to HttpRequest::into
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
 
   // The value of header `name` (lower-case), or empty.

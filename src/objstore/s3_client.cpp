@@ -1,11 +1,11 @@
 #include "objstore/s3_client.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <ctime>
 #include <fstream>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "common/digest.h"
 #include "common/error.h"
@@ -17,8 +17,7 @@ namespace sluice {
 namespace {
 
 constexpr int kAttempts = 4;
-const std::string kEmptySha256 =
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+const std::string kEmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 // The request time as x-amz-date wants it: 20130524T000000Z.
 std::string AmzDate() {
@@ -77,7 +76,8 @@ HttpResponse S3Client::Send(const Call& call, const std::string& what) const {
       signed_part.headers.emplace_back("x-amz-security-token", config_.session_token);
     }
     request.headers.resize(call.headers.size());
-    for (const auto& [name, value] : signed_part.headers) request.headers.push_back(name + ": " + value);
+    for (const auto& [name, value] : signed_part.headers)
+      request.headers.push_back(name + ": " + value);
     if (!config_.access_key_id.empty()) {
       const SigV4Credentials credentials{config_.access_key_id, config_.secret_access_key,
                                          config_.region, "s3"};
@@ -147,12 +147,11 @@ std::string S3Client::Get(const S3Location& location) const {
 
 void S3Client::Put(const S3Location& location, std::string_view body) const {
   const std::string what = fmt::format("Cannot write '{}' (S3 PUT)", location.Url());
-  const HttpResponse response =
-      Send({.method = "PUT",
-            .location = &location,
-            .body = body,
-            .headers = {"Content-Type: application/octet-stream"}},
-           what);
+  const HttpResponse response = Send({.method = "PUT",
+                                      .location = &location,
+                                      .body = body,
+                                      .headers = {"Content-Type: application/octet-stream"}},
+                                     what);
   if (!Succeeded(response)) Fail(what, response);
 }
 
@@ -170,8 +169,7 @@ std::vector<S3Object> S3Client::List(const std::string& bucket, const std::strin
   std::vector<S3Object> out;
   std::string token;
   while (true) {
-    Query query = {{"list-type", "2"}, {"prefix", prefix},
-                   {"max-keys", std::to_string(page_size)}};
+    Query query = {{"list-type", "2"}, {"prefix", prefix}, {"max-keys", std::to_string(page_size)}};
     if (!token.empty()) query.emplace_back("continuation-token", token);
     const HttpResponse response =
         Send({.method = "GET", .location = &location, .query = std::move(query)}, what);
@@ -249,8 +247,7 @@ void S3Client::UploadParts(const std::string& local_path, const S3Location& loca
   } catch (const IOError&) {
     // Abort, so that the parts do not linger (and cost); the old object stays as it was.
     try {
-      Send({.method = "DELETE", .location = &location, .query = {{"uploadId", upload_id}}},
-           what);
+      Send({.method = "DELETE", .location = &location, .query = {{"uploadId", upload_id}}}, what);
     } catch (const IOError&) {
       // The upload's own error is the one to report; an unaborted upload expires by policy.
     }

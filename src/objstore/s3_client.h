@@ -65,8 +65,7 @@ class S3Client {
   HttpResponse Send(const Call& call, const std::string& what) const;
   // Throws the IOError for a failed response.
   [[noreturn]] void Fail(const std::string& what, const HttpResponse& response) const;
-  void UploadParts(const std::string& local_path, const S3Location& location,
-                   int64_t size) const;
+  void UploadParts(const std::string& local_path, const S3Location& location, int64_t size) const;
 
   S3Config config_;
 };

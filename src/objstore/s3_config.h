@@ -12,7 +12,7 @@ struct S3Config {
   // host[:port]; a leading http:// or https:// overrides use_ssl.
   std::string endpoint = "s3.amazonaws.com";
   std::string region = "us-east-1";
-  bool path_style = false;  // s3_url_style 'path': endpoint/bucket/key; else bucket.endpoint/key
+  bool path_style = false;    // s3_url_style 'path': endpoint/bucket/key; else bucket.endpoint/key
   std::string access_key_id;  // empty: requests go unsigned (public buckets)
   std::string secret_access_key;
   std::string session_token;

@@ -1,11 +1,10 @@
 #include "objstore/sigv4.h"
 
+#include <fmt/format.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #include <algorithm>
-
-#include <fmt/format.h>
 
 #include "common/digest.h"
 #include "common/error.h"
@@ -86,9 +85,8 @@ std::string AwsUriEncode(std::string_view text, bool keep_slash) {
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {
-    const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                       (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~' ||
-                       (keep_slash && c == '/');
+    const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                       c == '-' || c == '.' || c == '_' || c == '~' || (keep_slash && c == '/');
     if (plain) {
       out += c;
     } else {

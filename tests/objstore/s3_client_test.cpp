@@ -20,7 +20,8 @@ class S3ClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const char* endpoint = std::getenv("SLUICE_TEST_S3_ENDPOINT");
-    if (endpoint == nullptr) GTEST_SKIP() << "SLUICE_TEST_S3_ENDPOINT is not set (s3_test.sh sets it)";
+    if (endpoint == nullptr)
+      GTEST_SKIP() << "SLUICE_TEST_S3_ENDPOINT is not set (s3_test.sh sets it)";
     config_.endpoint = endpoint;
     config_.path_style = true;
     config_.access_key_id = "S3RVER";

@@ -13,7 +13,9 @@ TEST(S3Xml, ReadsListingEntriesAndDecodesEntities) {
       "<NextContinuationToken>t/1==</NextContinuationToken></ListBucketResult>";
   const auto contents = XmlElements(xml, "Contents");
   ASSERT_EQ(contents.size(), 2u);
-  EXPECT_EQ(XmlText(contents[0], "Key"), "a&b <c> \xc3\xa9" "A");
+  EXPECT_EQ(XmlText(contents[0], "Key"),
+            "a&b <c> \xc3\xa9"
+            "A");
   EXPECT_EQ(XmlText(contents[0], "Size"), "12");
   EXPECT_EQ(XmlText(contents[1], "Key"), "d");
   EXPECT_EQ(XmlText(xml, "IsTruncated"), "true");
@@ -21,9 +23,7 @@ TEST(S3Xml, ReadsListingEntriesAndDecodesEntities) {
   EXPECT_EQ(XmlText(xml, "Missing"), "");
 }
 
-TEST(S3Xml, EscapesText) {
-  EXPECT_EQ(XmlEscape("\"e\"&<'>"), "&quot;e&quot;&amp;&lt;&apos;&gt;");
-}
+TEST(S3Xml, EscapesText) { EXPECT_EQ(XmlEscape("\"e\"&<'>"), "&quot;e&quot;&amp;&lt;&apos;&gt;"); }
 
 }  // namespace
 }  // namespace sluice

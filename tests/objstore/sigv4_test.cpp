@@ -11,12 +11,10 @@
 namespace sluice {
 namespace {
 
-const SigV4Credentials kExampleCredentials{"AKIAIOSFODNN7EXAMPLE",
-                                           "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                                           "us-east-1", "s3"};
+const SigV4Credentials kExampleCredentials{
+    "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "us-east-1", "s3"};
 const std::string kExampleDate = "20130524T000000Z";
-const std::string kEmptySha256 =
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+const std::string kEmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 TEST(SigV4, GetObjectWithRangeMatchesTheAwsExample) {
   SigV4Request request;
@@ -32,8 +30,11 @@ TEST(SigV4, GetObjectWithRangeMatchesTheAwsExample) {
   const std::string canonical = SigV4CanonicalRequest(request);
   EXPECT_EQ(canonical,
             "GET\n/test.txt\n\nhost:examplebucket.s3.amazonaws.com\nrange:bytes=0-9\n"
-            "x-amz-content-sha256:" + kEmptySha256 + "\nx-amz-date:20130524T000000Z\n\n"
-            "host;range;x-amz-content-sha256;x-amz-date\n" + kEmptySha256);
+            "x-amz-content-sha256:" +
+                kEmptySha256 +
+                "\nx-amz-date:20130524T000000Z\n\n"
+                "host;range;x-amz-content-sha256;x-amz-date\n" +
+                kEmptySha256);
   EXPECT_EQ(Sha256Hex(canonical),
             "7344ae5b7ee6c3e7e6b0fe0640412a37625d1fbfff95c48bbb2dc43964946972");
   const std::string to_sign = SigV4StringToSign(canonical, kExampleDate, kExampleCredentials);
