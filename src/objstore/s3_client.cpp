@@ -7,7 +7,6 @@
 #include <fstream>
 #include <thread>
 
-#include "common/digest.h"
 #include "common/error.h"
 #include "objstore/s3_xml.h"
 #include "objstore/sigv4.h"
@@ -57,7 +56,7 @@ HttpResponse S3Client::Send(const Call& call, const std::string& what) const {
   }
   signed_part.query = call.query;
   const std::string query = CanonicalQueryString(call.query);
-  signed_part.payload_sha256 = call.body.empty() ? kEmptySha256 : Sha256Hex(call.body);
+  signed_part.payload_sha256 = call.body.empty() ? kEmptySha256 : PayloadSha256Hex(call.body);
 
   HttpRequest request;
   request.method = call.method;

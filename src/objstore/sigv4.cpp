@@ -6,7 +6,6 @@
 
 #include <algorithm>
 
-#include "common/digest.h"
 #include "common/error.h"
 #include "common/strings.h"
 
@@ -81,6 +80,14 @@ std::string Scope(const std::string& amz_date, const SigV4Credentials& credentia
 
 }  // namespace
 
+std::string PayloadSha256Hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  const int ok = EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  SLUICE_CHECK(ok == 1, "SHA-256 failed");
+  return Hex(std::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
 std::string AwsUriEncode(std::string_view text, bool keep_slash) {
   std::string out;
   out.reserve(text.size());
@@ -122,7 +129,7 @@ std::string SigV4CanonicalRequest(const SigV4Request& request) {
 std::string SigV4StringToSign(const std::string& canonical_request, const std::string& amz_date,
                               const SigV4Credentials& credentials) {
   return "AWS4-HMAC-SHA256\n" + amz_date + '\n' + Scope(amz_date, credentials) + '\n' +
-         Sha256Hex(canonical_request);
+         PayloadSha256Hex(canonical_request);
 }
 
 std::string SigV4Signature(const std::string& string_to_sign, const std::string& amz_date,

@@ -29,6 +29,10 @@ struct SigV4Credentials {
   std::string service = "s3";
 };
 
+// The SHA-256 of `data` as 64 lower-case hex digits, by libcrypto (which uses the CPU's SHA
+// instructions: payloads are megabytes, and common/digest.h's portable one is 8x slower).
+std::string PayloadSha256Hex(std::string_view data);
+
 // AWS's URI encoding: every byte but A-Z a-z 0-9 - . _ ~ as %XX (upper-case hex); `/` kept
 // when `keep_slash` (object keys in a path), encoded otherwise (query names and values).
 std::string AwsUriEncode(std::string_view text, bool keep_slash);

@@ -35,7 +35,8 @@ TEST(SigV4, GetObjectWithRangeMatchesTheAwsExample) {
                 "\nx-amz-date:20130524T000000Z\n\n"
                 "host;range;x-amz-content-sha256;x-amz-date\n" +
                 kEmptySha256);
-  EXPECT_EQ(Sha256Hex(canonical),
+  EXPECT_EQ(PayloadSha256Hex(canonical), Sha256Hex(canonical));
+  EXPECT_EQ(PayloadSha256Hex(canonical),
             "7344ae5b7ee6c3e7e6b0fe0640412a37625d1fbfff95c48bbb2dc43964946972");
   const std::string to_sign = SigV4StringToSign(canonical, kExampleDate, kExampleCredentials);
   EXPECT_EQ(to_sign,
@@ -55,7 +56,7 @@ TEST(SigV4, PutObjectMatchesTheAwsExample) {
   request.method = "PUT";
   request.canonical_uri = "/" + AwsUriEncode("test$file.text", true);
   EXPECT_EQ(request.canonical_uri, "/test%24file.text");
-  request.payload_sha256 = Sha256Hex(body);
+  request.payload_sha256 = PayloadSha256Hex(body);
   EXPECT_EQ(request.payload_sha256,
             "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072");
   request.headers = {{"Host", "examplebucket.s3.amazonaws.com"},
