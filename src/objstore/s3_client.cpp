@@ -228,8 +228,9 @@ void S3Client::UploadParts(const std::string& local_path, const S3Location& loca
                        .body = part},
                       what);
       if (!Succeeded(response)) Fail(what, response);
+      // An ETag is a quoted hex digest: nothing in it needs escaping in XML text.
       complete += fmt::format("<Part><PartNumber>{}</PartNumber><ETag>{}</ETag></Part>", number,
-                              XmlEscape(response.Header("etag")));
+                              response.Header("etag"));
       done += length;
     }
     complete += "</CompleteMultipartUpload>";

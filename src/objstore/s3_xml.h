@@ -13,7 +13,5 @@ std::vector<std::string_view> XmlElements(std::string_view xml, std::string_view
 // The decoded text of the first <tag> element (entities such as &amp; and &#34; replaced),
 // or empty when there is none.
 std::string XmlText(std::string_view xml, std::string_view tag);
-// `text` with &, <, >, " and ' replaced by entities.
-std::string XmlEscape(std::string_view text);
 
 }  // namespace sluice
