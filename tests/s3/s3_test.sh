@@ -107,6 +107,14 @@ sql "SET s3_endpoint = '127.0.0.1:$PORT'; SET s3_use_ssl = false; SET s3_url_sty
 expect_ok "SET s3_* and JSON"
 [ "$(echo "$OUT" | tail -1)" == "10,name-4" ] || fail "JSON from s3: $OUT"
 
+# Virtual-host style (the default): bucket.endpoint/key.
+AWS_ENDPOINT_URL="http://s3.localhost:$PORT" OUT="$("$SLUICE" sql --no-progress --format csv -c \
+  "COPY (SELECT 42 AS answer) TO 's3://sluice/t/vhost.csv' (FORMAT csv);
+   SELECT answer FROM 's3://sluice/t/vhost.csv'" 2>&1)"
+[ "$(echo "$OUT" | tail -1)" == "42" ] || fail "vhost style: $OUT"
+grep -q '^PUT /t/vhost.csv ' "$WORK/requests.log" || fail "the vhost-style PUT did not go to /t/vhost.csv"
+[ -f "$(stored t/vhost.csv)" ] || fail "the vhost-style PUT did not reach bucket sluice"
+
 # 3. Globs and Hive partitions list through ListObjectsV2.
 sql "COPY (SELECT * FROM '$WORK/t.parquet' WHERE id < 1000) TO 's3://sluice/glob/a.parquet';
      COPY (SELECT * FROM '$WORK/t.parquet' WHERE id >= 1000 AND id < 3000) TO 's3://sluice/glob/b.parquet';

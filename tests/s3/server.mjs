@@ -3,7 +3,8 @@
 //  - every AWS Signature V4 is verified (s3rver 3.7 checks only that the access key exists),
 //    computed here with node's crypto, independently of Sluice's signer; a mismatch answers
 //    403 SignatureDoesNotMatch as S3 does;
-//  - every request is logged to LOG as "METHOD PATH?QUERY RANGE STATUS BYTES", so that tests
+//  - every request is logged to LOG as "METHOD PATH?QUERY RANGE STATUS BYTES" (the path as
+//    sent: /bucket/key in path style, /key at <bucket>.s3.localhost), so that tests
 //    can count requests and the bytes a scan fetched.
 // Usage: node --openssl-legacy-provider server.mjs DIR LOG
 //   (prints the port on stdout once it listens; s3rver enciphers ListObjectsV2 continuation
@@ -61,11 +62,14 @@ const server = new S3rver({
   port: 0,
   silent: true,
   directory: dir,
-  vhostBuckets: false,
+  // Path style at 127.0.0.1; virtual-host style at <bucket>.s3.localhost (libcurl resolves
+  // *.localhost to the loopback address itself, without DNS).
+  serviceEndpoint: 'localhost',
   configureBuckets: [{ name: 'sluice' }],
 });
 // Runs before s3rver's own middleware (Koa composes the list when the server starts).
 server.middleware.unshift(async (ctx, next) => {
+  const url = ctx.url;  // as sent: s3rver rewrites virtual-host requests to /bucket/key
   try {
     const mismatch = verify(ctx.req);
     if (mismatch !== null) {
@@ -78,7 +82,7 @@ server.middleware.unshift(async (ctx, next) => {
       await next();
     }
   } finally {
-    appendFileSync(log, `${ctx.method} ${ctx.url} ${ctx.get('range') || '-'} ${ctx.status} ` +
+    appendFileSync(log, `${ctx.method} ${url} ${ctx.get('range') || '-'} ${ctx.status} ` +
                         `${ctx.response.length ?? 0}\n`);
   }
 });
