@@ -2,9 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <ctime>
+#include <exception>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "common/error.h"
@@ -16,6 +20,9 @@ namespace sluice {
 namespace {
 
 constexpr int kAttempts = 4;
+// Parts of one multipart upload sent at once, each on its own connection (and buffer of
+// part_size bytes): one S3 connection carries far less than a machine's bandwidth.
+constexpr int64_t kUploadStreams = 4;
 const std::string kEmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 // The request time as x-amz-date wants it: 20130524T000000Z.
@@ -203,6 +210,53 @@ void S3Client::UploadFile(const std::string& local_path, const S3Location& locat
   Put(location, body);
 }
 
+std::vector<std::string> S3Client::PutParts(const std::string& local_path,
+                                            const S3Location& location,
+                                            const std::string& upload_id, int64_t size,
+                                            const std::string& what) const {
+  const int64_t parts = (size + config_.part_size - 1) / config_.part_size;
+  std::vector<std::string> etags(static_cast<size_t>(parts));
+  std::atomic<int64_t> next{0};
+  std::mutex mutex;
+  std::exception_ptr error;  // the first failure; the other workers stop at their next part
+  auto work = [&] {
+    std::ifstream in(local_path, std::ios::binary);
+    std::string part;
+    for (int64_t p = next++; p < parts; p = next++) {
+      {
+        std::lock_guard lock(mutex);
+        if (error) return;
+      }
+      try {
+        const int64_t offset = p * config_.part_size;
+        const int64_t length = std::min<int64_t>(config_.part_size, size - offset);
+        part.resize(static_cast<size_t>(length));
+        if (!in.seekg(offset) || !in.read(part.data(), length)) {
+          throw IOError(fmt::format("Cannot read file '{}'", local_path));
+        }
+        const HttpResponse response =
+            Send({.method = "PUT",
+                  .location = &location,
+                  .query = {{"partNumber", std::to_string(p + 1)}, {"uploadId", upload_id}},
+                  .body = part},
+                 what);
+        if (!Succeeded(response)) Fail(what, response);
+        etags[static_cast<size_t>(p)] = response.Header("etag");
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!error) error = std::current_exception();
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (int64_t t = 1; t < std::min<int64_t>(parts, kUploadStreams); t++) helpers.emplace_back(work);
+  work();
+  for (std::thread& helper : helpers) helper.join();
+  if (error) std::rethrow_exception(error);
+  return etags;
+}
+
 void S3Client::UploadParts(const std::string& local_path, const S3Location& location,
                            int64_t size) const {
   const std::string what = fmt::format("Cannot write '{}' (S3 multipart upload)", location.Url());
@@ -212,26 +266,12 @@ void S3Client::UploadParts(const std::string& local_path, const S3Location& loca
   const std::string upload_id = XmlText(response.body, "UploadId");
   if (upload_id.empty()) throw IOError(fmt::format("{}: no UploadId in the answer", what));
   try {
-    std::ifstream in(local_path, std::ios::binary);
-    std::string part(static_cast<size_t>(config_.part_size), '\0');
+    const std::vector<std::string> etags = PutParts(local_path, location, upload_id, size, what);
     std::string complete = "<CompleteMultipartUpload>";
-    int number = 1;
-    for (int64_t done = 0; done < size; number++) {
-      const int64_t length = std::min<int64_t>(config_.part_size, size - done);
-      part.resize(static_cast<size_t>(length));
-      if (!in.read(part.data(), length)) {
-        throw IOError(fmt::format("Cannot read file '{}'", local_path));
-      }
-      response = Send({.method = "PUT",
-                       .location = &location,
-                       .query = {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}},
-                       .body = part},
-                      what);
-      if (!Succeeded(response)) Fail(what, response);
+    for (size_t p = 0; p < etags.size(); p++) {
       // An ETag is a quoted hex digest: nothing in it needs escaping in XML text.
-      complete += fmt::format("<Part><PartNumber>{}</PartNumber><ETag>{}</ETag></Part>", number,
-                              response.Header("etag"));
-      done += length;
+      complete +=
+          fmt::format("<Part><PartNumber>{}</PartNumber><ETag>{}</ETag></Part>", p + 1, etags[p]);
     }
     complete += "</CompleteMultipartUpload>";
     response = Send({.method = "POST",

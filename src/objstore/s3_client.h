@@ -39,8 +39,9 @@ class S3Client {
   // Creates or replaces the object with `body` (one PUT: atomic per object).
   void Put(const S3Location& location, std::string_view body) const;
   // Creates or replaces the object with the local file's bytes: one PUT up to
-  // config().part_size, a multipart upload above (aborted on failure, so that no parts
-  // linger and the old object stays). Either way the new object appears at once, whole.
+  // config().part_size, a multipart upload above (parts sent four at a time; aborted on
+  // failure, so that no parts linger and the old object stays). Either way the new object
+  // appears at once, whole.
   void UploadFile(const std::string& local_path, const S3Location& location) const;
   // Removes the object; removing a missing object is not an error (S3's semantics).
   void Delete(const S3Location& location) const;
@@ -66,6 +67,11 @@ class S3Client {
   // Throws the IOError for a failed response.
   [[noreturn]] void Fail(const std::string& what, const HttpResponse& response) const;
   void UploadParts(const std::string& local_path, const S3Location& location, int64_t size) const;
+  // Sends the parts of upload `upload_id`, a few at once; returns their ETags in part order.
+  // Throws the first failure after every sender has stopped.
+  std::vector<std::string> PutParts(const std::string& local_path, const S3Location& location,
+                                    const std::string& upload_id, int64_t size,
+                                    const std::string& what) const;
 
   S3Config config_;
 };
