@@ -28,7 +28,7 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/SluiceConfigVersion.cmake
 set(SLUICE_PKG_CONFIG_TARGETS
     "RE2 re2" "UTF8PROC libutf8proc" "LIBEDIT libedit" "SLUICE_AVRO_CODECS libzstd zlib"
     "SLUICE_CODECS libzstd liblz4 zlib" "SLUICE_SHUFFLE_LZ4 liblz4" "SLUICE_MPI_LZ4 liblz4"
-    "HIREDIS hiredis"
+    "SLUICE_OBJSTORE_LIBS libcurl libcrypto" "HIREDIS hiredis"
     "CPPHTTPLIB cpp-httplib" "RDKAFKA rdkafka")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/SluiceConfig.cmake.in
                ${PROJECT_BINARY_DIR}/SluiceConfig.cmake @ONLY)

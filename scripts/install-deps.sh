@@ -17,7 +17,18 @@ PACKAGES=(
   python3-dev pybind11-dev python3-numpy python3-pandas python3-pytest
   libopenmpi-dev openmpi-bin
   libxgboost-dev python3-xgboost libhiredis-dev redis-server libcpp-httplib-dev librdkafka-dev
+  libcurl4-openssl-dev libssl-dev
 )
+
+# The object-storage tests' local S3 server (npm s3rver, pinned in tests/s3/package.json).
+install_s3rver() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/s3"
+  if [ ! -d "$dir/node_modules/s3rver" ]; then
+    echo "install-deps: npm install in tests/s3 (s3rver)" >&2
+    (cd "$dir" && npm install --no-audit --no-fund --silent)
+  fi
+}
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -27,6 +38,7 @@ for p in "${PACKAGES[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
+  install_s3rver
   exit 0
 fi
 
@@ -36,3 +48,4 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_s3rver

@@ -21,6 +21,7 @@
 #include "expr/statement_time.h"
 #include "iceberg/iceberg_functions.h"
 #include "io/table_function.h"
+#include "objstore/s3_config.h"
 #include "optimizer/cardinality.h"
 #include "optimizer/optimizer.h"
 #include "physical/adaptive_planner.h"
@@ -72,6 +73,7 @@ Session::Session(Settings settings, const std::string& db_dir)
   std::call_once(iceberg_functions, [] { iceberg::RegisterIcebergTableFunctions(TableFunctions()); });
   warehouse_->SetTargetFileRows(settings_.target_file_rows());  // a kGlobal setting
   SetCurrentTimeZone(TimeZone::Find(settings_.time_zone()));   // process-wide, see TimeZone
+  SetCurrentS3Config(S3ConfigOf(settings_));                    // process-wide, see S3Config
 }
 
 Session::~Session() = default;
@@ -157,6 +159,7 @@ void Session::Update(const std::string& name, const std::function<void(Settings&
   }
   target = std::move(updated);
   SetCurrentTimeZone(zone);
+  SetCurrentS3Config(S3ConfigOf(settings_));  // the s3_* settings are kGlobal: the session's
 }
 
 DataFrame Session::ReadCsv(const std::string& path, const CsvOptions& options) {

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <initializer_list>
 #include <thread>
 
 #include "common/error.h"
@@ -14,6 +17,15 @@ namespace sluice {
 namespace {
 
 constexpr int64_t kMiB = int64_t{1} << 20;
+
+// The first of the environment variables `names` that is set and not empty, else `fallback`.
+std::string EnvironmentOr(std::initializer_list<const char*> names, std::string fallback) {
+  for (const char* name : names) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && *value != '\0') return value;
+  }
+  return fallback;
+}
 
 int64_t DefaultThreadCount() {
   const unsigned n = std::thread::hardware_concurrency();
@@ -205,6 +217,62 @@ std::vector<SettingEntry> BuildTable() {
        .scope = SettingScope::kGlobal,
        .description = "the time zone TIMESTAMPTZ values are shown and computed in (an IANA name)",
        .default_value = std::string("UTC")},
+      // Object storage (s3:// paths), DuckDB httpfs's names. Process-wide like TimeZone: the
+      // files a query opens do not know the session that opens them. Defaults come from
+      // the AWS_* environment variables when the table is first used.
+      {.id = SettingId::kS3Endpoint,
+       .name = "s3_endpoint",
+       .type = kString,
+       .scope = global,
+       .description = "S3 endpoint host[:port], or a URL whose http:// or https:// overrides "
+                      "s3_use_ssl",
+       .default_value = EnvironmentOr({"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"},
+                                      "s3.amazonaws.com"),
+       .default_text = "$AWS_ENDPOINT_URL or s3.amazonaws.com"},
+      {.id = SettingId::kS3Region,
+       .name = "s3_region",
+       .type = kString,
+       .scope = global,
+       .description = "S3 region the requests are signed for",
+       .default_value = EnvironmentOr({"AWS_REGION", "AWS_DEFAULT_REGION"}, "us-east-1"),
+       .default_text = "$AWS_REGION, $AWS_DEFAULT_REGION or us-east-1"},
+      {.id = SettingId::kS3UrlStyle,
+       .name = "s3_url_style",
+       .type = kString,
+       .scope = global,
+       .description = "'vhost' (bucket.endpoint/key) or 'path' (endpoint/bucket/key)",
+       .default_value = std::string("vhost"),
+       .choices = {"vhost", "path"}},
+      {.id = SettingId::kS3AccessKeyId,
+       .name = "s3_access_key_id",
+       .type = kString,
+       .scope = global,
+       .description = "S3 access key id; empty: requests are not signed",
+       .default_value = EnvironmentOr({"AWS_ACCESS_KEY_ID"}, ""),
+       .default_text = "$AWS_ACCESS_KEY_ID",
+       .secret = true},
+      {.id = SettingId::kS3SecretAccessKey,
+       .name = "s3_secret_access_key",
+       .type = kString,
+       .scope = global,
+       .description = "S3 secret access key",
+       .default_value = EnvironmentOr({"AWS_SECRET_ACCESS_KEY"}, ""),
+       .default_text = "$AWS_SECRET_ACCESS_KEY",
+       .secret = true},
+      {.id = SettingId::kS3SessionToken,
+       .name = "s3_session_token",
+       .type = kString,
+       .scope = global,
+       .description = "S3 session token of temporary credentials",
+       .default_value = EnvironmentOr({"AWS_SESSION_TOKEN"}, ""),
+       .default_text = "$AWS_SESSION_TOKEN",
+       .secret = true},
+      {.id = SettingId::kS3UseSsl,
+       .name = "s3_use_ssl",
+       .type = kBoolean,
+       .scope = global,
+       .description = "reach the S3 endpoint over https",
+       .default_value = true},
   };
   for (size_t i = 0; i < t.size(); i++) {
     SLUICE_CHECK(static_cast<size_t>(t[i].id) == i, "settings table out of SettingId order");
@@ -316,6 +384,13 @@ void ValidateSettingValue(const SettingEntry& entry, const SettingValue& value) 
       return;
     case SettingType::kString:
       SLUICE_CHECK(std::holds_alternative<std::string>(value), "setting {} holds text", entry.name);
+      if (!entry.choices.empty()) {
+        const std::string& text = std::get<std::string>(value);
+        if (std::find(entry.choices.begin(), entry.choices.end(), text) == entry.choices.end()) {
+          throw InvalidInputError(fmt::format("{} must be one of '{}', got '{}'", entry.name,
+                                              Join(entry.choices, "', '"), text));
+        }
+      }
       return;
   }
 }
@@ -355,8 +430,10 @@ std::string FormatSettingValue(const SettingEntry& entry, const SettingValue& va
       return std::get<bool>(value) ? "true" : "false";
     case SettingType::kDouble:
       return fmt::format("{}", std::get<double>(value));
-    case SettingType::kString:
-      return std::get<std::string>(value);
+    case SettingType::kString: {
+      const std::string& text = std::get<std::string>(value);
+      return entry.secret && !text.empty() ? std::string("********") : text;
+    }
   }
   return {};
 }

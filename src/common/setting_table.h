@@ -35,8 +35,15 @@ enum class SettingId : uint8_t {
   kMaxCollectBytes,
   kIntegerDivision,
   kTimeZone,
+  kS3Endpoint,
+  kS3Region,
+  kS3UrlStyle,
+  kS3AccessKeyId,
+  kS3SecretAccessKey,
+  kS3SessionToken,
+  kS3UseSsl,
 };
-inline constexpr size_t kSettingCount = static_cast<size_t>(SettingId::kTimeZone) + 1;
+inline constexpr size_t kSettingCount = static_cast<size_t>(SettingId::kS3UseSsl) + 1;
 
 // How a setting's text is parsed and shown. A size is bytes, written "500MB", "2GiB", "1024".
 enum class SettingType : uint8_t { kInteger, kSize, kBoolean, kDouble, kString };
@@ -67,6 +74,10 @@ struct SettingEntry {
   double max = std::numeric_limits<double>::max();
   // A kSize that also takes -1 (shown as "-1") to switch a feature off.
   bool minus_one_is_off = false;
+  // A credential: SHOW, current_setting() and duckdb_settings() print it masked.
+  bool secret = false;
+  // The values a kString accepts; empty: any text.
+  std::vector<std::string> choices = {};
 };
 
 // The table, indexed by SettingId. Machine-dependent defaults (threads, memory_limit) are

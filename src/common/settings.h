@@ -50,6 +50,16 @@ class Settings {
   bool integer_division() const { return Bool(SettingId::kIntegerDivision); }
   // An IANA zone name; "UTC" by default.
   const std::string& time_zone() const { return String(SettingId::kTimeZone); }
+  const std::string& s3_endpoint() const { return String(SettingId::kS3Endpoint); }
+  const std::string& s3_region() const { return String(SettingId::kS3Region); }
+  // "vhost" or "path".
+  const std::string& s3_url_style() const { return String(SettingId::kS3UrlStyle); }
+  const std::string& s3_access_key_id() const { return String(SettingId::kS3AccessKeyId); }
+  const std::string& s3_secret_access_key() const {
+    return String(SettingId::kS3SecretAccessKey);
+  }
+  const std::string& s3_session_token() const { return String(SettingId::kS3SessionToken); }
+  bool s3_use_ssl() const { return Bool(SettingId::kS3UseSsl); }
 
   // Typed setters for C++ callers; validated like SET (InvalidInputError when out of range).
   Settings& set_threads(int v) { return Assign(SettingId::kThreads, int64_t{v}); }

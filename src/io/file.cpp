@@ -7,11 +7,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <random>
 
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "objstore/s3_client.h"
 
 namespace sluice {
 
@@ -33,7 +35,22 @@ std::string DirectoryOf(const std::string& path) {
 
 }  // namespace
 
+struct FileReader::RemoteObject {
+  S3Client client;
+  S3Location location;
+};
+
 FileReader::FileReader(const std::string& path) : path_(path) {
+  if (IsS3Path(path)) {
+    remote_ = std::make_unique<RemoteObject>(S3Client(CurrentS3Config()), ParseS3Url(path));
+    const std::optional<int64_t> size = remote_->client.Head(remote_->location);
+    if (!size) {
+      throw IOError(fmt::format("Cannot open file '{}': no such object in bucket '{}'", path,
+                                remote_->location.bucket));
+    }
+    size_ = *size;
+    return;
+  }
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) throw IOError(fmt::format("Cannot open file '{}': {}", path, ErrnoText()));
   struct stat st;
@@ -53,7 +70,14 @@ FileReader::~FileReader() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-size_t FileReader::ReadAt(int64_t offset, char* out, size_t length) const {
+size_t FileReader::ReadRemote(int64_t offset, char* out, size_t length) const {
+  if (offset >= size_) return 0;
+  // Asking for no more than the object holds avoids a 416 answer at its end.
+  length = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(length), size_ - offset));
+  return remote_->client.GetRange(remote_->location, offset, out, length);
+}
+
+size_t FileReader::ReadLocal(int64_t offset, char* out, size_t length) const {
   size_t done = 0;
   while (done < length) {
     const ssize_t n = ::pread(fd_, out + done, length - done, offset + done);
@@ -115,7 +139,13 @@ void PooledBuffer::Grow(size_t size, size_t keep) {
 }
 
 AtomicFileWriter::AtomicFileWriter(std::string path) : path_(std::move(path)) {
-  temp_path_ = path_ + ".tmp-" + RandomSuffix();
+  if (IsS3Path(path_)) {
+    ParseS3Url(path_);  // a bad URL fails now, not after the bytes are written
+    temp_path_ =
+        (std::filesystem::temp_directory_path() / ("sluice-upload-" + RandomSuffix())).string();
+  } else {
+    temp_path_ = path_ + ".tmp-" + RandomSuffix();
+  }
   fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd_ < 0) {
     throw IOError(fmt::format("Cannot create file '{}': {}", temp_path_, ErrnoText()));
@@ -149,7 +179,7 @@ void AtomicFileWriter::Write(std::string_view bytes) {
 
 void AtomicFileWriter::Commit(bool sync) {
   SLUICE_CHECK(fd_ >= 0 && !committed_, "commit of a closed file {}", path_);
-  if (sync && ::fsync(fd_) != 0) {
+  if (sync && !IsS3Path(path_) && ::fsync(fd_) != 0) {
     throw IOError(fmt::format("Cannot sync file '{}': {}", temp_path_, ErrnoText()));
   }
   if (::close(fd_) != 0) {
@@ -157,6 +187,13 @@ void AtomicFileWriter::Commit(bool sync) {
     throw IOError(fmt::format("Cannot close file '{}': {}", temp_path_, ErrnoText()));
   }
   fd_ = -1;
+  if (IsS3Path(path_)) {
+    // An upload that fails leaves the old object; the destructor removes the local copy.
+    S3Client(CurrentS3Config()).UploadFile(temp_path_, ParseS3Url(path_));
+    committed_ = true;
+    ::unlink(temp_path_.c_str());
+    return;
+  }
   if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
     throw IOError(fmt::format("Cannot rename '{}' to '{}': {}", temp_path_, path_, ErrnoText()));
   }

@@ -11,7 +11,9 @@
 namespace sluice {
 
 // A file opened for positional reads. Reads go through pread() into buffers the caller owns
-// (and reuses), never mmap: fresh pages are expensive here, reused buffers are not.
+// (and reuses), never mmap: fresh pages are expensive here, reused buffers are not. An
+// `s3://bucket/key` path is an object in an object store: its size comes from a HEAD and
+// each ReadAt is one ranged GET (objstore/s3_client.h, configured by the s3_* settings).
 // Thread-safe: ReadAt may be called from several threads at once.
 class FileReader {
  public:
@@ -26,12 +28,21 @@ class FileReader {
   int64_t size() const { return size_; }
   // Reads up to `length` bytes at `offset` into `out`; returns the bytes read, which is less
   // than `length` only at the end of the file. Throws IOError on failure.
-  size_t ReadAt(int64_t offset, char* out, size_t length) const;
+  size_t ReadAt(int64_t offset, char* out, size_t length) const {
+    if (fd_ >= 0) return ReadLocal(offset, out, length);
+    return ReadRemote(offset, out, length);
+  }
 
  private:
+  struct RemoteObject;
+
+  size_t ReadLocal(int64_t offset, char* out, size_t length) const;
+  size_t ReadRemote(int64_t offset, char* out, size_t length) const;
+
   std::string path_;
   int fd_ = -1;
   int64_t size_ = 0;
+  std::unique_ptr<RemoteObject> remote_;  // set for s3:// paths
 };
 
 // Large read buffers kept for reuse across scans, so that a scan does not pay for first
@@ -76,6 +87,9 @@ class PooledBuffer {
 // Writes a file atomically: bytes go to `<path>.tmp-<random>` in the same directory, and
 // Commit() fsyncs and renames it over `path`. Destroying the writer without Commit (an error
 // path) removes the temporary file and leaves any previous file at `path` untouched.
+// For an `s3://` path the bytes go to a temporary file in the system temp directory and
+// Commit() uploads it (a PUT, or a multipart upload for large files): the object store
+// replaces an object whole, so readers see the old object or the new one.
 // Not thread-safe.
 class AtomicFileWriter {
  public:

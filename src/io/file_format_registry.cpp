@@ -9,8 +9,10 @@
 #include "common/error.h"
 #include "common/strings.h"
 #include "io/csv_format.h"
+#include "io/file.h"
 #include "io/json_format.h"
 #include "io/parquet_format.h"
+#include "objstore/s3_location.h"
 
 namespace sluice {
 
@@ -90,15 +92,23 @@ const FileFormat& FileFormatRegistry::Sniff(const std::string& pattern) const {
   if (const FileFormat* f = ForExtension(pattern)) return *f;
   std::string file = pattern;
   const bool glob = pattern.find_first_of("*?") != std::string::npos;
-  if (glob || std::filesystem::is_directory(pattern)) {
+  // An object store path without an extension may be an object or a prefix of several.
+  if (glob || IsS3Path(pattern) || std::filesystem::is_directory(pattern)) {
     file = ExpandPaths(pattern)[0];
     if (const FileFormat* f = ForExtension(file)) return *f;
   }
   std::string head(FileFormat::kSniffBytes, '\0');
-  std::ifstream in(file, std::ios::binary);
-  if (in) {
+  bool readable = false;
+  if (IsS3Path(file)) {
+    const FileReader reader(file);
+    head.resize(reader.ReadAt(0, head.data(), head.size()));
+    readable = true;
+  } else if (std::ifstream in(file, std::ios::binary); in) {
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
     head.resize(static_cast<size_t>(in.gcount()));
+    readable = true;
+  }
+  if (readable) {
     std::shared_lock lock(mutex_);
     for (const auto& f : formats_) {
       if (f->MatchesContent(head)) return *f;

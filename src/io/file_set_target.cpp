@@ -10,23 +10,15 @@
 #include "common/error.h"
 #include "common/strings.h"
 #include "io/file_format.h"
+#include "io/file_publish.h"
 #include "io/hive_partition_sink.h"
+#include "objstore/s3_location.h"
 
 namespace sluice {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-// Renames, as an IOError naming both paths when it fails.
-void Rename(const fs::path& from, const fs::path& to) {
-  std::error_code ec;
-  fs::rename(from, to, ec);
-  if (ec) {
-    throw IOError(
-        fmt::format("Cannot rename '{}' to '{}': {}", from.string(), to.string(), ec.message()));
-  }
-}
 
 class FileSetWriter;
 
@@ -69,8 +61,8 @@ class FileSetWriter : public DataWriter {
         schema_(std::move(schema)),
         spec_(std::move(spec)),
         pool_(pool),
-        staging_(spec_.path + ".tmp-write") {
-    if (spec_.layout == FileLayout::kSingleFile) {
+        staging_(StagingDirectoryFor(spec_.path)) {
+    if (spec_.layout == FileLayout::kSingleFile && !IsS3Path(spec_.path)) {
       const fs::path parent = fs::path(spec_.path).parent_path();
       if (!parent.empty() && !fs::is_directory(parent)) {
         throw IOError(fmt::format("Cannot create file '{}': directory '{}' does not exist",
@@ -116,18 +108,20 @@ class FileSetWriter : public DataWriter {
       if (parts.empty()) {
         format_.CreateFileSink(spec_.path, schema_, options_, nullptr)->Close();
       } else if (parts.size() == 1) {
-        Rename(parts[0], spec_.path);
+        PublishFile(parts[0], spec_.path);
       } else {
         format_.ConcatenateFiles(parts, spec_.path, schema_, options_);
       }
+    } else if (IsS3Path(spec_.path)) {
+      PublishDirectoryToObjectStore(staging_, spec_.path);
     } else {
       // The old directory is moved aside, the new one into its place, then the old removed.
       const fs::path target(spec_.path);
       const fs::path old = spec_.path + ".tmp-old";
       std::error_code ec;
       fs::remove_all(old, ec);
-      if (fs::exists(target)) Rename(target, old);
-      Rename(staging_, target);
+      if (fs::exists(target)) PublishFile(target.string(), old.string());
+      PublishFile(staging_.string(), target.string());
       fs::remove_all(old, ec);
     }
     committed_ = true;
@@ -216,6 +210,8 @@ std::unique_ptr<DataWriter> FileSetTarget::Begin() const {
 std::unique_ptr<DataWriter> FileSetTarget::BeginJoined() const {
   return std::make_unique<FileSetWriter>(format_, options_, schema_, spec_, pool_, true);
 }
+
+bool FileSetTarget::WritableByEveryProcess() const { return !IsS3Path(spec_.path); }
 
 std::string FileSetTarget::Describe() const {
   std::string text =

@@ -39,7 +39,8 @@ struct FileSetSpec {
 // path (`<path>.tmp-write`), and Commit moves them into place: the single file (the parts
 // joined in sink order by the format's ConcatenateFiles, or the one part renamed) or the
 // directory (swapped in by renames). Until Commit the path keeps what it held; a writer
-// destroyed uncommitted removes the staging directory. Immutable and thread-safe.
+// destroyed uncommitted removes the staging directory. An `s3://` path stages locally and
+// Commit uploads (io/file_publish.h). Immutable and thread-safe.
 class FileSetTarget : public DataTarget {
  public:
   // REQUIRES: `options` validated against format.write_options(); `format` (registered)
@@ -52,8 +53,9 @@ class FileSetTarget : public DataTarget {
   // COPY TO 'path' (FORMAT parquet[, PARTITION_BY (a, b)])
   std::string Describe() const override;
   // Every process writes its tasks' part files into the staging directory, which must then
-  // be on storage they all see (docs/scale-out.md).
-  bool WritableByEveryProcess() const override { return true; }
+  // be on storage they all see (docs/scale-out.md). An object store target stages in a
+  // local temp directory, which the other processes do not see.
+  bool WritableByEveryProcess() const override;
 
  private:
   const FileFormat& format_;

@@ -19,11 +19,13 @@ namespace sluice {
 namespace {
 
 // The part of a pattern before its first wildcard, cut back to a directory: partition
-// directories are looked for only below it.
-std::string FixedRoot(const std::string& pattern) {
+// directories are looked for only below it. `paths`: what the pattern expanded to (a
+// pattern without wildcards names one file, or a directory of them; the test works for
+// object store prefixes too, which are no directories).
+std::string FixedRoot(const std::string& pattern, const std::vector<std::string>& paths) {
   const size_t wildcard = pattern.find_first_of("*?[");
   if (wildcard == std::string::npos) {
-    if (std::filesystem::is_directory(pattern)) return pattern;
+    if (paths.size() != 1 || paths[0] != pattern) return pattern;
     return std::filesystem::path(pattern).parent_path().string();
   }
   const size_t slash = pattern.rfind('/', wildcard);
@@ -386,7 +388,7 @@ std::unique_ptr<DataSource> OpenDataset(const std::string& pattern, HivePartitio
                                         const SourceOpener& open) {
   if (mode == HivePartitioning::kOff) return open(pattern);
   const std::vector<std::string> paths = ExpandPaths(pattern);
-  const std::string root = FixedRoot(pattern);
+  const std::string root = FixedRoot(pattern, paths);
   std::vector<std::pair<std::string, std::string>> first = HivePartitionsOf(root, paths[0]);
   bool partitioned = !first.empty();
   for (size_t f = 1; partitioned && f < paths.size(); f++) {

@@ -1,4 +1,5 @@
-// ExpandPaths: files, directories and globs (`*`, `?`, `**`) to a sorted list of files.
+// ExpandPaths: files, directories and globs (`*`, `?`, `**`) to a sorted list of files;
+// `s3://bucket/...` patterns are matched against the bucket's keys (ListObjectsV2).
 
 #include <algorithm>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include "common/error.h"
 #include "common/strings.h"
 #include "io/data_source.h"
+#include "objstore/s3_client.h"
 
 namespace sluice {
 
@@ -111,12 +113,41 @@ std::vector<std::string> ExpandGlob(const std::string& pattern) {
   return out;
 }
 
+// An object store pattern: an object, a "directory" (every key below `key/`), or a glob
+// over keys, where `/` separates segments as in paths. Only the keys that share the
+// pattern's literal prefix are listed.
+std::vector<std::string> ExpandS3(const std::string& pattern) {
+  const S3Location location = ParseS3Url(pattern);
+  const S3Client client(CurrentS3Config());
+  std::vector<std::string> out;
+  auto add = [&](const std::string& key) {
+    if (!key.empty() && !key.ends_with('/')) out.push_back(S3Location{location.bucket, key}.Url());
+  };
+  if (HasGlob(location.key)) {
+    const std::string prefix = location.key.substr(0, location.key.find_first_of("*?"));
+    const std::vector<std::string> pattern_segments = NonEmptySegments(location.key);
+    for (const S3Object& object : client.List(location.bucket, prefix)) {
+      if (MatchSegments(pattern_segments, 0, NonEmptySegments(object.key), 0)) add(object.key);
+    }
+    return out;
+  }
+  if (!location.key.empty() && !location.key.ends_with('/') && client.Head(location)) {
+    return {pattern};
+  }
+  std::string prefix = location.key;
+  if (!prefix.empty() && !prefix.ends_with('/')) prefix += '/';
+  for (const S3Object& object : client.List(location.bucket, prefix)) add(object.key);
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> ExpandPaths(const std::string& pattern) {
   std::vector<std::string> out;
   std::error_code ec;
-  if (HasGlob(pattern)) {
+  if (IsS3Path(pattern)) {
+    out = ExpandS3(pattern);
+  } else if (HasGlob(pattern)) {
     out = ExpandGlob(pattern);
   } else if (fs::is_directory(pattern, ec)) {
     ListFilesRecursively(pattern, &out);

@@ -29,6 +29,9 @@ std::string OtherValue(const SettingEntry& entry) {
       return entry.min <= 2.5 && 2.5 <= entry.max ? "2.5"
                                                   : std::to_string((entry.min + entry.max) / 2);
     case SettingType::kString:
+      for (const std::string& choice : entry.choices) {
+        if (choice != std::get<std::string>(d)) return choice;
+      }
       return "exchange:0.5";
   }
   return {};
