@@ -58,15 +58,16 @@ void FeatureEncoder::Encode(const std::vector<ColumnPtr>& columns, size_t rows, 
   for (size_t f = 0; f < features_.size(); f++) {
     const Column& column = *columns[f];
     float* dest = out.data() + first_row * width + offsets_[f];
-    if (features_[f].categorical() && features_[f].one_hot) {
-      const size_t k = features_[f].categories.size();
+    if (features_[f].indicators()) {
+      const size_t k = features_[f].width();
+      const int first = static_cast<int>(features_[f].first_indicator());
       for (size_t r = 0; r < rows; r++) {
         float* row = dest + r * width;
         std::fill(row, row + k, 0.0f);
         if (column.IsNull(r)) continue;
         const StringView s = column.data<StringView>()[column.is_constant() ? 0 : r];
         auto it = codes_[f].find(std::string(s.data(), s.size()));
-        if (it != codes_[f].end()) row[it->second] = 1.0f;
+        if (it != codes_[f].end() && it->second >= first) row[it->second - first] = 1.0f;
       }
       continue;
     }

@@ -94,6 +94,40 @@ void CheckFeatureTimes(const Schema& schema, const Batch& batch, size_t row, int
   }
 }
 
+// The training rows' instance weights from the class weights of `options` (empty when there
+// are none). `labels` are class indexes into `classes`.
+std::vector<float> InstanceWeights(const TrainingOptions& options,
+                                   const std::vector<std::string>& classes,
+                                   const std::vector<float>& labels) {
+  if (options.class_weights.empty() && !options.auto_class_weights) return {};
+  std::vector<double> per_class(classes.size(), 1.0);
+  if (options.auto_class_weights) {
+    // Inverse to the class's frequency, scaled so the weights sum to the row count.
+    std::vector<size_t> counts(classes.size(), 0);
+    for (float y : labels) counts[static_cast<size_t>(y)]++;
+    size_t present = 0;
+    for (size_t c : counts) present += c > 0;
+    for (size_t c = 0; c < classes.size(); c++) {
+      if (counts[c] > 0) per_class[c] = static_cast<double>(labels.size()) / (present * counts[c]);
+    }
+  }
+  for (const auto& [label, weight] : options.class_weights) {
+    const auto it = std::find(classes.begin(), classes.end(), label);
+    if (it == classes.end()) {
+      throw InvalidInputError(fmt::format(
+          "CREATE MODEL option class_weights names class '{}', which is not a label value (the "
+          "labels are {})",
+          label, Join(classes, ", ")));
+    }
+    per_class[it - classes.begin()] = weight;
+  }
+  std::vector<float> out(labels.size());
+  for (size_t i = 0; i < labels.size(); i++) {
+    out[i] = static_cast<float>(per_class[static_cast<size_t>(labels[i])]);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& options,
@@ -143,7 +177,7 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
           f.name, f.type.ToString()));
     }
     feature_columns.push_back(static_cast<int>(i));
-    model->features.push_back(Feature{f.name, f.type, {}, options.one_hot});
+    model->features.push_back(Feature{f.name, f.type, {}, options.encoding});
   }
   if (feature_columns.empty()) throw InvalidInputError("CREATE MODEL needs at least one feature column");
   if (options.split_method == "RANDOM" && event_time && !options.force_random_split) {
@@ -214,7 +248,8 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
   const size_t width = encoder.width();
   if (width == 0) {
     throw InvalidInputError(
-        "CREATE MODEL: the one-hot features have no categories (every value is NULL)");
+        "CREATE MODEL: the one-hot or dummy-encoded features have no inputs (every value is "
+        "NULL, or a dummy-encoded feature has a single category)");
   }
   std::map<std::string, float> class_index;
   for (size_t c = 0; c < model->classes.size(); c++) {
@@ -279,12 +314,18 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
     (eval[i] ? eval_labels : train_labels).push_back(labels[i]);
   }
   if (train_labels.empty()) throw InvalidInputError("CREATE MODEL: the split leaves no training rows");
+  const std::vector<float> train_weights = InstanceWeights(options, model->classes, train_labels);
   model->training_rows = static_cast<int64_t>(train_labels.size());
   model->eval_rows = static_cast<int64_t>(eval_labels.size());
 
   DMatrix train, test;
   const std::vector<std::string> input_names = model->InputNames();
   MakeDMatrix(train_matrix, train_labels, input_names, train);
+  if (!train_weights.empty()) {
+    CheckXgboost(XGDMatrixSetFloatInfo(train.handle, "weight", train_weights.data(),
+                                       train_weights.size()),
+                 "setting class weights");
+  }
   const bool have_eval = !eval_labels.empty();
   if (have_eval) MakeDMatrix(eval_matrix, eval_labels, input_names, test);
   BoosterOwner booster;
@@ -323,12 +364,15 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
   double best = INFINITY;
   int best_round = 0;
   for (int i = 0; i < options.max_iterations; i++) {
+    const auto round_start = std::chrono::steady_clock::now();
     CheckXgboost(XGBoosterUpdateOneIter(booster.handle, i, train.handle), "training");
     const char* text = nullptr;
     CheckXgboost(XGBoosterEvalOneIter(booster.handle, i, cache, eval_names, have_eval ? 2 : 1, &text),
                  "evaluating");
+    const std::chrono::duration<double, std::milli> round_time =
+        std::chrono::steady_clock::now() - round_start;
     const auto [train_loss, eval_loss] = ParseEval(text);
-    model->rounds.push_back(RoundInfo{i, train_loss, eval_loss});
+    model->rounds.push_back(RoundInfo{i, train_loss, eval_loss, round_time.count()});
     if (!have_eval || !options.early_stop) continue;
     if (eval_loss < best) {
       best = eval_loss;
