@@ -9,6 +9,8 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -94,6 +96,23 @@ void CheckFeatureTimes(const Schema& schema, const Batch& batch, size_t row, int
   }
 }
 
+// The class index of label row `r` of `y`: its text's in `class_index`; for numeric labels
+// looked up once per distinct value (`cache`).
+float ClassIndex(const Column& y, size_t r, bool numeric_label,
+                 const std::map<std::string, float>& class_index,
+                 std::unordered_map<double, float>& cache) {
+  const auto text_index = [&] {
+    return class_index.at(y.GetValue(y.is_constant() ? 0 : r).ToString());
+  };
+  if (!numeric_label) return text_index();
+  const double d = NumericValue(y, r);
+  const auto it = cache.find(d);
+  if (it != cache.end()) return it->second;
+  const float index = text_index();
+  cache.emplace(d, index);
+  return index;
+}
+
 // The training rows' instance weights from the class weights of `options` (empty when there
 // are none). `labels` are class indexes into `classes`.
 std::vector<float> InstanceWeights(const TrainingOptions& options,
@@ -126,6 +145,19 @@ std::vector<float> InstanceWeights(const TrainingOptions& options,
     out[i] = static_cast<float>(per_class[static_cast<size_t>(labels[i])]);
   }
   return out;
+}
+
+// The booster's predictions (probabilities or values, outputs per row) on a DMatrix of its
+// cache. REQUIRES: `values` = rows x outputs.
+std::vector<double> PredictCached(BoosterHandle booster, DMatrixHandle dmatrix, size_t values) {
+  const char* config =
+      R"({"type": 0, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false})";
+  const bst_ulong* shape = nullptr;
+  bst_ulong dim = 0;
+  const float* result = nullptr;
+  CheckXgboost(XGBoosterPredictFromDMatrix(booster, dmatrix, config, &shape, &dim, &result),
+               "predicting the eval rows");
+  return std::vector<double>(result, result + values);
 }
 
 }  // namespace
@@ -203,6 +235,7 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
   }
   size_t rows = 0;
   int64_t input_row = 0;
+  std::unordered_set<double> seen_labels;  // numeric labels already in class_order
   for (const Batch& b : batches) {
     const Column& y = *b.column(label);
     for (size_t r = 0; r < b.num_rows(); r++, input_row++) {
@@ -210,8 +243,11 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
       if (label_time >= 0) CheckFeatureTimes(schema, b, r, input_row, label_time, feature_times);
       rows++;
       if (options.kind == Model::Kind::kClassifier) {
+        // A numeric label's text is made once per distinct value.
+        const double d = numeric_label ? NumericValue(y, r) : 0.0;
+        if (numeric_label && !seen_labels.insert(d).second) continue;
         const Value v = y.GetValue(y.is_constant() ? 0 : r);
-        class_order.emplace(v.ToString(), numeric_label ? NumericValue(y, r) : 0.0);
+        class_order.emplace(v.ToString(), d);
       }
     }
     for (size_t f = 0; f < feature_columns.size(); f++) {
@@ -255,6 +291,7 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
   for (size_t c = 0; c < model->classes.size(); c++) {
     class_index.emplace(model->classes[c], static_cast<float>(c));
   }
+  std::unordered_map<double, float> index_cache;  // numeric label -> class index
   std::vector<float> matrix(rows * width);
   std::vector<float> labels(rows);
   std::vector<double> split_key(rows, 0.0);
@@ -273,7 +310,7 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
     const Column& ky = *kept.column(label);
     for (size_t r = 0; r < kept.num_rows(); r++) {
       if (options.kind == Model::Kind::kClassifier) {
-        labels[at + r] = class_index.at(ky.GetValue(ky.is_constant() ? 0 : r).ToString());
+        labels[at + r] = ClassIndex(ky, r, numeric_label, class_index, index_cache);
       } else {
         labels[at + r] = static_cast<float>(NumericValue(ky, r));
       }
@@ -308,10 +345,16 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
     }
   }
   std::vector<float> train_matrix, eval_matrix, train_labels, eval_labels;
-  for (size_t i = 0; i < rows; i++) {
-    auto& m = eval[i] ? eval_matrix : train_matrix;
-    m.insert(m.end(), matrix.begin() + i * width, matrix.begin() + (i + 1) * width);
-    (eval[i] ? eval_labels : train_labels).push_back(labels[i]);
+  if (std::find(eval.begin(), eval.end(), 1) == eval.end()) {
+    // No eval rows: the whole matrix trains (no copy).
+    train_matrix = std::move(matrix);
+    train_labels = std::move(labels);
+  } else {
+    for (size_t i = 0; i < rows; i++) {
+      auto& m = eval[i] ? eval_matrix : train_matrix;
+      m.insert(m.end(), matrix.begin() + i * width, matrix.begin() + (i + 1) * width);
+      (eval[i] ? eval_labels : train_labels).push_back(labels[i]);
+    }
   }
   if (train_labels.empty()) throw InvalidInputError("CREATE MODEL: the split leaves no training rows");
   const std::vector<float> train_weights = InstanceWeights(options, model->classes, train_labels);
@@ -395,10 +438,11 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
                "saving the model");
   model->booster_json.assign(bytes, length);
 
-  // Metrics on the eval rows (the training rows without a split).
-  const std::vector<float>& m = have_eval ? eval_matrix : train_matrix;
+  // Metrics on the eval rows (the training rows without a split), predicted from the
+  // DMatrix the booster trained or evaluated on: XGBoost keeps those predictions cached.
   const std::vector<float>& y = have_eval ? eval_labels : train_labels;
-  const std::vector<double> scores = model->Score(m, y.size());
+  const std::vector<double> scores =
+      PredictCached(booster.handle, have_eval ? test.handle : train.handle, y.size() * model->outputs());
   const std::vector<double> actual(y.begin(), y.end());
   model->metrics = multiclass ? ComputeMulticlassMetrics(actual, scores, model->classes.size())
                               : ComputeMetrics(options.kind, actual, scores);
