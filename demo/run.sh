@@ -83,8 +83,10 @@ URL="redis://127.0.0.1:$REDIS_PORT/0"
 echo "redis-server on 127.0.0.1:$REDIS_PORT (private, stopped at the end)"
 "$SLUICE" ml score --db "$DB" --model churn --key user_id --to "$URL" \
   --query "SELECT * FROM get_historical_features((SELECT user_id, TIMESTAMP '2026-03-03' AS event_timestamp FROM range(2000) t(user_id)), ['user_daily:events', 'user_daily:clicks', 'user_daily:spend'])"
-"$SLUICE" features materialize-incremental '2026-03-03' --db "$DB" --redis "$URL"
-# The online features' TTL is checked as of the data's day (--as-of), not the wall clock.
+# The demo's data is of a past day: materialized without a Redis expiry (which would drop
+# values past their TTL by the wall clock), and the online features' TTL is checked as of the
+# data's day (--as-of).
+"$SLUICE" features materialize-incremental '2026-03-03' --db "$DB" --redis "$URL" --no-expire
 "$SLUICE" serve --db "$DB" --model churn --features user_daily --redis "$URL" --port 0 \
   --as-of '2026-03-03' >"$DIR/serve.out" 2>&1 &
 SERVE_PID=$!

@@ -7,8 +7,12 @@
 #  2. online latency of `sluice serve --threads 2`: p50/p99 and requests/s of POST
 #     /v1/predict and GET /v1/scores/{key} from a python3 client with 2 threads (the
 #     client's own time is included: the figures are an upper bound).
+#  3. the PIT join of PIT_LABELS label rows against PIT_FEATURES feature rows vs DuckDB's
+#     ASOF JOIN (pit.sh; default 10000000 x 100000000, the issue's size);
+#  4. training time vs python3-xgboost on TRAIN_ROWS rows (train.sh; default 1000000).
 # Redis runs on a private loopback port, without persistence, and is stopped at the end.
 #   bench/ml/run.sh [N_USERS]   (default 1000000)
+# Environment: PIT_LABELS, PIT_FEATURES, TRAIN_ROWS; SKIP_PIT=1 / SKIP_TRAIN=1 leave a part out.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SLUICE=${SLUICE:-build/sluice}
@@ -84,3 +88,11 @@ def run(path, body, count=2000, threads=2):
 run("/v1/predict", json.dumps({"features": {"x1": 3.5, "x2": 7, "color": "red"}}))
 run("/v1/scores/{i}", None)
 PY
+kill "$SERVE_PID" 2>/dev/null || true
+wait "$SERVE_PID" 2>/dev/null || true
+SERVE_PID=""
+
+echo
+[ "${SKIP_PIT:-0}" = 1 ] || bench/ml/pit.sh "${PIT_LABELS:-10000000}" "${PIT_FEATURES:-100000000}" 2
+echo
+[ "${SKIP_TRAIN:-0}" = 1 ] || bench/ml/train.sh "${TRAIN_ROWS:-1000000}"

@@ -26,13 +26,20 @@ std::string TimestampLiteral(int64_t us) {
   return "TIMESTAMP '" + Value::Timestamp(us).ToString() + "'";
 }
 
-// Replaces KEYS[1] with the field/value pairs ARGV[2..] unless the hash online holds a newer
-// row (_event_us > ARGV[1]); returns 1 when written.
+// Replaces KEYS[1] with the field/value pairs ARGV[3..] unless the hash online holds a newer
+// row (_event_us > ARGV[1]), and makes it expire at ARGV[2] (Unix ms; 0: never). Returns 1
+// when written, 0 when a newer row is online, 2 when the row was already past its expiry
+// (Redis removes a key whose expiry is past at once, so the entity then reads as missing,
+// as any older value would be past it too).
 constexpr const char* kWriteScript = R"(
 local current = redis.call('HGET', KEYS[1], '_event_us')
 if current and tonumber(current) > tonumber(ARGV[1]) then return 0 end
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+if ARGV[2] ~= '0' then
+  redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+  if redis.call('EXISTS', KEYS[1]) == 0 then return 2 end
+end
 return 1
 )";
 
@@ -43,8 +50,14 @@ std::string_view StringAt(const Column& column, size_t row) {
 MaterializeResult MaterializeView(Session& session, online::RedisClient& redis,
                                   const std::string& project, const online::FeatureView& view,
                                   const std::string& script_sha, int64_t start_us,
-                                  int64_t end_us) {
-  MaterializeResult result{view.name, start_us, end_us, 0, 0};
+                                  int64_t end_us, bool expire) {
+  MaterializeResult result{view.name, start_us, end_us, 0, 0, 0};
+  // Floor division: event times before 1970 are negative.
+  const auto expire_at_ms = [&](int64_t event_us) -> int64_t {
+    if (!expire || view.ttl_seconds <= 0) return 0;
+    const int64_t ms = (event_us >= 0 ? event_us : event_us - 999) / 1000;
+    return std::max<int64_t>(1, ms + view.ttl_seconds * 1000);
+  };
   std::vector<std::string> keys;
   for (const std::string& k : view.join_keys) keys.push_back("CAST(" + Quote(k) + " AS VARCHAR)");
   const std::string ts = "CAST(" + Quote(view.timestamp_field) + " AS TIMESTAMP)";
@@ -68,18 +81,22 @@ MaterializeResult MaterializeView(Session& session, online::RedisClient& redis,
       TimestampLiteral(end_us), Join(partition, ", "), Join(order, ", "));
   DataFrame rows = SqlQuery(session, sql);
   auto flush = [&] {
-    for (const online::RedisValue& r : redis.Flush()) result.written += r.integer;
+    for (const online::RedisValue& r : redis.Flush()) {
+      result.written += r.integer == 1;
+      result.expired += r.integer == 2;
+    }
   };
   session.ExecuteInOrder(*rows.plan(), [&](const Batch& batch) {
     for (size_t r = 0; r < batch.num_rows(); r++) {
       if (batch.column(0)->IsNull(r) || batch.column(1)->IsNull(r)) continue;  // NULL key/time
       const Column& us = *batch.column(1);
+      const int64_t event_us = us.data<int64_t>()[us.is_constant() ? 0 : r];
       std::vector<std::string> words = {
           "EVALSHA", script_sha, "1",
           online::OnlineFeatureKey(project, view.name, std::string(StringAt(*batch.column(0), r))),
-          std::to_string(us.data<int64_t>()[us.is_constant() ? 0 : r]),
+          std::to_string(event_us), std::to_string(expire_at_ms(event_us)),
           "_event_timestamp", std::string(StringAt(*batch.column(2), r)),
-          "_event_us", std::to_string(us.data<int64_t>()[us.is_constant() ? 0 : r])};
+          "_event_us", std::to_string(event_us)};
       for (size_t f = 0; f < view.features.size(); f++) {
         const Column& c = *batch.column(3 + f);
         if (c.IsNull(r)) continue;
@@ -100,7 +117,8 @@ MaterializeResult MaterializeView(Session& session, online::RedisClient& redis,
 std::vector<MaterializeResult> MaterializeFeatures(Session& session, const std::string& url,
                                                    std::optional<int64_t> start_us,
                                                    int64_t end_us,
-                                                   const std::vector<std::string>& views) {
+                                                   const std::vector<std::string>& views,
+                                                   bool expire) {
   const std::optional<online::FeatureRegistry> registry = session.FeatureViews();
   if (!registry) {
     throw InvalidInputError("no feature views were applied (sluice features apply)");
@@ -134,10 +152,11 @@ std::vector<MaterializeResult> MaterializeFeatures(Session& session, const std::
       }
     }
     if (start >= end_us) {
-      out.push_back({view->name, start, end_us, 0, 0});
+      out.push_back({view->name, start, end_us, 0, 0, 0});
       continue;
     }
-    out.push_back(MaterializeView(session, *redis, registry->project, *view, sha, start, end_us));
+    out.push_back(
+        MaterializeView(session, *redis, registry->project, *view, sha, start, end_us, expire));
     if (!start_us) {
       // Only forward: a concurrent run that reached further keeps its mark.
       redis->Command({"EVAL",

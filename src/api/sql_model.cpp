@@ -14,13 +14,14 @@ namespace sluice {
 
 namespace {
 
-// An option value as text: strings as they are, lists as their elements joined by ",".
+// An option value as text: strings as they are, lists as their elements joined by ",",
+// structs (class_weights' STRUCT(label, weight)) as their fields joined by ":".
 std::string OptionText(const Value& v) {
   if (v.is_null()) return "";
-  if (v.type().id() == TypeId::kList) {
+  if (v.type().id() == TypeId::kList || v.type().id() == TypeId::kStruct) {
     std::vector<std::string> parts;
     for (const Value& e : v.GetChildren()) parts.push_back(OptionText(e));
-    return Join(parts, ",");
+    return Join(parts, v.type().id() == TypeId::kList ? "," : ":");
   }
   if (v.type().id() == TypeId::kVarchar) return v.GetString();
   return v.ToString();

@@ -215,6 +215,7 @@ BoundRelation SqlBinder::BindMlFunction(const TableRef& ref) {
     AddField(schema, "loss", TypeId::kDouble);
     AddField(schema, "eval_loss", TypeId::kDouble);
     AddField(schema, "learning_rate", TypeId::kDouble);
+    AddField(schema, "duration_ms", TypeId::kDouble);
     double learn_rate = 0.3;
     for (const auto& [k, v] : model->options) {
       if (k == "learn_rate") learn_rate = std::strtod(v.c_str(), nullptr);
@@ -222,7 +223,8 @@ BoundRelation SqlBinder::BindMlFunction(const TableRef& ref) {
     std::vector<std::vector<Value>> rows;
     for (const ml::RoundInfo& r : model->rounds) {
       rows.push_back({Value::BigInt(0), Value::BigInt(r.iteration), DoubleOrNull(r.training_loss),
-                      DoubleOrNull(r.eval_loss), Value::Double(learn_rate)});
+                      DoubleOrNull(r.eval_loss), Value::Double(learn_rate),
+                      DoubleOrNull(r.duration_ms)});
     }
     plan = ValuesOf(std::move(schema), rows);
   }

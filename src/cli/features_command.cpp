@@ -35,6 +35,9 @@ Options:
       --project DIR     the feature project (apply)
       --redis URL       redis://HOST:PORT/DB (materialize)
       --view NAME       only this view (repeatable)
+      --no-expire       materialize: no Redis expiry (by default a view's values expire
+                        at their event time + its TTL, and values already past it are not
+                        kept); for replaying history to `sluice serve --as-of`
   -h, --help            show this help
 Times are timestamps ('2024-01-02 03:04:05') or dates.
 )";
@@ -54,6 +57,7 @@ int FeaturesCommand(const std::vector<std::string>& args) {
   const std::string command = args[0];
   std::string db, project, redis;
   std::vector<std::string> views, times;
+  bool expire = true;
   for (size_t i = 1; i < args.size(); i++) {
     const std::string& a = args[i];
     if (a == "--db") {
@@ -64,6 +68,8 @@ int FeaturesCommand(const std::vector<std::string>& args) {
       redis = NeedValue(args, i);
     } else if (a == "--view") {
       views.push_back(NeedValue(args, i));
+    } else if (a == "--no-expire") {
+      expire = false;
     } else if (!a.starts_with("--")) {
       times.push_back(a);
     } else {
@@ -103,10 +109,12 @@ int FeaturesCommand(const std::vector<std::string>& args) {
   std::optional<int64_t> start;
   if (command == "materialize") start = TimeArgument(times[0]);
   const int64_t end = TimeArgument(times.back());
-  for (const MaterializeResult& r : MaterializeFeatures(session, redis, start, end, views)) {
-    fmt::print("{}: [{}, {}): {} entities, {} written\n", r.view,
+  for (const MaterializeResult& r :
+       MaterializeFeatures(session, redis, start, end, views, expire)) {
+    fmt::print("{}: [{}, {}): {} entities, {} written{}\n", r.view,
                Value::Timestamp(r.start_us).ToString(), Value::Timestamp(r.end_us).ToString(),
-               r.entities, r.written);
+               r.entities, r.written,
+               r.expired > 0 ? fmt::format(", {} past their TTL (not kept)", r.expired) : "");
   }
   return 0;
 }

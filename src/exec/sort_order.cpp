@@ -6,6 +6,8 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <optional>
+#include <utility>
 
 #include "common/thread_pool.h"
 #include "types/interval.h"
@@ -84,11 +86,11 @@ int CompareKey(const Column& col, const SortKey& key, size_t a, size_t b) {
 // The total order on entries: null rank, prefix, remaining key columns, input position.
 class EntryLess {
  public:
+  // `exact_keys`: how many leading keys the prefix orders exactly (compared no further).
   EntryLess(const std::vector<ColumnPtr>& columns, const std::vector<SortKey>& keys,
-            bool prefix_exact)
+            size_t exact_keys)
       : keys_(keys) {
-    // The first key is compared again only when its prefix is not exact.
-    for (size_t k = prefix_exact ? 1 : 0; k < keys.size(); k++) {
+    for (size_t k = exact_keys; k < keys.size(); k++) {
       const Column* col = columns[keys[k].column].get();
       VisitPhysicalType(col->type(), [&]<typename T>() { rest_.push_back({col, k, &CompareKey<T>}); });
     }
@@ -133,6 +135,61 @@ bool FillEntries(const Column& col, const SortKey& key, size_t n, SortEntry* ent
     }
   });
   return exact;
+}
+
+// The value range [min, max] of an integer column (a DATE, TIMESTAMP, ... key), or nullopt
+// when the column has NULLs or another physical type.
+std::optional<std::pair<int64_t, int64_t>> IntegerRange(const Column& col, size_t n) {
+  std::optional<std::pair<int64_t, int64_t>> out;
+  if (n == 0 || col.validity() != nullptr || col.is_constant()) return out;
+  VisitPhysicalType(col.type(), [&]<typename T>() {
+    if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+      const T* data = col.data<T>();
+      int64_t lo = data[0], hi = data[0];
+      for (size_t i = 1; i < n; i++) {
+        lo = std::min<int64_t>(lo, data[i]);
+        hi = std::max<int64_t>(hi, data[i]);
+      }
+      out = std::make_pair(lo, hi);
+    }
+  });
+  return out;
+}
+
+// Two integer keys without NULLs whose value ranges fit 64 bits together, e.g. (entity id,
+// event time) under an ASOF join: each prefix becomes (first - min) shifted above (second -
+// min), exact for both keys, so the sort compares the second key without reading its column.
+// False (entries untouched) when they do not fit.
+bool FillPackedEntries(const Column& first, const SortKey& first_key, const Column& second,
+                       const SortKey& second_key, size_t n, SortEntry* entries) {
+  const auto r0 = IntegerRange(first, n);
+  const auto r1 = r0 ? IntegerRange(second, n) : std::nullopt;
+  if (!r0 || !r1) return false;
+  const auto span0 = static_cast<uint64_t>(r0->second) - static_cast<uint64_t>(r0->first);
+  const auto span1 = static_cast<uint64_t>(r1->second) - static_cast<uint64_t>(r1->first);
+  const int bits1 = std::bit_width(span1);
+  if (std::bit_width(span0) + bits1 > 64) return false;
+  std::vector<uint64_t> low(n);
+  auto offsets = [&](const Column& col, const SortKey& key, std::pair<int64_t, int64_t> range,
+                     auto&& store) {
+    VisitPhysicalType(col.type(), [&]<typename T>() {
+      if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+        const T* data = col.data<T>();
+        for (size_t i = 0; i < n; i++) {
+          const uint64_t v = key.ascending
+                                 ? static_cast<uint64_t>(data[i]) - static_cast<uint64_t>(range.first)
+                                 : static_cast<uint64_t>(range.second) - static_cast<uint64_t>(data[i]);
+          store(i, v);
+        }
+      }
+    });
+  };
+  offsets(second, second_key, *r1, [&](size_t i, uint64_t v) { low[i] = v; });
+  offsets(first, first_key, *r0, [&](size_t i, uint64_t v) {
+    // bits1 may be 64 only when the first key has a single value (span0 = 0).
+    entries[i] = SortEntry{(bits1 >= 64 ? 0 : v << bits1) | low[i], static_cast<uint32_t>(i), 0};
+  });
+  return true;
 }
 
 template <typename T>
@@ -183,13 +240,17 @@ std::vector<uint32_t> ComputeSortOrder(const std::vector<ColumnPtr>& input,
   }
   const std::vector<ColumnPtr>& columns = encoded.empty() ? input : encoded;
   std::vector<SortEntry> entries(num_rows);
-  bool exact = true;
+  size_t exact_keys = 0;
   if (keys.empty()) {
     for (size_t i = 0; i < num_rows; i++) entries[i] = SortEntry{0, static_cast<uint32_t>(i), 0};
+  } else if (keys.size() >= 2 &&
+             FillPackedEntries(*columns[keys[0].column], keys[0], *columns[keys[1].column],
+                               keys[1], num_rows, entries.data())) {
+    exact_keys = 2;
   } else {
-    exact = FillEntries(*columns[keys[0].column], keys[0], num_rows, entries.data());
+    exact_keys = FillEntries(*columns[keys[0].column], keys[0], num_rows, entries.data()) ? 1 : 0;
   }
-  const EntryLess less(columns, keys, exact);
+  const EntryLess less(columns, keys, exact_keys);
   const size_t keep = limit.has_value()
                           ? std::min<size_t>(num_rows, static_cast<size_t>(std::max<int64_t>(*limit, 0)))
                           : num_rows;

@@ -1,5 +1,5 @@
-// STRUCT functions: struct_pack ({'a': 1, ...} and struct_pack(a := 1)) and struct_extract
-// (s.a, s['a']).
+// STRUCT functions: struct_pack ({'a': 1, ...} and struct_pack(a := 1)), BigQuery's
+// positional STRUCT(x, y) and struct_extract (s.a, s['a']).
 #include <fmt/format.h>
 
 #include "common/error.h"
@@ -9,6 +9,24 @@
 namespace sluice {
 
 namespace {
+
+// Builds a struct of `type` whose field f is argument f * stride + first.
+ScalarKernel StructKernel(LogicalType type, size_t stride, size_t first) {
+  return [type, stride, first](const std::vector<ColumnPtr>& cols, size_t n) -> ColumnPtr {
+    const bool all_const = kernel::AllConstant(cols);
+    const size_t m = all_const ? 1 : n;
+    auto out = Column::Make(type, std::max<size_t>(m, 1));
+    out->set_size(m);
+    for (size_t f = 0; f * stride + first < cols.size(); f++) {
+      const Column& value = *cols[f * stride + first];
+      auto field = Column::Make(value.type(), std::max<size_t>(m, 1));
+      field->Append(value, 0, m);
+      out->set_child(f, std::move(field));
+    }
+    if (all_const) return kernel::ToConstant(*out, n);
+    return out;
+  };
+}
 
 // struct_pack('a', x, 'b', y): the parser passes each field name as a string constant
 // before its value.
@@ -31,22 +49,24 @@ std::optional<BoundScalar> ResolveStructPack(const std::vector<ExprPtr>& args) {
     arg_types.push_back(TypeId::kVarchar);
     arg_types.push_back(t);
   }
-  const LogicalType type = LogicalType::Struct(fields);
-  ScalarKernel k = [type](const std::vector<ColumnPtr>& cols, size_t n) -> ColumnPtr {
-    const bool all_const = kernel::AllConstant(cols);
-    const size_t m = all_const ? 1 : n;
-    auto out = Column::Make(type, std::max<size_t>(m, 1));
-    out->set_size(m);
-    for (size_t f = 0; f * 2 + 1 < cols.size(); f++) {
-      const Column& value = *cols[f * 2 + 1];
-      auto field = Column::Make(value.type(), std::max<size_t>(m, 1));
-      field->Append(value, 0, m);
-      out->set_child(f, std::move(field));
-    }
-    if (all_const) return kernel::ToConstant(*out, n);
-    return out;
-  };
-  return BoundScalar{type, std::move(arg_types), std::move(k)};
+  return BoundScalar{LogicalType::Struct(fields), std::move(arg_types),
+                     StructKernel(LogicalType::Struct(fields), 2, 1)};
+}
+
+// STRUCT(x, y, ...) (BigQuery): a struct of the values with anonymous fields, named
+// _field_1, _field_2, ... as BigQuery names them when it exports such a struct.
+std::optional<BoundScalar> ResolveStruct(const std::vector<ExprPtr>& args) {
+  if (args.empty()) return std::nullopt;
+  std::vector<StructField> fields;
+  std::vector<LogicalType> arg_types;
+  for (size_t i = 0; i < args.size(); i++) {
+    LogicalType t = args[i]->type.id() == TypeId::kNull ? LogicalType(TypeId::kInteger)
+                                                          : args[i]->type;
+    fields.push_back({fmt::format("_field_{}", i + 1), t});
+    arg_types.push_back(t);
+  }
+  return BoundScalar{LogicalType::Struct(fields), std::move(arg_types),
+                     StructKernel(LogicalType::Struct(fields), 1, 0)};
 }
 
 // struct_extract(s, 'name'): the field, NULL where the struct is NULL.
@@ -82,6 +102,7 @@ std::optional<BoundScalar> ResolveStructExtract(const std::vector<ExprPtr>& args
 
 void RegisterStructFunctions(FunctionRegistry& r) {
   r.AddScalar("struct_pack", ResolveStructPack, "struct_pack(name := ANY, ...)");
+  r.AddScalar("struct", ResolveStruct, "struct(ANY, ...)");
   for (const char* name : {"struct_extract", "array_extract"}) {
     r.AddScalar(name, ResolveStructExtract, std::string(name) + "(STRUCT, VARCHAR)");
   }

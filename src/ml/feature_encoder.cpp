@@ -52,21 +52,49 @@ double NumericValue(const Column& column, size_t row) {
   return value;
 }
 
+namespace {
+
+// Writes column's values as floats to dest[r * stride] (NaN for NULL), as NumericValue
+// converts them, with one type dispatch per column rather than per value.
+void EncodeNumeric(const Column& column, size_t rows, size_t stride, float* dest) {
+  const double scale = column.type().id() == TypeId::kDecimal
+                           ? std::pow(10.0, column.type().scale())
+                           : 1.0;
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  VisitPhysicalType(column.type(), [&]<typename T>() {
+    if constexpr (std::is_arithmetic_v<T> || std::is_same_v<T, int128_t>) {
+      const T* values = column.data<T>();
+      const bool constant = column.is_constant();
+      for (size_t r = 0; r < rows; r++) {
+        const double v = static_cast<double>(values[constant ? 0 : r]);
+        dest[r * stride] = column.IsNull(r) ? nan
+                           : scale == 1.0   ? static_cast<float>(v)
+                                            : static_cast<float>(v / scale);
+      }
+    } else {
+      for (size_t r = 0; r < rows; r++) dest[r * stride] = nan;
+    }
+  });
+}
+
+}  // namespace
+
 void FeatureEncoder::Encode(const std::vector<ColumnPtr>& columns, size_t rows, size_t first_row,
                             std::vector<float>& out) const {
   const size_t width = width_;
   for (size_t f = 0; f < features_.size(); f++) {
     const Column& column = *columns[f];
     float* dest = out.data() + first_row * width + offsets_[f];
-    if (features_[f].categorical() && features_[f].one_hot) {
-      const size_t k = features_[f].categories.size();
+    if (features_[f].indicators()) {
+      const size_t k = features_[f].width();
+      const int first = static_cast<int>(features_[f].first_indicator());
       for (size_t r = 0; r < rows; r++) {
         float* row = dest + r * width;
         std::fill(row, row + k, 0.0f);
         if (column.IsNull(r)) continue;
         const StringView s = column.data<StringView>()[column.is_constant() ? 0 : r];
         auto it = codes_[f].find(std::string(s.data(), s.size()));
-        if (it != codes_[f].end()) row[it->second] = 1.0f;
+        if (it != codes_[f].end() && it->second >= first) row[it->second - first] = 1.0f;
       }
       continue;
     }
@@ -83,7 +111,7 @@ void FeatureEncoder::Encode(const std::vector<ColumnPtr>& columns, size_t rows, 
       }
       continue;
     }
-    for (size_t r = 0; r < rows; r++) dest[r * width] = static_cast<float>(NumericValue(column, r));
+    EncodeNumeric(column, rows, width, dest);
   }
 }
 

@@ -64,12 +64,12 @@ size_t Model::input_width() const {
 std::vector<std::string> Model::InputNames() const {
   std::vector<std::string> names;
   for (const Feature& f : features) {
-    if (!(f.categorical() && f.one_hot)) {
+    if (!f.indicators()) {
       names.push_back(f.name);
       continue;
     }
-    for (const std::string& c : f.categories) {
-      std::string name = f.name + "=" + c;
+    for (size_t i = f.first_indicator(); i < f.categories.size(); i++) {
+      std::string name = f.name + "=" + f.categories[i];
       for (char& ch : name) {
         if (ch == '[' || ch == ']' || ch == '<') ch = '_';
       }
@@ -165,8 +165,9 @@ std::string Model::MetadataJson() const {
     AppendJsonQuoted(features[i].type.ToString(), &out);
     out += ",\"encoding\":";
     AppendJsonQuoted(!features[i].categorical() ? "numeric"
-                     : features[i].one_hot       ? "one_hot"
-                                                 : "ordinal",
+                     : features[i].encoding == CategoryEncoding::kOneHot ? "one_hot"
+                     : features[i].encoding == CategoryEncoding::kDummy  ? "dummy"
+                                                                          : "ordinal",
                      &out);
     out += ",\"categories\":[";
     for (size_t c = 0; c < features[i].categories.size(); c++) {
@@ -198,6 +199,8 @@ std::string Model::MetadataJson() const {
     } else {
       AppendJsonDouble(rounds[i].eval_loss, &out);
     }
+    out += ",\"duration_ms\":";
+    AppendJsonDouble(rounds[i].duration_ms, &out);
     out += "}";
   }
   out += "],\"lineage\":[";
@@ -232,7 +235,10 @@ std::unique_ptr<Model> Model::FromJson(const std::string& metadata, std::string 
   if (const JsonNode* f = root.Find("features")) {
     for (const auto& e : f->elements) {
       Feature feature{Text(e.Find("name")), ParseTypeName(Text(e.Find("type"))), {}};
-      feature.one_hot = Text(e.Find("encoding")) == "one_hot";
+      const std::string encoding = Text(e.Find("encoding"));
+      feature.encoding = encoding == "one_hot" ? CategoryEncoding::kOneHot
+                         : encoding == "dummy" ? CategoryEncoding::kDummy
+                                               : CategoryEncoding::kOrdinal;
       if (const JsonNode* cats = e.Find("categories")) {
         for (const auto& c : cats->elements) feature.categories.push_back(c.text);
       }
@@ -249,7 +255,8 @@ std::unique_ptr<Model> Model::FromJson(const std::string& metadata, std::string 
     for (const auto& e : r->elements) {
       model->rounds.push_back(RoundInfo{static_cast<int>(Number(e.Find("iteration"))),
                                         Number(e.Find("training_loss")),
-                                        Number(e.Find("eval_loss"))});
+                                        Number(e.Find("eval_loss")),
+                                        Number(e.Find("duration_ms"))});
     }
   }
   if (const JsonNode* l = root.Find("lineage")) {

@@ -11,25 +11,40 @@
 
 namespace sluice::ml {
 
+// How a VARCHAR feature becomes XGBoost inputs (BigQuery ML's category_encoding_method):
+// kOrdinal (LABEL_ENCODING) one input, the category's index; kOneHot (ONE_HOT_ENCODING) one
+// 0/1 input per category; kDummy (DUMMY_ENCODING) one-hot without the first category, the
+// reference level that all zeros stand for.
+enum class CategoryEncoding { kOrdinal, kOneHot, kDummy };
+
 // How a feature column becomes XGBoost inputs: numbers (and booleans, dates, timestamps) as
-// their numeric value; VARCHAR by the categories seen in training (sorted): ordinal (one
-// input, the category's index; an unseen value or NULL is missing) or one-hot (one 0/1 input
-// per category; an unseen value or NULL is all zeros).
+// their numeric value; VARCHAR by the categories seen in training (sorted), encoded as
+// `encoding` says. An unseen value or NULL is missing (ordinal) or all zeros (one-hot,
+// dummy).
 struct Feature {
   std::string name;
   LogicalType type;
   std::vector<std::string> categories;  // VARCHAR features only: index = code
-  bool one_hot = false;                 // VARCHAR features only
+  CategoryEncoding encoding = CategoryEncoding::kOrdinal;  // VARCHAR features only
   bool categorical() const { return type.id() == TypeId::kVarchar; }
+  // A categorical feature with one 0/1 input per category from first_indicator() on.
+  bool indicators() const { return categorical() && encoding != CategoryEncoding::kOrdinal; }
+  // The first category with an input of its own (dummy encoding drops category 0).
+  size_t first_indicator() const { return encoding == CategoryEncoding::kDummy ? 1 : 0; }
   // How many matrix columns the feature takes.
-  size_t width() const { return categorical() && one_hot ? categories.size() : 1; }
+  size_t width() const {
+    if (!indicators()) return 1;
+    return categories.size() > first_indicator() ? categories.size() - first_indicator() : 0;
+  }
 };
 
-// One boosting round's losses (the objective's default metric).
+// One boosting round's losses (the objective's default metric) and the wall time of its
+// XGBoost calls (the boosting step and its evaluation), the time ML.TRAINING_INFO reports.
 struct RoundInfo {
   int iteration = 0;
   double training_loss = 0;
   double eval_loss = 0;  // NaN without an eval split
+  double duration_ms = 0;
 };
 
 // A trained model: the XGBoost booster (its JSON model, which python3-xgboost loads as is)

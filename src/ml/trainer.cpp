@@ -9,6 +9,8 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -94,6 +96,70 @@ void CheckFeatureTimes(const Schema& schema, const Batch& batch, size_t row, int
   }
 }
 
+// The class index of label row `r` of `y`: its text's in `class_index`; for numeric labels
+// looked up once per distinct value (`cache`).
+float ClassIndex(const Column& y, size_t r, bool numeric_label,
+                 const std::map<std::string, float>& class_index,
+                 std::unordered_map<double, float>& cache) {
+  const auto text_index = [&] {
+    return class_index.at(y.GetValue(y.is_constant() ? 0 : r).ToString());
+  };
+  if (!numeric_label) return text_index();
+  const double d = NumericValue(y, r);
+  const auto it = cache.find(d);
+  if (it != cache.end()) return it->second;
+  const float index = text_index();
+  cache.emplace(d, index);
+  return index;
+}
+
+// The training rows' instance weights from the class weights of `options` (empty when there
+// are none). `labels` are class indexes into `classes`.
+std::vector<float> InstanceWeights(const TrainingOptions& options,
+                                   const std::vector<std::string>& classes,
+                                   const std::vector<float>& labels) {
+  if (options.class_weights.empty() && !options.auto_class_weights) return {};
+  std::vector<double> per_class(classes.size(), 1.0);
+  if (options.auto_class_weights) {
+    // Inverse to the class's frequency, scaled so the weights sum to the row count.
+    std::vector<size_t> counts(classes.size(), 0);
+    for (float y : labels) counts[static_cast<size_t>(y)]++;
+    size_t present = 0;
+    for (size_t c : counts) present += c > 0;
+    for (size_t c = 0; c < classes.size(); c++) {
+      if (counts[c] > 0) per_class[c] = static_cast<double>(labels.size()) / (present * counts[c]);
+    }
+  }
+  for (const auto& [label, weight] : options.class_weights) {
+    const auto it = std::find(classes.begin(), classes.end(), label);
+    if (it == classes.end()) {
+      throw InvalidInputError(fmt::format(
+          "CREATE MODEL option class_weights names class '{}', which is not a label value (the "
+          "labels are {})",
+          label, Join(classes, ", ")));
+    }
+    per_class[it - classes.begin()] = weight;
+  }
+  std::vector<float> out(labels.size());
+  for (size_t i = 0; i < labels.size(); i++) {
+    out[i] = static_cast<float>(per_class[static_cast<size_t>(labels[i])]);
+  }
+  return out;
+}
+
+// The booster's predictions (probabilities or values, outputs per row) on a DMatrix of its
+// cache. REQUIRES: `values` = rows x outputs.
+std::vector<double> PredictCached(BoosterHandle booster, DMatrixHandle dmatrix, size_t values) {
+  const char* config =
+      R"({"type": 0, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false})";
+  const bst_ulong* shape = nullptr;
+  bst_ulong dim = 0;
+  const float* result = nullptr;
+  CheckXgboost(XGBoosterPredictFromDMatrix(booster, dmatrix, config, &shape, &dim, &result),
+               "predicting the eval rows");
+  return std::vector<double>(result, result + values);
+}
+
 }  // namespace
 
 std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& options,
@@ -143,7 +209,7 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
           f.name, f.type.ToString()));
     }
     feature_columns.push_back(static_cast<int>(i));
-    model->features.push_back(Feature{f.name, f.type, {}, options.one_hot});
+    model->features.push_back(Feature{f.name, f.type, {}, options.encoding});
   }
   if (feature_columns.empty()) throw InvalidInputError("CREATE MODEL needs at least one feature column");
   if (options.split_method == "RANDOM" && event_time && !options.force_random_split) {
@@ -169,6 +235,7 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
   }
   size_t rows = 0;
   int64_t input_row = 0;
+  std::unordered_set<double> seen_labels;  // numeric labels already in class_order
   for (const Batch& b : batches) {
     const Column& y = *b.column(label);
     for (size_t r = 0; r < b.num_rows(); r++, input_row++) {
@@ -176,8 +243,11 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
       if (label_time >= 0) CheckFeatureTimes(schema, b, r, input_row, label_time, feature_times);
       rows++;
       if (options.kind == Model::Kind::kClassifier) {
+        // A numeric label's text is made once per distinct value.
+        const double d = numeric_label ? NumericValue(y, r) : 0.0;
+        if (numeric_label && !seen_labels.insert(d).second) continue;
         const Value v = y.GetValue(y.is_constant() ? 0 : r);
-        class_order.emplace(v.ToString(), numeric_label ? NumericValue(y, r) : 0.0);
+        class_order.emplace(v.ToString(), d);
       }
     }
     for (size_t f = 0; f < feature_columns.size(); f++) {
@@ -214,12 +284,14 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
   const size_t width = encoder.width();
   if (width == 0) {
     throw InvalidInputError(
-        "CREATE MODEL: the one-hot features have no categories (every value is NULL)");
+        "CREATE MODEL: the one-hot or dummy-encoded features have no inputs (every value is "
+        "NULL, or a dummy-encoded feature has a single category)");
   }
   std::map<std::string, float> class_index;
   for (size_t c = 0; c < model->classes.size(); c++) {
     class_index.emplace(model->classes[c], static_cast<float>(c));
   }
+  std::unordered_map<double, float> index_cache;  // numeric label -> class index
   std::vector<float> matrix(rows * width);
   std::vector<float> labels(rows);
   std::vector<double> split_key(rows, 0.0);
@@ -238,7 +310,7 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
     const Column& ky = *kept.column(label);
     for (size_t r = 0; r < kept.num_rows(); r++) {
       if (options.kind == Model::Kind::kClassifier) {
-        labels[at + r] = class_index.at(ky.GetValue(ky.is_constant() ? 0 : r).ToString());
+        labels[at + r] = ClassIndex(ky, r, numeric_label, class_index, index_cache);
       } else {
         labels[at + r] = static_cast<float>(NumericValue(ky, r));
       }
@@ -273,18 +345,30 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
     }
   }
   std::vector<float> train_matrix, eval_matrix, train_labels, eval_labels;
-  for (size_t i = 0; i < rows; i++) {
-    auto& m = eval[i] ? eval_matrix : train_matrix;
-    m.insert(m.end(), matrix.begin() + i * width, matrix.begin() + (i + 1) * width);
-    (eval[i] ? eval_labels : train_labels).push_back(labels[i]);
+  if (std::find(eval.begin(), eval.end(), 1) == eval.end()) {
+    // No eval rows: the whole matrix trains (no copy).
+    train_matrix = std::move(matrix);
+    train_labels = std::move(labels);
+  } else {
+    for (size_t i = 0; i < rows; i++) {
+      auto& m = eval[i] ? eval_matrix : train_matrix;
+      m.insert(m.end(), matrix.begin() + i * width, matrix.begin() + (i + 1) * width);
+      (eval[i] ? eval_labels : train_labels).push_back(labels[i]);
+    }
   }
   if (train_labels.empty()) throw InvalidInputError("CREATE MODEL: the split leaves no training rows");
+  const std::vector<float> train_weights = InstanceWeights(options, model->classes, train_labels);
   model->training_rows = static_cast<int64_t>(train_labels.size());
   model->eval_rows = static_cast<int64_t>(eval_labels.size());
 
   DMatrix train, test;
   const std::vector<std::string> input_names = model->InputNames();
   MakeDMatrix(train_matrix, train_labels, input_names, train);
+  if (!train_weights.empty()) {
+    CheckXgboost(XGDMatrixSetFloatInfo(train.handle, "weight", train_weights.data(),
+                                       train_weights.size()),
+                 "setting class weights");
+  }
   const bool have_eval = !eval_labels.empty();
   if (have_eval) MakeDMatrix(eval_matrix, eval_labels, input_names, test);
   BoosterOwner booster;
@@ -323,12 +407,15 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
   double best = INFINITY;
   int best_round = 0;
   for (int i = 0; i < options.max_iterations; i++) {
+    const auto round_start = std::chrono::steady_clock::now();
     CheckXgboost(XGBoosterUpdateOneIter(booster.handle, i, train.handle), "training");
     const char* text = nullptr;
     CheckXgboost(XGBoosterEvalOneIter(booster.handle, i, cache, eval_names, have_eval ? 2 : 1, &text),
                  "evaluating");
+    const std::chrono::duration<double, std::milli> round_time =
+        std::chrono::steady_clock::now() - round_start;
     const auto [train_loss, eval_loss] = ParseEval(text);
-    model->rounds.push_back(RoundInfo{i, train_loss, eval_loss});
+    model->rounds.push_back(RoundInfo{i, train_loss, eval_loss, round_time.count()});
     if (!have_eval || !options.early_stop) continue;
     if (eval_loss < best) {
       best = eval_loss;
@@ -351,10 +438,11 @@ std::unique_ptr<Model> Train(const std::string& name, const TrainingOptions& opt
                "saving the model");
   model->booster_json.assign(bytes, length);
 
-  // Metrics on the eval rows (the training rows without a split).
-  const std::vector<float>& m = have_eval ? eval_matrix : train_matrix;
+  // Metrics on the eval rows (the training rows without a split), predicted from the
+  // DMatrix the booster trained or evaluated on: XGBoost keeps those predictions cached.
   const std::vector<float>& y = have_eval ? eval_labels : train_labels;
-  const std::vector<double> scores = model->Score(m, y.size());
+  const std::vector<double> scores =
+      PredictCached(booster.handle, have_eval ? test.handle : train.handle, y.size() * model->outputs());
   const std::vector<double> actual(y.begin(), y.end());
   model->metrics = multiclass ? ComputeMulticlassMetrics(actual, scores, model->classes.size())
                               : ComputeMetrics(options.kind, actual, scores);

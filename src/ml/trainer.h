@@ -26,9 +26,14 @@ struct TrainingOptions {
   int early_stop_rounds = 3;
   int seed = 0;
   bool force_random_split = false;
-  // category_encoding_method: VARCHAR features one-hot ('ONE_HOT_ENCODING') or ordinal
-  // ('LABEL_ENCODING', the default).
-  bool one_hot = false;
+  // category_encoding_method: VARCHAR features ordinal ('LABEL_ENCODING', the default),
+  // one-hot ('ONE_HOT_ENCODING') or one-hot without the first category ('DUMMY_ENCODING').
+  CategoryEncoding encoding = CategoryEncoding::kOrdinal;
+  // class_weights (label text -> weight; classes not named weigh 1) or auto_class_weights
+  // (each class weighs rows / (classes x its rows), over the training rows): classifiers'
+  // per-row instance weights for XGBoost.
+  std::vector<std::pair<std::string, double>> class_weights;
+  bool auto_class_weights = false;
   // The leakage check: the label's event time, and the event times of the features (as of
   // when each feature value was known). Not features themselves.
   std::string label_time_column;

@@ -39,6 +39,30 @@ bool ToBool(const std::string& key, const std::string& value) {
                                       key, value));
 }
 
+// class_weights = [STRUCT('a', 0.2), ...] arrives as "a:0.2,b:0.8" (OptionText in
+// api/sql_model.cpp writes a STRUCT's fields joined by ':'); the weight is after the last ':'.
+std::vector<std::pair<std::string, double>> ParseClassWeights(const std::string& value) {
+  std::vector<std::pair<std::string, double>> out;
+  for (const std::string& item : Split(value, ',')) {
+    const size_t at = item.rfind(':');
+    if (at == std::string::npos) {
+      throw InvalidInputError(fmt::format(
+          "CREATE MODEL option class_weights must be a list of STRUCT(label, weight), not '{}'",
+          item));
+    }
+    const std::string label = item.substr(0, at);
+    const double weight = ToDouble("class_weights", item.substr(at + 1), 0, 1e9);
+    for (const auto& [seen, w] : out) {
+      if (seen == label) {
+        throw InvalidInputError(
+            fmt::format("CREATE MODEL option class_weights names class '{}' twice", label));
+      }
+    }
+    out.emplace_back(label, weight);
+  }
+  return out;
+}
+
 }  // namespace
 
 TrainingOptions TrainingOptions::Parse(
@@ -98,15 +122,21 @@ TrainingOptions TrainingOptions::Parse(
     } else if (key == "category_encoding_method") {
       const std::string method = ToUpper(value);
       if (method == "ONE_HOT_ENCODING") {
-        out.one_hot = true;
+        out.encoding = CategoryEncoding::kOneHot;
+      } else if (method == "DUMMY_ENCODING") {
+        out.encoding = CategoryEncoding::kDummy;
       } else if (method == "LABEL_ENCODING") {
-        out.one_hot = false;
+        out.encoding = CategoryEncoding::kOrdinal;
       } else {
         throw InvalidInputError(fmt::format(
             "CREATE MODEL category_encoding_method '{}' is not supported: use "
-            "'ONE_HOT_ENCODING' or 'LABEL_ENCODING'",
+            "'ONE_HOT_ENCODING', 'DUMMY_ENCODING' or 'LABEL_ENCODING'",
             value));
       }
+    } else if (key == "class_weights") {
+      out.class_weights = ParseClassWeights(value);
+    } else if (key == "auto_class_weights") {
+      out.auto_class_weights = ToBool(key, value);
     } else if (key == "force_random_split") {
       out.force_random_split = ToBool(key, value);
     } else {
@@ -119,6 +149,15 @@ TrainingOptions TrainingOptions::Parse(
   }
   if (!out.feature_time_columns.empty() && out.label_time_column.empty()) {
     throw InvalidInputError("CREATE MODEL option feature_time_cols needs label_time_col");
+  }
+  if (out.auto_class_weights && !out.class_weights.empty()) {
+    throw InvalidInputError(
+        "CREATE MODEL options class_weights and auto_class_weights = TRUE exclude each other");
+  }
+  if ((out.auto_class_weights || !out.class_weights.empty()) &&
+      out.kind != Model::Kind::kClassifier) {
+    throw InvalidInputError(
+        "CREATE MODEL class weights need model_type = 'boosted_tree_classifier'");
   }
   if ((out.split_method == "SEQ" || out.split_method == "CUSTOM") && out.split_column.empty()) {
     throw InvalidInputError(fmt::format("CREATE MODEL data_split_method '{}' needs data_split_col",

@@ -1,6 +1,6 @@
 # CREATE MODEL in a warehouse: the model file XGBoost wrote is loaded by Debian's
 # python3-xgboost, whose predictions on the same rows (encoded with the model's recorded
-# encoders) equal ML.PREDICT's -- binary, regressor, and multiclass with one-hot and with
+# encoders) equal ML.PREDICT's -- binary, regressor, and multiclass with one-hot, dummy and
 # label (ordinal) encoding, scored in a later process (the warehouse reopened) on rows with a
 # category unseen in training; training twice on the same data and options writes the same
 # model bytes; the metadata records the lineage (the table's snapshot id) and the encoders.
@@ -35,6 +35,9 @@ run sql --no-progress --db "$DB" -c "
     as select x1, x2, color, band from ev;
   create model mc_lab options (model_type = 'boosted_tree_classifier', input_label_cols = ['band'],
     category_encoding_method = 'LABEL_ENCODING', max_iterations = 12, max_tree_depth = 4)
+    as select x1, x2, color, band from ev;
+  create model mc_dum options (model_type = 'boosted_tree_classifier', input_label_cols = ['band'],
+    category_encoding_method = 'DUMMY_ENCODING', max_iterations = 12, max_tree_depth = 4)
     as select x1, x2, color, band from ev"
 expect_code 0 "create models"
 [ -f "$DB/_models/clf/v1.model.json" ] || fail "no model file for clf"
@@ -58,7 +61,7 @@ SCORED="(select id, x1, x2, case when id % 10 = 4 then 'purple' else color end a
 run sql --no-progress --db "$DB" --format csv -c "select id, x1, x2, color from $SCORED t order by id"
 expect_code 0 "rows with an unseen category"
 echo "$OUT" > "$WORK_DIR/rows_unseen.csv"
-for m in mc_oh mc_lab; do
+for m in mc_oh mc_lab mc_dum; do
   run sql --no-progress --db "$DB" --format csv -c \
     "select id, predicted_band, e.label, e.prob from (select id, predicted_band, unnest(predicted_band_probs) as e
      from ml.predict(model $m, $SCORED)) t order by id, e.label"
@@ -78,13 +81,16 @@ import xgboost as xgb
 db, work = sys.argv[1], sys.argv[2]
 rows = list(csv.DictReader(open(f"{work}/rows.csv")))
 
+def indicator_categories(f):
+    return f["categories"][1:] if f["encoding"] == "dummy" else f["categories"]
+
 def matrix(model, ids, rows=rows):
     meta = json.load(open(f"{db}/_models/{model}/v1.meta.json"))
     by_id = {int(r["id"]): r for r in rows}
     names = []
     for f in meta["features"]:
-        if f["encoding"] == "one_hot":
-            names += [f["name"] + "=" + c for c in f["categories"]]
+        if f["encoding"] in ("one_hot", "dummy"):
+            names += [f["name"] + "=" + c for c in indicator_categories(f)]
         else:
             names.append(f["name"])
     out = np.full((len(ids), len(names)), np.nan, dtype=np.float32)
@@ -93,12 +99,14 @@ def matrix(model, ids, rows=rows):
         j = 0
         for f in meta["features"]:
             value = row[f["name"]]
-            if f["encoding"] == "one_hot":
-                # One 0/1 column per category; NULL and unseen values are all zeros.
-                out[i, j:j + len(f["categories"])] = 0
-                if value in f["categories"]:
-                    out[i, j + f["categories"].index(value)] = 1
-                j += len(f["categories"])
+            if f["encoding"] in ("one_hot", "dummy"):
+                # One 0/1 column per category (dummy: but the first, which is all zeros);
+                # NULL and unseen values are all zeros.
+                cats = indicator_categories(f)
+                out[i, j:j + len(cats)] = 0
+                if value in cats:
+                    out[i, j + cats.index(value)] = 1
+                j += len(cats)
                 continue
             if value not in ("", "NULL"):
                 if f["encoding"] == "ordinal":
@@ -127,7 +135,7 @@ check("reg", f"{work}/reg.csv", "predicted_v")
 # same rows, and the predicted class is the most probable one.
 unseen = list(csv.DictReader(open(f"{work}/rows_unseen.csv")))
 assert sum(r["color"] == "purple" for r in unseen) == 300
-for model in ("mc_oh", "mc_lab"):
+for model in ("mc_oh", "mc_lab", "mc_dum"):
     meta = json.load(open(f"{db}/_models/{model}/v1.meta.json"))
     assert meta["classes"] == ["high", "low", "mid"], meta["classes"]
     got = list(csv.DictReader(open(f"{work}/{model}.csv")))
@@ -172,6 +180,9 @@ run sql --no-progress --db "$DB" -c "
 expect_code 0 "retrain mc_oh"
 cmp -s "$DB/_models/mc_oh/v1.model.json" "$DB/_models/mc_oh/v2.model.json" || fail "retraining mc_oh changed the model bytes"
 grep -q '"name":"color","type":"VARCHAR","encoding":"one_hot","categories":\["blue","green","red"\]' "$DB/_models/mc_oh/v2.meta.json" || fail "no one-hot encoder: $(cat "$DB/_models/mc_oh/v2.meta.json")"
+
+grep -q '"name":"color","type":"VARCHAR","encoding":"dummy","categories":\["blue","green","red"\]' "$DB/_models/mc_dum/v1.meta.json" || fail "no dummy encoder: $(cat "$DB/_models/mc_dum/v1.meta.json")"
+grep -q '"feature_names":\["x1","x2","color=green","color=red"\]' "$DB/_models/mc_dum/v1.model.json" || fail "dummy encoding's inputs: $(head -c 600 "$DB/_models/mc_dum/v1.model.json")"
 
 # Lineage and encoders in the metadata.
 grep -q '"lineage":\[{"table":"ev","snapshot_id":[1-9]' "$DB/_models/clf/v2.meta.json" || fail "no lineage: $(cat "$DB/_models/clf/v2.meta.json")"

@@ -16,17 +16,19 @@ ColumnPtr MakeColumn(const LogicalType& type, const std::vector<Value>& values) 
 
 std::vector<Feature> Features() {
   const LogicalType varchar(TypeId::kVarchar);
-  return {Feature{"x", LogicalType(TypeId::kDouble), {}, false},
-          Feature{"color", varchar, {"blue", "green", "red"}, true},
-          Feature{"shade", varchar, {"dark", "light"}, false}};
+  return {Feature{"x", LogicalType(TypeId::kDouble), {}, CategoryEncoding::kOrdinal},
+          Feature{"color", varchar, {"blue", "green", "red"}, CategoryEncoding::kOneHot},
+          Feature{"shade", varchar, {"dark", "light"}, CategoryEncoding::kOrdinal},
+          Feature{"size", varchar, {"L", "M", "S"}, CategoryEncoding::kDummy}};
 }
 
 // One-hot: a 0/1 column per category, unseen values and NULL all zeros. Ordinal: the code,
-// unseen values and NULL missing (NaN).
-TEST(FeatureEncoderTest, OneHotAndOrdinal) {
+// unseen values and NULL missing (NaN). Dummy: one-hot without the first category (L), which
+// is all zeros.
+TEST(FeatureEncoderTest, OneHotDummyAndOrdinal) {
   const std::vector<Feature> features = Features();
   FeatureEncoder encoder(features);
-  ASSERT_EQ(encoder.width(), 5u);
+  ASSERT_EQ(encoder.width(), 7u);
   const LogicalType varchar(TypeId::kVarchar);
   const std::vector<ColumnPtr> columns = {
       MakeColumn(LogicalType(TypeId::kDouble),
@@ -34,13 +36,14 @@ TEST(FeatureEncoderTest, OneHotAndOrdinal) {
       MakeColumn(varchar, {Value::Varchar("green"), Value::Varchar("purple"),
                            Value::Null(TypeId::kVarchar)}),
       MakeColumn(varchar, {Value::Varchar("light"), Value::Varchar("unknown"),
-                           Value::Null(TypeId::kVarchar)})};
-  std::vector<float> out(3 * 5, -1.0f);
+                           Value::Null(TypeId::kVarchar)}),
+      MakeColumn(varchar, {Value::Varchar("M"), Value::Varchar("L"), Value::Varchar("S")})};
+  std::vector<float> out(3 * 7, -1.0f);
   encoder.Encode(columns, 3, 0, out);
   const float nan = std::nanf("");
-  const std::vector<float> expected = {1.5f, 0, 1, 0, 1,     //
-                                       nan,  0, 0, 0, nan,   //
-                                       2.0f, 0, 0, 0, nan};
+  const std::vector<float> expected = {1.5f, 0, 1, 0, 1,   1, 0,   //
+                                       nan,  0, 0, 0, nan, 0, 0,   //
+                                       2.0f, 0, 0, 0, nan, 0, 1};
   for (size_t i = 0; i < expected.size(); i++) {
     if (std::isnan(expected[i])) {
       EXPECT_TRUE(std::isnan(out[i])) << "value " << i;
@@ -60,18 +63,20 @@ TEST(FeatureEncoderTest, ModelRecordsTheEncodings) {
   model.features = Features();
   EXPECT_TRUE(model.multiclass());
   EXPECT_EQ(model.outputs(), 3u);
-  EXPECT_EQ(model.input_width(), 5u);
-  EXPECT_EQ(model.InputNames(),
-            (std::vector<std::string>{"x", "color=blue", "color=green", "color=red", "shade"}));
+  EXPECT_EQ(model.input_width(), 7u);
+  EXPECT_EQ(model.InputNames(), (std::vector<std::string>{"x", "color=blue", "color=green",
+                                                          "color=red", "shade", "size=M",
+                                                          "size=S"}));
   // The metadata keeps each feature's encoding and categories.
   const std::unique_ptr<Model> back = Model::FromJson(model.MetadataJson(), "");
-  ASSERT_EQ(back->features.size(), 3u);
-  EXPECT_FALSE(back->features[0].one_hot);
-  EXPECT_TRUE(back->features[1].one_hot);
-  EXPECT_FALSE(back->features[2].one_hot);
+  ASSERT_EQ(back->features.size(), 4u);
+  EXPECT_EQ(back->features[0].encoding, CategoryEncoding::kOrdinal);
+  EXPECT_EQ(back->features[1].encoding, CategoryEncoding::kOneHot);
+  EXPECT_EQ(back->features[2].encoding, CategoryEncoding::kOrdinal);
+  EXPECT_EQ(back->features[3].encoding, CategoryEncoding::kDummy);
   EXPECT_EQ(back->features[1].categories, model.features[1].categories);
   EXPECT_EQ(back->classes, model.classes);
-  EXPECT_EQ(back->input_width(), 5u);
+  EXPECT_EQ(back->input_width(), 7u);
 }
 
 }  // namespace
