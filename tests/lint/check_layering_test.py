@@ -48,7 +48,7 @@ class CheckLayeringTest(unittest.TestCase):
         code, out = run_check(self.tmp)
         self.assertEqual(code, 1)
         self.assertIn("src/plan/logical_plan.h:2: #include \"exec/operator.h\": module plan "
-                      "may include only common, types, vector, expr, io, plan", out)
+                      "may include only common, types, vector, expr, objstore, io, plan", out)
         self.assertIn("exec is above plan", out)
 
     def test_include_of_unlinked_sibling_fails(self):
