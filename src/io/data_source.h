@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,12 @@ class DataSource {
   // Total bytes on disk, and row count if known cheaply; for planning (broadcast decisions).
   virtual int64_t EstimatedBytes() const = 0;
   virtual std::optional<int64_t> EstimatedRows() const { return std::nullopt; }
+  // The smallest and largest value of an integer, DATE, TIMESTAMP or DOUBLE column (days,
+  // micros), when known cheaply (Parquet footers); for range selectivity when planning.
+  virtual std::optional<std::pair<double, double>> NumericRange(int column) const {
+    (void)column;
+    return std::nullopt;
+  }
 
   // Bucketed sources (tables stored by bucket): the columns (indices into schema(), in
   // hashing order) by which split i holds exactly the rows a hash Exchange on them into

@@ -182,6 +182,36 @@ std::unique_ptr<BatchStream> ParquetSource::Open(int split, const std::vector<in
   return OpenParquetRowGroup(files_[s.file], s.row_group, columns, schema_, row_filters_);
 }
 
+namespace {
+
+std::optional<double> NumberOf(const std::optional<Value>& v) {
+  if (!v || v->is_null()) return std::nullopt;
+  const LogicalType& t = v->type();
+  if (t.IsInteger() || t.id() == TypeId::kDate || t.id() == TypeId::kTimestamp) {
+    return static_cast<double>(v->GetInt());
+  }
+  if (t.id() == TypeId::kDouble) return v->GetDouble();
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::pair<double, double>> ParquetSource::NumericRange(int column) const {
+  if (splits_.empty() || column < 0 || column >= static_cast<int>(schema_.size())) {
+    return std::nullopt;
+  }
+  double lo = 0, hi = 0;
+  for (size_t s = 0; s < splits_.size(); s++) {
+    const ParquetColumnStats stats = SplitStats(static_cast<int>(s), column);
+    const std::optional<double> min = NumberOf(stats.min);
+    const std::optional<double> max = NumberOf(stats.max);
+    if (!min || !max) return std::nullopt;
+    lo = s == 0 ? *min : std::min(lo, *min);
+    hi = s == 0 ? *max : std::max(hi, *max);
+  }
+  return std::make_pair(lo, hi);
+}
+
 ParquetColumnStats ParquetSource::SplitStats(int split, int column) const {
   const Split& s = splits_.at(split);
   const File& file = files_[s.file];

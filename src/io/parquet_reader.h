@@ -38,6 +38,8 @@ class ParquetSource : public DataSource {
   std::string Describe() const override;
   int64_t EstimatedBytes() const override { return total_bytes_; }
   std::optional<int64_t> EstimatedRows() const override { return rows_; }
+  // From the row groups' statistics (every split's, unknown when one lacks them).
+  std::optional<std::pair<double, double>> NumericRange(int column) const override;
   // The same files with row groups pruned by the conjuncts of the form `column op constant`
   // and `column IS [NOT] NULL` (see ParquetPredicatesFromConjuncts), and whose splits test
   // those conjuncts row by row before decoding other columns (see OpenParquetRowGroup);

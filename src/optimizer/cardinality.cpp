@@ -1,6 +1,8 @@
 #include "optimizer/cardinality.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 
 #include "optimizer/plan_rewrite.h"
 
@@ -38,7 +40,67 @@ int RangeColumn(const Expr& c) {
   return -1;
 }
 
+// The literal of a `column op literal` comparison as a number in the domain of
+// DataSource::NumericRange (days, micros), or nullopt.
+std::optional<double> LiteralNumber(const Expr& c) {
+  const Expr& lit = c.args[0]->kind == ExprKind::kLiteral ? *c.args[0] : *c.args[1];
+  const Value& v = lit.value;
+  if (v.is_null()) return std::nullopt;
+  const LogicalType& t = v.type();
+  if (t.IsInteger() || t.id() == TypeId::kDate || t.id() == TypeId::kTimestamp) {
+    return static_cast<double>(v.GetInt());
+  }
+  if (t.id() == TypeId::kDouble) return v.GetDouble();
+  return std::nullopt;
+}
+
 }  // namespace
+
+double ScanSelectivity(const Expr& predicate, const LogicalPlan& scan) {
+  std::vector<ExprPtr> conjuncts;
+  SplitConjuncts(std::make_shared<Expr>(predicate), conjuncts);
+  // Bounds per scanned column: [lower, upper] within the column's known range.
+  std::map<int, std::pair<double, double>> bounds;
+  std::map<int, std::pair<double, double>> ranges;
+  std::vector<const Expr*> rest;
+  for (const auto& c : conjuncts) {
+    const int column = RangeColumn(*c);
+    const std::optional<double> literal = column >= 0 ? LiteralNumber(*c) : std::nullopt;
+    const int source_column = column >= 0 && column < static_cast<int>(scan.scan_columns.size())
+                                  ? scan.scan_columns[column]
+                                  : -1;
+    std::optional<std::pair<double, double>> range;
+    if (literal && source_column >= 0) range = scan.source->NumericRange(source_column);
+    if (!range || !(range->second > range->first)) {
+      rest.push_back(c.get());
+      continue;
+    }
+    ranges[column] = *range;
+    auto [it, added] = bounds.emplace(column, *range);
+    // `column < x` / `x > column` bound it from above; the other two from below.
+    const bool column_left = c->args[0]->kind == ExprKind::kColumnRef;
+    const bool less = c->name == "<" || c->name == "<=";
+    if (less == column_left) {
+      it->second.second = std::min(it->second.second, *literal);
+    } else {
+      it->second.first = std::max(it->second.first, *literal);
+    }
+  }
+  if (bounds.empty()) return Selectivity(predicate);
+  double share = 1;
+  for (const auto& [column, b] : bounds) {
+    const auto& r = ranges[column];
+    // At least one row's worth: a range that misses every value still plans as small.
+    share *= std::clamp((b.second - b.first) / (r.second - r.first), 0.001, 1.0);
+  }
+  std::set<int> bounded;  // other bounds on one column are one range, as in Selectivity
+  for (const Expr* c : rest) {
+    const int column = RangeColumn(*c);
+    if (column >= 0 && !bounded.insert(column).second) continue;
+    share *= Selectivity(*c);
+  }
+  return share;
+}
 
 double Selectivity(const Expr& c) {
   if (c.kind == ExprKind::kCall) {
@@ -109,7 +171,13 @@ double EstimateRows(const LogicalPlan& plan) {
         return rows;
       }
       return EstimateRows(plan.child());
-    case LogicalKind::kFilter: return EstimateRows(plan.child()) * Selectivity(*plan.predicate);
+    case LogicalKind::kFilter: {
+      const LogicalPlan& child = plan.child();
+      const double share = child.kind == LogicalKind::kScan && child.source != nullptr
+                               ? ScanSelectivity(*plan.predicate, child)
+                               : Selectivity(*plan.predicate);
+      return EstimateRows(child) * share;
+    }
     case LogicalKind::kAggregate:
       if (plan.exprs.empty()) return 1;
       return std::max(1.0, EstimateRows(plan.child()) * 0.1);

@@ -211,8 +211,9 @@ int64_t PhysicalPlanner::EstimateBytes(const LogicalPlan& plan) {
       // The share of rows the optimizer expects the filter to keep (as for join ordering):
       // a selective filter on a large table makes it the side to build (TPC-H q12's 31,525
       // lineitem rows against 1.5M orders), as DuckDB's estimates do.
-      return static_cast<int64_t>(static_cast<double>(EstimateBytes(plan.child())) *
-                                  std::min(1.0, opt::Selectivity(*plan.predicate)));
+      return static_cast<int64_t>(
+          static_cast<double>(EstimateBytes(plan.child())) *
+          std::min(1.0, opt::EstimateRows(plan) / std::max(1.0, opt::EstimateRows(plan.child()))));
     case LogicalKind::kJoin:
       if (plan.join_kind == JoinKind::kSemi) {
         // At most one row per right row when the left's join columns are a key (q18's
