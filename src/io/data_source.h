@@ -63,6 +63,18 @@ class DataSource {
   }
 };
 
+// A value in the domain of DataSource::NumericRange: integers, DATE (days) and TIMESTAMP
+// (micros) as numbers, DOUBLE itself; nullopt for NULL and other types.
+inline std::optional<double> RangeNumber(const Value& v) {
+  if (v.is_null()) return std::nullopt;
+  const LogicalType& t = v.type();
+  if (t.IsInteger() || t.id() == TypeId::kDate || t.id() == TypeId::kTimestamp) {
+    return static_cast<double>(v.GetInt());
+  }
+  if (t.id() == TypeId::kDouble) return v.GetDouble();
+  return std::nullopt;
+}
+
 // Expands a path, a directory (all regular files in it, recursively, sorted) or a glob
 // (`*`, `?`, `**`) into a sorted list of files. Throws IOError when nothing matches.
 std::vector<std::string> ExpandPaths(const std::string& pattern);

@@ -182,20 +182,6 @@ std::unique_ptr<BatchStream> ParquetSource::Open(int split, const std::vector<in
   return OpenParquetRowGroup(files_[s.file], s.row_group, columns, schema_, row_filters_);
 }
 
-namespace {
-
-std::optional<double> NumberOf(const std::optional<Value>& v) {
-  if (!v || v->is_null()) return std::nullopt;
-  const LogicalType& t = v->type();
-  if (t.IsInteger() || t.id() == TypeId::kDate || t.id() == TypeId::kTimestamp) {
-    return static_cast<double>(v->GetInt());
-  }
-  if (t.id() == TypeId::kDouble) return v->GetDouble();
-  return std::nullopt;
-}
-
-}  // namespace
-
 std::optional<std::pair<double, double>> ParquetSource::NumericRange(int column) const {
   if (splits_.empty() || column < 0 || column >= static_cast<int>(schema_.size())) {
     return std::nullopt;
@@ -203,8 +189,8 @@ std::optional<std::pair<double, double>> ParquetSource::NumericRange(int column)
   double lo = 0, hi = 0;
   for (size_t s = 0; s < splits_.size(); s++) {
     const ParquetColumnStats stats = SplitStats(static_cast<int>(s), column);
-    const std::optional<double> min = NumberOf(stats.min);
-    const std::optional<double> max = NumberOf(stats.max);
+    const std::optional<double> min = stats.min ? RangeNumber(*stats.min) : std::nullopt;
+    const std::optional<double> max = stats.max ? RangeNumber(*stats.max) : std::nullopt;
     if (!min || !max) return std::nullopt;
     lo = s == 0 ? *min : std::min(lo, *min);
     hi = s == 0 ? *max : std::max(hi, *max);

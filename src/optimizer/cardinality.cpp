@@ -41,17 +41,9 @@ int RangeColumn(const Expr& c) {
 }
 
 // The literal of a `column op literal` comparison as a number in the domain of
-// DataSource::NumericRange (days, micros), or nullopt.
+// DataSource::NumericRange, or nullopt.
 std::optional<double> LiteralNumber(const Expr& c) {
-  const Expr& lit = c.args[0]->kind == ExprKind::kLiteral ? *c.args[0] : *c.args[1];
-  const Value& v = lit.value;
-  if (v.is_null()) return std::nullopt;
-  const LogicalType& t = v.type();
-  if (t.IsInteger() || t.id() == TypeId::kDate || t.id() == TypeId::kTimestamp) {
-    return static_cast<double>(v.GetInt());
-  }
-  if (t.id() == TypeId::kDouble) return v.GetDouble();
-  return std::nullopt;
+  return RangeNumber(c.args[0]->kind == ExprKind::kLiteral ? c.args[0]->value : c.args[1]->value);
 }
 
 }  // namespace
