@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -194,8 +195,16 @@ void StreamJob::Prepare() {
     SqlBinder binder(session_, options_.job_sql);
     window_ = binder.At(*scan.window, [&] { return binder.BindWindowTvfSpec(*scan.window); });
     windowed_ = true;
-    if (window_.kind == WindowTvf::Kind::kSession) {
-      throw NotImplementedError("SESSION windows in streaming jobs are not built yet");
+    if (window_.kind == WindowTvf::Kind::kSession && join_) {
+      throw NotImplementedError("SESSION windows over an interval join are not built yet");
+    }
+    for (const std::string& key : window_.partition_by) {
+      const int index = first.schema.Find(key);
+      if (index < 0) {
+        throw InvalidInputError(fmt::format("SESSION: PARTITION BY {}: {} has no such column",
+                                            key, first.name));
+      }
+      session_keys_.push_back(index);
     }
     if (join_) {
       PrepareJoinWindow(*scan.window_input);
@@ -239,7 +248,8 @@ void StreamJob::Prepare() {
         "a streaming aggregate without a window (a changelog of updates) is not built yet: "
         "group by window_start, window_end of TUMBLE, HOP or CUMULATE");
   }
-  const bool fixed_length = window_.kind != WindowTvf::Kind::kCumulate;
+  const bool fixed_length =
+      window_.kind == WindowTvf::Kind::kTumble || window_.kind == WindowTvf::Kind::kHop;
   if (windowed_ && plan->schema.Find("window_end") < 0 &&
       !(fixed_length && plan->schema.Find("window_start") >= 0)) {
     throw InvalidInputError("a windowed streaming job selects window_end (or, for TUMBLE and "
@@ -451,7 +461,11 @@ std::vector<Batch> StreamJob::Ingest(size_t i, const std::vector<RawRecord>& rec
         // Late against the watermark as it stood before this record: the same rows are late
         // however the records were split into polls.
         state_.watermark = Watermark(now);
-        if ((by_window ? window_.LastWindowEnd(ts) : ts) <= state_.watermark) {
+        // A SESSION row is late by its own time: a row after the watermark cannot reach a
+        // session that ended at or before it (a gap separates them), so emitted sessions
+        // never change.
+        const bool by_end = by_window && window_.kind != WindowTvf::Kind::kSession;
+        if ((by_end ? window_.LastWindowEnd(ts) : ts) <= state_.watermark) {
           late.push_back(row);
           continue;
         }
@@ -486,9 +500,65 @@ void StreamJob::Fire(int64_t watermark) {
     pending.push_back(std::move(b));
   }
   state_.fired_watermark = watermark;
+  if (window_.kind == WindowTvf::Kind::kSession) {
+    buffer = OpenSessionRows(buffer, watermark);
+    return;
+  }
   // Rows whose every window has been emitted are no longer needed.
   buffer = RowsWhere(buffer, sources_[0].time_index,
                      [&](int64_t ts) { return window_.LastWindowEnd(ts) > watermark; });
+}
+
+std::vector<Batch> StreamJob::OpenSessionRows(const std::vector<Batch>& buffer,
+                                              int64_t watermark) const {
+  // Sessions are found as the batch SESSION finds them: per key, by time, a row more than
+  // the gap after the previous one starts a new session, which ends gap after its last row.
+  struct Row {
+    std::string key;
+    int64_t ts;
+    uint32_t batch, row;
+  };
+  const int time_index = sources_[0].time_index;
+  std::vector<Row> rows;
+  for (size_t b = 0; b < buffer.size(); b++) {
+    const Batch& batch = buffer[b];
+    for (size_t r = 0; r < batch.num_rows(); r++) {
+      const Value ts = batch.column(static_cast<size_t>(time_index))->GetValue(r);
+      if (ts.is_null()) continue;
+      std::string key;
+      for (int k : session_keys_) {
+        const Value v = batch.column(static_cast<size_t>(k))->GetValue(r);
+        key += v.is_null() ? std::string("\x01") : "\x02" + v.ToString();
+        key.push_back('\0');
+      }
+      rows.push_back(Row{std::move(key), ts.GetInt(), static_cast<uint32_t>(b),
+                         static_cast<uint32_t>(r)});
+    }
+  }
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return a.key != b.key ? a.key < b.key : a.ts < b.ts;
+  });
+  std::vector<std::vector<uint32_t>> kept(buffer.size());
+  for (size_t i = 0; i < rows.size();) {
+    size_t j = i;
+    while (j + 1 < rows.size() && rows[j + 1].key == rows[i].key &&
+           rows[j + 1].ts - rows[j].ts <= window_.size) {
+      j++;
+    }
+    if (rows[j].ts + window_.size > watermark) {  // the session is still open
+      for (size_t t = i; t <= j; t++) kept[rows[t].batch].push_back(rows[t].row);
+    }
+    i = j + 1;
+  }
+  std::vector<Batch> out;
+  for (size_t b = 0; b < buffer.size(); b++) {
+    std::vector<uint32_t>& sel = kept[b];
+    if (sel.empty()) continue;
+    std::sort(sel.begin(), sel.end());  // the rows in their arrival order
+    out.push_back(sel.size() == buffer[b].num_rows() ? buffer[b]
+                                                      : buffer[b].Gather(sel.data(), sel.size()));
+  }
+  return out;
 }
 
 void StreamJob::FireRanked(int64_t watermark) {

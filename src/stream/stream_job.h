@@ -95,6 +95,9 @@ class StreamJob {
   // are returned.
   std::vector<Batch> Ingest(size_t i, const std::vector<RawRecord>& records, int64_t now);
   void Fire(int64_t watermark);
+  // SESSION: the rows of `buffer` whose session (per the window's PARTITION BY keys) ends
+  // after `watermark`, kept whole; the rows of sessions already emitted are dropped.
+  std::vector<Batch> OpenSessionRows(const std::vector<Batch>& buffer, int64_t watermark) const;
   void FireRanked(int64_t watermark);
   // An interval join's step (stream_job_join.cpp): the new rows of each side meet the other
   // side's rows, unmatched rows of an outer join are emitted once they expire, and rows that
@@ -162,6 +165,7 @@ class StreamJob {
   std::unique_ptr<LookupTables> lookups_;  // the tables of temporal joins
   bool windowed_ = false;
   WindowTvf window_;
+  std::vector<int> session_keys_;  // SESSION: the PARTITION BY columns in the source
   std::optional<RankedQuery> ranked_;  // a deduplicating or Top-N job (ranked by event time)
   Schema sink_schema_, dead_schema_;
   std::map<std::string, Schema> table_schemas_;  // of every table the job commits to
