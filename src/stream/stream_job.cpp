@@ -42,18 +42,25 @@ constexpr const char* kJoinedView = "_interval_join_rows";
 // (Pointers into the AST: a job's own copies are changed through them.)
 struct FromScan {
   std::vector<std::string> tables;
+  std::vector<std::string> base_tables;  // the tables read other than through a window
   sql::TableRef* window = nullptr;
   sql::SelectNode* window_input = nullptr;  // the window's input when it is a (subquery)
+  // Every window over TABLE t, with t's name.
+  std::vector<std::pair<sql::TableRef*, std::string>> table_windows;
 };
 
 void ScanFrom(sql::TableRef* ref, FromScan& out) {
   if (ref == nullptr) return;
   switch (ref->kind) {
-    case sql::TableRefKind::kBaseTable: out.tables.push_back(ref->name.ToString()); break;
+    case sql::TableRefKind::kBaseTable:
+      out.tables.push_back(ref->name.ToString());
+      out.base_tables.push_back(ref->name.ToString());
+      break;
     case sql::TableRefKind::kTableFunction:
       if (!SqlBinder::IsWindowTvf(*ref) || ref->args.empty()) break;
       if (ref->arg_names[0] == "table") {
         out.tables.push_back(Join(ref->args[0]->As<sql::ColumnRefExpr>().parts, "."));
+        out.table_windows.emplace_back(ref, out.tables.back());
         out.window = ref;
       } else if (ref->args[0]->kind == sql::ExprKind::kSubquery &&
                  ref->args[0]->As<sql::SubqueryExpr>().query->kind == sql::QueryKind::kSelect) {
@@ -173,10 +180,19 @@ void StreamJob::Prepare() {
   if (names.empty() || names.size() > 2) {
     throw InvalidInputError(fmt::format(
         "a streaming job reads one table over a stream (CREATE TABLE ... WITH ('connector' = "
-        "...)), or two joined by an interval join; this one reads {}",
+        "...)), or two joined by an interval join or on their windows; this one reads {}",
         names.empty() ? "none" : Join(names, ", ")));
   }
-  if (names.size() == 2) {
+  // Two sources read only through windows of one shape (Nexmark q8: windowed aggregates of
+  // each, joined on their windows): a window is complete for both when the watermark, the
+  // lower of the two, passes its end, so the job runs as a windowed job of one source does.
+  bool window_join = names.size() == 2 && scan.window_input == nullptr;
+  for (const std::string& table : scan.base_tables) {
+    window_join = window_join && definitions.count(ToLower(table)) == 0;
+  }
+  if (window_join) {
+    // Checked below, once the sources are known: every window has the job's shape.
+  } else if (names.size() == 2) {
     // The streams are joined in the job's SELECT, or in the (query) its window reads.
     SqlBinder binder(session_, options_.job_sql);
     join_ = IntervalJoin::Analyze(scan.window_input ? *scan.window_input : select, definitions,
@@ -206,7 +222,27 @@ void StreamJob::Prepare() {
       }
       session_keys_.push_back(index);
     }
-    if (join_) {
+    if (window_join) {
+      if (window_.kind == WindowTvf::Kind::kSession) {
+        throw NotImplementedError("SESSION windows joined across two sources are not built yet");
+      }
+      for (const auto& [ref, table] : scan.table_windows) {
+        const WindowTvf other = binder.At(*ref, [&] { return binder.BindWindowTvfSpec(*ref); });
+        if (other.kind != window_.kind || other.size != window_.size ||
+            other.step != window_.step || other.offset != window_.offset) {
+          throw InvalidInputError(
+              "the windows of a job of two sources (a window join) have one shape: the same "
+              "function, sizes and offset over each source");
+        }
+        const SourceDefinition& def = definitions.at(ToLower(table));
+        if (ToLower(def.watermark_column) != ToLower(other.time_column)) {
+          throw InvalidInputError(fmt::format(
+              "the window's time column {} must be {}'s WATERMARK column{}", other.time_column,
+              def.name, def.watermark_column.empty() ? " (it declares none)"
+                                                     : " (" + def.watermark_column + ")"));
+        }
+      }
+    } else if (join_) {
       PrepareJoinWindow(*scan.window_input);
     } else if (first.watermark_column.empty() ||
                ToLower(first.watermark_column) != ToLower(window_.time_column)) {
@@ -420,7 +456,9 @@ bool StreamJob::Step(bool drained) {
   if (join_) {
     StepJoin(fresh, drained, now);
   } else if (windowed_ || ranked_) {
-    for (Batch& b : fresh[0]) StateOf(0).buffer.push_back(std::move(b));
+    for (size_t i = 0; i < sources_.size(); i++) {
+      for (Batch& b : fresh[i]) StateOf(i).buffer.push_back(std::move(b));
+    }
     state_.watermark = drained ? INT64_MAX : Watermark(now);
     if (state_.watermark > state_.fired_watermark) {
       if (ranked_) {
@@ -495,18 +533,22 @@ std::vector<Batch> StreamJob::Ingest(size_t i, const std::vector<RawRecord>& rec
 
 void StreamJob::Fire(int64_t watermark) {
   auto& pending = state_.pending[sink_];
-  std::vector<Batch>& buffer = StateOf(0).buffer;
-  for (Batch& b : RunQuery(buffer, state_.fired_watermark, watermark, true)) {
+  Inputs inputs;
+  for (size_t i = 0; i < sources_.size(); i++) inputs.push_back(&StateOf(i).buffer);
+  for (Batch& b : RunQuery(*insert_->query, inputs, state_.fired_watermark, watermark, true)) {
     pending.push_back(std::move(b));
   }
   state_.fired_watermark = watermark;
   if (window_.kind == WindowTvf::Kind::kSession) {
-    buffer = OpenSessionRows(buffer, watermark);
+    StateOf(0).buffer = OpenSessionRows(StateOf(0).buffer, watermark);
     return;
   }
   // Rows whose every window has been emitted are no longer needed.
-  buffer = RowsWhere(buffer, sources_[0].time_index,
-                     [&](int64_t ts) { return window_.LastWindowEnd(ts) > watermark; });
+  for (size_t i = 0; i < sources_.size(); i++) {
+    StateOf(i).buffer = RowsWhere(StateOf(i).buffer, sources_[i].time_index, [&](int64_t ts) {
+      return window_.LastWindowEnd(ts) > watermark;
+    });
+  }
 }
 
 std::vector<Batch> StreamJob::OpenSessionRows(const std::vector<Batch>& buffer,
