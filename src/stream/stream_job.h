@@ -59,9 +59,15 @@ class StreamJob {
   StreamJob(Session& session, StreamJobOptions options);
   ~StreamJob();
 
+  // Reads the job: declares its sources, checks its query, creates its sink. Run() does it
+  // first when not done. Throws UserError for a job it cannot run (no INSERT, no source, a
+  // changelog query).
+  void Prepare();
   // Runs until stopped (Stop(), the job's stop file) or, with until_idle, drained.
   // Throws UserError for a job it cannot run (no INSERT, no source, a changelog query).
   StreamJobStats Run();
+  // The job's id (StreamJobOptions::job_id, else the sink's name once prepared).
+  const std::string& job_id() const { return options_.job_id; }
   // Asks Run to take a last checkpoint and return. Thread-safe.
   void Stop() { stop_ = true; }
   // The job's directory under the warehouse.
@@ -83,7 +89,6 @@ class StreamJob {
   // then, for a job windowing an interval join, the join's rows.
   using Inputs = std::vector<const std::vector<Batch>*>;
 
-  void Prepare();
   void PrepareSources(const std::vector<std::string>& names);
   void PrepareJoin();
   // A window over the join's rows: TUMBLE((SELECT ... FROM a JOIN b ...), DESCRIPTOR(t), ...).
@@ -169,6 +174,7 @@ class StreamJob {
   std::optional<RankedQuery> ranked_;  // a deduplicating or Top-N job (ranked by event time)
   Schema sink_schema_, dead_schema_;
   std::map<std::string, Schema> table_schemas_;  // of every table the job commits to
+  bool prepared_ = false;
   Checkpoint state_;  // offsets, event times, buffers and pending rows since the last checkpoint
   int64_t started_ms_ = 0;
   StreamJobStats stats_;
