@@ -447,17 +447,20 @@ struct StreamingQuery::Running {
 };
 
 StreamingQuery DataStreamWriter::ToTable(const std::string& table) {
-  sluice::Session& session = *input_.session_;
-  if (!session.warehouse().persistent()) {
-    throw InvalidInputError("a streaming query writes into a warehouse: open the session with a --db directory");
-  }
   StreamJobOptions options = options_;
   options.job_sql = (input_.watermark_changed_ ? SourceDdl(input_.def_) + ";\n" : std::string()) +
                     "INSERT INTO " + QuoteName(table) + "\n" + input_.Sql() + ";\n";
+  return StartStreamingQuery(*input_.session_, std::move(options));
+}
+
+StreamingQuery StartStreamingQuery(sluice::Session& session, StreamJobOptions options) {
+  if (!session.warehouse().persistent()) {
+    throw InvalidInputError("a streaming query writes into a warehouse: open the session with a --db directory");
+  }
   auto running = std::make_unique<StreamingQuery::Running>();
   running->sql = options.job_sql;
   running->session = std::make_unique<sluice::Session>(session.settings(), session.warehouse().root());
-  running->job = std::make_unique<StreamJob>(*running->session, options);
+  running->job = std::make_unique<StreamJob>(*running->session, std::move(options));
   running->job->Prepare();  // the query's errors now, as Spark's start() reports them
   running->user_session = &session;
   running->id = running->job->job_id();
@@ -471,6 +474,22 @@ StreamingQuery DataStreamWriter::ToTable(const std::string& table) {
     }
   });
   return StreamingQuery(std::move(running));
+}
+
+std::string SourceDdl(sluice::Session& session, const std::string& name, const std::string& column,
+                      int64_t delay_us) {
+  RegisterConnectors();
+  std::optional<SourceDefinition> def = session.FindSource(name);
+  if (!def) throw InvalidInputError(fmt::format("{} is not a table over a stream", name));
+  if (!column.empty()) {
+    const int index = def->schema.Find(column);
+    if (index < 0 || def->schema.field(index).type.id() != TypeId::kTimestamp) {
+      throw InvalidInputError(fmt::format("withWatermark: {} has no TIMESTAMP column \"{}\"", name, column));
+    }
+    def->watermark_column = def->schema.field(index).name;
+    def->watermark_delay_us = delay_us;
+  }
+  return SourceDdl(*def);
 }
 
 StreamingQuery::StreamingQuery(std::unique_ptr<Running> running) : running_(std::move(running)) {}

@@ -12,6 +12,7 @@
 #include "expr/expr.h"
 #include "plan/window_tvf.h"
 #include "stream/stream_job.h"
+#include "stream/stream_source.h"
 
 namespace sluice::stream {
 
@@ -143,6 +144,16 @@ enum class Trigger {
 
 class StreamingQuery;
 
+// Starts the job file `options.job_sql` (as `sluice stream run` reads it) on a thread of its
+// own over a session of its own on `session`'s warehouse; `session` reloads its catalog when
+// the job ends. Throws UserError for a job it cannot run, before starting it.
+StreamingQuery StartStreamingQuery(sluice::Session& session, StreamJobOptions options);
+// The declaration of source `name` of `session`'s warehouse, with its watermark set to
+// `column` - `delay_us` when `column` is not empty. Throws InvalidInputError for an unknown
+// source or column.
+std::string SourceDdl(sluice::Session& session, const std::string& name,
+                      const std::string& column = "", int64_t delay_us = 0);
+
 // Spark's DataStreamWriter: how the job runs and where its rows go.
 class DataStreamWriter {
  public:
@@ -184,7 +195,7 @@ class StreamingQuery {
   const std::string& sql() const;
 
  private:
-  friend class DataStreamWriter;
+  friend StreamingQuery StartStreamingQuery(sluice::Session&, StreamJobOptions);
   struct Running;
   explicit StreamingQuery(std::unique_ptr<Running> running);
   std::unique_ptr<Running> running_;
