@@ -55,10 +55,11 @@ bool LoadStoredStage(const ResumeDirectory::StageKey& key, const Exchange& excha
   }
   std::vector<LogicalType> types;
   for (const auto& f : exchange.child().schema().fields()) types.push_back(f.type);
-  const Cluster::TaskRange owned =
-      ctx.cluster() == nullptr ? Cluster::TaskRange{0, key.tasks} : ctx.cluster()->OwnedTasks(key.tasks);
+  const Cluster::TaskRange owned = ctx.cluster() == nullptr ? Cluster::TaskRange{0, key.tasks}
+                                                            : ctx.cluster()->OwnedTasks(key.tasks);
   ctx.pool().ParallelFor(owned.end - owned.first, [&](int i) {
     resume.RestoreTask(key, owned.first + i, shuffle, types);
+    if (ctx.progress()) ctx.progress()->TaskFinished(key.stage);
   });
   return true;
 }

@@ -1,6 +1,7 @@
 #include "shuffle/resume_directory.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <lz4.h>
 #include <unistd.h>
 
@@ -10,8 +11,6 @@
 #include <fstream>
 #include <functional>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "common/error.h"
 #include "shuffle/batch_serde.h"
@@ -103,8 +102,8 @@ class RecordingWriter : public ShuffleWriter {
     SLUICE_CHECK(raw_.size() < (size_t{1} << 31), "a stored batch of {} bytes", raw_.size());
     const int bound = LZ4_compressBound(static_cast<int>(raw_.size()));
     compressed_.resize(static_cast<size_t>(bound));
-    const int n = LZ4_compress_default(raw_.data(), compressed_.data(),
-                                       static_cast<int>(raw_.size()), bound);
+    const int n =
+        LZ4_compress_default(raw_.data(), compressed_.data(), static_cast<int>(raw_.size()), bound);
     SLUICE_CHECK(n > 0, "LZ4 failed on a batch of {} bytes", raw_.size());
     Put<int32_t>(&buffer_, partition);
     Put<uint32_t>(&buffer_, static_cast<uint32_t>(raw_.size()));
@@ -162,23 +161,26 @@ class RecordingWriter : public ShuffleWriter {
   std::string compressed_;
 };
 
-// Reads the values of a stored task file in order, naming the file in every error.
+// Reads the values of a stored task file in order, a frame at a time (a task's output may be
+// larger than memory), naming the file in every error.
 class FrameReader {
  public:
-  FrameReader(std::string path, std::string data) : path_(std::move(path)), data_(std::move(data)) {}
+  explicit FrameReader(std::string path) : path_(std::move(path)), in_(path_, std::ios::binary) {
+    std::error_code ec;
+    remaining_ = fs::file_size(path_, ec);
+    if (!in_ || ec) ThrowIO("read", path_);
+  }
   template <typename T>
   T Take() {
-    if (at_ + sizeof(T) > data_.size()) Damaged();
     T value;
-    std::memcpy(&value, data_.data() + at_, sizeof(T));
-    at_ += sizeof(T);
+    Read(reinterpret_cast<char*>(&value), sizeof(T));
     return value;
   }
-  const char* Bytes(size_t n) {
-    if (at_ + n > data_.size()) Damaged();
-    const char* p = data_.data() + at_;
-    at_ += n;
-    return p;
+  // The next `n` bytes into `out`.
+  void Take(size_t n, std::string* out) {
+    if (n > remaining_) Damaged();
+    out->resize(n);
+    Read(out->data(), n);
   }
   [[noreturn]] void Damaged() const {
     throw IOError(fmt::format(
@@ -188,9 +190,14 @@ class FrameReader {
   }
 
  private:
+  void Read(char* out, size_t n) {
+    if (n > remaining_ || !in_.read(out, static_cast<std::streamsize>(n))) Damaged();
+    remaining_ -= n;
+  }
+
   std::string path_;
-  std::string data_;
-  size_t at_ = 0;
+  std::ifstream in_;
+  uintmax_t remaining_ = 0;
 };
 
 }  // namespace
@@ -253,14 +260,14 @@ void ResumeDirectory::ClearStage(const StageKey& key) {
   std::error_code ec;
   fs::create_directories(StageDir(key), ec);
   if (ec) {
-    throw IOError(fmt::format("--resume: cannot create directory '{}': {}", StageDir(key),
-                              ec.message()));
+    throw IOError(
+        fmt::format("--resume: cannot create directory '{}': {}", StageDir(key), ec.message()));
   }
   fs::remove(MarkerPath(key), ec);
 }
 
-std::unique_ptr<ShuffleWriter> ResumeDirectory::RecordTask(
-    const StageKey& key, int task, std::unique_ptr<ShuffleWriter> inner) {
+std::unique_ptr<ShuffleWriter> ResumeDirectory::RecordTask(const StageKey& key, int task,
+                                                           std::unique_ptr<ShuffleWriter> inner) {
   return std::make_unique<RecordingWriter>(StageDir(key) + fmt::format("/r{}.t{}", key.rank, task),
                                            std::move(inner));
 }
@@ -295,9 +302,10 @@ void ResumeDirectory::RestoreTask(const StageKey& key, int task, Shuffle& shuffl
         "the job from the start",
         path));
   }
-  FrameReader in(path, ReadFile(path));
+  FrameReader in(path);
   std::unique_ptr<ShuffleWriter> writer = shuffle.OpenWriter(task);
   std::string raw;
+  std::string block;
   for (;;) {
     const auto kind = in.Take<int32_t>();
     if (kind == kEndFrame) break;
@@ -317,9 +325,10 @@ void ResumeDirectory::RestoreTask(const StageKey& key, int task, Shuffle& shuffl
     if (kind < 0 || kind >= shuffle.partitions()) in.Damaged();
     const auto raw_size = in.Take<uint32_t>();
     const auto compressed_size = in.Take<uint32_t>();
-    const char* block = in.Bytes(compressed_size);
+    if (raw_size >= (uint32_t{1} << 31) || compressed_size >= (uint32_t{1} << 31)) in.Damaged();
+    in.Take(compressed_size, &block);
     raw.resize(raw_size);
-    const int n = LZ4_decompress_safe(block, raw.data(), static_cast<int>(compressed_size),
+    const int n = LZ4_decompress_safe(block.data(), raw.data(), static_cast<int>(block.size()),
                                       static_cast<int>(raw_size));
     if (n != static_cast<int>(raw_size)) in.Damaged();
     writer->Write(kind,

@@ -23,8 +23,9 @@ const std::vector<LogicalType> kTypes = {TypeId::kBigInt, TypeId::kVarchar};
 std::vector<Row> Rows(int64_t first, int n) {
   std::vector<Row> rows;
   for (int i = 0; i < n; i++) {
-    rows.push_back({Value::BigInt(first + i), i % 3 == 0 ? Value::Null(TypeId::kVarchar)
-                                                         : Value::Varchar("s" + std::to_string(i))});
+    rows.push_back({Value::BigInt(first + i), i % 3 == 0
+                                                  ? Value::Null(TypeId::kVarchar)
+                                                  : Value::Varchar("s" + std::to_string(i))});
   }
   return rows;
 }
@@ -89,7 +90,8 @@ TEST_F(ResumeDirectoryTest, StoredStageRestoresTheSameOutput) {
     RunStage(resume, shuffle);
     EXPECT_TRUE(resume.HasCompleteStage(Key()));
     first_stats = shuffle.Stats();
-    for (int p = 0; p < 3; p++) first_rows.push_back(Drain(*shuffle.Open(ShuffleRead::Partition(p))));
+    for (int p = 0; p < 3; p++)
+      first_rows.push_back(Drain(*shuffle.Open(ShuffleRead::Partition(p))));
   }
   ResumeDirectory resume(dir_.string(), ResumeDirectory::ReadJournal(dir_.string()));
   ASSERT_TRUE(resume.HasCompleteStage(Key()));
