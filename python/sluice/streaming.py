@@ -20,6 +20,7 @@ import itertools
 import json
 
 from sluice.column import Column, _flatten, col_column, quote, sql_literal
+from sluice.readwriter import _text
 from sluice.types import StructType, to_sql_type
 
 _names = itertools.count(1)
@@ -61,7 +62,7 @@ class DataStreamReader:
         return self
 
     def option(self, key, value):
-        self._options[str(key)] = value if isinstance(value, str) else json.dumps(value)
+        self._options[str(key)] = _text(value)
         return self
 
     def options(self, **options):

@@ -138,17 +138,24 @@ py::dict Dbt(const PySession& self, const std::string& command, const std::strin
 struct PyStreamingQuery {
   std::shared_ptr<Session> session;
   std::shared_ptr<stream::StreamingQuery> query;
-};
 
-py::dict StatsDict(const stream::StreamJobStats& s) {
-  py::dict d;
-  d["records"] = s.records;
-  d["rows_out"] = s.rows_out;
-  d["late_rows"] = s.late_rows;
-  d["dead_letters"] = s.dead_letters;
-  d["checkpoint_id"] = s.checkpoint_id;
-  return d;
-}
+  // Waits for the job to end (asking it to stop first when `stop`) without holding the GIL;
+  // what it did as a dict.
+  py::dict Wait(bool stop) {
+    stream::StreamJobStats s;
+    {
+      py::gil_scoped_release release;
+      s = stop ? query->Stop() : query->AwaitTermination();
+    }
+    py::dict d;
+    d["records"] = s.records;
+    d["rows_out"] = s.rows_out;
+    d["late_rows"] = s.late_rows;
+    d["dead_letters"] = s.dead_letters;
+    d["checkpoint_id"] = s.checkpoint_id;
+    return d;
+  }
+};
 
 std::map<std::string, LogicalPlanPtr> Plans(const std::map<std::string, PyDataFrame>& dfs) {
   std::map<std::string, LogicalPlanPtr> plans;
@@ -161,24 +168,8 @@ std::map<std::string, LogicalPlanPtr> Plans(const std::map<std::string, PyDataFr
 void RegisterSession(py::module_& m) {
   stream::RegisterConnectors();  // CREATE TABLE ... WITH ('connector' = ...) from Python
   py::class_<PyStreamingQuery>(m, "StreamingQuery", "A running streaming job.")
-      .def("await_termination",
-           [](PyStreamingQuery& q) {
-             stream::StreamJobStats stats;
-             {
-               py::gil_scoped_release release;
-               stats = q.query->AwaitTermination();
-             }
-             return StatsDict(stats);
-           })
-      .def("stop",
-           [](PyStreamingQuery& q) {
-             stream::StreamJobStats stats;
-             {
-               py::gil_scoped_release release;
-               stats = q.query->Stop();
-             }
-             return StatsDict(stats);
-           })
+      .def("await_termination", [](PyStreamingQuery& q) { return q.Wait(false); })
+      .def("stop", [](PyStreamingQuery& q) { return q.Wait(true); })
       .def("status", [](const PyStreamingQuery& q) { return q.query->Status(); })
       .def_property_readonly("id", [](const PyStreamingQuery& q) { return q.query->id(); })
       .def_property_readonly("sql", [](const PyStreamingQuery& q) { return q.query->sql(); });

@@ -9,6 +9,7 @@
 #include "io/parquet_writer.h"
 #include "parquet_test_util.h"
 #include "types/interval.h"
+#include "vector/value_rows.h"
 
 namespace sluice {
 namespace {
@@ -157,17 +158,7 @@ TEST(ParquetRoundTripTest, DictionaryOnlyWhereItPays) {
                       Value::Varchar(i % 3 == 0 ? "Lisbon" : "Oslo")});
     }
     ParquetWriter writer(path, schema, {});
-    for (size_t base = 0; base < want.size(); base += kBatchSize) {
-      const size_t n = std::min(kBatchSize, want.size() - base);
-      std::vector<ColumnPtr> columns;
-      for (size_t c = 0; c < schema.size(); c++) {
-        auto col = Column::Make(schema.field(c).type, n);
-        for (size_t r = 0; r < n; r++) col->SetValue(r, want[base + r][c]);
-        col->set_size(n);
-        columns.push_back(col);
-      }
-      writer.Write(Batch(std::move(columns), n));
-    }
+    for (const Batch& batch : BatchesFromRows(schema, want)) writer.Write(batch);
     writer.Close();
   }
   const ParquetSource::File file = ReadParquetFooter(path);
