@@ -135,7 +135,7 @@ std::string StreamJob::JobDirectory(const std::string& db, const std::string& jo
 }
 
 void StreamJob::Prepare() {
-  const std::string& db = session_.warehouse().root();
+  const std::string& db = session_.warehouse().local_root();
   if (db.empty()) throw InvalidInputError("a streaming job needs a warehouse: --db DIR");
   statements_ = sql::ParseScript(options_.job_sql);
   for (const auto& statement : statements_) {
