@@ -157,6 +157,15 @@ LIVE="$(echo "$OUT" | tail -1)"
   fail "after expire_snapshots the bucket holds $(objects wh/main/t/data | wc -l) data files, the table $LIVE"
 sql "SELECT count(*), sum(k) FROM t"
 expect_out "826,3521" "the rows after maintenance"
+# sluice maintain over the bucket: compaction of the small data files into one.
+OUT="$("$SLUICE" maintain --no-progress --s3-url-style path --db "$DB" --table t \
+  --min-input-files 2 --older-than 0m 2>&1)" || fail "sluice maintain: $OUT"
+sql "SELECT count(*) FROM t\$files"
+expect_out "1" "data files after sluice maintain"
+[ "$(objects wh/main/t/data | wc -l)" -eq 1 ] ||
+  fail "after sluice maintain the bucket holds data files $(objects wh/main/t/data)"
+sql "SELECT count(*), sum(k) FROM t"
+expect_out "826,3521" "the rows after sluice maintain"
 sql "DROP TABLE s.u; DROP VIEW s.v"
 expect_ok "DROP TABLE and VIEW"
 [ -z "$(objects wh/s)" ] || fail "DROP left objects: $(objects wh/s)"
