@@ -82,8 +82,9 @@ Warehouse::Warehouse(std::string root, std::string catalog_path) : root_(std::mo
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) {
-      throw IOError(fmt::format("cannot create the directory '{}' of the catalog of warehouse "
-                                "'{}': {}", dir.string(), root_, ec.message()));
+      throw IOError(
+          fmt::format("cannot create the directory '{}' of the catalog of warehouse '{}': {}",
+                      dir.string(), root_, ec.message()));
     }
     local_root_ = dir.string();
     catalog_ = std::make_shared<SqlCatalog>(catalog_path);
