@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # Nexmark on `sluice stream run` (issue 13): generates EVENTS events (default 1,000,000;
-# `sluice gen nexmark`), then runs q0, q1, q2 and q5 each as a replay (--until-idle, 1 s
+# `sluice gen nexmark`), then runs q0, q1, q2, q5 and q11 each as a replay (--until-idle, 1 s
 # checkpoints) into a fresh warehouse and prints the throughput: events/s of wall time, and
 # per core = events / CPU seconds (user + sys) of the job. Events counts every generated
 # event (persons, auctions, bids), as Flink's Nexmark figures do; the bid queries read the
-# bids (46 of every 50). q5's streamed rows are checked equal to the batch query of the
-# same SQL over the same files.
+# bids (46 of every 50). The windowed queries' streamed rows (q5, q11) are checked equal to
+# the batch query of the same SQL over the same files.
 # Usage: bench/nexmark/run.sh [EVENTS] [QUERIES...]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 SLUICE="${SLUICE:-$ROOT/build/sluice}"
 EVENTS="${1:-1000000}"
 shift || true
-QUERIES=("${@:-q0 q1 q2 q5}")
+QUERIES=("${@:-q0 q1 q2 q5 q7 q8 q11}")
 read -r -a QUERIES <<< "${QUERIES[*]}"
 DATA="$ROOT/bench/data/nexmark-$EVENTS"
 if [ ! -f "$DATA/nexmark.sql" ]; then
@@ -31,11 +31,11 @@ for q in "${QUERIES[@]}"; do
   rows="$(sed -n 's/^[0-9]* records, \([0-9]*\) rows committed.*/\1/p' "$WORK/out")"
   awk -v q="$q" -v e="$EVENTS" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rows" \
     'BEGIN { printf "%-4s %10.2f %10.2f %14.0f %16.0f %s\n", q, w, u + s, e / w, e / (u + s), r }'
-  if [ "$q" == "q5" ]; then
-    batch="$(sed -n '/^INSERT INTO q5$/,$p' "$ROOT/bench/nexmark/q5.sql" | sed '1d')"
+  if [ "$q" != q0 ] && [ "$q" != q1 ] && [ "$q" != q2 ]; then
+    batch="$(sed -n "/^INSERT INTO $q\$/,\$p" "$ROOT/bench/nexmark/$q.sql" | sed '1d')"
     diff_rows="$("$SLUICE" sql --db "$WORK/db" --format csv -c \
-      "SELECT count(*) FROM ((SELECT * FROM q5 EXCEPT ALL (${batch%;})) UNION ALL ((${batch%;}) EXCEPT ALL SELECT * FROM q5))" | tail -1)"
-    [ "$diff_rows" == "0" ] || { echo "q5: the streamed rows differ from the batch query ($diff_rows rows)"; exit 1; }
-    echo "q5: streamed rows equal the batch query's"
+      "SELECT count(*) FROM ((SELECT * FROM $q EXCEPT ALL (${batch%;})) UNION ALL ((${batch%;}) EXCEPT ALL SELECT * FROM $q))" | tail -1)"
+    [ "$diff_rows" == "0" ] || { echo "$q: the streamed rows differ from the batch query ($diff_rows rows)"; exit 1; }
+    echo "$q: streamed rows equal the batch query's"
   fi
 done

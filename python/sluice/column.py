@@ -58,7 +58,7 @@ class ColumnRef:
 class Column:
     """A column expression (PySpark's pyspark.sql.Column)."""
 
-    __slots__ = ("_parts", "_name", "_alias", "_case", "_sort", "_expands")
+    __slots__ = ("_parts", "_name", "_alias", "_case", "_sort", "_expands", "_window")
 
     def __init__(self, parts, name):
         self._parts = tuple(parts)
@@ -67,6 +67,7 @@ class Column:
         self._case = None  # [(condition, value), ...] and else, for when().otherwise()
         self._sort = None  # "ASC NULLS FIRST" etc. for orderBy
         self._expands = False  # a generator (explode, sliding window): rows become several
+        self._window = None  # window() / session_window(): the spec a streaming query uses
 
     # --- rendering -------------------------------------------------------------------
     def _pieces(self):
@@ -179,6 +180,7 @@ class Column:
         c._case = self._case
         c._alias = names[0]
         c._expands = self._expands
+        c._window = self._window
         return c
 
     name = alias

@@ -327,6 +327,7 @@ def window(timeColumn, windowDuration, slideDuration=None, startTime=None):
         raise ValueError("window needs 0 < slideDuration <= windowDuration (got %r, %r)"
                          % (windowDuration, slideDuration))
     t = _as_column(timeColumn)
+    spec = ("window", t._is_plain_ref(), w, slide, offset)  # for a streaming groupBy
     us = ("epoch_us(",) + t._pieces() + (")",)
     # The latest window start at or before the time: floor((us - offset) / slide) windows.
     last = ("(",) + us + (" - (((",) + us + (" - %d) %% %d) + %d) %% %d)" % (offset, slide, slide, slide),)
@@ -336,8 +337,10 @@ def window(timeColumn, windowDuration, slideDuration=None, startTime=None):
             start + (" + %d)}" % w,)
 
     if slide == w:
-        return Column(("CASE WHEN ",) + t._pieces() + (" IS NULL THEN NULL ELSE ",) +
-                      bounds(last) + (" END",), "window")
+        c = Column(("CASE WHEN ",) + t._pieces() + (" IS NULL THEN NULL ELSE ",) +
+                   bounds(last) + (" END",), "window")
+        c._window = spec
+        return c
     count = -(-w // slide)  # windows a time can fall in
     windows = []
     for k in range(count):
@@ -352,6 +355,21 @@ def window(timeColumn, windowDuration, slideDuration=None, startTime=None):
     listed = ("[",) + items + ("]",) if w % slide == 0 else ("list_distinct([",) + items + ("])",)
     c = Column(("unnest(",) + listed + (")",), "window")
     c._expands = True
+    c._window = spec
+    return c
+
+
+def session_window(timeColumn, gapDuration):
+    """Spark's session_window, in a streaming groupBy (readStream): sessions of each value of
+    the other grouping keys, closed by a gap of gapDuration without rows; the result has the
+    columns window_start and window_end. In batch queries, use the SESSION table function
+    (SELECT ... FROM TABLE(SESSION(TABLE t PARTITION BY k, DESCRIPTOR(ts), INTERVAL ...)))."""
+    gap = _duration_micros(gapDuration, "gapDuration")
+    if gap <= 0:
+        raise ValueError("session_window needs a positive gapDuration (got %r)" % (gapDuration,))
+    t = _as_column(timeColumn)
+    c = Column(("session_window_is_for_streaming_queries(",) + t._pieces() + (")",), "session_window")
+    c._window = ("session", t._is_plain_ref(), gap)
     return c
 
 

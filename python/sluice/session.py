@@ -108,6 +108,12 @@ class Session:
         from sluice.readwriter import DataFrameReader
         return DataFrameReader(self)
 
+    @property
+    def readStream(self):
+        """PySpark's readStream: tables over streams for streaming queries (sluice.streaming)."""
+        from sluice.streaming import DataStreamReader
+        return DataStreamReader(self)
+
     def table(self, name):
         return self._wrap(self._s.table(name))
 

@@ -16,6 +16,7 @@
 #include "py_dataframe.h"
 #include "py_udf.h"
 #include "sql/parser.h"
+#include "stream/streaming_dataframe.h"
 
 namespace py = pybind11;
 
@@ -132,6 +133,23 @@ py::dict Dbt(const PySession& self, const std::string& command, const std::strin
   return out;
 }
 
+// A streaming job started from Python (sluice.streaming.StreamingQuery); holds the session
+// whose catalog the job's end reloads.
+struct PyStreamingQuery {
+  std::shared_ptr<Session> session;
+  std::shared_ptr<stream::StreamingQuery> query;
+};
+
+py::dict StatsDict(const stream::StreamJobStats& s) {
+  py::dict d;
+  d["records"] = s.records;
+  d["rows_out"] = s.rows_out;
+  d["late_rows"] = s.late_rows;
+  d["dead_letters"] = s.dead_letters;
+  d["checkpoint_id"] = s.checkpoint_id;
+  return d;
+}
+
 std::map<std::string, LogicalPlanPtr> Plans(const std::map<std::string, PyDataFrame>& dfs) {
   std::map<std::string, LogicalPlanPtr> plans;
   for (const auto& [name, df] : dfs) plans[name] = df.df.plan();
@@ -141,6 +159,29 @@ std::map<std::string, LogicalPlanPtr> Plans(const std::map<std::string, PyDataFr
 }  // namespace
 
 void RegisterSession(py::module_& m) {
+  stream::RegisterConnectors();  // CREATE TABLE ... WITH ('connector' = ...) from Python
+  py::class_<PyStreamingQuery>(m, "StreamingQuery", "A running streaming job.")
+      .def("await_termination",
+           [](PyStreamingQuery& q) {
+             stream::StreamJobStats stats;
+             {
+               py::gil_scoped_release release;
+               stats = q.query->AwaitTermination();
+             }
+             return StatsDict(stats);
+           })
+      .def("stop",
+           [](PyStreamingQuery& q) {
+             stream::StreamJobStats stats;
+             {
+               py::gil_scoped_release release;
+               stats = q.query->Stop();
+             }
+             return StatsDict(stats);
+           })
+      .def("status", [](const PyStreamingQuery& q) { return q.query->Status(); })
+      .def_property_readonly("id", [](const PyStreamingQuery& q) { return q.query->id(); })
+      .def_property_readonly("sql", [](const PyStreamingQuery& q) { return q.query->sql(); });
   py::class_<PySession>(m, "Session", "The engine's Session (see sluice.Session).")
       .def(py::init([](const std::map<std::string, std::string>& settings, const std::string& db) {
              Settings s;
@@ -202,6 +243,30 @@ void RegisterSession(py::module_& m) {
         return s.session->DropScalarUdf(name);
       })
       .def("interrupt", [](const PySession& s) { s.session->Interrupt(); })
+      .def("source_columns",
+           [](const PySession& s, const std::string& name) -> std::optional<std::vector<std::string>> {
+             const std::optional<SourceDefinition> def = s.session->FindSource(name);
+             if (!def) return std::nullopt;
+             std::vector<std::string> names;
+             for (const Field& f : def->schema.fields()) names.push_back(f.name);
+             return names;
+           })
+      .def("source_ddl",
+           [](const PySession& s, const std::string& name, const std::string& column, int64_t delay_us) {
+             return stream::SourceDdl(*s.session, name, column, delay_us);
+           })
+      .def("start_stream",
+           [](const PySession& s, const std::string& job_sql, const std::string& job_id,
+              bool until_idle, int64_t checkpoint_ms, int64_t idle_ms) {
+             stream::StreamJobOptions options;
+             options.job_sql = job_sql;
+             options.job_id = job_id;
+             options.until_idle = until_idle;
+             if (checkpoint_ms > 0) options.checkpoint_interval_ms = checkpoint_ms;
+             options.idle_timeout_ms = idle_ms;
+             return PyStreamingQuery{s.session, std::make_shared<stream::StreamingQuery>(
+                                                    stream::StartStreamingQuery(*s.session, options))};
+           })
       .def("dbt", &Dbt);
 }
 

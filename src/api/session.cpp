@@ -605,6 +605,7 @@ std::vector<std::vector<Batch>> Session::Materialize(const LogicalPlan& plan, co
   PhysicalOperatorPtr root = PlanPhysical(*ready, env);
   ExecContext ctx(env.settings, &memory_, env.pool.get());
   ctx.set_cluster(cluster_);
+  if (resume_ != nullptr) ctx.set_resume(resume_, resume_->NextJob());
   ctx.set_cancel_flag(env.interrupted.get());
   ctx.set_stage_replanner(&AdaptivePass());
   std::vector<std::vector<Batch>> result = Scheduler::CollectPartitions(root, ctx);
@@ -641,6 +642,7 @@ std::vector<Batch> Session::Execute(const LogicalPlan& plan, QueryProfile* profi
   PhysicalOperatorPtr root = PlanPhysical(*ready, env);
   ExecContext ctx(env.settings, &memory_, env.pool.get());
   ctx.set_cluster(cluster_);
+  if (resume_ != nullptr) ctx.set_resume(resume_, resume_->NextJob());
   ctx.set_cancel_flag(env.interrupted.get());
   ctx.set_progress(progress_.load());
   ctx.set_stage_replanner(&AdaptivePass());
@@ -663,6 +665,7 @@ void Session::ExecuteParallel(const LogicalPlan& plan,
   PhysicalOperatorPtr root = PlanPhysical(*RunPrerequisites(*query, env, nullptr), env);
   ExecContext ctx(env.settings, &memory_, env.pool.get());
   ctx.set_cluster(cluster_);
+  if (resume_ != nullptr) ctx.set_resume(resume_, resume_->NextJob());
   ctx.set_cancel_flag(env.interrupted.get());
   ctx.set_progress(progress_.load());
   ctx.set_stage_replanner(&AdaptivePass());

@@ -245,6 +245,12 @@ class Session : public CatalogReader {
   // changed it. REQUIRES: no query running.
   void ReloadCatalog();
   Cluster* cluster() const { return cluster_; }
+  // Keeps the output of every completed map stage of this session's queries in `resume`, and
+  // loads a stage's stored output instead of running it (sluice sql --resume DIR,
+  // docs/scale-out.md); null: neither. REQUIRES: no query running; `resume` outlives the
+  // session; queries run from one thread (the numbering of jobs must match between runs).
+  void set_resume(ResumeDirectory* resume) { resume_ = resume; }
+  ResumeDirectory* resume() const { return resume_; }
 
   // Receives the stage progress of queries started after the call (null: none).
   void set_progress(ProgressListener* listener) { progress_.store(listener); }
@@ -305,6 +311,7 @@ class Session : public CatalogReader {
   std::shared_ptr<ThreadPool> pool_;
   std::atomic<ProgressListener*> progress_{nullptr};
   Cluster* cluster_ = ProcessCluster();
+  ResumeDirectory* resume_ = nullptr;
   std::unique_ptr<Warehouse> warehouse_;
   // CREATE TEMP TABLE / VIEW: in memory, for this session only; searched first.
   std::unique_ptr<Warehouse> temporary_;

@@ -582,12 +582,49 @@ class StatementRunner {
 
 }  // namespace
 
+namespace {
+
+// Whether `s`, once it succeeded, has a durable effect that running it again would repeat: a
+// write or DDL of a --db warehouse, a COPY TO a file. A --resume rerun skips it.
+bool WritesDurably(const sql::Statement& s, Session& session) {
+  if (s.kind == sql::StatementKind::kCopy && !s.As<sql::CopyStatement>().is_from) return true;
+  return CatalogChangeOf(s, session) != CatalogChange::kNone && session.warehouse().persistent();
+}
+
+// Runs `s` under --resume: a durable statement that committed in an earlier run of the job is
+// skipped, one that commits now is recorded (by rank 0, once every rank has passed it); any
+// other statement runs again, its stages loaded where they were stored.
+StatementResult RunResumable(StatementRunner& runner, const sql::Statement& s, Session& session,
+                             ResumeDirectory& resume) {
+  const int index = resume.BeginStatement();
+  const bool durable = WritesDurably(s, session);
+  const bool rank_zero = session.cluster() == nullptr || session.cluster()->rank() == 0;
+  if (durable && resume.Committed(index, s.source_text)) {
+    if (rank_zero) {
+      fmt::print(stderr, "sluice: --resume: statement {} committed in an earlier run: skipped\n",
+                 index);
+    }
+    return Message("skipped (--resume)");
+  }
+  StatementResult result = runner.Run(s);
+  if (durable && rank_zero) resume.RecordCommitted(index, s.source_text);
+  return result;
+}
+
+}  // namespace
+
 std::vector<StatementResult> RunSqlScript(Session& session, const std::string& sql) {
   std::vector<sql::StatementPtr> statements =
       sql::ParseScript(sql, session.settings().max_expression_depth());
   StatementRunner runner(session, sql);
   std::vector<StatementResult> results;
-  for (const auto& s : statements) results.push_back(runner.Run(*s));
+  for (const auto& s : statements) {
+    if (session.resume() != nullptr) {
+      results.push_back(RunResumable(runner, *s, session, *session.resume()));
+    } else {
+      results.push_back(runner.Run(*s));
+    }
+  }
   return results;
 }
 

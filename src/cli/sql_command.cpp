@@ -15,6 +15,7 @@
 #include "cli/sql_options.h"
 #include "common/error.h"
 #include "shuffle/cluster.h"
+#include "shuffle/resume_directory.h"
 #include "sql/parser.h"
 
 namespace sluice {
@@ -35,6 +36,12 @@ Options:
       --format FORMAT     table (default), csv or json
       --no-progress       never draw the progress bar
       --timer             print "Run Time: X s" per statement to stderr
+      --resume DIR        keep each completed map stage's output in DIR, and on a rerun of
+                          a failed job with the same DIR, load the stages stored there
+                          instead of running them again and skip the statements whose
+                          writes (--db tables, COPY TO) committed; DIR must be on storage
+                          every MPI rank sees; emptied when the job succeeds (see
+                          docs/scale-out.md)
   -h, --help              show this help
 
 Exit code 0 on success; on an error the message goes to stderr and the exit code is 1; a
@@ -88,6 +95,15 @@ int SqlCommand(const std::vector<std::string>& args) {
   Session session(settings, options.db_dir);
   ProgressBar bar(options.progress && settings.progress_bar());
   session.set_progress(&bar);
+  const bool rank_zero = cluster == nullptr || cluster->rank() == 0;
+  std::unique_ptr<ResumeDirectory> resume;
+  if (!options.resume_dir.empty()) {
+    // Rank 0's view of what committed earlier, so that every rank skips the same statements.
+    std::string journal = rank_zero ? ResumeDirectory::ReadJournal(options.resume_dir) : "";
+    if (cluster != nullptr) journal = cluster->Broadcast(journal);
+    resume = std::make_unique<ResumeDirectory>(options.resume_dir, journal);
+    session.set_resume(resume.get());
+  }
   std::vector<StatementResult> results;
   if (options.timer) {
     // One statement at a time, so that each gets its own wall-clock time (as DuckDB's .timer).
@@ -101,6 +117,11 @@ int SqlCommand(const std::vector<std::string>& args) {
     results = RunSqlScript(session, sql);
   }
   bar.Finish();
+  if (resume != nullptr) {
+    // The job succeeded: what it kept is not needed any more (once no rank reads it).
+    if (cluster != nullptr) cluster->Barrier();
+    if (rank_zero) resume->RemoveAll();
+  }
   for (const auto& r : results) {
     if (!r.has_rows) continue;
     if (options.format == "csv") {

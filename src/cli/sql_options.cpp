@@ -29,6 +29,8 @@ SqlOptions ParseSqlOptions(const std::vector<std::string>& args, const std::stri
       const std::string path = NeedValue(args, i);
       const Cluster* cluster = ProcessCluster();
       options.sql = cluster == nullptr || cluster->rank() == 0 ? ReadSqlFile(path) : "";
+    } else if (accept_sql && a == "--resume") {
+      options.resume_dir = NeedValue(args, i);
     } else if (a == "--db") {
       options.db_dir = NeedValue(args, i);
     } else if (ParseSettingFlag(args, i, options.settings)) {

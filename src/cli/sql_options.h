@@ -16,6 +16,7 @@ struct SqlOptions {
   std::string format = "table";    // table, csv or json (--format)
   bool progress = true;            // --no-progress clears it
   bool timer = false;              // --timer
+  std::string resume_dir;          // --resume DIR (sql only); empty: no stage outputs kept
   Settings settings;               // --memory-limit 4GB, --set name=value, ...
 };
 

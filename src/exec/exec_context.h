@@ -15,6 +15,7 @@
 #include "exec/operator.h"
 #include "shuffle/cluster.h"
 #include "shuffle/local_shuffle.h"
+#include "shuffle/resume_directory.h"
 #include "shuffle/temp_directory.h"
 
 namespace sluice {
@@ -82,6 +83,16 @@ class ExecContext {
     transport_ = cluster_transport_.get();
   }
   Cluster* cluster() const { return cluster_; }
+  // Keeps the output of this query's completed map stages in `resume` under `job` (a key
+  // from ResumeDirectory::NextJob), and loads a stage's stored output instead of running it
+  // when every process holds it (sluice sql --resume, exec/stage_resume.h). Null: neither.
+  // REQUIRES: before any stage runs; `resume` outlives this context.
+  void set_resume(ResumeDirectory* resume, std::string job) {
+    resume_ = resume;
+    resume_job_ = std::move(job);
+  }
+  ResumeDirectory* resume() const { return resume_; }
+  const std::string& resume_job() const { return resume_job_; }
 
   // Opens partition `partition` of `op`, recording its metrics. Operators open their
   // children through this, never through child.Execute directly.
@@ -163,6 +174,8 @@ class ExecContext {
   Cluster* cluster_ = nullptr;
   std::unique_ptr<ShuffleTransport> cluster_transport_;
   ShuffleTransport* transport_ = &local_transport_;
+  ResumeDirectory* resume_ = nullptr;
+  std::string resume_job_;
   std::mutex mutex_;
   std::map<int, Slot> shared_;
   std::map<int, std::unique_ptr<OperatorMetrics>> metrics_;

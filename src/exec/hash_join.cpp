@@ -92,6 +92,9 @@ class HashJoinStream : public BatchStream {
 
  private:
   bool OutputsPairs() const { return type_ != JoinType::kSemi && type_ != JoinType::kAnti; }
+  // Whether the probe rows that found a partner are recorded (probe_matched_): for the rows
+  // a left/full/semi/anti join emits after each batch; inner and right joins need none.
+  bool TracksProbeMatches() const { return type_ != JoinType::kInner && type_ != JoinType::kRight; }
 
   // A pair of spilled partitions waiting to be joined (either file may be null: no rows).
   struct GracePartition {
@@ -243,13 +246,14 @@ class HashJoinStream : public BatchStream {
     all_matched_ = false;
     if (groups_are_rows_) {
       build_->ProbeRows(keys_, n, groups_.data());
-      size_t misses = 0;
-      for (size_t i = 0; i < n; i++) misses += groups_[i] == KeyHashTable::kNoGroup ? 1 : 0;
+      uint32_t misses = 0;  // 32-bit, so that the count vectorizes
+      const uint32_t* rows = groups_.data();
+      for (size_t i = 0; i < n; i++) misses += rows[i] == KeyHashTable::kNoGroup;
       all_matched_ = misses == 0 && n <= kBatchSize;
     } else {
       build_->Probe(keys_, n, groups_.data(), &scratch_);
     }
-    probe_matched_.assign(n, 0);
+    if (TracksProbeMatches()) probe_matched_.assign(n, 0);
     row_ = 0;
     match_ = 0;
     has_batch_ = true;
@@ -335,10 +339,16 @@ class HashJoinStream : public BatchStream {
       passing = EvaluateFilter(*op_.residual(), pairs, filter_sel_.data());
       sel = filter_sel_.data();
     }
-    for (size_t t = 0; t < passing; t++) {
-      const uint32_t pair = sel != nullptr ? sel[t] : static_cast<uint32_t>(t);
-      probe_matched_[identity_pairs ? pair : pair_probe_[pair]] = 1;
-      if (!build_matched_.empty()) build_matched_[build_rows[pair]] = 1;
+    if (TracksProbeMatches()) {
+      for (size_t t = 0; t < passing; t++) {
+        const uint32_t pair = sel != nullptr ? sel[t] : static_cast<uint32_t>(t);
+        probe_matched_[identity_pairs ? pair : pair_probe_[pair]] = 1;
+      }
+    }
+    if (!build_matched_.empty()) {
+      for (size_t t = 0; t < passing; t++) {
+        build_matched_[build_rows[sel != nullptr ? sel[t] : t]] = 1;
+      }
     }
     if (!OutputsPairs() || passing == 0) return false;
     *out = passing == count ? std::move(pairs) : pairs.Gather(sel, passing);

@@ -10,6 +10,7 @@
 #include "exec/exchange.h"
 #include "exec/input_progress.h"
 #include "exec/stage_replanner.h"
+#include "exec/stage_resume.h"
 #include "exec/task_retry.h"
 #include "exec/task_stats.h"
 #include "exec/write_sink.h"
@@ -78,12 +79,23 @@ void RunMapStage(Exchange& exchange, ExecContext& ctx, int& next_stage) {
   const bool track_keys =
       exchange.track_keys() && ctx.settings().adaptive() && ctx.settings().auto_salting();
   if (ctx.cluster() != nullptr) ctx.cluster()->SetStage(stage);
+  // --resume: a stage every process stored in an earlier run is loaded, not run.
+  const std::optional<ResumeDirectory::StageKey> resume_key =
+      ResumeKeyOf(exchange, ctx, stage, tasks);
+  if (resume_key && LoadStoredStage(*resume_key, exchange, shuffle, ctx)) {
+    shuffle.FinishMapStage();
+    ReportLoadedStage(*resume_key, exchange, shuffle.Stats(), ctx);
+    state.complete = true;
+    ReleaseStageInputs(input, ctx);
+    return;
+  }
   ForEachOwnedTask(ctx, tasks, [&](int task) {
     std::unique_ptr<ShuffleWriter> writer;
     RunTaskWithRetries(
         ctx, exchange, stage, task,
         [&](int attempt) {
           writer = shuffle.OpenWriter(task);
+          if (resume_key) writer = ctx.resume()->RecordTask(*resume_key, task, std::move(writer));
           auto stream = MeasureTask(ctx, exchange, task, ctx.Execute(input, task));
           MapOutputWriter router(input.schema(), MakePartitioner(exchange.target()), writer.get(),
                                  track_keys);
@@ -99,6 +111,7 @@ void RunMapStage(Exchange& exchange, ExecContext& ctx, int& next_stage) {
     if (ctx.progress()) ctx.progress()->TaskFinished(stage);
   });
   shuffle.FinishMapStage();
+  if (resume_key) ctx.resume()->CompleteStage(*resume_key, shuffle.Stats());
   state.map_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   state.complete = true;

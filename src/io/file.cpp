@@ -36,6 +36,7 @@ std::string DirectoryOf(const std::string& path) {
 }  // namespace
 
 struct FileReader::RemoteObject {
+  RemoteObject(S3Client c, S3Location l) : client(std::move(c)), location(std::move(l)) {}
   S3Client client;
   S3Location location;
 };

@@ -115,6 +115,15 @@ int BitWidth(uint64_t max_value) {
   return std::max(w, 1);
 }
 
+// Whether a dictionary of `dict_bytes` (its PLAIN values) for `n` values still pays: it and
+// the bit-packed indices must come to at most half of the values' PLAIN bytes. Near-unique
+// columns (keys, prices, comments) are written PLAIN, which also compresses better there;
+// since a dictionary only grows, the check ends a hopeless one early.
+bool DictionaryPays(size_t dict_bytes, size_t distinct, size_t n, size_t plain_bytes) {
+  const size_t index_bytes = n * static_cast<size_t>(BitWidth(distinct - 1)) / 8;
+  return 2 * (dict_bytes + index_bytes) <= plain_bytes;
+}
+
 class ChunkWriter {
  public:
   ChunkWriter(const parquet::SchemaElement& element, const ParquetWriteOptions& options,
@@ -304,6 +313,8 @@ class ChunkWriter {
   // table of value numbers keyed by the values' bytes; false (and nothing kept) when the
   // distinct values outgrow options_.dictionary_max_bytes.
   bool BuildDictionary() {
+    if (type_ == Type::kInt32) return BuildWordDictionary<uint32_t>();
+    if (type_ == Type::kInt64 || type_ == Type::kDouble) return BuildWordDictionary<uint64_t>();
     const size_t n = offsets_.size() - 1;
     std::vector<uint32_t> slots(64, kEmptySlot);  // dictionary index per slot
     std::vector<uint64_t> hashes;                  // hash per dictionary value
@@ -319,17 +330,9 @@ class ChunkWriter {
       }
       slots.swap(bigger);
     };
-    const bool words = type_ == Type::kInt32 || type_ == Type::kInt64 || type_ == Type::kDouble;
     for (size_t i = 0; i < n; i++) {
       const std::string_view v = Value(i);
-      uint64_t h;
-      if (words) {  // 4 or 8 bytes: hash the value as an integer
-        uint64_t word = 0;
-        std::memcpy(&word, v.data(), v.size());
-        h = HashInt(word);
-      } else {
-        h = HashBytes(v.data(), v.size());
-      }
+      const uint64_t h = HashBytes(v.data(), v.size());
       const size_t mask = slots.size() - 1;
       size_t s = h & mask;
       while (slots[s] != kEmptySlot &&
@@ -338,7 +341,8 @@ class ChunkWriter {
       }
       if (slots[s] == kEmptySlot) {
         dict_bytes += v.size();
-        if (dict_bytes > static_cast<size_t>(options_.dictionary_max_bytes)) {
+        if (dict_bytes > static_cast<size_t>(options_.dictionary_max_bytes) ||
+            !DictionaryPays(dict_bytes, dict_values_.size() + 1, n, plain_.size())) {
           dict_values_.clear();
           indices_.clear();
           return false;
@@ -351,6 +355,58 @@ class ChunkWriter {
         continue;
       }
       indices_.push_back(slots[s]);
+    }
+    return true;
+  }
+
+  // BuildDictionary for 4- and 8-byte values (INT32, INT64, DOUBLE by its bits), whose PLAIN
+  // bytes lie back to back in plain_: each slot holds the value itself beside its dictionary
+  // index, so a probe touches one slot instead of a slot, a hash and the value's bytes (the
+  // probe loop is the writer's hottest; a row group's keys miss the cache at every step).
+  template <typename W>
+  bool BuildWordDictionary() {
+    struct Slot {
+      W value;
+      uint32_t index;  // kEmptySlot when free
+    };
+    const size_t n = offsets_.size() - 1;
+    const char* values = plain_.data();
+    const size_t max_values = static_cast<size_t>(options_.dictionary_max_bytes) / sizeof(W);
+    std::vector<Slot> slots(64, Slot{W{}, kEmptySlot});
+    size_t mask = slots.size() - 1;
+    indices_.resize(n);
+    uint32_t* indices = indices_.data();
+    uint32_t distinct = 0;
+    for (size_t i = 0; i < n; i++) {
+      W v;
+      std::memcpy(&v, values + i * sizeof(W), sizeof(W));
+      size_t s = HashInt(v) & mask;
+      while (slots[s].index != kEmptySlot && slots[s].value != v) s = (s + 1) & mask;
+      if (slots[s].index != kEmptySlot) {
+        indices[i] = slots[s].index;
+        continue;
+      }
+      // The dictionary would outgrow dictionary_max_bytes, or no longer pay.
+      if (distinct >= max_values ||
+          !DictionaryPays((size_t{distinct} + 1) * sizeof(W), size_t{distinct} + 1, n, n * sizeof(W))) {
+        dict_values_.clear();
+        indices_.clear();
+        return false;
+      }
+      slots[s] = Slot{v, distinct};
+      dict_values_.push_back(Value(i));
+      indices[i] = distinct++;
+      if (size_t{distinct} * 2 > slots.size()) {
+        std::vector<Slot> bigger(slots.size() * 2, Slot{W{}, kEmptySlot});
+        mask = bigger.size() - 1;
+        for (const Slot& slot : slots) {
+          if (slot.index == kEmptySlot) continue;
+          size_t t = HashInt(slot.value) & mask;
+          while (bigger[t].index != kEmptySlot) t = (t + 1) & mask;
+          bigger[t] = slot;
+        }
+        slots.swap(bigger);
+      }
     }
     return true;
   }

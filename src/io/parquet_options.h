@@ -14,7 +14,7 @@ struct ParquetWriteOptions {
   int compression_level = 0;  // 0: the codec's default
   int64_t row_group_rows = 1 << 20;
   // Dictionary-encode a column chunk unless its dictionary grows past dictionary_max_bytes
-  // (then it is written PLAIN).
+  // or stops paying (it and its indices over half the PLAIN bytes); then it is written PLAIN.
   bool dictionary = true;
   int64_t dictionary_max_bytes = 1 << 20;
   // Target uncompressed size of a data page.

@@ -214,7 +214,10 @@ class StageGraph {
           line += fmt::format(" spilled={}", FormatBytes(state.shuffle->spilled_bytes()));
         }
         const std::string skew = Skew(op, false);
-        line += (skew.empty() ? "" : "; " + skew) + "]";
+        line += skew.empty() ? "" : "; " + skew;
+        // A map stage loaded, not run (--resume).
+        const std::string runtime = ctx_->RuntimeNote(op.id());
+        line += (runtime.empty() ? "" : "; " + runtime) + "]";
       }
       return line;
     }

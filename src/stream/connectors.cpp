@@ -2,6 +2,8 @@
 // stream uses: every record there now, decoded (a bad record fails the query, naming it).
 #include <fmt/format.h>
 
+#include <mutex>
+
 #include "common/error.h"
 #include "io/memory_table.h"
 #include "stream/file_stream_source.h"
@@ -65,7 +67,9 @@ std::unique_ptr<StreamSource> OpenStreamSource(const SourceDefinition& def) {
   throw InvalidInputError(fmt::format("connector '{}' cannot be streamed", connector));
 }
 
-void RegisterConnectors() {
+namespace {
+
+void RegisterConnectorsOnce() {
   const std::vector<std::string> common = {"format", "scan.startup.mode", "scan.idle-timeout"};
   auto with = [&](std::vector<std::string> extra) {
     extra.insert(extra.end(), common.begin(), common.end());
@@ -79,6 +83,13 @@ void RegisterConnectors() {
   Connectors().Register(Connector{"redis-stream", {"stream"}, with({"address"}), OpenBounded});
   Connectors().Register(
       Connector{"nexmark", {}, with({"table", "events", "events-per-second"}), OpenBoundedNexmark});
+}
+
+}  // namespace
+
+void RegisterConnectors() {
+  static std::once_flag once;  // registering again would replace connectors in use
+  std::call_once(once, RegisterConnectorsOnce);
 }
 
 }  // namespace sluice::stream

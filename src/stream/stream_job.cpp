@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -41,18 +42,25 @@ constexpr const char* kJoinedView = "_interval_join_rows";
 // (Pointers into the AST: a job's own copies are changed through them.)
 struct FromScan {
   std::vector<std::string> tables;
+  std::vector<std::string> base_tables;  // the tables read other than through a window
   sql::TableRef* window = nullptr;
   sql::SelectNode* window_input = nullptr;  // the window's input when it is a (subquery)
+  // Every window over TABLE t, with t's name.
+  std::vector<std::pair<sql::TableRef*, std::string>> table_windows;
 };
 
 void ScanFrom(sql::TableRef* ref, FromScan& out) {
   if (ref == nullptr) return;
   switch (ref->kind) {
-    case sql::TableRefKind::kBaseTable: out.tables.push_back(ref->name.ToString()); break;
+    case sql::TableRefKind::kBaseTable:
+      out.tables.push_back(ref->name.ToString());
+      out.base_tables.push_back(ref->name.ToString());
+      break;
     case sql::TableRefKind::kTableFunction:
       if (!SqlBinder::IsWindowTvf(*ref) || ref->args.empty()) break;
       if (ref->arg_names[0] == "table") {
         out.tables.push_back(Join(ref->args[0]->As<sql::ColumnRefExpr>().parts, "."));
+        out.table_windows.emplace_back(ref, out.tables.back());
         out.window = ref;
       } else if (ref->args[0]->kind == sql::ExprKind::kSubquery &&
                  ref->args[0]->As<sql::SubqueryExpr>().query->kind == sql::QueryKind::kSelect) {
@@ -135,6 +143,8 @@ std::string StreamJob::JobDirectory(const std::string& db, const std::string& jo
 }
 
 void StreamJob::Prepare() {
+  if (prepared_) return;
+  prepared_ = true;
   const std::string& db = session_.warehouse().local_root();
   if (db.empty()) throw InvalidInputError("a streaming job needs a warehouse: --db DIR");
   statements_ = sql::ParseScript(options_.job_sql);
@@ -172,10 +182,19 @@ void StreamJob::Prepare() {
   if (names.empty() || names.size() > 2) {
     throw InvalidInputError(fmt::format(
         "a streaming job reads one table over a stream (CREATE TABLE ... WITH ('connector' = "
-        "...)), or two joined by an interval join; this one reads {}",
+        "...)), or two joined by an interval join or on their windows; this one reads {}",
         names.empty() ? "none" : Join(names, ", ")));
   }
-  if (names.size() == 2) {
+  // Two sources read only through windows of one shape (Nexmark q8: windowed aggregates of
+  // each, joined on their windows): a window is complete for both when the watermark, the
+  // lower of the two, passes its end, so the job runs as a windowed job of one source does.
+  bool window_join = names.size() == 2 && scan.window_input == nullptr;
+  for (const std::string& table : scan.base_tables) {
+    window_join = window_join && definitions.count(ToLower(table)) == 0;
+  }
+  if (window_join) {
+    // Checked below, once the sources are known: every window has the job's shape.
+  } else if (names.size() == 2) {
     // The streams are joined in the job's SELECT, or in the (query) its window reads.
     SqlBinder binder(session_, options_.job_sql);
     join_ = IntervalJoin::Analyze(scan.window_input ? *scan.window_input : select, definitions,
@@ -194,10 +213,38 @@ void StreamJob::Prepare() {
     SqlBinder binder(session_, options_.job_sql);
     window_ = binder.At(*scan.window, [&] { return binder.BindWindowTvfSpec(*scan.window); });
     windowed_ = true;
-    if (window_.kind == WindowTvf::Kind::kSession) {
-      throw NotImplementedError("SESSION windows in streaming jobs are not built yet");
+    if (window_.kind == WindowTvf::Kind::kSession && join_) {
+      throw NotImplementedError("SESSION windows over an interval join are not built yet");
     }
-    if (join_) {
+    for (const std::string& key : window_.partition_by) {
+      const int index = first.schema.Find(key);
+      if (index < 0) {
+        throw InvalidInputError(fmt::format("SESSION: PARTITION BY {}: {} has no such column",
+                                            key, first.name));
+      }
+      session_keys_.push_back(index);
+    }
+    if (window_join) {
+      if (window_.kind == WindowTvf::Kind::kSession) {
+        throw NotImplementedError("SESSION windows joined across two sources are not built yet");
+      }
+      for (const auto& [ref, table] : scan.table_windows) {
+        const WindowTvf other = binder.At(*ref, [&] { return binder.BindWindowTvfSpec(*ref); });
+        if (other.kind != window_.kind || other.size != window_.size ||
+            other.step != window_.step || other.offset != window_.offset) {
+          throw InvalidInputError(
+              "the windows of a job of two sources (a window join) have one shape: the same "
+              "function, sizes and offset over each source");
+        }
+        const SourceDefinition& def = definitions.at(ToLower(table));
+        if (ToLower(def.watermark_column) != ToLower(other.time_column)) {
+          throw InvalidInputError(fmt::format(
+              "the window's time column {} must be {}'s WATERMARK column{}", other.time_column,
+              def.name, def.watermark_column.empty() ? " (it declares none)"
+                                                     : " (" + def.watermark_column + ")"));
+        }
+      }
+    } else if (join_) {
       PrepareJoinWindow(*scan.window_input);
     } else if (first.watermark_column.empty() ||
                ToLower(first.watermark_column) != ToLower(window_.time_column)) {
@@ -239,7 +286,8 @@ void StreamJob::Prepare() {
         "a streaming aggregate without a window (a changelog of updates) is not built yet: "
         "group by window_start, window_end of TUMBLE, HOP or CUMULATE");
   }
-  const bool fixed_length = window_.kind != WindowTvf::Kind::kCumulate;
+  const bool fixed_length =
+      window_.kind == WindowTvf::Kind::kTumble || window_.kind == WindowTvf::Kind::kHop;
   if (windowed_ && plan->schema.Find("window_end") < 0 &&
       !(fixed_length && plan->schema.Find("window_start") >= 0)) {
     throw InvalidInputError("a windowed streaming job selects window_end (or, for TUMBLE and "
@@ -410,7 +458,9 @@ bool StreamJob::Step(bool drained) {
   if (join_) {
     StepJoin(fresh, drained, now);
   } else if (windowed_ || ranked_) {
-    for (Batch& b : fresh[0]) StateOf(0).buffer.push_back(std::move(b));
+    for (size_t i = 0; i < sources_.size(); i++) {
+      for (Batch& b : fresh[i]) StateOf(i).buffer.push_back(std::move(b));
+    }
     state_.watermark = drained ? INT64_MAX : Watermark(now);
     if (state_.watermark > state_.fired_watermark) {
       if (ranked_) {
@@ -451,7 +501,11 @@ std::vector<Batch> StreamJob::Ingest(size_t i, const std::vector<RawRecord>& rec
         // Late against the watermark as it stood before this record: the same rows are late
         // however the records were split into polls.
         state_.watermark = Watermark(now);
-        if ((by_window ? window_.LastWindowEnd(ts) : ts) <= state_.watermark) {
+        // A SESSION row is late by its own time: a row after the watermark cannot reach a
+        // session that ended at or before it (a gap separates them), so emitted sessions
+        // never change.
+        const bool by_end = by_window && window_.kind != WindowTvf::Kind::kSession;
+        if ((by_end ? window_.LastWindowEnd(ts) : ts) <= state_.watermark) {
           late.push_back(row);
           continue;
         }
@@ -481,14 +535,74 @@ std::vector<Batch> StreamJob::Ingest(size_t i, const std::vector<RawRecord>& rec
 
 void StreamJob::Fire(int64_t watermark) {
   auto& pending = state_.pending[sink_];
-  std::vector<Batch>& buffer = StateOf(0).buffer;
-  for (Batch& b : RunQuery(buffer, state_.fired_watermark, watermark, true)) {
+  Inputs inputs;
+  for (size_t i = 0; i < sources_.size(); i++) inputs.push_back(&StateOf(i).buffer);
+  for (Batch& b : RunQuery(*insert_->query, inputs, state_.fired_watermark, watermark, true)) {
     pending.push_back(std::move(b));
   }
   state_.fired_watermark = watermark;
+  if (window_.kind == WindowTvf::Kind::kSession) {
+    StateOf(0).buffer = OpenSessionRows(StateOf(0).buffer, watermark);
+    return;
+  }
   // Rows whose every window has been emitted are no longer needed.
-  buffer = RowsWhere(buffer, sources_[0].time_index,
-                     [&](int64_t ts) { return window_.LastWindowEnd(ts) > watermark; });
+  for (size_t i = 0; i < sources_.size(); i++) {
+    StateOf(i).buffer = RowsWhere(StateOf(i).buffer, sources_[i].time_index, [&](int64_t ts) {
+      return window_.LastWindowEnd(ts) > watermark;
+    });
+  }
+}
+
+std::vector<Batch> StreamJob::OpenSessionRows(const std::vector<Batch>& buffer,
+                                              int64_t watermark) const {
+  // Sessions are found as the batch SESSION finds them: per key, by time, a row more than
+  // the gap after the previous one starts a new session, which ends gap after its last row.
+  struct Row {
+    std::string key;
+    int64_t ts;
+    uint32_t batch, row;
+  };
+  const int time_index = sources_[0].time_index;
+  std::vector<Row> rows;
+  for (size_t b = 0; b < buffer.size(); b++) {
+    const Batch& batch = buffer[b];
+    for (size_t r = 0; r < batch.num_rows(); r++) {
+      const Value ts = batch.column(static_cast<size_t>(time_index))->GetValue(r);
+      if (ts.is_null()) continue;
+      std::string key;
+      for (int k : session_keys_) {
+        const Value v = batch.column(static_cast<size_t>(k))->GetValue(r);
+        key += v.is_null() ? std::string("\x01") : "\x02" + v.ToString();
+        key.push_back('\0');
+      }
+      rows.push_back(Row{std::move(key), ts.GetInt(), static_cast<uint32_t>(b),
+                         static_cast<uint32_t>(r)});
+    }
+  }
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return a.key != b.key ? a.key < b.key : a.ts < b.ts;
+  });
+  std::vector<std::vector<uint32_t>> kept(buffer.size());
+  for (size_t i = 0; i < rows.size();) {
+    size_t j = i;
+    while (j + 1 < rows.size() && rows[j + 1].key == rows[i].key &&
+           rows[j + 1].ts - rows[j].ts <= window_.size) {
+      j++;
+    }
+    if (rows[j].ts + window_.size > watermark) {  // the session is still open
+      for (size_t t = i; t <= j; t++) kept[rows[t].batch].push_back(rows[t].row);
+    }
+    i = j + 1;
+  }
+  std::vector<Batch> out;
+  for (size_t b = 0; b < buffer.size(); b++) {
+    std::vector<uint32_t>& sel = kept[b];
+    if (sel.empty()) continue;
+    std::sort(sel.begin(), sel.end());  // the rows in their arrival order
+    out.push_back(sel.size() == buffer[b].num_rows() ? buffer[b]
+                                                      : buffer[b].Gather(sel.data(), sel.size()));
+  }
+  return out;
 }
 
 void StreamJob::FireRanked(int64_t watermark) {

@@ -59,9 +59,15 @@ class StreamJob {
   StreamJob(Session& session, StreamJobOptions options);
   ~StreamJob();
 
+  // Reads the job: declares its sources, checks its query, creates its sink. Run() does it
+  // first when not done. Throws UserError for a job it cannot run (no INSERT, no source, a
+  // changelog query).
+  void Prepare();
   // Runs until stopped (Stop(), the job's stop file) or, with until_idle, drained.
   // Throws UserError for a job it cannot run (no INSERT, no source, a changelog query).
   StreamJobStats Run();
+  // The job's id (StreamJobOptions::job_id, else the sink's name once prepared).
+  const std::string& job_id() const { return options_.job_id; }
   // Asks Run to take a last checkpoint and return. Thread-safe.
   void Stop() { stop_ = true; }
   // The job's directory under the warehouse.
@@ -83,7 +89,6 @@ class StreamJob {
   // then, for a job windowing an interval join, the join's rows.
   using Inputs = std::vector<const std::vector<Batch>*>;
 
-  void Prepare();
   void PrepareSources(const std::vector<std::string>& names);
   void PrepareJoin();
   // A window over the join's rows: TUMBLE((SELECT ... FROM a JOIN b ...), DESCRIPTOR(t), ...).
@@ -95,6 +100,9 @@ class StreamJob {
   // are returned.
   std::vector<Batch> Ingest(size_t i, const std::vector<RawRecord>& records, int64_t now);
   void Fire(int64_t watermark);
+  // SESSION: the rows of `buffer` whose session (per the window's PARTITION BY keys) ends
+  // after `watermark`, kept whole; the rows of sessions already emitted are dropped.
+  std::vector<Batch> OpenSessionRows(const std::vector<Batch>& buffer, int64_t watermark) const;
   void FireRanked(int64_t watermark);
   // An interval join's step (stream_job_join.cpp): the new rows of each side meet the other
   // side's rows, unmatched rows of an outer join are emitted once they expire, and rows that
@@ -162,9 +170,11 @@ class StreamJob {
   std::unique_ptr<LookupTables> lookups_;  // the tables of temporal joins
   bool windowed_ = false;
   WindowTvf window_;
+  std::vector<int> session_keys_;  // SESSION: the PARTITION BY columns in the source
   std::optional<RankedQuery> ranked_;  // a deduplicating or Top-N job (ranked by event time)
   Schema sink_schema_, dead_schema_;
   std::map<std::string, Schema> table_schemas_;  // of every table the job commits to
+  bool prepared_ = false;
   Checkpoint state_;  // offsets, event times, buffers and pending rows since the last checkpoint
   int64_t started_ms_ = 0;
   StreamJobStats stats_;

@@ -2,6 +2,8 @@
 // off, row groups, projection, and row-group pruning by statistics.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "csv_test_util.h"
 #include "io/parquet_reader.h"
 #include "io/parquet_writer.h"
@@ -134,6 +136,63 @@ TEST(ParquetRoundTripTest, DictionaryOnAndOffAndSmallPages) {
   options.dictionary_max_bytes = 100;
   ExpectAllTypesRows(ReadAllRows(*ParquetSource::Open(WriteFile(dir, "f.parquet", 3000, options))),
                      3000);
+}
+
+// A dictionary is kept only where it pays (it and its indices at most half the PLAIN bytes):
+// near-unique keys and strings are written PLAIN, repeating values with a dictionary, and
+// 8-byte values compare by their bits (0.0 and -0.0 are two entries; NaN is one).
+TEST(ParquetRoundTripTest, DictionaryOnlyWhereItPays) {
+  TempDir dir;
+  const Schema schema({Field{"key", TypeId::kBigInt, true, ""}, Field{"code", TypeId::kBigInt, true, ""},
+                       Field{"x", TypeId::kDouble, true, ""}, Field{"name", TypeId::kVarchar, true, ""},
+                       Field{"city", TypeId::kVarchar, true, ""}});
+  const int64_t rows = 20000;
+  const double xs[] = {0.0, -0.0, std::nan(""), 1.5};
+  std::vector<std::vector<Value>> want;
+  const std::string path = dir.path() + "/pays.parquet";
+  {
+    for (int64_t i = 0; i < rows; i++) {
+      want.push_back({Value::BigInt(i * 7919 % rows), Value::BigInt(i % 37),
+                      Value::Double(xs[i % 4]), Value::Varchar("customer#" + std::to_string(i)),
+                      Value::Varchar(i % 3 == 0 ? "Lisbon" : "Oslo")});
+    }
+    ParquetWriter writer(path, schema, {});
+    for (size_t base = 0; base < want.size(); base += kBatchSize) {
+      const size_t n = std::min(kBatchSize, want.size() - base);
+      std::vector<ColumnPtr> columns;
+      for (size_t c = 0; c < schema.size(); c++) {
+        auto col = Column::Make(schema.field(c).type, n);
+        for (size_t r = 0; r < n; r++) col->SetValue(r, want[base + r][c]);
+        col->set_size(n);
+        columns.push_back(col);
+      }
+      writer.Write(Batch(std::move(columns), n));
+    }
+    writer.Close();
+  }
+  const ParquetSource::File file = ReadParquetFooter(path);
+  ASSERT_EQ(file.metadata.row_groups.size(), 1u);
+  const auto& chunks = file.metadata.row_groups[0].columns;
+  auto has_dictionary = [&](int c) { return chunks[c].meta_data->dictionary_page_offset.has_value(); };
+  EXPECT_FALSE(has_dictionary(0));  // unique keys
+  EXPECT_TRUE(has_dictionary(1));
+  EXPECT_TRUE(has_dictionary(2));
+  EXPECT_FALSE(has_dictionary(3));  // unique strings
+  EXPECT_TRUE(has_dictionary(4));
+  const std::vector<std::vector<Value>> got = ReadAllRows(*ParquetSource::Open(path));
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); i++) {
+    for (size_t c = 0; c < want[i].size(); c++) {
+      if (c == 2) {  // doubles by their bits: -0.0 stays negative, NaN stays NaN
+        const double g = got[i][c].GetDouble(), w = want[i][c].GetDouble();
+        ASSERT_EQ(std::signbit(g), std::signbit(w)) << "row " << i;
+        ASSERT_EQ(std::isnan(g), std::isnan(w)) << "row " << i;
+        if (!std::isnan(w)) ASSERT_EQ(g, w) << "row " << i;
+        continue;
+      }
+      ASSERT_EQ(got[i][c], want[i][c]) << "row " << i << " column " << c;
+    }
+  }
 }
 
 TEST(ParquetRoundTripTest, RowGroupsAreSplits) {
