@@ -127,6 +127,23 @@ sql "SELECT count(*), sum(k) FROM t"
 expect_out "826,3521" "the rows after failed writes"
 [ -z "$(ls -A "$WORK/tmp")" ] || fail "temporary files left: $(ls -A "$WORK/tmp")"
 
+# A writer killed with SIGKILL midway leaves whole commits; the next opens collect its objects.
+sql "CREATE TABLE k (i INTEGER)"
+for i in $(seq 0 39); do echo "INSERT INTO k VALUES ($i);"; done >"$WORK/k.sql"
+"$SLUICE" sql --no-progress --s3-url-style path --db "$DB" -f "$WORK/k.sql" >/dev/null 2>&1 &
+KILLED=$!
+sleep 1
+kill -9 $KILLED 2>/dev/null
+wait $KILLED 2>/dev/null
+sql "SELECT count(*) = count(DISTINCT i) AND count(*) = coalesce(max(i) + 1, 0) FROM k"
+expect_out "true" "appends killed midway left whole commits"
+sql "CALL expire_snapshots('k', older_than => TIMESTAMP '2999-01-01', retain_last => 1);
+     SELECT count(*) FROM k\$files"
+LIVE="$(echo "$OUT" | tail -1)"
+[ "$(objects wh/main/k/data | wc -l)" -eq "$LIVE" ] ||
+  fail "after a killed writer the bucket holds $(objects wh/main/k/data | wc -l) data files, the table $LIVE"
+sql "DROP TABLE k"
+
 # 6. Views and schemas: the view's JSON is an object; another process sees both.
 sql "CREATE SCHEMA s; CREATE TABLE s.u AS SELECT 1 AS x;
      CREATE VIEW s.v AS SELECT k, count(*) AS n FROM t GROUP BY k"
