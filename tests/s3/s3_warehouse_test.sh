@@ -5,9 +5,9 @@
 # travel by tag, a second process (and two writers at once) seeing each other's commits, the
 # Iceberg layout of the objects (metadata/vN.metadata.json, data/*.parquet, full s3:// paths),
 # path-based iceberg_scan of the bucket, failed writes that keep the previous snapshot, a
-# writer killed with SIGKILL,
-# maintenance (remove_orphan_files, expire_snapshots) and DROP through List/Delete, the
-# s3_catalog setting, and errors that name what is wrong.
+# writer killed with SIGKILL, maintenance (remove_orphan_files, expire_snapshots, sluice
+# maintain) and DROP through List/Delete, the s3_catalog setting, and errors that name what
+# is wrong.
 # Usage: s3_warehouse_test.sh <sluice binary>
 set -u
 SLUICE="$1"
