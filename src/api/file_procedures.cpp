@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <set>
 
@@ -12,6 +11,8 @@
 #include "catalog/file_table_store.h"
 #include "catalog/table_target.h"
 #include "common/error.h"
+#include "io/stored_files.h"
+#include "objstore/s3_location.h"
 
 namespace sluice {
 
@@ -32,16 +33,6 @@ constexpr int64_t kDefaultMinInputFiles = 5;
 constexpr double kMinFileRatio = 0.75;
 constexpr double kMaxFileRatio = 1.8;
 constexpr int64_t kDefaultOrphanAgeMs = int64_t{3} * 86400000;
-
-// The milliseconds since the epoch of a file's last change.
-int64_t ModifiedMs(const fs::path& path) {
-  std::error_code ec;
-  const auto time = fs::last_write_time(path, ec);
-  if (ec) return 0;
-  // file_time_type's epoch is not the system clock's: convert through "now" on both.
-  const auto system = std::chrono::system_clock::now() + (time - fs::file_time_type::clock::now());
-  return std::chrono::duration_cast<std::chrono::milliseconds>(system.time_since_epoch()).count();
-}
 
 }  // namespace
 
@@ -123,30 +114,29 @@ Procedure RemoveOrphanFilesProcedure() {
     const int64_t older_than =
         args.Has("older_than") ? args.TimeMs("older_than") : NowMs() - kDefaultOrphanAgeMs;
     const bool dry_run = args.Has("dry_run") && args.Bool("dry_run");
-    const fs::path dir = table->dir();
+    std::string dir = table->dir();
+    if (!IsS3Path(dir)) dir = fs::absolute(dir).lexically_normal().string();
     std::vector<std::string> orphans;
     {
       // Commits write metadata files under this lock; data files not committed yet are
       // those of a write in flight, which holds the data directory's shared lock.
-      CommitLock lock(table->dir());
-      const DataFilesLock no_writer((dir / "data").string(), DataFilesLock::Mode::kCollector);
+      CommitLock lock(table->lock_dir());
+      const DataFilesLock no_writer(table->lock_dir() + "/data", DataFilesLock::Mode::kCollector);
       const std::set<std::string> needed = table->NeededFiles();
-      std::vector<fs::path> files;
-      std::error_code ec;
-      for (auto it = fs::recursive_directory_iterator(dir, ec);
-           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec)) files.push_back(it->path());
-      }
-      for (const auto& path : files) {
-        const std::string relative = path.lexically_relative(dir).generic_string();
+      for (const StoredFile& file : ListStoredFiles(dir)) {
+        const std::string& relative = file.relative;
         if (needed.count(relative) || relative == "metadata/version-hint.text") continue;
         if (relative.starts_with("data/") && !no_writer.held()) continue;
-        if (ModifiedMs(path) >= older_than) continue;
-        orphans.push_back(fs::absolute(path).lexically_normal().string());
+        if (file.modified_ms >= older_than) continue;
+        orphans.push_back(file.path);
       }
       std::sort(orphans.begin(), orphans.end());
       if (!dry_run) {
-        for (const auto& path : orphans) fs::remove(path, ec);
+        for (const auto& path : orphans) {
+          if (!RemoveStoredFile(path)) {
+            throw IOError(fmt::format("remove_orphan_files: cannot remove '{}'", path));
+          }
+        }
       }
     }
     std::vector<std::vector<Value>> rows;

@@ -49,6 +49,15 @@ LogicalPlanPtr Optimized(const LogicalPlan& plan, const Settings& settings) {
   return Optimize(LogicalPlanPtr(LogicalPlanPtr(), &plan), settings);
 }
 
+// The session's warehouse (in memory without `db_dir`). The object store configuration is
+// installed first: a warehouse at s3://bucket/prefix reads its views from the bucket as it
+// opens, and its default catalog file is named after the endpoint.
+std::unique_ptr<Warehouse> OpenWarehouse(const Settings& settings, const std::string& db_dir) {
+  if (db_dir.empty()) return std::make_unique<Warehouse>();
+  SetCurrentS3Config(S3ConfigOf(settings));
+  return std::make_unique<Warehouse>(db_dir, settings.s3_catalog());
+}
+
 }  // namespace
 
 Session::Session(Settings settings) : Session(std::move(settings), std::string()) {}
@@ -63,11 +72,10 @@ Session::Session(Settings settings, const std::string& db_dir)
     : settings_(std::move(settings)),
       memory_(settings_.memory_limit()),
       pool_(std::make_shared<ThreadPool>(settings_.threads())),
-      warehouse_(db_dir.empty() ? std::make_unique<Warehouse>()
-                                : std::make_unique<Warehouse>(db_dir)),
+      warehouse_(OpenWarehouse(settings_, db_dir)),
       temporary_(std::make_unique<Warehouse>()),
-      models_(std::make_unique<ModelStore>(warehouse_->root())),
-      feature_views_(std::make_unique<FeatureViewStore>(warehouse_->root())) {
+      models_(std::make_unique<ModelStore>(warehouse_->local_root())),
+      feature_views_(std::make_unique<FeatureViewStore>(warehouse_->local_root())) {
   RegisterBuiltinFunctions();
   static std::once_flag iceberg_functions;
   std::call_once(iceberg_functions, [] { iceberg::RegisterIcebergTableFunctions(TableFunctions()); });

@@ -94,7 +94,10 @@ class Session : public CatalogReader {
 
   explicit Session(Settings settings = {});
   // A session over the warehouse in directory `db_dir` (created if absent; in memory when
-  // empty). Throws IOError when the directory cannot be opened.
+  // empty), or at an object store prefix `s3://bucket/prefix` (reached with the s3_*
+  // settings; its catalog is the local file settings.s3_catalog(), by default one per
+  // warehouse under the user's cache directory: catalog/warehouse.h). Throws IOError when the
+  // directory or bucket cannot be opened.
   Session(Settings settings, const std::string& db_dir);
   ~Session();
   Session(const Session&) = delete;

@@ -2,15 +2,12 @@
 // expired snapshots.
 #include <fmt/format.h>
 
-#include <filesystem>
-
 #include "catalog/commit_lock.h"
 #include "catalog/file_table_store.h"
 #include "common/error.h"
+#include "io/stored_files.h"
 
 namespace sluice {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -36,7 +33,7 @@ std::pair<CommittedTable, CommittedTable> FileTableStore::CommitMetadata(
   std::lock_guard commit_guard(commit_mutex_);
   std::pair<CommittedTable, CommittedTable> out;
   {
-    CommitLock lock(dir_);
+    CommitLock lock(lock_dir_);
     for (int attempt = 1;; attempt++) {
       const std::optional<std::string> location = pointer_->Load();
       if (!location) throw IOError(fmt::format("table '{}' has no committed snapshot", name_));
@@ -50,8 +47,7 @@ std::pair<CommittedTable, CommittedTable> FileTableStore::CommitMetadata(
       change(metadata);
       PreparedCommit prepared = WriteMetadataCommit(dir_, latest, std::move(metadata), NowMs());
       if (!pointer_->Swap(location, *prepared.table.location)) {
-        std::error_code ec;
-        for (const auto& file : prepared.written) fs::remove(file, ec);
+        for (const auto& file : prepared.written) RemoveStoredFile(file);
         if (attempt >= kCommitAttempts) {
           throw WriteConflictError(fmt::format(
               "table '{}' was changed by another writer {} times in a row; nothing was changed",

@@ -17,6 +17,8 @@
 #include "catalog/partitioning.h"
 #include "common/error.h"
 #include "io/file.h"
+#include "io/stored_files.h"
+#include "objstore/s3_location.h"
 
 namespace sluice {
 
@@ -93,10 +95,11 @@ FileTableStore::FileTableStore(std::string dir, std::string name,
     : dir_(std::move(dir)),
       name_(std::move(name)),
       pointer_(pointer != nullptr ? std::move(pointer)
-                                  : std::make_unique<VersionHintPointer>(dir_)) {}
+                                  : std::make_unique<VersionHintPointer>(dir_)),
+      lock_dir_(pointer_->LockDirectory(dir_)) {}
 
 bool FileTableStore::IsTable(const std::string& dir) {
-  return fs::is_regular_file(fs::path(dir) / kMetadataDir / "version-hint.text");
+  return StoredFileExists(fmt::format("{}/{}/version-hint.text", dir, kMetadataDir));
 }
 
 std::unique_ptr<FileTableStore> FileTableStore::Open(const std::string& dir,
@@ -105,7 +108,7 @@ std::unique_ptr<FileTableStore> FileTableStore::Open(const std::string& dir,
                                                      std::unique_ptr<TablePointer> pointer) {
   std::unique_ptr<FileTableStore> store(new FileTableStore(dir, name, std::move(pointer)));
   store->SetTargetFileRows(target_file_rows);
-  CommitLock lock(dir);
+  CommitLock lock(store->lock_dir_);
   const std::optional<std::string> location = store->pointer_->Load();
   if (!location) {
     throw IOError(fmt::format("table '{}' has no committed snapshot ({} names no metadata file)",
@@ -126,10 +129,9 @@ std::unique_ptr<FileTableStore> FileTableStore::Prepare(const std::string& dir,
                                                         bool joined) {
   SLUICE_CHECK(!IsTable(dir), "table directory {} exists", dir);
   // A directory left by a create that never committed holds nothing anyone reads.
-  std::error_code ignored;
-  if (!joined) fs::remove_all(dir, ignored);
-  fs::create_directories(fs::path(dir) / kDataDir);
-  fs::create_directories(fs::path(dir) / kMetadataDir);
+  if (!joined) RemoveStoredTree(dir);
+  CreateStoredDirectory(fmt::format("{}/{}", dir, kDataDir));
+  CreateStoredDirectory(fmt::format("{}/{}", dir, kMetadataDir));
   std::unique_ptr<FileTableStore> store(new FileTableStore(dir, name, std::move(pointer)));
   store->SetTargetFileRows(target_file_rows);
   Snapshot& s = store->current_.snapshot;
@@ -162,7 +164,7 @@ std::optional<std::string> FileTableStore::MetadataLocation() const {
 }
 
 std::string FileTableStore::PathOf(const std::string& file) const {
-  return !file.empty() && file[0] == '/' ? file : dir_ + "/" + file;
+  return (!file.empty() && file[0] == '/') || IsS3Path(file) ? file : dir_ + "/" + file;
 }
 
 std::shared_ptr<const DataSource> FileTableStore::Source() const {
@@ -185,7 +187,7 @@ std::string FileTableStore::NewDataFile(PendingWrite* write, int bucket) {
   // A table never committed is in no catalog: no other process collects its garbage (a
   // racing create of the same name fails its commit), so its files need no lock.
   if (committed && write->in_flight == nullptr) {
-    write->in_flight = std::make_unique<DataFilesLock>(fmt::format("{}/{}", dir_, kDataDir),
+    write->in_flight = std::make_unique<DataFilesLock>(fmt::format("{}/{}", lock_dir_, kDataDir),
                                                        DataFilesLock::Mode::kWriter);
   }
   const std::string relative = fmt::format("{}/part-{}.parquet", kDataDir, id);
@@ -198,7 +200,7 @@ void FileTableStore::Commit(Snapshot next, int64_t base,
                             const std::vector<std::string>* replaced) {
   std::lock_guard commit_guard(commit_mutex_);
   try {
-    CommitLock lock(dir_);
+    CommitLock lock(lock_dir_);
     CommittedTable base_state;  // the state this commit replaced
     for (int attempt = 1;; attempt++) {
       const std::optional<std::string> location = pointer_->Load();
@@ -247,8 +249,7 @@ void FileTableStore::Commit(Snapshot next, int64_t base,
       // The commit point: readers that look up the table from now on see the new snapshot.
       if (!pointer_->Swap(location, *prepared.table.location)) {
         // A writer that does not take the flock (another engine) won the race: retry.
-        std::error_code ec;
-        for (const auto& file : prepared.written) fs::remove(file, ec);
+        for (const auto& file : prepared.written) RemoveStoredFile(file);
         if (attempt >= kCommitAttempts) throw ConflictError(name_, committed + 1, base);
         continue;
       }
@@ -274,8 +275,7 @@ void FileTableStore::Commit(Snapshot next, int64_t base,
 }
 
 void FileTableStore::DiscardWrites(PendingWrite* write) {
-  std::error_code ec;
-  for (const auto& file : write->written) fs::remove(file, ec);
+  for (const auto& file : write->written) RemoveStoredFile(file);
   write->in_flight.reset();
   write->written.clear();
 }
@@ -405,14 +405,20 @@ void FileTableStore::CollectGarbage(const CommittedTable* known) {
     // An unreadable older snapshot: keep everything rather than guess.
     return;
   }
-  std::error_code ec;
   // Unreferenced data files are garbage unless a write is in flight (in any process): they
   // may be its. (Files `*.pending` are the markers of writers of earlier versions.)
-  const DataFilesLock no_writer(dir_ + "/" + kDataDir, DataFilesLock::Mode::kCollector);
+  const DataFilesLock no_writer(lock_dir_ + "/" + kDataDir, DataFilesLock::Mode::kCollector);
+  // A listing that fails (the object store unreachable) leaves the garbage for next time.
+  auto list = [&](const char* dir) {
+    try {
+      return ListStoredFiles(dir_ + "/" + dir, /*recursive=*/false);
+    } catch (const IOError&) {
+      return std::vector<StoredFile>{};
+    }
+  };
   if (no_writer.held()) {
-    for (const auto& entry : fs::directory_iterator(fs::path(dir_) / kDataDir, ec)) {
-      const std::string relative = std::string(kDataDir) + "/" + entry.path().filename().string();
-      if (!keep.count(relative)) fs::remove(entry.path(), ec);
+    for (const StoredFile& file : list(kDataDir)) {
+      if (!keep.count(std::string(kDataDir) + "/" + file.relative)) RemoveStoredFile(file.path);
     }
   }
   // Metadata files are written only under the flock this caller holds: any not kept is
@@ -421,11 +427,12 @@ void FileTableStore::CollectGarbage(const CommittedTable* known) {
   // rule); remove_orphan_files takes them.
   const bool keep_metadata_files =
       current.metadata.property("write.metadata.delete-after-commit.enabled", "true") == "false";
-  for (const auto& entry : fs::directory_iterator(fs::path(dir_) / kMetadataDir, ec)) {
-    const std::string file = entry.path().filename().string();
-    const std::string relative = std::string(kMetadataDir) + "/" + file;
-    if (keep_metadata_files && file.ends_with(".metadata.json")) continue;
-    if (file != "version-hint.text" && !keep.count(relative)) fs::remove(entry.path(), ec);
+  for (const StoredFile& file : list(kMetadataDir)) {
+    const std::string relative = std::string(kMetadataDir) + "/" + file.relative;
+    if (keep_metadata_files && file.relative.ends_with(".metadata.json")) continue;
+    if (file.relative != "version-hint.text" && !keep.count(relative)) {
+      RemoveStoredFile(file.path);
+    }
   }
 }
 

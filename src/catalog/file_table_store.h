@@ -88,6 +88,10 @@ class FileTableStore : public TableStore {
   // data files of every snapshot kept), relative to the directory.
   std::set<std::string> NeededFiles() const;
   const std::string& dir() const { return dir_; }
+  // The local directory whose flocks guard the table's commits and data files (CommitLock,
+  // DataFilesLock on its data/): dir() for a local table, one beside the catalog for an
+  // s3:// table (TablePointer::LockDirectory).
+  const std::string& lock_dir() const { return lock_dir_; }
 
   Snapshot Current() const override;
   // Unpartitioned tables: partition tuples do not travel between processes.
@@ -157,6 +161,7 @@ class FileTableStore : public TableStore {
   std::string dir_;
   std::string name_;
   std::unique_ptr<TablePointer> pointer_;
+  std::string lock_dir_;
   std::atomic<int64_t> target_file_rows_ = kTargetFileRows;
   // Serializes the commits of this process (the flock serializes processes), so that
   // snapshots are published in commit order.

@@ -1,7 +1,6 @@
 #include "catalog/file_table_writer.h"
 
 #include <algorithm>
-#include <filesystem>
 
 #include <nlohmann/json.hpp>
 
@@ -12,6 +11,7 @@
 #include "io/parquet_reader.h"
 #include "io/parquet_statistics.h"
 #include "io/parquet_writer.h"
+#include "io/stored_files.h"
 
 namespace sluice {
 
@@ -125,9 +125,8 @@ class FileTableStore::Writer::Sink : public DataSink {
     Snapshot::DataFile file;
     file.path = f.relative;
     file.rows = f.writer->rows_written();
-    std::error_code ec;
     const std::string path = writer_.store_.dir_ + "/" + f.relative;
-    file.bytes = static_cast<int64_t>(std::filesystem::file_size(path, ec));
+    file.bytes = StoredFileSize(path).value_or(0);
     if (writer_.next_.buckets.bucketed()) file.bucket = static_cast<int>(bucket);
     file.partition = f.partition;
     file.metrics = MetricsOf(writer_.next_.schema, writer_.next_.field_ids,
@@ -233,8 +232,7 @@ void FileTableStore::Writer::ImportSinks(const std::string& exported) {
         }
       }
     }
-    std::error_code ec;
-    std::filesystem::remove(path, ec);
+    RemoveStoredFile(path);
     small_.emplace(entry.at("index").get<int>(), std::move(rows));
   }
 }

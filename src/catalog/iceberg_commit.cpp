@@ -17,6 +17,8 @@
 #include "common/uuid.h"
 #include "iceberg/single_value.h"
 #include "iceberg/table_files.h"
+#include "io/stored_files.h"
+#include "objstore/s3_location.h"
 
 namespace sluice {
 
@@ -45,6 +47,11 @@ constexpr int64_t kDefaultPreviousVersions = 1;
 constexpr size_t kMaxManifests = 100;
 
 std::string Absolute(const std::string& table_dir) {
+  if (IsS3Path(table_dir)) {
+    std::string url = table_dir;
+    while (url.ends_with('/')) url.pop_back();
+    return url;
+  }
   return fs::absolute(table_dir).lexically_normal().string();
 }
 
@@ -139,7 +146,7 @@ Schema SluiceSchemaOf(const ib::TableMetadata& m) {
 // `table_root`: the table directory, absolute.
 ib::DataFile IcebergDataFile(const std::string& table_root, const Snapshot::DataFile& f) {
   ib::DataFile out;
-  out.file_path = !f.path.empty() && f.path[0] == '/' ? f.path : table_root + "/" + f.path;
+  out.file_path = (!f.path.empty() && f.path[0] == '/') || IsS3Path(f.path) ? f.path : table_root + "/" + f.path;
   out.record_count = f.rows;
   out.file_size_in_bytes = f.bytes;
   out.partition = f.partition;
@@ -173,35 +180,21 @@ void SetIcebergBuckets(const ib::TableMetadata& m, Snapshot& s) {
   }
 }
 
-// Writes `bytes` as the file `name` of the table's metadata directory, synced to disk. No
-// rename is needed: nothing reads the file before the commit names it (a file of that name
-// is what an interrupted commit left). The caller syncs the directory once for all.
+// Writes `bytes` as the file `name` of the table's metadata directory, synced to disk (an
+// object: one PUT). No rename is needed: nothing reads the file before the commit names it
+// (a file of that name is what an interrupted commit left). The caller syncs the directory
+// once for all.
 std::string WriteMetadataFile(const std::string& table_dir, const std::string& name,
                               const std::string& bytes, std::vector<std::string>* written) {
   const std::string path = Absolute(table_dir) + "/metadata/" + name;
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw IOError(fmt::format("cannot create '{}': {}", path, std::strerror(errno)));
   written->push_back(path);
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const std::string why = std::strerror(errno);
-      ::close(fd);
-      throw IOError(fmt::format("cannot write '{}': {}", path, why));
-    }
-    done += static_cast<size_t>(n);
-  }
-  const bool synced = ::fsync(fd) == 0;
-  if (::close(fd) != 0 || !synced) {
-    throw IOError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
-  }
+  WriteStoredFile(path, bytes);
   return path;
 }
 
-// Makes the names of the files just written durable.
+// Makes the names of the files just written durable (an object store's are at once).
 void SyncDirectory(const std::string& dir) {
+  if (IsS3Path(dir)) return;
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd >= 0) {
     ::fsync(fd);
@@ -424,7 +417,7 @@ PreparedCommit WriteCommit(const std::string& table_dir, const CommittedTable& b
                            const std::map<std::string, std::string>& properties) {
   PreparedCommit out;
   const std::string location = Absolute(table_dir);
-  fs::create_directories(location + "/metadata");
+  CreateStoredDirectory(location + "/metadata");
   ib::TableMetadata m;
   if (base.location) {
     m = base.metadata;
@@ -684,13 +677,13 @@ std::set<std::string> ReferencedFiles(const std::string& table_dir, const Commit
       continue;
     }
     const std::string list_path = ib::LocalPath(s.manifest_list);
-    if (!fs::exists(list_path)) continue;
+    if (!StoredFileExists(list_path)) continue;
     for (const auto& m : ib::ReadManifestList(ib::ReadWholeFile(list_path), list_path)) {
       add(m.manifest_path);
       if (!manifests_read.insert(m.manifest_path).second) continue;
       const ib::PartitionSpec* spec = table.metadata.FindSpec(m.partition_spec_id);
       const std::string path = ib::LocalPath(m.manifest_path);
-      if (spec == nullptr || !fs::exists(path)) continue;
+      if (spec == nullptr || !StoredFileExists(path)) continue;
       for (const auto& e : ib::ReadManifest(ib::ReadWholeFile(path), path, m,
                                             table.metadata.current_schema(), *spec)) {
         if (e.status != ib::EntryStatus::kDeleted) add(e.data_file.file_path);

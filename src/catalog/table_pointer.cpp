@@ -11,6 +11,8 @@
 #include "common/error.h"
 #include "iceberg/table_files.h"
 #include "io/file.h"
+#include "io/stored_files.h"
+#include "objstore/s3_location.h"
 
 namespace sluice {
 
@@ -35,6 +37,25 @@ bool VersionHintPointer::Swap(const std::optional<std::string>& expected, const 
   return true;
 }
 
+std::string TablePointer::LockDirectory(const std::string& table_dir) const {
+  if (IsS3Path(table_dir)) {
+    throw NotImplementedError(fmt::format(
+        "table '{}': a table of an s3:// directory alone cannot be written (commits are "
+        "serialized by a catalog); write it in a warehouse: sluice sql --db s3://bucket/prefix",
+        table_dir));
+  }
+  return table_dir;
+}
+
+std::string SqlCatalogPointer::LockDirectory(const std::string& table_dir) const {
+  if (!IsS3Path(table_dir)) return table_dir;
+  const std::string dir = catalog_->path() + ".locks/" + ns_ + "/" + table_;
+  std::error_code ec;
+  fs::create_directories(fs::path(dir) / "data", ec);
+  if (ec) throw IOError(fmt::format("cannot create lock directory '{}': {}", dir, ec.message()));
+  return dir;
+}
+
 namespace {
 
 // Overwrites the hint in place when its text is no shorter than the old one (versions only
@@ -55,6 +76,10 @@ bool OverwriteHint(const std::string& path, const std::string& text) {
 void WriteVersionHint(const std::string& table_dir, const std::string& metadata_file, bool sync) {
   const std::string path = (fs::path(table_dir) / "metadata" / "version-hint.text").string();
   const std::string text = fmt::format("{}\n", MetadataVersionOf(metadata_file));
+  if (IsS3Path(path)) {
+    WriteStoredFile(path, text);  // one PUT replaces the object whole
+    return;
+  }
   if (!sync && OverwriteHint(path, text)) return;
   AtomicFileWriter writer(path);
   writer.Write(text);

@@ -19,6 +19,11 @@ class TablePointer {
   virtual bool Swap(const std::optional<std::string>& expected, const std::string& next) = 0;
   // What a conflict message names: "catalog 'x.db'" or "metadata/version-hint.text".
   virtual std::string Describe() const = 0;
+  // The local directory whose flocks (CommitLock, DataFilesLock on its data/) serialize the
+  // commits and garbage collection of the table at `table_dir`: the table directory itself
+  // when it is local. An object store has no locks: a pointer that can give its tables a
+  // local directory overrides this; the default throws NotImplementedError for s3:// tables.
+  virtual std::string LockDirectory(const std::string& table_dir) const;
 };
 
 // A table of a directory alone (Iceberg's path-based "Hadoop" tables): the pointer is
@@ -45,6 +50,9 @@ class SqlCatalogPointer : public TablePointer {
     return catalog_->Swap(ns_, table_, expected, next);
   }
   std::string Describe() const override { return "catalog '" + catalog_->path() + "'"; }
+  // An s3:// table's: "<catalog file>.locks/<namespace>/<table>", created if absent, so that
+  // every process sharing the catalog shares the table's locks.
+  std::string LockDirectory(const std::string& table_dir) const override;
 
  private:
   std::shared_ptr<SqlCatalog> catalog_;

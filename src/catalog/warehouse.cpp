@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -16,6 +18,9 @@
 #include "common/file_text.h"
 #include "common/strings.h"
 #include "io/file.h"
+#include "io/stored_files.h"
+#include "objstore/s3_config.h"
+#include "objstore/s3_location.h"
 
 namespace sluice {
 
@@ -67,8 +72,32 @@ CatalogName ParseCatalogName(const std::string& text) {
 
 Warehouse::Warehouse() { schemas_.insert(kDefaultSchema); }
 
-Warehouse::Warehouse(std::string root) : root_(std::move(root)) {
+Warehouse::Warehouse(std::string root, std::string catalog_path) : root_(std::move(root)) {
   SLUICE_CHECK(!root_.empty(), "empty warehouse root");
+  if (IsS3Path(root_)) {
+    while (root_.ends_with('/')) root_.pop_back();
+    ParseS3Url(root_);  // names the URL when it has no bucket
+    if (catalog_path.empty()) catalog_path = CatalogPathFor(root_);
+    const fs::path dir = fs::absolute(catalog_path).parent_path();
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+      throw IOError(
+          fmt::format("cannot create the directory '{}' of the catalog of warehouse '{}': {}",
+                      dir.string(), root_, ec.message()));
+    }
+    local_root_ = dir.string();
+    catalog_ = std::make_shared<SqlCatalog>(catalog_path);
+    Load();
+    return;
+  }
+  if (!catalog_path.empty()) {
+    throw InvalidInputError(fmt::format(
+        "s3_catalog '{}': only a warehouse on object storage (--db s3://bucket/prefix) keeps its "
+        "catalog apart; the catalog of '{}' is {}/{}",
+        catalog_path, root_, root_, kCatalogFile));
+  }
+  local_root_ = root_;
   std::error_code ec;
   fs::create_directories(fs::path(root_) / kDefaultSchema, ec);
   if (ec || !fs::is_directory(root_)) {
@@ -79,6 +108,43 @@ Warehouse::Warehouse(std::string root) : root_(std::move(root)) {
 }
 
 Warehouse::~Warehouse() = default;
+
+std::string Warehouse::CatalogPathFor(const std::string& root) {
+  std::string base;
+  if (const char* cache = std::getenv("XDG_CACHE_HOME"); cache != nullptr && *cache != 0) {
+    base = cache;
+  } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != 0) {
+    base = std::string(home) + "/.cache";
+  } else {
+    base = fs::temp_directory_path().string();
+  }
+  std::string endpoint = CurrentS3Config().BaseUrl();
+  endpoint = endpoint.substr(endpoint.find("://") + 3);
+  std::replace(endpoint.begin(), endpoint.end(), '/', '_');
+  const S3Location location = ParseS3Url(root);
+  std::string path = fmt::format("{}/sluice/warehouses/{}/{}", base, endpoint, location.bucket);
+  for (const std::string& part : Split(location.key, '/')) {
+    // ".." or "." would climb out of the cache: spelled with underscores instead.
+    if (part.empty()) continue;
+    path += "/" + (part == ".." || part == "." ? std::string(part.size(), '_') : part);
+  }
+  return path + "/" + kCatalogFile;
+}
+
+bool Warehouse::object_store() const { return IsS3Path(root_); }
+
+void Warehouse::RemoveTree(const std::string& dir) const {
+  if (!object_store()) {
+    RemoveDirectory(dir);
+    return;
+  }
+  try {
+    RemoveStoredTree(dir);
+  } catch (const IOError&) {
+    // The catalog no longer names it: what is left is unreachable, and a later create of the
+    // name clears its prefix first (FileTableStore::Prepare).
+  }
+}
 
 std::string Warehouse::SchemaDir(const std::string& schema) const { return root_ + "/" + schema; }
 
@@ -95,6 +161,20 @@ std::unique_ptr<TablePointer> Warehouse::Pointer(const CatalogName& name) const 
 }
 
 namespace {
+
+// A view's JSON file (`path` for messages).
+ViewDefinition ParseView(const std::string& text, const std::string& path) {
+  try {
+    const nlohmann::json doc = nlohmann::json::parse(text);
+    ViewDefinition v{doc.at("sql").get<std::string>(),
+                     doc.at("columns").get<std::vector<std::string>>()};
+    if (doc.contains("source")) v.source = doc.at("source").get<std::string>();
+    if (doc.contains("lambda")) v.lambda = doc.at("lambda").get<std::string>();
+    return v;
+  } catch (const nlohmann::json::exception& e) {
+    throw IOError(fmt::format("corrupt view definition '{}': {}", path, e.what()));
+  }
+}
 
 // Whether nothing under `path` was written in the last hour: what an interrupted write left,
 // not another process's write in flight.
@@ -115,7 +195,30 @@ bool LeftOverLongAgo(const fs::path& path) {
 
 }  // namespace
 
+void Warehouse::LoadFromObjectStore() {
+  catalog_->CreateNamespace(kDefaultSchema);
+  for (const auto& ns : catalog_->Namespaces()) schemas_.insert(ns);
+  for (const auto& [ns, table, location] : catalog_->Tables()) {
+    schemas_.insert(ns);
+    tables_[{ns, table}] = nullptr;  // opened when first used
+  }
+  // Temporary files of view writes stay local (AtomicFileWriter uploads on commit), so the
+  // bucket holds finished views only. This listing is also the first request: an unreachable
+  // endpoint or a missing bucket fails the open, naming it.
+  for (const auto& schema : schemas_) {
+    for (const StoredFile& file : ListStoredFiles(SchemaDir(schema) + "/" + kViewsDir, false)) {
+      if (!file.relative.ends_with(".json")) continue;
+      const std::string name = file.relative.substr(0, file.relative.size() - 5);
+      views_[{schema, name}] = ParseView(ReadStoredFile(file.path), file.path);
+    }
+  }
+}
+
 void Warehouse::Load() {
+  if (object_store()) {
+    LoadFromObjectStore();
+    return;
+  }
   std::error_code ignored;
   std::map<CatalogName, std::string> catalogued;
   for (const auto& [ns, table, location] : catalog_->Tables()) {
@@ -147,16 +250,7 @@ void Warehouse::Load() {
             continue;
           }
           const std::string path = view.path().string();
-          try {
-            const nlohmann::json doc = nlohmann::json::parse(ReadFileText(path));
-            ViewDefinition v{doc.at("sql").get<std::string>(),
-                             doc.at("columns").get<std::vector<std::string>>()};
-            if (doc.contains("source")) v.source = doc.at("source").get<std::string>();
-            if (doc.contains("lambda")) v.lambda = doc.at("lambda").get<std::string>();
-            views_[{schema, file.substr(0, file.size() - 5)}] = std::move(v);
-          } catch (const nlohmann::json::exception& e) {
-            throw IOError(fmt::format("corrupt view definition '{}': {}", path, e.what()));
-          }
+          views_[{schema, file.substr(0, file.size() - 5)}] = ParseView(ReadFileText(path), path);
         }
       } else if (name[0] != '.' && name[0] != '_') {
         const CatalogName table{schema, name};
@@ -214,7 +308,7 @@ void Warehouse::CreateSchema(const std::string& schema_name, bool if_not_exists)
     throw InvalidInputError(fmt::format("Schema with name \"{}\" already exists!", schema));
   }
   if (persistent()) {
-    fs::create_directories(SchemaDir(schema));
+    if (!object_store()) fs::create_directories(SchemaDir(schema));
     catalog_->CreateNamespace(schema);
   }
   schemas_.insert(schema);
@@ -242,7 +336,7 @@ void Warehouse::DropSchema(const std::string& schema_name, bool if_exists, bool 
   }
   if (persistent()) {
     catalog_->DropNamespace(schema);
-    RemoveDirectory(SchemaDir(schema));
+    RemoveTree(SchemaDir(schema));
   }
   for (const auto& n : members) {
     tables_.erase(n);
@@ -346,8 +440,11 @@ class Warehouse::CreateWriter : public DataWriter {
     // Exported: another process commits the table (or the directory is left to the next
     // create of the name, which clears it).
     if (warehouse_.persistent() && !exported_) {
-      std::error_code ignored;
-      fs::remove_all(warehouse_.TableDir(name_), ignored);
+      try {
+        RemoveStoredTree(warehouse_.TableDir(name_));
+      } catch (const IOError&) {
+        // Left for the next create of the name, which clears the directory first.
+      }
     }
     warehouse_.FinishCreate(name_, nullptr);
   }
@@ -442,7 +539,7 @@ void Warehouse::CreateView(const CatalogName& name, const ViewDefinition& view) 
     throw InvalidInputError(fmt::format("a table named \"{}\" exists", name.Display()));
   }
   if (persistent()) {
-    fs::create_directories(fs::path(SchemaDir(name.schema)) / kViewsDir);
+    if (!object_store()) fs::create_directories(fs::path(SchemaDir(name.schema)) / kViewsDir);
     nlohmann::json doc = {{"sql", view.sql}, {"columns", view.column_aliases}};
     if (!view.source.empty()) doc["source"] = view.source;
     if (!view.lambda.empty()) doc["lambda"] = view.lambda;
@@ -457,13 +554,15 @@ bool Warehouse::Drop(const CatalogName& name) {
     if (persistent()) {
       // Removing the catalog's row is the drop; the files go after it.
       catalog_->Drop(name.schema, name.name);
-      RemoveDirectory(TableDir(name));
+      RemoveTree(TableDir(name));
     }
     tables_.erase(name);
     return true;
   }
   if (views_.count(name)) {
-    if (persistent()) fs::remove(ViewPath(name));
+    if (persistent() && !RemoveStoredFile(ViewPath(name))) {
+      throw IOError(fmt::format("cannot remove view definition '{}'", ViewPath(name)));
+    }
     views_.erase(name);
     return true;
   }

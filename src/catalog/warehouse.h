@@ -61,18 +61,41 @@ struct ViewDefinition {
 // Drop removes the name at once; a query that found the table before keeps its store (and,
 // in memory, its rows). With a root, Drop deletes the files at once, and a running scan that
 // opens a data file afterwards fails with IOError: scans open data files by path.
+//
+// The root may be an object store prefix, `s3://bucket/prefix`: the tables' files (data,
+// manifests, metadata) and the views' JSON files are objects under it, same layout, and every
+// path in the metadata is a full s3:// URL. SQLite cannot live in a bucket, so the catalog is
+// a local file (`catalog_path`: the s3_catalog setting, by default CatalogPathFor(root)), and
+// the tables' flocks live beside it (`<catalog>.locks/`): the catalog's compare-and-swap stays
+// the commit, as with PyIceberg's SqlCatalog over an s3 warehouse. Processes sharing such a
+// warehouse share that file (so run on one machine, or share it through a file system that
+// SQLite and flock trust). Schemas are the catalog's namespaces (no directory to create).
 class Warehouse {
  public:
   // An empty in-memory warehouse with the schema "main".
   Warehouse();
-  // Opens (creating if absent) the warehouse at `root`. Throws IOError.
-  explicit Warehouse(std::string root);
+  // Opens (creating if absent) the warehouse at `root`, a directory or an `s3://` prefix whose
+  // catalog is the local file `catalog_path` (empty: CatalogPathFor(root)); a local
+  // warehouse's catalog is always root/catalog.db (a `catalog_path` is an error). Throws
+  // IOError.
+  explicit Warehouse(std::string root, std::string catalog_path = {});
   ~Warehouse();
   Warehouse(const Warehouse&) = delete;
   Warehouse& operator=(const Warehouse&) = delete;
 
   bool persistent() const { return !root_.empty(); }
+  // The directory or s3:// prefix (no final '/'); empty in memory.
   const std::string& root() const { return root_; }
+  // Where this process keeps the warehouse's local files (models, feature views, stream
+  // jobs): root() when it is a directory, the catalog's directory for an s3:// warehouse.
+  const std::string& local_root() const { return local_root_; }
+  // The SQLite file of the Iceberg SQL catalog; empty in memory.
+  std::string catalog_path() const { return catalog_ ? catalog_->path() : std::string(); }
+  // The default local catalog of the warehouse at s3:// URL `root`:
+  // $XDG_CACHE_HOME (else $HOME/.cache)/sluice/warehouses/<endpoint>/<bucket>/<prefix>/catalog.db
+  // with the s3_endpoint this process uses, so that one bucket name on two servers is two
+  // warehouses.
+  static std::string CatalogPathFor(const std::string& root);
 
   // Throws InvalidInputError when the schema exists (unless if_not_exists) or the name is
   // not usable as a directory name.
@@ -129,6 +152,12 @@ class Warehouse {
 
  private:
   void Load();
+  // Load for an s3:// root: the schemas and tables from the catalog, the views from the
+  // bucket.
+  void LoadFromObjectStore();
+  bool object_store() const;
+  // Removes a table's or schema's directory (every object under an s3:// prefix).
+  void RemoveTree(const std::string& dir) const;
   void CheckSchema(const std::string& schema) const;
   std::string SchemaDir(const std::string& schema) const;
   std::string TableDir(const CatalogName& name) const;
@@ -146,6 +175,7 @@ class Warehouse {
   void FinishCreate(const CatalogName& name, std::shared_ptr<TableStore> store);
 
   std::string root_;  // empty: in memory
+  std::string local_root_;
   std::shared_ptr<SqlCatalog> catalog_;  // null in memory
   static constexpr int64_t kTargetFileRowsDefault = 0;  // 0: the stores' default
   mutable std::mutex mutex_;

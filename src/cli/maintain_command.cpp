@@ -10,6 +10,7 @@
 #include "catalog/table_store.h"
 #include "cli/cli.h"
 #include "cli/progress_bar.h"
+#include "cli/setting_flags.h"
 #include "cli/sql_options.h"
 #include "common/duration.h"
 #include "common/error.h"
@@ -33,7 +34,7 @@ before or after that step; the next run carries on. A table another writer chang
 its compaction is reported and left as that writer made it (exit code 1).
 
 Options:
-      --db DIR                 the warehouse directory (required)
+      --db DIR                 the warehouse directory or s3://bucket/prefix (required)
       --table NAME             only this table ("t" or "schema.t"; repeatable)
       --target-file-size SIZE  compaction's file size (default 512MB)
       --min-input-files N      compact when at least N files are too small (default 5)
@@ -43,6 +44,9 @@ Options:
       --retain-last N          snapshots of the current history always kept (default 1)
       --no-progress            never draw the progress bar
   -h, --help                   show this help
+
+Settings: --name VALUE, --name=VALUE or --set name=value, as for sluice sql (the s3_* ones
+reach a warehouse on object storage: --s3-url-style path --s3-catalog FILE).
 )";
 
 struct MaintainOptions {
@@ -53,6 +57,7 @@ struct MaintainOptions {
   std::optional<std::string> older_than;  // a TIMESTAMP literal's text
   std::optional<int64_t> retain_last;
   bool progress = true;
+  Settings settings;  // --name VALUE flags (s3_* for a warehouse on object storage)
 };
 
 // `text` ("7d", "12h", "30m" before now, or a timestamp) as a timestamp's text.
@@ -85,6 +90,8 @@ MaintainOptions ParseOptions(const std::vector<std::string>& args) {
       o.retain_last = ParsePositiveInt(a, NeedValue(args, i));
     } else if (a == "--no-progress") {
       o.progress = false;
+    } else if (ParseSettingFlag(args, i, o.settings)) {
+      continue;
     } else {
       throw UsageError(fmt::format("unknown option '{}' (see sluice maintain --help)", a));
     }
@@ -128,7 +135,7 @@ int MaintainCommand(const std::vector<std::string>& args) {
     return 0;
   }
   const MaintainOptions o = ParseOptions(args);
-  const Settings settings = WarehouseSettings(Settings(), o.db_dir);
+  const Settings settings = WarehouseSettings(o.settings, o.db_dir);
   Session session(settings, o.db_dir);
   std::vector<std::string> tables = o.tables;
   if (tables.empty()) {

@@ -32,7 +32,7 @@ interactive shell instead (see sluice shell --help).
 Options:
   -c, --command SQL       the SQL to run
   -f, --file FILE         a file of ';'-separated statements
-      --db DIR            the warehouse directory (in memory when absent)
+      --db DIR            the warehouse directory, or s3://bucket/prefix (in memory when absent)
       --format FORMAT     table (default), csv or json
       --no-progress       never draw the progress bar
       --timer             print "Run Time: X s" per statement to stderr
@@ -61,7 +61,7 @@ file names. Ctrl-C stops the running query, Ctrl-D leaves. Dot commands (.help l
 With standard input not a terminal, runs its lines as a script and prints every result.
 
 Options:
-      --db DIR            the warehouse directory (in memory when absent)
+      --db DIR            the warehouse directory, or s3://bucket/prefix (in memory when absent)
       --format FORMAT     the first .mode: table (duckbox, default), csv or json
       --no-progress       never draw the progress bar
       --timer             start with .timer on

@@ -53,7 +53,9 @@ SqlOptions ParseSqlOptions(const std::vector<std::string>& args, const std::stri
 }
 
 Settings WarehouseSettings(Settings settings, const std::string& db_dir) {
-  if (!db_dir.empty() && !settings.IsSet(SettingId::kTempDirectory)) {
+  // Spills stay local: an s3:// warehouse's go to the system temp directory.
+  if (!db_dir.empty() && !db_dir.starts_with("s3://") &&
+      !settings.IsSet(SettingId::kTempDirectory)) {
     settings.set_temp_directory(db_dir + ".tmp");
   }
   return settings;

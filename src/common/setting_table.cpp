@@ -273,6 +273,14 @@ std::vector<SettingEntry> BuildTable() {
        .scope = global,
        .description = "reach the S3 endpoint over https",
        .default_value = true},
+      {.id = SettingId::kS3Catalog,
+       .name = "s3_catalog",
+       .type = kString,
+       .scope = global,
+       .description = "the local SQLite file of the Iceberg SQL catalog of a --db s3://bucket/prefix "
+                      "warehouse (read when the warehouse opens)",
+       .default_value = std::string(),
+       .default_text = "$XDG_CACHE_HOME/sluice/warehouses/<endpoint>/<bucket>/<prefix>/catalog.db"},
   };
   for (size_t i = 0; i < t.size(); i++) {
     SLUICE_CHECK(static_cast<size_t>(t[i].id) == i, "settings table out of SettingId order");

@@ -42,8 +42,9 @@ enum class SettingId : uint8_t {
   kS3SecretAccessKey,
   kS3SessionToken,
   kS3UseSsl,
+  kS3Catalog,
 };
-inline constexpr size_t kSettingCount = static_cast<size_t>(SettingId::kS3UseSsl) + 1;
+inline constexpr size_t kSettingCount = static_cast<size_t>(SettingId::kS3Catalog) + 1;
 
 // How a setting's text is parsed and shown. A size is bytes, written "500MB", "2GiB", "1024".
 enum class SettingType : uint8_t { kInteger, kSize, kBoolean, kDouble, kString };

@@ -60,6 +60,7 @@ class Settings {
   }
   const std::string& s3_session_token() const { return String(SettingId::kS3SessionToken); }
   bool s3_use_ssl() const { return Bool(SettingId::kS3UseSsl); }
+  const std::string& s3_catalog() const { return String(SettingId::kS3Catalog); }
 
   // Typed setters for C++ callers; validated like SET (InvalidInputError when out of range).
   Settings& set_threads(int v) { return Assign(SettingId::kThreads, int64_t{v}); }

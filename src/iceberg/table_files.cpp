@@ -1,11 +1,13 @@
 #include "iceberg/table_files.h"
 
+#include <algorithm>
 #include <filesystem>
-#include <fstream>
 
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "io/stored_files.h"
+#include "objstore/s3_location.h"
 
 namespace sluice::iceberg {
 
@@ -14,19 +16,15 @@ namespace fs = std::filesystem;
 std::string LocalPath(const std::string& location) {
   if (location.rfind("file://", 0) == 0) return location.substr(7);
   if (location.rfind("file:", 0) == 0) return location.substr(5);
+  if (IsS3Path(location)) return location;
   if (location.find("://") != std::string::npos) {
-    throw NotImplementedError(fmt::format("Iceberg file '{}': only local paths are supported so far", location));
+    throw NotImplementedError(fmt::format(
+        "Iceberg file '{}': only local paths and s3:// URLs are supported so far", location));
   }
   return location;
 }
 
-std::string ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IOError(fmt::format("cannot open '{}'", path));
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw IOError(fmt::format("cannot read '{}'", path));
-  return data;
-}
+std::string ReadWholeFile(const std::string& path) { return ReadStoredFile(path); }
 
 namespace {
 
@@ -45,30 +43,38 @@ int64_t MetadataVersion(const std::string& name) {
 }  // namespace
 
 std::string FindMetadataFile(const std::string& path) {
-  const std::string local = LocalPath(path);
-  if (MetadataVersion(fs::path(local).filename().string()) >= 0 || fs::is_regular_file(local)) {
-    if (!fs::exists(local)) throw IOError(fmt::format("Iceberg metadata file '{}' does not exist", path));
+  std::string local = LocalPath(path);
+  while (local.size() > 1 && local.ends_with('/')) local.pop_back();
+  const std::string name = local.substr(local.rfind('/') + 1);
+  if (MetadataVersion(name) >= 0 || (!IsS3Path(local) && fs::is_regular_file(local))) {
+    if (!StoredFileExists(local)) {
+      throw IOError(fmt::format("Iceberg metadata file '{}' does not exist", path));
+    }
     return local;
   }
-  const fs::path dir = fs::path(local) / "metadata";
-  if (!fs::is_directory(dir)) {
+  const std::string dir = local + "/metadata";
+  const std::vector<StoredFile> files = ListStoredFiles(dir, /*recursive=*/false);
+  if (files.empty()) {
     throw IOError(fmt::format("'{}' is not an Iceberg table: it has no metadata directory", path));
   }
-  const fs::path hint = dir / "version-hint.text";
-  if (fs::exists(hint)) {
-    std::string text = ReadWholeFile(hint.string());
+  auto has = [&](const std::string& file) {
+    return std::any_of(files.begin(), files.end(),
+                       [&](const StoredFile& f) { return f.relative == file; });
+  };
+  if (has("version-hint.text")) {
+    std::string text = ReadWholeFile(dir + "/version-hint.text");
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-    for (const std::string& name : {"v" + text + ".metadata.json", text}) {
-      if (!text.empty() && fs::is_regular_file(dir / name)) return (dir / name).string();
+    for (const std::string& file : {"v" + text + ".metadata.json", text}) {
+      if (!text.empty() && has(file)) return dir + "/" + file;
     }
   }
   std::string best;
   int64_t best_version = -1;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    const int64_t v = MetadataVersion(entry.path().filename().string());
+  for (const StoredFile& f : files) {
+    const int64_t v = MetadataVersion(f.relative);
     if (v > best_version) {
       best_version = v;
-      best = entry.path().string();
+      best = f.path;
     }
   }
   if (best.empty()) throw IOError(fmt::format("Iceberg table '{}' has no metadata file", path));

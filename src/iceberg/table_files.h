@@ -12,11 +12,12 @@ namespace sluice::iceberg {
 
 // Reading a table's files from its location: the metadata file, a snapshot's manifests.
 
-// The local path of a location in metadata ("file:/x", "file:///x" or "/x"). Throws
-// NotImplementedError for object-store URIs (s3://), which need the object-store layer.
+// The path a location in metadata is opened by: a local path for "file:/x", "file:///x" or
+// "/x", an s3:// URL as it is (io/stored_files.h and FileReader open both). Throws
+// NotImplementedError for other schemes (gs://, abfs://).
 std::string LocalPath(const std::string& location);
 
-// The whole file at `path`; IOError naming it when it cannot be read.
+// The whole file at `path` (local or s3://); IOError naming it when it cannot be read.
 std::string ReadWholeFile(const std::string& path);
 
 // The metadata file of a table: `path` itself when it names a *.metadata.json file; for a

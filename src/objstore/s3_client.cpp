@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <exception>
 #include <fstream>
@@ -18,6 +19,20 @@
 namespace sluice {
 
 namespace {
+
+// Milliseconds since the epoch of an ISO 8601 UTC time as S3 writes it
+// ("2026-12-08T00:55:24.000Z"); 0 when it does not parse.
+int64_t IsoTimeMs(const std::string& text) {
+  std::tm tm{};
+  int millis = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d", &tm.tm_year, &tm.tm_mon,
+                  &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &millis) < 6) {
+    return 0;
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<int64_t>(timegm(&tm)) * 1000 + millis;
+}
 
 constexpr int kAttempts = 4;
 // Parts of one multipart upload sent at once, each on its own connection (and buffer of
@@ -184,6 +199,7 @@ std::vector<S3Object> S3Client::List(const std::string& bucket, const std::strin
       S3Object object;
       object.key = XmlText(contents, "Key");
       object.size = std::stoll("0" + XmlText(contents, "Size"));
+      object.modified_ms = IsoTimeMs(XmlText(contents, "LastModified"));
       out.push_back(std::move(object));
     }
     if (XmlText(response.body, "IsTruncated") != "true") break;

@@ -17,6 +17,7 @@ namespace sluice {
 struct S3Object {
   std::string key;
   int64_t size = 0;
+  int64_t modified_ms = 0;  // LastModified, milliseconds since the Unix epoch (0: unknown)
 };
 
 // The S3 REST API over HTTP, signed with AWS Signature V4 when the configuration has

@@ -44,7 +44,7 @@ LookupTables::LookupTables(Session& session, std::vector<std::string> names)
     : session_(session), names_(std::move(names)) {
   if (!names_.empty()) {
     // The warehouse's catalog (catalog/warehouse.h), opened again to see other processes' commits.
-    catalog_ = std::make_unique<SqlCatalog>(session_.warehouse().root() + "/catalog.db");
+    catalog_ = std::make_unique<SqlCatalog>(session_.warehouse().catalog_path());
   }
 }
 

@@ -145,7 +145,7 @@ std::string StreamJob::JobDirectory(const std::string& db, const std::string& jo
 void StreamJob::Prepare() {
   if (prepared_) return;
   prepared_ = true;
-  const std::string& db = session_.warehouse().root();
+  const std::string& db = session_.warehouse().local_root();
   if (db.empty()) throw InvalidInputError("a streaming job needs a warehouse: --db DIR");
   statements_ = sql::ParseScript(options_.job_sql);
   for (const auto& statement : statements_) {

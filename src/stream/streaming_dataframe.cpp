@@ -464,7 +464,7 @@ StreamingQuery StartStreamingQuery(sluice::Session& session, StreamJobOptions op
   running->job->Prepare();  // the query's errors now, as Spark's start() reports them
   running->user_session = &session;
   running->id = running->job->job_id();
-  running->status_file = StreamJob::JobDirectory(session.warehouse().root(), running->id) + "/status.json";
+  running->status_file = StreamJob::JobDirectory(session.warehouse().local_root(), running->id) + "/status.json";
   StreamingQuery::Running* r = running.get();
   r->thread = std::thread([r] {
     try {

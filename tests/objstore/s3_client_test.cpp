@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -54,11 +55,16 @@ TEST_F(S3ClientTest, ListFollowsContinuationTokens) {
     client.Put({kBucket, "list/part-" + std::to_string(i)}, std::string(i, 'x'));
   }
   client.Put({kBucket, "listing-elsewhere"}, "x");
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
   const std::vector<S3Object> objects = client.List(kBucket, "list/", 2);  // 4 pages
   ASSERT_EQ(objects.size(), 7u);
   for (int i = 0; i < 7; i++) {
     EXPECT_EQ(objects[i].key, "list/part-" + std::to_string(i));
     EXPECT_EQ(objects[i].size, i);
+    // LastModified: just now (S3 keeps seconds or milliseconds).
+    EXPECT_LT(std::abs(objects[i].modified_ms - now_ms), 60000) << objects[i].modified_ms;
   }
 }
 

@@ -15,41 +15,13 @@ SLUICE="$1"
 CLIENT_TEST="$2"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 
-if ! command -v node >/dev/null; then
-  echo "SKIPPED: node is missing (scripts/install-deps.sh installs it), so no local S3 server"
-  exit 77
-fi
-if [ ! -d "$HERE/node_modules/s3rver" ]; then
-  (cd "$HERE" && npm install --no-audit --no-fund --silent) || {
-    echo "FAIL: npm s3rver is not installed in tests/s3 (run scripts/install-deps.sh)" >&2
-    exit 1
-  }
-fi
-
 FAILURES=0
-WORK="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+# Starts the server: WORK, PORT, ENDPOINT, SERVER_PID, and cleanup on exit.
+source "$HERE/start_server.sh"
 fail() {
   echo "FAIL: $1" >&2
   FAILURES=$((FAILURES + 1))
 }
-
-node --openssl-legacy-provider "$HERE/server.mjs" "$WORK/s3" "$WORK/requests.log" \
-  >"$WORK/port" 2>"$WORK/server.err" &
-SERVER_PID=$!
-for _ in $(seq 1 200); do
-  [ -s "$WORK/port" ] && break
-  sleep 0.05
-done
-PORT="$(cat "$WORK/port")"
-[ -n "$PORT" ] || { echo "FAIL: s3rver did not start: $(cat "$WORK/server.err")" >&2; exit 1; }
-ENDPOINT="http://127.0.0.1:$PORT"
-touch "$WORK/requests.log"
 
 # The usual AWS variables configure sluice; the URL style comes from a flag.
 export AWS_ENDPOINT_URL="$ENDPOINT" AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
