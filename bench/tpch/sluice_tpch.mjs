@@ -4,7 +4,8 @@
 // its statements, load statements excluded. A separate process per query means a crash,
 // hang (killed after TIMEOUT seconds) or error in one query cannot affect the others.
 // Prints one JSON line per query, like duckdb_tpch.mjs, with the process's peak RSS (GNU time's
-// %M) where /usr/bin/time exists. TPCH_FORMAT: memory (default) or parquet (loadStatements).
+// %M) where /usr/bin/time exists. TPCH_FORMAT: memory (default), parquet or iceberg
+// (loadStatements); TPCH_DB: the warehouse directory (--db) the iceberg format reads.
 //   node sluice_tpch.mjs SLUICE DATA_DIR THREADS SF RUNS TIMEOUT [QUERIES...]
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -41,6 +42,7 @@ for (const name of queries) {
   for (let run = 0; run < Number(runs); run++) script.push(...query);
   const args = ['sql', '--timer', '--no-progress', '--format', 'csv',
     '--threads', String(threads), '-c', script.join(';\n') + ';'];
+  if (process.env.TPCH_DB) args.push('--db', process.env.TPCH_DB);
   const result = timeBinary
     ? spawnSync(timeBinary, ['-f', 'PEAK_RSS_KB %M', sluice, ...args],
       { encoding: 'utf8', timeout: Number(timeout) * 1000, maxBuffer: 1 << 30 })

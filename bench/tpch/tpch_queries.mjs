@@ -29,6 +29,12 @@ export const tpchTables = ['region', 'nation', 'supplier', 'customer', 'part', '
 // so every query reads the files (sluice gen tpch --format parquet writes the spec's types).
 export function loadStatements(dataDir, format = 'memory') {
   const out = new Map();
+  if (format === 'iceberg') {
+    // The tables are a warehouse's Iceberg tables (sluice --db; see run.sh): nothing to load,
+    // a statement per table only opens it.
+    for (const t of tpchTables) out.set(t, `CREATE TEMP VIEW open_${t} AS SELECT * FROM ${t}`);
+    return out;
+  }
   if (format === 'parquet') {
     for (const t of tpchTables) {
       out.set(t, `CREATE VIEW ${t} AS SELECT * FROM read_parquet('${dataDir}/${t}/*.parquet')`);

@@ -76,6 +76,7 @@ std::shared_ptr<const SnapshotFiles> SnapshotFiles::WithFilters(
   pruned->schema_ = schema_;
   pruned->partition_files_skipped_ = partition_files_skipped_;
   pruned->bounds_files_skipped_ = bounds_files_skipped_;
+  bool changed = false;
   for (size_t f = 0; f < files_.size(); f++) {
     const auto& file = files_[f];
     FilePartition partition = partitions_.empty() ? FilePartition{} : partitions_[f];
@@ -90,10 +91,13 @@ std::shared_ptr<const SnapshotFiles> SnapshotFiles::WithFilters(
       continue;
     }
     auto filtered = std::static_pointer_cast<const ParquetSource>(file->WithFilters(conjuncts));
+    // A file's filtered source prunes row groups or, without pruning any, applies the
+    // conjuncts while it decodes (the filter columns first, the others only for rows that
+    // pass): either way the filtered files are what the scan reads.
+    changed = changed || filtered != nullptr;
     pruned->AddFile(filtered != nullptr ? std::move(filtered) : file, std::move(partition));
   }
-  if (pruned->num_splits() == num_splits() &&
-      pruned->partition_files_skipped_ == partition_files_skipped_ &&
+  if (!changed && pruned->partition_files_skipped_ == partition_files_skipped_ &&
       pruned->bounds_files_skipped_ == bounds_files_skipped_) {
     return nullptr;
   }

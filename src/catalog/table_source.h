@@ -30,7 +30,8 @@ class SnapshotFiles {
   std::unique_ptr<BatchStream> Open(int split, const std::vector<int>& columns) const;
   int64_t bytes() const { return bytes_; }
   // The same files with row groups (and whole files) pruned by the statistics in their
-  // footers (ParquetSource::WithFilters); nullptr when no conjunct prunes anything.
+  // footers, each applying the conjuncts as it decodes (ParquetSource::WithFilters);
+  // nullptr when no conjunct prunes or filters anything.
   std::shared_ptr<const SnapshotFiles> WithFilters(const std::vector<ExprPtr>& conjuncts) const;
   // The indices (in file order) of the files some row group of which may satisfy every
   // conjunct by its statistics: the files a write changing only such rows must rewrite.
