@@ -64,12 +64,19 @@ ParquetWriter::ParquetWriter(std::string path, Schema schema, ParquetWriteOption
       e++;
     }
   }
-  file_ = std::make_unique<AtomicFileWriter>(std::move(path));
-  file_->Write("PAR1");
-  offset_ = 4;
+  path_ = std::move(path);
+  offset_ = 4;  // "PAR1", written when File() creates the file
 }
 
 ParquetWriter::~ParquetWriter() = default;
+
+AtomicFileWriter& ParquetWriter::File() {
+  if (file_ == nullptr) {
+    file_ = std::make_unique<AtomicFileWriter>(path_);
+    file_->Write("PAR1");
+  }
+  return *file_;
+}
 
 void ParquetWriter::Write(const Batch& batch) {
   SLUICE_CHECK(!finished_);
@@ -181,7 +188,7 @@ void ParquetWriter::EncodeRowGroups() {
         chunk.meta_data = std::move(meta);
         group.columns.push_back(std::move(chunk));
       }
-      file_->Write(column_buffers_[task]);
+      File().Write(column_buffers_[task]);
       offset_ += static_cast<int64_t>(column_buffers_[task].size());
     }
     metadata_.row_groups.push_back(std::move(group));
@@ -218,8 +225,8 @@ void ParquetWriter::Close() {
   const uint32_t footer_len = static_cast<uint32_t>(buffer_.size());
   buffer_.append(reinterpret_cast<const char*>(&footer_len), 4);
   buffer_.append("PAR1");
-  file_->Write(buffer_);
-  file_->Commit();
+  File().Write(buffer_);
+  File().Commit();
   finished_ = true;
   std::string().swap(buffer_);
   ReleaseBuffers();

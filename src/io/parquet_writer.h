@@ -28,7 +28,9 @@ namespace sluice {
 // encoded together, their column chunks in parallel (the bytes written are the same).
 class ParquetWriter : public DataSink {
  public:
-  // Throws IOError when the temporary file cannot be created. `encode_pool` (optional) must
+  // The temporary file is created when the first row group is written (or at Close), so that
+  // writers that hold only buffered rows (a partitioned write's many small partitions) hold no
+  // file descriptor; IOError then when it cannot be created. `encode_pool` (optional) must
   // outlive the writer.
   ParquetWriter(std::string path, Schema schema, ParquetWriteOptions options = {},
                 ThreadPool* encode_pool = nullptr);
@@ -70,6 +72,9 @@ class ParquetWriter : public DataSink {
 
   Schema schema_;
   ParquetWriteOptions options_;
+  // The file being written, created by File() on first use.
+  AtomicFileWriter& File();
+  std::string path_;
   std::unique_ptr<AtomicFileWriter> file_;
   std::vector<parquet::SchemaElement> elements_;
   std::vector<int> element_of_;  // schema element of each top-level column

@@ -47,4 +47,16 @@ run sql --no-progress --format csv -c \
 expect_out "n,t
 242,241" "iceberg_scan reads the partitioned table"
 
+# A write of more partitions than the process may open files: each partition's file is
+# created when it is written out, not while its rows are gathered.
+OUT="$(ulimit -n 256 && "$SLUICE" sql --no-progress --format csv --db "$DB" -c \
+  "create table many (k bigint, v bigint) partitioned by (k);
+   insert into many select range % 1000, range from range(5000);
+   select count(*) as n, count(distinct k) as keys from many;
+   select count(*) as files from many\$files" 2>&1)"
+expect_out "n,keys
+5000,1000
+files
+1000" "1000 partitions written under a limit of 256 open files"
+
 finish
