@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "common/error.h"
@@ -104,6 +105,17 @@ std::shared_ptr<const SnapshotFiles> SnapshotFiles::WithFilters(
   return pruned;
 }
 
+std::optional<std::pair<double, double>> SnapshotFiles::NumericRange(int column) const {
+  std::optional<std::pair<double, double>> range;
+  for (const auto& file : files_) {
+    const std::optional<std::pair<double, double>> r = file->NumericRange(column);
+    if (!r) return std::nullopt;
+    range = range ? std::make_pair(std::min(range->first, r->first), std::max(range->second, r->second))
+                  : *r;
+  }
+  return range;
+}
+
 std::vector<int> SnapshotFiles::FilesMaybeMatching(const std::vector<ExprPtr>& conjuncts) const {
   std::vector<int> out;
   for (int f = 0; f < num_files(); f++) {
@@ -154,6 +166,12 @@ std::unique_ptr<BatchStream> TableSource::Open(int split, const std::vector<int>
   if (files == nullptr || split >= files->num_splits()) return std::make_unique<EmptyStream>();
   auto inner = files->Open(split, columns);
   return std::make_unique<SnapshotStream>(std::move(files), std::move(inner));
+}
+
+std::optional<std::pair<double, double>> TableSource::NumericRange(int column) const {
+  auto files = Files();
+  if (files == nullptr) return std::nullopt;
+  return files->NumericRange(column);
 }
 
 std::shared_ptr<const DataSource> TableSource::WithFilters(

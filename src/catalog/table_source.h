@@ -2,7 +2,9 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catalog/partitioning.h"
@@ -39,6 +41,9 @@ class SnapshotFiles {
   // The files at `indices` (all their row groups), in that order.
   std::shared_ptr<const SnapshotFiles> Subset(const std::vector<int>& indices) const;
   int num_files() const { return static_cast<int>(files_.size()); }
+  // The smallest and largest value of `column` over every file's footer statistics
+  // (ParquetSource::NumericRange); nullopt when a file has none.
+  std::optional<std::pair<double, double>> NumericRange(int column) const;
   int64_t row_groups_total() const { return row_groups_total_; }
   int64_t row_groups_pruned() const { return row_groups_total_ - num_splits(); }
   int64_t files_skipped() const { return files_skipped_; }
@@ -82,6 +87,7 @@ class TableSource : public DataSource {
   std::string Describe() const override;
   int64_t EstimatedBytes() const override;
   std::optional<int64_t> EstimatedRows() const override;
+  std::optional<std::pair<double, double>> NumericRange(int column) const override;
   // The snapshot current now, pinned, with its row groups and files pruned by `conjuncts`
   // (see SnapshotFiles::WithFilters); nullptr when nothing is pruned.
   std::shared_ptr<const DataSource> WithFilters(

@@ -113,14 +113,29 @@ Pruned PruneAggregate(const LogicalPlanPtr& node, const std::set<int>& needed) {
   return out;
 }
 
+// `child` (pruned for `needed`) cut to exactly the columns in `needed`: a child may keep
+// more (a filter keeps the columns its predicate reads), and a join's input crosses an
+// exchange or fills a hash table, where every extra column costs.
+Pruned Narrow(Pruned child, const std::set<int>& needed) {
+  const std::vector<int> kept = KeptPositions(needed, child.map.size());
+  if (kept.size() >= child.plan->schema.size()) return child;
+  std::vector<int> indices;
+  std::vector<int> map(child.map.size(), -1);
+  for (size_t k = 0; k < kept.size(); k++) {
+    indices.push_back(child.map[kept[k]]);
+    map[kept[k]] = static_cast<int>(k);
+  }
+  return Pruned{NewSelect(child.plan, indices), std::move(map)};
+}
+
 Pruned PruneJoin(const LogicalPlanPtr& node, const std::set<int>& needed) {
   const int nleft = static_cast<int>(node->child(0).schema.size());
   std::set<int> left_needed, right_needed;
   std::set<int> all = needed;
   if (node->predicate) AddColumnsOf(*node->predicate, all);
   for (int c : all) (c < nleft ? left_needed : right_needed).insert(c < nleft ? c : c - nleft);
-  Pruned left = Prune(node->children[0], left_needed);
-  Pruned right = Prune(node->children[1], right_needed);
+  Pruned left = Narrow(Prune(node->children[0], left_needed), left_needed);
+  Pruned right = Narrow(Prune(node->children[1], right_needed), right_needed);
   const int new_nleft = static_cast<int>(left.plan->schema.size());
   std::vector<int> combined = left.map;
   for (int m : right.map) combined.push_back(m < 0 ? -1 : m + new_nleft);
