@@ -36,11 +36,7 @@ for chunk in range(20):
     time.sleep(0.1)
 PY
 }
-write_events &
-WRITER=$!
-kill_live_job_after 100ms 1
-wait $WRITER
-restart_live_and_replay 1000
+live_killed_then_replay 1000 100ms 1
 run sql --db "$DB" --format csv -c "SELECT count(*), count(DISTINCT k) FROM live_first"
 expect_out "count(*),count(DISTINCT k)
 21,21" "one row per key"

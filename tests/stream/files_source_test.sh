@@ -105,12 +105,7 @@ for chunk in range(30):
     time.sleep(0.1)
 PY
 }
-write_events &
-WRITER=$!
-kill_live_job_after 150ms 1
-kill_live_job_after 100ms 1.3
-wait $WRITER
-restart_live_and_replay 3600
+live_killed_then_replay 3600 150ms 1 100ms 1.3
 # Each event is in 2 hopping windows (starts -2 s .. 28 s: 16, times 3 keys): 7200 = every
 # event counted exactly once per window.
 run sql --db "$DB" --format csv -c "SELECT sum(n), count(*), count(DISTINCT window_start) FROM live_counts"

@@ -87,13 +87,7 @@ for chunk in range(30):
     time.sleep(0.1)
 PY
 }
-write_events &
-WRITER=$!
-kill_live_job_after 150ms 1
-kill_live_job_after 100ms 1.3
-wait $WRITER
-RECORDS=$(cat "$LIVE"/*.jsonl | wc -l)
-restart_live_and_replay "$RECORDS"
+live_killed_then_replay "" 150ms 1 100ms 1.3
 expect_same_rows live_sessions replay_sessions "the replay's sessions equal the live run's"
 run sql --db "$DB" --format csv -c "SELECT (SELECT sum(n) FROM live_sessions) = (SELECT count(*) FROM events) AS once, (SELECT count(*) FROM live_sessions) AS sessions"
 # Each key is active in three stretches of 4-8 s: three sessions per key.

@@ -31,3 +31,21 @@ restart_live_and_replay() {
   expect_code 0 "replay"
   expect_out_contains "$records records" "the replay reads every event"
 }
+
+# Runs the test's write_events in the background while the live job runs and is killed with
+# SIGKILL at each point of KILLS (pairs "INTERVAL SECONDS" for kill_live_job_after), then
+# restarts it and runs the replay, which must read RECORDS records (default: the lines of
+# the files under $LIVE once written).
+live_killed_then_replay() {
+  local records="$1"
+  shift
+  write_events &
+  local writer=$!
+  while [ $# -ge 2 ]; do
+    kill_live_job_after "$1" "$2"
+    shift 2
+  done
+  wait "$writer"
+  [ -n "$records" ] || records=$(cat "$LIVE"/* | wc -l)
+  restart_live_and_replay "$records"
+}

@@ -83,12 +83,7 @@ for chunk in range(30):
     time.sleep(0.1)
 PY
 }
-write_events &
-WRITER=$!
-kill_live_job_after 150ms 1
-kill_live_job_after 100ms 1.3
-wait $WRITER
-restart_live_and_replay 840
+live_killed_then_replay 840 150ms 1 100ms 1.3
 expect_same_rows live_sellers replay_sellers "the replay's rows equal the live run's"
 run sql --db "$DB" --format csv -c "SELECT count(*) > 20 AS many, count(DISTINCT window_start) FROM live_sellers"
 expect_out "many,count(DISTINCT window_start)

@@ -35,11 +35,7 @@ for chunk in range(20):
     time.sleep(0.1)
 PY
 }
-write_events &
-WRITER=$!
-kill_live_job_after 100ms 1
-wait $WRITER
-restart_live_and_replay 1200
+live_killed_then_replay 1200 100ms 1
 # Windows of 3 s over 20 s of events: 7 windows, 3 rows each, ranked 1..3.
 run sql --db "$DB" --format csv -c "SELECT count(*), count(DISTINCT window_start), sum(rn) FROM live_top"
 expect_out "count(*),count(DISTINCT window_start),sum(rn)
