@@ -15,18 +15,9 @@ SLUICE="$1"
 CLIENT_TEST="$2"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 
-FAILURES=0
-# Starts the server: WORK, PORT, ENDPOINT, SERVER_PID, and cleanup on exit.
+# Starts the server (WORK, PORT, ENDPOINT, SERVER_PID, cleanup on exit), sets the AWS
+# variables, FAILURES and fail().
 source "$HERE/start_server.sh"
-fail() {
-  echo "FAIL: $1" >&2
-  FAILURES=$((FAILURES + 1))
-}
-
-# The usual AWS variables configure sluice; the URL style comes from a flag.
-export AWS_ENDPOINT_URL="$ENDPOINT" AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
-export AWS_REGION=us-east-1
-mkdir -p "$WORK/tmp"
 export TMPDIR="$WORK/tmp"
 
 # sql SQL...: runs sluice sql, leaving OUT, ERR and CODE.

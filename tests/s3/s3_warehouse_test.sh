@@ -13,19 +13,11 @@ set -u
 SLUICE="$1"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 
-FAILURES=0
-# Starts the server: WORK, PORT, ENDPOINT, SERVER_PID, and cleanup on exit.
+# Starts the server (WORK, PORT, ENDPOINT, SERVER_PID, cleanup on exit), sets the AWS
+# variables, FAILURES and fail().
 source "$HERE/start_server.sh"
-fail() {
-  echo "FAIL: $1" >&2
-  FAILURES=$((FAILURES + 1))
-}
-
-export AWS_ENDPOINT_URL="$ENDPOINT" AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
-export AWS_REGION=us-east-1
 # The default catalog lives under the user's cache directory.
 export XDG_CACHE_HOME="$WORK/cache"
-mkdir -p "$WORK/tmp"
 export TMPDIR="$WORK/tmp"
 DB="s3://sluice/wh"
 CATALOG="$XDG_CACHE_HOME/sluice/warehouses/127.0.0.1:$PORT/sluice/wh/catalog.db"

@@ -1,8 +1,9 @@
 # Sourced by the tests of this directory (which set HERE to it): starts the local S3 server
 # (server.mjs: s3rver with bucket "sluice", every signature verified, requests logged to
 # $WORK/requests.log) on a free loopback port, storing under $WORK/s3. Sets WORK (a temp
-# directory removed on exit), SERVER_PID, PORT and ENDPOINT; exits 77 (skipped) only when
-# node is missing (scripts/install-deps.sh installs it and s3rver).
+# directory removed on exit), SERVER_PID, PORT and ENDPOINT, the AWS variables, FAILURES and
+# fail(); exits 77 (skipped) only when node is missing (scripts/install-deps.sh installs it
+# and s3rver).
 if ! command -v node >/dev/null; then
   echo "SKIPPED: node is missing (scripts/install-deps.sh installs it), so no local S3 server"
   exit 77
@@ -33,3 +34,13 @@ PORT="$(cat "$WORK/port")"
 ENDPOINT="http://127.0.0.1:$PORT"
 touch "$WORK/requests.log"
 
+# What both tests share: the failure count and fail(), and the usual AWS variables pointing
+# sluice at the server (the URL style comes from a flag).
+FAILURES=0
+fail() {
+  echo "FAIL: $1" >&2
+  FAILURES=$((FAILURES + 1))
+}
+export AWS_ENDPOINT_URL="$ENDPOINT" AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
+export AWS_REGION=us-east-1
+mkdir -p "$WORK/tmp"
