@@ -1,8 +1,12 @@
 #include "expr/expr.h"
 
+#include <fmt/format.h>
+
 #include <set>
 
+#include "common/error.h"
 #include "common/strings.h"
+#include "expr/expr_sql.h"
 
 namespace sluice {
 
@@ -45,99 +49,128 @@ bool IsInfixOperator(const std::string& name) {
   return kInfix.count(name) != 0;
 }
 
-std::string JoinArgs(const std::vector<ExprPtr>& args, size_t from = 0) {
+std::string Render(const Expr& e, bool sql);
+
+std::string JoinArgs(const std::vector<ExprPtr>& args, bool sql, size_t from = 0) {
   std::string out;
   for (size_t i = from; i < args.size(); i++) {
     if (i > from) out += ", ";
-    out += args[i]->ToString();
+    out += Render(*args[i], sql);
   }
   return out;
 }
 
-std::string JoinWith(const std::vector<ExprPtr>& args, const char* sep) {
+std::string JoinWith(const std::vector<ExprPtr>& args, const char* sep, bool sql) {
   std::string out = "(";
   for (size_t i = 0; i < args.size(); i++) {
     if (i > 0) out += sep;
-    out += args[i]->ToString();
+    out += Render(*args[i], sql);
   }
   return out + ")";
 }
 
-}  // namespace
+// "s.t" -> "s"."t".
+std::string QuoteQualifier(const std::string& qualifier) {
+  std::string out;
+  for (const std::string& part : Split(qualifier, '.')) out += (out.empty() ? "" : ".") + QuoteSqlName(part);
+  return out;
+}
 
-std::string Expr::ToString() const {
-  switch (kind) {
+// The expression as text: for EXPLAIN and column names (`sql` false), or as SQL the parser
+// reads back (`sql`: names quoted, count_star() as count(*)).
+std::string Render(const Expr& e, bool sql) {
+  const auto& args = e.args;
+  auto arg = [&](size_t i) { return Render(*args[i], sql); };
+  switch (e.kind) {
     case ExprKind::kColumnRef:
-      return qualifier.empty() ? name : qualifier + "." + name;
+      if (sql) return e.qualifier.empty() ? QuoteSqlName(e.name) : QuoteQualifier(e.qualifier) + "." + QuoteSqlName(e.name);
+      return e.qualifier.empty() ? e.name : e.qualifier + "." + e.name;
     case ExprKind::kLiteral:
-      return value.ToSqlLiteral();
+      return e.value.ToSqlLiteral();
     case ExprKind::kCall: {
-      if (name == "negate" && args.size() == 1) return "-(" + args[0]->ToString() + ")";
-      if (IsInfixOperator(name) && args.size() == 2) {
-        const bool word = std::isalpha(static_cast<unsigned char>(name[0]));
-        return "(" + args[0]->ToString() + " " + (word ? ToUpper(name) : name) + " " +
-               args[1]->ToString() + ")";
+      if (e.name == "negate" && args.size() == 1) return "-(" + arg(0) + ")";
+      if (IsInfixOperator(e.name) && args.size() == 2) {
+        const bool word = std::isalpha(static_cast<unsigned char>(e.name[0]));
+        return "(" + arg(0) + " " + (word ? ToUpper(e.name) : e.name) + " " + arg(1) + ")";
       }
-      if ((name == "like" || name == "ilike" || name == "not like" || name == "not ilike") &&
+      if ((e.name == "like" || e.name == "ilike" || e.name == "not like" || e.name == "not ilike") &&
           args.size() == 3) {
-        return "(" + args[0]->ToString() + " " + ToUpper(name) + " " + args[1]->ToString() +
-               " ESCAPE " + args[2]->ToString() + ")";
+        return "(" + arg(0) + " " + ToUpper(e.name) + " " + arg(1) + " ESCAPE " + arg(2) + ")";
       }
-      return name + "(" + JoinArgs(args) + ")";
+      return e.name + "(" + JoinArgs(args, sql) + ")";
     }
     case ExprKind::kCast:
-      return std::string(try_cast ? "TRY_CAST(" : "CAST(") + args[0]->ToString() + " AS " +
-             type.ToString() + ")";
+      return std::string(e.try_cast ? "TRY_CAST(" : "CAST(") + arg(0) + " AS " + e.type.ToString() + ")";
     case ExprKind::kAnd:
-      return JoinWith(args, " AND ");
+      return JoinWith(args, " AND ", sql);
     case ExprKind::kOr:
-      return JoinWith(args, " OR ");
+      return JoinWith(args, " OR ", sql);
     case ExprKind::kNot:
-      return "(NOT " + args[0]->ToString() + ")";
+      return "(NOT " + arg(0) + ")";
     case ExprKind::kIsNull:
-      return "(" + args[0]->ToString() + " IS NULL)";
+      return "(" + arg(0) + " IS NULL)";
     case ExprKind::kIsNotNull:
-      return "(" + args[0]->ToString() + " IS NOT NULL)";
+      return "(" + arg(0) + " IS NOT NULL)";
     case ExprKind::kIn:
-      return "(" + args[0]->ToString() + (negated ? " NOT IN (" : " IN (") + JoinArgs(args, 1) +
-             "))";
+      return "(" + arg(0) + (e.negated ? " NOT IN (" : " IN (") + JoinArgs(args, sql, 1) + "))";
     case ExprKind::kCase: {
       std::string out = "CASE";
       size_t i = 0;
-      for (; i + 1 < args.size(); i += 2) {
-        out += " WHEN " + args[i]->ToString() + " THEN " + args[i + 1]->ToString();
-      }
-      if (i < args.size()) out += " ELSE " + args[i]->ToString();
+      for (; i + 1 < args.size(); i += 2) out += " WHEN " + arg(i) + " THEN " + arg(i + 1);
+      if (i < args.size()) out += " ELSE " + arg(i);
       return out + " END";
     }
     case ExprKind::kCoalesce:
-      return "COALESCE(" + JoinArgs(args) + ")";
+      return "COALESCE(" + JoinArgs(args, sql) + ")";
     case ExprKind::kAggregate: {
-      if (order.empty() && !filtered) {
-        return name + "(" + (distinct ? "DISTINCT " : "") + JoinArgs(args) + ")";
+      if (sql && e.name == "count_star" && args.empty()) return "count(*)";
+      if (e.order.empty() && !e.filtered) {
+        return e.name + "(" + (e.distinct ? "DISTINCT " : "") + JoinArgs(args, sql) + ")";
       }
-      const size_t nargs = args.size() - order.size() - (filtered ? 1 : 0);
-      std::string out = name + "(" + (distinct ? "DISTINCT " : "");
-      for (size_t i = 0; i < nargs; i++) out += (i > 0 ? ", " : "") + args[i]->ToString();
-      if (!order.empty()) out += " ORDER BY ";
-      for (size_t k = 0; k < order.size(); k++) {
-        out += (k > 0 ? ", " : "") + args[nargs + k]->ToString() + (order[k].ascending ? "" : " DESC");
+      const size_t nargs = args.size() - e.order.size() - (e.filtered ? 1 : 0);
+      std::string out = e.name + "(" + (e.distinct ? "DISTINCT " : "");
+      for (size_t i = 0; i < nargs; i++) out += (i > 0 ? ", " : "") + arg(i);
+      if (!e.order.empty()) out += " ORDER BY ";
+      for (size_t k = 0; k < e.order.size(); k++) {
+        out += (k > 0 ? ", " : "") + arg(nargs + k) + (e.order[k].ascending ? "" : " DESC");
       }
       out += ")";
-      if (filtered) out += " FILTER (WHERE " + args.back()->ToString() + ")";
+      if (e.filtered) out += " FILTER (WHERE " + arg(args.size() - 1) + ")";
       return out;
     }
     case ExprKind::kStar:
-      return qualifier.empty() ? "*" : qualifier + ".*";
+      if (e.qualifier.empty()) return "*";
+      return (sql ? QuoteQualifier(e.qualifier) : e.qualifier) + ".*";
     case ExprKind::kWindow:
-      return name + "(" + (distinct ? "DISTINCT " : "") + JoinArgs(args) + ") OVER (" +
-             (window ? window->ToString() : "") + ")";
     case ExprKind::kSubquery:
+      if (sql) {
+        throw InvalidInputError(fmt::format(
+            "{} has no SQL text of its own (a window function or a subquery)", e.ToString()));
+      }
+      if (e.kind == ExprKind::kWindow) {
+        return e.name + "(" + (e.distinct ? "DISTINCT " : "") + JoinArgs(args, sql) + ") OVER (" +
+               (e.window ? e.window->ToString() : "") + ")";
+      }
       // A dependent subquery's name already shows its arguments: "$1(t.a)".
-      if (args.empty() || name.back() == ')') return name;
-      return "(" + args[0]->ToString() + (negated ? " NOT IN " : " IN ") + name + ")";
+      if (args.empty() || e.name.back() == ')') return e.name;
+      return "(" + arg(0) + (e.negated ? " NOT IN " : " IN ") + e.name + ")";
   }
   return "?";
+}
+
+}  // namespace
+
+std::string Expr::ToString() const { return Render(*this, false); }
+
+std::string ExprToSql(const Expr& e) { return Render(e, true); }
+
+std::string QuoteSqlName(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
 }
 
 std::string Expr::OutputName() const {
@@ -237,7 +270,7 @@ std::string BoundText(const WindowBound& b) {
 
 std::string WindowSpec::ToString() const {
   std::string out;
-  if (!partition_by.empty()) out += "PARTITION BY " + JoinArgs(partition_by);
+  if (!partition_by.empty()) out += "PARTITION BY " + JoinArgs(partition_by, false);
   if (!order_by.empty()) {
     if (!out.empty()) out += " ";
     out += "ORDER BY ";

@@ -12,40 +12,19 @@
 #include "common/duration.h"
 #include "common/error.h"
 #include "common/strings.h"
+#include "expr/expr_sql.h"
+#include "sql/ast_expr.h"
 #include "stream/stream_source.h"
 
 namespace sluice::stream {
 
 namespace {
 
-std::string Quote(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) {
-    out += c;
-    if (c == '"') out += '"';
-  }
-  return out + "\"";
-}
-
 // "s.bids" -> "s"."bids".
 std::string QuoteName(const std::string& name) {
   std::vector<std::string> parts;
-  size_t start = 0;
-  for (size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', start)) {
-    parts.push_back(Quote(name.substr(start, dot - start)));
-    start = dot + 1;
-  }
-  parts.push_back(Quote(name.substr(start)));
+  for (const std::string& part : Split(name, '.')) parts.push_back(QuoteSqlName(part));
   return Join(parts, ".");
-}
-
-std::string QuoteString(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'";
 }
 
 int64_t DurationMs(const std::string& text, const char* what) {
@@ -59,24 +38,21 @@ int64_t DurationMs(const std::string& text, const char* what) {
 
 std::string Interval(int64_t ms) { return fmt::format("INTERVAL '{}' MILLISECOND", ms); }
 
-bool IsInfix(const std::string& name) {
-  static const char* const kInfix[] = {"+", "-", "*", "/", "//", "%", "=", "==", "<>", "!=",
-                                       "<", "<=", ">", ">=", "||", "like", "ilike", "not like",
-                                       "not ilike", "and", "or", "&", "|", "^", "<<", ">>"};
-  return std::find(std::begin(kInfix), std::end(kInfix), name) != std::end(kInfix);
-}
-
-std::string JoinSql(const std::vector<ExprPtr>& args, size_t from = 0, size_t to = SIZE_MAX) {
-  std::string out;
-  for (size_t i = from; i < std::min(to, args.size()); i++) {
-    out += (i > from ? ", " : "") + ExprSql(*args[i]);
+// `e` as SQL text of the job (ExprToSql), or an error that says what to do instead.
+std::string ExprSql(const Expr& e) {
+  try {
+    return ExprToSql(e);
+  } catch (const InvalidInputError&) {
+    throw InvalidInputError(fmt::format(
+        "{} cannot run in a streaming DataFrame (window functions and subqueries: write the "
+        "job in SQL)",
+        e.ToString()));
   }
-  return out;
 }
 
 // The select-list item of `e`: its SQL, with its alias.
 std::string Item(const Expr& e) {
-  return e.alias.empty() ? ExprSql(e) : ExprSql(e) + " AS " + Quote(e.alias);
+  return e.alias.empty() ? ExprSql(e) : ExprSql(e) + " AS " + QuoteSqlName(e.alias);
 }
 
 // The column name the item of `e` gets.
@@ -88,83 +64,18 @@ std::string OutputName(const Expr& e) {
 
 }  // namespace
 
-std::string ExprSql(const Expr& e) {
-  switch (e.kind) {
-    case ExprKind::kColumnRef:
-      return e.qualifier.empty() ? Quote(e.name) : QuoteName(e.qualifier) + "." + Quote(e.name);
-    case ExprKind::kLiteral: return e.value.ToSqlLiteral();
-    case ExprKind::kCall:
-      if (e.name == "negate" && e.args.size() == 1) return "(-" + ExprSql(*e.args[0]) + ")";
-      if ((e.name == "like" || e.name == "ilike" || e.name == "not like" || e.name == "not ilike") &&
-          e.args.size() == 3) {
-        return "(" + ExprSql(*e.args[0]) + " " + ToUpper(e.name) + " " + ExprSql(*e.args[1]) +
-               " ESCAPE " + ExprSql(*e.args[2]) + ")";
-      }
-      if (IsInfix(e.name) && e.args.size() == 2) {
-        return "(" + ExprSql(*e.args[0]) + " " + ToUpper(e.name) + " " + ExprSql(*e.args[1]) + ")";
-      }
-      return e.name + "(" + JoinSql(e.args) + ")";
-    case ExprKind::kCast:
-      return std::string(e.try_cast ? "TRY_CAST(" : "CAST(") + ExprSql(*e.args[0]) + " AS " +
-             e.type.ToString() + ")";
-    case ExprKind::kAnd:
-    case ExprKind::kOr: {
-      std::string out;
-      for (size_t i = 0; i < e.args.size(); i++) {
-        out += (i > 0 ? (e.kind == ExprKind::kAnd ? " AND " : " OR ") : "") + ExprSql(*e.args[i]);
-      }
-      return "(" + out + ")";
-    }
-    case ExprKind::kNot: return "(NOT " + ExprSql(*e.args[0]) + ")";
-    case ExprKind::kIsNull: return "(" + ExprSql(*e.args[0]) + " IS NULL)";
-    case ExprKind::kIsNotNull: return "(" + ExprSql(*e.args[0]) + " IS NOT NULL)";
-    case ExprKind::kIn:
-      return "(" + ExprSql(*e.args[0]) + (e.negated ? " NOT IN (" : " IN (") + JoinSql(e.args, 1) +
-             "))";
-    case ExprKind::kCase: {
-      std::string out = "CASE";
-      size_t i = 0;
-      for (; i + 1 < e.args.size(); i += 2) {
-        out += " WHEN " + ExprSql(*e.args[i]) + " THEN " + ExprSql(*e.args[i + 1]);
-      }
-      if (i < e.args.size()) out += " ELSE " + ExprSql(*e.args[i]);
-      return out + " END";
-    }
-    case ExprKind::kCoalesce: return "COALESCE(" + JoinSql(e.args) + ")";
-    case ExprKind::kAggregate: {
-      if (e.name == "count_star") return "count(*)";
-      const size_t values = e.args.size() - e.order.size() - (e.filtered ? 1 : 0);
-      std::string out = e.name + "(" + (e.distinct ? "DISTINCT " : "") + JoinSql(e.args, 0, values);
-      for (size_t k = 0; k < e.order.size(); k++) {
-        out += (k == 0 ? " ORDER BY " : ", ") + ExprSql(*e.args[values + k]) +
-               (e.order[k].ascending ? "" : " DESC");
-      }
-      out += ")";
-      if (e.filtered) out += " FILTER (WHERE " + ExprSql(*e.args.back()) + ")";
-      return out;
-    }
-    case ExprKind::kStar: return e.qualifier.empty() ? "*" : QuoteName(e.qualifier) + ".*";
-    case ExprKind::kWindow:
-    case ExprKind::kSubquery: break;
-  }
-  throw InvalidInputError(fmt::format(
-      "{} cannot run in a streaming DataFrame (window functions and subqueries: write the job "
-      "in SQL)",
-      e.ToString()));
-}
-
 std::string SourceDdl(const SourceDefinition& def) {
   std::vector<std::string> columns;
-  for (const Field& f : def.schema.fields()) columns.push_back(Quote(f.name) + " " + f.type.ToString());
+  for (const Field& f : def.schema.fields()) columns.push_back(QuoteSqlName(f.name) + " " + f.type.ToString());
   if (!def.watermark_column.empty()) {
-    const std::string c = Quote(def.watermark_column);
+    const std::string c = QuoteSqlName(def.watermark_column);
     const int64_t us = def.watermark_delay_us;
     columns.push_back(fmt::format("WATERMARK FOR {} AS {} - INTERVAL '{}' {}", c, c,
                                   us % 1000 == 0 ? us / 1000 : us,
                                   us % 1000 == 0 ? "MILLISECOND" : "MICROSECOND"));
   }
   std::vector<std::string> options;
-  for (const auto& [key, value] : def.options) options.push_back(QuoteString(key) + " = " + QuoteString(value));
+  for (const auto& [key, value] : def.options) options.push_back(sql::QuoteString(key) + " = " + sql::QuoteString(value));
   return fmt::format("CREATE OR REPLACE TABLE {} ({}) WITH ({})", QuoteName(def.name), Join(columns, ", "),
                      Join(options, ", "));
 }
@@ -241,14 +152,14 @@ void CheckTime(const SourceDefinition& def, const std::string& time, const char*
 StreamingDataFrame StreamingDataFrame::Tumble(const std::string& time, const std::string& size) const {
   CheckTime(def_, time, "Tumble");
   return WithWindow(fmt::format("TUMBLE(TABLE {}, DESCRIPTOR({}), {})", QuoteName(def_.name),
-                                Quote(time), Interval(DurationMs(size, "Tumble"))));
+                                QuoteSqlName(time), Interval(DurationMs(size, "Tumble"))));
 }
 
 StreamingDataFrame StreamingDataFrame::Hop(const std::string& time, const std::string& slide,
                                            const std::string& size) const {
   CheckTime(def_, time, "Hop");
   return WithWindow(fmt::format("HOP(TABLE {}, DESCRIPTOR({}), {}, {})", QuoteName(def_.name),
-                                Quote(time), Interval(DurationMs(slide, "Hop")),
+                                QuoteSqlName(time), Interval(DurationMs(slide, "Hop")),
                                 Interval(DurationMs(size, "Hop"))));
 }
 
@@ -256,7 +167,7 @@ StreamingDataFrame StreamingDataFrame::Cumulate(const std::string& time, const s
                                                 const std::string& max_size) const {
   CheckTime(def_, time, "Cumulate");
   return WithWindow(fmt::format("CUMULATE(TABLE {}, DESCRIPTOR({}), {}, {})", QuoteName(def_.name),
-                                Quote(time), Interval(DurationMs(step, "Cumulate")),
+                                QuoteSqlName(time), Interval(DurationMs(step, "Cumulate")),
                                 Interval(DurationMs(max_size, "Cumulate"))));
 }
 
@@ -269,12 +180,12 @@ StreamingDataFrame StreamingDataFrame::SessionWindow(const std::string& time,
     std::vector<std::string> quoted;
     for (const std::string& k : keys) {
       CheckTime(def_, k, "Session");
-      quoted.push_back(Quote(k));
+      quoted.push_back(QuoteSqlName(k));
     }
     by = " PARTITION BY " + (keys.size() == 1 ? quoted[0] : "(" + Join(quoted, ", ") + ")");
   }
   return WithWindow(fmt::format("SESSION(TABLE {}{}, DESCRIPTOR({}), {})", QuoteName(def_.name), by,
-                                Quote(time), Interval(DurationMs(gap, "Session"))));
+                                QuoteSqlName(time), Interval(DurationMs(gap, "Session"))));
 }
 
 StreamingGroupedData StreamingDataFrame::GroupBy(const std::vector<ExprPtr>& keys) const {
@@ -301,15 +212,15 @@ std::string StreamingDataFrame::Sql() const {
   for (const Field& f : def_.schema.fields()) columns.push_back(f.name);
   const std::vector<std::string> window_columns = {"window_start", "window_end", "window_time"};
   if (!window_.empty()) columns.insert(columns.end(), window_columns.begin(), window_columns.end());
-  std::string sql = "SELECT * FROM " + (window_.empty() ? QuoteName(def_.name) : "TABLE(" + window_ + ")");
+  std::string text = "SELECT * FROM " + (window_.empty() ? QuoteName(def_.name) : "TABLE(" + window_ + ")");
   auto has = [&](const std::string& name) {
     return std::any_of(columns.begin(), columns.end(),
                        [&](const std::string& c) { return EqualsIgnoreCase(c, name); });
   };
   for (const Step& s : steps_) {
-    const std::string from = " FROM (" + sql + ") AS _s";
+    const std::string from = " FROM (" + text + ") AS _s";
     switch (s.kind) {
-      case Step::Kind::kFilter: sql = "SELECT *" + from + " WHERE " + ExprSql(*s.exprs[0]); break;
+      case Step::Kind::kFilter: text = "SELECT *" + from + " WHERE " + ExprSql(*s.exprs[0]); break;
       case Step::Kind::kSelect: {
         std::vector<std::string> items;
         std::vector<std::string> names;
@@ -321,20 +232,20 @@ std::string StreamingDataFrame::Sql() const {
         // after the window).
         if (s.before_window && !window_.empty()) {
           for (const std::string& w : window_columns) {
-            items.push_back(Quote(w));
+            items.push_back(QuoteSqlName(w));
             names.push_back(w);
           }
         }
-        sql = "SELECT " + Join(items, ", ") + from;
+        text = "SELECT " + Join(items, ", ") + from;
         columns = names;
         break;
       }
       case Step::Kind::kWithColumn: {
-        const std::string item = ExprSql(*s.exprs[0]) + " AS " + Quote(s.name);
+        const std::string item = ExprSql(*s.exprs[0]) + " AS " + QuoteSqlName(s.name);
         if (has(s.name)) {
-          sql = "SELECT * REPLACE (" + item + ")" + from;
+          text = "SELECT * REPLACE (" + item + ")" + from;
         } else {
-          sql = "SELECT *, " + item + from;
+          text = "SELECT *, " + item + from;
           columns.push_back(s.name);
         }
         break;
@@ -346,13 +257,13 @@ std::string StreamingDataFrame::Sql() const {
           names.push_back(OutputName(*s.exprs[i]));
           if (i < s.keys) keys.push_back(ExprSql(*s.exprs[i]));
         }
-        sql = "SELECT " + Join(items, ", ") + from + (keys.empty() ? "" : " GROUP BY " + Join(keys, ", "));
+        text = "SELECT " + Join(items, ", ") + from + (keys.empty() ? "" : " GROUP BY " + Join(keys, ", "));
         columns = names;
         break;
       }
     }
   }
-  return sql;
+  return text;
 }
 
 DataStreamWriter StreamingDataFrame::WriteStream() const { return DataStreamWriter(*this); }

@@ -132,10 +132,6 @@ inline StreamReader ReadStream(sluice::Session& session) { return StreamReader(s
 // The SQL that declares `def`, replacing a source of its name (CREATE OR REPLACE TABLE ...
 // (..., WATERMARK ...) WITH (...)).
 std::string SourceDdl(const SourceDefinition& def);
-// An expression of the DataFrame API as SQL text (column names quoted). Throws
-// InvalidInputError for expressions a streaming job cannot take (window functions,
-// subqueries).
-std::string ExprSql(const Expr& expr);
 
 enum class Trigger {
   kContinuous,    // run until Stop() (Spark's default micro-batch trigger)
