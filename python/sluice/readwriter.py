@@ -13,7 +13,20 @@ def _text(value):
     return str(value)
 
 
-class DataFrameReader:
+class _Options:
+    """option() / options() of the readers and writers (PySpark's), into self._options."""
+
+    def option(self, key, value):
+        self._options[key] = _text(value)
+        return self
+
+    def options(self, **options):
+        for k, v in options.items():
+            self.option(k, v)
+        return self
+
+
+class DataFrameReader(_Options):
     """Lazy readers: the schema is sniffed now, rows are read when an action runs."""
 
     def __init__(self, session):
@@ -25,14 +38,6 @@ class DataFrameReader:
         self._format = source.lower()
         return self
 
-    def option(self, key, value):
-        self._options[key] = _text(value)
-        return self
-
-    def options(self, **options):
-        for k, v in options.items():
-            self.option(k, v)
-        return self
 
     def schema(self, schema):
         raise NotImplementedError("reader schemas are inferred; cast columns after reading")
@@ -61,7 +66,7 @@ class DataFrameReader:
         return self._session.table(name)
 
 
-class DataFrameWriter:
+class DataFrameWriter(_Options):
     """Writes a DataFrame from the engine's tasks, in parallel.
 
     Modes: "error"/"errorifexists" (default: fail if the path exists), "overwrite" (replace it
@@ -89,14 +94,6 @@ class DataFrameWriter:
         self._format = source.lower()
         return self
 
-    def option(self, key, value):
-        self._options[key] = _text(value)
-        return self
-
-    def options(self, **options):
-        for k, v in options.items():
-            self.option(k, v)
-        return self
 
     def partitionBy(self, *cols):
         if len(cols) == 1 and isinstance(cols[0], (list, tuple)):

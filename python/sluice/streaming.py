@@ -20,7 +20,7 @@ import itertools
 import json
 
 from sluice.column import Column, _flatten, col_column, quote, sql_literal
-from sluice.readwriter import _text
+from sluice.readwriter import _Options
 from sluice.types import StructType, to_sql_type
 
 _names = itertools.count(1)
@@ -47,7 +47,7 @@ def _columns_of(cols):
     return [c if isinstance(c, Column) else col_column(c) for c in _flatten(cols)]
 
 
-class DataStreamReader:
+class DataStreamReader(_Options):
     """spark.readStream: a table over a stream, declared with CREATE TABLE ... WITH
     ('connector' = ...) or by format/option/schema then load()."""
 
@@ -59,15 +59,6 @@ class DataStreamReader:
 
     def format(self, source):
         self._format = source
-        return self
-
-    def option(self, key, value):
-        self._options[str(key)] = _text(value)
-        return self
-
-    def options(self, **options):
-        for k, v in options.items():
-            self.option(k, v)
         return self
 
     def schema(self, schema):
