@@ -16,7 +16,7 @@ CLIENT_TEST="$2"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 
 # Starts the server (WORK, PORT, ENDPOINT, SERVER_PID, cleanup on exit), sets the AWS
-# variables, FAILURES and fail().
+# variables, FAILURES, fail(), expect_ok and expect_error.
 source "$HERE/start_server.sh"
 export TMPDIR="$WORK/tmp"
 
@@ -25,11 +25,6 @@ sql() {
   OUT="$("$SLUICE" sql --no-progress --format csv --s3-url-style path -c "$1" 2>"$WORK/stderr")"
   CODE=$?
   ERR="$(cat "$WORK/stderr")"
-}
-expect_ok() { [ "$CODE" -eq 0 ] || fail "$1: exit code $CODE: $ERR"; }
-expect_error() {  # expect_error TEXT WHAT
-  [ "$CODE" -ne 0 ] || fail "$2: succeeded, expected an error"
-  [[ "$ERR" == *"$1"* ]] || fail "$2: error does not contain '$1': $ERR"
 }
 # stored KEY: the file s3rver keeps object KEY of bucket sluice in.
 stored() { echo "$WORK/s3/sluice/$1._S3rver_object"; }

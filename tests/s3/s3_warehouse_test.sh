@@ -14,7 +14,7 @@ SLUICE="$1"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 
 # Starts the server (WORK, PORT, ENDPOINT, SERVER_PID, cleanup on exit), sets the AWS
-# variables, FAILURES and fail().
+# variables, FAILURES, fail(), expect_ok and expect_error.
 source "$HERE/start_server.sh"
 # The default catalog lives under the user's cache directory.
 export XDG_CACHE_HOME="$WORK/cache"
@@ -30,11 +30,6 @@ sql() {
     2>"$WORK/stderr")"
   CODE=$?
   ERR="$(cat "$WORK/stderr")"
-}
-expect_ok() { [ "$CODE" -eq 0 ] || fail "$1: exit code $CODE: $ERR"; }
-expect_error() {  # expect_error TEXT WHAT
-  [ "$CODE" -ne 0 ] || fail "$2: succeeded, expected an error"
-  [[ "$ERR" == *"$1"* ]] || fail "$2: error does not contain '$1': $ERR"
 }
 expect_out() {  # expect_out EXPECTED WHAT: the last line of OUT
   [ "$(echo "$OUT" | tail -1)" == "$1" ] || fail "$2: got '$(echo "$OUT" | tail -1)', expected '$1' ($ERR)"

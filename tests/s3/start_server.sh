@@ -2,7 +2,7 @@
 # (server.mjs: s3rver with bucket "sluice", every signature verified, requests logged to
 # $WORK/requests.log) on a free loopback port, storing under $WORK/s3. Sets WORK (a temp
 # directory removed on exit), SERVER_PID, PORT and ENDPOINT, the AWS variables, FAILURES and
-# fail(); exits 77 (skipped) only when node is missing (scripts/install-deps.sh installs it
+# fail(), expect_ok and expect_error; exits 77 (skipped) only when node is missing (scripts/install-deps.sh installs it
 # and s3rver).
 if ! command -v node >/dev/null; then
   echo "SKIPPED: node is missing (scripts/install-deps.sh installs it), so no local S3 server"
@@ -40,6 +40,12 @@ FAILURES=0
 fail() {
   echo "FAIL: $1" >&2
   FAILURES=$((FAILURES + 1))
+}
+# After sql() (each test's own, which leaves OUT, ERR and CODE):
+expect_ok() { [ "$CODE" -eq 0 ] || fail "$1: exit code $CODE: $ERR"; }
+expect_error() {  # expect_error TEXT WHAT
+  [ "$CODE" -ne 0 ] || fail "$2: succeeded, expected an error"
+  [[ "$ERR" == *"$1"* ]] || fail "$2: error does not contain '$1': $ERR"
 }
 export AWS_ENDPOINT_URL="$ENDPOINT" AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
 export AWS_REGION=us-east-1
