@@ -1,9 +1,9 @@
 # Sourced by the tests of this directory (which set HERE to it): starts the local S3 server
 # (server.mjs: s3rver with bucket "sluice", every signature verified, requests logged to
 # $WORK/requests.log) on a free loopback port, storing under $WORK/s3. Sets WORK (a temp
-# directory removed on exit), SERVER_PID, PORT and ENDPOINT, the AWS variables, FAILURES and
-# fail(), expect_ok and expect_error; exits 77 (skipped) only when node is missing (scripts/install-deps.sh installs it
-# and s3rver).
+# directory removed on exit), SERVER_PID, PORT and ENDPOINT, the AWS variables, FAILURES,
+# fail(), expect_ok and expect_error; exits 77 (skipped) only when node is missing
+# (scripts/install-deps.sh installs it and s3rver).
 if ! command -v node >/dev/null; then
   echo "SKIPPED: node is missing (scripts/install-deps.sh installs it), so no local S3 server"
   exit 77
